@@ -1,0 +1,3 @@
+from fpdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The SQLite register: one SQLCipher-encrypted file per register."""

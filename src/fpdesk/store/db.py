@@ -1,0 +1,311 @@
+"""Opening, creating and writing the register file.
+
+One SQLCipher-encrypted file per register.  Opening checks, in order, that the file
+exists, looks like an encrypted register, opens with the passphrase, is an fpdesk
+register and is not newer than this program; only then is anything written to it
+(WAL mode, migrations after a backup copy).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlite_utils import Database
+
+from fpdesk import __version__
+from fpdesk.core import area
+from fpdesk.core.ids import new_id
+from fpdesk.store import errors, schema
+
+APP_ID = "fpdesk"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+ROLES = ("village", "township")
+
+
+def translate(exc: Exception, path: str | None = None) -> Exception:
+    """The user-facing error for an environment failure; the exception itself for a bug."""
+    message = str(exc).lower()
+    if "database or disk is full" in message or "disk i/o error" in message and _disk_full(path):
+        return errors.DiskFull(path=path)
+    if "database is locked" in message or "database is busy" in message:
+        return errors.RegisterLocked(path=path)
+    if "readonly database" in message or "unable to open database" in message:
+        return errors.ReadOnlyLocation(path=path)
+    if "file is not a database" in message or "malformed" in message:
+        return errors.NotARegister(path=path)
+    return exc
+
+
+def _disk_full(path: str | None) -> bool:
+    if not path:
+        return False
+    try:
+        return shutil.disk_usage(os.path.dirname(os.path.abspath(path))).free < 1 << 20
+    except OSError:
+        return False
+
+
+def _quote(passphrase: str) -> str:
+    return "'" + passphrase.replace("'", "''") + "'"
+
+
+class Register:
+    """An open register: the connection, its identity, and how to write to it."""
+
+    def __init__(self, path: Path, conn: Any) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn, recursive_triggers=False, execute_plugins=False)
+        self.info: dict[str, str] = dict(conn.execute("SELECT key, value FROM register_info"))
+        self._depth = 0
+
+    @property
+    def role(self) -> str:
+        return self.info["role"]
+
+    @property
+    def area_code(self) -> str:
+        return self.info["area_code"]
+
+    @property
+    def device_id(self) -> str:
+        return self.info["device_id"]
+
+    def set_actor(self, name: str | None) -> None:
+        """Who is working: written into every history row from now on."""
+        with self.transaction():
+            self.conn.execute("UPDATE local_state SET value = ? WHERE key = 'actor'", (name,))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """All of it or none of it.  Nested calls become savepoints."""
+        self._depth += 1
+        name = f"sp{self._depth}"
+        try:
+            if self._depth == 1:
+                self.conn.execute("BEGIN IMMEDIATE")
+            else:
+                self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self.conn
+            except BaseException:
+                if self._depth == 1:
+                    self.conn.execute("ROLLBACK")
+                else:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                raise
+            if self._depth == 1:
+                self.conn.execute("COMMIT")
+            else:
+                self.conn.execute(f"RELEASE {name}")
+        except sqlcipher3.DatabaseError as exc:
+            if self._depth == 1 and self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise translate(exc, str(self.path)) from exc
+        finally:
+            self._depth -= 1
+
+    def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _connect(path: Path, passphrase: str) -> Any:
+    try:
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=True)
+    except sqlcipher3.DatabaseError as exc:
+        raise translate(exc, str(path)) from exc
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = {_quote(passphrase)}")
+    return conn
+
+
+def _configure(conn: Any, busy_timeout_ms: int) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise errors.RegisterLocked()
+    conn.execute("PRAGMA synchronous = FULL")
+
+
+def _looks_encrypted(path: Path) -> None:
+    """Refuse, before opening, what cannot be an encrypted register."""
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        raise errors.NoRegisterHere(path=str(path))
+    if not path.is_file():
+        raise errors.NotARegister(path=str(path))
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    # A plain SQLite file, or a size no page-structured file can have, is not ours.
+    if head == _SQLITE_MAGIC or size < 1024 or size % 512 != 0:
+        raise errors.NotARegister(path=str(path))
+
+
+def backup_path(path: Path, label: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.name}.{label}-{stamp}.bak")
+
+
+def open_register(
+    path: str | os.PathLike[str],
+    passphrase: str,
+    *,
+    busy_timeout_ms: int = 5000,
+) -> Register:
+    """Open an existing register, migrating it (after a backup copy) if it is older."""
+    target = Path(path)
+    _looks_encrypted(target)
+    conn = _connect(target, passphrase)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        except sqlcipher3.DatabaseError as exc:
+            translated = translate(exc, str(target))
+            if isinstance(translated, errors.NotARegister):
+                raise errors.WrongPassphrase(path=str(target)) from exc
+            raise translated from exc
+        if "register_info" not in tables:
+            raise errors.NotARegister(path=str(target))
+        info = dict(conn.execute("SELECT key, value FROM register_info"))
+        if info.get("app") != APP_ID:
+            raise errors.NotARegister(path=str(target))
+        _refuse_newer(conn)
+        _configure(conn, busy_timeout_ms)
+        register = Register(target, conn)
+        migrate(register)
+        return register
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _applied_steps(conn: Any) -> list[str]:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = ?", (schema.MIGRATIONS.migrations_table,)
+    ).fetchone()
+    if not exists:
+        return []
+    return [
+        r[0]
+        for r in conn.execute(
+            f"SELECT name FROM {schema.MIGRATIONS.migrations_table} "
+            "WHERE migration_set = ? ORDER BY rowid",
+            (schema.MIGRATIONS.name,),
+        )
+    ]
+
+
+def _refuse_newer(conn: Any) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    unknown = set(_applied_steps(conn)) - set(schema.STEP_NAMES)
+    if version > schema.schema_version() or unknown:
+        raise errors.RegisterTooNew()
+
+
+def pending_steps(register: Register) -> list[str]:
+    applied = set(_applied_steps(register.conn))
+    return [name for name in schema.STEP_NAMES if name not in applied]
+
+
+def migrate(register: Register) -> Path | None:
+    """Apply pending steps; copy the file first.  Returns the backup copy, if one was made."""
+    if not pending_steps(register):
+        return None
+    register.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    backup = backup_path(register.path, f"before-v{schema.schema_version()}")
+    try:
+        shutil.copy2(register.path, backup)
+    except OSError as exc:
+        raise errors.DiskFull(path=str(backup)) if _disk_full(str(backup)) else exc
+    _apply_migrations(register)
+    return backup
+
+
+def _apply_migrations(register: Register) -> None:
+    try:
+        schema.MIGRATIONS.apply(register.db)
+        register.conn.execute(f"PRAGMA user_version = {schema.schema_version()}")
+    except sqlcipher3.DatabaseError as exc:
+        raise translate(exc, str(register.path)) from exc
+
+
+def create_register(
+    path: str | os.PathLike[str],
+    passphrase: str,
+    *,
+    role: str,
+    area_code: str,
+    device_id: str | None = None,
+) -> Register:
+    """Make a new, empty, encrypted register.  Never overwrites an existing file."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}, not {role!r}")
+    level = area.level_of(area_code)
+    expected = "village" if role == "village" else "township"
+    if level != expected:
+        raise area.AreaCodeError(
+            f"a {role} register needs a {expected} code; {area_code} is a {level} code"
+        )
+    if not passphrase:
+        raise ValueError("a register needs a passphrase")
+    target = Path(path)
+    if target.exists():
+        raise errors.RegisterExists(path=str(target))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise errors.ReadOnlyLocation(path=str(target)) from exc
+    conn = _connect(target, passphrase)
+    try:
+        _configure(conn, 5000)
+        _apply_bare(conn)
+        facts = {
+            "app": APP_ID,
+            "role": role,
+            "area_code": area_code,
+            "device_id": device_id or new_id(),
+            "created_at": dt.datetime.now().isoformat(timespec="seconds"),
+            "created_by": __version__,
+        }
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO register_info (key, value) VALUES (?, ?)", facts.items())
+        conn.execute("COMMIT")
+        return Register(target, conn)
+    except BaseException:
+        conn.close()
+        with contextlib.suppress(OSError):
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(target) + suffix).unlink()
+        raise
+
+
+def _apply_bare(conn: Any) -> None:
+    db = Database(conn, recursive_triggers=False, execute_plugins=False)
+    try:
+        schema.MIGRATIONS.apply(db)
+        conn.execute(f"PRAGMA user_version = {schema.schema_version()}")
+    except sqlcipher3.DatabaseError as exc:
+        raise translate(exc) from exc

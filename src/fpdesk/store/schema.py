@@ -1,0 +1,277 @@
+"""The register's tables, as named migration steps.
+
+A step is never edited once released: a schema change is a new step appended to
+MIGRATIONS.  `SCHEMA_VERSION` is the number of steps this program knows; a register
+whose `user_version` is higher was made by a newer program and is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from fpdesk.store import capture
+
+MIGRATIONS = Migrations("fpdesk")
+
+# Columns every replicated table has.  `id` is a UUIDv7 (see core.ids): rows made on
+# different laptops never collide.  `deleted` is a tombstone: a deletion must travel
+# to the township like any other change, so rows are never removed outright.
+_COMMON = "id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0"
+_FK = "DEFERRABLE INITIALLY DEFERRED"
+
+INITIAL_SQL = f"""
+CREATE TABLE register_info (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
+
+-- Per-laptop state read by the capture triggers: who is working, and (while a bundle
+-- is being applied) where the change came from.
+CREATE TABLE local_state (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT
+);
+INSERT INTO local_state (key, value) VALUES ('actor', NULL), ('origin', NULL);
+
+CREATE TABLE area_unit (
+    code TEXT PRIMARY KEY NOT NULL CHECK (length(code) = 12),
+    parent_code TEXT,
+    level TEXT NOT NULL CHECK (level IN
+        ('province', 'prefecture', 'county', 'township', 'village')),
+    name TEXT NOT NULL,
+    valid_from TEXT NOT NULL DEFAULT '1900-01-01',
+    valid_to TEXT,
+    urban INTEGER NOT NULL DEFAULT 0,
+    quality_pilot INTEGER NOT NULL DEFAULT 0,
+    self_governance INTEGER NOT NULL DEFAULT 0,
+    demonstration INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX area_unit_parent ON area_unit (parent_code);
+
+CREATE TABLE household (
+    {_COMMON},
+    code TEXT NOT NULL CHECK (length(code) = 18),
+    village_code TEXT NOT NULL CHECK (length(village_code) = 12),
+    group_no TEXT NOT NULL CHECK (length(group_no) = 2),
+    address TEXT NOT NULL DEFAULT '',
+    head_id TEXT REFERENCES person (id) {_FK},
+    phone TEXT,
+    registration_type INTEGER NOT NULL DEFAULT 2,
+    note TEXT
+);
+CREATE UNIQUE INDEX household_code ON household (code) WHERE deleted = 0;
+CREATE INDEX household_village ON household (village_code, group_no, code);
+
+CREATE TABLE person (
+    {_COMMON},
+    household_id TEXT NOT NULL REFERENCES household (id) {_FK},
+    name TEXT NOT NULL,
+    sex INTEGER NOT NULL,
+    birth_date TEXT NOT NULL,
+    id_number TEXT,
+    legacy_id15 TEXT,
+    ethnicity TEXT NOT NULL DEFAULT '01',
+    marital_status INTEGER NOT NULL DEFAULT 10,
+    relationship INTEGER NOT NULL DEFAULT 0,
+    registration_type INTEGER NOT NULL DEFAULT 2,
+    -- here: registered and living here; out: registered here, living elsewhere (流出);
+    -- in: living here, registered elsewhere (流入)
+    residence_status TEXT NOT NULL DEFAULT 'here' CHECK (residence_status IN ('here', 'out', 'in')),
+    residence_place TEXT,
+    residence_since TEXT,
+    death_date TEXT,
+    death_cause TEXT,
+    phone TEXT,
+    note TEXT
+);
+CREATE UNIQUE INDEX person_id_number ON person (id_number)
+    WHERE deleted = 0 AND id_number IS NOT NULL;
+CREATE INDEX person_household ON person (household_id);
+CREATE INDEX person_women ON person (sex, birth_date);
+
+-- A couple.  Either spouse may live outside this register: then that side's id is NULL
+-- and the outside_spouse_* columns say who they are.
+CREATE TABLE marriage (
+    {_COMMON},
+    wife_id TEXT REFERENCES person (id) {_FK},
+    husband_id TEXT REFERENCES person (id) {_FK},
+    outside_spouse_name TEXT,
+    outside_spouse_id_number TEXT,
+    outside_spouse_address TEXT,
+    married_on TEXT NOT NULL,
+    ended_on TEXT,
+    end_reason TEXT CHECK (end_reason IN ('divorce', 'widowed')),
+    CHECK (wife_id IS NOT NULL OR husband_id IS NOT NULL)
+);
+CREATE INDEX marriage_wife ON marriage (wife_id);
+CREATE INDEX marriage_husband ON marriage (husband_id);
+
+CREATE TABLE pregnancy (
+    {_COMMON},
+    woman_id TEXT NOT NULL REFERENCES person (id) {_FK},
+    marriage_id TEXT REFERENCES marriage (id) {_FK},
+    registered_on TEXT NOT NULL,
+    last_period_on TEXT,
+    expected_on TEXT,
+    outcome TEXT,
+    outcome_on TEXT,
+    note TEXT
+);
+CREATE INDEX pregnancy_woman ON pregnancy (woman_id);
+
+-- One row per child: twins are two rows.  Birth order (孩次) is never stored: it is
+-- computed for the couple from all their births (core.policy.birth_orders).
+CREATE TABLE birth (
+    {_COMMON},
+    pregnancy_id TEXT REFERENCES pregnancy (id) {_FK},
+    mother_id TEXT NOT NULL REFERENCES person (id) {_FK},
+    father_id TEXT REFERENCES person (id) {_FK},
+    marriage_id TEXT REFERENCES marriage (id) {_FK},
+    child_id TEXT REFERENCES person (id) {_FK},
+    birth_date TEXT NOT NULL,
+    sex INTEGER NOT NULL,
+    weight_g INTEGER,
+    place TEXT,
+    alive INTEGER NOT NULL DEFAULT 1,
+    child_relation TEXT NOT NULL DEFAULT 'own' CHECK (child_relation IN ('own', 'step', 'adopted')),
+    document_kind TEXT,
+    document_no TEXT,
+    note TEXT
+);
+CREATE INDEX birth_mother ON birth (mother_id);
+CREATE INDEX birth_father ON birth (father_id);
+CREATE INDEX birth_date ON birth (birth_date);
+
+-- A contraception episode is counted under the woman (woman_id) even when the method
+-- is her husband's sterilisation: then user_id is the husband.
+CREATE TABLE contraception (
+    {_COMMON},
+    woman_id TEXT NOT NULL REFERENCES person (id) {_FK},
+    user_id TEXT REFERENCES person (id) {_FK},
+    method TEXT NOT NULL,
+    started_on TEXT NOT NULL,
+    ended_on TEXT,
+    end_reason TEXT,
+    provider TEXT,
+    note TEXT
+);
+CREATE INDEX contraception_woman ON contraception (woman_id);
+
+CREATE TABLE supply (
+    {_COMMON},
+    person_id TEXT NOT NULL REFERENCES person (id) {_FK},
+    handed_on TEXT NOT NULL,
+    item TEXT NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    handed_by TEXT
+);
+CREATE INDEX supply_person ON supply (person_id, handed_on);
+
+-- A follow-up or service visit.  follows_table/follows_id name the event it follows
+-- (an IUD insertion, a pregnancy, a birth), so due lists can tell which are done.
+CREATE TABLE visit (
+    {_COMMON},
+    person_id TEXT NOT NULL REFERENCES person (id) {_FK},
+    visit_type TEXT NOT NULL,
+    visited_on TEXT NOT NULL,
+    visited_by TEXT,
+    result TEXT,
+    follows_table TEXT,
+    follows_id TEXT,
+    note TEXT
+);
+CREATE INDEX visit_person ON visit (person_id, visit_type, visited_on);
+CREATE INDEX visit_follows ON visit (follows_id);
+
+CREATE TABLE move (
+    {_COMMON},
+    person_id TEXT NOT NULL REFERENCES person (id) {_FK},
+    kind TEXT NOT NULL CHECK (kind IN ('in', 'out')),
+    moved_on TEXT NOT NULL,
+    place TEXT,
+    reason TEXT
+);
+CREATE INDEX move_person ON move (person_id);
+
+CREATE TABLE certificate (
+    {_COMMON},
+    woman_id TEXT NOT NULL REFERENCES person (id) {_FK},
+    marriage_id TEXT REFERENCES marriage (id) {_FK},
+    kind TEXT NOT NULL,
+    number TEXT,
+    issued_on TEXT NOT NULL,
+    note TEXT
+);
+CREATE INDEX certificate_woman ON certificate (woman_id);
+
+-- Every change to a replicated table, written by triggers in the same transaction as
+-- the change (store.capture).  It is both the history shown to the user and the outbox
+-- the change bundles are cut from: one record, so the two can never disagree.
+CREATE TABLE change_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    old TEXT,
+    new TEXT,
+    at TEXT NOT NULL,
+    actor TEXT,
+    device_id TEXT,
+    origin TEXT
+);
+CREATE INDEX change_log_row ON change_log (row_id, seq);
+"""
+
+
+STEP_NAMES: list[str] = []
+
+
+def step(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+    """Register a named migration step (and remember its name for the version check)."""
+
+    def register(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+        STEP_NAMES.append(name)
+        return MIGRATIONS(name=name)(fn)
+
+    return register
+
+
+@step("0001_initial")
+def _initial(db: Database) -> None:
+    run_script(db.conn, INITIAL_SQL)
+    capture.install(db.conn)
+
+
+def run_script(conn: Any, script: str) -> None:
+    """Run several statements inside the caller's transaction.
+
+    executescript() would COMMIT first and break the migration's transaction, so the
+    statements run one by one.
+    """
+    for statement in _statements(script):
+        conn.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    out: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--") and not buffer.strip():
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement: {buffer[:80]!r}")
+    return out
+
+
+def schema_version() -> int:
+    """How many steps this program knows; stored as the register's user_version."""
+    return len(STEP_NAMES)

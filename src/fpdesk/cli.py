@@ -1,0 +1,71 @@
+"""The command line: the same operations as the GUI, scriptable.
+
+Each area adds its subcommands from a module in fpdesk.commands; every subcommand
+exits non-zero on failure with the reason on stderr, and takes --json where it prints
+results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from fpdesk import __version__
+from fpdesk.commands import register as register_commands
+from fpdesk.commands.common import CommandError
+from fpdesk.core.i18n import set_language
+from fpdesk.store.errors import RegisterError
+
+COMMAND_MODULES = [register_commands]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fpdesk",
+        description="fpdesk: 村级计划生育与生殖健康登记册 / village family-planning register",
+    )
+    parser.add_argument("--version", action="version", version=f"fpdesk {__version__}")
+    parser.add_argument("--lang", choices=("zh", "en"), help="language of messages / 提示语言")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    gui = sub.add_parser("gui", help="open the window / 打开窗口")
+    gui.add_argument("--db", help="register file / 登记册文件")
+    gui.add_argument("--demo", action="store_true", help="build and open a demo register")
+    gui.set_defaults(func=_run_gui)
+    for module in COMMAND_MODULES:
+        module.add_commands(sub)
+    return parser
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from fpdesk.gui.app import main as gui_main  # Qt is loaded only when a window is wanted
+
+    argv: list[str] = []
+    if args.db:
+        argv += ["--db", args.db]
+    if args.demo:
+        argv.append("--demo")
+    return gui_main(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    set_language(args.lang)
+    if args.command is None:
+        return _run_gui(argparse.Namespace(db=None, demo=False))
+    try:
+        status = args.func(args)
+    except (RegisterError, CommandError) as exc:
+        print(f"fpdesk: {exc}", file=sys.stderr)
+        return getattr(exc, "status", 1) or 1
+    except (ValueError, KeyError) as exc:
+        print(f"fpdesk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return int(status or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Command-line subcommands, one module per area; cli.py wires them together."""

@@ -1,0 +1,70 @@
+"""What every subcommand shares: the passphrase, opening the register, output, errors."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import json
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from fpdesk.core.i18n import Text
+from fpdesk.store.db import Register, open_register
+
+PASSPHRASE_ENV = "FPDESK_PASSPHRASE"
+
+
+class CommandError(Exception):
+    """A failure to report on stderr with a non-zero exit status."""
+
+    def __init__(self, text: Text | str, status: int = 1) -> None:
+        self.text = text
+        self.status = status
+        super().__init__(str(text))
+
+
+def passphrase(confirm: bool = False) -> str:
+    """From FPDESK_PASSPHRASE, else asked at the terminal (never echoed)."""
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise CommandError(
+            Text(
+                f"需要口令：请设置环境变量 {PASSPHRASE_ENV}，或在终端里运行以便输入口令。",
+                f"A passphrase is needed: set {PASSPHRASE_ENV}, or run in a terminal to type it.",
+            )
+        )
+    first = getpass.getpass("口令 / Passphrase: ")
+    if confirm and getpass.getpass("再输一次 / Again: ") != first:
+        raise CommandError(Text("两次输入的口令不一样。", "The two passphrases differ."))
+    return first
+
+
+def add_db(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    parser.add_argument("--db", required=required, help="register file / 登记册文件")
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON / 输出 JSON")
+
+
+@contextlib.contextmanager
+def opened(args: argparse.Namespace) -> Iterator[Register]:
+    register = open_register(args.db, passphrase())
+    try:
+        yield register
+    finally:
+        register.close()
+
+
+def emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    """JSON with --json, else the human text."""
+    if getattr(args, "json", False):
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")

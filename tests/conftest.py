@@ -1,0 +1,49 @@
+"""Shared fixtures: real encrypted registers in tmp_path, Qt offscreen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Offscreen unless the caller asked for a real screen (screenshots under Xvfb).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("FPDESK_LANG", "zh")
+
+from fpdesk.store.db import Register, create_register, open_register  # noqa: E402
+
+PASSPHRASE = "测试口令-test"
+VILLAGE = "450102001201"
+TOWNSHIP = "450102001000"
+
+
+@pytest.fixture(scope="session")
+def _template_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated empty village register per session; tests get copies of it."""
+    path = tmp_path_factory.mktemp("template") / "village.fpdesk"
+    create_register(path, PASSPHRASE, role="village", area_code=VILLAGE).close()
+    return path
+
+
+@pytest.fixture
+def register_path(tmp_path: Path, _template_register: Path) -> Path:
+    path = tmp_path / "register.fpdesk"
+    shutil.copy2(_template_register, path)
+    return path
+
+
+@pytest.fixture
+def register(register_path: Path) -> Iterator[Register]:
+    reg = open_register(register_path, PASSPHRASE)
+    reg.set_actor("测试员")
+    yield reg
+    reg.close()
+
+
+@pytest.fixture
+def passphrase_env(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("FPDESK_PASSPHRASE", PASSPHRASE)
+    return PASSPHRASE

@@ -275,3 +275,23 @@ def _statements(script: str) -> list[str]:
 def schema_version() -> int:
     """How many steps this program knows; stored as the register's user_version."""
     return len(STEP_NAMES)
+
+
+# Unsaved forms, kept so that a crash or a power cut does not lose what the officer
+# typed.  Local to this laptop (not in capture.REPLICATED): a half-typed form is
+# nobody else's business and must never travel in a bundle.  It lives inside the
+# encrypted register because a half-typed form holds the same sensitive data.
+DRAFTS_SQL = """
+CREATE TABLE draft (
+    id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL,
+    context TEXT NOT NULL DEFAULT '{}',
+    "values" TEXT NOT NULL DEFAULT '{}',
+    saved_at TEXT NOT NULL
+);
+"""
+
+
+@step("0004_drafts")
+def _drafts(db: Database) -> None:
+    run_script(db.conn, DRAFTS_SQL)

@@ -27,6 +27,8 @@ def run_init(args: argparse.Namespace) -> int:
         info = dict(register.info)
     finally:
         register.close()
-    text = Text("已新建登记册 {path}（{role}，{area}）。", "Created register {path} ({role}, {area}).")
+    text = Text(
+        "已新建登记册 {path}（{role}，{area}）。", "Created register {path} ({role}, {area})."
+    )
     emit(args, info, str(text.format(path=args.db, role=args.role, area=args.area)))
     return 0

@@ -80,4 +80,5 @@ def installed(conn: Any) -> bool:
     names = {
         row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     }
-    return all(f"capture_{t}_{op}" in names for t in REPLICATED for op in ("insert", "update", "delete"))
+    ops = ("insert", "update", "delete")
+    return all(f"capture_{t}_{op}" in names for t in REPLICATED for op in ops)

@@ -32,7 +32,7 @@ ROLES = ("village", "township")
 def translate(exc: Exception, path: str | None = None) -> Exception:
     """The user-facing error for an environment failure; the exception itself for a bug."""
     message = str(exc).lower()
-    if "database or disk is full" in message or "disk i/o error" in message and _disk_full(path):
+    if "database or disk is full" in message or ("disk i/o error" in message and _disk_full(path)):
         return errors.DiskFull(path=path)
     if "database is locked" in message or "database is busy" in message:
         return errors.RegisterLocked(path=path)
@@ -239,7 +239,9 @@ def migrate(register: Register) -> Path | None:
     try:
         shutil.copy2(register.path, backup)
     except OSError as exc:
-        raise errors.DiskFull(path=str(backup)) if _disk_full(str(backup)) else exc
+        if _disk_full(str(backup)):
+            raise errors.DiskFull(path=str(backup)) from exc
+        raise
     _apply_migrations(register)
     return backup
 

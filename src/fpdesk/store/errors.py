@@ -57,7 +57,8 @@ class RegisterExists(RegisterError):
 
 class RegisterTooNew(RegisterError):
     text = Text(
-        "这个登记册由更新版本的 fpdesk 建立，本程序不能安全地打开它，没有做任何改动。请升级 fpdesk。",
+        "这个登记册由更新版本的 fpdesk 建立，本程序不能安全地打开它，"
+        "没有做任何改动。请升级 fpdesk。",
         "This register was made by a newer fpdesk; this program cannot open it safely and "
         "changed nothing. Please upgrade fpdesk.",
     )

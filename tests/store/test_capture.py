@@ -1,0 +1,75 @@
+"""Change capture: every write, by any code path, lands in the change log in its transaction."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fpdesk.store import capture, records
+from tests.conftest import VILLAGE
+
+
+def _household(register, seq: int = 1) -> str:  # type: ignore[no-untyped-def]
+    return records.insert(
+        register,
+        "household",
+        {"code": f"{VILLAGE}01{seq:04d}", "village_code": VILLAGE, "group_no": "01"},
+    )
+
+
+def test_every_replicated_table_is_captured(register) -> None:  # type: ignore[no-untyped-def]
+    assert capture.installed(register.conn)
+    rows = register.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    tables = {r[0] for r in rows}
+    assert set(capture.REPLICATED) <= tables
+
+
+def test_insert_update_delete_are_logged_with_actor_and_device(register) -> None:  # type: ignore[no-untyped-def]
+    hid = _household(register)
+    records.update(register, "household", hid, {"address": "新村 3 号"})
+    records.delete(register, "household", hid)
+    log = records.history(register, hid)
+    assert [row["op"] for row in log] == ["insert", "update", "update"]
+    assert json.loads(log[1]["old"])["address"] == ""
+    assert json.loads(log[1]["new"])["address"] == "新村 3 号"
+    assert json.loads(log[2]["new"])["deleted"] == 1
+    assert {row["actor"] for row in log} == {"测试员"}
+    assert {row["device_id"] for row in log} == {register.device_id}
+    assert all(row["origin"] is None for row in log)
+
+
+def test_raw_sql_writes_are_captured_too(register) -> None:  # type: ignore[no-untyped-def]
+    hid = _household(register)
+    with register.transaction() as conn:
+        conn.execute("UPDATE household SET phone = '13800000000' WHERE id = ?", (hid,))
+        conn.execute("DELETE FROM household WHERE id = ?", (hid,))
+    ops = [row["op"] for row in records.history(register, hid)]
+    assert ops == ["insert", "update", "delete"]
+
+
+def test_an_update_that_changes_nothing_is_not_a_change(register) -> None:  # type: ignore[no-untyped-def]
+    hid = _household(register)
+    records.update(register, "household", hid, {"group_no": "01"})
+    assert len(records.history(register, hid)) == 1
+
+
+def test_rolled_back_change_leaves_no_history(register) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(RuntimeError), register.transaction():
+        hid = _household(register)
+        raise RuntimeError("crash before commit")
+    assert register.query("SELECT count(*) AS n FROM change_log") == [{"n": 0}]
+    assert records.get(register, "household", hid) is None
+
+
+def test_capture_can_be_suspended_for_a_bulk_load(register) -> None:  # type: ignore[no-untyped-def]
+    with register.transaction() as conn:
+        capture.remove(conn)
+    assert not capture.installed(register.conn)
+    _household(register)
+    with register.transaction() as conn:
+        capture.install(conn)
+    assert capture.installed(register.conn)
+    assert register.query("SELECT count(*) AS n FROM change_log") == [{"n": 0}]
+    _household(register, 2)
+    assert register.query("SELECT count(*) AS n FROM change_log") == [{"n": 1}]

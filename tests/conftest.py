@@ -13,7 +13,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("FPDESK_LANG", "zh")
 
-from fpdesk.store.db import Register, create_register, open_register  # noqa: E402
+from fpdesk.store.db import Register, create_register, open_register
 
 PASSPHRASE = "测试口令-test"
 VILLAGE = "450102001201"

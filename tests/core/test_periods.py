@@ -59,8 +59,19 @@ def test_previous_year() -> None:
     assert parse_period("2020-02-29..2020-03-01").previous_year().start == D(2019, 2, 28)
 
 
-@pytest.mark.parametrize("text", ["", "19", "2019-13", "2019Q5", "2019H3", "2019-02-30..2019-03-01",
-                                  "2019-03-01..2019-02-01", "abc"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "19",
+        "2019-13",
+        "2019Q5",
+        "2019H3",
+        "2019-02-30..2019-03-01",
+        "2019-03-01..2019-02-01",
+        "abc",
+    ],
+)
 def test_bad_periods_say_so_in_both_languages(text: str) -> None:
     with pytest.raises(PeriodError) as info:
         parse_period(text)

@@ -113,9 +113,7 @@ def quarter(year: int, number: int) -> Period:
 
 
 def month_period(year: int, month: int) -> Period:
-    return Period(
-        dt.date(year, month, 1), _month_end(year, month), "month", f"{year}-{month:02d}"
-    )
+    return Period(dt.date(year, month, 1), _month_end(year, month), "month", f"{year}-{month:02d}")
 
 
 def date_range(start: dt.date, end: dt.date) -> Period:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -171,7 +172,7 @@ def book_from_data(data: Mapping[str, Any]) -> DefinitionBook:
     )
     if not versions:
         raise DefinitionsError("the indicator definitions list no versions")
-    for earlier, later in zip(versions, versions[1:], strict=False):
+    for earlier, later in itertools.pairwise(versions):
         if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
             raise DefinitionsError(
                 f"definitions {earlier.version} and {later.version} overlap in time"

@@ -82,3 +82,19 @@ def make(address_code: str, birth_date: dt.date, sequence: int) -> str:
         raise ValueError("sequence must be 0..999")
     first17 = f"{address_code}{birth_date:%Y%m%d}{sequence:03d}"
     return first17 + check_char(first17)
+
+
+def mask_id_number(number: str | None) -> str:
+    """An ID number as lists show it: first 4 and last 4 kept (4501**********002X).
+
+    Lists are seen over shoulders; the last four are what an officer reads back to
+    confirm a person (and what the search box finds), the first four say the region.
+    Numbers too short to mask meaningfully are starred out entirely.
+    """
+    if not number:
+        return ""
+    value = normalise(number)
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+

@@ -26,7 +26,8 @@ Fields = Mapping[str, Any]
 
 # The earliest age at which a woman can be recorded as pregnant or giving birth.
 MIN_PARENT_AGE = 12
-EARLIEST_DATE = dt.date(1900, 1, 1)
+# Catches a mistyped century; the domain's own sample ID number is from 1880.
+EARLIEST_DATE = dt.date(1870, 1, 1)
 BIRTH_WEIGHT_RANGE_G = (300, 7000)
 # Methods only a man can use, and methods a woman uses; the rest may be either's.
 MALE_METHODS = frozenset({"male_sterilisation"})
@@ -129,8 +130,8 @@ MESSAGES: dict[str, Text] = {
         "{label} ({value}) is after today ({today}); a future date cannot be recorded.",
     ),
     "date.too_early": Text(
-        "{label}（{value}）早于 1900 年，请核对。",
-        "{label} ({value}) is before 1900; please check it.",
+        "{label}（{value}）早于 {earliest}，请核对。",
+        "{label} ({value}) is before {earliest}; please check it.",
     ),
     "date.order": Text(
         "{label}（{value}）早于{other}（{other_value}）。",
@@ -281,7 +282,7 @@ class _Form:
         if value is None:
             self.add(name, "date.format", label=label, value=raw)
         elif value < EARLIEST_DATE:
-            self.add(name, "date.too_early", label=label, value=value)
+            self.add(name, "date.too_early", label=label, value=value, earliest=EARLIEST_DATE)
         elif value > self.today and not future_ok:
             self.add(name, "date.future", label=label, value=value, today=self.today)
         else:

@@ -1,0 +1,208 @@
+"""What the printouts read from the register: households, members, events, women.
+
+Read-only queries, each bounded to one village (or one household, or one woman), so a
+printout can ask for one household's rows at a time instead of the whole village.
+The event list serves both the household register's "recent events" and the monthly
+change list, so the two can never disagree about what happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fpdesk.core import codes
+from fpdesk.core.i18n import Text
+from fpdesk.store.db import Register
+
+Row = dict[str, Any]
+
+# The kinds of event on the monthly change report (月报告单), in its order.
+EVENT_KINDS: dict[str, Text] = {
+    "birth": Text("出生", "birth"),
+    "death": Text("死亡", "death"),
+    "move_in": Text("迁入", "move in"),
+    "move_out": Text("迁出", "move out"),
+    "marriage": Text("结婚", "marriage"),
+    "divorce": Text("离婚", "divorce"),
+    "pregnancy": Text("怀孕登记", "pregnancy registered"),
+    "outcome": Text("妊娠结局", "pregnancy outcome"),
+    "operation": Text("节育手术", "contraceptive operation"),
+    "iud_removal": Text("取环", "IUD removal"),
+    "certificate": Text("发证", "certificate issued"),
+}
+
+_IN_VILLAGE = "h.village_code = :village AND h.deleted = 0 AND p.deleted = 0"
+_ONE_HOUSEHOLD = " AND h.id = :household"
+_PERSON = "JOIN person p ON p.id = {col} JOIN household h ON h.id = p.household_id"
+
+# One SELECT per kind of event; each yields (kind, on, person_id, detail codes).
+_EVENT_SELECTS = {
+    "birth": (
+        "SELECT 'birth' AS kind, e.birth_date AS on_date, p.id AS person_id, "
+        "e.sex AS code, c.name AS other, e.id AS event_id FROM birth e "
+        + _PERSON.format(col="e.mother_id")
+        + " LEFT JOIN person c ON c.id = e.child_id WHERE e.deleted = 0 AND e.birth_date"
+    ),
+    "death": (
+        "SELECT 'death', p.death_date, p.id, NULL, p.death_cause, p.id FROM person e "
+        + _PERSON.format(col="e.id")
+        + " WHERE p.death_date"
+    ),
+    "move": (
+        "SELECT 'move_' || e.kind, e.moved_on, p.id, NULL, e.place, e.id FROM move e "
+        + _PERSON.format(col="e.person_id")
+        + " WHERE e.deleted = 0 AND e.moved_on"
+    ),
+    "marriage": (
+        "SELECT 'marriage', e.married_on, p.id, NULL, "
+        "COALESCE(s.name, e.outside_spouse_name), e.id FROM marriage e "
+        + _PERSON.format(col="COALESCE(e.wife_id, e.husband_id)")
+        + " LEFT JOIN person s ON s.id = e.husband_id AND e.wife_id IS NOT NULL"
+        " WHERE e.deleted = 0 AND e.married_on"
+    ),
+    "divorce": (
+        "SELECT 'divorce', e.ended_on, p.id, NULL, "
+        "COALESCE(s.name, e.outside_spouse_name), e.id FROM marriage e "
+        + _PERSON.format(col="COALESCE(e.wife_id, e.husband_id)")
+        + " LEFT JOIN person s ON s.id = e.husband_id AND e.wife_id IS NOT NULL"
+        " WHERE e.deleted = 0 AND e.end_reason = 'divorce' AND e.ended_on"
+    ),
+    "pregnancy": (
+        "SELECT 'pregnancy', e.registered_on, p.id, NULL, e.expected_on, e.id FROM pregnancy e "
+        + _PERSON.format(col="e.woman_id")
+        + " WHERE e.deleted = 0 AND e.registered_on"
+    ),
+    "outcome": (
+        "SELECT 'outcome', e.outcome_on, p.id, e.outcome, NULL, e.id FROM pregnancy e "
+        + _PERSON.format(col="e.woman_id")
+        + " WHERE e.deleted = 0 AND e.outcome IS NOT NULL AND e.outcome_on"
+    ),
+    "operation": (
+        "SELECT 'operation', e.started_on, p.id, e.method, e.provider, e.id FROM contraception e "
+        + _PERSON.format(col="e.woman_id")
+        + " WHERE e.deleted = 0 AND e.method IN ({operations}) AND e.started_on"
+    ),
+    "iud_removal": (
+        "SELECT 'iud_removal', e.ended_on, p.id, e.method, e.end_reason, e.id "
+        "FROM contraception e "
+        + _PERSON.format(col="e.woman_id")
+        + " WHERE e.deleted = 0 AND e.method = 'iud' AND e.ended_on"
+    ),
+    "certificate": (
+        "SELECT 'certificate', e.issued_on, p.id, e.kind, e.number, e.id FROM certificate e "
+        + _PERSON.format(col="e.woman_id")
+        + " WHERE e.deleted = 0 AND e.issued_on"
+    ),
+}
+
+
+def _operation_methods() -> str:
+    return ", ".join(f"'{m.code}'" for m in codes.methods() if m.operation)
+
+
+def events(
+    register: Register,
+    village_code: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    household_id: str | None = None,
+) -> list[Row]:
+    """Every event in the village (or one household) dated start..end, in date order.
+
+    Each row: kind, on_date, person_id, name, id_number, household_code, group_no,
+    code (sex, outcome, method or certificate kind) and other (spouse, child, place...).
+    """
+    scope = _IN_VILLAGE + (_ONE_HOUSEHOLD if household_id else "")
+    parts = [
+        sql.format(operations=_operation_methods())
+        + " BETWEEN :start AND :end AND "
+        + scope
+        for sql in _EVENT_SELECTS.values()
+    ]
+    sql = (
+        "SELECT x.*, p.name, p.id_number, h.code AS household_code, h.group_no FROM ("
+        + " UNION ALL ".join(parts)
+        + ") x JOIN person p ON p.id = x.person_id JOIN household h ON h.id = p.household_id "
+        "ORDER BY x.on_date, h.group_no, h.code, p.name, x.kind, x.event_id"
+    )
+    params = {
+        "village": village_code,
+        "household": household_id,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+    }
+    return register.query(sql, params)
+
+
+def describe_event(row: Row, language: str) -> str:
+    """The event in words for a printed line: 出生（女，李小花）, 上环, 迁出：广东东莞."""
+    kind = str(row["kind"])
+    what = EVENT_KINDS.get(kind, Text(kind, kind)).get(language)
+    details: list[str] = []
+    code = row.get("code")
+    table = {"birth": "sex", "outcome": "pregnancy_outcome", "operation": "contraceptive_method",
+             "certificate": "certificate_kind"}.get(kind)
+    if table and code is not None and codes.exists(table, code):
+        details.append(codes.label(table, code, language))
+    if row.get("other"):
+        details.append(str(row["other"]))
+    sep = "，" if language == "zh" else ", "
+    return f"{what}（{sep.join(details)}）" if details else what
+
+
+# --- households and people ---------------------------------------------------------
+
+
+def area_names(register: Register, village_code: str) -> str:
+    """'Township Village (code)' from the area table, or the code alone if unnamed."""
+    rows = register.query(
+        "SELECT code, name FROM area_unit WHERE code IN (?, ?)",
+        (village_code, village_code[:9] + "000"),
+    )
+    names = {r["code"]: r["name"] for r in rows}
+    parts = [names.get(village_code[:9] + "000", ""), names.get(village_code, "")]
+    named = " ".join(p for p in parts if p)
+    return f"{named}（{village_code}）" if named else village_code
+
+
+def households(register: Register, village_code: str) -> list[Row]:
+    """The village's households in walking order: group by group, then by number."""
+    return register.query(
+        "SELECT h.*, p.name AS head_name FROM household h "
+        "LEFT JOIN person p ON p.id = h.head_id "
+        "WHERE h.village_code = ? AND h.deleted = 0 ORDER BY h.group_no, h.code",
+        (village_code,),
+    )
+
+
+def members(register: Register, household_id: str) -> list[Row]:
+    return register.query(
+        "SELECT * FROM person WHERE household_id = ? AND deleted = 0 "
+        "ORDER BY relationship, birth_date, name",
+        (household_id,),
+    )
+
+
+def age_on(birth_date: str, on: dt.date) -> int:
+    born = dt.date.fromisoformat(birth_date)
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def shift_years(on: dt.date, years: int) -> dt.date:
+    """The same day `years` later (negative: earlier); 29 February falls back to the 28th."""
+    try:
+        return on.replace(year=on.year + years)
+    except ValueError:
+        return on.replace(year=on.year + years, day=28)
+
+
+def label(table: str, code: object, language: str) -> str:
+    """A code's label; an unknown code is printed as it is rather than stop the print."""
+    return codes.label(table, code, language) if codes.exists(table, code) else str(code or "")
+
+
+def join(language: str, *parts: object) -> str:
+    """Several details in one cell, with the language's separator."""
+    return ("；" if language == "zh" else "; ").join(str(p) for p in parts if p)

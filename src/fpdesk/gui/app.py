@@ -1,0 +1,96 @@
+"""Starting the window: `fpdesk`, `fpdesk gui [--db PATH | --demo]`, `fpdesk-gui`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from fpdesk.core import i18n as core_i18n
+from fpdesk.gui import crash, i18n
+from fpdesk.gui.icons import icon
+from fpdesk.gui.settings import Settings
+from fpdesk.store.db import Register
+
+log = logging.getLogger("fpdesk.gui")
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="fpdesk gui")
+    parser.add_argument("--db", type=Path, help="register file / 登记册文件")
+    parser.add_argument("--demo", action="store_true", help="build and open the demo register")
+    parser.add_argument("--lang", choices=("zh", "en"), help="language / 语言")
+    return parser.parse_args(list(argv))
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        QApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("fpdesk")
+    app.setOrganizationName("fpdesk")
+    app.setWindowIcon(icon("app"))
+    return app
+
+
+def set_language(app: QApplication, language: str) -> None:
+    """One language for Qt's strings and for the bilingual messages of core and store."""
+    core_i18n.set_language(language)
+    if not i18n.install(app, language):
+        log.warning("Chinese translation not found at %s", i18n.qm_path())
+
+
+class Session:
+    """The running window and what keeps it alive."""
+
+    def __init__(self, app: QApplication, prefs: Settings) -> None:
+        self.app = app
+        self.prefs = prefs
+        self.window: object | None = None
+
+    def show(self, register: Register) -> None:
+        from fpdesk.gui.mainwindow import MainWindow
+
+        window = MainWindow(register, self.prefs)
+        window.language_wanted.connect(lambda lang: set_language(self.app, lang))
+        window.show()
+        self.window = window
+        log.info("register opened: %s (%s)", register.path.name, register.role)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    app = application()
+    crash.setup_logging()
+    crash.route_qt_messages()
+    crash.install_excepthook()
+    prefs = Settings()
+    if args.lang:
+        prefs.language = args.lang
+    set_language(app, prefs.language)
+
+    from fpdesk.gui.startup import Startup
+
+    session = Session(app, prefs)
+    startup = Startup(prefs, db=args.db, demo=args.demo)
+    startup.opened.connect(session.show)
+    startup.gave_up.connect(app.quit)
+    startup.begin()
+    status = app.exec()
+    window = session.window
+    register = getattr(window, "register", None)
+    if isinstance(register, Register):
+        register.close()
+    return int(status)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,502 @@
+"""The officer's main window: area tree, household list, search, pages and work list."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from fpdesk.core.clock import Clock, SystemClock
+from fpdesk.core.i18n import current_language
+from fpdesk.gui import crash, queries
+from fpdesk.gui.icons import icon
+from fpdesk.gui.lock import Locker
+from fpdesk.gui.models import ID_ROLE, ROW_ROLE, Column, HouseholdModel, RowsModel
+from fpdesk.gui.pages import HouseholdPage, PersonPage, make_table
+from fpdesk.gui.settings import Settings
+from fpdesk.gui.worklist import WorkItem, WorkListPage
+from fpdesk.store.db import Register
+from fpdesk.store.errors import RegisterError
+
+log = logging.getLogger("fpdesk.gui.main")
+SEARCH_DELAY_MS = 150  # search as you type, but not on every key of a fast typist
+SEARCH_LIMIT = 50
+AREA_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+class SearchModel(RowsModel):
+    """What the search box found: persons and households, best first."""
+
+    def columns(self) -> list[Column]:
+        lang = current_language()
+        return [
+            Column(self.tr("Name"), lambda h: h.name),
+            Column(
+                self.tr("Sex"), lambda h: queries.code_label("sex", h.sex, lang) if h.sex else ""
+            ),
+            Column(self.tr("Born"), lambda h: h.birth_date or ""),
+            Column(self.tr("ID number"), lambda h: h.id_number_masked),
+            Column(self.tr("Household code"), lambda h: h.household_code),
+            Column(self.tr("Address"), lambda h: h.address),
+        ]
+
+    def row_id(self, row: Any) -> str | None:
+        return row.person_id or row.household_id
+
+
+class ResultsView(QTableView):
+    """Enter opens the chosen line; Up from the first line goes back to the search box."""
+
+    chosen = Signal(object)
+    back_to_search = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.chosen.emit(self.currentIndex().data(ROW_ROLE))
+            return
+        if event.key() == Qt.Key.Key_Up and self.currentIndex().row() <= 0:
+            self.back_to_search.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class SearchBox(QLineEdit):
+    """Down moves into the results; Esc clears."""
+
+    down = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.clear()
+            return
+        super().keyPressEvent(event)
+
+
+class MainWindow(QMainWindow):
+    language_wanted = Signal(str)
+
+    def __init__(
+        self,
+        register: Register,
+        prefs: Settings,
+        clock: Clock | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.prefs = prefs
+        self.clock = clock or SystemClock()
+        self.open_forms: list[QWidget] = []
+        self.setWindowIcon(icon("app"))
+        self.resize(1280, 720)
+        self._build_actions()
+        self._build_search()
+        self._build_center()
+        self._build_status()
+        self.locker = Locker(register.path, prefs.lock_minutes, self)
+        self.retranslate()
+        self.load_tree()
+
+    # -- building ----------------------------------------------------------------------
+
+    def _action(self, name: str, slot: Any, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(icon(name), "", self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_household = self._action(
+            "add", lambda: self.open_form("household", {}), QKeySequence.StandardKey.New
+        )
+        self.show_worklist = self._action("worklist", lambda: self.tabs.setCurrentIndex(1), "F4")
+        self.show_households = self._action("household", lambda: self.tabs.setCurrentIndex(0), "F3")
+        self.lock_now = self._action("lock", lambda: self.locker.lock(), "Ctrl+L")
+        self.open_settings = self._action("settings", self.edit_settings)
+        self.quit = QAction("", self)
+        self.quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit.triggered.connect(self.close)
+        self.about = QAction("", self)
+        self.about.triggered.connect(self.show_about)
+        self.file_menu = self.menuBar().addMenu("")
+        self.file_menu.addActions([self.open_settings, self.lock_now])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit)
+        self.records_menu = self.menuBar().addMenu("")
+        self.records_menu.addActions([self.new_household, self.show_households, self.show_worklist])
+        self.help_menu = self.menuBar().addMenu("")
+        self.help_menu.addAction(self.about)
+
+    def _build_search(self) -> None:
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("main")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.search = SearchBox()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setMinimumWidth(260)
+        self.search.setMaximumWidth(420)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _: self.search_timer.start())
+        self.search.returnPressed.connect(self._search_enter)
+        self.search.down.connect(self._into_results)
+        self.toolbar.addWidget(self.search)
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.new_household, self.show_worklist, self.lock_now])
+        self.addToolBar(self.toolbar)
+        find = QAction(self)
+        find.setShortcuts([QKeySequence.StandardKey.Find, QKeySequence("Ctrl+K")])
+        find.triggered.connect(self._focus_search)
+        self.addAction(find)
+
+    def _build_center(self) -> None:
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("areas")
+        self.tree.setHeaderHidden(True)
+        self.tree.currentItemChanged.connect(self._area_chosen)
+        self.households = HouseholdModel(self.register, self)
+        self.household_view = make_table(self.households)
+        self.household_view.setObjectName("households")
+        self.household_view.setSortingEnabled(True)
+        self.household_view.sortByColumn(HouseholdModel.CODE, Qt.SortOrder.AscendingOrder)
+        self.household_view.verticalHeader().setDefaultSectionSize(
+            self.household_view.fontMetrics().height() + 10
+        )
+        self._size_household_columns()
+        self.household_view.selectionModel().currentRowChanged.connect(self._household_chosen)
+        self.household_view.activated.connect(self._household_activated)
+        self.results = SearchModel(self)
+        self.results_view = make_table(self.results, ResultsView)
+        self.results_view.setObjectName("results")
+        self.results_view.chosen.connect(self.open_hit)
+        self.results_view.doubleClicked.connect(lambda i: self.open_hit(i.data(ROW_ROLE)))
+        self.results_view.back_to_search.connect(self._focus_search)
+        self.no_results = QLabel()
+        self.no_results.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_results.setWordWrap(True)
+        self.middle = QStackedWidget()
+        for widget in (self.household_view, self.results_view, self.no_results):
+            self.middle.addWidget(widget)
+        self.household_page = HouseholdPage(self.register, self.clock)
+        self.household_page.person_chosen.connect(self.show_person)
+        self.household_page.form_wanted.connect(self.open_form)
+        self.person_page = PersonPage(self.register, self.clock)
+        self.person_page.household_chosen.connect(self.show_household)
+        self.person_page.form_wanted.connect(self.open_form)
+        self.hint = QLabel()
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.detail = QStackedWidget()
+        for widget in (self.hint, self.household_page, self.person_page):
+            self.detail.addWidget(widget)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.middle)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 4)
+        self.splitter.setSizes([200, 500, 580])
+        self.splitter.setChildrenCollapsible(False)
+        self.worklist = WorkListPage(self.register, self.clock)
+        self.worklist.record_visit.connect(self.record_visit)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.splitter, icon("household"), "")
+        self.tabs.addTab(self.worklist, icon("worklist"), "")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.setCentralWidget(self.tabs)
+        self.worklist_loaded = False
+
+    def _size_household_columns(self) -> None:
+        """Fixed widths from the font: no column is measured by reading every row."""
+        metrics = self.household_view.fontMetrics()
+        widths = {
+            HouseholdModel.CODE: metrics.horizontalAdvance("0" * 18) + 16,
+            HouseholdModel.HEAD: metrics.horizontalAdvance("欧阳娜娜娜") + 16,
+            HouseholdModel.GROUP: metrics.horizontalAdvance("0000") + 16,
+            HouseholdModel.MEMBERS: metrics.horizontalAdvance("00000") + 16,
+            HouseholdModel.ADDRESS: metrics.horizontalAdvance("幸福路一二三号五六七") + 16,
+        }
+        for column, width in widths.items():
+            self.household_view.setColumnWidth(column, width)
+
+    def _build_status(self) -> None:
+        self.where = QLabel()
+        self.statusBar().addPermanentWidget(self.where)
+
+    # -- language ----------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.household_page.retranslate()
+            self.person_page.retranslate()
+            self.worklist.retranslate()
+            self.results.retranslate()
+            self.households.headerDataChanged.emit(
+                Qt.Orientation.Horizontal, 0, HouseholdModel.COLUMNS - 1
+            )
+            self.load_tree()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("fpdesk: village family-planning register"))
+        self.new_household.setText(self.tr("New household"))
+        self.show_worklist.setText(self.tr("Work list"))
+        self.show_households.setText(self.tr("Households"))
+        self.lock_now.setText(self.tr("Lock"))
+        self.open_settings.setText(self.tr("Settings…"))
+        self.quit.setText(self.tr("Quit"))
+        self.about.setText(self.tr("About fpdesk"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.records_menu.setTitle(self.tr("&Records"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.search.setPlaceholderText(
+            self.tr("Search: name, pinyin (zs), ID number tail, household code")
+        )
+        self.tabs.setTabText(0, self.tr("Households"))
+        self.tabs.setTabText(1, self.tr("Work list"))
+        self.hint.setText(self.tr("Choose a household on the left, or search above."))
+        self.no_results.setText(
+            self.tr("Nothing found. Try the pinyin initials or the last digits of the ID number.")
+        )
+        role = self.tr("village") if self.register.role == "village" else self.tr("township")
+        self.where.setText(
+            self.tr("{0} register {1} · {2}").format(
+                role, self.register.area_code, self.register.path.name
+            )
+        )
+
+    # -- the area tree and the household list ------------------------------------------
+
+    def load_tree(self) -> None:
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        everything = QTreeWidgetItem(self.tree, [self.tr("All households")])
+        everything.setData(0, AREA_ROLE, (None, None))
+        everything.setIcon(0, icon("household"))
+        first_village: QTreeWidgetItem | None = None
+        for village in queries.villages(self.register):
+            item = QTreeWidgetItem(
+                everything, [self.tr("{0} ({1})").format(village.name, village.households)]
+            )
+            item.setToolTip(0, village.code)
+            item.setIcon(0, icon("village"))
+            item.setData(0, AREA_ROLE, (village.code, None))
+            first_village = first_village or item
+            for group_no, count in village.groups:
+                child = QTreeWidgetItem(
+                    item, [self.tr("Group {0} ({1})").format(int(group_no), count)]
+                )
+                child.setIcon(0, icon("group"))
+                child.setData(0, AREA_ROLE, (village.code, group_no))
+        self.tree.expandToDepth(1 if self.tree.topLevelItem(0).childCount() == 1 else 0)
+        self.tree.setCurrentItem(everything)
+        self.tree.blockSignals(False)
+        if first_village is not None:
+            code, _ = first_village.data(0, AREA_ROLE)
+            self.worklist.village_code = self.worklist.village_code or code
+
+    def _area_chosen(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
+        if item is None:
+            return
+        village_code, group_no = item.data(0, AREA_ROLE)
+        self.households.set_area(village_code, group_no)
+        if village_code:
+            self.worklist.village_code = village_code
+            self.worklist_loaded = False
+        self.middle.setCurrentWidget(self.household_view)
+
+    def _household_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        household_id = current.data(ID_ROLE) if current.isValid() else None
+        if household_id:
+            self.show_household(str(household_id))
+
+    def _household_activated(self, index: QModelIndex) -> None:
+        self._household_chosen(index, index)
+        self.household_page.table.setFocus()
+        if self.household_page.model.rowCount():
+            self.household_page.table.selectRow(0)
+
+    def show_household(self, household_id: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.household_page.due_counts = self.worklist.due_counts()
+        self.household_page.show_household(household_id)
+        self.detail.setCurrentWidget(self.household_page)
+
+    def show_person(self, person_id: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.person_page.show_person(person_id)
+        self.detail.setCurrentWidget(self.person_page)
+        self.person_page.table.setFocus()
+
+    # -- search ------------------------------------------------------------------------
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def run_search(self) -> None:
+        from fpdesk.store.search import search
+
+        text = self.search.text().strip()
+        if not text:
+            self.results.set_rows([])
+            self.middle.setCurrentWidget(self.household_view)
+            return
+        try:
+            hits = search(self.register, text, limit=SEARCH_LIMIT)
+        except RegisterError as exc:
+            crash.show_register_error(self, exc)
+            return
+        self.results.set_rows(hits)
+        self.results_view.resizeColumnsToContents()
+        if hits:
+            self.middle.setCurrentWidget(self.results_view)
+            self.results_view.selectRow(0)
+        else:
+            self.middle.setCurrentWidget(self.no_results)
+
+    def _search_enter(self) -> None:
+        if self.search_timer.isActive():  # Enter before the pause: search now
+            self.search_timer.stop()
+            self.run_search()
+        if self.results.rowCount():
+            self.open_hit(self.results.row_at(max(self.results_view.currentIndex().row(), 0)))
+
+    def _into_results(self) -> None:
+        if self.results.rowCount() and self.middle.currentWidget() is self.results_view:
+            self.results_view.setFocus()
+            self.results_view.selectRow(max(self.results_view.currentIndex().row(), 0))
+
+    def open_hit(self, hit: Any) -> None:
+        if hit is None:
+            return
+        if hit.person_id:
+            self.show_person(hit.person_id)
+        elif hit.household_id:
+            self.show_household(hit.household_id)
+
+    # -- the work list -----------------------------------------------------------------
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.worklist and not self.worklist_loaded:
+            self.load_worklist()
+
+    def load_worklist(self) -> None:
+        try:
+            self.worklist.refresh()
+        except RegisterError as exc:
+            crash.show_register_error(self, exc)
+            return
+        self.worklist_loaded = True
+        self.worklist.table.setFocus()
+
+    def record_visit(self, item: WorkItem) -> None:
+        self.open_form(
+            "visit",
+            {
+                "person_id": item.person_id,
+                "household_id": item.household_id,
+                "visit_type": item.visit_type,
+                "follows_table": item.follows_table,
+                "follows_id": item.follows_id,
+                "due_on": item.due_on.isoformat(),
+            },
+        )
+
+    # -- forms (part B's framework) ----------------------------------------------------
+
+    def open_form(self, kind: str, context: dict[str, Any]) -> QWidget | None:
+        try:
+            from fpdesk.gui.forms import open_form
+        except ImportError:
+            QMessageBox.information(self, "fpdesk", self.tr("This form is not available yet."))
+            return None
+        try:
+            form = open_form(kind, self.register, dict(context), self)
+        except RegisterError as exc:
+            crash.show_register_error(self, exc)
+            return None
+        if isinstance(form, QWidget):
+            self.open_forms.append(form)
+            saved = getattr(form, "saved", None)
+            if saved is not None:
+                saved.connect(lambda *_: self.after_save())
+            if isinstance(form, QDialog):
+                form.finished.connect(lambda *_: self._form_closed(form))
+        else:
+            self.after_save()
+        return form if isinstance(form, QWidget) else None
+
+    def _form_closed(self, form: QWidget) -> None:
+        if form in self.open_forms:
+            self.open_forms.remove(form)
+        self.after_save()
+
+    def after_save(self) -> None:
+        """A form saved: read again what the officer sees."""
+        self.households.refresh()
+        if self.worklist_loaded:
+            self.worklist.refresh()
+        if self.detail.currentWidget() is self.household_page and self.household_page.household_id:
+            self.show_household(self.household_page.household_id)
+        elif self.detail.currentWidget() is self.person_page and self.person_page.person_id:
+            self.person_page.show_person(self.person_page.person_id)
+
+    # -- settings, about, closing ------------------------------------------------------
+
+    def edit_settings(self) -> None:
+        from fpdesk.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.prefs, self)
+        dialog.accepted.connect(lambda: self._settings_saved(dialog))
+        dialog.open()
+
+    def _settings_saved(self, dialog: Any) -> None:
+        self.locker.set_minutes(self.prefs.lock_minutes)
+        self.language_wanted.emit(self.prefs.language)
+
+    def show_about(self) -> None:
+        from fpdesk import __version__
+
+        QMessageBox.about(
+            self,
+            self.tr("About fpdesk"),
+            self.tr(
+                "fpdesk {0}: an offline register for village family-planning and "
+                "reproductive-health work. It records voluntary, informed-choice "
+                "services."
+            ).format(__version__),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.locker.stop()
+        super().closeEvent(event)

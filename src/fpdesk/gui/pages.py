@@ -1,0 +1,353 @@
+"""The household page and the person page: what the officer reads before she writes."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fpdesk.core.clock import Clock, SystemClock
+from fpdesk.core.i18n import current_language
+from fpdesk.gui import queries
+from fpdesk.gui.icons import icon
+from fpdesk.gui.models import ID_ROLE, Column, RowsModel
+from fpdesk.store.db import Register
+
+View = TypeVar("View", bound=QTableView)
+
+# The forms an officer opens from a person, in the order of the menu; labels are in
+# PersonPage.form_labels() so they are translated.
+PERSON_FORMS = (
+    "visit",
+    "pregnancy",
+    "pregnancy_visit",
+    "pregnancy_outcome",
+    "birth",
+    "contraception_start",
+    "contraception_stop",
+    "supply",
+    "marriage",
+    "divorce",
+    "move_out",
+    "death",
+    "person_edit",
+)
+
+
+def make_table(model: Any, kind: type[View] = QTableView) -> View:  # type: ignore[assignment]
+    """A read-only list: whole rows selected, last column stretched, long text elided."""
+    view = kind()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setHighlightSections(False)
+    return view
+
+
+def heading() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def details() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class MembersModel(RowsModel):
+    """The people of one household with their markers."""
+
+    def columns(self) -> list[Column]:
+        lang = current_language()
+        return [
+            Column(self.tr("Name"), lambda m: m.name),
+            Column(self.tr("Sex"), lambda m: queries.code_label("sex", m.sex, lang)),
+            Column(self.tr("Age"), lambda m: "" if m.age is None else m.age),
+            Column(
+                self.tr("Relationship"),
+                lambda m: queries.code_label("relationship", m.relationship, lang),
+            ),
+            Column(self.tr("ID number"), lambda m: queries.mask_id(m.id_number)),
+            Column(self.tr("Notes"), self.markers),
+        ]
+
+    def markers(self, m: queries.Member) -> str:
+        """What the officer must notice about a member, in a few words."""
+        lang = current_language()
+        words = []
+        if m.dead:
+            words.append(self.tr("died"))
+        if m.residence_status == "out":
+            words.append(self.tr("living elsewhere"))
+        if m.childbearing_age:
+            words.append(self.tr("childbearing age"))
+        if m.pregnant:
+            words.append(self.tr("pregnant"))
+        if m.method:
+            words.append(queries.code_label("contraceptive_method", m.method, lang))
+        if m.visits_due:
+            words.append(self.tr("%n visit(s) due", "", m.visits_due))
+        return " · ".join(words)
+
+    def foreground(self, row: Any) -> QColor | None:
+        if row.dead:
+            return QColor("#777777")
+        if row.visits_due:
+            return QColor("#b3261e")
+        return None
+
+
+class TimelineModel(RowsModel):
+    """Every event of one person, oldest first."""
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(self.tr("Date"), lambda e: e.on),
+            Column(self.tr("Event"), lambda e: self.kind_label(e.kind)),
+            Column(self.tr("Details"), lambda e: e.detail),
+        ]
+
+    def row_id(self, row: Any) -> str | None:
+        return str(row.row_id)
+
+    def kind_label(self, kind: str) -> str:
+        labels = {
+            "born": self.tr("Born"),
+            "died": self.tr("Died"),
+            "married": self.tr("Married"),
+            "divorced": self.tr("Divorced"),
+            "widowed": self.tr("Widowed"),
+            "pregnancy": self.tr("Pregnancy registered"),
+            "outcome": self.tr("Pregnancy outcome"),
+            "child": self.tr("Gave birth"),
+            "method_start": self.tr("Contraception started"),
+            "method_stop": self.tr("Contraception stopped"),
+            "supply": self.tr("Supplies handed out"),
+            "visit": self.tr("Visit"),
+            "move_in": self.tr("Moved in"),
+            "move_out": self.tr("Moved out"),
+            "certificate": self.tr("Certificate"),
+        }
+        return labels.get(kind, kind)
+
+
+class HouseholdPage(QWidget):
+    """One household: who lives there, and what is due."""
+
+    person_chosen = Signal(str)
+    form_wanted = Signal(str, dict)
+
+    def __init__(
+        self, register: Register, clock: Clock | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.clock = clock or SystemClock()
+        self.household_id: str | None = None
+        self.due_counts: dict[str, int] = {}
+        self.title = heading()
+        self.facts = details()
+        self.model = MembersModel(self)
+        self.table = make_table(self.model)
+        self.table.setObjectName("members")
+        self.table.doubleClicked.connect(self._open_member)
+        self.table.activated.connect(self._open_member)
+        self.add_person = QPushButton(icon("add"), "")
+        self.add_person.clicked.connect(
+            lambda: self.form_wanted.emit("person", {"household_id": self.household_id})
+        )
+        self.edit_household = QPushButton(icon("household"), "")
+        self.edit_household.clicked.connect(
+            lambda: self.form_wanted.emit("household_edit", {"household_id": self.household_id})
+        )
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_person)
+        buttons.addWidget(self.edit_household)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.add_person.setText(self.tr("Add a person"))
+        self.edit_household.setText(self.tr("Edit household"))
+        self.model.retranslate()
+        if self.household_id:
+            self.show_household(self.household_id)
+
+    def show_household(self, household_id: str) -> None:
+        self.household_id = household_id
+        row = queries.household(self.register, household_id)
+        if row is None:
+            self.title.setText(self.tr("This household was not found."))
+            self.facts.clear()
+            self.model.set_rows([])
+            return
+        head = row["head_name"] or self.tr("(no head recorded)")
+        self.title.setText(self.tr("Household {0}: {1}").format(row["code"], head))
+        lang = current_language()
+        lines = [
+            self.tr("Group {0}").format(row["group_no"]),
+            self.tr("Address: {0}").format(row["address"] or "—"),
+            self.tr("Phone: {0}").format(row["phone"] or "—"),
+            queries.code_label("registration_type", row["registration_type"], lang),
+        ]
+        self.facts.setText("    ".join(lines))
+        members = queries.members(self.register, household_id, self.clock.today(), self.due_counts)
+        self.model.set_rows(members)
+        self.table.resizeColumnsToContents()
+
+    def _open_member(self, index: QModelIndex) -> None:
+        person_id = index.data(ID_ROLE)
+        if person_id:
+            self.person_chosen.emit(str(person_id))
+
+
+class PersonPage(QWidget):
+    """One person: facts at the top, then everything that happened, oldest first."""
+
+    household_chosen = Signal(str)
+    form_wanted = Signal(str, dict)
+
+    def __init__(
+        self, register: Register, clock: Clock | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.clock = clock or SystemClock()
+        self.person_id: str | None = None
+        self.household_id: str | None = None
+        self.title = heading()
+        self.facts = details()
+        self.model = TimelineModel(self)
+        self.table = make_table(self.model)
+        self.table.setObjectName("timeline")
+        self.back = QPushButton(icon("household"), "")
+        self.back.clicked.connect(
+            lambda: self.household_id and self.household_chosen.emit(self.household_id)
+        )
+        self.record = QToolButton()
+        self.record.setIcon(icon("visit"))
+        self.record.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.record.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu = QMenu(self)
+        self.record.setMenu(self.menu)
+        self.history = QPushButton("")
+        self.history.clicked.connect(
+            lambda: self.form_wanted.emit(
+                "history", {"person_id": self.person_id, "row_id": self.person_id}
+            )
+        )
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.record)
+        buttons.addWidget(self.history)
+        buttons.addStretch(1)
+        buttons.addWidget(self.back)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def form_labels(self) -> dict[str, str]:
+        return {
+            "visit": self.tr("Service visit"),
+            "pregnancy": self.tr("Register a pregnancy"),
+            "pregnancy_visit": self.tr("Pregnancy visit"),
+            "pregnancy_outcome": self.tr("Pregnancy outcome"),
+            "birth": self.tr("Birth"),
+            "contraception_start": self.tr("Start contraception"),
+            "contraception_stop": self.tr("Stop contraception"),
+            "supply": self.tr("Supplies handed out"),
+            "marriage": self.tr("Marriage"),
+            "divorce": self.tr("Divorce"),
+            "move_out": self.tr("Move out"),
+            "death": self.tr("Death"),
+            "person_edit": self.tr("Edit this person"),
+        }
+
+    def retranslate(self) -> None:
+        self.back.setText(self.tr("Back to the household"))
+        self.record.setText(self.tr("Record…"))
+        self.history.setText(self.tr("History"))
+        self.menu.clear()
+        labels = self.form_labels()
+        for kind in PERSON_FORMS:
+            action = self.menu.addAction(labels[kind])
+            action.setData(kind)
+            action.triggered.connect(lambda _=False, k=kind: self._want(k))
+        self.model.retranslate()
+        if self.person_id:
+            self.show_person(self.person_id)
+
+    def _want(self, kind: str) -> None:
+        self.form_wanted.emit(
+            kind, {"person_id": self.person_id, "household_id": self.household_id}
+        )
+
+    def show_person(self, person_id: str) -> None:
+        self.person_id = person_id
+        row = queries.person(self.register, person_id)
+        if row is None:
+            self.title.setText(self.tr("This person was not found."))
+            self.facts.clear()
+            self.model.set_rows([])
+            return
+        self.household_id = row["household_id"]
+        lang = current_language()
+        today = self.clock.today()
+        age = queries.age_on(row["birth_date"], today)
+        self.title.setText(
+            self.tr("{0}, {1}, {2} years").format(
+                row["name"], queries.code_label("sex", row["sex"], lang), age
+            )
+        )
+        lines = [
+            self.tr("Born {0}").format(row["birth_date"]),
+            self.tr("ID {0}").format(queries.mask_id(row["id_number"]) or "—"),
+            queries.code_label("marital_status", row["marital_status"], lang),
+            queries.code_label("residence_status", row["residence_status"], lang),
+            self.tr("Household {0}, {1}").format(row["household_code"], row["address"] or "—"),
+        ]
+        self.facts.setText("    ".join(x for x in lines if x))
+        self.model.set_rows(queries.timeline(self.register, person_id, lang))
+        self.table.resizeColumnsToContents()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Backspace and self.household_id:
+            self.household_chosen.emit(self.household_id)
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,91 @@
+"""The installed program checks itself: the classic failures of a frozen Qt app.
+
+A frozen build can start and still be broken: the Chinese translation left out, the
+SVG image plugin missing (every icon blank), the code tables not packed, the platform
+plugin absent.  `fpdesk selftest --db PATH` (the installer's smoke test runs it) opens
+the window offscreen on a register and reports each of these plainly.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtGui import QGuiApplication, QImageReader
+from PySide6.QtWidgets import QApplication
+
+from fpdesk.gui import i18n
+from fpdesk.gui.icons import icon
+from fpdesk.gui.settings import Settings
+from fpdesk.store.db import open_register
+
+
+def _package_file(*parts: str) -> Path:
+    return Path(str(resources.files("fpdesk").joinpath(*parts)))
+
+
+def check_resources() -> list[str]:
+    problems = []
+    codes = _package_file("resources", "codes.json")
+    try:
+        tables = json.loads(codes.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [f"code tables missing or unreadable: {exc}"]
+    for table in ("sex", "marital_status", "contraceptive_method", "visit_type"):
+        if table not in tables:
+            problems.append(f"code table {table} missing from codes.json")
+    return problems
+
+
+def check_qt(app: QApplication) -> list[str]:
+    problems = []
+    if QGuiApplication.platformName() == "":
+        problems.append("no Qt platform plugin")
+    formats = {bytes(f.data()).decode() for f in QImageReader.supportedImageFormats()}
+    if "svg" not in formats:
+        problems.append("the SVG image plugin is missing: icons would be blank")
+    icon_dir = _package_file("resources", "icons")
+    names = sorted(p.stem for p in icon_dir.glob("*.svg"))
+    if not names:
+        problems.append("no icons packed")
+    blank = [name for name in names if icon(name).pixmap(32, 32).isNull()]
+    if blank:
+        problems.append(f"icons that do not render: {', '.join(blank)}")
+    translator = QTranslator()
+    if not translator.load(str(i18n.qm_path())) or translator.isEmpty():
+        problems.append(f"Chinese translation missing: {i18n.qm_path().name}")
+    elif not i18n.install(app, "zh"):
+        problems.append("Chinese translation did not install")
+    return problems
+
+
+def check_window(app: QApplication, db: Path, passphrase: str, settings_path: Path) -> list[str]:
+    from fpdesk.gui.mainwindow import MainWindow  # the heaviest import, checked last
+
+    register = open_register(db, passphrase)
+    try:
+        window = MainWindow(register, Settings(settings_path))
+        window.show()
+        QCoreApplication.processEvents()
+        problems = [] if window.isVisible() else ["the main window did not show"]
+        if window.households.rowCount() == 0 and register.query(
+            "SELECT 1 FROM household WHERE deleted = 0 LIMIT 1"
+        ):
+            problems.append("the household list stayed empty")
+        window.close()
+        window.deleteLater()
+        QCoreApplication.processEvents()
+        return problems
+    finally:
+        register.close()
+
+
+def run(db: Path, passphrase: str, settings_path: Path) -> list[str]:
+    """Every problem found (an empty list: the program is whole)."""
+    app = QApplication.instance() or QApplication(["fpdesk-selftest"])
+    assert isinstance(app, QApplication)
+    problems = check_resources() + check_qt(app)
+    problems += check_window(app, db, passphrase, settings_path)
+    return problems

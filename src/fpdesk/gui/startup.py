@@ -1,0 +1,385 @@
+"""From launch to an open register: first-run setup, unlock, and the demo register.
+
+Dialogs are shown with open(), not exec(), so a test (or the lock screen) can drive them
+like a person; `Startup.opened` carries the open register to the main window.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fpdesk.core import area
+from fpdesk.core.i18n import current_language
+from fpdesk.gui import crash, settings
+from fpdesk.gui.icons import icon
+from fpdesk.gui.tasks import Cancelled, Progress, run_task
+from fpdesk.store.db import Register, create_register, open_register
+from fpdesk.store.errors import RegisterError
+
+log = logging.getLogger("fpdesk.gui.startup")
+MIN_PASSPHRASE = 6
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b3261e;")
+    label.setVisible(False)
+    return label
+
+
+def _show_error(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+class UnlockDialog(QDialog):
+    """Asks for the passphrase and opens the register (or, when locked, checks it)."""
+
+    unlocked = Signal(object)  # the open Register, or None when only checking
+
+    def __init__(self, path: Path, parent: QWidget | None = None, *, check_only: bool = False):
+        super().__init__(parent)
+        self.path = path
+        self.check_only = check_only
+        self.register: Register | None = None
+        self.setWindowIcon(icon("lock"))
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.file_label = QLabel(str(path.name))
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setObjectName("passphrase")
+        self.error = _error_label()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.try_unlock)
+        self.buttons.rejected.connect(self.reject)
+        self.form = QFormLayout()
+        self.form.addRow("", self.file_label)
+        self.form.addRow("", self.passphrase)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Unlock the register"))
+        if self.check_only:
+            self.intro.setText(
+                self.tr(
+                    "The register was locked because nobody used it for a while. "
+                    "Type the passphrase to go on; nothing you typed was lost."
+                )
+            )
+        else:
+            self.intro.setText(self.tr("Type the passphrase of the register."))
+        self.form.labelForField(self.file_label).setText(self.tr("Register file"))
+        self.form.labelForField(self.passphrase).setText(self.tr("Passphrase"))
+
+    def try_unlock(self) -> None:
+        text = self.passphrase.text()
+        if not text:
+            _show_error(self.error, self.tr("Type the passphrase."))
+            return
+        try:
+            register = open_register(self.path, text)
+        except RegisterError as exc:
+            log.info("unlock refused: %s", type(exc).__name__)
+            _show_error(self.error, crash.register_error_text(exc))
+            self.passphrase.selectAll()
+            self.passphrase.setFocus()
+            return
+        if self.check_only:
+            register.close()
+            self.register = None
+        else:
+            self.register = register
+        self.passphrase.clear()
+        _show_error(self.error, "")
+        self.accept()
+        self.unlocked.emit(self.register)
+
+    def reject(self) -> None:
+        if self.check_only:  # a locked register stays locked: there is no way around
+            return
+        super().reject()
+
+
+class FirstRunDialog(QDialog):
+    """The first start on this laptop: set up a register, or open the demo."""
+
+    created = Signal(object)  # the new Register
+    demo_wanted = Signal()
+
+    def __init__(self, path: Path, prefs: settings.Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.path = path
+        self.prefs = prefs
+        self.setWindowIcon(icon("app"))
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.role = QComboBox()
+        self.role.setObjectName("role")
+        self.area_code = QLineEdit()
+        self.area_code.setObjectName("area_code")
+        self.area_code.setMaxLength(12)
+        self.area_code.setInputMask("")
+        self.officer = QLineEdit()
+        self.officer.setObjectName("officer")
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit()
+        self.again.setObjectName("again")
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = _error_label()
+        self.form = QFormLayout()
+        for widget in (self.role, self.area_code, self.officer, self.passphrase, self.again):
+            self.form.addRow("", widget)
+        self.create_button = QPushButton(icon("add"), "")
+        self.create_button.setDefault(True)
+        self.create_button.clicked.connect(self.try_create)
+        self.demo_button = QPushButton(icon("demo"), "")
+        self.demo_button.clicked.connect(self._demo)
+        self.buttons = QDialogButtonBox()
+        self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Welcome to fpdesk"))
+        self.intro.setText(
+            self.tr(
+                "Set up the register for your village or township. The passphrase "
+                "protects the register: without it nobody, not even you, can open it. "
+                "Or open the demo register to look around."
+            )
+        )
+        role = self.role.currentIndex()
+        self.role.clear()
+        self.role.addItem(self.tr("Village officer"), "village")
+        self.role.addItem(self.tr("Township clerk"), "township")
+        self.role.setCurrentIndex(max(role, 0))
+        self.area_code.setPlaceholderText(self.tr("12 digits, e.g. 450102001201"))
+        labels = (
+            self.tr("Role"),
+            self.tr("Area code"),
+            self.tr("Your name"),
+            self.tr("Passphrase"),
+            self.tr("Passphrase again"),
+        )
+        widgets = (self.role, self.area_code, self.officer, self.passphrase, self.again)
+        for widget, label in zip(widgets, labels, strict=True):
+            self.form.labelForField(widget).setText(label)
+        self.create_button.setText(self.tr("Create the register"))
+        self.demo_button.setText(self.tr("Open the demo register"))
+
+    def problems(self) -> str:
+        """The first thing wrong with what was typed, or '' when all is well."""
+        role = str(self.role.currentData())
+        code = self.area_code.text().strip()
+        try:
+            level = area.level_of(code)
+        except area.AreaCodeError:
+            return self.tr("The area code has 12 digits.")
+        if role == "village" and level != "village":
+            return self.tr("A village register needs a village code (last three digits not 000).")
+        if role == "township" and level != "township":
+            return self.tr("A township register needs a township code (ending in 000).")
+        if not self.officer.text().strip():
+            return self.tr("Type your name: it is written into the history of every change.")
+        if len(self.passphrase.text()) < MIN_PASSPHRASE:
+            return self.tr("The passphrase needs at least 6 characters.")
+        if self.passphrase.text() != self.again.text():
+            return self.tr("The two passphrases differ.")
+        return ""
+
+    def try_create(self) -> None:
+        problem = self.problems()
+        if problem:
+            _show_error(self.error, problem)
+            return
+        try:
+            register = create_register(
+                self.path,
+                self.passphrase.text(),
+                role=str(self.role.currentData()),
+                area_code=self.area_code.text().strip(),
+            )
+        except RegisterError as exc:
+            _show_error(self.error, crash.register_error_text(exc))
+            return
+        officer = self.officer.text().strip()
+        register.set_actor(officer)
+        self.prefs.officer = officer
+        self.passphrase.clear()
+        self.again.clear()
+        self.accept()
+        self.created.emit(register)
+
+    def _demo(self) -> None:
+        self.accept()
+        self.demo_wanted.emit()
+
+
+def build_demo_file(path: Path, progress: Progress) -> Path:
+    """Build the demo register (on a worker thread): into a temporary name, then rename,
+    so a cancelled or failed build never leaves half a register behind."""
+    from fpdesk.store.demo import build_demo
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(str(partial) + suffix).unlink()
+    extra: dict[str, Any] = {}
+    if "progress" in inspect.signature(build_demo).parameters:
+
+        def report(done: int, total: int, *rest: Any) -> None:
+            progress.check()
+            progress.report(done, total)
+
+        extra["progress"] = report
+    progress.report(0, 0)
+    try:
+        result = build_demo(
+            partial,
+            settings.DEMO_PASSPHRASE,
+            persons=settings.DEMO_PERSONS,
+            seed=settings.DEMO_SEED,
+            **extra,
+        )
+        if hasattr(result, "close"):  # some builders hand back the open register
+            result.close()
+        progress.check()
+    except BaseException:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(str(partial) + suffix).unlink()
+        raise
+    os.replace(partial, path)
+    return path
+
+
+class Startup(QObject):
+    """Decides what the officer sees first and ends with `opened(register)`."""
+
+    opened = Signal(object)
+    gave_up = Signal()
+
+    def __init__(
+        self,
+        prefs: settings.Settings,
+        *,
+        db: Path | None = None,
+        demo: bool = False,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.prefs = prefs
+        self.path = db or settings.default_register_path()
+        self.demo = demo
+        self.dialog: QDialog | None = None
+        self.task: Any = None
+
+    def begin(self) -> None:
+        if self.demo:
+            self.open_demo()
+        elif self.path.exists():
+            self.ask_passphrase(self.path)
+        else:
+            self.first_run()
+
+    def first_run(self) -> None:
+        dialog = FirstRunDialog(self.path, self.prefs)
+        dialog.created.connect(self.opened)
+        dialog.demo_wanted.connect(self.open_demo)
+        dialog.rejected.connect(self.gave_up)
+        self._show(dialog)
+
+    def ask_passphrase(self, path: Path) -> None:
+        dialog = UnlockDialog(path)
+        dialog.unlocked.connect(self._unlocked)
+        dialog.rejected.connect(self.gave_up)
+        self._show(dialog)
+
+    def _unlocked(self, register: Register) -> None:
+        if self.prefs.officer:
+            register.set_actor(self.prefs.officer)
+        self.opened.emit(register)
+
+    def open_demo(self) -> None:
+        path = settings.demo_register_path()
+        if path.exists():
+            self._open_demo(path)
+            return
+        self.task = run_task(
+            None,
+            lambda progress: build_demo_file(path, progress),
+            on_done=self._open_demo,
+            on_error=self._demo_failed,
+            label=self.tr("Building the demo register (invented people only)…"),
+        )
+        self.task.done.connect(self._demo_ended)
+
+    def _demo_ended(self, result: object) -> None:
+        if result is None:  # cancelled
+            self.gave_up.emit()
+
+    def _open_demo(self, path: Path) -> None:
+        try:
+            register = open_register(path, settings.DEMO_PASSPHRASE)
+        except RegisterError as exc:
+            self._demo_failed(exc)
+            return
+        register.set_actor(self.prefs.officer or self.tr("Demo user"))
+        self.opened.emit(register)
+
+    def _demo_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self.gave_up.emit()
+            return
+        if isinstance(exc, RegisterError):
+            text = exc.text.get(current_language())
+        else:
+            log.exception("demo build failed", exc_info=exc)
+            text = self.tr("The demo register could not be built: {0}").format(exc)
+        QMessageBox.warning(None, "fpdesk", text)
+        self.gave_up.emit()
+
+    def _show(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.open()

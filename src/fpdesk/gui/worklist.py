@@ -1,0 +1,316 @@
+"""The work list: who is due for a visit, overdue first.
+
+Select a line and press Enter: the visit form opens filled in for that person, that
+visit type and the event it follows, so a visit is recorded in two keystrokes
+(Enter here, Enter to save).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
+
+from fpdesk.core.clock import Clock, SystemClock
+from fpdesk.core.i18n import current_language
+from fpdesk.gui import queries
+from fpdesk.gui.models import ROW_ROLE, Column, Index, RowsModel
+from fpdesk.gui.pages import make_table
+from fpdesk.store.db import Register
+
+OVERDUE, TODAY, THIS_WEEK, LATER = "overdue", "today", "week", "later"
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One visit someone is due for."""
+
+    person_id: str
+    name: str
+    visit_type: str
+    due_on: dt.date
+    status: str
+    household_id: str
+    household_code: str
+    address: str
+    follows_table: str | None
+    follows_id: str | None
+
+    @property
+    def id(self) -> str:
+        return self.person_id
+
+    def days_late(self, today: dt.date) -> int:
+        return max(0, (today - self.due_on).days)
+
+
+def status_on(due_on: dt.date, today: dt.date) -> str:
+    if due_on < today:
+        return OVERDUE
+    if due_on == today:
+        return TODAY
+    if due_on <= today + dt.timedelta(days=6):
+        return THIS_WEEK
+    return LATER
+
+
+def _field(item: Any, *names: str) -> Any:
+    for name in names:
+        if isinstance(item, dict) and name in item:
+            return item[name]
+        if hasattr(item, name):
+            return getattr(item, name)
+    return None
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        return dt.date.fromisoformat(value[:10])
+    return None
+
+
+def work_items(register: Register, due: Iterable[Any], today: dt.date) -> list[WorkItem]:
+    """The due list as the window shows it: with names and households, overdue first."""
+    raw = [d for d in due if _as_date(_field(d, "due_on", "due", "due_date")) is not None]
+    ids = sorted({str(_field(d, "person_id")) for d in raw})
+    people: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):  # SQLite caps the number of parameters
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in register.query(
+            "SELECT p.id, p.name, h.id AS household_id, h.code, h.address FROM person p "
+            f"JOIN household h ON h.id = p.household_id WHERE p.id IN ({marks})",
+            chunk,
+        ):
+            people[row["id"]] = row
+    items = []
+    for d in raw:
+        person_id = str(_field(d, "person_id"))
+        person = people.get(person_id)
+        if person is None:
+            continue
+        due_on = _as_date(_field(d, "due_on", "due", "due_date"))
+        assert due_on is not None
+        items.append(
+            WorkItem(
+                person_id=person_id,
+                name=person["name"],
+                visit_type=str(_field(d, "visit_type", "kind")),
+                due_on=due_on,
+                status=status_on(due_on, today),
+                household_id=person["household_id"],
+                household_code=person["code"],
+                address=person["address"] or "",
+                follows_table=_field(d, "follows_table"),
+                follows_id=_field(d, "follows_id"),
+            )
+        )
+    return sorted(items, key=lambda i: (i.due_on, i.household_code, i.name))
+
+
+def load_due(register: Register, today: dt.date, village_code: str | None) -> list[WorkItem]:
+    from fpdesk.store.due import due_list
+
+    return work_items(register, due_list(register, on=today, village_code=village_code), today)
+
+
+class WorkListModel(RowsModel):
+    def __init__(self, clock: Clock, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.clock = clock
+
+    def status_label(self, status: str) -> str:
+        return {
+            OVERDUE: self.tr("Overdue"),
+            TODAY: self.tr("Today"),
+            THIS_WEEK: self.tr("This week"),
+            LATER: self.tr("Later"),
+        }[status]
+
+    def columns(self) -> list[Column]:
+        lang = current_language()
+        return [
+            Column(self.tr("Due"), lambda i: i.due_on.isoformat()),
+            Column(self.tr("When"), self._when, lambda i: i.due_on),
+            Column(self.tr("Name"), lambda i: i.name),
+            Column(
+                self.tr("Visit"), lambda i: queries.code_label("visit_type", i.visit_type, lang)
+            ),
+            Column(self.tr("Household"), lambda i: i.household_code[-6:]),
+            Column(self.tr("Address"), lambda i: i.address),
+        ]
+
+    def _when(self, item: WorkItem) -> str:
+        late = item.days_late(self.clock.today())
+        if late:
+            return self.tr("%n day(s) late", "", late)
+        return self.status_label(item.status)
+
+    def foreground(self, row: Any) -> QColor | None:
+        return QColor("#b3261e") if row.status == OVERDUE else None
+
+
+class WorkListFilter(QSortFilterProxyModel):
+    """Which lines show: by when they are due and by visit type."""
+
+    ALL_DUE = "due"  # overdue, today and this week
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.when = self.ALL_DUE
+        self.visit_type: str | None = None
+
+    def set_when(self, when: str) -> None:
+        self.when = when
+        self.invalidate()
+
+    def set_visit_type(self, visit_type: str | None) -> None:
+        self.visit_type = visit_type
+        self.invalidate()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        item = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
+        if item is None:
+            return False
+        if self.visit_type and item.visit_type != self.visit_type:
+            return False
+        if self.when == self.ALL_DUE:
+            return bool(item.status != LATER)
+        return bool(item.status == self.when)
+
+
+class WorkListView(QTableView):
+    """Enter on a line opens the visit form for it."""
+
+    record_visit = Signal(object)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            index = self.currentIndex()
+            if index.isValid():
+                self.record_visit.emit(index.data(ROW_ROLE))
+                return
+        super().keyPressEvent(event)
+
+
+class WorkListPage(QWidget):
+    record_visit = Signal(object)
+    person_chosen = Signal(str)
+
+    def __init__(self, register: Register, clock: Clock | None = None, parent: Any = None):
+        super().__init__(parent)
+        self.register = register
+        self.clock = clock or SystemClock()
+        self.items: list[WorkItem] = []
+        self.village_code: str | None = register.area_code if register.role == "village" else None
+        self.model = WorkListModel(self.clock, self)
+        self.proxy = WorkListFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole + 2)
+        self.table = make_table(self.proxy, WorkListView)
+        self.table.setObjectName("worklist")
+        self.table.setSortingEnabled(True)
+        self.table.record_visit.connect(self.record_visit)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.when = QComboBox()
+        self.when.setObjectName("when")
+        self.when.currentIndexChanged.connect(
+            lambda: self.proxy.set_when(str(self.when.currentData()))
+        )
+        self.kind = QComboBox()
+        self.kind.setObjectName("visit_type")
+        self.kind.currentIndexChanged.connect(
+            lambda: self.proxy.set_visit_type(self.kind.currentData())
+        )
+        self.summary = QLabel()
+        self.when_label = QLabel()
+        self.kind_label = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(self.when_label)
+        bar.addWidget(self.when)
+        bar.addWidget(self.kind_label)
+        bar.addWidget(self.kind)
+        bar.addStretch(1)
+        bar.addWidget(self.summary)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.when_label.setText(self.tr("Show"))
+        self.kind_label.setText(self.tr("Visit type"))
+        when = self.when.currentIndex()
+        self.when.blockSignals(True)
+        self.when.clear()
+        self.when.addItem(self.tr("Overdue, today and this week"), WorkListFilter.ALL_DUE)
+        self.when.addItem(self.tr("Overdue"), OVERDUE)
+        self.when.addItem(self.tr("Today"), TODAY)
+        self.when.addItem(self.tr("This week"), THIS_WEEK)
+        self.when.setCurrentIndex(max(when, 0))
+        self.when.blockSignals(False)
+        self._fill_kinds()
+        self.model.retranslate()
+        self._summarise()
+
+    def _fill_kinds(self) -> None:
+        lang = current_language()
+        chosen = self.kind.currentData()
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        self.kind.addItem(self.tr("All types"), None)
+        for visit_type in sorted({i.visit_type for i in self.items}):
+            self.kind.addItem(queries.code_label("visit_type", visit_type, lang), visit_type)
+        found = self.kind.findData(chosen)
+        self.kind.setCurrentIndex(max(found, 0))
+        self.kind.blockSignals(False)
+
+    def refresh(self) -> None:
+        self.set_items(load_due(self.register, self.clock.today(), self.village_code))
+
+    def set_village(self, village_code: str) -> None:
+        """A township register is long: the work list shows one village at a time."""
+        if village_code != self.village_code:
+            self.village_code = village_code
+            self.refresh()
+
+    def set_items(self, items: list[WorkItem]) -> None:
+        self.items = items
+        self.model.set_rows(items)
+        self._fill_kinds()
+        self.proxy.invalidate()
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.resizeColumnsToContents()
+        self._summarise()
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    def due_counts(self) -> dict[str, int]:
+        """Visits due (overdue, today, this week) per person, for the household page."""
+        counts: dict[str, int] = {}
+        for item in self.items:
+            if item.status != LATER:
+                counts[item.person_id] = counts.get(item.person_id, 0) + 1
+        return counts
+
+    def _summarise(self) -> None:
+        overdue = sum(1 for i in self.items if i.status == OVERDUE)
+        today = sum(1 for i in self.items if i.status == TODAY)
+        week = sum(1 for i in self.items if i.status == THIS_WEEK)
+        self.summary.setText(
+            self.tr("Overdue: {0}   Today: {1}   This week: {2}").format(overdue, today, week)
+        )
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        item = index.data(ROW_ROLE)
+        if item is not None:
+            self.record_visit.emit(item)

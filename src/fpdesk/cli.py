@@ -13,11 +13,12 @@ from collections.abc import Sequence
 
 from fpdesk import __version__
 from fpdesk.commands import register as register_commands
+from fpdesk.commands import selftest as selftest_commands
 from fpdesk.commands.common import CommandError
 from fpdesk.core.i18n import set_language
 from fpdesk.store.errors import RegisterError
 
-COMMAND_MODULES = [register_commands]
+COMMAND_MODULES = [register_commands, selftest_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -32,7 +32,10 @@ def run_selftest(args: argparse.Namespace) -> int:
     report = {"version": __version__, "python": sys.version.split()[0], "problems": problems}
     if problems:
         raise CommandError(
-            Text("自检发现问题：" + "；".join(problems), "Self-test problems: " + "; ".join(problems))
+            Text(
+                "自检发现问题：" + "；".join(problems),
+                "Self-test problems: " + "; ".join(problems),
+            )
         )
     emit(args, report, f"fpdesk {__version__}: self-test passed")
     return 0

@@ -55,6 +55,7 @@ SURNAME_READINGS: dict[str, str] = {
 _U_UMLAUT = str.maketrans({c: "v" for c in "üǖǘǚǜ"})
 
 
+@lru_cache(maxsize=4096)
 def plain(syllable: str) -> str:
     """A toned syllable as typed on a keyboard: lǚ -> lv, zhāng -> zhang."""
     folded = syllable.lower().translate(_U_UMLAUT)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from fpdesk.store import capture
+from fpdesk.store import capture, search
 
 MIGRATIONS = Migrations("fpdesk")
 
@@ -275,6 +275,16 @@ def _statements(script: str) -> list[str]:
 def schema_version() -> int:
     """How many steps this program knows; stored as the register's user_version."""
     return len(STEP_NAMES)
+
+
+@step("0002_search")
+def _search(db: Database) -> None:
+    # The search box's index (store.search): its tables, its triggers, and the rows
+    # of a register that already holds persons.
+    search.create_tables(db.conn)
+    search.fill_characters(db.conn)
+    search.install(db.conn)
+    search.refill(db.conn)
 
 
 # Unsaved forms, kept so that a crash or a power cut does not lose what the officer

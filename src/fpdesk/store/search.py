@@ -1,0 +1,455 @@
+"""The search box: one query finds persons and households by name, pinyin, ID or code.
+
+What an officer may type, and what it finds:
+  张三, 张           a name, whole or its start; 三丰 any run of characters in a name
+  zhangsan, zhangs   full pinyin, or its start; sanfeng the given name's pinyin
+  zs, zsf            pinyin initials
+  002X, 31002X       the last digits of an ID number (or of a household code)
+  1101051949...      a whole ID number or household code, or their first digits
+
+The work is done by an FTS5 index (`search_index`), never by reading all persons into
+Python.  The index is contentless: it holds tokens only, and hits are read back from
+person and household by rowid.
+
+Keeping the index current
+-------------------------
+SQL triggers on person and household keep it, like the change-capture triggers, so
+every writer is covered: store.records, a bundle being applied, a script, the sqlite
+shell.  Triggers cannot call pypinyin, and a Python SQL function registered on our
+connections would make every other tool fail on any write to person.  So the register
+keeps a small table of one pinyin reading per character (`search_hanzi`, filled from
+core.pinyin at migration), and the triggers spell a name's pinyin with plain SQL
+lookups in it, character by character.  core.pinyin.name_keys computes the same keys
+in Python; a test holds the two together.  Nothing derived is added to person, so the
+index never travels in change bundles.
+
+Ranking
+-------
+Each kind of key is asked for in order (see KINDS): exact name, name start, part of a
+name, full pinyin, initials, given-name pinyin, then for digits whole ID, whole
+household code, ID tail, household-code tail, ID start, household-code start.  Within a
+kind the index rowid decides, and it is built so that its order is the tie-break we
+want: households first (band 0), then living persons registered or living here (1),
+persons living elsewhere (2, 流出), the dead (3); inside a band, order of entry.
+FTS5 returns rows in rowid order, so `ORDER BY rowid LIMIT k` stops after k rows
+instead of sorting every match: a one-letter query in 300,000 persons stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fpdesk.core import pinyin
+from fpdesk.core.i18n import Text
+from fpdesk.core.idnumber import mask_id_number
+
+if TYPE_CHECKING:  # store.db imports the schema, which imports this module
+    from fpdesk.store.db import Register
+
+INDEX = "search_index"
+HANZI = "search_hanzi"
+
+# Characters of a name the triggers read.  Names are 2-4 characters; transliterated
+# minority names (买买提·艾力·阿不都拉) can be longer.  Beyond this only the name token
+# and the initials of the first MAX_NAME characters are indexed.
+MAX_NAME = 16
+
+_BAND_SHIFT = 40
+_ROW_MASK = (1 << _BAND_SHIFT) - 1
+HOUSEHOLD_BAND = 0
+_PERSON_BAND = (
+    "(CASE WHEN {p}.death_date IS NOT NULL THEN 3 "
+    "WHEN {p}.residence_status = 'out' THEN 2 ELSE 1 END)"
+)
+# Separators that may sit inside a written name; the name token leaves them out.
+_NAME_SEPARATORS = ("·", "•", "・", ".", " ", "\u3000")
+
+_COLUMNS = (
+    "name",
+    "chars",
+    "pinyin",
+    "given",
+    "initials",
+    "idno",
+    "idrev",
+    "hh",
+    "hhrev",
+    "village",
+)
+
+_CREATE_SQL = f"""
+CREATE TABLE IF NOT EXISTS {HANZI} (
+    ch TEXT PRIMARY KEY NOT NULL,
+    py TEXT NOT NULL,
+    surname_py TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS {INDEX} USING fts5(
+    {", ".join(_COLUMNS)},
+    content = '', contentless_delete = 1,
+    prefix = '1 2', tokenize = 'unicode61'
+);
+"""
+
+
+# --- building the index: SQL spelled from one set of expressions ---------------------
+
+
+def _rowid(band: str, rowid: str) -> str:
+    return f"(({band} << {_BAND_SHIFT}) + {rowid})"
+
+
+def _person_rowid(p: str) -> str:
+    return _rowid(_PERSON_BAND.format(p=p), f"{p}.rowid")
+
+
+def _lookup(column: str, expr: str, position: int) -> str:
+    return f"coalesce((SELECT {column} FROM {HANZI} WHERE ch = substr({expr}, {position}, 1)), '')"
+
+
+def _pinyin_sql(expr: str, first: int) -> str:
+    """The pinyin of characters first..MAX_NAME of a name (core.pinyin.name_keys)."""
+    parts = [_lookup("surname_py" if i == 1 else "py", expr, i) for i in range(first, MAX_NAME + 1)]
+    return " || ".join(parts)
+
+
+def _initials_sql(expr: str) -> str:
+    parts = [
+        f"substr({_lookup('surname_py' if i == 1 else 'py', expr, i)}, 1, 1)"
+        for i in range(1, MAX_NAME + 1)
+    ]
+    return " || ".join(parts)
+
+
+def _chars_sql(expr: str) -> str:
+    return " || ' ' || ".join(f"substr({expr}, {i}, 1)" for i in range(1, MAX_NAME + 1))
+
+
+def _reversed_sql(expr: str) -> str:
+    """The text backwards (18 characters at most), so a tail becomes a prefix."""
+    return " || ".join(f"substr(coalesce({expr}, ''), -{i}, 1)" for i in range(1, 19))
+
+
+def _name_token_sql(expr: str) -> str:
+    for separator in _NAME_SEPARATORS:
+        expr = f"replace({expr}, '{separator}', '')"
+    return expr
+
+
+_PERSON_SELECT = f"""
+SELECT {_person_rowid("p")}, {_name_token_sql("p.name")}, {_chars_sql("p.name")},
+    {_pinyin_sql("p.name", 1)}, {_pinyin_sql("p.name", 2)}, {_initials_sql("p.name")},
+    lower(coalesce(p.id_number, '') || ' ' || coalesce(p.legacy_id15, '')),
+    lower({_reversed_sql("p.id_number")} || ' ' || {_reversed_sql("p.legacy_id15")}),
+    h.code, {_reversed_sql("h.code")}, h.village_code
+FROM person p LEFT JOIN household h ON h.id = p.household_id
+WHERE p.deleted = 0"""
+
+_HOUSEHOLD_SELECT = f"""
+SELECT {_rowid(str(HOUSEHOLD_BAND), "h.rowid")}, h.code, {_reversed_sql("h.code")},
+    h.village_code
+FROM household h WHERE h.deleted = 0"""
+
+_INSERT_PERSONS = f"INSERT INTO {INDEX} (rowid, {', '.join(_COLUMNS)}) {_PERSON_SELECT}"
+_INSERT_HOUSEHOLDS = f"INSERT INTO {INDEX} (rowid, hh, hhrev, village) {_HOUSEHOLD_SELECT}"
+
+
+def _reindex_members(household_id: str) -> str:
+    return (
+        f"DELETE FROM {INDEX} WHERE rowid IN (SELECT {_person_rowid('p')} FROM person p "
+        f"WHERE p.household_id = {household_id}); "
+        f"{_INSERT_PERSONS} AND p.household_id = {household_id};"
+    )
+
+
+def _household_rows(row: str) -> str:
+    return f"{_INSERT_HOUSEHOLDS} AND h.rowid = {row}.rowid;"
+
+
+def _unindex(rowid: str) -> str:
+    return f"DELETE FROM {INDEX} WHERE rowid = {rowid};"
+
+
+# Only changes to what the index holds touch it.
+_PERSON_FIELDS = "name, id_number, legacy_id15, household_id, deleted, death_date, residence_status"
+_HOUSEHOLD_FIELDS = "code, village_code, deleted"
+
+_TRIGGERS = {
+    "search_person_insert": f"AFTER INSERT ON person BEGIN "
+    f"{_INSERT_PERSONS} AND p.rowid = NEW.rowid; END",
+    "search_person_update": f"AFTER UPDATE OF {_PERSON_FIELDS} ON person BEGIN "
+    f"{_unindex(_person_rowid('OLD'))} {_INSERT_PERSONS} AND p.rowid = NEW.rowid; END",
+    "search_person_delete": f"AFTER DELETE ON person BEGIN {_unindex(_person_rowid('OLD'))} END",
+    # Members entered before their household (one transaction, deferred keys) are
+    # indexed again once the household exists, so they carry its code.
+    "search_household_insert": f"AFTER INSERT ON household BEGIN "
+    f"{_household_rows('NEW')} {_reindex_members('NEW.id')} END",
+    "search_household_update": f"AFTER UPDATE OF {_HOUSEHOLD_FIELDS} ON household BEGIN "
+    f"{_unindex(_rowid(str(HOUSEHOLD_BAND), 'OLD.rowid'))} {_household_rows('NEW')} "
+    f"{_reindex_members('NEW.id')} END",
+    "search_household_delete": f"AFTER DELETE ON household BEGIN "
+    f"{_unindex(_rowid(str(HOUSEHOLD_BAND), 'OLD.rowid'))} {_reindex_members('OLD.id')} END",
+}
+
+
+def create_tables(conn: Any) -> None:
+    """The index and the character table (empty); migration step 0002_search."""
+    for statement in _CREATE_SQL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def install(conn: Any) -> None:
+    """(Re)create the triggers that keep the index current."""
+    remove(conn)
+    for name, body in _TRIGGERS.items():
+        conn.execute(f"CREATE TRIGGER {name} {body}")
+
+
+def remove(conn: Any) -> None:
+    """Drop the triggers, for a bulk load into a new register; rebuild() afterwards."""
+    for name in _TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def installed(conn: Any) -> bool:
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return set(_TRIGGERS) <= names
+
+
+def fill_characters(conn: Any) -> None:
+    """(Re)write the character table from core.pinyin."""
+    conn.execute(f"DELETE FROM {HANZI}")
+    # One statement over a JSON array: several times faster than 42,000 executemany
+    # rows, and every new register pays it.
+    conn.execute(
+        f"INSERT INTO {HANZI} (ch, py, surname_py) "
+        "SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
+        (json.dumps(list(pinyin.reading_table()), ensure_ascii=False),),
+    )
+
+
+def refill(conn: Any) -> None:
+    """Index every household and person again, inside the caller's transaction."""
+    if conn.execute(f"SELECT count(*) FROM {HANZI}").fetchone()[0] == 0:
+        fill_characters(conn)
+    conn.execute(f"INSERT INTO {INDEX} ({INDEX}) VALUES ('delete-all')")
+    conn.execute(_INSERT_HOUSEHOLDS)
+    conn.execute(_INSERT_PERSONS)
+    # One segment instead of many: fewer pages to read per query.
+    conn.execute(f"INSERT INTO {INDEX} ({INDEX}) VALUES ('optimize')")
+
+
+def rebuild(register: Register) -> None:
+    """Index the whole register again (after a bulk load, or to repair it)."""
+    with register.transaction() as conn:
+        refill(conn)
+
+
+# --- asking the index ----------------------------------------------------------------
+
+
+# The kinds of key, in rank order, with what the result list says about each.
+KINDS: dict[str, Text] = {
+    "name": Text("姓名相同", "same name"),
+    "name_start": Text("姓名开头", "name starts so"),
+    "name_part": Text("姓名中含有", "in the name"),
+    "pinyin": Text("拼音相同", "same pinyin"),
+    "pinyin_start": Text("拼音开头", "pinyin starts so"),
+    "initials": Text("拼音首字母", "pinyin initials"),
+    "initials_start": Text("拼音首字母开头", "pinyin initials start so"),
+    "given_pinyin": Text("名字拼音", "given name's pinyin"),
+    "id_number": Text("身份证号相同", "same ID number"),
+    "household_code": Text("户编码相同", "same household code"),
+    "id_tail": Text("身份证号末几位", "last digits of the ID number"),
+    "household_tail": Text("户编码末几位", "last digits of the household code"),
+    "id_start": Text("身份证号开头", "ID number starts so"),
+    "household_start": Text("户编码开头", "household code starts so"),
+}
+_RANK = {key: position for position, key in enumerate(KINDS)}
+
+_DIGITS = re.compile(r"^\d+x?$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One line of the search box's result list.  person_id is None for a household."""
+
+    person_id: str | None
+    household_id: str | None
+    name: str
+    sex: int | None
+    birth_date: str | None
+    id_number_masked: str
+    household_code: str
+    group: str
+    address: str
+    village_code: str
+    status: str  # here, in, out (流出), dead, household
+    why: str  # a key of KINDS
+    score: int  # higher is better; the list is already in this order
+
+    @property
+    def why_text(self) -> Text:
+        return KINDS[self.why]
+
+
+def _phrase(text: str) -> str:
+    """A string as one FTS5 phrase, whatever it holds."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _name_text(text: str) -> str:
+    """A typed name as indexed: letters and digits only."""
+    return "".join(c for c in text if c.isalnum())
+
+
+def plan(text: str) -> list[tuple[str, str]]:
+    """The FTS5 queries for what was typed, best kind first: (kind, MATCH expression).
+
+    Only characters of the classes each kind can hold reach the expression, and each
+    is quoted as a phrase, so nothing typed can make an FTS5 syntax error.
+    """
+    folded = unicodedata.normalize("NFKC", text).strip()
+    if not folded:
+        return []
+    number = re.sub(r"[\s\-]", "", folded).lower()
+    if _DIGITS.match(number):
+        return _number_plan(number)
+    if pinyin.is_pinyin_query(folded):
+        key = pinyin.typed_pinyin(folded)
+        return [
+            ("pinyin", f"pinyin : {_phrase(key)}"),
+            ("pinyin_start", f"pinyin : {_phrase(key)}*"),
+            ("initials", f"initials : {_phrase(key)}"),
+            ("initials_start", f"initials : {_phrase(key)}*"),
+            ("given_pinyin", f"given : {_phrase(key)}*"),
+        ]
+    name = _name_text(folded)
+    if not name or name.isascii():
+        return []
+    return [
+        ("name", f"name : {_phrase(name)}"),
+        ("name_start", f"name : {_phrase(name)}*"),
+        ("name_part", f"chars : {_phrase(' '.join(name))}"),
+    ]
+
+
+def _number_plan(number: str) -> list[tuple[str, str]]:
+    tail = _phrase(number[::-1]) + "*"
+    steps: list[tuple[str, str]] = []
+    if len(number) >= 15:
+        steps.append(("id_number", f"idno : {_phrase(number)}"))
+    if len(number) == 18:
+        steps.append(("household_code", f"hh : {_phrase(number)}"))
+    steps += [
+        ("id_tail", f"idrev : {tail}"),
+        ("household_tail", f"hhrev : {tail}"),
+        ("id_start", f"idno : {_phrase(number)}*"),
+        ("household_start", f"hh : {_phrase(number)}*"),
+    ]
+    return steps
+
+
+def search(
+    register: Register, text: str, *, limit: int = 20, village_code: str | None = None
+) -> list[Hit]:
+    """The best `limit` hits for what was typed, best first.  Blank text finds nothing."""
+    if limit <= 0:
+        return []
+    found: dict[int, str] = {}  # index rowid -> kind that found it first
+    for kind, expression in plan(text):
+        if village_code:
+            expression = f"({expression}) AND village : {_phrase(village_code)}"
+        rows = register.conn.execute(
+            f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ? ORDER BY rowid LIMIT ?",
+            (expression, limit + len(found)),
+        )
+        for (rowid,) in rows:
+            found.setdefault(rowid, kind)
+            if len(found) == limit:
+                break
+        if len(found) == limit:
+            break
+    return _hits(register, found)
+
+
+def _hits(register: Register, found: dict[int, str]) -> list[Hit]:
+    persons = [r & _ROW_MASK for r in found if r >> _BAND_SHIFT != HOUSEHOLD_BAND]
+    households = [r & _ROW_MASK for r in found if r >> _BAND_SHIFT == HOUSEHOLD_BAND]
+    details = {
+        **_person_details(register, persons),
+        **_household_details(register, households),
+    }
+    hits = []
+    for rowid, kind in found.items():
+        row = details.get(rowid)
+        if row is None:  # the index is behind the table: say nothing rather than wrong
+            continue
+        band = rowid >> _BAND_SHIFT
+        hits.append(_hit(row, kind, score=1000 - 10 * _RANK[kind] - band))
+    return hits
+
+
+def _in_list(values: Iterable[int]) -> str:
+    return ", ".join(str(int(v)) for v in values)
+
+
+def _person_details(register: Register, rowids: list[int]) -> dict[int, dict[str, Any]]:
+    if not rowids:
+        return {}
+    rows = register.query(
+        f"""SELECT p.rowid AS rowid, p.id AS person_id, p.household_id, p.name, p.sex,
+            p.birth_date, coalesce(p.id_number, p.legacy_id15) AS id_number,
+            CASE WHEN p.death_date IS NOT NULL THEN 'dead' ELSE p.residence_status END
+                AS status,
+            h.code AS household_code, h.group_no, h.address, h.village_code
+        FROM person p LEFT JOIN household h ON h.id = p.household_id
+        WHERE p.rowid IN ({_in_list(rowids)})"""
+    )
+    return {_person_rowid_of(row): row for row in rows}
+
+
+def _person_rowid_of(row: dict[str, Any]) -> int:
+    band = {"dead": 3, "out": 2}.get(row["status"], 1)
+    return int((band << _BAND_SHIFT) + row["rowid"])
+
+
+def _household_details(register: Register, rowids: list[int]) -> dict[int, dict[str, Any]]:
+    if not rowids:
+        return {}
+    rows = register.query(
+        f"""SELECT h.rowid AS rowid, NULL AS person_id, h.id AS household_id,
+            coalesce(head.name, '') AS name, head.sex, head.birth_date,
+            head.id_number, 'household' AS status,
+            h.code AS household_code, h.group_no, h.address, h.village_code
+        FROM household h LEFT JOIN person head ON head.id = h.head_id
+        WHERE h.rowid IN ({_in_list(rowids)})"""
+    )
+    return {_rowid_of_household(row): row for row in rows}
+
+
+def _rowid_of_household(row: dict[str, Any]) -> int:
+    return int((HOUSEHOLD_BAND << _BAND_SHIFT) + row["rowid"])
+
+
+def _hit(row: dict[str, Any], kind: str, score: int) -> Hit:
+    return Hit(
+        person_id=row["person_id"],
+        household_id=row["household_id"],
+        name=row["name"] or "",
+        sex=row["sex"],
+        birth_date=row["birth_date"],
+        id_number_masked=mask_id_number(row["id_number"]),
+        household_code=row["household_code"] or "",
+        group=row["group_no"] or "",
+        address=row["address"] or "",
+        village_code=row["village_code"] or "",
+        status=row["status"],
+        why=kind,
+        score=score,
+    )

@@ -1,9 +1,11 @@
 """What an officer does to the register, one function per task.
 
 The forms in the GUI and the command line call these, never SQL of their own.  Each
-operation checks its input first (all problems at once, keyed by field name, so a
-form can show every message next to its field), then writes everything it touches in
-ONE transaction: a birth that created the child but not the birth row cannot happen.
+operation tidies what was typed (dates as 20240305 or 2024/3/5, codes as text), runs
+the rules of core.validation over the record and the records it touches, and refuses
+with every problem at once, keyed by field name, so a form can show each message next
+to its field.  Only then does it write, and everything it writes goes in ONE
+transaction: a birth that created the child but not the birth row cannot happen.
 Every write goes through store.records, so the capture triggers log it as history.
 """
 
@@ -12,14 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from fpdesk.core import area, codes, idnumber
+from fpdesk.core import area, idnumber, policy, validation
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
 from fpdesk.store import records
+from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
 
 Fields = Mapping[str, Any]
@@ -33,58 +36,63 @@ class FormProblems(ValueError):
         super().__init__("; ".join(f"{name}: {text}" for name, text in self.problems.items()))
 
 
-# --- messages ---------------------------------------------------------------------
+class Problems(dict[str, Text]):
+    """Problems of one input, the first per field; `prefix` names a member's fields."""
 
-REQUIRED = Text("必须填写。", "Required.")
-BAD_DATE = Text("日期请写成 YYYY-MM-DD 或 YYYYMMDD。", "Type the date as YYYY-MM-DD or YYYYMMDD.")
-FUTURE_DATE = Text("日期不能晚于今天。", "The date cannot be later than today.")
-BAD_NUMBER = Text("请填写一个正整数。", "Type a whole number greater than zero.")
-BAD_CODE = Text("请从列表中选择。", "Choose a value from the list.")
-ID_MESSAGES = {
-    "id.shape": Text(
-        "身份证号应为 18 位：17 位数字加 1 位校验码（数字或 X）。",
-        "An ID number has 18 characters: 17 digits and a check digit or X.",
-    ),
-    "id.date": Text(
-        "身份证号中的出生日期不存在。", "The birth date inside the ID number does not exist."
-    ),
-    "id.checksum": Text(
-        "身份证号校验码不对，请核对每一位。",
-        "The ID number's check digit is wrong: check each digit.",
-    ),
-    "id.legacy15": Text(
-        "15 位旧身份证号请填在“旧证号”一栏。",
-        "Old 15-digit numbers go in the legacy number field.",
-    ),
+    def add(self, name: str, text: Text, prefix: str = "") -> None:
+        """A second, different problem of the same field is shown after the first."""
+        key = prefix + name
+        before = self.get(key)
+        if before is None:
+            self[key] = text
+        elif text.en not in before.en:
+            self[key] = Text(before.zh + text.zh, f"{before.en} {text.en}")
+
+    def extend(
+        self,
+        found: Iterable[validation.Problem],
+        prefix: str = "",
+        only: Iterable[str] | None = None,
+    ) -> None:
+        wanted = set(only) if only is not None else None
+        for problem in found:
+            if wanted is None or problem.field in wanted:
+                self.add(problem.field, problem.message, prefix)
+
+    def required(self, row: Fields, *names: str, prefix: str = "") -> None:
+        for name in names:
+            if validation.blank(row.get(name)):
+                self.add(name, required(name), prefix)
+
+    def raise_any(self) -> None:
+        if self:
+            raise FormProblems(self)
+
+
+# --- messages that are about a task rather than a record ---------------------------
+
+_LABELS = {
+    "place": Text("地点", "place"),
+    "end_reason": Text("原因", "reason"),
+    "name": Text("姓名", "name"),
 }
-ID_BIRTH_MISMATCH = Text(
-    "出生日期与身份证号不一致（证号中为 {date}）。",
-    "The birth date disagrees with the ID number (which says {date}).",
-)
-ID_SEX_MISMATCH = Text(
-    "性别与身份证号不一致（证号中为{sex}）。",
-    "The sex disagrees with the ID number (which says {sex}).",
-)
-ID_TAKEN = Text(
-    "这个身份证号已登记在 {name}（户 {household}）名下。",
-    "This ID number is already registered to {name} (household {household}).",
+BAD_DATE = Text(
+    "日期请写成 YYYY-MM-DD 或 YYYYMMDD，例如 2020-03-15。",
+    "Type the date as YYYY-MM-DD or YYYYMMDD, e.g. 2020-03-15.",
 )
 NOT_FOUND = Text(
     "找不到这条记录（可能已被删除）。", "This record was not found (it may have been deleted)."
 )
-BEFORE = Text("不能早于{what}（{date}）。", "Cannot be before {what_en} ({date}).")
-MOTHER_TOO_YOUNG = Text(
-    "母亲出生于 {date}，生育时不满 12 岁，请核对日期。",
-    "The mother was born on {date}: under 12 at this birth. Check the dates.",
-)
-NOT_A_WOMAN = Text("此人登记为男性。", "This person is recorded as male.")
 ALREADY_DEAD = Text(
     "此人已登记死亡（{date}）。", "This person is already recorded as dead ({date})."
 )
 ALREADY_ENDED = Text("这条记录已经结束（{date}）。", "This record has already ended ({date}).")
 GROUP_NO = Text("村民小组号为 1 到 99。", "The village group number is 1 to 99.")
 HOUSEHOLD_TAKEN = Text("户编码 {code} 已经存在。", "Household code {code} already exists.")
-ONE_HEAD = Text("一户只能有一位户主。", "A household has exactly one head.")
+ONE_HEAD = Text("一户要有且只有一位户主。", "A household has exactly one head.")
+SAME_ID_TWICE = Text(
+    "这个身份证号在本户中填了两次。", "This ID number is typed twice in this household."
+)
 NO_SPOUSE = Text(
     "请选择配偶，或填写外地配偶的姓名。",
     "Choose the spouse, or type the name of a spouse from outside.",
@@ -92,12 +100,30 @@ NO_SPOUSE = Text(
 STILL_MARRIED = Text(
     "此人已有一段未结束的婚姻。", "This person already has a marriage that has not ended."
 )
+BEFORE_CURRENT_METHOD = Text(
+    "早于正在使用的措施的开始日期（{date}）。",
+    "Before the start of the method in use ({date}).",
+)
 NOTHING_TO_UNDO = Text("这条记录没有可以撤销的修改。", "This record has no change to undo.")
 
-_SEX_NAMES = {1: Text("男", "male"), 2: Text("女", "female")}
+
+def required(name: str) -> Text:
+    label = _LABELS.get(name) or validation.field_label(name)
+    return validation.message("required", label=label)
 
 
-# --- checking input --------------------------------------------------------------
+# --- tidying what was typed ------------------------------------------------------
+
+# Integer columns: a form gives "2", the register keeps 2.
+_INT_FIELDS = {
+    "sex",
+    "marital_status",
+    "relationship",
+    "registration_type",
+    "quantity",
+    "weight_g",
+    "alive",
+}
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -118,78 +144,43 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
-@dataclass
-class Checker:
-    """Collects every problem of one input, then raises them together."""
-
-    fields: Fields
-    clock: Clock
-    problems: dict[str, Text] = field(default_factory=dict)
-    prefix: str = ""
-
-    def fail(self, name: str, text: Text) -> None:
-        self.problems.setdefault(self.prefix + name, text)
-
-    def text(self, name: str, *, required: bool = False) -> str | None:
-        value = str(self.fields.get(name) or "").strip()
-        if not value:
-            if required:
-                self.fail(name, REQUIRED)
-            return None
-        return value
-
-    def date(self, name: str, *, required: bool = False, future_ok: bool = False) -> str | None:
-        raw = self.fields.get(name)
-        if raw is None or str(raw).strip() == "":
-            if required:
-                self.fail(name, REQUIRED)
-            return None
-        parsed = parse_date(raw)
-        if parsed is None:
-            self.fail(name, BAD_DATE)
-            return None
-        if not future_ok and parsed > self.clock.today():
-            self.fail(name, FUTURE_DATE)
-        return parsed.isoformat()
-
-    def number(self, name: str, *, required: bool = False) -> int | None:
-        raw = str(self.fields.get(name) or "").strip()
-        if not raw:
-            if required:
-                self.fail(name, REQUIRED)
-            return None
-        if not raw.isdigit() or int(raw) <= 0:
-            self.fail(name, BAD_NUMBER)
-            return None
-        return int(raw)
-
-    def code(self, name: str, allowed: Iterable[Any], *, required: bool = False) -> Any:
-        raw = self.fields.get(name)
-        if raw is None or str(raw).strip() == "":
-            if required:
-                self.fail(name, REQUIRED)
-            return None
-        for option in allowed:
-            if str(option) == str(raw).strip():
-                return option
-        self.fail(name, BAD_CODE)
-        return None
-
-    def not_before(self, name: str, value: str | None, earlier: str | None, what: Text) -> None:
-        if value and earlier and value < earlier:
-            self.fail(name, BEFORE.format(what=what.zh, what_en=what.en, date=earlier))
-
-    def done(self) -> None:
-        if self.problems:
-            raise FormProblems(self.problems)
+def _is_date(name: str) -> bool:
+    return name.endswith(("_on", "_date")) or name == "residence_since"
 
 
-def _codes(table: str) -> list[str]:
-    return codes.codes(table)
+def clean(fields: Fields) -> dict[str, Any]:
+    """Typed values as the register keeps them.  What cannot be tidied stays as typed,
+    so that the rules report it in the officer's own words."""
+    row: dict[str, Any] = {}
+    for name, raw in fields.items():
+        value = raw.strip() or None if isinstance(raw, str) else raw
+        if isinstance(value, str):
+            if _is_date(name):
+                parsed = parse_date(value)
+                value = parsed.isoformat() if parsed else value
+            elif name in _INT_FIELDS and value.isdigit():
+                value = int(value)
+            elif name in ("id_number", "outside_spouse_id_number"):
+                value = idnumber.normalise(value)
+        row[name] = value
+    return row
 
 
-def _int_codes(table: str) -> list[int]:
-    return [int(key) for key in _codes(table)]
+def _pick(row: Fields, columns: Iterable[str]) -> dict[str, Any]:
+    """The row's values for a table's columns; absent NOT NULL columns keep their default."""
+    return {c: row[c] for c in columns if c in row and not (row[c] is None and c in _DEFAULTED)}
+
+
+# Columns with a NOT NULL default: leaving them out of an insert keeps the default.
+_DEFAULTED = {
+    "ethnicity",
+    "marital_status",
+    "relationship",
+    "registration_type",
+    "residence_status",
+    "alive",
+    "child_relation",
+}
 
 
 def _get(register: Register, table: str, row_id: str | None) -> dict[str, Any]:
@@ -199,126 +190,122 @@ def _get(register: Register, table: str, row_id: str | None) -> dict[str, Any]:
     return row
 
 
-def _alive(check: Checker, name: str, person: Mapping[str, Any]) -> None:
+def _alive(problems: Problems, name: str, person: Mapping[str, Any]) -> None:
     if person.get("death_date"):
-        check.fail(name, ALREADY_DEAD.format(date=person["death_date"]))
+        problems.add(name, ALREADY_DEAD.format(date=person["death_date"]))
+
+
+def _clock(clock: Clock | None) -> Clock:
+    return clock or SystemClock()
 
 
 # --- persons and households -------------------------------------------------------
 
+PERSON_COLUMNS = (
+    "name",
+    "sex",
+    "birth_date",
+    "id_number",
+    "legacy_id15",
+    "ethnicity",
+    "marital_status",
+    "relationship",
+    "registration_type",
+    "residence_status",
+    "residence_place",
+    "residence_since",
+    "phone",
+    "note",
+)
 
-def check_id_number(
+
+def id_holder(register: Register) -> validation.IdLookup:
+    """The register's answer to "who already has this ID number?" for core.validation."""
+
+    def lookup(number: str, person_id: str | None) -> validation.IdHolder | None:
+        rows = register.query(
+            "SELECT p.id, p.name, h.code FROM person p "
+            "LEFT JOIN household h ON h.id = p.household_id "
+            "WHERE p.id_number = ? AND p.deleted = 0 AND p.id IS NOT ?",
+            (number, person_id),
+        )
+        if not rows:
+            return None
+        return validation.IdHolder(rows[0]["id"], rows[0]["name"], rows[0]["code"])
+
+    return lookup
+
+
+def check_person(
     register: Register | None,
-    number: str,
+    fields: Fields,
+    clock: Clock | None = None,
     *,
-    birth_date: str | None = None,
-    sex: int | None = None,
     person_id: str | None = None,
 ) -> dict[str, Text]:
-    """Problems with an ID number, keyed by the field at fault (id_number, birth_date, sex).
+    """Problems with a person's fields (ID number agreement and duplicates included).
 
-    Used as the officer types as well as on save, so the two can never disagree.
+    The form calls this as the officer types an ID number, and every save calls it:
+    the two can never disagree.
     """
-    problems: dict[str, Text] = {}
-    try:
-        facts = idnumber.parse(number)
-    except idnumber.IdNumberError as exc:
-        return {"id_number": ID_MESSAGES[exc.code]}
-    if birth_date and birth_date != facts.birth_date.isoformat():
-        problems["birth_date"] = ID_BIRTH_MISMATCH.format(date=facts.birth_date.isoformat())
-    if sex in (1, 2) and sex != facts.sex:
-        name = _SEX_NAMES[facts.sex]
-        problems["sex"] = Text(
-            ID_SEX_MISMATCH.zh.format(sex=name.zh), ID_SEX_MISMATCH.en.format(sex=name.en)
+    row = {"household_id": "-", **clean(fields), "id": person_id}
+    problems = Problems()
+    problems.extend(
+        validation.check_person(
+            row, _clock(clock), id_holder=id_holder(register) if register else None
         )
-    if register is not None:
-        holder = register.query(
-            "SELECT p.id, p.name, h.code FROM person p JOIN household h ON h.id = p.household_id "
-            "WHERE p.id_number = ? AND p.deleted = 0 AND p.id IS NOT ?",
-            (idnumber.normalise(number), person_id),
-        )
-        if holder:
-            problems["id_number"] = ID_TAKEN.format(
-                name=holder[0]["name"], household=holder[0]["code"]
-            )
-    return problems
+    )
+    return dict(problems)
 
 
-def _person_row(
+def _person_problems(
     register: Register,
-    fields: Fields,
+    row: Fields,
     clock: Clock,
+    problems: Problems,
     *,
     prefix: str = "",
     person_id: str | None = None,
-    problems: dict[str, Text] | None = None,
-) -> dict[str, Any]:
-    """Check one person's fields; returns the row to write (problems collected, not raised)."""
-    check = Checker(fields, clock, problems if problems is not None else {}, prefix)
-    row: dict[str, Any] = {}
-    row["name"] = check.text("name", required=True)
-    row["sex"] = check.code("sex", _int_codes("sex"), required=True)
-    row["birth_date"] = check.date("birth_date", required=True)
-    number = check.text("id_number")
-    if number:
-        row["id_number"] = idnumber.normalise(number)
-        for name, text in check_id_number(
-            register,
-            number,
-            birth_date=row["birth_date"],
-            sex=row["sex"],
-            person_id=person_id,
-        ).items():
-            check.fail(name, text)
-    elif "id_number" in fields:
-        row["id_number"] = None
-    for name, table in (
-        ("marital_status", "marital_status"),
-        ("relationship", "relationship"),
-        ("registration_type", "registration_type"),
-    ):
-        if name in fields:
-            row[name] = check.code(name, _int_codes(table))
-    if "residence_status" in fields:
-        row["residence_status"] = check.code("residence_status", _codes("residence_status"))
-    for name in ("phone", "note", "ethnicity", "legacy_id15", "residence_place"):
-        if name in fields:
-            row[name] = check.text(name)
-    if row.get("ethnicity") is None:
-        row.pop("ethnicity", None)
-    return {key: value for key, value in row.items() if not (value is None and key in _DEFAULTED)}
-
-
-# Columns with a NOT NULL default: leaving them out of an insert keeps the default.
-_DEFAULTED = {"marital_status", "relationship", "registration_type", "residence_status"}
+) -> None:
+    for name, text in check_person(register, row, clock, person_id=person_id).items():
+        problems.add(name, text, prefix)
+    # Every member says how they relate to the head: left out, the column's default
+    # (0, head) would quietly give the household a second head.
+    problems.required(row, "relationship", prefix=prefix)
 
 
 def add_person(
     register: Register, household_id: str, fields: Fields, *, clock: Clock | None = None
 ) -> str:
     """A new member of a household.  Returns the person's id."""
-    clock = clock or SystemClock()
     _get(register, "household", household_id)
-    problems: dict[str, Text] = {}
-    row = _person_row(register, fields, clock, problems=problems)
-    if problems:
-        raise FormProblems(problems)
+    row = clean(fields)
+    problems = Problems()
+    _person_problems(register, row, _clock(clock), problems)
+    problems.raise_any()
     with register.transaction():
-        return records.insert(register, "person", {**row, "household_id": household_id})
+        return records.insert(
+            register, "person", {**_pick(row, PERSON_COLUMNS), "household_id": household_id}
+        )
 
 
 def update_person(
     register: Register, person_id: str, fields: Fields, *, clock: Clock | None = None
 ) -> None:
     """Correct a person's details (the change is kept in the history and can be undone)."""
-    clock = clock or SystemClock()
     current = _get(register, "person", person_id)
-    merged = {**current, **fields}
-    problems: dict[str, Text] = {}
-    row = _person_row(register, merged, clock, person_id=person_id, problems=problems)
-    if problems:
-        raise FormProblems(problems)
-    changed = {k: v for k, v in row.items() if k in fields and current.get(k) != v}
+    typed = clean(fields)
+    merged = {**current, **typed}
+    problems = Problems()
+    _person_problems(register, merged, _clock(clock), problems, person_id=person_id)
+    problems.raise_any()
+    changed = {
+        k: merged[k]
+        for k in typed
+        if k in PERSON_COLUMNS
+        and current.get(k) != merged[k]
+        and not (merged[k] is None and k in _DEFAULTED)
+    }
     with register.transaction():
         records.update(register, "person", person_id, changed)
 
@@ -352,47 +339,50 @@ def add_household(
     the village code, the group and the next free sequence number in the group.
     Problems of member i come back keyed "m{i}.<field>".
     """
-    clock = clock or SystemClock()
-    check = Checker(fields, clock)
-    group = check.number("group_no", required=True)
-    if group is not None and not 1 <= group <= 99:
-        check.fail("group_no", GROUP_NO)
-    registration = check.code("registration_type", _int_codes("registration_type"))
-    address = check.text("address") or ""
-    phone = check.text("phone")
-    rows = []
-    for i, member in enumerate(members):
-        rows.append(_person_row(register, member, clock, prefix=f"m{i}.", problems=check.problems))
-    heads = [i for i, row in enumerate(rows) if row.get("relationship") == 0]
+    clock = _clock(clock)
+    row = clean(fields)
+    problems = Problems()
+    problems.required(row, "group_no")
+    group = str(row.get("group_no") or "")
+    if group and not (group.isdigit() and 1 <= int(group) <= 99):
+        problems.add("group_no", GROUP_NO)
+    rows = [clean(member) for member in members]
+    for i, member in enumerate(rows):
+        _person_problems(register, member, clock, problems, prefix=f"m{i}.")
+    heads = [i for i, member in enumerate(rows) if member.get("relationship") == 0]
     if rows and len(heads) != 1:
-        check.fail(f"m{heads[1] if len(heads) > 1 else 0}.relationship", ONE_HEAD)
-    numbers = [row.get("id_number") for row in rows if row.get("id_number")]
-    for i, row in enumerate(rows):
-        if row.get("id_number") and numbers.count(row["id_number"]) > 1:
-            check.fail(f"m{i}.id_number", ID_TAKEN.format(name=row["name"], household="-"))
-    check.done()
+        problems.add(f"m{heads[1] if len(heads) > 1 else 0}.relationship", ONE_HEAD)
+    numbers = [member.get("id_number") for member in rows]
+    for i, number in enumerate(numbers):
+        if number and numbers.index(number) != i:
+            problems.add(f"m{i}.id_number", SAME_ID_TWICE)
+    problems.raise_any()
     village = register.area_code
-    group_no = f"{group:02d}"
-    sequence = check.number("sequence") or next_household_sequence(register, village, group_no)
-    code = area.household_code(village, group_no, sequence)
+    group_no = f"{int(group):02d}"
+    sequence = str(row.get("sequence") or "")
+    number = int(sequence) if sequence.isdigit() else None
+    code = area.household_code(
+        village, group_no, number or next_household_sequence(register, village, group_no)
+    )
+    household = {
+        "code": code,
+        "village_code": village,
+        "group_no": group_no,
+        "address": row.get("address") or "",
+        "phone": row.get("phone"),
+        "registration_type": row.get("registration_type") or 2,
+    }
+    problems.extend(validation.check_household(household, clock))
     if register.query("SELECT 1 FROM household WHERE code = ? AND deleted = 0", (code,)):
-        raise FormProblems({"sequence": HOUSEHOLD_TAKEN.format(code=code)})
+        problems.add("sequence" if number else "group_no", HOUSEHOLD_TAKEN.format(code=code))
+    problems.raise_any()
     with register.transaction():
-        household_id = records.insert(
-            register,
-            "household",
-            {
-                "code": code,
-                "village_code": village,
-                "group_no": group_no,
-                "address": address,
-                "phone": phone,
-                "registration_type": registration if registration is not None else 2,
-            },
-        )
+        household_id = records.insert(register, "household", household)
         ids = [
-            records.insert(register, "person", {**row, "household_id": household_id})
-            for row in rows
+            records.insert(
+                register, "person", {**_pick(member, PERSON_COLUMNS), "household_id": household_id}
+            )
+            for member in rows
         ]
         if heads:
             records.update(register, "household", household_id, {"head_id": ids[heads[0]]})
@@ -415,58 +405,55 @@ def current_marriage(
     return rows[0] if rows else None
 
 
+MARRIAGE_COLUMNS = (
+    "wife_id",
+    "husband_id",
+    "outside_spouse_name",
+    "outside_spouse_id_number",
+    "outside_spouse_address",
+    "married_on",
+)
+
+
 def record_marriage(register: Register, fields: Fields, *, clock: Clock | None = None) -> str:
-    """A marriage: wife_id and/or husband_id, or outside_spouse_* for a spouse from elsewhere."""
-    clock = clock or SystemClock()
-    check = Checker(fields, clock)
-    married_on = check.date("married_on", required=True)
-    wife_id = check.text("wife_id")
-    husband_id = check.text("husband_id")
-    outside_name = check.text("outside_spouse_name")
-    outside_number = check.text("outside_spouse_id_number")
+    """A marriage: wife_id and/or husband_id, or outside_spouse_* for a spouse from elsewhere.
+
+    Each spouse in the register becomes first-married (21) or remarried (22).
+    """
+    row = clean(fields)
+    problems = Problems()
+    spouses = {}
+    for name in ("wife_id", "husband_id"):
+        if row.get(name):
+            spouses[name] = _get(register, "person", row[name])
+            _alive(problems, name, spouses[name])
+            if current_marriage(register, row[name]):
+                problems.add(name, STILL_MARRIED)
+    problems.extend(
+        validation.check_marriage(
+            row, _clock(clock), wife=spouses.get("wife_id"), husband=spouses.get("husband_id")
+        )
+    )
+    if len(spouses) == 1 and not row.get("outside_spouse_name"):
+        problems.add("husband_id" if "wife_id" in spouses else "wife_id", NO_SPOUSE)
+    outside_number = row.get("outside_spouse_id_number")
     if outside_number:
         try:
             idnumber.parse(outside_number)
         except idnumber.IdNumberError as exc:
-            check.fail("outside_spouse_id_number", ID_MESSAGES[exc.code])
-    if not (wife_id and husband_id) and not outside_name:
-        check.fail("husband_id" if wife_id else "wife_id", NO_SPOUSE)
-    spouses = []
-    for name, person_id in (("wife_id", wife_id), ("husband_id", husband_id)):
-        if person_id:
-            person = _get(register, "person", person_id)
-            _alive(check, name, person)
-            if current_marriage(register, person_id):
-                check.fail(name, STILL_MARRIED)
-            check.not_before(
-                "married_on", married_on, person["birth_date"], Text("出生日期", "birth date")
-            )
-            spouses.append((person_id, person))
-    check.done()
+            problems.add("outside_spouse_id_number", validation.message(exc.code))
+    problems.raise_any()
     with register.transaction():
-        marriage_id = records.insert(
-            register,
-            "marriage",
-            {
-                "wife_id": wife_id,
-                "husband_id": husband_id,
-                "outside_spouse_name": outside_name,
-                "outside_spouse_id_number": idnumber.normalise(outside_number)
-                if outside_number
-                else None,
-                "outside_spouse_address": check.text("outside_spouse_address"),
-                "married_on": married_on,
-            },
-        )
-        for person_id, person in spouses:
+        marriage_id = records.insert(register, "marriage", _pick(row, MARRIAGE_COLUMNS))
+        for person in spouses.values():
             before = register.query(
                 "SELECT count(*) AS n FROM marriage WHERE deleted = 0 AND id != ? "
                 "AND (wife_id = ? OR husband_id = ?)",
-                (marriage_id, person_id, person_id),
+                (marriage_id, person["id"], person["id"]),
             )[0]["n"]
             status = 22 if before else 21
             if person["marital_status"] != status:
-                records.update(register, "person", person_id, {"marital_status": status})
+                records.update(register, "person", person["id"], {"marital_status": status})
     return marriage_id
 
 
@@ -474,94 +461,269 @@ def record_divorce(
     register: Register, marriage_id: str, fields: Fields, *, clock: Clock | None = None
 ) -> None:
     """The end of a marriage by divorce: both spouses become divorced (40)."""
-    clock = clock or SystemClock()
     marriage = _get(register, "marriage", marriage_id)
-    check = Checker(fields, clock)
-    ended_on = check.date("ended_on", required=True)
+    row = clean(fields)
+    problems = Problems()
+    problems.required(row, "ended_on")
     if marriage["ended_on"]:
-        check.fail("ended_on", ALREADY_ENDED.format(date=marriage["ended_on"]))
-    check.not_before("ended_on", ended_on, marriage["married_on"], Text("结婚日期", "the marriage"))
-    check.done()
+        problems.add("ended_on", ALREADY_ENDED.format(date=marriage["ended_on"]))
+    ended = {**marriage, "ended_on": row.get("ended_on"), "end_reason": "divorce"}
+    problems.extend(validation.check_marriage(ended, _clock(clock)), only=["ended_on"])
+    problems.raise_any()
     with register.transaction():
         records.update(
-            register, "marriage", marriage_id, {"ended_on": ended_on, "end_reason": "divorce"}
+            register,
+            "marriage",
+            marriage_id,
+            {"ended_on": ended["ended_on"], "end_reason": "divorce"},
         )
         for person_id in (marriage["wife_id"], marriage["husband_id"]):
             if person_id:
                 records.update(register, "person", person_id, {"marital_status": 40})
 
 
-# --- pregnancy and birth ----------------------------------------------------------
+# --- pregnancy --------------------------------------------------------------------
+
+
+def open_pregnancy(register: Register, woman_id: str) -> dict[str, Any] | None:
+    rows = register.query(
+        "SELECT * FROM pregnancy WHERE woman_id = ? AND deleted = 0 AND outcome IS NULL "
+        "ORDER BY registered_on DESC",
+        (woman_id,),
+    )
+    return rows[0] if rows else None
 
 
 def register_pregnancy(
     register: Register, woman_id: str, fields: Fields, *, clock: Clock | None = None
 ) -> str:
     """A pregnancy registered for tracking; the expected date defaults to LMP + 280 days."""
-    clock = clock or SystemClock()
     woman = _get(register, "person", woman_id)
-    check = Checker(fields, clock)
-    if woman["sex"] != 2:
-        check.fail("woman_id", NOT_A_WOMAN)
-    _alive(check, "woman_id", woman)
-    registered_on = check.date("registered_on", required=True)
-    last_period = check.date("last_period_on")
-    expected = check.date("expected_on", future_ok=True)
-    check.not_before(
-        "registered_on", registered_on, last_period, Text("末次月经", "the last period")
-    )
-    check.done()
-    if expected is None and last_period:
-        expected = (dt.date.fromisoformat(last_period) + dt.timedelta(days=280)).isoformat()
-    marriage = current_marriage(register, woman_id, registered_on)
+    row = {**clean(fields), "woman_id": woman_id}
+    problems = Problems()
+    _alive(problems, "woman_id", woman)
+    problems.extend(validation.check_pregnancy(row, _clock(clock), woman=woman))
+    problems.raise_any()
+    last_period = row.get("last_period_on")
+    if not row.get("expected_on") and last_period:
+        row["expected_on"] = (
+            dt.date.fromisoformat(last_period) + dt.timedelta(days=280)
+        ).isoformat()
+    marriage = current_marriage(register, woman_id, row["registered_on"])
+    row["marriage_id"] = marriage["id"] if marriage else None
+    columns = ("woman_id", "marriage_id", "registered_on", "last_period_on", "expected_on", "note")
     with register.transaction():
-        return records.insert(
-            register,
-            "pregnancy",
-            {
-                "woman_id": woman_id,
-                "marriage_id": marriage["id"] if marriage else None,
-                "registered_on": registered_on,
-                "last_period_on": last_period,
-                "expected_on": expected,
-                "note": check.text("note"),
-            },
-        )
+        return records.insert(register, "pregnancy", _pick(row, columns))
 
 
 def record_pregnancy_outcome(
     register: Register, pregnancy_id: str, fields: Fields, *, clock: Clock | None = None
 ) -> None:
     """How a pregnancy ended.  A live birth also needs the birth form (the child)."""
-    clock = clock or SystemClock()
     pregnancy = _get(register, "pregnancy", pregnancy_id)
-    check = Checker(fields, clock)
-    outcome = check.code("outcome", _codes("pregnancy_outcome"), required=True)
-    outcome_on = check.date("outcome_on", required=True)
+    row = clean(fields)
+    problems = Problems()
+    problems.required(row, "outcome", "outcome_on")
     if pregnancy["outcome"]:
-        check.fail("outcome", ALREADY_ENDED.format(date=pregnancy["outcome_on"]))
-    check.not_before(
-        "outcome_on", outcome_on, pregnancy["registered_on"], Text("孕情登记日期", "registration")
+        problems.add("outcome", ALREADY_ENDED.format(date=pregnancy["outcome_on"]))
+    ended = {**pregnancy, "outcome": row.get("outcome"), "outcome_on": row.get("outcome_on")}
+    problems.extend(
+        validation.check_pregnancy(ended, _clock(clock)), only=["outcome", "outcome_on"]
     )
-    check.done()
+    problems.raise_any()
+    change = {"outcome": row["outcome"], "outcome_on": row["outcome_on"]}
+    if row.get("note"):
+        change["note"] = row["note"]
     with register.transaction():
-        records.update(
-            register,
-            "pregnancy",
-            pregnancy_id,
-            {
-                "outcome": outcome,
-                "outcome_on": outcome_on,
-                "note": check.text("note") or pregnancy["note"],
-            },
+        records.update(register, "pregnancy", pregnancy_id, change)
+
+
+# --- birth ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BirthVerdict:
+    """A birth's order for the couple and the rule that judged it."""
+
+    order: policy.BirthOrder
+    verdict: policy.Verdict
+    rule_name: Text | None
+
+
+@dataclass(frozen=True)
+class NewBirth:
+    birth_id: str
+    child_id: str | None
+    judged: BirthVerdict
+
+
+def _facts(row: Mapping[str, Any], area_code: str) -> policy.BirthFacts:
+    return policy.BirthFacts(
+        id=str(row["id"]),
+        mother_id=str(row["mother_id"]),
+        father_id=row.get("father_id"),
+        birth_date=dt.date.fromisoformat(str(row["birth_date"])),
+        area_code=area_code,
+        document_kind=row.get("document_kind"),
+    )
+
+
+def judge_birth(register: Register, birth: Mapping[str, Any]) -> BirthVerdict:
+    """Order and verdict of one birth (saved or about to be), for its couple.
+
+    Both spouses' births count, from any marriage; the rule set is the one in force on
+    the birth date where the mother's household is.
+    """
+    mother = records.get(register, "person", str(birth["mother_id"]))
+    household = records.get(register, "household", mother["household_id"]) if mother else None
+    area_code = household["village_code"] if household else register.area_code
+    rows = register.query(
+        "SELECT id, mother_id, father_id, birth_date, document_kind FROM birth "
+        "WHERE deleted = 0 AND id != ? AND (mother_id = ? OR father_id = ?)",
+        (birth["id"], birth["mother_id"], birth.get("father_id")),
+    )
+    this = _facts(birth, area_code)
+    orders = policy.birth_orders([*(_facts(r, area_code) for r in rows), this])
+    order = orders[this.id]
+    verdict = policy.judge(this, order)
+    rule = next((r for r in policy.rule_sets() if r.id == verdict.rule_id), None)
+    return BirthVerdict(order, verdict, rule.name if rule else None)
+
+
+BIRTH_COLUMNS = (
+    "pregnancy_id",
+    "mother_id",
+    "father_id",
+    "marriage_id",
+    "child_id",
+    "birth_date",
+    "sex",
+    "weight_g",
+    "place",
+    "alive",
+    "child_relation",
+    "document_kind",
+    "document_no",
+    "note",
+)
+# The child's relationship to the household head follows the mother's.
+_CHILD_OF = {0: {1: 2, 2: 3}, 1: {1: 2, 2: 3}, 2: {1: 4, 2: 4}, 3: {1: 4, 2: 4}}
+
+
+def _birth_row(
+    register: Register, mother_id: str, fields: Fields, problems: Problems, clock: Clock
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The birth row and the mother, checked; problems collected, not raised."""
+    mother = _get(register, "person", mother_id)
+    row: dict[str, Any] = {"alive": 1, "child_relation": "own", **clean(fields)}
+    row["mother_id"] = mother_id
+    row.setdefault("id", "(new)")
+    born = row.get("birth_date") if parse_date(row.get("birth_date")) else None
+    marriage = current_marriage(register, mother_id, born) if born else None
+    if marriage:
+        row.setdefault("marriage_id", marriage["id"])
+        if not row.get("father_id"):
+            row["father_id"] = marriage["husband_id"]
+    father = records.get(register, "person", row["father_id"]) if row.get("father_id") else None
+    pregnancy = None
+    if not row.get("pregnancy_id") and born:
+        pregnancy = _pregnancy_of_birth(register, mother_id, born)
+        row["pregnancy_id"] = pregnancy["id"] if pregnancy else None
+    elif row.get("pregnancy_id"):
+        pregnancy = _get(register, "pregnancy", row["pregnancy_id"])
+    _alive(problems, "mother_id", mother)
+    problems.extend(
+        validation.check_birth(row, clock, mother=mother, father=father, pregnancy=pregnancy)
+    )
+    return row, mother
+
+
+def _pregnancy_of_birth(register: Register, mother_id: str, born: str) -> dict[str, Any] | None:
+    """The pregnancy this birth ends: the open one, or one already ended by a live birth
+    that day (the twin's)."""
+    rows = register.query(
+        "SELECT * FROM pregnancy WHERE woman_id = ? AND deleted = 0 AND registered_on <= ? "
+        "AND (outcome IS NULL OR (outcome = 'live_birth' AND outcome_on = ?)) "
+        "ORDER BY registered_on DESC LIMIT 1",
+        (mother_id, born, born),
+    )
+    return rows[0] if rows else None
+
+
+def preview_birth(
+    register: Register, mother_id: str, fields: Fields, *, clock: Clock | None = None
+) -> BirthVerdict | None:
+    """What record_birth would compute, without writing: None until the date is typed."""
+    problems = Problems()
+    try:
+        row, _ = _birth_row(register, mother_id, fields, problems, _clock(clock))
+    except FormProblems:
+        return None
+    if "birth_date" in problems or not parse_date(row.get("birth_date")):
+        return None
+    # "~" sorts after every UUID: the new birth comes after same-day births already saved,
+    # as it will once saved (UUIDv7 ids grow with time).
+    return judge_birth(register, {**row, "id": "~new"})
+
+
+def record_birth(
+    register: Register, mother_id: str, fields: Fields, *, clock: Clock | None = None
+) -> NewBirth:
+    """A birth: the child joins the mother's household and the birth row is written, in
+    one transaction; the pregnancy it ends gets its outcome.  Returns the birth order
+    for the couple and the policy verdict with the rule that decided it.
+
+    fields: the child's name, sex, birth_date, id_number (optional), weight_g, place,
+    alive, child_relation, document_kind, document_no, note; father_id and
+    pregnancy_id are found from the marriage and the open pregnancy when not given.
+    """
+    clock = _clock(clock)
+    problems = Problems()
+    row, mother = _birth_row(register, mother_id, fields, problems, clock)
+    child: dict[str, Any] | None = None
+    if row.get("alive") != 0:
+        relation = _CHILD_OF.get(int(mother["relationship"]), {}).get(row.get("sex") or 0, 8)
+        child = {
+            "name": row.get("name"),
+            "sex": row.get("sex"),
+            "birth_date": row.get("birth_date"),
+            "id_number": row.get("id_number"),
+            "relationship": relation,
+            "registration_type": mother["registration_type"],
+            "household_id": mother["household_id"],
+        }
+        problems.required(child, "name")
+        problems.extend(
+            validation.check_person(child, clock, id_holder=id_holder(register)),
+            only=["name", "id_number"],
         )
+    problems.raise_any()
+    with register.transaction():
+        child_id = None
+        if child is not None:
+            child_id = records.insert(
+                register, "person", _pick(child, (*PERSON_COLUMNS, "household_id"))
+            )
+        row["child_id"] = child_id
+        row["id"] = new_id()
+        birth_id = records.insert(register, "birth", {**_pick(row, BIRTH_COLUMNS), "id": row["id"]})
+        pregnancy = (
+            records.get(register, "pregnancy", row["pregnancy_id"])
+            if row.get("pregnancy_id")
+            else None
+        )
+        if pregnancy and not pregnancy["outcome"]:
+            records.update(
+                register,
+                "pregnancy",
+                pregnancy["id"],
+                {"outcome": "live_birth", "outcome_on": row["birth_date"]},
+            )
+        judged = judge_birth(register, row)
+    return NewBirth(birth_id, child_id, judged)
 
 
 # --- contraception, supplies, visits ------------------------------------------------
-
-
-def _methods() -> list[str]:
-    return _codes("contraceptive_method")
 
 
 def open_contraception(register: Register, woman_id: str) -> dict[str, Any] | None:
@@ -580,143 +742,98 @@ def start_contraception(
     when it is her husband's sterilisation (then user_id names him).  A method still
     open is closed on the same day: a woman uses one method at a time in the register.
     """
-    clock = clock or SystemClock()
     woman = _get(register, "person", woman_id)
-    check = Checker(fields, clock)
-    if woman["sex"] != 2:
-        check.fail("woman_id", NOT_A_WOMAN)
-    _alive(check, "woman_id", woman)
-    method = check.code("method", _methods(), required=True)
-    started_on = check.date("started_on", required=True)
-    check.not_before("started_on", started_on, woman["birth_date"], Text("出生日期", "birth date"))
-    user_id = check.text("user_id")
-    if method == "male_sterilisation" and not user_id:
-        marriage = current_marriage(register, woman_id, started_on)
-        user_id = marriage["husband_id"] if marriage else None
+    row = {**clean(fields), "woman_id": woman_id}
+    problems = Problems()
+    _alive(problems, "woman_id", woman)
+    if row.get("method") == "male_sterilisation" and not row.get("user_id"):
+        marriage = current_marriage(register, woman_id, row.get("started_on"))
+        row["user_id"] = marriage["husband_id"] if marriage else None
+    user = records.get(register, "person", row["user_id"]) if row.get("user_id") else None
+    problems.extend(validation.check_contraception(row, _clock(clock), woman=woman, user=user))
     previous = open_contraception(register, woman_id)
-    if previous and started_on and started_on < previous["started_on"]:
-        check.not_before(
-            "started_on",
-            started_on,
-            previous["started_on"],
-            Text("上一种措施", "the current method"),
-        )
-    check.done()
+    if previous and row.get("started_on") and str(row["started_on"]) < previous["started_on"]:
+        problems.add("started_on", BEFORE_CURRENT_METHOD.format(date=previous["started_on"]))
+    problems.raise_any()
+    columns = ("woman_id", "user_id", "method", "started_on", "provider", "note")
     with register.transaction():
         if previous:
             records.update(
                 register,
                 "contraception",
                 previous["id"],
-                {"ended_on": started_on, "end_reason": "switched"},
+                {"ended_on": row["started_on"], "end_reason": "switched"},
             )
-        return records.insert(
-            register,
-            "contraception",
-            {
-                "woman_id": woman_id,
-                "user_id": user_id,
-                "method": method,
-                "started_on": started_on,
-                "provider": check.text("provider"),
-                "note": check.text("note"),
-            },
-        )
+        return records.insert(register, "contraception", _pick(row, columns))
 
 
 def stop_contraception(
     register: Register, contraception_id: str, fields: Fields, *, clock: Clock | None = None
 ) -> None:
     """A method stopped (IUD removed, pills stopped): the date and the woman's reason."""
-    clock = clock or SystemClock()
     episode = _get(register, "contraception", contraception_id)
-    check = Checker(fields, clock)
-    ended_on = check.date("ended_on", required=True)
-    reason = check.text("end_reason", required=True)
+    row = clean(fields)
+    problems = Problems()
+    problems.required(row, "ended_on", "end_reason")
     if episode["ended_on"]:
-        check.fail("ended_on", ALREADY_ENDED.format(date=episode["ended_on"]))
-    check.not_before("ended_on", ended_on, episode["started_on"], Text("开始日期", "the start"))
-    check.done()
+        problems.add("ended_on", ALREADY_ENDED.format(date=episode["ended_on"]))
+    ended = {**episode, "ended_on": row.get("ended_on")}
+    problems.extend(validation.check_contraception(ended, _clock(clock)), only=["ended_on"])
+    problems.raise_any()
+    change = {"ended_on": row["ended_on"], "end_reason": row["end_reason"]}
+    if row.get("note"):
+        change["note"] = row["note"]
     with register.transaction():
-        records.update(
-            register,
-            "contraception",
-            contraception_id,
-            {"ended_on": ended_on, "end_reason": reason},
-        )
+        records.update(register, "contraception", contraception_id, change)
 
 
 def record_supply(
     register: Register, person_id: str, fields: Fields, *, clock: Clock | None = None
 ) -> str:
     """Contraceptives handed out (the 药具发放登记册 line): date, item, quantity."""
-    clock = clock or SystemClock()
-    _get(register, "person", person_id)
-    check = Checker(fields, clock)
-    handed_on = check.date("handed_on", required=True)
-    item = check.code("item", _codes("supply_item"), required=True)
-    quantity = check.number("quantity", required=True)
-    check.done()
+    person = _get(register, "person", person_id)
+    row = {**clean(fields), "person_id": person_id}
+    problems = Problems()
+    problems.extend(validation.check_supply(row, _clock(clock), person=person))
+    problems.raise_any()
+    columns = ("person_id", "handed_on", "item", "quantity", "handed_by")
     with register.transaction():
-        return records.insert(
-            register,
-            "supply",
-            {
-                "person_id": person_id,
-                "handed_on": handed_on,
-                "item": item,
-                "quantity": quantity,
-                "handed_by": check.text("handed_by"),
-            },
-        )
-
-
-# What a follow-up can follow, and the date on that record it cannot precede.
-_FOLLOWED_DATE = {
-    "contraception": ("started_on", Text("手术日期", "the operation")),
-    "pregnancy": ("registered_on", Text("孕情登记日期", "the pregnancy registration")),
-    "birth": ("birth_date", Text("出生日期", "the birth")),
-}
+        return records.insert(register, "supply", _pick(row, columns))
 
 
 def record_visit(
     register: Register, person_id: str, fields: Fields, *, clock: Clock | None = None
 ) -> str:
-    """A follow-up or service visit.  follows_table/follows_id name the event it follows."""
-    clock = clock or SystemClock()
+    """A follow-up or service visit.  follows_table/follows_id name the event it follows
+    (an IUD insertion, a pregnancy, a birth), so the due list knows it is done."""
     person = _get(register, "person", person_id)
-    check = Checker(fields, clock)
-    visit_type = check.code("visit_type", _codes("visit_type"), required=True)
-    visited_on = check.date("visited_on", required=True)
-    follows_table = check.text("follows_table")
-    follows_id = check.text("follows_id")
-    if follows_table and follows_id:
-        column, what = _FOLLOWED_DATE.get(follows_table, ("", Text("", "")))
-        followed = records.get(register, follows_table, follows_id) if column else None
-        if followed is None:
-            check.fail("follows_id", NOT_FOUND)
-        else:
-            check.not_before("visited_on", visited_on, followed[column], what)
-    check.not_before("visited_on", visited_on, person["birth_date"], Text("出生日期", "birth date"))
-    check.done()
+    row = {**clean(fields), "person_id": person_id}
+    problems = Problems()
+    follows = None
+    table, follows_id = row.get("follows_table"), row.get("follows_id")
+    if table and follows_id:
+        follows = records.get(register, table, follows_id) if table in REPLICATED else None
+        if follows is None:
+            problems.add("follows_id", NOT_FOUND)
+    problems.extend(validation.check_visit(row, _clock(clock), person=person, follows=follows))
+    problems.raise_any()
+    columns = (
+        "person_id",
+        "visit_type",
+        "visited_on",
+        "visited_by",
+        "result",
+        "follows_table",
+        "follows_id",
+        "note",
+    )
     with register.transaction():
-        return records.insert(
-            register,
-            "visit",
-            {
-                "person_id": person_id,
-                "visit_type": visit_type,
-                "visited_on": visited_on,
-                "visited_by": check.text("visited_by"),
-                "result": check.text("result"),
-                "follows_table": follows_table,
-                "follows_id": follows_id,
-                "note": check.text("note"),
-            },
-        )
+        return records.insert(register, "visit", _pick(row, columns))
 
 
 # --- moves and deaths ---------------------------------------------------------------
+
+MOVE_COLUMNS = ("person_id", "kind", "moved_on", "place", "reason")
 
 
 def record_move(
@@ -726,33 +843,28 @@ def record_move(
 
     The person's residence status follows the move, in the same transaction.
     """
-    clock = clock or SystemClock()
     person = _get(register, "person", person_id)
-    check = Checker(fields, clock)
-    kind = check.code("kind", _codes("move_kind"), required=True)
-    moved_on = check.date("moved_on", required=True)
-    place = check.text("place", required=kind == "out")
-    _alive(check, "kind", person)
-    check.not_before("moved_on", moved_on, person["birth_date"], Text("出生日期", "birth date"))
-    check.done()
-    status = {"out": "out", "in": "here"}[str(kind)]
+    row = {**clean(fields), "person_id": person_id}
+    problems = Problems()
+    _alive(problems, "moved_on", person)
+    problems.extend(validation.check_move(row, _clock(clock), person=person))
+    if row.get("kind") == "out":
+        problems.required(row, "place")
+    if row.get("kind") not in ("in", "out"):
+        problems.add("kind", required("kind"))
+    problems.raise_any()
+    status = "out" if row["kind"] == "out" else "here"
     with register.transaction():
-        move_id = records.insert(
-            register,
-            "move",
-            {
-                "person_id": person_id,
-                "kind": kind,
-                "moved_on": moved_on,
-                "place": place,
-                "reason": check.text("reason"),
-            },
-        )
+        move_id = records.insert(register, "move", _pick(row, MOVE_COLUMNS))
         records.update(
             register,
             "person",
             person_id,
-            {"residence_status": status, "residence_place": place, "residence_since": moved_on},
+            {
+                "residence_status": status,
+                "residence_place": row.get("place") if status == "out" else None,
+                "residence_since": row["moved_on"],
+            },
         )
     return move_id
 
@@ -766,37 +878,27 @@ def record_move_in(
     clock: Clock | None = None,
 ) -> str:
     """Someone new moves into a household: the person and the move, in one transaction."""
-    clock = clock or SystemClock()
+    clock = _clock(clock)
     _get(register, "household", household_id)
-    problems: dict[str, Text] = {}
-    row = _person_row(register, person_fields, clock, problems=problems)
-    check = Checker(move_fields, clock, problems)
-    moved_on = check.date("moved_on", required=True)
-    place = check.text("place", required=True)
-    check.not_before("moved_on", moved_on, row.get("birth_date"), Text("出生日期", "birth date"))
-    check.done()
+    person = clean(person_fields)
+    move = {**clean(move_fields), "kind": "in", "person_id": "(new)"}
+    problems = Problems()
+    _person_problems(register, person, clock, problems)
+    problems.extend(validation.check_move(move, clock, person=person))
+    problems.required(move, "place")
+    problems.raise_any()
     with register.transaction():
         person_id = records.insert(
             register,
             "person",
             {
-                **row,
+                **_pick(person, PERSON_COLUMNS),
                 "household_id": household_id,
                 "residence_status": "here",
-                "residence_since": moved_on,
+                "residence_since": move["moved_on"],
             },
         )
-        records.insert(
-            register,
-            "move",
-            {
-                "person_id": person_id,
-                "kind": "in",
-                "moved_on": moved_on,
-                "place": place,
-                "reason": check.text("reason"),
-            },
-        )
+        records.insert(register, "move", _pick({**move, "person_id": person_id}, MOVE_COLUMNS))
     return person_id
 
 
@@ -806,19 +908,21 @@ def record_death(
     """A death.  An open marriage ends (the spouse is widowed) and an open contraception
     episode of the person ends, in the same transaction.
     """
-    clock = clock or SystemClock()
     person = _get(register, "person", person_id)
-    check = Checker(fields, clock)
-    death_date = check.date("death_date", required=True)
-    _alive(check, "death_date", person)
-    check.not_before("death_date", death_date, person["birth_date"], Text("出生日期", "birth date"))
-    check.done()
+    row = clean(fields)
+    problems = Problems()
+    problems.required(row, "death_date")
+    _alive(problems, "death_date", person)
+    died = {**person, "death_date": row.get("death_date")}
+    problems.extend(validation.check_person(died, _clock(clock)), only=["death_date"])
+    problems.raise_any()
+    death_date = row["death_date"]
     with register.transaction():
         records.update(
             register,
             "person",
             person_id,
-            {"death_date": death_date, "death_cause": check.text("death_cause")},
+            {"death_date": death_date, "death_cause": row.get("death_cause")},
         )
         marriage = current_marriage(register, person_id)
         if marriage:
@@ -833,15 +937,11 @@ def record_death(
             )
             if spouse:
                 records.update(register, "person", spouse, {"marital_status": 30})
-        episode = open_contraception(register, person_id)
-        if episode is None:
-            rows = register.query(
-                "SELECT * FROM contraception "
-                "WHERE user_id = ? AND deleted = 0 AND ended_on IS NULL",
-                (person_id,),
-            )
-            episode = rows[0] if rows else None
-        if episode:
+        for episode in register.query(
+            "SELECT id FROM contraception WHERE deleted = 0 AND ended_on IS NULL "
+            "AND (woman_id = ? OR user_id = ?)",
+            (person_id, person_id),
+        ):
             records.update(
                 register,
                 "contraception",

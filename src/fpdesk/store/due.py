@@ -1,0 +1,268 @@
+"""The due list: who is due or overdue for a visit on a date, as a work list.
+
+Only the rows that can make someone due are read: the women of one village (through
+the household_village index), then their open contraception episodes, open
+pregnancies, recent deliveries, current marriages, visits and supplies, each by an
+indexed lookup on the woman's id.  The schedules themselves are core.schedules; this
+module only gathers the facts they need.
+
+Everything is counted under the woman, as on her card: a husband's sterilisation is a
+row of hers (user_id names him), and visits or supplies recorded against him for it
+count for her too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from fpdesk.core import area
+from fpdesk.core.codes import text as code_text
+from fpdesk.core.i18n import Text
+from fpdesk.core.schedules import (
+    Birth,
+    DueVisit,
+    Episode,
+    PersonEvents,
+    Pregnancy,
+    Schedules,
+    Supply,
+    Visit,
+    due_visits,
+    schedules,
+)
+from fpdesk.store.db import Register
+
+_DIGITS = {"province": 2, "prefecture": 4, "county": 6, "township": 9, "village": 12}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One line of the work list."""
+
+    person_id: str
+    name: str
+    household_id: str
+    household_code: str
+    group_no: str
+    address: str
+    phone: str | None
+    visit_type: str
+    due_on: dt.date
+    follows_table: str | None
+    follows_id: str | None
+    overdue_days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days > 0
+
+    @property
+    def visit_label(self) -> Text:
+        return code_text("visit_type", self.visit_type)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["due_on"] = self.due_on.isoformat()
+        data["visit_label"] = {"zh": self.visit_label.zh, "en": self.visit_label.en}
+        return data
+
+
+def area_bounds(code: str) -> tuple[str, str]:
+    """The lowest and highest village code inside an area (a range the index can use)."""
+    digits = _DIGITS[area.level_of(code)]
+    prefix = code[:digits]
+    return prefix + "0" * (12 - digits), prefix + "9" * (12 - digits)
+
+
+def due_list(
+    register: Register,
+    on: dt.date,
+    village_code: str | None = None,
+    group_no: str | int | None = None,
+    *,
+    config: Schedules | None = None,
+) -> list[DueItem]:
+    """Everyone due or overdue on `on`, overdue first (most overdue at the top).
+
+    village_code defaults to the register's own area (a township register then lists
+    its whole township).  group_no narrows to one village group.
+    """
+    plan = config or schedules()
+    women = _women(register, on, village_code or register.area_code, group_no)
+    if not women:
+        return []
+    facts = _facts(register, women, on, plan)
+    items: list[DueItem] = []
+    for woman in women:
+        for due in due_visits(facts[woman["id"]], on, plan):
+            items.append(_item(woman, due))
+    items.sort(key=lambda i: (-i.overdue_days, i.due_on, i.household_code, i.name, i.visit_type))
+    return items
+
+
+def _item(woman: dict[str, Any], due: DueVisit) -> DueItem:
+    return DueItem(
+        person_id=woman["id"],
+        name=woman["name"],
+        household_id=woman["household_id"],
+        household_code=woman["household_code"],
+        group_no=woman["group_no"],
+        address=woman["address"] or "",
+        phone=woman["phone"] or woman["household_phone"],
+        visit_type=due.visit_type,
+        due_on=due.due_on,
+        follows_table=due.follows_table,
+        follows_id=due.follows_id,
+        overdue_days=due.overdue_days,
+    )
+
+
+def _women(
+    register: Register, on: dt.date, area_code: str, group_no: str | int | None
+) -> list[dict[str, Any]]:
+    low, high = area_bounds(area_code)
+    sql = (
+        "SELECT p.id, p.name, p.birth_date, p.death_date, p.phone, h.id AS household_id, "
+        "h.code AS household_code, h.group_no, h.address, h.phone AS household_phone "
+        "FROM household h JOIN person p ON p.household_id = h.id "
+        "WHERE h.village_code BETWEEN ? AND ? AND h.deleted = 0 AND p.deleted = 0 "
+        "AND p.sex = 2 AND (p.death_date IS NULL OR p.death_date > ?)"
+    )
+    params: list[Any] = [low, high, on.isoformat()]
+    if group_no is not None and str(group_no).strip():
+        sql += " AND h.group_no = ?"
+        params.append(f"{int(group_no):02d}")
+    return register.query(sql, params)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _facts(
+    register: Register, women: Sequence[dict[str, Any]], on: dt.date, plan: Schedules
+) -> dict[str, PersonEvents]:
+    """Each woman's events that schedules look at, read with one query per table."""
+    ids = json.dumps([w["id"] for w in women])
+    day = on.isoformat()
+    in_ids = "IN (SELECT value FROM json_each(?))"
+
+    marriages: dict[str, tuple[str, dt.date]] = {}
+    for row in register.query(
+        f"SELECT id, wife_id, married_on FROM marriage WHERE wife_id {in_ids} AND deleted = 0 "
+        "AND married_on <= ? AND (ended_on IS NULL OR ended_on > ?) ORDER BY married_on",
+        (ids, day, day),
+    ):
+        marriages[row["wife_id"]] = (row["id"], dt.date.fromisoformat(row["married_on"]))
+
+    episodes: dict[str, list[Episode]] = defaultdict(list)
+    owner: dict[str, list[str]] = defaultdict(list)  # husband (user) -> the women counted
+    event_owner: dict[str, str] = {}
+    for row in register.query(
+        f"SELECT id, woman_id, user_id, method, started_on, ended_on FROM contraception "
+        f"WHERE woman_id {in_ids} AND deleted = 0 AND started_on <= ? "
+        "AND (ended_on IS NULL OR ended_on > ?)",
+        (ids, day, day),
+    ):
+        episodes[row["woman_id"]].append(
+            Episode(
+                row["id"],
+                row["method"],
+                dt.date.fromisoformat(row["started_on"]),
+                _date(row["ended_on"]),
+            )
+        )
+        event_owner[row["id"]] = row["woman_id"]
+        if row["user_id"] and row["user_id"] != row["woman_id"]:
+            owner[row["user_id"]].append(row["woman_id"])
+
+    pregnancies: dict[str, list[Pregnancy]] = defaultdict(list)
+    for row in register.query(
+        f"SELECT id, woman_id, registered_on, outcome_on FROM pregnancy "
+        f"WHERE woman_id {in_ids} AND deleted = 0 AND registered_on <= ? "
+        "AND (outcome_on IS NULL OR outcome_on > ?)",
+        (ids, day, day),
+    ):
+        pregnancies[row["woman_id"]].append(
+            Pregnancy(
+                row["id"], dt.date.fromisoformat(row["registered_on"]), _date(row["outcome_on"])
+            )
+        )
+
+    births: dict[str, list[Birth]] = defaultdict(list)
+    recent = on - dt.timedelta(days=plan.postnatal.expires_days or 366)
+    for row in register.query(
+        f"SELECT id, mother_id, birth_date FROM birth WHERE mother_id {in_ids} "
+        "AND deleted = 0 AND birth_date BETWEEN ? AND ?",
+        (ids, recent.isoformat(), day),
+    ):
+        births[row["mother_id"]].append(Birth(row["id"], dt.date.fromisoformat(row["birth_date"])))
+
+    # Visits and supplies of the women, and of husbands whose method is counted under them.
+    people = json.dumps([w["id"] for w in women] + list(owner))
+    visits: dict[str, list[Visit]] = defaultdict(list)
+    for row in register.query(
+        f"SELECT person_id, visit_type, visited_on, follows_id FROM visit "
+        f"WHERE person_id {in_ids} AND deleted = 0 AND visited_on <= ? "
+        f"AND visit_type IN (SELECT value FROM json_each(?))",
+        (people, day, json.dumps(sorted(_visit_types(plan)))),
+    ):
+        visit = Visit(
+            row["visit_type"], dt.date.fromisoformat(row["visited_on"]), row["follows_id"]
+        )
+        for woman_id in _counted_under(row["person_id"], row["follows_id"], owner, event_owner):
+            visits[woman_id].append(visit)
+
+    supplies: dict[str, list[Supply]] = defaultdict(list)
+    for row in register.query(
+        f"SELECT person_id, item, handed_on, quantity FROM supply WHERE person_id {in_ids} "
+        "AND deleted = 0 AND handed_on <= ?",
+        (people, day),
+    ):
+        supply = Supply(row["item"], dt.date.fromisoformat(row["handed_on"]), row["quantity"])
+        for woman_id in _counted_under(row["person_id"], None, owner, event_owner):
+            supplies[woman_id].append(supply)
+
+    facts: dict[str, PersonEvents] = {}
+    for w in women:
+        marriage = marriages.get(w["id"])
+        facts[w["id"]] = PersonEvents(
+            person_id=w["id"],
+            sex=2,
+            birth_date=dt.date.fromisoformat(w["birth_date"]),
+            death_date=_date(w["death_date"]),
+            marriage_id=marriage[0] if marriage else None,
+            married_on=marriage[1] if marriage else None,
+            contraception=episodes.get(w["id"], ()),
+            pregnancies=pregnancies.get(w["id"], ()),
+            births=births.get(w["id"], ()),
+            visits=visits.get(w["id"], ()),
+            supplies=supplies.get(w["id"], ()),
+        )
+    return facts
+
+
+def _counted_under(
+    person_id: str,
+    follows_id: str | None,
+    owner: dict[str, list[str]],
+    event_owner: dict[str, str],
+) -> Iterable[str]:
+    """The women a husband's visit or supply counts for (a woman's own: just her)."""
+    if person_id not in owner:
+        return (person_id,)
+    if follows_id and follows_id in event_owner:
+        return (event_owner[follows_id],)
+    return owner[person_id]
+
+
+def _visit_types(plan: Schedules) -> set[str]:
+    kinds: set[str] = set()
+    for series in (*plan.operations.values(), plan.pregnancy, plan.postnatal, plan.exam):
+        kinds |= series.satisfied_by
+    return kinds

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from fpdesk import __version__
+from fpdesk.commands import bundle as bundle_commands
+from fpdesk.commands import enroll as enroll_commands
 from fpdesk.commands import register as register_commands
 from fpdesk.commands import selftest as selftest_commands
 from fpdesk.commands.common import CommandError
@@ -19,6 +21,7 @@ from fpdesk.core.i18n import set_language
 from fpdesk.store.errors import RegisterError
 
 COMMAND_MODULES = [register_commands, selftest_commands]
+COMMAND_MODULES += [enroll_commands, bundle_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from fpdesk.commands.common import add_db, add_json, emit, passphrase
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import create_register
+from fpdesk.sync import setup as sync_setup
 
 
 def add_commands(sub: Any) -> None:
@@ -15,6 +17,11 @@ def add_commands(sub: Any) -> None:
     add_db(init)
     init.add_argument("--role", required=True, choices=("village", "township"))
     init.add_argument("--area", required=True, help="12-digit area code / 12 位区划代码")
+    init.add_argument(
+        "--recovery-key-out",
+        type=Path,
+        help="township: recovery key file (default: next to the register) / 恢复密钥文件",
+    )
     add_json(init)
     init.set_defaults(func=run_init)
 
@@ -25,10 +32,14 @@ def run_init(args: argparse.Namespace) -> int:
     )
     try:
         info = dict(register.info)
+        info.update(sync_setup.keys_for_new_register(register, args.recovery_key_out))
     finally:
         register.close()
     text = Text(
         "已新建登记册 {path}（{role}，{area}）。", "Created register {path} ({role}, {area})."
     )
-    emit(args, info, str(text.format(path=args.db, role=args.role, area=args.area)))
+    message = str(text.format(path=args.db, role=args.role, area=args.area))
+    if "recovery_key_file" in info:
+        message += "\n" + str(sync_setup.RECOVERY_WRITTEN.format(path=info["recovery_key_file"]))
+    emit(args, info, message)
     return 0

@@ -305,3 +305,164 @@ CREATE TABLE draft (
 @step("0004_drafts")
 def _drafts(db: Database) -> None:
     run_script(db.conn, DRAFTS_SQL)
+
+
+# Keys, enrolled devices and the bookkeeping of change bundles (fpdesk.sync).  None of
+# these tables is replicated: they describe this laptop's side of the exchange.
+SYNC_SQL = """
+-- This register's own keys.  Private keys live here, inside the encrypted file.
+CREATE TABLE sync_key (
+    name TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
+
+-- The other side: at the township every enrolled village laptop, at a village the
+-- township.  Bundles from a device not here, or revoked, are refused.
+CREATE TABLE sync_device (
+    device_id TEXT PRIMARY KEY NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('village', 'township')),
+    area_code TEXT NOT NULL,
+    sign_public TEXT NOT NULL,
+    age_recipient TEXT NOT NULL,
+    recovery_recipient TEXT,
+    fingerprint TEXT NOT NULL,
+    enrolled_at TEXT NOT NULL,
+    revoked_at TEXT,
+    -- highest sequence of this device applied here (contiguous), and of ours it has
+    received_upto INTEGER NOT NULL DEFAULT 0,
+    acked_by_peer INTEGER NOT NULL DEFAULT 0,
+    last_bundle_hash TEXT
+);
+
+-- Content hash of every change received, by device and sequence: a re-sent change must
+-- be identical, or the laptop was restored from an old backup (a fork).
+CREATE TABLE sync_received (
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    change_hash TEXT NOT NULL,
+    PRIMARY KEY (device_id, seq)
+) WITHOUT ROWID;
+
+-- Every bundle file seen, whatever became of it.
+CREATE TABLE sync_ledger (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    seen_at TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    file_hash TEXT NOT NULL,
+    device_id TEXT,
+    kind TEXT,
+    after_seq INTEGER,
+    upto_seq INTEGER,
+    outcome TEXT NOT NULL CHECK (outcome IN
+        ('accepted', 'duplicate', 'gap', 'fork', 'refused')),
+    reason_zh TEXT,
+    reason_en TEXT,
+    applied INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    queued INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sync_ledger_file ON sync_ledger (file_hash);
+
+-- Bundles held for the clerk (forks): kept whole, nothing in them is lost.
+CREATE TABLE sync_held (
+    file_hash TEXT PRIMARY KEY NOT NULL,
+    device_id TEXT NOT NULL,
+    held_at TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+
+-- Changes that did not merge cleanly.  The id is a hash of where the change came from,
+-- so importing the same bundle again finds the same conflict instead of a new one.
+CREATE TABLE sync_conflict (
+    id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    base TEXT,
+    theirs TEXT,
+    ours TEXT,
+    other_row_id TEXT,
+    created_at TEXT NOT NULL,
+    resolved_at TEXT,
+    resolution TEXT,
+    resolved_value TEXT,
+    resolved_by TEXT
+);
+CREATE INDEX sync_conflict_open ON sync_conflict (resolved_at, created_at);
+
+-- Looking for the same person entered in two villages (same name and birth date).
+CREATE INDEX sync_person_birth_name ON person (birth_date, name);
+"""
+
+
+@step("0003_sync")
+def _sync(db: Database) -> None:
+    run_script(db.conn, SYNC_SQL)
+
+
+
+# Statistics audits and the record of produced reports.  Both are local to the
+# register that made them, not replicated: an audit checks what the villages reported,
+# so the villages' laptops must not be able to edit its findings, and a report run
+# records what this office reported.
+AUDIT_SQL = """
+CREATE TABLE audit_sample (
+    id TEXT PRIMARY KEY NOT NULL,
+    area_code TEXT NOT NULL,
+    period TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    population INTEGER NOT NULL,
+    drawn_on TEXT NOT NULL,
+    drawn_by TEXT
+);
+
+CREATE TABLE audit_household (
+    sample_id TEXT NOT NULL REFERENCES audit_sample (id),
+    household_id TEXT NOT NULL,
+    village_code TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (sample_id, household_id)
+);
+
+-- What the verification visit found beside what the register said that day: the
+-- register is corrected after the audit, so the registered counts are kept as they were.
+CREATE TABLE audit_finding (
+    id TEXT PRIMARY KEY NOT NULL,
+    sample_id TEXT NOT NULL REFERENCES audit_sample (id),
+    household_id TEXT NOT NULL,
+    visited_on TEXT NOT NULL,
+    visited_by TEXT,
+    births_found INTEGER NOT NULL CHECK (births_found >= 0),
+    births_registered INTEGER NOT NULL CHECK (births_registered >= 0),
+    persons_found INTEGER NOT NULL CHECK (persons_found >= 0),
+    persons_registered INTEGER NOT NULL CHECK (persons_registered >= 0),
+    note TEXT,
+    recorded_at TEXT NOT NULL,
+    UNIQUE (sample_id, household_id)
+);
+CREATE INDEX audit_finding_visited ON audit_finding (visited_on);
+
+CREATE TABLE report_run (
+    id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL,
+    period TEXT NOT NULL,
+    areas TEXT NOT NULL,
+    definitions_version TEXT NOT NULL,
+    definitions_hash TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    file_hash TEXT,
+    produced_at TEXT NOT NULL,
+    content TEXT NOT NULL
+);
+CREATE INDEX report_run_period ON report_run (period, produced_at);
+"""
+
+
+@step("0005_audit")
+def _audit(db: Database) -> None:
+    run_script(db.conn, AUDIT_SQL)

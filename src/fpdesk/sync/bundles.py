@@ -1,0 +1,268 @@
+"""Export, verify and import bundle files: what the CLI and the GUI call.
+
+Export: a village writes one bundle of its changes for the township; a township
+writes one update (or, for a new laptop, a snapshot) per enrolled village device.
+Import: each file is verified before anything is written, then applied in one
+transaction together with its ledger row; a refused file gets a ledger row of its
+own and changes nothing else.  Files are taken in name order (names carry the
+sequence range), and one bad file never stops the good ones after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fpdesk.core.i18n import Text
+from fpdesk.store.db import Register
+from fpdesk.sync import container, envelope, keys, ledger, rows, township, village
+from fpdesk.sync.errors import TOO_LARGE, BundleRefused, SyncError
+from fpdesk.sync.ledger import DUPLICATE, REFUSED, FileResult
+
+SUFFIX = ".fpb"
+
+NEEDS_TARGET = Text(
+    "乡镇导出要指定 --for 村代码 或 --all-villages。",
+    "A township export needs --for VILLAGE_CODE or --all-villages.",
+)
+NO_DEVICE_FOR = Text(
+    "村 {village} 没有登记的设备，没有导出。",
+    "Village {village} has no enrolled device; nothing exported.",
+)
+SEEN_BEFORE = Text(
+    "这个文件以前已经导入过，没有再次导入。",
+    "This file was imported before; nothing was imported again.",
+)
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    kind: str
+    recipient: str
+    recipient_area: str
+    after: int
+    upto: int
+    count: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "kind": self.kind,
+            "recipient": self.recipient,
+            "recipient_area": self.recipient_area,
+            "after": self.after,
+            "upto": self.upto,
+            "count": self.count,
+        }
+
+
+# ------------------------------------------------------------------------- export
+
+
+def export(
+    register: Register,
+    out_dir: Path,
+    *,
+    village_code: str | None = None,
+    all_villages: bool = False,
+    snapshot: bool = False,
+) -> list[Exported]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if register.role == "village":
+        return [_export_changes(register, out_dir)]
+    if not all_villages and not village_code:
+        raise SyncError(NEEDS_TARGET)
+    devices = [p for p in keys.active_peers(register, village_code) if p["role"] == "village"]
+    if not devices and village_code:
+        raise SyncError(NO_DEVICE_FOR.format(village=village_code))
+    return [_export_update(register, out_dir, device, snapshot) for device in devices]
+
+
+def _export_changes(register: Register, out_dir: Path) -> Exported:
+    """Every change made on this laptop that the township has not acknowledged."""
+    peer = keys.township_peer(register)
+    after = int(peer["acked_by_peer"])
+    with register.transaction():  # one consistent read of the log
+        upto = max(rows.last_seq(register), after)
+        items = [
+            r[0]
+            for r in register.conn.execute(
+                "SELECT json_array(seq, tbl, row_id, op, json(old), json(new), at, actor)"
+                " FROM change_log WHERE seq > ? AND seq <= ? AND origin IS NULL ORDER BY seq",
+                (after, upto),
+            )
+        ]
+    payload = ('{"changes":[' + ",".join(items) + "]}").encode("utf-8")
+    recipients = [peer["age_recipient"]]
+    if peer["recovery_recipient"]:
+        recipients.append(peer["recovery_recipient"])
+    return _write(
+        register,
+        out_dir,
+        "changes",
+        peer,
+        after,
+        upto,
+        int(peer["received_upto"]),
+        {"changes.json": payload},
+        recipients,
+        len(items),
+    )
+
+
+def _export_update(
+    register: Register, out_dir: Path, device: dict[str, Any], snapshot: bool
+) -> Exported:
+    """The township's current copy of what changed for one village laptop."""
+    after = 0 if snapshot else int(device["acked_by_peer"])
+    with register.transaction():
+        upto = rows.last_seq(register)
+        tables = rows.village_rows(register, device["area_code"], None if snapshot else after)
+    payload = container.canonical({"rows": tables})
+    count = sum(len(v) for v in tables.values())
+    return _write(
+        register,
+        out_dir,
+        "snapshot" if snapshot else "update",
+        device,
+        after,
+        upto,
+        int(device["received_upto"]),
+        {"rows.json": payload},
+        [device["age_recipient"]],
+        count,
+    )
+
+
+def _write(
+    register: Register,
+    out_dir: Path,
+    kind: str,
+    peer: dict[str, Any],
+    after: int,
+    upto: int,
+    ack: int,
+    payloads: dict[str, bytes],
+    recipients: list[str],
+    count: int,
+) -> Exported:
+    data = envelope.seal(
+        register,
+        kind=kind,
+        recipient=peer,
+        after=after,
+        upto=upto,
+        ack=ack,
+        previous=peer["last_bundle_hash"],
+        payloads=payloads,
+        recipients=recipients,
+        created_at=keys.now_text(),
+    )
+    digest = container.sha256(data)
+    name = (
+        f"{register.area_code}-{kind}-{peer['area_code']}-{peer['device_id'][:8]}"
+        f"-{after:010d}-{upto:010d}-{digest[:8]}{SUFFIX}"
+    )
+    path = out_dir / name
+    _write_atomically(path, data)
+    with register.transaction() as conn:
+        conn.execute(
+            "UPDATE sync_device SET last_bundle_hash = ? WHERE device_id = ?",
+            (digest, peer["device_id"]),
+        )
+    return Exported(path, kind, peer["device_id"], peer["area_code"], after, upto, count)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """A half-written bundle on a USB stick must never look like a whole one."""
+    temp = path.with_name(path.name + ".part")
+    with temp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+# ------------------------------------------------------------------------- import
+
+
+def bundle_files(paths: list[Path]) -> list[Path]:
+    """The files named, and the bundle files inside folders named, in name order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix == SUFFIX and p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def verify_file(register: Register, path: Path) -> envelope.Opened:
+    """Open and check one file without writing anything; raises BundleRefused."""
+    return envelope.open_bundle(register, _read_limited(path))
+
+
+def _read_limited(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > container.MAX_FILE_BYTES:
+            raise BundleRefused(TOO_LARGE.format(size=size, limit=container.MAX_FILE_BYTES))
+        return path.read_bytes()
+    except OSError as exc:
+        raise BundleRefused(
+            Text("读不了文件 {path}：{error}", "Cannot read {path}: {error}").format(
+                path=path.name, error=exc.strerror or str(exc)
+            )
+        ) from exc
+
+
+class _Rollback(Exception):
+    """Raised to undo a dry run after it has shown what it would do."""
+
+
+def import_files(
+    register: Register, paths: list[Path], *, dry_run: bool = False
+) -> list[FileResult]:
+    keys.ensure_keys(register)
+    return [import_file(register, path, dry_run=dry_run) for path in bundle_files(paths)]
+
+
+def import_file(register: Register, path: Path, *, dry_run: bool = False) -> FileResult:
+    result = FileResult(file_name=path.name, file_hash="", outcome=REFUSED)
+    try:
+        data = _read_limited(path)
+        result.file_hash = container.sha256(data)
+        if ledger.already_accepted(register, result.file_hash):
+            result.outcome, result.reason = DUPLICATE, SEEN_BEFORE
+        else:
+            opened = envelope.open_bundle(register, data)
+            _describe(result, opened)
+            with contextlib.suppress(_Rollback), register.transaction():
+                _apply(register, opened, result, data)
+                if dry_run:
+                    raise _Rollback
+                ledger.record(register, result)
+            return result
+    except BundleRefused as exc:
+        result.outcome, result.reason = REFUSED, exc.text
+    if not dry_run:
+        ledger.record(register, result)
+    return result
+
+
+def _describe(result: FileResult, opened: envelope.Opened) -> None:
+    result.device_id = opened.manifest["device"]
+    result.kind = opened.manifest["kind"]
+    result.after = opened.manifest["after"]
+    result.upto = opened.manifest["upto"]
+
+
+def _apply(register: Register, opened: envelope.Opened, result: FileResult, data: bytes) -> None:
+    if register.role == "township":
+        township.import_changes(register, opened, result, data)
+    else:
+        village.import_update(register, opened, result)

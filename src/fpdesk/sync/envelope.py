@@ -1,0 +1,160 @@
+"""Sealing a bundle (sign inside, encrypt outside) and opening one (verify everything).
+
+Opening checks, in this order, and refuses at the first failure with a plain reason:
+size, decryption with this register's key, the archive's limits, the manifest's
+shape, the format version, the sending device (enrolled, not revoked), the
+signature, the recipient, the schema version, and every payload's hash and size.
+Nothing is written to the register by any of this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fpdesk.store import schema
+from fpdesk.store.db import Register
+from fpdesk.sync import container, keys
+from fpdesk.sync.errors import (
+    BAD_SIGNATURE,
+    NEWER_FORMAT,
+    NEWER_SCHEMA,
+    REVOKED_DEVICE,
+    UNKNOWN_DEVICE,
+    WRONG_KIND,
+    WRONG_RECIPIENT,
+    BundleRefused,
+)
+
+# What each role takes in: a township takes village changes; a village takes the
+# township's updates and, when it is a new laptop, a snapshot of its village.
+ACCEPTED_KINDS = {"township": ("changes",), "village": ("update", "snapshot")}
+
+_MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "format": str,
+    "format_version": int,
+    "schema_version": int,
+    "kind": str,
+    "device": str,
+    "sender_role": str,
+    "sender_area": str,
+    "recipient": str,
+    "recipient_area": str,
+    "created_at": str,
+    "after": int,
+    "upto": int,
+    "ack": int,
+    "previous": (str, type(None)),
+    "files": list,
+}
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A verified bundle: its manifest, payload bytes, and the device that signed it."""
+
+    manifest: dict[str, Any]
+    payloads: dict[str, bytes]
+    sender: dict[str, Any]
+
+
+def seal(
+    register: Register,
+    *,
+    kind: str,
+    recipient: dict[str, Any],
+    after: int,
+    upto: int,
+    ack: int,
+    previous: str | None,
+    payloads: dict[str, bytes],
+    recipients: list[str],
+    created_at: str,
+) -> bytes:
+    manifest = {
+        "format": container.FORMAT,
+        "format_version": container.FORMAT_VERSION,
+        "schema_version": schema.schema_version(),
+        "kind": kind,
+        "device": register.device_id,
+        "sender_role": register.role,
+        "sender_area": register.area_code,
+        "recipient": recipient["device_id"],
+        "recipient_area": recipient["area_code"],
+        "created_at": created_at,
+        "after": after,
+        "upto": upto,
+        "ack": ack,
+        "previous": previous,
+        "files": [
+            {"name": name, "sha256": container.sha256(data), "size": len(data)}
+            for name, data in sorted(payloads.items())
+        ],
+    }
+    manifest_bytes = container.canonical(manifest)
+    signature = keys.sign(register, container.SIGN_CONTEXT + manifest_bytes)
+    archive = container.pack(container.Contents(manifest_bytes, signature, payloads))
+    return container.encrypt(archive, recipients)
+
+
+def open_bundle(register: Register, data: bytes) -> Opened:
+    archive = container.decrypt(data, keys.age_identity(register))
+    contents = container.unpack(archive)
+    manifest = _manifest(contents.manifest_bytes)
+    if manifest["format_version"] > container.FORMAT_VERSION:
+        raise BundleRefused(NEWER_FORMAT.format(version=manifest["format_version"]))
+    sender = _sender(register, manifest["device"])
+    message = container.SIGN_CONTEXT + contents.manifest_bytes
+    if not keys.signature_valid(sender["sign_public"], message, contents.signature):
+        raise BundleRefused(BAD_SIGNATURE.format(device=manifest["device"]))
+    if manifest["recipient"] != register.device_id:
+        recipient = f"{manifest['recipient_area']} / {manifest['recipient']}"
+        raise BundleRefused(WRONG_RECIPIENT.format(recipient=recipient))
+    if manifest["schema_version"] > schema.schema_version():
+        raise BundleRefused(
+            NEWER_SCHEMA.format(theirs=manifest["schema_version"], ours=schema.schema_version())
+        )
+    if manifest["kind"] not in ACCEPTED_KINDS[register.role] or (
+        manifest["sender_role"] != sender["role"]
+    ):
+        raise BundleRefused(WRONG_KIND.format(role=register.role, kind=manifest["kind"]))
+    _check_payloads(manifest["files"], contents.payloads)
+    return Opened(manifest, contents.payloads, sender)
+
+
+def _manifest(data: bytes) -> dict[str, Any]:
+    manifest = container.parse_json(data, "manifest")
+    if not isinstance(manifest, dict) or manifest.get("format") != container.FORMAT:
+        raise container.damaged("not an fpdesk manifest")
+    for name, kind in _MANIFEST_FIELDS.items():
+        value = manifest.get(name)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise container.damaged(f"manifest field {name} missing or wrong")
+    if container.canonical(manifest) != data:
+        raise container.damaged("manifest not in canonical form")
+    if not 0 <= manifest["after"] <= manifest["upto"] or manifest["ack"] < 0:
+        raise container.damaged("sequence range impossible")
+    return manifest
+
+
+def _sender(register: Register, device_id: str) -> dict[str, Any]:
+    sender = keys.peer(register, device_id)
+    if sender is None:
+        raise BundleRefused(UNKNOWN_DEVICE.format(device=device_id))
+    if sender["revoked_at"] is not None:
+        raise BundleRefused(REVOKED_DEVICE.format(device=device_id, when=sender["revoked_at"]))
+    return sender
+
+
+def _check_payloads(files: list[Any], payloads: dict[str, bytes]) -> None:
+    listed: dict[str, dict[str, Any]] = {}
+    for entry in files:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise container.damaged("file list unreadable")
+        listed[entry["name"]] = entry
+    if set(listed) != set(payloads):
+        raise container.damaged("payload files differ from the manifest")
+    for name, data in payloads.items():
+        entry = listed[name]
+        if entry.get("size") != len(data) or entry.get("sha256") != container.sha256(data):
+            raise container.damaged(f"{name} does not match its hash")

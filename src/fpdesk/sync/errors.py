@@ -1,0 +1,70 @@
+"""Why a bundle or an enrollment file was refused, in both languages."""
+
+from __future__ import annotations
+
+from fpdesk.core.i18n import Text
+
+
+class SyncError(Exception):
+    """A refusal the user can act on.  Nothing was written when this is raised."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        super().__init__(text.en)
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+class BundleRefused(SyncError):
+    """A bundle file that will not be applied; `text` says why in plain words."""
+
+
+# The reasons, in one place, so tests and documentation can name them.
+TOO_LARGE = Text(
+    "文件太大（{size} 字节，上限 {limit}），没有打开。",
+    "The file is too large ({size} bytes, limit {limit}); it was not opened.",
+)
+NOT_FOR_US = Text(
+    "这个文件不能用本登记册的密钥打开：它不是发给本登记册的，或者已损坏。",
+    "This file cannot be opened with this register's key: it was not made for this "
+    "register, or it is damaged.",
+)
+DAMAGED = Text(
+    "包文件已损坏（{detail}），没有导入任何内容。请让对方重新导出。",
+    "The bundle is damaged ({detail}); nothing was imported. Ask for a new export.",
+)
+NEWER_FORMAT = Text(
+    "这个包由更新版本的 fpdesk 制作（格式 {version}），请先升级本程序。",
+    "This bundle was made by a newer fpdesk (format {version}); please upgrade first.",
+)
+NEWER_SCHEMA = Text(
+    "这个包来自更新版本的登记册（结构 {theirs}，本机 {ours}），请先升级本程序。",
+    "This bundle comes from a newer register (schema {theirs}, here {ours}); please "
+    "upgrade fpdesk first.",
+)
+UNKNOWN_DEVICE = Text(
+    "发送这个包的电脑 {device} 没有登记（未注册设备），已拒收。",
+    "The laptop that made this bundle ({device}) is not enrolled here; refused.",
+)
+REVOKED_DEVICE = Text(
+    "发送这个包的电脑 {device} 已于 {when} 被注销，已拒收。",
+    "The laptop that made this bundle ({device}) was revoked on {when}; refused.",
+)
+BAD_SIGNATURE = Text(
+    "签名不对：这个包不是登记过的电脑 {device} 制作的，或被改动过。已拒收。",
+    "The signature does not match: this bundle was not made by the enrolled laptop "
+    "{device}, or it was altered. Refused.",
+)
+WRONG_RECIPIENT = Text(
+    "这个包是发给另一个登记册（{recipient}）的，不是本登记册。已拒收。",
+    "This bundle is addressed to another register ({recipient}), not this one. Refused.",
+)
+WRONG_KIND = Text(
+    "本登记册（{role}）不收这种包（{kind}）。",
+    "This register ({role}) does not take this kind of bundle ({kind}).",
+)
+NO_KEYS = Text(
+    "本登记册还没有加入同步（没有完成设备登记）。",
+    "This register is not set up for exchange yet (enrollment is not finished).",
+)

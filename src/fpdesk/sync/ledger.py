@@ -1,0 +1,89 @@
+"""The import ledger: one row for every bundle file seen, whatever became of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fpdesk.core.i18n import Text
+from fpdesk.store.db import Register
+from fpdesk.sync.keys import now_text
+
+ACCEPTED = "accepted"
+DUPLICATE = "duplicate"
+GAP = "gap"
+FORK = "fork"
+REFUSED = "refused"
+
+
+@dataclass
+class FileResult:
+    """What happened to one bundle file."""
+
+    file_name: str
+    file_hash: str
+    outcome: str
+    reason: Text | None = None
+    device_id: str | None = None
+    kind: str | None = None
+    after: int | None = None
+    upto: int | None = None
+    applied: int = 0
+    unchanged: int = 0
+    queued: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file_name,
+            "file_hash": self.file_hash,
+            "outcome": self.outcome,
+            "reason": str(self.reason) if self.reason else None,
+            "reason_zh": self.reason.zh if self.reason else None,
+            "reason_en": self.reason.en if self.reason else None,
+            "device_id": self.device_id,
+            "kind": self.kind,
+            "after": self.after,
+            "upto": self.upto,
+            "applied": self.applied,
+            "unchanged": self.unchanged,
+            "queued": self.queued,
+            "conflicts": self.conflicts,
+        }
+
+
+def record(register: Register, result: FileResult) -> None:
+    """Write the ledger row (inside the caller's transaction when there is one)."""
+    with register.transaction() as conn:
+        conn.execute(
+            "INSERT INTO sync_ledger (seen_at, file_name, file_hash, device_id, kind,"
+            " after_seq, upto_seq, outcome, reason_zh, reason_en, applied, unchanged, queued)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                now_text(),
+                result.file_name,
+                result.file_hash,
+                result.device_id,
+                result.kind,
+                result.after,
+                result.upto,
+                result.outcome,
+                result.reason.zh if result.reason else None,
+                result.reason.en if result.reason else None,
+                result.applied,
+                result.unchanged,
+                result.queued,
+            ),
+        )
+
+
+def already_accepted(register: Register, file_hash: str) -> bool:
+    row = register.conn.execute(
+        "SELECT 1 FROM sync_ledger WHERE file_hash = ? AND outcome = ? LIMIT 1",
+        (file_hash, ACCEPTED),
+    ).fetchone()
+    return row is not None
+
+
+def rows(register: Register) -> list[dict[str, Any]]:
+    return register.query("SELECT * FROM sync_ledger ORDER BY id")

@@ -1,0 +1,284 @@
+"""The township's side: taking a village's changes in, merging them field by field.
+
+A village bundle carries every change the laptop made after the sequence the township
+last acknowledged, so bundles overlap and a lost one costs nothing.  Each change is
+identified by (device, sequence) and remembered by content hash:
+- a change already received must be byte-for-byte the same, else the laptop was
+  restored from an old backup and the bundle is a fork, held whole for the clerk;
+- a bundle that starts after the last received sequence is a gap: the missing range
+  is named and nothing is applied;
+- everything new is merged in one transaction, together with its ledger row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from fpdesk.core.i18n import Text
+from fpdesk.store.capture import REPLICATED
+from fpdesk.store.db import Register
+from fpdesk.sync import container, merge, rows
+from fpdesk.sync.envelope import Opened
+from fpdesk.sync.keys import now_text
+from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, FORK, GAP, FileResult
+
+GAP_REASON = Text(
+    "缺少第 {first} 到第 {last} 号修改（之前的包没有收到），这个包暂不导入。"
+    "请让村里重新导出：新包会包含缺少的部分。",
+    "Changes {first} to {last} are missing (an earlier bundle never arrived); this bundle "
+    "was not applied. Ask the village for a new export: it will carry the missing part.",
+)
+FORK_REASON = Text(
+    "第 {seq} 号修改与以前收到的不同：这台电脑可能是从旧备份恢复的。包已保留，等待文员处理。",
+    "Change {seq} differs from the one received before: this laptop may have been "
+    "restored from an old backup. The bundle is held for the clerk.",
+)
+DUPLICATE_REASON = Text(
+    "这个包里的修改以前都已导入，没有再次导入。",
+    "Every change in this bundle was imported before; nothing was imported again.",
+)
+_OPS = ("insert", "update", "delete")
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    tbl: str
+    row_id: str
+    op: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    item: list[Any]
+
+    def digest(self) -> str:
+        return hashlib.sha256(container.canonical(self.item)).hexdigest()
+
+
+def parse_changes(register: Register, payload: bytes, after: int, upto: int) -> list[Change]:
+    """The change list, checked item by item before any of it is used."""
+    data = container.parse_json(payload, "changes.json")
+    if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
+        raise container.damaged("change list missing")
+    known = rows.all_columns(register)
+    out: list[Change] = []
+    previous = after
+    for item in data["changes"]:
+        change = _one_change(item, known)
+        if not previous < change.seq <= upto:
+            raise container.damaged(f"change {change.seq} out of order or outside the range")
+        previous = change.seq
+        out.append(change)
+    return out
+
+
+def _one_change(item: Any, known: dict[str, tuple[str, ...]]) -> Change:
+    if not isinstance(item, list) or len(item) != 8:
+        raise container.damaged("a change is malformed")
+    seq, tbl, row_id, op, old, new = item[:6]
+    if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(row_id, str):
+        raise container.damaged("a change is malformed")
+    if tbl not in REPLICATED or op not in _OPS:
+        raise container.damaged(f"unknown table or operation in change {seq}")
+    for image in (old, new):
+        if image is None:
+            continue
+        if not isinstance(image, dict) or image.get("id") != row_id:
+            raise container.damaged(f"change {seq} is malformed")
+        unknown = set(image) - set(known[tbl])
+        if unknown:
+            raise container.damaged(f"change {seq} names unknown columns {sorted(unknown)}")
+        if any(isinstance(v, dict | list) for v in image.values()):
+            raise container.damaged(f"change {seq} has a nested value")
+    needs = {"insert": (False, True), "update": (True, True), "delete": (True, False)}[op]
+    if (old is not None, new is not None) != needs:
+        raise container.damaged(f"change {seq} is malformed")
+    return Change(seq, tbl, row_id, op, old, new, item)
+
+
+def import_changes(
+    register: Register, opened: Opened, result: FileResult, data: bytes
+) -> FileResult:
+    """Apply a verified village bundle.  Runs inside the caller's transaction."""
+    manifest, sender = opened.manifest, opened.sender
+    device = sender["device_id"]
+    changes = parse_changes(
+        register, opened.payloads.get("changes.json", b""), manifest["after"], manifest["upto"]
+    )
+    received = int(sender["received_upto"])
+    if manifest["after"] > received:
+        result.outcome = GAP
+        result.reason = GAP_REASON.format(first=received + 1, last=manifest["after"])
+        return result
+    forked = _fork(register, device, manifest["after"], received, changes)
+    if forked is not None:
+        result.outcome = FORK
+        result.reason = FORK_REASON.format(seq=forked)
+        register.conn.execute(
+            "INSERT OR IGNORE INTO sync_held (file_hash, device_id, held_at, reason, data)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (result.file_hash, device, now_text(), result.reason.en, data),
+        )
+        return result
+    fresh = [c for c in changes if c.seq > received]
+    _take_ack(register, device, manifest["ack"])
+    if not fresh and manifest["upto"] <= received:
+        result.outcome = DUPLICATE
+        result.reason = DUPLICATE_REASON
+        result.unchanged = len(changes)
+        return result
+    with rows.origin(register, f"village:{device}"):
+        merger = _Merger(register, device)
+        for change in fresh:
+            merger.apply(change)
+    register.conn.executemany(
+        "INSERT INTO sync_received (device_id, seq, change_hash) VALUES (?, ?, ?)",
+        [(device, c.seq, c.digest()) for c in fresh],
+    )
+    register.conn.execute(
+        "UPDATE sync_device SET received_upto = ? WHERE device_id = ?",
+        (max(received, manifest["upto"]), device),
+    )
+    result.outcome = ACCEPTED
+    result.applied, result.unchanged, result.queued = merger.counts()
+    result.unchanged += len(changes) - len(fresh)
+    result.conflicts = merger.conflict_ids
+    return result
+
+
+def _take_ack(register: Register, device: str, ack: int) -> None:
+    """The village says how much of the township's updates it has applied."""
+    register.conn.execute(
+        "UPDATE sync_device SET acked_by_peer = max(acked_by_peer, ?) WHERE device_id = ?",
+        (ack, device),
+    )
+
+
+def _fork(
+    register: Register, device: str, after: int, received: int, changes: list[Change]
+) -> int | None:
+    """The first sequence where this bundle disagrees with what was received, if any."""
+    if after >= received:
+        return None
+    known = dict(
+        register.conn.execute(
+            "SELECT seq, change_hash FROM sync_received"
+            " WHERE device_id = ? AND seq > ? AND seq <= ?",
+            (device, after, received),
+        )
+    )
+    resent = {c.seq: c.digest() for c in changes if c.seq <= received}
+    for seq in sorted(set(known) | set(resent)):
+        if known.get(seq) != resent.get(seq):
+            return seq
+    return None
+
+
+class _Merger:
+    """Applies one bundle's new changes, keeping rows it touched in memory."""
+
+    def __init__(self, register: Register, device: str) -> None:
+        self.register = register
+        self.device = device
+        self.applied = self.unchanged = self.queued = 0
+        self.conflict_ids: list[str] = []
+        self._when = now_text()
+
+    def counts(self) -> tuple[int, int, int]:
+        return self.applied, self.unchanged, self.queued
+
+    def apply(self, change: Change) -> None:
+        ours = rows.get_row(self.register, change.tbl, change.row_id)
+        if change.op == "insert":
+            assert change.new is not None
+            merged = merge.merge_insert(change.new, ours)
+        else:
+            assert change.old is not None
+            theirs = change.new if change.new is not None else {**change.old, "deleted": 1}
+            if ours is None:
+                # Never seen here (its insert predates enrollment): take it whole.
+                merged = merge.Merged(writes=dict(theirs))
+            else:
+                merged = merge.merge_update(change.old, theirs, ours)
+        if change.tbl == "person":
+            self._check_person(change, ours, merged)
+        if merged.writes:
+            if ours is None:
+                rows.insert_row(self.register, change.tbl, merged.writes)
+            else:
+                rows.update_row(self.register, change.tbl, change.row_id, merged.writes)
+        for clash in merged.clashes:
+            self._queue(change, clash)
+        if any(c.kind != merge.POSSIBLE_DUPLICATE for c in merged.clashes):
+            self.queued += 1
+        elif merged.writes:
+            self.applied += 1
+        else:
+            self.unchanged += 1
+
+    def _check_person(
+        self, change: Change, ours: dict[str, Any] | None, merged: merge.Merged
+    ) -> None:
+        """Flag the same person entered in two places; never break the ID-number index."""
+        after = {**(ours or {}), **merged.writes}
+        if after.get("deleted"):
+            return
+        number = merged.writes.get("id_number")
+        if number:
+            other = self._other_person("id_number = ?", (number,), change.row_id)
+            if other:
+                merged.writes["id_number"] = ours.get("id_number") if ours else None
+                merged.clashes.append(
+                    merge.Clash(merge.DUPLICATE_ID_NUMBER, "id_number", None, number, other)
+                )
+                return
+        if change.op == "insert" and ours is None:
+            other = self._other_person(
+                "birth_date = ? AND name = ?",
+                (after.get("birth_date"), after.get("name")),
+                change.row_id,
+            )
+            if other:
+                merged.clashes.append(
+                    merge.Clash(merge.POSSIBLE_DUPLICATE, "", None, after.get("name"), other)
+                )
+
+    def _other_person(self, where: str, params: tuple[Any, ...], row_id: str) -> str | None:
+        found = self.register.conn.execute(
+            f"SELECT id FROM person WHERE {where} AND deleted = 0 AND id <> ? LIMIT 1",
+            (*params, row_id),
+        ).fetchone()
+        return str(found[0]) if found else None
+
+    def _queue(self, change: Change, clash: merge.Clash) -> None:
+        conflict_id = conflict_key(self.device, change.seq, change.tbl, change.row_id, clash)
+        about_person = clash.kind in (merge.DUPLICATE_ID_NUMBER, merge.POSSIBLE_DUPLICATE)
+        other = clash.ours if about_person else None
+        ours = None if other is not None else container.canonical(clash.ours).decode()
+        self.register.conn.execute(
+            "INSERT OR IGNORE INTO sync_conflict (id, kind, device_id, seq, tbl, row_id,"
+            " field, base, theirs, ours, other_row_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                conflict_id,
+                clash.kind,
+                self.device,
+                change.seq,
+                change.tbl,
+                change.row_id,
+                clash.field,
+                container.canonical(clash.base).decode(),
+                container.canonical(clash.theirs).decode(),
+                ours,
+                other,
+                self._when,
+            ),
+        )
+        self.conflict_ids.append(conflict_id)
+
+
+def conflict_key(device: str, seq: int, tbl: str, row_id: str, clash: merge.Clash) -> str:
+    """Same change, same question: the same id every time the bundle is imported."""
+    text = "|".join((device, str(seq), tbl, row_id, clash.field, clash.kind))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

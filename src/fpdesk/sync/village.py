@@ -1,0 +1,119 @@
+"""The village's side: taking the township's update (or a first snapshot) in.
+
+An update carries the township's current copy of every row of this village that
+changed there since the village last acknowledged, plus how far the township has
+received this laptop's own changes (`ack`).  For each row the laptop takes the
+township's values, except fields it changed itself after `ack`: the township has not
+seen those yet, and they will be merged there when the next bundle arrives.  So after
+a full round trip with no new edits both copies hold the same data.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fpdesk.core.i18n import Text
+from fpdesk.store.capture import REPLICATED
+from fpdesk.store.db import Register
+from fpdesk.sync import container, rows
+from fpdesk.sync.envelope import Opened
+from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, GAP, FileResult
+
+STALE_REASON = Text(
+    "这个更新包比已经导入的旧，或者已经导入过，没有再次导入。",
+    "This update is older than, or the same as, one already imported; nothing was imported again.",
+)
+GAP_REASON = Text(
+    "缺少乡镇的第 {first} 到第 {last} 号更新，这个包暂不导入。请向乡镇要一个新的更新包。",
+    "Township updates {first} to {last} are missing; this bundle was not applied. Ask the "
+    "township for a new update bundle.",
+)
+
+
+def parse_rows(register: Register, payload: bytes) -> dict[str, list[dict[str, Any]]]:
+    data = container.parse_json(payload, "rows.json")
+    if not isinstance(data, dict) or not isinstance(data.get("rows"), dict):
+        raise container.damaged("row list missing")
+    known = rows.all_columns(register)
+    tables: dict[str, list[dict[str, Any]]] = data["rows"]
+    for table, items in tables.items():
+        if table not in REPLICATED or not isinstance(items, list):
+            raise container.damaged(f"unknown table {table[:40]!r}")
+        for row in items:
+            if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+                raise container.damaged(f"a {table} row is malformed")
+            if set(row) - set(known[table]):
+                raise container.damaged(f"a {table} row names unknown columns")
+            if any(isinstance(v, dict | list) for v in row.values()):
+                raise container.damaged(f"a {table} row has a nested value")
+    return tables
+
+
+def import_update(register: Register, opened: Opened, result: FileResult) -> FileResult:
+    """Apply a verified township update.  Runs inside the caller's transaction."""
+    manifest, sender = opened.manifest, opened.sender
+    tables = parse_rows(register, opened.payloads.get("rows.json", b""))
+    seen, acked = int(sender["received_upto"]), int(sender["acked_by_peer"])
+    newer_ack = manifest["ack"] > acked
+    if manifest["kind"] != "snapshot":
+        if manifest["upto"] < seen or (manifest["upto"] == seen and not newer_ack):
+            _take_ack(register, sender["device_id"], manifest["ack"])
+            result.outcome = DUPLICATE
+            result.reason = STALE_REASON
+            return result
+        if manifest["after"] > seen:
+            result.outcome = GAP
+            result.reason = GAP_REASON.format(first=seen + 1, last=manifest["after"])
+            return result
+    pending = _pending_fields(register, manifest["ack"])
+    with rows.origin(register, f"township:{sender['device_id']}"):
+        for table in REPLICATED:
+            for row in tables.get(table, []):
+                outcome = _take_row(register, table, row, pending.get(row["id"], set()))
+                if outcome:
+                    result.applied += 1
+                else:
+                    result.unchanged += 1
+    register.conn.execute(
+        "UPDATE sync_device SET received_upto = max(received_upto, ?) WHERE device_id = ?",
+        (manifest["upto"], sender["device_id"]),
+    )
+    _take_ack(register, sender["device_id"], manifest["ack"])
+    result.outcome = ACCEPTED
+    return result
+
+
+def _take_ack(register: Register, device: str, ack: int) -> None:
+    register.conn.execute(
+        "UPDATE sync_device SET acked_by_peer = max(acked_by_peer, ?) WHERE device_id = ?",
+        (ack, device),
+    )
+
+
+def _take_row(register: Register, table: str, row: dict[str, Any], keep: set[str]) -> bool:
+    """Write the township's values except the fields in `keep`; True if anything changed."""
+    ours = rows.get_row(register, table, row["id"])
+    if ours is None:
+        rows.insert_row(register, table, row)
+        return True
+    writes = {k: v for k, v in row.items() if k not in keep and k != "id" and ours.get(k) != v}
+    rows.update_row(register, table, row["id"], writes)
+    return bool(writes)
+
+
+def _pending_fields(register: Register, ack: int) -> dict[str, set[str]]:
+    """Fields changed on this laptop after `ack`: not yet seen by the township."""
+    pending: dict[str, set[str]] = {}
+    cursor = register.conn.execute(
+        "SELECT row_id, op, old, new FROM change_log WHERE seq > ? AND origin IS NULL", (ack,)
+    )
+    for row_id, op, old_text, new_text in cursor:
+        new = json.loads(new_text) if new_text else {}
+        old = json.loads(old_text) if old_text else {}
+        if op == "insert":
+            changed = set(new)
+        else:
+            changed = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
+        pending.setdefault(row_id, set()).update(changed)
+    return pending

@@ -42,6 +42,7 @@ def test_versions_are_picked_by_the_period_end_and_hash_their_content() -> None:
     old = copy.deepcopy(data["versions"][0])
     old.update(version="2016.1", effective_from="2015-10-01", effective_to="2018-09-30")
     old["settings"]["long_acting_denominator"] = "all_users"
+    data["versions"][0]["effective_from"] = "2018-10-01"
     data["versions"].insert(0, old)
     book = book_from_data(data)
     assert book.for_period(parse_period("2018")).version == "2016.1"

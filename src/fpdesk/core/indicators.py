@@ -1,5 +1,8 @@
 """Indicator definitions, counting settings and targets: versioned data, read here.
 
+Follow-up and postnatal schedules (when a visit is due, which visit types count) are
+not repeated here: they are core.schedules' data, shared with the due list.
+
 The district is assessed on these numbers, and a report for 2019 must still say what it
 said in 2019 after the rules change.  So definitions live in resources/indicators.json
 as versions, each covering a span of dates; a period is judged by the version in force
@@ -92,17 +95,8 @@ class Settings:
     married_women_max_age: int
     population_basis: str
     long_acting_denominator: str
-    postnatal_window_days: int
     gyn_exam_cohort: str
-    followup_visit_types: tuple[str, ...]
-    followup_months: Mapping[str, tuple[int, ...]]
-    followup_yearly_after: Mapping[str, int]
     audit_pass_rate: float
-
-    def followup_schedule(self, method: str) -> tuple[tuple[int, ...], int | None]:
-        """Months after an operation when a follow-up is due, and yearly after which month."""
-        months = self.followup_months.get(method, self.followup_months.get("default", ()))
-        return tuple(months), self.followup_yearly_after.get(method)
 
 
 @dataclass(frozen=True)
@@ -247,11 +241,7 @@ def _settings(raw: Mapping[str, Any]) -> Settings:
         married_women_max_age=int(raw["married_women_max_age"]),
         population_basis=str(raw["population_basis"]),
         long_acting_denominator=str(raw["long_acting_denominator"]),
-        postnatal_window_days=int(raw["postnatal_window_days"]),
         gyn_exam_cohort=str(raw["gyn_exam_cohort"]),
-        followup_visit_types=tuple(raw["followup_visit_types"]),
-        followup_months={k: tuple(int(m) for m in v) for k, v in raw["followup_months"].items()},
-        followup_yearly_after={k: int(v) for k, v in raw["followup_yearly_after"].items()},
         audit_pass_rate=float(raw["audit_pass_rate"]),
     )
     if settings.long_acting_denominator not in LONG_ACTING_DENOMINATORS:

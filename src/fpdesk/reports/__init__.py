@@ -1,0 +1,1 @@
+"""Reports over the register: indicators, statistical workbooks, audits, work lists."""

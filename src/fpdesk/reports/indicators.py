@@ -1,0 +1,926 @@
+"""The indicator engine: every indicator of the work plan, for a period and a set of areas.
+
+Work is done in two steps.  `collect` reads the register once for a period and turns
+it into facts, each tagged with its village: the births (with birth order and policy
+judgement for the couple), the married women of childbearing age and the method each
+uses at the period's end, the follow-ups due, the examinations, the postnatal visits,
+the audited households and the villages' flags.  `evaluate` then counts those facts
+for any set of villages, so a township report and the table of its 20 villages cost
+one pass over the register, not 21.
+
+Every result keeps the ids behind its numerator and its denominator, so any number on
+a report or the dashboard opens to the persons or events it counts.
+
+Reproducibility: a result depends only on dated data and on the definitions version in
+force on the period's last day (core.indicators), and it names that version and the
+hash of the definitions.  Because a register keeps changing (a birth found late is
+entered a year after the report), each produced report is also recorded with the hash
+of its numbers (`record_run`): the clerk can show what was reported in 2019, and what
+today's register says for 2019, side by side (`compare_with_run`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fpdesk.core import area as areas
+from fpdesk.core import codes, policy, schedules
+from fpdesk.core.i18n import Text
+from fpdesk.core.ids import new_id
+from fpdesk.core.indicators import (
+    DefinitionBook,
+    Definitions,
+    IndicatorDef,
+    Settings,
+    Target,
+    content_hash,
+    load_book,
+)
+from fpdesk.core.periods import Period
+from fpdesk.store.db import Register
+
+LEVEL_NAMES = {
+    "village": Text("村", "village"),
+    "township": Text("乡镇", "township"),
+    "county": Text("县区", "district"),
+}
+
+
+# ---------------------------------------------------------------------------- facts
+
+
+@dataclass
+class BirthFact:
+    id: str
+    village: str
+    mother_id: str
+    birth_date: str
+    sex: int
+    order: int
+    compliant: bool
+    postnatal_visited: bool
+
+
+@dataclass
+class WomanFact:
+    id: str
+    village: str
+    method_group: str | None  # "long", "short", "other" or None (no method)
+    examined: bool
+
+
+@dataclass
+class FollowUpFact:
+    key: str  # contraception id and due date: one due follow-up
+    village: str
+    done: bool
+
+
+@dataclass
+class AuditFact:
+    id: str
+    village: str
+    found: int
+    errors: int
+
+
+@dataclass
+class VillageFact:
+    code: str
+    urban: bool
+    quality_pilot: bool
+    self_governance: bool
+    demonstration: bool
+
+
+@dataclass
+class Facts:
+    """What the register says about one period, each fact tagged with its village."""
+
+    period: Period
+    definitions: Definitions
+    births: list[BirthFact] = field(default_factory=list)
+    women: list[WomanFact] = field(default_factory=list)
+    gyn_cohort: list[WomanFact] = field(default_factory=list)
+    followups: list[FollowUpFact] = field(default_factory=list)
+    audits: list[AuditFact] = field(default_factory=list)
+    villages: list[VillageFact] = field(default_factory=list)
+    previous: Facts | None = None
+
+    def villages_seen(self) -> set[str]:
+        seen: set[str] = {v.code for v in self.villages}
+        for group in (self.births, self.women, self.gyn_cohort, self.followups, self.audits):
+            seen.update(item.village for item in group)
+        return seen
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Result:
+    key: str
+    label: Text
+    unit: str
+    numerator: int
+    denominator: int | None
+    value: float | None
+    target: Target | None
+    previous: float | None
+    passed: bool | None
+    member_kind: str  # what the ids name: person, birth, followup, audit, area
+    numerator_ids: tuple[str, ...]
+    denominator_ids: tuple[str, ...]
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label.zh,
+            "label_en": self.label.en,
+            "unit": self.unit,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": None if self.value is None else round(self.value, 4),
+            "target": None if self.target is None else self.target.describe(),
+            "previous": None if self.previous is None else round(self.previous, 4),
+            "passed": self.passed,
+            "member_kind": self.member_kind,
+            "numerator_ids": list(self.numerator_ids),
+            "denominator_ids": list(self.denominator_ids),
+        }
+
+
+@dataclass(frozen=True)
+class IndicatorReport:
+    period: Period
+    level: str
+    areas: tuple[str, ...]
+    name: str
+    definitions_version: str
+    definitions_hash: str
+    results: tuple[Result, ...]
+
+    def result(self, key: str) -> Result:
+        for item in self.results:
+            if item.key == key:
+                return item
+        raise KeyError(key)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "period": self.period.label,
+            "period_start": self.period.start_iso,
+            "period_end": self.period.end_iso,
+            "level": self.level,
+            "areas": list(self.areas),
+            "name": self.name,
+            "definitions_version": self.definitions_version,
+            "definitions_hash": self.definitions_hash,
+            "results": [r.to_data() for r in self.results],
+        }
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.to_data())
+
+
+# ----------------------------------------------------------------------- public API
+
+
+def compute(
+    register: Register,
+    period: Period,
+    area_codes: Sequence[str] | None = None,
+    *,
+    book: DefinitionBook | None = None,
+) -> IndicatorReport:
+    """The indicators for a period over a set of area units (default: the register's area)."""
+    facts = collect(register, period, book=book)
+    wanted = tuple(area_codes) if area_codes else (register.area_code,)
+    return evaluate(facts, wanted, name=_names(register, wanted))
+
+
+def breakdown(
+    register: Register,
+    period: Period,
+    level: str,
+    *,
+    within: str | None = None,
+    book: DefinitionBook | None = None,
+    facts: Facts | None = None,
+) -> list[IndicatorReport]:
+    """One report per village or township inside `within` (default: the register's area)."""
+    facts = facts or collect(register, period, book=book)
+    scope = within or register.area_code
+    units = units_at_level(register, facts, level, scope)
+    return [evaluate(facts, (code,), name=_names(register, (code,))) for code in units]
+
+
+def units_at_level(register: Register, facts: Facts, level: str, within: str) -> list[str]:
+    """The area units of a level inside `within`: from the area table and from the data."""
+    if level not in LEVEL_NAMES:
+        raise ValueError(f"level must be one of {sorted(LEVEL_NAMES)}, not {level!r}")
+    known = {
+        row["code"]
+        for row in register.query("SELECT code FROM area_unit WHERE level = ?", (level,))
+    }
+    for village in facts.villages_seen():
+        known.add(_ancestor(village, level))
+    return sorted(code for code in known if areas.contains(within, code))
+
+
+def _ancestor(village: str, level: str) -> str:
+    if level == "village":
+        return village
+    if level == "township":
+        return village[:9] + "000"
+    return village[:6] + "000000"
+
+
+def _names(register: Register, codes_: Sequence[str]) -> str:
+    found = {
+        row["code"]: row["name"]
+        for row in register.query(
+            f"SELECT code, name FROM area_unit WHERE code IN ({','.join('?' * len(codes_))})",
+            tuple(codes_),
+        )
+    }
+    return "、".join(found.get(code, code) for code in codes_)
+
+
+def evaluate(facts: Facts, area_codes: Sequence[str], *, name: str = "") -> IndicatorReport:
+    """Count the facts that lie in any of the area units."""
+    inside = _matcher(area_codes)
+    defs = facts.definitions
+    previous = None
+    if facts.previous is not None:
+        previous = evaluate(facts.previous, area_codes).result("second_birth_sex_ratio").value
+    counted = _count(facts, inside, defs.settings)
+    results = []
+    level = _level(area_codes)
+    for item in defs.indicators:
+        num_ids, den_ids, kind = counted[item.key]
+        results.append(_result(item, num_ids, den_ids, kind, level, previous))
+    return IndicatorReport(
+        period=facts.period,
+        level=level,
+        areas=tuple(area_codes),
+        name=name,
+        definitions_version=defs.version,
+        definitions_hash=defs.content_hash,
+        results=tuple(results),
+    )
+
+
+def _level(area_codes: Sequence[str]) -> str:
+    """The level targets are judged at; any set of several units is just a "set"."""
+    if len(area_codes) != 1:
+        return "set"
+    level = areas.level_of(area_codes[0])
+    return level if level in LEVEL_NAMES else "county"
+
+
+def _matcher(area_codes: Sequence[str]) -> Any:
+    for code in area_codes:
+        areas.level_of(code)  # refuses a malformed code
+    prefixes = tuple(
+        code[
+            : {"village": 12, "township": 9, "county": 6, "prefecture": 4, "province": 2}[
+                areas.level_of(code)
+            ]
+        ]
+        for code in area_codes
+    )
+    return lambda village: village.startswith(prefixes)
+
+
+def _result(
+    item: IndicatorDef,
+    num_ids: list[str],
+    den_ids: list[str] | None,
+    kind: str,
+    level: str,
+    previous: float | None,
+) -> Result:
+    numerator = len(num_ids)
+    denominator = None if den_ids is None else len(den_ids)
+    value = item.value(numerator, denominator)
+    prev = previous if item.key == "second_birth_sex_ratio" else None
+    target = item.target
+    passed = target.passes(value, prev) if target and target.applies_to(level) else None
+    return Result(
+        key=item.key,
+        label=item.label,
+        unit=item.unit,
+        numerator=numerator,
+        denominator=denominator,
+        value=value,
+        target=target,
+        previous=prev,
+        passed=passed,
+        member_kind=kind,
+        numerator_ids=tuple(sorted(num_ids)),
+        denominator_ids=tuple(sorted(den_ids)) if den_ids is not None else (),
+    )
+
+
+Counted = dict[str, tuple[list[str], list[str] | None, str]]
+
+
+def _count(facts: Facts, inside: Any, settings: Settings) -> Counted:
+    births = [b for b in facts.births if inside(b.village)]
+    women = [w for w in facts.women if inside(w.village)]
+    users = [w for w in women if w.method_group is not None]
+    cohort = [w for w in facts.gyn_cohort if inside(w.village)]
+    followups = [f for f in facts.followups if inside(f.village)]
+    audits = [a for a in facts.audits if inside(a.village)]
+    villages = [v for v in facts.villages if inside(v.code)]
+    rural = [v for v in villages if not v.urban]
+    urban = [v for v in villages if v.urban]
+    birth_ids = [b.id for b in births]
+    second = [b for b in births if b.order == 2]
+    long_den = women if settings.long_acting_denominator == "married_women" else users
+    accurate = _audit_members(audits)
+    return {
+        "births": (birth_ids, None, "birth"),
+        "policy_compliant_rate": ([b.id for b in births if b.compliant], birth_ids, "birth"),
+        "out_of_policy_multiple_rate": (
+            [b.id for b in births if not b.compliant and b.order >= 3],
+            birth_ids,
+            "birth",
+        ),
+        "second_birth_sex_ratio": (
+            [b.id for b in second if b.sex == 1],
+            [b.id for b in second if b.sex == 2],
+            "birth",
+        ),
+        "statistics_accuracy": accurate,
+        "long_acting_rate": (
+            [w.id for w in users if w.method_group == "long"],
+            [w.id for w in long_den],
+            "person",
+        ),
+        "drugs_devices_share": (
+            [w.id for w in users if w.method_group == "short"],
+            [w.id for w in users],
+            "person",
+        ),
+        "contraceptive_rate": ([w.id for w in users], [w.id for w in women], "person"),
+        "followup_rate": (
+            [f.key for f in followups if f.done],
+            [f.key for f in followups],
+            "followup",
+        ),
+        "gyn_exam_rate": ([w.id for w in cohort if w.examined], [w.id for w in cohort], "person"),
+        "postnatal_rate": ([b.id for b in births if b.postnatal_visited], birth_ids, "birth"),
+        "quality_pilot_rate": _flagged(villages, "quality_pilot"),
+        "self_governance_rate": _flagged(rural, "self_governance"),
+        "urban_self_governance_rate": _flagged(urban, "self_governance"),
+        "demonstration_rate": _flagged(villages, "demonstration"),
+    }
+
+
+def _flagged(villages: list[VillageFact], flag: str) -> tuple[list[str], list[str], str]:
+    return ([v.code for v in villages if getattr(v, flag)], [v.code for v in villages], "area")
+
+
+def _audit_members(audits: list[AuditFact]) -> tuple[list[str], list[str], str]:
+    """Accuracy = 1 - errors / births found, as counts of births.
+
+    Each birth the visit found is one denominator member; the errors (births missing
+    from the register, or on it but not found) are taken off the numerator, so the
+    numerator is the births found less the errors (never below zero).
+    """
+    numerator: list[str] = []
+    denominator: list[str] = []
+    for audit in audits:
+        members = [f"{audit.id}#{n}" for n in range(1, audit.found + 1)]
+        denominator += members
+        numerator += members[: max(audit.found - audit.errors, 0)]
+    return numerator, denominator, "audit"
+
+
+# -------------------------------------------------------------------------- collect
+
+
+def collect(
+    register: Register,
+    period: Period,
+    *,
+    book: DefinitionBook | None = None,
+    with_previous: bool = True,
+) -> Facts:
+    """Read everything the indicators need for one period, in a few set-based queries."""
+    defs = (book or load_book()).for_period(period)
+    settings = defs.settings
+    moves = _moves(register)
+    facts = Facts(period=period, definitions=defs)
+    facts.births = _births(register, period, settings, moves)
+    facts.women = _married_women(register, period, settings, moves)
+    if settings.gyn_exam_cohort == "married_women":
+        facts.gyn_cohort = facts.women
+    else:
+        facts.gyn_cohort = _married_women(register, period, settings, moves, married=False)
+    _mark_examined(register, period, facts.gyn_cohort)
+    facts.followups = _followups(register, period, settings, moves)
+    facts.audits = _audits(register, period)
+    facts.villages = _villages(register, period)
+    if with_previous:
+        # Only the change-on-last-year target needs last year, and only its births.
+        last = period.previous_year()
+        prev_defs = (book or load_book()).for_period(last)
+        facts.previous = Facts(period=last, definitions=prev_defs)
+        facts.previous.births = _births(register, last, prev_defs.settings, moves)
+    return facts
+
+
+Moves = Mapping[str, list[tuple[str, str]]]
+
+
+def _moves(register: Register) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for person_id, kind, moved_on in register.conn.execute(
+        "SELECT person_id, kind, moved_on FROM move WHERE deleted = 0 ORDER BY moved_on, kind"
+    ):
+        out[person_id].append((moved_on, kind))
+    return out
+
+
+def registered_on(moves: Moves, person_id: str, day: str) -> bool:
+    """Whether a person belonged to the register on a day, by their dated moves.
+
+    The last move on or before the day decides; with none, a person whose first move is
+    a move in (later) was not here yet, anyone else was.
+    """
+    history = moves.get(person_id)
+    if not history:
+        return True
+    state: str | None = None
+    for moved_on, kind in history:
+        if moved_on > day:
+            break
+        # A move out dated on the day itself means she had left by the day's end.
+        state = kind
+    if state is None:
+        return history[0][1] != "in"
+    return state == "in"
+
+
+def _population_clause(settings: Settings, alias: str = "p") -> str:
+    # Registered basis: the floating-in (registered elsewhere) are counted where they
+    # are registered; resident basis: the floating-out are counted where they live.
+    if settings.population_basis == "registered":
+        return f"{alias}.residence_status != 'in'"
+    return f"{alias}.residence_status != 'out'"
+
+
+def _births(
+    register: Register, period: Period, settings: Settings, moves: Moves
+) -> list[BirthFact]:
+    rows = register.query(
+        f"""
+        SELECT b.id, b.mother_id, b.father_id, b.marriage_id, b.birth_date, b.sex,
+               b.pregnancy_id, h.village_code
+        FROM birth b
+        JOIN person p ON p.id = b.mother_id
+        JOIN household h ON h.id = p.household_id
+        WHERE b.deleted = 0 AND b.child_relation = 'own'
+          AND b.birth_date BETWEEN ? AND ? AND {_population_clause(settings)}
+        """,
+        (period.start_iso, period.end_iso),
+    )
+    # Births count where the mother was registered on the birth date.
+    rows = [r for r in rows if registered_on(moves, r["mother_id"], r["birth_date"])]
+    if not rows:
+        return []
+    judged = _judge(register, rows)
+    visited = _postnatal_visited(register, rows)
+    return [
+        BirthFact(
+            id=r["id"],
+            village=r["village_code"],
+            mother_id=r["mother_id"],
+            birth_date=r["birth_date"],
+            sex=int(r["sex"]),
+            order=judged[r["id"]][0],
+            compliant=judged[r["id"]][1],
+            postnatal_visited=r["id"] in visited,
+        )
+        for r in rows
+    ]
+
+
+def _judge(register: Register, rows: list[dict[str, Any]]) -> dict[str, tuple[int, bool]]:
+    """Birth order for the couple and the verdict of the rule set in force on the date.
+
+    Both are core.policy's: here we only gather every birth of both parents (from any
+    marriage) so the order counts the couple's children, and give each birth the area
+    where its mother is registered, which picks the rule set.
+    """
+    parents = {r["mother_id"] for r in rows} | {r["father_id"] for r in rows if r["father_id"]}
+    history = [
+        policy.BirthFacts(
+            id=b["id"],
+            mother_id=b["mother_id"],
+            father_id=b["father_id"],
+            birth_date=dt.date.fromisoformat(b["birth_date"]),
+            area_code=b["village_code"] or "",
+            document_kind=b["document_kind"],
+        )
+        for b in _births_of(register, parents)
+    ]
+    orders = policy.birth_orders(history)
+    by_id = {b.id: b for b in history}
+    out: dict[str, tuple[int, bool]] = {}
+    for row in rows:
+        order = orders[row["id"]]
+        out[row["id"]] = (order.order, policy.judge(by_id[row["id"]], order).compliant)
+    return out
+
+
+def _births_of(register: Register, parents: set[str]) -> list[dict[str, Any]]:
+    """Every own birth of any of these parents (step and adopted rows would count twice)."""
+    out: list[dict[str, Any]] = []
+    ids = sorted(parents)
+    for start in range(0, len(ids), 400):
+        chunk = ids[start : start + 400]
+        marks = ",".join("?" * len(chunk))
+        out += register.query(
+            f"""SELECT b.id, b.mother_id, b.father_id, b.birth_date, b.document_kind,
+                       h.village_code
+                FROM birth b LEFT JOIN person m ON m.id = b.mother_id
+                LEFT JOIN household h ON h.id = m.household_id
+                WHERE b.deleted = 0 AND b.child_relation = 'own'
+                  AND (b.mother_id IN ({marks}) OR b.father_id IN ({marks}))""",
+            (*chunk, *chunk),
+        )
+    unique = {row["id"]: row for row in out}
+    return [unique[key] for key in sorted(unique)]
+
+
+def _postnatal_visited(register: Register, rows: list[dict[str, Any]]) -> set[str]:
+    """Births whose mother had an accepted postnatal visit before the visits expire.
+
+    Twins are two births with one mother: one visit serves both.
+    """
+    series = schedules.schedules().postnatal
+    window = series.expires_days or max(series.days or (42,))
+    types = sorted(series.satisfied_by)
+    visits: dict[str, list[str]] = defaultdict(list)
+    for person_id, visited_on in register.conn.execute(
+        f"""SELECT person_id, visited_on FROM visit WHERE deleted = 0
+            AND visit_type IN ({",".join("?" * len(types))}) AND visited_on BETWEEN ? AND ?""",
+        (
+            *types,
+            min(r["birth_date"] for r in rows),
+            _plus_days(max(r["birth_date"] for r in rows), window),
+        ),
+    ):
+        visits[person_id].append(visited_on)
+    out = set()
+    for row in rows:
+        until = _plus_days(row["birth_date"], window)
+        if any(row["birth_date"] <= day <= until for day in visits.get(row["mother_id"], ())):
+            out.add(row["id"])
+    return out
+
+
+def _plus_days(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
+def _years_before(day: dt.date, years: int) -> str:
+    try:
+        return day.replace(year=day.year - years).isoformat()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28).isoformat()
+
+
+def _married_women(
+    register: Register,
+    period: Period,
+    settings: Settings,
+    moves: Moves,
+    *,
+    married: bool = True,
+) -> list[WomanFact]:
+    """Women of childbearing age on the period's last day (married ones by default).
+
+    Age 15-49 means the 15th birthday has come and the 50th has not.  Married means a
+    marriage begun on or before the day and not ended by it, which leaves out the
+    widowed and the divorced.
+    """
+    end = period.end
+    youngest = _years_before(end, settings.married_women_min_age)
+    oldest = _years_before(end, settings.married_women_max_age + 1)
+    marriage = (
+        """AND EXISTS (SELECT 1 FROM marriage m WHERE m.wife_id = p.id AND m.deleted = 0
+               AND m.married_on <= :end AND (m.ended_on IS NULL OR m.ended_on > :end))"""
+        if married
+        else ""
+    )
+    rows = register.conn.execute(
+        f"""
+        SELECT p.id, h.village_code FROM person p JOIN household h ON h.id = p.household_id
+        WHERE p.deleted = 0 AND p.sex = 2 AND p.birth_date <= :youngest
+          AND p.birth_date > :oldest AND (p.death_date IS NULL OR p.death_date > :end)
+          AND {_population_clause(settings)} {marriage}
+        """,
+        {"youngest": youngest, "oldest": oldest, "end": period.end_iso},
+    ).fetchall()
+    present = [(pid, village) for pid, village in rows if registered_on(moves, pid, period.end_iso)]
+    groups = _method_groups(register, period) if married else {}
+    return [WomanFact(pid, village, groups.get(pid), False) for pid, village in present]
+
+
+def _method_groups(register: Register, period: Period) -> dict[str, str]:
+    """The method group each woman uses on the period's last day (husband's counted too).
+
+    A woman with two methods at once is counted once, under the most effective one.
+    """
+    rank = {"long": 3, "short": 2, "other": 1}
+    out: dict[str, str] = {}
+    for woman_id, method in register.conn.execute(
+        """SELECT woman_id, method FROM contraception WHERE deleted = 0 AND method != 'none'
+           AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?)""",
+        (period.end_iso, period.end_iso),
+    ):
+        group = _method_group(method)
+        if rank[group] > rank.get(out.get(woman_id, ""), 0):
+            out[woman_id] = group
+    return out
+
+
+def _method_group(code: str) -> str:
+    method = codes.method(code)
+    if method.long_acting:
+        return "long"
+    if method.drugs_devices:
+        return "short"
+    return "other"
+
+
+def _mark_examined(register: Register, period: Period, cohort: list[WomanFact]) -> None:
+    examined = {
+        row[0]
+        for row in register.conn.execute(
+            "SELECT DISTINCT person_id FROM visit WHERE deleted = 0 AND visit_type = 'gyn_exam'"
+            " AND visited_on BETWEEN ? AND ?",
+            (period.start_iso, period.end_iso),
+        )
+    }
+    for woman in cohort:
+        woman.examined = woman.id in examined
+
+
+def _followups(
+    register: Register, period: Period, settings: Settings, moves: Moves
+) -> list[FollowUpFact]:
+    """Each follow-up due in the period after a contraceptive operation, done or not.
+
+    Due dates and accepted visit types are core.schedules' (the due list's own data);
+    an accepted visit linked to this operation, or to none, made by the period's end,
+    counts (see _match).  A follow-up falling due while the woman was not on this
+    register (before she moved in, after she moved out) is not due here.
+    """
+    plan = schedules.schedules()
+    methods = sorted(plan.operations)
+    rows = register.query(
+        f"""SELECT c.id, c.woman_id, c.method, c.started_on, c.ended_on, h.village_code
+            FROM contraception c JOIN person p ON p.id = c.woman_id
+            JOIN household h ON h.id = p.household_id
+            WHERE c.deleted = 0 AND c.method IN ({",".join("?" * len(methods))})
+              AND c.started_on <= ? AND (c.ended_on IS NULL OR c.ended_on >= ?)
+              AND {_population_clause(settings)}""",
+        (*methods, period.end_iso, period.start_iso),
+    )
+    if not rows:
+        return []
+    visits: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
+    for person_id, visit_type, visited_on, follows_id in register.conn.execute(
+        """SELECT person_id, visit_type, visited_on, follows_id FROM visit
+           WHERE deleted = 0 AND visited_on <= ? ORDER BY visited_on""",
+        (period.end_iso,),
+    ):
+        visits[person_id].append((visited_on, visit_type, follows_id))
+    out: list[FollowUpFact] = []
+    for row in rows:
+        series = plan.operations[row["method"]]
+        due = due_followups(series, row["started_on"], row["ended_on"], period)
+        accepted = [
+            day
+            for day, kind, follows in visits.get(row["woman_id"], ())
+            if kind in series.satisfied_by and follows in (None, row["id"])
+        ]
+        done = _match(due, accepted, series.window_days_before)
+        for day in due:
+            # Due here only while she belonged to this register.
+            if period.start_iso <= day <= period.end_iso and registered_on(
+                moves, row["woman_id"], day
+            ):
+                out.append(FollowUpFact(f"{row['id']}@{day}", row["village_code"], done[day]))
+    return out
+
+
+def due_followups(
+    series: schedules.Series, started_on: str, ended_on: str | None, period: Period
+) -> list[str]:
+    """Due dates of follow-ups after an operation, up to the period's end or the method's."""
+    start = dt.date.fromisoformat(started_on)
+    offsets = list(series.months)
+    if series.then_every_months:
+        month = (offsets[-1] if offsets else 0) + series.then_every_months
+        while schedules.add_months(start, month) <= period.end:
+            offsets.append(month)
+            month += series.then_every_months
+    out = []
+    for offset in offsets:
+        day = schedules.add_months(start, offset)
+        # A method that ends on or before the due day needs no follow-up that day.
+        if day > period.end or (ended_on and day.isoformat() >= ended_on):
+            continue
+        out.append(day.isoformat())
+    return sorted(set(out))
+
+
+def _match(due: list[str], visits: list[str], window_days: int) -> dict[str, bool]:
+    """Which due follow-ups a visit served, as the due list sees them.
+
+    A follow-up due on day d is done by an accepted visit from d's window opening
+    until the next follow-up's window opens (the last one: until the period's end).
+    A visit made later serves the later follow-up; the earlier one stays missed.
+    """
+    opens = [_plus_days(day, -window_days) for day in due]
+    done: dict[str, bool] = {}
+    for i, day in enumerate(due):
+        until = opens[i + 1] if i + 1 < len(due) else None
+        done[day] = any(v >= opens[i] and (until is None or v < until) for v in visits)
+    return done
+
+
+def _audits(register: Register, period: Period) -> list[AuditFact]:
+    tables = {r[0] for r in register.conn.execute("SELECT name FROM sqlite_master")}
+    if "audit_finding" not in tables:
+        return []
+    return [
+        AuditFact(row[0], row[1], int(row[2]), int(row[3]))
+        for row in register.conn.execute(
+            """SELECT f.id, h.village_code, f.births_found,
+                      abs(f.births_found - f.births_registered)
+               FROM audit_finding f JOIN audit_household h
+                 ON h.sample_id = f.sample_id AND h.household_id = f.household_id
+               WHERE f.visited_on BETWEEN ? AND ?""",
+            (period.start_iso, period.end_iso),
+        )
+    ]
+
+
+def _villages(register: Register, period: Period) -> list[VillageFact]:
+    return [
+        VillageFact(row[0], bool(row[1]), bool(row[2]), bool(row[3]), bool(row[4]))
+        for row in register.conn.execute(
+            """SELECT code, urban, quality_pilot, self_governance, demonstration
+               FROM area_unit WHERE level = 'village' AND valid_from <= ?
+                 AND (valid_to IS NULL OR valid_to >= ?)""",
+            (period.end_iso, period.start_iso),
+        )
+    ]
+
+
+# ------------------------------------------------------------------------ members
+
+
+def members(register: Register, result: Result, which: str = "numerator") -> list[dict[str, Any]]:
+    """The persons or events behind a number, ready to list (ID numbers masked)."""
+    ids = result.numerator_ids if which == "numerator" else result.denominator_ids
+    kind = result.member_kind
+    if kind == "area":
+        return _lookup(register, "SELECT code AS id, name, level FROM area_unit", "code", ids)
+    if kind == "birth":
+        return _lookup(
+            register,
+            """SELECT b.id, b.birth_date, b.sex, m.name AS mother, h.code AS household,
+                      h.village_code FROM birth b JOIN person m ON m.id = b.mother_id
+                      JOIN household h ON h.id = m.household_id""",
+            "b.id",
+            ids,
+        )
+    if kind == "person":
+        return _lookup(
+            register,
+            """SELECT p.id, p.name, p.birth_date, h.code AS household, h.village_code
+               FROM person p JOIN household h ON h.id = p.household_id""",
+            "p.id",
+            ids,
+        )
+    if kind == "followup":
+        by_op: dict[str, list[str]] = defaultdict(list)
+        for key in ids:
+            op_id, day = key.split("@")
+            by_op[op_id].append(day)
+        rows = _lookup(
+            register,
+            """SELECT c.id, c.method, c.started_on, p.name, h.code AS household, h.village_code
+               FROM contraception c JOIN person p ON p.id = c.woman_id
+               JOIN household h ON h.id = p.household_id""",
+            "c.id",
+            list(by_op),
+        )
+        return [dict(row, id=f"{row['id']}@{day}", due_on=day)
+                for row in rows for day in sorted(by_op[row["id"]])]  # fmt: skip
+    if kind == "audit":
+        finding_ids = sorted({key.split("#")[0] for key in ids})
+        return _lookup(
+            register,
+            """SELECT f.id, f.visited_on, f.births_found, f.births_registered,
+                      h.code AS household, h.village_code FROM audit_finding f
+               JOIN household h ON h.id = f.household_id""",
+            "f.id",
+            finding_ids,
+        )
+    raise ValueError(f"unknown member kind {kind!r}")
+
+
+def _lookup(register: Register, select: str, key: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+    wanted = list(ids)
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        out += register.query(f"{select} WHERE {key} IN ({','.join('?' * len(chunk))})", chunk)
+    return sorted(out, key=lambda row: str(row["id"]))
+
+
+# --------------------------------------------------------------------- report runs
+
+
+def record_run(register: Register, report: IndicatorReport, *, kind: str = "indicators",
+               file_hash: str | None = None, when: dt.datetime | None = None) -> str:  # fmt: skip
+    """Keep what was reported: the numbers, their hash and the definitions version."""
+    run_id = new_id()
+    data = report.to_data()
+    with register.transaction() as conn:
+        conn.execute(
+            """INSERT INTO report_run (id, kind, period, areas, definitions_version,
+                   definitions_hash, content_hash, file_hash, produced_at, content)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                run_id,
+                kind,
+                report.period.label,
+                ",".join(report.areas),
+                report.definitions_version,
+                report.definitions_hash,
+                report.content_hash,
+                file_hash,
+                (when or dt.datetime.now()).isoformat(timespec="seconds"),
+                json.dumps(data, ensure_ascii=False, sort_keys=True),
+            ),
+        )
+    return run_id
+
+
+def runs(register: Register, period: str | None = None) -> list[dict[str, Any]]:
+    sql = """SELECT id, kind, period, areas, definitions_version, content_hash, file_hash,
+                    produced_at FROM report_run"""
+    if period:
+        return register.query(sql + " WHERE period = ? ORDER BY produced_at, id", (period,))
+    return register.query(sql + " ORDER BY produced_at, id")
+
+
+def stored_run(register: Register, run_id: str) -> dict[str, Any]:
+    """The numbers as first reported; refuses a record whose content no longer matches."""
+    rows = register.query("SELECT content, content_hash FROM report_run WHERE id = ?", (run_id,))
+    if not rows:
+        raise KeyError(run_id)
+    data: dict[str, Any] = json.loads(rows[0]["content"])
+    if content_hash(data) != rows[0]["content_hash"]:
+        raise ValueError(f"report run {run_id} was altered after it was recorded")
+    return data
+
+
+def compare_with_run(register: Register, run_id: str,
+                     book: DefinitionBook | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Recompute a recorded report under its own definitions version; list what moved."""
+    from fpdesk.core.periods import parse_period
+
+    first = stored_run(register, run_id)
+    book = book or load_book()
+    period = parse_period(first["period"])
+    if book.for_period(period).version != first["definitions_version"]:
+        raise ValueError("the definitions version of this run is no longer shipped")
+    now = compute(register, period, first["areas"], book=book).to_data()
+    before = {r["key"]: r for r in first["results"]}
+    changes = []
+    for result in now["results"]:
+        old = before.get(result["key"])
+        if old is None or (old["numerator"], old["denominator"]) != (
+            result["numerator"],
+            result["denominator"],
+        ):
+            changes.append({"key": result["key"], "reported": old, "now": result})
+    return changes

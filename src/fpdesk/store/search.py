@@ -44,6 +44,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import sqlcipher3
+
 from fpdesk.core import pinyin
 from fpdesk.core.i18n import Text
 from fpdesk.core.idnumber import mask_id_number
@@ -361,8 +363,20 @@ def search(
     """The best `limit` hits for what was typed, best first.  Blank text finds nothing."""
     if limit <= 0:
         return []
-    found: dict[int, str] = {}  # index rowid -> kind that found it first
-    for kind, expression in plan(text):
+    try:
+        return _hits(register, _find(register, plan(text), limit, village_code))
+    except sqlcipher3.DatabaseError as exc:
+        from fpdesk.store.db import translate  # late: store.db imports this module
+
+        raise translate(exc, str(register.path)) from exc
+
+
+def _find(
+    register: Register, steps: list[tuple[str, str]], limit: int, village_code: str | None
+) -> dict[int, str]:
+    """Index rowids of the best hits, in rank order, with the kind that found each."""
+    found: dict[int, str] = {}
+    for kind, expression in steps:
         if village_code:
             expression = f"({expression}) AND village : {_phrase(village_code)}"
         rows = register.conn.execute(
@@ -375,7 +389,7 @@ def search(
                 break
         if len(found) == limit:
             break
-    return _hits(register, found)
+    return found
 
 
 def _hits(register: Register, found: dict[int, str]) -> list[Hit]:

@@ -691,7 +691,8 @@ def _followups(
     plan = schedules.schedules()
     methods = sorted(plan.operations)
     rows = register.query(
-        f"""SELECT c.id, c.woman_id, c.method, c.started_on, c.ended_on, h.village_code
+        f"""SELECT c.id, c.woman_id, c.user_id, c.method, c.started_on, c.ended_on,
+                   h.village_code
             FROM contraception c JOIN person p ON p.id = c.woman_id
             JOIN household h ON h.id = p.household_id
             WHERE c.deleted = 0 AND c.method IN ({",".join("?" * len(methods))})
@@ -712,9 +713,11 @@ def _followups(
     for row in rows:
         series = plan.operations[row["method"]]
         due = due_followups(series, row["started_on"], row["ended_on"], period)
+        # A husband's sterilisation is hers, and so are the visits recorded against him.
+        seen = [*visits.get(row["woman_id"], ()), *visits.get(row["user_id"] or "", ())]
         accepted = [
             day
-            for day, kind, follows in visits.get(row["woman_id"], ())
+            for day, kind, follows in seen
             if kind in series.satisfied_by and follows in (None, row["id"])
         ]
         done = _match(due, accepted, series.window_days_before)

@@ -20,6 +20,21 @@ TODAY = dt.date(2026, 11, 28)
 ZHANG_SAN_ID = "450102198003150017"
 
 
+def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type like an officer: letters on the keyboard, Chinese through the input method
+    (QTest cannot press keys for characters outside ASCII)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(ch)
+            QApplication.sendEvent(widget, event)
+
+
 @pytest.fixture(autouse=True)
 def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """platformdirs reads these: settings, data and logs never touch the real home."""
@@ -48,7 +63,7 @@ def _id(birth: str, sequence: int) -> str:
 
 @pytest.fixture
 def filled_register(register: Register, clock: FixedClock) -> Register:
-    """Three households in two groups; 李秀英 had an IUD inserted in June, unvisited."""
+    """Three households in two groups; 李秀英 had an IUD inserted in April; her 6-month follow-up (October) is overdue."""
     people = {
         "01": [
             [
@@ -84,7 +99,7 @@ def filled_register(register: Register, clock: FixedClock) -> Register:
             )
     woman = register.query("SELECT id FROM person WHERE name = '李秀英'")[0]["id"]
     operations.start_contraception(
-        register, woman, {"method": "iud", "started_on": "2026-06-01"}, clock=clock
+        register, woman, {"method": "iud", "started_on": "2026-04-15"}, clock=clock
     )
     return register
 

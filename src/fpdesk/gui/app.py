@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from fpdesk.core import i18n as core_i18n
@@ -63,6 +63,7 @@ class Session:
         window.language_wanted.connect(lambda lang: set_language(self.app, lang))
         window.show()
         self.window = window
+        QTimer.singleShot(0, window.restore_drafts)
         log.info("register opened: %s (%s)", register.path.name, register.role)
 
 

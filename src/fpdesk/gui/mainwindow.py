@@ -435,31 +435,38 @@ class MainWindow(QMainWindow):
     # -- forms (part B's framework) ----------------------------------------------------
 
     def open_form(self, kind: str, context: dict[str, Any]) -> QWidget | None:
+        """Open one of part B's forms (or a record's history) over this window."""
+        from fpdesk.gui import forms
+        from fpdesk.gui.forms.history import HistoryDialog
+
         try:
-            from fpdesk.gui.forms import open_form
-        except ImportError:
-            QMessageBox.information(self, "fpdesk", self.tr("This form is not available yet."))
-            return None
-        try:
-            form = open_form(kind, self.register, dict(context), self)
+            if kind == "history":
+                form: QDialog = HistoryDialog(self.register, str(context["row_id"]), self)
+                form.undone.connect(lambda *_: self.after_save())
+                form.open()
+            else:
+                form = forms.open_form(kind, self.register, dict(context), self, clock=self.clock)
+                form.saved.connect(lambda *_: self.after_save())
         except RegisterError as exc:
             crash.show_register_error(self, exc)
             return None
-        if isinstance(form, QWidget):
+        self.open_forms.append(form)
+        form.finished.connect(lambda *_: self._form_closed(form))
+        return form
+
+    def restore_drafts(self) -> None:
+        """Forms left unsaved by a crash or a power cut come back as they were."""
+        from fpdesk.gui import forms
+
+        for draft in forms.pending_drafts(self.register):
+            form = forms.restore_draft(self.register, draft, self, clock=self.clock)
+            form.saved.connect(lambda *_: self.after_save())
             self.open_forms.append(form)
-            saved = getattr(form, "saved", None)
-            if saved is not None:
-                saved.connect(lambda *_: self.after_save())
-            if isinstance(form, QDialog):
-                form.finished.connect(lambda *_: self._form_closed(form))
-        else:
-            self.after_save()
-        return form if isinstance(form, QWidget) else None
+            form.finished.connect(lambda *_, f=form: self._form_closed(f))
 
     def _form_closed(self, form: QWidget) -> None:
         if form in self.open_forms:
             self.open_forms.remove(form)
-        self.after_save()
 
     def after_save(self) -> None:
         """A form saved: read again what the officer sees."""

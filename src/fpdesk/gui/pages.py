@@ -43,7 +43,7 @@ PERSON_FORMS = (
     "divorce",
     "move_out",
     "death",
-    "person_edit",
+    "person",
 )
 
 
@@ -185,13 +185,18 @@ class HouseholdPage(QWidget):
         self.add_person.clicked.connect(
             lambda: self.form_wanted.emit("person", {"household_id": self.household_id})
         )
-        self.edit_household = QPushButton(icon("household"), "")
-        self.edit_household.clicked.connect(
-            lambda: self.form_wanted.emit("household_edit", {"household_id": self.household_id})
+        self.move_in = QPushButton(icon("person"), "")
+        self.move_in.clicked.connect(
+            lambda: self.form_wanted.emit("move_in", {"household_id": self.household_id})
+        )
+        self.history = QPushButton("")
+        self.history.clicked.connect(
+            lambda: self.form_wanted.emit("history", {"row_id": self.household_id})
         )
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_person)
-        buttons.addWidget(self.edit_household)
+        buttons.addWidget(self.move_in)
+        buttons.addWidget(self.history)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -202,7 +207,8 @@ class HouseholdPage(QWidget):
 
     def retranslate(self) -> None:
         self.add_person.setText(self.tr("Add a person"))
-        self.edit_household.setText(self.tr("Edit household"))
+        self.move_in.setText(self.tr("Move in"))
+        self.history.setText(self.tr("History"))
         self.model.retranslate()
         if self.household_id:
             self.show_household(self.household_id)
@@ -266,9 +272,7 @@ class PersonPage(QWidget):
         self.record.setMenu(self.menu)
         self.history = QPushButton("")
         self.history.clicked.connect(
-            lambda: self.form_wanted.emit(
-                "history", {"person_id": self.person_id, "row_id": self.person_id}
-            )
+            lambda: self.form_wanted.emit("history", {"row_id": self.person_id})
         )
         buttons = QHBoxLayout()
         buttons.addWidget(self.record)
@@ -296,7 +300,7 @@ class PersonPage(QWidget):
             "divorce": self.tr("Divorce"),
             "move_out": self.tr("Move out"),
             "death": self.tr("Death"),
-            "person_edit": self.tr("Edit this person"),
+            "person": self.tr("Correct this person's details"),
         }
 
     def retranslate(self) -> None:

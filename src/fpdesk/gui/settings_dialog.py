@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,8 +32,8 @@ class SettingsDialog(QDialog):
         self.lock_minutes.setRange(0, 240)
         self.lock_minutes.setValue(prefs.lock_minutes)
         self.form = QFormLayout()
-        self.form.addRow("", self.language)
-        self.form.addRow("", self.lock_minutes)
+        self.form.addRow(QLabel(), self.language)
+        self.form.addRow(QLabel(), self.lock_minutes)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -42,10 +43,15 @@ class SettingsDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(buttons)
         self.setWindowTitle(self.tr("Settings"))
-        self.form.labelForField(self.language).setText(self.tr("Language / 语言"))
-        self.form.labelForField(self.lock_minutes).setText(self.tr("Lock after idle minutes"))
+        self._label(self.language).setText(self.tr("Language / 语言"))
+        self._label(self.lock_minutes).setText(self.tr("Lock after idle minutes"))
         self.lock_minutes.setSpecialValueText(self.tr("never"))
         self.lock_minutes.setSuffix(self.tr(" min"))
+
+    def _label(self, field: QWidget) -> QLabel:
+        label = self.form.labelForField(field)
+        assert isinstance(label, QLabel)
+        return label
 
     def accept(self) -> None:
         self.prefs.language = str(self.language.currentData())

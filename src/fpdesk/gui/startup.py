@@ -77,8 +77,8 @@ class UnlockDialog(QDialog):
         self.buttons.accepted.connect(self.try_unlock)
         self.buttons.rejected.connect(self.reject)
         self.form = QFormLayout()
-        self.form.addRow("", self.file_label)
-        self.form.addRow("", self.passphrase)
+        self.form.addRow(QLabel(), self.file_label)
+        self.form.addRow(QLabel(), self.passphrase)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
@@ -86,6 +86,11 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
         self.retranslate()
+
+    def _label(self, field: QWidget) -> QLabel:
+        label = self.form.labelForField(field)
+        assert isinstance(label, QLabel)
+        return label
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Unlock the register"))
@@ -98,8 +103,8 @@ class UnlockDialog(QDialog):
             )
         else:
             self.intro.setText(self.tr("Type the passphrase of the register."))
-        self.form.labelForField(self.file_label).setText(self.tr("Register file"))
-        self.form.labelForField(self.passphrase).setText(self.tr("Passphrase"))
+        self._label(self.file_label).setText(self.tr("Register file"))
+        self._label(self.passphrase).setText(self.tr("Passphrase"))
 
     def try_unlock(self) -> None:
         text = self.passphrase.text()
@@ -160,7 +165,7 @@ class FirstRunDialog(QDialog):
         self.error = _error_label()
         self.form = QFormLayout()
         for widget in (self.role, self.area_code, self.officer, self.passphrase, self.again):
-            self.form.addRow("", widget)
+            self.form.addRow(QLabel(), widget)
         self.create_button = QPushButton(icon("add"), "")
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.try_create)
@@ -178,6 +183,11 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
         self.retranslate()
+
+    def _label(self, field: QWidget) -> QLabel:
+        label = self.form.labelForField(field)
+        assert isinstance(label, QLabel)
+        return label
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Welcome to fpdesk"))
@@ -203,7 +213,7 @@ class FirstRunDialog(QDialog):
         )
         widgets = (self.role, self.area_code, self.officer, self.passphrase, self.again)
         for widget, label in zip(widgets, labels, strict=True):
-            self.form.labelForField(widget).setText(label)
+            self._label(widget).setText(label)
         self.create_button.setText(self.tr("Create the register"))
         self.demo_button.setText(self.tr("Open the demo register"))
 

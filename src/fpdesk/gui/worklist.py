@@ -22,6 +22,7 @@ from fpdesk.gui import queries
 from fpdesk.gui.models import ROW_ROLE, Column, Index, RowsModel
 from fpdesk.gui.pages import make_table
 from fpdesk.store.db import Register
+from fpdesk.store.due import DueItem, due_list
 
 OVERDUE, TODAY, THIS_WEEK, LATER = "overdue", "today", "week", "later"
 
@@ -59,68 +60,41 @@ def status_on(due_on: dt.date, today: dt.date) -> str:
     return LATER
 
 
-def _field(item: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(item, dict) and name in item:
-            return item[name]
-        if hasattr(item, name):
-            return getattr(item, name)
-    return None
+WEEK_AHEAD = dt.timedelta(days=6)
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value:
-        return dt.date.fromisoformat(value[:10])
-    return None
-
-
-def work_items(register: Register, due: Iterable[Any], today: dt.date) -> list[WorkItem]:
-    """The due list as the window shows it: with names and households, overdue first."""
-    raw = [d for d in due if _as_date(_field(d, "due_on", "due", "due_date")) is not None]
-    ids = sorted({str(_field(d, "person_id")) for d in raw})
-    people: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):  # SQLite caps the number of parameters
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for row in register.query(
-            "SELECT p.id, p.name, h.id AS household_id, h.code, h.address FROM person p "
-            f"JOIN household h ON h.id = p.household_id WHERE p.id IN ({marks})",
-            chunk,
-        ):
-            people[row["id"]] = row
-    items = []
-    for d in raw:
-        person_id = str(_field(d, "person_id"))
-        person = people.get(person_id)
-        if person is None:
-            continue
-        due_on = _as_date(_field(d, "due_on", "due", "due_date"))
-        assert due_on is not None
-        items.append(
-            WorkItem(
-                person_id=person_id,
-                name=person["name"],
-                visit_type=str(_field(d, "visit_type", "kind")),
-                due_on=due_on,
-                status=status_on(due_on, today),
-                household_id=person["household_id"],
-                household_code=person["code"],
-                address=person["address"] or "",
-                follows_table=_field(d, "follows_table"),
-                follows_id=_field(d, "follows_id"),
-            )
+def work_items(due: Iterable[DueItem], today: dt.date) -> list[WorkItem]:
+    """The due list as the window shows it, with each line's status as of today."""
+    items = [
+        WorkItem(
+            person_id=d.person_id,
+            name=d.name,
+            visit_type=d.visit_type,
+            due_on=d.due_on,
+            status=status_on(d.due_on, today),
+            household_id=d.household_id,
+            household_code=d.household_code,
+            address=d.address,
+            follows_table=d.follows_table,
+            follows_id=d.follows_id,
         )
+        for d in due
+    ]
     return sorted(items, key=lambda i: (i.due_on, i.household_code, i.name))
 
 
 def load_due(register: Register, today: dt.date, village_code: str | None) -> list[WorkItem]:
-    from fpdesk.store.due import due_list
-
-    return work_items(register, due_list(register, on=today, village_code=village_code), today)
+    """Overdue and today from the due list as of today; the coming week from the list a
+    week ahead, leaving out what is already overdue (a schedule shows one visit at a time
+    for each event, and the overdue one is the one to do first)."""
+    now = due_list(register, on=today, village_code=village_code)
+    seen = {(d.person_id, d.visit_type, d.follows_id) for d in now}
+    ahead = [
+        d
+        for d in due_list(register, on=today + WEEK_AHEAD, village_code=village_code)
+        if (d.person_id, d.visit_type, d.follows_id) not in seen
+    ]
+    return work_items([*now, *ahead], today)
 
 
 class WorkListModel(RowsModel):

@@ -1,0 +1,86 @@
+"""Starting the window the way an officer does: first run, then unlocking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from fpdesk.gui.settings import Settings
+from fpdesk.gui.startup import FirstRunDialog, Startup, UnlockDialog
+from fpdesk.store.db import Register, open_register
+from tests.conftest import PASSPHRASE, VILLAGE
+from tests.gui.conftest import type_text
+
+
+def test_first_run_sets_up_a_register(qtbot, tmp_path: Path, prefs: Settings) -> None:
+    path = tmp_path / "new.fpdesk"
+    startup = Startup(prefs, db=path)
+    opened: list[Register] = []
+    startup.opened.connect(opened.append)
+    startup.begin()
+    dialog = startup.dialog
+    assert isinstance(dialog, FirstRunDialog)
+    qtbot.addWidget(dialog)
+    # The role is already "village officer"; Tab through the rest like a person.
+    dialog.area_code.setFocus()
+    qtbot.keyClicks(dialog.area_code, "45010200120")  # one digit short
+    qtbot.keyClick(dialog.area_code, Qt.Key.Key_Tab)
+    type_text(qtbot, dialog.officer, "韦丽")
+    qtbot.keyClick(dialog.officer, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.passphrase, "village-key")
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.again, "village-key")
+    qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+    assert not opened
+    assert dialog.error.isVisibleTo(dialog) and dialog.error.text()
+    assert not path.exists()
+    qtbot.keyClicks(dialog.area_code, "1")
+    qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+    assert len(opened) == 1
+    register = opened[0]
+    try:
+        assert register.area_code == "450102001201"
+        assert register.role == "village"
+    finally:
+        register.close()
+    assert prefs.officer == "韦丽"
+    open_register(path, "village-key").close()  # the passphrase typed is the one set
+
+
+def test_unlock_wrong_then_right(qtbot, register_path: Path, prefs: Settings) -> None:
+    startup = Startup(prefs, db=register_path)
+    opened: list[Register] = []
+    startup.opened.connect(opened.append)
+    startup.begin()
+    dialog = startup.dialog
+    assert isinstance(dialog, UnlockDialog)
+    qtbot.addWidget(dialog)
+    field = dialog.findChild(QLineEdit, "passphrase")
+    qtbot.keyClicks(field, "not the passphrase")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert not opened
+    assert dialog.isVisible()
+    assert "口令不对" in dialog.error.text()  # the store's own message, in Chinese
+    field.clear()
+    type_text(qtbot, field, PASSPHRASE)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert len(opened) == 1
+    assert opened[0].area_code == VILLAGE
+    assert not dialog.isVisible()
+    opened[0].close()
+
+
+def test_a_file_that_is_not_a_register_is_a_plain_message(
+    qtbot, tmp_path: Path, prefs: Settings
+) -> None:
+    junk = tmp_path / "notes.fpdesk"
+    junk.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4080)  # plain, unencrypted SQLite
+    dialog = UnlockDialog(junk)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.keyClicks(dialog.passphrase, "whatever")
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert "不是 fpdesk 登记册" in dialog.error.text()
+    assert junk.read_bytes() == b"SQLite format 3\x00" + b"\x00" * 4080

@@ -1,0 +1,99 @@
+"""The work list (an overdue IUD follow-up, recorded in two keystrokes) and the idle lock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from fpdesk.gui.lock import LockCover
+from fpdesk.gui.mainwindow import MainWindow
+from fpdesk.gui.worklist import OVERDUE
+from tests.conftest import PASSPHRASE
+from tests.gui.conftest import type_text
+
+
+def _open_worklist(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.show_worklist.trigger()
+    assert window.tabs.currentWidget() is window.worklist
+    qtbot.waitUntil(lambda: window.worklist_loaded)
+
+
+def test_work_list_shows_the_overdue_iud_follow_up(qtbot, main_window: MainWindow) -> None:
+    _open_worklist(qtbot, main_window)
+    page = main_window.worklist
+    shown = [page.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 3)
+             for r in range(page.proxy.rowCount())]
+    iud = [i for i in shown if i.name == "李秀英" and i.visit_type == "iud_followup"]
+    assert iud and iud[0].status == OVERDUE
+    assert "逾期" in page.summary.text() or "Overdue" in page.summary.text()
+    page.when.setCurrentIndex(page.when.findData("today"))
+    assert all(
+        page.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 3).status == "today"
+        for r in range(page.proxy.rowCount())
+    )
+
+
+def test_a_visit_is_recorded_from_the_list_in_two_keystrokes(
+    qtbot, main_window: MainWindow
+) -> None:
+    _open_worklist(qtbot, main_window)
+    page = main_window.worklist
+    before = page.proxy.rowCount()
+    table = page.table
+    table.setFocus()
+    table.selectRow(0)  # the most overdue line is on top
+    first = page.proxy.index(0, 0).data(Qt.ItemDataRole.UserRole + 3)
+    qtbot.keyClick(table, Qt.Key.Key_Return)  # 1: open the visit form, filled in
+    form = main_window.open_forms[-1]
+    qtbot.waitExposed(form)
+    qtbot.keyClick(form.focusWidget() or form, Qt.Key.Key_Return)  # 2: save
+    qtbot.waitUntil(lambda: not form.isVisible())
+    visits = main_window.register.query(
+        "SELECT visit_type, follows_id FROM visit WHERE person_id = ?", (first.person_id,)
+    )
+    assert visits == [{"visit_type": first.visit_type, "follows_id": first.follows_id}]
+    assert page.proxy.rowCount() == before - 1
+
+
+def test_lock_and_unlock_keeps_a_half_typed_form(qtbot, main_window: MainWindow) -> None:
+    main_window.household_view.selectRow(0)
+    form = main_window.open_form("person", {"household_id": main_window.households.household_id(0)})
+    assert form is not None
+    qtbot.waitExposed(form)
+    name = form.findChildren(QLineEdit)[0]
+    name.setFocus()
+    type_text(qtbot, name, "张小红")
+    main_window.locker.lock()  # what the idle timer does
+    locker = main_window.locker
+    assert locker.locked
+    assert form.isVisible()  # kept, not closed...
+    covers = [c for c in form.findChildren(LockCover) if c.isVisible()]
+    assert covers and covers[0].geometry() == form.rect()  # ...but covered
+    dialog = locker.dialog
+    assert dialog is not None and QApplication.activeModalWidget() is dialog
+    qtbot.keyClicks(dialog.passphrase, "wrong")
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert locker.locked and dialog.error.text()
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Escape)  # no way around the lock
+    assert locker.locked
+    dialog.passphrase.clear()
+    type_text(qtbot, dialog.passphrase, PASSPHRASE)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert not locker.locked
+    assert form.isVisible()
+    assert name.text() == "张小红"
+    assert not [c for c in form.findChildren(LockCover) if c.isVisible()]
+
+
+def test_idle_time_locks(qtbot, main_window: MainWindow) -> None:
+    locker = main_window.locker
+    locker.set_minutes(1)
+    assert locker.timer.isActive()
+    locker.timer.setInterval(10)  # a minute is too long to wait in a test
+    locker.timer.start()
+    qtbot.waitUntil(lambda: locker.locked, timeout=2000)
+    locker.dialog.passphrase.setText(PASSPHRASE)
+    locker.dialog.try_unlock()
+    assert not locker.locked
+    locker.set_minutes(0)
+    assert not locker.timer.isActive()

@@ -112,11 +112,34 @@ class Facts:
     villages: list[VillageFact] = field(default_factory=list)
     previous: Facts | None = None
 
+    _index: dict[str, dict[str, list[Any]]] | None = None
+
     def villages_seen(self) -> set[str]:
-        seen: set[str] = {v.code for v in self.villages}
-        for group in (self.births, self.women, self.gyn_cohort, self.followups, self.audits):
-            seen.update(item.village for item in group)
-        return seen
+        return set(self.by_village())
+
+    def by_village(self) -> dict[str, dict[str, list[Any]]]:
+        """Facts grouped by village once, so a report per village costs its own facts only."""
+        if self._index is None:
+            index: dict[str, dict[str, list[Any]]] = defaultdict(
+                lambda: {name: [] for name in _GROUPS}
+            )
+            for name in _GROUPS:
+                for item in getattr(self, name):
+                    index[item.code if name == "villages" else item.village][name].append(item)
+            self._index = dict(index)
+        return self._index
+
+    def select(self, inside: Any) -> dict[str, list[Any]]:
+        """The facts of every village `inside` accepts, in a stable order."""
+        out: dict[str, list[Any]] = {name: [] for name in _GROUPS}
+        for village in sorted(self.by_village()):
+            if inside(village):
+                for name, items in self.by_village()[village].items():
+                    out[name].extend(items)
+        return out
+
+
+_GROUPS = ("births", "women", "gyn_cohort", "followups", "audits", "villages")
 
 
 # --------------------------------------------------------------------------- results
@@ -333,13 +356,14 @@ Counted = dict[str, tuple[list[str], list[str] | None, str]]
 
 
 def _count(facts: Facts, inside: Any, settings: Settings) -> Counted:
-    births = [b for b in facts.births if inside(b.village)]
-    women = [w for w in facts.women if inside(w.village)]
+    chosen = facts.select(inside)
+    births: list[BirthFact] = chosen["births"]
+    women: list[WomanFact] = chosen["women"]
     users = [w for w in women if w.method_group is not None]
-    cohort = [w for w in facts.gyn_cohort if inside(w.village)]
-    followups = [f for f in facts.followups if inside(f.village)]
-    audits = [a for a in facts.audits if inside(a.village)]
-    villages = [v for v in facts.villages if inside(v.code)]
+    cohort: list[WomanFact] = chosen["gyn_cohort"]
+    followups: list[FollowUpFact] = chosen["followups"]
+    audits: list[AuditFact] = chosen["audits"]
+    villages: list[VillageFact] = chosen["villages"]
     rural = [v for v in villages if not v.urban]
     urban = [v for v in villages if v.urban]
     birth_ids = [b.id for b in births]

@@ -134,8 +134,8 @@ def _need(tool: str) -> str:
 
 
 def pdf_text(path: Path) -> str:
-    """The text of the PDF, reading order, pages separated by form feeds."""
-    return subprocess.run([_need("pdftotext"), "-layout", str(path), "-"],
+    """The text of the PDF in drawing order (cell by cell), pages separated by form feeds."""
+    return subprocess.run([_need("pdftotext"), "-raw", str(path), "-"],
                           check=True, capture_output=True, text=True).stdout
 
 
@@ -187,3 +187,45 @@ def pdf_words(path: Path) -> list[Word]:
 
 def page_count(path: Path) -> int:
     return pdf_text(path).count("\f")
+
+
+RECEIPT_ROWS = [
+    {"file_name": "450102001201-000001-000120.fpbundle", "village": "那况村",
+     "status": "accepted", "counts": {"changes": 120, "applied": 118, "conflicts": 2}},
+    {"file_name": "450102001202-000001-000050.fpbundle", "village": "六塘村", "status": "gap",
+     "counts": {"changes": 50}, "reason": "缺少第 30-39 号变更，等待补交"},
+    {"file_name": "坏文件.fpbundle", "village": "", "status": "refused",
+     "reason": "签名不对：设备未登记"},
+]
+
+
+def due_visits(reg: Register, on: dt.date = TODAY) -> list[object]:
+    """A due list as store.due gives it (core.schedules.DueVisit), for every woman 15+."""
+    from fpdesk.core.schedules import DueVisit
+
+    women = reg.query("SELECT id FROM person WHERE sex = 2 AND birth_date < '2011-01-01' "
+                      "ORDER BY birth_date DESC")
+    due = [DueVisit(w["id"], "gyn_exam", on - dt.timedelta(days=20), None, None, 20)
+           for w in women]
+    due.append(DueVisit(women[0]["id"], "postnatal", on, "birth", None, 0))
+    return due
+
+
+def print_all(reg: Register, folder: Path, options: PrintOptions) -> dict[str, Path]:
+    """Every kind of printout of the test village, keyed by kind."""
+    from fpdesk.core.periods import month_period
+    from fpdesk.reports.pdf.cards import print_cards
+    from fpdesk.reports.pdf.changes import print_changes
+    from fpdesk.reports.pdf.households import print_households
+    from fpdesk.reports.pdf.receipt import print_receipt
+    from fpdesk.reports.pdf.rounds import print_rounds
+
+    paths = {kind: folder / f"{kind}.pdf" for kind in
+             ("households", "compact", "cards", "changes", "rounds", "receipt")}
+    print_households(reg, VILLAGE, paths["households"], options=options)
+    print_households(reg, VILLAGE, paths["compact"], per_page=False, options=options)
+    print_cards(reg, VILLAGE, paths["cards"], options=options)
+    print_changes(reg, VILLAGE, paths["changes"], period=month_period(2026, 11), options=options)
+    print_rounds(reg, VILLAGE, paths["rounds"], due=due_visits(reg), options=options)
+    print_receipt(RECEIPT_ROWS, paths["receipt"], township="三塘镇", options=options)
+    return paths

@@ -5,3 +5,14 @@ print and a `PrintOptions`; all share the page furniture in `layout` and the fon
 choice in `fonts`.  Pages are made one household (or woman, or group) at a time, so a
 large village does not have to fit in memory at once.
 """
+
+from fpdesk.core.i18n import Text
+
+# The printouts made for a village, by the name the command line uses.  Kept here, free
+# of reportlab, so the command line can list them without loading the PDF machinery.
+KINDS: dict[str, Text] = {
+    "households": Text("户籍登记册", "Household register"),
+    "cards": Text("育龄妇女信息卡", "Woman of childbearing age cards"),
+    "changes": Text("月报告单（变动情况）", "Monthly change list"),
+    "rounds": Text("随访服务单", "Visit round sheet"),
+}

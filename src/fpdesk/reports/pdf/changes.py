@@ -22,8 +22,12 @@ from fpdesk.store.db import Register
 
 TITLE = Text("人口与计划生育变动情况月报告单", "Monthly change list")
 HEADER = [
-    Text("序号", "No."), Text("日期", "Date"), Text("组", "Group"),
-    Text("户编码", "Household"), Text("姓名", "Name"), Text("身份证号", "ID number"),
+    Text("序号", "No."),
+    Text("日期", "Date"),
+    Text("组", "Group"),
+    Text("户编码", "Household"),
+    Text("姓名", "Name"),
+    Text("身份证号", "ID number"),
     Text("事项", "Event"),
 ]
 WIDTHS = [0.55, 1.15, 0.5, 2.0, 1.3, 1.95, 2.6]
@@ -42,9 +46,12 @@ def print_changes(
     if period is None:
         today = options.clock.today()
         period = month_period(today.year, today.month)
-    sheet = Sheet(options, TITLE, data.area_names(register, village_code),
-                  Text("{start} 至 {end}", "{start} to {end}").format(
-                      start=period.start, end=period.end))
+    sheet = Sheet(
+        options,
+        TITLE,
+        data.area_names(register, village_code),
+        Text("{start} 至 {end}", "{start} to {end}").format(start=period.start, end=period.end),
+    )
     happened = data.events(register, village_code, period.start, period.end)
     by_kind: dict[str, list[data.Row]] = {kind: [] for kind in data.EVENT_KINDS}
     for event in happened:
@@ -64,11 +71,17 @@ def print_changes(
             table_rows = []
             for event in rows:
                 number += 1
-                table_rows.append([
-                    number, event["on_date"], event["group_no"], event["household_code"],
-                    event["name"], mask_id_number(event["id_number"]),
-                    data.describe_event(event, lang),
-                ])
+                table_rows.append(
+                    [
+                        number,
+                        event["on_date"],
+                        event["group_no"],
+                        event["household_code"],
+                        event["name"],
+                        mask_id_number(event["id_number"]),
+                        data.describe_event(event, lang),
+                    ]
+                )
             yield sheet.table(HEADER, table_rows, WIDTHS)
         sheet.step(len(by_kind), len(by_kind))
         if not happened:
@@ -87,7 +100,12 @@ def _totals(sheet: Sheet, counts: Counter[str], total: int) -> Iterator[Flowable
     pairs.append((Text("变动合计", "All changes"), total))
     yield sheet.fields(pairs, columns=3)
     yield sheet.gap(10)
-    yield sheet.para(sheet.t(Text(
-        "填报人：____________　　审核人：____________　　报出日期：____________",
-        "Prepared by: ____________   Checked by: ____________   Sent on: ____________",
-    )), "body")
+    yield sheet.para(
+        sheet.t(
+            Text(
+                "填报人：____________　　审核人：____________　　报出日期：____________",
+                "Prepared by: ____________   Checked by: ____________   Sent on: ____________",
+            )
+        ),
+        "body",
+    )

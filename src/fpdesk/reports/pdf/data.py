@@ -116,9 +116,7 @@ def events(
     """
     scope = _IN_VILLAGE + (_ONE_HOUSEHOLD if household_id else "")
     parts = [
-        sql.format(operations=_operation_methods())
-        + " BETWEEN :start AND :end AND "
-        + scope
+        sql.format(operations=_operation_methods()) + " BETWEEN :start AND :end AND " + scope
         for sql in _EVENT_SELECTS.values()
     ]
     sql = (
@@ -142,8 +140,12 @@ def describe_event(row: Row, language: str) -> str:
     what = EVENT_KINDS.get(kind, Text(kind, kind)).get(language)
     details: list[str] = []
     code = row.get("code")
-    table = {"birth": "sex", "outcome": "pregnancy_outcome", "operation": "contraceptive_method",
-             "certificate": "certificate_kind"}.get(kind)
+    table = {
+        "birth": "sex",
+        "outcome": "pregnancy_outcome",
+        "operation": "contraceptive_method",
+        "certificate": "certificate_kind",
+    }.get(kind)
     if table and code is not None and codes.exists(table, code):
         details.append(codes.label(table, code, language))
     if row.get("other"):

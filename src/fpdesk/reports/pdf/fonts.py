@@ -121,9 +121,7 @@ def _load(spec: str) -> CjkFont:
     """Register one font file with reportlab, or raise FontError saying why not."""
     path, face = _split_face(spec)
     if not path.is_file():
-        raise FontError(
-            Text(f"字体文件不存在：{path}", f"The font file does not exist: {path}")
-        )
+        raise FontError(Text(f"字体文件不存在：{path}", f"The font file does not exist: {path}"))
     digest = hashlib.sha1(f"{path.resolve()}#{face}".encode()).hexdigest()[:8]
     name = f"fpdesk-cjk-{digest}"  # stable: the same file gives the same name
     if name in pdfmetrics.getRegisteredFontNames():

@@ -24,9 +24,15 @@ TITLE = Text("户籍登记册", "Household register")
 RECENT_MONTHS = 12  # "recent events": the last year, as the paper register keeps them
 
 MEMBER_HEADER = [
-    Text("姓名", "Name"), Text("与户主关系", "Relation"), Text("性别", "Sex"),
-    Text("出生日期", "Born"), Text("身份证号", "ID number"), Text("婚姻", "Marital"),
-    Text("户口性质", "Registration"), Text("居住状况", "Residence"), Text("备注", "Note"),
+    Text("姓名", "Name"),
+    Text("与户主关系", "Relation"),
+    Text("性别", "Sex"),
+    Text("出生日期", "Born"),
+    Text("身份证号", "ID number"),
+    Text("婚姻", "Marital"),
+    Text("户口性质", "Registration"),
+    Text("居住状况", "Residence"),
+    Text("备注", "Note"),
 ]
 MEMBER_WIDTHS = [1.3, 1.0, 0.55, 1.15, 2.0, 0.9, 1.0, 1.1, 1.4]
 EVENT_HEADER = [Text("日期", "Date"), Text("姓名", "Name"), Text("事项", "Event")]
@@ -77,32 +83,45 @@ def _household(
     lang = sheet.language
     people = data.members(register, household["id"])
     _count(people, day, totals)
-    head = sheet.t(Text("户编码 {code}　第 {group} 组　户主：{head}",
-                        "Household {code}, group {group}, head: {head}")).format(
-        code=household["code"], group=household["group_no"],
-        head=household["head_name"] or "—")
+    head = sheet.t(
+        Text(
+            "户编码 {code}　第 {group} 组　户主：{head}",
+            "Household {code}, group {group}, head: {head}",
+        )
+    ).format(
+        code=household["code"], group=household["group_no"], head=household["head_name"] or "—"
+    )
     block: list[Flowable] = [
         sheet.heading(head),
-        sheet.fields([
-            (Text("联系电话", "Phone"), household["phone"] or ""),
-            (Text("户口性质", "Registration"),
-             data.label("registration_type", household["registration_type"], lang)),
-            (Text("人数", "Members"), len(people)),
-        ], wide=[(Text("住址", "Address"), household["address"])]),
+        sheet.fields(
+            [
+                (Text("联系电话", "Phone"), household["phone"] or ""),
+                (
+                    Text("户口性质", "Registration"),
+                    data.label("registration_type", household["registration_type"], lang),
+                ),
+                (Text("人数", "Members"), len(people)),
+            ],
+            wide=[(Text("住址", "Address"), household["address"])],
+        ),
         sheet.gap(2),
         sheet.table(MEMBER_HEADER, [_member_row(p, lang) for p in people], MEMBER_WIDTHS),
     ]
     start = _months_before(day, RECENT_MONTHS)
-    happened = data.events(register, household["village_code"], start, day,
-                           household_id=household["id"])
+    happened = data.events(
+        register, household["village_code"], start, day, household_id=household["id"]
+    )
     block.append(sheet.gap(2))
     label = Text("近期变动（{start} 至 {end}）", "Recent events ({start} to {end})")
     block.append(sheet.para(sheet.t(label).format(start=start, end=day), "body"))
     if happened:
-        block.append(sheet.table(
-            EVENT_HEADER,
-            [[e["on_date"], e["name"], data.describe_event(e, lang)] for e in happened],
-            EVENT_WIDTHS))
+        block.append(
+            sheet.table(
+                EVENT_HEADER,
+                [[e["on_date"], e["name"], data.describe_event(e, lang)] for e in happened],
+                EVENT_WIDTHS,
+            )
+        )
     else:
         block.append(sheet.para(sheet.t(Text("无。", "None.")), "small"))
     block.append(sheet.gap(5))
@@ -118,8 +137,9 @@ def _household(
 def _member_row(person: data.Row, lang: str) -> list[str]:
     note = person["note"] or ""
     if person["death_date"]:
-        note = data.join(lang, Text("{d} 死亡", "died {d}").get(lang).format(
-            d=person["death_date"]), note)
+        note = data.join(
+            lang, Text("{d} 死亡", "died {d}").get(lang).format(d=person["death_date"]), note
+        )
     if person["residence_status"] != "here" and person["residence_place"]:
         note = data.join(lang, person["residence_place"], note)
     return [
@@ -149,16 +169,18 @@ def _count(people: list[data.Row], day: dt.date, totals: Counter[str]) -> None:
 
 def _totals(sheet: Sheet, totals: Counter[str], households: int) -> Iterator[Flowable]:
     yield sheet.heading(Text("合计", "Totals"))
-    yield sheet.fields([
-        (Text("户数", "Households"), households),
-        (Text("人数（健在）", "Persons (living)"), totals["persons"]),
-        (Text("男", "Male"), totals["sex_1"]),
-        (Text("女", "Female"), totals["sex_2"]),
-        (Text("育龄妇女（15-49 岁）", "Women 15-49"), totals["women_15_49"]),
-        (Text("流出", "Floating out"), totals["residence_out"]),
-        (Text("流入", "Floating in"), totals["residence_in"]),
-        (Text("已死亡（仍在册）", "Deceased (on record)"), totals["dead"]),
-    ])
+    yield sheet.fields(
+        [
+            (Text("户数", "Households"), households),
+            (Text("人数（健在）", "Persons (living)"), totals["persons"]),
+            (Text("男", "Male"), totals["sex_1"]),
+            (Text("女", "Female"), totals["sex_2"]),
+            (Text("育龄妇女（15-49 岁）", "Women 15-49"), totals["women_15_49"]),
+            (Text("流出", "Floating out"), totals["residence_out"]),
+            (Text("流入", "Floating in"), totals["residence_in"]),
+            (Text("已死亡（仍在册）", "Deceased (on record)"), totals["dead"]),
+        ]
+    )
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

@@ -37,6 +37,9 @@ HEADER_SPACE = 12 * mm  # between the top margin and the frame: area name, perio
 FOOTER_SPACE = 10 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 _TOTAL_FORM = "fpdeskPageTotal"
+# The footer's baseline sits above the bottom margin by the font's descent, so no glyph
+# reaches into the margin.
+FOOTER_BASELINE = MARGIN + 2.5
 _GRID = colors.HexColor("#555555")
 _SHADE = colors.HexColor("#e8e8e8")
 
@@ -123,16 +126,27 @@ class Sheet:
         self.printed_on = options.clock.today()
         name = self.font.name
         self.styles = {
-            "title": ParagraphStyle("title", fontName=name, fontSize=16, leading=22,
-                                    alignment=TA_CENTER, spaceAfter=4 * mm),
-            "heading": ParagraphStyle("heading", fontName=name, fontSize=11.5, leading=15,
-                                      spaceBefore=3 * mm, spaceAfter=1.5 * mm),
-            "body": ParagraphStyle("body", fontName=name, fontSize=9.5, leading=13,
-                                   wordWrap="CJK"),
-            "cell": ParagraphStyle("cell", fontName=name, fontSize=8.5, leading=11,
-                                   wordWrap="CJK"),
-            "small": ParagraphStyle("small", fontName=name, fontSize=7.5, leading=9.5,
-                                    wordWrap="CJK"),
+            "title": ParagraphStyle(
+                "title",
+                fontName=name,
+                fontSize=16,
+                leading=22,
+                alignment=TA_CENTER,
+                spaceAfter=4 * mm,
+            ),
+            "heading": ParagraphStyle(
+                "heading",
+                fontName=name,
+                fontSize=11.5,
+                leading=15,
+                spaceBefore=3 * mm,
+                spaceAfter=1.5 * mm,
+            ),
+            "body": ParagraphStyle("body", fontName=name, fontSize=9.5, leading=13, wordWrap="CJK"),
+            "cell": ParagraphStyle("cell", fontName=name, fontSize=8.5, leading=11, wordWrap="CJK"),
+            "small": ParagraphStyle(
+                "small", fontName=name, fontSize=7.5, leading=9.5, wordWrap="CJK"
+            ),
         }
 
     # -- text -----------------------------------------------------------------------
@@ -173,8 +187,9 @@ class Sheet:
         body = [
             [c if isinstance(c, Flowable) else self.para(c, style) for c in row] for row in rows
         ]
-        table = Table([head, *body], colWidths=[w * scale for w in widths],
-                      repeatRows=1, hAlign="LEFT")
+        table = Table(
+            [head, *body], colWidths=[w * scale for w in widths], repeatRows=1, hAlign="LEFT"
+        )
         table.setStyle(self._grid_style())
         return table
 
@@ -219,6 +234,9 @@ class Sheet:
 
     def _grid_style(self, *, header: bool = True) -> TableStyle:
         commands: list[tuple[Any, ...]] = [
+            # Plain-string cells (the blanks padding a row) would otherwise name Helvetica,
+            # a font that is not embedded.
+            ("FONTNAME", (0, 0), (-1, -1), self.font.name),
             ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -246,16 +264,31 @@ class Sheet:
         target = Path(out)
         partial = target.with_name(target.name + ".part")
         doc = BaseDocTemplate(
-            str(partial), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-            topMargin=MARGIN + HEADER_SPACE, bottomMargin=MARGIN + FOOTER_SPACE,
-            title=f"{self.area} {self.title}", author="fpdesk", creator="fpdesk",
-            invariant=1, initialFontName=self.font.name, initialFontSize=9,
+            str(partial),
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + HEADER_SPACE,
+            bottomMargin=MARGIN + FOOTER_SPACE,
+            title=f"{self.area} {self.title}",
+            author="fpdesk",
+            creator="fpdesk",
+            invariant=1,
+            initialFontName=self.font.name,
+            initialFontSize=9,
         )
-        frame = Frame(MARGIN, MARGIN + FOOTER_SPACE, FRAME_WIDTH,
-                      PAGE_HEIGHT - 2 * MARGIN - HEADER_SPACE - FOOTER_SPACE,
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        frame = Frame(
+            MARGIN,
+            MARGIN + FOOTER_SPACE,
+            FRAME_WIDTH,
+            PAGE_HEIGHT - 2 * MARGIN - HEADER_SPACE - FOOTER_SPACE,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         doc.addPageTemplates([PageTemplate("page", [frame], onPage=self._furniture)])
-        canvas_class = _page_canvas(self.font.name, MARGIN)
+        canvas_class = _page_canvas(self.font.name, FOOTER_BASELINE)
         canvas_class._fpdesk_total_text = self.t(Text("共 {n} 页", "of {n}"))
         try:
             doc.build(FlowableStream(flowables), canvasmaker=canvas_class)
@@ -271,19 +304,21 @@ class Sheet:
         top = PAGE_HEIGHT - MARGIN
         canvas.saveState()
         canvas.setFont(name, 9)
-        canvas.drawString(MARGIN, top - 9, _fit(canvas, name, 9, f"{self.area}  {self.title}",
-                                                FRAME_WIDTH * 0.62))
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, top - 9,
-                               _fit(canvas, name, 9, self.period, FRAME_WIDTH * 0.36))
+        canvas.drawString(
+            MARGIN, top - 9, _fit(canvas, name, 9, f"{self.area}  {self.title}", FRAME_WIDTH * 0.62)
+        )
+        canvas.drawRightString(
+            PAGE_WIDTH - MARGIN, top - 9, _fit(canvas, name, 9, self.period, FRAME_WIDTH * 0.36)
+        )
         canvas.setStrokeColor(_GRID)
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN, top - 13, PAGE_WIDTH - MARGIN, top - 13)
-        canvas.line(MARGIN, MARGIN + 10, PAGE_WIDTH - MARGIN, MARGIN + 10)
+        canvas.line(MARGIN, FOOTER_BASELINE + 10, PAGE_WIDTH - MARGIN, FOOTER_BASELINE + 10)
         canvas.setFont(name, 8)
         printed = self.t(Text("打印日期：{d}", "Printed {d}")).format(d=self.printed_on)
-        canvas.drawString(MARGIN, MARGIN, printed)
+        canvas.drawString(MARGIN, FOOTER_BASELINE, printed)
         page = self.t(Text("第 {n} 页，", "Page {n} ")).format(n=doc.page)
-        canvas.drawRightString(PAGE_WIDTH / 2, MARGIN, page)
+        canvas.drawRightString(PAGE_WIDTH / 2, FOOTER_BASELINE, page)
         canvas.doForm(_TOTAL_FORM)
         canvas.restoreState()
 

@@ -35,8 +35,12 @@ COUNTS: dict[str, Text] = {
     "duplicates": Text("疑似重复", "possible duplicates"),
 }
 HEADER = [
-    Text("序号", "No."), Text("文件名", "File"), Text("村", "Village"), Text("结果", "Result"),
-    Text("数量", "Counts"), Text("原因 / 说明", "Reason"),
+    Text("序号", "No."),
+    Text("文件名", "File"),
+    Text("村", "Village"),
+    Text("结果", "Result"),
+    Text("数量", "Counts"),
+    Text("原因 / 说明", "Reason"),
 ]
 WIDTHS = [0.45, 2.2, 1.5, 1.3, 1.3, 2.2]
 
@@ -54,8 +58,10 @@ class ReceiptRow:
     @classmethod
     def from_mapping(cls, row: Mapping[str, Any]) -> ReceiptRow:
         return cls(
-            file_name=str(row["file_name"]), village=str(row.get("village") or ""),
-            status=str(row["status"]), counts=dict(row.get("counts") or {}),
+            file_name=str(row["file_name"]),
+            village=str(row.get("village") or ""),
+            status=str(row["status"]),
+            counts={str(k): int(v) for k, v in dict(row.get("counts") or {}).items()},
             reason=str(row.get("reason") or ""),
         )
 
@@ -78,8 +84,12 @@ def print_receipt(
     options = options or PrintOptions()
     when = imported_at or options.clock.now()
     results = [r if isinstance(r, ReceiptRow) else ReceiptRow.from_mapping(r) for r in rows]
-    sheet = Sheet(options, TITLE, township,
-                  Text("导入时间 {t}", "Imported {t}").format(t=when.strftime("%Y-%m-%d %H:%M")))
+    sheet = Sheet(
+        options,
+        TITLE,
+        township,
+        Text("导入时间 {t}", "Imported {t}").format(t=when.strftime("%Y-%m-%d %H:%M")),
+    )
 
     def flowables() -> Iterator[Flowable]:
         lang = sheet.language
@@ -87,18 +97,33 @@ def print_receipt(
         yield sheet.para(f"{sheet.area}    {sheet.period}", "body")
         yield sheet.gap(3)
         sheet.step(0, 1)
-        yield sheet.table(HEADER, [[
-            number, r.file_name, r.village,
-            STATUS.get(r.status, Text(r.status, r.status)).get(lang),
-            _counts_text(r.counts, lang), r.reason,
-        ] for number, r in enumerate(results, start=1)], WIDTHS)
+        yield sheet.table(
+            HEADER,
+            [
+                [
+                    number,
+                    r.file_name,
+                    r.village,
+                    STATUS.get(r.status, Text(r.status, r.status)).get(lang),
+                    _counts_text(r.counts, lang),
+                    r.reason,
+                ]
+                for number, r in enumerate(results, start=1)
+            ],
+            WIDTHS,
+        )
         sheet.step(1, 1)
         yield from _totals(sheet, results)
         yield sheet.gap(10)
-        yield sheet.para(sheet.t(Text(
-            "经办人：{clerk}____________　　核对人：____________　　日期：____________",
-            "Clerk: {clerk}____________   Checked by: ____________   Date: ____________",
-        )).format(clerk=clerk), "body")
+        yield sheet.para(
+            sheet.t(
+                Text(
+                    "经办人：{clerk}____________　　核对人：____________　　日期：____________",
+                    "Clerk: {clerk}____________   Checked by: ____________   Date: ____________",
+                )
+            ).format(clerk=clerk),
+            "body",
+        )
 
     pages = sheet.build(out, flowables())
     return PrintResult(path=Path(out), pages=pages, items=len(results))

@@ -26,9 +26,14 @@ from fpdesk.store.db import Register
 
 TITLE = Text("随访服务单", "Visit round sheet")
 HEADER = [
-    Text("完成", "Done"), Text("户编码 / 住址", "Household / address"), Text("姓名", "Name"),
-    Text("年龄", "Age"), Text("服务项目", "Visit"), Text("应访日期", "Due"),
-    Text("逾期天数", "Days late"), Text("情况记录", "Notes"),
+    Text("完成", "Done"),
+    Text("户编码 / 住址", "Household / address"),
+    Text("姓名", "Name"),
+    Text("年龄", "Age"),
+    Text("服务项目", "Visit"),
+    Text("应访日期", "Due"),
+    Text("逾期天数", "Days late"),
+    Text("情况记录", "Notes"),
 ]
 WIDTHS = [0.5, 2.3, 1.1, 0.5, 1.3, 1.05, 0.65, 2.6]
 NOTE_HEIGHT = 12 * mm  # room to write a line or two by hand; longer addresses grow the row
@@ -74,7 +79,7 @@ def round_lines(register: Register, due: Iterable[Any], on: dt.date) -> list[Rou
     people: dict[str, data.Row] = {}
     ids = sorted({str(_field(i, "person_id")) for i in items})
     for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         for row in register.query(
             "SELECT p.id, p.name, p.birth_date, h.code, h.group_no, h.address FROM person p "
@@ -88,13 +93,18 @@ def round_lines(register: Register, due: Iterable[Any], on: dt.date) -> list[Rou
         if person is None:
             continue
         due_on = _field(item, "due_on")
-        lines.append(RoundLine(
-            group_no=person["group_no"], household_code=person["code"],
-            address=person["address"], name=person["name"],
-            age=data.age_on(person["birth_date"], on), visit_type=str(_field(item, "visit_type")),
-            due_on=due_on if isinstance(due_on, dt.date) else dt.date.fromisoformat(due_on),
-            overdue_days=int(_field(item, "overdue_days")),
-        ))
+        lines.append(
+            RoundLine(
+                group_no=person["group_no"],
+                household_code=person["code"],
+                address=person["address"],
+                name=person["name"],
+                age=data.age_on(person["birth_date"], on),
+                visit_type=str(_field(item, "visit_type")),
+                due_on=due_on if isinstance(due_on, dt.date) else dt.date.fromisoformat(due_on),
+                overdue_days=int(_field(item, "overdue_days")),
+            )
+        )
     lines.sort(key=lambda x: (x.group_no, x.household_code, x.name, x.due_on, x.visit_type))
     return lines
 
@@ -120,8 +130,12 @@ def print_rounds(
 
         due = due_list(register, on=day, village_code=village_code)
     lines = round_lines(register, due, day)
-    sheet = Sheet(options, TITLE, data.area_names(register, village_code),
-                  Text("{d} 应访及逾期", "Due and overdue on {d}").format(d=day))
+    sheet = Sheet(
+        options,
+        TITLE,
+        data.area_names(register, village_code),
+        Text("{d} 应访及逾期", "Due and overdue on {d}").format(d=day),
+    )
     groups = [(g, list(rows)) for g, rows in groupby(lines, key=lambda x: x.group_no)]
 
     def flowables() -> Iterator[Flowable]:
@@ -130,13 +144,28 @@ def print_rounds(
         yield sheet.para(f"{sheet.area}    {sheet.period}", "body")
         for index, (group, rows) in enumerate(groups):
             sheet.step(index, len(groups))
-            yield sheet.heading(sheet.t(Text("第 {g} 组（{n} 项）", "Group {g} ({n} visits)"))
-                                .format(g=group, n=len(rows)))
-            yield sheet.table(HEADER, [[
-                TickBox(), f"{line.household_code}\n{line.address}", line.name, line.age,
-                data.label("visit_type", line.visit_type, lang), line.due_on,
-                line.overdue_days or "", Spacer(1, NOTE_HEIGHT),
-            ] for line in rows], WIDTHS)
+            yield sheet.heading(
+                sheet.t(Text("第 {g} 组（{n} 项）", "Group {g} ({n} visits)")).format(
+                    g=group, n=len(rows)
+                )
+            )
+            yield sheet.table(
+                HEADER,
+                [
+                    [
+                        TickBox(),
+                        f"{line.household_code}\n{line.address}",
+                        line.name,
+                        line.age,
+                        data.label("visit_type", line.visit_type, lang),
+                        line.due_on,
+                        line.overdue_days or "",
+                        Spacer(1, NOTE_HEIGHT),
+                    ]
+                    for line in rows
+                ],
+                WIDTHS,
+            )
         sheet.step(len(groups), len(groups))
         if not lines:
             yield sheet.para(sheet.t(Text("今天没有应访的服务。", "No visits are due.")), "body")
@@ -153,11 +182,17 @@ def _totals(sheet: Sheet, lines: list[RoundLine]) -> Iterator[Flowable]:
         (Text("应访合计", "Visits due"), len(lines)),
         (Text("其中逾期", "Of which overdue"), sum(1 for x in lines if x.overdue_days > 0)),
     ]
-    pairs += [(data.label("visit_type", kind, sheet.language), n)
-              for kind, n in sorted(kinds.items())]
+    pairs += [
+        (data.label("visit_type", kind, sheet.language), n) for kind, n in sorted(kinds.items())
+    ]
     yield sheet.fields(pairs, columns=2)
     yield sheet.gap(8)
-    yield sheet.para(sheet.t(Text(
-        "随访人：____________　　完成日期：____________",
-        "Visited by: ____________   Completed on: ____________",
-    )), "body")
+    yield sheet.para(
+        sheet.t(
+            Text(
+                "随访人：____________　　完成日期：____________",
+                "Visited by: ____________   Completed on: ____________",
+            )
+        ),
+        "body",
+    )

@@ -1,0 +1,113 @@
+"""print: household registers, woman cards, change lists, round sheets, import receipts.
+
+    fpdesk print households|cards|changes|rounds --db PATH --village CODE [--period P]
+                 --out FILE.pdf [--font PATH] [--compact] [--json]
+    fpdesk print receipt --rows RESULTS.json --township NAME --out FILE.pdf
+
+--period: for changes a period (2026-11, 2026Q1, 2026-01-01..2026-03-31; default this
+month); for the others the day the register is printed "as of" (default today).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
+from fpdesk.core.i18n import Text
+from fpdesk.reports.pdf import KINDS
+
+if TYPE_CHECKING:
+    from fpdesk.reports.pdf.layout import PrintResult
+
+# reportlab is imported only when something is printed: every other command starts
+# faster without it.
+
+
+def add_commands(sub: Any) -> None:
+    parser = sub.add_parser("print", help="print registers, cards and sheets (PDF) / 打印")
+    kinds = parser.add_subparsers(dest="print_kind", metavar="KIND", required=True)
+    for kind, title in KINDS.items():
+        one = kinds.add_parser(kind, help=f"{title.zh} / {title.en}")
+        add_db(one)
+        one.add_argument("--village", required=True, help="12-digit village code / 村代码")
+        one.add_argument("--period", help="period or day / 时段或日期")
+        if kind == "households":
+            one.add_argument("--compact", action="store_true",
+                             help="households run on, not one per page / 紧凑格式")
+        _common(one)
+        one.set_defaults(func=run_print)
+    receipt = kinds.add_parser("receipt", help="import receipt / 导入回执")
+    receipt.add_argument("--rows", required=True,
+                         help="JSON list of {file_name, village, status, counts, reason}")
+    receipt.add_argument("--township", required=True, help="township name / 乡镇名称")
+    receipt.add_argument("--clerk", default="", help="clerk's name / 经办人")
+    _common(receipt)
+    receipt.set_defaults(func=run_receipt)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, help="PDF file to write / 输出文件")
+    parser.add_argument("--font", help="TrueType Chinese font file / 中文字体文件")
+    add_json(parser)
+
+
+def run_print(args: argparse.Namespace) -> int:
+    from fpdesk.reports.pdf import jobs
+    from fpdesk.reports.pdf.layout import PrintOptions
+
+    request = jobs.PrintRequest(
+        kind=args.print_kind, village_code=args.village, period=args.period,
+        per_page=not getattr(args, "compact", False),
+    )
+    with opened(args) as register:
+        result = _guarded(lambda: jobs.run(register, request, args.out,
+                                           PrintOptions(font=args.font)))
+    _report(args, result)
+    return 0
+
+
+def run_receipt(args: argparse.Namespace) -> int:
+    from fpdesk.reports.pdf.layout import PrintOptions
+    from fpdesk.reports.pdf.receipt import ReceiptRow, print_receipt
+
+    try:
+        rows = json.loads(Path(args.rows).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CommandError(Text(f"读不了结果文件 {args.rows}：{exc}",
+                                f"Cannot read the results file {args.rows}: {exc}")) from exc
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise CommandError(Text("结果文件应是一个 JSON 对象列表。",
+                                "The results file must hold a JSON list of objects."))
+    try:
+        results = [ReceiptRow.from_mapping(r) for r in rows]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CommandError(Text(f"结果行缺少字段或字段不对：{exc}",
+                                f"A result row lacks a field or has a bad one: {exc}"),
+                           status=2) from exc
+    result = _guarded(lambda: print_receipt(results, args.out, township=args.township,
+                                            clerk=args.clerk,
+                                            options=PrintOptions(font=args.font)))
+    _report(args, result)
+    return 0
+
+
+def _guarded(make: Callable[[], PrintResult]) -> PrintResult:
+    """Turn the printouts' own refusals into the command line's plain errors."""
+    from fpdesk.reports.pdf.fonts import FontError
+    from fpdesk.reports.pdf.jobs import PrintRequestError
+
+    try:
+        return make()
+    except (FontError, PrintRequestError) as exc:
+        raise CommandError(exc.text) from exc
+
+
+def _report(args: argparse.Namespace, result: PrintResult) -> None:
+    text = Text("已生成 {path}：{pages} 页，{items} 项。",
+                "Wrote {path}: {pages} pages, {items} items.")
+    emit(args, {"path": str(result.path), "pages": result.pages, "items": result.items},
+         str(text.format(path=result.path, pages=result.pages, items=result.items)))

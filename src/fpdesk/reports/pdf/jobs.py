@@ -1,0 +1,111 @@
+"""One printing request, as the command line and the print dialog both make it.
+
+`run` checks what was asked (a village that is in the register, a period that can be
+read) before any page is made, and hands the request to the printout's module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+
+from fpdesk.core import area
+from fpdesk.core.i18n import Text
+from fpdesk.core.periods import Period, PeriodError, parse_period
+from fpdesk.reports.pdf import KINDS
+from fpdesk.reports.pdf.cards import print_cards
+from fpdesk.reports.pdf.changes import print_changes
+from fpdesk.reports.pdf.households import print_households
+from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
+from fpdesk.reports.pdf.rounds import print_rounds
+from fpdesk.store.db import Register
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class PrintRequestError(ValueError):
+    """What was asked cannot be printed; `text` says why (nothing was written)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+@dataclass(frozen=True)
+class PrintRequest:
+    kind: str
+    village_code: str
+    period: str | None = None  # a day for registers, cards, rounds; a period for changes
+    per_page: bool = True  # household register: 每户一页, else the compact form
+
+
+def day_of(text: str | None) -> dt.date | None:
+    """The 'as of' day: a date, or the last day of a period (2026-11 -> 2026-11-30)."""
+    if not text:
+        return None
+    value = text.strip()
+    if _DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    return period_of(value).end
+
+
+def period_of(text: str) -> Period:
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise PrintRequestError(exc.text) from exc
+
+
+def check_village(register: Register, village_code: str) -> None:
+    """The village must be a village code, with households in this register."""
+    try:
+        is_village = area.level_of(village_code) == "village"
+    except area.AreaCodeError:
+        is_village = False
+    if not is_village:
+        raise PrintRequestError(Text(
+            f"“{village_code}”不是村级区划代码（12 位，最后三位不全为 0）。",
+            f"“{village_code}” is not a village code (12 digits, the last three not all 0).",
+        ))
+    found = register.query(
+        "SELECT 1 FROM household WHERE village_code = ? AND deleted = 0 LIMIT 1", (village_code,)
+    )
+    if not found:
+        raise PrintRequestError(Text(
+            f"登记册里没有村 {village_code} 的户，没有打印。请检查村代码。",
+            f"The register has no households in village {village_code}; nothing was printed. "
+            "Check the village code.",
+        ))
+
+
+def run(
+    register: Register,
+    request: PrintRequest,
+    out: str | os.PathLike[str],
+    options: PrintOptions | None = None,
+) -> PrintResult:
+    """Check the request, then print it to `out`."""
+    options = options or PrintOptions()
+    if request.kind not in KINDS:
+        raise PrintRequestError(Text(f"不认识的打印种类：{request.kind}",
+                                     f"Unknown printout: {request.kind}"))
+    check_village(register, request.village_code)
+    village = request.village_code
+    if request.kind == "changes":
+        period = period_of(request.period) if request.period else None
+        return print_changes(register, village, out, period=period, options=options)
+    day = day_of(request.period)
+    if request.kind == "households":
+        return print_households(register, village, out, on=day, per_page=request.per_page,
+                                options=options)
+    if request.kind == "cards":
+        return print_cards(register, village, out, on=day, options=options)
+    return print_rounds(register, village, out, on=day, options=options)

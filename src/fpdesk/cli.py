@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from fpdesk import __version__
 from fpdesk.commands import bundle as bundle_commands
 from fpdesk.commands import enroll as enroll_commands
+from fpdesk.commands import printing as printing_commands
 from fpdesk.commands import register as register_commands
 from fpdesk.commands import search as search_commands
 from fpdesk.commands import selftest as selftest_commands
@@ -21,7 +22,7 @@ from fpdesk.commands.common import CommandError
 from fpdesk.core.i18n import set_language
 from fpdesk.store.errors import RegisterError
 
-COMMAND_MODULES = [register_commands, selftest_commands]
+COMMAND_MODULES = [register_commands, selftest_commands, printing_commands]
 COMMAND_MODULES += [enroll_commands, bundle_commands]
 COMMAND_MODULES += [search_commands]
 

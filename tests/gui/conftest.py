@@ -63,7 +63,10 @@ def _id(birth: str, sequence: int) -> str:
 
 @pytest.fixture
 def filled_register(register: Register, clock: FixedClock) -> Register:
-    """Three households in two groups; 李秀英 had an IUD inserted in April; her 6-month follow-up (October) is overdue."""
+    """Three households in two groups.
+
+    李秀英 had an IUD inserted in April: her 6-month follow-up (October) is overdue.
+    """
     people = {
         "01": [
             [

@@ -51,9 +51,9 @@ def install(app: QApplication, language: str) -> bool:
         app.removeTranslator(old)
     _installed.clear()
     if language != "zh":
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        QLocale.setDefault(QLocale("en_US"))
         return True
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+    QLocale.setDefault(QLocale(LOCALE))
     ours = QTranslator()
     loaded = ours.load(str(qm_path()))
     if loaded:
@@ -127,11 +127,16 @@ def messages(ts_file: Path = TS_FILE) -> list[dict[str, str]]:
         name = context.findtext("name") or ""
         for message in context.iter("message"):
             translation = message.find("translation")
+            forms = [f.text or "" for f in translation.iter("numerusform")] if (
+                translation is not None
+            ) else []
             out.append(
                 {
                     "context": name,
                     "source": message.findtext("source") or "",
-                    "translation": (translation.text or "") if translation is not None else "",
+                    "translation": " ".join(forms)
+                    if forms
+                    else (translation.text or "") if translation is not None else "",
                     "type": (translation.get("type") or "") if translation is not None else "",
                 }
             )
@@ -171,7 +176,12 @@ def apply(mapping: dict[str, str], ts_file: Path = TS_FILE) -> int:
         source = message.findtext("source") or ""
         translation = message.find("translation")
         if source in mapping and translation is not None:
-            translation.text = mapping[source]
+            if message.get("numerus") == "yes":  # Chinese has a single plural form
+                for form in list(translation):
+                    translation.remove(form)
+                ET.SubElement(translation, "numerusform").text = mapping[source]
+            else:
+                translation.text = mapping[source]
             translation.attrib.pop("type", None)
             filled += 1
     tree.write(ts_file, encoding="utf-8", xml_declaration=True)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 log = logging.getLogger("fpdesk.gui.tasks")
 
@@ -179,7 +179,7 @@ def run_task(
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         if cancellable:
-            dialog.setCancelButtonText(dialog.tr("Cancel"))
+            dialog.setCancelButtonText(QApplication.translate("Tasks", "Cancel"))
             dialog.canceled.connect(task.cancel)
         else:
             dialog.setCancelButton(None)

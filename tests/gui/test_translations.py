@@ -1,0 +1,60 @@
+"""Every visible string has a Chinese translation, and the shipped .qm matches the .ts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from fpdesk.gui import i18n
+from fpdesk.gui.mainwindow import MainWindow
+from fpdesk.gui.settings_dialog import SettingsDialog
+
+
+def test_the_ts_is_finished() -> None:
+    assert i18n.TS_FILE.exists()
+    assert i18n.problems() == []  # no unfinished, vanished, obsolete or empty message
+
+
+def test_every_tr_string_in_the_sources_is_in_the_ts() -> None:
+    # lupdate over the sources, on a copy: anything new shows up as unfinished.
+    assert i18n.missing_from_sources() == []
+
+
+def test_the_shipped_qm_is_built_from_the_ts() -> None:
+    assert i18n.qm_is_current(), "run: python -m fpdesk.gui.i18n build"
+
+
+def test_the_checker_sees_an_unfinished_string(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ts = tmp_path / "x.ts"
+    ts.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="zh_CN">'
+        "<context><name>A</name><message><source>Save</source>"
+        '<translation type="unfinished"></translation></message>'
+        "<message><source>Old</source>"
+        '<translation type="vanished">旧</translation></message></context></TS>',
+        encoding="utf-8",
+    )
+    assert len(i18n.problems(ts)) == 2
+    assert i18n.apply({"Save": "保存"}, ts) == 1
+    assert len(i18n.problems(ts)) == 1
+
+
+def test_language_switch(qtbot, main_window: MainWindow, prefs) -> None:  # type: ignore[no-untyped-def]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    main_window.language_wanted.connect(lambda language: i18n.install(app, language))
+    try:
+        assert i18n.install(app, "zh")
+        qtbot.waitUntil(lambda: main_window.tabs.tabText(1) == "工作清单")
+        assert main_window.search.placeholderText().startswith("搜索")
+        main_window.open_settings.trigger()
+        dialog = main_window.findChild(SettingsDialog)
+        assert dialog is not None
+        qtbot.waitExposed(dialog)
+        dialog.language.setCurrentIndex(dialog.language.findData("en"))
+        qtbot.keyClick(dialog.language, Qt.Key.Key_Return)  # OK
+        assert prefs.language == "en"
+        qtbot.waitUntil(lambda: main_window.tabs.tabText(1) == "Work list")
+        assert main_window.household_page.add_person.text() == "Add a person"
+    finally:
+        i18n.install(app, "en")

@@ -1,0 +1,1007 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>BirthForm</name>
+    <message>
+        <source>Type the birth date to see the birth order and the policy verdict.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Birth order for the couple: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Within policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outside policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rule: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Crash</name>
+    <message>
+        <source>fpdesk</source>
+        <translation>fpdesk</translation>
+    </message>
+    <message>
+        <source>fpdesk: unexpected error</source>
+        <translation>fpdesk：意外错误</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside fpdesk. What was saved before is safe. The details are in the log file; please give it to your township clerk.</source>
+        <translation>fpdesk 内部出错了。之前保存的数据是安全的。详细情况记在日志文件里，请交给乡镇管理员。</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to fpdesk</source>
+        <translation>欢迎使用 fpdesk</translation>
+    </message>
+    <message>
+        <source>Set up the register for your village or township. The passphrase protects the register: without it nobody, not even you, can open it. Or open the demo register to look around.</source>
+        <translation>为您的村或乡镇建立登记册。口令保护登记册：没有口令，任何人（包括您自己）都打不开它。也可以先打开演示登记册看一看。</translation>
+    </message>
+    <message>
+        <source>Village officer</source>
+        <translation>村计生专干</translation>
+    </message>
+    <message>
+        <source>Township clerk</source>
+        <translation>乡镇管理员</translation>
+    </message>
+    <message>
+        <source>12 digits, e.g. 450102001201</source>
+        <translation>12 位数字，例如 450102001201</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <source>Area code</source>
+        <translation>区划代码</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <source>Passphrase again</source>
+        <translation>再输一次口令</translation>
+    </message>
+    <message>
+        <source>Create the register</source>
+        <translation>建立登记册</translation>
+    </message>
+    <message>
+        <source>Open the demo register</source>
+        <translation>打开演示登记册</translation>
+    </message>
+    <message>
+        <source>The area code has 12 digits.</source>
+        <translation>区划代码是 12 位数字。</translation>
+    </message>
+    <message>
+        <source>A village register needs a village code (last three digits not 000).</source>
+        <translation>村级登记册需要村级代码（末三位不是 000）。</translation>
+    </message>
+    <message>
+        <source>A township register needs a township code (ending in 000).</source>
+        <translation>乡镇登记册需要乡镇代码（以 000 结尾）。</translation>
+    </message>
+    <message>
+        <source>Type your name: it is written into the history of every change.</source>
+        <translation>请填写您的姓名：每次修改的记录里都会写上它。</translation>
+    </message>
+    <message>
+        <source>The passphrase needs at least 6 characters.</source>
+        <translation>口令至少要 6 个字符。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>两次输入的口令不一样。</translation>
+    </message>
+</context>
+<context>
+    <name>FormDialog</name>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Throw away what you typed in this form?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Throw away</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep editing</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Forms</name>
+    <message>
+        <source>Marriage</source>
+        <translation>结婚</translation>
+    </message>
+    <message>
+        <source>Date of marriage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spouse in this household</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Or: spouse from elsewhere, name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spouse&apos;s ID number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spouse&apos;s address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Divorce</source>
+        <translation>离婚</translation>
+    </message>
+    <message>
+        <source>Date of divorce</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pregnancy registration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registered on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last menstrual period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected delivery (empty: LMP + 280 days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pregnancy outcome</source>
+        <translation>妊娠结局</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Birth</source>
+        <translation>出生登记</translation>
+    </message>
+    <message>
+        <source>Child&apos;s name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Child&apos;s ID number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight (g)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Place of birth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Birth document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Document number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Relationship to head</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marital status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registration type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Residence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>New household</source>
+        <translation>新建户</translation>
+    </message>
+    <message>
+        <source>Village group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date of the move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From / to (place)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move out</source>
+        <translation>迁出</translation>
+    </message>
+    <message>
+        <source>Move in</source>
+        <translation>迁入</translation>
+    </message>
+    <message>
+        <source>Death</source>
+        <translation>死亡</translation>
+    </message>
+    <message>
+        <source>Date of death</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contraception: start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contraception: stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supplies handed out</source>
+        <translation>药具发放</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Handed out by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>随访</translation>
+    </message>
+    <message>
+        <source>Visit type</source>
+        <translation>随访类型</translation>
+    </message>
+    <message>
+        <source>Visit date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visited by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pregnancy visit</source>
+        <translation>孕情随访</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>History</source>
+        <translation>修改记录</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo last change (Ctrl+Z)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last change was undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdForm</name>
+    <message>
+        <source>Add member (Ctrl+M)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdModel</name>
+    <message>
+        <source>Household code</source>
+        <translation>户编码</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>组</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdPage</name>
+    <message>
+        <source>Add a person</source>
+        <translation>添加成员</translation>
+    </message>
+    <message>
+        <source>Move in</source>
+        <translation>迁入</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>修改记录</translation>
+    </message>
+    <message>
+        <source>This household was not found.</source>
+        <translation>找不到这一户。</translation>
+    </message>
+    <message>
+        <source>(no head recorded)</source>
+        <translation>（未登记户主）</translation>
+    </message>
+    <message>
+        <source>Household {0}: {1}</source>
+        <translation>户 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Group {0}</source>
+        <translation>第 {0} 组</translation>
+    </message>
+    <message>
+        <source>Address: {0}</source>
+        <translation>地址：{0}</translation>
+    </message>
+    <message>
+        <source>Phone: {0}</source>
+        <translation>电话：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>LockCover</name>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>fpdesk: village family-planning register</source>
+        <translation>fpdesk：村级计划生育登记册</translation>
+    </message>
+    <message>
+        <source>New household</source>
+        <translation>新建户</translation>
+    </message>
+    <message>
+        <source>Work list</source>
+        <translation>工作清单</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>户籍</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>About fpdesk</source>
+        <translation>关于 fpdesk</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Records</source>
+        <translation>登记(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Search: name, pinyin (zs), ID number tail, household code</source>
+        <translation>搜索：姓名、拼音（zs）、身份证号末几位、户编码</translation>
+    </message>
+    <message>
+        <source>Choose a household on the left, or search above.</source>
+        <translation>请在左侧选择一户，或在上方搜索。</translation>
+    </message>
+    <message>
+        <source>Nothing found. Try the pinyin initials or the last digits of the ID number.</source>
+        <translation>没有找到。可试试拼音首字母或身份证号末几位。</translation>
+    </message>
+    <message>
+        <source>village</source>
+        <translation>村级</translation>
+    </message>
+    <message>
+        <source>township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>{0} register {1} · {2}</source>
+        <translation>{0}登记册 {1} · {2}</translation>
+    </message>
+    <message>
+        <source>All households</source>
+        <translation>全部户</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Group {0} ({1})</source>
+        <translation>第 {0} 组（{1}）</translation>
+    </message>
+    <message>
+        <source>fpdesk {0}: an offline register for village family-planning and reproductive-health work. It records voluntary, informed-choice services.</source>
+        <translation>fpdesk {0}：村级计划生育与生殖健康离线登记册。它记录的是自愿、知情选择的服务。</translation>
+    </message>
+</context>
+<context>
+    <name>MembersModel</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <source>Relationship</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>died</source>
+        <translation>已死亡</translation>
+    </message>
+    <message>
+        <source>living elsewhere</source>
+        <translation>流出</translation>
+    </message>
+    <message>
+        <source>childbearing age</source>
+        <translation>育龄</translation>
+    </message>
+    <message>
+        <source>pregnant</source>
+        <translation>孕期</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visit(s) due</source>
+        <translation>
+            <numerusform>待访 %n 次</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PersonPage</name>
+    <message>
+        <source>Service visit</source>
+        <translation>服务随访</translation>
+    </message>
+    <message>
+        <source>Register a pregnancy</source>
+        <translation>怀孕登记</translation>
+    </message>
+    <message>
+        <source>Pregnancy visit</source>
+        <translation>孕情随访</translation>
+    </message>
+    <message>
+        <source>Pregnancy outcome</source>
+        <translation>妊娠结局</translation>
+    </message>
+    <message>
+        <source>Birth</source>
+        <translation>出生登记</translation>
+    </message>
+    <message>
+        <source>Start contraception</source>
+        <translation>开始避孕</translation>
+    </message>
+    <message>
+        <source>Stop contraception</source>
+        <translation>停止避孕</translation>
+    </message>
+    <message>
+        <source>Supplies handed out</source>
+        <translation>药具发放</translation>
+    </message>
+    <message>
+        <source>Marriage</source>
+        <translation>结婚</translation>
+    </message>
+    <message>
+        <source>Divorce</source>
+        <translation>离婚</translation>
+    </message>
+    <message>
+        <source>Move out</source>
+        <translation>迁出</translation>
+    </message>
+    <message>
+        <source>Death</source>
+        <translation>死亡</translation>
+    </message>
+    <message>
+        <source>Correct this person&apos;s details</source>
+        <translation>更正此人信息</translation>
+    </message>
+    <message>
+        <source>Back to the household</source>
+        <translation>返回本户</translation>
+    </message>
+    <message>
+        <source>Record…</source>
+        <translation>登记…</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>修改记录</translation>
+    </message>
+    <message>
+        <source>This person was not found.</source>
+        <translation>找不到此人。</translation>
+    </message>
+    <message>
+        <source>{0}, {1}, {2} years</source>
+        <translation>{0}，{1}，{2} 岁</translation>
+    </message>
+    <message>
+        <source>Born {0}</source>
+        <translation>出生于 {0}</translation>
+    </message>
+    <message>
+        <source>ID {0}</source>
+        <translation>身份证 {0}</translation>
+    </message>
+    <message>
+        <source>Household {0}, {1}</source>
+        <translation>户 {0}，{1}</translation>
+    </message>
+</context>
+<context>
+    <name>SearchModel</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>出生</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Household code</source>
+        <translation>户编码</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Language / 语言</source>
+        <translation>语言 / Language</translation>
+    </message>
+    <message>
+        <source>Lock after idle minutes</source>
+        <translation>空闲多少分钟后锁定</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>Building the demo register (invented people only)…</source>
+        <translation>正在生成演示登记册（全部为虚构人员）…</translation>
+    </message>
+    <message>
+        <source>Demo user</source>
+        <translation>演示用户</translation>
+    </message>
+    <message>
+        <source>The demo register could not be built: {0}</source>
+        <translation>演示登记册没有生成：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>Tasks</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineModel</name>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>出生</translation>
+    </message>
+    <message>
+        <source>Died</source>
+        <translation>死亡</translation>
+    </message>
+    <message>
+        <source>Married</source>
+        <translation>结婚</translation>
+    </message>
+    <message>
+        <source>Divorced</source>
+        <translation>离婚</translation>
+    </message>
+    <message>
+        <source>Widowed</source>
+        <translation>丧偶</translation>
+    </message>
+    <message>
+        <source>Pregnancy registered</source>
+        <translation>怀孕登记</translation>
+    </message>
+    <message>
+        <source>Pregnancy outcome</source>
+        <translation>妊娠结局</translation>
+    </message>
+    <message>
+        <source>Gave birth</source>
+        <translation>生育</translation>
+    </message>
+    <message>
+        <source>Contraception started</source>
+        <translation>开始避孕</translation>
+    </message>
+    <message>
+        <source>Contraception stopped</source>
+        <translation>停止避孕</translation>
+    </message>
+    <message>
+        <source>Supplies handed out</source>
+        <translation>药具发放</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>随访</translation>
+    </message>
+    <message>
+        <source>Moved in</source>
+        <translation>迁入</translation>
+    </message>
+    <message>
+        <source>Moved out</source>
+        <translation>迁出</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>证件</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <source>Unlock the register</source>
+        <translation>解锁登记册</translation>
+    </message>
+    <message>
+        <source>The register was locked because nobody used it for a while. Type the passphrase to go on; nothing you typed was lost.</source>
+        <translation>一段时间没有操作，登记册已锁定。输入口令继续；刚才填写的内容都还在。</translation>
+    </message>
+    <message>
+        <source>Type the passphrase of the register.</source>
+        <translation>请输入登记册口令。</translation>
+    </message>
+    <message>
+        <source>Register file</source>
+        <translation>登记册文件</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <source>Type the passphrase.</source>
+        <translation>请输入口令。</translation>
+    </message>
+</context>
+<context>
+    <name>WorkListModel</name>
+    <message>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>以后</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应访日期</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>随访</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>户</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) late</source>
+        <translation>
+            <numerusform>逾期 %n 天</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>WorkListPage</name>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Visit type</source>
+        <translation>随访类型</translation>
+    </message>
+    <message>
+        <source>Overdue, today and this week</source>
+        <translation>逾期、今天和本周</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <source>All types</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>Overdue: {0}   Today: {1}   This week: {2}</source>
+        <translation>逾期：{0}   今天：{1}   本周：{2}</translation>
+    </message>
+</context>
+</TS>

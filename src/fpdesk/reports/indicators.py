@@ -72,6 +72,7 @@ class WomanFact:
     village: str
     method_group: str | None  # "long", "short", "other" or None (no method)
     examined: bool
+    method: str | None = None  # the method she is counted under (codes.json)
 
 
 @dataclass
@@ -442,7 +443,7 @@ def collect(
     """Read everything the indicators need for one period, in a few set-based queries."""
     defs = (book or load_book()).for_period(period)
     settings = defs.settings
-    moves = _moves(register)
+    moves = moves_of(register)
     facts = Facts(period=period, definitions=defs)
     facts.births = _births(register, period, settings, moves)
     facts.women = _married_women(register, period, settings, moves)
@@ -466,7 +467,7 @@ def collect(
 Moves = Mapping[str, list[tuple[str, str]]]
 
 
-def _moves(register: Register) -> dict[str, list[tuple[str, str]]]:
+def moves_of(register: Register) -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for person_id, kind, moved_on in register.conn.execute(
         "SELECT person_id, kind, moved_on FROM move WHERE deleted = 0 ORDER BY moved_on, kind"
@@ -495,7 +496,7 @@ def registered_on(moves: Moves, person_id: str, day: str) -> bool:
     return state == "in"
 
 
-def _population_clause(settings: Settings, alias: str = "p") -> str:
+def population_clause(settings: Settings, alias: str = "p") -> str:
     # Registered basis: the floating-in (registered elsewhere) are counted where they
     # are registered; resident basis: the floating-out are counted where they live.
     if settings.population_basis == "registered":
@@ -514,7 +515,7 @@ def _births(
         JOIN person p ON p.id = b.mother_id
         JOIN household h ON h.id = p.household_id
         WHERE b.deleted = 0 AND b.child_relation = 'own'
-          AND b.birth_date BETWEEN ? AND ? AND {_population_clause(settings)}
+          AND b.birth_date BETWEEN ? AND ? AND {population_clause(settings)}
         """,
         (period.start_iso, period.end_iso),
     )
@@ -653,30 +654,36 @@ def _married_women(
         SELECT p.id, h.village_code FROM person p JOIN household h ON h.id = p.household_id
         WHERE p.deleted = 0 AND p.sex = 2 AND p.birth_date <= :youngest
           AND p.birth_date > :oldest AND (p.death_date IS NULL OR p.death_date > :end)
-          AND {_population_clause(settings)} {marriage}
+          AND {population_clause(settings)} {marriage}
         """,
         {"youngest": youngest, "oldest": oldest, "end": period.end_iso},
     ).fetchall()
     present = [(pid, village) for pid, village in rows if registered_on(moves, pid, period.end_iso)]
     groups = _method_groups(register, period) if married else {}
-    return [WomanFact(pid, village, groups.get(pid), False) for pid, village in present]
+    return [
+        WomanFact(pid, village, groups[pid][1], False, groups[pid][0])
+        if pid in groups
+        else WomanFact(pid, village, None, False)
+        for pid, village in present
+    ]
 
 
-def _method_groups(register: Register, period: Period) -> dict[str, str]:
-    """The method group each woman uses on the period's last day (husband's counted too).
-
-    A woman with two methods at once is counted once, under the most effective one.
+def _method_groups(register: Register, period: Period) -> dict[str, tuple[str, str]]:
+    """The method each woman uses on the period's last day (husband's counted too), with
+    its group.  A woman with two methods at once is counted once, under the most
+    effective one.
     """
     rank = {"long": 3, "short": 2, "other": 1}
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str]] = {}
     for woman_id, method in register.conn.execute(
         """SELECT woman_id, method FROM contraception WHERE deleted = 0 AND method != 'none'
-           AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?)""",
+           AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?) ORDER BY method""",
         (period.end_iso, period.end_iso),
     ):
         group = _method_group(method)
-        if rank[group] > rank.get(out.get(woman_id, ""), 0):
-            out[woman_id] = group
+        held = out.get(woman_id)
+        if held is None or rank[group] > rank[held[1]]:
+            out[woman_id] = (method, group)
     return out
 
 
@@ -721,7 +728,7 @@ def _followups(
             JOIN household h ON h.id = p.household_id
             WHERE c.deleted = 0 AND c.method IN ({",".join("?" * len(methods))})
               AND c.started_on <= ? AND (c.ended_on IS NULL OR c.ended_on >= ?)
-              AND {_population_clause(settings)}""",
+              AND {population_clause(settings)}""",
         (*methods, period.end_iso, period.start_iso),
     )
     if not rows:

@@ -1,0 +1,614 @@
+"""Statistical workbooks (openpyxl): the village monthly change report, the annual
+"population and births" and "contraception" forms, and the indicator assessment sheet.
+
+Every number comes from the indicator engine's facts (reports.indicators) or from
+counts of dated events here, so the workbook and the dashboard never disagree.  The
+layout is the paper form's: a merged title and subtitle, grouped and merged column
+headings, thin borders, number and percentage formats, frozen headings, A4 landscape
+with the heading rows repeated on every printed page.
+
+The same register and period give the same file, byte for byte: the workbook's
+created/modified properties are the period's last day, and the zip members carry a
+fixed timestamp, so a produced workbook can be recorded by its hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from fpdesk.core import area as areas
+from fpdesk.core.indicators import DefinitionBook
+from fpdesk.core.periods import Period
+from fpdesk.reports import indicators as ind
+from fpdesk.store.db import Register
+
+KINDS = ("monthly", "annual", "assessment")
+FONT = "宋体"
+HEAD_ROWS = 4  # title, subtitle, group headings, column headings
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+FORMATS = {"count": "#,##0", "percent": "0.00%", "ratio": "0.00", "text": "@"}
+PASS, FAIL, NOT_ASSESSED = "达标", "未达标", "—"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: str
+    group: str | None = None
+    fmt: str = "count"
+    width: float = 8.0
+
+
+@dataclass
+class Row:
+    code: str
+    name: str
+    values: dict[str, Any]
+    total: bool = False
+
+
+# ------------------------------------------------------------------ the areas
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    total: bool  # a township subtotal or the grand total
+
+
+def report_units(register: Register, facts: ind.Facts, within: str) -> list[Unit]:
+    """Villages in code order, a subtotal after each township when there are several,
+    and the total for the whole area last."""
+    villages = ind.units_at_level(register, facts, "village", within)
+    names = _area_names(register)
+    townships = sorted({v[:9] + "000" for v in villages})
+    out: list[Unit] = []
+    for township in townships:
+        out += [Unit(v, names.get(v, v), False) for v in villages if v.startswith(township[:9])]
+        if len(townships) > 1:
+            out.append(Unit(township, names.get(township, township) + " 小计", True))
+    if out == [Unit(within, names.get(within, within), False)]:
+        return out  # a village register: its one row is its total
+    out.append(Unit(within, names.get(within, within) + " 合计", True))
+    return out
+
+
+def _area_names(register: Register) -> dict[str, str]:
+    return {r["code"]: r["name"] for r in register.query("SELECT code, name FROM area_unit")}
+
+
+# ---------------------------------------------------------------- event counts
+
+
+def change_counts(register: Register, period: Period) -> dict[str, dict[str, int]]:
+    """Events of the monthly change report, counted by village, dated in the period."""
+    start, end = period.start_iso, period.end_iso
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(sql: str, params: Sequence[Any], key: Callable[[Any], str] | str) -> None:
+        for village, what, n in register.conn.execute(sql, params):
+            counts[village][key(what) if callable(key) else key] += int(n)
+
+    person_village = "JOIN person p ON p.id = {col} JOIN household h ON h.id = p.household_id"
+    add(
+        f"""SELECT h.village_code, NULL, count(*) FROM person x
+            {person_village.format(col="x.id")}
+            WHERE x.deleted = 0 AND x.death_date BETWEEN ? AND ? GROUP BY 1""",
+        (start, end),
+        "deaths",
+    )
+    add(
+        f"""SELECT h.village_code, m.kind, count(*) FROM move m
+            {person_village.format(col="m.person_id")}
+            WHERE m.deleted = 0 AND m.moved_on BETWEEN ? AND ? GROUP BY 1, 2""",
+        (start, end),
+        lambda kind: f"move_{kind}",
+    )
+    spouse = "coalesce(m.wife_id, m.husband_id)"
+    add(
+        f"""SELECT h.village_code, NULL, count(*) FROM marriage m
+            {person_village.format(col=spouse)}
+            WHERE m.deleted = 0 AND m.married_on BETWEEN ? AND ? GROUP BY 1""",
+        (start, end),
+        "marriages",
+    )
+    add(
+        f"""SELECT h.village_code, NULL, count(*) FROM marriage m
+            {person_village.format(col=spouse)}
+            WHERE m.deleted = 0 AND m.end_reason = 'divorce' AND m.ended_on BETWEEN ? AND ?
+            GROUP BY 1""",
+        (start, end),
+        "divorces",
+    )
+    add(
+        f"""SELECT h.village_code, NULL, count(*) FROM pregnancy g
+            {person_village.format(col="g.woman_id")}
+            WHERE g.deleted = 0 AND g.registered_on BETWEEN ? AND ? GROUP BY 1""",
+        (start, end),
+        "pregnancies",
+    )
+    add(
+        f"""SELECT h.village_code, g.outcome, count(*) FROM pregnancy g
+            {person_village.format(col="g.woman_id")}
+            WHERE g.deleted = 0 AND g.outcome_on BETWEEN ? AND ? GROUP BY 1, 2""",
+        (start, end),
+        lambda outcome: f"outcome_{outcome}",
+    )
+    add(
+        f"""SELECT h.village_code, c.method, count(*) FROM contraception c
+            {person_village.format(col="c.woman_id")}
+            WHERE c.deleted = 0 AND c.started_on BETWEEN ? AND ? GROUP BY 1, 2""",
+        (start, end),
+        lambda method: f"op_{method}",
+    )
+    add(
+        f"""SELECT h.village_code, NULL, count(*) FROM contraception c
+            {person_village.format(col="c.woman_id")}
+            WHERE c.deleted = 0 AND c.method = 'iud' AND c.ended_on BETWEEN ? AND ?
+            GROUP BY 1""",
+        (start, end),
+        "op_iud_removal",
+    )
+    add(
+        f"""SELECT h.village_code, c.kind, count(*) FROM certificate c
+            {person_village.format(col="c.woman_id")}
+            WHERE c.deleted = 0 AND c.issued_on BETWEEN ? AND ? GROUP BY 1, 2""",
+        (start, end),
+        lambda kind: f"cert_{kind}",
+    )
+    for village, items in counts.items():
+        items["pregnancy_outcomes"] = sum(v for k, v in items.items() if k.startswith("outcome_"))
+        counts[village] = items
+    return counts
+
+
+def late_registered_births(register: Register, period: Period) -> dict[str, int]:
+    """Births of earlier periods first entered during this one (补报), by village."""
+    out: dict[str, int] = defaultdict(int)
+    for village, n in register.conn.execute(
+        """SELECT h.village_code, count(*) FROM birth b
+           JOIN person p ON p.id = b.mother_id JOIN household h ON h.id = p.household_id
+           WHERE b.deleted = 0 AND b.child_relation = 'own' AND b.birth_date < ?
+             AND EXISTS (SELECT 1 FROM change_log c WHERE c.row_id = b.id AND c.op = 'insert'
+                         AND substr(c.at, 1, 10) BETWEEN ? AND ?)
+           GROUP BY 1""",
+        (period.start_iso, period.start_iso, period.end_iso),
+    ):
+        out[village] = int(n)
+    return out
+
+
+def year_end_population(register: Register, period: Period, facts: ind.Facts) -> dict[str, int]:
+    """Persons on the register on the period's last day, by village."""
+    settings = facts.definitions.settings
+    moves = ind.moves_of(register)
+    out: dict[str, int] = defaultdict(int)
+    for person_id, village in register.conn.execute(
+        f"""SELECT p.id, h.village_code FROM person p JOIN household h ON h.id = p.household_id
+            WHERE p.deleted = 0 AND h.deleted = 0 AND p.birth_date <= ?
+              AND (p.death_date IS NULL OR p.death_date > ?)
+              AND {ind.population_clause(settings)}""",
+        (period.end_iso, period.end_iso),
+    ):
+        if ind.registered_on(moves, person_id, period.end_iso):
+            out[village] += 1
+    return out
+
+
+# ------------------------------------------------------------------- columns
+
+_AREA = [
+    Column("code", "区划代码", None, "text", 14),
+    Column("name", "村（居）名称", None, "text", 16),
+]
+
+MONTHLY = [
+    *_AREA,
+    Column("birth_male", "男", "出生"),
+    Column("birth_female", "女", "出生"),
+    Column("births", "合计", "出生"),
+    Column("deaths", "死亡"),
+    Column("move_in", "迁入", "迁移"),
+    Column("move_out", "迁出", "迁移"),
+    Column("marriages", "结婚", "婚姻"),
+    Column("divorces", "离婚", "婚姻"),
+    Column("pregnancies", "怀孕登记", "孕情", width=9),
+    Column("pregnancy_outcomes", "妊娠结局", "孕情", width=9),
+    Column("op_male_sterilisation", "男扎", "节育手术"),
+    Column("op_female_sterilisation", "女扎", "节育手术"),
+    Column("op_iud", "上环", "节育手术"),
+    Column("op_iud_removal", "取环", "节育手术"),
+    Column("op_implant", "皮埋", "节育手术"),
+    Column("outcome_induced_abortion", "人流", "节育手术"),
+    Column("outcome_late_induced_abortion", "引产", "节育手术"),
+    Column("cert_birth_service_registration", "生育服务登记", "发证", width=12),
+    Column("cert_birth_certificate", "生育证", "发证"),
+    Column("cert_one_child_certificate", "独生子女父母光荣证", "发证", width=16),
+]
+
+POPULATION = [
+    *_AREA,
+    Column("population", "总人口", "期末人口", width=10),
+    Column("married_women", "已婚育龄妇女", "期末人口", width=12),
+    Column("births", "合计", "出生"),
+    Column("birth_male", "男", "出生"),
+    Column("birth_female", "女", "出生"),
+    Column("order1", "一孩", "出生孩次"),
+    Column("order1_in", "其中政策内", "出生孩次", width=10),
+    Column("order2", "二孩", "出生孩次"),
+    Column("order2_in", "其中政策内", "出生孩次", width=10),
+    Column("order3", "三孩及以上", "出生孩次", width=10),
+    Column("order3_in", "其中政策内", "出生孩次", width=10),
+    Column("compliant_rate", "符合政策生育率", "比率", "percent", 14),
+    Column("late", "补报出生", width=10),
+]
+
+CONTRACEPTION = [
+    *_AREA,
+    Column("married_women", "已婚育龄妇女", None, width=12),
+    Column("users", "合计", "期末节育措施"),
+    Column("m_male_sterilisation", "男扎", "期末节育措施"),
+    Column("m_female_sterilisation", "女扎", "期末节育措施"),
+    Column("m_iud", "上环", "期末节育措施"),
+    Column("m_implant", "皮埋", "期末节育措施"),
+    Column("m_pill_injection", "口服及注射", "期末节育措施", width=10),
+    Column("m_condom", "避孕套", "期末节育措施"),
+    Column("m_topical", "外用药", "期末节育措施"),
+    Column("m_other", "其它", "期末节育措施"),
+    Column("contraceptive_rate", "综合节育率", "比率", "percent", 11),
+    Column("long_acting_rate", "长效节育率", "比率", "percent", 11),
+    Column("op_male_sterilisation", "男扎", "本期节育手术"),
+    Column("op_female_sterilisation", "女扎", "本期节育手术"),
+    Column("op_iud", "上环", "本期节育手术"),
+    Column("op_iud_removal", "取环", "本期节育手术"),
+    Column("op_implant", "皮埋", "本期节育手术"),
+    Column("outcome_induced_abortion", "人流", "本期节育手术"),
+    Column("outcome_late_induced_abortion", "引产", "本期节育手术"),
+]
+
+_METHOD_COLUMN = {"pill": "m_pill_injection", "injection": "m_pill_injection"}
+
+
+# ------------------------------------------------------------------ rows
+
+
+def _birth_values(facts_for_unit: dict[str, list[Any]]) -> dict[str, Any]:
+    births: list[ind.BirthFact] = facts_for_unit["births"]
+    values: dict[str, Any] = {
+        "births": len(births),
+        "birth_male": sum(1 for b in births if b.sex == 1),
+        "birth_female": sum(1 for b in births if b.sex == 2),
+    }
+    for n in (1, 2, 3):
+        these = [b for b in births if (b.order >= 3 if n == 3 else b.order == n)]
+        values[f"order{n}"] = len(these)
+        values[f"order{n}_in"] = sum(1 for b in these if b.compliant)
+    return values
+
+
+def _method_values(women: list[ind.WomanFact]) -> dict[str, Any]:
+    values: dict[str, Any] = defaultdict(int)
+    for woman in women:
+        if woman.method is not None:
+            values["users"] += 1
+            values[_METHOD_COLUMN.get(woman.method, f"m_{woman.method}")] += 1
+    values["married_women"] = len(women)
+    return values
+
+
+def _summed(counts: dict[str, Any], villages: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for village in villages:
+        for key, value in counts.get(village, {}).items():
+            out[key] += int(value)
+    return out
+
+
+def _matcher(unit: Unit) -> Callable[[str], bool]:
+    return lambda village: areas.contains(unit.code, village)
+
+
+# --------------------------------------------------------------- workbooks
+
+
+def monthly_workbook(register: Register, period: Period, *,
+                     book: DefinitionBook | None = None) -> Workbook:  # fmt: skip
+    facts = ind.collect(register, period, book=book, with_previous=False)
+    counts = change_counts(register, period)
+    rows = []
+    units = report_units(register, facts, register.area_code)
+    for unit in units:
+        chosen = facts.select(_matcher(unit))
+        villages = set(counts) | facts.villages_seen()
+        values: dict[str, Any] = dict(_summed(counts, [v for v in villages
+                                                     if areas.contains(unit.code, v)]))  # fmt: skip
+        values.update(_birth_values(chosen))
+        rows.append(Row(unit.code, unit.name, values, unit.total))
+    wb = _new_workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "月报告单"
+    _write_sheet(ws, "村级计划生育月报告单", _subtitle(register, period, facts), MONTHLY, rows)
+    return _finish(wb, period)
+
+
+def annual_workbook(register: Register, period: Period, *,
+                    book: DefinitionBook | None = None) -> Workbook:  # fmt: skip
+    facts = ind.collect(register, period, book=book, with_previous=False)
+    population = year_end_population(register, period, facts)
+    late = late_registered_births(register, period)
+    counts = change_counts(register, period)
+    units = report_units(register, facts, register.area_code)
+    pop_rows, con_rows = [], []
+    for unit in units:
+        inside = _matcher(unit)
+        chosen = facts.select(inside)
+        report = ind.evaluate(facts, (unit.code,))
+        villages = set(population) | set(late) | set(counts) | facts.villages_seen()
+        mine = [v for v in villages if inside(v)]
+        values = {
+            "population": sum(population.get(v, 0) for v in mine),
+            "married_women": len(chosen["women"]),
+            "compliant_rate": _fraction(report.result("policy_compliant_rate").value),
+            "late": sum(late.get(v, 0) for v in mine),
+            **_birth_values(chosen),
+        }
+        pop_rows.append(Row(unit.code, unit.name, values, unit.total))
+        methods = _method_values(chosen["women"])
+        methods.update(_summed(counts, mine))
+        methods["contraceptive_rate"] = _fraction(report.result("contraceptive_rate").value)
+        methods["long_acting_rate"] = _fraction(report.result("long_acting_rate").value)
+        con_rows.append(Row(unit.code, unit.name, dict(methods), unit.total))
+    wb = _new_workbook()
+    first = wb.active
+    assert first is not None
+    first.title = "人口和出生"
+    subtitle = _subtitle(register, period, facts)
+    _write_sheet(first, "人口和出生情况统计表", subtitle, POPULATION, pop_rows)
+    _write_sheet(wb.create_sheet("节育措施"), "节育措施情况统计表", subtitle, CONTRACEPTION,
+                 con_rows)  # fmt: skip
+    return _finish(wb, period)
+
+
+def assessment_workbook(register: Register, period: Period, *,
+                        book: DefinitionBook | None = None) -> Workbook:  # fmt: skip
+    """Indicators against targets, pass or fail, for every village and township."""
+    facts = ind.collect(register, period, book=book)
+    units = report_units(register, facts, register.area_code)
+    reports = [ind.evaluate(facts, (u.code,), name=u.name) for u in units]
+    defs = facts.definitions
+    columns = [*_AREA]
+    for item in defs.indicators:
+        fmt = (
+            "percent" if item.unit == "percent" else ("count" if item.unit == "count" else "ratio")
+        )
+        columns.append(Column(f"{item.key}.value", "数值", item.label.zh, fmt, 10))
+        columns.append(Column(f"{item.key}.passed", "达标", item.label.zh, "text", 7))
+    rows = []
+    for unit, report in zip(units, reports, strict=True):
+        values: dict[str, Any] = {}
+        for result in report.results:
+            value = result.value
+            if result.unit == "percent":
+                value = _fraction(value)
+            elif result.unit == "count" and value is not None:
+                value = int(value)
+            values[f"{result.key}.value"] = value
+            values[f"{result.key}.passed"] = _mark(result.passed)
+        rows.append(Row(unit.code, unit.name, values, unit.total))
+    wb = _new_workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "指标考核"
+    subtitle = _subtitle(register, period, facts)
+    _write_sheet(ws, "人口和计划生育目标管理责任制考核表", subtitle, columns, rows)
+    _targets_row(ws, defs, columns)
+    _detail_sheet(wb.create_sheet("分子分母"), subtitle, units, reports)
+    return _finish(wb, period)
+
+
+def _targets_row(ws: Worksheet, defs: Any, columns: list[Column]) -> None:
+    """Under the title: each indicator's target, in its group heading's comment row."""
+    for i, column in enumerate(columns, start=1):
+        if column.key.endswith(".value"):
+            item = defs.indicator(column.key[: -len(".value")])
+            target = f"目标 {item.target.describe()}" if item.target else "不考核"
+            ws.cell(row=HEAD_ROWS, column=i).value = f"数值（{target}）"
+
+
+DETAIL = [
+    *_AREA,
+    Column("indicator", "指标", None, "text", 22),
+    Column("numerator", "分子"),
+    Column("denominator", "分母"),
+    Column("value", "数值", None, "ratio", 10),
+    Column("target", "目标", None, "text", 12),
+    Column("passed", "达标", None, "text", 8),
+]
+
+
+def _detail_sheet(ws: Worksheet, subtitle: str, units: list[Unit],
+                  reports: list[ind.IndicatorReport]) -> None:  # fmt: skip
+    rows = []
+    for unit, report in zip(units, reports, strict=True):
+        for result in report.results:
+            rows.append(
+                Row(
+                    unit.code,
+                    unit.name,
+                    {
+                        "indicator": result.label.zh,
+                        "numerator": result.numerator,
+                        "denominator": result.denominator,
+                        "value": None if result.value is None else round(result.value, 2),
+                        "target": result.target.describe() if result.target else "",
+                        "passed": _mark(result.passed),
+                    },
+                    unit.total,
+                )
+            )
+    _write_sheet(ws, "考核指标分子分母明细", subtitle, DETAIL, rows)
+
+
+def _mark(passed: bool | None) -> str:
+    return NOT_ASSESSED if passed is None else (PASS if passed else FAIL)
+
+
+def _fraction(value: float | None) -> float | None:
+    return None if value is None else round(value / 100.0, 6)
+
+
+def _subtitle(register: Register, period: Period, facts: ind.Facts) -> str:
+    names = _area_names(register)
+    area = names.get(register.area_code, register.area_code)
+    return (
+        f"填报单位：{area}（{register.area_code}）    统计时段：{period.start_iso} 至 "
+        f"{period.end_iso}    指标定义版本：{facts.definitions.version}"
+    )
+
+
+# ----------------------------------------------------------------- layout
+
+
+def _new_workbook() -> Workbook:
+    return Workbook()
+
+
+def _write_sheet(ws: Worksheet, title: str, subtitle: str, columns: Sequence[Column],
+                 rows: Sequence[Row]) -> None:  # fmt: skip
+    width = len(columns)
+    last = get_column_letter(width)
+    ws.merge_cells(f"A1:{last}1")
+    ws.merge_cells(f"A2:{last}2")
+    ws["A1"] = title
+    ws["A1"].font = Font(name=FONT, size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 28
+    ws["A2"] = subtitle
+    ws["A2"].font = Font(name=FONT, size=10)
+    ws["A2"].alignment = Alignment(horizontal="left", vertical="center")
+    _headings(ws, columns)
+    for r, row in enumerate(rows, start=HEAD_ROWS + 1):
+        for c, column in enumerate(columns, start=1):
+            value = row.code if column.key == "code" else (
+                row.name if column.key == "name" else row.values.get(column.key, 0)
+            )  # fmt: skip
+            if column.fmt != "text" and value is None:
+                value = None
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.border = _BORDER
+            cell.number_format = FORMATS[column.fmt]
+            cell.font = Font(name=FONT, size=10, bold=row.total)
+            cell.alignment = Alignment(
+                horizontal="left" if column.key in ("code", "name") else "right"
+            )
+            if row.total:
+                cell.fill = _TOTAL_FILL
+    for c, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = column.width
+    ws.freeze_panes = ws.cell(row=HEAD_ROWS + 1, column=3)
+    ws.print_title_rows = f"1:{HEAD_ROWS}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _headings(ws: Worksheet, columns: Sequence[Column]) -> None:
+    """Group headings merged across their columns; ungrouped headings span both rows."""
+    group_row, head_row = HEAD_ROWS - 1, HEAD_ROWS
+    c = 1
+    while c <= len(columns):
+        column = columns[c - 1]
+        if column.group is None:
+            ws.merge_cells(start_row=group_row, start_column=c, end_row=head_row, end_column=c)
+            ws.cell(row=group_row, column=c, value=column.heading)
+            c += 1
+            continue
+        end = c
+        while end < len(columns) and columns[end].group == column.group:
+            end += 1
+        if end > c:
+            ws.merge_cells(start_row=group_row, start_column=c, end_row=group_row, end_column=end)
+        ws.cell(row=group_row, column=c, value=column.group)
+        for k in range(c, end + 1):
+            ws.cell(row=head_row, column=k, value=columns[k - 1].heading)
+        c = end + 1
+    for row in (group_row, head_row):
+        ws.row_dimensions[row].height = 30
+        for k in range(1, len(columns) + 1):
+            cell = ws.cell(row=row, column=k)
+            cell.font = Font(name=FONT, size=10, bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = _BORDER
+            cell.fill = _HEAD_FILL
+
+
+def _finish(wb: Workbook, period: Period) -> Workbook:
+    stamp = dt.datetime.combine(period.end, dt.time(0, 0))
+    wb.properties.creator = "fpdesk"
+    wb.properties.lastModifiedBy = "fpdesk"
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.title = wb.active.title if wb.active is not None else ""
+    return wb
+
+
+BUILDERS: dict[str, Callable[..., Workbook]] = {
+    "monthly": monthly_workbook,
+    "annual": annual_workbook,
+    "assessment": assessment_workbook,
+}
+
+
+def build(register: Register, period: Period, kind: str, *,
+          book: DefinitionBook | None = None) -> Workbook:  # fmt: skip
+    if kind not in BUILDERS:
+        raise ValueError(f"report kind must be one of {KINDS}, not {kind!r}")
+    return BUILDERS[kind](register, period, book=book)
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The .xlsx file, with fixed zip timestamps so equal content gives equal bytes."""
+    raw = io.BytesIO()
+    wb.save(raw)
+    raw.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dest.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def save(wb: Workbook, path: str | Path) -> str:
+    """Write the workbook (through a temporary file, so a failed write loses nothing);
+    returns the file's SHA-256."""
+    data = workbook_bytes(wb)
+    target = Path(path)
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(target)
+    return hashlib.sha256(data).hexdigest()

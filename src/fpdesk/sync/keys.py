@@ -90,17 +90,19 @@ def ensure_keys(register: Register) -> None:
             )
 
 
-def install_keys(register: Register, sign_private: str, age_identity: str) -> None:
+def install_keys(
+    register: Register, sign_private: str, age_identity: str, recovery: str | None = None
+) -> None:
     """Put given keys into a register that has none (golden test fixtures, restores)."""
     Ed25519PrivateKey.from_private_bytes(unb64(sign_private))
     pyrage.x25519.Identity.from_str(age_identity)
+    given = [(SIGN_KEY, sign_private), (AGE_KEY, age_identity)]
+    if recovery:
+        given.append((RECOVERY_RECIPIENT, str(pyrage.x25519.Recipient.from_str(recovery))))
     with register.transaction() as conn:
         if conn.execute("SELECT count(*) FROM sync_key").fetchone()[0]:
             raise SyncError(Text("本登记册已经有密钥。", "This register already has keys."))
-        conn.executemany(
-            "INSERT INTO sync_key (name, value) VALUES (?, ?)",
-            [(SIGN_KEY, sign_private), (AGE_KEY, age_identity)],
-        )
+        conn.executemany("INSERT INTO sync_key (name, value) VALUES (?, ?)", given)
 
 
 def signing_key(register: Register) -> Ed25519PrivateKey:

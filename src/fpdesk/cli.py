@@ -16,6 +16,7 @@ from fpdesk.commands import bundle as bundle_commands
 from fpdesk.commands import enroll as enroll_commands
 from fpdesk.commands import printing as printing_commands
 from fpdesk.commands import register as register_commands
+from fpdesk.commands import reports as report_commands
 from fpdesk.commands import search as search_commands
 from fpdesk.commands import selftest as selftest_commands
 from fpdesk.commands.common import CommandError
@@ -25,6 +26,7 @@ from fpdesk.store.errors import RegisterError
 COMMAND_MODULES = [register_commands, selftest_commands, printing_commands]
 COMMAND_MODULES += [enroll_commands, bundle_commands]
 COMMAND_MODULES += [search_commands]
+COMMAND_MODULES += [report_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,12 +23,22 @@ def test_shipped_definitions_cover_every_domain_indicator() -> None:
     defs = book.for_period(parse_period("2019"))
     assert defs.version == "2019.1"
     assert set(defs.keys) >= {
-        "births", "policy_compliant_rate", "out_of_policy_multiple_rate",
-        "second_birth_sex_ratio", "statistics_accuracy", "long_acting_rate",
-        "drugs_devices_share", "contraceptive_rate", "followup_rate", "gyn_exam_rate",
-        "postnatal_rate", "quality_pilot_rate", "self_governance_rate",
-        "urban_self_governance_rate", "demonstration_rate",
-    }  # fmt: skip
+        "births",
+        "policy_compliant_rate",
+        "out_of_policy_multiple_rate",
+        "second_birth_sex_ratio",
+        "statistics_accuracy",
+        "long_acting_rate",
+        "drugs_devices_share",
+        "contraceptive_rate",
+        "followup_rate",
+        "gyn_exam_rate",
+        "postnatal_rate",
+        "quality_pilot_rate",
+        "self_governance_rate",
+        "urban_self_governance_rate",
+        "demonstration_rate",
+    }
     births = defs.indicator("births")
     assert births.target == Target("<", 2200.0, ("county",))
     assert defs.indicator("policy_compliant_rate").target == Target(
@@ -87,8 +97,9 @@ def test_overlapping_or_broken_versions_are_refused() -> None:
         (Target(">", 93.0, ("village",)), None, None, None),
     ],
 )
-def test_targets(target: Target, value: float | None, previous: float | None,
-                 expected: bool | None) -> None:  # fmt: skip
+def test_targets(
+    target: Target, value: float | None, previous: float | None, expected: bool | None
+) -> None:
     assert target.passes(value, previous) is expected
 
 

@@ -21,8 +21,9 @@ def town(register: Register) -> World:
 
 
 def _draw(town: World, size: int, seed: int) -> audit.Sample:
-    return audit.draw_sample(town.register, households=size, seed=seed, period=Y2019,
-                             area_code=TOWNSHIP, clock=CLOCK)  # fmt: skip
+    return audit.draw_sample(
+        town.register, households=size, seed=seed, period=Y2019, area_code=TOWNSHIP, clock=CLOCK
+    )
 
 
 def test_same_seed_same_households(town: World) -> None:
@@ -55,14 +56,26 @@ def test_accuracy_keeps_what_the_register_said_that_day(town: World) -> None:
     on = dt.date(2019, 9, 20)
     # H1: the register has the twins; the visit finds them.  H2: no birth in 2019 on the
     # register, but the visit finds a child born in August that was never entered.
-    audit.record_finding(reg, sample.id, h1, visited_on=on, births_found=2, persons_found=2,
-                         clock=CLOCK)  # fmt: skip
-    audit.record_finding(reg, sample.id, h2, visited_on=on, births_found=1, persons_found=3,
-                         visited_by="核查员", clock=CLOCK)  # fmt: skip
+    audit.record_finding(
+        reg, sample.id, h1, visited_on=on, births_found=2, persons_found=2, clock=CLOCK
+    )
+    audit.record_finding(
+        reg,
+        sample.id,
+        h2,
+        visited_on=on,
+        births_found=1,
+        persons_found=3,
+        visited_by="核查员",
+        clock=CLOCK,
+    )
     result = audit.accuracy(reg, sample.id)
     assert (result.visited, result.births_found, result.births_registered, result.errors) == (
-        2, 3, 2, 1,
-    )  # fmt: skip
+        2,
+        3,
+        2,
+        1,
+    )
     assert result.rate == pytest.approx(100 * (1 - 1 / 3))
     assert result.passed is False and result.pass_rate == 95.0
     # The officer now enters the missing child: the audit's finding does not change.
@@ -75,9 +88,10 @@ def test_bad_findings_are_refused_and_nothing_is_saved(town: World) -> None:
     sample = _draw(town, 2, 9)
     inside = sample.households[0].code
     outside = next(
-        code for code in reg.query("SELECT code FROM household")
+        code
+        for code in reg.query("SELECT code FROM household")
         if code["code"] not in {h.code for h in sample.households}
-    )["code"]  # fmt: skip
+    )["code"]
     on = dt.date(2019, 9, 20)
     cases = [
         dict(household=outside, visited_on=on, births_found=1, persons_found=1),
@@ -91,11 +105,13 @@ def test_bad_findings_are_refused_and_nothing_is_saved(town: World) -> None:
             audit.record_finding(reg, sample.id, str(household), clock=CLOCK, **case)  # type: ignore[arg-type]
         assert info.value.text.zh and info.value.text.en
     assert reg.query("SELECT count(*) AS n FROM audit_finding")[0]["n"] == 0
-    audit.record_finding(reg, sample.id, inside, visited_on=on, births_found=0, persons_found=1,
-                         clock=CLOCK)  # fmt: skip
+    audit.record_finding(
+        reg, sample.id, inside, visited_on=on, births_found=0, persons_found=1, clock=CLOCK
+    )
     with pytest.raises(audit.AuditError, match=r"已记录|already"):
-        audit.record_finding(reg, sample.id, inside, visited_on=on, births_found=1,
-                             persons_found=1, clock=CLOCK)  # fmt: skip
+        audit.record_finding(
+            reg, sample.id, inside, visited_on=on, births_found=1, persons_found=1, clock=CLOCK
+        )
     assert audit.accuracy(reg, sample.id).rate is None  # no birth found yet: no rate
     with pytest.raises(audit.AuditError):
         audit.accuracy(reg, "no-such-sample")

@@ -26,8 +26,9 @@ Y2019 = parse_period("2019")
 
 @pytest.fixture
 def town(tmp_path: Path) -> Iterator[World]:
-    reg = create_register(tmp_path / "township.fpdesk", PASSPHRASE, role="township",
-                          area_code=TOWNSHIP)  # fmt: skip
+    reg = create_register(
+        tmp_path / "township.fpdesk", PASSPHRASE, role="township", area_code=TOWNSHIP
+    )
     try:
         yield world.build(reg)
     finally:
@@ -85,8 +86,9 @@ def test_annual_forms_match_the_engine(town: World, tmp_path: Path) -> None:
     keys = [c.key for c in excel.POPULATION]
     last = [c.value for c in sheet[sheet.max_row]]
     by_key = dict(zip(keys, last, strict=True))
-    orders = [by_key[k] for k in ("order1", "order1_in", "order2", "order2_in", "order3",
-                                  "order3_in")]  # fmt: skip
+    orders = [
+        by_key[k] for k in ("order1", "order1_in", "order2", "order2_in", "order3", "order3_in")
+    ]
     assert orders == [2, 2, 2, 2, 2, 1]
     # 17 persons (children are birth rows here), less W5 (moved out) and W14 (floating in).
     assert by_key["population"] == 17 - 2
@@ -145,8 +147,11 @@ def test_assessment_sheet_pass_and_fail(town: World, tmp_path: Path) -> None:
     col = group_row.index("村民自治村比例")
     assert data["长塘镇 合计"][col + 1] == "达标"
     detail = wb["分子分母"]
-    lines = [r for r in detail.iter_rows(min_row=excel.HEAD_ROWS + 1, values_only=True)
-             if r[1] == "长塘镇 合计" and r[2] == "术后随访率"]  # fmt: skip
+    lines = [
+        r
+        for r in detail.iter_rows(min_row=excel.HEAD_ROWS + 1, values_only=True)
+        if r[1] == "长塘镇 合计" and r[2] == "术后随访率"
+    ]
     assert [(r[3], r[4]) for r in lines] == [(4, 6)]
 
 
@@ -193,9 +198,19 @@ def test_libreoffice_opens_the_workbook(town: World, tmp_path: Path) -> None:
     office = shutil.which("soffice") or shutil.which("libreoffice")
     assert office is not None
     subprocess.run(
-        [office, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
-         "pdf", "--outdir", str(tmp_path), str(path)],
-        check=True, timeout=180, capture_output=True,
-    )  # fmt: skip
+        [
+            office,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
     pdf = tmp_path / "assessment.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")

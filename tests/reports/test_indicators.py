@@ -40,8 +40,13 @@ def test_births_and_policy(town: World) -> None:
     # Twins are two births; the birth on 30 Sep counts, the one on 1 Oct does not; the
     # woman who moved out counts her birth before she left; the one who moved in does not.
     assert set(births.numerator_ids) == {
-        ids["twin1"], ids["twin2"], ids["W3c1"], ids["W5c1"], ids["W7c1"], ids["W11c2"]
-    }  # fmt: skip
+        ids["twin1"],
+        ids["twin2"],
+        ids["W3c1"],
+        ids["W5c1"],
+        ids["W7c1"],
+        ids["W11c2"],
+    }
     assert _counts(report, "policy_compliant_rate") == (5, 6)
     compliant = report.result("policy_compliant_rate")
     # The third child across a remarriage (the husband's two earlier children count).
@@ -128,15 +133,18 @@ def test_statistics_accuracy_from_an_audit(town: World) -> None:
     clock = FixedClock(dt.datetime(2019, 9, 25, 10, 0))
     reg = town.register
     households = reg.query("SELECT count(*) AS n FROM household")[0]["n"]
-    sample = audit.draw_sample(reg, households=households, seed=7, period=Y2019,
-                               area_code=TOWNSHIP, clock=clock)  # fmt: skip
+    sample = audit.draw_sample(
+        reg, households=households, seed=7, period=Y2019, area_code=TOWNSHIP, clock=clock
+    )
     codes = {h.household_id: h.code for h in sample.households}
     h1, h3 = codes[town.households["H1"]], codes[town.households["H3"]]
     on = dt.date(2019, 9, 25)
-    audit.record_finding(reg, sample.id, h1, visited_on=on, births_found=3, persons_found=2,
-                         clock=clock)  # fmt: skip
-    audit.record_finding(reg, sample.id, h3, visited_on=on, births_found=1, persons_found=2,
-                         clock=clock)  # fmt: skip
+    audit.record_finding(
+        reg, sample.id, h1, visited_on=on, births_found=3, persons_found=2, clock=clock
+    )
+    audit.record_finding(
+        reg, sample.id, h3, visited_on=on, births_found=1, persons_found=2, clock=clock
+    )
     report = ind.compute(reg, Y2019, [TOWNSHIP])
     # Found 4 births, the register had 3 (the visit found a third child at H1): 75 %.
     assert _counts(report, "statistics_accuracy") == (3, 4)
@@ -171,8 +179,7 @@ def _book_with(change: dict[str, Any]) -> Any:
 def test_definitions_version_decides_the_denominator(town: World) -> None:
     book = _book_with({"long_acting_denominator": "all_users"})
     old = ind.compute(town.register, Y2019, [TOWNSHIP], book=book)
-    new = ind.compute(town.register, parse_period("2019-01-01..2019-10-31"), [TOWNSHIP],
-                      book=book)  # fmt: skip
+    new = ind.compute(town.register, parse_period("2019-01-01..2019-10-31"), [TOWNSHIP], book=book)
     assert old.definitions_version == "2019.1" and new.definitions_version == "2020.1"
     assert _counts(old, "long_acting_rate") == (3, 9)
     # All users on 2019-10-31: W8 turned 50 on 1 October, W13 stopped on 30 September.
@@ -211,8 +218,11 @@ def test_same_register_same_numbers_and_recorded_runs(town: World) -> None:
     assert {"births", "policy_compliant_rate"} <= changes
     assert ind.stored_run(reg, run)["results"][0]["numerator"] == 6
     with reg.transaction() as conn:
-        conn.execute("UPDATE report_run SET content = replace(content, '\"numerator\": 6', "
-                     "'\"numerator\": 5') WHERE id = ?", (run,))  # fmt: skip
+        conn.execute(
+            "UPDATE report_run SET content = replace(content, '\"numerator\": 6', "
+            "'\"numerator\": 5') WHERE id = ?",
+            (run,),
+        )
     with pytest.raises(ValueError, match="altered"):
         ind.stored_run(reg, run)
 

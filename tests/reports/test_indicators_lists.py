@@ -48,21 +48,32 @@ def test_reward_and_assistance_families(town: World) -> None:
 
 
 def test_unknown_reward_condition_is_refused() -> None:
-    bad = {"programmes": [{"key": "x", "label": ["x", "x"], "effective_from": "2004-01-01",
-                           "conditions": {"shoe_size": 40}}]}  # fmt: skip
+    bad = {
+        "programmes": [
+            {
+                "key": "x",
+                "label": ["x", "x"],
+                "effective_from": "2004-01-01",
+                "conditions": {"shoe_size": 40},
+            }
+        ]
+    }
     with pytest.raises(ValueError, match="shoe_size"):
         lists.programmes(bad)
 
 
 def test_untracked_pregnancies(town: World) -> None:
     reg = town.register
-    quiet = records.insert(reg, "pregnancy", {"woman_id": town.ids["W12"],
-                                              "registered_on": "2019-08-01"})  # fmt: skip
+    quiet = records.insert(
+        reg, "pregnancy", {"woman_id": town.ids["W12"], "registered_on": "2019-08-01"}
+    )
     ended = {"outcome": "live_birth", "outcome_on": "2019-08-08"}
-    records.insert(reg, "pregnancy", {"woman_id": town.ids["W11"], "registered_on": "2019-01-01",
-                                      **ended})  # fmt: skip
-    seen = records.insert(reg, "pregnancy", {"woman_id": town.ids["W13"],
-                                             "registered_on": "2019-08-01"})  # fmt: skip
+    records.insert(
+        reg, "pregnancy", {"woman_id": town.ids["W11"], "registered_on": "2019-01-01", **ended}
+    )
+    seen = records.insert(
+        reg, "pregnancy", {"woman_id": town.ids["W13"], "registered_on": "2019-08-01"}
+    )
     town.visit("W13", "pregnancy_tracking", "2019-09-01")
     rows = lists.untracked_pregnancies(reg, ON, TOWNSHIP)
     pregnancies = [r["id"] for r in rows if r["kind"] == "pregnancy"]

@@ -68,18 +68,30 @@ class World:
             conn.execute(
                 "INSERT INTO area_unit (code, parent_code, level, name, urban, quality_pilot,"
                 " self_governance, demonstration) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (code, parent, level, name, flags.get("urban", 0), flags.get("pilot", 0),
-                 flags.get("selfgov", 0), flags.get("demo", 0)),
-            )  # fmt: skip
+                (
+                    code,
+                    parent,
+                    level,
+                    name,
+                    flags.get("urban", 0),
+                    flags.get("pilot", 0),
+                    flags.get("selfgov", 0),
+                    flags.get("demo", 0),
+                ),
+            )
 
     def household(self, key: str, village: str) -> str:
         self._seq += 1
         hid = records.insert(
             self.register,
             "household",
-            {"code": f"{village}01{self._seq:04d}", "village_code": village, "group_no": "01",
-             "address": f"{key}号"},
-        )  # fmt: skip
+            {
+                "code": f"{village}01{self._seq:04d}",
+                "village_code": village,
+                "group_no": "01",
+                "address": f"{key}号",
+            },
+        )
         self.households[key] = hid
         return hid
 
@@ -87,9 +99,14 @@ class World:
         pid = records.insert(
             self.register,
             "person",
-            {"household_id": self.households[household], "name": key, "sex": sex,
-             "birth_date": born, **extra},
-        )  # fmt: skip
+            {
+                "household_id": self.households[household],
+                "name": key,
+                "sex": sex,
+                "birth_date": born,
+                **extra,
+            },
+        )
         self.ids[key] = pid
         return pid
 
@@ -101,8 +118,9 @@ class World:
             fields["outside_spouse_name"] = f"{wife}之夫"
         return records.insert(self.register, "marriage", fields)
 
-    def birth(self, key: str, mother: str, father: str | None, on: str, sex: int,
-              **extra: Any) -> str:  # fmt: skip
+    def birth(
+        self, key: str, mother: str, father: str | None, on: str, sex: int, **extra: Any
+    ) -> str:
         fields: dict[str, Any] = {"mother_id": self.ids[mother], "birth_date": on, "sex": sex}
         if father:
             fields["father_id"] = self.ids[father]
@@ -120,8 +138,11 @@ class World:
         return cid
 
     def visit(self, person: str, kind: str, on: str, follows: str | None = None) -> str:
-        fields: dict[str, Any] = {"person_id": self.ids[person], "visit_type": kind,
-                                  "visited_on": on}  # fmt: skip
+        fields: dict[str, Any] = {
+            "person_id": self.ids[person],
+            "visit_type": kind,
+            "visited_on": on,
+        }
         if follows:
             fields["follows_table"] = "contraception"
             fields["follows_id"] = self.ids[follows]

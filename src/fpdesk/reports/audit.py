@@ -139,9 +139,17 @@ def draw_sample(
         conn.execute(
             """INSERT INTO audit_sample (id, area_code, period, seed, size, population,
                    drawn_on, drawn_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (sample_id, scope, period.label, seed, households, len(rows), today.isoformat(),
-             drawn_by),
-        )  # fmt: skip
+            (
+                sample_id,
+                scope,
+                period.label,
+                seed,
+                households,
+                len(rows),
+                today.isoformat(),
+                drawn_by,
+            ),
+        )
         conn.executemany(
             """INSERT INTO audit_household (sample_id, household_id, village_code, position)
                VALUES (?, ?, ?, ?)""",
@@ -221,10 +229,20 @@ def record_finding(
             """INSERT INTO audit_finding (id, sample_id, household_id, visited_on, visited_by,
                    births_found, births_registered, persons_found, persons_registered, note,
                    recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (finding_id, sample_id, household_id, visited_on.isoformat(), visited_by,
-             births_found, births, persons_found, persons, note,
-             now.isoformat(timespec="seconds")),
-        )  # fmt: skip
+            (
+                finding_id,
+                sample_id,
+                household_id,
+                visited_on.isoformat(),
+                visited_by,
+                births_found,
+                births,
+                persons_found,
+                persons,
+                note,
+                now.isoformat(timespec="seconds"),
+            ),
+        )
     return finding_id
 
 

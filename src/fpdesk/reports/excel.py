@@ -328,8 +328,9 @@ def _matcher(unit: Unit) -> Callable[[str], bool]:
 # --------------------------------------------------------------- workbooks
 
 
-def monthly_workbook(register: Register, period: Period, *,
-                     book: DefinitionBook | None = None) -> Workbook:  # fmt: skip
+def monthly_workbook(
+    register: Register, period: Period, *, book: DefinitionBook | None = None
+) -> Workbook:
     facts = ind.collect(register, period, book=book, with_previous=False)
     counts = change_counts(register, period)
     rows = []
@@ -337,8 +338,9 @@ def monthly_workbook(register: Register, period: Period, *,
     for unit in units:
         chosen = facts.select(_matcher(unit))
         villages = set(counts) | facts.villages_seen()
-        values: dict[str, Any] = dict(_summed(counts, [v for v in villages
-                                                     if areas.contains(unit.code, v)]))  # fmt: skip
+        values: dict[str, Any] = dict(
+            _summed(counts, [v for v in villages if areas.contains(unit.code, v)])
+        )
         values.update(_birth_values(chosen))
         rows.append(Row(unit.code, unit.name, values, unit.total))
     wb = _new_workbook()
@@ -349,8 +351,9 @@ def monthly_workbook(register: Register, period: Period, *,
     return _finish(wb, period)
 
 
-def annual_workbook(register: Register, period: Period, *,
-                    book: DefinitionBook | None = None) -> Workbook:  # fmt: skip
+def annual_workbook(
+    register: Register, period: Period, *, book: DefinitionBook | None = None
+) -> Workbook:
     facts = ind.collect(register, period, book=book, with_previous=False)
     population = year_end_population(register, period, facts)
     late = late_registered_births(register, period)
@@ -382,13 +385,15 @@ def annual_workbook(register: Register, period: Period, *,
     first.title = "人口和出生"
     subtitle = _subtitle(register, period, facts)
     _write_sheet(first, "人口和出生情况统计表", subtitle, POPULATION, pop_rows)
-    _write_sheet(wb.create_sheet("节育措施"), "节育措施情况统计表", subtitle, CONTRACEPTION,
-                 con_rows)  # fmt: skip
+    _write_sheet(
+        wb.create_sheet("节育措施"), "节育措施情况统计表", subtitle, CONTRACEPTION, con_rows
+    )
     return _finish(wb, period)
 
 
-def assessment_workbook(register: Register, period: Period, *,
-                        book: DefinitionBook | None = None) -> Workbook:  # fmt: skip
+def assessment_workbook(
+    register: Register, period: Period, *, book: DefinitionBook | None = None
+) -> Workbook:
     """Indicators against targets, pass or fail, for every village and township."""
     facts = ind.collect(register, period, book=book)
     units = report_units(register, facts, register.area_code)
@@ -444,8 +449,9 @@ DETAIL = [
 ]
 
 
-def _detail_sheet(ws: Worksheet, subtitle: str, units: list[Unit],
-                  reports: list[ind.IndicatorReport]) -> None:  # fmt: skip
+def _detail_sheet(
+    ws: Worksheet, subtitle: str, units: list[Unit], reports: list[ind.IndicatorReport]
+) -> None:
     rows = []
     for unit, report in zip(units, reports, strict=True):
         for result in report.results:
@@ -491,8 +497,9 @@ def _new_workbook() -> Workbook:
     return Workbook()
 
 
-def _write_sheet(ws: Worksheet, title: str, subtitle: str, columns: Sequence[Column],
-                 rows: Sequence[Row]) -> None:  # fmt: skip
+def _write_sheet(
+    ws: Worksheet, title: str, subtitle: str, columns: Sequence[Column], rows: Sequence[Row]
+) -> None:
     width = len(columns)
     last = get_column_letter(width)
     ws.merge_cells(f"A1:{last}1")
@@ -507,9 +514,11 @@ def _write_sheet(ws: Worksheet, title: str, subtitle: str, columns: Sequence[Col
     _headings(ws, columns)
     for r, row in enumerate(rows, start=HEAD_ROWS + 1):
         for c, column in enumerate(columns, start=1):
-            value = row.code if column.key == "code" else (
-                row.name if column.key == "name" else row.values.get(column.key, 0)
-            )  # fmt: skip
+            value = (
+                row.code
+                if column.key == "code"
+                else (row.name if column.key == "name" else row.values.get(column.key, 0))
+            )
             if column.fmt != "text" and value is None:
                 value = None
             cell = ws.cell(row=r, column=c, value=value)
@@ -581,8 +590,9 @@ BUILDERS: dict[str, Callable[..., Workbook]] = {
 }
 
 
-def build(register: Register, period: Period, kind: str, *,
-          book: DefinitionBook | None = None) -> Workbook:  # fmt: skip
+def build(
+    register: Register, period: Period, kind: str, *, book: DefinitionBook | None = None
+) -> Workbook:
     if kind not in BUILDERS:
         raise ValueError(f"report kind must be one of {KINDS}, not {kind!r}")
     return BUILDERS[kind](register, period, book=book)

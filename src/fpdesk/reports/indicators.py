@@ -865,8 +865,11 @@ def members(register: Register, result: Result, which: str = "numerator") -> lis
             "c.id",
             list(by_op),
         )
-        return [dict(row, id=f"{row['id']}@{day}", due_on=day)
-                for row in rows for day in sorted(by_op[row["id"]])]  # fmt: skip
+        return [
+            dict(row, id=f"{row['id']}@{day}", due_on=day)
+            for row in rows
+            for day in sorted(by_op[row["id"]])
+        ]
     if kind == "audit":
         finding_ids = sorted({key.split("#")[0] for key in ids})
         return _lookup(
@@ -892,8 +895,14 @@ def _lookup(register: Register, select: str, key: str, ids: Iterable[str]) -> li
 # --------------------------------------------------------------------- report runs
 
 
-def record_run(register: Register, report: IndicatorReport, *, kind: str = "indicators",
-               file_hash: str | None = None, when: dt.datetime | None = None) -> str:  # fmt: skip
+def record_run(
+    register: Register,
+    report: IndicatorReport,
+    *,
+    kind: str = "indicators",
+    file_hash: str | None = None,
+    when: dt.datetime | None = None,
+) -> str:
     """Keep what was reported: the numbers, their hash and the definitions version."""
     run_id = new_id()
     data = report.to_data()
@@ -937,8 +946,9 @@ def stored_run(register: Register, run_id: str) -> dict[str, Any]:
     return data
 
 
-def compare_with_run(register: Register, run_id: str,
-                     book: DefinitionBook | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def compare_with_run(
+    register: Register, run_id: str, book: DefinitionBook | None = None
+) -> list[dict[str, Any]]:
     """Recompute a recorded report under its own definitions version; list what moved."""
     from fpdesk.core.periods import parse_period
 

@@ -34,9 +34,14 @@ class Programme:
 
 
 KNOWN_CONDITIONS = {
-    "registration_type", "min_age", "mother_min_age", "max_children", "daughters_only_max",
-    "max_living_children", "min_children",
-}  # fmt: skip
+    "registration_type",
+    "min_age",
+    "mother_min_age",
+    "max_children",
+    "daughters_only_max",
+    "max_living_children",
+    "min_children",
+}
 
 
 def programmes(data: Mapping[str, Any] | None = None) -> list[Programme]:
@@ -129,17 +134,20 @@ def _children(register: Register, on: dt.date) -> dict[str, list[dict[str, Any]]
     return out
 
 
-def _meets(conditions: Mapping[str, Any], parent: dict[str, Any], kids: list[dict[str, Any]],
-           on: dt.date) -> bool:  # fmt: skip
+def _meets(
+    conditions: Mapping[str, Any], parent: dict[str, Any], kids: list[dict[str, Any]], on: dt.date
+) -> bool:
     c = conditions
     if "registration_type" in c and parent["registration_type"] not in c["registration_type"]:
         return False
     if "min_age" in c and _age(parent["birth_date"], on) < c["min_age"]:
         return False
     if "mother_min_age" in c:
-        mother_born = parent["birth_date"] if parent["sex"] == 2 else (
-            max(k["mother_born"] for k in kids) if kids else None
-        )  # fmt: skip
+        mother_born = (
+            parent["birth_date"]
+            if parent["sex"] == 2
+            else (max(k["mother_born"] for k in kids) if kids else None)
+        )
         if mother_born is None or _age(mother_born, on) < c["mother_min_age"]:
             return False
     if "min_children" in c and len(kids) < c["min_children"]:
@@ -200,5 +208,8 @@ def overdue_followups(
         if series.then_visit_type:
             kinds.add(series.then_visit_type)
     items = due.due_list(register, on, area_code)
-    return [i for i in items if i.overdue and i.visit_type in kinds
-            and i.follows_table == "contraception"]  # fmt: skip
+    return [
+        i
+        for i in items
+        if i.overdue and i.visit_type in kinds and i.follows_table == "contraception"
+    ]

@@ -1,0 +1,164 @@
+"""A record's history: who changed what, when; and undo of the last change.
+
+The history is the change log itself (the same rows that travel to the township), so
+it cannot disagree with what was sent.  Undo writes the old values back as a new
+change: it shows up here, and travels like any other edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fpdesk.core import codes, validation
+from fpdesk.core.i18n import Text
+from fpdesk.gui.forms.base import shown
+from fpdesk.store import operations, records
+from fpdesk.store.db import Register
+
+# Bookkeeping columns: true, but of no interest to the officer reading a history.
+_HIDDEN = {"id", "household_id"}
+
+
+def field_name(column: str) -> str:
+    return shown(validation.field_label(column))
+
+
+def readable(column: str, value: Any) -> str:
+    """A stored value as the officer knows it: a code's label, a yes/no, the text."""
+    if value is None or value == "":
+        return ""
+    table = validation.CODE_TABLES.get(column)
+    if table and codes.exists(table, value):
+        return shown(codes.text(table, value))
+    if column == "deleted":
+        return shown(Text("已删除", "deleted")) if value else shown(Text("有效", "in use"))
+    return str(value)
+
+
+def when(stamp: str) -> str:
+    """The change's UTC stamp in the laptop's local time, to the minute."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def changes(register: Register, row_id: str) -> list[dict[str, str]]:
+    """One line per changed field, newest change first."""
+    lines = []
+    for entry in reversed(records.history(register, row_id)):
+        old = json.loads(entry["old"]) if entry["old"] else {}
+        new = json.loads(entry["new"]) if entry["new"] else {}
+        columns = [c for c in (new or old) if c not in _HIDDEN and old.get(c) != new.get(c)]
+        for column in columns:
+            if entry["op"] == "insert" and new.get(column) in (None, ""):
+                continue
+            lines.append(
+                {
+                    "seq": str(entry["seq"]),
+                    "when": when(entry["at"]),
+                    "who": entry["actor"] or "",
+                    "op": entry["op"],
+                    "field": field_name(column),
+                    "before": readable(column, old.get(column)),
+                    "after": readable(column, new.get(column)),
+                }
+            )
+    return lines
+
+
+class HistoryDialog(QDialog):
+    """Every change of one record, field by field, with an Undo-last-change button."""
+
+    undone = Signal(str)  # the record's id, after its last change was undone
+
+    def __init__(self, register: Register, row_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.row_id = row_id
+        self.setObjectName("history")
+        self.setWindowTitle(self.tr("History"))
+        self.resize(720, 420)
+        layout = QVBoxLayout(self)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("When"),
+                self.tr("Who"),
+                self.tr("Change"),
+                self.tr("Field"),
+                self.tr("Before"),
+                self.tr("After"),
+            ]
+        )
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox()
+        self.undo_button = QPushButton(self.tr("Undo last change (Ctrl+Z)"))
+        self.undo_button.setObjectName("undo")
+        self.undo_button.clicked.connect(self.undo)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.clicked.connect(self.accept)
+        buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def _op_name(self, op: str) -> str:
+        names = {
+            "insert": self.tr("created"),
+            "update": self.tr("changed"),
+            "delete": self.tr("removed"),
+        }
+        return names.get(op, op)
+
+    def refresh(self) -> None:
+        lines = changes(self.register, self.row_id)
+        self.table.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            cells = [
+                line["when"],
+                line["who"],
+                self._op_name(line["op"]),
+                line["field"],
+                line["before"],
+                line["after"],
+            ]
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.undo_button.setEnabled(bool(lines))
+
+    def undo(self) -> None:
+        try:
+            operations.undo_last_change(self.register, self.row_id)
+        except operations.FormProblems as refused:
+            self.message.setText("\n".join(shown(t) for t in refused.problems.values()))
+            return
+        self.message.setText(self.tr("The last change was undone."))
+        self.refresh()
+        self.undone.emit(self.row_id)

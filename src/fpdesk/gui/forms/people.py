@@ -1,0 +1,208 @@
+"""Forms about who lives where: household, person, move in and out, death."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QPushButton
+
+from fpdesk.gui.forms.base import Field, FormDialog, tr
+from fpdesk.store import operations, records
+
+# The person's own fields, shared by the household's member groups, the person form
+# and the move-in form: one definition, one order, one Tab sequence.
+PERSON_FIELDS = [
+    Field("name", QT_TRANSLATE_NOOP("Forms", "Name"), required=True),
+    Field("id_number", QT_TRANSLATE_NOOP("Forms", "ID number"), "id_number"),
+    Field("sex", QT_TRANSLATE_NOOP("Forms", "Sex"), "code", "sex", required=True),
+    Field("birth_date", QT_TRANSLATE_NOOP("Forms", "Birth date"), "date", required=True),
+    Field(
+        "relationship",
+        QT_TRANSLATE_NOOP("Forms", "Relationship to head"),
+        "code",
+        "relationship",
+        required=True,
+    ),
+]
+MORE_PERSON_FIELDS = [
+    Field("marital_status", QT_TRANSLATE_NOOP("Forms", "Marital status"), "code", "marital_status"),
+    Field(
+        "registration_type",
+        QT_TRANSLATE_NOOP("Forms", "Registration type"),
+        "code",
+        "registration_type",
+    ),
+    Field(
+        "residence_status",
+        QT_TRANSLATE_NOOP("Forms", "Residence"),
+        "code",
+        "residence_status",
+    ),
+    Field("phone", QT_TRANSLATE_NOOP("Forms", "Phone")),
+    Field("note", QT_TRANSLATE_NOOP("Forms", "Note"), "multiline"),
+]
+
+
+class HouseholdForm(FormDialog):
+    """A new household with its members, saved together (the head is relationship 0)."""
+
+    kind = "household"
+    title = QT_TRANSLATE_NOOP("Forms", "New household")
+
+    def fields(self) -> list[Field]:
+        return [
+            Field(
+                "group_no",
+                QT_TRANSLATE_NOOP("Forms", "Village group"),
+                "number",
+                required=True,
+                default=self.context.get("group_no"),
+            ),
+            Field("address", QT_TRANSLATE_NOOP("Forms", "Address")),
+            Field("phone", QT_TRANSLATE_NOOP("Forms", "Phone")),
+            Field(
+                "registration_type",
+                QT_TRANSLATE_NOOP("Forms", "Registration type"),
+                "code",
+                "registration_type",
+                default="2",
+            ),
+        ]
+
+    def build_extra(self) -> None:
+        self.members = 0
+        self.add_member_button = QPushButton(self.tr("Add member (Ctrl+M)"))
+        self.add_member_button.setObjectName("add_member")
+        self.add_member_button.clicked.connect(self.add_member)
+        # A shortcut of the dialog, not a button mnemonic: it must work from any field.
+        QShortcut(QKeySequence("Ctrl+M"), self, self.add_member)
+        self._layout.addWidget(self.add_member_button)
+        self.add_member()
+
+    def add_member(self) -> None:
+        index = self.members
+        self.members += 1
+        self.add_section(self.tr("Member") + f" {index + 1}")
+        made = self.add_fields(PERSON_FIELDS, prefix=f"m{index}.")
+        if index == 0:
+            self.editors["m0.relationship"].set_value("0")
+        if not self._loading:
+            self.fix_tab_order()
+            made[0].widget.setFocus()
+
+    def fix_tab_order(self) -> None:
+        super().fix_tab_order()
+        if hasattr(self, "add_member_button"):
+            last = list(self.editors.values())[-1].widget
+            self.setTabOrder(last, self.add_member_button)
+            self.setTabOrder(self.add_member_button, self.save_button)
+
+    def prepare_values(self, values: dict[str, Any]) -> None:
+        wanted = 1 + max((int(k[1 : k.index(".")]) for k in values if k.startswith("m")), default=0)
+        while self.members < wanted:
+            self.add_member()
+
+    def submit(self, values: dict[str, Any]) -> Any:
+        household = {k: v for k, v in values.items() if not k.startswith("m")}
+        members = []
+        for i in range(self.members):
+            prefix = f"m{i}."
+            member = {k[len(prefix) :]: v for k, v in values.items() if k.startswith(prefix)}
+            if any(v not in (None, "") for k, v in member.items() if k != "relationship"):
+                members.append(member)
+        return operations.add_household(self.register, household, members, clock=self.clock)
+
+
+class PersonForm(FormDialog):
+    """A new member of a household (context household_id), or a correction to a person
+    (context person_id; the change lands in the history and can be undone)."""
+
+    kind = "person"
+    title = QT_TRANSLATE_NOOP("Forms", "Person")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person_id = self.context.get("person_id")
+        if person_id:
+            self.setWindowTitle(tr(QT_TRANSLATE_NOOP("Forms", "Edit person")))
+            current = records.get(self.register, "person", person_id) or {}
+            self._loading = True
+            for name, editor in self.editors.items():
+                editor.set_value(current.get(name))
+            self._loading = False
+        else:
+            self.setWindowTitle(tr(QT_TRANSLATE_NOOP("Forms", "New person")))
+
+    def fields(self) -> list[Field]:
+        return PERSON_FIELDS + MORE_PERSON_FIELDS
+
+    def submit(self, values: dict[str, Any]) -> Any:
+        person_id = self.context.get("person_id")
+        if person_id:
+            operations.update_person(self.register, person_id, values, clock=self.clock)
+            return person_id
+        return operations.add_person(
+            self.register, self.context["household_id"], values, clock=self.clock
+        )
+
+
+MOVE_FIELDS = [
+    Field("moved_on", QT_TRANSLATE_NOOP("Forms", "Date of the move"), "date", required=True),
+    Field("place", QT_TRANSLATE_NOOP("Forms", "From / to (place)")),
+    Field("reason", QT_TRANSLATE_NOOP("Forms", "Reason")),
+]
+
+
+class MoveOutForm(FormDialog):
+    """Registered here, now living elsewhere (流出)."""
+
+    kind = "move_out"
+    title = QT_TRANSLATE_NOOP("Forms", "Move out")
+
+    def fields(self) -> list[Field]:
+        return MOVE_FIELDS
+
+    def submit(self, values: dict[str, Any]) -> Any:
+        return operations.record_move(
+            self.register, self.context["person_id"], {**values, "kind": "out"}, clock=self.clock
+        )
+
+
+class MoveInForm(FormDialog):
+    """Someone moves in: back home (context person_id) or new to a household
+    (context household_id: the person is created with the move)."""
+
+    kind = "move_in"
+    title = QT_TRANSLATE_NOOP("Forms", "Move in")
+
+    def fields(self) -> list[Field]:
+        if self.context.get("person_id"):
+            return MOVE_FIELDS
+        return PERSON_FIELDS + MOVE_FIELDS
+
+    def submit(self, values: dict[str, Any]) -> Any:
+        if self.context.get("person_id"):
+            return operations.record_move(
+                self.register, self.context["person_id"], {**values, "kind": "in"}, clock=self.clock
+            )
+        move = {name: values.pop(name) for name in ("moved_on", "place", "reason")}
+        return operations.record_move_in(
+            self.register, self.context["household_id"], values, move, clock=self.clock
+        )
+
+
+class DeathForm(FormDialog):
+    kind = "death"
+    title = QT_TRANSLATE_NOOP("Forms", "Death")
+
+    def fields(self) -> list[Field]:
+        return [
+            Field("death_date", QT_TRANSLATE_NOOP("Forms", "Date of death"), "date", required=True),
+            Field("death_cause", QT_TRANSLATE_NOOP("Forms", "Cause")),
+        ]
+
+    def submit(self, values: dict[str, Any]) -> Any:
+        operations.record_death(self.register, self.context["person_id"], values, clock=self.clock)
+        return self.context["person_id"]

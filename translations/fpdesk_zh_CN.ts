@@ -747,6 +747,105 @@
     </message>
 </context>
 <context>
+    <name>PrintDialog</name>
+    <message>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>Today, or e.g. 2026-11 or 2026-11-30</source>
+        <translation>默认今天，也可写 2026-11 或 2026-11-30</translation>
+    </message>
+    <message>
+        <source>Compact: households run on, not one per page</source>
+        <translation>紧凑格式：各户连续排，不是每户一页</translation>
+    </message>
+    <message>
+        <source>Choose font…</source>
+        <translation>选择字体…</translation>
+    </message>
+    <message>
+        <source>Printout</source>
+        <translation>打印内容</translation>
+    </message>
+    <message>
+        <source>Village code</source>
+        <translation>村代码</translation>
+    </message>
+    <message>
+        <source>Period or day</source>
+        <translation>时段或日期</translation>
+    </message>
+    <message>
+        <source>Chinese font</source>
+        <translation>中文字体</translation>
+    </message>
+    <message>
+        <source>Make and preview</source>
+        <translation>生成并预览</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Open in PDF viewer</source>
+        <translation>用 PDF 阅读器打开</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Choose a Chinese TrueType font</source>
+        <translation>选择一个中文 TrueType 字体</translation>
+    </message>
+    <message>
+        <source>Fonts (*.ttf *.ttc)</source>
+        <translation>字体 (*.ttf *.ttc)</translation>
+    </message>
+    <message>
+        <source>Making the pages…</source>
+        <translation>正在生成页面…</translation>
+    </message>
+    <message>
+        <source>Cancelled: no file was made.</source>
+        <translation>已取消，没有生成文件。</translation>
+    </message>
+    <message>
+        <source>%1 pages. The first pages are shown below.</source>
+        <translation>共 %1 页。下面是前几页。</translation>
+    </message>
+    <message>
+        <source>%1 pages. No page pictures: poppler&apos;s pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
+        <translation>共 %1 页。本机没有安装 poppler 的 pdftoppm，不能显示页面图片。请用 PDF 阅读器打开文件查看。</translation>
+    </message>
+    <message>
+        <source>Page %1 of %2</source>
+        <translation>第 %1 页，共 %2 页</translation>
+    </message>
+    <message>
+        <source>Nothing was printed.</source>
+        <translation>没有打印。</translation>
+    </message>
+    <message>
+        <source>Save the PDF</source>
+        <translation>保存 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not save the file: %1</source>
+        <translation>文件没有保存：%1</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+</context>
+<context>
     <name>SearchModel</name>
     <message>
         <source>Name</source>

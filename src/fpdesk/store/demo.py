@@ -1,0 +1,952 @@
+"""The synthetic district: a deterministic, realistic register of any size.
+
+`build_demo` makes a new encrypted register holding one made-up county of Guangxi:
+townships, villages and village groups in the 12-digit code structure, households of
+plausible composition, persons with valid ID numbers, marriages, births (2015-2026 in
+detail, earlier ones too so that birth orders come out right), pregnancies in
+progress, contraception episodes, supplies, visits (some overdue), moves and deaths.
+
+The same seed gives the same register, row for row: every random draw, including the
+random part of each UUIDv7 key, comes from one `random.Random(seed)`, and the key
+timestamps are a fixed sequence.  Only register_info (created_at) differs.
+
+The register is a township register (store.db knows only village and township roles):
+its area code is the first township's, and area_unit lists the whole county, so the
+township workspace and the indicators have several townships' worth of data.
+
+The load is one transaction with the change-capture triggers removed (a demo has no
+history to send anywhere), so the change log of a fresh demo is empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import itertools
+import random
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from fpdesk.core import area, idnumber
+from fpdesk.core.codes import method as method_facts
+from fpdesk.core.i18n import Text
+from fpdesk.core.ids import new_id
+from fpdesk.store import capture, search
+from fpdesk.store import demo_names as names
+from fpdesk.store.db import Register, create_register
+
+MIN_PERSONS = 100
+MAX_PERSONS = 1_000_000
+REFERENCE_DATE = dt.date(2026, 11, 1)
+COUNTY = names.COUNTY[0][:6]
+
+Progress = Callable[[int, int], None]
+# (township area row, its village area rows, persons per village)
+Township = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[int]]
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "household": (
+        "id", "code", "village_code", "group_no", "address", "head_id", "phone",
+        "registration_type",
+    ),
+    "person": (
+        "id", "household_id", "name", "sex", "birth_date", "id_number", "ethnicity",
+        "marital_status", "relationship", "registration_type", "residence_status",
+        "residence_place", "residence_since", "death_date", "death_cause", "phone",
+    ),
+    "marriage": (
+        "id", "wife_id", "husband_id", "outside_spouse_name", "outside_spouse_id_number",
+        "outside_spouse_address", "married_on", "ended_on", "end_reason",
+    ),
+    "pregnancy": (
+        "id", "woman_id", "marriage_id", "registered_on", "last_period_on", "expected_on",
+        "outcome", "outcome_on",
+    ),
+    "birth": (
+        "id", "pregnancy_id", "mother_id", "father_id", "marriage_id", "child_id",
+        "birth_date", "sex", "weight_g", "place", "alive", "document_kind", "document_no",
+    ),
+    "contraception": (
+        "id", "woman_id", "user_id", "method", "started_on", "ended_on", "end_reason",
+        "provider",
+    ),
+    "supply": ("id", "person_id", "handed_on", "item", "quantity", "handed_by"),
+    "visit": (
+        "id", "person_id", "visit_type", "visited_on", "visited_by", "result",
+        "follows_table", "follows_id",
+    ),
+    "move": ("id", "person_id", "kind", "moved_on", "place", "reason"),
+    "certificate": ("id", "woman_id", "marriage_id", "kind", "number", "issued_on"),
+}
+TABLES = tuple(COLUMNS)
+
+YEAR = 365.2425
+MALE, FEMALE = idnumber.MALE, idnumber.FEMALE
+_D = dt.date.toordinal
+DETAIL_FROM = _D(dt.date(2015, 1, 1))  # births from here on get pregnancies and papers
+TWO_CHILD = _D(dt.date(2016, 1, 1))
+THREE_CHILD = _D(dt.date(2021, 8, 20))
+ONE_CHILD_ERA = _D(dt.date(2000, 1, 1))
+BIRTH_ROWS_FROM = _D(dt.date(1960, 1, 1))  # mothers born earlier: children not itemised
+
+_ISO: dict[int, str] = {}
+
+
+def iso(day: int) -> str:
+    text = _ISO.get(day)
+    if text is None:
+        text = _ISO[day] = dt.date.fromordinal(day).isoformat()
+    return text
+
+
+def year_of(day: int) -> int:
+    return dt.date.fromordinal(day).year
+
+
+class DemoSizeError(ValueError):
+    """The asked size is outside what the demo builds."""
+
+    def __init__(self, persons: int) -> None:
+        self.text = Text(
+            f"演示登记册的人数必须在 {MIN_PERSONS} 到 {MAX_PERSONS:,} 之间（收到 {persons}）。",
+            f"A demo register holds {MIN_PERSONS} to {MAX_PERSONS:,} persons (got {persons}).",
+        )
+        super().__init__(str(self.text))
+
+
+class _Person:
+    __slots__ = (
+        "born", "died", "eth", "id", "id_number", "marital", "name", "phone", "place", "reg",
+        "rel", "sex", "since", "status", "surname",
+    )
+
+    def __init__(self, pid: str, surname: str, name: str, sex: int, born: int) -> None:
+        self.id = pid
+        self.surname = surname
+        self.name = name
+        self.sex = sex
+        self.born = born
+        self.id_number = ""
+        self.marital = 10
+        self.rel = 0
+        self.reg = 2
+        self.eth = "01"
+        self.status = "here"
+        self.place: str | None = None
+        self.since: int | None = None
+        self.died: tuple[int, str] | None = None
+        self.phone: str | None = None
+
+
+class _Village:
+    """What every household of one village shares."""
+
+    def __init__(self, code: str, name: str, address: str, urban: bool, officer: str,
+                 clans: list[str], groups: int) -> None:
+        self.code = code
+        self.name = name
+        self.address = address
+        self.urban = urban
+        self.officer = officer
+        self.clans = clans
+        self.groups = groups
+        self.next_house = [0] * (groups + 1)
+
+
+class _Home:
+    """One household being assembled; nothing is kept unless it fits the quota."""
+
+    def __init__(self, hid: str, village: _Village) -> None:
+        self.id = hid
+        self.village = village
+        self.members: list[_Person] = []
+
+
+class _District:
+    """The generator: one random stream, one synthetic clock for the keys."""
+
+    def __init__(self, seed: int, reference: dt.date) -> None:
+        self.rng = random.Random(seed)
+        self.today = _D(reference)
+        # Keys are UUIDv7 with a fixed timestamp sequence starting a year before the
+        # reference date, one millisecond apart: same seed, same keys.
+        start = dt.datetime.combine(reference, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=365)
+        self.ms = int(start.timestamp() * 1000)
+        self.rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
+        self.id_sequence: dict[tuple[str, int, int], int] = {}
+        self.doc_counter = 0
+        surnames = [s for s, _ in names.SURNAMES]
+        weights = [w for _, w in names.SURNAMES]
+        self.surnames = surnames
+        self.surname_cum = [sum(weights[: i + 1]) for i in range(len(weights))]
+        self.given = {key: list(chars) for key, chars in names.GIVEN.items()}
+        self.resupply = {
+            m: method_facts(m).resupply_days or 30 for m in ("pill", "condom", "injection")
+        }
+        self.officer = ""  # who visits in the village being built
+
+    # --- small draws ------------------------------------------------------------
+
+    def new_key(self) -> str:
+        self.ms += 1
+        return new_id(unix_ms=self.ms, rand=self.rng.randbytes(10))
+
+    def surname(self, village: _Village | None = None) -> str:
+        # Villages of the south are often one or two clans: half the people share them.
+        if village is not None and self.rng.random() < 0.5:
+            return self.rng.choice(village.clans)
+        return self.rng.choices(self.surnames, cum_weights=self.surname_cum)[0]
+
+    def given_name(self, sex: int, born: int) -> str:
+        year = year_of(born)
+        era = "old" if year < 1975 else "mid" if year < 2003 else "new"
+        chars = self.given[(sex, era)]
+        if self.rng.random() < 0.2:
+            return self.rng.choice(chars)
+        return self.rng.choice(chars) + self.rng.choice(chars)
+
+    def id_number(self, address: str, born: int, sex: int) -> str:
+        """A valid, unique number: sequence odd for men, even for women (GB 11643)."""
+        key = (address, born, sex)
+        sequence = self.id_sequence.get(key)
+        if sequence is None:
+            sequence = 2 * self.rng.randrange(0, 120) + (1 if sex == MALE else 2)
+        if sequence > 999:
+            raise RuntimeError(f"more than 500 persons of one sex born {iso(born)} in {address}")
+        self.id_sequence[key] = sequence + 2
+        return idnumber.make(address, dt.date.fromordinal(born), sequence)
+
+    def phone(self) -> str:
+        return "1" + self.rng.choice("3578") + f"{self.rng.randrange(10**9):09d}"
+
+    def born_at_age(self, low: float, high: float) -> int:
+        """A birth date for someone aged between low and high on the reference date."""
+        return self.today - int(self.rng.uniform(low, high) * YEAR)
+
+    def age(self, born: int, on: int | None = None) -> float:
+        return ((self.today if on is None else on) - born) / YEAR
+
+    def doc_number(self, on: int) -> str:
+        self.doc_counter += 1
+        return f"{COUNTY}{year_of(on)}{self.doc_counter:06d}"
+
+    def add(self, table: str, row: tuple[Any, ...]) -> None:
+        self.rows[table].append(row)
+
+    # --- persons ----------------------------------------------------------------
+
+    def person(self, home: _Home, sex: int, born: int, rel: int, *, surname: str | None = None,
+               address: str = COUNTY) -> _Person:
+        family = surname or self.surname(home.village)
+        person = _Person(self.new_key(), family, family + self.given_name(sex, born), sex, born)
+        person.rel = rel
+        person.id_number = self.id_number(address, born, sex)
+        if home.village.urban and self.rng.random() < 0.6:
+            person.reg = 1
+        roll = self.rng.random()
+        person.eth = "08" if roll < 0.35 else "13" if roll < 0.38 else "01"
+        if 18 <= self.age(born) < 66 and self.rng.random() < 0.6:
+            person.phone = self.phone()
+        home.members.append(person)
+        return person
+
+    def maybe_floats_out(self, person: _Person) -> None:
+        """Young adults often work in the cities of Guangdong (流出)."""
+        age = self.age(person.born)
+        if not 18 <= age < 46 or self.rng.random() >= 0.15:
+            return
+        earliest = max(person.born + int(16 * YEAR), self.today - int(8 * YEAR))
+        since = self.rng.randint(earliest, self.today - 20)
+        person.status, person.since = "out", since
+        person.place = self.rng.choice(names.DESTINATIONS)
+        self.add("move", (self.new_key(), person.id, "out", iso(since), person.place, "外出务工"))
+
+    def maybe_died(self, person: _Person, chance: float) -> bool:
+        if self.rng.random() >= chance:
+            return False
+        earliest = max(person.born + int(55 * YEAR), self.today - int(5 * YEAR))
+        if earliest >= self.today:
+            return False
+        day = self.rng.randint(earliest, self.today - 1)
+        person.died = (day, self.rng.choice(names.DEATH_CAUSES))
+        return True
+
+    def outside_spouse(self, sex: int, born: int) -> tuple[str, str, str]:
+        """Name, ID number and address of a spouse registered in another county."""
+        origin, place = self.rng.choice(names.ORIGINS)
+        name = self.surname() + self.given_name(sex, born)
+        return name, self.id_number(origin, born, sex), place
+
+    # --- households --------------------------------------------------------------
+
+    def household(self, village: _Village, left: int) -> int:
+        """Build one household that fits in `left` persons; returns its size."""
+        kinds = ("nuclear", "stem", "elderly", "single", "floating")
+        for attempt in range(4):
+            marks = {t: len(rows) for t, rows in self.rows.items()}
+            kind = "single" if attempt == 3 else self.rng.choices(kinds, (44, 28, 15, 9, 4))[0]
+            home = _Home(self.new_key(), village)
+            getattr(self, "_" + kind)(home)
+            if len(home.members) <= left:
+                self.commit(home)
+                return len(home.members)
+            for table, mark in marks.items():
+                del self.rows[table][mark:]
+        raise AssertionError("a single-person household always fits")
+
+    def commit(self, home: _Home) -> None:
+        village = home.village
+        group = self.rng.randint(1, village.groups)
+        village.next_house[group] += 1
+        number = village.next_house[group]
+        code = area.household_code(village.code, group, number)
+        head = home.members[0]
+        address = f"{village.address}{group}组{number}号"
+        self.add("household", (home.id, code, village.code, f"{group:02d}", address, head.id,
+                               head.phone, head.reg))
+        for p in home.members:
+            died = p.died
+            self.add("person", (
+                p.id, home.id, p.name, p.sex, iso(p.born), p.id_number, p.eth, p.marital, p.rel,
+                p.reg, p.status, p.place, iso(p.since) if p.since is not None else None,
+                iso(died[0]) if died else None, died[1] if died else None, p.phone,
+            ))
+
+    def _nuclear(self, home: _Home) -> None:
+        rng = self.rng
+        band = rng.choices(range(20, 65, 5), (4, 7, 10, 11, 10, 11, 12, 9, 6))[0]
+        wife_born = self.born_at_age(band, band + 5)
+        husband_born = wife_born - int(rng.gauss(2, 2) * YEAR)
+        married = self.marriage_date(wife_born, husband_born)
+        if married is None:  # not married yet: a young person on their own
+            sex = MALE if rng.random() < 0.6 else FEMALE
+            self.maybe_floats_out(self.person(home, sex, wife_born, 0))
+            return
+        roll = rng.random()
+        if roll < 0.08:  # husband registered elsewhere: the wife heads the household
+            wife = self.person(home, FEMALE, wife_born, 0, address=self._wife_origin())
+            self.couple(home, wife, None, husband_born, married)
+        elif roll < 0.11:  # divorced, the wife kept the household and the children
+            wife = self.person(home, FEMALE, wife_born, 0)
+            self.couple(home, wife, None, husband_born, married, divorced=True)
+        else:
+            surname = self.surname(home.village)
+            husband = self.person(home, MALE, husband_born, 0, surname=surname)
+            wife = self.person(home, FEMALE, wife_born, 1, address=self._wife_origin())
+            self.couple(home, wife, husband, husband_born, married)
+
+    def _stem(self, home: _Home) -> None:
+        """Three generations: the working son heads it, his parents live with him."""
+        rng = self.rng
+        mother_born = self.born_at_age(47, 82)
+        father_born = mother_born - int(rng.gauss(2.5, 2) * YEAR)
+        parents_married = self.marriage_date(mother_born, father_born)
+        if parents_married is None:
+            self._nuclear(home)
+            return
+        heir_born = parents_married + rng.randint(300, int(9 * YEAR))
+        if self.age(heir_born) < 23:
+            self._nuclear(home)
+            return
+        surname = self.surname(home.village)
+        heir = self.person(home, MALE, heir_born, 0, surname=surname)
+        wife_born = heir_born + int(rng.gauss(2, 2) * YEAR)
+        married = self.marriage_date(wife_born, heir_born)
+        if married is not None and self.age(wife_born) >= 21 and rng.random() < 0.92:
+            wife = self.person(home, FEMALE, wife_born, 1, address=self._wife_origin())
+            self.couple(home, wife, heir, heir_born, married)
+        else:
+            self.maybe_floats_out(heir)
+        father: _Person | None = None
+        if rng.random() < 0.8:
+            father = self.person(home, MALE, father_born, 5, surname=surname)
+        mother = self.person(home, FEMALE, mother_born, 5)
+        self.elder_couple(home, mother, father, father_born, parents_married, heir)
+        if rng.random() < 0.15:  # an unmarried younger brother still at home
+            brother_born = heir_born + int(rng.uniform(2, 6) * YEAR)
+            if self.age(brother_born) >= 16:
+                brother = self.person(home, MALE, brother_born, 7, surname=surname)
+                self.maybe_floats_out(brother)
+
+    def _elderly(self, home: _Home) -> None:
+        """Old people whose children live elsewhere."""
+        rng = self.rng
+        band = rng.choices(range(60, 95, 5), (25, 24, 20, 14, 9, 5, 3))[0]
+        wife_born = self.born_at_age(band, band + 5)
+        husband_born = wife_born - int(rng.gauss(2.5, 2) * YEAR)
+        married = self.marriage_date(wife_born, husband_born)
+        if married is None:
+            raise AssertionError("a woman over 60 married long ago")
+        if rng.random() < 0.65:
+            husband = self.person(home, MALE, husband_born, 0)
+            wife = self.person(home, FEMALE, wife_born, 1)
+            self.elder_couple(home, wife, husband, husband_born, married)
+        else:
+            wife = self.person(home, FEMALE, wife_born, 0)
+            self.elder_couple(home, wife, None, husband_born, married)
+
+    def _single(self, home: _Home) -> None:
+        rng = self.rng
+        sex = MALE if rng.random() < 0.8 else FEMALE
+        person = self.person(home, sex, self.born_at_age(25, 66), 0)
+        if rng.random() < 0.3:  # divorced, the former spouse lives elsewhere
+            other = FEMALE if sex == MALE else MALE
+            self.former_marriage(person, other)
+        self.maybe_floats_out(person)
+
+    def _floating(self, home: _Home) -> None:
+        """A young family living here, registered in another county (流入)."""
+        rng = self.rng
+        origin, place = rng.choice(names.ORIGINS)
+        wife_born = self.born_at_age(21, 40)
+        husband_born = wife_born - int(rng.gauss(2, 1.5) * YEAR)
+        married = self.marriage_date(wife_born, husband_born)
+        husband = self.person(home, MALE, husband_born, 0, surname=self.surname(),
+                              address=origin)
+        if married is not None:
+            wife = self.person(home, FEMALE, wife_born, 1, surname=self.surname(),
+                               address=origin)
+            self.couple(home, wife, husband, husband_born, married, registered_at=origin,
+                        settled=False)
+        since = rng.randint(self.today - int(6 * YEAR), self.today - 30)
+        for p in home.members:
+            p.status, p.place, p.since = "in", place, max(since, p.born)
+            self.add("move", (self.new_key(), p.id, "in", iso(p.since), place, "务工经商"))
+
+    def _wife_origin(self) -> str:
+        # Most wives married in from the county itself or from a neighbouring one.
+        return COUNTY if self.rng.random() < 0.55 else self.rng.choice(names.NEARBY)
+
+    # --- couples and their children -----------------------------------------------
+
+    def marriage_date(self, wife_born: int, husband_born: int) -> int | None:
+        """Married when she was 20-27 and he at least 22 (the legal ages); None if not yet."""
+        married = wife_born + int(self.rng.uniform(20, 27.5) * YEAR)
+        married = max(married, husband_born + int(22 * YEAR) + 30)
+        return married if married <= self.today - 30 else None
+
+    def couple(self, home: _Home, wife: _Person, husband: _Person | None, husband_born: int,
+               married: int, *, divorced: bool = False, registered_at: str = COUNTY,
+               settled: bool = True) -> None:
+        """A married couple of working age, their children, and the wife's services.
+
+        `settled` is False for a family floating in: they moved here as they are, so
+        nobody of theirs is recorded as floating out.
+        """
+        ended: int | None = None
+        if divorced:
+            end = self.rng.randint(married + 365, max(married + 366, self.today - 30))
+            ended = end if end < self.today else None
+        marriage_id = self.new_key()
+        outside: tuple[str | None, str | None, str | None] = (None, None, None)
+        if husband is None:
+            outside = self.outside_spouse(MALE, husband_born)
+        wife.marital = 40 if ended else 20
+        if husband is not None:
+            husband.marital = 20
+        self.add("marriage", (
+            marriage_id, wife.id, husband.id if husband else None, *outside, iso(married),
+            iso(ended) if ended else None, "divorce" if ended else None,
+        ))
+        if settled:
+            self.marriage_move(wife, married)
+        surname = husband.surname if husband else (outside[0] or "王")[:1]
+        births, due = self.schedule(wife.born, married, ended)
+        kids = self.children(home, births, surname, registered_at, settled)
+        self.record_births(wife, husband, marriage_id, births, kids)
+        pregnant = due if ended is None else None
+        if pregnant is not None:
+            self.pregnancy_in_progress(wife, marriage_id, pregnant)
+        self.contraception(wife, husband, births, married, ended, pregnant)
+        if settled:
+            self.maybe_floats_out(wife)
+            if husband is not None:
+                self.maybe_floats_out(husband)
+
+    def elder_couple(self, home: _Home, wife: _Person, husband: _Person | None,
+                     husband_born: int, married: int, son: _Person | None = None) -> None:
+        """An older couple (or a widow): marriage, deaths, children's births on record."""
+        rng = self.rng
+        end: int | None = None
+        outside: tuple[str | None, str | None, str | None] = (None, None, None)
+        if husband is None:  # widowed long ago; the husband was never in this register
+            wife.marital = 30
+            outside = (self.surname() + self.given_name(MALE, husband_born), None, None)
+            end = rng.randint(married + 365, max(married + 366, self.today - 365))
+        else:
+            if self.maybe_died(husband, 0.004 * max(0.0, self.age(husband.born) - 55)):
+                end = husband.died[0] if husband.died else None
+            elif self.maybe_died(wife, 0.003 * max(0.0, self.age(wife.born) - 58)):
+                end = wife.died[0] if wife.died else None
+            wife.marital = 30 if husband.died else 20
+            husband.marital = 30 if wife.died else 20
+            if husband.died and husband.rel == 0:  # the widow heads the household now
+                husband.rel, wife.rel = 1, 0
+                home.members.remove(wife)
+                home.members.insert(0, wife)
+        marriage_id = self.new_key()
+        self.add("marriage", (
+            marriage_id, wife.id, husband.id if husband else None, *outside, iso(married),
+            iso(end) if end else None, "widowed" if end else None,
+        ))
+        if wife.born < BIRTH_ROWS_FROM:
+            return
+        births, _ = self.schedule(wife.born, married, None)
+        kids: list[_Person | None] = [None] * len(births)
+        if son is not None:  # the son who heads the household is one of the births
+            births = [b for b in births if abs(b[0] - son.born) > 300]
+            births.append((son.born, son.sex))
+            births.sort()
+            kids = [son if b[0] == son.born else None for b in births]
+        self.record_births(wife, husband, marriage_id, births, kids)
+
+    def former_marriage(self, person: _Person, other_sex: int) -> None:
+        born = person.born + int(self.rng.gauss(0, 2) * YEAR)
+        wife_born, husband_born = (person.born, born) if person.sex == FEMALE else (
+            born, person.born)
+        married = self.marriage_date(wife_born, husband_born)
+        if married is None or married + 400 >= self.today:
+            return
+        ended = self.rng.randint(married + 365, self.today - 30)
+        name, number, place = self.outside_spouse(other_sex, born)
+        wife_id, husband_id = (person.id, None) if person.sex == FEMALE else (None, person.id)
+        self.add("marriage", (self.new_key(), wife_id, husband_id, name, number, place,
+                              iso(married), iso(ended), "divorce"))
+        person.marital = 40
+
+    def marriage_move(self, wife: _Person, married: int) -> None:
+        """A bride from another county moved her registration here on marriage."""
+        if wife.id_number[:6] == COUNTY or married < self.today - int(6 * YEAR):
+            return
+        moved = min(self.today - 1, married + self.rng.randint(0, 90))
+        self.add("move", (self.new_key(), wife.id, "in", iso(moved), "婚前户籍地", "婚迁"))
+
+    def schedule(self, mother_born: int, married: int,
+                 ended: int | None) -> tuple[list[tuple[int, int]], int | None]:
+        """The couple's births (day, sex) up to today, and a birth due soon, if any.
+
+        The wanted number of children follows the mother's generation; third births in
+        the one-child era (2000 to the 2021 law) are rare.  A birth due within 238 days
+        of today is a pregnancy in progress, already registered.
+        """
+        rng = self.rng
+        year = year_of(mother_born)
+        if year < 1965:
+            wanted = rng.choices((1, 2, 3, 4), (10, 55, 30, 5))[0]
+        elif year < 1980:
+            wanted = rng.choices((0, 1, 2, 3), (3, 30, 60, 7))[0]
+        elif year < 1990:
+            wanted = rng.choices((0, 1, 2, 3), (4, 38, 53, 5))[0]
+        else:
+            wanted = rng.choices((0, 1, 2, 3), (8, 45, 42, 5))[0]
+        births: list[tuple[int, int]] = []
+        last_fertile = mother_born + int(44 * YEAR)
+        day = married + rng.randint(300, 900)
+        for order in range(wanted):
+            if day > last_fertile or (ended is not None and day > ended):
+                break
+            if day > self.today:
+                return births, (day if day <= self.today + 238 else None)
+            if order == 2 and ONE_CHILD_ERA <= day < THREE_CHILD and rng.random() > 0.15:
+                break
+            all_girls = bool(births) and all(sex == FEMALE for _, sex in births)
+            p_male = 0.515 if not births else 0.56 if all_girls else 0.505
+            births.append((day, MALE if rng.random() < p_male else FEMALE))
+            if rng.random() < 0.01:  # twins: two rows, one day
+                births.append((day, MALE if rng.random() < 0.51 else FEMALE))
+            day += rng.randint(730, 2200)
+        return births, None
+
+    def children(self, home: _Home, births: list[tuple[int, int]], surname: str,
+                 registered_at: str, settled: bool) -> list[_Person | None]:
+        """Which children live in the household; grown daughters have mostly married away."""
+        kids: list[_Person | None] = []
+        for day, sex in births:
+            age = self.age(day)
+            stays = age < 18 or (age < 30 and self.rng.random() < (0.35 if sex == MALE else 0.2))
+            if not stays:
+                kids.append(None)
+                continue
+            relationship = 2 if sex == MALE else 3
+            child = self.person(home, sex, day, relationship, surname=surname,
+                                address=registered_at)
+            if settled:
+                self.maybe_floats_out(child)
+            kids.append(child)
+        return kids
+
+    def record_births(self, mother: _Person, father: _Person | None, marriage_id: str,
+                      births: list[tuple[int, int]], kids: list[_Person | None]) -> None:
+        """Birth rows; from 2015 also the pregnancy, papers and visits around each birth."""
+        rng = self.rng
+        pregnancy_of: dict[int, tuple[str, str]] = {}
+        for order, ((day, sex), kid) in enumerate(zip(births, kids, strict=True), start=1):
+            pregnancy_id: str | None = None
+            document, number = "certificate", None
+            if day >= DETAIL_FROM:
+                if day not in pregnancy_of:
+                    pregnancy_of[day] = self.past_pregnancy(mother, marriage_id, day)
+                pregnancy_id, number = pregnancy_of[day]
+                if day >= TWO_CHILD:
+                    document = "approval" if order >= 3 and day < THREE_CHILD else "registration"
+            elif order >= 2 and day >= ONE_CHILD_ERA:
+                issued = day - rng.randint(300, 600)
+                number = self.paper(mother, marriage_id, "birth_certificate", issued)
+            place = rng.choices(("hospital", "health_center", "home"), (70, 28, 2))[0]
+            birth_id = self.new_key()
+            self.add("birth", (
+                birth_id, pregnancy_id, mother.id, father.id if father else None, marriage_id,
+                kid.id if kid else None, iso(day), sex, int(rng.gauss(3250, 420)), place, 1,
+                document, number,
+            ))
+            if self.today - day < 2 * 365:
+                self.postnatal_visits(mother, birth_id, day)
+        if len(births) == 1 and births[0][0] < TWO_CHILD and rng.random() < 0.4:
+            issued = min(self.today - 1, births[0][0] + rng.randint(200, 1200))
+            self.paper(mother, marriage_id, "one_child_certificate", issued)
+
+    def paper(self, woman: _Person, marriage_id: str, kind: str, issued: int) -> str:
+        """A certificate row; returns its number."""
+        number = self.doc_number(issued)
+        self.add("certificate", (self.new_key(), woman.id, marriage_id, kind, number,
+                                 iso(issued)))
+        return number
+
+    def past_pregnancy(self, mother: _Person, marriage_id: str, born: int) -> tuple[str, str]:
+        """The pregnancy that ended in a birth, with its registration; (id, paper number)."""
+        rng = self.rng
+        last_period = born - rng.randint(266, 294)
+        registered = last_period + rng.randint(42, 98)
+        pregnancy_id = self.new_key()
+        self.add("pregnancy", (pregnancy_id, mother.id, marriage_id, iso(registered),
+                               iso(last_period), iso(last_period + 280), "live_birth", iso(born)))
+        kind = "birth_service_registration" if born >= TWO_CHILD else "birth_certificate"
+        number = self.paper(mother, marriage_id, kind, registered)
+        if self.today - born < 3 * 365:
+            self.tracking_visits(mother, pregnancy_id, registered, born)
+        return pregnancy_id, number
+
+    def pregnancy_in_progress(self, wife: _Person, marriage_id: str, due: int) -> None:
+        last_period = due - 280
+        registered = min(self.today - 1, last_period + self.rng.randint(42, 98))
+        pregnancy_id = self.new_key()
+        self.add("pregnancy", (pregnancy_id, wife.id, marriage_id, iso(registered),
+                               iso(last_period), iso(due), None, None))
+        self.paper(wife, marriage_id, "birth_service_registration", registered)
+        self.tracking_visits(wife, pregnancy_id, registered, None)
+
+    # --- services -----------------------------------------------------------------
+
+    def visit(self, person: _Person, kind: str, on: int, result: str | None,
+              follows: tuple[str, str] | None = None) -> None:
+        officer = self.officer
+        self.add("visit", (self.new_key(), person.id, kind, iso(on), officer, result,
+                           follows[0] if follows else None, follows[1] if follows else None))
+
+    def tracking_visits(self, woman: _Person, pregnancy_id: str, registered: int,
+                        until: int | None) -> None:
+        """Monthly 孕情跟踪 from registration to the outcome (None: still pregnant).
+
+        For a pregnancy in progress the latest visit is sometimes not done yet, so the
+        due list has someone overdue.
+        """
+        end = self.today if until is None else min(until, self.today)
+        days: list[int] = []
+        day = registered + self.rng.randint(0, 10)
+        while day < end:
+            days.append(day)
+            day += 30 + self.rng.randint(-3, 5)
+        if until is None and days and self.rng.random() < 0.2:
+            days.pop()
+        for day in days:
+            self.visit(woman, "pregnancy_tracking", day, "孕情正常", ("pregnancy", pregnancy_id))
+
+    def postnatal_visits(self, mother: _Person, birth_id: str, born: int) -> None:
+        for low, high in ((3, 10), (14, 28)):
+            on = born + self.rng.randint(low, high)
+            if on < self.today and self.rng.random() < 0.85:
+                self.visit(mother, "postnatal", on, "母婴健康", ("birth", birth_id))
+
+    def followups(self, woman: _Person, episode_id: str, kind: str, started: int,
+                  months: tuple[int, ...]) -> None:
+        """Follow-ups after an operation; an officer sometimes has not been yet (overdue)."""
+        dues = [started + int(m * 30.44) for m in months]
+        dues = [d for d in dues if self.today - 3 * 365 <= d <= self.today]
+        for i, due in enumerate(dues):
+            done = self.rng.random() < (0.78 if i == len(dues) - 1 else 0.95)
+            on = min(self.today - 1, due + self.rng.randint(-5, 14))
+            if done and on > started:
+                self.visit(woman, kind, on, "正常", ("contraception", episode_id))
+
+    def contraception(self, wife: _Person, husband: _Person | None,
+                      births: list[tuple[int, int]], married: int, ended: int | None,
+                      due: int | None) -> None:
+        """Episodes between births (an IUD removed to have the next child) and today's."""
+        rng = self.rng
+        if self.age(wife.born) >= 50:
+            return
+        days = sorted({day for day, _ in births})
+        for before, after in itertools.pairwise(days):
+            start = before + rng.randint(42, 180)
+            stop = after - 280 - rng.randint(20, 90)
+            if before >= DETAIL_FROM - 5 * 365 and stop > start + 90 and rng.random() < 0.5:
+                self.episode(wife, None, "iud", start, (stop, "计划怀孕取环"))
+        start = (days[-1] + rng.randint(42, 365)) if days else married + rng.randint(30, 400)
+        if due is not None:  # pregnant now: any method ended before this pregnancy
+            stop = due - 280 - rng.randint(20, 90)
+            if days and stop > start + 90 and rng.random() < 0.5:
+                self.episode(wife, None, "iud", start, (stop, "计划怀孕取环"))
+            return
+        if start >= self.today or (ended is not None and start >= ended):
+            return
+        chosen = self.method_for(len(days), year_of(wife.born), husband is not None)
+        if chosen == "none":
+            return
+        user = husband if chosen == "male_sterilisation" else None
+        permanent = chosen in ("female_sterilisation", "male_sterilisation")
+        stop_at = (ended, "婚姻终止") if ended is not None and not permanent else None
+        self.episode(wife, user, chosen, start, stop_at)
+        if ended is None:
+            self.checks(wife, chosen, start)
+
+    def method_for(self, children: int, born_year: int, husband_here: bool) -> str:
+        """The method mix of a rural county: IUD first, sterilisation after two children."""
+        rng = self.rng
+        if children == 0:
+            return rng.choices(("condom", "pill", "none"), (55, 15, 30))[0]
+        if children == 1:
+            return rng.choices(("iud", "condom", "pill", "implant", "injection", "none"),
+                               (60, 20, 5, 5, 2, 8))[0]
+        sterilisation = 50 if born_year < 1975 else 28
+        choice = rng.choices(
+            ("iud", "female_sterilisation", "male_sterilisation", "implant", "condom", "pill",
+             "injection", "none"),
+            (45, sterilisation, 5, 4, 8, 2, 1, 5))[0]
+        if choice == "male_sterilisation" and not husband_here:
+            return "female_sterilisation"
+        return choice
+
+    def episode(self, wife: _Person, user: _Person | None, method: str, start: int,
+                stop: tuple[int, str] | None) -> None:
+        rng = self.rng
+        episode_id = self.new_key()
+        self.add("contraception", (
+            episode_id, wife.id, user.id if user else None, method, iso(start),
+            iso(stop[0]) if stop else None, stop[1] if stop else None,
+            rng.choice(names.PROVIDERS),
+        ))
+        if method == "iud":
+            months = (1, 3, 6, 12, *range(24, 24 + 12 * 30, 12))
+            self.followups(wife, episode_id, "iud_followup", start,
+                           tuple(m for m in months if stop is None or start + m * 30.44 < stop[0]))
+        elif method in ("female_sterilisation", "male_sterilisation", "implant"):
+            self.followups(user or wife, episode_id, "postop_followup", start, (1, 3, 12))
+        elif method in self.resupply and stop is None:
+            self.supplies(wife, method, start)
+
+    def supplies(self, wife: _Person, method: str, start: int) -> None:
+        """药具发放: every resupply interval over the last year; the latest may be late."""
+        rng = self.rng
+        every = self.resupply[method]
+        day = max(start, self.today - 365)
+        while day <= self.today:
+            if day + every > self.today and rng.random() < 0.2:
+                break
+            quantity = rng.choice((10, 20, 30)) if method == "condom" else 1
+            self.add("supply", (self.new_key(), wife.id, iso(day), method, quantity,
+                                self.officer))
+            day += every + rng.randint(-3, 3)
+
+    def checks(self, wife: _Person, chosen: str, since: int) -> None:
+        """This year's 查环 (twice a year with an IUD) and gynecological exam."""
+        rng = self.rng
+        if chosen == "iud":
+            for back in (330, 150):
+                day = self.today - back - rng.randint(0, 30)
+                if day > since and rng.random() < 0.85:
+                    self.visit(wife, "iud_check", day, "环位正常")
+        if rng.random() < 0.8:
+            result = "未见异常" if rng.random() < 0.9 else "宫颈炎，已建议治疗"
+            self.visit(wife, "gyn_exam", self.today - rng.randint(1, 360), result)
+
+    # --- the county -------------------------------------------------------------
+
+    def village_sizes(self, persons: int) -> list[int]:
+        sizes: list[int] = []
+        left = persons
+        while left > 0:
+            size = int(self.rng.triangular(300, 3000, 1000))
+            if left - size < 150:
+                size = left
+            sizes.append(size)
+            left -= size
+        return sizes
+
+    def place_name(self, taken: set[str]) -> str:
+        while True:
+            name = self.rng.choice(names.PLACE_FIRST) + self.rng.choice(names.PLACE_SECOND)
+            if name not in taken and name[0] != name[1]:
+                taken.add(name)
+                return name
+
+    def layout(self, persons: int) -> list[Township]:
+        """Townships, their villages and how many persons each village holds."""
+        rng = self.rng
+        sizes = self.village_sizes(persons)
+        townships: list[Township] = []
+        county = names.COUNTY[0]
+        taken: set[str] = set()
+        town_no, xiang_no = 100, 200
+        while sizes:
+            count = min(len(sizes), rng.randint(8, 18))
+            chunk, sizes = sizes[:count], sizes[count:]
+            is_town = len(townships) % 4 != 3
+            number = town_no if is_town else xiang_no
+            if is_town:
+                town_no += 1
+            else:
+                xiang_no += 1
+            code = f"{county[:6]}{number:03d}000"
+            name = self.place_name(taken) + names.TOWNSHIP_SUFFIX["town" if is_town else "township"]
+            township = (code, county, "township", name, 0, 0, 0, 0)
+            villages: list[tuple[Any, ...]] = []
+            village_taken: set[str] = set()
+            for i in range(count):
+                urban = is_town and i == 0 and count >= 6
+                vcode = f"{code[:9]}001" if urban else f"{code[:9]}{200 + i:03d}"
+                vname = (self.place_name(village_taken) + "社区") if urban else (
+                    self.place_name(village_taken) + rng.choice(names.VILLAGE_SUFFIX))
+                flags = (int(rng.random() < 0.88), int(rng.random() < (0.7 if urban else 0.97)),
+                         int(rng.random() < 0.3))
+                villages.append((vcode, code, "village", vname, int(urban), *flags))
+            townships.append((township, villages, chunk))
+        return townships
+
+    def area_rows(self, townships: list[tuple[tuple[Any, ...], list[tuple[Any, ...]],
+                                        list[int]]]) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = [
+            (names.PROVINCE[0], None, "province", names.PROVINCE[1], 0, 0, 0, 0),
+            (names.PREFECTURE[0], names.PROVINCE[0], "prefecture", names.PREFECTURE[1], 0, 0,
+             0, 0),
+            (names.COUNTY[0], names.PREFECTURE[0], "county", names.COUNTY[1], 0, 0, 0, 0),
+        ]
+        for township, villages, _ in townships:
+            rows.append(township)
+            rows.extend(villages)
+        return rows
+
+    def village(self, row: tuple[Any, ...], township_name: str, persons: int) -> _Village:
+        clans = [self.surname() for _ in range(self.rng.randint(1, 3))]
+        groups = max(1, min(99, round(persons / 110)))
+        village = _Village(row[0], row[3], f"{township_name}{row[3]}", bool(row[4]), "",
+                           clans, groups)
+        village.officer = self.surname() + self.given_name(FEMALE, self.born_at_age(30, 55))
+        return village
+
+
+def _insert_sql(table: str) -> str:
+    columns = COLUMNS[table]
+    return (f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})")
+
+
+def _flush(conn: Any, district: _District) -> None:
+    for table in TABLES:
+        rows = district.rows[table]
+        if rows:
+            conn.executemany(_insert_sql(table), rows)
+            rows.clear()
+
+
+@contextlib.contextmanager
+def _bulk_load(register: Register) -> Iterator[Any]:
+    """One transaction into a NEW file: no capture or search triggers, no fsync until the end.
+
+    Foreign keys are checked once at the end (PRAGMA foreign_key_check) instead of row
+    by row: a household names its head and the head names the household, so during the
+    load a deferred violation is always outstanding, and then SQLite scans the child
+    tables (some of whose columns have no index) for every parent inserted.
+    """
+    conn = register.conn
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -131072")
+    try:
+        with register.transaction():
+            capture.remove(conn)
+            search.remove(conn)
+            yield conn
+            broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
+            if broken:
+                raise AssertionError(f"the demo broke foreign keys: {broken}")
+            capture.install(conn)
+            search.install(conn)
+    finally:
+        conn.execute("PRAGMA cache_size = -2000")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def check_size(persons: int) -> None:
+    if not MIN_PERSONS <= persons <= MAX_PERSONS:
+        raise DemoSizeError(persons)
+
+
+def build_demo(
+    path: str | Path,
+    passphrase: str,
+    *,
+    persons: int = 2000,
+    seed: int = 1,
+    reference_date: dt.date = REFERENCE_DATE,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Make a new demo register at `path`; returns the number of rows per table.
+
+    Refuses an existing file (store.errors.RegisterExists) and a size outside
+    100..1,000,000 (DemoSizeError).  On any failure the half-made file is removed.
+    """
+    check_size(persons)
+    district = _District(seed, reference_date)
+    townships = district.layout(persons)
+    device = district.new_key()
+    register = create_register(path, passphrase, role="township",
+                               area_code=townships[0][0][0], device_id=device)
+    try:
+        with _bulk_load(register) as conn:
+            conn.executemany(
+                "INSERT INTO area_unit (code, parent_code, level, name, urban, quality_pilot, "
+                "self_governance, demonstration, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                "'2010-01-01')", district.area_rows(townships))
+            _load_people(conn, district, townships, persons, progress)
+        search.rebuild(register)  # the index was left empty by the load
+        counts = {t: int(register.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+                  for t in ("area_unit", *TABLES)}
+    except BaseException:
+        register.close()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(str(path) + suffix).unlink()
+        raise
+    register.close()
+    return counts
+
+
+def _load_people(conn: Any, district: _District,
+                 townships: list[Township],
+                 total: int, progress: Progress | None) -> None:
+    done = 0
+    for township, villages, sizes in townships:
+        for row, size in zip(villages, sizes, strict=True):
+            village = district.village(row, township[3], size)
+            district.officer = village.officer
+            made = 0
+            while made < size:
+                made += district.household(village, size - made)
+            done += made
+            if len(district.rows["person"]) >= 20_000:
+                _flush(conn, district)
+            if progress is not None:
+                progress(done, total)
+    _flush(conn, district)

@@ -5,23 +5,27 @@
     <name>BirthForm</name>
     <message>
         <source>Type the birth date to see the birth order and the policy verdict.</source>
-        <translation type="unfinished"></translation>
+        <translation>填写出生日期后，这里显示孩次和是否符合政策。</translation>
     </message>
     <message>
         <source>Birth order for the couple: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>夫妻第 %1 孩</translation>
     </message>
     <message>
         <source>Within policy</source>
-        <translation type="unfinished"></translation>
+        <translation>符合政策</translation>
     </message>
     <message>
         <source>Outside policy</source>
-        <translation type="unfinished"></translation>
+        <translation>不符合政策</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>Rule: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>依据：%1</translation>
     </message>
 </context>
 <context>
@@ -37,6 +41,13 @@
     <message>
         <source>Something went wrong inside fpdesk. What was saved before is safe. The details are in the log file; please give it to your township clerk.</source>
         <translation>fpdesk 内部出错了。之前保存的数据是安全的。详细情况记在日志文件里，请交给乡镇管理员。</translation>
+    </message>
+</context>
+<context>
+    <name>DivorceForm</name>
+    <message>
+        <source>Married on</source>
+        <translation>结婚日期</translation>
     </message>
 </context>
 <context>
@@ -118,7 +129,7 @@
     <name>FormDialog</name>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>保存</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -126,15 +137,15 @@
     </message>
     <message>
         <source>Throw away what you typed in this form?</source>
-        <translation type="unfinished"></translation>
+        <translation>放弃这张表里已经填写的内容吗？</translation>
     </message>
     <message>
         <source>Throw away</source>
-        <translation type="unfinished"></translation>
+        <translation>放弃</translation>
     </message>
     <message>
         <source>Keep editing</source>
-        <translation type="unfinished"></translation>
+        <translation>继续填写</translation>
     </message>
 </context>
 <context>
@@ -145,23 +156,23 @@
     </message>
     <message>
         <source>Date of marriage</source>
-        <translation type="unfinished"></translation>
+        <translation>结婚日期</translation>
     </message>
     <message>
         <source>Spouse in this household</source>
-        <translation type="unfinished"></translation>
+        <translation>本户中的配偶</translation>
     </message>
     <message>
         <source>Or: spouse from elsewhere, name</source>
-        <translation type="unfinished"></translation>
+        <translation>或：外地配偶姓名</translation>
     </message>
     <message>
         <source>Spouse&apos;s ID number</source>
-        <translation type="unfinished"></translation>
+        <translation>配偶身份证号</translation>
     </message>
     <message>
         <source>Spouse&apos;s address</source>
-        <translation type="unfinished"></translation>
+        <translation>配偶住址</translation>
     </message>
     <message>
         <source>Divorce</source>
@@ -169,27 +180,27 @@
     </message>
     <message>
         <source>Date of divorce</source>
-        <translation type="unfinished"></translation>
+        <translation>离婚日期</translation>
     </message>
     <message>
         <source>Pregnancy registration</source>
-        <translation type="unfinished"></translation>
+        <translation>孕情登记</translation>
     </message>
     <message>
         <source>Registered on</source>
-        <translation type="unfinished"></translation>
+        <translation>登记日期</translation>
     </message>
     <message>
         <source>Last menstrual period</source>
-        <translation type="unfinished"></translation>
+        <translation>末次月经</translation>
     </message>
     <message>
         <source>Expected delivery (empty: LMP + 280 days)</source>
-        <translation type="unfinished"></translation>
+        <translation>预产期（不填则按末次月经加 280 天）</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Pregnancy outcome</source>
@@ -197,7 +208,7 @@
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>妊娠结局</translation>
     </message>
     <message>
         <source>Date</source>
@@ -209,7 +220,7 @@
     </message>
     <message>
         <source>Child&apos;s name</source>
-        <translation type="unfinished"></translation>
+        <translation>孩子姓名</translation>
     </message>
     <message>
         <source>Sex</source>
@@ -217,27 +228,27 @@
     </message>
     <message>
         <source>Birth date</source>
-        <translation type="unfinished"></translation>
+        <translation>出生日期</translation>
     </message>
     <message>
         <source>Child&apos;s ID number</source>
-        <translation type="unfinished"></translation>
+        <translation>孩子身份证号</translation>
     </message>
     <message>
         <source>Weight (g)</source>
-        <translation type="unfinished"></translation>
+        <translation>出生体重（克）</translation>
     </message>
     <message>
         <source>Place of birth</source>
-        <translation type="unfinished"></translation>
+        <translation>出生地点</translation>
     </message>
     <message>
         <source>Birth document</source>
-        <translation type="unfinished"></translation>
+        <translation>生育证件</translation>
     </message>
     <message>
         <source>Document number</source>
-        <translation type="unfinished"></translation>
+        <translation>证件编号</translation>
     </message>
     <message>
         <source>Name</source>
@@ -249,19 +260,19 @@
     </message>
     <message>
         <source>Relationship to head</source>
-        <translation type="unfinished"></translation>
+        <translation>与户主关系</translation>
     </message>
     <message>
         <source>Marital status</source>
-        <translation type="unfinished"></translation>
+        <translation>婚姻状况</translation>
     </message>
     <message>
         <source>Registration type</source>
-        <translation type="unfinished"></translation>
+        <translation>户口性质</translation>
     </message>
     <message>
         <source>Residence</source>
-        <translation type="unfinished"></translation>
+        <translation>居住状态</translation>
     </message>
     <message>
         <source>Phone</source>
@@ -273,7 +284,7 @@
     </message>
     <message>
         <source>Village group</source>
-        <translation type="unfinished"></translation>
+        <translation>村民小组</translation>
     </message>
     <message>
         <source>Address</source>
@@ -281,27 +292,27 @@
     </message>
     <message>
         <source>Person</source>
-        <translation type="unfinished"></translation>
+        <translation>人员</translation>
     </message>
     <message>
         <source>Edit person</source>
-        <translation type="unfinished"></translation>
+        <translation>修改人员信息</translation>
     </message>
     <message>
         <source>New person</source>
-        <translation type="unfinished"></translation>
+        <translation>新增人员</translation>
     </message>
     <message>
         <source>Date of the move</source>
-        <translation type="unfinished"></translation>
+        <translation>迁移日期</translation>
     </message>
     <message>
         <source>From / to (place)</source>
-        <translation type="unfinished"></translation>
+        <translation>迁出地 / 迁入地</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Move out</source>
@@ -317,35 +328,35 @@
     </message>
     <message>
         <source>Date of death</source>
-        <translation type="unfinished"></translation>
+        <translation>死亡日期</translation>
     </message>
     <message>
         <source>Cause</source>
-        <translation type="unfinished"></translation>
+        <translation>死亡原因</translation>
     </message>
     <message>
         <source>Contraception: start</source>
-        <translation type="unfinished"></translation>
+        <translation>落实避孕措施</translation>
     </message>
     <message>
         <source>Method</source>
-        <translation type="unfinished"></translation>
+        <translation>避孕方法</translation>
     </message>
     <message>
         <source>Start date</source>
-        <translation type="unfinished"></translation>
+        <translation>开始日期</translation>
     </message>
     <message>
         <source>Provider</source>
-        <translation type="unfinished"></translation>
+        <translation>服务机构</translation>
     </message>
     <message>
         <source>Contraception: stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停用避孕措施</translation>
     </message>
     <message>
         <source>Stop date</source>
-        <translation type="unfinished"></translation>
+        <translation>停用日期</translation>
     </message>
     <message>
         <source>Supplies handed out</source>
@@ -353,15 +364,15 @@
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished"></translation>
+        <translation>药具</translation>
     </message>
     <message>
         <source>Quantity</source>
-        <translation type="unfinished"></translation>
+        <translation>数量</translation>
     </message>
     <message>
         <source>Handed out by</source>
-        <translation type="unfinished"></translation>
+        <translation>发放人</translation>
     </message>
     <message>
         <source>Visit</source>
@@ -373,19 +384,23 @@
     </message>
     <message>
         <source>Visit date</source>
-        <translation type="unfinished"></translation>
+        <translation>随访日期</translation>
     </message>
     <message>
         <source>Visited by</source>
-        <translation type="unfinished"></translation>
+        <translation>随访人</translation>
     </message>
     <message>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>结果</translation>
     </message>
     <message>
         <source>Pregnancy visit</source>
         <translation>孕情随访</translation>
+    </message>
+    <message>
+        <source>18 characters</source>
+        <translation>18 位</translation>
     </message>
 </context>
 <context>
@@ -400,54 +415,54 @@
     </message>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>修改人</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>操作</translation>
     </message>
     <message>
         <source>Field</source>
-        <translation type="unfinished"></translation>
+        <translation>项目</translation>
     </message>
     <message>
         <source>Before</source>
-        <translation type="unfinished"></translation>
+        <translation>原值</translation>
     </message>
     <message>
         <source>After</source>
-        <translation type="unfinished"></translation>
+        <translation>新值</translation>
     </message>
     <message>
         <source>Undo last change (Ctrl+Z)</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销最后一次修改（Ctrl+Z）</translation>
     </message>
     <message>
         <source>created</source>
-        <translation type="unfinished"></translation>
+        <translation>新建</translation>
     </message>
     <message>
         <source>changed</source>
-        <translation type="unfinished"></translation>
+        <translation>修改</translation>
     </message>
     <message>
         <source>removed</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>The last change was undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>最后一次修改已撤销。</translation>
     </message>
 </context>
 <context>
     <name>HouseholdForm</name>
     <message>
         <source>Add member (Ctrl+M)</source>
-        <translation type="unfinished"></translation>
+        <translation>添加成员（Ctrl+M）</translation>
     </message>
     <message>
         <source>Member</source>
-        <translation type="unfinished"></translation>
+        <translation>成员</translation>
     </message>
 </context>
 <context>
@@ -1017,6 +1032,13 @@
     <message>
         <source>Type the passphrase.</source>
         <translation>请输入口令。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitForm</name>
+    <message>
+        <source>Due on</source>
+        <translation>应访日期</translation>
     </message>
 </context>
 <context>

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -149,7 +149,7 @@ class IdNumberEditor(Editor):
     def _make(self) -> QWidget:
         edit = QLineEdit()
         edit.setMaxLength(20)  # room for a stray space the normaliser removes
-        edit.setPlaceholderText("18 位 / 18 characters")
+        edit.setPlaceholderText(tr(QT_TRANSLATE_NOOP("Forms", "18 characters")))
         return edit
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QLabel
 
-from fpdesk.gui.forms.base import Field, FormDialog, describe_person, shown, tr
+from fpdesk.gui.forms.base import Field, FormDialog, describe_person, shown
 from fpdesk.store import operations, records
 
 
@@ -89,10 +89,8 @@ class DivorceForm(FormDialog):
         ]
         if marriage["outside_spouse_name"]:
             names.append(marriage["outside_spouse_name"])
-        return (
-            "\n".join(names)
-            + f"\n{tr(QT_TRANSLATE_NOOP('Forms', 'Married on'))} {marriage['married_on']}"
-        )
+        married = self.tr("Married on")
+        return "\n".join([*names, f"{married} {marriage['married_on']}"])
 
     def fields(self) -> list[Field]:
         return [
@@ -213,7 +211,8 @@ class BirthForm(FormDialog):
         verdict = (
             self.tr("Within policy") if judged.verdict.compliant else self.tr("Outside policy")
         )
-        lines = [order, f"{verdict}: {shown(judged.verdict.reason)}"]
+        said = self.tr("%1: %2").replace("%1", verdict).replace("%2", shown(judged.verdict.reason))
+        lines = [order, said]
         if judged.rule_name is not None:
             lines.append(self.tr("Rule: %1").replace("%1", shown(judged.rule_name)))
         return "\n".join(lines)

@@ -35,15 +35,47 @@ from fpdesk.store.db import Register
 _HIDDEN = {"id", "household_id"}
 
 
+# Columns core.validation has no label for (it only names what its rules check).
+_MORE_LABELS = {
+    "phone": Text("电话", "phone"),
+    "note": Text("备注", "note"),
+    "address": Text("地址", "address"),
+    "head_id": Text("户主", "household head"),
+    "death_cause": Text("死亡原因", "cause of death"),
+    "residence_place": Text("现居住地", "where living now"),
+    "provider": Text("服务机构", "provider"),
+    "place": Text("地点", "place"),
+    "reason": Text("原因", "reason"),
+    "result": Text("结果", "result"),
+    "visited_by": Text("随访人", "visited by"),
+    "handed_by": Text("发放人", "handed out by"),
+    "child_id": Text("孩子", "child"),
+    "alive": Text("存活", "alive"),
+    "child_relation": Text("亲生/继子女/收养", "own, step or adopted"),
+    "document_no": Text("证件编号", "document number"),
+    "marriage_id": Text("婚姻", "marriage"),
+    "pregnancy_id": Text("妊娠", "pregnancy"),
+    "follows_table": Text("随访的事件类别", "kind of event followed"),
+    "outside_spouse_name": Text("外地配偶姓名", "spouse from elsewhere"),
+    "outside_spouse_id_number": Text("外地配偶身份证号", "spouse's ID number"),
+    "outside_spouse_address": Text("外地配偶住址", "spouse's address"),
+    "deleted": Text("状态", "status"),
+}
+
+
+# Columns whose values are codes only in some tables: labelled when they are codes.
+_MORE_TABLES = {"place": "birth_place", "kind": "move_kind"}
+
+
 def field_name(column: str) -> str:
-    return shown(validation.field_label(column))
+    return shown(_MORE_LABELS.get(column) or validation.field_label(column))
 
 
 def readable(column: str, value: Any) -> str:
     """A stored value as the officer knows it: a code's label, a yes/no, the text."""
     if value is None or value == "":
         return ""
-    table = validation.CODE_TABLES.get(column)
+    table = validation.CODE_TABLES.get(column) or _MORE_TABLES.get(column)
     if table and codes.exists(table, value):
         return shown(codes.text(table, value))
     if column == "deleted":
@@ -68,7 +100,7 @@ def changes(register: Register, row_id: str) -> list[dict[str, str]]:
         new = json.loads(entry["new"]) if entry["new"] else {}
         columns = [c for c in (new or old) if c not in _HIDDEN and old.get(c) != new.get(c)]
         for column in columns:
-            if entry["op"] == "insert" and new.get(column) in (None, ""):
+            if entry["op"] == "insert" and (new.get(column) in (None, "") or column == "deleted"):
                 continue
             lines.append(
                 {

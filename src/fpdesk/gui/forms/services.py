@@ -155,7 +155,8 @@ class VisitForm(FormDialog):
         due_on = self.context.get("due_on")
         if not due_on:
             return head
-        return f"{head}\n{self.tr('Due on')} {due_on}"
+        due = self.tr("Due on")
+        return f"{head}\n{due} {due_on}"
 
     def follows(self) -> dict[str, Any]:
         return {

@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import tostring
 
 from fpdesk.core import area as areas
 from fpdesk.core.indicators import DefinitionBook
@@ -600,8 +601,11 @@ def build(
 
 def workbook_bytes(wb: Workbook) -> bytes:
     """The .xlsx file, with fixed zip timestamps so equal content gives equal bytes."""
+    stamp = wb.properties.created
     raw = io.BytesIO()
-    wb.save(raw)
+    wb.save(raw)  # openpyxl stamps "modified" with the clock here: put ours back
+    wb.properties.modified = stamp
+    core = tostring(wb.properties.to_tree())
     raw.seek(0)
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
@@ -609,7 +613,8 @@ def workbook_bytes(wb: Workbook) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dest.writestr(fixed, source.read(info.filename))
+            data = core if info.filename == "docProps/core.xml" else source.read(info.filename)
+            dest.writestr(fixed, data)
     return out.getvalue()
 
 

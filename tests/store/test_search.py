@@ -346,3 +346,46 @@ def test_migration_indexes_a_register_that_already_holds_persons(
     with open_register(register_path, PASSPHRASE) as reopened:
         assert search.installed(reopened.conn)
         assert [h.person_id for h in search.search(reopened, "zs")] == [zhang]
+
+
+def vocabulary(register: Register) -> list[tuple[str, int, int]]:
+    """Every token in the index with its row and position (fts5vocab)."""
+    register.conn.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab "
+        f"USING fts5vocab(main, {search.INDEX}, 'instance')"
+    )
+    rows = register.conn.execute("SELECT term, doc, offset FROM temp.search_vocab")
+    return sorted(rows)
+
+
+def test_triggers_and_rebuild_index_the_same_tokens(register: Register) -> None:
+    household = add_household(register)
+    add_person(register, household, "张三", id_number=ZHANG_ID)
+    add_person(register, household, "单丽", legacy_id15="110105491231002", death_date="2000-01-01")
+    add_person(register, household, "阿卜杜热合曼·买买提艾力·阿不都拉", residence_status="out")
+    add_person(register, household, "王𠮷")
+    add_person(register, household, "李", id_number="")
+    moved = add_person(register, household, "曾国藩", id_number=OTHER_ID)
+    records.update(register, "person", moved, {"name": "曾国荃", "residence_status": "out"})
+    records.delete(register, "person", add_person(register, household, "赵六"))
+    by_triggers = vocabulary(register)
+    search.rebuild(register)
+    assert vocabulary(register) == by_triggers
+    assert len({doc for _, doc, _ in by_triggers}) == 7  # 6 persons and the household
+
+
+def test_person_keys_spell_every_kind_of_token() -> None:
+    keys = search.person_keys("张三", ZHANG_ID, None, (CODE, VILLAGE))
+    assert keys.split() == [
+        "n张三",
+        "c张",
+        "c三",
+        "pzhangsan",
+        "gsan",
+        "izs",
+        "d11010519491231002x",
+        "rx20013219491501011",
+        f"h{CODE}",
+        f"e{CODE[::-1]}",
+        f"v{VILLAGE}",
+    ]

@@ -29,6 +29,13 @@
     </message>
 </context>
 <context>
+    <name>ContraceptionStopForm</name>
+    <message>
+        <source>There is no method in use to stop.</source>
+        <translation>目前没有正在使用的避孕措施可以停用。</translation>
+    </message>
+</context>
+<context>
     <name>Crash</name>
     <message>
         <source>fpdesk</source>
@@ -44,10 +51,81 @@
     </message>
 </context>
 <context>
+    <name>Dashboard</name>
+    <message>
+        <source>2019 = statistical year 1 Oct 2018 to 30 Sep 2019; also 2019Q1, 2019H1, 2019-03</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assessment sheet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Annual forms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monthly change report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monthly trend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Double-click a number to see who is counted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to %2, definitions %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>numerator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>denominator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export to Excel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write the file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DivorceForm</name>
     <message>
         <source>Married on</source>
         <translation>结婚日期</translation>
+    </message>
+    <message>
+        <source>There is no marriage in force to end.</source>
+        <translation>没有尚未终止的婚姻记录。</translation>
     </message>
 </context>
 <context>
@@ -532,6 +610,33 @@
     </message>
 </context>
 <context>
+    <name>IndicatorCard</name>
+    <message>
+        <source>Show who is counted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not assessed at this level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>met</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not met</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LockCover</name>
     <message>
         <source>Locked</source>
@@ -626,10 +731,57 @@
     </message>
 </context>
 <context>
+    <name>MembersDialog</name>
+    <message>
+        <source>Records: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MembersModel</name>
     <message>
         <source>Name</source>
         <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Mother</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation type="unfinished">出生日期</translation>
+    </message>
+    <message>
+        <source>Due on</source>
+        <translation type="unfinished">应访日期</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished">避孕方法</translation>
+    </message>
+    <message>
+        <source>Visited on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Births found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Births registered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation type="unfinished">户</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Sex</source>
@@ -759,6 +911,13 @@
     <message>
         <source>Household {0}, {1}</source>
         <translation>户 {0}，{1}</translation>
+    </message>
+</context>
+<context>
+    <name>PregnancyOutcomeForm</name>
+    <message>
+        <source>There is no open pregnancy to close.</source>
+        <translation>没有尚未结束的孕情记录。</translation>
     </message>
 </context>
 <context>
@@ -1008,6 +1167,17 @@
     </message>
 </context>
 <context>
+    <name>TrendChart</name>
+    <message>
+        <source>No data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 mo</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>UnlockDialog</name>
     <message>
         <source>Unlock the register</source>
@@ -1032,6 +1202,17 @@
     <message>
         <source>Type the passphrase.</source>
         <translation>请输入口令。</translation>
+    </message>
+</context>
+<context>
+    <name>VillageModel</name>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from fpdesk.core import validation
+from fpdesk.core import idnumber, validation
 from fpdesk.core.clock import FixedClock
 from fpdesk.store import operations as ops
 from fpdesk.store import records
@@ -348,3 +348,23 @@ def test_birth_refused_before_the_mother_is_twelve_writes_nothing(
     assert {"birth_date", "name"} <= set(caught.value.problems)
     assert register.query("SELECT count(*) AS n FROM birth")[0]["n"] == 0
     assert register.query("SELECT count(*) AS n FROM person")[0]["n"] == 2
+
+
+def test_spouse_from_another_household_is_linked_by_id_number(register: Register) -> None:
+    groom_number = idnumber.make("450102", dt.date(1990, 1, 1), 11)
+    groom = household(register, person("黄伟", 1, "1990-01-01", 0, id_number=groom_number))
+    bride = household(register, person("何丽", 2, "1992-02-02", 0))
+    marriage = ops.record_marriage(
+        register,
+        {
+            "wife_id": bride.member_ids[0],
+            "outside_spouse_name": "黄伟",
+            "outside_spouse_id_number": groom_number,
+            "married_on": "2020-05-01",
+        },
+        clock=CLOCK,
+    )
+    row = records.get(register, "marriage", marriage)
+    assert row is not None and row["husband_id"] == groom.member_ids[0]
+    assert row["outside_spouse_name"] is None
+    assert records.get(register, "person", groom.member_ids[0])["marital_status"] == 21  # type: ignore[index]

@@ -418,9 +418,12 @@ MARRIAGE_COLUMNS = (
 def record_marriage(register: Register, fields: Fields, *, clock: Clock | None = None) -> str:
     """A marriage: wife_id and/or husband_id, or outside_spouse_* for a spouse from elsewhere.
 
-    Each spouse in the register becomes first-married (21) or remarried (22).
+    Each spouse in the register becomes first-married (21) or remarried (22).  A spouse
+    "from elsewhere" whose ID number is in the register (another household, another
+    group) is linked as that person, so the couple's children count for both.
     """
     row = clean(fields)
+    _link_registered_spouse(register, row)
     problems = Problems()
     spouses = {}
     for name in ("wife_id", "husband_id"):
@@ -455,6 +458,18 @@ def record_marriage(register: Register, fields: Fields, *, clock: Clock | None =
             if person["marital_status"] != status:
                 records.update(register, "person", person["id"], {"marital_status": status})
     return marriage_id
+
+
+def _link_registered_spouse(register: Register, row: dict[str, Any]) -> None:
+    number = row.get("outside_spouse_id_number")
+    for mine, theirs in (("wife_id", "husband_id"), ("husband_id", "wife_id")):
+        if row.get(mine) and not row.get(theirs) and number:
+            holder = id_holder(register)(str(number), None)
+            if holder is not None:
+                row[theirs] = holder.person_id
+                for name in ("outside_spouse_name", "outside_spouse_id_number"):
+                    row[name] = None
+                row["outside_spouse_address"] = None
 
 
 def record_divorce(

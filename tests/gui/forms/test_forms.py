@@ -352,3 +352,13 @@ def test_every_form_opens_and_refuses_an_empty_save(qtbot, register, couple, clo
         assert form.isVisible()
         assert register.query("SELECT count(*) AS n FROM change_log")[0]["n"] == before
     form.discard()  # before the register closes under the pending draft
+
+
+def test_a_form_with_nothing_to_act_on_says_so_at_once(qtbot, register, couple, clock) -> None:  # type: ignore[no-untyped-def]
+    _, _, wife = couple
+    form = show(qtbot, open_form("contraception_stop", register, {"person_id": wife}, clock=clock))
+    assert form.general_error.isVisible() and form.general_error.text()
+    assert not form.save_button.isEnabled()
+    press(qtbot, form, Qt.Key.Key_Return)
+    assert form.isVisible() and count(register, "contraception") == 0
+    form.discard()

@@ -310,12 +310,22 @@ class FormDialog(QDialog):
         self.fix_tab_order()
         if self.editors:
             next(iter(self.editors.values())).widget.setFocus()
+        missing = self.target_missing()
+        if missing:
+            # Say so at once, rather than after the officer has typed everything.
+            self.general_error.setText(missing)
+            self.general_error.show()
+            self.save_button.setEnabled(False)
         self._loading = False
 
     # -- what subclasses provide --
 
     def fields(self) -> list[Field]:
         return []
+
+    def target_missing(self) -> str | None:
+        """Why this form cannot be saved at all (no marriage to end...), or None."""
+        return None
 
     def build_extra(self) -> None:
         """Widgets beyond the plain fields (member groups, a verdict preview)."""
@@ -479,6 +489,8 @@ class FormDialog(QDialog):
 
     def save(self) -> bool:
         """Check and save in one transaction; on refusal show each message by its field."""
+        if not self.save_button.isEnabled():
+            return False
         for editor in self.editors.values():
             editor.show_error(None)
         self.general_error.hide()

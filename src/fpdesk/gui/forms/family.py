@@ -92,6 +92,11 @@ class DivorceForm(FormDialog):
         married = self.tr("Married on")
         return "\n".join([*names, f"{married} {marriage['married_on']}"])
 
+    def target_missing(self) -> str | None:
+        if _open_marriage_id(self) is None:
+            return self.tr("There is no marriage in force to end.")
+        return None
+
     def fields(self) -> list[Field]:
         return [
             Field("ended_on", QT_TRANSLATE_NOOP("Forms", "Date of divorce"), "date", required=True)
@@ -143,6 +148,11 @@ def _pregnancy_id(form: FormDialog) -> str | None:
 class PregnancyOutcomeForm(FormDialog):
     kind = "pregnancy_outcome"
     title = QT_TRANSLATE_NOOP("Forms", "Pregnancy outcome")
+
+    def target_missing(self) -> str | None:
+        if _pregnancy_id(self) is None:
+            return self.tr("There is no open pregnancy to close.")
+        return None
 
     def fields(self) -> list[Field]:
         return [

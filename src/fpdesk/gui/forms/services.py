@@ -58,6 +58,11 @@ class ContraceptionStopForm(FormDialog):
         episode = operations.open_contraception(self.register, self.context["person_id"])
         return str(episode["id"]) if episode else None
 
+    def target_missing(self) -> str | None:
+        if self.episode_id() is None:
+            return self.tr("There is no method in use to stop.")
+        return None
+
     def describe(self) -> str:
         head = super().describe()
         episode_id = self.episode_id()

@@ -18,19 +18,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -240,6 +251,26 @@ EDITORS: dict[str, type[Editor]] = {
 # --- the dialog ---------------------------------------------------------------------
 
 
+class FittingScrollArea(QScrollArea):
+    """As tall as the fields need, up to most of the screen; beyond that it scrolls.
+
+    A household of eight members still fits a 1366x768 screen, with Save in view.
+    """
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def sizeHint(self) -> QSize:
+        wanted = self.widget().sizeHint()
+        screen = self.screen().availableGeometry().height() if self.screen() else 768
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(wanted.width() + bar, min(wanted.height(), int(screen * 0.7)))
+
+
 class FormDialog(QDialog):
     """The base of every data-entry form.
 
@@ -289,13 +320,15 @@ class FormDialog(QDialog):
         self.general_error.setStyleSheet("color: #b00020;")
         self.general_error.hide()
         self._layout.addWidget(self.general_error)
-        self.grid = QGridLayout()
+        fields_box = QWidget()
+        self.grid = QGridLayout(fields_box)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setColumnStretch(1, 1)
-        self._layout.addLayout(self.grid)
+        self.scroll = FittingScrollArea(fields_box)
+        self._layout.addWidget(self.scroll, 1)
         self._rows = 0
         self.add_fields(self.fields())
         self.build_extra()
-        self._layout.addStretch(1)
         self.buttons = QDialogButtonBox()
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setObjectName("save")
@@ -362,6 +395,11 @@ class FormDialog(QDialog):
             if self.isVisible():  # added to an open form: show now, so it can take focus
                 label.show()
                 editor.widget.show()
+                self.scroll.widget().adjustSize()
+                self.scroll.updateGeometry()
+                self.adjustSize()
+                # After the layout has placed the new field, not before.
+                QTimer.singleShot(0, lambda w=editor.widget: self.scroll.ensureWidgetVisible(w))
             self._rows += 2
             if spec.default is not None:
                 editor.set_value(spec.default)

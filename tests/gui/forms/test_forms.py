@@ -362,3 +362,23 @@ def test_a_form_with_nothing_to_act_on_says_so_at_once(qtbot, register, couple, 
     press(qtbot, form, Qt.Key.Key_Return)
     assert form.isVisible() and count(register, "contraception") == 0
     form.discard()
+
+
+def test_a_household_draft_brings_back_every_member(qtbot, register, clock) -> None:  # type: ignore[no-untyped-def]
+    form = show(qtbot, build_form("household", register, {}, clock=clock))
+    fill(qtbot, form, "7", None, None, None, "黄大山", None, "1", "1970/5/4")
+    assert form.editors["m0.birth_date"].value() == "1970-05-04"  # tidied on leaving
+    qtbot.keyClick(focused(form), Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    fill(qtbot, form, "黄小河")
+    qtbot.waitUntil(lambda: any(d.values.get("m1.name") for d in pending_drafts(register)))
+    (draft,) = pending_drafts(register)
+    Shiboken.delete(form)
+
+    again = restore_draft(register, draft, clock=clock)
+    qtbot.addWidget(again)
+    assert again.members == 2
+    assert again.editors["m0.birth_date"].value() == "1970-05-04"
+    assert again.editors["m1.name"].value() == "黄小河"
+    assert again.editors["group_no"].value() == "7"
+    again.discard()
+    assert pending_drafts(register) == []

@@ -31,7 +31,7 @@ from typing import Any
 from fpdesk.core import area, idnumber
 from fpdesk.core.codes import method as method_facts
 from fpdesk.core.i18n import Text
-from fpdesk.core.ids import new_id
+from fpdesk.core.schedules import add_months, schedules
 from fpdesk.store import capture, search
 from fpdesk.store import demo_names as names
 from fpdesk.store.db import Register, create_register
@@ -98,6 +98,18 @@ def iso(day: int) -> str:
     if text is None:
         text = _ISO[day] = dt.date.fromordinal(day).isoformat()
     return text
+
+
+def uuid7(unix_ms: int, bits: int) -> str:
+    """core.ids.new_id(unix_ms, bits as 10 big-endian bytes), formatted without uuid.UUID.
+
+    A million persons take several million keys; this is about four times faster, and
+    tests/store/test_demo.py holds the two together bit for bit.
+    """
+    value = (unix_ms & 0xFFFF_FFFF_FFFF) << 80 | 0x7 << 76 | ((bits >> 64) & 0x0FFF) << 64
+    value |= 0b10 << 62 | (bits & 0x3FFF_FFFF_FFFF_FFFF)
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def year_of(day: int) -> int:
@@ -175,6 +187,7 @@ class _District:
         self.ms = int(start.timestamp() * 1000)
         self.rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
         self.id_sequence: dict[tuple[str, int, int], int] = {}
+        self.sums: dict[tuple[str, int], int] = {}
         self.doc_counter = 0
         surnames = [s for s, _ in names.SURNAMES]
         weights = [w for _, w in names.SURNAMES]
@@ -185,12 +198,13 @@ class _District:
             m: method_facts(m).resupply_days or 30 for m in ("pill", "condom", "injection")
         }
         self.officer = ""  # who visits in the village being built
+        self.plan = schedules()
 
     # --- small draws ------------------------------------------------------------
 
     def new_key(self) -> str:
         self.ms += 1
-        return new_id(unix_ms=self.ms, rand=self.rng.randbytes(10))
+        return uuid7(self.ms, self.rng.getrandbits(80))
 
     def surname(self, village: _Village | None = None) -> str:
         # Villages of the south are often one or two clans: half the people share them.
@@ -215,7 +229,21 @@ class _District:
         if sequence > 999:
             raise RuntimeError(f"more than 500 persons of one sex born {iso(born)} in {address}")
         self.id_sequence[key] = sequence + 2
-        return idnumber.make(address, dt.date.fromordinal(born), sequence)
+        first17 = f"{address}{iso(born).replace('-', '')}{sequence:03d}"
+        # The check character of idnumber.make, with the address and birth-date parts of
+        # the weighted sum computed once each instead of once per person.
+        total = self.weighted(address, 0) + self.weighted(first17[6:14], 6)
+        total += sum(int(d) * w for d, w in zip(first17[14:], idnumber.WEIGHTS[14:], strict=True))
+        return first17 + idnumber.CHECK_CHARS[total % 11]
+
+    def weighted(self, digits: str, offset: int) -> int:
+        total = self.sums.get((digits, offset))
+        if total is None:
+            weights = idnumber.WEIGHTS[offset : offset + len(digits)]
+            total = self.sums[(digits, offset)] = sum(
+                int(d) * w for d, w in zip(digits, weights, strict=True)
+            )
+        return total
 
     def phone(self) -> str:
         return "1" + self.rng.choice("3578") + f"{self.rng.randrange(10**9):09d}"
@@ -285,7 +313,7 @@ class _District:
         kinds = ("nuclear", "stem", "elderly", "single", "floating")
         for attempt in range(4):
             marks = {t: len(rows) for t, rows in self.rows.items()}
-            kind = "single" if attempt == 3 else self.rng.choices(kinds, (44, 28, 15, 9, 4))[0]
+            kind = "single" if attempt == 3 else self.rng.choices(kinds, (46, 33, 11, 6, 4))[0]
             home = _Home(self.new_key(), village)
             getattr(self, "_" + kind)(home)
             if len(home.members) <= left:
@@ -345,10 +373,14 @@ class _District:
         if parents_married is None:
             self._nuclear(home)
             return
-        heir_born = parents_married + rng.randint(300, int(9 * YEAR))
-        if self.age(heir_born) < 23:
+        # The heir is a son the parents really had: choosing households by their sons
+        # must not add boys to the births on record.
+        births, _ = self.schedule(mother_born, parents_married, None)
+        sons = [day for day, sex in births if sex == MALE and self.age(day) >= 23]
+        if not sons:
             self._nuclear(home)
             return
+        heir_born = sons[0]
         surname = self.surname(home.village)
         heir = self.person(home, MALE, heir_born, 0, surname=surname)
         wife_born = heir_born + int(rng.gauss(2, 2) * YEAR)
@@ -362,7 +394,7 @@ class _District:
         if rng.random() < 0.8:
             father = self.person(home, MALE, father_born, 5, surname=surname)
         mother = self.person(home, FEMALE, mother_born, 5)
-        self.elder_couple(home, mother, father, father_born, parents_married, heir)
+        self.elder_couple(home, mother, father, father_born, parents_married, (births, heir))
         if rng.random() < 0.15:  # an unmarried younger brother still at home
             brother_born = heir_born + int(rng.uniform(2, 6) * YEAR)
             if self.age(brother_born) >= 16:
@@ -459,13 +491,16 @@ class _District:
         if pregnant is not None:
             self.pregnancy_in_progress(wife, marriage_id, pregnant)
         self.contraception(wife, husband, births, married, ended, pregnant)
+        if ended is None:
+            self.exam(wife)
         if settled:
             self.maybe_floats_out(wife)
             if husband is not None:
                 self.maybe_floats_out(husband)
 
     def elder_couple(self, home: _Home, wife: _Person, husband: _Person | None,
-                     husband_born: int, married: int, son: _Person | None = None) -> None:
+                     husband_born: int, married: int,
+                     known: tuple[list[tuple[int, int]], _Person] | None = None) -> None:
         """An older couple (or a widow): marriage, deaths, children's births on record."""
         rng = self.rng
         end: int | None = None
@@ -492,13 +527,12 @@ class _District:
         ))
         if wife.born < BIRTH_ROWS_FROM:
             return
-        births, _ = self.schedule(wife.born, married, None)
-        kids: list[_Person | None] = [None] * len(births)
-        if son is not None:  # the son who heads the household is one of the births
-            births = [b for b in births if abs(b[0] - son.born) > 300]
-            births.append((son.born, son.sex))
-            births.sort()
-            kids = [son if b[0] == son.born else None for b in births]
+        if known is None:
+            births, _ = self.schedule(wife.born, married, None)
+            kids: list[_Person | None] = [None] * len(births)
+        else:  # the births already planned, one of them the son heading the household
+            births, son = known
+            kids = [son if day == son.born and sex == son.sex else None for day, sex in births]
         self.record_births(wife, husband, marriage_id, births, kids)
 
     def former_marriage(self, person: _Person, other_sex: int) -> None:
@@ -551,7 +585,7 @@ class _District:
             if order == 2 and ONE_CHILD_ERA <= day < THREE_CHILD and rng.random() > 0.15:
                 break
             all_girls = bool(births) and all(sex == FEMALE for _, sex in births)
-            p_male = 0.515 if not births else 0.56 if all_girls else 0.505
+            p_male = 0.512 if not births else 0.545 if all_girls else 0.505
             births.append((day, MALE if rng.random() < p_male else FEMALE))
             if rng.random() < 0.01:  # twins: two rows, one day
                 births.append((day, MALE if rng.random() < 0.51 else FEMALE))
@@ -564,7 +598,7 @@ class _District:
         kids: list[_Person | None] = []
         for day, sex in births:
             age = self.age(day)
-            stays = age < 18 or (age < 30 and self.rng.random() < (0.35 if sex == MALE else 0.2))
+            stays = age < 18 or (age < 30 and self.rng.random() < (0.5 if sex == MALE else 0.3))
             if not stays:
                 kids.append(None)
                 continue
@@ -652,32 +686,52 @@ class _District:
         due list has someone overdue.
         """
         end = self.today if until is None else min(until, self.today)
+        every = self.plan.pregnancy.every_days or 30
         days: list[int] = []
-        day = registered + self.rng.randint(0, 10)
+        day = registered + every
         while day < end:
-            days.append(day)
-            day += 30 + self.rng.randint(-3, 5)
+            days.append(min(day + self.rng.randint(-5, 7), end - 1))
+            day += every
         if until is None and days and self.rng.random() < 0.2:
             days.pop()
         for day in days:
             self.visit(woman, "pregnancy_tracking", day, "孕情正常", ("pregnancy", pregnancy_id))
 
     def postnatal_visits(self, mother: _Person, birth_id: str, born: int) -> None:
-        for low, high in ((3, 10), (14, 28)):
-            on = born + self.rng.randint(low, high)
+        """Visits on the schedule's days after the delivery, most of them done."""
+        for days in self.plan.postnatal.days:
+            on = born + days + self.rng.randint(-2, 5)
             if on < self.today and self.rng.random() < 0.85:
                 self.visit(mother, "postnatal", on, "母婴健康", ("birth", birth_id))
 
-    def followups(self, woman: _Person, episode_id: str, kind: str, started: int,
-                  months: tuple[int, ...]) -> None:
-        """Follow-ups after an operation; an officer sometimes has not been yet (overdue)."""
-        dues = [started + int(m * 30.44) for m in months]
-        dues = [d for d in dues if self.today - 3 * 365 <= d <= self.today]
-        for i, due in enumerate(dues):
-            done = self.rng.random() < (0.78 if i == len(dues) - 1 else 0.95)
+    def followups(self, person: _Person, episode_id: str, method: str, started: int,
+                  stop: int | None) -> None:
+        """Follow-ups on the configured schedule (core.schedules) after an operation.
+
+        Visits of the last three years are written, and always the latest one due:
+        nearly all are done, but the latest is sometimes still missing (overdue).
+        """
+        series = self.plan.operations.get(method)
+        if series is None:
+            return
+        start = dt.date.fromordinal(started)
+        plan = [(m, series.visit_type) for m in series.months]
+        if series.then_every_months:
+            later = series.then_visit_type or series.visit_type
+            month = plan[-1][0] if plan else 0
+            while _D(add_months(start, month)) <= self.today:
+                month += series.then_every_months
+                plan.append((month, later))
+        end = min(self.today, stop) if stop is not None else self.today
+        dues = [(_D(add_months(start, m)), kind) for m, kind in plan]
+        dues = [(day, kind) for day, kind in dues if day <= end]
+        for i, (due, kind) in enumerate(dues):
+            latest = i == len(dues) - 1
+            if not latest and due < self.today - 3 * 365:
+                continue
             on = min(self.today - 1, due + self.rng.randint(-5, 14))
-            if done and on > started:
-                self.visit(woman, kind, on, "正常", ("contraception", episode_id))
+            if on > started and self.rng.random() < (0.88 if latest else 0.97):
+                self.visit(person, kind, on, "正常", ("contraception", episode_id))
 
     def contraception(self, wife: _Person, husband: _Person | None,
                       births: list[tuple[int, int]], married: int, ended: int | None,
@@ -707,8 +761,6 @@ class _District:
         permanent = chosen in ("female_sterilisation", "male_sterilisation")
         stop_at = (ended, "婚姻终止") if ended is not None and not permanent else None
         self.episode(wife, user, chosen, start, stop_at)
-        if ended is None:
-            self.checks(wife, chosen, start)
 
     def method_for(self, children: int, born_year: int, husband_here: bool) -> str:
         """The method mix of a rural county: IUD first, sterilisation after two children."""
@@ -736,12 +788,8 @@ class _District:
             iso(stop[0]) if stop else None, stop[1] if stop else None,
             rng.choice(names.PROVIDERS),
         ))
-        if method == "iud":
-            months = (1, 3, 6, 12, *range(24, 24 + 12 * 30, 12))
-            self.followups(wife, episode_id, "iud_followup", start,
-                           tuple(m for m in months if stop is None or start + m * 30.44 < stop[0]))
-        elif method in ("female_sterilisation", "male_sterilisation", "implant"):
-            self.followups(user or wife, episode_id, "postop_followup", start, (1, 3, 12))
+        if method in self.plan.operations:
+            self.followups(user or wife, episode_id, method, start, stop[0] if stop else None)
         elif method in self.resupply and stop is None:
             self.supplies(wife, method, start)
 
@@ -758,17 +806,14 @@ class _District:
                                 self.officer))
             day += every + rng.randint(-3, 3)
 
-    def checks(self, wife: _Person, chosen: str, since: int) -> None:
-        """This year's 查环 (twice a year with an IUD) and gynecological exam."""
+    def exam(self, wife: _Person) -> None:
+        """The yearly gynecological exam of a married woman of 15-49; some are late."""
         rng = self.rng
-        if chosen == "iud":
-            for back in (330, 150):
-                day = self.today - back - rng.randint(0, 30)
-                if day > since and rng.random() < 0.85:
-                    self.visit(wife, "iud_check", day, "环位正常")
-        if rng.random() < 0.8:
-            result = "未见异常" if rng.random() < 0.9 else "宫颈炎，已建议治疗"
-            self.visit(wife, "gyn_exam", self.today - rng.randint(1, 360), result)
+        if not self.plan.exam.age_from <= self.age(wife.born) < self.plan.exam.age_to + 1:
+            return
+        back = rng.randint(1, 330) if rng.random() < 0.92 else rng.randint(380, 700)
+        result = "未见异常" if rng.random() < 0.9 else "宫颈炎，已建议治疗"
+        self.visit(wife, "gyn_exam", max(self.today - back, wife.born + int(16 * YEAR)), result)
 
     # --- the county -------------------------------------------------------------
 

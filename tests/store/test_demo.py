@@ -1,0 +1,307 @@
+"""The synthetic district: deterministic, valid by every rule, plausible in its numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fpdesk.core import area, idnumber, validation
+from fpdesk.core.clock import FixedClock
+from fpdesk.core.ids import new_id
+from fpdesk.store import capture, demo, search
+from fpdesk.store.db import Register, open_register
+from fpdesk.store.due import due_list
+from fpdesk.store.errors import RegisterExists
+from tests.conftest import PASSPHRASE
+
+PERSONS = 4000
+TABLES = ("area_unit", *capture.REPLICATED)
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "district.fpdesk"
+    demo.build_demo(path, PASSPHRASE, persons=PERSONS, seed=7)
+    return path
+
+
+@pytest.fixture
+def district(demo_path: Path) -> Iterator[Register]:
+    register = open_register(demo_path, PASSPHRASE)
+    yield register
+    register.close()
+
+
+def _contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with open_register(path, PASSPHRASE) as register:
+        order = {"area_unit": "code"}
+        return {
+            table: register.conn.execute(
+                f"SELECT * FROM {table} ORDER BY {order.get(table, 'id')}"
+            ).fetchall()
+            for table in TABLES
+        }
+
+
+def test_same_seed_same_register_other_seed_other_register(tmp_path: Path) -> None:
+    paths = [tmp_path / f"{name}.fpdesk" for name in ("a", "b", "c")]
+    for path, seed in zip(paths, (5, 5, 6), strict=True):
+        demo.build_demo(path, PASSPHRASE, persons=300, seed=seed)
+    first, again, other = (_contents(path) for path in paths)
+    assert first == again
+    assert first["person"] != other["person"]
+    assert first["household"] != other["household"]
+
+
+def test_keys_agree_with_core_ids() -> None:
+    """The demo's fast key formatting is core.ids.new_id, bit for bit."""
+    for ms, bits in ((0, 0), (1_790_000_000_000, (1 << 80) - 1), (1_700_000_123_456, 12345)):
+        assert demo.uuid7(ms, bits) == new_id(unix_ms=ms, rand=bits.to_bytes(10, "big"))
+
+
+def test_exactly_the_persons_asked_for_in_plausible_households(district: Register) -> None:
+    counts = {t: district.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    assert counts["person"] == PERSONS
+    assert 2.5 <= PERSONS / counts["household"] <= 4.5
+    assert all(counts[t] > 0 for t in TABLES), counts
+    heads = district.query(
+        "SELECT count(*) AS n FROM household h JOIN person p ON p.id = h.head_id "
+        "WHERE p.household_id = h.id AND p.relationship = 0"
+    )[0]["n"]
+    assert heads == counts["household"]
+
+
+def test_a_township_register_over_one_county(district: Register) -> None:
+    assert district.role == "township"
+    units = district.query("SELECT code, parent_code, level, name FROM area_unit")
+    by_level = Counter(u["level"] for u in units)
+    assert by_level["county"] == 1 and by_level["township"] >= 1 and by_level["village"] >= 2
+    assert district.area_code in {u["code"] for u in units if u["level"] == "township"}
+    for unit in units:
+        assert area.level_of(unit["code"]) == unit["level"]
+        assert unit["parent_code"] == area.parent_of(unit["code"])
+        assert unit["name"]
+        if unit["level"] == "township":
+            assert 100 <= int(unit["code"][6:9]) <= 399
+    sizes = district.query(
+        "SELECT h.village_code, count(*) AS n FROM person p "
+        "JOIN household h ON h.id = p.household_id GROUP BY h.village_code"
+    )
+    assert all(150 <= row["n"] <= 3000 for row in sizes), sizes
+    for row in district.query("SELECT code, village_code, group_no FROM household"):
+        village, group, _ = area.split_household_code(row["code"])
+        assert (village, group) == (row["village_code"], row["group_no"])
+
+
+def test_id_numbers_valid_unique_and_agreeing(district: Register) -> None:
+    rows = district.query("SELECT id_number, birth_date, sex FROM person")
+    for row in rows:
+        facts = idnumber.parse(row["id_number"])
+        assert facts.birth_date.isoformat() == row["birth_date"]
+        assert facts.sex == row["sex"]
+    assert len({row["id_number"] for row in rows}) == len(rows)
+    outside = district.query(
+        "SELECT outside_spouse_id_number AS n FROM marriage "
+        "WHERE outside_spouse_id_number IS NOT NULL"
+    )
+    assert outside and all(idnumber.is_valid(row["n"]) for row in outside)
+
+
+def _by_id(register: Register, table: str) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in register.query(f"SELECT * FROM {table}")}
+
+
+def test_every_record_passes_the_validation_rules(district: Register) -> None:
+    clock = FixedClock(demo.REFERENCE_DATE)
+    persons = _by_id(district, "person")
+    tables = {t: _by_id(district, t) for t in capture.REPLICATED}
+    problems: list[tuple[str, str, list[validation.Problem]]] = []
+
+    def note(table: str, row: dict[str, Any], found: list[validation.Problem]) -> None:
+        if found:
+            problems.append((table, row["id"], found))
+
+    def who(row: dict[str, Any], column: str) -> dict[str, Any] | None:
+        return persons.get(row[column]) if row.get(column) else None
+
+    for row in tables["household"].values():
+        note("household", row, validation.check_household(row, clock))
+    for row in persons.values():
+        note("person", row, validation.check_person(row, clock))
+    for row in tables["marriage"].values():
+        note("marriage", row, validation.check_marriage(
+            row, clock, wife=who(row, "wife_id"), husband=who(row, "husband_id")))
+    for row in tables["pregnancy"].values():
+        note("pregnancy", row, validation.check_pregnancy(row, clock, woman=who(row, "woman_id")))
+    for row in tables["birth"].values():
+        pregnancy = tables["pregnancy"].get(row["pregnancy_id"] or "")
+        note("birth", row, validation.check_birth(
+            row, clock, mother=who(row, "mother_id"), father=who(row, "father_id"),
+            pregnancy=pregnancy))
+    for row in tables["contraception"].values():
+        note("contraception", row, validation.check_contraception(
+            row, clock, woman=who(row, "woman_id"), user=who(row, "user_id")))
+    for row in tables["visit"].values():
+        follows = tables.get(row["follows_table"] or "", {}).get(row["follows_id"] or "")
+        assert row["follows_table"] is None or follows is not None
+        note("visit", row, validation.check_visit(
+            row, clock, person=who(row, "person_id"), follows=follows))
+    for row in tables["supply"].values():
+        note("supply", row, validation.check_supply(row, clock, person=who(row, "person_id")))
+    for row in tables["move"].values():
+        note("move", row, validation.check_move(row, clock, person=who(row, "person_id")))
+    for row in tables["certificate"].values():
+        note("certificate", row, validation.check_certificate(
+            row, clock, woman=who(row, "woman_id")))
+    assert problems == []
+
+
+def test_foreign_keys_and_file_integrity(district: Register) -> None:
+    assert district.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert district.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_births_sex_ratio_and_orders_are_plausible(district: Register) -> None:
+    sexes = Counter(row["sex"] for row in district.query("SELECT sex FROM birth"))
+    ratio = 100 * sexes[idnumber.MALE] / sexes[idnumber.FEMALE]
+    assert 100 <= ratio <= 120, sexes
+    # Birth order for the couple: the position among the mother's births.
+    rows = district.query(
+        "SELECT birth_date, (SELECT count(*) FROM birth b2 WHERE b2.mother_id = b.mother_id "
+        "AND b2.birth_date < b.birth_date) + 1 AS birth_order FROM birth b "
+        "WHERE birth_date >= '2015-01-01'"
+    )
+    orders = Counter(min(row["birth_order"], 3) for row in rows)
+    assert orders[1] > orders[3] and orders[2] > orders[3]
+    assert orders[3] / len(rows) < 0.1, orders
+    mothers_too_young = district.query(
+        "SELECT count(*) AS n FROM birth b JOIN person m ON m.id = b.mother_id "
+        "WHERE date(m.birth_date, '+12 years') > b.birth_date"
+    )[0]["n"]
+    assert mothers_too_young == 0
+
+
+def test_the_work_of_a_real_village_is_there(district: Register) -> None:
+    def count(sql: str) -> int:
+        return int(district.conn.execute(sql).fetchone()[0])
+
+    today = demo.REFERENCE_DATE.isoformat()
+    assert count("SELECT count(*) FROM pregnancy WHERE outcome IS NULL") > 0
+    assert count(f"SELECT count(*) FROM pregnancy WHERE expected_on > '{today}'") > 0
+    assert count("SELECT count(*) FROM person WHERE death_date IS NOT NULL") > 0
+    assert count("SELECT count(*) FROM person WHERE residence_status = 'out'") > 0
+    assert count("SELECT count(*) FROM person WHERE residence_status = 'in'") > 0
+    assert count("SELECT count(*) FROM move WHERE kind = 'in'") > 0
+    assert count("SELECT count(*) FROM move WHERE kind = 'out'") > 0
+    assert count("SELECT count(*) FROM marriage WHERE wife_id IS NULL OR husband_id IS NULL") > 0
+    assert count("SELECT count(*) FROM marriage WHERE end_reason = 'divorce'") > 0
+    assert count("SELECT count(*) FROM visit WHERE visit_type = 'iud_followup'") > 0
+    assert count("SELECT count(*) FROM visit WHERE visit_type = 'postnatal'") > 0
+    assert count("SELECT count(*) FROM supply") > 0
+    methods = Counter(
+        row["method"]
+        for row in district.query("SELECT method FROM contraception WHERE ended_on IS NULL")
+    )
+    assert methods.most_common(1)[0][0] == "iud"
+    assert methods["female_sterilisation"] > 0 and methods["condom"] > 0
+    husbands = district.query(
+        "SELECT p.sex FROM contraception c JOIN person p ON p.id = c.user_id "
+        "WHERE c.method = 'male_sterilisation'"
+    )
+    assert all(row["sex"] == idnumber.MALE for row in husbands)
+    flags = district.query(
+        "SELECT sum(quality_pilot) AS pilot, sum(self_governance) AS self, count(*) AS n "
+        "FROM area_unit WHERE level = 'village'"
+    )[0]
+    assert 0 < flags["pilot"] <= flags["n"] and 0 < flags["self"] <= flags["n"]
+
+
+def test_most_visits_are_done_some_are_overdue(district: Register) -> None:
+    """The due list (store.due, core.schedules) over the demo: work to do, not chaos."""
+    items = due_list(district, demo.REFERENCE_DATE, district.area_code[:6] + "000000")
+    overdue = Counter(item.visit_type for item in items if item.overdue_days > 0)
+    assert overdue["gyn_exam"] > 0
+    assert overdue["iud_followup"] + overdue["iud_check"] + overdue["postop_followup"] > 0
+    women = district.conn.execute(
+        "SELECT count(DISTINCT wife_id) FROM marriage WHERE ended_on IS NULL"
+    ).fetchone()[0]
+    assert sum(overdue.values()) < women / 3, (overdue, women)
+
+
+def test_no_history_yet_but_capture_and_search_are_back(district: Register) -> None:
+    assert district.conn.execute("SELECT count(*) FROM change_log").fetchone()[0] == 0
+    assert capture.installed(district.conn)
+    assert search.installed(district.conn)
+    someone = district.query("SELECT id, name FROM person LIMIT 1 OFFSET 100")[0]
+    hits = search.search(district, someone["name"], limit=50)
+    assert someone["id"] in {hit.person_id for hit in hits}
+
+
+def test_no_date_after_the_reference_date(district: Register) -> None:
+    today = demo.REFERENCE_DATE.isoformat()
+    columns = {
+        "person": ("birth_date", "death_date", "residence_since"),
+        "marriage": ("married_on", "ended_on"),
+        "pregnancy": ("registered_on", "last_period_on", "outcome_on"),
+        "birth": ("birth_date",),
+        "contraception": ("started_on", "ended_on"),
+        "supply": ("handed_on",),
+        "visit": ("visited_on",),
+        "move": ("moved_on",),
+        "certificate": ("issued_on",),
+    }
+    for table, names in columns.items():
+        for name in names:
+            late = district.conn.execute(
+                f"SELECT count(*) FROM {table} WHERE {name} > ?", (today,)
+            ).fetchone()[0]
+            assert late == 0, (table, name)
+
+
+def test_refuses_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.fpdesk"
+    path.write_bytes(b"somebody's work")
+    with pytest.raises(RegisterExists):
+        demo.build_demo(path, PASSPHRASE, persons=100)
+    assert path.read_bytes() == b"somebody's work"
+
+
+@pytest.mark.parametrize("persons", [0, 99, 1_000_001])
+def test_refuses_sizes_outside_the_range(tmp_path: Path, persons: int) -> None:
+    path = tmp_path / "x.fpdesk"
+    with pytest.raises(demo.DemoSizeError) as caught:
+        demo.build_demo(path, PASSPHRASE, persons=persons)
+    assert "100" in caught.value.text.zh and "1,000,000" in caught.value.text.en
+    assert not path.exists()
+
+
+def test_a_failed_build_leaves_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "cancelled.fpdesk"
+
+    def cancel(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        demo.build_demo(path, PASSPHRASE, persons=300, progress=cancel)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_reaches_the_total(tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    demo.build_demo(tmp_path / "p.fpdesk", PASSPHRASE, persons=700, seed=3,
+                    progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (700, 700)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_a_different_reference_date_moves_the_whole_district(tmp_path: Path) -> None:
+    path = tmp_path / "old.fpdesk"
+    demo.build_demo(path, PASSPHRASE, persons=300, reference_date=dt.date(2020, 6, 30))
+    with open_register(path, PASSPHRASE) as register:
+        latest = register.conn.execute("SELECT max(birth_date) FROM person").fetchone()[0]
+        assert latest <= "2020-06-30"

@@ -54,67 +54,67 @@
     <name>Dashboard</name>
     <message>
         <source>2019 = statistical year 1 Oct 2018 to 30 Sep 2019; also 2019Q1, 2019H1, 2019-03</source>
-        <translation type="unfinished"></translation>
+        <translation>2019 即统计年度 2018年10月1日至2019年9月30日；也可填 2019Q1、2019H1、2019-03</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Assessment sheet</source>
-        <translation type="unfinished"></translation>
+        <translation>指标考核表</translation>
     </message>
     <message>
         <source>Annual forms</source>
-        <translation type="unfinished"></translation>
+        <translation>年报表</translation>
     </message>
     <message>
         <source>Monthly change report</source>
-        <translation type="unfinished"></translation>
+        <translation>月报告单</translation>
     </message>
     <message>
         <source>Export to Excel…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 Excel…</translation>
     </message>
     <message>
         <source>Period</source>
-        <translation type="unfinished"></translation>
+        <translation>统计时段</translation>
     </message>
     <message>
-        <source>Monthly trend</source>
-        <translation type="unfinished"></translation>
+        <source>Monthly trend (by calendar month)</source>
+        <translation>逐月趋势（按月份）</translation>
     </message>
     <message>
         <source>Double-click a number to see who is counted</source>
-        <translation type="unfinished"></translation>
+        <translation>双击数字查看计入的人员</translation>
     </message>
     <message>
         <source>%1 to %2, definitions %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 至 %2，指标定义版本 %3</translation>
     </message>
     <message>
         <source>numerator</source>
-        <translation type="unfinished"></translation>
+        <translation>分子</translation>
     </message>
     <message>
         <source>denominator</source>
-        <translation type="unfinished"></translation>
+        <translation>分母</translation>
     </message>
     <message>
         <source>Export to Excel</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 Excel</translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx)</source>
-        <translation type="unfinished"></translation>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
         <source>Could not write the file: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入文件：%1</translation>
     </message>
     <message>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存 %1</translation>
     </message>
 </context>
 <context>
@@ -613,27 +613,27 @@
     <name>IndicatorCard</name>
     <message>
         <source>Show who is counted</source>
-        <translation type="unfinished"></translation>
+        <translation>查看计入的人员</translation>
     </message>
     <message>
         <source>No target</source>
-        <translation type="unfinished"></translation>
+        <translation>无考核目标</translation>
     </message>
     <message>
         <source>not assessed at this level</source>
-        <translation type="unfinished"></translation>
+        <translation>本级不考核</translation>
     </message>
     <message>
         <source>met</source>
-        <translation type="unfinished"></translation>
+        <translation>达标</translation>
     </message>
     <message>
         <source>not met</source>
-        <translation type="unfinished"></translation>
+        <translation>未达标</translation>
     </message>
     <message>
         <source>Target %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>目标 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -734,7 +734,7 @@
     <name>MembersDialog</name>
     <message>
         <source>Records: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>共 %1 条</translation>
     </message>
 </context>
 <context>
@@ -745,43 +745,43 @@
     </message>
     <message>
         <source>Mother</source>
-        <translation type="unfinished"></translation>
+        <translation>母亲</translation>
     </message>
     <message>
         <source>Birth date</source>
-        <translation type="unfinished">出生日期</translation>
+        <translation>出生日期</translation>
     </message>
     <message>
         <source>Due on</source>
-        <translation type="unfinished">应访日期</translation>
+        <translation>应访日期</translation>
     </message>
     <message>
         <source>Method</source>
-        <translation type="unfinished">避孕方法</translation>
+        <translation>节育措施</translation>
     </message>
     <message>
         <source>Visited on</source>
-        <translation type="unfinished"></translation>
+        <translation>核查日期</translation>
     </message>
     <message>
         <source>Births found</source>
-        <translation type="unfinished"></translation>
+        <translation>核实出生数</translation>
     </message>
     <message>
         <source>Births registered</source>
-        <translation type="unfinished"></translation>
+        <translation>登记出生数</translation>
     </message>
     <message>
         <source>Household</source>
-        <translation type="unfinished">户</translation>
+        <translation>户编码</translation>
     </message>
     <message>
         <source>Village</source>
-        <translation type="unfinished"></translation>
+        <translation>村（居）</translation>
     </message>
     <message>
         <source>Level</source>
-        <translation type="unfinished"></translation>
+        <translation>层级</translation>
     </message>
     <message>
         <source>Sex</source>
@@ -1106,6 +1106,10 @@
         <translation>详情</translation>
     </message>
     <message>
+        <source>expected {0}</source>
+        <translation>预产期 {0}</translation>
+    </message>
+    <message>
         <source>Born</source>
         <translation>出生</translation>
     </message>
@@ -1170,11 +1174,7 @@
     <name>TrendChart</name>
     <message>
         <source>No data</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 mo</source>
-        <translation type="unfinished"></translation>
+        <translation>暂无数据</translation>
     </message>
 </context>
 <context>
@@ -1208,11 +1208,11 @@
     <name>VillageModel</name>
     <message>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>代码</translation>
     </message>
     <message>
         <source>Village</source>
-        <translation type="unfinished"></translation>
+        <translation>村（居）</translation>
     </message>
 </context>
 <context>

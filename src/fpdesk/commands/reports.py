@@ -150,7 +150,7 @@ def report_text(report: ind.IndicatorReport) -> str:
             if result.denominator is None
             else (f"{result.numerator}/{result.denominator}")
         )
-        target = result.target.describe() if result.target else ""
+        target = result.target.describe(current_language()) if result.target else ""
         lines.append(
             f"  {label:<14}\t{counts:>11}\t{_format_value(result):>9}\t{target}\t"
             f"{_mark(result)}".rstrip()

@@ -62,11 +62,12 @@ class Target:
             ">=": value >= self.value,
         }[self.op]
 
-    def describe(self) -> str:
-        if self.op == "change<=":
-            return f"较上年 ≤ {self.value:+g}"
-        if self.op == "change>=":
-            return f"较上年 ≥ {self.value:+g}"
+    def describe(self, language: str = "zh") -> str:
+        """The target as printed on a form: "> 93", or "较上年 ≤ -2" for a change."""
+        if self.op.startswith("change"):
+            sign = "≤" if self.op == "change<=" else "≥"
+            prefix = "较上年" if language == "zh" else "vs last year"
+            return f"{prefix} {sign} {self.value:+g}"
         return f"{self.op} {self.value:g}"
 
 

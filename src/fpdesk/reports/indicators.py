@@ -968,3 +968,46 @@ def compare_with_run(
         ):
             changes.append({"key": result["key"], "reported": old, "now": result})
     return changes
+
+
+# ---------------------------------------------------------------------- trends
+
+TREND_KEYS = ("births", "policy_compliant_rate", "followup_rate", "postnatal_rate")
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: Period
+    numerator: int
+    denominator: int | None
+    value: float | None
+
+
+def monthly_trend(facts: Facts, area_codes: Sequence[str], key: str) -> list[TrendPoint]:
+    """An event indicator month by month, from the period's own facts (no new reading).
+
+    Births and their compliance and postnatal visits fall in the month of the birth;
+    follow-ups in the month they fell due.
+    """
+    if key not in TREND_KEYS:
+        raise ValueError(f"no monthly trend for {key!r}; choose from {TREND_KEYS}")
+    item = facts.definitions.indicator(key)
+    chosen = facts.select(_matcher(area_codes))
+    points = []
+    for month in facts.period.months():
+        start, end = month.start_iso, month.end_iso
+        if key == "followup_rate":
+            due = [f for f in chosen["followups"] if start <= f.key.split("@")[1] <= end]
+            num, den = sum(1 for f in due if f.done), len(due)
+        else:
+            births = [b for b in chosen["births"] if start <= b.birth_date <= end]
+            flag = {
+                "births": None,
+                "policy_compliant_rate": "compliant",
+                "postnatal_rate": "postnatal_visited",
+            }[key]
+            num = len(births) if flag is None else sum(1 for b in births if getattr(b, flag))
+            den = len(births)
+        denominator = None if item.unit == "count" else den
+        points.append(TrendPoint(month, num, denominator, item.value(num, denominator)))
+    return points

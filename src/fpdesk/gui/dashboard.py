@@ -1,0 +1,619 @@
+"""The dashboard: indicator cards against their targets, monthly trends, a village table.
+
+Every number here is reports.indicators' (the same engine as the workbooks and the
+command line); the widget only lays it out.  Clicking a count opens the persons or
+events behind it.  The main window embeds `Dashboard(register)`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    Qt,
+)
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fpdesk.core.clock import Clock, SystemClock
+from fpdesk.core.i18n import Text, current_language
+from fpdesk.core.indicators import DefinitionBook
+from fpdesk.core.periods import Period, PeriodError, parse_period, statistical_year_of
+from fpdesk.reports import excel
+from fpdesk.reports import indicators as ind
+from fpdesk.store.db import Register
+
+Index = QModelIndex | QPersistentModelIndex
+_INVALID = QModelIndex()
+PASS_COLOR, FAIL_COLOR, NEUTRAL_COLOR = QColor("#2e7d32"), QColor("#c62828"), QColor("#616161")
+# The indicators of the village table (the assessment workbook carries all of them).
+VILLAGE_KEYS = (
+    "births",
+    "policy_compliant_rate",
+    "long_acting_rate",
+    "contraceptive_rate",
+    "followup_rate",
+    "gyn_exam_rate",
+    "postnatal_rate",
+)
+
+
+def _text(text: Text) -> str:
+    return text.get(current_language())
+
+
+def format_value(result: ind.Result | ind.TrendPoint, unit: str) -> str:
+    if result.value is None:
+        return "—"
+    if unit == "count":
+        return f"{result.value:.0f}"
+    if unit == "percent":
+        return f"{result.value:.1f}%"
+    return f"{result.value:.1f}"
+
+
+def nice_ceiling(value: float) -> float:
+    """The axis top: the next 1, 2 or 5 times a power of ten, so ticks read cleanly."""
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+
+
+def _color(passed: bool | None) -> QColor:
+    return NEUTRAL_COLOR if passed is None else (PASS_COLOR if passed else FAIL_COLOR)
+
+
+# ---------------------------------------------------------------- cards
+
+
+class IndicatorCard(QFrame):
+    """One indicator: its value, the counts behind it (clickable) and its target."""
+
+    membersRequested = QtSignal(str, str)  # indicator key, "numerator" or "denominator"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumWidth(150)
+        self.key = ""
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.value = QLabel()
+        font = QFont(self.value.font())
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.numerator = QPushButton()
+        self.denominator = QPushButton()
+        for button, which in ((self.numerator, "numerator"), (self.denominator, "denominator")):
+            button.setFlat(True)
+            button.setStyleSheet("QPushButton { text-decoration: underline; padding: 0 2px; }")
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setToolTip(self.tr("Show who is counted"))
+            button.clicked.connect(lambda _=False, w=which: self.membersRequested.emit(self.key, w))
+        self.slash = QLabel("/")
+        self.target = QLabel()
+        counts = QHBoxLayout()
+        counts.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.numerator, self.slash, self.denominator):
+            counts.addWidget(widget)
+        counts.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.value)
+        layout.addLayout(counts)
+        layout.addWidget(self.target)
+
+    def show_result(self, result: ind.Result) -> None:
+        self.key = result.key
+        self.title.setText(_text(result.label))
+        self.value.setText(format_value(result, result.unit))
+        self.value.setStyleSheet(f"color: {_color(result.passed).name()}")
+        self.numerator.setText(str(result.numerator))
+        has_denominator = result.denominator is not None
+        self.denominator.setText(str(result.denominator) if has_denominator else "")
+        self.denominator.setVisible(has_denominator)
+        self.slash.setVisible(has_denominator)
+        if result.target is None:
+            self.target.setText(self.tr("No target"))
+        else:
+            verdict = {
+                None: self.tr("not assessed at this level"),
+                True: self.tr("met"),
+                False: self.tr("not met"),
+            }[result.passed]
+            self.target.setText(
+                self.tr("Target %1: %2")
+                .replace("%1", result.target.describe(current_language()))
+                .replace("%2", verdict)
+            )
+        self.target.setStyleSheet(f"color: {_color(result.passed).name()}")
+
+
+# ---------------------------------------------------------------- trend chart
+
+
+class TrendChart(QWidget):
+    """Month-by-month values drawn with QPainter: bars for counts, a line for rates,
+    the target as a dashed line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(360, 200)
+        self.points: list[ind.TrendPoint] = []
+        self.unit = "count"
+        self.target: float | None = None
+
+    def set_points(self, points: Sequence[ind.TrendPoint], unit: str, target: float | None) -> None:
+        self.points = list(points)
+        self.unit = unit
+        self.target = target
+        self.update()
+
+    def paintEvent(self, event: Any) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), self.palette().base())
+        if not self.points:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No data"))
+            return
+        left, right, top, bottom = 44, 12, 14, 28
+        width = max(self.width() - left - right, 10)
+        height = max(self.height() - top - bottom, 10)
+        values = [p.value for p in self.points]
+        known = [v for v in values if v is not None]
+        ceiling = 100.0 if self.unit == "percent" else nice_ceiling(max([*known, 1.0]))
+        painter.setPen(QPen(self.palette().text().color(), 1))
+        painter.drawLine(left, top + height, left + width, top + height)
+        painter.drawLine(left, top, left, top + height)
+        for fraction in (0.0, 0.5, 1.0):
+            y = top + height - fraction * height
+            label = f"{ceiling * fraction:g}" + ("%" if self.unit == "percent" else "")
+            painter.drawText(
+                0,
+                int(y) - 8,
+                left - 4,
+                16,
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                label,
+            )
+        step = width / len(self.points)
+
+        def y_of(value: float) -> float:
+            return top + height - min(value / ceiling, 1.0) * height
+
+        centres = [left + step * (i + 0.5) for i in range(len(self.points))]
+        accent = self.palette().highlight().color()
+        if self.unit == "count":
+            painter.setBrush(QBrush(accent))
+            painter.setPen(Qt.PenStyle.NoPen)
+            for x, value in zip(centres, values, strict=True):
+                if value:
+                    y = y_of(value)
+                    painter.drawRect(
+                        int(x - step * 0.3), int(y), int(step * 0.6), int(top + height - y)
+                    )
+        else:
+            painter.setPen(QPen(accent, 2))
+            line = [
+                QPointF(x, y_of(v)) for x, v in zip(centres, values, strict=True) if v is not None
+            ]
+            for a, b in itertools.pairwise(line):
+                painter.drawLine(a, b)
+            painter.setBrush(QBrush(accent))
+            for point in line:
+                painter.drawEllipse(point, 3, 3)
+        if self.target is not None:
+            pen = QPen(FAIL_COLOR, 1, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            y = y_of(self.target)
+            painter.drawLine(QPointF(left, y), QPointF(left + width, y))
+        painter.setPen(QPen(self.palette().text().color(), 1))
+        for x, point in zip(centres, self.points, strict=True):
+            label = str(point.month.start.month)
+            painter.drawText(
+                int(x - step / 2),
+                top + height + 4,
+                int(step),
+                18,
+                int(Qt.AlignmentFlag.AlignCenter),
+                label,
+            )
+        painter.end()
+
+
+# ---------------------------------------------------------------- tables
+
+
+class VillageModel(QAbstractTableModel):
+    """One row per village (and the total), one column per indicator value."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.reports: list[ind.IndicatorReport] = []
+
+    def set_reports(self, reports: Sequence[ind.IndicatorReport]) -> None:
+        self.beginResetModel()
+        self.reports = list(reports)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _INVALID) -> int:
+        return 0 if parent.isValid() else len(self.reports)
+
+    def columnCount(self, parent: Index = _INVALID) -> int:
+        return 0 if parent.isValid() else 2 + len(VILLAGE_KEYS)
+
+    def result_at(self, index: Index) -> tuple[ind.IndicatorReport, ind.Result] | None:
+        if not index.isValid() or index.column() < 2:
+            return None
+        report = self.reports[index.row()]
+        return report, report.result(VILLAGE_KEYS[index.column() - 2])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.reports):
+            return None
+        report = self.reports[index.row()]
+        found = self.result_at(index)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 0:
+                return report.areas[0]
+            if index.column() == 1:
+                return report.name
+            assert found is not None
+            return format_value(found[1], found[1].unit)
+        if role == Qt.ItemDataRole.ForegroundRole and found is not None:
+            return QBrush(_color(found[1].passed))
+        if role == Qt.ItemDataRole.ToolTipRole and found is not None:
+            result = found[1]
+            if result.denominator is None:
+                return str(result.numerator)
+            return f"{result.numerator} / {result.denominator}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if section == 0:
+            return self.tr("Code")
+        if section == 1:
+            return self.tr("Village")
+        if not self.reports or section >= 2 + len(VILLAGE_KEYS):
+            return None
+        return _text(self.reports[0].result(VILLAGE_KEYS[section - 2]).label)
+
+
+MEMBER_COLUMNS = (
+    ("name", QT_TRANSLATE_NOOP("MembersModel", "Name")),
+    ("mother", QT_TRANSLATE_NOOP("MembersModel", "Mother")),
+    ("birth_date", QT_TRANSLATE_NOOP("MembersModel", "Birth date")),
+    ("due_on", QT_TRANSLATE_NOOP("MembersModel", "Due on")),
+    ("method", QT_TRANSLATE_NOOP("MembersModel", "Method")),
+    ("visited_on", QT_TRANSLATE_NOOP("MembersModel", "Visited on")),
+    ("births_found", QT_TRANSLATE_NOOP("MembersModel", "Births found")),
+    ("births_registered", QT_TRANSLATE_NOOP("MembersModel", "Births registered")),
+    ("household", QT_TRANSLATE_NOOP("MembersModel", "Household")),
+    ("village_code", QT_TRANSLATE_NOOP("MembersModel", "Village")),
+    ("level", QT_TRANSLATE_NOOP("MembersModel", "Level")),
+)
+
+
+class MembersModel(QAbstractTableModel):
+    """The persons or events behind a number."""
+
+    def __init__(self, rows: Sequence[dict[str, Any]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows = list(rows)
+        present = set().union(*(row.keys() for row in self.rows)) if self.rows else set()
+        self.columns = [(key, title) for key, title in MEMBER_COLUMNS if key in present]
+
+    def rowCount(self, parent: Index = _INVALID) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = _INVALID) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return None
+        if index.row() >= len(self.rows) or index.column() >= len(self.columns):
+            return None
+        value = self.rows[index.row()].get(self.columns[index.column()][0])
+        return "" if value is None else str(value)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if section >= len(self.columns):
+            return None
+        return QCoreApplication.translate("MembersModel", self.columns[section][1])
+
+
+class MembersDialog(QDialog):
+    def __init__(
+        self, title: str, rows: Sequence[dict[str, Any]], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(720, 420)
+        self.model = MembersModel(rows, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.resizeColumnsToContents()
+        count = QLabel(self.tr("Records: %1").replace("%1", str(len(rows))))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(count)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+class Dashboard(QWidget):
+    """Indicators of the register's area for a period, with trends and villages."""
+
+    CARD_COLUMNS = 5
+
+    def __init__(
+        self,
+        register: Register,
+        parent: QWidget | None = None,
+        *,
+        period: Period | None = None,
+        clock: Clock | None = None,
+        book: DefinitionBook | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.book = book
+        self.clock = clock or SystemClock()
+        self.period = period or parse_period(str(statistical_year_of(self.clock.today())))
+        self.facts: ind.Facts | None = None
+        self.report: ind.IndicatorReport | None = None
+        self.dialog: MembersDialog | None = None
+        self._build()
+        self.refresh()
+
+    # -- layout ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.period_box = QComboBox()
+        self.period_box.setEditable(True)
+        self.period_box.setToolTip(
+            self.tr(
+                "2019 = statistical year 1 Oct 2018 to 30 Sep 2019; also 2019Q1, 2019H1, 2019-03"
+            )
+        )
+        year = statistical_year_of(self.clock.today())
+        for label in (
+            str(year),
+            str(year - 1),
+            f"{year}H1",
+            f"{year}H2",
+            self.clock.today().strftime("%Y-%m"),
+        ):
+            self.period_box.addItem(label)
+        self.period_box.setCurrentText(self.period.label)
+        self.period_box.lineEdit().returnPressed.connect(self._period_typed)
+        self.period_box.activated.connect(lambda _: self._period_typed())
+        refresh = QPushButton(self.tr("Refresh"))
+        refresh.clicked.connect(self.refresh)
+        self.kind_box = QComboBox()
+        for kind, title in (
+            ("assessment", self.tr("Assessment sheet")),
+            ("annual", self.tr("Annual forms")),
+            ("monthly", self.tr("Monthly change report")),
+        ):
+            self.kind_box.addItem(title, kind)
+        export = QPushButton(self.tr("Export to Excel…"))
+        export.clicked.connect(self._export_clicked)
+        self.summary = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Period")))
+        bar.addWidget(self.period_box)
+        bar.addWidget(refresh)
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.kind_box)
+        bar.addWidget(export)
+
+        self.cards_area = QWidget()
+        self.cards_grid = QGridLayout(self.cards_area)
+        self.cards: list[IndicatorCard] = []
+
+        self.trend_box = QComboBox()
+        for key in ind.TREND_KEYS:
+            self.trend_box.addItem(key, key)
+        self.trend_box.currentIndexChanged.connect(lambda _: self._show_trend())
+        self.chart = TrendChart()
+        trend = QWidget()
+        trend_layout = QVBoxLayout(trend)
+        trend_row = QHBoxLayout()
+        trend_row.addWidget(QLabel(self.tr("Monthly trend (by calendar month)")))
+        trend_row.addWidget(self.trend_box, 1)
+        trend_layout.addLayout(trend_row)
+        trend_layout.addWidget(self.chart, 1)
+
+        self.villages = VillageModel(self)
+        self.village_table = QTableView()
+        self.village_table.setModel(self.villages)
+        self.village_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.village_table.verticalHeader().setVisible(False)
+        self.village_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.village_table.setToolTip(self.tr("Double-click a number to see who is counted"))
+        self.village_table.doubleClicked.connect(self._village_clicked)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(trend)
+        splitter.addWidget(self.village_table)
+        splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.cards_area)
+        layout.addWidget(splitter, 1)
+
+    # -- data ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the register again for the current period (after edits or an import)."""
+        self.facts = ind.collect(self.register, self.period, book=self.book)
+        self.report = ind.evaluate(self.facts, (self.register.area_code,), name=self._area_name())
+        self._show_cards()
+        self._show_trend()
+        villages = ind.breakdown(self.register, self.period, "village", facts=self.facts)
+        rows = (
+            villages
+            if len(villages) == 1 and villages[0].areas == self.report.areas
+            else [*villages, self.report]
+        )
+        self.villages.set_reports(rows)
+        self.summary.setText(
+            self.tr("%1 to %2, definitions %3")
+            .replace("%1", self.period.start_iso)
+            .replace("%2", self.period.end_iso)
+            .replace("%3", self.report.definitions_version)
+        )
+
+    def _area_name(self) -> str:
+        rows = self.register.query(
+            "SELECT name FROM area_unit WHERE code = ?", (self.register.area_code,)
+        )
+        return str(rows[0]["name"]) if rows else self.register.area_code
+
+    def set_period(self, period: Period) -> None:
+        self.period = period
+        self.period_box.setCurrentText(period.label)
+        self.refresh()
+
+    def _period_typed(self) -> None:
+        try:
+            period = parse_period(self.period_box.currentText())
+        except PeriodError as exc:
+            QMessageBox.warning(self, self.tr("Period"), _text(exc.text))
+            self.period_box.setCurrentText(self.period.label)
+            return
+        if period != self.period:
+            self.set_period(period)
+
+    def _show_cards(self) -> None:
+        assert self.report is not None
+        while len(self.cards) < len(self.report.results):
+            card = IndicatorCard(self.cards_area)
+            card.membersRequested.connect(self.show_members)
+            n = len(self.cards)
+            self.cards_grid.addWidget(card, n // self.CARD_COLUMNS, n % self.CARD_COLUMNS)
+            self.cards.append(card)
+        for card, result in zip(self.cards, self.report.results, strict=False):
+            card.show_result(result)
+        for i in range(self.trend_box.count()):
+            key = self.trend_box.itemData(i)
+            self.trend_box.setItemText(i, _text(self.report.result(key).label))
+
+    def _show_trend(self) -> None:
+        if self.facts is None or self.report is None:
+            return
+        key = self.trend_box.currentData() or ind.TREND_KEYS[0]
+        points = ind.monthly_trend(self.facts, self.report.areas, key)
+        result = self.report.result(key)
+        target = result.target.value if result.target and result.target.op[0] in "<>" else None
+        self.chart.set_points(points, result.unit, None if result.unit == "count" else target)
+
+    # -- who is counted ----------------------------------------------------------------
+
+    def show_members(
+        self, key: str, which: str, report: ind.IndicatorReport | None = None
+    ) -> MembersDialog:
+        report = report or self.report
+        assert report is not None
+        result = report.result(key)
+        rows = ind.members(self.register, result, which)
+        part = self.tr("numerator") if which == "numerator" else self.tr("denominator")
+        title = f"{report.name} · {_text(result.label)} · {part}"
+        self.dialog = MembersDialog(title, rows, self)
+        self.dialog.show()
+        return self.dialog
+
+    def _village_clicked(self, index: QModelIndex) -> None:
+        found = self.villages.result_at(index)
+        if found is not None:
+            self.show_members(found[1].key, "numerator", found[0])
+
+    # -- export ------------------------------------------------------------------------
+
+    def export_to(self, path: str, kind: str) -> str:
+        """Write the workbook for the shown period and record what was reported."""
+        workbook = excel.build(self.register, self.period, kind, book=self.book)
+        digest = excel.save(workbook, path)
+        assert self.report is not None
+        ind.record_run(self.register, self.report, kind=f"workbook:{kind}", file_hash=digest)
+        return digest
+
+    def _export_clicked(self) -> None:
+        kind = str(self.kind_box.currentData())
+        suggested = f"{self.register.area_code}-{self.period.label}-{kind}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export to Excel"), suggested, self.tr("Excel workbook (*.xlsx)")
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        try:
+            self.export_to(path, kind)
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                self.tr("Export to Excel"),
+                self.tr("Could not write the file: %1").replace("%1", str(exc)),
+            )
+            return
+        QMessageBox.information(
+            self, self.tr("Export to Excel"), self.tr("Saved %1").replace("%1", path)
+        )

@@ -319,3 +319,22 @@ def test_dry_run_writes_nothing(world: World) -> None:
 def test_export_at_the_township_needs_a_target(world: World) -> None:
     with pytest.raises(SyncError):
         bundles.export(world.township, world.root / "x")
+
+
+def test_keeping_the_township_value_reaches_a_village_that_still_shows_its_own(
+    world: World,
+) -> None:
+    v = _village(world)
+    hh = add_household(v, 1, phone="111")
+    send(v, world.township, world.root / "out")
+    records.update(world.township, "household", hh, {"phone": "222"})
+    records.update(v, "household", hh, {"phone": "333"})
+    # The update arrives before the village's edit has reached the township: kept.
+    send(world.township, v, world.root / "back")
+    assert records.get(v, "household", hh)["phone"] == "333"
+    send(v, world.township, world.root / "out2")
+    [c] = conflicts.open_conflicts(world.township)
+    conflicts.resolve(world.township, c["id"], "township")
+    send(world.township, v, world.root / "back2")
+    assert records.get(v, "household", hh)["phone"] == "222"
+    assert area_state(v, v.area_code) == area_state(world.township, v.area_code)

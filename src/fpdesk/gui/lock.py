@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
@@ -43,9 +43,9 @@ class LockCover(QWidget):
         self.text = QLabel(self.tr("Locked"))
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(picture, 0, alignment=picture.alignment())
-        layout.addWidget(self.text)
-        layout.addStretch(1)
+        layout.addWidget(picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
         window.installEventFilter(self)
         self.setGeometry(window.rect())
         self.raise_()

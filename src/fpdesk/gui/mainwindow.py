@@ -185,9 +185,6 @@ class MainWindow(QMainWindow):
         self.household_view.setObjectName("households")
         self.household_view.setSortingEnabled(True)
         self.household_view.sortByColumn(HouseholdModel.CODE, Qt.SortOrder.AscendingOrder)
-        self.household_view.verticalHeader().setDefaultSectionSize(
-            self.household_view.fontMetrics().height() + 10
-        )
         self._size_household_columns()
         self.household_view.selectionModel().currentRowChanged.connect(self._household_chosen)
         self.household_view.activated.connect(self._household_activated)

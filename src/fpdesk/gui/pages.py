@@ -59,6 +59,7 @@ def make_table(model: Any, kind: type[View] = QTableView) -> View:  # type: igno
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.verticalHeader().setVisible(False)
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setHighlightSections(False)
     return view
@@ -133,8 +134,13 @@ class TimelineModel(RowsModel):
         return [
             Column(self.tr("Date"), lambda e: e.on),
             Column(self.tr("Event"), lambda e: self.kind_label(e.kind)),
-            Column(self.tr("Details"), lambda e: e.detail),
+            Column(self.tr("Details"), self.detail),
         ]
+
+    def detail(self, event: queries.Event) -> str:
+        if event.kind == "pregnancy" and event.detail:
+            return self.tr("expected {0}").format(event.detail)
+        return event.detail
 
     def row_id(self, row: Any) -> str | None:
         return str(row.row_id)

@@ -235,7 +235,28 @@ def timeline(register: Register, person_id: str, language: str) -> list[Event]:
             if x
         )
         events.append(Event(row["issued_on"], "certificate", detail, "certificate", row["id"]))
-    return sorted(events, key=lambda e: (e.on or "", e.kind))
+    return sorted(events, key=lambda e: (e.on or "", _ORDER_ON_A_DAY.get(e.kind, 50)))
+
+
+# Events of one day in the order they happen: an outcome before the birth it ends in,
+# a move before what follows it.
+_ORDER_ON_A_DAY = {
+    "born": 0,
+    "move_in": 10,
+    "married": 20,
+    "pregnancy": 30,
+    "outcome": 40,
+    "child": 41,
+    "method_stop": 60,
+    "method_start": 61,
+    "visit": 70,
+    "supply": 71,
+    "certificate": 80,
+    "divorced": 90,
+    "widowed": 91,
+    "move_out": 95,
+    "died": 99,
+}
 
 
 def _marriages(register: Register, person_id: str) -> list[Event]:

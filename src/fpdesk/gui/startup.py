@@ -76,6 +76,9 @@ class UnlockDialog(QDialog):
         )
         self.buttons.accepted.connect(self.try_unlock)
         self.buttons.rejected.connect(self.reject)
+        if check_only:  # a locked register stays locked: no way around it
+            cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+            cancel.setVisible(False)
         self.form = QFormLayout()
         self.form.addRow(QLabel(), self.file_label)
         self.form.addRow(QLabel(), self.passphrase)

@@ -16,15 +16,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget
 
-from fpdesk.core.clock import FixedClock  # noqa: E402
-from fpdesk.gui import app as gui_app  # noqa: E402
-from fpdesk.gui.mainwindow import MainWindow  # noqa: E402
-from fpdesk.gui.settings import DEMO_PASSPHRASE, Settings  # noqa: E402
-from fpdesk.gui.startup import FirstRunDialog  # noqa: E402
-from fpdesk.store.db import Register, open_register  # noqa: E402
-from fpdesk.store.demo import REFERENCE_DATE, build_demo  # noqa: E402
+from fpdesk.core.clock import FixedClock
+from fpdesk.gui import app as gui_app
+from fpdesk.gui.mainwindow import MainWindow
+from fpdesk.gui.settings import DEMO_PASSPHRASE, Settings
+from fpdesk.gui.startup import FirstRunDialog
+from fpdesk.store.db import Register, open_register
+from fpdesk.store.demo import REFERENCE_DATE, build_demo
 
 SIZE = (1366, 768)
 

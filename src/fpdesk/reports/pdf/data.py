@@ -33,7 +33,6 @@ EVENT_KINDS: dict[str, Text] = {
 }
 
 _IN_VILLAGE = "h.village_code = :village AND h.deleted = 0 AND p.deleted = 0"
-_ONE_HOUSEHOLD = " AND h.id = :household"
 _PERSON = "JOIN person p ON p.id = {col} JOIN household h ON h.id = p.household_id"
 
 # One SELECT per kind of event; each yields (kind, on, person_id, detail codes).
@@ -54,19 +53,31 @@ _EVENT_SELECTS = {
         + _PERSON.format(col="e.person_id")
         + " WHERE e.deleted = 0 AND e.moved_on"
     ),
+    # A marriage is the wife's event when she is in the register, else the husband's
+    # (two selects, so each join can use its index).
     "marriage": (
         "SELECT 'marriage', e.married_on, p.id, NULL, "
         "COALESCE(s.name, e.outside_spouse_name), e.id FROM marriage e "
-        + _PERSON.format(col="COALESCE(e.wife_id, e.husband_id)")
-        + " LEFT JOIN person s ON s.id = e.husband_id AND e.wife_id IS NOT NULL"
-        " WHERE e.deleted = 0 AND e.married_on"
+        + _PERSON.format(col="e.wife_id")
+        + " LEFT JOIN person s ON s.id = e.husband_id WHERE e.deleted = 0 AND e.married_on"
+    ),
+    "marriage_of_husband": (
+        "SELECT 'marriage', e.married_on, p.id, NULL, e.outside_spouse_name, e.id "
+        "FROM marriage e " + _PERSON.format(col="e.husband_id")
+        + " WHERE e.deleted = 0 AND e.wife_id IS NULL AND e.married_on"
     ),
     "divorce": (
         "SELECT 'divorce', e.ended_on, p.id, NULL, "
         "COALESCE(s.name, e.outside_spouse_name), e.id FROM marriage e "
-        + _PERSON.format(col="COALESCE(e.wife_id, e.husband_id)")
-        + " LEFT JOIN person s ON s.id = e.husband_id AND e.wife_id IS NOT NULL"
+        + _PERSON.format(col="e.wife_id")
+        + " LEFT JOIN person s ON s.id = e.husband_id"
         " WHERE e.deleted = 0 AND e.end_reason = 'divorce' AND e.ended_on"
+    ),
+    "divorce_of_husband": (
+        "SELECT 'divorce', e.ended_on, p.id, NULL, e.outside_spouse_name, e.id "
+        "FROM marriage e " + _PERSON.format(col="e.husband_id")
+        + " WHERE e.deleted = 0 AND e.wife_id IS NULL AND e.end_reason = 'divorce'"
+        " AND e.ended_on"
     ),
     "pregnancy": (
         "SELECT 'pregnancy', e.registered_on, p.id, NULL, e.expected_on, e.id FROM pregnancy e "
@@ -106,28 +117,26 @@ def events(
     village_code: str,
     start: dt.date,
     end: dt.date,
-    *,
-    household_id: str | None = None,
 ) -> list[Row]:
-    """Every event in the village (or one household) dated start..end, in date order.
+    """Every event in the village dated start..end, in date order.
 
-    Each row: kind, on_date, person_id, name, id_number, household_code, group_no,
+    Each row: kind, on_date, person_id, name, id_number, household_id, household_code, group_no,
     code (sex, outcome, method or certificate kind) and other (spouse, child, place...).
     """
-    scope = _IN_VILLAGE + (_ONE_HOUSEHOLD if household_id else "")
+    scope = _IN_VILLAGE
     parts = [
         sql.format(operations=_operation_methods()) + " BETWEEN :start AND :end AND " + scope
         for sql in _EVENT_SELECTS.values()
     ]
     sql = (
-        "SELECT x.*, p.name, p.id_number, h.code AS household_code, h.group_no FROM ("
+        "SELECT x.*, p.name, p.id_number, h.id AS household_id, h.code AS household_code, "
+        "h.group_no FROM ("
         + " UNION ALL ".join(parts)
         + ") x JOIN person p ON p.id = x.person_id JOIN household h ON h.id = p.household_id "
         "ORDER BY x.on_date, h.group_no, h.code, p.name, x.kind, x.event_id"
     )
     params = {
         "village": village_code,
-        "household": household_id,
         "start": start.isoformat(),
         "end": end.isoformat(),
     }

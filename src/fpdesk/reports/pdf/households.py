@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,6 +55,12 @@ def print_households(
     sheet = Sheet(options, TITLE, data.area_names(register, village_code), period)
     rows = data.households(register, village_code)
     totals: Counter[str] = Counter()
+    # A year of the village's events is a few thousand rows at most: one query, then
+    # each household takes its own, instead of a query per household.
+    start = _months_before(day, RECENT_MONTHS)
+    recent: dict[str, list[data.Row]] = defaultdict(list)
+    for event in data.events(register, village_code, start, day):
+        recent[event["household_id"]].append(event)
 
     def flowables() -> Iterator[Flowable]:
         yield sheet.doc_title(sheet.t(TITLE))
@@ -64,7 +70,8 @@ def print_households(
             sheet.step(number, len(rows))
             if number and per_page:
                 yield PageBreak()
-            yield from _household(sheet, register, household, day, totals, per_page)
+            yield from _household(sheet, register, household, (start, day),
+                                  recent.pop(household["id"], []), totals, per_page)
         sheet.step(len(rows), len(rows))
         yield from _totals(sheet, totals, len(rows))
 
@@ -76,13 +83,14 @@ def _household(
     sheet: Sheet,
     register: Register,
     household: data.Row,
-    day: dt.date,
+    period: tuple[dt.date, dt.date],
+    happened: list[data.Row],
     totals: Counter[str],
     per_page: bool,
 ) -> Iterator[Flowable]:
     lang = sheet.language
     people = data.members(register, household["id"])
-    _count(people, day, totals)
+    _count(people, period[1], totals)
     head = sheet.t(
         Text(
             "户编码 {code}　第 {group} 组　户主：{head}",
@@ -107,10 +115,7 @@ def _household(
         sheet.gap(2),
         sheet.table(MEMBER_HEADER, [_member_row(p, lang) for p in people], MEMBER_WIDTHS),
     ]
-    start = _months_before(day, RECENT_MONTHS)
-    happened = data.events(
-        register, household["village_code"], start, day, household_id=household["id"]
-    )
+    start, day = period
     block.append(sheet.gap(2))
     label = Text("近期变动（{start} 至 {end}）", "Recent events ({start} to {end})")
     block.append(sheet.para(sheet.t(label).format(start=start, end=day), "body"))

@@ -382,3 +382,26 @@ def test_a_household_draft_brings_back_every_member(qtbot, register, clock) -> N
     assert again.editors["group_no"].value() == "7"
     again.discard()
     assert pending_drafts(register) == []
+
+
+def test_a_locked_register_is_said_plainly_and_nothing_typed_is_lost(
+    qtbot, register, register_path, couple, clock
+) -> None:  # type: ignore[no-untyped-def]
+    _, _, wife = couple
+    form = show(qtbot, open_form("supply", register, {"person_id": wife}, clock=clock))
+    press(qtbot, form, Qt.Key.Key_Down)  # item: condoms, the first on the list
+    press(qtbot, form, Qt.Key.Key_Tab)
+    type_text(qtbot, focused(form), "30")
+    register.conn.execute("PRAGMA busy_timeout = 50")
+    other = open_register(register_path, PASSPHRASE)  # e.g. a backup holding the file
+    try:
+        other.conn.execute("BEGIN IMMEDIATE")
+        assert not form.save()
+        assert form.isVisible() and form.general_error.isVisible()
+        assert "登记册" in form.general_error.text()
+        assert form.editors["quantity"].value() == "30"
+        other.conn.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert form.save()
+    assert register.query("SELECT quantity FROM supply") == [{"quantity": 30}]

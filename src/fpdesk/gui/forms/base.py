@@ -51,6 +51,7 @@ from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.store import operations, records
 from fpdesk.store.db import Register
+from fpdesk.store.errors import RegisterError
 
 CONTEXT = "Forms"  # the translation context of field labels and form titles
 DRAFT_DELAY_MS = 600  # after the last keystroke: often enough, without a write per key
@@ -309,17 +310,8 @@ class FormDialog(QDialog):
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self.keep_draft)
         self._layout = QVBoxLayout(self)
-        self.header = QLabel(self.describe())
-        self.header.setObjectName("header")
-        self.header.setWordWrap(True)
-        self.header.setVisible(bool(self.header.text()))
-        self._layout.addWidget(self.header)
-        self.general_error = QLabel()
-        self.general_error.setObjectName("general_error")
-        self.general_error.setWordWrap(True)
-        self.general_error.setStyleSheet("color: #b00020;")
-        self.general_error.hide()
-        self._layout.addWidget(self.general_error)
+        self.header = self._message_label("header", self.describe())
+        self.general_error = self._message_label("general_error", "", error=True)
         fields_box = QWidget()
         self.grid = QGridLayout(fields_box)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -329,6 +321,29 @@ class FormDialog(QDialog):
         self._rows = 0
         self.add_fields(self.fields())
         self.build_extra()
+        self._add_buttons()
+        self.fix_tab_order()
+        if self.editors:
+            next(iter(self.editors.values())).widget.setFocus()
+        missing = self.target_missing()
+        if missing:
+            # Say so at once, rather than after the officer has typed everything.
+            self.general_error.setText(missing)
+            self.general_error.show()
+            self.save_button.setEnabled(False)
+        self._loading = False
+
+    def _message_label(self, name: str, text: str, *, error: bool = False) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        if error:
+            label.setStyleSheet("color: #b00020;")
+        label.setVisible(bool(text))
+        self._layout.addWidget(label)
+        return label
+
+    def _add_buttons(self) -> None:
         self.buttons = QDialogButtonBox()
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setObjectName("save")
@@ -340,16 +355,6 @@ class FormDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         self._layout.addWidget(self.buttons)
-        self.fix_tab_order()
-        if self.editors:
-            next(iter(self.editors.values())).widget.setFocus()
-        missing = self.target_missing()
-        if missing:
-            # Say so at once, rather than after the officer has typed everything.
-            self.general_error.setText(missing)
-            self.general_error.show()
-            self.save_button.setEnabled(False)
-        self._loading = False
 
     # -- what subclasses provide --
 
@@ -466,9 +471,14 @@ class FormDialog(QDialog):
         self._draft_timer.stop()
         if not self.dirty:
             return
-        self.draft_id = operations.save_draft(
-            self.register, self.draft_id, self.kind, self.context, self.values()
-        )
+        try:
+            self.draft_id = operations.save_draft(
+                self.register, self.draft_id, self.kind, self.context, self.values()
+            )
+        except RegisterError:
+            # Locked for a moment, or the disk is full: the next edit tries again, and
+            # saving the form reports the problem properly.
+            return
 
     def _drop_draft(self) -> None:
         self._draft_timer.stop()
@@ -536,6 +546,11 @@ class FormDialog(QDialog):
             self.result_value = self.submit(self.values())
         except operations.FormProblems as refused:
             self.show_problems(refused.problems)
+            return False
+        except RegisterError as failed:
+            # Disk full, file locked: say so plainly; what was typed stays, in the form
+            # and in its draft, for another try.
+            self.show_problems({"": failed.text})
             return False
         self._drop_draft()
         self.dirty = False

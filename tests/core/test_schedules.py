@@ -151,3 +151,32 @@ def test_add_months_clamps_to_the_month_end() -> None:
     assert s.add_months(D("2026-01-31"), 1) == D("2026-02-28")
     assert s.add_months(D("2027-12-15"), 14) == D("2029-02-15")
     assert s.add_months(D("2024-01-31"), 1) == D("2024-02-29")
+
+
+def test_every_day_for_years_the_latest_opened_date_is_due() -> None:
+    start = D("2019-01-31")
+    scheduled = [s.add_months(start, m) for m in (1, 3, 6, 12, *range(24, 12 * 12, 12))]
+    person = woman(contraception=[Episode("c1", "iud", start)])
+    day = start
+    while day < D("2027-06-01"):
+        opened = [d for d in scheduled if d - dt.timedelta(days=15) <= day]
+        items = s.due_visits(person, day)
+        if opened:
+            assert [i.due_on for i in items] == [opened[-1]], day
+            assert items[0].overdue_days == max(0, (day - opened[-1]).days)
+        else:
+            assert items == [], day
+        day += dt.timedelta(days=3)
+
+
+def test_long_open_pregnancy_stays_monthly() -> None:
+    stale = woman(pregnancies=[Pregnancy("g1", D("2020-01-01"))])
+    items = s.due_visits(stale, D("2026-11-28"))
+    assert len(items) == 1
+    assert (items[0].due_on - D("2020-01-01")).days % 30 == 0
+    assert 0 <= (D("2026-11-28") - items[0].due_on).days < 30
+
+
+def test_only_women_of_the_covered_ages_are_listed() -> None:
+    older = woman(birth_date=D("1970-01-01"), contraception=[IUD])
+    assert due(older, "2026-02-20") == []

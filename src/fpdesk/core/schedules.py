@@ -120,6 +120,7 @@ class Series:
 
 @dataclass(frozen=True)
 class Schedules:
+    women_aged: tuple[int, int]  # the ages the work list covers, both included
     operations: dict[str, Series]
     pregnancy: Series
     postnatal: Series
@@ -152,7 +153,9 @@ def parse_schedules(data: dict[str, Any]) -> Schedules:
     for method in data["operations"]:
         if not codes.exists("contraceptive_method", method):
             raise ValueError(f"schedules.json: unknown method {method!r}")
+    low, high = data.get("women_aged", (12, 49))
     return Schedules(
+        women_aged=(int(low), int(high)),
         operations={m: series(item) for m, item in data["operations"].items()},
         pregnancy=series(data["pregnancy"]),
         postnatal=series(data["postnatal"]),
@@ -178,20 +181,23 @@ def add_months(day: dt.date, months: int) -> dt.date:
 # ---- the series of due dates ----------------------------------------------------------
 
 
-def _operation_dates(series: Series, start: dt.date) -> Iterator[tuple[dt.date, str]]:
+def _operation_dates(series: Series, start: dt.date, on: dt.date) -> Iterator[tuple[dt.date, str]]:
     for months in series.months:
         yield add_months(start, months), series.visit_type
     if series.then_every_months:
-        last = series.months[-1] if series.months else 0
+        base = series.months[-1] if series.months else 0
         kind = series.then_visit_type or series.visit_type
         step = series.then_every_months
+        # Skip the yearly dates long past: only the last ones before `on` can be open.
+        elapsed = (on.year - start.year) * 12 + on.month - start.month
+        k = max(1, (elapsed - base) // step - 1)
         while True:
-            last += step
-            yield add_months(start, last), kind
+            yield add_months(start, base + k * step), kind
+            k += 1
 
 
-def _every_days(start: dt.date, every: int) -> Iterator[tuple[dt.date, str]]:
-    k = 1
+def _every_days(start: dt.date, every: int, on: dt.date) -> Iterator[tuple[dt.date, str]]:
+    k = max(1, (on - start).days // every - 1)
     while True:
         yield start + dt.timedelta(days=every * k), ""
         k += 1
@@ -263,6 +269,8 @@ def due_visits(
     plan = config or schedules()
     if person.death_date is not None and person.death_date <= on:
         return []
+    if not plan.women_aged[0] <= age_on(person.birth_date, on) <= plan.women_aged[1]:
+        return []
     out: list[DueVisit | None] = []
     for episode in person.contraception:
         if episode.started_on > on:
@@ -273,14 +281,14 @@ def due_visits(
         follows = ("contraception", episode.id)
         series = plan.operations.get(episode.method)
         if series is not None:
-            dates = _operation_dates(series, episode.started_on)
+            dates = _operation_dates(series, episode.started_on, on)
             out.append(_series_due(person, series, dates, on, None, follows))
         out.append(_resupply_due(person, episode, plan.resupply, on))
     for pregnancy in person.pregnancies:
         if pregnancy.registered_on > on or _ended_by(on, pregnancy.outcome_on):
             continue
         every = plan.pregnancy.every_days or 30
-        dates = _every_days(pregnancy.registered_on, every)
+        dates = _every_days(pregnancy.registered_on, every, on)
         out.append(
             _series_due(person, plan.pregnancy, dates, on, None, ("pregnancy", pregnancy.id))
         )

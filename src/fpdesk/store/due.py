@@ -35,6 +35,7 @@ from fpdesk.core.schedules import (
     due_visits,
     schedules,
 )
+from fpdesk.core.validation import add_years
 from fpdesk.store.db import Register
 
 _DIGITS = {"province": 2, "prefecture": 4, "county": 6, "township": 9, "village": 12}
@@ -93,7 +94,8 @@ def due_list(
     its whole township).  group_no narrows to one village group.
     """
     plan = config or schedules()
-    women = _women(register, on, village_code or register.area_code, group_no)
+    area_code = village_code or register.area_code
+    women = _women(register, on, area_code, group_no, plan.women_aged)
     if not women:
         return []
     facts = _facts(register, women, on, plan)
@@ -123,17 +125,28 @@ def _item(woman: dict[str, Any], due: DueVisit) -> DueItem:
 
 
 def _women(
-    register: Register, on: dt.date, area_code: str, group_no: str | int | None
+    register: Register,
+    on: dt.date,
+    area_code: str,
+    group_no: str | int | None,
+    ages: tuple[int, int],
 ) -> list[dict[str, Any]]:
     low, high = area_bounds(area_code)
     sql = (
         "SELECT p.id, p.name, p.birth_date, p.death_date, p.phone, h.id AS household_id, "
         "h.code AS household_code, h.group_no, h.address, h.phone AS household_phone "
-        "FROM household h JOIN person p ON p.household_id = h.id "
+        # CROSS JOIN keeps this order: the village's households first (household_village),
+        # then their members (person_household; the + keeps SQLite off the sex index,
+        # which without statistics it would rather use to scan every woman).
+        "FROM household h CROSS JOIN person p ON p.household_id = h.id "
         "WHERE h.village_code BETWEEN ? AND ? AND h.deleted = 0 AND p.deleted = 0 "
-        "AND p.sex = 2 AND (p.death_date IS NULL OR p.death_date > ?)"
+        "AND +p.sex = 2 AND (p.death_date IS NULL OR p.death_date > ?) "
+        "AND p.birth_date > ? AND p.birth_date <= ?"
     )
-    params: list[Any] = [low, high, on.isoformat()]
+    youngest, oldest = ages
+    born_after = add_years(on, -(oldest + 1)).isoformat()
+    born_by = add_years(on, -youngest).isoformat()
+    params: list[Any] = [low, high, on.isoformat(), born_after, born_by]
     if group_no is not None and str(group_no).strip():
         sql += " AND h.group_no = ?"
         params.append(f"{int(group_no):02d}")
@@ -147,85 +160,78 @@ def _date(value: str | None) -> dt.date | None:
 def _facts(
     register: Register, women: Sequence[dict[str, Any]], on: dt.date, plan: Schedules
 ) -> dict[str, PersonEvents]:
-    """Each woman's events that schedules look at, read with one query per table."""
+    """Each woman's events that schedules look at, read with one query per table.
+
+    Rows are read as plain tuples (no dict per row): this runs for every line of the
+    work list and its cost is mostly Python's.
+    """
     ids = json.dumps([w["id"] for w in women])
     day = on.isoformat()
     in_ids = "IN (SELECT value FROM json_each(?))"
+    run = register.conn.execute
+    iso = dt.date.fromisoformat
 
     marriages: dict[str, tuple[str, dt.date]] = {}
-    for row in register.query(
+    for mid, wife, married in run(
         f"SELECT id, wife_id, married_on FROM marriage WHERE wife_id {in_ids} AND deleted = 0 "
         "AND married_on <= ? AND (ended_on IS NULL OR ended_on > ?) ORDER BY married_on",
         (ids, day, day),
     ):
-        marriages[row["wife_id"]] = (row["id"], dt.date.fromisoformat(row["married_on"]))
+        marriages[wife] = (mid, iso(married))
 
     episodes: dict[str, list[Episode]] = defaultdict(list)
     owner: dict[str, list[str]] = defaultdict(list)  # husband (user) -> the women counted
     event_owner: dict[str, str] = {}
-    for row in register.query(
+    for cid, woman, user, method, started, ended in run(
         f"SELECT id, woman_id, user_id, method, started_on, ended_on FROM contraception "
         f"WHERE woman_id {in_ids} AND deleted = 0 AND started_on <= ? "
         "AND (ended_on IS NULL OR ended_on > ?)",
         (ids, day, day),
     ):
-        episodes[row["woman_id"]].append(
-            Episode(
-                row["id"],
-                row["method"],
-                dt.date.fromisoformat(row["started_on"]),
-                _date(row["ended_on"]),
-            )
-        )
-        event_owner[row["id"]] = row["woman_id"]
-        if row["user_id"] and row["user_id"] != row["woman_id"]:
-            owner[row["user_id"]].append(row["woman_id"])
+        episodes[woman].append(Episode(cid, method, iso(started), _date(ended)))
+        event_owner[cid] = woman
+        if user and user != woman:
+            owner[user].append(woman)
 
     pregnancies: dict[str, list[Pregnancy]] = defaultdict(list)
-    for row in register.query(
+    for gid, woman, registered, outcome_on in run(
         f"SELECT id, woman_id, registered_on, outcome_on FROM pregnancy "
         f"WHERE woman_id {in_ids} AND deleted = 0 AND registered_on <= ? "
         "AND (outcome_on IS NULL OR outcome_on > ?)",
         (ids, day, day),
     ):
-        pregnancies[row["woman_id"]].append(
-            Pregnancy(
-                row["id"], dt.date.fromisoformat(row["registered_on"]), _date(row["outcome_on"])
-            )
-        )
+        pregnancies[woman].append(Pregnancy(gid, iso(registered), _date(outcome_on)))
 
     births: dict[str, list[Birth]] = defaultdict(list)
     recent = on - dt.timedelta(days=plan.postnatal.expires_days or 366)
-    for row in register.query(
+    for bid, mother, born in run(
         f"SELECT id, mother_id, birth_date FROM birth WHERE mother_id {in_ids} "
         "AND deleted = 0 AND birth_date BETWEEN ? AND ?",
         (ids, recent.isoformat(), day),
     ):
-        births[row["mother_id"]].append(Birth(row["id"], dt.date.fromisoformat(row["birth_date"])))
+        births[mother].append(Birth(bid, iso(born)))
 
     # Visits and supplies of the women, and of husbands whose method is counted under them.
     people = json.dumps([w["id"] for w in women] + list(owner))
     visits: dict[str, list[Visit]] = defaultdict(list)
-    for row in register.query(
+    for person_id, kind, visited, follows_id in run(
         f"SELECT person_id, visit_type, visited_on, follows_id FROM visit "
         f"WHERE person_id {in_ids} AND deleted = 0 AND visited_on <= ? "
         f"AND visit_type IN (SELECT value FROM json_each(?))",
         (people, day, json.dumps(sorted(_visit_types(plan)))),
     ):
-        visit = Visit(
-            row["visit_type"], dt.date.fromisoformat(row["visited_on"]), row["follows_id"]
-        )
-        for woman_id in _counted_under(row["person_id"], row["follows_id"], owner, event_owner):
+        visit = Visit(kind, iso(visited), follows_id)
+        for woman_id in _counted_under(person_id, follows_id, owner, event_owner):
             visits[woman_id].append(visit)
 
     supplies: dict[str, list[Supply]] = defaultdict(list)
-    for row in register.query(
+    for person_id, item, handed, quantity in run(
         f"SELECT person_id, item, handed_on, quantity FROM supply WHERE person_id {in_ids} "
         "AND deleted = 0 AND handed_on <= ?",
         (people, day),
     ):
-        supply = Supply(row["item"], dt.date.fromisoformat(row["handed_on"]), row["quantity"])
-        for woman_id in _counted_under(row["person_id"], None, owner, event_owner):
+        supply = Supply(item, iso(handed), quantity)
+        for woman_id in _counted_under(person_id, None, owner, event_owner):
             supplies[woman_id].append(supply)
 
     facts: dict[str, PersonEvents] = {}
@@ -234,7 +240,7 @@ def _facts(
         facts[w["id"]] = PersonEvents(
             person_id=w["id"],
             sex=2,
-            birth_date=dt.date.fromisoformat(w["birth_date"]),
+            birth_date=iso(w["birth_date"]),
             death_date=_date(w["death_date"]),
             marriage_id=marriage[0] if marriage else None,
             married_on=marriage[1] if marriage else None,

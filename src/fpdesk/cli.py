@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from fpdesk import __version__
 from fpdesk.commands import bundle as bundle_commands
+from fpdesk.commands import care as care_commands
 from fpdesk.commands import demo as demo_commands
 from fpdesk.commands import enroll as enroll_commands
 from fpdesk.commands import printing as printing_commands
@@ -29,6 +30,7 @@ COMMAND_MODULES += [enroll_commands, bundle_commands]
 COMMAND_MODULES += [search_commands]
 COMMAND_MODULES += [report_commands]
 COMMAND_MODULES += [demo_commands]
+COMMAND_MODULES += [care_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,113 @@
+"""due and check: the work list of visits, and the register's health check."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
+from fpdesk.core.clock import SystemClock
+from fpdesk.core.i18n import Text, current_language
+from fpdesk.store.checks import CheckReport, check_register
+from fpdesk.store.due import DueItem, due_list
+
+BAD_DATE = Text(
+    "日期“{value}”无效，请写作 年-月-日，例如 2026-11-28。",
+    "'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-28.",
+)
+NOTHING_DUE = Text("{on}：没有到期或逾期的随访。", "{on}: nobody is due or overdue for a visit.")
+DUE_HEADER = Text(
+    "{on}：{count} 项随访到期，其中 {overdue} 项逾期。",
+    "{on}: {count} visits due, {overdue} of them overdue.",
+)
+OVERDUE = Text("逾期 {days} 天", "{days} days overdue")
+DUE = Text("到期", "due")
+CHECK_OK = Text(
+    "登记册检查通过（{pragma}，共检查 {rows} 条记录）。",
+    "The register passed its check ({pragma}, {rows} records checked).",
+)
+CHECK_FAILED = Text("登记册检查发现 {count} 个问题。", "The register check found {count} problems.")
+
+
+def add_commands(sub: Any) -> None:
+    due = sub.add_parser("due", help="who is due for a visit / 随访到期名单")
+    add_db(due)
+    due.add_argument("--on", help="date YYYY-MM-DD (default today) / 日期（默认今天）")
+    due.add_argument("--village", help="12-digit village code / 村代码")
+    due.add_argument("--group", help="village group number / 村民小组号")
+    add_json(due)
+    due.set_defaults(func=run_due)
+
+    check = sub.add_parser("check", help="check the register / 检查登记册")
+    add_db(check)
+    check.add_argument(
+        "--quick",
+        action="store_true",
+        help="quick_check instead of the full integrity_check / 快速检查文件结构",
+    )
+    add_json(check)
+    check.set_defaults(func=run_check)
+
+
+def parse_day(value: str | None) -> dt.date:
+    if not value:
+        return SystemClock().today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(BAD_DATE.format(value=value), status=2) from None
+
+
+def run_due(args: argparse.Namespace) -> int:
+    on = parse_day(args.on)
+    with opened(args) as register:
+        items = due_list(register, on, args.village, args.group)
+    data = {"on": on.isoformat(), "items": [item.as_dict() for item in items]}
+    emit(args, data, due_text(items, on))
+    return 0
+
+
+def due_text(items: list[DueItem], on: dt.date) -> str:
+    if not items:
+        return str(NOTHING_DUE.format(on=on))
+    language = current_language()
+    overdue = sum(1 for i in items if i.overdue)
+    lines = [DUE_HEADER.format(on=on, count=len(items), overdue=overdue).get(language)]
+    for item in items:
+        state = OVERDUE.format(days=item.overdue_days) if item.overdue else DUE
+        lines.append(
+            "  ".join(
+                [
+                    f"{state.get(language):<14}",
+                    item.due_on.isoformat(),
+                    item.visit_label.get(language),
+                    item.name,
+                    item.household_code,
+                    item.address,
+                ]
+            ).rstrip()
+        )
+    return "\n".join(lines)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    with opened(args) as register:
+        report = check_register(register, SystemClock(), quick=args.quick)
+    emit(args, report.as_dict(), check_text(report))
+    if not report.ok:
+        raise CommandError(CHECK_FAILED.format(count=len(report.failures)))
+    return 0
+
+
+def check_text(report: CheckReport) -> str:
+    language = current_language()
+    rows = sum(report.rows_checked.values())
+    if report.ok:
+        return CHECK_OK.format(pragma=report.integrity, rows=rows).get(language)
+    lines = [CHECK_FAILED.format(count=len(report.failures)).get(language)]
+    for failure in report.failures:
+        where = " ".join(p for p in (failure.table, failure.record_id or "") if p)
+        who = f" {failure.person_name}" if failure.person_name else ""
+        lines.append(f"  [{where}]{who}: {failure.message.get(language)}")
+    return "\n".join(lines)

@@ -1,0 +1,201 @@
+"""The exchange from the command line, as a script or batch file would drive it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fpdesk.cli import main
+from fpdesk.store import records
+from fpdesk.store.db import open_register
+from tests.conftest import PASSPHRASE, TOWNSHIP, VILLAGE
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
+    status = main(["--lang", "en", *argv])
+    out, err = capsys.readouterr()
+    data = json.loads(out) if "--json" in argv and out.strip() else out
+    return status, data, err
+
+
+@pytest.fixture
+def pair(tmp_path: Path, passphrase_env: str, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    t, v = tmp_path / "T.fpdesk", tmp_path / "V.fpdesk"
+    recovery = tmp_path / "recovery.txt"
+    status, info, _ = run(
+        capsys,
+        "init",
+        "--db",
+        str(t),
+        "--role",
+        "township",
+        "--area",
+        TOWNSHIP,
+        "--recovery-key-out",
+        str(recovery),
+        "--json",
+    )
+    assert status == 0 and info["recovery_key_file"] == str(recovery)
+    assert "AGE-SECRET-KEY-" in recovery.read_text()
+    assert run(capsys, "init", "--db", str(v), "--role", "village", "--area", VILLAGE)[0] == 0
+    req, ans = tmp_path / "req.json", tmp_path / "ans.json"
+    assert run(capsys, "enroll", "request", "--db", str(v), "--out", str(req))[0] == 0
+    _, accepted, _ = run(
+        capsys, "enroll", "accept", "--db", str(t), str(req), "--out", str(ans), "--json"
+    )
+    _, finished, _ = run(capsys, "enroll", "finish", "--db", str(v), str(ans), "--json")
+    assert accepted["fingerprint"] == finished["fingerprint"]
+    return t, v
+
+
+def _add_household(path: Path, phone: str) -> str:
+    reg = open_register(path, PASSPHRASE)
+    try:
+        return records.insert(
+            reg,
+            "household",
+            {"code": VILLAGE + "010001", "village_code": VILLAGE, "group_no": "01", "phone": phone},
+        )
+    finally:
+        reg.close()
+
+
+def _set(path: Path, row_id: str, phone: str) -> None:
+    reg = open_register(path, PASSPHRASE)
+    try:
+        records.update(reg, "household", row_id, {"phone": phone})
+    finally:
+        reg.close()
+
+
+def test_export_verify_import_and_back(
+    pair,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    t, v = pair
+    _add_household(v, "1")
+    status, made, _ = run(
+        capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"), "--json"
+    )
+    assert status == 0 and made[0]["kind"] == "changes" and made[0]["count"] == 1
+    status, manifest, _ = run(capsys, "bundle", "verify", "--db", str(t), made[0]["path"], "--json")
+    assert status == 0 and manifest["device"] and manifest["upto"] >= 1
+    status, dry, _ = run(
+        capsys, "bundle", "import", "--db", str(t), "--dry-run", str(tmp_path / "out"), "--json"
+    )
+    assert status == 0 and dry[0]["outcome"] == "accepted"
+    status, results, _ = run(
+        capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"), "--json"
+    )
+    assert status == 0 and [r["applied"] for r in results] == [1]
+    status, again, _ = run(capsys, "bundle", "import", "--db", str(t), made[0]["path"], "--json")
+    assert status == 0 and again[0]["outcome"] == "duplicate"
+    status, back, _ = run(
+        capsys,
+        "bundle",
+        "export",
+        "--db",
+        str(t),
+        "--out",
+        str(tmp_path / "back"),
+        "--all-villages",
+        "--json",
+    )
+    assert status == 0 and back[0]["kind"] == "update"
+    assert run(capsys, "bundle", "import", "--db", str(v), back[0]["path"])[0] == 0
+    status, book, _ = run(capsys, "ledger", "--db", str(t), "--json")
+    assert [r["outcome"] for r in book] == ["accepted", "duplicate"]
+
+
+def test_import_reports_refused_files_and_still_takes_the_good_ones(
+    pair,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    t, v = pair
+    _add_household(v, "1")
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"))
+    (tmp_path / "out" / "0-junk.fpb").write_bytes(b"not a bundle")
+    status, results, err = run(
+        capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"), "--json"
+    )
+    assert status == 1
+    assert [r["outcome"] for r in results] == ["refused", "accepted"]
+    assert "0-junk.fpb" in err and "cannot be opened" in err
+    status, _, err = run(
+        capsys, "bundle", "verify", "--db", str(t), str(tmp_path / "out" / "0-junk.fpb")
+    )
+    assert status == 1 and "cannot be opened" in err
+
+
+def test_conflicts_list_and_resolve(
+    pair,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    t, v = pair
+    row = _add_household(v, "1")
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "a"))
+    run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "a"))
+    _set(t, row, "2")
+    _set(v, row, "3")
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "b"))
+    run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "b"))
+    status, queue, _ = run(capsys, "conflicts", "list", "--db", str(t), "--json")
+    assert status == 0 and [(c["theirs"], c["ours"]) for c in queue] == [("3", "2")]
+    status, _, err = run(
+        capsys, "conflicts", "resolve", "--db", str(t), queue[0]["id"], "--take", "value"
+    )
+    assert status == 1 and "--value" in err
+    status, done, _ = run(
+        capsys,
+        "conflicts",
+        "resolve",
+        "--db",
+        str(t),
+        queue[0]["id"],
+        "--take",
+        "value",
+        "--value",
+        "4",
+        "--json",
+    )
+    assert status == 0 and done["resolution"] == "value"
+    assert run(capsys, "conflicts", "list", "--db", str(t), "--json")[1] == []
+    status, _, err = run(
+        capsys, "conflicts", "resolve", "--db", str(t), "nope", "--take", "village"
+    )
+    assert status == 1 and "No such conflict" in err
+
+
+def test_devices_list_and_revoke(
+    pair,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    t, v = pair
+    _, devices, _ = run(capsys, "devices", "list", "--db", str(t), "--json")
+    [device] = devices
+    assert device["area_code"] == VILLAGE and device["revoked_at"] is None
+    assert "sign_private" not in json.dumps(devices)
+    status, revoked, _ = run(
+        capsys, "enroll", "revoke", "--db", str(t), device["device_id"], "--json"
+    )
+    assert status == 0 and revoked["revoked_at"]
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"))
+    status, _, err = run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"))
+    assert status == 1 and "revoked" in err
+
+
+def test_township_export_without_a_target_fails_plainly(
+    pair,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    t, _ = pair
+    status, _, err = run(capsys, "bundle", "export", "--db", str(t), "--out", str(tmp_path))
+    assert status == 1 and "--for" in err

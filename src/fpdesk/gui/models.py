@@ -31,6 +31,16 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value, for sorting and tests
 ROW_ROLE = Qt.ItemDataRole.UserRole + 3  # the whole row (a dict or a dataclass)
 
 _INVALID = QModelIndex()
+# Roles as plain ints: data() is called for every cell and role on every paint, and
+# looking the enum members up each time costs more than the answer.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ID, _SORT, _ROW = int(ID_ROLE), int(SORT_ROLE), int(ROW_ROLE)
+_HOUSEHOLD_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGN, _ID, _SORT})
+_ROWS_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ID, _SORT, _ROW})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class HouseholdModel(QAbstractTableModel):
@@ -151,23 +161,24 @@ class HouseholdModel(QAbstractTableModel):
     def columnCount(self, parent: Index = _INVALID) -> int:
         return 0 if parent.isValid() else self.COLUMNS
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self._count:
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        role = int(role)
+        if role not in _HOUSEHOLD_ROLES or not index.isValid() or index.row() >= self._count:
+            return None
+        column = index.column()
+        if role == _ALIGN:
+            return _RIGHT if column == self.MEMBERS else None
+        if role == _TOOLTIP and column != self.ADDRESS:
             return None
         values = self._row(index.row())
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             value = values[column + 1]
             return "" if value is None else str(value)
-        if role == SORT_ROLE:
+        if role == _SORT:
             return values[column + 1]
-        if role == ID_ROLE:
+        if role == _ID:
             return values[0]
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.ADDRESS:
-            return values[5] or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.MEMBERS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return values[5] or None  # the whole address, where the column cuts it short
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -206,6 +217,7 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Any] = []
         self._columns: list[Column] = []
+        self._display: dict[tuple[int, int], str] = {}
 
     def columns(self) -> list[Column]:
         raise NotImplementedError
@@ -220,6 +232,7 @@ class RowsModel(QAbstractTableModel):
         self.beginResetModel()
         self._columns = self.columns()
         self._rows = list(rows)
+        self._display = {}
         self.endResetModel()
 
     def row_at(self, row: int) -> Any:
@@ -235,24 +248,27 @@ class RowsModel(QAbstractTableModel):
             self._columns = self.columns()
         return len(self._columns)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        role = int(role)
+        if role not in _ROWS_ROLES or not index.isValid() or index.row() >= len(self._rows):
             return None
-        row = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = column.value(row)
-            return "" if value is None else str(value)
-        if role == SORT_ROLE:
-            return column.sort_value(row)
-        if role == ID_ROLE:
+        r, c = index.row(), index.column()
+        if role in (_DISPLAY, _TOOLTIP):
+            key = (r, c)
+            text = self._display.get(key)
+            if text is None:  # formatted once per cell, not on every paint
+                value = self._columns[c].value(self._rows[r])
+                text = self._display[key] = "" if value is None else str(value)
+            return text
+        row = self._rows[r]
+        if role == _SORT:
+            return self._columns[c].sort_value(row)
+        if role == _ID:
             return self.row_id(row)
-        if role == ROW_ROLE:
+        if role == _ROW:
             return row
-        if role == Qt.ItemDataRole.ForegroundRole:
-            color = self.foreground(row)
-            return QBrush(color) if color is not None else None
-        return None
+        color = self.foreground(row)
+        return QBrush(color) if color is not None else None
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -267,6 +283,7 @@ class RowsModel(QAbstractTableModel):
         """Titles follow the language: rebuild them after a switch."""
         self.beginResetModel()
         self._columns = self.columns()
+        self._display = {}
         self.endResetModel()
 
 

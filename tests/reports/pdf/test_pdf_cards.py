@@ -58,3 +58,24 @@ def test_a_woman_who_moved_in_says_so(
     assert "2026-11-10迁入（新疆喀什）" in page
     assert "艾力" in page  # a husband from outside the register
     assert "皮下埋植2026-11-12县妇幼保健院" in page
+
+
+def test_birth_order_counts_the_husbands_earlier_children(
+    register: Register, village: Village, tmp_path: Path, options: PrintOptions
+) -> None:
+    """孩次 is the couple's: his child from an earlier marriage comes first."""
+    from fpdesk.store import records
+
+    household = register.query("SELECT household_id FROM person WHERE id = ?",
+                               (village.husband,))[0]["household_id"]
+    first_wife = records.insert(register, "person", {
+        "household_id": household, "name": "前妻", "sex": 2, "birth_date": "1991-01-01",
+        "residence_status": "out"})
+    records.insert(register, "birth", {
+        "mother_id": first_wife, "father_id": village.husband, "birth_date": "2015-04-04",
+        "sex": 1})
+    result = print_cards(register, VILLAGE, tmp_path / "cards.pdf", woman_ids=[village.wife],
+                         options=options)
+    text = flat(pdf_text(result.path))
+    assert "2男2020-02-02" in text
+    assert "3黄小花女2026-11-03" in text

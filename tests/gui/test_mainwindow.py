@@ -77,9 +77,7 @@ def test_the_tree_filters_the_household_list(qtbot, main_window: MainWindow) -> 
     assert main_window.households.rowCount() == 3
 
 
-def test_long_names_and_addresses_do_not_widen_the_window(
-    qtbot, main_window: MainWindow
-) -> None:
+def test_long_names_and_addresses_do_not_widen_the_window(qtbot, main_window: MainWindow) -> None:
     from fpdesk.store import records
 
     household_id = main_window.households.household_id(0)

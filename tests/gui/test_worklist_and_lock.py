@@ -21,8 +21,10 @@ def _open_worklist(qtbot, window: MainWindow) -> None:  # type: ignore[no-untype
 def test_work_list_shows_the_overdue_iud_follow_up(qtbot, main_window: MainWindow) -> None:
     _open_worklist(qtbot, main_window)
     page = main_window.worklist
-    shown = [page.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 3)
-             for r in range(page.proxy.rowCount())]
+    shown = [
+        page.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 3)
+        for r in range(page.proxy.rowCount())
+    ]
     iud = [i for i in shown if i.name == "李秀英" and i.visit_type == "iud_followup"]
     assert iud and iud[0].status == OVERDUE
     assert "逾期" in page.summary.text() or "Overdue" in page.summary.text()

@@ -127,16 +127,20 @@ def messages(ts_file: Path = TS_FILE) -> list[dict[str, str]]:
         name = context.findtext("name") or ""
         for message in context.iter("message"):
             translation = message.find("translation")
-            forms = [f.text or "" for f in translation.iter("numerusform")] if (
-                translation is not None
-            ) else []
+            forms = (
+                [f.text or "" for f in translation.iter("numerusform")]
+                if (translation is not None)
+                else []
+            )
             out.append(
                 {
                     "context": name,
                     "source": message.findtext("source") or "",
                     "translation": " ".join(forms)
                     if forms
-                    else (translation.text or "") if translation is not None else "",
+                    else (translation.text or "")
+                    if translation is not None
+                    else "",
                     "type": (translation.get("type") or "") if translation is not None else "",
                 }
             )

@@ -58,7 +58,8 @@ class SearchModel(RowsModel):
         ]
 
     def row_id(self, row: Any) -> str | None:
-        return row.person_id or row.household_id
+        found = row.person_id or row.household_id
+        return str(found) if found else None
 
 
 class ResultsView(QTableView):
@@ -128,7 +129,9 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.new_household = self._action(
-            "add", lambda: self.open_form("household", {}), QKeySequence.StandardKey.New
+            "add",
+            lambda: self.open_form("household", {}),
+            QKeySequence(QKeySequence.StandardKey.New),
         )
         self.show_worklist = self._action("worklist", lambda: self.tabs.setCurrentIndex(1), "F4")
         self.show_households = self._action("household", lambda: self.tabs.setCurrentIndex(0), "F3")
@@ -171,7 +174,7 @@ class MainWindow(QMainWindow):
         self.toolbar.addActions([self.new_household, self.show_worklist, self.lock_now])
         self.addToolBar(self.toolbar)
         find = QAction(self)
-        find.setShortcuts([QKeySequence.StandardKey.Find, QKeySequence("Ctrl+K")])
+        find.setShortcuts([QKeySequence(QKeySequence.StandardKey.Find), QKeySequence("Ctrl+K")])
         find.triggered.connect(self._focus_search)
         self.addAction(find)
 
@@ -181,7 +184,7 @@ class MainWindow(QMainWindow):
         self.tree.setHeaderHidden(True)
         self.tree.currentItemChanged.connect(self._area_chosen)
         self.households = HouseholdModel(self.register, self)
-        self.household_view = make_table(self.households)
+        self.household_view = make_table(self.households, QTableView)
         self.household_view.setObjectName("households")
         self.household_view.setSortingEnabled(True)
         self.household_view.sortByColumn(HouseholdModel.CODE, Qt.SortOrder.AscendingOrder)
@@ -201,8 +204,8 @@ class MainWindow(QMainWindow):
         self.no_results.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_results.setWordWrap(True)
         self.middle = QStackedWidget()
-        for widget in (self.household_view, self.results_view, self.no_results):
-            self.middle.addWidget(widget)
+        for middle in (self.household_view, self.results_view, self.no_results):
+            self.middle.addWidget(middle)
         self.household_page = HouseholdPage(self.register, self.clock)
         self.household_page.person_chosen.connect(self.show_person)
         self.household_page.form_wanted.connect(self.open_form)
@@ -213,8 +216,8 @@ class MainWindow(QMainWindow):
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
         self.detail = QStackedWidget()
-        for widget in (self.hint, self.household_page, self.person_page):
-            self.detail.addWidget(widget)
+        for page in (self.hint, self.household_page, self.person_page):
+            self.detail.addWidget(page)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.middle)
@@ -318,7 +321,7 @@ class MainWindow(QMainWindow):
                 )
                 child.setIcon(0, icon("group"))
                 child.setData(0, AREA_ROLE, (village.code, group_no))
-        self.tree.expandToDepth(1 if self.tree.topLevelItem(0).childCount() == 1 else 0)
+        self.tree.expandToDepth(1 if everything.childCount() == 1 else 0)
         self.tree.setCurrentItem(everything)
         self.tree.blockSignals(False)
         if first_village is not None:
@@ -440,10 +443,12 @@ class MainWindow(QMainWindow):
         from fpdesk.gui.forms.history import HistoryDialog
 
         try:
+            form: QDialog
             if kind == "history":
-                form: QDialog = HistoryDialog(self.register, str(context["row_id"]), self)
-                form.undone.connect(lambda *_: self.after_save())
-                form.open()
+                history = HistoryDialog(self.register, str(context["row_id"]), self)
+                history.undone.connect(lambda *_: self.after_save())
+                history.open()
+                form = history
             else:
                 form = forms.open_form(kind, self.register, dict(context), self, clock=self.clock)
                 form.saved.connect(lambda *_: self.after_save())

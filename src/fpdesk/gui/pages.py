@@ -47,7 +47,7 @@ PERSON_FORMS = (
 )
 
 
-def make_table(model: Any, kind: type[View] = QTableView) -> View:  # type: ignore[assignment]
+def make_table(model: Any, kind: type[View]) -> View:
     """A read-only list: whole rows selected, last column stretched, long text elided."""
     view = kind()
     view.setModel(model)
@@ -183,7 +183,7 @@ class HouseholdPage(QWidget):
         self.title = heading()
         self.facts = details()
         self.model = MembersModel(self)
-        self.table = make_table(self.model)
+        self.table = make_table(self.model, QTableView)
         self.table.setObjectName("members")
         self.table.doubleClicked.connect(self._open_member)
         self.table.activated.connect(self._open_member)
@@ -264,7 +264,7 @@ class PersonPage(QWidget):
         self.title = heading()
         self.facts = details()
         self.model = TimelineModel(self)
-        self.table = make_table(self.model)
+        self.table = make_table(self.model, QTableView)
         self.table.setObjectName("timeline")
         self.back = QPushButton(icon("household"), "")
         self.back.clicked.connect(

@@ -169,13 +169,15 @@ def schedules() -> Schedules:
     return parse_schedules(load_resource("schedules.json"))
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
+    last = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
+    return dt.date(year, month, min(day.day, last))
 
 
 # ---- the series of due dates ----------------------------------------------------------
@@ -269,7 +271,8 @@ def due_visits(
     plan = config or schedules()
     if person.death_date is not None and person.death_date <= on:
         return []
-    if not plan.women_aged[0] <= age_on(person.birth_date, on) <= plan.women_aged[1]:
+    age = age_on(person.birth_date, on)
+    if not plan.women_aged[0] <= age <= plan.women_aged[1]:
         return []
     out: list[DueVisit | None] = []
     for episode in person.contraception:
@@ -294,7 +297,7 @@ def due_visits(
         )
     for birth in _deliveries(person.births, on):
         out.append(_postnatal_due(person, birth, plan.postnatal, on))
-    out.append(_exam_due(person, plan.exam, on))
+    out.append(_exam_due(person, plan.exam, on, age))
     return [item for item in out if item is not None]
 
 
@@ -319,11 +322,11 @@ def _postnatal_due(
     return _series_due(person, series, dates, on, None, ("birth", birth.id))
 
 
-def _exam_due(person: PersonEvents, series: Series, on: dt.date) -> DueVisit | None:
+def _exam_due(person: PersonEvents, series: Series, on: dt.date, age: int) -> DueVisit | None:
     """Married women of the age band: a yearly exam, counted from the last one."""
     if person.sex != FEMALE or person.married_on is None or person.married_on > on:
         return None
-    if not series.age_from <= age_on(person.birth_date, on) <= series.age_to:
+    if not series.age_from <= age <= series.age_to:
         return None
     exams = [
         v.visited_on

@@ -96,7 +96,7 @@ class FlowableStream(list[Flowable]):
         return super().__len__()
 
 
-def _page_canvas(font_name: str, footer_y: float) -> type[Canvas]:
+def _page_canvas(font_name: str, footer_y: float, total_text: str) -> type[Canvas]:
     class PagedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no types
         """Defines the 共 m 页 form once the page count is known, at save time."""
 
@@ -106,11 +106,9 @@ def _page_canvas(font_name: str, footer_y: float) -> type[Canvas]:
             total = self.getPageNumber() - 1
             self.beginForm(_TOTAL_FORM)
             self.setFont(font_name, 8)
-            self.drawString(PAGE_WIDTH / 2, footer_y, self._fpdesk_total_text.format(n=total))
+            self.drawString(PAGE_WIDTH / 2, footer_y, total_text.format(n=total))
             self.endForm()
             super().save()
-
-        _fpdesk_total_text = "共 {n} 页"
 
     return PagedCanvas
 
@@ -307,8 +305,8 @@ class Sheet:
             bottomPadding=0,
         )
         doc.addPageTemplates([PageTemplate("page", [frame], onPage=self._furniture)])
-        canvas_class = _page_canvas(self.font.name, FOOTER_BASELINE)
-        canvas_class._fpdesk_total_text = self.t(Text("共 {n} 页", "of {n}"))
+        canvas_class = _page_canvas(self.font.name, FOOTER_BASELINE,
+                                    self.t(Text("共 {n} 页", "of {n}")))
         try:
             doc.build(FlowableStream(flowables), canvasmaker=canvas_class)
             os.replace(partial, target)

@@ -53,6 +53,7 @@ def test_household_page_shows_members_with_markers(qtbot, main_window: MainWindo
     notes = page.model.index(rows["李秀英"], 5).data()
     assert "育龄" in notes or "childbearing" in notes
     assert "宫内节育器" in notes or "IUD" in notes
+    assert "待访 1 次" in notes or "1 visit(s) due" in notes  # without opening the work list
     assert page.model.index(rows["李秀英"], 2).data() == "41"  # age on 2026-11-28
     # Enter on a member opens her page and its timeline.
     page.table.setFocus()

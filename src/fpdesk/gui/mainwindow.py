@@ -31,7 +31,7 @@ from fpdesk.gui.lock import Locker
 from fpdesk.gui.models import ID_ROLE, ROW_ROLE, Column, HouseholdModel, RowsModel
 from fpdesk.gui.pages import HouseholdPage, PersonPage, make_table
 from fpdesk.gui.settings import Settings
-from fpdesk.gui.worklist import WorkItem, WorkListPage
+from fpdesk.gui.worklist import DueCounts, WorkItem, WorkListPage
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
 
@@ -228,6 +228,8 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([200, 500, 580])
         self.splitter.setChildrenCollapsible(False)
         self.worklist = WorkListPage(self.register, self.clock)
+        self.due = DueCounts(self.register, self.clock)
+        self.household_page.due_counts = self.due
         self.worklist.record_visit.connect(self.record_visit)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -351,7 +353,6 @@ class MainWindow(QMainWindow):
 
     def show_household(self, household_id: str) -> None:
         self.tabs.setCurrentIndex(0)
-        self.household_page.due_counts = self.worklist.due_counts()
         self.household_page.show_household(household_id)
         self.detail.setCurrentWidget(self.household_page)
 
@@ -420,6 +421,7 @@ class MainWindow(QMainWindow):
             crash.show_register_error(self, exc)
             return
         self.worklist_loaded = True
+        self.due.remember(self.worklist.village_code, self.worklist.items)
         self.worklist.table.setFocus()
 
     def record_visit(self, item: WorkItem) -> None:
@@ -475,9 +477,11 @@ class MainWindow(QMainWindow):
 
     def after_save(self) -> None:
         """A form saved: read again what the officer sees."""
+        self.due.forget()
         self.households.refresh()
         if self.worklist_loaded:
             self.worklist.refresh()
+            self.due.remember(self.worklist.village_code, self.worklist.items)
         if self.detail.currentWidget() is self.household_page and self.household_page.household_id:
             self.show_household(self.household_page.household_id)
         elif self.detail.currentWidget() is self.person_page and self.person_page.person_id:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -179,7 +180,8 @@ class HouseholdPage(QWidget):
         self.register = register
         self.clock = clock or SystemClock()
         self.household_id: str | None = None
-        self.due_counts: dict[str, int] = {}
+        # Visits due per person of a village; the main window shares one cache.
+        self.due_counts: Callable[[str], dict[str, int]] = lambda village_code: {}
         self.title = heading()
         self.facts = details()
         self.model = MembersModel(self)
@@ -237,7 +239,8 @@ class HouseholdPage(QWidget):
             queries.code_label("registration_type", row["registration_type"], lang),
         ]
         self.facts.setText("    ".join(lines))
-        members = queries.members(self.register, household_id, self.clock.today(), self.due_counts)
+        due = self.due_counts(row["village_code"])
+        members = queries.members(self.register, household_id, self.clock.today(), due)
         self.model.set_rows(members)
         self.table.resizeColumnsToContents()
 

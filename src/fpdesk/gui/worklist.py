@@ -97,6 +97,42 @@ def load_due(register: Register, today: dt.date, village_code: str | None) -> li
     return work_items([*now, *ahead], today)
 
 
+def due_counts(items: Iterable[WorkItem]) -> dict[str, int]:
+    """How many visits each person is due for (overdue, today or this week)."""
+    counts: dict[str, int] = {}
+    for item in items:
+        if item.status != LATER:
+            counts[item.person_id] = counts.get(item.person_id, 0) + 1
+    return counts
+
+
+class DueCounts:
+    """Visits due per person, by village, read once and kept until something is saved.
+
+    The household page marks members who are due; reading the due list for every
+    household the officer arrows past would be slow, reading it once per village is not.
+    """
+
+    def __init__(self, register: Register, clock: Clock) -> None:
+        self.register = register
+        self.clock = clock
+        self._by_village: dict[tuple[str, dt.date], dict[str, int]] = {}
+
+    def __call__(self, village_code: str) -> dict[str, int]:
+        key = (village_code, self.clock.today())
+        if key not in self._by_village:
+            items = load_due(self.register, self.clock.today(), village_code)
+            self._by_village[key] = due_counts(items)
+        return self._by_village[key]
+
+    def remember(self, village_code: str | None, items: Iterable[WorkItem]) -> None:
+        if village_code:
+            self._by_village[(village_code, self.clock.today())] = due_counts(items)
+
+    def forget(self) -> None:
+        self._by_village.clear()
+
+
 class WorkListModel(RowsModel):
     def __init__(self, clock: Clock, parent: Any = None) -> None:
         super().__init__(parent)
@@ -267,14 +303,6 @@ class WorkListPage(QWidget):
         self._summarise()
         if self.proxy.rowCount():
             self.table.selectRow(0)
-
-    def due_counts(self) -> dict[str, int]:
-        """Visits due (overdue, today, this week) per person, for the household page."""
-        counts: dict[str, int] = {}
-        for item in self.items:
-            if item.status != LATER:
-                counts[item.person_id] = counts.get(item.person_id, 0) + 1
-        return counts
 
     def _summarise(self) -> None:
         overdue = sum(1 for i in self.items if i.status == OVERDUE)

@@ -187,7 +187,7 @@ class _District:
         self.ms = int(start.timestamp() * 1000)
         self.rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
         self.id_sequence: dict[tuple[str, int, int], int] = {}
-        self.sums: dict[tuple[str, int], int] = {}
+        self.prefix_sums: dict[str, int] = {}
         self.doc_counter = 0
         surnames = [s for s, _ in names.SURNAMES]
         weights = [w for _, w in names.SURNAMES]
@@ -229,21 +229,17 @@ class _District:
         if sequence > 999:
             raise RuntimeError(f"more than 500 persons of one sex born {iso(born)} in {address}")
         self.id_sequence[key] = sequence + 2
-        first17 = f"{address}{iso(born).replace('-', '')}{sequence:03d}"
-        # The check character of idnumber.make, with the address and birth-date parts of
-        # the weighted sum computed once each instead of once per person.
-        total = self.weighted(address, 0) + self.weighted(first17[6:14], 6)
-        total += sum(int(d) * w for d, w in zip(first17[14:], idnumber.WEIGHTS[14:], strict=True))
-        return first17 + idnumber.CHECK_CHARS[total % 11]
-
-    def weighted(self, digits: str, offset: int) -> int:
-        total = self.sums.get((digits, offset))
+        # The check character of idnumber.make, with the weighted sum of the address and
+        # birth date computed once per (address, day) instead of once per person.
+        prefix = f"{address}{iso(born).replace('-', '')}"
+        total = self.prefix_sums.get(prefix)
         if total is None:
-            weights = idnumber.WEIGHTS[offset : offset + len(digits)]
-            total = self.sums[(digits, offset)] = sum(
-                int(d) * w for d, w in zip(digits, weights, strict=True)
+            total = self.prefix_sums[prefix] = sum(
+                int(d) * w for d, w in zip(prefix, idnumber.WEIGHTS, strict=False)
             )
-        return total
+        w = idnumber.WEIGHTS
+        total += sequence // 100 * w[14] + sequence // 10 % 10 * w[15] + sequence % 10 * w[16]
+        return f"{prefix}{sequence:03d}{idnumber.CHECK_CHARS[total % 11]}"
 
     def phone(self) -> str:
         return "1" + self.rng.choice("3578") + f"{self.rng.randrange(10**9):09d}"
@@ -377,8 +373,8 @@ class _District:
         # must not add boys to the births on record.
         births, _ = self.schedule(mother_born, parents_married, None)
         sons = [day for day, sex in births if sex == MALE and self.age(day) >= 23]
-        if not sons:
-            self._nuclear(home)
+        if not sons:  # only daughters (married away) or young children: the parents alone
+            self.parents_alone(home, mother_born, father_born, parents_married, births)
             return
         heir_born = sons[0]
         surname = self.surname(home.village)
@@ -400,6 +396,16 @@ class _District:
             if self.age(brother_born) >= 16:
                 brother = self.person(home, MALE, brother_born, 7, surname=surname)
                 self.maybe_floats_out(brother)
+
+    def parents_alone(self, home: _Home, mother_born: int, father_born: int, married: int,
+                      births: list[tuple[int, int]]) -> None:
+        """A couple without a grown son at home; their births stay on record all the same."""
+        if self.rng.random() < 0.85:
+            father = self.person(home, MALE, father_born, 0)
+            mother = self.person(home, FEMALE, mother_born, 1)
+        else:
+            father, mother = None, self.person(home, FEMALE, mother_born, 0)
+        self.elder_couple(home, mother, father, father_born, married, (births, None))
 
     def _elderly(self, home: _Home) -> None:
         """Old people whose children live elsewhere."""
@@ -500,7 +506,7 @@ class _District:
 
     def elder_couple(self, home: _Home, wife: _Person, husband: _Person | None,
                      husband_born: int, married: int,
-                     known: tuple[list[tuple[int, int]], _Person] | None = None) -> None:
+                     known: tuple[list[tuple[int, int]], _Person | None] | None = None) -> None:
         """An older couple (or a widow): marriage, deaths, children's births on record."""
         rng = self.rng
         end: int | None = None
@@ -532,7 +538,10 @@ class _District:
             kids: list[_Person | None] = [None] * len(births)
         else:  # the births already planned, one of them the son heading the household
             births, son = known
-            kids = [son if day == son.born and sex == son.sex else None for day, sex in births]
+            kids = [
+                son if son is not None and (day, sex) == (son.born, son.sex) else None
+                for day, sex in births
+            ]
         self.record_births(wife, husband, marriage_id, births, kids)
 
     def former_marriage(self, person: _Person, other_sex: int) -> None:
@@ -714,21 +723,24 @@ class _District:
         series = self.plan.operations.get(method)
         if series is None:
             return
-        start = dt.date.fromordinal(started)
         plan = [(m, series.visit_type) for m in series.months]
         if series.then_every_months:
             later = series.then_visit_type or series.visit_type
             month = plan[-1][0] if plan else 0
-            while _D(add_months(start, month)) <= self.today:
+            while started + (month + series.then_every_months) * 30.4 <= self.today + 31:
                 month += series.then_every_months
                 plan.append((month, later))
         end = min(self.today, stop) if stop is not None else self.today
+        # Only the last three years and the latest due date are written; the exact due
+        # dates (core.schedules.add_months) are computed for those only.
+        plan = [(m, kind) for m, kind in plan if started + m * 30.4 >= self.today - 3 * 365 - 31]
+        if not plan and series.months:
+            plan = [(series.months[-1], series.visit_type)]
+        start = dt.date.fromordinal(started)
         dues = [(_D(add_months(start, m)), kind) for m, kind in plan]
         dues = [(day, kind) for day, kind in dues if day <= end]
         for i, (due, kind) in enumerate(dues):
             latest = i == len(dues) - 1
-            if not latest and due < self.today - 3 * 365:
-                continue
             on = min(self.today - 1, due + self.rng.randint(-5, 14))
             if on > started and self.rng.random() < (0.88 if latest else 0.97):
                 self.visit(person, kind, on, "正常", ("contraception", episode_id))
@@ -906,31 +918,59 @@ def _flush(conn: Any, district: _District) -> None:
 
 @contextlib.contextmanager
 def _bulk_load(register: Register) -> Iterator[Any]:
-    """One transaction into a NEW file: no capture or search triggers, no fsync until the end.
+    """One transaction into a NEW file: no capture or search triggers, no fsync till the end.
 
     Foreign keys are checked once at the end (PRAGMA foreign_key_check) instead of row
     by row: a household names its head and the head names the household, so during the
     load a deferred violation is always outstanding, and then SQLite scans the child
     tables (some of whose columns have no index) for every parent inserted.
+
+    The rollback journal is kept in memory instead of the WAL: the file is new, so the
+    journal is tiny, and every page is written once instead of twice (WAL, then
+    checkpoint).  If the load fails the caller deletes the file anyway.  The search
+    index is filled in the same transaction, from the rows just written.
     """
     conn = register.conn
     conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA journal_mode = MEMORY")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -131072")
     try:
         with register.transaction():
             capture.remove(conn)
             search.remove(conn)
+            indexes = _drop_indexes(conn)
             yield conn
+            for sql in indexes:
+                conn.execute(sql)
             broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
             if broken:
                 raise AssertionError(f"the demo broke foreign keys: {broken}")
+            search.refill(conn)
             capture.install(conn)
             search.install(conn)
     finally:
         conn.execute("PRAGMA cache_size = -2000")
         conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _drop_indexes(conn: Any) -> list[str]:
+    """Drop the secondary indexes of the register's tables; returns how to make them again.
+
+    Building an index once over sorted rows is cheaper than keeping it in order row by
+    row while a quarter of a million rows arrive in key order of another column.  The
+    definitions are read from the file, so indexes added by later migrations are kept.
+    """
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({', '.join('?' for _ in TABLES)})",
+        TABLES,
+    ).fetchall()
+    for name, _ in rows:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in rows]
 
 
 def check_size(persons: int) -> None:
@@ -965,7 +1005,6 @@ def build_demo(
                 "self_governance, demonstration, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 "'2010-01-01')", district.area_rows(townships))
             _load_people(conn, district, townships, persons, progress)
-        search.rebuild(register)  # the index was left empty by the load
         counts = {t: int(register.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
                   for t in ("area_unit", *TABLES)}
     except BaseException:

@@ -1,0 +1,66 @@
+"""Building the synthetic district: time, rows per table, size on disk.
+
+Builds a fresh demo register (a new file in benchmarks/out/, removed first if a previous
+run left one) and prints the wall-clock and CPU seconds, when the people were loaded
+(the rest is index building, the search index, commit), the rows per table, the file
+size and the size per 100,000 persons.  The machine's load average is printed too:
+on a shared machine the wall-clock time says as much about the neighbours as about us.
+
+    .venv/bin/python benchmarks/bench_demo.py [--persons 300000] [--seed 1] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from fpdesk.store import demo
+
+PASSPHRASE = "bench-口令"
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=int, default=300_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the register afterwards")
+    args = parser.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"bench-demo-{args.persons}-s{args.seed}.fpdesk"
+    _remove(path)
+    loaded: list[float] = []
+    started, cpu = time.perf_counter(), time.process_time()
+
+    def progress(done: int, total: int) -> None:
+        if done == total:
+            loaded.append(time.perf_counter() - started)
+
+    counts = demo.build_demo(path, PASSPHRASE, persons=args.persons, seed=args.seed,
+                             progress=progress)
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    size_mb = path.stat().st_size / 1e6
+
+    print(f"persons: {args.persons:,}  seed: {args.seed}")
+    print(f"wall: {seconds:.1f} s  cpu: {cpu_seconds:.1f} s  "
+          f"people loaded at: {loaded[-1] if loaded else float('nan'):.1f} s  "
+          f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for table, count in counts.items():
+        print(f"  {table:<14}{count:>12,}")
+    print(f"  {'all rows':<14}{sum(counts.values()):>12,}")
+    print(f"file: {size_mb:.1f} MB  per 100,000 persons: {size_mb * 100_000 / args.persons:.1f} MB")
+    if not args.keep:
+        _remove(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

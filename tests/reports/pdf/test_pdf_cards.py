@@ -47,7 +47,7 @@ def test_children_with_birth_order_contraception_pregnancy_and_checks(
     assert "2026-03-10" in text and "活产" in text
     assert "妇科检查正常王干部" in text
     assert "初婚日期2018-05-01" in text
-    assert "2009-06-15满15岁" in text and "2044-06-15满50岁" in text
+    assert "2009-06-15年满15周岁" in text and "2044-06-15年满50周岁" in text
 
 
 def test_a_woman_who_moved_in_says_so(
@@ -55,7 +55,7 @@ def test_a_woman_who_moved_in_says_so(
 ) -> None:
     result = print_cards(register, VILLAGE, tmp_path / "cards.pdf", options=options)
     page = flat(pdf_text(result.path).split("\f")[1])
-    assert "2026-11-10迁入（新疆喀什）" in page
+    assert "2026-11-10迁入" in page
     assert "艾力" in page  # a husband from outside the register
     assert "皮下埋植2026-11-12县妇幼保健院" in page
 

@@ -1,8 +1,9 @@
-"""The woman of childbearing age card (育龄妇女信息卡, GB/T 18848-2002 items).
+"""The woman of childbearing age card (育龄妇女信息卡, GB/T 18848-2002 items), printed.
 
-A view over persons, marriages and events, one card per page: the card is the one
-form that carries the whole ID number (hers and her husband's), because it is what the
-officer checks the identity against; every list masks it.
+The card itself is a view over persons, marriages and events (store.woman_card, with
+the entry and exit rules of core.woman_card); this module only lays it out, one card a
+page.  The card is the one form that carries the whole ID number (hers and her
+husband's), because it is what the officer checks the identity against; lists mask it.
 """
 
 from __future__ import annotations
@@ -15,35 +16,20 @@ from pathlib import Path
 from reportlab.platypus import Flowable, PageBreak
 
 from fpdesk.core.i18n import Text
-from fpdesk.core.policy import BirthFacts, birth_orders
+from fpdesk.core.validation import add_years
+from fpdesk.core.woman_card import AGE_TO
 from fpdesk.reports.pdf import data
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult, Sheet, iso
 from fpdesk.store.db import Register
+from fpdesk.store.woman_card import WomanCard, childbearing_women, woman_card
 
 TITLE = Text("育龄妇女信息卡", "Woman of childbearing age card")
-CHECK_TYPES = ("iud_check", "pregnancy_check", "gyn_exam", "prepregnancy_check")
-FIRST_AGE, LAST_AGE = 15, 49
 RELATION = {
     "own": Text("亲生", "own"),
     "step": Text("继子女", "stepchild"),
     "adopted": Text("收养", "adopted"),
 }
 YES_NO = (Text("否", "no"), Text("是", "yes"))
-
-
-def women(register: Register, village_code: str, on: dt.date) -> list[data.Row]:
-    """Women 15-49 on `on`, alive, in the village, in walking order."""
-    youngest = data.shift_years(on, -FIRST_AGE).isoformat()
-    oldest = (data.shift_years(on, -(LAST_AGE + 1)) + dt.timedelta(days=1)).isoformat()
-    return register.query(
-        "SELECT p.*, h.code AS household_code, h.group_no, h.address, "
-        "h.registration_type AS household_registration FROM person p "
-        "JOIN household h ON h.id = p.household_id "
-        "WHERE h.village_code = ? AND h.deleted = 0 AND p.deleted = 0 AND p.sex = 2 "
-        "AND p.birth_date BETWEEN ? AND ? AND (p.death_date IS NULL OR p.death_date > ?) "
-        "ORDER BY h.group_no, h.code, p.birth_date, p.name",
-        (village_code, oldest, youngest, on.isoformat()),
-    )
 
 
 def print_cards(
@@ -55,7 +41,7 @@ def print_cards(
     woman_ids: Sequence[str] | None = None,
     options: PrintOptions | None = None,
 ) -> PrintResult:
-    """One card per woman of childbearing age (or only the women named)."""
+    """One card per woman on the cards in the village on `on` (or only the women named)."""
     options = options or PrintOptions()
     day = on or options.clock.today()
     sheet = Sheet(
@@ -64,22 +50,25 @@ def print_cards(
         data.area_names(register, village_code),
         Text("截至 {d}", "As of {d}").format(d=day),
     )
-    cohort = women(register, village_code, day)
+    cohort = [w["id"] for w in childbearing_women(register, day, village_code)]
     if woman_ids is not None:
         wanted = set(woman_ids)
-        cohort = [w for w in cohort if w["id"] in wanted]
+        cohort = [w for w in cohort if w in wanted]
 
     def flowables() -> Iterator[Flowable]:
-        for number, woman in enumerate(cohort):
+        for number, woman_id in enumerate(cohort):
             sheet.step(number, len(cohort))
+            found = woman_card(register, woman_id, day)
+            if found is None:  # removed since the list was read
+                continue
             if number:
                 yield PageBreak()
-            yield from card(sheet, register, woman, day)
+            yield from card(sheet, found, day)
         sheet.step(len(cohort), len(cohort))
-        if number_of_cards := len(cohort):
+        if cohort:
             yield sheet.gap(4)
         yield sheet.para(
-            sheet.t(Text("本次共打印 {n} 张卡。", "{n} cards printed.")).format(n=number_of_cards),
+            sheet.t(Text("本次共打印 {n} 张卡。", "{n} cards printed.")).format(n=len(cohort)),
             "body",
         )
 
@@ -87,16 +76,10 @@ def print_cards(
     return PrintResult(path=Path(out), pages=pages, items=len(cohort))
 
 
-def card(sheet: Sheet, register: Register, woman: data.Row, day: dt.date) -> Iterator[Flowable]:
+def card(sheet: Sheet, found: WomanCard, day: dt.date) -> Iterator[Flowable]:
     lang = sheet.language
-    marriages = register.query(
-        "SELECT m.*, h.name AS husband_name, h.id_number AS husband_id_number "
-        "FROM marriage m LEFT JOIN person h ON h.id = m.husband_id "
-        "WHERE m.wife_id = ? AND m.deleted = 0 ORDER BY m.married_on",
-        (woman["id"],),
-    )
-    current = next((m for m in reversed(marriages) if not m["ended_on"]), None)
-    shown = current or (marriages[-1] if marriages else None)
+    woman = found.woman
+    husband = found.husband or {}
     yield sheet.doc_title(sheet.t(TITLE))
     yield sheet.fields(
         [
@@ -108,7 +91,7 @@ def card(sheet: Sheet, register: Register, woman: data.Row, day: dt.date) -> Ite
                 Text("婚姻状况", "Marital status"),
                 data.label("marital_status", woman["marital_status"], lang),
             ),
-            (Text("初婚日期", "First married"), marriages[0]["married_on"] if marriages else ""),
+            (Text("初婚日期", "First married"), found.first_married_on or ""),
             (
                 Text("户口性质", "Registration"),
                 data.label("registration_type", woman["registration_type"], lang),
@@ -119,84 +102,42 @@ def card(sheet: Sheet, register: Register, woman: data.Row, day: dt.date) -> Ite
             ),
             (Text("户编码", "Household"), woman["household_code"]),
             (Text("村民小组", "Group"), woman["group_no"]),
-            (Text("丈夫姓名", "Husband"), _husband_name(shown)),
-            (Text("丈夫身份证号", "Husband's ID"), _husband_id(shown)),
+            (Text("丈夫姓名", "Husband"), husband.get("name") or ""),
+            (Text("丈夫身份证号", "Husband's ID"), husband.get("id_number") or ""),
         ],
         wide=[
             (Text("户籍地址", "Registered address"), woman["address"]),
             (Text("现居住地", "Living at"), woman["residence_place"] or woman["address"]),
         ],
     )
-    yield from _children(sheet, register, woman, _orders(register, woman, marriages))
-    yield from _contraception(sheet, register, woman)
-    yield from _pregnancies(sheet, register, woman)
-    yield from _checks(sheet, register, woman)
+    yield from _children(sheet, found)
+    yield from _contraception(sheet, found)
+    yield from _pregnancies(sheet, found)
+    yield from _checks(sheet, found)
     yield sheet.heading(Text("建卡与销卡", "Card entered and left"))
     yield sheet.fields(
         [
-            (Text("建卡原因", "Entered"), _entered(register, woman, lang)),
-            (Text("销卡", "Leaves"), _leaves(woman, lang)),
+            (Text("建卡", "Entered"), _entered(found, lang)),
+            (Text("销卡", "Leaves"), _leaves(found, lang)),
         ],
         columns=1,
     )
 
 
-def _husband_name(marriage: data.Row | None) -> str:
-    if marriage is None:
-        return ""
-    return str(marriage["husband_name"] or marriage["outside_spouse_name"] or "")
-
-
-def _husband_id(marriage: data.Row | None) -> str:
-    if marriage is None:
-        return ""
-    return str(marriage["husband_id_number"] or marriage["outside_spouse_id_number"] or "")
-
-
-def _orders(register: Register, woman: data.Row, marriages: list[data.Row]) -> dict[str, int]:
-    """Birth order (孩次) for the couple: her births and her husbands' (core.policy)."""
-    husbands = [m["husband_id"] for m in marriages if m["husband_id"]]
-    marks = ", ".join("?" for _ in husbands) or "NULL"
-    rows = register.query(
-        "SELECT id, mother_id, father_id, birth_date FROM birth WHERE deleted = 0 AND "
-        f"(mother_id = ? OR father_id IN ({marks}))",
-        (woman["id"], *husbands),
-    )
-    facts = [
-        BirthFacts(
-            id=r["id"],
-            mother_id=r["mother_id"],
-            father_id=r["father_id"],
-            birth_date=dt.date.fromisoformat(r["birth_date"]),
-        )
-        for r in rows
-    ]
-    return {birth_id: order.order for birth_id, order in birth_orders(facts).items()}
-
-
-def _children(
-    sheet: Sheet, register: Register, woman: data.Row, orders: dict[str, int]
-) -> Iterator[Flowable]:
+def _children(sheet: Sheet, found: WomanCard) -> Iterator[Flowable]:
     lang = sheet.language
-    births = register.query(
-        "SELECT b.*, c.name AS child_name, c.death_date AS child_death FROM birth b "
-        "LEFT JOIN person c ON c.id = b.child_id "
-        "WHERE b.mother_id = ? AND b.deleted = 0 ORDER BY b.birth_date, b.id",
-        (woman["id"],),
-    )
     rows = [
         [
-            orders.get(b["id"], "—"),
-            b["child_name"] or "",
-            data.label("sex", b["sex"], lang),
-            b["birth_date"],
-            sheet.t(YES_NO[bool(b["alive"]) and not b["child_death"]]),
-            sheet.t(
-                RELATION.get(b["child_relation"], Text(b["child_relation"], b["child_relation"]))
-            ),
-            _birth_health(b, lang),
+            child.order,
+            child.name or "",
+            data.label("sex", child.sex, lang),
+            child.birth_date,
+            sheet.t(YES_NO[child.alive]),
+            sheet.t(RELATION.get(child.relation, Text(child.relation, child.relation))),
+            f"{child.weight_g} g" if child.weight_g else "",
+            data.label("birth_document", child.document_kind, lang) if child.document_kind else "",
         ]
-        for b in births
+        for child in found.children
     ]
     yield sheet.heading(Text("子女情况", "Children"))
     yield _table_or_none(
@@ -208,30 +149,16 @@ def _children(
             Text("出生日期", "Born"),
             Text("存活", "Alive"),
             Text("关系", "Relation"),
-            Text("出生时健康（体重、地点）", "Health at birth (weight, place)"),
+            Text("出生体重", "Birth weight"),
+            Text("生育证件", "Birth document"),
         ],
         rows,
-        [0.6, 1.4, 0.6, 1.2, 0.6, 0.9, 2.6],
+        [0.6, 1.4, 0.6, 1.2, 0.6, 0.9, 1.0, 1.3],
     )
 
 
-def _birth_health(birth: data.Row, lang: str) -> str:
-    parts = []
-    if birth["weight_g"]:
-        parts.append(f"{birth['weight_g']} g")
-    if birth["place"]:
-        parts.append(data.label("birth_place", birth["place"], lang))
-    if birth["note"]:
-        parts.append(str(birth["note"]))
-    return data.join(lang, *parts)
-
-
-def _contraception(sheet: Sheet, register: Register, woman: data.Row) -> Iterator[Flowable]:
+def _contraception(sheet: Sheet, found: WomanCard) -> Iterator[Flowable]:
     lang = sheet.language
-    episodes = register.query(
-        "SELECT * FROM contraception WHERE woman_id = ? AND deleted = 0 ORDER BY started_on",
-        (woman["id"],),
-    )
     rows = [
         [
             data.label("contraceptive_method", e["method"], lang),
@@ -240,7 +167,7 @@ def _contraception(sheet: Sheet, register: Register, woman: data.Row) -> Iterato
             iso(e["ended_on"]),
             e["end_reason"] or "",
         ]
-        for e in episodes
+        for e in found.contraception
     ]
     yield sheet.heading(Text("避孕节育情况", "Contraception"))
     yield _table_or_none(
@@ -257,12 +184,8 @@ def _contraception(sheet: Sheet, register: Register, woman: data.Row) -> Iterato
     )
 
 
-def _pregnancies(sheet: Sheet, register: Register, woman: data.Row) -> Iterator[Flowable]:
+def _pregnancies(sheet: Sheet, found: WomanCard) -> Iterator[Flowable]:
     lang = sheet.language
-    pregnancies = register.query(
-        "SELECT * FROM pregnancy WHERE woman_id = ? AND deleted = 0 ORDER BY registered_on",
-        (woman["id"],),
-    )
     rows = [
         [
             p["registered_on"],
@@ -271,7 +194,7 @@ def _pregnancies(sheet: Sheet, register: Register, woman: data.Row) -> Iterator[
             data.label("pregnancy_outcome", p["outcome"], lang) if p["outcome"] else "",
             iso(p["outcome_on"]),
         ]
-        for p in pregnancies
+        for p in found.pregnancies
     ]
     yield sheet.heading(Text("孕情", "Pregnancies"))
     yield _table_or_none(
@@ -288,14 +211,8 @@ def _pregnancies(sheet: Sheet, register: Register, woman: data.Row) -> Iterator[
     )
 
 
-def _checks(sheet: Sheet, register: Register, woman: data.Row) -> Iterator[Flowable]:
+def _checks(sheet: Sheet, found: WomanCard) -> Iterator[Flowable]:
     lang = sheet.language
-    marks = ", ".join("?" for _ in CHECK_TYPES)
-    visits = register.query(
-        f"SELECT * FROM visit WHERE person_id = ? AND deleted = 0 AND visit_type IN ({marks}) "
-        "ORDER BY visited_on",
-        (woman["id"], *CHECK_TYPES),
-    )
     rows = [
         [
             v["visited_on"],
@@ -303,50 +220,32 @@ def _checks(sheet: Sheet, register: Register, woman: data.Row) -> Iterator[Flowa
             v["result"] or "",
             v["visited_by"] or "",
         ]
-        for v in visits
+        for v in found.checks
     ]
     yield sheet.heading(Text("查环、查孕、生殖健康检查", "IUD, pregnancy and health checks"))
     yield _table_or_none(
         sheet,
-        [
-            Text("日期", "Date"),
-            Text("项目", "Check"),
-            Text("结果", "Result"),
-            Text("检查人", "By"),
-        ],
+        [Text("日期", "Date"), Text("项目", "Check"), Text("结果", "Result"), Text("检查人", "By")],
         rows,
         [1, 1.8, 3, 1.2],
     )
 
 
-def _entered(register: Register, woman: data.Row, lang: str) -> str:
-    """Why she is on the cards: reached 15 here, or moved in (the later of the two)."""
-    at_15 = data.shift_years(dt.date.fromisoformat(woman["birth_date"]), FIRST_AGE)
-    moved = register.query(
-        "SELECT moved_on, place FROM move WHERE person_id = ? AND kind = 'in' AND deleted = 0 "
-        "ORDER BY moved_on DESC LIMIT 1",
-        (woman["id"],),
-    )
-    if moved and moved[0]["moved_on"] > at_15.isoformat():
-        return (
-            Text("{d} 迁入（{place}）", "moved in {d} ({place})")
-            .get(lang)
-            .format(d=moved[0]["moved_on"], place=moved[0]["place"] or "")
-        )
-    return Text("{d} 满 15 岁", "turned 15 on {d}").get(lang).format(d=at_15)
+def _entered(found: WomanCard, lang: str) -> str:
+    status = found.status
+    if status.entered_on is None or status.entered_text is None:
+        return ""
+    return f"{status.entered_on} {status.entered_text.get(lang)}"
 
 
-def _leaves(woman: data.Row, lang: str) -> str:
-    at_50 = data.shift_years(dt.date.fromisoformat(woman["birth_date"]), LAST_AGE + 1)
-    text = Text("{d} 满 50 岁", "turns 50 on {d}").get(lang).format(d=at_50)
-    if woman["residence_status"] == "out":
-        moved = (
-            Text("已流出：{place}", "floating out: {place}")
-            .get(lang)
-            .format(place=woman["residence_place"] or "")
-        )
-        text = data.join(lang, moved, text)
-    return text
+def _leaves(found: WomanCard, lang: str) -> str:
+    """Why she left the cards, or (while on them) the day she will turn 50."""
+    status = found.status
+    if status.left_on is not None and status.left_text is not None:
+        return f"{status.left_on} {status.left_text.get(lang)}"
+    at_50 = add_years(dt.date.fromisoformat(found.woman["birth_date"]), AGE_TO + 1)
+    text = Text("{d} 年满 50 周岁（届时销卡）", "turns 50 on {d} (leaves the cards)")
+    return text.get(lang).format(d=at_50)
 
 
 def _table_or_none(

@@ -201,14 +201,6 @@ def age_on(birth_date: str, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def shift_years(on: dt.date, years: int) -> dt.date:
-    """The same day `years` later (negative: earlier); 29 February falls back to the 28th."""
-    try:
-        return on.replace(year=on.year + years)
-    except ValueError:
-        return on.replace(year=on.year + years, day=28)
-
-
 def label(table: str, code: object, language: str) -> str:
     """A code's label; an unknown code is printed as it is rather than stop the print."""
     return codes.label(table, code, language) if codes.exists(table, code) else str(code or "")

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from fpdesk.core import area, idnumber, validation
+from fpdesk.core import area, idnumber
 from fpdesk.core.clock import FixedClock
 from fpdesk.core.ids import new_id
 from fpdesk.store import capture, demo, search
+from fpdesk.store.checks import check_register
 from fpdesk.store.db import Register, open_register
 from fpdesk.store.due import due_list
 from fpdesk.store.errors import RegisterExists
@@ -112,53 +113,21 @@ def test_id_numbers_valid_unique_and_agreeing(district: Register) -> None:
     assert outside and all(idnumber.is_valid(row["n"]) for row in outside)
 
 
-def _by_id(register: Register, table: str) -> dict[str, dict[str, Any]]:
-    return {row["id"]: row for row in register.query(f"SELECT * FROM {table}")}
+def test_passes_fpdesk_check(district: Register) -> None:
+    """Every validation rule over every record, the file and its links (store.checks)."""
+    report = check_register(district, FixedClock(demo.REFERENCE_DATE))
+    assert report.rows_checked["person"] == PERSONS
+    assert [(f.table, f.code, str(f.message)) for f in report.failures] == []
 
 
-def test_every_record_passes_the_validation_rules(district: Register) -> None:
-    clock = FixedClock(demo.REFERENCE_DATE)
-    persons = _by_id(district, "person")
-    tables = {t: _by_id(district, t) for t in capture.REPLICATED}
-    problems: list[tuple[str, str, list[validation.Problem]]] = []
-
-    def note(table: str, row: dict[str, Any], found: list[validation.Problem]) -> None:
-        if found:
-            problems.append((table, row["id"], found))
-
-    def who(row: dict[str, Any], column: str) -> dict[str, Any] | None:
-        return persons.get(row[column]) if row.get(column) else None
-
-    for row in tables["household"].values():
-        note("household", row, validation.check_household(row, clock))
-    for row in persons.values():
-        note("person", row, validation.check_person(row, clock))
-    for row in tables["marriage"].values():
-        note("marriage", row, validation.check_marriage(
-            row, clock, wife=who(row, "wife_id"), husband=who(row, "husband_id")))
-    for row in tables["pregnancy"].values():
-        note("pregnancy", row, validation.check_pregnancy(row, clock, woman=who(row, "woman_id")))
-    for row in tables["birth"].values():
-        pregnancy = tables["pregnancy"].get(row["pregnancy_id"] or "")
-        note("birth", row, validation.check_birth(
-            row, clock, mother=who(row, "mother_id"), father=who(row, "father_id"),
-            pregnancy=pregnancy))
-    for row in tables["contraception"].values():
-        note("contraception", row, validation.check_contraception(
-            row, clock, woman=who(row, "woman_id"), user=who(row, "user_id")))
-    for row in tables["visit"].values():
-        follows = tables.get(row["follows_table"] or "", {}).get(row["follows_id"] or "")
-        assert row["follows_table"] is None or follows is not None
-        note("visit", row, validation.check_visit(
-            row, clock, person=who(row, "person_id"), follows=follows))
-    for row in tables["supply"].values():
-        note("supply", row, validation.check_supply(row, clock, person=who(row, "person_id")))
-    for row in tables["move"].values():
-        note("move", row, validation.check_move(row, clock, person=who(row, "person_id")))
-    for row in tables["certificate"].values():
-        note("certificate", row, validation.check_certificate(
-            row, clock, woman=who(row, "woman_id")))
-    assert problems == []
+def test_every_visit_follows_an_event_that_exists(district: Register) -> None:
+    dangling = district.query(
+        "SELECT v.follows_table, count(*) AS n FROM visit v WHERE v.follows_table IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM contraception c WHERE c.id = v.follows_id) "
+        "AND NOT EXISTS (SELECT 1 FROM pregnancy p WHERE p.id = v.follows_id) "
+        "AND NOT EXISTS (SELECT 1 FROM birth b WHERE b.id = v.follows_id) GROUP BY 1"
+    )
+    assert dangling == []
 
 
 def test_foreign_keys_and_file_integrity(district: Register) -> None:

@@ -180,3 +180,14 @@ def test_long_open_pregnancy_stays_monthly() -> None:
 def test_only_women_of_the_covered_ages_are_listed() -> None:
     older = woman(birth_date=D("1970-01-01"), contraception=[IUD])
     assert due(older, "2026-02-20") == []
+
+
+def test_every_day_the_latest_opened_fixed_date_is_due() -> None:
+    start = D("2023-08-31")
+    scheduled = [s.add_months(start, m) for m in (1, 3, 12)]
+    person = woman(contraception=[Episode("c2", "female_sterilisation", start)])
+    day = start
+    while day < D("2026-01-01"):
+        opened = [d for d in scheduled if d - dt.timedelta(days=15) <= day]
+        assert [i.due_on for i in s.due_visits(person, day)] == opened[-1:], day
+        day += dt.timedelta(days=1)

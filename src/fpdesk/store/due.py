@@ -225,6 +225,9 @@ def _facts(
         if kind not in wanted:
             continue
         visit = Visit(kind, iso(visited), follows_id)
+        if person_id not in owner:  # her own visit: the common case, kept cheap
+            visits[person_id].append(visit)
+            continue
         for woman_id in _counted_under(person_id, follows_id, owner, event_owner):
             visits[woman_id].append(visit)
 
@@ -235,6 +238,9 @@ def _facts(
         (people, day),
     ):
         supply = Supply(item, iso(handed), quantity)
+        if person_id not in owner:
+            supplies[person_id].append(supply)
+            continue
         for woman_id in _counted_under(person_id, None, owner, event_owner):
             supplies[woman_id].append(supply)
 

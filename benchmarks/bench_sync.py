@@ -1,0 +1,175 @@
+"""Export and import of change bundles at scale.
+
+Prints, for a village bundle of N changes (default 10,000: new households and persons,
+then edits of them):
+- export time (read the change log, pack, sign, encrypt, write);
+- import time into a large township register (a copy of the demo register that
+  bench_search.py and bench_due.py build, 300,000 persons by default) and into an
+  empty township register, and their ratio;
+- the same rows written by a bare executemany into the empty register, in the same
+  run, and the import's time as a multiple of it.
+Imports are timed for real once each (commit included), then as dry runs (the whole
+import, rolled back) for a median of three.
+
+    .venv/bin/python benchmarks/bench_sync.py [--persons 300000] [--changes 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from fpdesk.core import area
+from fpdesk.store import records
+from fpdesk.store.capture import REPLICATED
+from fpdesk.store.db import Register, create_register, open_register
+from fpdesk.sync import bundles, enrollment, keys
+
+PASSPHRASE = "bench-口令"
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def big_township(persons: int, seed: int = 1) -> Path:
+    """A private copy of the shared demo register (built once if missing)."""
+    source = OUT / f"demo-{persons}-s{seed}.fpdesk"
+    if not source.exists():
+        try:
+            from fpdesk.store import demo
+        except ImportError:
+            sys.exit("fpdesk.store.demo is not available: no large register can be built")
+        OUT.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        demo.build_demo(source, PASSPHRASE, persons=persons, seed=seed)
+        print(f"built {source.name} in {time.perf_counter() - started:.1f} s")
+    target = OUT / f"sync-township-{persons}.fpdesk"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    shutil.copy2(source, target)
+    return target
+
+
+def fresh(path: Path, role: str, code: str) -> Register:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    for old in path.parent.glob(path.name + ".*"):
+        old.unlink()
+    return create_register(path, PASSPHRASE, role=role, area_code=code)
+
+
+def prepare_township(reg: Register) -> None:
+    keys.ensure_keys(reg)
+    if not keys.recovery_recipient(reg):
+        recovery = reg.path.with_name(reg.path.name + ".recovery.txt")
+        recovery.unlink(missing_ok=True)
+        keys.create_recovery_identity(reg, recovery)
+
+
+def enroll(township: Register, village: Register, work: Path) -> None:
+    request, answer = work / "request.json", work / "answer.json"
+    request.unlink(missing_ok=True)
+    answer.unlink(missing_ok=True)
+    enrollment.write_request(village, request)
+    enrollment.accept(township, request, answer)
+    enrollment.finish(village, answer)
+
+
+def village_work(village: Register, changes: int) -> None:
+    """About 70% inserts (households of three) and 30% edits of them."""
+    inserts = changes * 7 // 10
+    households = inserts // 4
+    made: list[str] = []
+    with village.transaction():
+        for n in range(1, households + 1):
+            code = area.household_code(village.area_code, 1 + n // 9999, 1 + n % 9999)
+            hh = records.insert(village, "household", {"code": code, "group_no": "01",
+                                                       "village_code": village.area_code})
+            for k in range(3):
+                made.append(records.insert(village, "person", {
+                    "household_id": hh, "name": f"测试{n}-{k}", "sex": 1 + k % 2,
+                    "birth_date": f"19{60 + n % 40}-0{1 + k}-1{k}"}))
+        done = households * 4
+        for i in range(changes - done):
+            records.update(village, "person", made[i % len(made)], {"phone": f"138{i:08d}"})
+
+
+def timed(fn) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def raw_executemany(township: Register, village: Register) -> float:
+    """The same final rows, written by one executemany per table, then rolled back."""
+    tables = {t: village.query(f"SELECT * FROM {t}") for t in REPLICATED}
+    started = time.perf_counter()
+    township.conn.execute("BEGIN IMMEDIATE")
+    for table, rows in tables.items():
+        if rows:
+            names = list(rows[0])
+            sql = (f"INSERT INTO {table} ({', '.join(names)}) "
+                   f"VALUES ({', '.join('?' for _ in names)})")
+            township.conn.executemany(sql, [tuple(r.values()) for r in rows])
+    township.conn.execute("ROLLBACK")
+    return time.perf_counter() - started
+
+
+def import_times(township: Register, path: Path) -> tuple[float, float]:
+    dry = [timed(lambda: bundles.import_files(township, [path], dry_run=True))
+           for _ in range(3)]
+    real = timed(lambda: bundles.import_files(township, [path]))
+    return real, statistics.median(dry)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=int, default=300_000)
+    parser.add_argument("--changes", type=int, default=10_000)
+    args = parser.parse_args()
+    work = OUT / "sync"
+    work.mkdir(parents=True, exist_ok=True)
+
+    big = open_register(big_township(args.persons), PASSPHRASE)
+    code = big.area_code
+    empty = fresh(work / "empty-township.fpdesk", "township", code)
+    village = fresh(work / "village.fpdesk", "village", code[:9] + "399")
+    for township in (big, empty):
+        prepare_township(township)
+        enroll(township, village, work)
+
+    village_work(village, args.changes)
+    print(f"village changes: {village.query('SELECT count(*) n FROM change_log')[0]['n']}")
+    shutil.rmtree(work / "bundles", ignore_errors=True)
+    exports = [timed(lambda: bundles.export(village, work / "bundles")) for _ in range(3)]
+    print(f"export of {args.changes} changes: median {statistics.median(exports):.3f} s "
+          f"(runs {', '.join(f'{t:.3f}' for t in exports)})")
+    # One bundle per township: each is encrypted to its own recipient.
+    made = {}
+    for township in (big, empty):
+        keys_row = keys.peer(village, township.device_id)
+        assert keys_row is not None
+        village.conn.execute("UPDATE sync_device SET revoked_at = NULL")
+        village.conn.execute(
+            "UPDATE sync_device SET revoked_at = 'bench' WHERE device_id <> ?",
+            (township.device_id,))
+        [made[township.device_id]] = bundles.export(village, work / "bundles")
+    raw = raw_executemany(empty, village)
+    empty_real, empty_dry = import_times(empty, made[empty.device_id].path)
+    big_real, big_dry = import_times(big, made[big.device_id].path)
+    persons = big.query("SELECT count(*) n FROM person")[0]["n"]
+    print(f"import into an empty township: {empty_real:.3f} s (dry-run median {empty_dry:.3f})")
+    print(f"import into a {persons}-person township: {big_real:.3f} s "
+          f"(dry-run median {big_dry:.3f})")
+    print(f"large / empty: {big_real / empty_real:.2f}x (dry runs {big_dry / empty_dry:.2f}x)")
+    print(f"raw executemany of the same rows: {raw:.3f} s; "
+          f"import is {empty_dry / raw:.1f}x the raw time "
+          f"({args.changes / empty_dry:.0f} vs {args.changes / raw:.0f} changes/s)")
+    for reg in (big, empty, village):
+        reg.close()
+
+
+if __name__ == "__main__":
+    main()

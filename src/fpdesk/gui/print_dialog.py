@@ -259,8 +259,11 @@ class PrintDialog(QDialog):
             for picture in printed.pictures:
                 label = QLabel()
                 label.setObjectName("page")
-                label.setPixmap(QPixmap(str(picture)))
+                pixmap = QPixmap(str(picture))
+                label.setPixmap(pixmap)
                 label.setFrameShape(QLabel.Shape.Box)
+                # Whole pages, scrolled through: never squeezed to fit the window.
+                label.setFixedSize(pixmap.width() + 2, pixmap.height() + 2)
                 self.pages_layout.addWidget(label)
         else:
             note = self.tr(

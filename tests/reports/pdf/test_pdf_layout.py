@@ -66,3 +66,24 @@ def test_names_with_markup_characters_are_printed_as_typed(
                           ("<b>那况屯</b> & 12 号",))
     result = print_households(register, VILLAGE, tmp_path / "h.pdf", on=TODAY)
     assert "<b>那况屯</b> & 12 号" in pdf_text(result.path)
+
+
+def test_a_closing_mark_that_hangs_stays_inside_its_cell(tmp_path: Path) -> None:
+    """Chinese line breaking never starts a line with '）': it hangs at the line end.
+
+    The text is sized so that the closing parenthesis falls just past the cell's room.
+    """
+    from fpdesk.core.i18n import Text
+    from fpdesk.reports.pdf.layout import FRAME_WIDTH, MARGIN, Sheet
+    from tests.reports.pdf.conftest import pdf_words
+
+    sheet = Sheet(PrintOptions(language="zh"), Text("测试", "test"), "测试村", Text("", ""))
+    text = "育龄妇女（15-49 岁）"
+    widths = [0.16, 0.84]
+    out = tmp_path / "t.pdf"
+    sheet.build(out, [sheet.table(["项目", "数"], [[text, "2"]], widths)])
+    right_edge = MARGIN + FRAME_WIDTH * widths[0]
+    words = [w for w in pdf_words(out) if "岁" in w.text or "）" in w.text]
+    assert words
+    assert all(w.x_max <= right_edge for w in words if "2" not in w.text), words
+    assert not any(w.text.endswith("）2") for w in words)  # not run into the next cell

@@ -63,7 +63,8 @@ _EVENT_SELECTS = {
     ),
     "marriage_of_husband": (
         "SELECT 'marriage', e.married_on, p.id, NULL, e.outside_spouse_name, e.id "
-        "FROM marriage e " + _PERSON.format(col="e.husband_id")
+        "FROM marriage e "
+        + _PERSON.format(col="e.husband_id")
         + " WHERE e.deleted = 0 AND e.wife_id IS NULL AND e.married_on"
     ),
     "divorce": (
@@ -75,7 +76,8 @@ _EVENT_SELECTS = {
     ),
     "divorce_of_husband": (
         "SELECT 'divorce', e.ended_on, p.id, NULL, e.outside_spouse_name, e.id "
-        "FROM marriage e " + _PERSON.format(col="e.husband_id")
+        "FROM marriage e "
+        + _PERSON.format(col="e.husband_id")
         + " WHERE e.deleted = 0 AND e.wife_id IS NULL AND e.end_reason = 'divorce'"
         " AND e.ended_on"
     ),

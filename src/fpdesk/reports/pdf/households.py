@@ -70,8 +70,15 @@ def print_households(
             sheet.step(number, len(rows))
             if number and per_page:
                 yield PageBreak()
-            yield from _household(sheet, register, household, (start, day),
-                                  recent.pop(household["id"], []), totals, per_page)
+            yield from _household(
+                sheet,
+                register,
+                household,
+                (start, day),
+                recent.pop(household["id"], []),
+                totals,
+                per_page,
+            )
         sheet.step(len(rows), len(rows))
         yield from _totals(sheet, totals, len(rows))
 

@@ -71,19 +71,23 @@ def check_village(register: Register, village_code: str) -> None:
     except area.AreaCodeError:
         is_village = False
     if not is_village:
-        raise PrintRequestError(Text(
-            f"“{village_code}”不是村级区划代码（12 位，最后三位不全为 0）。",
-            f"“{village_code}” is not a village code (12 digits, the last three not all 0).",
-        ))
+        raise PrintRequestError(
+            Text(
+                f"“{village_code}”不是村级区划代码（12 位，最后三位不全为 0）。",
+                f"“{village_code}” is not a village code (12 digits, the last three not all 0).",
+            )
+        )
     found = register.query(
         "SELECT 1 FROM household WHERE village_code = ? AND deleted = 0 LIMIT 1", (village_code,)
     )
     if not found:
-        raise PrintRequestError(Text(
-            f"登记册里没有村 {village_code} 的户，没有打印。请检查村代码。",
-            f"The register has no households in village {village_code}; nothing was printed. "
-            "Check the village code.",
-        ))
+        raise PrintRequestError(
+            Text(
+                f"登记册里没有村 {village_code} 的户，没有打印。请检查村代码。",
+                f"The register has no households in village {village_code}; nothing was printed. "
+                "Check the village code.",
+            )
+        )
 
 
 def run(
@@ -95,8 +99,9 @@ def run(
     """Check the request, then print it to `out`."""
     options = options or PrintOptions()
     if request.kind not in KINDS:
-        raise PrintRequestError(Text(f"不认识的打印种类：{request.kind}",
-                                     f"Unknown printout: {request.kind}"))
+        raise PrintRequestError(
+            Text(f"不认识的打印种类：{request.kind}", f"Unknown printout: {request.kind}")
+        )
     check_village(register, request.village_code)
     village = request.village_code
     if request.kind == "changes":
@@ -104,8 +109,9 @@ def run(
         return print_changes(register, village, out, period=period, options=options)
     day = day_of(request.period)
     if request.kind == "households":
-        return print_households(register, village, out, on=day, per_page=request.per_page,
-                                options=options)
+        return print_households(
+            register, village, out, on=day, per_page=request.per_page, options=options
+        )
     if request.kind == "cards":
         return print_cards(register, village, out, on=day, options=options)
     return print_rounds(register, village, out, on=day, options=options)

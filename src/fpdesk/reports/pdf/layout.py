@@ -143,7 +143,16 @@ class Sheet:
                 spaceAfter=1.5 * mm,
             ),
             "body": ParagraphStyle("body", fontName=name, fontSize=9.5, leading=13, wordWrap="CJK"),
-            "cell": ParagraphStyle("cell", fontName=name, fontSize=8.5, leading=11, wordWrap="CJK"),
+            # Chinese line breaking lets a closing mark (）。，) hang past the line end
+            # rather than start a line; the right indent keeps it inside the cell border.
+            "cell": ParagraphStyle(
+                "cell",
+                fontName=name,
+                fontSize=8.5,
+                leading=11,
+                wordWrap="CJK",
+                rightIndent=8.5 - _PADDING,
+            ),
             "small": ParagraphStyle(
                 "small", fontName=name, fontSize=7.5, leading=9.5, wordWrap="CJK"
             ),
@@ -184,10 +193,11 @@ class Sheet:
         """A grid with a shaded header repeated on every page; widths are fractions."""
         scale = FRAME_WIDTH / sum(widths)
         columns = [w * scale for w in widths]
-        head = [self.cell(self.t(h) if isinstance(h, Text) else h, w, style)
-                for h, w in zip(header, columns, strict=True)]
-        body = [[self.cell(c, w, style) for c, w in zip(row, columns, strict=True)]
-                for row in rows]
+        head = [
+            self.cell(self.t(h) if isinstance(h, Text) else h, w, style)
+            for h, w in zip(header, columns, strict=True)
+        ]
+        body = [[self.cell(c, w, style) for c, w in zip(row, columns, strict=True)] for row in rows]
         table = Table([head, *body], colWidths=columns, repeatRows=1, hAlign="LEFT")
         table.setStyle(self._grid_style(style=style))
         return table
@@ -223,8 +233,10 @@ class Sheet:
         spans: list[tuple[Any, ...]] = []
         for label, value in wide:
             spans.append(("SPAN", (1, len(cells)), (span - 1, len(cells))))
-            cells.append([self._label(label, label_room),
-                          self.cell(value, FRAME_WIDTH - label_room)] + [""] * (span - 2))
+            cells.append(
+                [self._label(label, label_room), self.cell(value, FRAME_WIDTH - label_room)]
+                + [""] * (span - 2)
+            )
         row: list[Any] = []
         for label, value in pairs:
             row += [self._label(label, label_room), self.cell(value, value_room)]
@@ -305,8 +317,9 @@ class Sheet:
             bottomPadding=0,
         )
         doc.addPageTemplates([PageTemplate("page", [frame], onPage=self._furniture)])
-        canvas_class = _page_canvas(self.font.name, FOOTER_BASELINE,
-                                    self.t(Text("共 {n} 页", "of {n}")))
+        canvas_class = _page_canvas(
+            self.font.name, FOOTER_BASELINE, self.t(Text("共 {n} 页", "of {n}"))
+        )
         try:
             doc.build(FlowableStream(flowables), canvasmaker=canvas_class)
             os.replace(partial, target)

@@ -235,6 +235,8 @@ def test_visit_cannot_precede_the_event_it_follows() -> None:
         ("visited_on", "date.order")]
     assert codes_of(v.check_visit({**visit, "follows_id": None}, CLOCK)) == [
         ("follows_id", "visit.follows_incomplete")]
+    assert codes_of(v.check_visit(visit, CLOCK, follows_found=False)) == [
+        ("follows_id", "visit.follows_missing")]
     assert codes_of(v.check_visit({**visit, "visit_type": "chat"}, CLOCK)) == [
         ("visit_type", "code.unknown")]
     assert codes_of(v.check_visit({**visit, "visited_on": "2027-01-01"}, CLOCK)) == [

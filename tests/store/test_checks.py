@@ -74,8 +74,11 @@ def test_every_failing_rule_is_listed_with_record_and_person(register: Register)
         "household_id": ids["home"], "name": "王小妹", "sex": 2, "birth_date": "2012-01-01"})
     records.insert(register, "birth", {"mother_id": young, "birth_date": "2020-01-01", "sex": 2})
     records.insert(register, "pregnancy", {"woman_id": ids["wife"], "registered_on": "2027-01-01"})
-    # a deleted record is not checked
+    # a deleted record is not checked, and a visit following it is pointed out
     records.delete(register, "pregnancy", ids["pregnancy"])
+    records.insert(register, "visit", {
+        "person_id": ids["wife"], "visit_type": "pregnancy_tracking", "visited_on": "2019-08-01",
+        "follows_table": "pregnancy", "follows_id": ids["pregnancy"]})
 
     report = check_register(register, CLOCK)
     assert not report.ok
@@ -85,6 +88,7 @@ def test_every_failing_rule_is_listed_with_record_and_person(register: Register)
         ("contraception", "date.order", "李秀英", "ended_on"),
         ("birth", "parent.too_young", "王小妹", "birth_date"),
         ("pregnancy", "date.future", "李秀英", "registered_on"),
+        ("visit", "visit.follows_missing", "李秀英", "follows_id"),
     ])
     by_code = {f.code: f for f in report.failures}
     assert by_code["id.birth_mismatch"].record_id == ids["husband"]

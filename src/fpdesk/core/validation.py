@@ -213,6 +213,10 @@ MESSAGES: dict[str, Text] = {
         "随访的事件要同时写明记录类别和记录。",
         "The event a visit follows needs both its kind and its record.",
     ),
+    "visit.follows_missing": Text(
+        "随访所跟进的记录不存在或已删除。",
+        "The record this visit follows does not exist or was deleted.",
+    ),
     "quantity.positive": Text("数量应大于 0。", "The quantity must be more than 0."),
 }
 
@@ -579,13 +583,18 @@ def check_visit(
     *,
     person: Fields | None = None,
     follows: Fields | None = None,
+    follows_found: bool = True,
 ) -> list[Problem]:
+    """follows: the record of the event followed; follows_found=False when the caller
+    looked for it and it is not there (or is deleted)."""
     form = _Form(fields, clock)
     form.required("person_id", "visit_type", "visited_on")
     form.code("visit_type")
     visited = form.date("visited_on")
     if blank(fields.get("follows_table")) != blank(fields.get("follows_id")):
         form.add("follows_id", "visit.follows_incomplete")
+    elif not blank(fields.get("follows_id")) and not follows_found:
+        form.add("follows_id", "visit.follows_missing")
     form.after_birth_of("visited_on", visited, "person", person)
     table = fields.get("follows_table")
     if follows is not None and isinstance(table, str):

@@ -167,6 +167,9 @@ def _person(alias: str, prefix: str) -> str:
     return _PERSON.format(a=alias, p=prefix)
 
 
+# The tables a visit can follow, and the prefix their joined columns carry below.
+_FOLLOWED = {"contraception": "c_", "pregnancy": "g_", "birth": "b_"}
+
 Check = Callable[[dict[str, Any], Clock], list[rules.Problem]]
 
 
@@ -201,11 +204,15 @@ def _record_checks(register: Register) -> list[tuple[str, str, Check, str]]:
         )
 
     def visit(row: dict[str, Any], clock: Clock) -> list[rules.Problem]:
-        table = row.get("follows_table")
-        follows = _prefixed(
-            row, {"contraception": "c_", "pregnancy": "g_", "birth": "b_"}.get(str(table), "none_")
+        prefix = _FOLLOWED.get(str(row.get("follows_table")))
+        follows = _prefixed(row, prefix) if prefix else None
+        return rules.check_visit(
+            row,
+            clock,
+            person=_prefixed(row, "p_"),
+            follows=follows,
+            follows_found=prefix is None or follows is not None,
         )
-        return rules.check_visit(row, clock, person=_prefixed(row, "p_"), follows=follows)
 
     def supply(row: dict[str, Any], clock: Clock) -> list[rules.Problem]:
         return rules.check_supply(row, clock, person=_prefixed(row, "p_"))
@@ -268,9 +275,11 @@ def _record_checks(register: Register) -> list[tuple[str, str, Check, str]]:
             "g.last_period_on AS g_last_period_on, b.id AS b_id, b.birth_date AS b_birth_date "
             "FROM visit x LEFT JOIN person p ON p.id = x.person_id "
             "LEFT JOIN contraception c "
-            "ON x.follows_table = 'contraception' AND c.id = x.follows_id "
-            "LEFT JOIN pregnancy g ON x.follows_table = 'pregnancy' AND g.id = x.follows_id "
-            "LEFT JOIN birth b ON x.follows_table = 'birth' AND b.id = x.follows_id "
+            "ON x.follows_table = 'contraception' AND c.id = x.follows_id AND c.deleted = 0 "
+            "LEFT JOIN pregnancy g "
+            "ON x.follows_table = 'pregnancy' AND g.id = x.follows_id AND g.deleted = 0 "
+            "LEFT JOIN birth b "
+            "ON x.follows_table = 'birth' AND b.id = x.follows_id AND b.deleted = 0 "
             f"WHERE x.{live}",
             visit,
             "p_name",

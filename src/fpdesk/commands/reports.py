@@ -42,6 +42,7 @@ def add_commands(sub: Any) -> None:
     _add_period(rep)
     rep.add_argument("--kind", required=True, choices=excel.KINDS)
     rep.add_argument("--out", required=True, help="workbook file / 输出文件 (.xlsx)")
+    rep.add_argument("--area", help="area code (default: the register's) / 区划代码")
     add_json(rep)
     rep.set_defaults(func=run_report)
 
@@ -192,14 +193,17 @@ def run_report(args: argparse.Namespace) -> int:
             Text("输出文件应以 .xlsx 结尾。", "The output file must end in .xlsx."), 2
         )
     with opened(args) as register:
-        workbook = excel.build(register, period, args.kind)
+        with _user_errors():
+            if args.area:
+                areas.level_of(args.area)
+            workbook = excel.build(register, period, args.kind, area_code=args.area)
         try:
             digest = excel.save(workbook, args.out)
         except OSError as exc:
             raise CommandError(
                 Text(f"无法写入 {args.out}：{exc}", f"Cannot write {args.out}: {exc}")
             ) from exc
-        summary = ind.compute(register, period)
+        summary = ind.compute(register, period, [args.area] if args.area else None)
         run = ind.record_run(register, summary, kind=f"workbook:{args.kind}", file_hash=digest)
     data = {
         "out": str(args.out),

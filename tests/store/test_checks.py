@@ -89,6 +89,7 @@ def test_every_failing_rule_is_listed_with_record_and_person(register: Register)
         ("birth", "parent.too_young", "王小妹", "birth_date"),
         ("pregnancy", "date.future", "李秀英", "registered_on"),
         ("visit", "visit.follows_missing", "李秀英", "follows_id"),
+        ("birth", "link.deleted", None, "pregnancy_id"),
     ])
     by_code = {f.code: f for f in report.failures}
     assert by_code["id.birth_mismatch"].record_id == ids["husband"]
@@ -156,3 +157,13 @@ def test_a_damaged_page_is_found(register: Register, register_path: Path) -> Non
     damaged = [f for f in report.failures if f.code == "file.damaged"]
     assert damaged
     assert "damaged" in damaged[0].message.en and "损坏" in damaged[0].message.zh
+
+
+def test_a_live_record_pointing_to_a_deleted_one_is_reported(register: Register) -> None:
+    ids = family(register)
+    records.delete(register, "person", ids["husband"])
+    report = check_register(register, CLOCK)
+    deleted = sorted((f.table, f.field) for f in report.failures if f.code == "link.deleted")
+    # his marriage, the birth he fathered and the condoms handed to him
+    assert deleted == [("birth", "father_id"), ("marriage", "husband_id"),
+                       ("supply", "person_id")]

@@ -18,6 +18,7 @@ from fpdesk.core import idnumber
 from fpdesk.core import validation as rules
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
+from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
 
 
@@ -67,6 +68,10 @@ FILE_DAMAGED = Text(
 BROKEN_LINK = Text(
     "这条记录指向的{parent}记录不存在。",
     "This record points to a {parent} record that does not exist.",
+)
+DELETED_LINK = Text(
+    "这条记录指向的{parent}记录已被删除。",
+    "This record points to a {parent} record that has been deleted.",
 )
 
 
@@ -132,9 +137,9 @@ def _check_file(register: Register, report: CheckReport, quick: bool) -> bool:
 
 
 def _check_links(register: Register, report: CheckReport) -> None:
-    for table, rowid, parent, _ in register.conn.execute("PRAGMA foreign_key_check").fetchall():
-        found = register.conn.execute(f"SELECT id FROM {table} WHERE rowid = ?", (rowid,))
-        record = found.fetchone()
+    conn = register.conn
+    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall():
+        record = conn.execute(f"SELECT id FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
         report.failures.append(
             Failure(
                 table,
@@ -145,6 +150,26 @@ def _check_links(register: Register, report: CheckReport) -> None:
                 BROKEN_LINK.format(parent=parent),
             )
         )
+    # A live record pointing to a deleted one: the foreign key is satisfied by the
+    # tombstone, but the record is orphaned all the same (after a merge, say, where the
+    # township deleted a household a village had just added someone to).
+    for table in REPLICATED:
+        for link in conn.execute(f"PRAGMA foreign_key_list({table})").fetchall():
+            parent, column = link[2], link[3]
+            for (record_id,) in conn.execute(
+                f"SELECT x.id FROM {table} x JOIN {parent} y ON y.id = x.{column} "
+                "WHERE x.deleted = 0 AND y.deleted <> 0"
+            ):
+                report.failures.append(
+                    Failure(
+                        table,
+                        record_id,
+                        None,
+                        column,
+                        "link.deleted",
+                        DELETED_LINK.format(parent=parent),
+                    )
+                )
 
 
 def _stream(register: Register, sql: str) -> Iterator[dict[str, Any]]:

@@ -89,6 +89,14 @@
         <translation>双击数字查看计入的人员</translation>
     </message>
     <message>
+        <source>Counting the indicators…</source>
+        <translation>正在计算指标…</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>指标</translation>
+    </message>
+    <message>
         <source>%1 to %2, definitions %3</source>
         <translation>%1 至 %2，指标定义版本 %3</translation>
     </message>
@@ -724,6 +732,10 @@
     <message>
         <source>Group {0} ({1})</source>
         <translation>第 {0} 组（{1}）</translation>
+    </message>
+    <message>
+        <source>This list is long: it is kept in household-code order. Choose a village on the left to sort by another column.</source>
+        <translation>列表太长，保持按户编码排序。请先在左侧选择一个村，再按其他列排序。</translation>
     </message>
     <message>
         <source>fpdesk {0}: an offline register for village family-planning and reproductive-health work. It records voluntary, informed-choice services.</source>

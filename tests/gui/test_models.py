@@ -79,3 +79,58 @@ def test_refresh_sees_a_new_household(filled_register: Register) -> None:
     assert model.rowCount() == 3
     model.refresh()
     assert model.rowCount() == 4
+
+
+def test_keys_are_read_in_chunks_as_the_officer_scrolls(register: Register) -> None:
+    _many_households(register, 1000)
+    model = HouseholdModel(register)
+    model.PAGE_SIZE, model.KEY_CHUNK = 50, 200
+    model.refresh()
+    assert model.key_reads == 0  # code order: nothing read until a row is shown
+    model.index(0, 0).data()
+    assert model.key_reads == 1
+    model.index(999, 0).data()
+    assert model.key_reads == 2  # the last chunk only, not the three between
+    household_id = model.index(999, 0).data(ID_ROLE)
+    assert model.row_of(household_id) == 999
+    middle = register.query("SELECT id FROM household ORDER BY code LIMIT 1 OFFSET 500")[0]["id"]
+    assert model.row_of(middle) == 500  # found by the index, its page never read
+
+
+def test_a_long_list_is_not_sorted_by_a_column_without_an_index(register: Register) -> None:
+    _many_households(register, 1000)
+    model = HouseholdModel(register)
+    model.SORT_LIMIT = 500
+    refused: list[int] = []
+    model.sort_refused.connect(refused.append)
+    first = model.index(0, HouseholdModel.CODE).data()
+    model.sort(HouseholdModel.ADDRESS)
+    assert refused == [HouseholdModel.ADDRESS]
+    assert model.index(0, HouseholdModel.CODE).data() == first
+    model.set_area(register.area_code, "02")  # 333 households: short enough
+    model.sort(HouseholdModel.ADDRESS, Qt.SortOrder.DescendingOrder)
+    addresses = [model.index(r, HouseholdModel.ADDRESS).data() for r in range(model.rowCount())]
+    assert addresses == sorted(addresses, reverse=True)
+    model.set_area(None, None)  # back to the long list: back to code order, and said so
+    assert refused[-1] == HouseholdModel.HEAD
+    assert model.index(0, HouseholdModel.CODE).data() == first
+
+
+def test_a_household_deleted_meanwhile_is_an_empty_line_until_refresh(
+    filled_register: Register,
+) -> None:
+    from fpdesk.store import records
+
+    model = HouseholdModel(filled_register)
+    model.PAGE_SIZE = 1
+    gone = model.household_id(1)
+    assert gone
+    with filled_register.transaction() as conn:  # another window removed it for good
+        conn.execute("DELETE FROM person WHERE household_id = ?", (gone,))
+        conn.execute("DELETE FROM household WHERE id = ?", (gone,))
+    model._pages.clear()
+    assert model.index(1, HouseholdModel.HEAD).data() == ""
+    assert model.rowCount() == 3
+    model.refresh()
+    assert model.rowCount() == 2
+    assert records.get(filled_register, "household", gone) is None

@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         self.household_view.setObjectName("households")
         self.household_view.setSortingEnabled(True)
         self.household_view.sortByColumn(HouseholdModel.CODE, Qt.SortOrder.AscendingOrder)
+        self.households.sort_refused.connect(self._sort_refused)
         self._size_household_columns()
         self.household_view.selectionModel().currentRowChanged.connect(self._household_chosen)
         self.household_view.activated.connect(self._household_activated)
@@ -339,6 +340,19 @@ class MainWindow(QMainWindow):
             self.worklist.village_code = village_code
             self.worklist_loaded = False
         self.middle.setCurrentWidget(self.household_view)
+
+    def _sort_refused(self, _column: int) -> None:
+        header = self.household_view.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(HouseholdModel.CODE, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
+        self.statusBar().showMessage(
+            self.tr(
+                "This list is long: it is kept in household-code order. "
+                "Choose a village on the left to sort by another column."
+            ),
+            8000,
+        )
 
     def _household_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         household_id = current.data(ID_ROLE) if current.isValid() else None

@@ -10,6 +10,7 @@ results, work list) are plain row lists under one base class.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
@@ -20,6 +21,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor
 
@@ -40,22 +42,36 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _ID, _SORT, _ROW = int(ID_ROLE), int(SORT_ROLE), int(ROW_ROLE)
 _HOUSEHOLD_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGN, _ID, _SORT})
 _ROWS_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ID, _SORT, _ROW})
+_GONE = ("", "", "", "", 0, "", "")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class HouseholdModel(QAbstractTableModel):
-    """All households of the register (or of one village or group), read by page."""
+    """All households of the register (or of one village or group), read by page.
+
+    Rows are found by their keys (rowids, in display order) and read a page at a time,
+    by key, when the view first paints them: a page deep down the list costs the same as
+    the first one (LIMIT/OFFSET over whole rows would walk every row before it).
+    In household-code order the keys come from the code index, ten thousand at a time
+    as the officer scrolls; another order reads all keys of the list once, and is
+    offered for lists up to SORT_LIMIT households (a village; not a whole township).
+    """
 
     CODE, HEAD, GROUP, MEMBERS, ADDRESS, PHONE = range(6)
     COLUMNS = 6
     PAGE_SIZE = 200
     MAX_PAGES = 40  # at most 8,000 rows held, however far the officer scrolls
+    KEY_CHUNK = 10_000  # a multiple of PAGE_SIZE: a page never spans two chunks
+    SORT_LIMIT = 20_000
 
+    sort_refused = Signal(int)  # the column: the list is too long to sort by it
+
+    _MEMBERS = "(SELECT count(*) FROM person m WHERE m.household_id = h.id AND m.deleted = 0)"
     _ORDER: ClassVar[dict[int, str]] = {
         CODE: "h.code",
-        HEAD: "head_name",
-        GROUP: "h.group_no, h.code",
-        MEMBERS: "members",
+        HEAD: "p.name",
+        GROUP: "h.group_no",
+        MEMBERS: _MEMBERS,
         ADDRESS: "h.address",
         PHONE: "h.phone",
     }
@@ -68,8 +84,11 @@ class HouseholdModel(QAbstractTableModel):
         self._order = "h.code"
         self._descending = False
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
-        self._count = self._read_count()
+        self._chunks: dict[int, array[int]] = {}
+        self._count = 0
         self.page_reads = 0  # how many pages were read (the benchmark and tests look)
+        self.key_reads = 0
+        self._reread()
 
     # -- what the officer asks for --------------------------------------------------
 
@@ -85,24 +104,29 @@ class HouseholdModel(QAbstractTableModel):
         self.beginResetModel()
         self._where = " AND ".join(where)
         self._params = tuple(params)
-        self._pages.clear()
-        self._count = self._read_count()
+        was_sorted = self._order != "h.code"
+        self._reread()
         self.endResetModel()
+        if was_sorted and self._order == "h.code":
+            self.sort_refused.emit(self.HEAD)
 
     def refresh(self) -> None:
         """Read again after the register changed (a form saved)."""
         self.beginResetModel()
-        self._pages.clear()
-        self._count = self._read_count()
+        self._reread()
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column not in self._ORDER:
             return
+        wanted = self._ORDER[column]
+        if wanted != "h.code" and self._count_rows() > self.SORT_LIMIT:
+            self.sort_refused.emit(column)
+            return
         self.layoutAboutToBeChanged.emit()
-        self._order = self._ORDER[column]
+        self._order = wanted
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self._pages.clear()
+        self._reread()
         self.layoutChanged.emit()
 
     def household_id(self, row: int) -> str | None:
@@ -112,32 +136,84 @@ class HouseholdModel(QAbstractTableModel):
 
     def row_of(self, household_id: str) -> int | None:
         """Where a household sits in the current order (to select it after a search)."""
-        for page_no, rows in self._pages.items():
-            for offset, values in enumerate(rows):
-                if values[0] == household_id:
-                    return page_no * self.PAGE_SIZE + offset
+        found = self._register.conn.execute(
+            f"SELECT h.rowid, h.code FROM household h WHERE h.id = ? AND {self._where}",
+            (household_id, *self._params),
+        ).fetchone()
+        if found is None:
+            return None
+        key, code = found
+        if self._order == "h.code":  # its place in the index: households before it
+            before = "h.code > ?" if self._descending else "h.code < ?"
+            sql = f"SELECT count(*) FROM household h WHERE {self._where} AND {before}"
+            return int(self._register.conn.execute(sql, (*self._params, code)).fetchone()[0])
+        for number, chunk in self._chunks.items():
+            if key in chunk:
+                return number * self.KEY_CHUNK + chunk.index(key)
         return None
 
     # -- reading -----------------------------------------------------------------------
 
-    def _read_count(self) -> int:
+    def _count_rows(self) -> int:
         sql = f"SELECT count(*) FROM household h WHERE {self._where}"
         return int(self._register.conn.execute(sql, self._params).fetchone()[0])
 
-    def _read_page(self, page_no: int) -> list[tuple[Any, ...]]:
+    def _reread(self) -> None:
+        self._pages.clear()
+        self._chunks = {}
+        self._count = self._count_rows()
+        if self._order != "h.code" and self._count > self.SORT_LIMIT:
+            self._order, self._descending = "h.code", False  # a township-wide list
+        if self._order != "h.code":  # a short list: all keys at once, one sort
+            keys = self._read_keys(None)
+            for number in range(0, max(len(keys), 1), self.KEY_CHUNK):
+                self._chunks[number // self.KEY_CHUNK] = keys[number : number + self.KEY_CHUNK]
+            self._count = len(keys)
+
+    def _keys_sql(self) -> str:
         direction = "DESC" if self._descending else "ASC"
-        tiebreak = "" if self._order.endswith("h.code") else f", h.code {direction}"
-        sql = (
-            "SELECT h.id, h.code, p.name AS head_name, h.group_no, "
-            "(SELECT count(*) FROM person m WHERE m.household_id = h.id AND m.deleted = 0) "
-            "AS members, h.address, h.phone "
-            "FROM household h LEFT JOIN person p ON p.id = h.head_id "
-            f"WHERE {self._where} ORDER BY {self._order} {direction}{tiebreak} "
-            "LIMIT ? OFFSET ?"
+        join = "LEFT JOIN person p ON p.id = h.head_id " if "p." in self._order else ""
+        tiebreak = "" if self._order == "h.code" else f", h.code {direction}"
+        return (
+            f"SELECT h.rowid FROM household h {join}WHERE {self._where} "
+            f"ORDER BY {self._order} {direction}{tiebreak}"
         )
-        params = (*self._params, self.PAGE_SIZE, page_no * self.PAGE_SIZE)
+
+    def _read_keys(self, chunk: int | None) -> array[int]:
+        sql, params = self._keys_sql(), self._params
+        if chunk is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = (*params, self.KEY_CHUNK, chunk * self.KEY_CHUNK)
+        self.key_reads += 1
+        keys = array("q")
+        cursor = self._register.conn.execute(sql, params)
+        while rows := cursor.fetchmany(5_000):
+            keys.extend(k for (k,) in rows)
+        return keys
+
+    def _page_keys(self, page_no: int) -> array[int]:
+        first = page_no * self.PAGE_SIZE
+        number, offset = divmod(first, self.KEY_CHUNK)
+        chunk = self._chunks.get(number)
+        if chunk is None:
+            chunk = self._chunks[number] = self._read_keys(number)
+        return chunk[offset : offset + self.PAGE_SIZE]
+
+    def _read_page(self, page_no: int) -> list[tuple[Any, ...]]:
+        keys = self._page_keys(page_no)
+        if not keys:
+            return []
+        marks = ", ".join("?" for _ in keys)
+        sql = (
+            f"SELECT h.rowid, h.id, h.code, p.name, h.group_no, {self._MEMBERS}, "
+            "h.address, h.phone FROM household h LEFT JOIN person p ON p.id = h.head_id "
+            f"WHERE h.rowid IN ({marks})"
+        )
         self.page_reads += 1
-        return [tuple(r) for r in self._register.conn.execute(sql, params)]
+        by_key = {row[0]: tuple(row[1:]) for row in self._register.conn.execute(sql, keys)}
+        # A household deleted since the keys were read shows as an empty line until
+        # the next refresh, rather than shifting every row under the officer's eyes.
+        return [by_key.get(k, _GONE) for k in keys]
 
     def _row(self, row: int) -> tuple[Any, ...]:
         page_no, offset = divmod(row, self.PAGE_SIZE)
@@ -149,9 +225,7 @@ class HouseholdModel(QAbstractTableModel):
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_no)
-        if offset >= len(page):  # the register shrank under us; show an empty row
-            return ("", "", "", "", 0, "", "")
-        return page[offset]
+        return page[offset] if offset < len(page) else _GONE
 
     # -- the Qt model interface --------------------------------------------------------
 

@@ -40,6 +40,7 @@ DUPLICATE_REASON = Text(
     "Every change in this bundle was imported before; nothing was imported again.",
 )
 _OPS = ("insert", "update", "delete")
+_SCALARS = frozenset({str, int, float, type(None)})
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def _one_change(item: Any, known: dict[str, tuple[str, ...]]) -> Change:
         unknown = set(image) - set(known[tbl])
         if unknown:
             raise container.damaged(f"change {seq} names unknown columns {sorted(unknown)}")
-        if any(isinstance(v, dict | list) for v in image.values()):
+        if not _SCALARS.issuperset(map(type, image.values())):
             raise container.damaged(f"change {seq} has a nested value")
     needs = {"insert": (False, True), "update": (True, True), "delete": (True, False)}[op]
     if (old is not None, new is not None) != needs:
@@ -128,10 +129,12 @@ def import_changes(
         result.reason = DUPLICATE_REASON
         result.unchanged = len(changes)
         return result
+    merger = _Merger(register, device, sender["area_code"])
+    merger.load(fresh)
+    for change in fresh:
+        merger.apply(change)
     with rows.origin(register, f"village:{device}"):
-        merger = _Merger(register, device)
-        for change in fresh:
-            merger.apply(change)
+        merger.flush()
     register.conn.executemany(
         "INSERT INTO sync_received (device_id, seq, change_hash) VALUES (?, ?, ?)",
         [(device, c.seq, c.digest()) for c in fresh],
@@ -176,20 +179,48 @@ def _fork(
 
 
 class _Merger:
-    """Applies one bundle's new changes, keeping rows it touched in memory."""
+    """Applies one bundle's new changes.
 
-    def __init__(self, register: Register, device: str) -> None:
+    The rows the bundle touches are read in a few queries up front and kept current in
+    memory; the writes are queued in order and sent as runs of executemany.  Order is
+    kept, so an insert and a later edit of the same row land as they were made.
+    """
+
+    def __init__(self, register: Register, device: str, area_code: str) -> None:
         self.register = register
         self.device = device
+        self.area_code = area_code
         self.applied = self.unchanged = self.queued = 0
         self.conflict_ids: list[str] = []
         self._when = now_text()
+        self._rows: dict[tuple[str, str], dict[str, Any]] = {}
+        self._writes: list[tuple[str, tuple[Any, ...]]] = []
+        self._conflicts: list[tuple[Any, ...]] = []
+        self._numbers: dict[str, str] = {}  # ID numbers written by this bundle
 
     def counts(self) -> tuple[int, int, int]:
         return self.applied, self.unchanged, self.queued
 
+    def load(self, changes: list[Change]) -> None:
+        wanted: dict[str, set[str]] = {}
+        for change in changes:
+            wanted.setdefault(change.tbl, set()).add(change.row_id)
+        for table, ids in wanted.items():
+            ordered = sorted(ids)
+            for i in range(0, len(ordered), 500):
+                chunk = ordered[i : i + 500]
+                marks = ", ".join("?" for _ in chunk)
+                cursor = self.register.conn.execute(
+                    f"SELECT * FROM {table} WHERE id IN ({marks})", chunk
+                )
+                names = [d[0] for d in cursor.description]
+                for found in cursor:
+                    row = dict(zip(names, found, strict=True))
+                    self._rows[(table, row["id"])] = row
+
     def apply(self, change: Change) -> None:
-        ours = rows.get_row(self.register, change.tbl, change.row_id)
+        key = (change.tbl, change.row_id)
+        ours = self._rows.get(key)
         if change.op == "insert":
             assert change.new is not None
             merged = merge.merge_insert(change.new, ours)
@@ -204,10 +235,7 @@ class _Merger:
         if change.tbl == "person":
             self._check_person(change, ours, merged)
         if merged.writes:
-            if ours is None:
-                rows.insert_row(self.register, change.tbl, merged.writes)
-            else:
-                rows.update_row(self.register, change.tbl, change.row_id, merged.writes)
+            self._write(change, ours, merged.writes)
         for clash in merged.clashes:
             self._queue(change, clash)
         if any(c.kind != merge.POSSIBLE_DUPLICATE for c in merged.clashes):
@@ -217,16 +245,54 @@ class _Merger:
         else:
             self.unchanged += 1
 
+    def _write(self, change: Change, ours: dict[str, Any] | None, writes: dict[str, Any]) -> None:
+        table = change.tbl
+        if ours is None:
+            names = ", ".join(writes)
+            marks = ", ".join("?" for _ in writes)
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+            self._writes.append((sql, tuple(writes.values())))
+            self._rows[(table, change.row_id)] = dict(writes)
+        else:
+            sets = ", ".join(f"{name} = ?" for name in writes)
+            sql = f"UPDATE {table} SET {sets} WHERE id = ?"
+            self._writes.append((sql, (*writes.values(), change.row_id)))
+            ours.update(writes)
+        if table == "person" and writes.get("id_number"):
+            self._numbers[writes["id_number"]] = change.row_id
+
+    def flush(self) -> None:
+        """Send the queued writes, consecutive runs of one statement as one executemany."""
+        conn = self.register.conn
+        run: list[tuple[Any, ...]] = []
+        current = None
+        for sql, params in self._writes:
+            if sql != current and run:
+                conn.executemany(current, run)
+                run = []
+            current = sql
+            run.append(params)
+        if run:
+            conn.executemany(current, run)
+        self._writes.clear()
+        conn.executemany(
+            "INSERT OR IGNORE INTO sync_conflict (id, kind, device_id, seq, tbl, row_id,"
+            " field, base, theirs, ours, other_row_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._conflicts,
+        )
+        self._conflicts.clear()
+
     def _check_person(
         self, change: Change, ours: dict[str, Any] | None, merged: merge.Merged
     ) -> None:
-        """Flag the same person entered in two places; never break the ID-number index."""
+        """Flag the same person entered in two villages; never break the ID-number index."""
         after = {**(ours or {}), **merged.writes}
         if after.get("deleted"):
             return
         number = merged.writes.get("id_number")
         if number:
-            other = self._other_person("id_number = ?", (number,), change.row_id)
+            other = self._number_holder(number, change.row_id)
             if other:
                 merged.writes["id_number"] = ours.get("id_number") if ours else None
                 merged.clashes.append(
@@ -234,32 +300,42 @@ class _Merger:
                 )
                 return
         if change.op == "insert" and ours is None:
-            other = self._other_person(
-                "birth_date = ? AND name = ?",
-                (after.get("birth_date"), after.get("name")),
-                change.row_id,
-            )
-            if other:
+            found = self.register.conn.execute(
+                "SELECT p.id FROM person p JOIN household h ON h.id = p.household_id"
+                " WHERE p.birth_date = ? AND p.name = ? AND p.deleted = 0"
+                " AND h.village_code <> ? LIMIT 1",
+                (after.get("birth_date"), after.get("name"), self.area_code),
+            ).fetchone()
+            if found:
                 merged.clashes.append(
-                    merge.Clash(merge.POSSIBLE_DUPLICATE, "", None, after.get("name"), other)
+                    merge.Clash(merge.POSSIBLE_DUPLICATE, "", None, after.get("name"), found[0])
                 )
 
-    def _other_person(self, where: str, params: tuple[Any, ...], row_id: str) -> str | None:
+    def _number_holder(self, number: str, row_id: str) -> str | None:
+        """Another living person with this ID number, here or earlier in this bundle."""
+        holder = self._numbers.get(number)
+        if holder is not None and holder != row_id:
+            row = self._rows.get(("person", holder))
+            if row is not None and row.get("id_number") == number and not row.get("deleted"):
+                return holder
         found = self.register.conn.execute(
-            f"SELECT id FROM person WHERE {where} AND deleted = 0 AND id <> ? LIMIT 1",
-            (*params, row_id),
+            "SELECT id FROM person WHERE id_number = ? AND deleted = 0 AND id <> ? LIMIT 1",
+            (number, row_id),
         ).fetchone()
-        return str(found[0]) if found else None
+        if found is None:
+            return None
+        # Moved on earlier in this bundle (not yet written): no longer the holder.
+        row = self._rows.get(("person", found[0]))
+        if row is not None and row.get("id_number") != number:
+            return None
+        return str(found[0])
 
     def _queue(self, change: Change, clash: merge.Clash) -> None:
         conflict_id = conflict_key(self.device, change.seq, change.tbl, change.row_id, clash)
         about_person = clash.kind in (merge.DUPLICATE_ID_NUMBER, merge.POSSIBLE_DUPLICATE)
         other = clash.ours if about_person else None
         ours = None if other is not None else container.canonical(clash.ours).decode()
-        self.register.conn.execute(
-            "INSERT OR IGNORE INTO sync_conflict (id, kind, device_id, seq, tbl, row_id,"
-            " field, base, theirs, ours, other_row_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._conflicts.append(
             (
                 conflict_id,
                 clash.kind,
@@ -273,7 +349,7 @@ class _Merger:
                 ours,
                 other,
                 self._when,
-            ),
+            )
         )
         self.conflict_ids.append(conflict_id)
 

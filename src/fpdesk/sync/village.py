@@ -29,6 +29,7 @@ GAP_REASON = Text(
     "Township updates {first} to {last} are missing; this bundle was not applied. Ask the "
     "township for a new update bundle.",
 )
+_SCALARS = frozenset({str, int, float, type(None)})
 
 
 def parse_rows(register: Register, payload: bytes) -> dict[str, list[dict[str, Any]]]:
@@ -45,7 +46,7 @@ def parse_rows(register: Register, payload: bytes) -> dict[str, list[dict[str, A
                 raise container.damaged(f"a {table} row is malformed")
             if set(row) - set(known[table]):
                 raise container.damaged(f"a {table} row names unknown columns")
-            if any(isinstance(v, dict | list) for v in row.values()):
+            if not _SCALARS.issuperset(map(type, row.values())):
                 raise container.damaged(f"a {table} row has a nested value")
     return tables
 

@@ -16,7 +16,7 @@ from fpdesk.gui import i18n
 from fpdesk.gui.dashboard import VILLAGE_KEYS, Dashboard, MembersModel, nice_ceiling
 from fpdesk.reports import excel
 from fpdesk.reports import indicators as ind
-from fpdesk.store.db import Register, create_register
+from fpdesk.store.db import Register, create_register, open_register
 from tests.conftest import PASSPHRASE
 from tests.reports import world
 from tests.reports.world import TOWNSHIP, World
@@ -151,3 +151,25 @@ def test_empty_register_renders(qtbot, register: Register) -> None:  # type: ign
 )
 def test_chart_axis_top(value: float, top: float) -> None:
     assert nice_ceiling(value) == top
+
+
+def test_counting_off_the_gui_thread(qtbot, town: World, chinese: None) -> None:  # type: ignore[no-untyped-def]
+    path = town.register.path
+    opened: list[Register] = []
+
+    def opener() -> Register:
+        register = open_register(path, PASSPHRASE)
+        opened.append(register)
+        return register
+
+    widget = Dashboard(town.register, period=parse_period("2019"), opener=opener)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.report is not None, timeout=60_000)
+    assert len(opened) == 1  # its own connection, closed again by the work
+    assert _card(widget, "births").numerator.text() == "6"
+    widget.set_period(parse_period("2019-03"))
+    qtbot.waitUntil(
+        lambda: widget.report is not None and widget.report.period.label == "2019-03",
+        timeout=60_000,
+    )
+    assert _card(widget, "births").numerator.text() == "1"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -47,6 +47,7 @@ from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.core.indicators import DefinitionBook
 from fpdesk.core.periods import Period, PeriodError, parse_period, statistical_year_of
+from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports import excel
 from fpdesk.reports import indicators as ind
 from fpdesk.store.db import Register
@@ -408,9 +409,15 @@ class Dashboard(QWidget):
         period: Period | None = None,
         clock: Clock | None = None,
         book: DefinitionBook | None = None,
+        opener: Callable[[], Register] | None = None,
     ) -> None:
+        """`opener` opens a second connection to the same register: with it, counting
+        runs off the GUI thread (a connection never crosses threads); without it (tests,
+        small registers) it runs here."""
         super().__init__(parent)
         self.register = register
+        self.opener = opener
+        self.task: Task | None = None
         self.book = book
         self.clock = clock or SystemClock()
         self.period = period or parse_period(str(statistical_year_of(self.clock.today())))
@@ -503,17 +510,45 @@ class Dashboard(QWidget):
 
     def refresh(self) -> None:
         """Read the register again for the current period (after edits or an import)."""
-        self.facts = ind.collect(self.register, self.period, book=self.book)
-        self.report = ind.evaluate(self.facts, (self.register.area_code,), name=self._area_name())
+        if self.opener is None:
+            self.show_facts(ind.collect(self.register, self.period, book=self.book))
+            return
+        if self.task is not None:
+            self.task.cancel()
+        period, book, opener = self.period, self.book, self.opener
+
+        def work(progress: Progress) -> ind.Facts:
+            register = opener()
+            try:
+                return ind.collect(register, period, book=book)
+            finally:
+                register.close()
+
+        self.task = run_task(
+            self,
+            work,
+            on_done=self.show_facts,
+            on_error=self._failed,
+            label=self.tr("Counting the indicators…"),
+            cancellable=False,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.task = None
+        QMessageBox.warning(self, self.tr("Indicators"), str(exc))
+
+    def show_facts(self, facts: ind.Facts) -> None:
+        """Lay out what `collect` read (on the GUI thread)."""
+        self.task = None
+        if facts.period != self.period:
+            return  # the officer chose another period meanwhile
+        self.facts = facts
+        self.report = ind.evaluate(facts, (self.register.area_code,), name=self._area_name())
         self._show_cards()
         self._show_trend()
-        villages = ind.breakdown(self.register, self.period, "village", facts=self.facts)
-        rows = (
-            villages
-            if len(villages) == 1 and villages[0].areas == self.report.areas
-            else [*villages, self.report]
-        )
-        self.villages.set_reports(rows)
+        villages = ind.breakdown(self.register, self.period, "village", facts=facts)
+        alone = len(villages) == 1 and villages[0].areas == self.report.areas
+        self.villages.set_reports(villages if alone else [*villages, self.report])
         self.summary.setText(
             self.tr("%1 to %2, definitions %3")
             .replace("%1", self.period.start_iso)

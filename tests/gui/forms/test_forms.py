@@ -405,3 +405,47 @@ def test_a_locked_register_is_said_plainly_and_nothing_typed_is_lost(
         other.close()
     assert form.save()
     assert register.query("SELECT quantity FROM supply") == [{"quantity": 30}]
+
+
+def test_marriage_to_someone_from_elsewhere_then_divorce(qtbot, register, clock) -> None:  # type: ignore[no-untyped-def]
+    woman = operations.add_household(
+        register,
+        {"group_no": 4},
+        [{"name": "覃小燕", "sex": 2, "birth_date": "1996-03-03", "relationship": 0}],
+        clock=clock,
+    ).member_ids[0]
+    form = show(qtbot, open_form("marriage", register, {"person_id": woman}, clock=clock))
+    fill(qtbot, form, "2021-06-06", None)
+    type_text(qtbot, focused(form), "刘洋")  # spouse from elsewhere
+    press(qtbot, form, Qt.Key.Key_Return)
+    assert not form.isVisible()
+    marriage = records.get(register, "marriage", form.result_value)
+    assert marriage is not None and marriage["wife_id"] == woman
+    assert marriage["outside_spouse_name"] == "刘洋"
+
+    divorce = show(qtbot, open_form("divorce", register, {"person_id": woman}, clock=clock))
+    assert "2021-06-06" in divorce.header.text()
+    type_text(qtbot, focused(divorce), "2025-01-09")
+    press(qtbot, divorce, Qt.Key.Key_Return)
+    assert not divorce.isVisible()
+    assert records.get(register, "person", woman)["marital_status"] == 40  # type: ignore[index]
+
+
+def test_move_out_then_death(qtbot, register, couple, clock) -> None:  # type: ignore[no-untyped-def]
+    _, husband, wife = couple
+    move = show(qtbot, open_form("move_out", register, {"person_id": husband}, clock=clock))
+    fill(qtbot, move, "2025-02-01")
+    press(qtbot, move, Qt.Key.Key_Return)  # the place is required when leaving
+    assert move.isVisible() and move.error_of("place")
+    type_text(qtbot, focused(move), "广东省深圳市")
+    press(qtbot, move, Qt.Key.Key_Return)
+    assert not move.isVisible()
+    assert records.get(register, "person", husband)["residence_status"] == "out"  # type: ignore[index]
+
+    death = show(qtbot, open_form("death", register, {"person_id": husband}, clock=clock))
+    fill(qtbot, death, "2026-10-10")
+    type_text(qtbot, focused(death), "车祸")
+    press(qtbot, death, Qt.Key.Key_Return)
+    assert not death.isVisible()
+    assert records.get(register, "person", husband)["death_date"] == "2026-10-10"  # type: ignore[index]
+    assert records.get(register, "person", wife)["marital_status"] == 30  # type: ignore[index]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -153,6 +154,10 @@ MOVE_FIELDS = [
     Field("place", QT_TRANSLATE_NOOP("Forms", "From / to (place)")),
     Field("reason", QT_TRANSLATE_NOOP("Forms", "Reason")),
 ]
+# Leaving, or arriving from elsewhere, the place is part of the record (流动人口登记).
+MOVE_FIELDS_WITH_PLACE = [
+    replace(field, required=True) if field.name == "place" else field for field in MOVE_FIELDS
+]
 
 
 class MoveOutForm(FormDialog):
@@ -162,7 +167,7 @@ class MoveOutForm(FormDialog):
     title = QT_TRANSLATE_NOOP("Forms", "Move out")
 
     def fields(self) -> list[Field]:
-        return MOVE_FIELDS
+        return MOVE_FIELDS_WITH_PLACE
 
     def submit(self, values: dict[str, Any]) -> Any:
         return operations.record_move(
@@ -180,7 +185,7 @@ class MoveInForm(FormDialog):
     def fields(self) -> list[Field]:
         if self.context.get("person_id"):
             return MOVE_FIELDS
-        return PERSON_FIELDS + MOVE_FIELDS
+        return PERSON_FIELDS + MOVE_FIELDS_WITH_PLACE
 
     def submit(self, values: dict[str, Any]) -> Any:
         if self.context.get("person_id"):

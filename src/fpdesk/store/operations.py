@@ -705,6 +705,7 @@ def record_birth(
             "id_number": row.get("id_number"),
             "relationship": relation,
             "registration_type": mother["registration_type"],
+            "ethnicity": mother["ethnicity"],
             "household_id": mother["household_id"],
         }
         problems.required(child, "name")

@@ -449,3 +449,14 @@ def test_move_out_then_death(qtbot, register, couple, clock) -> None:  # type: i
     assert not death.isVisible()
     assert records.get(register, "person", husband)["death_date"] == "2026-10-10"  # type: ignore[index]
     assert records.get(register, "person", wife)["marital_status"] == 30  # type: ignore[index]
+
+
+def test_a_letter_in_the_id_number_is_flagged_before_the_end(
+    qtbot, register, couple, clock
+) -> None:  # type: ignore[no-untyped-def]
+    form = show(qtbot, open_form("person", register, {"household_id": couple[0]}, clock=clock))
+    form.editors["id_number"].widget.setFocus()
+    type_text(qtbot, focused(form), "45010")
+    assert form.error_of("id_number") == ""
+    type_text(qtbot, focused(form), "Q")
+    assert form.error_of("id_number") == validation.message("id.shape").zh

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.core import codes, idnumber
+from fpdesk.core import codes, idnumber, validation
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.store import operations, records
@@ -502,7 +502,9 @@ class FormDialog(QDialog):
         if len(number) >= 17 and number[:17].isdigit():
             self._autofill(prefix + "sex", "1" if int(number[16]) % 2 else "2")
         if len(number) < 18:
-            editor.show_error(None)
+            # A letter among the first 17 is wrong however the number ends: say so now.
+            wrong = not number[:17].isdigit() and bool(number)
+            editor.show_error(shown(validation.message("id.shape")) if wrong else None)
             return
         group = {
             field_name: self.editors[prefix + field_name].value()

@@ -20,13 +20,14 @@ history to send anywhere), so the change log of a fresh demo is empty.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import itertools
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from fpdesk.core import area, idnumber
 from fpdesk.core.codes import method as method_facts
@@ -42,6 +43,7 @@ REFERENCE_DATE = dt.date(2026, 11, 1)
 COUNTY = names.COUNTY[0][:6]
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 # (township area row, its village area rows, persons per village)
 Township = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[int]]
 
@@ -116,6 +118,50 @@ def year_of(day: int) -> int:
     return dt.date.fromordinal(day).year
 
 
+class _Mix(Generic[T]):
+    """A weighted choice, with the running totals computed once (random.choices redoes
+    them on every call, and the demo draws millions of times)."""
+
+    def __init__(self, pairs: Sequence[tuple[T, float]]) -> None:
+        self.items = [item for item, _ in pairs]
+        self.cum = list(itertools.accumulate(weight for _, weight in pairs))
+        self.total = self.cum[-1]
+
+    def pick(self, rng: random.Random) -> T:
+        return self.items[bisect.bisect(self.cum, rng.random() * self.total)]
+
+
+# Household kinds, with the shares that give a rural county's composition.
+HOUSEHOLD_KINDS = _Mix([("nuclear", 46), ("stem", 33), ("elderly", 11), ("single", 6),
+                        ("floating", 4)])
+# Age of the wife in a nuclear household, by five-year band; of the old in an old one.
+NUCLEAR_WIFE_AGE = _Mix(list(zip(range(20, 65, 5), (4, 7, 10, 11, 10, 11, 12, 9, 6),
+                                 strict=True)))
+ELDERLY_AGE = _Mix(list(zip(range(60, 95, 5), (25, 24, 20, 14, 9, 5, 3), strict=True)))
+# Children wanted, by the mother's generation (rural fertility, fewer over time).
+CHILDREN_WANTED = (
+    (1965, _Mix([(1, 10), (2, 55), (3, 30), (4, 5)])),
+    (1980, _Mix([(0, 3), (1, 30), (2, 60), (3, 7)])),
+    (1990, _Mix([(0, 4), (1, 38), (2, 53), (3, 5)])),
+    (9999, _Mix([(0, 8), (1, 45), (2, 42), (3, 5)])),
+)
+BIRTH_PLACES = _Mix([("hospital", 70), ("health_center", 28), ("home", 2)])
+# The method chosen after the last child: IUD first, sterilisation after two children.
+METHODS_NO_CHILD = _Mix([("condom", 55), ("pill", 15), ("none", 30)])
+METHODS_ONE_CHILD = _Mix([("iud", 60), ("condom", 20), ("pill", 5), ("implant", 5),
+                          ("injection", 2), ("none", 8)])
+
+
+def _methods_after_two(sterilisation: int) -> _Mix[str]:
+    return _Mix([("iud", 45), ("female_sterilisation", sterilisation),
+                 ("male_sterilisation", 5), ("implant", 4), ("condom", 8), ("pill", 2),
+                 ("injection", 1), ("none", 5)])
+
+
+METHODS_TWO_CHILDREN_OLDER = _methods_after_two(50)  # mothers born before 1975
+METHODS_TWO_CHILDREN = _methods_after_two(28)
+
+
 class DemoSizeError(ValueError):
     """The asked size is outside what the demo builds."""
 
@@ -187,12 +233,10 @@ class _District:
         self.ms = int(start.timestamp() * 1000)
         self.rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
         self.id_sequence: dict[tuple[str, int, int], int] = {}
-        self.prefix_sums: dict[str, int] = {}
+        self.address_sums: dict[str, int] = {}
+        self.date_sums: dict[int, int] = {}
         self.doc_counter = 0
-        surnames = [s for s, _ in names.SURNAMES]
-        weights = [w for _, w in names.SURNAMES]
-        self.surnames = surnames
-        self.surname_cum = [sum(weights[: i + 1]) for i in range(len(weights))]
+        self.surname_mix = _Mix(names.SURNAMES)
         self.given = {key: list(chars) for key, chars in names.GIVEN.items()}
         self.resupply = {
             m: method_facts(m).resupply_days or 30 for m in ("pill", "condom", "injection")
@@ -202,6 +246,10 @@ class _District:
 
     # --- small draws ------------------------------------------------------------
 
+    def between(self, low: int, high: int) -> int:
+        """random.randint without its three layers of calls: the demo makes millions."""
+        return low + int(self.rng.random() * (high - low + 1))
+
     def new_key(self) -> str:
         self.ms += 1
         return uuid7(self.ms, self.rng.getrandbits(80))
@@ -210,7 +258,7 @@ class _District:
         # Villages of the south are often one or two clans: half the people share them.
         if village is not None and self.rng.random() < 0.5:
             return self.rng.choice(village.clans)
-        return self.rng.choices(self.surnames, cum_weights=self.surname_cum)[0]
+        return self.surname_mix.pick(self.rng)
 
     def given_name(self, sex: int, born: int) -> str:
         year = year_of(born)
@@ -229,17 +277,22 @@ class _District:
         if sequence > 999:
             raise RuntimeError(f"more than 500 persons of one sex born {iso(born)} in {address}")
         self.id_sequence[key] = sequence + 2
-        # The check character of idnumber.make, with the weighted sum of the address and
-        # birth date computed once per (address, day) instead of once per person.
-        prefix = f"{address}{iso(born).replace('-', '')}"
-        total = self.prefix_sums.get(prefix)
-        if total is None:
-            total = self.prefix_sums[prefix] = sum(
-                int(d) * w for d, w in zip(prefix, idnumber.WEIGHTS, strict=False)
-            )
+        # The check character of idnumber.make, with the weighted sums of the address
+        # and of the birth date each computed once, not once per person.
         w = idnumber.WEIGHTS
+        total = self.address_sums.get(address)
+        if total is None:
+            total = self.address_sums[address] = sum(
+                int(d) * w[i] for i, d in enumerate(address)
+            )
+        day = dt.date.fromordinal(born)
+        date_sum = self.date_sums.get(born)
+        if date_sum is None:
+            digits = f"{day:%Y%m%d}"
+            date_sum = self.date_sums[born] = sum(int(d) * w[6 + i] for i, d in enumerate(digits))
+        total += date_sum
         total += sequence // 100 * w[14] + sequence // 10 % 10 * w[15] + sequence % 10 * w[16]
-        return f"{prefix}{sequence:03d}{idnumber.CHECK_CHARS[total % 11]}"
+        return f"{address}{day:%Y%m%d}{sequence:03d}{idnumber.CHECK_CHARS[total % 11]}"
 
     def phone(self) -> str:
         return "1" + self.rng.choice("3578") + f"{self.rng.randrange(10**9):09d}"
@@ -281,7 +334,7 @@ class _District:
         if not 18 <= age < 46 or self.rng.random() >= 0.15:
             return
         earliest = max(person.born + int(16 * YEAR), self.today - int(8 * YEAR))
-        since = self.rng.randint(earliest, self.today - 20)
+        since = self.between(earliest, self.today - 20)
         person.status, person.since = "out", since
         person.place = self.rng.choice(names.DESTINATIONS)
         self.add("move", (self.new_key(), person.id, "out", iso(since), person.place, "外出务工"))
@@ -292,7 +345,7 @@ class _District:
         earliest = max(person.born + int(55 * YEAR), self.today - int(5 * YEAR))
         if earliest >= self.today:
             return False
-        day = self.rng.randint(earliest, self.today - 1)
+        day = self.between(earliest, self.today - 1)
         person.died = (day, self.rng.choice(names.DEATH_CAUSES))
         return True
 
@@ -306,10 +359,9 @@ class _District:
 
     def household(self, village: _Village, left: int) -> int:
         """Build one household that fits in `left` persons; returns its size."""
-        kinds = ("nuclear", "stem", "elderly", "single", "floating")
         for attempt in range(4):
             marks = {t: len(rows) for t, rows in self.rows.items()}
-            kind = "single" if attempt == 3 else self.rng.choices(kinds, (46, 33, 11, 6, 4))[0]
+            kind = "single" if attempt == 3 else HOUSEHOLD_KINDS.pick(self.rng)
             home = _Home(self.new_key(), village)
             getattr(self, "_" + kind)(home)
             if len(home.members) <= left:
@@ -321,7 +373,7 @@ class _District:
 
     def commit(self, home: _Home) -> None:
         village = home.village
-        group = self.rng.randint(1, village.groups)
+        group = self.between(1, village.groups)
         village.next_house[group] += 1
         number = village.next_house[group]
         code = area.household_code(village.code, group, number)
@@ -339,7 +391,7 @@ class _District:
 
     def _nuclear(self, home: _Home) -> None:
         rng = self.rng
-        band = rng.choices(range(20, 65, 5), (4, 7, 10, 11, 10, 11, 12, 9, 6))[0]
+        band = NUCLEAR_WIFE_AGE.pick(rng)
         wife_born = self.born_at_age(band, band + 5)
         husband_born = wife_born - int(rng.gauss(2, 2) * YEAR)
         married = self.marriage_date(wife_born, husband_born)
@@ -410,7 +462,7 @@ class _District:
     def _elderly(self, home: _Home) -> None:
         """Old people whose children live elsewhere."""
         rng = self.rng
-        band = rng.choices(range(60, 95, 5), (25, 24, 20, 14, 9, 5, 3))[0]
+        band = ELDERLY_AGE.pick(rng)
         wife_born = self.born_at_age(band, band + 5)
         husband_born = wife_born - int(rng.gauss(2.5, 2) * YEAR)
         married = self.marriage_date(wife_born, husband_born)
@@ -447,7 +499,7 @@ class _District:
                                address=origin)
             self.couple(home, wife, husband, husband_born, married, registered_at=origin,
                         settled=False)
-        since = rng.randint(self.today - int(6 * YEAR), self.today - 30)
+        since = self.between(self.today - int(6 * YEAR), self.today - 30)
         for p in home.members:
             p.status, p.place, p.since = "in", place, max(since, p.born)
             self.add("move", (self.new_key(), p.id, "in", iso(p.since), place, "务工经商"))
@@ -474,7 +526,7 @@ class _District:
         """
         ended: int | None = None
         if divorced:
-            end = self.rng.randint(married + 365, max(married + 366, self.today - 30))
+            end = self.between(married + 365, max(married + 366, self.today - 30))
             ended = end if end < self.today else None
         marriage_id = self.new_key()
         outside: tuple[str | None, str | None, str | None] = (None, None, None)
@@ -508,13 +560,12 @@ class _District:
                      husband_born: int, married: int,
                      known: tuple[list[tuple[int, int]], _Person | None] | None = None) -> None:
         """An older couple (or a widow): marriage, deaths, children's births on record."""
-        rng = self.rng
         end: int | None = None
         outside: tuple[str | None, str | None, str | None] = (None, None, None)
         if husband is None:  # widowed long ago; the husband was never in this register
             wife.marital = 30
             outside = (self.surname() + self.given_name(MALE, husband_born), None, None)
-            end = rng.randint(married + 365, max(married + 366, self.today - 365))
+            end = self.between(married + 365, max(married + 366, self.today - 365))
         else:
             if self.maybe_died(husband, 0.004 * max(0.0, self.age(husband.born) - 55)):
                 end = husband.died[0] if husband.died else None
@@ -551,7 +602,7 @@ class _District:
         married = self.marriage_date(wife_born, husband_born)
         if married is None or married + 400 >= self.today:
             return
-        ended = self.rng.randint(married + 365, self.today - 30)
+        ended = self.between(married + 365, self.today - 30)
         name, number, place = self.outside_spouse(other_sex, born)
         wife_id, husband_id = (person.id, None) if person.sex == FEMALE else (None, person.id)
         self.add("marriage", (self.new_key(), wife_id, husband_id, name, number, place,
@@ -562,7 +613,7 @@ class _District:
         """A bride from another county moved her registration here on marriage."""
         if wife.id_number[:6] == COUNTY or married < self.today - int(6 * YEAR):
             return
-        moved = min(self.today - 1, married + self.rng.randint(0, 90))
+        moved = min(self.today - 1, married + self.between(0, 90))
         self.add("move", (self.new_key(), wife.id, "in", iso(moved), "婚前户籍地", "婚迁"))
 
     def schedule(self, mother_born: int, married: int,
@@ -575,17 +626,10 @@ class _District:
         """
         rng = self.rng
         year = year_of(mother_born)
-        if year < 1965:
-            wanted = rng.choices((1, 2, 3, 4), (10, 55, 30, 5))[0]
-        elif year < 1980:
-            wanted = rng.choices((0, 1, 2, 3), (3, 30, 60, 7))[0]
-        elif year < 1990:
-            wanted = rng.choices((0, 1, 2, 3), (4, 38, 53, 5))[0]
-        else:
-            wanted = rng.choices((0, 1, 2, 3), (8, 45, 42, 5))[0]
+        wanted = next(mix for before, mix in CHILDREN_WANTED if year < before).pick(rng)
         births: list[tuple[int, int]] = []
         last_fertile = mother_born + int(44 * YEAR)
-        day = married + rng.randint(300, 900)
+        day = married + self.between(300, 900)
         for order in range(wanted):
             if day > last_fertile or (ended is not None and day > ended):
                 break
@@ -598,7 +642,7 @@ class _District:
             births.append((day, MALE if rng.random() < p_male else FEMALE))
             if rng.random() < 0.01:  # twins: two rows, one day
                 births.append((day, MALE if rng.random() < 0.51 else FEMALE))
-            day += rng.randint(730, 2200)
+            day += self.between(730, 2200)
         return births, None
 
     def children(self, home: _Home, births: list[tuple[int, int]], surname: str,
@@ -634,9 +678,9 @@ class _District:
                 if day >= TWO_CHILD:
                     document = "approval" if order >= 3 and day < THREE_CHILD else "registration"
             elif order >= 2 and day >= ONE_CHILD_ERA:
-                issued = day - rng.randint(300, 600)
+                issued = day - self.between(300, 600)
                 number = self.paper(mother, marriage_id, "birth_certificate", issued)
-            place = rng.choices(("hospital", "health_center", "home"), (70, 28, 2))[0]
+            place = BIRTH_PLACES.pick(rng)
             birth_id = self.new_key()
             self.add("birth", (
                 birth_id, pregnancy_id, mother.id, father.id if father else None, marriage_id,
@@ -646,7 +690,7 @@ class _District:
             if self.today - day < 2 * 365:
                 self.postnatal_visits(mother, birth_id, day)
         if len(births) == 1 and births[0][0] < TWO_CHILD and rng.random() < 0.4:
-            issued = min(self.today - 1, births[0][0] + rng.randint(200, 1200))
+            issued = min(self.today - 1, births[0][0] + self.between(200, 1200))
             self.paper(mother, marriage_id, "one_child_certificate", issued)
 
     def paper(self, woman: _Person, marriage_id: str, kind: str, issued: int) -> str:
@@ -658,9 +702,8 @@ class _District:
 
     def past_pregnancy(self, mother: _Person, marriage_id: str, born: int) -> tuple[str, str]:
         """The pregnancy that ended in a birth, with its registration; (id, paper number)."""
-        rng = self.rng
-        last_period = born - rng.randint(266, 294)
-        registered = last_period + rng.randint(42, 98)
+        last_period = born - self.between(266, 294)
+        registered = last_period + self.between(42, 98)
         pregnancy_id = self.new_key()
         self.add("pregnancy", (pregnancy_id, mother.id, marriage_id, iso(registered),
                                iso(last_period), iso(last_period + 280), "live_birth", iso(born)))
@@ -672,7 +715,7 @@ class _District:
 
     def pregnancy_in_progress(self, wife: _Person, marriage_id: str, due: int) -> None:
         last_period = due - 280
-        registered = min(self.today - 1, last_period + self.rng.randint(42, 98))
+        registered = min(self.today - 1, last_period + self.between(42, 98))
         pregnancy_id = self.new_key()
         self.add("pregnancy", (pregnancy_id, wife.id, marriage_id, iso(registered),
                                iso(last_period), iso(due), None, None))
@@ -699,7 +742,7 @@ class _District:
         days: list[int] = []
         day = registered + every
         while day < end:
-            days.append(min(day + self.rng.randint(-5, 7), end - 1))
+            days.append(min(day + self.between(-5, 7), end - 1))
             day += every
         if until is None and days and self.rng.random() < 0.2:
             days.pop()
@@ -709,7 +752,7 @@ class _District:
     def postnatal_visits(self, mother: _Person, birth_id: str, born: int) -> None:
         """Visits on the schedule's days after the delivery, most of them done."""
         for days in self.plan.postnatal.days:
-            on = born + days + self.rng.randint(-2, 5)
+            on = born + days + self.between(-2, 5)
             if on < self.today and self.rng.random() < 0.85:
                 self.visit(mother, "postnatal", on, "母婴健康", ("birth", birth_id))
 
@@ -741,7 +784,7 @@ class _District:
         dues = [(day, kind) for day, kind in dues if day <= end]
         for i, (due, kind) in enumerate(dues):
             latest = i == len(dues) - 1
-            on = min(self.today - 1, due + self.rng.randint(-5, 14))
+            on = min(self.today - 1, due + self.between(-5, 14))
             if on > started and self.rng.random() < (0.88 if latest else 0.97):
                 self.visit(person, kind, on, "正常", ("contraception", episode_id))
 
@@ -754,13 +797,13 @@ class _District:
             return
         days = sorted({day for day, _ in births})
         for before, after in itertools.pairwise(days):
-            start = before + rng.randint(42, 180)
-            stop = after - 280 - rng.randint(20, 90)
+            start = before + self.between(42, 180)
+            stop = after - 280 - self.between(20, 90)
             if before >= DETAIL_FROM - 5 * 365 and stop > start + 90 and rng.random() < 0.5:
                 self.episode(wife, None, "iud", start, (stop, "计划怀孕取环"))
-        start = (days[-1] + rng.randint(42, 365)) if days else married + rng.randint(30, 400)
+        start = (days[-1] + self.between(42, 365)) if days else married + self.between(30, 400)
         if due is not None:  # pregnant now: any method ended before this pregnancy
-            stop = due - 280 - rng.randint(20, 90)
+            stop = due - 280 - self.between(20, 90)
             if days and stop > start + 90 and rng.random() < 0.5:
                 self.episode(wife, None, "iud", start, (stop, "计划怀孕取环"))
             return
@@ -778,15 +821,11 @@ class _District:
         """The method mix of a rural county: IUD first, sterilisation after two children."""
         rng = self.rng
         if children == 0:
-            return rng.choices(("condom", "pill", "none"), (55, 15, 30))[0]
+            return METHODS_NO_CHILD.pick(rng)
         if children == 1:
-            return rng.choices(("iud", "condom", "pill", "implant", "injection", "none"),
-                               (60, 20, 5, 5, 2, 8))[0]
-        sterilisation = 50 if born_year < 1975 else 28
-        choice = rng.choices(
-            ("iud", "female_sterilisation", "male_sterilisation", "implant", "condom", "pill",
-             "injection", "none"),
-            (45, sterilisation, 5, 4, 8, 2, 1, 5))[0]
+            return METHODS_ONE_CHILD.pick(rng)
+        mix = METHODS_TWO_CHILDREN_OLDER if born_year < 1975 else METHODS_TWO_CHILDREN
+        choice = mix.pick(rng)
         if choice == "male_sterilisation" and not husband_here:
             return "female_sterilisation"
         return choice
@@ -816,14 +855,14 @@ class _District:
             quantity = rng.choice((10, 20, 30)) if method == "condom" else 1
             self.add("supply", (self.new_key(), wife.id, iso(day), method, quantity,
                                 self.officer))
-            day += every + rng.randint(-3, 3)
+            day += every + self.between(-3, 3)
 
     def exam(self, wife: _Person) -> None:
         """The yearly gynecological exam of a married woman of 15-49; some are late."""
         rng = self.rng
         if not self.plan.exam.age_from <= self.age(wife.born) < self.plan.exam.age_to + 1:
             return
-        back = rng.randint(1, 330) if rng.random() < 0.92 else rng.randint(380, 700)
+        back = self.between(1, 330) if rng.random() < 0.92 else self.between(380, 700)
         result = "未见异常" if rng.random() < 0.9 else "宫颈炎，已建议治疗"
         self.visit(wife, "gyn_exam", max(self.today - back, wife.born + int(16 * YEAR)), result)
 
@@ -856,7 +895,7 @@ class _District:
         taken: set[str] = set()
         town_no, xiang_no = 100, 200
         while sizes:
-            count = min(len(sizes), rng.randint(8, 18))
+            count = min(len(sizes), self.between(8, 18))
             chunk, sizes = sizes[:count], sizes[count:]
             is_town = len(townships) % 4 != 3
             number = town_no if is_town else xiang_no
@@ -880,8 +919,8 @@ class _District:
             townships.append((township, villages, chunk))
         return townships
 
-    def area_rows(self, townships: list[tuple[tuple[Any, ...], list[tuple[Any, ...]],
-                                        list[int]]]) -> list[tuple[Any, ...]]:
+    def area_rows(self, townships: list[Township]) -> list[tuple[Any, ...]]:
+        """The county and everything above and below it, for area_unit."""
         rows: list[tuple[Any, ...]] = [
             (names.PROVINCE[0], None, "province", names.PROVINCE[1], 0, 0, 0, 0),
             (names.PREFECTURE[0], names.PROVINCE[0], "prefecture", names.PREFECTURE[1], 0, 0,
@@ -894,7 +933,7 @@ class _District:
         return rows
 
     def village(self, row: tuple[Any, ...], township_name: str, persons: int) -> _Village:
-        clans = [self.surname() for _ in range(self.rng.randint(1, 3))]
+        clans = [self.surname() for _ in range(self.between(1, 3))]
         groups = max(1, min(99, round(persons / 110)))
         village = _Village(row[0], row[3], f"{township_name}{row[3]}", bool(row[4]), "",
                            clans, groups)
@@ -1017,9 +1056,9 @@ def build_demo(
     return counts
 
 
-def _load_people(conn: Any, district: _District,
-                 townships: list[Township],
-                 total: int, progress: Progress | None) -> None:
+def _load_people(conn: Any, district: _District, townships: list[Township], total: int,
+                 progress: Progress | None) -> None:
+    """Village by village; rows go to the database every 20,000 persons or so."""
     done = 0
     for township, villages, sizes in townships:
         for row, size in zip(villages, sizes, strict=True):

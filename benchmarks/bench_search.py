@@ -61,13 +61,18 @@ def keystrokes(name: str, id_number: str | None) -> dict[str, list[str]]:
 
 
 def raw_fts(register: Register, text: str) -> list[int]:
-    """The baseline: the first kind's MATCH expression, bare, same index, same limit."""
+    """The baseline: one bare MATCH for every key search() tries, same index, same limit.
+
+    What search() adds on top: one query per kind (for the ranking), and reading the
+    hits' persons and households for the result list.
+    """
     steps = search.plan(text)
     if not steps:
         return []
+    either = " OR ".join(f"({expression})" for _, expression in steps)
     rows = register.conn.execute(
         f"SELECT rowid FROM {search.INDEX} WHERE {search.INDEX} MATCH ? LIMIT ?",
-        (steps[0][1], LIMIT),
+        (either, LIMIT),
     )
     return [r[0] for r in rows]
 

@@ -389,3 +389,13 @@ def test_person_keys_spell_every_kind_of_token() -> None:
         f"e{CODE[::-1]}",
         f"v{VILLAGE}",
     ]
+
+
+def test_rebuild_leaves_the_index_settings_as_it_found_them(register: Register, zhang: str) -> None:
+    cache = register.conn.execute("PRAGMA cache_size").fetchone()[0]
+    search.rebuild(register)
+    settings = dict(register.conn.execute(f"SELECT k, v FROM {search.INDEX}_config"))
+    assert settings["automerge"] == 4
+    assert settings["hashsize"] == 1024 * 1024
+    assert register.conn.execute("PRAGMA cache_size").fetchone()[0] == cache
+    assert names(register, "zs") == ["张三"]

@@ -61,6 +61,10 @@ def test_due_refuses_a_bad_date(register_path: Path, passphrase_env: str,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["due", "--db", str(register_path), "--on", "2026-13-01"]) == 2
     assert "2026-13-01" in capsys.readouterr().err
+    assert main(["--lang", "zh", "due", "--db", str(register_path), "--village", "4501"]) == 2
+    assert "区划代码" in capsys.readouterr().err
+    assert main(["--lang", "en", "due", "--db", str(register_path), "--group", "x1"]) == 2
+    assert "1 to 99" in capsys.readouterr().err
 
 
 def test_due_without_a_passphrase_fails_on_stderr(

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
+from fpdesk.core import area
 from fpdesk.core.clock import SystemClock
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.store.checks import CheckReport, check_register
@@ -15,6 +16,10 @@ from fpdesk.store.due import DueItem, due_list
 BAD_DATE = Text(
     "日期“{value}”无效，请写作 年-月-日，例如 2026-11-28。",
     "'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-28.",
+)
+BAD_VILLAGE = Text("“{value}”不是 12 位的区划代码。", "'{value}' is not a 12-digit area code.")
+BAD_GROUP = Text(
+    "村民小组号“{value}”无效，应为 1 到 99。", "Village group '{value}' is not a number 1 to 99."
 )
 NOTHING_DUE = Text("{on}：没有到期或逾期的随访。", "{on}: nobody is due or overdue for a visit.")
 DUE_HEADER = Text(
@@ -59,10 +64,29 @@ def parse_day(value: str | None) -> dt.date:
         raise CommandError(BAD_DATE.format(value=value), status=2) from None
 
 
+def parse_area(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        area.level_of(value)
+    except area.AreaCodeError:
+        raise CommandError(BAD_VILLAGE.format(value=value), status=2) from None
+    return value
+
+
+def parse_group(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= 99:
+        raise CommandError(BAD_GROUP.format(value=value), status=2)
+    return int(value)
+
+
 def run_due(args: argparse.Namespace) -> int:
     on = parse_day(args.on)
+    village, group = parse_area(args.village), parse_group(args.group)
     with opened(args) as register:
-        items = due_list(register, on, args.village, args.group)
+        items = due_list(register, on, village, group)
     data = {"on": on.isoformat(), "items": [item.as_dict() for item in items]}
     emit(args, data, due_text(items, on))
     return 0

@@ -108,6 +108,7 @@ class PrintDialog(QDialog):
         self.opener = opener
         self.clock = clock or SystemClock()
         self.task: Task | None = None
+        self._tasks: list[Task] = []
         self.printed: Printed | None = None
         self._scratch = Path(tempfile.mkdtemp(prefix="fpdesk-print-"))
         self.setWindowTitle(self.tr("Print"))
@@ -239,6 +240,9 @@ class PrintDialog(QDialog):
             label=self.tr("Making the pages…"),
         )
         self.task.done.connect(self._task_over)
+        # Kept for the dialog's life: the worker thread still holds the task's signal
+        # object for a moment after reporting, and must not be the one to free it.
+        self._tasks.append(self.task)
 
     def cancel(self) -> None:
         if self.task is not None:

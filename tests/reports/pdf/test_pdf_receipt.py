@@ -38,3 +38,21 @@ def test_rows_as_dataclasses_and_an_unknown_status(tmp_path: Path, options: Prin
 def test_an_empty_import_still_gives_a_receipt(tmp_path: Path, options: PrintOptions) -> None:
     result = print_receipt([], tmp_path / "r.pdf", township="三塘镇", options=options)
     assert result.items == 0 and "文件合计0" in flat(pdf_text(result.path))
+
+
+def test_fed_from_the_import_ledger(tmp_path: Path, options: PrintOptions) -> None:
+    """The sync engine's own result rows, as FileResult.as_dict() gives them."""
+    from fpdesk.core.i18n import Text
+    from fpdesk.sync.ledger import FileResult
+
+    results = [
+        FileResult("v1-000001-000040.fpbundle", "hash1", "accepted", applied=38, unchanged=1,
+                   queued=1).as_dict(),
+        FileResult("v2-000031-000060.fpbundle", "hash2", "gap",
+                   reason=Text("缺少第 21-30 号变更。", "Changes 21-30 are missing.")).as_dict(),
+    ]
+    result = print_receipt(results, tmp_path / "r.pdf", township="三塘镇", options=options)
+    text = flat(pdf_text(result.path))
+    assert "v1-000001-000040.fpbundle已导入已应用38无变化1待处理1" in text
+    assert "缺少第21-30号变更。" in text and "Changes21-30" not in text
+    assert "已应用38" in text and "文件合计2" in text

@@ -33,7 +33,11 @@ COUNTS: dict[str, Text] = {
     "applied": Text("已应用", "applied"),
     "conflicts": Text("冲突", "conflicts"),
     "duplicates": Text("疑似重复", "possible duplicates"),
+    "unchanged": Text("无变化", "unchanged"),
+    "queued": Text("待处理", "queued for the clerk"),
 }
+# The import ledger's own count fields (fpdesk.sync.ledger.FileResult.as_dict()).
+_LEDGER_COUNTS = ("applied", "unchanged", "queued")
 HEADER = [
     Text("序号", "No."),
     Text("文件名", "File"),
@@ -53,17 +57,34 @@ class ReceiptRow:
     village: str
     status: str
     counts: Mapping[str, int] = field(default_factory=dict)
-    reason: str = ""
+    reason: str | Text = ""
 
     @classmethod
     def from_mapping(cls, row: Mapping[str, Any]) -> ReceiptRow:
+        """From a plain row, or from an import-ledger result as its as_dict() gives it
+        (file, outcome, reason_zh/reason_en, applied, unchanged, queued)."""
+        counts = row.get("counts")
+        if counts is None:
+            counts = {k: row[k] for k in _LEDGER_COUNTS if row.get(k) is not None}
+        reason: str | Text = str(row.get("reason") or "")
+        if row.get("reason_zh") or row.get("reason_en"):
+            reason = Text(str(row.get("reason_zh") or ""), str(row.get("reason_en") or ""))
         return cls(
-            file_name=str(row["file_name"]),
+            file_name=str(_either(row, "file_name", "file")),
             village=str(row.get("village") or ""),
-            status=str(row["status"]),
-            counts={str(k): int(v) for k, v in dict(row.get("counts") or {}).items()},
-            reason=str(row.get("reason") or ""),
+            status=str(_either(row, "status", "outcome")),
+            counts={str(k): int(v) for k, v in dict(counts).items()},
+            reason=reason,
         )
+
+
+def _either(row: Mapping[str, Any], name: str, ledger_name: str) -> Any:
+    """A field under its receipt name or the import ledger's; KeyError names the first."""
+    if name in row:
+        return row[name]
+    if ledger_name in row:
+        return row[ledger_name]
+    raise KeyError(name)
 
 
 def _counts_text(counts: Mapping[str, int], lang: str) -> str:
@@ -106,7 +127,7 @@ def print_receipt(
                     r.village,
                     STATUS.get(r.status, Text(r.status, r.status)).get(lang),
                     _counts_text(r.counts, lang),
-                    r.reason,
+                    sheet.t(r.reason) if isinstance(r.reason, Text) else r.reason,
                 ]
                 for number, r in enumerate(results, start=1)
             ],

@@ -42,7 +42,8 @@ def add_commands(sub: Any) -> None:
         one.set_defaults(func=run_print)
     receipt = kinds.add_parser("receipt", help="import receipt / 导入回执")
     receipt.add_argument("--rows", required=True,
-                         help="JSON list of {file_name, village, status, counts, reason}")
+                         help="JSON list of {file_name, village, status, counts, reason} "
+                         "or import-ledger rows / 导入结果")
     receipt.add_argument("--township", required=True, help="township name / 乡镇名称")
     receipt.add_argument("--clerk", default="", help="clerk's name / 经办人")
     _common(receipt)

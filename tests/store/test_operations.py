@@ -368,3 +368,60 @@ def test_spouse_from_another_household_is_linked_by_id_number(register: Register
     assert row is not None and row["husband_id"] == groom.member_ids[0]
     assert row["outside_spouse_name"] is None
     assert records.get(register, "person", groom.member_ids[0])["marital_status"] == 21  # type: ignore[index]
+
+
+def test_checks_only_stops_every_operation_before_it_writes(
+    family: tuple[Register, ops.NewHousehold],
+) -> None:
+    register, new = family
+    husband, wife = new.member_ids
+    marriage = ops.current_marriage(register, wife)
+    assert marriage is not None
+    pregnancy = ops.register_pregnancy(register, wife, {"registered_on": "2026-05-01"})
+    episode = ops.start_contraception(
+        register, wife, {"method": "pill", "started_on": "2026-01-01"}
+    )
+    single = ops.add_person(register, new.household_id, person("己", 2, "1999-09-09", 8))
+    tries = [
+        lambda: ops.add_household(register, {"group_no": 9}, [person("甲", 1, "1990-01-01", 0)]),
+        lambda: ops.add_person(register, new.household_id, person("乙", 2, "2001-01-01", 3)),
+        lambda: ops.update_person(register, wife, {"phone": "139"}),
+        lambda: ops.record_marriage(
+            register, {"wife_id": single, "outside_spouse_name": "丙", "married_on": "2020-01-01"}
+        ),
+        lambda: ops.record_divorce(register, marriage["id"], {"ended_on": "2026-01-01"}),
+        lambda: ops.register_pregnancy(register, wife, {"registered_on": "2026-06-01"}),
+        lambda: ops.record_pregnancy_outcome(
+            register, pregnancy, {"outcome": "miscarriage", "outcome_on": "2026-06-01"}
+        ),
+        lambda: ops.record_birth(register, wife, birth("丁", 1, "2026-10-01")),
+        lambda: ops.start_contraception(
+            register, wife, {"method": "iud", "started_on": "2026-02-01"}
+        ),
+        lambda: ops.stop_contraception(
+            register, episode, {"ended_on": "2026-03-01", "end_reason": "x"}
+        ),
+        lambda: ops.record_supply(
+            register, wife, {"handed_on": "2026-01-01", "item": "pill", "quantity": 1}
+        ),
+        lambda: ops.record_visit(
+            register, wife, {"visit_type": "gyn_exam", "visited_on": "2026-01-01"}
+        ),
+        lambda: ops.record_move(
+            register, wife, {"kind": "out", "moved_on": "2026-01-01", "place": "外地"}
+        ),
+        lambda: ops.record_move_in(
+            register,
+            new.household_id,
+            person("戊", 1, "2000-01-01", 8),
+            {"moved_on": "2026-01-01", "place": "外地"},
+        ),
+        lambda: ops.record_death(register, husband, {"death_date": "2026-01-01"}),
+    ]
+    before = register.query("SELECT count(*) AS n FROM change_log")[0]["n"]
+    for attempt in tries:
+        with pytest.raises(ops.ChecksPassed), ops.checks_only():
+            attempt()
+    assert register.query("SELECT count(*) AS n FROM change_log")[0]["n"] == before
+    with pytest.raises(ops.FormProblems), ops.checks_only():
+        ops.record_supply(register, wife, {"handed_on": "2026-01-01", "item": "pill"})

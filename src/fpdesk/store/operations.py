@@ -11,9 +11,11 @@ Every write goes through store.records, so the capture triggers log it as histor
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,8 +67,33 @@ class Problems(dict[str, Text]):
                 self.add(name, required(name), prefix)
 
     def raise_any(self) -> None:
+        """Refuse if anything is wrong; inside `checks_only()`, stop here either way."""
         if self:
             raise FormProblems(self)
+        if _CHECKS_ONLY.get():
+            raise ChecksPassed()
+
+
+_CHECKS_ONLY: ContextVar[bool] = ContextVar("checks_only", default=False)
+
+
+class ChecksPassed(Exception):
+    """Raised instead of writing inside `checks_only()`: the input would be accepted."""
+
+
+@contextlib.contextmanager
+def checks_only() -> Iterator[None]:
+    """Run an operation's checks and stop before it writes anything.
+
+    A form calls its save this way as the officer leaves each field, so the messages
+    she sees while typing are the very ones a save would give.  Every operation checks
+    everything before its first write, so nothing is written and no lock is taken.
+    """
+    token = _CHECKS_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _CHECKS_ONLY.reset(token)
 
 
 # --- messages that are about a task rather than a record ---------------------------

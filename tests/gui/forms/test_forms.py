@@ -460,3 +460,20 @@ def test_a_letter_in_the_id_number_is_flagged_before_the_end(
     assert form.error_of("id_number") == ""
     type_text(qtbot, focused(form), "Q")
     assert form.error_of("id_number") == validation.message("id.shape").zh
+    form.discard()
+
+
+def test_leaving_a_field_checks_it_without_saving(qtbot, register, couple, clock) -> None:  # type: ignore[no-untyped-def]
+    _, _, wife = couple
+    form = show(qtbot, open_form("visit", register, {"person_id": wife}, clock=clock))
+    before = register.query("SELECT count(*) AS n FROM change_log")[0]["n"]
+    press(qtbot, form, Qt.Key.Key_Down)  # the first visit type
+    press(qtbot, form, Qt.Key.Key_Tab)
+    form.editors["visited_on"].widget.selectAll()
+    type_text(qtbot, focused(form), "2027-01-05")
+    assert form.error_of("visited_on") == ""  # still typing
+    press(qtbot, form, Qt.Key.Key_Tab)
+    assert "2027-01-05" in form.error_of("visited_on")  # left it: checked at once
+    assert form.error_of("result") == ""  # not reached yet: nothing said
+    assert register.query("SELECT count(*) AS n FROM change_log")[0]["n"] == before
+    form.discard()

@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -302,6 +302,7 @@ class FormDialog(QDialog):
         self.dirty = False
         self._loading = True
         self.discard_question: QMessageBox | None = None
+        self._visited: set[str] = set()  # fields the officer has left: checked as she goes
         self.setObjectName(f"form_{self.kind}")
         self.setWindowTitle(tr(self.title))
         self.setMinimumWidth(480)
@@ -406,16 +407,20 @@ class FormDialog(QDialog):
                 # After the layout has placed the new field, not before.
                 QTimer.singleShot(0, lambda w=editor.widget: self.scroll.ensureWidgetVisible(w))
             self._rows += 2
-            if spec.default is not None:
-                editor.set_value(spec.default)
-            editor.on_change(lambda *_, name=spec.name: self._edited(name))
-            if isinstance(editor.widget, QPlainTextEdit):
-                editor.widget.installEventFilter(self)
-            if spec.kind == "id_number":
-                editor.on_change(lambda *_, name=spec.name: self._id_typed(name))
+            self._wire(editor)
             self.editors[spec.name] = editor
             made.append(editor)
         return made
+
+    def _wire(self, editor: Editor) -> None:
+        spec = editor.spec
+        if spec.default is not None:
+            editor.set_value(spec.default)
+        editor.on_change(lambda *_, name=spec.name: self._edited(name))
+        # Leaving a field checks it (eventFilter); Ctrl+Enter saves from a note.
+        editor.widget.installEventFilter(self)
+        if spec.kind == "id_number":
+            editor.on_change(lambda *_, name=spec.name: self._id_typed(name))
 
     def add_section(self, title: str) -> None:
         heading = QLabel(f"<b>{title}</b>")
@@ -560,6 +565,29 @@ class FormDialog(QDialog):
         self.accept()
         return True
 
+    def check_visited(self) -> None:
+        """Show, next to each field the officer has left, what a save would say of it.
+
+        The save's own checks run (operations.checks_only: nothing is written), so the
+        message while typing and the message on saving are always the same one.
+        """
+        if self._loading or not self.isVisible() or not self.save_button.isEnabled():
+            return  # closing (focus leaves every field then), or nothing to save
+        problems: dict[str, Text] = {}
+        try:
+            with operations.checks_only():
+                self.submit(self.values())
+            raise RuntimeError(f"the {self.kind} form wrote during a check")  # a bug
+        except operations.ChecksPassed:
+            pass
+        except operations.FormProblems as refused:
+            problems = refused.problems
+        except RegisterError:
+            return  # a save will say it plainly
+        for name in self._visited:
+            message = next((t for k, t in problems.items() if self.field_for(k) == name), None)
+            self.editors[name].show_error(shown(message) if message else None)
+
     def show_problems(self, problems: dict[str, Text]) -> None:
         first: QWidget | None = None
         general = []
@@ -600,7 +628,15 @@ class FormDialog(QDialog):
         super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+Enter saves from a multi-line field, where Enter starts a new line."""
+        """Leaving a field checks it; Ctrl+Enter saves from a multi-line field."""
+        if (
+            event.type() == QEvent.Type.FocusOut
+            and isinstance(event, QFocusEvent)
+            and event.reason() != Qt.FocusReason.PopupFocusReason  # a list opening
+            and watched.objectName() in self.editors
+        ):
+            self._visited.add(watched.objectName())
+            self.check_visited()
         if (
             isinstance(watched, QPlainTextEdit)
             and isinstance(event, QKeyEvent)

@@ -232,3 +232,11 @@ def test_empty_register_gives_no_values_not_errors(register: Register) -> None:
     assert report.result("births").value == 0.0
     assert report.result("policy_compliant_rate").value is None
     assert report.result("policy_compliant_rate").passed is None
+
+
+def test_visit_recorded_against_the_husband_counts_for_his_sterilisation(town: World) -> None:
+    town.visit("M3", "postop_followup", "2019-07-30", follows="W3vas")
+    report = ind.compute(town.register, Y2019, [TOWNSHIP])
+    followups = report.result("followup_rate")
+    assert f"{town.ids['W3vas']}@2019-08-01" in followups.numerator_ids
+    assert (followups.numerator, followups.denominator) == (5, 6)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,9 @@ from fpdesk.store.db import create_register, open_register
 from tests.conftest import PASSPHRASE
 from tests.reports import world
 from tests.reports.world import TOWNSHIP, VILLAGE_A
+
+# The CLI draws samples on the real date; a visit is recorded the same day.
+TODAY = dt.date.today().isoformat()
 
 
 @pytest.fixture
@@ -124,6 +128,56 @@ def test_audit_from_the_command_line(db: str, capsys: pytest.CaptureFixture[str]
     assert codes == [h["code"] for h in second["households"]] and len(codes) == 3
     score = _json(capsys, "audit", "accuracy", "--db", db, "--sample", first["id"])
     assert score["visited"] == 0 and score["rate"] is None
+    _json(
+        capsys,
+        "audit",
+        "record",
+        "--db",
+        db,
+        "--sample",
+        first["id"],
+        "--household",
+        codes[0],
+        "--visited-on",
+        TODAY,
+        "--births",
+        "0",
+        "--persons",
+        "1",
+    )
+    score = _json(capsys, "audit", "accuracy", "--db", db, "--sample", first["id"])
+    assert score["visited"] == 1
+    assert (
+        main(
+            [
+                "audit",
+                "record",
+                "--db",
+                db,
+                "--sample",
+                first["id"],
+                "--household",
+                codes[0],
+                "--visited-on",
+                TODAY,
+                "--births",
+                "0",
+                "--persons",
+                "1",
+            ]
+        )
+        == 2
+    )
+    assert "已记录" in capsys.readouterr().err
+
+
+def test_work_lists_from_the_command_line(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    overdue = _json(capsys, "lists", "--db", db, "--kind", "overdue", "--on", "2019-09-30")
+    assert {"W2", "W3"} <= {row["name"] for row in overdue}
+    untracked = _json(capsys, "lists", "--db", db, "--kind", "untracked", "--on", "2019-09-30")
+    assert len(untracked) == 15
+    assert main(["lists", "--db", db, "--kind", "rewards", "--on", "2019-13-01"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

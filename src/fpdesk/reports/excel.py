@@ -345,9 +345,9 @@ def monthly_workbook(
     counts = change_counts(register, period)
     rows = []
     units = report_units(register, facts, area_code or register.area_code)
+    villages = set(counts) | facts.villages_seen()
     for unit in units:
         chosen = facts.select(_matcher(unit))
-        villages = set(counts) | facts.villages_seen()
         values: dict[str, Any] = dict(
             _summed(counts, [v for v in villages if areas.contains(unit.code, v)])
         )
@@ -375,12 +375,12 @@ def annual_workbook(
     late = late_registered_births(register, period)
     counts = change_counts(register, period)
     units = report_units(register, facts, area_code or register.area_code)
+    villages = set(population) | set(late) | set(counts) | facts.villages_seen()
     pop_rows, con_rows = [], []
     for unit in units:
         inside = _matcher(unit)
         chosen = facts.select(inside)
         report = ind.evaluate(facts, (unit.code,))
-        villages = set(population) | set(late) | set(counts) | facts.villages_seen()
         mine = [v for v in villages if inside(v)]
         values = {
             "population": sum(population.get(v, 0) for v in mine),

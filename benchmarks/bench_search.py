@@ -89,10 +89,8 @@ def p95(values: list[float]) -> float:
 
 def ensure_current_index(register: Register) -> None:
     """A register built by an older development version gets today's index."""
-    sql = register.conn.execute(
-        "SELECT sql FROM sqlite_master WHERE name = ?", (search.INDEX,)
-    ).fetchone()
-    if sql and "keys" in sql[0]:
+    sql = dict(register.conn.execute("SELECT name, sql FROM sqlite_master"))
+    if "keys" in (sql.get(search.INDEX) or "") and search.CARD in sql:
         return
     print("index from an older development version: making it again")
     with register.transaction() as conn:

@@ -369,8 +369,11 @@ def test_triggers_and_rebuild_index_the_same_tokens(register: Register) -> None:
     records.update(register, "person", moved, {"name": "曾国荃", "residence_status": "out"})
     records.delete(register, "person", add_person(register, household, "赵六"))
     by_triggers = vocabulary(register)
+    cards = register.query(f"SELECT * FROM {search.CARD} ORDER BY rowid")
     search.rebuild(register)
     assert vocabulary(register) == by_triggers
+    assert register.query(f"SELECT * FROM {search.CARD} ORDER BY rowid") == cards
+    assert len(cards) == 6
     assert len({doc for _, doc, _ in by_triggers}) == 7  # 6 persons and the household
 
 
@@ -399,3 +402,13 @@ def test_rebuild_leaves_the_index_settings_as_it_found_them(register: Register, 
     assert settings["hashsize"] == 1024 * 1024
     assert register.conn.execute("PRAGMA cache_size").fetchone()[0] == cache
     assert names(register, "zs") == ["张三"]
+
+
+def test_the_result_list_follows_edits_to_person_and_household(
+    register: Register, zhang: str
+) -> None:
+    household = records.get(register, "person", zhang)["household_id"]  # type: ignore[index]
+    records.update(register, "person", zhang, {"birth_date": "1950-01-02", "sex": 1})
+    records.update(register, "household", household, {"address": "五组 3 号", "group_no": "05"})
+    (hit,) = search.search(register, "张三")
+    assert (hit.birth_date, hit.sex, hit.address, hit.group) == ("1950-01-02", 1, "五组 3 号", "05")

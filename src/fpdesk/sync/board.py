@@ -1,0 +1,185 @@
+"""The township's villages board: who has reported, what is missing, what waits.
+
+One row per village of the township: its enrolled laptops, the last bundle and when
+it came, how far each laptop's changes have been received, the range still missing
+after a gap, held forks, and the open conflicts and possible duplicates.  A village
+that has sent no accepted bundle since the first of the month is late once the
+monthly deadline (a setting, the 5th by default) has passed.  Today comes from an
+injected clock; ledger times are only compared by date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from fpdesk.core import area
+from fpdesk.store.db import Register
+from fpdesk.sync import merge
+
+DEFAULT_DEADLINE_DAY = 5
+DUPLICATE_KINDS = (merge.DUPLICATE_ID_NUMBER, merge.POSSIBLE_DUPLICATE)
+
+# Reporting status of a village this month.
+REPORTED = "reported"
+DUE = "due"  # not yet, and the deadline has not passed
+LATE = "late"
+NO_DEVICE = "no_device"
+
+
+@dataclass
+class DeviceStatus:
+    device_id: str
+    fingerprint: str
+    enrolled_at: str
+    revoked_at: str | None
+    received_upto: int
+    acked_by_peer: int
+    missing: tuple[int, int] | None = None  # first and last missing sequence
+    held: int = 0  # forked bundles held for the clerk
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass
+class VillageRow:
+    code: str
+    name: str
+    devices: list[DeviceStatus] = field(default_factory=list)
+    last_file: str | None = None
+    last_seen_at: str | None = None
+    last_outcome: str | None = None
+    open_conflicts: int = 0
+    open_duplicates: int = 0
+    status: str = NO_DEVICE
+
+    @property
+    def missing(self) -> list[tuple[int, int]]:
+        return [d.missing for d in self.devices if d.missing is not None]
+
+    @property
+    def held(self) -> int:
+        return sum(d.held for d in self.devices)
+
+    @property
+    def sequence_ok(self) -> bool:
+        return not self.missing and not self.held
+
+
+def deadline(today: dt.date, deadline_day: int = DEFAULT_DEADLINE_DAY) -> dt.date:
+    """This month's deadline (the day clamped into the month)."""
+    day = max(1, min(int(deadline_day), 28))
+    return today.replace(day=day)
+
+
+def villages(
+    register: Register, today: dt.date, deadline_day: int = DEFAULT_DEADLINE_DAY
+) -> list[VillageRow]:
+    """Every village of this township, with the bundles seen from it."""
+    codes = _village_codes(register)
+    board = {code: VillageRow(code, _name(register, code)) for code in codes}
+    by_device: dict[str, VillageRow] = {}
+    for peer in register.query(
+        "SELECT * FROM sync_device WHERE role = 'village' ORDER BY area_code, enrolled_at"
+    ):
+        row = board.setdefault(
+            peer["area_code"], VillageRow(peer["area_code"], _name(register, peer["area_code"]))
+        )
+        row.devices.append(
+            DeviceStatus(
+                device_id=peer["device_id"],
+                fingerprint=peer["fingerprint"],
+                enrolled_at=peer["enrolled_at"],
+                revoked_at=peer["revoked_at"],
+                received_upto=int(peer["received_upto"]),
+                acked_by_peer=int(peer["acked_by_peer"]),
+            )
+        )
+        by_device[peer["device_id"]] = row
+    devices = {d.device_id: d for row in board.values() for d in row.devices}
+    month_start = today.replace(day=1).isoformat()
+    reported: set[str] = set()
+    for entry in register.query(
+        "SELECT device_id, file_name, seen_at, outcome, after_seq FROM sync_ledger"
+        " WHERE device_id IS NOT NULL AND kind = 'changes' ORDER BY id"
+    ):
+        row = by_device.get(entry["device_id"])
+        if row is None:
+            continue
+        row.last_file, row.last_seen_at = entry["file_name"], entry["seen_at"]
+        row.last_outcome = entry["outcome"]
+        if entry["outcome"] == "accepted" and entry["seen_at"][:10] >= month_start:
+            reported.add(row.code)
+        device = devices[entry["device_id"]]
+        if entry["outcome"] == "gap" and entry["after_seq"] > device.received_upto:
+            device.missing = (device.received_upto + 1, int(entry["after_seq"]))
+    for device in devices.values():
+        if device.missing is not None and device.missing[1] < device.received_upto + 1:
+            device.missing = None
+    for device_id, count in register.conn.execute(
+        "SELECT device_id, count(*) FROM sync_held GROUP BY device_id"
+    ):
+        if device_id in devices:
+            devices[device_id].held = int(count)
+    kinds = ", ".join("?" for _ in DUPLICATE_KINDS)
+    for device_id, duplicate, count in register.conn.execute(
+        f"SELECT device_id, kind IN ({kinds}), count(*) FROM sync_conflict"
+        " WHERE resolved_at IS NULL GROUP BY 1, 2",
+        DUPLICATE_KINDS,
+    ):
+        row = by_device.get(device_id)
+        if row is None:
+            continue
+        if duplicate:
+            row.open_duplicates += int(count)
+        else:
+            row.open_conflicts += int(count)
+    due = deadline(today, deadline_day)
+    for row in board.values():
+        if not any(d.active for d in row.devices):
+            row.status = NO_DEVICE
+        elif row.code in reported:
+            row.status = REPORTED
+        else:
+            row.status = LATE if today > due else DUE
+    return sorted(board.values(), key=lambda r: r.code)
+
+
+def late(rows: list[VillageRow]) -> list[VillageRow]:
+    return [r for r in rows if r.status == LATE]
+
+
+def _village_codes(register: Register) -> set[str]:
+    township = register.area_code
+    codes = {
+        str(r[0])
+        for r in register.conn.execute(
+            "SELECT code FROM area_unit WHERE level = 'village' AND parent_code = ?"
+            " AND valid_to IS NULL",
+            (township,),
+        )
+    }
+    codes.update(
+        str(r[0])
+        for r in register.conn.execute(
+            "SELECT DISTINCT village_code FROM household WHERE deleted = 0"
+        )
+    )
+    return {c for c in codes if _inside(township, c)}
+
+
+def _inside(township: str, code: str) -> bool:
+    try:
+        return area.level_of(code) == "village" and area.contains(township, code)
+    except area.AreaCodeError:
+        return False
+
+
+def _name(register: Register, code: str) -> str:
+    found: Any = register.conn.execute(
+        "SELECT name FROM area_unit WHERE code = ? ORDER BY valid_from DESC LIMIT 1", (code,)
+    ).fetchone()
+    return str(found[0]) if found else code

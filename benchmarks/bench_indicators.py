@@ -105,7 +105,7 @@ def main() -> int:
             )
             print(
                 f"{kind} workbook for all villages, built and saved: {seconds:.2f} s "
-                f"({target.stat().st_size // 1024} KiB)"
+                f"(CPU {CPU[0]:.2f} s, {target.stat().st_size // 1024} KiB)"
             )
     register.close()
     return 0

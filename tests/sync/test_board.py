@@ -13,6 +13,10 @@ def _codes(world: World) -> list[str]:
     return sorted(world.villages)
 
 
+def _row(world: World, code: str, today: dt.date) -> board.VillageRow:
+    return next(r for r in board.villages(world.township, today) if r.code == code)
+
+
 def test_every_village_is_listed_with_its_device(world: World) -> None:
     rows = board.villages(world.township, dt.date(2026, 12, 3))
     assert [r.code for r in rows] == _codes(world)

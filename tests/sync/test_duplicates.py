@@ -51,7 +51,7 @@ def _same_person_twice(world: World) -> tuple[str, str, str]:
 
 
 def test_the_same_id_number_in_two_villages_is_a_candidate_with_its_reason(world: World) -> None:
-    a, b, number = _same_person_twice(world)
+    a, b, _ = _same_person_twice(world)
     [pair] = duplicates.candidates(world.township)
     assert pair.key == tuple(sorted((a, b)))
     assert pair.reason == duplicates.SAME_ID_NUMBER
@@ -115,7 +115,7 @@ def test_merge_takes_chosen_values_repoints_records_and_travels_to_both_villages
 
 def test_unmerge_restores_both_and_points_records_back(world: World, tmp_path: Path) -> None:
     first, _second = _villages(world)
-    a, b, number = _same_person_twice(world)
+    a, b, _ = _same_person_twice(world)
     t = world.township
     before = {p: records.get(t, "person", p) for p in (a, b)}
     [pair] = duplicates.candidates(t)

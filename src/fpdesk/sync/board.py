@@ -106,9 +106,10 @@ def villages(
         "SELECT device_id, file_name, seen_at, outcome, after_seq FROM sync_ledger"
         " WHERE device_id IS NOT NULL AND kind = 'changes' ORDER BY id"
     ):
-        row = by_device.get(entry["device_id"])
-        if row is None:
+        seen = by_device.get(entry["device_id"])
+        if seen is None:
             continue
+        row = seen
         row.last_file, row.last_seen_at = entry["file_name"], entry["seen_at"]
         row.last_outcome = entry["outcome"]
         if entry["outcome"] == "accepted" and entry["seen_at"][:10] >= month_start:
@@ -130,13 +131,13 @@ def villages(
         " WHERE resolved_at IS NULL GROUP BY 1, 2",
         DUPLICATE_KINDS,
     ):
-        row = by_device.get(device_id)
-        if row is None:
+        flagged = by_device.get(device_id)
+        if flagged is None:
             continue
         if duplicate:
-            row.open_duplicates += int(count)
+            flagged.open_duplicates += int(count)
         else:
-            row.open_conflicts += int(count)
+            flagged.open_conflicts += int(count)
     due = deadline(today, deadline_day)
     for row in board.values():
         if not any(d.active for d in row.devices):

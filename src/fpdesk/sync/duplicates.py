@@ -284,10 +284,7 @@ def unmerge(register: Register, merge_id: str) -> dict[str, Any]:
         raise SyncError(UNDONE_ALREADY)
     survivor_id, other_id = record["survivor"], record["other"]
     with register.transaction() as conn:
-        for pid, before_key, set_key in (
-            (survivor_id, "survivor_before", "survivor_set"),
-            (other_id, "other_before", "other_set"),
-        ):
+        for pid, set_key in ((survivor_id, "survivor_set"), (other_id, "other_set")):
             now = rows.get_row(register, "person", pid)
             assert now is not None
             edited = [f for f, v in record[set_key].items() if now.get(f) != v]

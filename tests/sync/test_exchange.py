@@ -338,3 +338,27 @@ def test_keeping_the_township_value_reaches_a_village_that_still_shows_its_own(
     send(world.township, v, world.root / "back2")
     assert records.get(v, "household", hh)["phone"] == "222"
     assert area_state(v, v.area_code) == area_state(world.township, v.area_code)
+
+
+def test_an_old_bundle_arriving_late_is_a_duplicate_not_a_fork(world: World) -> None:
+    v = _village(world)
+    [old] = bundles.export(v, world.root / "old")  # made before any change
+    add_household(v, 1)
+    send(v, world.township, world.root / "out")
+    [late] = bundles.import_files(world.township, [old.path])
+    assert late.outcome == "duplicate"
+
+
+def test_an_id_number_passed_between_two_people_in_one_bundle(world: World) -> None:
+    v = _village(world)
+    number = "450102199001011234"
+    hh = add_household(v, 1)
+    first = add_person(v, hh, "甲", id_number=number)
+    send(v, world.township, world.root / "out")
+    with v.transaction():
+        records.update(v, "person", first, {"id_number": None})
+        second = add_person(v, hh, "乙", id_number=number)
+    [got] = send(v, world.township, world.root / "out2")
+    assert (got.outcome, got.queued) == ("accepted", 0)
+    assert records.get(world.township, "person", second)["id_number"] == number
+    assert records.get(world.township, "person", first)["id_number"] is None

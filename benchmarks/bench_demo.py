@@ -44,15 +44,18 @@ def main() -> int:
         if done == total:
             loaded.append(time.perf_counter() - started)
 
-    counts = demo.build_demo(path, PASSPHRASE, persons=args.persons, seed=args.seed,
-                             progress=progress)
+    counts = demo.build_demo(
+        path, PASSPHRASE, persons=args.persons, seed=args.seed, progress=progress
+    )
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     size_mb = path.stat().st_size / 1e6
 
     print(f"persons: {args.persons:,}  seed: {args.seed}")
-    print(f"wall: {seconds:.1f} s  cpu: {cpu_seconds:.1f} s  "
-          f"people loaded at: {loaded[-1] if loaded else float('nan'):.1f} s  "
-          f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"wall: {seconds:.1f} s  cpu: {cpu_seconds:.1f} s  "
+        f"people loaded at: {loaded[-1] if loaded else float('nan'):.1f} s  "
+        f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     for table, count in counts.items():
         print(f"  {table:<14}{count:>12,}")
     print(f"  {'all rows':<14}{sum(counts.values()):>12,}")

@@ -66,7 +66,11 @@ def test_runs_as_a_program(tmp_path: Path) -> None:
     env = {**os.environ, "FPDESK_PASSPHRASE": PASSPHRASE, "FPDESK_LANG": "en"}
     done = subprocess.run(
         [sys.executable, "-m", "fpdesk", "demo", "--db", str(path), "--persons", "150"],
-        env=env, capture_output=True, text=True, timeout=300, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "Built demo register" in done.stdout

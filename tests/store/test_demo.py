@@ -262,8 +262,13 @@ def test_a_failed_build_leaves_no_file(tmp_path: Path) -> None:
 
 def test_progress_reaches_the_total(tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
-    demo.build_demo(tmp_path / "p.fpdesk", PASSPHRASE, persons=700, seed=3,
-                    progress=lambda done, total: seen.append((done, total)))
+    demo.build_demo(
+        tmp_path / "p.fpdesk",
+        PASSPHRASE,
+        persons=700,
+        seed=3,
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert seen[-1] == (700, 700)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 

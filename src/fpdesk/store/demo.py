@@ -49,34 +49,89 @@ Township = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[int]]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "household": (
-        "id", "code", "village_code", "group_no", "address", "head_id", "phone",
+        "id",
+        "code",
+        "village_code",
+        "group_no",
+        "address",
+        "head_id",
+        "phone",
         "registration_type",
     ),
     "person": (
-        "id", "household_id", "name", "sex", "birth_date", "id_number", "ethnicity",
-        "marital_status", "relationship", "registration_type", "residence_status",
-        "residence_place", "residence_since", "death_date", "death_cause", "phone",
+        "id",
+        "household_id",
+        "name",
+        "sex",
+        "birth_date",
+        "id_number",
+        "ethnicity",
+        "marital_status",
+        "relationship",
+        "registration_type",
+        "residence_status",
+        "residence_place",
+        "residence_since",
+        "death_date",
+        "death_cause",
+        "phone",
     ),
     "marriage": (
-        "id", "wife_id", "husband_id", "outside_spouse_name", "outside_spouse_id_number",
-        "outside_spouse_address", "married_on", "ended_on", "end_reason",
+        "id",
+        "wife_id",
+        "husband_id",
+        "outside_spouse_name",
+        "outside_spouse_id_number",
+        "outside_spouse_address",
+        "married_on",
+        "ended_on",
+        "end_reason",
     ),
     "pregnancy": (
-        "id", "woman_id", "marriage_id", "registered_on", "last_period_on", "expected_on",
-        "outcome", "outcome_on",
+        "id",
+        "woman_id",
+        "marriage_id",
+        "registered_on",
+        "last_period_on",
+        "expected_on",
+        "outcome",
+        "outcome_on",
     ),
     "birth": (
-        "id", "pregnancy_id", "mother_id", "father_id", "marriage_id", "child_id",
-        "birth_date", "sex", "weight_g", "place", "alive", "document_kind", "document_no",
+        "id",
+        "pregnancy_id",
+        "mother_id",
+        "father_id",
+        "marriage_id",
+        "child_id",
+        "birth_date",
+        "sex",
+        "weight_g",
+        "place",
+        "alive",
+        "document_kind",
+        "document_no",
     ),
     "contraception": (
-        "id", "woman_id", "user_id", "method", "started_on", "ended_on", "end_reason",
+        "id",
+        "woman_id",
+        "user_id",
+        "method",
+        "started_on",
+        "ended_on",
+        "end_reason",
         "provider",
     ),
     "supply": ("id", "person_id", "handed_on", "item", "quantity", "handed_by"),
     "visit": (
-        "id", "person_id", "visit_type", "visited_on", "visited_by", "result",
-        "follows_table", "follows_id",
+        "id",
+        "person_id",
+        "visit_type",
+        "visited_on",
+        "visited_by",
+        "result",
+        "follows_table",
+        "follows_id",
     ),
     "move": ("id", "person_id", "kind", "moved_on", "place", "reason"),
     "certificate": ("id", "woman_id", "marriage_id", "kind", "number", "issued_on"),
@@ -132,11 +187,11 @@ class _Mix(Generic[T]):
 
 
 # Household kinds, with the shares that give a rural county's composition.
-HOUSEHOLD_KINDS = _Mix([("nuclear", 46), ("stem", 33), ("elderly", 11), ("single", 6),
-                        ("floating", 4)])
+HOUSEHOLD_KINDS = _Mix(
+    [("nuclear", 46), ("stem", 33), ("elderly", 11), ("single", 6), ("floating", 4)]
+)
 # Age of the wife in a nuclear household, by five-year band; of the old in an old one.
-NUCLEAR_WIFE_AGE = _Mix(list(zip(range(20, 65, 5), (4, 7, 10, 11, 10, 11, 12, 9, 6),
-                                 strict=True)))
+NUCLEAR_WIFE_AGE = _Mix(list(zip(range(20, 65, 5), (4, 7, 10, 11, 10, 11, 12, 9, 6), strict=True)))
 ELDERLY_AGE = _Mix(list(zip(range(60, 95, 5), (25, 24, 20, 14, 9, 5, 3), strict=True)))
 # Children wanted, by the mother's generation (rural fertility, fewer over time).
 CHILDREN_WANTED = (
@@ -148,14 +203,24 @@ CHILDREN_WANTED = (
 BIRTH_PLACES = _Mix([("hospital", 70), ("health_center", 28), ("home", 2)])
 # The method chosen after the last child: IUD first, sterilisation after two children.
 METHODS_NO_CHILD = _Mix([("condom", 55), ("pill", 15), ("none", 30)])
-METHODS_ONE_CHILD = _Mix([("iud", 60), ("condom", 20), ("pill", 5), ("implant", 5),
-                          ("injection", 2), ("none", 8)])
+METHODS_ONE_CHILD = _Mix(
+    [("iud", 60), ("condom", 20), ("pill", 5), ("implant", 5), ("injection", 2), ("none", 8)]
+)
 
 
 def _methods_after_two(sterilisation: int) -> _Mix[str]:
-    return _Mix([("iud", 45), ("female_sterilisation", sterilisation),
-                 ("male_sterilisation", 5), ("implant", 4), ("condom", 8), ("pill", 2),
-                 ("injection", 1), ("none", 5)])
+    return _Mix(
+        [
+            ("iud", 45),
+            ("female_sterilisation", sterilisation),
+            ("male_sterilisation", 5),
+            ("implant", 4),
+            ("condom", 8),
+            ("pill", 2),
+            ("injection", 1),
+            ("none", 5),
+        ]
+    )
 
 
 METHODS_TWO_CHILDREN_OLDER = _methods_after_two(50)  # mothers born before 1975
@@ -175,8 +240,21 @@ class DemoSizeError(ValueError):
 
 class _Person:
     __slots__ = (
-        "born", "died", "eth", "id", "id_number", "marital", "name", "phone", "place", "reg",
-        "rel", "sex", "since", "status", "surname",
+        "born",
+        "died",
+        "eth",
+        "id",
+        "id_number",
+        "marital",
+        "name",
+        "phone",
+        "place",
+        "reg",
+        "rel",
+        "sex",
+        "since",
+        "status",
+        "surname",
     )
 
     def __init__(self, pid: str, surname: str, name: str, sex: int, born: int) -> None:
@@ -200,8 +278,16 @@ class _Person:
 class _Village:
     """What every household of one village shares."""
 
-    def __init__(self, code: str, name: str, address: str, urban: bool, officer: str,
-                 clans: list[str], groups: int) -> None:
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        address: str,
+        urban: bool,
+        officer: str,
+        clans: list[str],
+        groups: int,
+    ) -> None:
         self.code = code
         self.name = name
         self.address = address
@@ -282,9 +368,7 @@ class _District:
         w = idnumber.WEIGHTS
         total = self.address_sums.get(address)
         if total is None:
-            total = self.address_sums[address] = sum(
-                int(d) * w[i] for i, d in enumerate(address)
-            )
+            total = self.address_sums[address] = sum(int(d) * w[i] for i, d in enumerate(address))
         day = dt.date.fromordinal(born)
         date_sum = self.date_sums.get(born)
         if date_sum is None:
@@ -313,8 +397,16 @@ class _District:
 
     # --- persons ----------------------------------------------------------------
 
-    def person(self, home: _Home, sex: int, born: int, rel: int, *, surname: str | None = None,
-               address: str = COUNTY) -> _Person:
+    def person(
+        self,
+        home: _Home,
+        sex: int,
+        born: int,
+        rel: int,
+        *,
+        surname: str | None = None,
+        address: str = COUNTY,
+    ) -> _Person:
         family = surname or self.surname(home.village)
         person = _Person(self.new_key(), family, family + self.given_name(sex, born), sex, born)
         person.rel = rel
@@ -379,15 +471,33 @@ class _District:
         code = area.household_code(village.code, group, number)
         head = home.members[0]
         address = f"{village.address}{group}组{number}号"
-        self.add("household", (home.id, code, village.code, f"{group:02d}", address, head.id,
-                               head.phone, head.reg))
+        self.add(
+            "household",
+            (home.id, code, village.code, f"{group:02d}", address, head.id, head.phone, head.reg),
+        )
         for p in home.members:
             died = p.died
-            self.add("person", (
-                p.id, home.id, p.name, p.sex, iso(p.born), p.id_number, p.eth, p.marital, p.rel,
-                p.reg, p.status, p.place, iso(p.since) if p.since is not None else None,
-                iso(died[0]) if died else None, died[1] if died else None, p.phone,
-            ))
+            self.add(
+                "person",
+                (
+                    p.id,
+                    home.id,
+                    p.name,
+                    p.sex,
+                    iso(p.born),
+                    p.id_number,
+                    p.eth,
+                    p.marital,
+                    p.rel,
+                    p.reg,
+                    p.status,
+                    p.place,
+                    iso(p.since) if p.since is not None else None,
+                    iso(died[0]) if died else None,
+                    died[1] if died else None,
+                    p.phone,
+                ),
+            )
 
     def _nuclear(self, home: _Home) -> None:
         rng = self.rng
@@ -449,8 +559,14 @@ class _District:
                 brother = self.person(home, MALE, brother_born, 7, surname=surname)
                 self.maybe_floats_out(brother)
 
-    def parents_alone(self, home: _Home, mother_born: int, father_born: int, married: int,
-                      births: list[tuple[int, int]]) -> None:
+    def parents_alone(
+        self,
+        home: _Home,
+        mother_born: int,
+        father_born: int,
+        married: int,
+        births: list[tuple[int, int]],
+    ) -> None:
         """A couple without a grown son at home; their births stay on record all the same."""
         if self.rng.random() < 0.85:
             father = self.person(home, MALE, father_born, 0)
@@ -492,13 +608,12 @@ class _District:
         wife_born = self.born_at_age(21, 40)
         husband_born = wife_born - int(rng.gauss(2, 1.5) * YEAR)
         married = self.marriage_date(wife_born, husband_born)
-        husband = self.person(home, MALE, husband_born, 0, surname=self.surname(),
-                              address=origin)
+        husband = self.person(home, MALE, husband_born, 0, surname=self.surname(), address=origin)
         if married is not None:
-            wife = self.person(home, FEMALE, wife_born, 1, surname=self.surname(),
-                               address=origin)
-            self.couple(home, wife, husband, husband_born, married, registered_at=origin,
-                        settled=False)
+            wife = self.person(home, FEMALE, wife_born, 1, surname=self.surname(), address=origin)
+            self.couple(
+                home, wife, husband, husband_born, married, registered_at=origin, settled=False
+            )
         since = self.between(self.today - int(6 * YEAR), self.today - 30)
         for p in home.members:
             p.status, p.place, p.since = "in", place, max(since, p.born)
@@ -516,9 +631,18 @@ class _District:
         married = max(married, husband_born + int(22 * YEAR) + 30)
         return married if married <= self.today - 30 else None
 
-    def couple(self, home: _Home, wife: _Person, husband: _Person | None, husband_born: int,
-               married: int, *, divorced: bool = False, registered_at: str = COUNTY,
-               settled: bool = True) -> None:
+    def couple(
+        self,
+        home: _Home,
+        wife: _Person,
+        husband: _Person | None,
+        husband_born: int,
+        married: int,
+        *,
+        divorced: bool = False,
+        registered_at: str = COUNTY,
+        settled: bool = True,
+    ) -> None:
         """A married couple of working age, their children, and the wife's services.
 
         `settled` is False for a family floating in: they moved here as they are, so
@@ -535,10 +659,18 @@ class _District:
         wife.marital = 40 if ended else 20
         if husband is not None:
             husband.marital = 20
-        self.add("marriage", (
-            marriage_id, wife.id, husband.id if husband else None, *outside, iso(married),
-            iso(ended) if ended else None, "divorce" if ended else None,
-        ))
+        self.add(
+            "marriage",
+            (
+                marriage_id,
+                wife.id,
+                husband.id if husband else None,
+                *outside,
+                iso(married),
+                iso(ended) if ended else None,
+                "divorce" if ended else None,
+            ),
+        )
         if settled:
             self.marriage_move(wife, married)
         surname = husband.surname if husband else (outside[0] or "王")[:1]
@@ -556,9 +688,15 @@ class _District:
             if husband is not None:
                 self.maybe_floats_out(husband)
 
-    def elder_couple(self, home: _Home, wife: _Person, husband: _Person | None,
-                     husband_born: int, married: int,
-                     known: tuple[list[tuple[int, int]], _Person | None] | None = None) -> None:
+    def elder_couple(
+        self,
+        home: _Home,
+        wife: _Person,
+        husband: _Person | None,
+        husband_born: int,
+        married: int,
+        known: tuple[list[tuple[int, int]], _Person | None] | None = None,
+    ) -> None:
         """An older couple (or a widow): marriage, deaths, children's births on record."""
         end: int | None = None
         outside: tuple[str | None, str | None, str | None] = (None, None, None)
@@ -578,10 +716,18 @@ class _District:
                 home.members.remove(wife)
                 home.members.insert(0, wife)
         marriage_id = self.new_key()
-        self.add("marriage", (
-            marriage_id, wife.id, husband.id if husband else None, *outside, iso(married),
-            iso(end) if end else None, "widowed" if end else None,
-        ))
+        self.add(
+            "marriage",
+            (
+                marriage_id,
+                wife.id,
+                husband.id if husband else None,
+                *outside,
+                iso(married),
+                iso(end) if end else None,
+                "widowed" if end else None,
+            ),
+        )
         if wife.born < BIRTH_ROWS_FROM:
             return
         if known is None:
@@ -597,16 +743,29 @@ class _District:
 
     def former_marriage(self, person: _Person, other_sex: int) -> None:
         born = person.born + int(self.rng.gauss(0, 2) * YEAR)
-        wife_born, husband_born = (person.born, born) if person.sex == FEMALE else (
-            born, person.born)
+        wife_born, husband_born = (
+            (person.born, born) if person.sex == FEMALE else (born, person.born)
+        )
         married = self.marriage_date(wife_born, husband_born)
         if married is None or married + 400 >= self.today:
             return
         ended = self.between(married + 365, self.today - 30)
         name, number, place = self.outside_spouse(other_sex, born)
         wife_id, husband_id = (person.id, None) if person.sex == FEMALE else (None, person.id)
-        self.add("marriage", (self.new_key(), wife_id, husband_id, name, number, place,
-                              iso(married), iso(ended), "divorce"))
+        self.add(
+            "marriage",
+            (
+                self.new_key(),
+                wife_id,
+                husband_id,
+                name,
+                number,
+                place,
+                iso(married),
+                iso(ended),
+                "divorce",
+            ),
+        )
         person.marital = 40
 
     def marriage_move(self, wife: _Person, married: int) -> None:
@@ -616,8 +775,9 @@ class _District:
         moved = min(self.today - 1, married + self.between(0, 90))
         self.add("move", (self.new_key(), wife.id, "in", iso(moved), "婚前户籍地", "婚迁"))
 
-    def schedule(self, mother_born: int, married: int,
-                 ended: int | None) -> tuple[list[tuple[int, int]], int | None]:
+    def schedule(
+        self, mother_born: int, married: int, ended: int | None
+    ) -> tuple[list[tuple[int, int]], int | None]:
         """The couple's births (day, sex) up to today, and a birth due soon, if any.
 
         The wanted number of children follows the mother's generation; third births in
@@ -645,8 +805,14 @@ class _District:
             day += self.between(730, 2200)
         return births, None
 
-    def children(self, home: _Home, births: list[tuple[int, int]], surname: str,
-                 registered_at: str, settled: bool) -> list[_Person | None]:
+    def children(
+        self,
+        home: _Home,
+        births: list[tuple[int, int]],
+        surname: str,
+        registered_at: str,
+        settled: bool,
+    ) -> list[_Person | None]:
         """Which children live in the household; grown daughters have mostly married away."""
         kids: list[_Person | None] = []
         for day, sex in births:
@@ -656,15 +822,22 @@ class _District:
                 kids.append(None)
                 continue
             relationship = 2 if sex == MALE else 3
-            child = self.person(home, sex, day, relationship, surname=surname,
-                                address=registered_at)
+            child = self.person(
+                home, sex, day, relationship, surname=surname, address=registered_at
+            )
             if settled:
                 self.maybe_floats_out(child)
             kids.append(child)
         return kids
 
-    def record_births(self, mother: _Person, father: _Person | None, marriage_id: str,
-                      births: list[tuple[int, int]], kids: list[_Person | None]) -> None:
+    def record_births(
+        self,
+        mother: _Person,
+        father: _Person | None,
+        marriage_id: str,
+        births: list[tuple[int, int]],
+        kids: list[_Person | None],
+    ) -> None:
         """Birth rows; from 2015 also the pregnancy, papers and visits around each birth."""
         rng = self.rng
         pregnancy_of: dict[int, tuple[str, str]] = {}
@@ -682,11 +855,24 @@ class _District:
                 number = self.paper(mother, marriage_id, "birth_certificate", issued)
             place = BIRTH_PLACES.pick(rng)
             birth_id = self.new_key()
-            self.add("birth", (
-                birth_id, pregnancy_id, mother.id, father.id if father else None, marriage_id,
-                kid.id if kid else None, iso(day), sex, int(rng.gauss(3250, 420)), place, 1,
-                document, number,
-            ))
+            self.add(
+                "birth",
+                (
+                    birth_id,
+                    pregnancy_id,
+                    mother.id,
+                    father.id if father else None,
+                    marriage_id,
+                    kid.id if kid else None,
+                    iso(day),
+                    sex,
+                    int(rng.gauss(3250, 420)),
+                    place,
+                    1,
+                    document,
+                    number,
+                ),
+            )
             if self.today - day < 2 * 365:
                 self.postnatal_visits(mother, birth_id, day)
         if len(births) == 1 and births[0][0] < TWO_CHILD and rng.random() < 0.4:
@@ -696,8 +882,7 @@ class _District:
     def paper(self, woman: _Person, marriage_id: str, kind: str, issued: int) -> str:
         """A certificate row; returns its number."""
         number = self.doc_number(issued)
-        self.add("certificate", (self.new_key(), woman.id, marriage_id, kind, number,
-                                 iso(issued)))
+        self.add("certificate", (self.new_key(), woman.id, marriage_id, kind, number, iso(issued)))
         return number
 
     def past_pregnancy(self, mother: _Person, marriage_id: str, born: int) -> tuple[str, str]:
@@ -705,8 +890,19 @@ class _District:
         last_period = born - self.between(266, 294)
         registered = last_period + self.between(42, 98)
         pregnancy_id = self.new_key()
-        self.add("pregnancy", (pregnancy_id, mother.id, marriage_id, iso(registered),
-                               iso(last_period), iso(last_period + 280), "live_birth", iso(born)))
+        self.add(
+            "pregnancy",
+            (
+                pregnancy_id,
+                mother.id,
+                marriage_id,
+                iso(registered),
+                iso(last_period),
+                iso(last_period + 280),
+                "live_birth",
+                iso(born),
+            ),
+        )
         kind = "birth_service_registration" if born >= TWO_CHILD else "birth_certificate"
         number = self.paper(mother, marriage_id, kind, registered)
         if self.today - born < 3 * 365:
@@ -717,21 +913,50 @@ class _District:
         last_period = due - 280
         registered = min(self.today - 1, last_period + self.between(42, 98))
         pregnancy_id = self.new_key()
-        self.add("pregnancy", (pregnancy_id, wife.id, marriage_id, iso(registered),
-                               iso(last_period), iso(due), None, None))
+        self.add(
+            "pregnancy",
+            (
+                pregnancy_id,
+                wife.id,
+                marriage_id,
+                iso(registered),
+                iso(last_period),
+                iso(due),
+                None,
+                None,
+            ),
+        )
         self.paper(wife, marriage_id, "birth_service_registration", registered)
         self.tracking_visits(wife, pregnancy_id, registered, None)
 
     # --- services -----------------------------------------------------------------
 
-    def visit(self, person: _Person, kind: str, on: int, result: str | None,
-              follows: tuple[str, str] | None = None) -> None:
+    def visit(
+        self,
+        person: _Person,
+        kind: str,
+        on: int,
+        result: str | None,
+        follows: tuple[str, str] | None = None,
+    ) -> None:
         officer = self.officer
-        self.add("visit", (self.new_key(), person.id, kind, iso(on), officer, result,
-                           follows[0] if follows else None, follows[1] if follows else None))
+        self.add(
+            "visit",
+            (
+                self.new_key(),
+                person.id,
+                kind,
+                iso(on),
+                officer,
+                result,
+                follows[0] if follows else None,
+                follows[1] if follows else None,
+            ),
+        )
 
-    def tracking_visits(self, woman: _Person, pregnancy_id: str, registered: int,
-                        until: int | None) -> None:
+    def tracking_visits(
+        self, woman: _Person, pregnancy_id: str, registered: int, until: int | None
+    ) -> None:
         """Monthly 孕情跟踪 from registration to the outcome (None: still pregnant).
 
         For a pregnancy in progress the latest visit is sometimes not done yet, so the
@@ -756,8 +981,9 @@ class _District:
             if on < self.today and self.rng.random() < 0.85:
                 self.visit(mother, "postnatal", on, "母婴健康", ("birth", birth_id))
 
-    def followups(self, person: _Person, episode_id: str, method: str, started: int,
-                  stop: int | None) -> None:
+    def followups(
+        self, person: _Person, episode_id: str, method: str, started: int, stop: int | None
+    ) -> None:
         """Follow-ups on the configured schedule (core.schedules) after an operation.
 
         Visits of the last three years are written, and always the latest one due:
@@ -788,9 +1014,15 @@ class _District:
             if on > started and self.rng.random() < (0.88 if latest else 0.97):
                 self.visit(person, kind, on, "正常", ("contraception", episode_id))
 
-    def contraception(self, wife: _Person, husband: _Person | None,
-                      births: list[tuple[int, int]], married: int, ended: int | None,
-                      due: int | None) -> None:
+    def contraception(
+        self,
+        wife: _Person,
+        husband: _Person | None,
+        births: list[tuple[int, int]],
+        married: int,
+        ended: int | None,
+        due: int | None,
+    ) -> None:
         """Episodes between births (an IUD removed to have the next child) and today's."""
         rng = self.rng
         if self.age(wife.born) >= 50:
@@ -830,15 +1062,29 @@ class _District:
             return "female_sterilisation"
         return choice
 
-    def episode(self, wife: _Person, user: _Person | None, method: str, start: int,
-                stop: tuple[int, str] | None) -> None:
+    def episode(
+        self,
+        wife: _Person,
+        user: _Person | None,
+        method: str,
+        start: int,
+        stop: tuple[int, str] | None,
+    ) -> None:
         rng = self.rng
         episode_id = self.new_key()
-        self.add("contraception", (
-            episode_id, wife.id, user.id if user else None, method, iso(start),
-            iso(stop[0]) if stop else None, stop[1] if stop else None,
-            rng.choice(names.PROVIDERS),
-        ))
+        self.add(
+            "contraception",
+            (
+                episode_id,
+                wife.id,
+                user.id if user else None,
+                method,
+                iso(start),
+                iso(stop[0]) if stop else None,
+                stop[1] if stop else None,
+                rng.choice(names.PROVIDERS),
+            ),
+        )
         if method in self.plan.operations:
             self.followups(user or wife, episode_id, method, start, stop[0] if stop else None)
         elif method in self.resupply and stop is None:
@@ -853,8 +1099,7 @@ class _District:
             if day + every > self.today and rng.random() < 0.2:
                 break
             quantity = rng.choice((10, 20, 30)) if method == "condom" else 1
-            self.add("supply", (self.new_key(), wife.id, iso(day), method, quantity,
-                                self.officer))
+            self.add("supply", (self.new_key(), wife.id, iso(day), method, quantity, self.officer))
             day += every + self.between(-3, 3)
 
     def exam(self, wife: _Person) -> None:
@@ -911,10 +1156,13 @@ class _District:
             for i in range(count):
                 urban = is_town and i == 0 and count >= 6
                 vcode = f"{code[:9]}001" if urban else f"{code[:9]}{200 + i:03d}"
-                vname = (self.place_name(village_taken) + "社区") if urban else (
-                    self.place_name(village_taken) + rng.choice(names.VILLAGE_SUFFIX))
-                flags = (int(rng.random() < 0.88), int(rng.random() < (0.7 if urban else 0.97)),
-                         int(rng.random() < 0.3))
+                official, _ = names.VILLAGE_SUFFIX[urban]
+                vname = self.place_name(village_taken) + official
+                flags = (
+                    int(rng.random() < 0.88),
+                    int(rng.random() < (0.7 if urban else 0.97)),
+                    int(rng.random() < 0.3),
+                )
                 villages.append((vcode, code, "village", vname, int(urban), *flags))
             townships.append((township, villages, chunk))
         return townships
@@ -923,8 +1171,7 @@ class _District:
         """The county and everything above and below it, for area_unit."""
         rows: list[tuple[Any, ...]] = [
             (names.PROVINCE[0], None, "province", names.PROVINCE[1], 0, 0, 0, 0),
-            (names.PREFECTURE[0], names.PROVINCE[0], "prefecture", names.PREFECTURE[1], 0, 0,
-             0, 0),
+            (names.PREFECTURE[0], names.PROVINCE[0], "prefecture", names.PREFECTURE[1], 0, 0, 0, 0),
             (names.COUNTY[0], names.PREFECTURE[0], "county", names.COUNTY[1], 0, 0, 0, 0),
         ]
         for township, villages, _ in townships:
@@ -935,16 +1182,16 @@ class _District:
     def village(self, row: tuple[Any, ...], township_name: str, persons: int) -> _Village:
         clans = [self.surname() for _ in range(self.between(1, 3))]
         groups = max(1, min(99, round(persons / 110)))
-        village = _Village(row[0], row[3], f"{township_name}{row[3]}", bool(row[4]), "",
-                           clans, groups)
+        official, spoken = names.VILLAGE_SUFFIX[bool(row[4])]
+        address = township_name + row[3].removesuffix(official) + spoken  # 富楼村委会 -> 富楼村
+        village = _Village(row[0], row[3], address, bool(row[4]), "", clans, groups)
         village.officer = self.surname() + self.given_name(FEMALE, self.born_at_age(30, 55))
         return village
 
 
 def _insert_sql(table: str) -> str:
     columns = COLUMNS[table]
-    return (f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)})")
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
 def _flush(conn: Any, district: _District) -> None:
@@ -974,6 +1221,7 @@ def _bulk_load(register: Register) -> Iterator[Any]:
     conn.execute("PRAGMA journal_mode = MEMORY")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -131072")
+    conn.execute("PRAGMA temp_store = MEMORY")  # the index builds sort in memory
     try:
         with register.transaction():
             capture.remove(conn)
@@ -990,6 +1238,7 @@ def _bulk_load(register: Register) -> Iterator[Any]:
             search.install(conn)
     finally:
         conn.execute("PRAGMA cache_size = -2000")
+        conn.execute("PRAGMA temp_store = DEFAULT")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -1035,17 +1284,22 @@ def build_demo(
     district = _District(seed, reference_date)
     townships = district.layout(persons)
     device = district.new_key()
-    register = create_register(path, passphrase, role="township",
-                               area_code=townships[0][0][0], device_id=device)
+    register = create_register(
+        path, passphrase, role="township", area_code=townships[0][0][0], device_id=device
+    )
     try:
         with _bulk_load(register) as conn:
             conn.executemany(
                 "INSERT INTO area_unit (code, parent_code, level, name, urban, quality_pilot, "
                 "self_governance, demonstration, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                "'2010-01-01')", district.area_rows(townships))
+                "'2010-01-01')",
+                district.area_rows(townships),
+            )
             _load_people(conn, district, townships, persons, progress)
-        counts = {t: int(register.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-                  for t in ("area_unit", *TABLES)}
+        counts = {
+            t: int(register.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+            for t in ("area_unit", *TABLES)
+        }
     except BaseException:
         register.close()
         for suffix in ("", "-wal", "-shm"):
@@ -1056,8 +1310,9 @@ def build_demo(
     return counts
 
 
-def _load_people(conn: Any, district: _District, townships: list[Township], total: int,
-                 progress: Progress | None) -> None:
+def _load_people(
+    conn: Any, district: _District, townships: list[Township], total: int, progress: Progress | None
+) -> None:
     """Village by village; rows go to the database every 20,000 persons or so."""
     done = 0
     for township, villages, sizes in townships:

@@ -6,13 +6,16 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from fpdesk.gui import app as gui_app
 from fpdesk.gui import i18n, settings
+from fpdesk.gui.mainwindow import MainWindow
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.startup import FirstRunDialog, Startup, UnlockDialog
+from tests.conftest import PASSPHRASE
+from tests.gui.conftest import type_text
 
 
 def test_arguments() -> None:
@@ -30,19 +33,23 @@ def test_no_register_yet_means_first_run_in_the_data_folder(qtbot, prefs: Settin
     qtbot.addWidget(startup.dialog)
 
 
-def test_main_asks_for_the_passphrase_and_cancel_quits(qtbot, register_path: Path) -> None:
-    seen: list[object] = []
-
-    def cancel_the_dialog() -> None:
-        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, UnlockDialog)]
-        seen.extend(dialogs)
-        for dialog in dialogs:
-            dialog.reject()
-
+def test_start_asks_for_the_passphrase_and_opens_the_window(qtbot, register_path: Path) -> None:
+    # main() is start() plus the event loop; pytest-qt runs the loop here.
     previous_hook = sys.excepthook
-    QTimer.singleShot(100, cancel_the_dialog)
+    session = None
     try:
-        status = gui_app.main(["--db", str(register_path), "--lang", "zh"])
+        session, startup = gui_app.start(["--db", str(register_path), "--lang", "zh"])
+        dialog = startup.dialog
+        assert isinstance(dialog, UnlockDialog)
+        qtbot.addWidget(dialog)
+        assert dialog.windowTitle() == "解锁登记册"  # Chinese, as asked
+        type_text(qtbot, dialog.passphrase, PASSPHRASE)
+        qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+        window = session.window
+        assert isinstance(window, MainWindow)
+        qtbot.addWidget(window)
+        assert window.isVisible() and window.households.rowCount() == 0
+        window.close()
     finally:
         sys.excepthook = previous_hook
         root = logging.getLogger("fpdesk")
@@ -52,7 +59,8 @@ def test_main_asks_for_the_passphrase_and_cancel_quits(qtbot, register_path: Pat
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         i18n.install(app, "en")
-    assert status == 0
-    assert seen
+        app.processEvents()  # the language change reaches the window while it can read
+        if session is not None and isinstance(session.window, MainWindow):
+            session.window.register.close()
     assert Settings().language == "zh"  # --lang is remembered
-    assert (settings.log_dir() / "fpdesk.log").exists()
+    assert "register opened" in (settings.log_dir() / "fpdesk.log").read_text(encoding="utf-8")

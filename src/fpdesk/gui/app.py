@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
@@ -16,6 +17,9 @@ from fpdesk.gui import crash, i18n
 from fpdesk.gui.icons import icon
 from fpdesk.gui.settings import Settings
 from fpdesk.store.db import Register
+
+if TYPE_CHECKING:
+    from fpdesk.gui.startup import Startup
 
 log = logging.getLogger("fpdesk.gui")
 
@@ -67,8 +71,11 @@ class Session:
         log.info("register opened: %s (%s)", register.path.name, register.role)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(sys.argv[1:] if argv is None else argv)
+def start(argv: Sequence[str]) -> tuple[Session, Startup]:
+    """Everything before the event loop: logging, crash handling, language, first dialog."""
+    from fpdesk.gui.startup import Startup
+
+    args = parse(argv)
     app = application()
     crash.setup_logging()
     crash.route_qt_messages()
@@ -77,17 +84,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.lang:
         prefs.language = args.lang
     set_language(app, prefs.language)
-
-    from fpdesk.gui.startup import Startup
-
     session = Session(app, prefs)
     startup = Startup(prefs, db=args.db, demo=args.demo)
     startup.opened.connect(session.show)
-    startup.gave_up.connect(app.quit)
     startup.begin()
-    status = app.exec()
-    window = session.window
-    register = getattr(window, "register", None)
+    return session, startup
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    session, startup = start(sys.argv[1:] if argv is None else argv)
+    startup.gave_up.connect(session.app.quit)
+    status = session.app.exec()
+    register = getattr(session.window, "register", None)
     if isinstance(register, Register):
         register.close()
     return int(status)

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.prefs = prefs
         self.clock = clock or SystemClock()
         self.open_forms: list[QWidget] = []
+        self._language_changed = False
         self.setWindowIcon(icon("app"))
         self.resize(1280, 720)
         self._build_actions()
@@ -237,6 +238,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.splitter, icon("household"), "")
         self.tabs.addTab(self.worklist, icon("worklist"), "")
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.clerk: QWidget | None = None
+        if self.register.role == "township":  # the clerk's month end: gui.clerk
+            from fpdesk.gui.clerk import ClerkWorkspace
+
+            self.clerk = ClerkWorkspace(self.register, self.prefs, self.clock)
+            self.tabs.addTab(self.clerk, icon("village"), "")
         self.setCentralWidget(self.tabs)
         self.worklist_loaded = False
 
@@ -262,16 +269,29 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-            self.household_page.retranslate()
-            self.person_page.retranslate()
-            self.worklist.retranslate()
-            self.results.retranslate()
-            self.households.headerDataChanged.emit(
-                Qt.Orientation.Horizontal, 0, HouseholdModel.COLUMNS - 1
-            )
-            self.load_tree()
+            if self.isVisible():
+                self.retranslate_all()
+            else:  # closed or not yet shown: the register may be gone; catch up on show
+                self._language_changed = True
         super().changeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._language_changed:
+            self._language_changed = False
+            self.retranslate_all()
+        super().showEvent(event)
+
+    def retranslate_all(self) -> None:
+        """Every visible string again, in the language just chosen."""
+        self.retranslate()
+        self.household_page.retranslate()
+        self.person_page.retranslate()
+        self.worklist.retranslate()
+        self.results.retranslate()
+        self.households.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, HouseholdModel.COLUMNS - 1
+        )
+        self.load_tree()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("fpdesk: village family-planning register"))
@@ -290,6 +310,8 @@ class MainWindow(QMainWindow):
         )
         self.tabs.setTabText(0, self.tr("Households"))
         self.tabs.setTabText(1, self.tr("Work list"))
+        if self.clerk is not None:
+            self.tabs.setTabText(self.tabs.indexOf(self.clerk), self.tr("Township clerk"))
         self.hint.setText(self.tr("Choose a household on the left, or search above."))
         self.no_results.setText(
             self.tr("Nothing found. Try the pinyin initials or the last digits of the ID number.")

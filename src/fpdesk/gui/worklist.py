@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent
@@ -22,7 +22,9 @@ from fpdesk.gui import queries
 from fpdesk.gui.models import ROW_ROLE, Column, Index, RowsModel
 from fpdesk.gui.pages import make_table
 from fpdesk.store.db import Register
-from fpdesk.store.due import DueItem, due_list
+
+if TYPE_CHECKING:  # the due list is read when first shown, not at start-up
+    from fpdesk.store.due import DueItem
 
 OVERDUE, TODAY, THIS_WEEK, LATER = "overdue", "today", "week", "later"
 
@@ -87,6 +89,8 @@ def load_due(register: Register, today: dt.date, village_code: str | None) -> li
     """Overdue and today from the due list as of today; the coming week from the list a
     week ahead, leaving out what is already overdue (a schedule shows one visit at a time
     for each event, and the overdue one is the one to do first)."""
+    from fpdesk.store.due import due_list
+
     now = due_list(register, on=today, village_code=village_code)
     seen = {(d.person_id, d.visit_type, d.follows_id) for d in now}
     ahead = [

@@ -125,3 +125,16 @@ def test_demo_is_built_off_the_gui_thread_and_opened(
     finally:
         register.close()
     assert not Path(str(settings.demo_register_path()) + ".partial").exists()
+
+
+def test_many_short_tasks_in_a_row_do_not_crash(qtbot) -> None:
+    # Each task is let go only after its pool thread has returned: freeing it earlier
+    # crashed the process now and then.
+    from fpdesk.gui import tasks
+
+    results: list[int] = []
+    for n in range(200):
+        run_task(None, lambda progress, n=n: n, on_done=results.append, show_progress=False)
+    qtbot.waitUntil(lambda: len(results) == 200, timeout=30_000)
+    qtbot.waitUntil(lambda: not tasks._running, timeout=10_000)
+    assert sorted(results) == list(range(200))

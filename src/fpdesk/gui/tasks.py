@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 log = logging.getLogger("fpdesk.gui.tasks")
@@ -59,10 +59,11 @@ class _Signals(QObject):
 class _Runnable(QRunnable):
     def __init__(self, work: Callable[[Progress], Any], progress: Progress, signals: _Signals):
         super().__init__()
-        self.setAutoDelete(True)
+        self.setAutoDelete(False)  # the Task holds it until the pool thread has let go
         self._work = work
         self._progress = progress
         self._signals = signals
+        self.returned = threading.Event()  # set as the very last thing run() does
 
     def run(self) -> None:
         try:
@@ -76,9 +77,14 @@ class _Runnable(QRunnable):
                 self._signals.cancelled.emit()
             else:
                 self._signals.finished.emit(result)
+        finally:
+            self.returned.set()
 
 
-_running: set[Task] = set()  # keeps each Task alive until it has reported back
+# Keeps each Task (with its signals object and runnable) alive until it has reported
+# back AND its pool thread has returned: freeing them while the thread still holds
+# them crashes the process now and then.
+_running: set[Task] = set()
 
 
 class Task(QObject):
@@ -97,7 +103,7 @@ class Task(QObject):
         super().__init__()
         self._on_done = on_done
         self._on_error = on_error
-        self._signals = _Signals()
+        self._signals = _Signals(self)  # deleted with the Task, on the GUI thread
         self.progress = Progress(self._signals)
         self.dialog: QProgressDialog | None = None
         self.finished_ok: bool | None = None
@@ -130,7 +136,14 @@ class Task(QObject):
             self.dialog.close()
             self.dialog.deleteLater()
             self.dialog = None
-        _running.discard(self)
+        self._release()
+
+    def _release(self) -> None:
+        """Let go of this task once its pool thread has returned (checked, not guessed)."""
+        if self._runnable.returned.is_set():
+            _running.discard(self)
+        else:
+            QTimer.singleShot(10, self._release)
 
     @Slot(object)
     def _finished(self, result: Any) -> None:

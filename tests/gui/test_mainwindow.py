@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from fpdesk.gui.mainwindow import MainWindow
-from fpdesk.gui.models import HouseholdModel
+from fpdesk.gui.models import ID_ROLE, HouseholdModel
 
 
 def _search(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -90,3 +90,21 @@ def test_long_names_and_addresses_do_not_widen_the_window(qtbot, main_window: Ma
     qtbot.wait(10)
     assert main_window.width() <= 1366
     assert main_window.household_page.width() < 1366
+
+
+def test_after_a_save_the_officer_keeps_her_place(qtbot, main_window: MainWindow) -> None:
+    from fpdesk.store import operations
+
+    main_window.household_view.selectRow(2)  # 欧阳娜娜, group 02
+    chosen = main_window.households.household_id(2)
+    operations.add_household(  # a new household in group 01 now sorts before hers
+        main_window.register,
+        {"group_no": 1, "address": "新村"},
+        [{"name": "黄一", "sex": 1, "birth_date": "1990-01-01", "relationship": 0}],
+        clock=main_window.clock,
+    )
+    main_window.after_save()
+    assert main_window.households.rowCount() == 4
+    assert main_window.household_view.currentIndex().row() == 3
+    assert main_window.household_view.currentIndex().data(ID_ROLE) == chosen
+    assert main_window.household_page.household_id == chosen

@@ -512,9 +512,19 @@ class MainWindow(QMainWindow):
             self.open_forms.remove(form)
 
     def after_save(self) -> None:
-        """A form saved: read again what the officer sees."""
+        """A form saved: read again what the officer sees, and keep her place in it."""
         self.due.forget()
+        current = self.household_view.currentIndex()
+        chosen = current.data(ID_ROLE) if current.isValid() else None
         self.households.refresh()
+        if chosen:
+            row = self.households.row_of(str(chosen))
+            if row is not None:
+                self.household_view.blockSignals(True)
+                self.household_view.selectRow(row)
+                self.household_view.blockSignals(False)
+        if self.search.text().strip():
+            self.run_search()
         if self.worklist_loaded:
             self.worklist.refresh()
             self.due.remember(self.worklist.village_code, self.worklist.items)

@@ -362,3 +362,26 @@ def test_an_id_number_passed_between_two_people_in_one_bundle(world: World) -> N
     assert (got.outcome, got.queued) == ("accepted", 0)
     assert records.get(world.township, "person", second)["id_number"] == number
     assert records.get(world.township, "person", first)["id_number"] is None
+
+
+def test_a_move_out_and_the_move_in_elsewhere_are_linked(world: World) -> None:
+    a, b = _village(world, 0), _village(world, 1)
+    number = "450102199202021228"
+    leaving = add_person(a, add_household(a, 1), "孙燕", id_number=number)
+    records.insert(
+        a,
+        "move",
+        {"person_id": leaving, "kind": "out", "moved_on": "2026-10-01", "place": b.area_code},
+    )
+    records.update(a, "person", leaving, {"residence_status": "out"})
+    send(a, world.township, world.root / "a")
+    arriving = add_person(b, add_household(b, 1), "孙燕", id_number=number)
+    records.insert(b, "move", {"person_id": arriving, "kind": "in", "moved_on": "2026-10-02"})
+    [got] = send(b, world.township, world.root / "b")
+    assert got.outcome == "accepted" and got.queued == 1
+    [link] = conflicts.open_conflicts(world.township)
+    assert (link["kind"], link["row_id"], link["other_row_id"]) == ("moved_in", arriving, leaving)
+    # The clerk gives the number to the new record once the old one no longer holds it.
+    records.update(world.township, "person", leaving, {"id_number": None})
+    conflicts.resolve(world.township, link["id"], "village")
+    assert records.get(world.township, "person", arriving)["id_number"] == number

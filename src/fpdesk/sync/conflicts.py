@@ -17,7 +17,6 @@ from fpdesk.sync import keys, merge, rows
 from fpdesk.sync.errors import SyncError
 
 TAKES = ("village", "township", "value")
-_FLAGS = (merge.POSSIBLE_DUPLICATE,)
 
 NO_SUCH = Text("没有这个冲突：{id}", "No such conflict: {id}")
 DONE = Text("这个冲突已于 {when} 处理过。", "This conflict was already resolved on {when}.")
@@ -89,7 +88,7 @@ def _apply(
     current = rows.get_row(register, table, row_id)
     if current is None:
         raise SyncError(GONE.format(row=row_id))
-    if conflict["kind"] in _FLAGS:
+    if conflict["kind"] in merge.FLAGS and not name:
         return None  # a note for the clerk; nothing in the row to change
     chosen = {
         "village": json.loads(conflict["theirs"]),

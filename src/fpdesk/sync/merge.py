@@ -24,6 +24,12 @@ EDIT_OF_DELETED = "edit_of_deleted"
 INSERT_CLASH = "insert_clash"
 DUPLICATE_ID_NUMBER = "duplicate_id_number"
 POSSIBLE_DUPLICATE = "possible_duplicate"
+# A person registered in this village who has a move out recorded in another: the two
+# records are linked for the clerk (the move out and the move in of one person).
+MOVED_IN = "moved_in"
+# Notes that name another person's record; FLAGS change nothing in the row itself.
+ABOUT_ANOTHER_PERSON = frozenset({DUPLICATE_ID_NUMBER, POSSIBLE_DUPLICATE, MOVED_IN})
+FLAGS = frozenset({POSSIBLE_DUPLICATE, MOVED_IN})
 
 
 @dataclass(frozen=True)

@@ -253,7 +253,7 @@ class _Merger:
             self._write(change, ours, merged.writes)
         for clash in merged.clashes:
             self._queue(change, clash)
-        if any(c.kind != merge.POSSIBLE_DUPLICATE for c in merged.clashes):
+        if any(c.kind not in merge.FLAGS or c.field for c in merged.clashes):
             self.queued += 1
         elif merged.writes:
             self.applied += 1
@@ -319,10 +319,11 @@ class _Merger:
         if number:
             other = self._number_holder(number, change.row_id)
             if other:
+                # The number stays with the record that has it until the clerk decides;
+                # a person who moved out of another village is named as such.
                 merged.writes["id_number"] = ours.get("id_number") if ours else None
-                merged.clashes.append(
-                    merge.Clash(merge.DUPLICATE_ID_NUMBER, "id_number", None, number, other)
-                )
+                kind = merge.MOVED_IN if self._moved_out(other) else merge.DUPLICATE_ID_NUMBER
+                merged.clashes.append(merge.Clash(kind, "id_number", None, number, other))
                 return
         if change.op == "insert" and ours is None:
             found = self.register.conn.execute(
@@ -332,9 +333,16 @@ class _Merger:
                 (after.get("birth_date"), after.get("name"), self.area_code),
             ).fetchone()
             if found:
-                merged.clashes.append(
-                    merge.Clash(merge.POSSIBLE_DUPLICATE, "", None, after.get("name"), found[0])
-                )
+                kind = merge.MOVED_IN if self._moved_out(found[0]) else merge.POSSIBLE_DUPLICATE
+                merged.clashes.append(merge.Clash(kind, "", None, after.get("name"), found[0]))
+
+    def _moved_out(self, person_id: str) -> bool:
+        """Whether that person has a move out recorded: the new record is the move in."""
+        found = self.register.conn.execute(
+            "SELECT 1 FROM move WHERE person_id = ? AND kind = 'out' AND deleted = 0 LIMIT 1",
+            (person_id,),
+        ).fetchone()
+        return found is not None
 
     def _number_holder(self, number: str, row_id: str) -> str | None:
         """Another living person with this ID number, here or earlier in this bundle."""
@@ -357,7 +365,7 @@ class _Merger:
 
     def _queue(self, change: Change, clash: merge.Clash) -> None:
         conflict_id = conflict_key(self.device, change.seq, change.tbl, change.row_id, clash)
-        about_person = clash.kind in (merge.DUPLICATE_ID_NUMBER, merge.POSSIBLE_DUPLICATE)
+        about_person = clash.kind in merge.ABOUT_ANOTHER_PERSON
         other = clash.ours if about_person else None
         ours = None if other is not None else container.canonical(clash.ours).decode()
         self._conflicts.append(

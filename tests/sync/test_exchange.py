@@ -385,3 +385,22 @@ def test_a_move_out_and_the_move_in_elsewhere_are_linked(world: World) -> None:
     records.update(world.township, "person", leaving, {"id_number": None})
     conflicts.resolve(world.township, link["id"], "village")
     assert records.get(world.township, "person", arriving)["id_number"] == number
+
+
+def test_an_update_that_cannot_fit_is_refused_whole(world: World) -> None:
+    a, b = _village(world, 0), _village(world, 1)
+    wife = add_person(a, add_household(a, 1), "林静")
+    husband = add_person(b, add_household(b, 1), "郑伟", sex=1)
+    send(a, world.township, world.root / "a")
+    send(b, world.township, world.root / "b")
+    # A marriage across villages, entered at the township: village A lacks the husband.
+    records.insert(
+        world.township,
+        "marriage",
+        {"wife_id": wife, "husband_id": husband, "married_on": "2020-05-01"},
+    )
+    before = count_rows(a)
+    [got] = send(world.township, a, world.root / "back")
+    assert got.outcome == "refused" and "does not fit" in got.reason.en
+    after = count_rows(a)
+    assert after == before

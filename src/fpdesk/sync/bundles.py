@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
+
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
 from fpdesk.sync import container, envelope, keys, ledger, rows, township, village
@@ -31,6 +33,11 @@ NEEDS_TARGET = Text(
 NO_DEVICE_FOR = Text(
     "村 {village} 没有登记的设备，没有导出。",
     "Village {village} has no enrolled device; nothing exported.",
+)
+INCONSISTENT = Text(
+    "这个包的内容放不进本登记册（{detail}），没有导入任何内容。请把文件交给技术支持。",
+    "This bundle does not fit this register ({detail}); nothing was imported. Pass the "
+    "file to technical support.",
 )
 SEEN_BEFORE = Text(
     "这个文件以前已经导入过，没有再次导入。",
@@ -249,6 +256,9 @@ def import_file(register: Register, path: Path, *, dry_run: bool = False) -> Fil
             return result
     except BundleRefused as exc:
         result.outcome, result.reason = REFUSED, exc.text
+    except sqlcipher3.IntegrityError as exc:
+        # Rolled back whole: e.g. a record pointing at a person this register lacks.
+        result.outcome, result.reason = REFUSED, INCONSISTENT.format(detail=str(exc))
     if not dry_run:
         ledger.record(register, result)
     return result

@@ -202,9 +202,9 @@ CHILDREN_WANTED = (
 )
 BIRTH_PLACES = _Mix([("hospital", 70), ("health_center", 28), ("home", 2)])
 # The method chosen after the last child: IUD first, sterilisation after two children.
-METHODS_NO_CHILD = _Mix([("condom", 55), ("pill", 15), ("none", 30)])
+METHODS_NO_CHILD = _Mix([("condom", 50), ("pill", 15), ("iud", 10), ("none", 25)])
 METHODS_ONE_CHILD = _Mix(
-    [("iud", 60), ("condom", 20), ("pill", 5), ("implant", 5), ("injection", 2), ("none", 8)]
+    [("iud", 70), ("condom", 15), ("pill", 4), ("implant", 5), ("injection", 2), ("none", 4)]
 )
 
 
@@ -215,10 +215,10 @@ def _methods_after_two(sterilisation: int) -> _Mix[str]:
             ("female_sterilisation", sterilisation),
             ("male_sterilisation", 5),
             ("implant", 4),
-            ("condom", 8),
-            ("pill", 2),
+            ("condom", 6),
+            ("pill", 1),
             ("injection", 1),
-            ("none", 5),
+            ("none", 2),
         ]
     )
 
@@ -740,6 +740,9 @@ class _District:
                 for day, sex in births
             ]
         self.record_births(wife, husband, marriage_id, births, kids)
+        if end is None and husband is not None:  # a mother in her late forties still counts
+            self.contraception(wife, husband, births, married, None, None)
+            self.exam(wife)
 
     def former_marriage(self, person: _Person, other_sex: int) -> None:
         born = person.born + int(self.rng.gauss(0, 2) * YEAR)
@@ -1011,7 +1014,7 @@ class _District:
         for i, (due, kind) in enumerate(dues):
             latest = i == len(dues) - 1
             on = min(self.today - 1, due + self.between(-5, 14))
-            if on > started and self.rng.random() < (0.88 if latest else 0.97):
+            if on > started and self.rng.random() < (0.93 if latest else 0.98):
                 self.visit(person, kind, on, "正常", ("contraception", episode_id))
 
     def contraception(
@@ -1103,13 +1106,16 @@ class _District:
             day += every + self.between(-3, 3)
 
     def exam(self, wife: _Person) -> None:
-        """The yearly gynecological exam of a married woman of 15-49; some are late."""
+        """The yearly gynecological exam of a married woman of 15-49, this year and last;
+        a few were missed (and are overdue now)."""
         rng = self.rng
         if not self.plan.exam.age_from <= self.age(wife.born) < self.plan.exam.age_to + 1:
             return
-        back = self.between(1, 330) if rng.random() < 0.92 else self.between(380, 700)
-        result = "未见异常" if rng.random() < 0.9 else "宫颈炎，已建议治疗"
-        self.visit(wife, "gyn_exam", max(self.today - back, wife.born + int(16 * YEAR)), result)
+        for years_back in (1, 0):
+            day = self.today - 365 * years_back - self.between(1, 330)
+            if rng.random() < 0.93 and day > wife.born + int(16 * YEAR):
+                result = "未见异常" if rng.random() < 0.9 else "宫颈炎，已建议治疗"
+                self.visit(wife, "gyn_exam", day, result)
 
     # --- the county -------------------------------------------------------------
 

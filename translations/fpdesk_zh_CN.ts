@@ -29,6 +29,228 @@
     </message>
 </context>
 <context>
+    <name>BoardPage</name>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Laptops</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>Last bundle</source>
+        <translation>最近的数据包</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>还没有</translation>
+    </message>
+    <message>
+        <source>Came</source>
+        <translation>收到时间</translation>
+    </message>
+    <message>
+        <source>Sequence</source>
+        <translation>序号连续性</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>疑似重复</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月上报</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>(+{0} revoked)</source>
+        <translation>（另有 {0} 台已注销）</translation>
+    </message>
+    <message>
+        <source>missing {0}–{1}</source>
+        <translation>缺第 {0}–{1} 号</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n fork(s) held</source>
+        <translation>
+            <numerusform>%n 个分叉包待处理</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>complete up to {0}</source>
+        <translation>已连续收到第 {0} 号</translation>
+    </message>
+    <message>
+        <source>reported</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>due by {0}</source>
+        <translation>{0} 前上报</translation>
+    </message>
+    <message>
+        <source>LATE (due {0})</source>
+        <translation>逾期（应于 {0} 前）</translation>
+    </message>
+    <message>
+        <source>no laptop enrolled</source>
+        <translation>没有登记的电脑</translation>
+    </message>
+    <message>
+        <source>Every village of the township: its laptops, the last bundle and when it came, whether its changes have arrived without a hole, and what waits for you. A village with no accepted bundle since the first of the month is late once the deadline has passed.</source>
+        <translation>本乡镇的每个村：登记的电脑、最近的数据包和收到时间、修改是否连续收到没有缺号，以及等您处理的事项。本月1日以来没有成功导入数据包的村，过了截止日就算逾期。</translation>
+    </message>
+    <message>
+        <source>Monthly deadline: day</source>
+        <translation>每月截止日：</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>{0} of {1} villages reported this month.</source>
+        <translation>本月 {1} 个村中已有 {0} 个上报。</translation>
+    </message>
+    <message>
+        <source>Late: {0}.</source>
+        <translation>逾期：{0}。</translation>
+    </message>
+</context>
+<context>
+    <name>Clerk</name>
+    <message>
+        <source>Passphrase</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <source>Background work opens the register a second time. Type the register&apos;s passphrase:</source>
+        <translation>后台工作需要再打开一次登记册。请输入登记册的口令：</translation>
+    </message>
+</context>
+<context>
+    <name>ClerkWorkspace</name>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Villages</source>
+        <translation>各村情况</translation>
+    </message>
+    <message>
+        <source>Conflicts ({0})</source>
+        <translation>冲突（{0}）</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Duplicates ({0})</source>
+        <translation>疑似重复（{0}）</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>疑似重复</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Send back</source>
+        <translation>回传</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsPage</name>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>情况</translation>
+    </message>
+    <message>
+        <source>Village&apos;s value</source>
+        <translation>村里的值</translation>
+    </message>
+    <message>
+        <source>Township&apos;s value</source>
+        <translation>乡里的值</translation>
+    </message>
+    <message>
+        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record&apos;s history, and your decision goes back to the village in its next update bundle.</source>
+        <translation>冲突是指村里和乡里在上次一致之后都改过的同一个字段。请对比三个值，选用其中一个或填写新的值，并写明理由。没有采用的值保留在记录的历史里，您的决定会随下一个更新包发回村里。</translation>
+    </message>
+    <message>
+        <source>Decide</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>Before (both agreed)</source>
+        <translation>原来的值（双方一致时）</translation>
+    </message>
+    <message>
+        <source>The village&apos;s value</source>
+        <translation>村里的值</translation>
+    </message>
+    <message>
+        <source>The township&apos;s value</source>
+        <translation>乡里的值</translation>
+    </message>
+    <message>
+        <source>Take the village&apos;s value</source>
+        <translation>采用村里的值</translation>
+    </message>
+    <message>
+        <source>Keep the township&apos;s value</source>
+        <translation>保留乡里的值</translation>
+    </message>
+    <message>
+        <source>Another value:</source>
+        <translation>填写其他值：</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>e.g. checked with the officer by phone</source>
+        <translation>例如：已与村干部电话核实</translation>
+    </message>
+    <message>
+        <source>No conflict is waiting.</source>
+        <translation>没有待处理的冲突。</translation>
+    </message>
+    <message>
+        <source>{0} {1}, field “{2}”: {3}. From village {4}, change {5}.</source>
+        <translation>{0} {1}，字段“{2}”：{3}。来自村 {4}，第 {5} 号修改。</translation>
+    </message>
+    <message>
+        <source>Decided. It goes to the village in its next update bundle.</source>
+        <translation>已处理。决定会随下一个更新包发回村里。</translation>
+    </message>
+</context>
+<context>
     <name>ContraceptionStopForm</name>
     <message>
         <source>There is no method in use to stop.</source>
@@ -126,6 +348,121 @@
     </message>
 </context>
 <context>
+    <name>DevicesPage</name>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Laptop</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation>核对码</translation>
+    </message>
+    <message>
+        <source>Enrolled</source>
+        <translation>登记时间</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>revoked {0}</source>
+        <translation>已于 {0} 注销</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>Only enrolled laptops can send bundles here. To enroll one: the village officer makes a request file on the laptop and brings it; you accept it here, which writes an answer file for the laptop; then you both read the fingerprint to each other by phone. If the digits differ, revoke the laptop.</source>
+        <translation>只有登记过的电脑才能向本乡镇发送数据包。登记步骤：村干部在电脑上生成登记申请文件并带来；您在这里接受申请，生成给那台电脑的回复文件；然后双方在电话里互相读一遍核对码。数字不一致，就注销那台电脑。</translation>
+    </message>
+    <message>
+        <source>Enroll a laptop…</source>
+        <translation>登记电脑…</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>注销…</translation>
+    </message>
+    <message>
+        <source>Replace a laptop…</source>
+        <translation>更换电脑…</translation>
+    </message>
+    <message>
+        <source>Step 1 of 3: choose the request file the village officer brought.</source>
+        <translation>第1步（共3步）：选择村干部带来的登记申请文件。</translation>
+    </message>
+    <message>
+        <source>The laptop&apos;s request file</source>
+        <translation>电脑的登记申请文件</translation>
+    </message>
+    <message>
+        <source>Enrollment files (*.json)</source>
+        <translation>登记文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Step 2 of 3: choose where to write the answer file.</source>
+        <translation>第2步（共3步）：选择回复文件保存的位置。</translation>
+    </message>
+    <message>
+        <source>Write the answer file</source>
+        <translation>保存回复文件</translation>
+    </message>
+    <message>
+        <source>Step 3 of 3: give the answer file {0} to the officer, who opens it on the laptop. Then read these digits to each other by phone. They must be the same on both screens; if not, revoke the laptop.</source>
+        <translation>第3步（共3步）：把回复文件 {0} 交给村干部，在那台电脑上打开。然后在电话里互相读下面的数字：两边屏幕上必须完全一样，不一样就注销那台电脑。</translation>
+    </message>
+    <message>
+        <source>Enrolled the laptop of village {0}.</source>
+        <translation>已登记村 {0} 的电脑。</translation>
+    </message>
+    <message>
+        <source>Choose a laptop in the list first.</source>
+        <translation>请先在列表中选择一台电脑。</translation>
+    </message>
+    <message>
+        <source>Revoke this laptop?</source>
+        <translation>注销这台电脑？</translation>
+    </message>
+    <message>
+        <source>From now on every bundle from laptop {0} (village {1}) is refused. Do this when a laptop is lost, stolen, broken or replaced. It cannot be undone: the laptop would have to enroll again with a new register.</source>
+        <translation>从现在起，电脑 {0}（村 {1}）发来的所有数据包都会被拒收。电脑丢失、被盗、损坏或更换时才这样做。注销不能撤销：那台电脑只能用新的登记册重新登记。</translation>
+    </message>
+    <message>
+        <source>Revoked: its bundles will be refused from now on.</source>
+        <translation>已注销：以后它的数据包都会被拒收。</translation>
+    </message>
+    <message>
+        <source>Choose the old, still active laptop in the list first.</source>
+        <translation>请先在列表中选择要更换的旧电脑（仍然有效的那台）。</translation>
+    </message>
+    <message>
+        <source>Replacing a laptop: 1. the new laptop makes a request file; 2. you choose it here; 3. the old laptop is revoked, the new one enrolled, and a snapshot with the whole village as the township holds it is written for it; 4. the officer opens the answer file and then the snapshot on the new laptop. Changes the old laptop never sent are lost with it.</source>
+        <translation>更换电脑：1. 在新电脑上生成登记申请文件；2. 在这里选择这个文件；3. 旧电脑被注销，新电脑被登记，并按乡里现有的数据为它生成全村数据快照；4. 村干部在新电脑上先打开回复文件，再导入快照。旧电脑上从未发送的修改会随旧电脑一起丢失。</translation>
+    </message>
+    <message>
+        <source>The new laptop&apos;s request file</source>
+        <translation>新电脑的登记申请文件</translation>
+    </message>
+    <message>
+        <source>Folder for the answer file and the snapshot</source>
+        <translation>回复文件和快照的保存文件夹</translation>
+    </message>
+    <message>
+        <source>Done. Give the officer {0} and {1}: open the answer file first, then import the snapshot. Compare these digits by phone.</source>
+        <translation>完成。把 {0} 和 {1} 交给村干部：先打开回复文件，再导入快照。请在电话里核对下面的数字。</translation>
+    </message>
+    <message>
+        <source>The old laptop is revoked; the new one is enrolled.</source>
+        <translation>旧电脑已注销，新电脑已登记。</translation>
+    </message>
+</context>
+<context>
     <name>DivorceForm</name>
     <message>
         <source>Married on</source>
@@ -134,6 +471,117 @@
     <message>
         <source>There is no marriage in force to end.</source>
         <translation>没有尚未终止的婚姻记录。</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesPage</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Village A</source>
+        <translation>村 A</translation>
+    </message>
+    <message>
+        <source>Village B</source>
+        <translation>村 B</translation>
+    </message>
+    <message>
+        <source>Why they match</source>
+        <translation>相同之处</translation>
+    </message>
+    <message>
+        <source>Merged</source>
+        <translation>合并时间</translation>
+    </message>
+    <message>
+        <source>Kept</source>
+        <translation>保留的人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <source>The same person may have been entered in two villages. Look at both records, choose which one to keep and, for each field, whose value it keeps. The other record is kept as deleted, pointing to the one kept, and its births, visits and other records move over. Nothing is lost: a merge can be undone below.</source>
+        <translation>同一个人可能在两个村都登记了。请对比两条记录，选择保留哪一条，并逐个字段选择保留谁的值。另一条记录标为已删除并指向保留的记录，它的出生、随访等记录都转到保留的人名下。不会丢失任何数据：合并可以在下面撤销。</translation>
+    </message>
+    <message>
+        <source>Compare and merge</source>
+        <translation>对比并合并</translation>
+    </message>
+    <message>
+        <source>e.g. same ID card, confirmed by both officers</source>
+        <translation>例如：身份证相同，两村干部都已确认</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>Not the same person</source>
+        <translation>不是同一个人</translation>
+    </message>
+    <message>
+        <source>Merges done</source>
+        <translation>已做的合并</translation>
+    </message>
+    <message>
+        <source>Undo merge</source>
+        <translation>撤销合并</translation>
+    </message>
+    <message>
+        <source>Keep A</source>
+        <translation>保留 A</translation>
+    </message>
+    <message>
+        <source>Keep B</source>
+        <translation>保留 B</translation>
+    </message>
+    <message>
+        <source>Keep A ({0})</source>
+        <translation>保留 A（{0}）</translation>
+    </message>
+    <message>
+        <source>Keep B ({0})</source>
+        <translation>保留 B（{0}）</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>Merged. Both villages hear of it in their next update bundle.</source>
+        <translation>已合并。两个村都会在下一个更新包中收到。</translation>
+    </message>
+    <message>
+        <source>Marked as two different persons; the pair is not shown again.</source>
+        <translation>已标为两个不同的人，这一对不再显示。</translation>
+    </message>
+    <message>
+        <source>Choose a merge in the list first.</source>
+        <translation>请先在列表中选择一次合并。</translation>
+    </message>
+    <message>
+        <source>The merge is undone: both persons are back as they were.</source>
+        <translation>合并已撤销：两个人都恢复原样。</translation>
     </message>
 </context>
 <context>
@@ -618,6 +1066,111 @@
     </message>
 </context>
 <context>
+    <name>ImportPage</name>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Applied / unchanged / conflicts</source>
+        <translation>应用 / 无变化 / 冲突</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>修改序号</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Put the villages&apos; bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
+        <translation>把各村的数据包文件（.fpb）放在一个文件夹里，或插上U盘，然后按“导入”。每个文件在写入前都会检查（签名、发送的电脑、序号）；每个文件要么整个导入，要么完全不导入，所以随时取消都是安全的。以前导入过的文件会跳过。</translation>
+    </message>
+    <message>
+        <source>Choose folder…</source>
+        <translation>选择文件夹…</translation>
+    </message>
+    <message>
+        <source>Use this drive</source>
+        <translation>使用这个U盘</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Print receipt…</source>
+        <translation>打印回执…</translation>
+    </message>
+    <message>
+        <source>No USB drive found</source>
+        <translation>没有找到U盘</translation>
+    </message>
+    <message>
+        <source>Folder with the bundles</source>
+        <translation>数据包所在的文件夹</translation>
+    </message>
+    <message>
+        <source>No folder chosen yet.</source>
+        <translation>还没有选择文件夹。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bundle file(s) in {0}</source>
+        <translation>
+            <numerusform>{0} 中有 %n 个数据包文件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>There are no bundle files (.fpb) in this folder.</source>
+        <translation>这个文件夹里没有数据包文件（.fpb）。</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Stopping after the file being imported…</source>
+        <translation>导入完当前这个文件后停止…</translation>
+    </message>
+    <message>
+        <source>Cancelled: {0} file(s) imported before stopping; the others were not touched. Press Import again to go on.</source>
+        <translation>已取消：停止前导入了 {0} 个文件，其余文件没有动。再按“导入”可以继续。</translation>
+    </message>
+    <message>
+        <source>Done: {0} file(s). Accepted {1}, already imported {2}, gap {3}, fork {4}, refused {5}.</source>
+        <translation>完成：共 {0} 个文件。已导入 {1}，以前导入过 {2}，缺号 {3}，分叉 {4}，拒收 {5}。</translation>
+    </message>
+    <message>
+        <source>Save the import receipt</source>
+        <translation>保存导入回执</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not save the receipt: {0}</source>
+        <translation>无法保存回执：{0}</translation>
+    </message>
+    <message>
+        <source>Receipt saved: {0}</source>
+        <translation>回执已保存：{0}</translation>
+    </message>
+</context>
+<context>
     <name>IndicatorCard</name>
     <message>
         <source>Show who is counted</source>
@@ -700,6 +1253,10 @@
     <message>
         <source>Search: name, pinyin (zs), ID number tail, household code</source>
         <translation>搜索：姓名、拼音（zs）、身份证号末几位、户编码</translation>
+    </message>
+    <message>
+        <source>Township clerk</source>
+        <translation>乡镇文员</translation>
     </message>
     <message>
         <source>Choose a household on the left, or search above.</source>
@@ -1056,6 +1613,51 @@
     <message>
         <source>Address</source>
         <translation>地址</translation>
+    </message>
+</context>
+<context>
+    <name>SendPage</name>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Laptop</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>记录数</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>After the import and your decisions, make an update bundle for every village laptop. It carries the acknowledgement (the laptop then stops resending what arrived), your corrections and decisions, merges, and persons moved in from elsewhere. Only that laptop can open its file.</source>
+        <translation>导入并处理完之后，为每台村电脑生成更新包。更新包带回确认（村电脑就不再重发已收到的修改）、您的更正和决定、合并，以及从别处迁入的人员。每个文件只有对应的那台电脑能打开。</translation>
+    </message>
+    <message>
+        <source>One sub-folder per village</source>
+        <translation>每个村一个子文件夹</translation>
+    </message>
+    <message>
+        <source>Make update bundles for all villages…</source>
+        <translation>为所有村生成更新包…</translation>
+    </message>
+    <message>
+        <source>Folder for the update bundles</source>
+        <translation>更新包的保存文件夹</translation>
+    </message>
+    <message>
+        <source>Making the update bundles…</source>
+        <translation>正在生成更新包…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n update bundle(s) written to {0}.</source>
+        <translation>
+            <numerusform>已在 {0} 写出 %n 个更新包。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

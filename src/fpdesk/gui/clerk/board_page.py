@@ -1,0 +1,135 @@
+"""The villages board: one line per village, late villages in red."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+
+from fpdesk.gui.clerk.common import GREEN, GREY, RED, Clerk, ListModel, explain, table
+from fpdesk.gui.models import Column
+from fpdesk.sync import board
+
+
+class BoardPage(QWidget):
+    def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clerk = clerk
+        self.intro = explain()
+        self.deadline_label = QLabel()
+        self.deadline = QSpinBox()
+        self.deadline.setObjectName("deadline")
+        self.deadline.setRange(1, 28)
+        self.deadline.setValue(clerk.deadline_day())
+        self.deadline.valueChanged.connect(self._deadline_changed)
+        self.refresh_button = QPushButton()
+        self.refresh_button.clicked.connect(self.refresh)
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.model = ListModel(self._columns, self._color, self)
+        self.view = table(self.model)
+        self.view.setObjectName("board")
+        row = QHBoxLayout()
+        row.addWidget(self.deadline_label)
+        row.addWidget(self.deadline)
+        row.addStretch(1)
+        row.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+        self.rows: list[board.VillageRow] = []
+        self.retranslate()
+
+    def _columns(self) -> list[Column]:
+        return [
+            Column(
+                self.tr("Village"), lambda r: r.name if r.name == r.code else f"{r.name} {r.code}"
+            ),
+            Column(self.tr("Laptops"), self._devices),
+            Column(self.tr("Last bundle"), lambda r: r.last_file or self.tr("none yet")),
+            Column(self.tr("Came"), lambda r: (r.last_seen_at or "")[:16].replace("T", " ")),
+            Column(self.tr("Sequence"), self._sequence),
+            Column(self.tr("Conflicts"), lambda r: r.open_conflicts or ""),
+            Column(self.tr("Duplicates"), lambda r: r.open_duplicates or ""),
+            Column(self.tr("This month"), self._status),
+        ]
+
+    def _devices(self, row: board.VillageRow) -> str:
+        active = [d for d in row.devices if d.active]
+        revoked = len(row.devices) - len(active)
+        text = ", ".join(d.device_id[:8] for d in active) or self.tr("none")
+        if revoked:
+            text += " " + self.tr("(+{0} revoked)").format(revoked)
+        return text
+
+    def _sequence(self, row: board.VillageRow) -> str:
+        parts = [self.tr("missing {0}–{1}").format(a, b) for a, b in row.missing]
+        if row.held:
+            parts.append(self.tr("%n fork(s) held", "", row.held))
+        if parts:
+            return "; ".join(parts)
+        upto = max((d.received_upto for d in row.devices), default=0)
+        return self.tr("complete up to {0}").format(upto) if row.devices else ""
+
+    def _status(self, row: board.VillageRow) -> str:
+        due = board.deadline(self.clerk.clock.today(), self.clerk.deadline_day())
+        return {
+            board.REPORTED: self.tr("reported"),
+            board.DUE: self.tr("due by {0}").format(due.isoformat()),
+            board.LATE: self.tr("LATE (due {0})").format(due.isoformat()),
+            board.NO_DEVICE: self.tr("no laptop enrolled"),
+        }[row.status]
+
+    @staticmethod
+    def _color(row: Any) -> QColor | None:
+        if row.status == board.LATE or not row.sequence_ok:
+            return RED
+        if row.status == board.REPORTED:
+            return GREEN
+        return GREY if row.status == board.NO_DEVICE else None
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.intro.setText(
+            self.tr(
+                "Every village of the township: its laptops, the last bundle and when it "
+                "came, whether its changes have arrived without a hole, and what waits for "
+                "you. A village with no accepted bundle since the first of the month is "
+                "late once the deadline has passed."
+            )
+        )
+        self.deadline_label.setText(self.tr("Monthly deadline: day"))
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.model.retranslate()
+        self._summarise()
+
+    def _deadline_changed(self, day: int) -> None:
+        self.clerk.set_deadline_day(day)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.rows = board.villages(
+            self.clerk.register, self.clerk.clock.today(), self.clerk.deadline_day()
+        )
+        self.model.set_rows(self.rows)
+        self._summarise()
+
+    def _summarise(self) -> None:
+        late = board.late(self.rows)
+        if not self.rows:
+            self.summary.setText("")
+            return
+        reported = sum(1 for r in self.rows if r.status == board.REPORTED)
+        text = self.tr("{0} of {1} villages reported this month.").format(reported, len(self.rows))
+        if late:
+            text += " " + self.tr("Late: {0}.").format(", ".join(r.name for r in late))
+        self.summary.setText(text)

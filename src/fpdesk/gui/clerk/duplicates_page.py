@@ -1,0 +1,288 @@
+"""Duplicates: pairs of persons from different villages who may be one, merged field by
+field, and merges undone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fpdesk.gui.clerk.common import Clerk, ListModel, explain, say, table
+from fpdesk.gui.clerk.conflicts_page import field_label, shown
+from fpdesk.gui.models import ROW_ROLE, Column
+from fpdesk.sync import duplicates
+from fpdesk.sync.errors import SyncError
+
+# Shown first, in this order; the other columns follow.
+_FIRST = ("name", "sex", "birth_date", "id_number", "household_id", "phone", "note")
+
+
+class DuplicatesPage(QWidget):
+    def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clerk = clerk
+        self.intro = explain()
+        self.model = ListModel(self._columns, None, self)
+        self.view = table(self.model)
+        self.view.setObjectName("pairs")
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+
+        self.detail = QGroupBox()
+        self.keep_a, self.keep_b = QRadioButton(), QRadioButton()
+        self.keep_a.setObjectName("keep_a")
+        self.keep_b.setObjectName("keep_b")
+        self.keep = QButtonGroup(self)
+        self.keep.addButton(self.keep_a)
+        self.keep.addButton(self.keep_b)
+        self.keep_a.toggled.connect(lambda _on: self._default_choices())
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(2, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid_host)
+        self.choices: dict[str, tuple[QRadioButton, QRadioButton]] = {}
+        self.reason_label = QLabel()
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.merge_button = QPushButton()
+        self.merge_button.setObjectName("merge")
+        self.merge_button.clicked.connect(self.merge_current)
+        self.distinct_button = QPushButton()
+        self.distinct_button.setObjectName("distinct")
+        self.distinct_button.clicked.connect(self.dismiss_current)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+
+        keep_row = QHBoxLayout()
+        keep_row.addWidget(self.keep_a)
+        keep_row.addWidget(self.keep_b)
+        keep_row.addStretch(1)
+        reason_row = QHBoxLayout()
+        reason_row.addWidget(self.reason_label)
+        reason_row.addWidget(self.reason, 1)
+        reason_row.addWidget(self.merge_button)
+        reason_row.addWidget(self.distinct_button)
+        inner = QVBoxLayout(self.detail)
+        inner.addLayout(keep_row)
+        inner.addWidget(scroll, 1)
+        inner.addLayout(reason_row)
+        inner.addWidget(self.message)
+
+        self.merges_title = QLabel()
+        self.merges_model = ListModel(self._merge_columns, None, self)
+        self.merges_view = table(self.merges_model)
+        self.merges_view.setObjectName("merges")
+        self.unmerge_button = QPushButton()
+        self.unmerge_button.setObjectName("unmerge")
+        self.unmerge_button.clicked.connect(self.unmerge_current)
+        merges_box = QWidget()
+        merges_layout = QVBoxLayout(merges_box)
+        merges_layout.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(self.merges_title, 1)
+        head.addWidget(self.unmerge_button)
+        merges_layout.addLayout(head)
+        merges_layout.addWidget(self.merges_view)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(self.detail)
+        split.addWidget(merges_box)
+        split.setSizes([160, 380, 120])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(split, 1)
+        self.pairs: list[duplicates.Candidate] = []
+        self.retranslate()
+        self._show_current()
+
+    def _columns(self) -> list[Column]:
+        return [
+            Column(self.tr("Name"), lambda c: c.a["name"]),
+            Column(self.tr("Born"), lambda c: c.a["birth_date"]),
+            Column(self.tr("Village A"), lambda c: c.a["village_code"] or ""),
+            Column(self.tr("Village B"), lambda c: c.b["village_code"] or ""),
+            Column(self.tr("Why they match"), lambda c: say(c.reason_text)),
+        ]
+
+    def _merge_columns(self) -> list[Column]:
+        return [
+            Column(self.tr("Merged"), lambda m: m["at"][:16].replace("T", " ")),
+            Column(self.tr("Kept"), lambda m: m["survivor_before"]["name"]),
+            Column(self.tr("Reason"), lambda m: m["reason"]),
+            Column(self.tr("By"), lambda m: m["actor"] or ""),
+        ]
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.intro.setText(
+            self.tr(
+                "The same person may have been entered in two villages. Look at both "
+                "records, choose which one to keep and, for each field, whose value it "
+                "keeps. The other record is kept as deleted, pointing to the one kept, and "
+                "its births, visits and other records move over. Nothing is lost: a merge "
+                "can be undone below."
+            )
+        )
+        self.detail.setTitle(self.tr("Compare and merge"))
+        self.reason_label.setText(self.tr("Reason"))
+        self.reason.setPlaceholderText(self.tr("e.g. same ID card, confirmed by both officers"))
+        self.merge_button.setText(self.tr("Merge"))
+        self.distinct_button.setText(self.tr("Not the same person"))
+        self.merges_title.setText(self.tr("Merges done"))
+        self.unmerge_button.setText(self.tr("Undo merge"))
+        self.model.retranslate()
+        self.merges_model.retranslate()
+        self._show_current()
+
+    def refresh(self) -> None:
+        self.pairs = duplicates.candidates(self.clerk.register)
+        self.model.set_rows(self.pairs)
+        self.merges_model.set_rows(duplicates.merges(self.clerk.register))
+        if self.pairs:
+            self.view.selectRow(0)
+        self._show_current()
+
+    def current(self) -> duplicates.Candidate | None:
+        index = self.view.currentIndex()
+        found = index.data(ROW_ROLE) if index.isValid() else None
+        return found if isinstance(found, duplicates.Candidate) else None
+
+    def _clear_grid(self) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.choices = {}
+
+    def _show_current(self) -> None:
+        self._clear_grid()
+        pair = self.current()
+        self.detail.setEnabled(pair is not None)
+        if pair is None:
+            self.keep_a.setText(self.tr("Keep A"))
+            self.keep_b.setText(self.tr("Keep B"))
+            return
+        self.keep_a.setText(self.tr("Keep A ({0})").format(pair.a["village_code"] or ""))
+        self.keep_b.setText(self.tr("Keep B ({0})").format(pair.b["village_code"] or ""))
+        fields = duplicates.mergeable_fields(self.clerk.register)
+        ordered = [f for f in _FIRST if f in fields] + [f for f in fields if f not in _FIRST]
+        header = (self.tr("Field"), self.tr("A"), self.tr("B"))
+        for column, title in enumerate(header):
+            label = QLabel(f"<b>{title}</b>")
+            self.grid.addWidget(label, 0, column)
+        row = 1
+        for name in ordered:
+            a, b = pair.a.get(name), pair.b.get(name)
+            if a is None and b is None:
+                continue
+            self.grid.addWidget(QLabel(field_label(name)), row, 0)
+            pick_a, pick_b = QRadioButton(shown(a)), QRadioButton(shown(b))
+            pick_a.setObjectName(f"a_{name}")
+            pick_b.setObjectName(f"b_{name}")
+            group = QButtonGroup(self.grid_host)
+            group.addButton(pick_a)
+            group.addButton(pick_b)
+            if a == b:
+                pick_a.setEnabled(False)
+                pick_b.setEnabled(False)
+            self.grid.addWidget(pick_a, row, 1)
+            self.grid.addWidget(pick_b, row, 2)
+            self.choices[name] = (pick_a, pick_b)
+            row += 1
+        self.keep_a.setChecked(True)
+        self._default_choices()
+        self.reason.clear()
+
+    def _default_choices(self) -> None:
+        """The kept person's values, except where it has none and the other has one."""
+        pair = self.current()
+        if pair is None:
+            return
+        keep_a = self.keep_a.isChecked()
+        for name, (pick_a, pick_b) in self.choices.items():
+            mine = pair.a.get(name) if keep_a else pair.b.get(name)
+            use_a = keep_a if mine not in (None, "") else not keep_a
+            (pick_a if use_a else pick_b).setChecked(True)
+
+    def merge_current(self) -> bool:
+        pair = self.current()
+        if pair is None:
+            return False
+        keep_a = self.keep_a.isChecked()
+        survivor, other = (pair.a, pair.b) if keep_a else (pair.b, pair.a)
+        take_other = {
+            name
+            for name, (pick_a, pick_b) in self.choices.items()
+            if (pick_b if keep_a else pick_a).isChecked() and pair.a.get(name) != pair.b.get(name)
+        }
+        take_other &= set(duplicates.mergeable_fields(self.clerk.register))
+        try:
+            duplicates.merge_persons(
+                self.clerk.register,
+                survivor["id"],
+                other["id"],
+                take_other,
+                reason=self.reason.text(),
+                conflict_ids=pair.conflict_ids,
+            )
+        except SyncError as exc:
+            self._say(say(exc.text), error=True)
+            return False
+        self.refresh()
+        self._say(self.tr("Merged. Both villages hear of it in their next update bundle."))
+        return True
+
+    def dismiss_current(self) -> bool:
+        pair = self.current()
+        if pair is None:
+            return False
+        try:
+            duplicates.dismiss(self.clerk.register, pair.a["id"], pair.b["id"], pair.conflict_ids)
+        except SyncError as exc:
+            self._say(say(exc.text), error=True)
+            return False
+        self.refresh()
+        self._say(self.tr("Marked as two different persons; the pair is not shown again."))
+        return True
+
+    def unmerge_current(self) -> bool:
+        index = self.merges_view.currentIndex()
+        record: Any = index.data(ROW_ROLE) if index.isValid() else None
+        if not isinstance(record, dict):
+            self._say(self.tr("Choose a merge in the list first."), error=True)
+            return False
+        try:
+            duplicates.unmerge(self.clerk.register, record["id"])
+        except SyncError as exc:
+            self._say(say(exc.text), error=True)
+            return False
+        self.refresh()
+        self._say(self.tr("The merge is undone: both persons are back as they were."))
+        return True
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b3261e;" if error else "")
+        self.message.setText(text)

@@ -1,0 +1,372 @@
+"""Month-end import: a folder or a USB drive of village bundles, one row per file.
+
+The work runs on a pool thread with its own register connection; each bundle is one
+transaction (bundles.import_file), so Cancel stops between two bundles and leaves the
+register as the rows shown say.  Rows appear as each file is done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QStorageInfo, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fpdesk.core.i18n import Text
+from fpdesk.gui.clerk.common import GREEN, GREY, RED, Clerk, ListModel, Opener, explain, say, table
+from fpdesk.gui.models import Column
+from fpdesk.gui.tasks import Progress, Task, run_task
+from fpdesk.reports.pdf.fonts import FontError
+from fpdesk.reports.pdf.receipt import STATUS, print_receipt
+from fpdesk.store.db import Register
+from fpdesk.sync import bundles, keys
+
+_COLORS = {"accepted": GREEN, "duplicate": GREY, "gap": RED, "fork": RED, "refused": RED}
+
+
+def import_bundles(
+    opener: Opener, files: list[Path], progress: Progress, sink: queue.SimpleQueue[dict[str, Any]]
+) -> int:
+    """The worker: import each file in its own transaction, stop between files on Cancel.
+    Each result goes into `sink` (as the ledger's dict, with the village) before the
+    progress report that announces it.  Returns the number of files done."""
+    register = opener()
+    try:
+        keys.ensure_keys(register)
+        villages = {p["device_id"]: p["area_code"] for p in keys.peers(register)}
+        for done, path in enumerate(files):
+            progress.check()
+            progress.report(done, len(files), path.name)
+            result = bundles.import_file(register, path)
+            row = result.as_dict()
+            device = result.device_id or _seen_from(register, result.file_hash)
+            row["village"] = villages.get(device or "", "")
+            sink.put(row)
+            progress.report(done + 1, len(files), path.name)
+        return len(files)
+    finally:
+        register.close()
+
+
+def _seen_from(register: Register, file_hash: str) -> str | None:
+    """The laptop a file already imported came from (a skipped file is not opened)."""
+    found = register.conn.execute(
+        "SELECT device_id FROM sync_ledger WHERE file_hash = ? AND device_id IS NOT NULL"
+        " ORDER BY id LIMIT 1",
+        (file_hash,),
+    ).fetchone()
+    return None if found is None else str(found[0])
+
+
+def removable_drives() -> list[tuple[str, str]]:
+    """Mounted drives other than the system's, as (label, path): USB sticks mostly."""
+    found = []
+    for volume in QStorageInfo.mountedVolumes():
+        root = volume.rootPath()
+        if not volume.isValid() or not volume.isReady():
+            continue
+        windows_drive = len(root) <= 3 and root[1:2] == ":" and not root.upper().startswith("C")
+        if not (root.startswith(("/media/", "/mnt/", "/run/media/")) or windows_drive):
+            continue
+        found.append((f"{volume.displayName()} ({root})", root))
+    return found
+
+
+class ImportPage(QWidget):
+    imported = Signal()  # an import ended: the board and the queues may have changed
+
+    def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clerk = clerk
+        self.folder: Path | None = None
+        self.task: Task | None = None
+        self._tasks: list[Task] = []  # kept alive while their threads may hold them
+        self._sink: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
+        self.started_at: dt.datetime | None = None
+        self.intro = explain()
+        self.choose = QPushButton()
+        self.choose.setObjectName("choose_folder")
+        self.choose.clicked.connect(self.choose_folder)
+        self.drives = QComboBox()
+        self.drives.setObjectName("drives")
+        self.use_drive = QPushButton()
+        self.use_drive.setObjectName("use_drive")
+        self.use_drive.clicked.connect(self._drive_chosen)
+        self.where = QLabel()
+        self.where.setObjectName("where")
+        self.where.setWordWrap(True)
+        self.start_button = QPushButton()
+        self.start_button.setObjectName("start_import")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton()
+        self.cancel_button.setObjectName("cancel_import")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.receipt_button = QPushButton()
+        self.receipt_button.setObjectName("receipt")
+        self.receipt_button.clicked.connect(self.save_receipt_as)
+        self.bar = QProgressBar()
+        self.bar.setObjectName("progress")
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.model = ListModel(self._columns, self._color, self)
+        self.results = table(self.model)
+        self.results.setObjectName("results")
+
+        top = QHBoxLayout()
+        top.addWidget(self.choose)
+        top.addWidget(self.drives, 1)
+        top.addWidget(self.use_drive)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.bar, 1)
+        buttons.addWidget(self.receipt_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(top)
+        layout.addWidget(self.where)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(self.results, 1)
+        self.retranslate()
+        self.refresh_drives()
+        self._set_running(False)
+
+    # -- text --------------------------------------------------------------------------
+
+    def _columns(self) -> list[Column]:
+        return [
+            Column(self.tr("File"), lambda r: r["file"]),
+            Column(self.tr("Village"), lambda r: r["village"]),
+            Column(
+                self.tr("Result"),
+                lambda r: say(STATUS.get(r["outcome"], Text(r["outcome"], r["outcome"]))),
+            ),
+            Column(
+                self.tr("Applied / unchanged / conflicts"),
+                lambda r: (
+                    f"{r['applied']} / {r['unchanged']} / {r['queued']}"
+                    if r["outcome"] == "accepted"
+                    else ""
+                ),
+            ),
+            Column(
+                self.tr("Changes"),
+                lambda r: f"{r['after'] + 1}–{r['upto']}" if r["after"] is not None else "",
+            ),
+            Column(
+                self.tr("Reason"), lambda r: say(Text(r["reason_zh"] or "", r["reason_en"] or ""))
+            ),
+        ]
+
+    @staticmethod
+    def _color(row: dict[str, Any]) -> QColor | None:
+        return _COLORS.get(row["outcome"])
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.intro.setText(
+            self.tr(
+                "Put the villages' bundle files (.fpb) in one folder or plug in the USB "
+                "drive, then press Import. Every file is checked (signature, sender, "
+                "sequence) before anything is written; each file is imported whole or not "
+                "at all, so Cancel is always safe. A file already imported is skipped."
+            )
+        )
+        self.choose.setText(self.tr("Choose folder…"))
+        self.use_drive.setText(self.tr("Use this drive"))
+        self.start_button.setText(self.tr("Import"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.receipt_button.setText(self.tr("Print receipt…"))
+        self._show_where()
+        self.model.retranslate()
+
+    # -- choosing ----------------------------------------------------------------------
+
+    def refresh_drives(self) -> None:
+        self.drives.clear()
+        drives = removable_drives()
+        for label, path in drives:
+            self.drives.addItem(label, path)
+        if not drives:
+            self.drives.addItem(self.tr("No USB drive found"), None)
+        self.use_drive.setEnabled(bool(drives))
+
+    def _drive_chosen(self) -> None:
+        path = self.drives.currentData()
+        if path:
+            self.set_folder(Path(str(path)))
+
+    def choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder with the bundles"))
+        if chosen:
+            self.set_folder(Path(chosen))
+
+    def set_folder(self, folder: Path) -> None:
+        self.folder = folder
+        self._show_where()
+        self._set_running(False)
+
+    def files(self) -> list[Path]:
+        return bundles.bundle_files([self.folder]) if self.folder else []
+
+    def _show_where(self) -> None:
+        if self.folder is None:
+            self.where.setText(self.tr("No folder chosen yet."))
+            return
+        count = len(self.files())
+        self.where.setText(self.tr("%n bundle file(s) in {0}", "", count).format(str(self.folder)))
+
+    # -- importing ---------------------------------------------------------------------
+
+    def _set_running(self, running: bool) -> None:
+        self.start_button.setEnabled(not running and self.folder is not None)
+        self.cancel_button.setEnabled(running)
+        self.choose.setEnabled(not running)
+        self.use_drive.setEnabled(not running and self.drives.currentData() is not None)
+        self.receipt_button.setEnabled(not running and self.model.rowCount() > 0)
+
+    def start(self) -> Task | None:
+        if self.task is not None or self.folder is None:
+            return None
+        files = self.files()
+        if not files:
+            self.status.setText(self.tr("There are no bundle files (.fpb) in this folder."))
+            return None
+        opener = self.clerk.worker_opener(self)
+        if opener is None:
+            return None
+        self.model.set_rows([])
+        self.started_at = self.clerk.clock.now()
+        self.bar.setRange(0, len(files))
+        self.bar.setValue(0)
+        self.status.setText(self.tr("Importing…"))
+        sink = self._sink = queue.SimpleQueue()
+        self.task = run_task(
+            self,
+            lambda progress: import_bundles(opener, files, progress, sink),
+            on_done=self._finished,
+            on_error=self._failed,
+            show_progress=False,
+        )
+        self.task.progressed.connect(self._progressed)
+        self.task.done.connect(self._over)
+        self._tasks.append(self.task)
+        self._set_running(True)
+        return self.task
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.status.setText(self.tr("Stopping after the file being imported…"))
+
+    def _drain(self) -> None:
+        rows = []
+        while True:
+            try:
+                rows.append(self._sink.get_nowait())
+            except queue.Empty:
+                break
+        self.model.append_rows(rows)
+        if rows:
+            self.results.scrollToBottom()
+
+    def _progressed(self, done: int, total: int, name: str) -> None:
+        self._drain()
+        self.bar.setMaximum(max(total, 1))
+        self.bar.setValue(done)
+
+    def _finished(self, _count: int) -> None:
+        self._drain()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._drain()
+        text = getattr(exc, "text", None)
+        self.status.setText(say(text) if isinstance(text, Text) else str(exc))
+
+    def _over(self, outcome: object) -> None:
+        self._drain()
+        self.task = None
+        rows = self.model.rows()
+        if outcome is None:
+            self.status.setText(
+                self.tr(
+                    "Cancelled: {0} file(s) imported before stopping; the others were not "
+                    "touched. Press Import again to go on."
+                ).format(len(rows))
+            )
+        elif not isinstance(outcome, BaseException):
+            counts = {k: sum(1 for r in rows if r["outcome"] == k) for k in _COLORS}
+            self.status.setText(
+                self.tr(
+                    "Done: {0} file(s). Accepted {1}, already imported {2}, gap {3}, "
+                    "fork {4}, refused {5}."
+                ).format(
+                    len(rows),
+                    counts["accepted"],
+                    counts["duplicate"],
+                    counts["gap"],
+                    counts["fork"],
+                    counts["refused"],
+                )
+            )
+        self._show_where()
+        self._set_running(False)
+        self.imported.emit()
+
+    # -- the receipt -------------------------------------------------------------------
+
+    def save_receipt(self, path: Path) -> Path:
+        clerk = self.clerk.register.conn.execute(
+            "SELECT value FROM local_state WHERE key = 'actor'"
+        ).fetchone()
+        print_receipt(
+            self.model.rows(),
+            path,
+            township=self.clerk.register.area_code,
+            imported_at=self.started_at,
+            clerk=(clerk[0] or "") if clerk else "",
+        )
+        return path
+
+    def save_receipt_as(self) -> None:
+        if not self.model.rowCount():
+            return
+        stamp = (self.started_at or self.clerk.clock.now()).strftime("%Y%m%d-%H%M")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the import receipt"),
+            f"{self.clerk.register.area_code}-import-{stamp}.pdf",
+            self.tr("PDF files (*.pdf)"),
+        )
+        if not chosen:
+            return
+        try:
+            self.save_receipt(Path(chosen))
+        except FontError as exc:
+            self.status.setText(say(exc.text))
+            return
+        except OSError as exc:
+            self.status.setText(self.tr("Could not save the receipt: {0}").format(str(exc)))
+            return
+        self.status.setText(self.tr("Receipt saved: {0}").format(chosen))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(chosen))

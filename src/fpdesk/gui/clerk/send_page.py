@@ -1,0 +1,136 @@
+"""Send back: an update bundle for every village laptop, in one action."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fpdesk.core.i18n import Text
+from fpdesk.gui.clerk.common import Clerk, ListModel, Opener, explain, say, table
+from fpdesk.gui.models import Column
+from fpdesk.gui.tasks import Progress, Task, run_task
+from fpdesk.sync import bundles, clerk
+
+
+def export_all(
+    opener: Opener, folder: Path, per_village: bool, progress: Progress
+) -> list[bundles.Exported]:
+    """The worker: its own connection, every village's update."""
+    register = opener()
+    try:
+        progress.report(0, 0)
+        return clerk.export_updates(register, folder, per_village=per_village)
+    finally:
+        register.close()
+
+
+class SendPage(QWidget):
+    def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clerk = clerk
+        self.task: Task | None = None
+        self._tasks: list[Task] = []
+        self.intro = explain()
+        self.per_village = QCheckBox()
+        self.per_village.setObjectName("per_village")
+        self.export_button = QPushButton()
+        self.export_button.setObjectName("export")
+        self.export_button.clicked.connect(self.choose_and_export)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.model = ListModel(self._columns, None, self)
+        self.view = table(self.model)
+        self.view.setObjectName("made")
+        row = QHBoxLayout()
+        row.addWidget(self.per_village)
+        row.addStretch(1)
+        row.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.view, 1)
+        self.retranslate()
+
+    def _columns(self) -> list[Column]:
+        return [
+            Column(self.tr("Village"), lambda e: e.recipient_area),
+            Column(self.tr("Laptop"), lambda e: e.recipient[:8]),
+            Column(self.tr("Records"), lambda e: e.count),
+            Column(
+                self.tr("File"),
+                lambda e: str(e.path.relative_to(self.folder)) if self.folder else e.path.name,
+            ),
+        ]
+
+    folder: Path | None = None
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.intro.setText(
+            self.tr(
+                "After the import and your decisions, make an update bundle for every "
+                "village laptop. It carries the acknowledgement (the laptop then stops "
+                "resending what arrived), your corrections and decisions, merges, and "
+                "persons moved in from elsewhere. Only that laptop can open its file."
+            )
+        )
+        self.per_village.setText(self.tr("One sub-folder per village"))
+        self.export_button.setText(self.tr("Make update bundles for all villages…"))
+        self.model.retranslate()
+
+    def choose_and_export(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the update bundles"))
+        if folder:
+            self.export(Path(folder))
+
+    def export(self, folder: Path) -> Task | None:
+        if self.task is not None:
+            return None
+        opener = self.clerk.worker_opener(self)
+        if opener is None:
+            return None
+        self.folder = folder
+        per_village = self.per_village.isChecked()
+        self.export_button.setEnabled(False)
+        self.status.setText(self.tr("Making the update bundles…"))
+        self.task = run_task(
+            self,
+            lambda progress: export_all(opener, folder, per_village, progress),
+            on_done=self._done,
+            on_error=self._failed,
+            label=self.tr("Making the update bundles…"),
+            cancellable=False,
+        )
+        self.task.done.connect(self._over)
+        self._tasks.append(self.task)
+        return self.task
+
+    def _done(self, made: list[bundles.Exported]) -> None:
+        self.model.set_rows(made)
+        self.status.setText(
+            self.tr("%n update bundle(s) written to {0}.", "", len(made)).format(str(self.folder))
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        text = getattr(exc, "text", None)
+        self.status.setText(say(text) if isinstance(text, Text) else str(exc))
+
+    def _over(self, _outcome: object) -> None:
+        self.task = None
+        self.export_button.setEnabled(True)

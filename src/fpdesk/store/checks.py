@@ -12,14 +12,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlcipher3
-
 from fpdesk.core import idnumber
 from fpdesk.core import validation as rules
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.store.capture import REPLICATED
-from fpdesk.store.db import Register
+from fpdesk.store.db import Register, file_damage
 
 
 @dataclass(frozen=True)
@@ -118,17 +116,7 @@ def _check_file(register: Register, report: CheckReport, quick: bool) -> bool:
     """Whether the file itself is sound; if not, the damage is in the report."""
     # integrity_check also proves every index matches its table (O(N log N));
     # quick_check skips that and is several times faster on a large register.
-    pragma = "quick_check" if quick else "integrity_check"
-    # cipher_integrity_check is SQLCipher's own: the HMAC of every page, so a damaged
-    # or altered encrypted page is found even where SQLite's structure looks right.
-    messages: list[str] = []
-    for statement in (f"PRAGMA {pragma}", "PRAGMA cipher_integrity_check"):
-        try:
-            messages += [str(r[0]) for r in register.conn.execute(statement)]
-        except (sqlcipher3.DatabaseError, MemoryError) as exc:
-            # SQLCipher reports a page that fails its HMAC this way mid-query.
-            messages.append(str(exc) or type(exc).__name__)
-    damage = [m for m in messages if m != "ok"]
+    damage = file_damage(register.conn, quick=quick)
     for detail in damage:
         report.failures.append(
             Failure("", None, None, "", "file.damaged", FILE_DAMAGED.format(detail=detail))

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from fpdesk import __version__
 from fpdesk.core import area
 from fpdesk.core.ids import new_id
-from fpdesk.store import errors, schema
+from fpdesk.store import errors, keyring, schema
 
 APP_ID = "fpdesk"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -53,7 +53,23 @@ def _disk_full(path: str | None) -> bool:
 
 
 def _quote(passphrase: str) -> str:
+    if isinstance(passphrase, RawKey):
+        return f"\"x'{passphrase}'\""
     return "'" + passphrase.replace("'", "''") + "'"
+
+
+class RawKey(str):
+    """A register's raw 256-bit key (64 hex digits), given to SQLCipher as is.
+
+    Registers with accounts are encrypted with a random key (store.keyring holds it
+    wrapped per account); a RawKey opens them wherever a passphrase is accepted.
+    """
+
+    def __new__(cls, value: str | bytes) -> RawKey:
+        text = value.hex() if isinstance(value, bytes) else value
+        if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+            raise ValueError("a raw register key is 64 lowercase hex digits")
+        return super().__new__(cls, text)
 
 
 class Register:
@@ -65,6 +81,10 @@ class Register:
         self.db = Database(conn, recursive_triggers=False, execute_plugins=False)
         self.info: dict[str, str] = dict(conn.execute("SELECT key, value FROM register_info"))
         self._depth = 0
+        # Set by store.accounts.login: who is logged in (None: a passphrase-only
+        # register, which has no accounts and no limits) and the key that opened it.
+        self.account: Any = None
+        self.key: RawKey | None = None
 
     @property
     def role(self) -> str:
@@ -173,10 +193,22 @@ def open_register(
     passphrase: str,
     *,
     busy_timeout_ms: int = 5000,
+    user: str | None = None,
+    verify: bool = False,
 ) -> Register:
-    """Open an existing register, migrating it (after a backup copy) if it is older."""
+    """Open an existing register, migrating it (after a backup copy) if it is older.
+
+    With `user`, log in to an account (store.accounts.login).  With `verify`, a quick
+    integrity check runs before anything is written; a damaged file is refused.
+    """
+    if user is not None:
+        from fpdesk.store import accounts  # accounts builds on this module
+
+        return accounts.login(path, user, passphrase, busy_timeout_ms=busy_timeout_ms)
     target = Path(path)
     _looks_encrypted(target)
+    if not isinstance(passphrase, RawKey) and keyring.exists(target):
+        raise errors.AccountNeeded(path=str(target))
     conn = _connect(target, passphrase)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -193,6 +225,8 @@ def open_register(
         if info.get("app") != APP_ID:
             raise errors.NotARegister(path=str(target))
         _refuse_newer(conn)
+        if verify and file_damage(conn):
+            raise errors.RegisterDamaged(path=str(target))
         _configure(conn, busy_timeout_ms)
         register = Register(target, conn)
         migrate(register)
@@ -200,6 +234,21 @@ def open_register(
     except BaseException:
         conn.close()
         raise
+
+
+def file_damage(conn: Any, *, quick: bool = True) -> list[str]:
+    """What PRAGMA quick_check (or integrity_check) and SQLCipher's page HMACs find."""
+    pragma = "quick_check" if quick else "integrity_check"
+    # cipher_integrity_check is SQLCipher's own: the HMAC of every page, so a damaged
+    # or altered encrypted page is found even where SQLite's structure looks right.
+    messages: list[str] = []
+    for statement in (f"PRAGMA {pragma}", "PRAGMA cipher_integrity_check"):
+        try:
+            messages += [str(r[0]) for r in conn.execute(statement)]
+        except (sqlcipher3.DatabaseError, MemoryError) as exc:
+            # SQLCipher reports a page that fails its HMAC this way mid-query.
+            messages.append(str(exc) or type(exc).__name__)
+    return [m for m in messages if m != "ok"]
 
 
 def _applied_steps(conn: Any) -> list[str]:

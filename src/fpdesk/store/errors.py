@@ -86,3 +86,22 @@ class ReadOnlyLocation(RegisterError):
         "This location cannot be written (read-only or no permission). Keep the register "
         "in a folder you can write to.",
     )
+
+
+class RegisterDamaged(RegisterError):
+    text = Text(
+        "登记册文件已损坏，程序没有对它做任何改动。请用最近的备份恢复"
+        "（命令行：fpdesk backup list 和 fpdesk backup restore），"
+        "并把损坏的文件交给技术人员。",
+        "The register file is damaged; nothing was written to it. Restore the latest "
+        "backup (on the command line: fpdesk backup list, then fpdesk backup restore) and "
+        "give the damaged file to a technician.",
+    )
+
+
+class AccountNeeded(RegisterError):
+    text = Text(
+        "这个登记册按账户登录：请输入用户名和自己的口令（命令行用 --user 或 FPDESK_USER）。",
+        "This register is opened with an account: give your user name and your own "
+        "passphrase (on the command line --user or FPDESK_USER).",
+    )

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fpdesk.core.ids import new_id
+from fpdesk.store import access
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
 
@@ -38,6 +39,7 @@ def insert(register: Register, table: str, fields: Mapping[str, Any]) -> str:
     _check(register, table, fields)
     row = dict(fields)
     row.setdefault("id", new_id())
+    access.check_write(register, table, row)  # the account's role and area, if any
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     with register.transaction() as conn:
@@ -51,6 +53,7 @@ def update(register: Register, table: str, row_id: str, fields: Mapping[str, Any
         raise ValueError("a row's id never changes")
     if not fields:
         return
+    access.check_write(register, table, fields, row_id)
     sets = ", ".join(f"{name} = ?" for name in fields)
     with register.transaction() as conn:
         cursor = conn.execute(

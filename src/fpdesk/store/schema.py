@@ -466,3 +466,34 @@ CREATE INDEX report_run_period ON report_run (period, produced_at);
 @step("0005_audit")
 def _audit(db: Database) -> None:
     run_script(db.conn, AUDIT_SQL)
+
+
+# Accounts and the record of processing (PIPL): both local to this register, never
+# replicated.  The keyring file beside the register holds the wrapped keys; this table
+# is what a role and area are, and wins over the file.  access_log keeps logins,
+# failed logins, exports, imports, prints, reports, backups and account changes;
+# edits are in change_log already, with their actor.
+ACCOUNTS_SQL = """
+CREATE TABLE account (
+    name TEXT PRIMARY KEY NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('officer', 'clerk', 'administrator')),
+    area_code TEXT NOT NULL CHECK (length(area_code) = 12),
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    removed_at TEXT
+);
+
+CREATE TABLE access_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    account TEXT,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX access_log_at ON access_log (at);
+"""
+
+
+@step("0006_accounts")
+def _accounts(db: Database) -> None:
+    run_script(db.conn, ACCOUNTS_SQL)

@@ -1,0 +1,168 @@
+"""Who may do what, and where: checked in the store, so the GUI and the CLI refuse alike.
+
+A register without accounts (opened with its passphrase alone) has no limits: that is
+the single-officer laptop as it was before accounts.  With an account logged in:
+an officer sees and edits their own village, a clerk their township, and exports,
+imports, enrollment, the audit log and key operations need the roles that own them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fpdesk.core import area
+from fpdesk.core.i18n import Text
+from fpdesk.store.db import Register
+from fpdesk.store.errors import RegisterError
+
+ROLES = ("officer", "clerk", "administrator")
+ROLE_NAMES = {
+    "officer": Text("村专干", "village officer"),
+    "clerk": Text("乡镇文书", "township clerk"),
+    "administrator": Text("管理员", "administrator"),
+}
+
+# What each role may do beyond reading its own area.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "officer": frozenset({"edit", "export", "print", "report", "backup"}),
+    "clerk": frozenset({"edit", "export", "import", "enroll", "print", "report", "backup"}),
+    "administrator": frozenset(
+        {
+            "edit",
+            "export",
+            "import",
+            "enroll",
+            "print",
+            "report",
+            "backup",
+            "restore",
+            "accounts",
+            "audit_log",
+        }
+    ),
+}
+
+ACTION_NAMES = {
+    "edit": Text("修改登记", "edit the register"),
+    "export": Text("导出", "export"),
+    "import": Text("导入", "import"),
+    "enroll": Text("登记设备", "enroll devices"),
+    "print": Text("打印", "print"),
+    "report": Text("统计报表", "produce reports"),
+    "backup": Text("备份", "make backups"),
+    "restore": Text("从备份恢复", "restore a backup"),
+    "accounts": Text("管理账户和密钥", "manage accounts and keys"),
+    "audit_log": Text("查看操作记录", "read the audit log"),
+}
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: str
+    area_code: str
+
+
+class AccessDenied(RegisterError):
+    text = Text("没有权限。", "Not allowed.")
+
+
+NOT_YOUR_ROLE = Text(
+    "账户“{name}”（{role}）不能{action}。请让有权限的人来做。",
+    "Account “{name}” ({role}) may not {action}. Ask someone whose role allows it.",
+)
+NOT_YOUR_AREA = Text(
+    "账户“{name}”只能处理 {own} 范围内的记录，这条记录属于 {other}。",
+    "Account “{name}” works on records in {own} only; this record belongs to {other}.",
+)
+
+
+def account_of(register: Register) -> Account | None:
+    account = register.account
+    return account if isinstance(account, Account) else None
+
+
+def allowed(register: Register, action: str) -> bool:
+    account = account_of(register)
+    return account is None or action in PERMISSIONS.get(account.role, frozenset())
+
+
+def require(register: Register, action: str) -> None:
+    """Refuse, with a plain message, an action this account's role does not own."""
+    if action not in ACTION_NAMES:
+        raise ValueError(f"unknown action {action!r}")
+    account = account_of(register)
+    if account is None or allowed(register, action):
+        return
+    raise AccessDenied(
+        NOT_YOUR_ROLE.format(
+            name=account.name,
+            role=ROLE_NAMES[account.role],
+            action=ACTION_NAMES[action],
+        )
+    )
+
+
+def area_of(register: Register) -> str:
+    """The area this session sees: the account's, or the register's own."""
+    account = account_of(register)
+    return account.area_code if account else register.area_code
+
+
+def require_area(register: Register, code: str | None) -> None:
+    account = account_of(register)
+    if account is None or not code:
+        return
+    if not area.contains(account.area_code, code):
+        raise AccessDenied(
+            NOT_YOUR_AREA.format(name=account.name, own=account.area_code, other=code)
+        )
+
+
+# Columns that tie a row to a person, in the order they are tried.
+_PERSON_LINKS = ("person_id", "woman_id", "mother_id", "wife_id", "husband_id", "user_id")
+
+
+def _village_of_person(register: Register, person_id: str) -> str | None:
+    rows = register.conn.execute(
+        "SELECT h.village_code FROM person p JOIN household h ON h.id = p.household_id "
+        "WHERE p.id = ?",
+        (person_id,),
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
+
+
+def village_of(register: Register, table: str, row: Mapping[str, Any]) -> str | None:
+    """The village a register row belongs to (None when it cannot be told yet)."""
+    if table == "household":
+        code = row.get("village_code")
+        return str(code) if code else None
+    if row.get("household_id"):
+        found = register.conn.execute(
+            "SELECT village_code FROM household WHERE id = ?", (row["household_id"],)
+        ).fetchone()
+        return str(found[0]) if found else None
+    for column in _PERSON_LINKS:
+        if row.get(column):
+            return _village_of_person(register, str(row[column]))
+    return None
+
+
+def check_write(
+    register: Register, table: str, fields: Mapping[str, Any], row_id: str | None = None
+) -> None:
+    """Before a write through store.records: the role may edit, and the row is in its area."""
+    if account_of(register) is None:
+        return
+    require(register, "edit")
+    merged: dict[str, Any] = {}
+    if row_id is not None:
+        rows = register.query(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        if rows:
+            # The area it is in now, and (for a move) the area it goes to.
+            require_area(register, village_of(register, table, rows[0]))
+            merged.update(rows[0])
+    merged.update(fields)
+    require_area(register, village_of(register, table, merged))

@@ -1,0 +1,51 @@
+"""The record of processing: rows, who and when, reading limits, CSV and JSON export."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from fpdesk.store import audit
+from fpdesk.store.db import Register
+
+
+def test_rows_say_who_what_and_when(register: Register) -> None:
+    seq = audit.record(register, "print", {"what": "woman card"}, at="2026-03-01T10:00:00")
+    audit.record(register, "export", {"file": "b.age"}, at="2026-03-02T10:00:00")
+    rows = audit.read(register)
+    assert rows[0] == {
+        "seq": seq,
+        "at": "2026-03-01T10:00:00",
+        "account": "测试员",  # the actor of a register without accounts
+        "action": "print",
+        "detail": {"what": "woman card"},
+    }
+    assert [r["action"] for r in audit.read(register, since="2026-03-02")] == ["export"]
+    assert [r["action"] for r in audit.read(register, action="print")] == ["print"]
+
+
+def test_unknown_actions_are_a_bug(register: Register) -> None:
+    with pytest.raises(ValueError):
+        audit.record(register, "peek")
+
+
+def test_a_failed_transaction_takes_its_audit_row_with_it(register: Register) -> None:
+    with pytest.raises(RuntimeError), register.transaction():
+        audit.record(register, "report")
+        raise RuntimeError("the report failed")
+    assert audit.read(register) == []
+
+
+def test_export_csv_and_json(register: Register, tmp_path: Path) -> None:
+    audit.record(register, "report", {"kind": "月报", "period": "2026-02"})
+    rows = audit.read(register)
+    with audit.export(rows, tmp_path / "log.csv").open(encoding="utf-8-sig") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["action"] == "report" and json.loads(row["detail"])["kind"] == "月报"
+    data = json.loads(audit.export(rows, tmp_path / "log.json").read_text(encoding="utf-8"))
+    assert data == rows
+    with pytest.raises(ValueError):
+        audit.export(rows, tmp_path / "log.txt")

@@ -13,6 +13,8 @@ import pytest
 from fpdesk.core import area, idnumber
 from fpdesk.core.clock import FixedClock
 from fpdesk.core.ids import new_id
+from fpdesk.core.periods import statistical_year
+from fpdesk.reports.indicators import compute
 from fpdesk.store import capture, demo, search
 from fpdesk.store.checks import check_register
 from fpdesk.store.db import Register, open_register
@@ -200,6 +202,19 @@ def test_most_visits_are_done_some_are_overdue(district: Register) -> None:
         "SELECT count(DISTINCT wife_id) FROM marriage WHERE ended_on IS NULL"
     ).fetchone()[0]
     assert sum(overdue.values()) < women / 3, (overdue, women)
+
+
+def test_the_work_plan_indicators_come_out_plausible(district: Register) -> None:
+    """Near the targets, not all of them met: something for the dashboard to show."""
+    report = compute(district, statistical_year(2026), [district.area_code[:6] + "000000"])
+    value = {result.key: result.value for result in report.results}
+    assert value["births"] and value["births"] > 0
+    assert value["policy_compliant_rate"] is not None and value["policy_compliant_rate"] > 90
+    assert 70 <= (value["contraceptive_rate"] or 0) <= 97
+    assert 50 <= (value["long_acting_rate"] or 0) <= 95
+    assert 5 <= (value["drugs_devices_share"] or 0) <= 35
+    assert 80 <= (value["followup_rate"] or 0) < 100
+    assert 60 <= (value["gyn_exam_rate"] or 0) < 100
 
 
 def test_no_history_yet_but_capture_and_search_are_back(district: Register) -> None:

@@ -87,20 +87,6 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
 
 
-def ensure_current_index(register: Register) -> None:
-    """A register built by an older development version gets today's index."""
-    sql = dict(register.conn.execute("SELECT name, sql FROM sqlite_master"))
-    if "keys" in (sql.get(search.INDEX) or "") and search.CARD in sql:
-        return
-    print("index from an older development version: making it again")
-    with register.transaction() as conn:
-        search.remove(conn)
-        conn.execute(f"DROP TABLE IF EXISTS {search.INDEX}")
-        search.create_tables(conn)
-        search.install(conn)
-        search.refill(conn)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=300_000)
@@ -111,7 +97,10 @@ def main() -> int:
 
     path = build(args.persons, args.seed)
     register = open_register(path, PASSPHRASE)
-    ensure_current_index(register)
+    started = time.perf_counter()
+    if search.make_current(register):
+        took = time.perf_counter() - started
+        print(f"index left by an older development version: remade in {took:.1f} s")
     count = register.conn.execute("SELECT count(*) FROM person WHERE deleted = 0").fetchone()[0]
     print(f"register: {count} persons")
     if args.rebuild:

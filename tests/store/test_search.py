@@ -412,3 +412,16 @@ def test_the_result_list_follows_edits_to_person_and_household(
     records.update(register, "household", household, {"address": "五组 3 号", "group_no": "05"})
     (hit,) = search.search(register, "张三")
     assert (hit.birth_date, hit.sex, hit.address, hit.group) == ("1950-01-02", 1, "五组 3 号", "05")
+
+
+def test_an_index_from_an_older_version_is_remade(register: Register, zhang: str) -> None:
+    assert search.index_is_current(register.conn)
+    assert not search.make_current(register)
+    with register.transaction() as conn:
+        search.remove(conn)
+        conn.execute(f"DROP TABLE {search.INDEX}")
+        conn.execute(f"CREATE VIRTUAL TABLE {search.INDEX} USING fts5(name, content='')")
+    assert not search.index_is_current(register.conn)
+    assert search.make_current(register)
+    assert search.index_is_current(register.conn) and search.installed(register.conn)
+    assert names(register, "zs") == ["张三"]

@@ -30,7 +30,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -71,8 +70,8 @@ def shown(text: Text) -> str:
 class Field:
     """One input of a form.
 
-    kind: text, multiline, date, number, id_number, code (a code table), choice (a
-    list the form supplies, e.g. the household's women) or check.
+    kind: text, multiline, date, number, id_number, code (a code table) or choice (a
+    list the form supplies, e.g. the spouses in the household).
     """
 
     name: str
@@ -103,8 +102,7 @@ class Editor:
         self.autofilled = False
 
     def _make(self) -> QWidget:
-        edit = QLineEdit()
-        return edit
+        return QLineEdit()
 
     def value(self) -> Any:
         assert isinstance(self.widget, QLineEdit)
@@ -220,23 +218,6 @@ class ComboEditor(Editor):
         self.widget.currentIndexChanged.connect(slot)
 
 
-class CheckEditor(Editor):
-    def _make(self) -> QWidget:
-        return QCheckBox()
-
-    def value(self) -> Any:
-        assert isinstance(self.widget, QCheckBox)
-        return 1 if self.widget.isChecked() else 0
-
-    def set_value(self, value: Any) -> None:
-        assert isinstance(self.widget, QCheckBox)
-        self.widget.setChecked(bool(int(value or 0)))
-
-    def on_change(self, slot: Callable[[], None]) -> None:
-        assert isinstance(self.widget, QCheckBox)
-        self.widget.toggled.connect(slot)
-
-
 EDITORS: dict[str, type[Editor]] = {
     "text": Editor,
     "date": DateEditor,
@@ -245,7 +226,6 @@ EDITORS: dict[str, type[Editor]] = {
     "multiline": MultiLineEditor,
     "code": ComboEditor,
     "choice": ComboEditor,
-    "check": CheckEditor,
 }
 
 

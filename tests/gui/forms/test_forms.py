@@ -119,6 +119,13 @@ def test_register_a_household_with_three_members(qtbot, register, clock) -> None
     assert household is not None and household["code"].endswith("050001")
     assert household["address"] == "幸福路8号"
     assert pending_drafts(register) == []
+    history = HistoryDialog(register, household["id"])
+    qtbot.addWidget(history)
+    lines = [
+        [history.table.item(r, c).text() for c in (3, 4, 5)]
+        for r in range(history.table.rowCount())
+    ]
+    assert ["户主", "", "张三"] in lines  # the head by name, not by key
 
 
 def test_tab_follows_the_order_on_screen(qtbot, register, couple, clock) -> None:  # type: ignore[no-untyped-def]

@@ -71,10 +71,27 @@ def field_name(column: str) -> str:
     return shown(_MORE_LABELS.get(column) or validation.field_label(column))
 
 
-def readable(column: str, value: Any) -> str:
-    """A stored value as the officer knows it: a code's label, a yes/no, the text."""
+# Columns that point at a person: shown by name, not by key.
+_PERSON_COLUMNS = {
+    "head_id",
+    "wife_id",
+    "husband_id",
+    "mother_id",
+    "father_id",
+    "child_id",
+    "woman_id",
+    "user_id",
+    "person_id",
+}
+
+
+def readable(register: Register, column: str, value: Any) -> str:
+    """A stored value as the officer knows it: a code's label, a person's name, the text."""
     if value is None or value == "":
         return ""
+    if column in _PERSON_COLUMNS:
+        person = records.get(register, "person", str(value))
+        return str(person["name"]) if person else str(value)
     table = validation.CODE_TABLES.get(column) or _MORE_TABLES.get(column)
     if table and codes.exists(table, value):
         return shown(codes.text(table, value))
@@ -109,8 +126,8 @@ def changes(register: Register, row_id: str) -> list[dict[str, str]]:
                     "who": entry["actor"] or "",
                     "op": entry["op"],
                     "field": field_name(column),
-                    "before": readable(column, old.get(column)),
-                    "after": readable(column, new.get(column)),
+                    "before": readable(register, column, old.get(column)),
+                    "after": readable(register, column, new.get(column)),
                 }
             )
     return lines

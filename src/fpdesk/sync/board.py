@@ -179,6 +179,12 @@ def _inside(township: str, code: str) -> bool:
         return False
 
 
+def village_label(register: Register, code: str) -> str:
+    """The village's name and code, or the code alone when the name is not known."""
+    name = _name(register, code)
+    return code if name == code else f"{name} {code}"
+
+
 def _name(register: Register, code: str) -> str:
     found: Any = register.conn.execute(
         "SELECT name FROM area_unit WHERE code = ? ORDER BY valid_from DESC LIMIT 1", (code,)

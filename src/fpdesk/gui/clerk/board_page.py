@@ -8,7 +8,16 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from fpdesk.gui.clerk.common import GREEN, GREY, RED, Clerk, ListModel, explain, table
+from fpdesk.gui.clerk.common import (
+    GREEN,
+    GREY,
+    RED,
+    Clerk,
+    ListModel,
+    explain,
+    short_device,
+    table,
+)
 from fpdesk.gui.models import Column
 from fpdesk.sync import board
 
@@ -62,7 +71,7 @@ class BoardPage(QWidget):
     def _devices(self, row: board.VillageRow) -> str:
         active = [d for d in row.devices if d.active]
         revoked = len(row.devices) - len(active)
-        text = ", ".join(d.device_id[:8] for d in active) or self.tr("none")
+        text = ", ".join(short_device(d.device_id) for d in active) or self.tr("none")
         if revoked:
             text += " " + self.tr("(+{0} revoked)").format(revoked)
         return text
@@ -121,6 +130,7 @@ class BoardPage(QWidget):
             self.clerk.register, self.clerk.clock.today(), self.clerk.deadline_day()
         )
         self.model.set_rows(self.rows)
+        self.view.resizeColumnsToContents()
         self._summarise()
 
     def _summarise(self) -> None:

@@ -132,6 +132,11 @@ class ListModel(RowsModel):
         return list(self._rows)
 
 
+def short_device(device_id: str) -> str:
+    """A laptop's id, short: ids made the same day share their first digits (UUIDv7)."""
+    return f"{device_id[:8]}…{device_id[-4:]}"
+
+
 def table(model: ListModel) -> QTableView:
     view = make_table(model, QTableView)
     view.horizontalHeader().setDefaultSectionSize(120)

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.core.i18n import Text
+from fpdesk.core.i18n import Text, current_language
 from fpdesk.gui.clerk.common import RED, Clerk, ListModel, explain, say, table
 from fpdesk.gui.models import ROW_ROLE, Column
+from fpdesk.gui.queries import code_label
 from fpdesk.sync import clerk as clerk_tasks
 from fpdesk.sync import conflicts, keys, merge, rows
-from fpdesk.sync.board import DUPLICATE_KINDS
+from fpdesk.sync.board import DUPLICATE_KINDS, village_label
 from fpdesk.sync.errors import SyncError
 
 KINDS = {
@@ -48,7 +49,25 @@ FIELDS = {
     "marital_status": Text("婚姻状况", "marital status"),
     "group_no": Text("组", "group"),
     "residence_status": Text("居住状态", "residence"),
+    "household_id": Text("户", "household"),
+    "ethnicity": Text("民族", "ethnicity"),
+    "relationship": Text("与户主关系", "relationship to the head"),
+    "registration_type": Text("户口性质", "registration type"),
+    "legacy_id15": Text("旧身份证号（15位）", "old ID number (15 digits)"),
+    "residence_place": Text("现居住地", "where living"),
+    "residence_since": Text("居住起始", "living there since"),
+    "death_date": Text("死亡日期", "date of death"),
+    "death_cause": Text("死亡原因", "cause of death"),
 }
+# Fields holding a code of resources/codes.json: shown by their label.
+CODED = (
+    "sex",
+    "marital_status",
+    "relationship",
+    "registration_type",
+    "residence_status",
+    "ethnicity",
+)
 TABLES = {
     "household": Text("户", "household"),
     "person": Text("人员", "person"),
@@ -67,6 +86,13 @@ def shown(value: Any) -> str:
     if value is None:
         return "—"
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def field_value(name: str, value: Any) -> str:
+    """A field's value as the clerk reads it: codes by their label."""
+    if name in CODED and value not in (None, ""):
+        return f"{code_label(name, value, current_language())} ({value})"
+    return shown(value)
 
 
 def field_label(name: str) -> str:
@@ -194,12 +220,15 @@ class ConflictsPage(QWidget):
 
     def refresh(self) -> None:
         register = self.clerk.register
-        self.villages = {p["device_id"]: p["area_code"] for p in keys.peers(register)}
+        self.villages = {
+            p["device_id"]: village_label(register, p["area_code"]) for p in keys.peers(register)
+        }
         found = [c for c in conflicts.open_conflicts(register) if c["kind"] not in DUPLICATE_KINDS]
         for c in found:
             row = rows.get_row(register, c["tbl"], c["row_id"]) or {}
             c["label"] = row.get("name") or row.get("code") or c["row_id"][:8]
         self.model.set_rows(found)
+        self.view.resizeColumnsToContents()
         if found:
             self.view.selectRow(0)
         self._show_current()
@@ -229,9 +258,9 @@ class ConflictsPage(QWidget):
                 c["seq"],
             )
         )
-        self.before.setText(shown(c["base"]))
-        self.theirs.setText(shown(c["theirs"]))
-        self.ours.setText(shown(c["ours"]))
+        self.before.setText(field_value(c["field"], c["base"]))
+        self.theirs.setText(field_value(c["field"], c["theirs"]))
+        self.ours.setText(field_value(c["field"], c["ours"]))
         self.take_village.setChecked(True)
         self.value.clear()
         self.reason.clear()

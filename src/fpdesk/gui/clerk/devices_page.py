@@ -22,6 +22,7 @@ from fpdesk.gui.clerk.common import GREY, Clerk, ListModel, explain, say, table
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.sync import clerk as clerk_tasks
 from fpdesk.sync import enrollment, keys
+from fpdesk.sync.board import village_label
 from fpdesk.sync.errors import SyncError
 
 
@@ -69,7 +70,9 @@ class DevicesPage(QWidget):
 
     def _columns(self) -> list[Column]:
         return [
-            Column(self.tr("Village"), lambda d: d["area_code"]),
+            Column(
+                self.tr("Village"), lambda d: village_label(self.clerk.register, d["area_code"])
+            ),
             Column(self.tr("Laptop"), lambda d: d["device_id"]),
             Column(self.tr("Fingerprint"), lambda d: d["fingerprint"]),
             Column(self.tr("Enrolled"), lambda d: d["enrolled_at"][:16].replace("T", " ")),
@@ -104,6 +107,7 @@ class DevicesPage(QWidget):
 
     def refresh(self) -> None:
         self.model.set_rows([d for d in keys.peers(self.clerk.register) if d["role"] == "village"])
+        self.view.resizeColumnsToContents()
 
     def current(self) -> dict[str, Any] | None:
         index = self.view.currentIndex()

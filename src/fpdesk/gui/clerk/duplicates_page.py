@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.gui.clerk.common import Clerk, ListModel, explain, say, table
-from fpdesk.gui.clerk.conflicts_page import field_label, shown
+from fpdesk.gui.clerk.conflicts_page import field_label, field_value, shown
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.sync import duplicates
+from fpdesk.sync.board import village_label
 from fpdesk.sync.errors import SyncError
 
 # Shown first, in this order; the other columns follow.
@@ -57,6 +58,7 @@ class DuplicatesPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid_host)
         self.choices: dict[str, tuple[QRadioButton, QRadioButton]] = {}
+        self._groups: list[QButtonGroup] = []
         self.reason_label = QLabel()
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
@@ -117,10 +119,14 @@ class DuplicatesPage(QWidget):
         return [
             Column(self.tr("Name"), lambda c: c.a["name"]),
             Column(self.tr("Born"), lambda c: c.a["birth_date"]),
-            Column(self.tr("Village A"), lambda c: c.a["village_code"] or ""),
-            Column(self.tr("Village B"), lambda c: c.b["village_code"] or ""),
+            Column(self.tr("Village A"), lambda c: self._village(c.a)),
+            Column(self.tr("Village B"), lambda c: self._village(c.b)),
             Column(self.tr("Why they match"), lambda c: say(c.reason_text)),
         ]
+
+    def _village(self, person: dict[str, Any]) -> str:
+        code = person.get("village_code")
+        return village_label(self.clerk.register, code) if code else ""
 
     def _merge_columns(self) -> list[Column]:
         return [
@@ -160,6 +166,7 @@ class DuplicatesPage(QWidget):
         self.pairs = duplicates.candidates(self.clerk.register)
         self.model.set_rows(self.pairs)
         self.merges_model.set_rows(duplicates.merges(self.clerk.register))
+        self.view.resizeColumnsToContents()
         if self.pairs:
             self.view.selectRow(0)
         self._show_current()
@@ -174,7 +181,12 @@ class DuplicatesPage(QWidget):
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
+        for group in self._groups:
+            group.deleteLater()
+        self._groups = []
         self.choices = {}
 
     def _show_current(self) -> None:
@@ -185,8 +197,8 @@ class DuplicatesPage(QWidget):
             self.keep_a.setText(self.tr("Keep A"))
             self.keep_b.setText(self.tr("Keep B"))
             return
-        self.keep_a.setText(self.tr("Keep A ({0})").format(pair.a["village_code"] or ""))
-        self.keep_b.setText(self.tr("Keep B ({0})").format(pair.b["village_code"] or ""))
+        self.keep_a.setText(self.tr("Keep A ({0})").format(self._village(pair.a)))
+        self.keep_b.setText(self.tr("Keep B ({0})").format(self._village(pair.b)))
         fields = duplicates.mergeable_fields(self.clerk.register)
         ordered = [f for f in _FIRST if f in fields] + [f for f in fields if f not in _FIRST]
         header = (self.tr("Field"), self.tr("A"), self.tr("B"))
@@ -199,10 +211,12 @@ class DuplicatesPage(QWidget):
             if a is None and b is None:
                 continue
             self.grid.addWidget(QLabel(field_label(name)), row, 0)
-            pick_a, pick_b = QRadioButton(shown(a)), QRadioButton(shown(b))
+            pick_a = QRadioButton(self._value(pair.a, name))
+            pick_b = QRadioButton(self._value(pair.b, name))
             pick_a.setObjectName(f"a_{name}")
             pick_b.setObjectName(f"b_{name}")
             group = QButtonGroup(self.grid_host)
+            self._groups.append(group)
             group.addButton(pick_a)
             group.addButton(pick_b)
             if a == b:
@@ -215,6 +229,12 @@ class DuplicatesPage(QWidget):
         self.keep_a.setChecked(True)
         self._default_choices()
         self.reason.clear()
+
+    @staticmethod
+    def _value(person: dict[str, Any], name: str) -> str:
+        if name == "household_id":
+            return str(person.get("household_code") or shown(person.get(name)))
+        return field_value(name, person.get(name))
 
     def _default_choices(self) -> None:
         """The kept person's values, except where it has none and the other has one."""

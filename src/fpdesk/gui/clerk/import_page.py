@@ -32,7 +32,7 @@ from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports.pdf.fonts import FontError
 from fpdesk.reports.pdf.receipt import STATUS, print_receipt
 from fpdesk.store.db import Register
-from fpdesk.sync import bundles, keys
+from fpdesk.sync import board, bundles, keys
 
 _COLORS = {"accepted": GREEN, "duplicate": GREY, "gap": RED, "fork": RED, "refused": RED}
 
@@ -46,7 +46,10 @@ def import_bundles(
     register = opener()
     try:
         keys.ensure_keys(register)
-        villages = {p["device_id"]: p["area_code"] for p in keys.peers(register)}
+        villages = {
+            p["device_id"]: board.village_label(register, p["area_code"])
+            for p in keys.peers(register)
+        }
         for done, path in enumerate(files):
             progress.check()
             progress.report(done, len(files), path.name)
@@ -79,7 +82,7 @@ def removable_drives() -> list[tuple[str, str]]:
         if not volume.isValid() or not volume.isReady():
             continue
         windows_drive = len(root) <= 3 and root[1:2] == ":" and not root.upper().startswith("C")
-        if not (root.startswith(("/media/", "/mnt/", "/run/media/")) or windows_drive):
+        if not (root.startswith(("/media/", "/run/media/")) or windows_drive):
             continue
         found.append((f"{volume.displayName()} ({root})", root))
     return found
@@ -234,7 +237,10 @@ class ImportPage(QWidget):
             self.where.setText(self.tr("No folder chosen yet."))
             return
         count = len(self.files())
-        self.where.setText(self.tr("%n bundle file(s) in {0}", "", count).format(str(self.folder)))
+        self.where.setText(
+            self.tr("%n bundle file(s) in {0}", "", count).format(self.folder.name or "/")
+        )
+        self.where.setToolTip(str(self.folder))
 
     # -- importing ---------------------------------------------------------------------
 
@@ -329,6 +335,7 @@ class ImportPage(QWidget):
                     counts["refused"],
                 )
             )
+        self.results.resizeColumnsToContents()
         self._show_where()
         self._set_running(False)
         self.imported.emit()

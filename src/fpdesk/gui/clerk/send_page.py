@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import Text
-from fpdesk.gui.clerk.common import Clerk, ListModel, Opener, explain, say, table
+from fpdesk.gui.clerk.common import Clerk, ListModel, Opener, explain, say, short_device, table
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.sync import bundles, clerk
+from fpdesk.sync.board import village_label
 
 
 def export_all(
@@ -65,8 +66,10 @@ class SendPage(QWidget):
 
     def _columns(self) -> list[Column]:
         return [
-            Column(self.tr("Village"), lambda e: e.recipient_area),
-            Column(self.tr("Laptop"), lambda e: e.recipient[:8]),
+            Column(
+                self.tr("Village"), lambda e: village_label(self.clerk.register, e.recipient_area)
+            ),
+            Column(self.tr("Laptop"), lambda e: short_device(e.recipient)),
             Column(self.tr("Records"), lambda e: e.count),
             Column(
                 self.tr("File"),
@@ -123,8 +126,11 @@ class SendPage(QWidget):
 
     def _done(self, made: list[bundles.Exported]) -> None:
         self.model.set_rows(made)
+        self.view.resizeColumnsToContents()
         self.status.setText(
-            self.tr("%n update bundle(s) written to {0}.", "", len(made)).format(str(self.folder))
+            self.tr("%n update bundle(s) written to {0}.", "", len(made)).format(
+                self.folder.name if self.folder else ""
+            )
         )
 
     def _failed(self, exc: BaseException) -> None:

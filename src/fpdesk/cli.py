@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from fpdesk import __version__
+from fpdesk.commands import backup as backup_commands
 from fpdesk.commands import bundle as bundle_commands
 from fpdesk.commands import care as care_commands
 from fpdesk.commands import demo as demo_commands
@@ -21,6 +22,7 @@ from fpdesk.commands import register as register_commands
 from fpdesk.commands import reports as report_commands
 from fpdesk.commands import search as search_commands
 from fpdesk.commands import selftest as selftest_commands
+from fpdesk.commands import users as users_commands
 from fpdesk.commands.common import CommandError
 from fpdesk.core.i18n import set_language
 from fpdesk.store.errors import RegisterError
@@ -31,6 +33,7 @@ COMMAND_MODULES += [search_commands]
 COMMAND_MODULES += [report_commands]
 COMMAND_MODULES += [demo_commands]
 COMMAND_MODULES += [care_commands]
+COMMAND_MODULES += [users_commands, backup_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,9 +12,28 @@ from collections.abc import Iterator
 from typing import Any
 
 from fpdesk.core.i18n import Text
+from fpdesk.store import access, audit
 from fpdesk.store.db import Register, open_register
 
 PASSPHRASE_ENV = "FPDESK_PASSPHRASE"
+USER_ENV = "FPDESK_USER"
+
+# (command, step) -> (what the account's role must allow, the audit log's action).
+# Commands not named here read only, and need no more than the login.
+COMMAND_RULES: dict[tuple[str, str | None], tuple[str | None, str]] = {
+    ("bundle", "export"): ("export", "export"),
+    ("bundle", "import"): ("import", "import"),
+    ("conflicts", "resolve"): ("import", "import"),
+    ("enroll", None): ("enroll", "enroll"),
+    ("devices", "revoke"): ("enroll", "enroll"),
+    ("print", None): ("print", "print"),
+    ("report", None): ("report", "report"),
+    ("indicators", None): ("report", "report"),
+    ("lists", None): ("report", "report"),
+    ("audit", "sample"): ("report", "report"),
+    ("audit", "record"): ("report", "report"),
+    ("audit", "accuracy"): ("report", "report"),
+}
 
 
 class CommandError(Exception):
@@ -46,6 +65,22 @@ def passphrase(confirm: bool = False) -> str:
 
 def add_db(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument("--db", required=required, help="register file / 登记册文件")
+    parser.add_argument(
+        "--user", help=f"account name (default ${USER_ENV}) / 账户名（默认 ${USER_ENV}）"
+    )
+
+
+def user(args: argparse.Namespace) -> str | None:
+    """The account to log in as: --user, else FPDESK_USER; None for no accounts."""
+    return getattr(args, "user", None) or os.environ.get(USER_ENV) or None
+
+
+def _rule(args: argparse.Namespace) -> tuple[str | None, str] | None:
+    command = str(getattr(args, "command", "") or "")
+    step = None
+    for name in (f"{command}_command", f"{command}_kind"):
+        step = step or getattr(args, name, None)
+    return COMMAND_RULES.get((command, step)) or COMMAND_RULES.get((command, None))
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
@@ -54,9 +89,16 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 
 @contextlib.contextmanager
 def opened(args: argparse.Namespace) -> Iterator[Register]:
-    register = open_register(args.db, passphrase())
+    register = open_register(args.db, passphrase(), user=user(args))
     try:
+        rule = _rule(args)
+        if rule and rule[0]:  # refused here exactly as the window refuses
+            access.require(register, rule[0])
         yield register
+        if rule:
+            step = getattr(args, f"{args.command}_command", None)
+            detail = {"command": args.command, "step": step or getattr(args, "print_kind", None)}
+            audit.record(register, rule[1], detail)
     finally:
         register.close()
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from fpdesk.commands import users
 from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
 from fpdesk.core import area as areas
 from fpdesk.core.i18n import Text, current_language
@@ -71,6 +72,7 @@ def add_commands(sub: Any) -> None:
     score.add_argument("--sample", required=True)
     add_json(score)
     score.set_defaults(func=run_audit_accuracy)
+    users.add_log_command(steps)  # `audit log`: the record of processing (commands.users)
 
     work = sub.add_parser("lists", help="work lists / 工作名单")
     add_db(work)

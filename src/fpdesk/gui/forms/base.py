@@ -612,7 +612,9 @@ class FormDialog(QDialog):
         if (
             event.type() == QEvent.Type.FocusOut
             and isinstance(event, QFocusEvent)
-            and event.reason() != Qt.FocusReason.PopupFocusReason  # a list opening
+            # not a list opening, nor a switch to another window: she has not moved on
+            and event.reason()
+            not in (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason)
             and watched.objectName() in self.editors
         ):
             self._visited.add(watched.objectName())

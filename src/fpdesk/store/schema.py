@@ -287,26 +287,6 @@ def _search(db: Database) -> None:
     search.refill(db.conn)
 
 
-# Unsaved forms, kept so that a crash or a power cut does not lose what the officer
-# typed.  Local to this laptop (not in capture.REPLICATED): a half-typed form is
-# nobody else's business and must never travel in a bundle.  It lives inside the
-# encrypted register because a half-typed form holds the same sensitive data.
-DRAFTS_SQL = """
-CREATE TABLE draft (
-    id TEXT PRIMARY KEY NOT NULL,
-    kind TEXT NOT NULL,
-    context TEXT NOT NULL DEFAULT '{}',
-    "values" TEXT NOT NULL DEFAULT '{}',
-    saved_at TEXT NOT NULL
-);
-"""
-
-
-@step("0004_drafts")
-def _drafts(db: Database) -> None:
-    run_script(db.conn, DRAFTS_SQL)
-
-
 # Keys, enrolled devices and the bookkeeping of change bundles (fpdesk.sync).  None of
 # these tables is replicated: they describe this laptop's side of the exchange.
 SYNC_SQL = """
@@ -403,6 +383,25 @@ CREATE INDEX sync_person_birth_name ON person (birth_date, name);
 def _sync(db: Database) -> None:
     run_script(db.conn, SYNC_SQL)
 
+
+# Unsaved forms, kept so that a crash or a power cut does not lose what the officer
+# typed.  Local to this laptop (not in capture.REPLICATED): a half-typed form is
+# nobody else's business and must never travel in a bundle.  It lives inside the
+# encrypted register because a half-typed form holds the same sensitive data.
+DRAFTS_SQL = """
+CREATE TABLE draft (
+    id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL,
+    context TEXT NOT NULL DEFAULT '{}',
+    "values" TEXT NOT NULL DEFAULT '{}',
+    saved_at TEXT NOT NULL
+);
+"""
+
+
+@step("0004_drafts")
+def _drafts(db: Database) -> None:
+    run_script(db.conn, DRAFTS_SQL)
 
 
 # Statistics audits and the record of produced reports.  Both are local to the

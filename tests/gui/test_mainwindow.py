@@ -108,3 +108,26 @@ def test_after_a_save_the_officer_keeps_her_place(qtbot, main_window: MainWindow
     assert main_window.household_view.currentIndex().row() == 3
     assert main_window.household_view.currentIndex().data(ID_ROLE) == chosen
     assert main_window.household_page.household_id == chosen
+
+
+def test_a_township_tree_opens_groups_when_a_village_is_opened(
+    qtbot, main_window: MainWindow
+) -> None:
+    from fpdesk.core.ids import new_id
+
+    other = "450102001202"
+    with main_window.register.transaction() as conn:
+        conn.execute(
+            "INSERT INTO household (id, code, village_code, group_no) VALUES (?, ?, ?, ?)",
+            (new_id(), f"{other}050001", other, "05"),
+        )
+    main_window.load_tree()
+    everything = main_window.tree.topLevelItem(0)
+    assert everything.childCount() == 2
+    second = everything.child(1)
+    assert second.childCount() == 0  # not read yet
+    second.setExpanded(True)
+    assert second.childCount() == 1
+    assert "(1)" in second.text(0) or "（1）" in second.text(0)
+    main_window.tree.setCurrentItem(second.child(0))
+    assert main_window.households.rowCount() == 1

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -38,7 +39,8 @@ from fpdesk.store.errors import RegisterError
 log = logging.getLogger("fpdesk.gui.main")
 SEARCH_DELAY_MS = 150  # search as you type, but not on every key of a fast typist
 SEARCH_LIMIT = 50
-AREA_ROLE = Qt.ItemDataRole.UserRole + 10
+AREA_ROLE = Qt.ItemDataRole.UserRole + 10  # (village code, group number) of a tree item
+NAME_ROLE = Qt.ItemDataRole.UserRole + 11
 
 
 class SearchModel(RowsModel):
@@ -184,6 +186,7 @@ class MainWindow(QMainWindow):
         self.tree.setObjectName("areas")
         self.tree.setHeaderHidden(True)
         self.tree.currentItemChanged.connect(self._area_chosen)
+        self.tree.itemExpanded.connect(self._fill_groups)
         self.households = HouseholdModel(self.register, self)
         self.household_view = make_table(self.households, QTableView)
         self.household_view.setObjectName("households")
@@ -238,12 +241,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.splitter, icon("household"), "")
         self.tabs.addTab(self.worklist, icon("worklist"), "")
         self.tabs.currentChanged.connect(self._tab_changed)
+        # The clerk's month end (gui.clerk), on township registers.  Built when its tab
+        # is first opened: its pages read the whole township (duplicates, board), which
+        # must not hold up the start of the window.
         self.clerk: QWidget | None = None
-        if self.register.role == "township":  # the clerk's month end: gui.clerk
-            from fpdesk.gui.clerk import ClerkWorkspace
-
-            self.clerk = ClerkWorkspace(self.register, self.prefs, self.clock)
-            self.tabs.addTab(self.clerk, icon("village"), "")
+        self.clerk_tab: QWidget | None = None
+        if self.register.role == "township":
+            self.clerk_tab = QWidget()
+            QVBoxLayout(self.clerk_tab).setContentsMargins(0, 0, 0, 0)
+            self.tabs.addTab(self.clerk_tab, icon("village"), "")
         self.setCentralWidget(self.tabs)
         self.worklist_loaded = False
 
@@ -310,8 +316,8 @@ class MainWindow(QMainWindow):
         )
         self.tabs.setTabText(0, self.tr("Households"))
         self.tabs.setTabText(1, self.tr("Work list"))
-        if self.clerk is not None:
-            self.tabs.setTabText(self.tabs.indexOf(self.clerk), self.tr("Township clerk"))
+        if self.clerk_tab is not None:
+            self.tabs.setTabText(self.tabs.indexOf(self.clerk_tab), self.tr("Township clerk"))
         self.hint.setText(self.tr("Choose a household on the left, or search above."))
         self.no_results.setText(
             self.tr("Nothing found. Try the pinyin initials or the last digits of the ID number.")
@@ -326,32 +332,44 @@ class MainWindow(QMainWindow):
     # -- the area tree and the household list ------------------------------------------
 
     def load_tree(self) -> None:
+        """Villages at once, their groups when opened (a county has thousands)."""
         self.tree.blockSignals(True)
         self.tree.clear()
         everything = QTreeWidgetItem(self.tree, [self.tr("All households")])
         everything.setData(0, AREA_ROLE, (None, None))
         everything.setIcon(0, icon("household"))
-        first_village: QTreeWidgetItem | None = None
-        for village in queries.villages(self.register):
-            item = QTreeWidgetItem(
-                everything, [self.tr("{0} ({1})").format(village.name, village.households)]
-            )
+        villages = queries.villages(self.register)
+        for village in villages:
+            item = QTreeWidgetItem(everything, [village.name])
             item.setToolTip(0, village.code)
             item.setIcon(0, icon("village"))
             item.setData(0, AREA_ROLE, (village.code, None))
-            first_village = first_village or item
-            for group_no, count in village.groups:
-                child = QTreeWidgetItem(
-                    item, [self.tr("Group {0} ({1})").format(int(group_no), count)]
-                )
-                child.setIcon(0, icon("group"))
-                child.setData(0, AREA_ROLE, (village.code, group_no))
-        self.tree.expandToDepth(1 if everything.childCount() == 1 else 0)
+            item.setData(0, NAME_ROLE, village.name)
+            item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+        everything.setExpanded(True)
+        only = everything.child(0) if len(villages) == 1 else None
+        if only is not None:  # a village register: its groups at once
+            self._fill_groups(only)
+            only.setExpanded(True)
         self.tree.setCurrentItem(everything)
         self.tree.blockSignals(False)
-        if first_village is not None:
-            code, _ = first_village.data(0, AREA_ROLE)
-            self.worklist.village_code = self.worklist.village_code or code
+        if villages:
+            self.worklist.village_code = self.worklist.village_code or villages[0].code
+
+    def _fill_groups(self, item: QTreeWidgetItem) -> None:
+        village_code, group_no = item.data(0, AREA_ROLE)
+        if not village_code or group_no or item.childCount():
+            return
+        found = queries.groups(self.register, village_code)
+        name = item.data(0, NAME_ROLE)
+        item.setText(0, self.tr("{0} ({1})").format(name, sum(n for _, n in found)))
+        for number, count in found:
+            child = QTreeWidgetItem(item, [self.tr("Group {0} ({1})").format(int(number), count)])
+            child.setIcon(0, icon("group"))
+            child.setData(0, AREA_ROLE, (village_code, number))
+        item.setChildIndicatorPolicy(
+            QTreeWidgetItem.ChildIndicatorPolicy.DontShowIndicatorWhenChildless
+        )
 
     def _area_chosen(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
         if item is None:
@@ -449,6 +467,19 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.worklist and not self.worklist_loaded:
             self.load_worklist()
+        if self.tabs.widget(index) is self.clerk_tab and self.clerk is None:
+            self.open_clerk_workspace()
+
+    def open_clerk_workspace(self) -> QWidget:
+        from fpdesk.gui.clerk import ClerkWorkspace
+
+        if self.clerk is None and self.clerk_tab is not None:
+            self.clerk = ClerkWorkspace(self.register, self.prefs, self.clock)
+            layout = self.clerk_tab.layout()
+            assert layout is not None
+            layout.addWidget(self.clerk)
+        assert self.clerk is not None
+        return self.clerk
 
     def load_worklist(self) -> None:
         try:

@@ -8,7 +8,7 @@ whole table into Python.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fpdesk.core import codes, idnumber
@@ -47,8 +47,6 @@ mask_id = idnumber.mask_id_number
 class Village:
     code: str
     name: str
-    households: int = 0
-    groups: list[tuple[str, int]] = field(default_factory=list)  # (group number, households)
 
 
 def area_name(register: Register, code: str) -> str:
@@ -59,23 +57,30 @@ def area_name(register: Register, code: str) -> str:
 
 
 def villages(register: Register) -> list[Village]:
-    """The villages with households in this register, each with its groups."""
-    by_code: dict[str, Village] = {}
+    """The villages with households in this register (and a village register's own).
+
+    Read from the village index alone: a county's 300,000 people cost tens of
+    milliseconds here.  Group counts come per village, when the tree opens it.
+    """
+    codes = {row[0] for row in register.conn.execute("SELECT DISTINCT village_code FROM household")}
+    if register.role == "village":
+        codes.add(register.area_code)
+    names: dict[str, str] = {}
+    for code, name in register.conn.execute(
+        "SELECT code, name FROM area_unit WHERE level = 'village' ORDER BY valid_from"
+    ):
+        names[code] = name  # the latest name wins
+    return [Village(code, names.get(code, code)) for code in sorted(codes)]
+
+
+def groups(register: Register, village_code: str) -> list[tuple[str, int]]:
+    """The village's groups with their number of households."""
     rows = register.conn.execute(
-        "SELECT village_code, group_no, count(*) FROM household WHERE deleted = 0 "
-        "GROUP BY village_code, group_no ORDER BY village_code, group_no"
+        "SELECT group_no, count(*) FROM household WHERE village_code = ? AND deleted = 0 "
+        "GROUP BY group_no ORDER BY group_no",
+        (village_code,),
     )
-    for village_code, group_no, count in rows:
-        village = by_code.get(village_code)
-        if village is None:
-            village = by_code[village_code] = Village(village_code, village_code)
-        village.groups.append((group_no, count))
-        village.households += count
-    if register.role == "village" and register.area_code not in by_code:
-        by_code[register.area_code] = Village(register.area_code, register.area_code)
-    for village in by_code.values():
-        village.name = area_name(register, village.code)
-    return list(by_code.values())
+    return [(str(group_no), int(count)) for group_no, count in rows]
 
 
 # ---- households ----------------------------------------------------------------------

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>BirthForm</name>
@@ -132,7 +131,7 @@
         <translation>口令</translation>
     </message>
     <message>
-        <source>Background work opens the register a second time. Type the register&apos;s passphrase:</source>
+        <source>Background work opens the register a second time. Type the register's passphrase:</source>
         <translation>后台工作需要再打开一次登记册。请输入登记册的口令：</translation>
     </message>
 </context>
@@ -190,15 +189,15 @@
         <translation>情况</translation>
     </message>
     <message>
-        <source>Village&apos;s value</source>
+        <source>Village's value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>Township&apos;s value</source>
+        <source>Township's value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
-        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record&apos;s history, and your decision goes back to the village in its next update bundle.</source>
+        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record's history, and your decision goes back to the village in its next update bundle.</source>
         <translation>冲突是指村里和乡里在上次一致之后都改过的同一个字段。请对比三个值，选用其中一个或填写新的值，并写明理由。没有采用的值保留在记录的历史里，您的决定会随下一个更新包发回村里。</translation>
     </message>
     <message>
@@ -210,19 +209,19 @@
         <translation>原来的值（双方一致时）</translation>
     </message>
     <message>
-        <source>The village&apos;s value</source>
+        <source>The village's value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>The township&apos;s value</source>
+        <source>The township's value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
-        <source>Take the village&apos;s value</source>
+        <source>Take the village's value</source>
         <translation>采用村里的值</translation>
     </message>
     <message>
-        <source>Keep the township&apos;s value</source>
+        <source>Keep the township's value</source>
         <translation>保留乡里的值</translation>
     </message>
     <message>
@@ -398,7 +397,7 @@
         <translation>第1步（共3步）：选择村干部带来的登记申请文件。</translation>
     </message>
     <message>
-        <source>The laptop&apos;s request file</source>
+        <source>The laptop's request file</source>
         <translation>电脑的登记申请文件</translation>
     </message>
     <message>
@@ -446,7 +445,7 @@
         <translation>更换电脑：1. 在新电脑上生成登记申请文件；2. 在这里选择这个文件；3. 旧电脑被注销，新电脑被登记，并按乡里现有的数据为它生成全村数据快照；4. 村干部在新电脑上先打开回复文件，再导入快照。旧电脑上从未发送的修改会随旧电脑一起丢失。</translation>
     </message>
     <message>
-        <source>The new laptop&apos;s request file</source>
+        <source>The new laptop's request file</source>
         <translation>新电脑的登记申请文件</translation>
     </message>
     <message>
@@ -701,11 +700,11 @@
         <translation>或：外地配偶姓名</translation>
     </message>
     <message>
-        <source>Spouse&apos;s ID number</source>
+        <source>Spouse's ID number</source>
         <translation>配偶身份证号</translation>
     </message>
     <message>
-        <source>Spouse&apos;s address</source>
+        <source>Spouse's address</source>
         <translation>配偶住址</translation>
     </message>
     <message>
@@ -753,7 +752,7 @@
         <translation>出生登记</translation>
     </message>
     <message>
-        <source>Child&apos;s name</source>
+        <source>Child's name</source>
         <translation>孩子姓名</translation>
     </message>
     <message>
@@ -765,7 +764,7 @@
         <translation>出生日期</translation>
     </message>
     <message>
-        <source>Child&apos;s ID number</source>
+        <source>Child's ID number</source>
         <translation>孩子身份证号</translation>
     </message>
     <message>
@@ -1092,7 +1091,7 @@
         <translation>理由</translation>
     </message>
     <message>
-        <source>Put the villages&apos; bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
+        <source>Put the villages' bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
         <translation>把各村的数据包文件（.fpb）放在一个文件夹里，或插上U盘，然后按“导入”。每个文件在写入前都会检查（签名、发送的电脑、序号）；每个文件要么整个导入，要么完全不导入，所以随时取消都是安全的。以前导入过的文件会跳过。</translation>
     </message>
     <message>
@@ -1446,7 +1445,7 @@
         <translation>死亡</translation>
     </message>
     <message>
-        <source>Correct this person&apos;s details</source>
+        <source>Correct this person's details</source>
         <translation>更正此人信息</translation>
     </message>
     <message>
@@ -1560,7 +1559,7 @@
         <translation>共 %1 页。下面是前几页。</translation>
     </message>
     <message>
-        <source>%1 pages. No page pictures: poppler&apos;s pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
+        <source>%1 pages. No page pictures: poppler's pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
         <translation>共 %1 页。本机没有安装 poppler 的 pdftoppm，不能显示页面图片。请用 PDF 阅读器打开文件查看。</translation>
     </message>
     <message>
@@ -1802,6 +1801,10 @@
         <translation>一段时间没有操作，登记册已锁定。输入口令继续；刚才填写的内容都还在。</translation>
     </message>
     <message>
+        <source>Type your user name and your own passphrase.</source>
+        <translation>请输入用户名和您自己的口令。</translation>
+    </message>
+    <message>
         <source>Type the passphrase of the register.</source>
         <translation>请输入登记册口令。</translation>
     </message>
@@ -1810,8 +1813,16 @@
         <translation>登记册文件</translation>
     </message>
     <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
         <source>Passphrase</source>
         <translation>口令</translation>
+    </message>
+    <message>
+        <source>Type your user name.</source>
+        <translation>请输入用户名。</translation>
     </message>
     <message>
         <source>Type the passphrase.</source>

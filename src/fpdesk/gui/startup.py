@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,6 +32,7 @@ from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash, settings
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Cancelled, Progress, run_task
+from fpdesk.store import accounts, audit, backup
 from fpdesk.store.db import Register, create_register, open_register
 from fpdesk.store.errors import RegisterError
 
@@ -53,15 +54,25 @@ def _show_error(label: QLabel, text: str) -> None:
 
 
 class UnlockDialog(QDialog):
-    """Asks for the passphrase and opens the register (or, when locked, checks it)."""
+    """Asks for the passphrase and opens the register (or, when locked, checks it).
+
+    A register with accounts asks for the user name too; the idle lock only lets the
+    account whose session it is back in (`session_user`, set at the last unlock)."""
 
     unlocked = Signal(object)  # the open Register, or None when only checking
+    session_user: str | None = None
 
     def __init__(self, path: Path, parent: QWidget | None = None, *, check_only: bool = False):
         super().__init__(parent)
         self.path = path
         self.check_only = check_only
         self.register: Register | None = None
+        self.uses_accounts = accounts.uses_accounts(path)
+        self.user = QLineEdit()
+        self.user.setObjectName("user")
+        if check_only and self.uses_accounts and UnlockDialog.session_user:
+            self.user.setText(UnlockDialog.session_user)
+            self.user.setReadOnly(True)
         self.setWindowIcon(icon("lock"))
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -81,6 +92,10 @@ class UnlockDialog(QDialog):
             cancel.setVisible(False)
         self.form = QFormLayout()
         self.form.addRow(QLabel(), self.file_label)
+        if self.uses_accounts:
+            self.form.addRow(QLabel(), self.user)
+        else:
+            self.user.setVisible(False)
         self.form.addRow(QLabel(), self.passphrase)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -89,6 +104,8 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
         self.retranslate()
+        if self.uses_accounts and not self.user.text():
+            self.user.setFocus()
 
     def _label(self, field: QWidget) -> QLabel:
         label = self.form.labelForField(field)
@@ -104,18 +121,28 @@ class UnlockDialog(QDialog):
                     "Type the passphrase to go on; nothing you typed was lost."
                 )
             )
+        elif self.uses_accounts:
+            self.intro.setText(self.tr("Type your user name and your own passphrase."))
         else:
             self.intro.setText(self.tr("Type the passphrase of the register."))
         self._label(self.file_label).setText(self.tr("Register file"))
+        if self.uses_accounts:
+            self._label(self.user).setText(self.tr("User name"))
         self._label(self.passphrase).setText(self.tr("Passphrase"))
 
     def try_unlock(self) -> None:
         text = self.passphrase.text()
+        user = self.user.text().strip() if self.uses_accounts else None
+        if self.uses_accounts and not user:
+            _show_error(self.error, self.tr("Type your user name."))
+            self.user.setFocus()
+            return
         if not text:
             _show_error(self.error, self.tr("Type the passphrase."))
             return
         try:
-            register = open_register(self.path, text)
+            # On start, a quick integrity check before anything is written.
+            register = open_register(self.path, text, user=user, verify=not self.check_only)
         except RegisterError as exc:
             log.info("unlock refused: %s", type(exc).__name__)
             _show_error(self.error, crash.register_error_text(exc))
@@ -126,6 +153,9 @@ class UnlockDialog(QDialog):
             register.close()
             self.register = None
         else:
+            if register.account is None:  # an account's login is logged by accounts.login
+                audit.record(register, "login")
+            UnlockDialog.session_user = user
             self.register = register
         self.passphrase.clear()
         _show_error(self.error, "")
@@ -307,6 +337,24 @@ def build_demo_file(path: Path, progress: Progress) -> Path:
     return path
 
 
+def keep_backups(register: Register) -> None:
+    """Today's backup now (if there is none yet), and one more when the program quits."""
+    try:
+        backup.automatic(register, "daily")
+    except RegisterError as exc:  # a full disk must not keep the officer out
+        log.warning("daily backup failed: %s", exc)
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(lambda: _backup_on_exit(register))
+
+
+def _backup_on_exit(register: Register) -> None:
+    try:
+        backup.automatic(register, "exit")
+    except Exception:  # quitting goes on; the daily backups are still there
+        log.exception("backup on exit failed")
+
+
 class Startup(QObject):
     """Decides what the officer sees first and ends with `opened(register)`."""
 
@@ -338,7 +386,7 @@ class Startup(QObject):
 
     def first_run(self) -> None:
         dialog = FirstRunDialog(self.path, self.prefs)
-        dialog.created.connect(self.opened)
+        dialog.created.connect(self._created)
         dialog.demo_wanted.connect(self.open_demo)
         dialog.rejected.connect(self.gave_up)
         self._show(dialog)
@@ -350,8 +398,13 @@ class Startup(QObject):
         self._show(dialog)
 
     def _unlocked(self, register: Register) -> None:
-        if self.prefs.officer:
+        if self.prefs.officer and register.account is None:
             register.set_actor(self.prefs.officer)
+        keep_backups(register)
+        self.opened.emit(register)
+
+    def _created(self, register: Register) -> None:
+        keep_backups(register)
         self.opened.emit(register)
 
     def open_demo(self) -> None:

@@ -170,7 +170,8 @@ def automatic(
         raise ValueError(f"reason must be one of {AUTOMATIC}")
     now = (clock or SystemClock()).now()
     folder = default_folder(register.path)
-    if reason == "daily" and any(b.made_at.date() == now.date() for b in list_backups(folder)):
+    today = [b for b in list_backups(folder) if b.made_at.date() == now.date()]
+    if reason == "daily" and any(b.label in AUTOMATIC for b in today):
         return None
     made = create(register, folder, label=reason, clock=clock)
     rotate(folder, keep=keep)

@@ -1,0 +1,115 @@
+"""Unlocking a register with accounts, the integrity check on start, and the daily backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from fpdesk.gui.settings import Settings
+from fpdesk.gui.startup import Startup, UnlockDialog
+from fpdesk.store import accounts, backup, keyring
+from fpdesk.store.db import Register, open_register
+from tests.conftest import PASSPHRASE, VILLAGE
+from tests.gui.conftest import type_text
+from tests.store.test_backup import corrupt
+
+ADMIN, ADMIN_PW = "王管理", "admin-pass-1"
+OFFICER, OFFICER_PW = "李专干", "officer-pass-1"
+
+
+@pytest.fixture(autouse=True)
+def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keyring, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(UnlockDialog, "session_user", None)
+
+
+@pytest.fixture
+def with_accounts(register_path: Path) -> Path:
+    with open_register(register_path, PASSPHRASE) as reg:
+        accounts.add(reg, ADMIN, "administrator", None, ADMIN_PW)
+        accounts.add(reg, OFFICER, "officer", VILLAGE, OFFICER_PW)
+    return register_path
+
+
+def start(qtbot, path: Path, prefs: Settings) -> tuple[UnlockDialog, list[Register]]:  # type: ignore[no-untyped-def]
+    startup = Startup(prefs, db=path)
+    opened: list[Register] = []
+    startup.opened.connect(opened.append)
+    startup.begin()
+    dialog = startup.dialog
+    assert isinstance(dialog, UnlockDialog)
+    qtbot.addWidget(dialog)
+    dialog._startup = startup  # type: ignore[attr-defined]  # kept alive with the dialog
+    return dialog, opened
+
+
+def test_login_with_name_and_passphrase(qtbot, with_accounts: Path, prefs: Settings) -> None:  # type: ignore[no-untyped-def]
+    prefs.officer = "别人的名字"
+    dialog, opened = start(qtbot, with_accounts, prefs)
+    assert dialog.user.isVisibleTo(dialog)
+    type_text(qtbot, dialog.passphrase, OFFICER_PW)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert not opened and dialog.error.text() == dialog.tr("Type your user name.")
+    type_text(qtbot, dialog.user, OFFICER)
+    dialog.passphrase.clear()
+    type_text(qtbot, dialog.passphrase, "wrong-wrong")
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert not opened and "用户名或口令不对" in dialog.error.text()
+    dialog.passphrase.clear()
+    type_text(qtbot, dialog.passphrase, OFFICER_PW)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    [register] = opened
+    try:
+        assert register.account.name == OFFICER
+        # the account's name, not the name kept in this laptop's settings, is the actor
+        actor = register.query("SELECT value FROM local_state WHERE key = 'actor'")
+        assert actor == [{"value": OFFICER}]
+        assert [b.label for b in backup.list_backups(backup.default_folder(with_accounts))] == [
+            "daily",
+            "before-accounts",
+        ]
+    finally:
+        register.close()
+    assert UnlockDialog.session_user == OFFICER
+    lock = UnlockDialog(with_accounts, check_only=True)  # the idle lock: same account only
+    qtbot.addWidget(lock)
+    assert lock.user.text() == OFFICER and lock.user.isReadOnly()
+
+
+def test_register_without_accounts_asks_only_the_passphrase(
+    qtbot, register_path: Path, prefs: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    dialog, opened = start(qtbot, register_path, prefs)
+    assert not dialog.user.isVisibleTo(dialog)
+    type_text(qtbot, dialog.passphrase, PASSPHRASE)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    [register] = opened
+    try:
+        assert register.account is None
+        assert [r["action"] for r in register.query("SELECT action FROM access_log")] == [
+            "login",
+            "backup",
+        ]
+    finally:
+        register.close()
+
+
+def test_damaged_register_is_refused_with_how_to_restore(
+    qtbot, register_path: Path, prefs: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    with open_register(register_path, PASSPHRASE) as reg, reg.transaction():
+        for n in range(1, 200):
+            reg.conn.execute(
+                "INSERT INTO household (id, code, village_code, group_no) VALUES (?, ?, ?, ?)",
+                (f"h{n}", f"{VILLAGE}01{n:04d}", VILLAGE, "01"),
+            )
+    corrupt(register_path)
+    before = register_path.read_bytes()
+    dialog, opened = start(qtbot, register_path, prefs)
+    type_text(qtbot, dialog.passphrase, PASSPHRASE)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert not opened
+    assert "已损坏" in dialog.error.text() and "fpdesk backup restore" in dialog.error.text()
+    assert register_path.read_bytes() == before

@@ -131,3 +131,24 @@ def test_a_township_tree_opens_groups_when_a_village_is_opened(
     assert "(1)" in second.text(0) or "（1）" in second.text(0)
     main_window.tree.setCurrentItem(second.child(0))
     assert main_window.households.rowCount() == 1
+
+
+def test_the_clerk_workspace_is_built_when_its_tab_is_opened(qtbot, tmp_path, prefs, clock) -> None:  # type: ignore[no-untyped-def]
+    from fpdesk.store.db import create_register
+    from tests.conftest import PASSPHRASE, TOWNSHIP
+
+    register = create_register(
+        tmp_path / "t.fpdesk", PASSPHRASE, role="township", area_code=TOWNSHIP
+    )
+    try:
+        window = MainWindow(register, prefs, clock)
+        qtbot.addWidget(window)
+        window.show()
+        assert window._clerk is None  # nothing of it read at start
+        window.tabs.setCurrentWidget(window.clerk_tab)
+        qtbot.waitUntil(lambda: window._clerk is not None)
+        assert window.tabs.currentWidget() is window.clerk
+        window.locker.stop()
+        window.close()
+    finally:
+        register.close()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -244,11 +243,10 @@ class MainWindow(QMainWindow):
         # The clerk's month end (gui.clerk), on township registers.  Built when its tab
         # is first opened: its pages read the whole township (duplicates, board), which
         # must not hold up the start of the window.
-        self.clerk: QWidget | None = None
-        self.clerk_tab: QWidget | None = None
+        self._clerk: QWidget | None = None
+        self.clerk_tab: QWidget | None = None  # its place until then
         if self.register.role == "township":
             self.clerk_tab = QWidget()
-            QVBoxLayout(self.clerk_tab).setContentsMargins(0, 0, 0, 0)
             self.tabs.addTab(self.clerk_tab, icon("village"), "")
         self.setCentralWidget(self.tabs)
         self.worklist_loaded = False
@@ -316,8 +314,9 @@ class MainWindow(QMainWindow):
         )
         self.tabs.setTabText(0, self.tr("Households"))
         self.tabs.setTabText(1, self.tr("Work list"))
-        if self.clerk_tab is not None:
-            self.tabs.setTabText(self.tabs.indexOf(self.clerk_tab), self.tr("Township clerk"))
+        clerk_tab = self._clerk or self.clerk_tab
+        if clerk_tab is not None:
+            self.tabs.setTabText(self.tabs.indexOf(clerk_tab), self.tr("Township clerk"))
         self.hint.setText(self.tr("Choose a household on the left, or search above."))
         self.no_results.setText(
             self.tr("Nothing found. Try the pinyin initials or the last digits of the ID number.")
@@ -467,19 +466,27 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.worklist and not self.worklist_loaded:
             self.load_worklist()
-        if self.tabs.widget(index) is self.clerk_tab and self.clerk is None:
-            self.open_clerk_workspace()
+        if self.clerk_tab is not None and self.tabs.widget(index) is self.clerk_tab:
+            QTimer.singleShot(0, lambda: self.clerk)  # build it, out of this signal
 
-    def open_clerk_workspace(self) -> QWidget:
-        from fpdesk.gui.clerk import ClerkWorkspace
+    @property
+    def clerk(self) -> QWidget | None:
+        """The clerk's workspace (township registers), built on first use in its tab."""
+        if self._clerk is None and self.clerk_tab is not None:
+            from fpdesk.gui.clerk import ClerkWorkspace
 
-        if self.clerk is None and self.clerk_tab is not None:
-            self.clerk = ClerkWorkspace(self.register, self.prefs, self.clock)
-            layout = self.clerk_tab.layout()
-            assert layout is not None
-            layout.addWidget(self.clerk)
-        assert self.clerk is not None
-        return self.clerk
+            self._clerk = ClerkWorkspace(self.register, self.prefs, self.clock)
+            place = self.tabs.indexOf(self.clerk_tab)
+            showing = self.tabs.currentIndex() == place
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(place)
+            self.tabs.insertTab(place, self._clerk, icon("village"), self.tr("Township clerk"))
+            if showing:
+                self.tabs.setCurrentIndex(place)
+            self.tabs.blockSignals(False)
+            self.clerk_tab.deleteLater()
+            self.clerk_tab = None
+        return self._clerk
 
     def load_worklist(self) -> None:
         try:

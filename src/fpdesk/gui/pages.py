@@ -345,7 +345,9 @@ class PersonPage(QWidget):
         age = queries.age_on(row["birth_date"], today)
         self.title.setText(
             self.tr("{0}, {1}, {2} years").format(
-                row["name"], queries.code_label("sex", row["sex"], lang), age
+                row["name"],
+                queries.code_label("sex", row["sex"], lang),
+                "—" if age is None else age,
             )
         )
         lines = [

@@ -186,7 +186,6 @@ class FirstRunDialog(QDialog):
         self.area_code = QLineEdit()
         self.area_code.setObjectName("area_code")
         self.area_code.setMaxLength(12)
-        self.area_code.setInputMask("")
         self.officer = QLineEdit()
         self.officer.setObjectName("officer")
         self.passphrase = QLineEdit()

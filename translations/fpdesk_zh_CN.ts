@@ -1588,6 +1588,57 @@
     </message>
 </context>
 <context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>Restore from a backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Choose a backup. It is checked and shown before anything happens; the register it replaces is kept as a copy beside it.</source>
+        <translation>请选择一个备份。恢复前会先检查并显示它的内容；被替换的登记册会另存一份放在旁边。</translation>
+    </message>
+    <message>
+        <source>Another file (e.g. on a USB stick)…</source>
+        <translation>其他文件（如U盘上的）…</translation>
+    </message>
+    <message>
+        <source>Restore this backup</source>
+        <translation>恢复这个备份</translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation>每日</translation>
+    </message>
+    <message>
+        <source>on quitting</source>
+        <translation>退出时</translation>
+    </message>
+    <message>
+        <source>made by hand</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>before accounts</source>
+        <translation>启用账户前</translation>
+    </message>
+    <message>
+        <source>No backups were found beside the register.</source>
+        <translation>登记册旁边没有找到备份。</translation>
+    </message>
+    <message>
+        <source>Choose a backup</source>
+        <translation>选择备份</translation>
+    </message>
+    <message>
+        <source>Made {0}. Area {1}: {2} households, {3} persons, {4} births. Last change {5}.</source>
+        <translation>备份时间 {0}。区划 {1}：{2} 户，{3} 人，出生 {4} 条。最后修改 {5}。</translation>
+    </message>
+    <message>
+        <source>Replace the register with the backup made {0}? Changes made since then are not in it; the register now in use is kept as a copy.</source>
+        <translation>用 {0} 的备份替换现在的登记册吗？此后的修改不在备份里；现在的登记册会另存一份。</translation>
+    </message>
+</context>
+<context>
     <name>SearchModel</name>
     <message>
         <source>Name</source>
@@ -1819,6 +1870,18 @@
     <message>
         <source>Passphrase</source>
         <translation>口令</translation>
+    </message>
+    <message>
+        <source>Restore from a backup…</source>
+        <translation>从备份恢复…</translation>
+    </message>
+    <message>
+        <source>Type the passphrase first: backups open with it.</source>
+        <translation>请先输入口令：备份要用它打开。</translation>
+    </message>
+    <message>
+        <source>The backup is in place. Press OK to open it.</source>
+        <translation>备份已恢复。请点“确定”打开。</translation>
     </message>
     <message>
         <source>Type your user name.</source>

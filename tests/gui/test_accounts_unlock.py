@@ -113,3 +113,43 @@ def test_damaged_register_is_refused_with_how_to_restore(
     assert not opened
     assert "已损坏" in dialog.error.text() and "fpdesk backup restore" in dialog.error.text()
     assert register_path.read_bytes() == before
+
+
+def test_restore_a_backup_from_the_unlock_dialog(
+    qtbot, register_path: Path, prefs: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from fpdesk.gui.backup_dialog import RestoreDialog
+
+    with open_register(register_path, PASSPHRASE) as reg:
+        reg.conn.execute(
+            "INSERT INTO household (id, code, village_code, group_no) VALUES (?, ?, ?, ?)",
+            ("h1", f"{VILLAGE}010001", VILLAGE, "01"),
+        )
+        backup.create(reg)
+        reg.conn.execute("UPDATE household SET address = '改过' WHERE id = 'h1'")
+    dialog, opened = start(qtbot, register_path, prefs)
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert dialog.restore_dialog is None  # no passphrase typed yet
+    type_text(qtbot, dialog.passphrase, PASSPHRASE)
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    restore = dialog.restore_dialog
+    assert isinstance(restore, RestoreDialog)
+    assert restore.backups.count() == 1
+    restore.backups.setCurrentRow(0)
+    assert "1 户" in restore.preview.text() or "1 households" in restore.preview.text()
+    answers = iter([False, True])
+    monkeypatch.setattr(restore, "ask_confirmation", lambda: next(answers))
+    qtbot.mouseClick(restore.restore_button, Qt.MouseButton.LeftButton)
+    assert restore.isVisible()  # said no: nothing happened
+    with open_register(register_path, PASSPHRASE) as reg:
+        assert reg.query("SELECT address FROM household") == [{"address": "改过"}]
+    qtbot.mouseClick(restore.restore_button, Qt.MouseButton.LeftButton)
+    assert not restore.isVisible()
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    [register] = opened
+    try:
+        assert register.query("SELECT address FROM household") == [{"address": ""}]
+    finally:
+        register.close()
+    safety = list(register_path.parent.glob("*.before-restore-*.bak"))
+    assert len(safety) == 1

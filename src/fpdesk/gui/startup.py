@@ -87,9 +87,15 @@ class UnlockDialog(QDialog):
         )
         self.buttons.accepted.connect(self.try_unlock)
         self.buttons.rejected.connect(self.reject)
+        self.restore_button = QPushButton()
+        self.restore_button.setObjectName("restore")
+        self.restore_button.clicked.connect(self.open_restore)
+        self.restore_dialog: QDialog | None = None
         if check_only:  # a locked register stays locked: no way around it
             cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
             cancel.setVisible(False)
+        else:
+            self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ResetRole)
         self.form = QFormLayout()
         self.form.addRow(QLabel(), self.file_label)
         if self.uses_accounts:
@@ -129,6 +135,24 @@ class UnlockDialog(QDialog):
         if self.uses_accounts:
             self._label(self.user).setText(self.tr("User name"))
         self._label(self.passphrase).setText(self.tr("Passphrase"))
+        self.restore_button.setText(self.tr("Restore from a backup…"))
+
+    def open_restore(self) -> None:
+        """The backups open with the same passphrase (and account) as the register."""
+        from fpdesk.gui.backup_dialog import RestoreDialog
+
+        user = self.user.text().strip() if self.uses_accounts else None
+        if not self.passphrase.text() or (self.uses_accounts and not user):
+            _show_error(self.error, self.tr("Type the passphrase first: backups open with it."))
+            return
+        dialog = RestoreDialog(self.path, self.passphrase.text(), user, self)
+        dialog.restored.connect(self._restored)
+        self.restore_dialog = dialog
+        dialog.open()
+
+    def _restored(self, _safety: object) -> None:
+        _show_error(self.error, "")
+        self.intro.setText(self.tr("The backup is in place. Press OK to open it."))
 
     def try_unlock(self) -> None:
         text = self.passphrase.text()

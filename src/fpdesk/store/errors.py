@@ -91,11 +91,12 @@ class ReadOnlyLocation(RegisterError):
 class RegisterDamaged(RegisterError):
     text = Text(
         "登记册文件已损坏，程序没有对它做任何改动。请用最近的备份恢复"
-        "（命令行：fpdesk backup list 和 fpdesk backup restore），"
+        "（在解锁窗口点“从备份恢复…”；命令行：fpdesk backup list 和 fpdesk backup restore），"
         "并把损坏的文件交给技术人员。",
         "The register file is damaged; nothing was written to it. Restore the latest "
-        "backup (on the command line: fpdesk backup list, then fpdesk backup restore) and "
-        "give the damaged file to a technician.",
+        "backup (“Restore from a backup…” in the unlock window; on the command line: "
+        "fpdesk backup list, then fpdesk backup restore) and give the damaged file to a "
+        "technician.",
     )
 
 

@@ -141,11 +141,12 @@ def main() -> None:
         enroll(township, village, work)
 
     village_work(village, args.changes)
-    print(f"village changes: {village.query('SELECT count(*) n FROM change_log')[0]['n']}")
+    print(f"village changes: {village.query('SELECT count(*) n FROM change_log')[0]['n']}",
+          flush=True)
     shutil.rmtree(work / "bundles", ignore_errors=True)
     exports = [timed(lambda: bundles.export(village, work / "bundles")) for _ in range(3)]
     print(f"export of {args.changes} changes: median {statistics.median(exports):.3f} s "
-          f"(runs {', '.join(f'{t:.3f}' for t in exports)})")
+          f"(runs {', '.join(f'{t:.3f}' for t in exports)})", flush=True)
     # One bundle per township: each is encrypted to its own recipient.
     made = {}
     for township in (big, empty):
@@ -157,16 +158,20 @@ def main() -> None:
             (township.device_id,))
         [made[township.device_id]] = bundles.export(village, work / "bundles")
     raw = raw_executemany(empty, village)
+    raw_big = raw_executemany(big, village)
+    print(f"raw executemany: {raw:.3f} s into the empty register, {raw_big:.3f} s into the "
+          f"large one ({raw_big / raw:.2f}x)", flush=True)
     empty_real, empty_dry = import_times(empty, made[empty.device_id].path)
+    print(f"import into an empty township: {empty_real:.3f} s (dry-run median {empty_dry:.3f})",
+          flush=True)
     big_real, big_dry = import_times(big, made[big.device_id].path)
     persons = big.query("SELECT count(*) n FROM person")[0]["n"]
-    print(f"import into an empty township: {empty_real:.3f} s (dry-run median {empty_dry:.3f})")
     print(f"import into a {persons}-person township: {big_real:.3f} s "
           f"(dry-run median {big_dry:.3f})")
     print(f"large / empty: {big_real / empty_real:.2f}x (dry runs {big_dry / empty_dry:.2f}x)")
-    print(f"raw executemany of the same rows: {raw:.3f} s; "
-          f"import is {empty_dry / raw:.1f}x the raw time "
-          f"({args.changes / empty_dry:.0f} vs {args.changes / raw:.0f} changes/s)")
+    print(f"import / raw executemany of the same rows: {empty_dry / raw:.2f}x (empty), "
+          f"{big_dry / raw_big:.2f}x (large); "
+          f"{args.changes / empty_dry:.0f} vs {args.changes / raw:.0f} changes/s")
     for reg in (big, empty, village):
         reg.close()
 

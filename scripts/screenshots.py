@@ -79,6 +79,7 @@ def shoot(app: QApplication, register: Register, prefs: Settings, out: Path, tmp
     window.show()
     settle(app)
     village = window.tree.topLevelItem(0).child(0)
+    village.setExpanded(True)  # its groups are read when it is opened
     window.tree.setCurrentItem(village.child(0) if village.childCount() else village)
     window.household_view.selectRow(2)
     settle(app)

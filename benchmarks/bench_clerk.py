@@ -45,6 +45,17 @@ from fpdesk.store.db import Register, open_register
 from fpdesk.sync import bundles
 
 
+def private_copy(source: Path, target: Path) -> Path:
+    """A copy of our own (bench_sync.py reuses its copy's name), write-ahead log included:
+    the shared demo file may have committed pages still in its log."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    for suffix in ("", "-wal"):
+        if Path(str(source) + suffix).exists():
+            shutil.copy2(str(source) + suffix, str(target) + suffix)
+    return target
+
+
 def make_bundles(township: Register, work: Path, villages: int, changes: int) -> Path:
     """`villages` enrolled laptops, each with one bundle of `changes` changes."""
     folder = work / "usb"
@@ -73,11 +84,10 @@ def main() -> None:
     app = application()
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")
 
-    path = big_township(args.persons)
-    # The shared demo file may have committed pages still in its write-ahead log.
-    wal = OUT / f"demo-{args.persons}-s1.fpdesk-wal"
-    if wal.exists():
-        shutil.copy2(wal, str(path) + "-wal")
+    source = OUT / f"demo-{args.persons}-s1.fpdesk"
+    if not source.exists():
+        big_township(args.persons)  # builds the shared demo register once
+    path = private_copy(source, work / "township.fpdesk")
     township = open_register(path, PASSPHRASE)
     township.set_actor("文员")
     prepare_township(township)

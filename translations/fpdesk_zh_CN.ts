@@ -1588,6 +1588,37 @@
     </message>
 </context>
 <context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>This is the register's recovery key. If a passphrase is forgotten, it sets a new one. It is shown only now: save the sheet and print it, or write the key down, and keep it locked in the office safe.</source>
+        <translation>这是登记册的恢复密钥。忘记口令时，用它设置新口令。它只显示这一次：请保存密钥单并打印，或把密钥抄下来，锁在办公室保险柜里。</translation>
+    </message>
+    <message>
+        <source>Save the sheet to print (PDF)…</source>
+        <translation>保存密钥单以便打印（PDF）…</translation>
+    </message>
+    <message>
+        <source>The key is kept safe</source>
+        <translation>密钥已妥善保管</translation>
+    </message>
+    <message>
+        <source>Save the recovery sheet</source>
+        <translation>保存恢复密钥单</translation>
+    </message>
+    <message>
+        <source>The sheet could not be written: {0}</source>
+        <translation>密钥单没能保存：{0}</translation>
+    </message>
+    <message>
+        <source>Saved to {0}. Print it, then delete the file.</source>
+        <translation>已保存到 {0}。打印后请删除这个文件。</translation>
+    </message>
+</context>
+<context>
     <name>RestoreDialog</name>
     <message>
         <source>Restore from a backup</source>

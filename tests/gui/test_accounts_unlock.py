@@ -153,3 +153,39 @@ def test_restore_a_backup_from_the_unlock_dialog(
         register.close()
     safety = list(register_path.parent.glob("*.before-restore-*.bak"))
     assert len(safety) == 1
+
+
+def test_first_run_shows_the_recovery_key_and_saves_the_sheet(
+    qtbot, tmp_path: Path, prefs: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    from fpdesk.gui.accounts_dialog import RecoveryKeyDialog
+    from fpdesk.gui.startup import FirstRunDialog
+
+    path = tmp_path / "new.fpdesk"
+    startup = Startup(prefs, db=path)
+    opened: list[Register] = []
+    startup.opened.connect(opened.append)
+    startup.begin()
+    first = startup.dialog
+    assert isinstance(first, FirstRunDialog)
+    qtbot.addWidget(first)
+    qtbot.keyClicks(first.area_code, VILLAGE)
+    type_text(qtbot, first.officer, "韦丽")
+    qtbot.keyClicks(first.passphrase, "village-key")
+    qtbot.keyClicks(first.again, "village-key")
+    qtbot.keyClick(first.again, Qt.Key.Key_Return)
+    shown = startup.dialog
+    assert isinstance(shown, RecoveryKeyDialog)
+    qtbot.addWidget(shown)
+    key = shown.key_label.text()
+    sheet = tmp_path / "safe.pdf"
+    if shown.save_sheet(sheet):  # needs a Chinese font, as every printout does
+        assert sheet.read_bytes().startswith(b"%PDF")
+    assert not opened
+    shown.accept()
+    [register] = opened
+    try:
+        assert register.account.name == "韦丽" and register.account.role == "administrator"
+    finally:
+        register.close()
+    accounts.recover(path, "韦丽", key, "another-key").close()

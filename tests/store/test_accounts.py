@@ -266,3 +266,21 @@ def test_copied_register_without_its_keyring_stays_closed(
         open_register(stolen, ADMIN_PW)
     with pytest.raises(errors.WrongPassphrase):
         open_register(stolen, PASSPHRASE)
+
+
+def test_new_register_with_accounts_from_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "new.fpdesk"
+    reg, recovery = accounts.create_with_account(
+        path, role="village", area_code=VILLAGE, name=ADMIN, passphrase=ADMIN_PW
+    )
+    with reg:
+        assert reg.account == access.Account(ADMIN, "administrator", VILLAGE)
+        accounts.add(reg, OFFICER, "officer", VILLAGE, OFFICER_PW)
+    with accounts.login(path, OFFICER, OFFICER_PW) as reg:
+        assert reg.role == "village"
+    accounts.recover(path, ADMIN, recovery, "new-admin-pass").close()
+    with pytest.raises(errors.RegisterExists):  # never over an existing register or keyring
+        accounts.create_with_account(
+            path, role="village", area_code=VILLAGE, name=ADMIN, passphrase=ADMIN_PW
+        )
+    accounts.login(path, ADMIN, "new-admin-pass").close()

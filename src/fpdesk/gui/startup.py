@@ -33,7 +33,7 @@ from fpdesk.gui import crash, settings
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Cancelled, Progress, run_task
 from fpdesk.store import accounts, audit, backup
-from fpdesk.store.db import Register, create_register, open_register
+from fpdesk.store.db import Register, open_register
 from fpdesk.store.errors import RegisterError
 
 log = logging.getLogger("fpdesk.gui.startup")
@@ -202,6 +202,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.path = path
         self.prefs = prefs
+        self.recovery_key: str | None = None
         self.setWindowIcon(icon("app"))
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -298,18 +299,21 @@ class FirstRunDialog(QDialog):
         if problem:
             _show_error(self.error, problem)
             return
+        officer = self.officer.text().strip()
         try:
-            register = create_register(
+            # The person setting up is the register's first account, its administrator;
+            # the recovery key is shown next (Startup), once.
+            register, self.recovery_key = accounts.create_with_account(
                 self.path,
-                self.passphrase.text(),
                 role=str(self.role.currentData()),
                 area_code=self.area_code.text().strip(),
+                name=officer,
+                passphrase=self.passphrase.text(),
             )
         except RegisterError as exc:
             _show_error(self.error, crash.register_error_text(exc))
             return
-        officer = self.officer.text().strip()
-        register.set_actor(officer)
+        UnlockDialog.session_user = officer
         self.prefs.officer = officer
         self.passphrase.clear()
         self.again.clear()
@@ -428,7 +432,16 @@ class Startup(QObject):
 
     def _created(self, register: Register) -> None:
         keep_backups(register)
-        self.opened.emit(register)
+        first = self.dialog
+        key = getattr(first, "recovery_key", None)
+        if not key:
+            self.opened.emit(register)
+            return
+        from fpdesk.gui.accounts_dialog import RecoveryKeyDialog
+
+        shown = RecoveryKeyDialog(register.path, register.area_code, key)
+        shown.finished.connect(lambda _result: self.opened.emit(register))
+        self._show(shown)
 
     def open_demo(self) -> None:
         path = settings.demo_register_path()

@@ -14,6 +14,7 @@ up, then re-keys it once with PRAGMA rekey to a new random key.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from pathlib import Path
@@ -24,7 +25,7 @@ from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.store import access, audit, errors, keyring
 from fpdesk.store.access import AccessDenied, Account
-from fpdesk.store.db import RawKey, Register, open_register
+from fpdesk.store.db import RawKey, Register, create_register, open_register
 from fpdesk.store.errors import RegisterError
 
 MIN_PASSPHRASE = 6
@@ -272,6 +273,48 @@ def add(
         )
         keyring.save(register.path, ring)
     return None
+
+
+def create_with_account(
+    path: str | os.PathLike[str],
+    *,
+    role: str,
+    area_code: str,
+    name: str,
+    passphrase: str,
+) -> tuple[Register, str]:
+    """A new register with accounts from the start: its first account is the
+    administrator `name`.  Returns the open register (logged in) and the recovery key."""
+    name = name.strip()
+    if not name:
+        raise ValueError("an account needs a name")
+    _check_passphrase(passphrase)
+    target = Path(path)
+    if keyring.path_for(target).exists():
+        raise errors.RegisterExists(path=str(keyring.path_for(target)))
+    key = RawKey(keyring.new_register_key())
+    register = create_register(target, key, role=role, area_code=area_code)
+    try:
+        recovery = keyring.new_recovery_key()
+        ring = keyring.empty()
+        ring["accounts"][name] = keyring.wrap_for_account(
+            bytes.fromhex(key), name, "administrator", area_code, passphrase
+        )
+        ring["recovery"] = keyring.wrap_for_recovery(bytes.fromhex(key), recovery)
+        with register.transaction():
+            _insert_account(register, name, "administrator", area_code)
+            register.account = Account(name, "administrator", area_code)
+            register.key = key
+            audit.record(register, "accounts", {"added": name, "role": "administrator"})
+            keyring.save(target, ring)
+        register.set_actor(name)
+    except BaseException:
+        register.close()
+        for suffix in ("", "-wal", "-shm", keyring.SUFFIX):
+            with contextlib.suppress(OSError):
+                Path(str(target) + suffix).unlink()
+        raise
+    return register, recovery
 
 
 def _convert(register: Register, name: str, role: str, code: str, passphrase: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,23 @@ def login(
         register.close()
         raise
     return register
+
+
+def second_connection(register: Register) -> Callable[[], Register]:
+    """For a worker thread: opens the same register again as the same account, with
+    the session's key (nobody types the passphrase twice; a connection never crosses
+    threads)."""
+    path, key, account = register.path, register.key, register.account
+    if key is None:
+        raise AccountProblem(NO_ACCOUNTS, path=str(path))
+
+    def opener() -> Register:
+        other = open_register(path, key)
+        other.account = account
+        other.key = key
+        return other
+
+    return opener
 
 
 def _file_failed_logins(register: Register, user: str) -> None:

@@ -16,6 +16,7 @@ from fpdesk.core.i18n import Text, current_language
 from fpdesk.gui.models import Column, RowsModel
 from fpdesk.gui.pages import make_table
 from fpdesk.gui.settings import Settings
+from fpdesk.store import accounts
 from fpdesk.store.db import Register, open_register
 from fpdesk.store.errors import RegisterError
 from fpdesk.sync.board import DEFAULT_DEADLINE_DAY
@@ -61,6 +62,9 @@ class Clerk:
         crosses threads).  Without one given at start, the clerk types the passphrase
         once; it is kept in memory for this session only, like the open register."""
         if self.opener is not None:
+            return self.opener
+        if self.register.key is not None:  # an account's session: its key opens it again
+            self.opener = accounts.second_connection(self.register)
             return self.opener
         path = self.register.path
         while True:

@@ -31,6 +31,7 @@ from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports.pdf.fonts import FontError
 from fpdesk.reports.pdf.receipt import STATUS, print_receipt
+from fpdesk.store import access, audit
 from fpdesk.store.db import Register
 from fpdesk.sync import board, bundles, keys
 
@@ -45,6 +46,7 @@ def import_bundles(
     progress report that announces it.  Returns the number of files done."""
     register = opener()
     try:
+        access.require(register, "import")
         keys.ensure_keys(register)
         villages = {
             p["device_id"]: board.village_label(register, p["area_code"])
@@ -54,6 +56,7 @@ def import_bundles(
             progress.check()
             progress.report(done, len(files), path.name)
             result = bundles.import_file(register, path)
+            audit.record(register, "import", {"file": path.name})
             row = result.as_dict()
             device = result.device_id or _seen_from(register, result.file_hash)
             row["village"] = villages.get(device or "", "")

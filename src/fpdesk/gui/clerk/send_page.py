@@ -19,6 +19,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.gui.clerk.common import Clerk, ListModel, Opener, explain, say, short_device, table
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
+from fpdesk.store import access, audit
 from fpdesk.sync import bundles, clerk
 from fpdesk.sync.board import village_label
 
@@ -29,8 +30,11 @@ def export_all(
     """The worker: its own connection, every village's update."""
     register = opener()
     try:
+        access.require(register, "export")
         progress.report(0, 0)
-        return clerk.export_updates(register, folder, per_village=per_village)
+        made = clerk.export_updates(register, folder, per_village=per_village)
+        audit.record(register, "export", {"folder": str(folder), "bundles": len(made)})
+        return made
     finally:
         register.close()
 

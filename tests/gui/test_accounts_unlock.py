@@ -247,3 +247,35 @@ def test_background_work_runs_as_the_same_account_with_its_limits(
             "detail": '{"file": "households.pdf", "kind": "households"}',
         }
     ]
+
+
+def test_household_list_shows_the_account_area_with_phones_masked(tmp_path: Path) -> None:
+    from fpdesk.gui.models import HouseholdModel
+    from fpdesk.store.db import create_register
+    from tests.conftest import TOWNSHIP
+
+    other_village = TOWNSHIP[:9] + "202"
+    path = tmp_path / "township.fpdesk"
+    with create_register(path, PASSPHRASE, role="township", area_code=TOWNSHIP) as reg:
+        for n, village in enumerate((VILLAGE, other_village), start=1):
+            records.insert(
+                reg,
+                "household",
+                {
+                    "code": f"{village}01000{n}",
+                    "village_code": village,
+                    "group_no": "01",
+                    "phone": "13907710001",
+                },
+            )
+        everyone = HouseholdModel(reg)
+        assert everyone.rowCount() == 2  # no accounts: the whole register
+        accounts.add(reg, ADMIN, "administrator", None, ADMIN_PW)
+        accounts.add(reg, OFFICER, "officer", VILLAGE, OFFICER_PW)
+    with accounts.login(path, OFFICER, OFFICER_PW) as reg:
+        model = HouseholdModel(reg)
+        assert model.rowCount() == 1
+        assert model.data(model.index(0, model.CODE)).startswith(VILLAGE)
+        assert model.data(model.index(0, model.PHONE)) == "139****0001"
+        model.set_area(other_village)
+        assert model.rowCount() == 0  # asking for another village shows nothing

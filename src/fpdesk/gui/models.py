@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from fpdesk.store import access
 from fpdesk.store.db import Register
 
 Index = QModelIndex | QPersistentModelIndex
@@ -79,8 +80,10 @@ class HouseholdModel(QAbstractTableModel):
     def __init__(self, register: Register, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._register = register
-        self._where = "h.deleted = 0"
-        self._params: tuple[Any, ...] = ()
+        # An account sees its own area only (an officer's village, a clerk's township).
+        self._area_sql, self._area_params = access.area_condition(register)
+        self._where = f"h.deleted = 0 AND {self._area_sql}"
+        self._params: tuple[Any, ...] = self._area_params
         self._order = "h.code"
         self._descending = False
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
@@ -94,7 +97,7 @@ class HouseholdModel(QAbstractTableModel):
 
     def set_area(self, village_code: str | None = None, group_no: str | None = None) -> None:
         """Show one village, one group of it, or (both None) every household."""
-        where, params = ["h.deleted = 0"], []
+        where, params = ["h.deleted = 0", self._area_sql], list(self._area_params)
         if village_code:
             where.append("h.village_code = ?")
             params.append(village_code)
@@ -247,6 +250,8 @@ class HouseholdModel(QAbstractTableModel):
         values = self._row(index.row())
         if role == _DISPLAY:
             value = values[column + 1]
+            if column == self.PHONE:  # lists are seen over shoulders: in full on the page
+                return access.mask_phone(value)
             return "" if value is None else str(value)
         if role == _SORT:
             return values[column + 1]

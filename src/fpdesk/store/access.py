@@ -121,6 +121,27 @@ def require_area(register: Register, code: str | None) -> None:
         )
 
 
+def area_condition(
+    register: Register, column: str = "h.village_code"
+) -> tuple[str, tuple[str, ...]]:
+    """SQL (and its parameter) keeping a list to the rows this session may see."""
+    account = account_of(register)
+    if account is None:
+        return "1 = 1", ()
+    prefix = {"village": 12, "township": 9, "county": 6}.get(area.level_of(account.area_code), 12)
+    return f"substr({column}, 1, {prefix}) = ?", (account.area_code[:prefix],)
+
+
+def mask_phone(phone: str | None) -> str:
+    """A phone number as lists show it: the first three and last four digits."""
+    if not phone:
+        return ""
+    value = str(phone).strip()
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
 # Columns that tie a row to a person, in the order they are tried.
 _PERSON_LINKS = ("person_id", "woman_id", "mother_id", "wife_id", "husband_id", "user_id")
 

@@ -1,6 +1,206 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>Accounts</name>
+    <message>
+        <source>Village officer</source>
+        <translation>村计生专干</translation>
+    </message>
+    <message>
+        <source>Township clerk</source>
+        <translation>乡镇文员</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>login</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>failed login</source>
+        <translation>登录失败</translation>
+    </message>
+    <message>
+        <source>logout</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>report</source>
+        <translation>统计报表</translation>
+    </message>
+    <message>
+        <source>backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>restore</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>accounts</source>
+        <translation>账户管理</translation>
+    </message>
+    <message>
+        <source>record read</source>
+        <translation>查看操作记录</translation>
+    </message>
+    <message>
+        <source>enrollment</source>
+        <translation>设备登记</translation>
+    </message>
+    <message>
+        <source>command</source>
+        <translation>命令</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>Accounts</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <source>Area code</source>
+        <translation>区划代码</translation>
+    </message>
+    <message>
+        <source>Waiting until</source>
+        <translation>等待至</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>New passphrase…</source>
+        <translation>设置新口令…</translation>
+    </message>
+    <message>
+        <source>This register has no accounts yet: everyone uses its one passphrase. Add an administrator to give each person their own name and passphrase (the register is backed up and re-encrypted once).</source>
+        <translation>这个登记册还没有账户：大家共用一个口令。添加一个管理员后，每个人可以用自己的用户名和口令登录（登记册会先备份，再重新加密一次）。</translation>
+    </message>
+    <message>
+        <source>Account {0} added.</source>
+        <translation>已添加账户 {0}。</translation>
+    </message>
+    <message>
+        <source>Account {0} removed.</source>
+        <translation>已删除账户 {0}。</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>新口令</translation>
+    </message>
+    <message>
+        <source>New passphrase for {0}:</source>
+        <translation>{0} 的新口令：</translation>
+    </message>
+    <message>
+        <source>Account {0} has a new passphrase.</source>
+        <translation>账户 {0} 的口令已更换。</translation>
+    </message>
+</context>
+<context>
+    <name>AddAccountDialog</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <source>Area code</source>
+        <translation>区划代码</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <source>Passphrase again</source>
+        <translation>再输一次口令</translation>
+    </message>
+    <message>
+        <source>Add an account</source>
+        <translation>添加账户</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>两次输入的口令不一样。</translation>
+    </message>
+    <message>
+        <source>Type the account's name.</source>
+        <translation>请输入账户名。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditLogDialog</name>
+    <message>
+        <source>Record of processing</source>
+        <translation>操作记录</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Export (CSV or JSON)…</source>
+        <translation>导出（CSV 或 JSON）…</translation>
+    </message>
+    <message>
+        <source>Export the record</source>
+        <translation>导出操作记录</translation>
+    </message>
+    <message>
+        <source>Not exported: {0}</source>
+        <translation>没有导出：{0}</translation>
+    </message>
+    <message>
+        <source>{0} rows exported to {1}.</source>
+        <translation>已导出 {0} 条记录到 {1}。</translation>
+    </message>
+</context>
+<context>
     <name>BirthForm</name>
     <message>
         <source>Type the birth date to see the birth order and the policy verdict.</source>
@@ -1194,6 +1394,37 @@
     <message>
         <source>Target %1: %2</source>
         <translation>目标 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>KeysMenu</name>
+    <message>
+        <source>Register</source>
+        <translation>登记册</translation>
+    </message>
+    <message>
+        <source>Back up to a folder (USB stick)…</source>
+        <translation>备份到文件夹（U盘）…</translation>
+    </message>
+    <message>
+        <source>Accounts…</source>
+        <translation>账户…</translation>
+    </message>
+    <message>
+        <source>Record of processing…</source>
+        <translation>操作记录…</translation>
+    </message>
+    <message>
+        <source>Back up to which folder?</source>
+        <translation>备份到哪个文件夹？</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>Backed up to {0}. The copy is encrypted like the register.</source>
+        <translation>已备份到 {0}。备份和登记册一样是加密的。</translation>
     </message>
 </context>
 <context>

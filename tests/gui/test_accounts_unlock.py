@@ -279,3 +279,53 @@ def test_household_list_shows_the_account_area_with_phones_masked(tmp_path: Path
         assert model.data(model.index(0, model.PHONE)) == "139****0001"
         model.set_area(other_village)
         assert model.rowCount() == 0  # asking for another village shows nothing
+
+
+def test_administrator_manages_accounts_and_reads_the_record(
+    qtbot, with_accounts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    from fpdesk.gui.accounts_dialog import AccountsDialog, AuditLogDialog, KeysMenu
+
+    with accounts.login(with_accounts, OFFICER, OFFICER_PW) as reg:
+        menu = KeysMenu(reg)
+        qtbot.addWidget(menu)
+        assert menu.backup_now.isEnabled()
+        assert not menu.accounts.isEnabled() and not menu.audit_log.isEnabled()
+    with accounts.login(with_accounts, ADMIN, ADMIN_PW) as reg:
+        dialog = AccountsDialog(reg)
+        qtbot.addWidget(dialog)
+        assert dialog.table.rowCount() == 2
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+        add = dialog.child
+        type_text(qtbot, add.name, "张文书")
+        add.role.setCurrentIndex(add.role.findData("officer"))
+        add.area_code.setText(VILLAGE[:9] + "202")  # another village: not this register's
+        qtbot.keyClicks(add.passphrase, "clerk-pass-1")
+        qtbot.keyClicks(add.again, "clerk-pass-1")
+        add.try_add()
+        assert VILLAGE in add.error.text() and add.isVisible()
+        add.area_code.setText(VILLAGE)
+        add.try_add()
+        assert dialog.table.rowCount() == 3
+        names = [dialog.table.item(i, 0).text() for i in range(3)]
+        dialog.table.selectRow(names.index(OFFICER))
+        dialog.set_passphrase(OFFICER, "reset-by-admin")
+        dialog.table.selectRow(names.index(OFFICER))
+        qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+        assert dialog.table.rowCount() == 2
+        monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+        made = KeysMenu(reg).back_up(tmp_path / "usb")
+        assert made is not None and made.parent == tmp_path / "usb"
+        log = AuditLogDialog(reg)
+        qtbot.addWidget(log)
+        actions = [
+            log.table.item(i, 2).data(Qt.ItemDataRole.UserRole) for i in range(log.table.rowCount())
+        ]
+        assert actions[0] == "backup" and "accounts" in actions and "login" in actions
+        log.export(tmp_path / "log.json")
+        assert (tmp_path / "log.json").exists()
+    accounts.login(with_accounts, "张文书", "clerk-pass-1").close()
+    with pytest.raises(accounts.LoginRefused):
+        accounts.login(with_accounts, OFFICER, "reset-by-admin")  # removed

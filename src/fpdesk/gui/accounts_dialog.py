@@ -1,4 +1,5 @@
-"""The recovery key, shown once when a register is set up with accounts.
+"""Accounts, the record of processing and backups in the window; and the recovery
+key, shown once when a register is set up with accounts.
 
 Whoever holds the key can give any account a new passphrase, so it goes on paper into
 the office safe: shown here in large type and saved as a printable sheet (text and QR
@@ -7,23 +8,37 @@ code), never kept by the program.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from fpdesk.core.i18n import current_language
+from fpdesk.gui import crash
 from fpdesk.gui.icons import icon
+from fpdesk.store import access, accounts, audit, backup, keyring
+from fpdesk.store.db import Register
+from fpdesk.store.errors import RegisterError
 
 log = logging.getLogger("fpdesk.gui.accounts")
 
@@ -106,3 +121,329 @@ class RecoveryKeyDialog(QDialog):
         self.sheet = path
         self.status.setText(self.tr("Saved to {0}. Print it, then delete the file.").format(path))
         return True
+
+
+def _role_names() -> dict[str, str]:
+    return {
+        "officer": QCoreApplication.translate("Accounts", "Village officer"),
+        "clerk": QCoreApplication.translate("Accounts", "Township clerk"),
+        "administrator": QCoreApplication.translate("Accounts", "Administrator"),
+    }
+
+
+def _action_names() -> dict[str, str]:
+    return {
+        "login": QCoreApplication.translate("Accounts", "login"),
+        "login_failed": QCoreApplication.translate("Accounts", "failed login"),
+        "logout": QCoreApplication.translate("Accounts", "logout"),
+        "export": QCoreApplication.translate("Accounts", "export"),
+        "import": QCoreApplication.translate("Accounts", "import"),
+        "print": QCoreApplication.translate("Accounts", "print"),
+        "report": QCoreApplication.translate("Accounts", "report"),
+        "backup": QCoreApplication.translate("Accounts", "backup"),
+        "restore": QCoreApplication.translate("Accounts", "restore"),
+        "accounts": QCoreApplication.translate("Accounts", "accounts"),
+        "audit_log": QCoreApplication.translate("Accounts", "record read"),
+        "enroll": QCoreApplication.translate("Accounts", "enrollment"),
+        "command": QCoreApplication.translate("Accounts", "command"),
+    }
+
+
+class AddAccountDialog(QDialog):
+    """Name, role, area and a first passphrase for a new account."""
+
+    def __init__(self, register: Register, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.recovery_key: str | None = None
+        self.name = QLineEdit()
+        self.name.setObjectName("name")
+        self.role = QComboBox()
+        self.role.setObjectName("role")
+        for role, title in _role_names().items():
+            self.role.addItem(title, role)
+        self.area_code = QLineEdit(register.area_code)
+        self.area_code.setObjectName("area_code")
+        self.area_code.setMaxLength(12)
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit()
+        self.again.setObjectName("again")
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.form = QFormLayout()
+        self.form.addRow(self.tr("Name"), self.name)
+        self.form.addRow(self.tr("Role"), self.role)
+        self.form.addRow(self.tr("Area code"), self.area_code)
+        self.form.addRow(self.tr("Passphrase"), self.passphrase)
+        self.form.addRow(self.tr("Passphrase again"), self.again)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.try_add)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setWindowTitle(self.tr("Add an account"))
+        self.setMinimumWidth(420)
+
+    def try_add(self) -> None:
+        if self.passphrase.text() != self.again.text():
+            self.error.setText(self.tr("The two passphrases differ."))
+            return
+        try:
+            self.recovery_key = accounts.add(
+                self.register,
+                self.name.text(),
+                str(self.role.currentData()),
+                self.area_code.text().strip(),
+                self.passphrase.text(),
+            )
+        except RegisterError as exc:
+            self.error.setText(crash.register_error_text(exc))
+            return
+        except ValueError:
+            self.error.setText(self.tr("Type the account's name."))
+            return
+        self.accept()
+
+
+class AccountsDialog(QDialog):
+    """The administrator's list of accounts: add, remove, set a new passphrase."""
+
+    def __init__(self, register: Register, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.child: QDialog | None = None
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("accounts")
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(self.open_add)
+        self.remove_button = QPushButton()
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.passphrase_button = QPushButton()
+        self.passphrase_button.clicked.connect(self.new_passphrase)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        for button in (self.add_button, self.remove_button, self.passphrase_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(close)
+        self.setMinimumSize(560, 320)
+        self.retranslate()
+        self.reload()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Accounts"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Role"), self.tr("Area code"), self.tr("Waiting until")]
+        )
+        self.add_button.setText(self.tr("Add…"))
+        self.remove_button.setText(self.tr("Remove"))
+        self.passphrase_button.setText(self.tr("New passphrase…"))
+
+    def reload(self) -> None:
+        rows = accounts.listing(self.register) if keyring.exists(self.register.path) else []
+        names = _role_names()
+        self.table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            values = (
+                row["name"],
+                names.get(row["role"], row["role"]),
+                row["area_code"],
+                (row["locked_until"] or "").replace("T", " "),
+            )
+            for j, value in enumerate(values):
+                self.table.setItem(i, j, QTableWidgetItem(value))
+        if not rows:
+            self.status.setText(
+                self.tr(
+                    "This register has no accounts yet: everyone uses its one passphrase. "
+                    "Add an administrator to give each person their own name and passphrase "
+                    "(the register is backed up and re-encrypted once)."
+                )
+            )
+
+    def selected_name(self) -> str | None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        return item.text() if item is not None else None
+
+    def open_add(self) -> None:
+        dialog = AddAccountDialog(self.register, self)
+        if not keyring.exists(self.register.path):
+            dialog.role.setCurrentIndex(dialog.role.findData("administrator"))
+        dialog.accepted.connect(lambda: self._added(dialog))
+        self.child = dialog
+        dialog.open()
+
+    def _added(self, dialog: AddAccountDialog) -> None:
+        self.status.setText(self.tr("Account {0} added.").format(dialog.name.text().strip()))
+        self.reload()
+        if dialog.recovery_key:
+            shown = RecoveryKeyDialog(
+                self.register.path, self.register.area_code, dialog.recovery_key, self
+            )
+            self.child = shown
+            shown.open()
+
+    def remove_selected(self) -> None:
+        name = self.selected_name()
+        if not name:
+            return
+        try:
+            accounts.remove(self.register, name)
+        except RegisterError as exc:
+            self.status.setText(crash.register_error_text(exc))
+            return
+        self.status.setText(self.tr("Account {0} removed.").format(name))
+        self.reload()
+
+    def new_passphrase(self) -> None:
+        name = self.selected_name()
+        if not name:
+            return
+        text, ok = QInputDialog.getText(
+            self,
+            self.tr("New passphrase"),
+            self.tr("New passphrase for {0}:").format(name),
+            QLineEdit.EchoMode.Password,
+        )
+        if ok:
+            self.set_passphrase(name, text)
+
+    def set_passphrase(self, name: str, text: str) -> None:
+        try:
+            accounts.set_passphrase(self.register, name, text)
+        except RegisterError as exc:
+            self.status.setText(crash.register_error_text(exc))
+            return
+        self.status.setText(self.tr("Account {0} has a new passphrase.").format(name))
+        self.reload()
+
+
+class AuditLogDialog(QDialog):
+    """The record of processing, newest first, for an administrator; exportable."""
+
+    LIMIT = 2000
+
+    def __init__(self, register: Register, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("log")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.export_button = QPushButton()
+        self.export_button.clicked.connect(self.choose_export)
+        self.status = QLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.setMinimumSize(720, 420)
+        self.setWindowTitle(self.tr("Record of processing"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("When"), self.tr("Account"), self.tr("Action"), self.tr("Details")]
+        )
+        self.export_button.setText(self.tr("Export (CSV or JSON)…"))
+        self.rows = audit.read(self.register)
+        shown = list(reversed(self.rows))[: self.LIMIT]
+        self.table.setRowCount(len(shown))
+        names = _action_names()
+        for i, row in enumerate(shown):
+            detail = json.dumps(row["detail"], ensure_ascii=False) if row["detail"] else ""
+            action = names.get(row["action"], row["action"])
+            values = (row["at"].replace("T", " "), row["account"] or "", action, detail)
+            for j, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, row["action"])
+                self.table.setItem(i, j, item)
+        self.table.resizeColumnsToContents()
+
+    def choose_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the record"), "access-log.csv", "CSV (*.csv);;JSON (*.json)"
+        )
+        if name:
+            self.export(Path(name))
+
+    def export(self, path: Path) -> None:
+        try:
+            audit.export(self.rows, path)
+        except (ValueError, OSError) as exc:
+            self.status.setText(self.tr("Not exported: {0}").format(exc))
+            return
+        audit.record(self.register, "audit_log", {"exported": path.name, "rows": len(self.rows)})
+        self.status.setText(self.tr("{0} rows exported to {1}.").format(len(self.rows), path))
+
+
+class KeysMenu(QMenu):
+    """The register's own menu: backups, accounts, the record of processing."""
+
+    def __init__(self, register: Register, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.dialog: QDialog | None = None
+        self.backup_now = self.addAction("", self.back_up_to_folder)
+        self.accounts = self.addAction("", lambda: self._open(AccountsDialog(register, self)))
+        self.audit_log = self.addAction("", lambda: self._open(AuditLogDialog(register, self)))
+        self.retranslate()
+
+    def refresh(self) -> None:
+        self.backup_now.setEnabled(access.allowed(self.register, "backup"))
+        self.accounts.setEnabled(access.allowed(self.register, "accounts"))
+        self.audit_log.setEnabled(access.allowed(self.register, "audit_log"))
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Register"))
+        self.backup_now.setText(self.tr("Back up to a folder (USB stick)…"))
+        self.accounts.setText(self.tr("Accounts…"))
+        self.audit_log.setText(self.tr("Record of processing…"))
+        self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _result: self.refresh())
+        dialog.open()
+
+    def back_up_to_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Back up to which folder?"))
+        if folder:
+            self.back_up(Path(folder))
+
+    def back_up(self, folder: Path) -> Path | None:
+        try:
+            made = backup.create(self.register, folder)
+        except RegisterError as exc:
+            crash.show_register_error(self.parentWidget(), exc)
+            return None
+        QMessageBox.information(
+            self.parentWidget(),
+            self.tr("Backup"),
+            self.tr("Backed up to {0}. The copy is encrypted like the register.").format(made),
+        )
+        return made

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash, queries
+from fpdesk.gui.accounts_dialog import KeysMenu
 from fpdesk.gui.icons import icon
 from fpdesk.gui.lock import Locker
 from fpdesk.gui.models import ID_ROLE, ROW_ROLE, Column, HouseholdModel, RowsModel
@@ -146,6 +147,8 @@ class MainWindow(QMainWindow):
         self.about.triggered.connect(self.show_about)
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addActions([self.open_settings, self.lock_now])
+        self.keys_menu = KeysMenu(self.register, self)  # backups, accounts, record of processing
+        self.file_menu.addMenu(self.keys_menu)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit)
         self.records_menu = self.menuBar().addMenu("")

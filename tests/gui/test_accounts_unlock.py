@@ -329,3 +329,32 @@ def test_administrator_manages_accounts_and_reads_the_record(
     accounts.login(with_accounts, "张文书", "clerk-pass-1").close()
     with pytest.raises(accounts.LoginRefused):
         accounts.login(with_accounts, OFFICER, "reset-by-admin")  # removed
+
+
+def test_old_register_turned_over_to_accounts_from_the_window(qtbot, register_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from fpdesk.gui.accounts_dialog import AccountsDialog, RecoveryKeyDialog
+    from fpdesk.gui.dashboard import Dashboard
+
+    with open_register(register_path, PASSPHRASE) as reg:
+        dialog = AccountsDialog(reg)
+        qtbot.addWidget(dialog)
+        assert dialog.table.rowCount() == 0 and dialog.status.text()
+        dialog.open_add()
+        add = dialog.child
+        assert add.role.currentData() == "administrator"  # the first account must be
+        type_text(qtbot, add.name, ADMIN)
+        qtbot.keyClicks(add.passphrase, ADMIN_PW)
+        qtbot.keyClicks(add.again, ADMIN_PW)
+        add.try_add()
+        assert isinstance(dialog.child, RecoveryKeyDialog)
+        key = dialog.child.key_label.text()
+        assert UnlockDialog.session_user == ADMIN
+        assert reg.account is not None and reg.account.name == ADMIN
+        board = Dashboard(reg)  # the session goes on, now as the administrator
+        qtbot.addWidget(board)
+        board.export_to(str(register_path.parent / "report.xlsx"), "assessment")
+        rows = reg.query("SELECT account, action FROM access_log WHERE action = 'report'")
+        assert rows == [{"account": ADMIN, "action": "report"}]
+    with pytest.raises(Exception, match="FPDESK_USER"):
+        open_register(register_path, PASSPHRASE)
+    accounts.recover(register_path, ADMIN, key, "another-pass").close()

@@ -295,7 +295,10 @@ class AccountsDialog(QDialog):
     def _added(self, dialog: AddAccountDialog) -> None:
         self.status.setText(self.tr("Account {0} added.").format(dialog.name.text().strip()))
         self.reload()
-        if dialog.recovery_key:
+        if dialog.recovery_key:  # the register was just turned over to accounts
+            from fpdesk.gui.startup import UnlockDialog
+
+            UnlockDialog.session_user = dialog.name.text().strip()  # the idle lock's account
             shown = RecoveryKeyDialog(
                 self.register.path, self.register.area_code, dialog.recovery_key, self
             )

@@ -50,6 +50,7 @@ from fpdesk.core.periods import Period, PeriodError, parse_period, statistical_y
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports import excel
 from fpdesk.reports import indicators as ind
+from fpdesk.store import access, audit
 from fpdesk.store.db import Register
 
 Index = QModelIndex | QPersistentModelIndex
@@ -624,10 +625,12 @@ class Dashboard(QWidget):
 
     def export_to(self, path: str, kind: str) -> str:
         """Write the workbook for the shown period and record what was reported."""
+        access.require(self.register, "report")
         workbook = excel.build(self.register, self.period, kind, book=self.book)
         digest = excel.save(workbook, path)
         assert self.report is not None
         ind.record_run(self.register, self.report, kind=f"workbook:{kind}", file_hash=digest)
+        audit.record(self.register, "report", {"kind": kind, "period": self.period.label})
         return digest
 
     def _export_clicked(self) -> None:

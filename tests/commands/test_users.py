@@ -174,3 +174,16 @@ def test_register_without_accounts_keeps_working_with_a_user_name(
             {"account": "老李", "action": "report"}
         ]
     assert isinstance(access.ACTION_NAMES["report"], Text) and VILLAGE
+
+
+def test_init_with_a_user_starts_with_accounts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "new.fpdesk"
+    as_user(monkeypatch, ADMIN, ADMIN_PW)
+    args = ["init", "--db", str(path), "--role", "village", "--area", VILLAGE, "--json"]
+    assert main(args) == 0
+    key = json.loads(capsys.readouterr().out)["account_recovery_key"]
+    with accounts.login(path, ADMIN, ADMIN_PW) as reg:
+        assert reg.account is not None and reg.account.role == "administrator"
+    accounts.recover(path, ADMIN, key, "another-pass").close()

@@ -153,3 +153,21 @@ def test_damaged_register_is_refused_on_start_and_left_untouched(register_path: 
     with pytest.raises(errors.RegisterDamaged):  # a damaged backup is not restored either
         backup.restore(made, register_path, PASSPHRASE, confirmed=True)
     assert register_path.read_bytes() == before
+
+
+def test_no_automatic_backup_of_a_damaged_register(register_path: Path) -> None:
+    with open_register(register_path, PASSPHRASE) as reg:
+        for n in range(1, 200):
+            records.insert(
+                reg,
+                "household",
+                {"code": f"{VILLAGE}01{n:04d}", "village_code": VILLAGE, "group_no": "01"},
+            )
+    corrupt(register_path)
+    reg = open_register(register_path, PASSPHRASE)  # opened without the check on start
+    try:
+        with pytest.raises(errors.RegisterDamaged):
+            backup.automatic(reg, "exit")
+    finally:
+        reg.conn.close()
+    assert backup.list_backups(backup.default_folder(register_path)) == []

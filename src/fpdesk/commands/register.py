@@ -6,10 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from fpdesk.commands.common import add_db, add_json, emit, passphrase
+from fpdesk.commands.common import add_db, add_json, emit, passphrase, user
 from fpdesk.core.i18n import Text
+from fpdesk.store import accounts
 from fpdesk.store.db import create_register
 from fpdesk.sync import setup as sync_setup
+
+ACCOUNT_RECOVERY = Text(
+    "账户恢复密钥（只显示这一次，请抄下或打印后锁进保险柜）：{key}",
+    "Account recovery key (shown this once: copy or print it and lock it in the safe): {key}",
+)
 
 
 def add_commands(sub: Any) -> None:
@@ -27,9 +33,19 @@ def add_commands(sub: Any) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    register = create_register(
-        args.db, passphrase(confirm=True), role=args.role, area_code=args.area
-    )
+    recovery = None
+    if user(args):  # with accounts from the start: this user is the administrator
+        register, recovery = accounts.create_with_account(
+            args.db,
+            role=args.role,
+            area_code=args.area,
+            name=str(user(args)),
+            passphrase=passphrase(confirm=True),
+        )
+    else:
+        register = create_register(
+            args.db, passphrase(confirm=True), role=args.role, area_code=args.area
+        )
     try:
         info = dict(register.info)
         info.update(sync_setup.keys_for_new_register(register, args.recovery_key_out))
@@ -41,5 +57,8 @@ def run_init(args: argparse.Namespace) -> int:
     message = str(text.format(path=args.db, role=args.role, area=args.area))
     if "recovery_key_file" in info:
         message += "\n" + str(sync_setup.RECOVERY_WRITTEN.format(path=info["recovery_key_file"]))
+    if recovery:
+        info["account_recovery_key"] = recovery
+        message += "\n" + str(ACCOUNT_RECOVERY.format(key=recovery))
     emit(args, info, message)
     return 0

@@ -170,6 +170,9 @@ def automatic(
         raise ValueError(f"reason must be one of {AUTOMATIC}")
     now = (clock or SystemClock()).now()
     folder = default_folder(register.path)
+    # A damaged register is not copied over the good backups that rotation would drop.
+    if file_damage(register.conn):
+        raise errors.RegisterDamaged(path=str(register.path))
     today = [b for b in list_backups(folder) if b.made_at.date() == now.date()]
     if reason == "daily" and any(b.label in AUTOMATIC for b in today):
         return None

@@ -99,3 +99,15 @@ def test_idle_time_locks(qtbot, main_window: MainWindow) -> None:
     assert not locker.locked
     locker.set_minutes(0)
     assert not locker.timer.isActive()
+
+
+def test_locking_closes_an_open_menu(qtbot, main_window: MainWindow) -> None:
+    menu = main_window.file_menu
+    menu.popup(main_window.mapToGlobal(main_window.rect().center()))
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is menu)
+    main_window.locker.lock()
+    assert QApplication.activePopupWidget() is None
+    assert main_window.locker.locked
+    type_text(qtbot, main_window.locker.dialog.passphrase, PASSPHRASE)
+    qtbot.keyClick(main_window.locker.dialog.passphrase, Qt.Key.Key_Return)
+    assert not main_window.locker.locked

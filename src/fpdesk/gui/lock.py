@@ -98,8 +98,15 @@ class Locker(QObject):
             return
         log.info("register locked after idle time")
         self.timer.stop()
+        while (popup := QApplication.activePopupWidget()) is not None:
+            popup.close()  # an open menu or list would float above the covers
         for window in QApplication.topLevelWidgets():
-            if window.isVisible() and window.isWindow() and not isinstance(window, UnlockDialog):
+            if (
+                window.isVisible()
+                and window.isWindow()
+                and window.windowType() not in (Qt.WindowType.Popup, Qt.WindowType.ToolTip)
+                and not isinstance(window, UnlockDialog)
+            ):
                 self.covers.append(LockCover(window))
         parent = next((w for w in QApplication.topLevelWidgets() if w.isVisible()), None)
         self.dialog = UnlockDialog(self.path, parent, check_only=True)

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>Accounts</name>
@@ -157,7 +158,7 @@
         <translation>两次输入的口令不一样。</translation>
     </message>
     <message>
-        <source>Type the account's name.</source>
+        <source>Type the account&apos;s name.</source>
         <translation>请输入账户名。</translation>
     </message>
 </context>
@@ -331,7 +332,7 @@
         <translation>口令</translation>
     </message>
     <message>
-        <source>Background work opens the register a second time. Type the register's passphrase:</source>
+        <source>Background work opens the register a second time. Type the register&apos;s passphrase:</source>
         <translation>后台工作需要再打开一次登记册。请输入登记册的口令：</translation>
     </message>
 </context>
@@ -389,15 +390,15 @@
         <translation>情况</translation>
     </message>
     <message>
-        <source>Village's value</source>
+        <source>Village&apos;s value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>Township's value</source>
+        <source>Township&apos;s value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
-        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record's history, and your decision goes back to the village in its next update bundle.</source>
+        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record&apos;s history, and your decision goes back to the village in its next update bundle.</source>
         <translation>冲突是指村里和乡里在上次一致之后都改过的同一个字段。请对比三个值，选用其中一个或填写新的值，并写明理由。没有采用的值保留在记录的历史里，您的决定会随下一个更新包发回村里。</translation>
     </message>
     <message>
@@ -409,19 +410,19 @@
         <translation>原来的值（双方一致时）</translation>
     </message>
     <message>
-        <source>The village's value</source>
+        <source>The village&apos;s value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>The township's value</source>
+        <source>The township&apos;s value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
-        <source>Take the village's value</source>
+        <source>Take the village&apos;s value</source>
         <translation>采用村里的值</translation>
     </message>
     <message>
-        <source>Keep the township's value</source>
+        <source>Keep the township&apos;s value</source>
         <translation>保留乡里的值</translation>
     </message>
     <message>
@@ -597,7 +598,7 @@
         <translation>第1步（共3步）：选择村干部带来的登记申请文件。</translation>
     </message>
     <message>
-        <source>The laptop's request file</source>
+        <source>The laptop&apos;s request file</source>
         <translation>电脑的登记申请文件</translation>
     </message>
     <message>
@@ -645,7 +646,7 @@
         <translation>更换电脑：1. 在新电脑上生成登记申请文件；2. 在这里选择这个文件；3. 旧电脑被注销，新电脑被登记，并按乡里现有的数据为它生成全村数据快照；4. 村干部在新电脑上先打开回复文件，再导入快照。旧电脑上从未发送的修改会随旧电脑一起丢失。</translation>
     </message>
     <message>
-        <source>The new laptop's request file</source>
+        <source>The new laptop&apos;s request file</source>
         <translation>新电脑的登记申请文件</translation>
     </message>
     <message>
@@ -735,8 +736,26 @@
         <translation>已做的合并</translation>
     </message>
     <message>
+        <source>Search the whole register</source>
+        <translation>在整个登记册中查找</translation>
+    </message>
+    <message>
+        <source>Listed: the pairs flagged while importing bundles.</source>
+        <translation>列出的是导入数据包时标记的疑似重复。</translation>
+    </message>
+    <message>
         <source>Undo merge</source>
         <translation>撤销合并</translation>
+    </message>
+    <message>
+        <source>Searching the whole register…</source>
+        <translation>正在整个登记册中查找…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more pair(s) found in the whole register.</source>
+        <translation>
+            <numerusform>在整个登记册中又找到 %n 对。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Keep A</source>
@@ -900,11 +919,11 @@
         <translation>或：外地配偶姓名</translation>
     </message>
     <message>
-        <source>Spouse's ID number</source>
+        <source>Spouse&apos;s ID number</source>
         <translation>配偶身份证号</translation>
     </message>
     <message>
-        <source>Spouse's address</source>
+        <source>Spouse&apos;s address</source>
         <translation>配偶住址</translation>
     </message>
     <message>
@@ -952,7 +971,7 @@
         <translation>出生登记</translation>
     </message>
     <message>
-        <source>Child's name</source>
+        <source>Child&apos;s name</source>
         <translation>孩子姓名</translation>
     </message>
     <message>
@@ -964,7 +983,7 @@
         <translation>出生日期</translation>
     </message>
     <message>
-        <source>Child's ID number</source>
+        <source>Child&apos;s ID number</source>
         <translation>孩子身份证号</translation>
     </message>
     <message>
@@ -1291,7 +1310,7 @@
         <translation>理由</translation>
     </message>
     <message>
-        <source>Put the villages' bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
+        <source>Put the villages&apos; bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
         <translation>把各村的数据包文件（.fpb）放在一个文件夹里，或插上U盘，然后按“导入”。每个文件在写入前都会检查（签名、发送的电脑、序号）；每个文件要么整个导入，要么完全不导入，所以随时取消都是安全的。以前导入过的文件会跳过。</translation>
     </message>
     <message>
@@ -1676,7 +1695,7 @@
         <translation>死亡</translation>
     </message>
     <message>
-        <source>Correct this person's details</source>
+        <source>Correct this person&apos;s details</source>
         <translation>更正此人信息</translation>
     </message>
     <message>
@@ -1790,7 +1809,7 @@
         <translation>共 %1 页。下面是前几页。</translation>
     </message>
     <message>
-        <source>%1 pages. No page pictures: poppler's pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
+        <source>%1 pages. No page pictures: poppler&apos;s pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
         <translation>共 %1 页。本机没有安装 poppler 的 pdftoppm，不能显示页面图片。请用 PDF 阅读器打开文件查看。</translation>
     </message>
     <message>
@@ -1825,7 +1844,7 @@
         <translation>恢复密钥</translation>
     </message>
     <message>
-        <source>This is the register's recovery key. If a passphrase is forgotten, it sets a new one. It is shown only now: save the sheet and print it, or write the key down, and keep it locked in the office safe.</source>
+        <source>This is the register&apos;s recovery key. If a passphrase is forgotten, it sets a new one. It is shown only now: save the sheet and print it, or write the key down, and keep it locked in the office safe.</source>
         <translation>这是登记册的恢复密钥。忘记口令时，用它设置新口令。它只显示这一次：请保存密钥单并打印，或把密钥抄下来，锁在办公室保险柜里。</translation>
     </message>
     <message>

@@ -100,8 +100,10 @@ def person(register: Register, person_id: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def candidates(register: Register, *, scan: bool = True) -> list[Candidate]:
-    """Pairs to look at, each with why they match; flagged pairs first."""
+def candidates(register: Register, *, scan: bool = False) -> list[Candidate]:
+    """Pairs to look at, each with why they match: the import's flags, and with `scan`
+    the whole register too (a full pass over births: seconds at district scale, so
+    the window runs it in the background on request)."""
     found: dict[tuple[str, str], Candidate] = {}
     kinds = (merge.DUPLICATE_ID_NUMBER, merge.POSSIBLE_DUPLICATE)
     flagged = register.query(
@@ -129,33 +131,38 @@ def candidates(register: Register, *, scan: bool = True) -> list[Candidate]:
         else:
             found[key] = Candidate(a, b, reason, [flag["id"]])
     if scan:
-        for a_id, b_id in _scan(register):
-            key = _pair(a_id, b_id)
-            if key in found or _dismissed(register, key):
-                continue
-            a, b = person(register, a_id), person(register, b_id)
-            if a is not None and b is not None:
-                found[key] = Candidate(a, b, SAME_NAME_BIRTH_MOTHER, [])
+        for candidate in scanned(register):
+            if candidate.key not in found:
+                found[candidate.key] = candidate
     return list(found.values())
 
 
-def _scan(register: Register) -> list[tuple[str, str]]:
-    """Persons of different villages with the same name, birth date and mother's name."""
-    return [
-        (str(r[0]), str(r[1]))
-        for r in register.conn.execute(
-            "WITH twins AS (SELECT birth_date, name FROM person WHERE deleted = 0"
-            "  GROUP BY birth_date, name HAVING count(*) > 1),"
-            " people AS (SELECT p.id, p.birth_date, p.name, h.village_code,"
-            "  (SELECT m.name FROM birth b JOIN person m ON m.id = b.mother_id"
-            "   WHERE b.child_id = p.id AND b.deleted = 0 LIMIT 1) AS mother"
-            "  FROM twins t JOIN person p ON p.birth_date = t.birth_date AND p.name = t.name"
-            "  JOIN household h ON h.id = p.household_id WHERE p.deleted = 0)"
-            " SELECT x.id, y.id FROM people x JOIN people y"
-            "  ON x.birth_date = y.birth_date AND x.name = y.name AND x.id < y.id"
-            "  AND x.village_code <> y.village_code AND x.mother = y.mother"
-        )
-    ]
+def scanned(register: Register) -> list[Candidate]:
+    """Persons of different villages with the same name, birth date and mother's name,
+    not already dismissed as two persons."""
+    groups: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for child, born, name, mother, village in register.conn.execute(
+        "SELECT p.id, p.birth_date, p.name, m.name, h.village_code FROM birth b"
+        " JOIN person p ON p.id = b.child_id JOIN person m ON m.id = b.mother_id"
+        " JOIN household h ON h.id = p.household_id"
+        " WHERE b.deleted = 0 AND p.deleted = 0"
+    ):
+        groups.setdefault((born, name, mother), []).append((str(child), str(village)))
+    out: list[Candidate] = []
+    seen: set[tuple[str, str]] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for i, (x, x_village) in enumerate(members):
+            for y, y_village in members[i + 1 :]:
+                key = _pair(x, y)
+                if x_village == y_village or key in seen or _dismissed(register, key):
+                    continue
+                seen.add(key)
+                a, b = person(register, key[0]), person(register, key[1])
+                if a is not None and b is not None:
+                    out.append(Candidate(a, b, SAME_NAME_BIRTH_MOTHER, []))
+    return out
 
 
 def _dismissed(register: Register, key: tuple[str, str]) -> bool:
@@ -163,6 +170,10 @@ def _dismissed(register: Register, key: tuple[str, str]) -> bool:
         "SELECT 1 FROM local_state WHERE key = ?", (f"person_distinct:{key[0]}:{key[1]}",)
     ).fetchone()
     return found is not None
+
+
+def is_dismissed(register: Register, a_id: str, b_id: str) -> bool:
+    return _dismissed(register, _pair(a_id, b_id))
 
 
 def dismiss(register: Register, a_id: str, b_id: str, conflict_ids: list[str]) -> None:

@@ -160,3 +160,33 @@ def test_the_main_window_of_a_township_shows_the_clerk(
     assert isinstance(window.clerk, ClerkWorkspace)
     assert window.tabs.indexOf(window.clerk) >= 0
     window.locker.stop()
+
+
+def test_the_whole_register_is_searched_in_the_background(
+    qtbot,
+    world3: World,
+    workspace: ClerkWorkspace,  # type: ignore[no-untyped-def]
+) -> None:
+    t = world3.township
+    for n in (0, 1):
+        v = _v(world3, n)
+        hh = add_household(v, 5)
+        mother = add_person(v, hh, "赵兰", birth_date="1960-01-01")
+        child = add_person(v, hh, "孙强", sex=1, birth_date="1985-06-06")
+        records.insert(
+            v,
+            "birth",
+            {"mother_id": mother, "child_id": child, "birth_date": "1985-06-06", "sex": 1},
+        )
+        send(v, t, world3.root / f"s{n}")
+    for c in conflicts.open_conflicts(t):  # flags closed: only the scan can find them
+        conflicts.resolve(t, c["id"], "township")
+    page = workspace.duplicates
+    page.refresh()
+    assert page.model.rowCount() == 0
+    task = page.scan()
+    assert task is not None
+    qtbot.waitUntil(lambda: page.scan_task is None, timeout=60_000)
+    assert page.model.rowCount() == 1
+    assert page.current() is not None and page.current().a["name"] == "孙强"
+    assert "1" in page.scan_status.text()

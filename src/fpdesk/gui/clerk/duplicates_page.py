@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from fpdesk.gui.clerk.common import Clerk, ListModel, explain, say, table
 from fpdesk.gui.clerk.conflicts_page import field_label, field_value, shown
 from fpdesk.gui.models import ROW_ROLE, Column
+from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.sync import duplicates
 from fpdesk.sync.board import village_label
 from fpdesk.sync.errors import SyncError
@@ -87,6 +88,14 @@ class DuplicatesPage(QWidget):
         inner.addLayout(reason_row)
         inner.addWidget(self.message)
 
+        self.scan_button = QPushButton()
+        self.scan_button.setObjectName("scan")
+        self.scan_button.clicked.connect(self.scan)
+        self.scan_status = QLabel()
+        self.scan_status.setObjectName("scan_status")
+        self.scan_task: Task | None = None
+        self._tasks: list[Task] = []
+        self.scanned: list[duplicates.Candidate] = []
         self.merges_title = QLabel()
         self.merges_model = ListModel(self._merge_columns, None, self)
         self.merges_view = table(self.merges_model)
@@ -108,8 +117,12 @@ class DuplicatesPage(QWidget):
         split.addWidget(self.detail)
         split.addWidget(merges_box)
         split.setSizes([160, 380, 120])
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(self.scan_status, 1)
+        scan_row.addWidget(self.scan_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addLayout(scan_row)
         layout.addWidget(split, 1)
         self.pairs: list[duplicates.Candidate] = []
         self.retranslate()
@@ -157,19 +170,74 @@ class DuplicatesPage(QWidget):
         self.merge_button.setText(self.tr("Merge"))
         self.distinct_button.setText(self.tr("Not the same person"))
         self.merges_title.setText(self.tr("Merges done"))
+        self.scan_button.setText(self.tr("Search the whole register"))
+        if not self.scan_status.text():
+            self.scan_status.setText(self.tr("Listed: the pairs flagged while importing bundles."))
         self.unmerge_button.setText(self.tr("Undo merge"))
         self.model.retranslate()
         self.merges_model.retranslate()
         self._show_current()
 
     def refresh(self) -> None:
-        self.pairs = duplicates.candidates(self.clerk.register)
+        register = self.clerk.register
+        self.pairs = duplicates.candidates(register)
+        known = {c.key for c in self.pairs}
+        for candidate in self.scanned:
+            a = duplicates.person(register, candidate.a["id"])
+            b = duplicates.person(register, candidate.b["id"])
+            if candidate.key in known or a is None or b is None or a["deleted"] or b["deleted"]:
+                continue
+            if duplicates.is_dismissed(register, candidate.a["id"], candidate.b["id"]):
+                continue
+            self.pairs.append(duplicates.Candidate(a, b, candidate.reason, []))
         self.model.set_rows(self.pairs)
         self.merges_model.set_rows(duplicates.merges(self.clerk.register))
         self.view.resizeColumnsToContents()
         if self.pairs:
             self.view.selectRow(0)
         self._show_current()
+
+    def scan(self) -> Task | None:
+        """Look through every birth of the register, off the GUI thread."""
+        if self.scan_task is not None:
+            return None
+        opener = self.clerk.worker_opener(self)
+        if opener is None:
+            return None
+
+        def work(progress: Progress) -> list[duplicates.Candidate]:
+            register = opener()
+            try:
+                progress.report(0, 0)
+                return duplicates.scanned(register)
+            finally:
+                register.close()
+
+        self.scan_button.setEnabled(False)
+        self.scan_status.setText(self.tr("Searching the whole register…"))
+        self.scan_task = run_task(
+            self,
+            work,
+            on_done=self._scanned,
+            label=self.tr("Searching the whole register…"),
+        )
+        self.scan_task.done.connect(self._scan_over)
+        self._tasks.append(self.scan_task)
+        return self.scan_task
+
+    def _scanned(self, found: list[duplicates.Candidate]) -> None:
+        self.scanned = found
+        before = self.model.rowCount()
+        self.refresh()
+        self.scan_status.setText(
+            self.tr(
+                "%n more pair(s) found in the whole register.", "", self.model.rowCount() - before
+            )
+        )
+
+    def _scan_over(self, _outcome: object) -> None:
+        self.scan_task = None
+        self.scan_button.setEnabled(True)
 
     def current(self) -> duplicates.Candidate | None:
         index = self.view.currentIndex()

@@ -187,3 +187,39 @@ def test_init_with_a_user_starts_with_accounts(
     with accounts.login(path, ADMIN, ADMIN_PW) as reg:
         assert reg.account is not None and reg.account.role == "administrator"
     accounts.recover(path, ADMIN, key, "another-pass").close()
+
+
+def test_officer_searches_only_their_own_village(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fpdesk.store import records
+    from fpdesk.store.db import create_register
+    from tests.conftest import TOWNSHIP
+
+    other = TOWNSHIP[:9] + "202"
+    path = tmp_path / "township.fpdesk"
+    with create_register(path, PASSPHRASE, role="township", area_code=TOWNSHIP) as reg:
+        for n, village in enumerate((VILLAGE, other), start=1):
+            home = records.insert(
+                reg,
+                "household",
+                {"code": f"{village}01000{n}", "village_code": village, "group_no": "01"},
+            )
+            records.insert(
+                reg,
+                "person",
+                {"household_id": home, "name": f"黄秀英{n}", "sex": 2, "birth_date": "1990-01-01"},
+            )
+        accounts.add(reg, ADMIN, "administrator", None, ADMIN_PW)
+        accounts.add(reg, OFFICER, "officer", VILLAGE, OFFICER_PW)
+    db = str(path)
+    as_user(monkeypatch, ADMIN, ADMIN_PW)
+    assert main(["search", "--db", db, "黄秀英", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    as_user(monkeypatch, OFFICER, OFFICER_PW)
+    assert main(["search", "--db", db, "黄秀英", "--json"]) == 0
+    assert [h["name"] for h in json.loads(capsys.readouterr().out)] == ["黄秀英1"]
+    assert main(["search", "--db", db, "黄秀英", "--village", other]) == 1
+    assert other in capsys.readouterr().err
+    assert main(["due", "--db", db, "--village", other]) == 1
+    assert other in capsys.readouterr().err

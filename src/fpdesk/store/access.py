@@ -132,6 +132,17 @@ def area_condition(
     return f"substr({column}, 1, {prefix}) = ?", (account.area_code[:prefix],)
 
 
+def village_filter(register: Register, asked: str | None) -> str | None:
+    """The village a list may show: an officer's own always; another area refused."""
+    account = account_of(register)
+    if account is None:
+        return asked
+    require_area(register, asked)
+    if area.level_of(account.area_code) == "village":
+        return account.area_code
+    return asked
+
+
 def mask_phone(phone: str | None) -> str:
     """A phone number as lists show it: the first three and last four digits."""
     if not phone:

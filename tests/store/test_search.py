@@ -121,6 +121,21 @@ def test_ranking_exact_name_then_start_then_part(register: Register) -> None:
     assert scores == sorted(scores, reverse=True)
 
 
+def test_part_of_a_name_is_a_run_of_its_characters(register: Register) -> None:
+    household = add_household(register)
+    add_person(register, household, "张三丰")
+    add_person(register, household, "买买提·艾力")
+    add_person(register, household, "Anna张")
+    assert names(register, "三丰") == ["张三丰"]
+    assert names(register, "丰三") == []
+    assert names(register, "张丰") == []
+    assert names(register, "买提") == ["买买提·艾力"]
+    assert names(register, "提艾") == []  # the separator stands between them
+    assert names(register, "na张") == ["Anna张"]
+    assert names(register, "NA张") == ["Anna张"]
+    assert [h.why for h in search.search(register, "买提")] == ["name_part"]
+
+
 def test_ranking_full_pinyin_before_initials(register: Register) -> None:
     household = add_household(register)
     add_person(register, household, "周松")  # initials zs

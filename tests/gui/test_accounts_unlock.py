@@ -358,3 +358,26 @@ def test_old_register_turned_over_to_accounts_from_the_window(qtbot, register_pa
     with pytest.raises(Exception, match="FPDESK_USER"):
         open_register(register_path, PASSPHRASE)
     accounts.recover(register_path, ADMIN, key, "another-pass").close()
+
+
+def test_village_filter_for_lists(tmp_path: Path) -> None:
+    from fpdesk.gui.worklist import load_due
+    from fpdesk.store import access
+    from fpdesk.store.db import create_register
+    from tests.conftest import TOWNSHIP
+
+    other = TOWNSHIP[:9] + "202"
+    path = tmp_path / "township.fpdesk"
+    with create_register(path, PASSPHRASE, role="township", area_code=TOWNSHIP) as reg:
+        assert access.village_filter(reg, other) == other  # no accounts: as asked
+        accounts.add(reg, ADMIN, "administrator", None, ADMIN_PW)
+        accounts.add(reg, OFFICER, "officer", VILLAGE, OFFICER_PW)
+    with accounts.login(path, OFFICER, OFFICER_PW) as reg:
+        assert access.village_filter(reg, None) == VILLAGE
+        assert access.village_filter(reg, other, strict=False) == VILLAGE
+        with pytest.raises(access.AccessDenied):
+            access.village_filter(reg, other)
+        assert load_due(reg, dt.date(2026, 3, 1), other) == []  # the window never raises
+    with accounts.login(path, ADMIN, ADMIN_PW) as reg:
+        assert access.village_filter(reg, None) is None
+        assert access.village_filter(reg, other) == other

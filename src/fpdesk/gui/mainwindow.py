@@ -33,6 +33,7 @@ from fpdesk.gui.models import ID_ROLE, ROW_ROLE, Column, HouseholdModel, RowsMod
 from fpdesk.gui.pages import HouseholdPage, PersonPage, make_table
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.worklist import DueCounts, WorkItem, WorkListPage
+from fpdesk.store import access
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
 
@@ -433,7 +434,8 @@ class MainWindow(QMainWindow):
             self.middle.setCurrentWidget(self.household_view)
             return
         try:
-            hits = search(self.register, text, limit=SEARCH_LIMIT)
+            village = access.village_filter(self.register, None)  # an officer: their own
+            hits = search(self.register, text, limit=SEARCH_LIMIT, village_code=village)
         except RegisterError as exc:
             crash.show_register_error(self, exc)
             return

@@ -21,6 +21,7 @@ from fpdesk.core.i18n import current_language
 from fpdesk.gui import queries
 from fpdesk.gui.models import ROW_ROLE, Column, Index, RowsModel
 from fpdesk.gui.pages import make_table
+from fpdesk.store import access
 from fpdesk.store.db import Register
 
 if TYPE_CHECKING:  # the due list is read when first shown, not at start-up
@@ -91,6 +92,7 @@ def load_due(register: Register, today: dt.date, village_code: str | None) -> li
     for each event, and the overdue one is the one to do first)."""
     from fpdesk.store.due import due_list
 
+    village_code = access.village_filter(register, village_code, strict=False)
     now = due_list(register, on=today, village_code=village_code)
     seen = {(d.person_id, d.visit_type, d.follows_id) for d in now}
     ahead = [

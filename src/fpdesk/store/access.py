@@ -132,12 +132,16 @@ def area_condition(
     return f"substr({column}, 1, {prefix}) = ?", (account.area_code[:prefix],)
 
 
-def village_filter(register: Register, asked: str | None) -> str | None:
-    """The village a list may show: an officer's own always; another area refused."""
+def village_filter(register: Register, asked: str | None, *, strict: bool = True) -> str | None:
+    """The village a list may show: an officer's own always; another area refused
+    (or, not `strict`, quietly replaced by the officer's own)."""
     account = account_of(register)
     if account is None:
         return asked
-    require_area(register, asked)
+    if asked and not area.contains(account.area_code, asked):
+        if strict:
+            require_area(register, asked)  # refuses
+        asked = None
     if area.level_of(account.area_code) == "village":
         return account.area_code
     return asked

@@ -63,6 +63,7 @@ def plain(syllable: str) -> str:
     return "".join(c for c in decomposed if c.isascii() and c.isalpha())
 
 
+@lru_cache(maxsize=None)
 def reading(char: str) -> str:
     """The pinyin of one character, or '' if it has none (punctuation, digits)."""
     if char.isascii():
@@ -72,6 +73,7 @@ def reading(char: str) -> str:
     return plain(entry.split(",")[0]) if entry else ""
 
 
+@lru_cache(maxsize=None)
 def surname_reading(char: str) -> str:
     """The pinyin of a character at the start of a name."""
     return SURNAME_READINGS.get(char) or reading(char)

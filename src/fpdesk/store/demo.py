@@ -169,8 +169,14 @@ def uuid7(unix_ms: int, bits: int) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+_YEAR: dict[int, int] = {}
+
+
 def year_of(day: int) -> int:
-    return dt.date.fromordinal(day).year
+    year = _YEAR.get(day)
+    if year is None:
+        year = _YEAR[day] = dt.date.fromordinal(day).year
+    return year
 
 
 class _Mix(Generic[T]):
@@ -320,7 +326,7 @@ class _District:
         self.rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
         self.id_sequence: dict[tuple[str, int, int], int] = {}
         self.address_sums: dict[str, int] = {}
-        self.date_sums: dict[int, int] = {}
+        self.date_sums: dict[int, tuple[str, int]] = {}
         self.doc_counter = 0
         self.surname_mix = _Mix(names.SURNAMES)
         self.given = {key: list(chars) for key, chars in names.GIVEN.items()}
@@ -369,14 +375,16 @@ class _District:
         total = self.address_sums.get(address)
         if total is None:
             total = self.address_sums[address] = sum(int(d) * w[i] for i, d in enumerate(address))
-        day = dt.date.fromordinal(born)
-        date_sum = self.date_sums.get(born)
-        if date_sum is None:
-            digits = f"{day:%Y%m%d}"
-            date_sum = self.date_sums[born] = sum(int(d) * w[6 + i] for i, d in enumerate(digits))
-        total += date_sum
+        date = self.date_sums.get(born)
+        if date is None:
+            digits = f"{dt.date.fromordinal(born):%Y%m%d}"
+            date = self.date_sums[born] = (
+                digits,
+                sum(int(d) * w[6 + i] for i, d in enumerate(digits)),
+            )
+        total += date[1]
         total += sequence // 100 * w[14] + sequence // 10 % 10 * w[15] + sequence % 10 * w[16]
-        return f"{address}{day:%Y%m%d}{sequence:03d}{idnumber.CHECK_CHARS[total % 11]}"
+        return f"{address}{date[0]}{sequence:03d}{idnumber.CHECK_CHARS[total % 11]}"
 
     def phone(self) -> str:
         return "1" + self.rng.choice("3578") + f"{self.rng.randrange(10**9):09d}"

@@ -106,7 +106,10 @@ def test_yearly_exam_for_married_women_15_to_49() -> None:
     married = woman(marriage_id="m1", married_on=D("2015-06-01"))
     items = s.due_visits(married, D("2026-01-01"))
     assert [(i.visit_type, i.due_on, i.follows_table) for i in items] == [
-        ("gyn_exam", D("2015-06-01"), "marriage")]
+        ("gyn_exam", D("2025-06-01"), "marriage")]  # this cycle's exam, not 2015's
+    long_ago = woman(marriage_id="m1", married_on=D("2015-06-01"),
+                     visits=[Visit("gyn_exam", D("2018-03-10"))])
+    assert due(long_ago, "2026-01-01") == [("gyn_exam", "2025-03-10", 297)]
     examined = woman(marriage_id="m1", married_on=D("2015-06-01"),
                      visits=[Visit("gyn_exam", D("2025-09-01"))])
     assert due(examined, "2026-08-17") == [("gyn_exam", "2026-09-01", 0)]

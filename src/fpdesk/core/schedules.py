@@ -329,6 +329,18 @@ def _postnatal_due(
     return _series_due(person, series, dates, on, None, ("birth", birth.id))
 
 
+def _latest_cycle(due: dt.date, every_months: int, on: dt.date) -> dt.date:
+    """A yearly exam missed for years is due once, this cycle: the latest due date by `on`.
+
+    Listing the exam as overdue since the first year it was missed would fill the work
+    list with decade-old dates and tell the officer nothing she can act on.
+    """
+    steps = 0
+    while add_months(due, every_months * (steps + 1)) <= on:
+        steps += 1
+    return add_months(due, every_months * steps)
+
+
 def _exam_due(person: PersonEvents, series: Series, on: dt.date, age: int) -> DueVisit | None:
     """Married women of the age band: a yearly exam, counted from the last one."""
     if person.sex != FEMALE or person.married_on is None or person.married_on > on:
@@ -340,10 +352,12 @@ def _exam_due(person: PersonEvents, series: Series, on: dt.date, age: int) -> Du
         for v in person.visits
         if v.visit_type in series.satisfied_by and v.visited_on <= on
     ]
+    every = series.every_months or 12
     if exams:
-        due = add_months(max(exams), series.every_months or 12)
+        due = add_months(max(exams), every)
     else:
         due = max(person.married_on, add_years(person.birth_date, series.age_from))
+    due = _latest_cycle(due, every, on)
     if due - dt.timedelta(days=series.window_days_before) > on:
         return None
     return DueVisit(

@@ -275,6 +275,25 @@ def test_a_failed_build_leaves_no_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_failure_while_making_rows_reaches_the_caller_and_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "broken.fpdesk"
+    made = []
+
+    def household(self: object, village: object, left: int) -> int:
+        made.append(left)
+        if len(made) > 50:
+            raise ValueError("no more households")
+        return original(self, village, left)
+
+    original = demo._District.household
+    monkeypatch.setattr(demo._District, "household", household)
+    with pytest.raises(ValueError, match="no more households"):
+        demo.build_demo(path, PASSPHRASE, persons=300)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_progress_reaches_the_total(tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     demo.build_demo(

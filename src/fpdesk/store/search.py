@@ -90,8 +90,10 @@ _NAME_SEPARATORS = ("·", "•", "・", ".", " ", "\u3000")
 # for rows holding every character and keeps those whose name has the run (_runs).
 # The card: what the result list shows of a person, stored under the person's index
 # rowid.  Hits of one kind come in rowid order, so they sit on a few neighbouring pages
-# of it.  Read from person and household instead they cost a decrypted page each, and
-# listing 50 hits took several times longer than finding them on 300,000 persons.
+# of it.  Read from person instead they cost a decrypted page each, and listing 50 hits
+# took several times longer than finding them on 300,000 persons.  The household's
+# code, group, address and village are read from household when shown: kept on the
+# card they were a third of it, and the card the largest of the search tables.
 _CREATE_SQL = f"""
 CREATE TABLE IF NOT EXISTS {HANZI} (
     ch TEXT PRIMARY KEY NOT NULL,
@@ -110,11 +112,7 @@ CREATE TABLE IF NOT EXISTS {CARD} (
     sex INTEGER,
     birth_date TEXT,
     id_number TEXT,
-    status TEXT NOT NULL,
-    household_code TEXT,
-    group_no TEXT,
-    address TEXT,
-    village_code TEXT
+    status TEXT NOT NULL
 );
 """
 
@@ -225,13 +223,11 @@ WHERE p.deleted = 0"""
 
 _INSERT_PERSONS = f"INSERT INTO {INDEX} (rowid, keys) {_PERSON_SELECT}"
 _INSERT_CARDS = f"""
-INSERT INTO {CARD} (rowid, person_id, household_id, name, sex, birth_date, id_number, status,
-    household_code, group_no, address, village_code)
+INSERT INTO {CARD} (rowid, person_id, household_id, name, sex, birth_date, id_number, status)
 SELECT {_person_rowid("p")}, p.id, p.household_id, p.name, p.sex, p.birth_date,
     coalesce(p.id_number, p.legacy_id15),
-    CASE WHEN p.death_date IS NOT NULL THEN 'dead' ELSE p.residence_status END,
-    h.code, h.group_no, h.address, h.village_code
-FROM person p LEFT JOIN household h ON h.id = p.household_id
+    CASE WHEN p.death_date IS NOT NULL THEN 'dead' ELSE p.residence_status END
+FROM person p
 WHERE p.deleted = 0"""
 _INSERT_HOUSEHOLDS = (
     f"INSERT INTO {INDEX} (rowid, keys) "
@@ -609,7 +605,11 @@ def _in_list(values: Iterable[int]) -> str:
 def _person_details(register: Register, rowids: list[int]) -> dict[int, dict[str, Any]]:
     if not rowids:
         return {}
-    rows = register.query(f"SELECT * FROM {CARD} WHERE rowid IN ({_in_list(rowids)})")
+    rows = register.query(
+        f"""SELECT c.*, h.code AS household_code, h.group_no, h.address, h.village_code
+        FROM {CARD} c LEFT JOIN household h ON h.id = c.household_id
+        WHERE c.rowid IN ({_in_list(rowids)})"""
+    )
     return {int(row["rowid"]): row for row in rows}
 
 

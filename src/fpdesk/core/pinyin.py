@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pypinyin.pinyin_dict import pinyin_dict
 
@@ -63,7 +63,7 @@ def plain(syllable: str) -> str:
     return "".join(c for c in decomposed if c.isascii() and c.isalpha())
 
 
-@lru_cache(maxsize=None)
+@cache
 def reading(char: str) -> str:
     """The pinyin of one character, or '' if it has none (punctuation, digits)."""
     if char.isascii():
@@ -73,7 +73,7 @@ def reading(char: str) -> str:
     return plain(entry.split(",")[0]) if entry else ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def surname_reading(char: str) -> str:
     """The pinyin of a character at the start of a name."""
     return SURNAME_READINGS.get(char) or reading(char)

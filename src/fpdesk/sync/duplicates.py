@@ -87,17 +87,8 @@ def _pair(x: str, y: str) -> tuple[str, str]:
     return (x, y) if x < y else (y, x)
 
 
-_PERSON_SQL = (
-    "SELECT p.*, h.village_code AS village_code, h.code AS household_code,"
-    " (SELECT m.name FROM birth b JOIN person m ON m.id = b.mother_id"
-    "  WHERE b.child_id = p.id AND b.deleted = 0 LIMIT 1) AS mother_name"
-    " FROM person p LEFT JOIN household h ON h.id = p.household_id"
-)
-
-
 def person(register: Register, person_id: str) -> dict[str, Any] | None:
-    found = register.query(_PERSON_SQL + " WHERE p.id = ?", (person_id,))
-    return found[0] if found else None
+    return persons(register, {person_id}).get(person_id)
 
 
 def candidates(register: Register, *, scan: bool = False) -> list[Candidate]:
@@ -106,15 +97,20 @@ def candidates(register: Register, *, scan: bool = False) -> list[Candidate]:
     the window runs it in the background on request)."""
     found: dict[tuple[str, str], Candidate] = {}
     kinds = (merge.DUPLICATE_ID_NUMBER, merge.POSSIBLE_DUPLICATE)
-    flagged = register.query(
-        "SELECT id, kind, row_id, other_row_id FROM sync_conflict"
-        " WHERE resolved_at IS NULL AND kind IN (?, ?) ORDER BY created_at, id",
-        kinds,
+    flagged = [
+        f
+        for f in register.query(
+            "SELECT id, kind, row_id, other_row_id FROM sync_conflict"
+            " WHERE resolved_at IS NULL AND kind IN (?, ?) ORDER BY created_at, id",
+            kinds,
+        )
+        if f["other_row_id"]
+    ]
+    people = persons(
+        register, {f["row_id"] for f in flagged} | {f["other_row_id"] for f in flagged}
     )
     for flag in flagged:
-        if not flag["other_row_id"]:
-            continue
-        a, b = person(register, flag["row_id"]), person(register, flag["other_row_id"])
+        a, b = people.get(flag["row_id"]), people.get(flag["other_row_id"])
         if a is None or b is None or a["deleted"] or b["deleted"]:
             continue
         key = _pair(a["id"], b["id"])
@@ -135,6 +131,32 @@ def candidates(register: Register, *, scan: bool = False) -> list[Candidate]:
             if candidate.key not in found:
                 found[candidate.key] = candidate
     return list(found.values())
+
+
+def persons(register: Register, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Several persons with their village, household code and mother's name, read in
+    a few queries (birth has no index on the child: one pass over it, not one each)."""
+    out: dict[str, dict[str, Any]] = {}
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in register.query(
+            "SELECT p.*, h.village_code AS village_code, h.code AS household_code"
+            " FROM person p LEFT JOIN household h ON h.id = p.household_id"
+            f" WHERE p.id IN ({marks})",
+            chunk,
+        ):
+            row["mother_name"] = None
+            out[row["id"]] = row
+    if out:
+        for child, mother in register.conn.execute(
+            "SELECT b.child_id, m.name FROM birth b JOIN person m ON m.id = b.mother_id"
+            " WHERE b.deleted = 0 AND b.child_id IS NOT NULL"
+        ):
+            if child in out and out[child]["mother_name"] is None:
+                out[child]["mother_name"] = mother
+    return out
 
 
 def scanned(register: Register) -> list[Candidate]:
@@ -159,9 +181,11 @@ def scanned(register: Register) -> list[Candidate]:
                 if x_village == y_village or key in seen or _dismissed(register, key):
                     continue
                 seen.add(key)
-                a, b = person(register, key[0]), person(register, key[1])
-                if a is not None and b is not None:
-                    out.append(Candidate(a, b, SAME_NAME_BIRTH_MOTHER, []))
+    people = persons(register, {x for key in seen for x in key})
+    for x, y in sorted(seen):
+        a, b = people.get(x), people.get(y)
+        if a is not None and b is not None:
+            out.append(Candidate(a, b, SAME_NAME_BIRTH_MOTHER, []))
     return out
 
 

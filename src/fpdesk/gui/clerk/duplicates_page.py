@@ -182,10 +182,11 @@ class DuplicatesPage(QWidget):
         register = self.clerk.register
         self.pairs = duplicates.candidates(register)
         known = {c.key for c in self.pairs}
-        for candidate in self.scanned:
-            a = duplicates.person(register, candidate.a["id"])
-            b = duplicates.person(register, candidate.b["id"])
-            if candidate.key in known or a is None or b is None or a["deleted"] or b["deleted"]:
+        extra = [c for c in self.scanned if c.key not in known]
+        people = duplicates.persons(register, {x for c in extra for x in c.key})
+        for candidate in extra:
+            a, b = people.get(candidate.a["id"]), people.get(candidate.b["id"])
+            if a is None or b is None or a["deleted"] or b["deleted"]:
                 continue
             if duplicates.is_dismissed(register, candidate.a["id"], candidate.b["id"]):
                 continue

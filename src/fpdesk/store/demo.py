@@ -24,9 +24,7 @@ import bisect
 import contextlib
 import datetime as dt
 import itertools
-import queue
 import random
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -1210,6 +1208,14 @@ def _insert_sql(table: str) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
+def _flush(conn: Any, district: _District) -> None:
+    for table in TABLES:
+        rows = district.rows[table]
+        if rows:
+            conn.executemany(_insert_sql(table), rows)
+            rows.clear()
+
+
 @contextlib.contextmanager
 def _bulk_load(register: Register) -> Iterator[Any]:
     """One transaction into a NEW file: no capture or search triggers, no fsync till the end.
@@ -1318,80 +1324,10 @@ def build_demo(
     return counts
 
 
-class _Stopped(Exception):
-    """The writer has stopped (a failure, or a cancel from progress): stop making rows."""
-
-
-# What the row-making thread hands the writer: rows of some tables, or progress.
-_Batch = tuple[str, Any]
-
-
 def _load_people(
     conn: Any, district: _District, townships: list[Township], total: int, progress: Progress | None
 ) -> None:
-    """Village by village: a second thread makes the rows while this one writes them.
-
-    Making rows is pure Python; writing them is mostly SQLite, which lets go of the
-    interpreter while it stores a row, so on two cores the two overlap.  The connection
-    stays in this thread, and so do the progress calls (a cancel raises from them).
-    The rows are the same, in the same order, as from one thread.
-    """
-    work: queue.Queue[_Batch] = queue.Queue(maxsize=4)
-    stop = threading.Event()
-
-    def send(item: _Batch) -> None:
-        while not stop.is_set():
-            try:
-                work.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-        raise _Stopped
-
-    def make() -> None:
-        try:
-            _make_people(district, townships, total, send)
-            send(("done", None))
-        except _Stopped:
-            pass
-        except BaseException as exc:  # handed to the writer, which raises it
-            with contextlib.suppress(_Stopped):
-                send(("error", exc))
-
-    maker = threading.Thread(target=make, name="demo-rows", daemon=True)
-    maker.start()
-    try:
-        while True:
-            kind, value = work.get()
-            if kind == "rows":
-                for table, rows in value:
-                    conn.executemany(_insert_sql(table), rows)
-            elif kind == "progress":
-                if progress is not None:
-                    progress(*value)
-            elif kind == "error":
-                raise value
-            else:
-                break
-    finally:
-        stop.set()
-        maker.join()
-
-
-def _make_people(
-    district: _District,
-    townships: list[Township],
-    total: int,
-    send: Callable[[_Batch], None],
-) -> None:
-    """The rows of every village, handed over every 5,000 persons or so."""
-
-    def hand_over() -> None:
-        batch = [(table, district.rows[table]) for table in TABLES if district.rows[table]]
-        district.rows = {table: [] for table in TABLES}
-        if batch:
-            send(("rows", batch))
-
+    """Village by village; rows go to the database every 20,000 persons or so."""
     done = 0
     for township, villages, sizes in townships:
         for row, size in zip(villages, sizes, strict=True):
@@ -1401,7 +1337,8 @@ def _make_people(
             while made < size:
                 made += district.household(village, size - made)
             done += made
-            if len(district.rows["person"]) >= 5_000:
-                hand_over()
-            send(("progress", (done, total)))
-    hand_over()
+            if len(district.rows["person"]) >= 20_000:
+                _flush(conn, district)
+            if progress is not None:
+                progress(done, total)
+    _flush(conn, district)

@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from pypinyin.pinyin_dict import pinyin_dict
-
 # Surnames whose reading differs from the character's most common reading.
 SURNAME_READINGS: dict[str, str] = {
     "单": "shan",
@@ -64,12 +62,21 @@ def plain(syllable: str) -> str:
 
 
 @cache
+def _pinyin_dict() -> dict[int, str]:
+    # pypinyin's table takes about 0.3 s to import: loaded on the first name to read, not
+    # when the window starts (the search box and forms need it only once the officer types).
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return pinyin_dict
+
+
+@cache
 def reading(char: str) -> str:
     """The pinyin of one character, or '' if it has none (punctuation, digits)."""
     if char.isascii():
         # Names written in Latin letters are found by those letters.
         return char.lower() if char.isalpha() else ""
-    entry = pinyin_dict.get(ord(char))
+    entry = _pinyin_dict().get(ord(char))
     return plain(entry.split(",")[0]) if entry else ""
 
 
@@ -84,7 +91,7 @@ def reading_table() -> Iterator[tuple[str, str, str]]:
 
     The register stores this table so that SQL can compute the same keys as name_keys().
     """
-    for code in sorted(pinyin_dict):
+    for code in sorted(_pinyin_dict()):
         char = chr(code)
         general = reading(char)
         if general:

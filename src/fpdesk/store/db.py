@@ -81,6 +81,7 @@ class Register:
         self.db = Database(conn, recursive_triggers=False, execute_plugins=False)
         self.info: dict[str, str] = dict(conn.execute("SELECT key, value FROM register_info"))
         self._depth = 0
+        self._closed = False
         # Set by store.accounts.login: who is logged in (None: a passphrase-only
         # register, which has no accounts and no limits) and the key that opened it.
         self.account: Any = None
@@ -142,6 +143,12 @@ class Register:
         with contextlib.suppress(Exception):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
+        self._closed = True
+
+    @property
+    def closed(self) -> bool:
+        """Whether close() was called: a late timer (a form's draft) must not write then."""
+        return self._closed
 
     def __enter__(self) -> Register:
         return self

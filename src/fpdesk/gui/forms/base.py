@@ -454,7 +454,9 @@ class FormDialog(QDialog):
 
     def keep_draft(self) -> None:
         self._draft_timer.stop()
-        if not self.dirty:
+        if not self.dirty or self.register.closed:
+            # A register closed under an open form (the window closed, the test ended)
+            # has nowhere to keep the draft; what was kept before stays.
             return
         try:
             self.draft_id = operations.save_draft(

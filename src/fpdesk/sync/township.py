@@ -391,3 +391,29 @@ def conflict_key(device: str, seq: int, tbl: str, row_id: str, clash: merge.Clas
     """Same change, same question: the same id every time the bundle is imported."""
     text = "|".join((device, str(seq), tbl, row_id, clash.field, clash.kind))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def merge_divergent(
+    register: Register, device: str, area_code: str, changes: list[Change], salt: str
+) -> tuple[tuple[int, int, int], list[str]]:
+    """Merge changes of a held (forked) bundle as divergent edits of the same rows.
+
+    Used by sync.held when the clerk releases a fork.  The sequence numbers were used
+    before by other changes of the same laptop, so the conflict ids are salted (with the
+    held file's hash) to stay apart from the conflicts of the first changes, and stay the
+    same every time.  Runs inside the caller's transaction; returns the counts (applied,
+    unchanged, queued) and the conflict ids.
+    """
+    merger = _Merger(register, device, area_code)
+    merger.load(changes)
+    for change in changes:
+        merger.apply(change)
+    salted = {
+        old: hashlib.sha256(f"{old}|{salt}".encode()).hexdigest()[:16]
+        for old in merger.conflict_ids
+    }
+    merger._conflicts = [(salted[c[0]], *c[1:]) for c in merger._conflicts]
+    merger.conflict_ids = [salted[c] for c in merger.conflict_ids]
+    with rows.origin(register, f"village:{device}"):
+        merger.flush()
+    return merger.counts(), merger.conflict_ids

@@ -17,6 +17,7 @@ from typing import Any
 from fpdesk.core import area
 from fpdesk.store.db import Register
 from fpdesk.sync import merge
+from fpdesk.sync.held import waiting_by_device
 
 DEFAULT_DEADLINE_DAY = 5
 DUPLICATE_KINDS = (merge.DUPLICATE_ID_NUMBER, merge.POSSIBLE_DUPLICATE)
@@ -37,7 +38,7 @@ class DeviceStatus:
     received_upto: int
     acked_by_peer: int
     missing: tuple[int, int] | None = None  # first and last missing sequence
-    held: int = 0  # forked bundles held for the clerk
+    held: int = 0  # forked bundles held for the clerk (not yet applied or discarded)
 
     @property
     def active(self) -> bool:
@@ -120,11 +121,9 @@ def villages(
     for device in devices.values():
         if device.missing is not None and device.missing[1] < device.received_upto + 1:
             device.missing = None
-    for device_id, count in register.conn.execute(
-        "SELECT device_id, count(*) FROM sync_held GROUP BY device_id"
-    ):
+    for device_id, count in waiting_by_device(register).items():
         if device_id in devices:
-            devices[device_id].held = int(count)
+            devices[device_id].held = count
     kinds = ", ".join("?" for _ in DUPLICATE_KINDS)
     for device_id, duplicate, count in register.conn.execute(
         f"SELECT device_id, kind IN ({kinds}), count(*) FROM sync_conflict"

@@ -20,7 +20,7 @@ import sqlcipher3
 
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
-from fpdesk.sync import container, envelope, keys, ledger, rows, township, village
+from fpdesk.sync import container, envelope, held, keys, ledger, rows, township, village
 from fpdesk.sync.errors import TOO_LARGE, BundleRefused, SyncError
 from fpdesk.sync.ledger import DUPLICATE, REFUSED, FileResult
 
@@ -42,6 +42,11 @@ INCONSISTENT = Text(
 SEEN_BEFORE = Text(
     "这个文件以前已经导入过，没有再次导入。",
     "This file was imported before; nothing was imported again.",
+)
+RELEASED_BEFORE = Text(
+    "这个文件曾被保留（分叉），文员已于 {when} 处理过，没有再次导入。",
+    "This file was held (a fork) and the clerk dealt with it on {when}; nothing was "
+    "imported again.",
 )
 
 
@@ -243,7 +248,10 @@ def import_file(register: Register, path: Path, *, dry_run: bool = False) -> Fil
     try:
         data = _read_limited(path)
         result.file_hash = container.sha256(data)
-        if ledger.already_accepted(register, result.file_hash):
+        released = held.released_file(register, result.file_hash)
+        if released is not None:
+            result.outcome, result.reason = DUPLICATE, RELEASED_BEFORE.format(when=released["at"])
+        elif ledger.already_accepted(register, result.file_hash):
             result.outcome, result.reason = DUPLICATE, SEEN_BEFORE
         else:
             opened = envelope.open_bundle(register, data)

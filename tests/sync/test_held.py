@@ -3,11 +3,14 @@ and its bundle held; then the clerk applies it (through the field merge) or disc
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from fpdesk.cli import main
 from fpdesk.store import audit, records
 from fpdesk.store.db import Register, open_register
 from fpdesk.sync import bundles, conflicts, held, keys, ledger
@@ -205,3 +208,54 @@ def _today():  # type: ignore[no-untyped-def]
     import datetime as dt
 
     return dt.date.today()
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
+    status = main(["--lang", "en", *argv])
+    out, err = capsys.readouterr()
+    return status, json.loads(out) if "--json" in argv and out.strip() else out, err
+
+
+def test_command_line_lists_shows_applies_and_refuses_a_second_time(
+    forked: tuple[World, str, dict[str, str]],
+    passphrase_env: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    world, code, _ = forked
+    db = str(world.township.path)
+    status, found, _ = _cli(capsys, "bundle", "held", "list", "--db", db, "--json")
+    assert status == 0 and [h["village"] for h in found] == [code]
+    held_id = found[0]["id"]
+    status, shown, _ = _cli(capsys, "bundle", "held", "show", "--db", db, held_id)
+    assert status == 0 and "phone" in shown and "If applied: 2 applied" in shown
+    status, done, _ = _cli(capsys, "bundle", "held", "apply", "--db", db, held_id, "--json")
+    assert status == 0 and (done["applied"], done["queued"]) == (2, 1)
+    assert done["device_revoked"] and "snapshot" in done["message_en"]
+    status, _, err = _cli(capsys, "bundle", "held", "apply", "--db", db, held_id)
+    assert status != 0 and "already applied" in err
+    status, _, err = _cli(capsys, "bundle", "held", "discard", "--db", db, held_id, "--reason", "x")
+    assert status != 0 and "already applied" in err
+    status, text, _ = _cli(capsys, "bundle", "held", "list", "--db", db)
+    assert status == 0 and "No held bundles" in text
+    status, every, _ = _cli(capsys, "bundle", "held", "list", "--db", db, "--all", "--json")
+    assert every[0]["release"]["action"] == "applied"
+
+
+def test_command_line_discard_needs_a_reason_and_unknown_ids_fail(
+    forked: tuple[World, str, dict[str, str]],
+    passphrase_env: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    world, _, _ = forked
+    db = str(world.township.path)
+    [one] = held.held_bundles(world.township)
+    with pytest.raises(SystemExit):  # argparse: --reason is required
+        main(["bundle", "held", "discard", "--db", db, one.held_id])
+    capsys.readouterr()
+    status, _, err = _cli(capsys, "bundle", "held", "show", "--db", db, "feedfacefeedface")
+    assert status != 0 and "No such held bundle" in err
+    status, done, _ = _cli(
+        capsys, "bundle", "held", "discard", "--db", db, one.held_id, "--reason", "重复", "--json"
+    )
+    assert status == 0 and done["action"] == "discarded"
+    assert held.held_bundles(world.township) == []

@@ -1,4 +1,4 @@
-"""bundle export|verify|import, conflicts list|resolve, ledger: moving changes around."""
+"""bundle export|verify|import|held, conflicts list|resolve, ledger: moving changes around."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
 from fpdesk.core.i18n import Text
-from fpdesk.sync import bundles, conflicts, ledger
+from fpdesk.sync import bundles, conflicts, held, ledger
 from fpdesk.sync.errors import BundleRefused, SyncError
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, REFUSED
 
@@ -43,6 +43,8 @@ def add_commands(sub: Any) -> None:
     imp.add_argument("--dry-run", action="store_true", help="show only / 只显示不导入")
     add_json(imp)
     imp.set_defaults(func=run_import)
+
+    _add_held(actions)
 
     conflict = sub.add_parser("conflicts", help="the conflict queue / 冲突")
     which = conflict.add_subparsers(dest="conflicts_command", metavar="ACTION", required=True)
@@ -175,4 +177,109 @@ def run_ledger(args: argparse.Namespace) -> int:
         for r in found
     ]
     emit(args, found, "\n".join(lines) or str(Text("还没有导入记录。", "Nothing imported yet.")))
+    return 0
+
+
+# ------------------------------------------------------------------- held forks
+
+
+def _add_held(actions: Any) -> None:
+    held_parser = actions.add_parser("held", help="bundles held as forks / 保留的分叉包")
+    steps = held_parser.add_subparsers(dest="held_command", metavar="ACTION", required=True)
+    listing = steps.add_parser("list", help="held bundles / 保留的数据包")
+    add_db(listing)
+    listing.add_argument("--all", action="store_true", help="released too / 包括已处理")
+    add_json(listing)
+    listing.set_defaults(func=run_held_list)
+    for name, helptext, func in (
+        ("show", "what it would change / 会改什么", run_held_show),
+        ("apply", "merge it, revoke the laptop / 导入并停用电脑", run_held_apply),
+        ("discard", "keep nothing of it / 放弃", run_held_discard),
+    ):
+        step = steps.add_parser(name, help=helptext)
+        add_db(step)
+        step.add_argument("held_id", metavar="HELD_ID")
+        if name == "discard":
+            step.add_argument("--reason", required=True, help="why / 理由")
+        add_json(step)
+        step.set_defaults(func=func)
+
+
+def _range(h: held.Held) -> str:
+    return "?" if h.after is None else f"{h.after + 1}-{h.upto}"
+
+
+def run_held_list(args: argparse.Namespace) -> int:
+    with opened(args) as register:
+        found = held.held_bundles(register, include_released=args.all)
+    lines = []
+    for h in found:
+        line = f"{h.held_id}  {h.village}  {h.device_id[:8]}  {_range(h)}  {h.held_at}  {h.reason}"
+        if h.release is not None:
+            line += f"  [{held.ACTION_NAMES[h.release['action']]} {h.release['at']}]"
+        lines.append(line)
+    nothing = Text("没有保留的数据包。", "No held bundles.")
+    emit(args, [h.as_dict() for h in found], "\n".join(lines) or str(nothing))
+    return 0
+
+
+def run_held_show(args: argparse.Namespace) -> int:
+    with opened(args) as register:
+        try:
+            shown = held.preview(register, args.held_id)
+        except SyncError as exc:
+            raise CommandError(exc.text) from exc
+    h = shown.held
+    head = Text(
+        "保留的数据包 {id}：村 {village}，设备 {device}，修改 {range}，{when} 保留。",
+        "Held bundle {id}: village {village}, device {device}, changes {range}, held {when}.",
+    ).format(
+        id=h.held_id, village=h.village, device=h.device_id[:8], range=_range(h), when=h.held_at
+    )
+    lines = [str(head)]
+    same = Text("（以前收到过，相同）", "(received before, the same)")
+    for c in shown.changes:
+        fields = ", ".join(
+            f"{k}: {json.dumps(a, ensure_ascii=False)} -> {json.dumps(b, ensure_ascii=False)}"
+            for k, (a, b) in c.fields.items()
+        )
+        line = f"  {c.seq}  {c.op}  {c.table}  {c.row_id}  {fields}"
+        lines.append(line + (f"  {same}" if c.received else ""))
+    if h.release is None:
+        would = Text(
+            "导入的话：应用 {a}，无变化 {u}，冲突 {q}。",
+            "If applied: {a} applied, {u} unchanged, {q} conflicts.",
+        ).format(a=shown.applied, u=shown.unchanged, q=shown.queued)
+        lines.append(str(would))
+    else:
+        lines.append(f"[{held.ACTION_NAMES[h.release['action']]} {h.release['at']}]")
+    emit(args, shown.as_dict(), "\n".join(lines))
+    return 0
+
+
+def run_held_apply(args: argparse.Namespace) -> int:
+    with opened(args) as register:
+        try:
+            done = held.apply(register, args.held_id)
+        except SyncError as exc:
+            raise CommandError(exc.text) from exc
+    r = done.result
+    text = Text(
+        "已导入保留的数据包 {id}：应用 {a}，无变化 {u}，冲突 {q}。",
+        "Held bundle {id} applied: {a} applied, {u} unchanged, {q} conflicts.",
+    ).format(id=done.held.held_id, a=r.applied, u=r.unchanged, q=r.queued)
+    emit(args, done.as_dict(), f"{text}\n{done.message}")
+    return 0
+
+
+def run_held_discard(args: argparse.Namespace) -> int:
+    with opened(args) as register:
+        try:
+            done = held.discard(register, args.held_id, reason=args.reason)
+        except SyncError as exc:
+            raise CommandError(exc.text) from exc
+    text = Text("已放弃保留的数据包 {id}。", "Held bundle {id} discarded.").format(
+        id=done.held.held_id
+    )
+    emit(args, done.as_dict(), f"{text}\n{done.message}")
     return 0

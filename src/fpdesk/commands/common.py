@@ -13,7 +13,7 @@ from typing import Any
 
 from fpdesk.core.i18n import Text
 from fpdesk.store import access, audit
-from fpdesk.store.db import Register, open_register
+from fpdesk.store.db import DAILY, Register, open_register
 
 PASSPHRASE_ENV = "FPDESK_PASSPHRASE"
 USER_ENV = "FPDESK_USER"
@@ -89,7 +89,10 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 
 @contextlib.contextmanager
 def opened(args: argparse.Namespace) -> Iterator[Register]:
-    register = open_register(args.db, passphrase(), user=user(args))
+    """The register, logged in, after the quick integrity check: a damaged file is
+    refused before anything is written to it (`fpdesk check` looks for itself)."""
+    verify = False if getattr(args, "command", None) == "check" else DAILY
+    register = open_register(args.db, passphrase(), user=user(args), verify=verify)
     try:
         rule = _rule(args)
         if rule and rule[0]:  # refused here exactly as the window refuses

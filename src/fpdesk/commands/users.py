@@ -18,6 +18,7 @@ from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened,
 from fpdesk.core.i18n import Text
 from fpdesk.store import accounts, audit, keyring
 from fpdesk.store.access import ROLES
+from fpdesk.store.db import DAILY
 
 NEW_PASSPHRASE_ENV = "FPDESK_NEW_PASSPHRASE"
 RECOVERY_ENV = "FPDESK_RECOVERY_KEY"
@@ -156,7 +157,7 @@ def run_passwd(args: argparse.Namespace) -> int:
             raise CommandError(
                 Text(f"需要恢复密钥：请设置 {RECOVERY_ENV}。", f"Set {RECOVERY_ENV}.")
             )
-        accounts.recover(args.db, name, key, new_passphrase()).close()
+        accounts.recover(args.db, name, key, new_passphrase(), verify=DAILY).close()
     else:
         with opened(args) as register:
             if register.account is None:

@@ -19,7 +19,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fpdesk.core import area
 from fpdesk.core.clock import Clock, SystemClock
@@ -153,7 +153,7 @@ def login(
     *,
     clock: Clock | None = None,
     busy_timeout_ms: int = 5000,
-    verify: bool = False,
+    verify: bool | Literal["daily"] = False,
 ) -> Register:
     """Open the register as `user`.  A register without accounts opens with its
     passphrase as before, with `user` as the name written into its history."""
@@ -417,7 +417,12 @@ def set_passphrase(register: Register, name: str, new_passphrase: str) -> None:
 
 
 def recover(
-    path: str | os.PathLike[str], name: str, recovery_key: str, new_passphrase: str
+    path: str | os.PathLike[str],
+    name: str,
+    recovery_key: str,
+    new_passphrase: str,
+    *,
+    verify: bool | Literal["daily"] = False,
 ) -> Register:
     """A forgotten passphrase: the recovery key opens the register, the account gets a
     new passphrase, and the register is returned logged in as that account."""
@@ -430,7 +435,7 @@ def recover(
         key = RawKey(keyring.unwrap_recovery(ring["recovery"], recovery_key))
     except keyring.BadSecret:
         raise AccountProblem(RECOVERY_REFUSED, path=str(target)) from None
-    register = open_register(target, key)
+    register = open_register(target, key, verify=verify)
     try:
         rows = register.query(
             "SELECT name, role, area_code FROM account WHERE name = ? AND removed_at IS NULL",

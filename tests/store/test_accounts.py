@@ -110,6 +110,77 @@ def test_lockout_grows_and_expires(converted: tuple[Path, str]) -> None:
         assert reg.account.name == OFFICER
 
 
+def test_an_unknown_name_is_slowed_down_like_a_known_one(converted: tuple[Path, str]) -> None:
+    """Guessing names costs what guessing passphrases costs: the same refusals, the
+    same doubling delay, kept in the keyring under the name that was typed."""
+    path, _ = converted
+    clock = StepClock(dt.datetime(2026, 3, 1, 9, 0))
+    refusals: dict[str, list[str]] = {OFFICER: [], "无此人": []}
+    for name in refusals:
+        for _ in range(accounts.FREE_TRIES):
+            with pytest.raises(accounts.LoginRefused) as refused:
+                accounts.login(path, name, "guess-guess", clock=clock)
+            refusals[name].append(str(refused.value))
+        with pytest.raises(accounts.AccountLocked) as locked:
+            accounts.login(path, name, "guess-guess", clock=clock)
+        refusals[name].append(str(locked.value))
+        assert locked.value.seconds == accounts.FIRST_DELAY_S
+    assert refusals[OFFICER] == refusals["无此人"]
+    ring = keyring.load(path)
+    assert ring["unknown"]["无此人"]["failures"] == accounts.FREE_TRIES
+    assert ring["unknown"]["无此人"]["locked_until"] == ring["accounts"][OFFICER]["locked_until"]
+    assert "无此人" not in ring["accounts"]
+    clock.advance(accounts.FIRST_DELAY_S)
+    with pytest.raises(accounts.LoginRefused):  # one more: the wait doubles for both alike
+        accounts.login(path, "无此人", "guess-guess", clock=clock)
+    with pytest.raises(accounts.AccountLocked) as longer:
+        accounts.login(path, "无此人", "guess-guess", clock=clock)
+    assert longer.value.seconds == 2 * accounts.FIRST_DELAY_S
+    # Others are not slowed by it, and a later account of that name starts afresh.
+    with accounts.login(path, ADMIN, ADMIN_PW, clock=clock) as reg:
+        accounts.add(reg, "无此人", "officer", VILLAGE, "new-officer-1")
+    assert "无此人" not in keyring.load(path)["unknown"]
+    accounts.login(path, "无此人", "new-officer-1", clock=clock).close()
+
+
+def test_an_unknown_name_costs_a_key_derivation_like_a_known_one(
+    converted: tuple[Path, str],
+) -> None:
+    """The time a refusal takes is a scrypt derivation with the accounts' own cost,
+    whether or not the name exists (the stand-in entry fails the same way)."""
+    path, _ = converted
+    ring = keyring.load(path)
+    stand_in = keyring.stand_in(ring)
+    assert stand_in["kdf"] == ring["accounts"][OFFICER]["kdf"]
+    assert len(keyring._unb64(stand_in["wrapped"])) == len(
+        keyring._unb64(ring["accounts"][OFFICER]["wrapped"])
+    )
+    with pytest.raises(keyring.BadSecret):
+        keyring.unwrap_account("无此人", stand_in, OFFICER_PW)
+
+
+def test_names_tried_are_kept_within_bounds(converted: tuple[Path, str]) -> None:
+    path, _ = converted
+    ring = keyring.load(path)
+    start = dt.datetime(2026, 3, 1, 9, 0)
+    ring["unknown"] = {
+        f"n{i}": {
+            "failures": 1,
+            "locked_until": None,
+            "tried_at": (start + dt.timedelta(seconds=i)).isoformat(),
+        }
+        for i in range(600)
+    }
+    keyring.save(path, ring)
+    clock = FixedClock(start + dt.timedelta(hours=1))
+    with pytest.raises(accounts.LoginRefused):  # the longest untried, tried again: kept
+        accounts.login(path, "n0", "guess-guess", clock=clock)
+    unknown = keyring.load(path)["unknown"]
+    assert len(unknown) == accounts.UNKNOWN_KEPT
+    assert unknown["n0"]["failures"] == 2
+    assert "n1" not in unknown and "n100" not in unknown and "n101" in unknown
+
+
 def test_delay_is_capped_never_permanent() -> None:
     assert accounts.delay_after(accounts.FREE_TRIES - 1) == 0
     assert accounts.delay_after(1000) == accounts.MAX_DELAY_S

@@ -33,6 +33,7 @@ MIN_PASSPHRASE = 6
 FREE_TRIES = 3  # wrong passphrases before the first delay
 FIRST_DELAY_S = 30
 MAX_DELAY_S = 3600
+UNKNOWN_KEPT = 500  # names tried that are no account, whose delays are kept
 
 
 class LoginRefused(RegisterError):
@@ -110,14 +111,31 @@ def _check_passphrase(passphrase: str) -> None:
         raise AccountProblem(WEAK)
 
 
+def _counter(ring: dict[str, Any], user: str) -> dict[str, Any] | None:
+    """Where the wrong tries of `user` are counted: its keyring entry, or for a name
+    that is no account its line among the unknown names (None: never tried)."""
+    entry: dict[str, Any] | None = ring["accounts"].get(user)
+    if entry is None:
+        entry = ring["unknown"].get(user)
+    return entry
+
+
 def _note_failure(path: Path, ring: dict[str, Any], user: str, now: dt.datetime) -> None:
-    entry = ring["accounts"].get(user)
-    if entry is not None:
-        entry["failures"] = int(entry.get("failures", 0)) + 1
-        wait = delay_after(entry["failures"])
-        entry["locked_until"] = (
-            (now + dt.timedelta(seconds=wait)).isoformat(timespec="seconds") if wait else None
-        )
+    # A name that is no account is counted and delayed exactly like one: otherwise
+    # the missing delay would tell a guesser which names exist.
+    entry = _counter(ring, user)
+    if entry is None or user not in ring["accounts"]:
+        unknown = ring["unknown"]
+        entry = unknown.setdefault(user, {"failures": 0, "locked_until": None})
+        entry["tried_at"] = now.isoformat(timespec="seconds")
+        by_age = sorted(unknown, key=lambda name: str(unknown[name].get("tried_at", "")))
+        for old in by_age[: max(0, len(unknown) - UNKNOWN_KEPT)]:  # the longest untried
+            del unknown[old]
+    entry["failures"] = int(entry.get("failures", 0)) + 1
+    wait = delay_after(entry["failures"])
+    entry["locked_until"] = (
+        (now + dt.timedelta(seconds=wait)).isoformat(timespec="seconds") if wait else None
+    )
     ring["failed_logins"].append({"user": user, "at": now.isoformat(timespec="seconds")})
     del ring["failed_logins"][:-200]  # a bounded record until the next login files it
     keyring.save(path, ring)
@@ -132,15 +150,16 @@ def unwrap_key(
     ring = keyring.load(target)
     if not ring["accounts"]:
         raise AccountProblem(NO_ACCOUNTS, path=str(target))
-    entry = ring["accounts"].get(user)
-    if entry is not None and entry.get("locked_until"):
-        until = dt.datetime.fromisoformat(entry["locked_until"])
+    counter = _counter(ring, user)
+    if counter is not None and counter.get("locked_until"):
+        until = dt.datetime.fromisoformat(counter["locked_until"])
         if now < until:
             raise AccountLocked(int((until - now).total_seconds()), path=str(target))
+    entry = ring["accounts"].get(user)
     try:
-        if entry is None:
-            raise keyring.BadSecret(user)
-        return RawKey(keyring.unwrap_account(user, entry, passphrase))
+        # An unknown name is tried against a stand-in entry of the same cost (scrypt),
+        # so its refusal takes as long as a wrong passphrase's.
+        return RawKey(keyring.unwrap_account(user, entry or keyring.stand_in(ring), passphrase))
     except keyring.BadSecret:
         _note_failure(target, ring, user, now)
         raise LoginRefused(path=str(target)) from None
@@ -289,6 +308,7 @@ def add(
         ring["accounts"][name] = keyring.wrap_for_account(
             bytes.fromhex(register.key), name, role, code, passphrase
         )
+        ring["unknown"].pop(name, None)  # its tries before it existed do not count
         keyring.save(register.path, ring)
     return None
 

@@ -9,7 +9,8 @@ unwrapping fail.  One more wrapping is under the recovery key printed at setup.
 
 The file is JSON, written atomically (a temporary file, then a rename).  It must be
 readable before the register is open, so it holds nothing about any person: account
-names, roles, areas, and the failed-login counters that slow down guessing.
+names, roles, areas, and the failed-login counters that slow down guessing (also for
+names typed that are no account, so that guessing names is no cheaper).
 """
 
 from __future__ import annotations
@@ -122,6 +123,26 @@ def unwrap_account(name: str, entry: dict[str, Any], passphrase: str) -> bytes:
         raise BadSecret(name) from exc
 
 
+def stand_in(ring: dict[str, Any]) -> dict[str, Any]:
+    """An entry no passphrase unwraps, with the cost of the ring's own entries: an
+    unknown name is tried against it, so that refusing one takes the time of a wrong
+    passphrase (a quick refusal would tell which names exist)."""
+    entries = list(ring.get("accounts", {}).values())
+    kdf = (
+        entries[0]["kdf"]
+        if entries
+        else {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P}
+    )
+    return {
+        "role": "",
+        "area_code": "",
+        "kdf": dict(kdf),
+        "salt": _b64(secrets.token_bytes(16)),
+        "nonce": _b64(secrets.token_bytes(12)),
+        "wrapped": _b64(secrets.token_bytes(32 + 16)),  # a key and its GCM tag
+    }
+
+
 def wrap_for_recovery(register_key: bytes, recovery_key: str) -> dict[str, Any]:
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
@@ -146,7 +167,7 @@ def unwrap_recovery(entry: dict[str, Any], recovery_key: str) -> bytes:
 
 
 def empty() -> dict[str, Any]:
-    return {"format": FORMAT, "accounts": {}, "recovery": None, "failed_logins": []}
+    return {"format": FORMAT, "accounts": {}, "recovery": None, "failed_logins": [], "unknown": {}}
 
 
 def load(register_path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -158,6 +179,7 @@ def load(register_path: str | os.PathLike[str]) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"{path.name} is not an fpdesk keyring")
     data.setdefault("failed_logins", [])
+    data.setdefault("unknown", {})  # names tried that are no account: their own delays
     return data
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -292,6 +293,62 @@ def test_a_failure_while_making_rows_reaches_the_caller_and_leaves_no_file(
     with pytest.raises(ValueError, match="no more households"):
         demo.build_demo(path, PASSPHRASE, persons=300)
     assert list(tmp_path.iterdir()) == []
+
+
+def _index_entries(path: Path) -> set[tuple[str, int]]:
+    """Every (token, index rowid) of the search index."""
+    with open_register(path, PASSPHRASE) as register:
+        conn = register.conn
+        conn.execute(
+            "CREATE VIRTUAL TABLE temp.entries USING fts5vocab(main, search_index, instance)"
+        )
+        return {(term, doc) for term, doc in conn.execute("SELECT term, doc FROM temp.entries")}
+
+
+def test_a_second_process_makes_the_same_register(tmp_path: Path) -> None:
+    here, there = tmp_path / "here.fpdesk", tmp_path / "there.fpdesk"
+    demo.build_demo(here, PASSPHRASE, persons=400, seed=9, second_process=False)
+    demo.build_demo(there, PASSPHRASE, persons=400, seed=9, second_process=True)
+    assert _contents(here) == _contents(there)
+    assert _index_entries(here) == _index_entries(there)
+    assert multiprocessing.active_children() == []
+
+
+def test_the_index_built_apart_is_the_one_a_rebuild_makes(tmp_path: Path) -> None:
+    """The demo's search index (made from the rows as they are made, in another
+    database) holds exactly what store.search.rebuild makes from the register."""
+    path = tmp_path / "index.fpdesk"
+    demo.build_demo(path, PASSPHRASE, persons=500, seed=4)
+    built = _index_entries(path)
+    with open_register(path, PASSPHRASE) as register:
+        cards = register.conn.execute("SELECT * FROM search_card ORDER BY rowid").fetchall()
+        register.conn.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
+        search.rebuild(register)
+        assert register.conn.execute("SELECT * FROM search_card ORDER BY rowid").fetchall() == cards
+    assert len(built) > 500 * 10
+    assert _index_entries(path) == built
+
+
+def test_the_second_process_failing_reaches_the_caller() -> None:
+    # No village for no persons: the second process fails on its first step.
+    with (
+        pytest.raises(IndexError),
+        demo._from_second_process(1, demo.REFERENCE_DATE, 0) as messages,
+    ):
+        list(messages)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_cancel_ends_the_second_process_and_leaves_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "cancelled.fpdesk"
+
+    def cancel(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        demo.build_demo(path, PASSPHRASE, persons=600, progress=cancel, second_process=True)
+    assert list(tmp_path.iterdir()) == []
+    assert multiprocessing.active_children() == []
 
 
 def test_progress_reaches_the_total(tmp_path: Path) -> None:

@@ -16,6 +16,11 @@ township workspace and the indicators have several townships' worth of data.
 
 The load is one transaction with the change-capture triggers removed (a demo has no
 history to send anywhere), so the change log of a fresh demo is empty.
+
+A large district's rows are made by a second process while this one writes them, and
+its search index is built there too, in memory, from the rows as they are made (see
+_stream and store.search.build_index): making rows, writing them and indexing them
+each took a third of the time, and a machine has at least two cores.
 """
 
 from __future__ import annotations
@@ -24,10 +29,14 @@ import bisect
 import contextlib
 import datetime as dt
 import itertools
+import multiprocessing
 import random
+import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from fpdesk.core import area, idnumber
 from fpdesk.core.codes import method as method_facts
@@ -49,6 +58,7 @@ Township = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[int]]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "household": (
+        "rowid",
         "id",
         "code",
         "village_code",
@@ -59,6 +69,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "registration_type",
     ),
     "person": (
+        "rowid",
         "id",
         "household_id",
         "name",
@@ -335,6 +346,11 @@ class _District:
         }
         self.officer = ""  # who visits in the village being built
         self.plan = schedules()
+        # Rows of person and household are numbered as they are kept (their rowid),
+        # and the search index's keys made for them at once, by band (see store.search).
+        self.households_kept = 0
+        self.persons_kept = 0
+        self.index_keys: tuple[list[tuple[int, str]], ...] = ([], [], [], [])
 
     # --- small draws ------------------------------------------------------------
 
@@ -479,15 +495,39 @@ class _District:
         code = area.household_code(village.code, group, number)
         head = home.members[0]
         address = f"{village.address}{group}组{number}号"
+        self.households_kept += 1
+        row = self.households_kept
         self.add(
             "household",
-            (home.id, code, village.code, f"{group:02d}", address, head.id, head.phone, head.reg),
+            (
+                row,
+                home.id,
+                code,
+                village.code,
+                f"{group:02d}",
+                address,
+                head.id,
+                head.phone,
+                head.reg,
+            ),
+        )
+        self.index_keys[search.HOUSEHOLD_BAND].append(
+            (
+                search.index_rowid(search.HOUSEHOLD_BAND, row),
+                search.household_keys(code, village.code),
+            )
         )
         for p in home.members:
             died = p.died
+            self.persons_kept += 1
+            row = self.persons_kept
+            band = search.person_band(died is not None, p.status)
+            keys = search.person_keys(p.name, p.id_number, None, (code, village.code))
+            self.index_keys[band].append((search.index_rowid(band, row), keys))
             self.add(
                 "person",
                 (
+                    row,
                     p.id,
                     home.id,
                     p.name,
@@ -1208,12 +1248,123 @@ def _insert_sql(table: str) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
-def _flush(conn: Any, district: _District) -> None:
+# --- making the rows: a stream of messages ---------------------------------------------
+#
+# The district is made as a stream: the layout first, then the rows of every table,
+# some 20,000 persons at a time, a note of progress after each village, and last the
+# search index (built apart, see store.search.build_index).  The same stream is read in
+# this process for a small district, or from a second process for a large one, which
+# makes the rows while this one writes them: same seed, same stream, same register.
+
+Layout = tuple[list[tuple[Any, ...]], str, str]  # area rows, township code, device key
+Rows = dict[str, list[tuple[Any, ...]]]
+Message = (
+    tuple[Literal["layout"], Layout]
+    | tuple[Literal["rows"], Rows]
+    | tuple[Literal["done"], int]
+    | tuple[Literal["index"], dict[str, list[tuple[Any, ...]]]]
+)
+FLUSH_PERSONS = 20_000
+# From this size on the rows are made by a second process: below it, starting one
+# (a new interpreter that imports the program, some 0.3 s) costs more than it saves.
+SECOND_PROCESS_FROM = 20_000
+
+
+def _stream(seed: int, reference: dt.date, persons: int) -> Iterator[Message]:
+    district = _District(seed, reference)
+    townships = district.layout(persons)
+    device = district.new_key()
+    yield ("layout", (district.area_rows(townships), townships[0][0][0], device))
+    done = 0
+    for township, villages, sizes in townships:
+        for row, size in zip(villages, sizes, strict=True):
+            village = district.village(row, township[3], size)
+            district.officer = village.officer
+            made = 0
+            while made < size:
+                made += district.household(village, size - made)
+            done += made
+            if len(district.rows["person"]) >= FLUSH_PERSONS:
+                yield ("rows", district.rows)
+                district.rows = {t: [] for t in TABLES}
+            yield ("done", done)
+    yield ("rows", district.rows)
+    district.rows = {t: [] for t in TABLES}
+    # Households first, then persons by band: ascending index rowid.
+    keys = itertools.chain.from_iterable(district.index_keys)
+    yield ("index", search.build_index(keys))
+
+
+def _in_second_process(sender: Connection, seed: int, reference: dt.date, persons: int) -> None:
+    """The second process: the stream, sent message by message; a failure is sent too."""
+    try:
+        for message in _stream(seed, reference, persons):
+            sender.send(message)
+    except BaseException as exc:  # the caller re-raises it
+        sender.send(("failed", (exc, traceback.format_exc())))
+    finally:
+        sender.close()
+
+
+class DemoProcessError(RuntimeError):
+    """The second process failed in a way that could not be sent back."""
+
+
+@contextlib.contextmanager
+def _from_second_process(
+    seed: int, reference: dt.date, persons: int
+) -> Iterator[Iterator[Message]]:
+    """The stream, made by a second process (spawned: no fork of a program with threads).
+
+    The process is ended when the reader stops early (a cancel, a failed write).
+    """
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_in_second_process,
+        args=(sender, seed, reference, persons),
+        name="fpdesk-demo-rows",
+        daemon=True,
+    )
+    process.start()
+    sender.close()
+
+    def messages() -> Iterator[Message]:
+        while True:
+            try:
+                message = receiver.recv()
+            except EOFError:
+                raise DemoProcessError(
+                    f"the process making the demo's rows ended (exit code {process.exitcode})"
+                ) from None
+            if message[0] == "failed":
+                exc, trace = message[1]
+                if isinstance(exc, BaseException):
+                    raise exc from DemoProcessError(trace)
+                raise DemoProcessError(trace)
+            yield message
+            if message[0] == "index":
+                return
+
+    try:
+        yield messages()
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.terminate()
+        process.join()
+
+
+def _frozen() -> bool:
+    # A frozen program (PyInstaller) spawns its own executable, which would need
+    # multiprocessing.freeze_support() at its entry point: make the rows here instead.
+    return bool(getattr(sys, "frozen", False))
+
+
+def _flush(conn: Any, rows: Rows) -> None:
     for table in TABLES:
-        rows = district.rows[table]
-        if rows:
-            conn.executemany(_insert_sql(table), rows)
-            rows.clear()
+        if rows[table]:
+            conn.executemany(_insert_sql(table), rows[table])
 
 
 @contextlib.contextmanager
@@ -1227,8 +1378,8 @@ def _bulk_load(register: Register) -> Iterator[Any]:
 
     The rollback journal is kept in memory instead of the WAL: the file is new, so the
     journal is tiny, and every page is written once instead of twice (WAL, then
-    checkpoint).  If the load fails the caller deletes the file anyway.  The search
-    index is filled in the same transaction, from the rows just written.
+    checkpoint).  If the load fails the caller deletes the file anyway.  The caller
+    puts the search index in (store.search.load_index) before the end.
     """
     conn = register.conn
     conn.execute("PRAGMA foreign_keys = OFF")
@@ -1247,7 +1398,6 @@ def _bulk_load(register: Register) -> Iterator[Any]:
             broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
             if broken:
                 raise AssertionError(f"the demo broke foreign keys: {broken}")
-            search.refill(conn)
             capture.install(conn)
             search.install(conn)
     finally:
@@ -1288,18 +1438,41 @@ def build_demo(
     seed: int = 1,
     reference_date: dt.date = REFERENCE_DATE,
     progress: Progress | None = None,
+    second_process: bool | None = None,
 ) -> dict[str, int]:
     """Make a new demo register at `path`; returns the number of rows per table.
 
     Refuses an existing file (store.errors.RegisterExists) and a size outside
     100..1,000,000 (DemoSizeError).  On any failure the half-made file is removed.
+    The rows are made by a second process from SECOND_PROCESS_FROM persons on (not in
+    a frozen program); `second_process` says so explicitly.  The register is the same.
     """
     check_size(persons)
-    district = _District(seed, reference_date)
-    townships = district.layout(persons)
-    device = district.new_key()
+    if second_process is None:
+        second_process = persons >= SECOND_PROCESS_FROM and not _frozen()
+    if second_process:
+        source: contextlib.AbstractContextManager[Iterator[Message]] = _from_second_process(
+            seed, reference_date, persons
+        )
+    else:
+        source = contextlib.nullcontext(_stream(seed, reference_date, persons))
+    with source as messages:
+        return _write(path, passphrase, messages, persons, progress)
+
+
+def _write(
+    path: str | Path,
+    passphrase: str,
+    messages: Iterator[Message],
+    persons: int,
+    progress: Progress | None,
+) -> dict[str, int]:
+    kind, layout = next(messages)
+    if kind != "layout":
+        raise AssertionError(f"the demo's stream starts with {kind}")
+    area_rows, township, device = cast(Layout, layout)
     register = create_register(
-        path, passphrase, role="township", area_code=townships[0][0][0], device_id=device
+        path, passphrase, role="township", area_code=township, device_id=device
     )
     try:
         with _bulk_load(register) as conn:
@@ -1307,9 +1480,17 @@ def build_demo(
                 "INSERT INTO area_unit (code, parent_code, level, name, urban, quality_pilot, "
                 "self_governance, demonstration, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 "'2010-01-01')",
-                district.area_rows(townships),
+                area_rows,
             )
-            _load_people(conn, district, townships, persons, progress)
+            for kind, content in messages:
+                if kind == "rows":
+                    _flush(conn, cast(Rows, content))
+                elif kind == "done":
+                    if progress is not None:
+                        progress(cast(int, content), persons)
+                elif kind == "index":
+                    search.load_index(conn, cast(dict[str, list[tuple[Any, ...]]], content))
+                    break
         counts = {
             t: int(register.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
             for t in ("area_unit", *TABLES)
@@ -1322,23 +1503,3 @@ def build_demo(
         raise
     register.close()
     return counts
-
-
-def _load_people(
-    conn: Any, district: _District, townships: list[Township], total: int, progress: Progress | None
-) -> None:
-    """Village by village; rows go to the database every 20,000 persons or so."""
-    done = 0
-    for township, villages, sizes in townships:
-        for row, size in zip(villages, sizes, strict=True):
-            village = district.village(row, township[3], size)
-            district.officer = village.officer
-            made = 0
-            while made < size:
-                made += district.household(village, size - made)
-            done += made
-            if len(district.rows["person"]) >= 20_000:
-                _flush(conn, district)
-            if progress is not None:
-                progress(done, total)
-    _flush(conn, district)

@@ -404,6 +404,80 @@ def _bulk_writing(conn: Any) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
+# --- an index built elsewhere (the demo) -------------------------------------------
+
+
+def person_band(dead: bool, residence_status: str) -> int:
+    """The rowid band of a person (see Ranking): 1 living here, 2 living elsewhere, 3 dead."""
+    return 3 if dead else 2 if residence_status == "out" else 1
+
+
+def index_rowid(band: int, rowid: int) -> int:
+    """The index rowid of a household (band 0) or person row."""
+    return (band << _BAND_SHIFT) + rowid
+
+
+def build_index(rows: Iterable[tuple[int, str]]) -> dict[str, list[tuple[Any, ...]]]:
+    """The index of (index rowid, keys) rows, built apart; the rows of its shadow tables.
+
+    For a bulk load: the index is built in a private in-memory database (by another
+    process, while the register is being written), and `load_index` puts the result
+    into the register as it is.  Both ends are this program's SQLite, with the same
+    definition (_CREATE_SQL), so the copy is the index refill() would have made from
+    the same keys.  Rows must come in ascending rowid (see refill).
+    """
+    memory = sqlcipher3.connect(":memory:", isolation_level=None)
+    try:
+        create_tables(memory)
+        memory.execute("BEGIN")
+        with _bulk_writing(memory):
+            memory.executemany(f"INSERT INTO {INDEX} (rowid, keys) VALUES (?, ?)", rows)
+        memory.execute(f"INSERT INTO {INDEX} ({INDEX}) VALUES ('optimize')")
+        memory.execute("COMMIT")
+        return {
+            table: memory.execute(f"SELECT * FROM {table}").fetchall()
+            for table in _shadow_tables(memory)
+        }
+    finally:
+        memory.close()
+
+
+def _shadow_tables(conn: Any) -> list[str]:
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '!' "
+            "ORDER BY name",
+            (INDEX.replace("_", "!_") + "!_%",),
+        )
+    ]
+
+
+def load_index(conn: Any, shadow: dict[str, list[tuple[Any, ...]]]) -> None:
+    """Make the register's index the one build_index returned, and write the cards.
+
+    Inside the caller's transaction; the triggers are left removed (install() after).
+    The index table is dropped and made again first: FTS5 keeps an index's structure
+    in memory on each connection that has read it, across transactions, and would not
+    see rows written under it.  The cards are written from person, as refill does.
+    """
+    remove(conn)
+    conn.execute(f"DROP TABLE IF EXISTS {INDEX}")
+    create_tables(conn)
+    tables = _shadow_tables(conn)
+    if sorted(shadow) != tables:
+        raise ValueError(f"not this index's tables: {sorted(shadow)} != {tables}")
+    if conn.execute(f"SELECT count(*) FROM {HANZI}").fetchone()[0] == 0:
+        fill_characters(conn)
+    for table, rows in shadow.items():
+        conn.execute(f"DELETE FROM {table}")
+        if rows:
+            marks = ", ".join("?" for _ in rows[0])
+            conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    conn.execute(f"DELETE FROM {CARD}")
+    conn.execute(f"{_INSERT_CARDS} ORDER BY 1")
+
+
 def rebuild(register: Register) -> None:
     """Index the whole register again (after a bulk load, or to repair it)."""
     with register.transaction() as conn:

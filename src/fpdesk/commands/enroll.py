@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
 from fpdesk.core.i18n import Text
+from fpdesk.store.db import Register
 from fpdesk.sync import enrollment, keys
 from fpdesk.sync.errors import SyncError
 
@@ -35,11 +37,7 @@ def add_commands(sub: Any) -> None:
     add_json(finish)
     finish.set_defaults(func=run_finish)
 
-    revoke = steps.add_parser("revoke", help="township: revoke a device / 乡镇：注销设备")
-    add_db(revoke)
-    revoke.add_argument("device_id", help="device id / 设备编号")
-    add_json(revoke)
-    revoke.set_defaults(func=run_revoke)
+    _revoke_parser(steps.add_parser("revoke", help="township: revoke a device / 乡镇：注销设备"))
 
     recovery = steps.add_parser(
         "recovery-key", help="township: write the recovery identity / 乡镇：生成恢复密钥"
@@ -55,95 +53,108 @@ def add_commands(sub: Any) -> None:
     add_db(listing)
     add_json(listing)
     listing.set_defaults(func=run_devices)
-    revoke2 = which.add_parser("revoke", help="revoke a device / 注销设备")
-    add_db(revoke2)
-    revoke2.add_argument("device_id")
-    add_json(revoke2)
-    revoke2.set_defaults(func=run_revoke)
+    _revoke_parser(which.add_parser("revoke", help="revoke a device / 注销设备"))
 
 
-def _failing(exc: SyncError) -> CommandError:
-    return CommandError(exc.text)
+def _revoke_parser(revoke: argparse.ArgumentParser) -> None:
+    """enroll revoke and devices revoke: one command under two names."""
+    add_db(revoke)
+    revoke.add_argument("device_id", help="device id / 设备编号")
+    add_json(revoke)
+    revoke.set_defaults(func=run_revoke)
+
+
+REQUEST_WRITTEN = Text(
+    "已写出登记申请 {out}。请把它交给乡镇文员。",
+    "Wrote the enrollment request {out}. Take it to the township clerk.",
+)
+ACCEPTED = Text(
+    "已登记 {area} 的设备 {device}，回复文件 {out}。\n核对码：{fp}\n请和村干部电话核对这串数字。",
+    "Enrolled device {device} of {area}; answer file {out}.\nFingerprint: {fp}\n"
+    "Read these digits to the village officer by phone.",
+)
+JOINED = Text(
+    "已加入乡镇 {area}。\n核对码：{fp}\n请和乡镇文员电话核对：数字不同就不要发送数据。",
+    "Joined township {area}.\nFingerprint: {fp}\nCompare it with the township clerk by "
+    "phone: if the digits differ, do not send any data.",
+)
+REVOKED = Text(
+    "设备 {device} 已注销（{when}），以后它的包都会被拒收。",
+    "Device {device} is revoked ({when}); its bundles will be refused from now on.",
+)
+RECOVERY_WRITTEN = Text(
+    "恢复密钥已写入 {out}。请把它离线保管（例如打印或存在保险柜的U盘里），然后从本机删除。",
+    "The recovery identity is in {out}. Keep it offline (printed, or on a USB stick in "
+    "a safe), then delete it from this laptop.",
+)
+
+
+def _step(
+    args: argparse.Namespace,
+    work: Callable[[Register], dict[str, Any]],
+    message: Callable[[dict[str, Any]], Text],
+) -> int:
+    """One step of pairing: open the register, do it, say what was done.  The
+    exchange's refusal (a SyncError) is the command's, with its plain message."""
+    with opened(args) as register:
+        try:
+            data = work(register)
+        except SyncError as exc:
+            raise CommandError(exc.text) from exc
+    emit(args, data, str(message(data)))
+    return 0
 
 
 def run_request(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        try:
-            own = enrollment.write_request(register, args.out)
-        except SyncError as exc:
-            raise _failing(exc) from exc
-        data = {"request": str(args.out), "device_id": register.device_id, "key": own}
-    text = Text(
-        "已写出登记申请 {out}。请把它交给乡镇文员。",
-        "Wrote the enrollment request {out}. Take it to the township clerk.",
-    ).format(out=str(args.out))
-    emit(args, data, str(text))
-    return 0
+    return _step(
+        args,
+        lambda register: {
+            "request": str(args.out),
+            "device_id": register.device_id,
+            "key": enrollment.write_request(register, args.out),
+        },
+        lambda data: REQUEST_WRITTEN.format(out=data["request"]),
+    )
 
 
 def run_accept(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        try:
-            device = enrollment.accept(register, args.request, args.out)
-        except SyncError as exc:
-            raise _failing(exc) from exc
-    text = Text(
-        "已登记 {area} 的设备 {device}，回复文件 {out}。\n"
-        "核对码：{fp}\n请和村干部电话核对这串数字。",
-        "Enrolled device {device} of {area}; answer file {out}.\nFingerprint: {fp}\n"
-        "Read these digits to the village officer by phone.",
-    ).format(
-        area=device["area_code"],
-        device=device["device_id"],
-        out=str(args.out),
-        fp=device["fingerprint"],
+    return _step(
+        args,
+        lambda register: enrollment.accept(register, args.request, args.out),
+        lambda device: ACCEPTED.format(
+            area=device["area_code"],
+            device=device["device_id"],
+            out=str(args.out),
+            fp=device["fingerprint"],
+        ),
     )
-    emit(args, device, str(text))
-    return 0
 
 
 def run_finish(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        try:
-            township = enrollment.finish(register, args.answer)
-        except SyncError as exc:
-            raise _failing(exc) from exc
-    text = Text(
-        "已加入乡镇 {area}。\n核对码：{fp}\n请和乡镇文员电话核对：数字不同就不要发送数据。",
-        "Joined township {area}.\nFingerprint: {fp}\nCompare it with the township clerk by "
-        "phone: if the digits differ, do not send any data.",
-    ).format(area=township["area_code"], fp=township["fingerprint"])
-    emit(args, township, str(text))
-    return 0
+    return _step(
+        args,
+        lambda register: enrollment.finish(register, args.answer),
+        lambda township: JOINED.format(area=township["area_code"], fp=township["fingerprint"]),
+    )
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        try:
-            device = keys.revoke(register, args.device_id)
-        except SyncError as exc:
-            raise _failing(exc) from exc
-    text = Text(
-        "设备 {device} 已注销（{when}），以后它的包都会被拒收。",
-        "Device {device} is revoked ({when}); its bundles will be refused from now on.",
-    ).format(device=device["device_id"], when=device["revoked_at"])
-    emit(args, device, str(text))
-    return 0
+    return _step(
+        args,
+        lambda register: keys.revoke(register, args.device_id),
+        lambda device: REVOKED.format(device=device["device_id"], when=device["revoked_at"]),
+    )
 
 
 def run_recovery(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        try:
-            recipient = keys.create_recovery_identity(register, args.out)
-        except SyncError as exc:
-            raise _failing(exc) from exc
-    text = Text(
-        "恢复密钥已写入 {out}。请把它离线保管（例如打印或存在保险柜的U盘里），然后从本机删除。",
-        "The recovery identity is in {out}. Keep it offline (printed, or on a USB stick in "
-        "a safe), then delete it from this laptop.",
-    ).format(out=str(args.out))
-    emit(args, {"recovery_key_file": str(args.out), "recipient": recipient}, str(text))
-    return 0
+    return _step(
+        args,
+        lambda register: {
+            "recovery_key_file": str(args.out),
+            "recipient": keys.create_recovery_identity(register, args.out),
+        },
+        lambda data: RECOVERY_WRITTEN.format(out=data["recovery_key_file"]),
+    )
 
 
 def run_devices(args: argparse.Namespace) -> int:

@@ -180,3 +180,31 @@ def test_dismissed_pair_is_not_offered_again(world: World) -> None:
     [pair] = duplicates.candidates(t)
     duplicates.dismiss(t, a, b, pair.conflict_ids)
     assert duplicates.candidates(t) == []
+
+
+def test_the_old_village_hears_that_the_merged_persons_records_moved_away(
+    world: World,
+) -> None:
+    """Kept in the second village: the first village's copy must lose the visit that now
+    belongs to the second village's person, and keep the tombstone pointing to it."""
+    first, second = _villages(world)
+    a, b, _ = _same_person_twice(world)
+    # Both villages have heard from the township once (acknowledged), before the merge.
+    for village in (first, second):
+        send(world.township, village, world.root / f"ack-{village.area_code}")
+    t = world.township
+    [visit] = [r["id"] for r in t.query("SELECT id FROM visit")]
+    duplicates.merge_persons(t, b, a, reason="同一人")
+    assert area_state(first, first.area_code) != area_state(t, first.area_code)
+    for village in (first, second):
+        [got] = send(t, village, world.root / f"back-{village.area_code}")
+        assert got.outcome == "accepted", got.reason
+    tomb = records.get(first, "person", a)
+    assert tomb["deleted"] == 1 and b in tomb["note"]
+    assert first.query("SELECT * FROM visit WHERE id = ?", (visit,)) == []
+    assert records.get(second, "visit", visit)["person_id"] == b
+    for village in (first, second):
+        assert area_state(village, village.area_code) == area_state(t, village.area_code)
+    # Nothing of this travels back as the village's own change.
+    [again] = send(first, t, world.root / "again")
+    assert (again.applied, again.queued) == (0, 0)

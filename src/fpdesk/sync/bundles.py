@@ -11,6 +11,7 @@ sequence range), and one bad file never stops the good ones after it.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,12 @@ def export(
     devices = [p for p in keys.active_peers(register, village_code) if p["role"] == "village"]
     if not devices and village_code:
         raise SyncError(NO_DEVICE_FOR.format(village=village_code))
-    return [_export_update(register, out_dir, device, snapshot) for device in devices]
+    moves = None if snapshot or not devices else repointed(register, min(_acks(devices)))
+    return [_export_update(register, out_dir, device, snapshot, moves) for device in devices]
+
+
+def _acks(devices: list[dict[str, Any]]) -> list[int]:
+    return [int(d["acked_by_peer"]) for d in devices]
 
 
 def _export_changes(register: Register, out_dir: Path) -> Exported:
@@ -127,15 +133,23 @@ def _export_changes(register: Register, out_dir: Path) -> Exported:
 
 
 def _export_update(
-    register: Register, out_dir: Path, device: dict[str, Any], snapshot: bool
+    register: Register,
+    out_dir: Path,
+    device: dict[str, Any],
+    snapshot: bool,
+    moves: Moves | None = None,
 ) -> Exported:
     """The township's current copy of what changed for one village laptop."""
     after = 0 if snapshot else int(device["acked_by_peer"])
     with register.transaction():
         upto = rows.last_seq(register)
         tables = rows.village_rows(register, device["area_code"], None if snapshot else after)
-    payload = container.canonical({"rows": tables})
-    count = sum(len(v) for v in tables.values())
+        gone = {} if snapshot else departed(register, device["area_code"], after, moves)
+    content: dict[str, Any] = {"rows": tables}
+    if gone:
+        content["departed"] = gone
+    payload = container.canonical(content)
+    count = sum(len(v) for v in tables.values()) + sum(len(v) for v in gone.values())
     return _write(
         register,
         out_dir,
@@ -148,6 +162,82 @@ def _export_update(
         [device["age_recipient"]],
         count,
     )
+
+
+@dataclass(frozen=True)
+class Repointed:
+    """An event re-pointed at the township from one person to another (a merge)."""
+
+    seq: int
+    table: str
+    row_id: str
+    old_persons: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Moves:
+    """The re-pointed events of the log up to `upto`."""
+
+    items: list[Repointed]
+    upto: int
+
+
+def repointed(register: Register, after: int) -> Moves:
+    """Events whose person changed after `after`: one pass over that part of the log
+    (read once for all the villages of an export)."""
+    tables = ", ".join(f"'{t}'" for t in rows.PERSON_COLUMNS)
+    out: list[Repointed] = []
+    with register.transaction():
+        upto = rows.last_seq(register)
+        found = register.conn.execute(
+            "SELECT seq, tbl, row_id, old, new FROM change_log"
+            f" WHERE seq > ? AND seq <= ? AND op = 'update' AND tbl IN ({tables})",
+            (after, upto),
+        ).fetchall()
+    for seq, table, row_id, old_text, new_text in found:
+        old, new = json.loads(old_text), json.loads(new_text)
+        cols = rows.PERSON_COLUMNS[table]
+        if any(old.get(c) != new.get(c) for c in cols):
+            persons = frozenset(str(old[c]) for c in cols if old.get(c))
+            out.append(Repointed(int(seq), str(table), str(row_id), persons))
+    return Moves(out, upto)
+
+
+def departed(
+    register: Register, village: str, after: int, moves: Moves | None = None
+) -> dict[str, list[str]]:
+    """Records that belonged to the village and no longer do, changed after `after`.
+
+    An event is the village's through its person; when the township points it at a
+    person of another village (a duplicate person merged into the one kept there), the
+    update for the new village carries it, and this list tells the old village to let
+    its copy go: an event re-pointed from one of the village's persons, that now
+    belongs elsewhere.
+    """
+    if moves is None:
+        moves = repointed(register, after)
+    elif rows.last_seq(register) > moves.upto:  # logged since it was read
+        tail = repointed(register, max(after, moves.upto))
+        moves = Moves(moves.items + tail.items, tail.upto)
+    wanted = [m for m in moves.items if m.seq > after]
+    if not wanted:
+        return {}
+    households = "SELECT id FROM household WHERE village_code = :village"
+    persons = f"SELECT id FROM person WHERE household_id IN ({households})"
+    ours = {str(r[0]) for r in register.conn.execute(persons, {"village": village})}
+    out: dict[str, list[str]] = {}
+    for table in rows.PERSON_COLUMNS:
+        was_ours = sorted({m.row_id for m in wanted if m.table == table and m.old_persons & ours})
+        cols = rows.PERSON_COLUMNS[table]
+        for i in range(0, len(was_ours), 500):
+            chunk = was_ours[i : i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for found in register.query(
+                f"SELECT id, {', '.join(cols)} FROM {table} WHERE id IN ({marks})", chunk
+            ):
+                if not any(found[c] in ours for c in cols):
+                    out.setdefault(table, []).append(str(found["id"]))
+    return out
 
 
 def _write(

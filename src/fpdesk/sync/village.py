@@ -33,9 +33,24 @@ _SCALARS = frozenset({str, int, float, type(None)})
 
 
 def parse_rows(register: Register, payload: bytes) -> dict[str, list[dict[str, Any]]]:
+    return _parse(register, payload)[0]
+
+
+def _parse(
+    register: Register, payload: bytes
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]]]:
+    """The rows, and the records that left the village's area (`departed`)."""
     data = container.parse_json(payload, "rows.json")
     if not isinstance(data, dict) or not isinstance(data.get("rows"), dict):
         raise container.damaged("row list missing")
+    gone = data.get("departed", {})
+    if not isinstance(gone, dict) or any(
+        table not in REPLICATED
+        or not isinstance(ids, list)
+        or not all(isinstance(i, str) for i in ids)
+        for table, ids in gone.items()
+    ):
+        raise container.damaged("departed list malformed")
     known = rows.all_columns(register)
     tables: dict[str, list[dict[str, Any]]] = data["rows"]
     for table, items in tables.items():
@@ -48,13 +63,13 @@ def parse_rows(register: Register, payload: bytes) -> dict[str, list[dict[str, A
                 raise container.damaged(f"a {table} row names unknown columns")
             if not _SCALARS.issuperset(map(type, row.values())):
                 raise container.damaged(f"a {table} row has a nested value")
-    return tables
+    return tables, gone
 
 
 def import_update(register: Register, opened: Opened, result: FileResult) -> FileResult:
     """Apply a verified township update.  Runs inside the caller's transaction."""
     manifest, sender = opened.manifest, opened.sender
-    tables = parse_rows(register, opened.payloads.get("rows.json", b""))
+    tables, gone = _parse(register, opened.payloads.get("rows.json", b""))
     seen, acked = int(sender["received_upto"]), int(sender["acked_by_peer"])
     newer_ack = manifest["ack"] > acked
     if manifest["kind"] != "snapshot":
@@ -76,6 +91,9 @@ def import_update(register: Register, opened: Opened, result: FileResult) -> Fil
                     result.applied += 1
                 else:
                     result.unchanged += 1
+        for table in reversed(REPLICATED):
+            for row_id in gone.get(table, []):
+                result.applied += _let_go(register, table, row_id)
     register.conn.execute(
         "UPDATE sync_device SET received_upto = max(received_upto, ?) WHERE device_id = ?",
         (manifest["upto"], sender["device_id"]),
@@ -101,6 +119,14 @@ def _take_row(register: Register, table: str, row: dict[str, Any], keep: set[str
     writes = {k: v for k, v in row.items() if k not in keep and k != "id" and ours.get(k) != v}
     rows.update_row(register, table, row["id"], writes)
     return bool(writes)
+
+
+def _let_go(register: Register, table: str, row_id: str) -> int:
+    """Remove a record the township says no longer belongs to this village (its person
+    was merged into a person of another village, which now holds it).  Logged as
+    imported, so it is never sent back as this laptop's own deletion."""
+    cursor = register.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+    return int(cursor.rowcount)
 
 
 def _pending_fields(register: Register, ack: int) -> dict[str, set[str]]:

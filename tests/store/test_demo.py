@@ -194,15 +194,20 @@ def test_the_work_of_a_real_village_is_there(district: Register) -> None:
 
 
 def test_most_visits_are_done_some_are_overdue(district: Register) -> None:
-    """The due list (store.due, core.schedules) over the demo: work to do, not chaos."""
+    """The due list (store.due, core.schedules) over the demo: work to do, not chaos.
+
+    An officer working from her list makes most visits around their dates: the list
+    on the reference date is mostly visits coming due, with a minority overdue (the
+    issue asked for 10-25 %; a 4,000-person district has some 60 lines, so a wider
+    band here), and nothing overdue for years.
+    """
     items = due_list(district, demo.REFERENCE_DATE, district.area_code[:6] + "000000")
     overdue = Counter(item.visit_type for item in items if item.overdue_days > 0)
     assert overdue["gyn_exam"] > 0
     assert overdue["iud_followup"] + overdue["iud_check"] + overdue["postop_followup"] > 0
-    women = district.conn.execute(
-        "SELECT count(DISTINCT wife_id) FROM marriage WHERE ended_on IS NULL"
-    ).fetchone()[0]
-    assert sum(overdue.values()) < women / 3, (overdue, women)
+    share = sum(overdue.values()) / len(items)
+    assert 0.05 <= share <= 0.3, (share, overdue, len(items))
+    assert max(item.overdue_days for item in items) < 2 * 365
 
 
 def test_the_work_plan_indicators_come_out_plausible(district: Register) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
@@ -13,8 +12,8 @@ from fpdesk.gui.clerk.common import (
     GREY,
     RED,
     Clerk,
+    ClerkPage,
     ListModel,
-    explain,
     short_device,
     table,
 )
@@ -22,11 +21,9 @@ from fpdesk.gui.models import Column
 from fpdesk.sync import board
 
 
-class BoardPage(QWidget):
+class BoardPage(ClerkPage):
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.clerk = clerk
-        self.intro = explain()
+        super().__init__(clerk, parent)
         self.deadline_label = QLabel()
         self.deadline = QSpinBox()
         self.deadline.setObjectName("deadline")
@@ -102,23 +99,20 @@ class BoardPage(QWidget):
             return GREEN
         return GREY if row.status == board.NO_DEVICE else None
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def retranslate(self) -> None:
-        self.intro.setText(
-            self.tr(
-                "Every village of the township: its laptops, the last bundle and when it "
-                "came, whether its changes have arrived without a hole, and what waits for "
-                "you. A village with no accepted bundle since the first of the month is "
-                "late once the deadline has passed."
-            )
+    def intro_text(self) -> str:
+        return self.tr(
+            "Every village of the township: its laptops, the last bundle and when it "
+            "came, whether its changes have arrived without a hole, and what waits for "
+            "you. A village with no accepted bundle since the first of the month is "
+            "late once the deadline has passed."
         )
+
+    def retranslate_controls(self) -> None:
         self.deadline_label.setText(self.tr("Monthly deadline: day"))
         self.refresh_button.setText(self.tr("Refresh"))
-        self.model.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
         self._summarise()
 
     def _deadline_changed(self, day: int) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QTableView, QWidget
 
@@ -155,3 +155,39 @@ def explain(text: str = "") -> QLabel:
     label.setObjectName("explain")
     label.setStyleSheet("QLabel#explain { color: #333; padding: 4px 0; }")
     return label
+
+
+class ClerkPage(QWidget):
+    """A page of the clerk's workspace: a paragraph on top saying what the step does,
+    and every text set again when the language changes.
+
+    A page gives `intro_text()` and sets its other texts in `retranslate_controls()`;
+    its tables' column titles (`models()`, by default `self.model`) follow.
+    """
+
+    model: ListModel
+
+    def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clerk = clerk
+        self.intro = explain()
+
+    def intro_text(self) -> str:
+        return ""
+
+    def retranslate_controls(self) -> None:
+        """Set the page's buttons, labels and titles in the current language."""
+
+    def models(self) -> list[ListModel]:
+        return [self.model]
+
+    def retranslate(self) -> None:
+        self.intro.setText(self.intro_text())
+        self.retranslate_controls()
+        for model in self.models():
+            model.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import Text, current_language
-from fpdesk.gui.clerk.common import RED, Clerk, ListModel, explain, say, table
+from fpdesk.gui.clerk.common import RED, Clerk, ClerkPage, ListModel, say, table
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.gui.queries import code_label
 from fpdesk.sync import clerk as clerk_tasks
@@ -99,12 +99,10 @@ def field_label(name: str) -> str:
     return say(FIELDS[name]) if name in FIELDS else name
 
 
-class ConflictsPage(QWidget):
+class ConflictsPage(ClerkPage):
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.clerk = clerk
+        super().__init__(clerk, parent)
         self.villages: dict[str, str] = {}
-        self.intro = explain()
         self.model = ListModel(self._columns, lambda _r: RED, self)
         self.view = table(self.model)
         self.view.setObjectName("conflicts")
@@ -192,20 +190,15 @@ class ConflictsPage(QWidget):
             Column(self.tr("Township's value"), lambda c: shown(c["ours"])),
         ]
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def retranslate(self) -> None:
-        self.intro.setText(
-            self.tr(
-                "A conflict is a field that both the village and the township changed since "
-                "they last agreed. Compare the three values, take one or type another, and "
-                "say why. The value that loses stays in the record's history, and your "
-                "decision goes back to the village in its next update bundle."
-            )
+    def intro_text(self) -> str:
+        return self.tr(
+            "A conflict is a field that both the village and the township changed since "
+            "they last agreed. Compare the three values, take one or type another, and "
+            "say why. The value that loses stays in the record's history, and your "
+            "decision goes back to the village in its next update bundle."
         )
+
+    def retranslate_controls(self) -> None:
         self.detail.setTitle(self.tr("Decide"))
         self.before_title.setText(self.tr("Before (both agreed)"))
         self.village_title.setText(self.tr("The village's value"))
@@ -216,7 +209,6 @@ class ConflictsPage(QWidget):
         self.reason_label.setText(self.tr("Reason"))
         self.reason.setPlaceholderText(self.tr("e.g. checked with the officer by phone"))
         self.resolve_button.setText(self.tr("Decide"))
-        self.model.retranslate()
 
     def refresh(self) -> None:
         register = self.clerk.register

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import GREY, Clerk, ListModel, explain, say, table
+from fpdesk.gui.clerk.common import GREY, Clerk, ClerkPage, ListModel, explain, say, table
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.sync import clerk as clerk_tasks
 from fpdesk.sync import enrollment, keys
@@ -26,11 +25,9 @@ from fpdesk.sync.board import village_label
 from fpdesk.sync.errors import SyncError
 
 
-class DevicesPage(QWidget):
+class DevicesPage(ClerkPage):
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.clerk = clerk
-        self.intro = explain()
+        super().__init__(clerk, parent)
         self.model = ListModel(self._columns, lambda d: GREY if d["revoked_at"] else None, self)
         self.view = table(self.model)
         self.view.setObjectName("devices")
@@ -86,24 +83,18 @@ class DevicesPage(QWidget):
             ),
         ]
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def retranslate(self) -> None:
-        self.intro.setText(
-            self.tr(
-                "Only enrolled laptops can send bundles here. To enroll one: the village "
-                "officer makes a request file on the laptop and brings it; you accept it "
-                "here, which writes an answer file for the laptop; then you both read the "
-                "fingerprint to each other by phone. If the digits differ, revoke the laptop."
-            )
+    def intro_text(self) -> str:
+        return self.tr(
+            "Only enrolled laptops can send bundles here. To enroll one: the village "
+            "officer makes a request file on the laptop and brings it; you accept it "
+            "here, which writes an answer file for the laptop; then you both read the "
+            "fingerprint to each other by phone. If the digits differ, revoke the laptop."
         )
+
+    def retranslate_controls(self) -> None:
         self.enroll_button.setText(self.tr("Enroll a laptop…"))
         self.revoke_button.setText(self.tr("Revoke…"))
         self.replace_button.setText(self.tr("Replace a laptop…"))
-        self.model.retranslate()
 
     def refresh(self) -> None:
         self.model.set_rows([d for d in keys.peers(self.clerk.register) if d["role"] == "village"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import Clerk, ListModel, explain, say, table
+from fpdesk.gui.clerk.common import Clerk, ClerkPage, ListModel, say, table
 from fpdesk.gui.clerk.conflicts_page import field_label, field_value, shown
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.gui.tasks import Progress, Task, run_task
@@ -33,11 +33,9 @@ from fpdesk.sync.errors import SyncError
 _FIRST = ("name", "sex", "birth_date", "id_number", "household_id", "phone", "note")
 
 
-class DuplicatesPage(QWidget):
+class DuplicatesPage(ClerkPage):
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.clerk = clerk
-        self.intro = explain()
+        super().__init__(clerk, parent)
         self.model = ListModel(self._columns, None, self)
         self.view = table(self.model)
         self.view.setObjectName("pairs")
@@ -149,21 +147,16 @@ class DuplicatesPage(QWidget):
             Column(self.tr("By"), lambda m: m["actor"] or ""),
         ]
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def retranslate(self) -> None:
-        self.intro.setText(
-            self.tr(
-                "The same person may have been entered in two villages. Look at both "
-                "records, choose which one to keep and, for each field, whose value it "
-                "keeps. The other record is kept as deleted, pointing to the one kept, and "
-                "its births, visits and other records move over. Nothing is lost: a merge "
-                "can be undone below."
-            )
+    def intro_text(self) -> str:
+        return self.tr(
+            "The same person may have been entered in two villages. Look at both "
+            "records, choose which one to keep and, for each field, whose value it "
+            "keeps. The other record is kept as deleted, pointing to the one kept, and "
+            "its births, visits and other records move over. Nothing is lost: a merge "
+            "can be undone below."
         )
+
+    def retranslate_controls(self) -> None:
         self.detail.setTitle(self.tr("Compare and merge"))
         self.reason_label.setText(self.tr("Reason"))
         self.reason.setPlaceholderText(self.tr("e.g. same ID card, confirmed by both officers"))
@@ -174,8 +167,12 @@ class DuplicatesPage(QWidget):
         if not self.scan_status.text():
             self.scan_status.setText(self.tr("Listed: the pairs flagged while importing bundles."))
         self.unmerge_button.setText(self.tr("Undo merge"))
-        self.model.retranslate()
-        self.merges_model.retranslate()
+
+    def models(self) -> list[ListModel]:
+        return [self.model, self.merges_model]
+
+    def retranslate(self) -> None:
+        super().retranslate()
         self._show_current()
 
     def refresh(self) -> None:

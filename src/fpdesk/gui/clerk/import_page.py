@@ -12,7 +12,7 @@ import queue
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QStorageInfo, QUrl, Signal
+from PySide6.QtCore import QStorageInfo, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,7 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import Text
-from fpdesk.gui.clerk.common import GREEN, GREY, RED, Clerk, ListModel, Opener, explain, say, table
+from fpdesk.gui.clerk.common import (
+    GREEN,
+    GREY,
+    RED,
+    Clerk,
+    ClerkPage,
+    ListModel,
+    Opener,
+    say,
+    table,
+)
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports.pdf.fonts import FontError
@@ -91,18 +101,16 @@ def removable_drives() -> list[tuple[str, str]]:
     return found
 
 
-class ImportPage(QWidget):
+class ImportPage(ClerkPage):
     imported = Signal()  # an import ended: the board and the queues may have changed
 
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.clerk = clerk
+        super().__init__(clerk, parent)
         self.folder: Path | None = None
         self.task: Task | None = None
         self._tasks: list[Task] = []  # kept alive while their threads may hold them
         self._sink: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self.started_at: dt.datetime | None = None
-        self.intro = explain()
         self.choose = QPushButton()
         self.choose.setObjectName("choose_folder")
         self.choose.clicked.connect(self.choose_folder)
@@ -184,27 +192,21 @@ class ImportPage(QWidget):
     def _color(row: dict[str, Any]) -> QColor | None:
         return _COLORS.get(row["outcome"])
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def retranslate(self) -> None:
-        self.intro.setText(
-            self.tr(
-                "Put the villages' bundle files (.fpb) in one folder or plug in the USB "
-                "drive, then press Import. Every file is checked (signature, sender, "
-                "sequence) before anything is written; each file is imported whole or not "
-                "at all, so Cancel is always safe. A file already imported is skipped."
-            )
+    def intro_text(self) -> str:
+        return self.tr(
+            "Put the villages' bundle files (.fpb) in one folder or plug in the USB "
+            "drive, then press Import. Every file is checked (signature, sender, "
+            "sequence) before anything is written; each file is imported whole or not "
+            "at all, so Cancel is always safe. A file already imported is skipped."
         )
+
+    def retranslate_controls(self) -> None:
         self.choose.setText(self.tr("Choose folder…"))
         self.use_drive.setText(self.tr("Use this drive"))
         self.start_button.setText(self.tr("Import"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.receipt_button.setText(self.tr("Print receipt…"))
         self._show_where()
-        self.model.retranslate()
 
     # -- choosing ----------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import Text
-from fpdesk.gui.clerk.common import Clerk, ListModel, Opener, explain, say, short_device, table
+from fpdesk.gui.clerk.common import Clerk, ClerkPage, ListModel, Opener, say, short_device, table
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.store import access, audit
@@ -39,13 +38,11 @@ def export_all(
         register.close()
 
 
-class SendPage(QWidget):
+class SendPage(ClerkPage):
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.clerk = clerk
+        super().__init__(clerk, parent)
         self.task: Task | None = None
         self._tasks: list[Task] = []
-        self.intro = explain()
         self.per_village = QCheckBox()
         self.per_village.setObjectName("per_village")
         self.export_button = QPushButton()
@@ -83,23 +80,17 @@ class SendPage(QWidget):
 
     folder: Path | None = None
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def retranslate(self) -> None:
-        self.intro.setText(
-            self.tr(
-                "After the import and your decisions, make an update bundle for every "
-                "village laptop. It carries the acknowledgement (the laptop then stops "
-                "resending what arrived), your corrections and decisions, merges, and "
-                "persons moved in from elsewhere. Only that laptop can open its file."
-            )
+    def intro_text(self) -> str:
+        return self.tr(
+            "After the import and your decisions, make an update bundle for every "
+            "village laptop. It carries the acknowledgement (the laptop then stops "
+            "resending what arrived), your corrections and decisions, merges, and "
+            "persons moved in from elsewhere. Only that laptop can open its file."
         )
+
+    def retranslate_controls(self) -> None:
         self.per_village.setText(self.tr("One sub-folder per village"))
         self.export_button.setText(self.tr("Make update bundles for all villages…"))
-        self.model.retranslate()
 
     def choose_and_export(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the update bundles"))

@@ -66,6 +66,7 @@ class Session:
         window = MainWindow(register, self.prefs)
         window.language_wanted.connect(lambda lang: set_language(self.app, lang))
         window.show()
+        window.keep_backups()  # today's, on a pool thread; and one when the window closes
         self.window = window
         QTimer.singleShot(0, window.restore_drafts)
         log.info("register opened: %s (%s)", register.path.name, register.role)

@@ -1,16 +1,25 @@
-"""Restoring a backup, from the unlock dialog (a damaged register, a broken laptop).
+"""Backups from the window: made on a pool thread, and restoring one.
 
-The backup is opened read-only and checked first; its date and counts are shown; only
-after a confirmation does it replace the register, and the replaced one is kept as a
-safety copy beside it.
+A backup of a large register (and the integrity check before an automatic one) takes
+seconds to minutes, so `Backups` makes them with a second connection on a pool thread
+(gui.tasks): the daily one while the officer works, shown in the status bar; the one on
+quitting with a window that says the program closes when it is done; one to a folder
+with a progress window.
+
+Restoring, from the unlock dialog (a damaged register, a broken laptop): the backup is
+opened read-only and checked first; its date and counts are shown; only after a
+confirmation does it replace the register, and the replaced one is kept as a safety
+copy beside it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,10 +35,98 @@ from PySide6.QtWidgets import (
 
 from fpdesk.gui import crash
 from fpdesk.gui.icons import icon
+from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.store import backup
+from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
 
 log = logging.getLogger("fpdesk.gui.backup")
+
+
+class Backups(QObject):
+    """The open register's backups, each made on a pool thread with its own connection."""
+
+    busy = Signal(str)  # what is being made ("" when nothing is)
+
+    def __init__(self, register: Register, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.task: Task | None = None
+        self.last_error: BaseException | None = None
+
+    def _work(self, make: Callable[[Register], Path | None]) -> Callable[[Progress], Any]:
+        opener = self.register.reopen  # read here, on the GUI thread
+
+        def work(progress: Progress) -> Path | None:
+            progress.report(0, 0)
+            other = opener()
+            try:
+                return make(other)
+            finally:
+                other.close()
+
+        return work
+
+    def _start(
+        self,
+        make: Callable[[Register], Path | None],
+        text: str,
+        on_done: Callable[[Any], None] | None = None,
+        parent: QWidget | None = None,
+        *,
+        show_progress: bool = False,
+    ) -> Task:
+
+        def done(result: Any) -> None:
+            self.task = None
+            self.busy.emit("")
+            if on_done is not None:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            self.last_error = exc
+            log.warning("backup failed: %s", exc)
+            done(exc)
+
+        self.task = run_task(
+            parent,
+            self._work(make),
+            on_done=done,
+            on_error=failed,
+            label=text,
+            cancellable=False,
+            show_progress=show_progress,
+        )
+        self.last_error = None
+        self.busy.emit(text)  # the report comes back through the event loop, after this
+        return self.task
+
+    def daily(self) -> Task:
+        """Today's backup, if there is none yet (and rotation), while the window is used.
+        A failure (a full disk) is logged and shown in the status bar, never in the way."""
+        return self._start(
+            lambda other: backup.automatic(other, "daily"), self.tr("Making today's backup…")
+        )
+
+    def before_exit(self, parent: QWidget, on_done: Callable[[Any], None]) -> Task:
+        """The backup on quitting, with a window saying that fpdesk closes when it is made."""
+        return self._start(
+            lambda other: backup.automatic(other, "exit"),
+            self.tr("Making the backup before closing. fpdesk closes when it is done…"),
+            on_done,
+            parent,
+            show_progress=True,
+        )
+
+    def to_folder(self, folder: Path, parent: QWidget, on_done: Callable[[Any], None]) -> Task:
+        """A backup on demand into a folder (a USB stick), with a progress window."""
+        return self._start(
+            lambda other: backup.create(other, folder),
+            self.tr("Backing up to {0}…").format(folder),
+            on_done,
+            parent,
+            show_progress=True,
+        )
 
 
 class RestoreDialog(QDialog):

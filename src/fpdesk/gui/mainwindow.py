@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -27,6 +28,7 @@ from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash, queries
 from fpdesk.gui.accounts_dialog import KeysMenu
+from fpdesk.gui.backup_dialog import Backups
 from fpdesk.gui.icons import icon
 from fpdesk.gui.lock import Locker
 from fpdesk.gui.models import ID_ROLE, ROW_ROLE, Column, HouseholdModel, RowsModel
@@ -272,6 +274,19 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         self.where = QLabel()
         self.statusBar().addPermanentWidget(self.where)
+        # While a backup is being made on a pool thread: what, and a busy bar.
+        self.backup_note = QLabel()
+        self.backup_note.setObjectName("backup_note")
+        self.backup_busy = QProgressBar()
+        self.backup_busy.setRange(0, 0)
+        self.backup_busy.setMaximumWidth(120)
+        self.backup_busy.setTextVisible(False)
+        self.statusBar().addWidget(self.backup_note)
+        self.statusBar().addWidget(self.backup_busy)
+        self.backup_note.hide()
+        self.backup_busy.hide()
+        self.backups: Backups | None = None
+        self._backup_on_close = False
 
     # -- language ----------------------------------------------------------------------
 
@@ -602,6 +617,33 @@ class MainWindow(QMainWindow):
             ).format(__version__),
         )
 
+    # -- backups -----------------------------------------------------------------------
+
+    def keep_backups(self) -> None:
+        """Today's backup now, on a pool thread (if there is none yet), and one more
+        when the window closes.  Called by the program, not by tests or the self-test."""
+        self.backups = Backups(self.register, self)
+        self.backups.busy.connect(self._backup_busy)
+        self.backups.daily()
+        self._backup_on_close = True
+
+    def _backup_busy(self, text: str) -> None:
+        error = self.backups.last_error if self.backups is not None else None
+        if not text and error is not None:
+            text = self.tr("The backup could not be made: {0}").format(
+                crash.register_error_text(error) if isinstance(error, RegisterError) else str(error)
+            )
+        self.backup_note.setText(text)
+        self.backup_note.setVisible(bool(text))
+        self.backup_busy.setVisible(self.backups is not None and self.backups.task is not None)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._backup_on_close and self.backups is not None:
+            # The backup on quitting is made first; the window closes when it is done
+            # (or has failed: the daily backups are still there).
+            event.ignore()
+            self._backup_on_close = False
+            self.backups.before_exit(self, lambda _result: self.close())
+            return
         self.locker.stop()
         super().closeEvent(event)

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,7 +32,7 @@ from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash, settings
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Cancelled, Progress, run_task
-from fpdesk.store import accounts, audit, backup
+from fpdesk.store import accounts, audit
 from fpdesk.store.db import Register, open_register
 from fpdesk.store.errors import RegisterError
 
@@ -364,24 +364,6 @@ def build_demo_file(path: Path, progress: Progress) -> Path:
     return path
 
 
-def keep_backups(register: Register) -> None:
-    """Today's backup now (if there is none yet), and one more when the program quits."""
-    try:
-        backup.automatic(register, "daily")
-    except RegisterError as exc:  # a full disk must not keep the officer out
-        log.warning("daily backup failed: %s", exc)
-    app = QCoreApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(lambda: _backup_on_exit(register))
-
-
-def _backup_on_exit(register: Register) -> None:
-    try:
-        backup.automatic(register, "exit")
-    except Exception:  # quitting goes on; the daily backups are still there
-        log.exception("backup on exit failed")
-
-
 class Startup(QObject):
     """Decides what the officer sees first and ends with `opened(register)`."""
 
@@ -427,11 +409,9 @@ class Startup(QObject):
     def _unlocked(self, register: Register) -> None:
         if self.prefs.officer and register.account is None:
             register.set_actor(self.prefs.officer)
-        keep_backups(register)
         self.opened.emit(register)
 
     def _created(self, register: Register) -> None:
-        keep_backups(register)
         first = self.dialog
         key = getattr(first, "recovery_key", None)
         if not key:

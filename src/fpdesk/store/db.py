@@ -93,6 +93,16 @@ class Register:
         # register, which has no accounts and no limits) and the key that opened it.
         self.account: Any = None
         self.key: RawKey | None = None
+        self._secret: str | None = None  # what opened it, for reopen()
+
+    def reopen(self) -> Register:
+        """A second connection to this register, opened with the same secret and as the
+        same account: for work on another thread (a connection never crosses threads)."""
+        if self._secret is None:
+            raise errors.RegisterLocked(path=str(self.path))
+        other = open_register(self.path, self._secret)
+        other.account, other.key = self.account, self.key
+        return other
 
     @property
     def role(self) -> str:
@@ -247,6 +257,7 @@ def open_register(
             raise errors.RegisterDamaged(path=str(target))
         _configure(conn, busy_timeout_ms)
         register = Register(target, conn)
+        register._secret = passphrase
         migrate(register)
         if check and verify == DAILY:
             with register.transaction():
@@ -379,7 +390,9 @@ def create_register(
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany("INSERT INTO register_info (key, value) VALUES (?, ?)", facts.items())
         conn.execute("COMMIT")
-        return Register(target, conn)
+        register = Register(target, conn)
+        register._secret = passphrase
+        return register
     except BaseException:
         conn.close()
         with contextlib.suppress(OSError):

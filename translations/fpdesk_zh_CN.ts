@@ -202,6 +202,21 @@
     </message>
 </context>
 <context>
+    <name>Backups</name>
+    <message>
+        <source>Making today&apos;s backup…</source>
+        <translation>正在做今天的备份…</translation>
+    </message>
+    <message>
+        <source>Making the backup before closing. fpdesk closes when it is done…</source>
+        <translation>正在做关闭前的备份，做完后程序自动关闭…</translation>
+    </message>
+    <message>
+        <source>Backing up to {0}…</source>
+        <translation>正在备份到 {0}…</translation>
+    </message>
+</context>
+<context>
     <name>BirthForm</name>
     <message>
         <source>Type the birth date to see the birth order and the policy verdict.</source>
@@ -1546,6 +1561,10 @@
     <message>
         <source>fpdesk {0}: an offline register for village family-planning and reproductive-health work. It records voluntary, informed-choice services.</source>
         <translation>fpdesk {0}：村级计划生育与生殖健康离线登记册。它记录的是自愿、知情选择的服务。</translation>
+    </message>
+    <message>
+        <source>The backup could not be made: {0}</source>
+        <translation>没能做备份：{0}</translation>
     </message>
 </context>
 <context>

@@ -135,8 +135,11 @@ def test_restore_a_backup_from_the_unlock_dialog(
     restore = dialog.restore_dialog
     assert isinstance(restore, RestoreDialog)
     assert restore.backups.count() == 1
-    restore.backups.setCurrentRow(0)
-    assert "1 户" in restore.preview.text() or "1 households" in restore.preview.text()
+    restore.backups.setCurrentRow(0)  # checked on a pool thread, then shown
+    qtbot.waitUntil(
+        lambda: "1 户" in restore.preview.text() or "1 households" in restore.preview.text(),
+        timeout=20_000,
+    )
     answers = iter([False, True])
     monkeypatch.setattr(restore, "ask_confirmation", lambda: next(answers))
     qtbot.mouseClick(restore.restore_button, Qt.MouseButton.LeftButton)
@@ -144,7 +147,7 @@ def test_restore_a_backup_from_the_unlock_dialog(
     with open_register(register_path, PASSPHRASE) as reg:
         assert reg.query("SELECT address FROM household") == [{"address": "改过"}]
     qtbot.mouseClick(restore.restore_button, Qt.MouseButton.LeftButton)
-    assert not restore.isVisible()
+    qtbot.waitUntil(lambda: not restore.isVisible(), timeout=20_000)
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
     [register] = opened
     try:
@@ -315,8 +318,11 @@ def test_administrator_manages_accounts_and_reads_the_record(
         qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
         assert dialog.table.rowCount() == 2
         monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
-        made = KeysMenu(reg).back_up(tmp_path / "usb")
-        assert made is not None and made.parent == tmp_path / "usb"
+        menu = KeysMenu(reg)
+        task = menu.back_up(tmp_path / "usb")  # on a pool thread, with a progress window
+        qtbot.waitUntil(lambda: task.finished_ok is not None, timeout=20_000)
+        [made] = backup.list_backups(tmp_path / "usb")
+        assert task.finished_ok and made.label == "manual"
         log = AuditLogDialog(reg)
         qtbot.addWidget(log)
         actions = [

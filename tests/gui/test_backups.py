@@ -89,3 +89,34 @@ def test_a_failed_backup_is_said_in_the_status_bar_and_the_window_stays(
     finally:
         window._backup_on_close = False
         window.locker.stop()
+
+
+def test_a_damaged_backup_is_checked_off_the_window_and_refused(
+    qtbot, register_path, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from fpdesk.gui.backup_dialog import RestoreDialog
+    from fpdesk.store import records
+    from fpdesk.store.db import open_register
+    from tests.conftest import PASSPHRASE, VILLAGE
+    from tests.store.test_backup import corrupt
+
+    with open_register(register_path, PASSPHRASE) as reg:
+        for n in range(1, 200):
+            records.insert(
+                reg,
+                "household",
+                {"code": f"{VILLAGE}01{n:04d}", "village_code": VILLAGE, "group_no": "01"},
+            )
+        made = backup.create(reg)
+    corrupt(made)
+    before = register_path.read_bytes()
+    dialog = RestoreDialog(register_path, PASSPHRASE)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.backups.setCurrentRow(0)  # the officer picks it
+    assert dialog.task is not None and not dialog.restore_button.isEnabled()
+    assert dialog.preview.text() == dialog.tr("Checking the backup…")
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=20_000)
+    assert "损坏" in dialog.preview.text() or "damaged" in dialog.preview.text()
+    assert not dialog.restore_button.isEnabled() and dialog.chosen is None
+    assert register_path.read_bytes() == before

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash
 from fpdesk.gui.icons import icon
-from fpdesk.store import access, accounts, audit, backup, keyring
+from fpdesk.gui.tasks import Task
+from fpdesk.store import access, accounts, audit, keyring
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
 
@@ -438,15 +439,22 @@ class KeysMenu(QMenu):
         if folder:
             self.back_up(Path(folder))
 
-    def back_up(self, folder: Path) -> Path | None:
-        try:
-            made = backup.create(self.register, folder)
-        except RegisterError as exc:
-            crash.show_register_error(self.parentWidget(), exc)
-            return None
-        QMessageBox.information(
-            self.parentWidget(),
-            self.tr("Backup"),
-            self.tr("Backed up to {0}. The copy is encrypted like the register.").format(made),
-        )
-        return made
+    def back_up(self, folder: Path) -> Task:
+        """Into a folder, on a pool thread with a progress window (a large register
+        takes a while); says where the copy is when it is made."""
+        from fpdesk.gui.backup_dialog import Backups
+
+        self.backups = Backups(self.register, self)
+        return self.backups.to_folder(folder, self.parentWidget(), self._backed_up)
+
+    def _backed_up(self, made: Path | BaseException) -> None:
+        if isinstance(made, RegisterError):
+            crash.show_register_error(self.parentWidget(), made)
+        elif isinstance(made, BaseException):
+            QMessageBox.warning(self.parentWidget(), self.tr("Backup"), str(made))
+        else:
+            QMessageBox.information(
+                self.parentWidget(),
+                self.tr("Backup"),
+                self.tr("Backed up to {0}. The copy is encrypted like the register.").format(made),
+            )

@@ -146,6 +146,7 @@ class RestoreDialog(QDialog):
         self.passphrase = passphrase
         self.user = user
         self.chosen: backup.Preview | None = None
+        self.task: Task | None = None
         self.setWindowIcon(icon("app"))
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -211,25 +212,45 @@ class RestoreDialog(QDialog):
         if item is not None:
             self.show_preview(Path(str(item.data(Qt.ItemDataRole.UserRole))))
 
-    def show_preview(self, path: Path) -> None:
-        try:
-            self.chosen = backup.preview(path, self.passphrase, user=self.user)
-        except RegisterError as exc:
-            self.chosen = None
-            self.preview.setText(crash.register_error_text(exc))
-            self.restore_button.setEnabled(False)
-            return
-        counts = self.chosen.counts
+    def show_preview(self, path: Path) -> Task:
+        """Open the backup and check it (every page: a while for a large one) on a pool
+        thread; its date and counts are shown when that is done."""
+        self.chosen = None
+        self.restore_button.setEnabled(False)
+        self.preview.setText(self.tr("Checking the backup…"))
+        passphrase, user = self.passphrase, self.user
+        self.task = run_task(
+            self,
+            lambda _progress: backup.preview(path, passphrase, user=user),
+            on_done=self._previewed,
+            on_error=self._refused,
+            label=self.tr("Checking the backup…"),
+            cancellable=False,
+        )
+        return self.task
+
+    def _refused(self, exc: BaseException) -> None:
+        self.task = None
+        if not isinstance(exc, RegisterError):
+            raise exc  # a bug: the crash dialog
+        self.chosen = None
+        self.preview.setText(crash.register_error_text(exc))
+        self.restore_button.setEnabled(False)
+
+    def _previewed(self, chosen: backup.Preview) -> None:
+        self.task = None
+        self.chosen = chosen
+        counts = chosen.counts
         self.preview.setText(
             self.tr(
                 "Made {0}. Area {1}: {2} households, {3} persons, {4} births. Last change {5}."
             ).format(
-                self.chosen.made_at.replace("T", " "),
-                self.chosen.area_code,
+                chosen.made_at.replace("T", " "),
+                chosen.area_code,
                 counts["household"],
                 counts["person"],
                 counts["birth"],
-                (self.chosen.last_change or "—")[:19].replace("T", " "),
+                (chosen.last_change or "—")[:19].replace("T", " "),
             )
         )
         self.restore_button.setEnabled(True)
@@ -245,16 +266,25 @@ class RestoreDialog(QDialog):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def try_restore(self) -> None:
+    def try_restore(self) -> Task | None:
         if self.chosen is None or not self.ask_confirmation():
-            return
-        try:
-            safety = backup.restore(
-                self.chosen.path, self.path, self.passphrase, user=self.user, confirmed=True
-            )
-        except RegisterError as exc:
-            self.preview.setText(crash.register_error_text(exc))
-            return
-        log.info("register restored from %s", self.chosen.path.name)
+            return None
+        chosen, live, passphrase, user = self.chosen, self.path, self.passphrase, self.user
+        self.restore_button.setEnabled(False)
+        self.task = run_task(
+            self,
+            lambda _progress: backup.restore(
+                chosen.path, live, passphrase, user=user, confirmed=True
+            ),
+            on_done=self._restored,
+            on_error=self._refused,
+            label=self.tr("Restoring the backup…"),
+            cancellable=False,
+        )
+        return self.task
+
+    def _restored(self, safety: Path | None) -> None:
+        self.task = None
+        log.info("register restored from %s", self.chosen.path.name if self.chosen else "?")
         self.accept()
         self.restored.emit(safety)

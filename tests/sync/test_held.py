@@ -43,6 +43,11 @@ def _restore(world: World, code: str, backup: Path) -> Register:
 
 @pytest.fixture
 def forked(world: World) -> tuple[World, str, dict[str, str]]:
+    code, ids = make_fork(world)
+    return world, code, ids
+
+
+def make_fork(world: World) -> tuple[str, dict[str, str]]:
     """A held fork: the laptop sent seq n+1 (an address), was restored to seq n, then
     changed a phone the township changed too, renamed a person and added one."""
     code, v = next(iter(world.villages.items()))
@@ -66,7 +71,7 @@ def forked(world: World) -> tuple[World, str, dict[str, str]]:
     after = count_rows(world.township)
     assert after.pop("sync_held") == before.pop("sync_held") + 1
     assert after == before
-    return world, code, {"household": hh, "person": p, "newcomer": newcomer}
+    return code, {"household": hh, "person": p, "newcomer": newcomer}
 
 
 def test_held_list_names_device_village_range_and_reason(

@@ -48,6 +48,7 @@ class ClerkWorkspace(QTabWidget):
         for page in self.pages():
             self.addTab(page, "")
         self.importing.imported.connect(self.refresh)
+        self.board.changed.connect(self.refresh)
         self.currentChanged.connect(lambda _i: self.refresh_current())
         self.retranslate()
         self.refresh()

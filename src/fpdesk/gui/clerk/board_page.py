@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
@@ -17,11 +18,14 @@ from fpdesk.gui.clerk.common import (
     short_device,
     table,
 )
+from fpdesk.gui.clerk.held_page import HeldDialog
 from fpdesk.gui.models import Column
 from fpdesk.sync import board
 
 
 class BoardPage(ClerkPage):
+    changed = Signal()  # a held bundle was applied or discarded
+
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
         self.deadline_label = QLabel()
@@ -32,6 +36,10 @@ class BoardPage(ClerkPage):
         self.deadline.valueChanged.connect(self._deadline_changed)
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.refresh)
+        self.held_button = QPushButton()
+        self.held_button.setObjectName("open_held")
+        self.held_button.clicked.connect(self.open_held)
+        self.held_dialog: HeldDialog | None = None
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
@@ -42,6 +50,7 @@ class BoardPage(ClerkPage):
         row.addWidget(self.deadline_label)
         row.addWidget(self.deadline)
         row.addStretch(1)
+        row.addWidget(self.held_button)
         row.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -110,6 +119,7 @@ class BoardPage(ClerkPage):
     def retranslate_controls(self) -> None:
         self.deadline_label.setText(self.tr("Monthly deadline: day"))
         self.refresh_button.setText(self.tr("Refresh"))
+        self._show_held()
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -126,6 +136,24 @@ class BoardPage(ClerkPage):
         self.model.set_rows(self.rows)
         self.view.resizeColumnsToContents()
         self._summarise()
+        self._show_held()
+
+    def _show_held(self) -> None:
+        waiting = sum(r.held for r in self.rows)
+        self.held_button.setVisible(waiting > 0)
+        self.held_button.setText(self.tr("Held bundles ({0})…").format(waiting))
+
+    def open_held(self) -> None:
+        """The held forks, to look at and apply or discard (a window of its own)."""
+        dialog = HeldDialog(self.clerk, self)
+        dialog.page.changed.connect(self.refresh)
+        dialog.page.changed.connect(self.changed)
+        self.held_dialog = dialog
+        try:
+            dialog.exec()
+        finally:
+            self.held_dialog = None
+            dialog.deleteLater()
 
     def _summarise(self) -> None:
         late = board.late(self.rows)

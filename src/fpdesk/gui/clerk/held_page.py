@@ -1,0 +1,254 @@
+"""Held forks: the bundles a restored laptop sent, kept whole until the clerk decides.
+
+Opened from the villages board.  One line per held bundle; below it, what the bundle
+would change (tried and rolled back).  Apply merges it like any bundle (what clashes
+goes to the conflict queue); Discard keeps nothing of it but the clerk's reason.  Either
+way the laptop is revoked and must be set up again with a snapshot: both are asked
+for with a confirmation that says so.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fpdesk.gui.clerk.common import RED, Clerk, ClerkPage, ListModel, say, short_device, table
+from fpdesk.gui.models import ROW_ROLE, Column
+from fpdesk.store.errors import RegisterError
+from fpdesk.sync import held
+from fpdesk.sync.board import village_label
+from fpdesk.sync.errors import SyncError
+
+
+class HeldPage(ClerkPage):
+    changed = Signal()  # a bundle was applied or discarded: the board and queues change
+
+    def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
+        super().__init__(clerk, parent)
+        self.model = ListModel(self._columns, lambda _h: RED, self)
+        self.view = table(self.model)
+        self.view.setObjectName("held")
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.detail = QPlainTextEdit()
+        self.detail.setObjectName("held_detail")
+        self.detail.setReadOnly(True)
+        self.reason_label = QLabel()
+        self.reason = QLineEdit()
+        self.reason.setObjectName("held_reason")
+        self.apply_button = QPushButton()
+        self.apply_button.setObjectName("held_apply")
+        self.apply_button.clicked.connect(self.apply_dialog)
+        self.discard_button = QPushButton()
+        self.discard_button.setObjectName("held_discard")
+        self.discard_button.clicked.connect(self.discard_dialog)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        reason_row = QHBoxLayout()
+        reason_row.addWidget(self.reason_label)
+        reason_row.addWidget(self.reason, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(self.discard_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.detail, 2)
+        layout.addLayout(reason_row)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        self.confirm: QMessageBox | None = None  # the open question, for tests
+        self.retranslate()
+        self.refresh()
+
+    def _columns(self) -> list[Column]:
+        return [
+            Column(self.tr("Village"), lambda h: village_label(self.clerk.register, h.village)),
+            Column(self.tr("Laptop"), lambda h: short_device(h.device_id)),
+            Column(self.tr("Changes"), _range),
+            Column(self.tr("Held since"), lambda h: h.held_at[:16].replace("T", " ")),
+            Column(self.tr("File"), lambda h: h.file_name),
+        ]
+
+    def intro_text(self) -> str:
+        return self.tr(
+            "A held bundle repeats changes already received with other content: the laptop "
+            "was probably restored from an old backup and used again. Look at what it "
+            "would change, then apply it (what both sides changed goes to the conflicts) "
+            "or discard it with a reason. Either way that laptop is revoked: set up a new "
+            "register on it, enroll it and send it a snapshot (Devices, Replace)."
+        )
+
+    def retranslate_controls(self) -> None:
+        self.reason_label.setText(self.tr("Reason"))
+        self.reason.setPlaceholderText(self.tr("needed to discard, e.g. typed again since"))
+        self.apply_button.setText(self.tr("Apply…"))
+        self.discard_button.setText(self.tr("Discard…"))
+
+    def refresh(self) -> None:
+        self.model.set_rows(held.held_bundles(self.clerk.register))
+        self.view.resizeColumnsToContents()
+        if self.model.rowCount() and not self.view.currentIndex().isValid():
+            self.view.selectRow(0)
+        self._show_current()
+
+    def current(self) -> held.Held | None:
+        index = self.view.currentIndex()
+        found = index.data(ROW_ROLE) if index.isValid() else None
+        return found if isinstance(found, held.Held) else None
+
+    def _show_current(self) -> None:
+        chosen = self.current()
+        self.apply_button.setEnabled(chosen is not None)
+        self.discard_button.setEnabled(chosen is not None)
+        if chosen is None:
+            self.detail.setPlainText(
+                self.tr("No bundle is held.") if not self.model.rowCount() else ""
+            )
+            return
+        try:
+            shown = held.preview(self.clerk.register, chosen.held_id)
+        except SyncError as exc:
+            self.detail.setPlainText(say(exc.text))
+            return
+        lines = [
+            self.tr("If applied: {0} applied, {1} unchanged, {2} to the conflicts.").format(
+                shown.applied, shown.unchanged, shown.queued
+            ),
+            "",
+        ]
+        for change in shown.changes:
+            fields = ", ".join(
+                f"{name}: {_value(before)} → {_value(after)}"
+                for name, (before, after) in change.fields.items()
+            )
+            line = f"{change.seq}  {_OPS.get(change.op, change.op)}  {change.table}  {fields}"
+            if change.received:
+                line += "  " + self.tr("(received before, the same)")
+            lines.append(line)
+        self.detail.setPlainText("\n".join(lines))
+
+    # -- deciding ----------------------------------------------------------------------
+
+    def apply_dialog(self) -> None:
+        chosen = self.current()
+        if chosen is None:
+            return
+        question = self.tr(
+            "Apply the held bundle of laptop {0} (village {1})? What merges cleanly is "
+            "written now and what both sides changed goes to the conflicts. The laptop is "
+            "then revoked: it must be set up again and sent a snapshot."
+        ).format(short_device(chosen.device_id), chosen.village)
+        if self._ask(self.tr("Apply the held bundle?"), question):
+            self.apply(chosen.held_id)
+
+    def discard_dialog(self) -> None:
+        chosen = self.current()
+        if chosen is None:
+            return
+        if not self.reason.text().strip():
+            self._say(self.tr("Write the reason for discarding it first."), error=True)
+            self.reason.setFocus()
+            return
+        question = self.tr(
+            "Discard the held bundle of laptop {0} (village {1})? Nothing in it is written "
+            "to the register; the file and your reason are kept. The laptop is then "
+            "revoked: it must be set up again and sent a snapshot."
+        ).format(short_device(chosen.device_id), chosen.village)
+        if self._ask(self.tr("Discard the held bundle?"), question):
+            self.discard(chosen.held_id, self.reason.text())
+
+    def _ask(self, title: str, question: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=self)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.confirm = box
+        try:
+            return box.exec() == QMessageBox.StandardButton.Yes
+        finally:
+            self.confirm = None
+
+    def apply(self, held_id: str) -> held.Released | None:
+        try:
+            done = held.apply(self.clerk.register, held_id)
+        except (SyncError, RegisterError) as exc:
+            self._say(say(exc.text), error=True)
+            return None
+        r = done.result
+        self._finished(
+            self.tr("Applied: {0} applied, {1} to the conflicts.").format(r.applied, r.queued),
+            done,
+        )
+        return done
+
+    def discard(self, held_id: str, reason: str) -> held.Released | None:
+        try:
+            done = held.discard(self.clerk.register, held_id, reason=reason)
+        except (SyncError, RegisterError) as exc:
+            self._say(say(exc.text), error=True)
+            return None
+        self._finished(self.tr("Discarded; your reason is in the import ledger."), done)
+        return done
+
+    def _finished(self, what: str, done: held.Released) -> None:
+        self.reason.clear()
+        self.refresh()
+        self._say(f"{what} {say(done.message)}")
+        self.changed.emit()
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #b3261e;" if error else "")
+        self.message.setText(text)
+
+
+_OPS = {"insert": "+", "update": "~", "delete": "−"}
+
+
+def _range(h: held.Held) -> str:
+    return "" if h.after is None else f"{h.after + 1}–{h.upto}"
+
+
+def _value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class HeldDialog(QDialog):
+    """The held page in a window of its own, opened from the villages board."""
+
+    def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("held_dialog")
+        self.page = HeldPage(clerk, self)
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.page, 1)
+        layout.addLayout(row)
+        self.resize(900, 600)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Held bundles"))
+        self.close_button.setText(self.tr("Close"))

@@ -1930,12 +1930,20 @@
         <translation>选择备份</translation>
     </message>
     <message>
+        <source>Checking the backup…</source>
+        <translation>正在检查备份…</translation>
+    </message>
+    <message>
         <source>Made {0}. Area {1}: {2} households, {3} persons, {4} births. Last change {5}.</source>
         <translation>备份时间 {0}。区划 {1}：{2} 户，{3} 人，出生 {4} 条。最后修改 {5}。</translation>
     </message>
     <message>
         <source>Replace the register with the backup made {0}? Changes made since then are not in it; the register now in use is kept as a copy.</source>
         <translation>用 {0} 的备份替换现在的登记册吗？此后的修改不在备份里；现在的登记册会另存一份。</translation>
+    </message>
+    <message>
+        <source>Restoring the backup…</source>
+        <translation>正在恢复备份…</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,31 @@ def test_failed_step_changes_nothing(register_path: Path, monkeypatch: pytest.Mo
 def test_steps_are_unique_and_ordered() -> None:
     assert len(set(schema.STEP_NAMES)) == len(schema.STEP_NAMES)
     assert schema.STEP_NAMES == sorted(schema.STEP_NAMES)
+
+
+def test_an_older_register_gets_the_covering_read_indexes(tmp_path: Path) -> None:
+    """0007: the register of release 0.1.0 (before the step) gains the covering indexes,
+    and the due list's and the indicators' reads are answered from them alone."""
+    golden = Path(__file__).resolve().parent / "golden" / "register-0.1.0.fpdesk"
+    copy = tmp_path / golden.name
+    shutil.copy2(golden, copy)
+    with open_register(copy, "golden-登记册") as reg:
+        names = {r["name"] for r in reg.query("SELECT name FROM _sqlite_migrations")}
+        assert "0007_read_indexes" in names
+        columns = [r[2] for r in reg.conn.execute("PRAGMA index_info(visit_person)")]
+        assert columns == ["person_id", "visit_type", "visited_on", "deleted", "follows_id"]
+        plans = {
+            "SELECT id, woman_id, user_id, method, started_on, ended_on FROM contraception "
+            "WHERE woman_id IN (SELECT value FROM json_each(?)) AND deleted = 0": ("[]",),
+            "SELECT person_id, visit_type, visited_on, follows_id FROM visit "
+            "WHERE person_id IN (SELECT value FROM json_each(?)) AND deleted = 0": ("[]",),
+            "SELECT id, household_id, birth_date, death_date, residence_status FROM person "
+            "WHERE sex = 2 AND deleted = 0": (),
+            "SELECT id, village_code FROM household INDEXED BY household_village "
+            "WHERE deleted = 0": (),
+        }
+        for sql, params in plans.items():
+            plan = " ".join(r[3] for r in reg.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+            assert "COVERING INDEX" in plan, (sql, plan)
+        # Nothing was lost on the way: the people of that release are all there.
+        assert reg.conn.execute("SELECT count(*) FROM person").fetchone()[0] == 3

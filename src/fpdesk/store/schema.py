@@ -496,3 +496,47 @@ CREATE INDEX access_log_at ON access_log (at);
 @step("0006_accounts")
 def _accounts(db: Database) -> None:
     run_script(db.conn, ACCOUNTS_SQL)
+
+
+# Covering indexes for the two reads that run most: the due list (one village's women
+# and their events, looked up by person) and the indicators (whole tables read once).
+# SQLCipher decrypts every page a read touches, and a row of these tables sits on a
+# page of its own among other persons' rows; with the columns those reads use kept in
+# the index beside the key, a lookup or a scan reads the index pages alone.  The
+# leading columns are the old ones, so every query that used an index still can.
+# household_village gains `deleted` and `id`: a scan of it maps households to villages.
+READ_INDEXES_SQL = """
+DROP INDEX household_village;
+CREATE INDEX household_village ON household (village_code, group_no, code, deleted, id);
+DROP INDEX person_household;
+CREATE INDEX person_household ON person
+    (household_id, deleted, sex, birth_date, death_date, residence_status, id);
+DROP INDEX person_women;
+CREATE INDEX person_women ON person
+    (sex, birth_date, deleted, death_date, residence_status, household_id, id);
+DROP INDEX marriage_wife;
+CREATE INDEX marriage_wife ON marriage (wife_id, deleted, married_on, ended_on, id);
+DROP INDEX pregnancy_woman;
+CREATE INDEX pregnancy_woman ON pregnancy
+    (woman_id, deleted, registered_on, outcome_on, id);
+DROP INDEX birth_mother;
+CREATE INDEX birth_mother ON birth
+    (mother_id, deleted, child_relation, birth_date, father_id, document_kind, sex, id);
+DROP INDEX birth_father;
+CREATE INDEX birth_father ON birth
+    (father_id, deleted, child_relation, birth_date, mother_id, document_kind, sex, id);
+DROP INDEX contraception_woman;
+CREATE INDEX contraception_woman ON contraception
+    (woman_id, deleted, started_on, ended_on, method, user_id, id);
+DROP INDEX supply_person;
+CREATE INDEX supply_person ON supply (person_id, handed_on, deleted, item, quantity);
+DROP INDEX visit_person;
+CREATE INDEX visit_person ON visit (person_id, visit_type, visited_on, deleted, follows_id);
+DROP INDEX move_person;
+CREATE INDEX move_person ON move (person_id, deleted, moved_on, kind);
+"""
+
+
+@step("0007_read_indexes")
+def _read_indexes(db: Database) -> None:
+    run_script(db.conn, READ_INDEXES_SQL)

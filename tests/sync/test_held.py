@@ -47,11 +47,12 @@ def forked(world: World) -> tuple[World, str, dict[str, str]]:
     return world, code, ids
 
 
-def make_fork(world: World) -> tuple[str, dict[str, str]]:
+def make_fork(world: World, number: int = 1) -> tuple[str, dict[str, str]]:
     """A held fork: the laptop sent seq n+1 (an address), was restored to seq n, then
-    changed a phone the township changed too, renamed a person and added one."""
+    changed a phone the township changed too, renamed a person and added one.  `number`
+    is the household's number in the first village's group 1."""
     code, v = next(iter(world.villages.items()))
-    hh = add_household(v, 1, phone="111")
+    hh = add_household(v, number, phone="111")
     p = add_person(v, hh, "王芳", id_number=None)
     send(v, world.township, world.root / "out1")
     send(world.township, v, world.root / "back1")

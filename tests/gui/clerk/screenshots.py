@@ -4,7 +4,7 @@
 
 A township and three village laptops made in a temporary folder with invented people,
 and the month end of tests/gui/clerk/test_month_end.py: a conflict, a duplicate
-person, a gap.  Needs a CJK font (Debian: fonts-wqy-microhei).
+person, a gap; then a held fork.  Needs a CJK font (Debian: fonts-wqy-microhei).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from fpdesk.core.clock import FixedClock
 from fpdesk.gui import i18n
 from fpdesk.gui.app import application
 from fpdesk.gui.clerk import ClerkWorkspace
+from fpdesk.gui.clerk.held_page import HeldDialog
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.tasks import Task
 from fpdesk.store.db import Register, create_register, open_register
@@ -31,6 +32,7 @@ from fpdesk.sync import enrollment
 from tests.conftest import PASSPHRASE
 from tests.gui.clerk.test_month_end import month_of_bundles
 from tests.sync.helpers import make_world
+from tests.sync.test_held import make_fork
 
 SIZE = (1366, 768)
 NAMES = ["那况村", "石埠村", "沙井村", "坛洛村"]
@@ -108,6 +110,14 @@ def main(argv: list[str] | None = None) -> int:
         view.send.per_village.setChecked(True)
         wait(view.send.export(root / "back"))
         save(view, args.out, "send-back")
+        # A laptop restored from an old copy sends a bundle: it is held for the clerk.
+        make_fork(world, number=9)
+        view.refresh()
+        dialog = HeldDialog(view.clerk, view)
+        dialog.resize(1100, 640)
+        dialog.show()
+        save(dialog, args.out, "held")
+        dialog.close()
         newcomer.close()
         world.close()
     return 0

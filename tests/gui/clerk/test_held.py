@@ -97,7 +97,7 @@ def test_from_the_board_the_clerk_looks_then_applies_after_saying_yes(
 
     _in_held_window(qtbot, workspace, act)
     assert seen["rows"] == 1
-    assert "phone" in seen["detail"] and '"111" → "333"' in seen["detail"]
+    assert ": 111 → 333" in seen["detail"] and " 李梅, " in seen["detail"]
     assert "2" in seen["detail"].splitlines()[0]  # what applying would do, first
     assert seen["after_no"] == 1
     assert len(seen["questions"]) == 2 and "snapshot" in seen["questions"][0]

@@ -9,9 +9,6 @@ for with a confirmation that says so.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.gui.clerk.common import RED, Clerk, ClerkPage, ListModel, say, short_device, table
+from fpdesk.gui.clerk.conflicts_page import TABLES, field_label, field_value
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.store.errors import RegisterError
 from fpdesk.sync import held
@@ -132,11 +130,19 @@ class HeldPage(ClerkPage):
             "",
         ]
         for change in shown.changes:
-            fields = ", ".join(
-                f"{name}: {_value(before)} → {_value(after)}"
-                for name, (before, after) in change.fields.items()
-            )
-            line = f"{change.seq}  {_OPS.get(change.op, change.op)}  {change.table}  {fields}"
+            if change.op == "insert":  # a new record: the values it has
+                fields = ", ".join(
+                    f"{field_label(name)} {field_value(name, after)}"
+                    for name, (_before, after) in change.fields.items()
+                    if after not in (None, "") and not name.endswith("_id") and name != "deleted"
+                )
+            else:
+                fields = ", ".join(
+                    f"{field_label(name)}: {field_value(name, before)} → {field_value(name, after)}"
+                    for name, (before, after) in change.fields.items()
+                )
+            what = say(TABLES[change.table]) if change.table in TABLES else change.table
+            line = f"{change.seq}  {_OPS.get(change.op, change.op)} {what}  {fields}"
             if change.received:
                 line += "  " + self.tr("(received before, the same)")
             lines.append(line)
@@ -220,10 +226,6 @@ _OPS = {"insert": "+", "update": "~", "delete": "−"}
 
 def _range(h: held.Held) -> str:
     return "" if h.after is None else f"{h.after + 1}–{h.upto}"
-
-
-def _value(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 class HeldDialog(QDialog):

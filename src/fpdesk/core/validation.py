@@ -213,6 +213,11 @@ MESSAGES: dict[str, Text] = {
         "随访的事件要同时写明记录类别和记录。",
         "The event a visit follows needs both its kind and its record.",
     ),
+    "visit.fertility_result": Text(
+        "生育能力情况要写明结果：有生育能力、已绝经或原发不孕。",
+        "A fertility finding needs its result: able to bear children, menopausal or"
+        " primary infertility.",
+    ),
     "visit.follows_missing": Text(
         "随访所跟进的记录不存在或已删除。",
         "The record this visit follows does not exist or was deleted.",
@@ -595,6 +600,12 @@ def check_visit(
         form.add("follows_id", "visit.follows_incomplete")
     elif not blank(fields.get("follows_id")) and not follows_found:
         form.add("follows_id", "visit.follows_missing")
+    # A fertility finding is read by the indicators (who is able to bear children), so
+    # its result must be one of the codes, not free text.
+    if fields.get("visit_type") == "fertility_status" and not codes.exists(
+        "fertility_status", fields.get("result")
+    ):
+        form.add("result", "visit.fertility_result")
     form.after_birth_of("visited_on", visited, "person", person)
     table = fields.get("follows_table")
     if follows is not None and isinstance(table, str):

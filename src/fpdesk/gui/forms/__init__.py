@@ -34,6 +34,7 @@ from fpdesk.gui.forms.people import DeathForm, HouseholdForm, MoveInForm, MoveOu
 from fpdesk.gui.forms.services import (
     ContraceptionStartForm,
     ContraceptionStopForm,
+    FertilityForm,
     PregnancyVisitForm,
     SupplyForm,
     VisitForm,
@@ -57,6 +58,7 @@ FORMS: dict[str, type[FormDialog]] = {
         ContraceptionStopForm,
         SupplyForm,
         VisitForm,
+        FertilityForm,
         MoveInForm,
         MoveOutForm,
         DeathForm,

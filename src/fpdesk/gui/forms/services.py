@@ -178,6 +178,40 @@ class VisitForm(FormDialog):
         )
 
 
+class FertilityForm(VisitForm):
+    """A finding that a woman cannot bear children (menopause, primary infertility), or
+    that she can after all.  Kept as a dated service visit, so it has a history and
+    travels in bundles; the overall contraceptive rate leaves such women out of its
+    denominator from the day of the finding."""
+
+    kind = "fertility"
+    title = QT_TRANSLATE_NOOP("Forms", "Fertility finding")
+    fixed_type = "fertility_status"
+
+    def fields(self) -> list[Field]:
+        return [
+            Field(
+                "visited_on",
+                QT_TRANSLATE_NOOP("Forms", "Date of the finding"),
+                "date",
+                required=True,
+                default=self.today(),
+            ),
+            Field(
+                "result",
+                QT_TRANSLATE_NOOP("Forms", "Finding"),
+                "code",
+                "fertility_status",
+                required=True,
+            ),
+            Field("visited_by", QT_TRANSLATE_NOOP("Forms", "Recorded by"), default=officer(self)),
+            Field("note", QT_TRANSLATE_NOOP("Forms", "Note"), "multiline"),
+        ]
+
+    def follows(self) -> dict[str, Any]:
+        return {"visit_type": "fertility_status", "follows_table": None, "follows_id": None}
+
+
 class PregnancyVisitForm(VisitForm):
     """A pregnancy tracking visit (孕情跟踪), tied to the open pregnancy."""
 

@@ -332,6 +332,10 @@
         <translation>刷新</translation>
     </message>
     <message>
+        <source>Held bundles ({0})…</source>
+        <translation>保留的数据包（{0}）…</translation>
+    </message>
+    <message>
         <source>{0} of {1} villages reported this month.</source>
         <translation>本月 {1} 个村中已有 {0} 个上报。</translation>
     </message>
@@ -1162,12 +1166,122 @@
         <translation>结果</translation>
     </message>
     <message>
+        <source>Fertility finding</source>
+        <translation>生育能力情况</translation>
+    </message>
+    <message>
+        <source>Date of the finding</source>
+        <translation>认定日期</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>登记人</translation>
+    </message>
+    <message>
         <source>Pregnancy visit</source>
         <translation>孕情随访</translation>
     </message>
     <message>
         <source>18 characters</source>
         <translation>18 位</translation>
+    </message>
+</context>
+<context>
+    <name>HeldDialog</name>
+    <message>
+        <source>Held bundles</source>
+        <translation>保留的数据包</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>HeldPage</name>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Laptop</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>修改序号</translation>
+    </message>
+    <message>
+        <source>Held since</source>
+        <translation>保留时间</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>A held bundle repeats changes already received with other content: the laptop was probably restored from an old backup and used again. Look at what it would change, then apply it (what both sides changed goes to the conflicts) or discard it with a reason. Either way that laptop is revoked: set up a new register on it, enroll it and send it a snapshot (Devices, Replace).</source>
+        <translation>保留的数据包里有以前收到过、但内容不同的修改：这台电脑可能是从旧备份恢复后又继续使用的。先看看它会改什么，再决定导入（两边都改过的字段进入冲突）或写明理由后放弃。无论哪种，这台电脑都会被停用：请在电脑上新建登记册，重新登记，再发给它全村快照（“设备”页，“替换”）。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>needed to discard, e.g. typed again since</source>
+        <translation>放弃时必须填写，例如：这些修改已经重新录入</translation>
+    </message>
+    <message>
+        <source>Apply…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Discard…</source>
+        <translation>放弃…</translation>
+    </message>
+    <message>
+        <source>No bundle is held.</source>
+        <translation>没有保留的数据包。</translation>
+    </message>
+    <message>
+        <source>If applied: {0} applied, {1} unchanged, {2} to the conflicts.</source>
+        <translation>如果导入：应用 {0} 条，无变化 {1} 条，{2} 条进入冲突。</translation>
+    </message>
+    <message>
+        <source>(received before, the same)</source>
+        <translation>（以前收到过，相同）</translation>
+    </message>
+    <message>
+        <source>Apply the held bundle of laptop {0} (village {1})? What merges cleanly is written now and what both sides changed goes to the conflicts. The laptop is then revoked: it must be set up again and sent a snapshot.</source>
+        <translation>导入电脑 {0}（村 {1}）保留的数据包吗？能合并的修改现在写入，两边都改过的进入冲突。之后这台电脑会被停用：必须重新设置，并发给它快照。</translation>
+    </message>
+    <message>
+        <source>Apply the held bundle?</source>
+        <translation>导入保留的数据包？</translation>
+    </message>
+    <message>
+        <source>Write the reason for discarding it first.</source>
+        <translation>请先写明放弃的理由。</translation>
+    </message>
+    <message>
+        <source>Discard the held bundle of laptop {0} (village {1})? Nothing in it is written to the register; the file and your reason are kept. The laptop is then revoked: it must be set up again and sent a snapshot.</source>
+        <translation>放弃电脑 {0}（村 {1}）保留的数据包吗？包里的内容不会写入登记册；文件和你的理由会保留。之后这台电脑会被停用：必须重新设置，并发给它快照。</translation>
+    </message>
+    <message>
+        <source>Discard the held bundle?</source>
+        <translation>放弃保留的数据包？</translation>
+    </message>
+    <message>
+        <source>Applied: {0} applied, {1} to the conflicts.</source>
+        <translation>已导入：应用 {0} 条，{1} 条进入冲突。</translation>
+    </message>
+    <message>
+        <source>Discarded; your reason is in the import ledger.</source>
+        <translation>已放弃；你的理由已记入导入记录。</translation>
     </message>
 </context>
 <context>
@@ -2126,6 +2240,10 @@
         <translation>药具发放</translation>
     </message>
     <message>
+        <source>Fertility finding</source>
+        <translation>生育能力情况</translation>
+    </message>
+    <message>
         <source>Visit</source>
         <translation>随访</translation>
     </message>
@@ -2296,6 +2414,10 @@
     <message>
         <source>All types</source>
         <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>Reading who is due in every village…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Overdue: {0}   Today: {1}   This week: {2}</source>

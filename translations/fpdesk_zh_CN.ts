@@ -1812,6 +1812,10 @@
         <translation>药具发放</translation>
     </message>
     <message>
+        <source>Fertility finding</source>
+        <translation>生育能力情况</translation>
+    </message>
+    <message>
         <source>Marriage</source>
         <translation>结婚</translation>
     </message>
@@ -2238,10 +2242,6 @@
     <message>
         <source>Supplies handed out</source>
         <translation>药具发放</translation>
-    </message>
-    <message>
-        <source>Fertility finding</source>
-        <translation>生育能力情况</translation>
     </message>
     <message>
         <source>Visit</source>

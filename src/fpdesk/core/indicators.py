@@ -31,6 +31,7 @@ TARGET_OPS = ("<", "<=", ">", ">=", "change<=", "change>=")
 LEVELS = ("village", "township", "county")
 LONG_ACTING_DENOMINATORS = ("married_women", "all_users")
 POPULATION_BASES = ("registered", "resident")
+LATE_BIRTHS = ("birth_date", "when_found")
 
 
 class DefinitionsError(ValueError):
@@ -98,6 +99,12 @@ class Settings:
     long_acting_denominator: str
     gyn_exam_cohort: str
     audit_pass_rate: float
+    # Fertility findings (visit results, codes.json fertility_status) that take a woman
+    # out of the "married women able to bear children" denominators.  None in 2019.1.
+    not_able_to_bear: tuple[str, ...] = ()
+    # "birth_date": a birth counts in the period of its birth date; "when_found": a
+    # birth entered after its period's report was produced counts when it was entered.
+    late_births: str = "birth_date"
 
 
 @dataclass(frozen=True)
@@ -244,11 +251,15 @@ def _settings(raw: Mapping[str, Any]) -> Settings:
         long_acting_denominator=str(raw["long_acting_denominator"]),
         gyn_exam_cohort=str(raw["gyn_exam_cohort"]),
         audit_pass_rate=float(raw["audit_pass_rate"]),
+        not_able_to_bear=tuple(str(code) for code in raw.get("not_able_to_bear", ())),
+        late_births=str(raw.get("late_births", "birth_date")),
     )
     if settings.long_acting_denominator not in LONG_ACTING_DENOMINATORS:
         raise ValueError(f"long_acting_denominator must be one of {LONG_ACTING_DENOMINATORS}")
     if settings.population_basis not in POPULATION_BASES:
         raise ValueError(f"population_basis must be one of {POPULATION_BASES}")
+    if settings.late_births not in LATE_BIRTHS:
+        raise ValueError(f"late_births must be one of {LATE_BIRTHS}")
     if settings.gyn_exam_cohort not in ("married_women", "women"):
         raise ValueError("gyn_exam_cohort must be married_women or women")
     return settings

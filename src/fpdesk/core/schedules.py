@@ -335,7 +335,11 @@ def _latest_cycle(due: dt.date, every_months: int, on: dt.date) -> dt.date:
     Listing the exam as overdue since the first year it was missed would fill the work
     list with decade-old dates and tell the officer nothing she can act on.
     """
-    steps = 0
+    # Whole cycles surely past (a month short of `on`, whatever the days of the month),
+    # then step to the last one: a woman never examined since her wedding in 1995 does
+    # not cost thirty additions.
+    months = (on.year - due.year) * 12 + on.month - due.month - 1
+    steps = max(0, months // every_months)
     while add_months(due, every_months * (steps + 1)) <= on:
         steps += 1
     return add_months(due, every_months * steps)

@@ -65,6 +65,11 @@ class BirthFact:
     order: int
     compliant: bool
     postnatal_visited: bool
+    counted_on: str = ""  # the day that places it in a period: its birth date, or a late find's
+
+    def __post_init__(self) -> None:
+        if not self.counted_on:
+            self.counted_on = self.birth_date
 
 
 @dataclass
@@ -74,6 +79,7 @@ class WomanFact:
     method_group: str | None  # "long", "short", "other" or None (no method)
     examined: bool
     method: str | None = None  # the method she is counted under (codes.json)
+    able: bool = True  # no fertility finding says she cannot bear children
 
 
 @dataclass
@@ -370,7 +376,13 @@ def _count(facts: Facts, inside: Any, settings: Settings) -> Counted:
     urban = [v for v in villages if v.urban]
     birth_ids = [b.id for b in births]
     second = [b for b in births if b.order == 2]
-    long_den = women if settings.long_acting_denominator == "married_women" else users
+    # "Married women able to bear children": a fertility finding (menopause, primary
+    # infertility) takes a woman out of both the rate's denominator and its numerator.
+    able = [w for w in women if w.able]
+    able_users = [w for w in able if w.method_group is not None]
+    married = settings.long_acting_denominator == "married_women"
+    long_num = able_users if married else users
+    long_den = able if married else users
     accurate = _audit_members(audits)
     return {
         "births": (birth_ids, None, "birth"),
@@ -387,7 +399,7 @@ def _count(facts: Facts, inside: Any, settings: Settings) -> Counted:
         ),
         "statistics_accuracy": accurate,
         "long_acting_rate": (
-            [w.id for w in users if w.method_group == "long"],
+            [w.id for w in long_num if w.method_group == "long"],
             [w.id for w in long_den],
             "person",
         ),
@@ -396,7 +408,7 @@ def _count(facts: Facts, inside: Any, settings: Settings) -> Counted:
             [w.id for w in users],
             "person",
         ),
-        "contraceptive_rate": ([w.id for w in users], [w.id for w in women], "person"),
+        "contraceptive_rate": ([w.id for w in able_users], [w.id for w in able], "person"),
         "followup_rate": (
             [f.key for f in followups if f.done],
             [f.key for f in followups],
@@ -443,32 +455,38 @@ def collect(
 ) -> Facts:
     """Read everything the indicators need for one period.
 
-    The encrypted file is read table by table, each at most once and in storage order
-    (SQLCipher decrypts every page it touches, so a scan beats hopping through an index
-    to 70,000 scattered rows), and the tables are joined here in dictionaries.
+    The encrypted file is read table by table, each at most once, from covering indexes
+    (schema step 0007), and the tables are joined here in dictionaries.  Only the women
+    of childbearing age are read up front; the few others a count needs (older mothers,
+    older women with an operation to follow up) are looked up by id.
     """
     defs = (book or load_book()).for_period(period)
     settings = defs.settings
     plan = schedules.schedules()
     with _big_cache(register):
-        tables = _read_tables(register, period, plan)
+        tables = _read_tables(register, period, settings, plan)
         facts = Facts(period=period, definitions=defs)
-        facts.births = _births(register, period, settings, tables)
+        last = period.previous_year()
+        prev_defs = (book or load_book()).for_period(last) if with_previous else None
+        # Both years' births are judged together: one read of their parents' births.
+        wanted = [(period, settings)]
+        if prev_defs is not None:
+            wanted.append((last, prev_defs.settings))
+        births = _births(register, wanted, tables)
+        facts.births = births[0]
         facts.women = _women(period, settings, tables, married=True)
         if settings.gyn_exam_cohort == "married_women":
             facts.gyn_cohort = facts.women
         else:
             facts.gyn_cohort = _women(period, settings, tables, married=False)
-        _mark_examined(period, facts.gyn_cohort, tables)
-        facts.followups = _followups(period, settings, tables, plan)
+        _mark_examined(facts.gyn_cohort, tables)
+        facts.followups = _followups(register, period, settings, tables, plan)
         facts.audits = _audits(register, period)
         facts.villages = _villages(register, period)
-        if with_previous:
+        if prev_defs is not None:
             # Only the change-on-last-year target needs last year, and only its births.
-            last = period.previous_year()
-            prev_defs = (book or load_book()).for_period(last)
             facts.previous = Facts(period=last, definitions=prev_defs)
-            facts.previous.births = _births(register, last, prev_defs.settings, tables)
+            facts.previous.births = births[1]
     return facts
 
 
@@ -491,63 +509,147 @@ class _Tables:
     """The rows a period's indicators need, read once."""
 
     moves: dict[str, list[tuple[str, str]]]
-    # Every woman on the register: village, birth date, death date, residence status.
-    women: dict[str, tuple[str, str, str | None, str]]
+    villages: dict[str, str]  # household -> village
+    # Women read so far: village and residence status.  Every woman of childbearing age
+    # on the period's last day is read at once (`cohort`); others on demand (`load`).
+    women: dict[str, tuple[str, str]]
+    cohort: list[str]  # aged 15-49 and alive on the period's last day, by id
     wives: set[str]  # women in a marriage not ended on the period's last day
     contraception: list[tuple[str, str | None, str, str, str, str | None]]
     visits: dict[str, list[tuple[str, str, str | None]]]  # person -> (day, type, follows)
+    examined: set[str]  # persons with a gynecological exam in the period
+    unable: set[str]  # women recorded as unable to bear children on the period's last day
+    looked_up: set[str] = field(default_factory=set)
+
+    def load(self, conn: Any, ids: Iterable[str]) -> None:
+        """Read the women among `ids` not read yet (men and unknown ids stay unknown)."""
+        missing = sorted({i for i in ids if i and i not in self.women} - self.looked_up)
+        if not missing:
+            return
+        self.looked_up.update(missing)
+        for pid, household, status in conn.execute(
+            """SELECT id, household_id, residence_status FROM person
+               WHERE id IN (SELECT value FROM json_each(?)) AND sex = 2 AND deleted = 0""",
+            (json.dumps(missing),),
+        ):
+            village = self.villages.get(household)
+            if village is not None:
+                self.women[pid] = (village, status)
 
 
-def _read_tables(register: Register, period: Period, plan: schedules.Schedules) -> _Tables:
+def _read_tables(
+    register: Register, period: Period, settings: Settings, plan: schedules.Schedules
+) -> _Tables:
+    """Each table read once, from the covering indexes of schema step 0007: a scan of an
+    index holding just the columns wanted decrypts far fewer pages than the table.
+    Most of what is left is Python's cost of making a value per column read, so only
+    the rows and columns used are read."""
     conn = register.conn
-    villages = dict(conn.execute("SELECT id, village_code FROM household WHERE deleted = 0"))
-    women: dict[str, tuple[str, str, str | None, str]] = {}
-    for pid, household, born, died, status in conn.execute(
-        """SELECT id, household_id, birth_date, death_date, residence_status
-           FROM person NOT INDEXED WHERE deleted = 0 AND sex = 2"""
+    start, end = period.start_iso, period.end_iso
+    villages = dict(
+        conn.execute(
+            "SELECT id, village_code FROM household INDEXED BY household_village WHERE deleted = 0"
+        )
+    )
+    # Age 15-49 means the 15th birthday has come and the 50th has not.
+    youngest = _years_before(period.end, settings.married_women_min_age)
+    oldest = _years_before(period.end, settings.married_women_max_age + 1)
+    women: dict[str, tuple[str, str]] = {}
+    cohort: list[str] = []
+    for pid, household, status in conn.execute(
+        """SELECT id, household_id, residence_status FROM person INDEXED BY person_women
+           WHERE sex = 2 AND birth_date > ? AND birth_date <= ? AND deleted = 0
+             AND (death_date IS NULL OR death_date > ?)""",
+        (oldest, youngest, end),
     ):
         village = villages.get(household)
         if village is not None:
-            women[pid] = (village, born, died, status)
-    end = period.end_iso
+            women[pid] = (village, status)
+            cohort.append(pid)
+    cohort.sort()
     wives = {
         row[0]
         for row in conn.execute(
-            """SELECT wife_id FROM marriage WHERE deleted = 0 AND wife_id IS NOT NULL
+            """SELECT wife_id FROM marriage INDEXED BY marriage_wife
+               WHERE wife_id IS NOT NULL AND deleted = 0
                AND married_on <= ? AND (ended_on IS NULL OR ended_on > ?)""",
             (end, end),
         )
     }
-    contraception = [
-        (r[0], r[1], r[2], r[3], r[4], r[5])
-        for r in conn.execute(
-            """SELECT woman_id, user_id, id, method, started_on, ended_on FROM contraception
-               WHERE deleted = 0 AND started_on <= ?""",
-            (end,),
-        )
-    ]
-    # Visits that can count for anything in the period: follow-ups from the earliest
-    # window opening, postnatal visits until they expire after the last birth.
+    # An episode ended before the period serves neither the methods held at its end
+    # nor a follow-up due in it.
+    contraception = conn.execute(
+        """SELECT woman_id, user_id, id, method, started_on, ended_on
+           FROM contraception INDEXED BY contraception_woman
+           WHERE deleted = 0 AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?)""",
+        (end, start),
+    ).fetchall()
+    # Visits that can count for a follow-up or a postnatal visit in the period: from the
+    # earliest window opening until postnatal visits expire after the last birth.
     window = max((s.window_days_before for s in plan.operations.values()), default=0)
     postnatal = plan.postnatal.expires_days or max(plan.postnatal.days or (42,))
-    types = {"gyn_exam", *plan.postnatal.satisfied_by}
+    types = set(plan.postnatal.satisfied_by)
     for series in plan.operations.values():
         types |= series.satisfied_by
     visits: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
     for person_id, kind, day, follows in conn.execute(
-        f"""SELECT person_id, visit_type, visited_on, follows_id FROM visit NOT INDEXED
+        f"""SELECT person_id, visit_type, visited_on, follows_id FROM visit
+            INDEXED BY visit_person
             WHERE deleted = 0 AND visit_type IN ({",".join("?" * len(types))})
               AND visited_on BETWEEN ? AND ?""",
-        (*sorted(types), _plus_days(period.start_iso, -window), _plus_days(end, postnatal)),
+        (*sorted(types), _plus_days(start, -window), _plus_days(end, postnatal)),
     ):
         visits[person_id].append((day, kind, follows))
-    return _Tables(moves_of(register), women, wives, contraception, visits)
+    # An exam is one fact per woman: read as such, not as a visit row each.
+    examined = {
+        row[0]
+        for row in conn.execute(
+            """SELECT DISTINCT person_id FROM visit INDEXED BY visit_person
+               WHERE visit_type = 'gyn_exam' AND visited_on BETWEEN ? AND ?
+                 AND deleted = 0""",
+            (start, end),
+        )
+    }
+    tables = _Tables(
+        moves=moves_of(register),
+        villages=villages,
+        women=women,
+        cohort=cohort,
+        wives=wives,
+        contraception=contraception,
+        visits=visits,
+        examined=examined,
+        unable=unable_to_bear(register, end, settings.not_able_to_bear),
+    )
+    return tables
+
+
+def unable_to_bear(register: Register, day: str, findings: Sequence[str]) -> set[str]:
+    """Women whose latest fertility finding on or before `day` is one of `findings`.
+
+    A finding is a service visit of type fertility_status whose result names it
+    (menopause, primary infertility; codes.json): dated, kept in the history, and
+    carried to the township in bundles like any visit.  A later finding replaces an
+    earlier one, so a mistaken one is undone by recording "able to bear children".
+    """
+    if not findings:
+        return set()
+    latest: dict[str, str] = {}
+    for person_id, result in register.conn.execute(
+        """SELECT person_id, result FROM visit INDEXED BY visit_person
+           WHERE visit_type = 'fertility_status' AND visited_on <= ? AND deleted = 0
+           ORDER BY visited_on, id""",
+        (day,),
+    ):
+        latest[person_id] = result
+    return {person for person, result in latest.items() if result in findings}
 
 
 def moves_of(register: Register) -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for person_id, kind, moved_on in register.conn.execute(
-        "SELECT person_id, kind, moved_on FROM move WHERE deleted = 0 ORDER BY moved_on, kind"
+        "SELECT person_id, kind, moved_on FROM move INDEXED BY move_person WHERE deleted = 0"
+        " ORDER BY moved_on, kind"
     ):
         out[person_id].append((moved_on, kind))
     return out
@@ -586,47 +688,151 @@ def counted_status(settings: Settings, status: str) -> bool:
 
 
 def _births(
-    register: Register, period: Period, settings: Settings, tables: _Tables
-) -> list[BirthFact]:
-    rows = []
-    for bid, mother, father, born, sex in register.conn.execute(
-        """SELECT id, mother_id, father_id, birth_date, sex FROM birth
-           WHERE deleted = 0 AND child_relation = 'own' AND birth_date BETWEEN ? AND ?""",
-        (period.start_iso, period.end_iso),
+    register: Register, wanted: Sequence[tuple[Period, Settings]], tables: _Tables
+) -> list[list[BirthFact]]:
+    """The births each period counts, judged together (one read of the parents' births)."""
+    rows: list[list[dict[str, Any]]] = []
+    for period, settings in wanted:
+        found = _birth_rows(register, period, settings)
+        tables.load(register.conn, (r["mother_id"] for r in found))
+        mine = []
+        for r in found:
+            mother = r["mother_id"]
+            woman = tables.women.get(mother)
+            # Births count where the mother was registered on the birth date.
+            if woman is None or not counted_status(settings, woman[1]):
+                continue
+            if not registered_on(tables.moves, mother, r["birth_date"]):
+                continue
+            r["village_code"] = woman[0]
+            mine.append(r)
+        rows.append(mine)
+    every = [r for chosen in rows for r in chosen]
+    if not every:
+        return [[] for _ in wanted]
+    judged = _judge(register, every, tables)
+    visited = _postnatal_visited(every, tables)
+    return [
+        [
+            BirthFact(
+                id=r["id"],
+                village=r["village_code"],
+                mother_id=r["mother_id"],
+                birth_date=r["birth_date"],
+                sex=int(r["sex"]),
+                order=judged[r["id"]][0],
+                compliant=judged[r["id"]][1],
+                postnatal_visited=r["id"] in visited,
+                counted_on=r["counted_on"],
+            )
+            for r in chosen
+        ]
+        for chosen in rows
+    ]
+
+
+def _birth_rows(register: Register, period: Period, settings: Settings) -> list[dict[str, Any]]:
+    """The own births a period counts, before the mother's place is checked.
+
+    By default a birth counts in the period of its birth date.  Under the setting
+    late_births = "when_found", a birth first entered on this register after a report
+    covering its date and its area was produced (after that period had ended) is a late
+    find: it counts in the period it was entered, not in its own, which the report
+    already closed.  So a report produced before the late find still reproduces.
+    """
+    columns = "b.id, b.mother_id, b.father_id, b.birth_date, b.sex"
+    out = [
+        {
+            "id": bid,
+            "mother_id": mother,
+            "father_id": father,
+            "birth_date": born,
+            "sex": sex,
+            "counted_on": born,
+        }
+        for bid, mother, father, born, sex in register.conn.execute(
+            f"""SELECT {columns} FROM birth b WHERE b.deleted = 0 AND b.child_relation = 'own'
+                AND b.birth_date BETWEEN ? AND ?""",
+            (period.start_iso, period.end_iso),
+        )
+    ]
+    if settings.late_births != "when_found":
+        return out
+    closed = _closing_reports(register)
+    if not closed:
+        return out
+    earliest = min(p.start_iso for p, _, _ in closed)
+    # Births of this period or of an earlier one that a report closed, with the time
+    # each was first entered here (none for a row loaded in bulk: not a late find).
+    entered: dict[str, tuple[str, str]] = {}
+    candidates: dict[str, dict[str, Any]] = {r["id"]: r for r in out}
+    query = f"""SELECT {columns}, h.village_code, min(c.at) FROM birth b
+                JOIN change_log c ON c.row_id = b.id AND c.op = 'insert'
+                LEFT JOIN person m ON m.id = b.mother_id
+                LEFT JOIN household h ON h.id = m.household_id
+                WHERE b.deleted = 0 AND b.child_relation = 'own'
+                  AND b.birth_date BETWEEN ? AND ? GROUP BY b.id"""
+    for bid, mother, father, born, sex, village, at in register.conn.execute(
+        query, (min(earliest, period.start_iso), period.end_iso)
     ):
-        woman = tables.women.get(mother)
-        # Births count where the mother was registered on the birth date.
-        if woman is None or not counted_status(settings, woman[3]):
-            continue
-        if not registered_on(tables.moves, mother, born):
-            continue
-        rows.append(
+        entered[bid] = (_local_day_time(at), village or "")
+        candidates.setdefault(
+            bid,
             {
                 "id": bid,
                 "mother_id": mother,
                 "father_id": father,
                 "birth_date": born,
                 "sex": sex,
-                "village_code": woman[0],
-            }
+                "counted_on": born,
+            },
         )
-    if not rows:
-        return []
-    judged = _judge(register, rows, tables)
-    visited = _postnatal_visited(rows, tables)
-    return [
-        BirthFact(
-            id=r["id"],
-            village=r["village_code"],
-            mother_id=r["mother_id"],
-            birth_date=r["birth_date"],
-            sex=int(r["sex"]),
-            order=judged[r["id"]][0],
-            compliant=judged[r["id"]][1],
-            postnatal_visited=r["id"] in visited,
-        )
-        for r in rows
-    ]
+    kept = []
+    for bid, row in sorted(candidates.items()):
+        if bid in entered:
+            when, village = entered[bid]
+            if _closed_before(closed, row["birth_date"], village, when):
+                row["counted_on"] = when[:10]
+        if period.start_iso <= row["counted_on"] <= period.end_iso:
+            kept.append(row)
+    return kept
+
+
+def _closing_reports(register: Register) -> list[tuple[Period, tuple[str, ...], str]]:
+    """Recorded reports produced after their period ended: period, areas, when."""
+    from fpdesk.core.periods import PeriodError, parse_period
+
+    out = []
+    for label, codes_, produced_at in register.conn.execute(
+        "SELECT period, areas, produced_at FROM report_run"
+    ):
+        try:
+            period = parse_period(label)
+        except PeriodError:
+            continue
+        if produced_at[:10] > period.end_iso:
+            out.append((period, tuple(c for c in codes_.split(",") if c), produced_at))
+    return out
+
+
+def _closed_before(
+    closed: list[tuple[Period, tuple[str, ...], str]], born: str, village: str, when: str
+) -> bool:
+    """Whether a report covering this birth's date and village was produced before `when`."""
+    day = dt.date.fromisoformat(born)
+    return any(
+        day in period
+        and produced_at < when
+        and any(village and areas.contains(code, village) for code in codes_)
+        for period, codes_, produced_at in closed
+    )
+
+
+def _local_day_time(at: str) -> str:
+    """A change-log time (UTC) as this computer's local time, the way report runs are
+    stamped (`record_run`), to the second."""
+    moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    return moment.astimezone().replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def _judge(
@@ -639,6 +845,8 @@ def _judge(
     where its mother is registered, which picks the rule set.
     """
     parents = {r["mother_id"] for r in rows} | {r["father_id"] for r in rows if r["father_id"]}
+    found = _births_of(register, parents)
+    tables.load(register.conn, (b[1] for b in found))
     history = [
         policy.BirthFacts(
             id=b[0],
@@ -648,7 +856,7 @@ def _judge(
             area_code=tables.women.get(b[1], ("",))[0],
             document_kind=b[4],
         )
-        for b in _births_of(register, parents)
+        for b in found
     ]
     orders = policy.birth_orders(history)
     by_id = {b.id: b for b in history}
@@ -662,20 +870,19 @@ def _judge(
 def _births_of(register: Register, parents: set[str]) -> list[tuple[Any, ...]]:
     """Every own birth of any of these parents (step and adopted rows would count twice).
 
-    Mothers and fathers are looked up separately so each lookup uses its index.
+    Mothers and fathers are looked up separately so each lookup uses its index (both
+    covering since schema step 0007).
     """
     found: dict[str, tuple[Any, ...]] = {}
-    ids = sorted(parents)
+    ids = json.dumps(sorted(parents))
     for column in ("mother_id", "father_id"):
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            for row in register.conn.execute(
-                f"""SELECT id, mother_id, father_id, birth_date, document_kind FROM birth
-                    WHERE {column} IN ({",".join("?" * len(chunk))})
-                      AND deleted = 0 AND child_relation = 'own'""",
-                chunk,
-            ):
-                found[row[0]] = tuple(row)
+        for row in register.conn.execute(
+            f"""SELECT id, mother_id, father_id, birth_date, document_kind FROM birth
+                WHERE {column} IN (SELECT value FROM json_each(?))
+                  AND deleted = 0 AND child_relation = 'own'""",
+            (ids,),
+        ):
+            found[row[0]] = tuple(row)
     return [found[key] for key in sorted(found)]
 
 
@@ -713,26 +920,32 @@ def _women(
 ) -> list[WomanFact]:
     """Women of childbearing age on the period's last day (married ones by default).
 
-    Age 15-49 means the 15th birthday has come and the 50th has not.  Married means a
-    marriage begun on or before the day and not ended by it, which leaves out the
-    widowed and the divorced.  Each is given the method she uses that day.
+    Age 15-49 means the 15th birthday has come and the 50th has not (read so in
+    _read_tables).  Married means a marriage begun on or before the day and not ended
+    by it, which leaves out the widowed and the divorced.  Each is given the method she
+    uses that day, and whether a fertility finding says she cannot bear children.
     """
     end = period.end_iso
-    youngest = _years_before(period.end, settings.married_women_min_age)
-    oldest = _years_before(period.end, settings.married_women_max_age + 1)
     groups = _method_groups(period, tables) if married else {}
+    excluded = "in" if settings.population_basis == "registered" else "out"
+    moves, wives, women, unable = tables.moves, tables.wives, tables.women, tables.unable
     out = []
-    for pid in sorted(tables.women):
-        village, born, died, status = tables.women[pid]
-        if not oldest < born <= youngest or (died is not None and died <= end):
+    for pid in tables.cohort:
+        village, status = women[pid]
+        if status == excluded or (married and pid not in wives):
             continue
-        if not counted_status(settings, status) or (married and pid not in tables.wives):
-            continue
-        if not registered_on(tables.moves, pid, end):
+        if pid in moves and not registered_on(moves, pid, end):
             continue
         held = groups.get(pid)
         out.append(
-            WomanFact(pid, village, held[1] if held else None, False, held[0] if held else None)
+            WomanFact(
+                pid,
+                village,
+                held[1] if held else None,
+                False,
+                held[0] if held else None,
+                able=pid not in unable,
+            )
         )
     return out
 
@@ -744,11 +957,12 @@ def _method_groups(period: Period, tables: _Tables) -> dict[str, tuple[str, str]
     """
     rank = {"long": 3, "short": 2, "other": 1}
     end = period.end_iso
+    groups = {code: _method_group(code) for code in {r[3] for r in tables.contraception}}
     out: dict[str, tuple[str, str]] = {}
     for woman_id, _, _, method, _, ended_on in sorted(tables.contraception, key=lambda r: r[3]):
         if method == "none" or (ended_on is not None and ended_on <= end):
             continue
-        group = _method_group(method)
+        group = groups[method]
         held = out.get(woman_id)
         if held is None or rank[group] > rank[held[1]]:
             out[woman_id] = (method, group)
@@ -764,17 +978,18 @@ def _method_group(code: str) -> str:
     return "other"
 
 
-def _mark_examined(period: Period, cohort: list[WomanFact], tables: _Tables) -> None:
-    start, end = period.start_iso, period.end_iso
+def _mark_examined(cohort: list[WomanFact], tables: _Tables) -> None:
+    examined = tables.examined
     for woman in cohort:
-        woman.examined = any(
-            kind == "gyn_exam" and start <= day <= end
-            for day, kind, _ in tables.visits.get(woman.id, ())
-        )
+        woman.examined = woman.id in examined
 
 
 def _followups(
-    period: Period, settings: Settings, tables: _Tables, plan: schedules.Schedules
+    register: Register,
+    period: Period,
+    settings: Settings,
+    tables: _Tables,
+    plan: schedules.Schedules,
 ) -> list[FollowUpFact]:
     """Each follow-up due in the period after a contraceptive operation, done or not.
 
@@ -783,30 +998,48 @@ def _followups(
     counts (see _match).  A follow-up falling due while the woman was not on this
     register (before she moved in, after she moved out) is not due here.
     """
+    start, end = period.start_iso, period.end_iso
+    operations = plan.operations
+    rows = [r for r in tables.contraception if r[3] in operations]
+    tables.load(register.conn, (r[0] for r in rows))
+    women, visits, moves = tables.women, tables.visits, tables.moves
+    excluded = "in" if settings.population_basis == "registered" else "out"
+    # Operations of one method on one day, ended alike, fall due alike: dates (and the
+    # days their windows open) once each.
+    dates: dict[tuple[str, str, str | None], tuple[list[str], list[str]]] = {}
     out: list[FollowUpFact] = []
-    for woman_id, user_id, cid, method, started_on, ended_on in tables.contraception:
-        series = plan.operations.get(method)
-        woman = tables.women.get(woman_id)
-        if series is None or woman is None or not counted_status(settings, woman[3]):
+    for woman_id, user_id, cid, method, started_on, ended_on in rows:
+        woman = women.get(woman_id)
+        if woman is None or woman[1] == excluded:
             continue
-        if ended_on is not None and ended_on < period.start_iso:
-            continue
-        due = due_followups(series, started_on, ended_on, period)
+        series = operations[method]
+        key = (method, started_on, ended_on)
+        known = dates.get(key)
+        if known is None:
+            due = due_followups(series, started_on, ended_on, period)
+            opens = [_plus_days(day, -series.window_days_before) for day in due]
+            known = dates[key] = (due, opens)
+        due, opens = known
         if not due:
             continue
         # A husband's sterilisation is hers, and so are the visits recorded against him.
-        seen = [*tables.visits.get(woman_id, ()), *tables.visits.get(user_id or "", ())]
-        accepted = [
-            day
-            for day, kind, follows in seen
-            if kind in series.satisfied_by and follows in (None, cid) and day <= period.end_iso
-        ]
-        done = _match(due, accepted, series.window_days_before)
+        seen = visits.get(woman_id, ())
+        if user_id and user_id in visits:
+            seen = [*seen, *visits[user_id]]
+        if seen:
+            satisfied = series.satisfied_by
+            accepted = [
+                day
+                for day, kind, follows in seen
+                if kind in satisfied and (follows is None or follows == cid) and day <= end
+            ]
+        else:
+            accepted = []
+        done = _served(due, opens, accepted)
+        moved = woman_id in moves
         for day in due:
             # Due here only while she belonged to this register.
-            if period.start_iso <= day <= period.end_iso and registered_on(
-                tables.moves, woman_id, day
-            ):
+            if start <= day <= end and (not moved or registered_on(moves, woman_id, day)):
                 out.append(FollowUpFact(f"{cid}@{day}", woman[0], done[day]))
     return out
 
@@ -847,8 +1080,9 @@ def due_followups(
     return out
 
 
-def _match(due: list[str], visits: list[str], window_days: int) -> dict[str, bool]:
-    """Which due follow-ups a visit served, as the due list sees them.
+def _served(due: list[str], opens: list[str], visits: list[str]) -> dict[str, bool]:
+    """Which due follow-ups a visit served, as the due list sees them (`opens`: the day
+    each one's window opens).
 
     A follow-up due on day d is done by an accepted visit from d's window opening
     until the next follow-up's window opens (the last one: until the period's end).
@@ -856,7 +1090,6 @@ def _match(due: list[str], visits: list[str], window_days: int) -> dict[str, boo
     """
     if not visits:
         return dict.fromkeys(due, False)
-    opens = [_plus_days(day, -window_days) for day in due]
     done: dict[str, bool] = {}
     for i, day in enumerate(due):
         until = opens[i + 1] if i + 1 < len(due) else None
@@ -1067,7 +1300,7 @@ def monthly_trend(facts: Facts, area_codes: Sequence[str], key: str) -> list[Tre
             due = [f for f in chosen["followups"] if start <= f.key.split("@")[1] <= end]
             num, den = sum(1 for f in due if f.done), len(due)
         else:
-            births = [b for b in chosen["births"] if start <= b.birth_date <= end]
+            births = [b for b in chosen["births"] if start <= b.counted_on <= end]
             flag = {
                 "births": None,
                 "policy_compliant_rate": "compliant",

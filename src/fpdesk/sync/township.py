@@ -17,9 +17,8 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-import sqlcipher3
-
 from fpdesk.core.i18n import Text
+from fpdesk.store import search_batch
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
 from fpdesk.sync import container, merge, rows
@@ -186,6 +185,17 @@ def _fork(
 _TABLE_ORDER = {table: n for n, table in enumerate(REPLICATED)}
 
 
+def unique_keys(register: Register) -> dict[str, list[tuple[str, ...]]]:
+    """The columns of each replicated table's unique indexes, its primary key aside."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for table in REPLICATED:
+        for _, name, unique, origin, _ in register.conn.execute(f"PRAGMA index_list({table})"):
+            if unique and origin != "pk":
+                info = register.conn.execute(f"PRAGMA index_info({name})")
+                out.setdefault(table, []).append(tuple(row[2] for row in info))
+    return out
+
+
 @dataclass(frozen=True)
 class _Write:
     order: tuple[int, bool, int]
@@ -212,6 +222,12 @@ class _Merger:
         self._writes: list[_Write] = []
         self._conflicts: list[tuple[Any, ...]] = []
         self._numbers: dict[str, str] = {}  # ID numbers written by this bundle
+        self._written: dict[str, set[str]] = {"person": set(), "household": set()}
+        # Values of the unique indexes that inserted rows take and that updated rows held
+        # or hold, with the rows (see flush).
+        self._unique = unique_keys(register)
+        self._unique_inserted: dict[tuple[Any, ...], set[str]] = {}
+        self._unique_updated: dict[tuple[Any, ...], set[str]] = {}
 
     def counts(self) -> tuple[int, int, int]:
         return self.applied, self.unchanged, self.queued
@@ -268,31 +284,58 @@ class _Merger:
             sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
             params: tuple[Any, ...] = tuple(writes.values())
             self._rows[(table, change.row_id)] = dict(writes)
+            if not writes.get("deleted"):
+                self._note_unique(self._unique_inserted, table, writes, change.row_id)
         else:
             sets = ", ".join(f"{name} = ?" for name in writes)
             sql = f"UPDATE {table} SET {sets} WHERE id = ?"
             params = (*writes.values(), change.row_id)
+            self._note_unique(self._unique_updated, table, ours, change.row_id)
             ours.update(writes)
+            self._note_unique(self._unique_updated, table, ours, change.row_id)
         order = (_TABLE_ORDER[table], ours is not None, change.seq)
+        if table in self._written:
+            self._written[table].add(change.row_id)
         self._writes.append(_Write(order, sql, params))
         if table == "person" and writes.get("id_number"):
             self._numbers[writes["id_number"]] = change.row_id
+
+    def _note_unique(
+        self, seen: dict[tuple[Any, ...], set[str]], table: str, row: dict[str, Any], row_id: str
+    ) -> None:
+        for columns in self._unique.get(table, ()):
+            values = tuple(row.get(c) for c in columns)
+            if None not in values:  # NULLs never collide
+                seen.setdefault((table, columns, *values), set()).add(row_id)
+
+    def _insert_first_is_safe(self) -> bool:
+        """Whether no insert takes a unique value that another row, updated in this
+        bundle, held or holds: only such an insert could collide once moved before
+        the updates.  (A row's own insert comes before its updates either way.)"""
+        inserted, updated = self._unique_inserted, self._unique_updated
+        return all(len(inserted[v] | updated[v]) == 1 for v in inserted.keys() & updated.keys())
 
     def flush(self) -> None:
         """Send the queued writes, then the conflicts.
 
         Writes go table by table, inserts before updates: a row's own writes keep their
         order (its insert always comes first), and keys are deferred, so only the unique
-        indexes could object (an ID number passed from one person to another inside the
-        bundle); then the writes are replayed exactly in the order they were made.
-        Grouping matters: the search index triggers are many times cheaper for a run of
-        inserts than for inserts interleaved with other statements.
+        indexes could object, when an insert takes a value (an ID number, a household
+        code) that an update of the bundle gives up: then the writes go exactly in the
+        order they were made.  (Deciding this up front, not by trying and rolling back
+        to a savepoint: inside a savepoint every page the writes touch is first copied,
+        encrypted, to a sub-journal, which doubled the import into a large register.)
+        The search index's triggers are paused meanwhile and the persons and households
+        written are indexed again at the end, in bulk: the triggers cost several times
+        the writes themselves.
         """
-        try:
-            with self.register.transaction():
-                self._run(sorted(self._writes, key=lambda w: w.order))
-        except sqlcipher3.IntegrityError:
-            self._run(self._writes)
+        writes = self._writes
+        if self._insert_first_is_safe():
+            writes = sorted(writes, key=lambda w: w.order)
+        with search_batch.triggers_paused(
+            self.register.conn, self._written["person"], self._written["household"]
+        ):
+            self._run(writes)
         self._writes.clear()
         self.register.conn.executemany(
             "INSERT OR IGNORE INTO sync_conflict (id, kind, device_id, seq, tbl, row_id,"

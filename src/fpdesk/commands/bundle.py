@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
 from fpdesk.core.i18n import Text
+from fpdesk.store.db import Register
 from fpdesk.sync import bundles, conflicts, held, ledger
-from fpdesk.sync.errors import BundleRefused, SyncError
+from fpdesk.sync.errors import SyncError
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, REFUSED
+
+T = TypeVar("T")
 
 
 def add_commands(sub: Any) -> None:
@@ -67,18 +71,26 @@ def add_commands(sub: Any) -> None:
     book.set_defaults(func=run_ledger)
 
 
-def run_export(args: argparse.Namespace) -> int:
+def _engine(args: argparse.Namespace, work: Callable[[Register], T]) -> T:
+    """Run one engine call on the opened register: its refusal is the command's."""
     with opened(args) as register:
         try:
-            made = bundles.export(
-                register,
-                args.out,
-                village_code=args.village,
-                all_villages=args.all_villages,
-                snapshot=args.snapshot,
-            )
-        except SyncError as exc:
+            return work(register)
+        except SyncError as exc:  # BundleRefused too
             raise CommandError(exc.text) from exc
+
+
+def run_export(args: argparse.Namespace) -> int:
+    made = _engine(
+        args,
+        lambda register: bundles.export(
+            register,
+            args.out,
+            village_code=args.village,
+            all_villages=args.all_villages,
+            snapshot=args.snapshot,
+        ),
+    )
     line = Text("已导出 {path}（{kind}，{count} 条）", "Exported {path} ({kind}, {count} items)")
     text = "\n".join(str(line.format(path=str(e.path), kind=e.kind, count=e.count)) for e in made)
     emit(args, [e.as_dict() for e in made], text)
@@ -86,11 +98,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        try:
-            found = bundles.verify_file(register, args.file)
-        except BundleRefused as exc:
-            raise CommandError(exc.text) from exc
+    found = _engine(args, lambda register: bundles.verify_file(register, args.file))
     manifest = found.manifest
     text = Text(
         "数据包完好：{kind}，来自 {area} 的设备 {device}，修改 {after}-{upto}。",
@@ -155,13 +163,12 @@ def run_conflicts(args: argparse.Namespace) -> int:
 
 def run_resolve(args: argparse.Namespace) -> int:
     value = conflicts.parse_value(args.value) if args.value is not None else None
-    with opened(args) as register:
-        try:
-            done = conflicts.resolve(
-                register, args.conflict_id, args.take, value, has_value=args.value is not None
-            )
-        except SyncError as exc:
-            raise CommandError(exc.text) from exc
+    done = _engine(
+        args,
+        lambda register: conflicts.resolve(
+            register, args.conflict_id, args.take, value, has_value=args.value is not None
+        ),
+    )
     text = Text("冲突 {id} 已处理。", "Conflict {id} resolved.").format(id=args.conflict_id)
     emit(args, done, str(text))
     return 0
@@ -224,11 +231,7 @@ def run_held_list(args: argparse.Namespace) -> int:
 
 
 def run_held_show(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        try:
-            shown = held.preview(register, args.held_id)
-        except SyncError as exc:
-            raise CommandError(exc.text) from exc
+    shown = _engine(args, lambda register: held.preview(register, args.held_id))
     h = shown.held
     head = Text(
         "保留的数据包 {id}：村 {village}，设备 {device}，修改 {range}，{when} 保留。",
@@ -258,11 +261,7 @@ def run_held_show(args: argparse.Namespace) -> int:
 
 
 def run_held_apply(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        try:
-            done = held.apply(register, args.held_id)
-        except SyncError as exc:
-            raise CommandError(exc.text) from exc
+    done = _engine(args, lambda register: held.apply(register, args.held_id))
     r = done.result
     text = Text(
         "已导入保留的数据包 {id}：应用 {a}，无变化 {u}，冲突 {q}。",
@@ -273,11 +272,7 @@ def run_held_apply(args: argparse.Namespace) -> int:
 
 
 def run_held_discard(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        try:
-            done = held.discard(register, args.held_id, reason=args.reason)
-        except SyncError as exc:
-            raise CommandError(exc.text) from exc
+    done = _engine(args, lambda register: held.discard(register, args.held_id, reason=args.reason))
     text = Text("已放弃保留的数据包 {id}。", "Held bundle {id} discarded.").format(
         id=done.held.held_id
     )

@@ -5,12 +5,17 @@ Made once per session and copied for each test (enrollment makes keys, which is 
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from fpdesk.core.clock import FixedClock
+from fpdesk.gui.clerk import ClerkWorkspace
+from fpdesk.store.db import Register, open_register
+from tests.conftest import PASSPHRASE
 from tests.sync.conftest import open_world
 from tests.sync.helpers import World, make_world
 
@@ -28,3 +33,17 @@ def world3(tmp_path: Path, _template_month: Path) -> Iterator[World]:
     yield opened
     opened.close()
     shutil.rmtree(tmp_path / "world", ignore_errors=True)
+
+
+@pytest.fixture
+def workspace(qtbot, world3: World, prefs) -> Iterator[ClerkWorkspace]:  # type: ignore[no-untyped-def]
+    """The clerk's workspace on the township, on 8 December 2026 (the month end's
+    test has its own, in Chinese and shown)."""
+    t = world3.township
+
+    def opener() -> Register:
+        return open_register(t.path, PASSPHRASE)
+
+    view = ClerkWorkspace(t, prefs, FixedClock(dt.date(2026, 12, 8)), opener=opener)
+    qtbot.addWidget(view)
+    yield view

@@ -3,39 +3,22 @@ apply or discard, each after a confirmation, as the clerk would click it."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
-from fpdesk.core.clock import FixedClock
 from fpdesk.gui.clerk import ClerkWorkspace
 from fpdesk.gui.clerk.held_page import HeldPage
 from fpdesk.store import records
-from fpdesk.store.db import Register, open_register
 from fpdesk.sync import conflicts, held, keys, ledger
-from tests.conftest import PASSPHRASE
 from tests.gui.conftest import type_text
 from tests.sync.helpers import World
 from tests.sync.test_held import make_fork
 
 YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def workspace(qtbot, world3: World, prefs) -> Iterator[ClerkWorkspace]:  # type: ignore[no-untyped-def]
-    t = world3.township
-
-    def opener() -> Register:
-        return open_register(t.path, PASSPHRASE)
-
-    view = ClerkWorkspace(t, prefs, FixedClock(dt.date(2026, 12, 8)), opener=opener)
-    qtbot.addWidget(view)
-    yield view
 
 
 def _answer(page: HeldPage, button: QMessageBox.StandardButton, seen: dict[str, Any]) -> None:

@@ -5,18 +5,16 @@ and the main window's township tab."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 
 from fpdesk.core.clock import FixedClock
 from fpdesk.gui.clerk import ClerkWorkspace
 from fpdesk.gui.clerk.common import Clerk
 from fpdesk.store import records
-from fpdesk.store.db import Register, create_register, open_register
+from fpdesk.store.db import Register, create_register
 from fpdesk.sync import bundles, conflicts, enrollment, keys
 from tests.conftest import PASSPHRASE
 from tests.gui.conftest import type_text
@@ -25,18 +23,6 @@ from tests.sync.helpers import World, add_household, add_person, send
 
 def _v(world: World, n: int) -> Register:
     return world.villages[sorted(world.villages)[n]]
-
-
-@pytest.fixture
-def workspace(qtbot, world3: World, prefs) -> Iterator[ClerkWorkspace]:  # type: ignore[no-untyped-def]
-    t = world3.township
-
-    def opener() -> Register:
-        return open_register(t.path, PASSPHRASE)
-
-    view = ClerkWorkspace(t, prefs, FixedClock(dt.date(2026, 12, 8)), opener=opener)
-    qtbot.addWidget(view)
-    yield view
 
 
 def test_a_damaged_file_is_refused_with_its_reason_and_the_good_ones_go_in(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from fpdesk.gui.lock import LockCover
 from fpdesk.gui.mainwindow import MainWindow
 from fpdesk.gui.worklist import OVERDUE
-from tests.conftest import PASSPHRASE
-from tests.gui.conftest import type_text
+from fpdesk.store import operations, records
+from fpdesk.store.db import create_register
+from tests.conftest import PASSPHRASE, TOWNSHIP
+from tests.gui.conftest import _id, type_text
 
 
 def _open_worklist(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -111,3 +114,84 @@ def test_locking_closes_an_open_menu(qtbot, main_window: MainWindow) -> None:
     type_text(qtbot, main_window.locker.dialog.passphrase, PASSPHRASE)
     qtbot.keyClick(main_window.locker.dialog.passphrase, Qt.Key.Key_Return)
     assert not main_window.locker.locked
+
+
+def _header_click(qtbot, table, column: int) -> None:  # type: ignore[no-untyped-def]
+    header = table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+
+def _shown(page) -> list:  # type: ignore[no-untyped-def]
+    return [
+        page.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 3)
+        for r in range(page.proxy.rowCount())
+    ]
+
+
+@pytest.fixture
+def township_window(qtbot, tmp_path, prefs, clock):  # type: ignore[no-untyped-def]
+    """A township of two villages, each with women whose IUD follow-up is overdue."""
+    register = create_register(
+        tmp_path / "t.fpdesk", PASSPHRASE, role="township", area_code=TOWNSHIP
+    )
+    women = {TOWNSHIP[:9] + "201": ["张丽", "吴敏"], TOWNSHIP[:9] + "202": ["陈芳", "李娜"]}
+    sequence = 1
+    for village, names in women.items():
+        for n, name in enumerate(names, start=1):
+            sequence += 2
+            home = records.insert(
+                register,
+                "household",
+                {"code": f"{village}01{n:04d}", "village_code": village, "group_no": "01"},
+            )
+            person = records.insert(
+                register,
+                "person",
+                {
+                    "household_id": home,
+                    "name": name,
+                    "sex": 2,
+                    "birth_date": "1990-01-01",
+                    "id_number": _id("1990-01-01", sequence + 1),
+                },
+            )
+            operations.start_contraception(
+                register, person, {"method": "iud", "started_on": "2026-04-15"}, clock=clock
+            )
+    window = MainWindow(register, prefs, clock)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.locker.stop()
+    window.close()
+    register.close()
+
+
+def test_a_township_work_list_spans_every_village_and_sorts_by_name_across_them(
+    qtbot, township_window: MainWindow
+) -> None:
+    window = township_window
+    # one village at a time, as before...
+    _open_worklist(qtbot, window)
+    assert {i.name for i in _shown(window.worklist)} == {"张丽", "吴敏"}
+    # ...and the whole township when All households is chosen in the tree
+    window.tabs.setCurrentIndex(0)
+    everything = window.tree.topLevelItem(0)
+    window.tree.setCurrentItem(everything.child(1))  # the second village...
+    window.show_worklist.trigger()
+    assert {i.name for i in _shown(window.worklist)} == {"陈芳", "李娜"}
+    window.tabs.setCurrentIndex(0)
+    window.tree.setCurrentItem(everything)  # ...then All households
+    window.show_worklist.trigger()
+    page = window.worklist
+    qtbot.waitUntil(lambda: len(_shown(page)) == 4, timeout=20_000)
+    _header_click(qtbot, page.table, 2)  # Name
+    assert [i.name for i in _shown(page)] == ["陈芳", "李娜", "吴敏", "张丽"]  # pinyin order
+    _header_click(qtbot, page.table, 2)
+    assert [i.name for i in _shown(page)] == ["张丽", "吴敏", "李娜", "陈芳"]
+    # a refresh (after a save) keeps the order the officer chose
+    page.refresh()
+    qtbot.waitUntil(lambda: page.task is None, timeout=20_000)
+    assert [i.name for i in _shown(page)] == ["张丽", "吴敏", "李娜", "陈芳"]

@@ -394,7 +394,8 @@ class MainWindow(QMainWindow):
             return
         village_code, group_no = item.data(0, AREA_ROLE)
         self.households.set_area(village_code, group_no)
-        if village_code:
+        if village_code or self.register.role != "village":
+            # a village, or (All households) the whole township, read by a worker
             self.worklist.village_code = village_code
             self.worklist_loaded = False
         self.middle.setCurrentWidget(self.household_view)

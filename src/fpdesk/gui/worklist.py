@@ -16,13 +16,16 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
+from fpdesk.core import pinyin
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import queries
 from fpdesk.gui.models import ROW_ROLE, Column, Index, RowsModel
 from fpdesk.gui.pages import make_table
+from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.store import access
 from fpdesk.store.db import Register
+from fpdesk.store.errors import RegisterError
 
 if TYPE_CHECKING:  # the due list is read when first shown, not at start-up
     from fpdesk.store.due import DueItem
@@ -103,6 +106,11 @@ def load_due(register: Register, today: dt.date, village_code: str | None) -> li
     return work_items([*now, *ahead], today)
 
 
+def name_order(name: str) -> str:
+    """A name's sort key: its pinyin, then the characters (same reading, stable order)."""
+    return f"{pinyin.name_keys(name).full}\x00{name}"
+
+
 def due_counts(items: Iterable[WorkItem]) -> dict[str, int]:
     """How many visits each person is due for (overdue, today or this week)."""
     counts: dict[str, int] = {}
@@ -157,11 +165,18 @@ class WorkListModel(RowsModel):
         return [
             Column(self.tr("Due"), lambda i: i.due_on.isoformat()),
             Column(self.tr("When"), self._when, lambda i: i.due_on),
-            Column(self.tr("Name"), lambda i: i.name),
+            # Names sort as a Chinese reader looks them up, by pinyin (陈 before 李 before
+            # 张), not by character code; the whole list, whatever village a line is in.
+            Column(self.tr("Name"), lambda i: i.name, lambda i: name_order(i.name)),
             Column(
                 self.tr("Visit"), lambda i: queries.code_label("visit_type", i.visit_type, lang)
             ),
-            Column(self.tr("Household"), lambda i: i.household_code[-6:]),
+            # The code's own part is shown; it sorts by the whole code, village first.
+            Column(
+                self.tr("Household"),
+                lambda i: i.household_code[-6:],
+                lambda i: i.household_code,
+            ),
             Column(self.tr("Address"), lambda i: i.address),
         ]
 
@@ -221,6 +236,7 @@ class WorkListView(QTableView):
 class WorkListPage(QWidget):
     record_visit = Signal(object)
     person_chosen = Signal(str)
+    loaded = Signal()  # the lines were read (at once, or by a worker for a township)
 
     def __init__(self, register: Register, clock: Clock | None = None, parent: Any = None):
         super().__init__(parent)
@@ -235,6 +251,8 @@ class WorkListPage(QWidget):
         self.table = make_table(self.proxy, WorkListView)
         self.table.setObjectName("worklist")
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # then as the officer clicks
+        self.task: Task | None = None
         self.table.record_visit.connect(self.record_visit)
         self.table.doubleClicked.connect(self._double_clicked)
         self.when = QComboBox()
@@ -291,7 +309,51 @@ class WorkListPage(QWidget):
         self.kind.blockSignals(False)
 
     def refresh(self) -> None:
-        self.set_items(load_due(self.register, self.clock.today(), self.village_code))
+        """Read the list again: one village at once; a whole township (hundreds of
+        villages, seconds to read) on a pool thread with its own connection."""
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
+        if self.village_code is not None or self.register.role == "village":
+            self.set_items(load_due(self.register, self.clock.today(), self.village_code))
+            self.loaded.emit()
+            return
+        opener, today, village = self.register.reopen, self.clock.today(), self.village_code
+
+        def work(progress: Progress) -> list[WorkItem]:
+            progress.report(0, 0)
+            other = opener()
+            try:
+                return load_due(other, today, village)
+            finally:
+                other.close()
+
+        self.summary.setText(self.tr("Reading who is due in every village…"))
+        task = run_task(
+            self,
+            work,
+            on_done=lambda items: self._read(task, items),
+            on_error=lambda exc: self._failed(task, exc),
+            label=self.tr("Reading who is due in every village…"),
+        )
+        self.task = task
+
+    def _read(self, task: Task, items: list[WorkItem]) -> None:
+        if task is not self.task:
+            return  # a later reading (another area) took its place
+        self.task = None
+        self.set_items(items)
+        self.loaded.emit()
+
+    def _failed(self, task: Task, exc: BaseException) -> None:
+        if task is not self.task:
+            return
+        self.task = None
+        if not isinstance(exc, RegisterError):
+            raise exc  # a bug: the crash dialog
+        from fpdesk.gui import crash
+
+        self.summary.setText(crash.register_error_text(exc))
 
     def set_village(self, village_code: str) -> None:
         """A township register is long: the work list shows one village at a time."""
@@ -304,7 +366,8 @@ class WorkListPage(QWidget):
         self.model.set_rows(items)
         self._fill_kinds()
         self.proxy.invalidate()
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()  # the order the officer chose stays
+        self.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.table.resizeColumnsToContents()
         self._summarise()
         if self.proxy.rowCount():

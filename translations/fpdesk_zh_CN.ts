@@ -2417,7 +2417,7 @@
     </message>
     <message>
         <source>Reading who is due in every village…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取各村到期的随访…</translation>
     </message>
     <message>
         <source>Overdue: {0}   Today: {1}   This week: {2}</source>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
+import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -310,13 +310,30 @@ def _index_entries(path: Path) -> set[tuple[str, int]]:
         return {(term, doc) for term, doc in conn.execute("SELECT term, doc FROM temp.entries")}
 
 
-def test_a_second_process_makes_the_same_register(tmp_path: Path) -> None:
+@pytest.fixture
+def processes(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """The second processes the demo starts (real ones, only watched)."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    class Watched(subprocess.Popen[bytes]):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(demo.subprocess, "Popen", Watched)
+    return started
+
+
+def test_a_second_process_makes_the_same_register(
+    tmp_path: Path, processes: list[subprocess.Popen[bytes]]
+) -> None:
     here, there = tmp_path / "here.fpdesk", tmp_path / "there.fpdesk"
     demo.build_demo(here, PASSPHRASE, persons=400, seed=9, second_process=False)
+    assert processes == []
     demo.build_demo(there, PASSPHRASE, persons=400, seed=9, second_process=True)
+    assert len(processes) == 1 and processes[0].returncode == 0
     assert _contents(here) == _contents(there)
     assert _index_entries(here) == _index_entries(there)
-    assert multiprocessing.active_children() == []
 
 
 def test_the_index_built_apart_is_the_one_a_rebuild_makes(tmp_path: Path) -> None:
@@ -334,26 +351,30 @@ def test_the_index_built_apart_is_the_one_a_rebuild_makes(tmp_path: Path) -> Non
     assert _index_entries(path) == built
 
 
-def test_the_second_process_failing_reaches_the_caller() -> None:
+def test_the_second_process_failing_reaches_the_caller(
+    processes: list[subprocess.Popen[bytes]],
+) -> None:
     # No village for no persons: the second process fails on its first step.
     with (
         pytest.raises(IndexError),
         demo._from_second_process(1, demo.REFERENCE_DATE, 0) as messages,
     ):
         list(messages)
-    assert multiprocessing.active_children() == []
+    assert len(processes) == 1 and processes[0].returncode is not None
 
 
-def test_a_cancel_ends_the_second_process_and_leaves_no_file(tmp_path: Path) -> None:
+def test_a_cancel_ends_the_second_process_and_leaves_no_file(
+    tmp_path: Path, processes: list[subprocess.Popen[bytes]]
+) -> None:
     path = tmp_path / "cancelled.fpdesk"
 
     def cancel(done: int, total: int) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        demo.build_demo(path, PASSPHRASE, persons=600, progress=cancel, second_process=True)
+        demo.build_demo(path, PASSPHRASE, persons=3000, progress=cancel, second_process=True)
     assert list(tmp_path.iterdir()) == []
-    assert multiprocessing.active_children() == []
+    assert len(processes) == 1 and processes[0].returncode is not None
 
 
 def test_progress_reaches_the_total(tmp_path: Path) -> None:

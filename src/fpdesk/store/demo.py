@@ -29,12 +29,13 @@ import bisect
 import contextlib
 import datetime as dt
 import itertools
-import multiprocessing
+import os
+import pickle
 import random
+import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar, cast
 
@@ -531,18 +532,19 @@ class _District:
                 head.reg,
             ),
         )
+        # store.search.person_keys, with the household's part made once for its members
+        # (tests/store/test_demo.py holds the index to the one search.rebuild makes).
+        household_keys = search.household_keys(code, village.code)
         self.index_keys[search.HOUSEHOLD_BAND].append(
-            (
-                search.index_rowid(search.HOUSEHOLD_BAND, row),
-                search.household_keys(code, village.code),
-            )
+            (search.index_rowid(search.HOUSEHOLD_BAND, row), household_keys)
         )
         for p in home.members:
             died = p.died
             self.persons_kept += 1
             row = self.persons_kept
             band = search.person_band(died is not None, p.status)
-            keys = search.person_keys(p.name, p.id_number, None, (code, village.code))
+            id_number = p.id_number.lower()
+            keys = f"{search.name_keys(p.name)} d{id_number} r{id_number[::-1]} {household_keys}"
             self.index_keys[band].append((search.index_rowid(band, row), keys))
             self.add(
                 "person",
@@ -1333,15 +1335,23 @@ def _stream(seed: int, reference: dt.date, persons: int) -> Iterator[Message]:
     yield ("index", search.build_index(keys))
 
 
-def _in_second_process(sender: Connection, seed: int, reference: dt.date, persons: int) -> None:
-    """The second process: the stream, sent message by message; a failure is sent too."""
+def second_process_main(argv: Sequence[str] | None = None) -> None:
+    """The second process: `python -c "...second_process_main()" SEED DATE PERSONS`.
+
+    Writes the stream to stdout, one pickled message after the other; a failure is
+    sent as a message too.  Started with subprocess, not multiprocessing: a spawned
+    multiprocessing child imports the caller's main script again, and a script without
+    an `if __name__ == "__main__"` guard would then build a second demo.
+    """
+    seed, reference, persons = argv if argv is not None else sys.argv[1:]
+    out = sys.stdout.buffer
     try:
-        for message in _stream(seed, reference, persons):
-            sender.send(message)
+        for message in _stream(int(seed), dt.date.fromisoformat(reference), int(persons)):
+            pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
     except BaseException as exc:  # the caller re-raises it
-        sender.send(("failed", (exc, traceback.format_exc())))
-    finally:
-        sender.close()
+        pickle.dump(("failed", (exc, traceback.format_exc())), out)
+        out.flush()
 
 
 class DemoProcessError(RuntimeError):
@@ -1352,50 +1362,61 @@ class DemoProcessError(RuntimeError):
 def _from_second_process(
     seed: int, reference: dt.date, persons: int
 ) -> Iterator[Iterator[Message]]:
-    """The stream, made by a second process (spawned: no fork of a program with threads).
-
-    The process is ended when the reader stops early (a cancel, a failed write).
-    """
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_in_second_process,
-        args=(sender, seed, reference, persons),
-        name="fpdesk-demo-rows",
-        daemon=True,
+    """The stream, made by a second process; it is ended if the reader stops early."""
+    command = [
+        sys.executable,
+        "-c",
+        "from fpdesk.store.demo import second_process_main; second_process_main()",
+        str(seed),
+        reference.isoformat(),
+        str(persons),
+    ]
+    # The same modules as here, even when this program runs from a source folder.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        env=env,
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
     )
-    process.start()
-    sender.close()
+    out = process.stdout
+    assert out is not None
+
+    finished = False
 
     def messages() -> Iterator[Message]:
+        nonlocal finished
         while True:
             try:
-                message = receiver.recv()
+                message = pickle.load(out)
             except EOFError:
                 raise DemoProcessError(
-                    f"the process making the demo's rows ended (exit code {process.exitcode})"
+                    f"the process making the demo's rows ended (exit code {process.wait()})"
                 ) from None
             if message[0] == "failed":
                 exc, trace = message[1]
                 if isinstance(exc, BaseException):
                     raise exc from DemoProcessError(trace)
                 raise DemoProcessError(trace)
-            yield message
             if message[0] == "index":
+                finished = True
+            yield message
+            if finished:
                 return
 
     try:
         yield messages()
     finally:
-        receiver.close()
-        if process.is_alive():
-            process.terminate()
-        process.join()
+        if not finished:  # the reader stopped early: nothing more is wanted
+            process.kill()
+        out.close()
+        process.wait()
 
 
 def _frozen() -> bool:
-    # A frozen program (PyInstaller) spawns its own executable, which would need
-    # multiprocessing.freeze_support() at its entry point: make the rows here instead.
+    # In a frozen program (PyInstaller) sys.executable is the program itself, which
+    # cannot run `-c`: the rows are made in this process.
     return bool(getattr(sys, "frozen", False))
 
 
@@ -1423,7 +1444,10 @@ def _bulk_load(register: Register) -> Iterator[Any]:
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA journal_mode = MEMORY")
     conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("PRAGMA cache_size = -131072")
+    # Up to 1 GiB of pages in memory: 300,000 persons (about 600 MB) are written once,
+    # at the commit, instead of being spilled, then read back and decrypted to build
+    # the indexes and the cards.  Memory is taken only as the file grows.
+    conn.execute("PRAGMA cache_size = -1048576")
     conn.execute("PRAGMA temp_store = MEMORY")  # the index builds sort in memory
     try:
         with register.transaction():

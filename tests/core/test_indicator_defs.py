@@ -109,4 +109,6 @@ def test_values() -> None:
     assert defs.indicator("policy_compliant_rate").value(3, 4) == 75.0
     assert defs.indicator("policy_compliant_rate").value(0, 0) is None
     assert defs.indicator("second_birth_sex_ratio").value(11, 10) == pytest.approx(110.0)
-    assert defs.covers(dt.date(2030, 1, 1))
+    # 2019.1 is closed the day before 2027.1 begins; the latest version stays open.
+    assert defs.covers(dt.date(2026, 9, 30)) and not defs.covers(dt.date(2026, 10, 1))
+    assert load_book().for_period(parse_period("2030")).covers(dt.date(2030, 1, 1))

@@ -119,6 +119,8 @@ class Facts:
     audits: list[AuditFact] = field(default_factory=list)
     villages: list[VillageFact] = field(default_factory=list)
     previous: Facts | None = None
+    # Household -> village, as read for these facts (a workbook reuses it).
+    household_villages: dict[str, str] = field(default_factory=dict, repr=False)
 
     _index: dict[str, dict[str, list[Any]]] | None = None
 
@@ -465,7 +467,7 @@ def collect(
     plan = schedules.schedules()
     with _big_cache(register):
         tables = _read_tables(register, period, settings, plan)
-        facts = Facts(period=period, definitions=defs)
+        facts = Facts(period=period, definitions=defs, household_villages=tables.villages)
         last = period.previous_year()
         prev_defs = (book or load_book()).for_period(last) if with_previous else None
         # Both years' births are judged together: one read of their parents' births.

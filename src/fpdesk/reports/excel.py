@@ -209,8 +209,7 @@ def year_end_population(register: Register, period: Period, facts: ind.Facts) ->
     excluded = "in" if settings.population_basis == "registered" else "out"
     villages = facts.household_villages or dict(
         register.conn.execute(
-            "SELECT id, village_code FROM household INDEXED BY household_village"
-            " WHERE deleted = 0"
+            "SELECT id, village_code FROM household INDEXED BY household_village WHERE deleted = 0"
         )
     )
     alive = """deleted = 0 AND birth_date <= :end AND (death_date IS NULL OR death_date > :end)

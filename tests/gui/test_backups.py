@@ -63,6 +63,8 @@ def test_closing_makes_the_exit_backup_first_and_says_so(
     window.close()  # the officer closes the window
     # not closed yet: a window says the backup is being made and fpdesk then closes
     assert window.isVisible()
+    window.close()  # and closes it again, impatient: the backup goes on all the same
+    assert window.isVisible()
     dialog = window.backups.task.dialog
     assert isinstance(dialog, QProgressDialog)
     assert "closes when it is done" in dialog.labelText() or "关闭" in dialog.labelText()

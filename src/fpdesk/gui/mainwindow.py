@@ -34,6 +34,7 @@ from fpdesk.gui.lock import Locker
 from fpdesk.gui.models import ID_ROLE, ROW_ROLE, Column, HouseholdModel, RowsModel
 from fpdesk.gui.pages import HouseholdPage, PersonPage, make_table
 from fpdesk.gui.settings import Settings
+from fpdesk.gui.tasks import Task
 from fpdesk.gui.worklist import DueCounts, WorkItem, WorkListPage
 from fpdesk.store import access
 from fpdesk.store.db import Register
@@ -287,6 +288,7 @@ class MainWindow(QMainWindow):
         self.backup_busy.hide()
         self.backups: Backups | None = None
         self._backup_on_close = False
+        self._exit_backup: Task | None = None
 
     # -- language ----------------------------------------------------------------------
 
@@ -639,12 +641,15 @@ class MainWindow(QMainWindow):
         self.backup_busy.setVisible(self.backups is not None and self.backups.task is not None)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._exit_backup is not None and self._exit_backup.finished_ok is None:
+            event.ignore()  # closed again while the exit backup is made: it goes on
+            return
         if self._backup_on_close and self.backups is not None:
             # The backup on quitting is made first; the window closes when it is done
             # (or has failed: the daily backups are still there).
             event.ignore()
             self._backup_on_close = False
-            self.backups.before_exit(self, lambda _result: self.close())
+            self._exit_backup = self.backups.before_exit(self, lambda _result: self.close())
             return
         self.locker.stop()
         super().closeEvent(event)

@@ -80,7 +80,7 @@ class Held:
     after: int | None
     upto: int | None
     held_at: str
-    reason: str
+    reason: Text
     release: dict[str, Any] | None = None
 
     @property
@@ -98,7 +98,9 @@ class Held:
             "upto": self.upto,
             "first": None if self.after is None else self.after + 1,
             "held_at": self.held_at,
-            "reason": self.reason,
+            "reason": str(self.reason),
+            "reason_zh": self.reason.zh,
+            "reason_en": self.reason.en,
             "release": self.release,
         }
 
@@ -173,14 +175,11 @@ class Released:
 def held_bundles(register: Register, *, include_released: bool = False) -> list[Held]:
     """Held bundles, oldest first: those still waiting, or all of them."""
     found = register.query(
-        "SELECT h.file_hash, h.device_id, h.held_at, h.reason, d.area_code,"
-        " (SELECT l.file_name FROM sync_ledger l WHERE l.file_hash = h.file_hash"
-        "  AND l.outcome = 'fork' ORDER BY l.id LIMIT 1) AS file_name,"
-        " (SELECT l.after_seq FROM sync_ledger l WHERE l.file_hash = h.file_hash"
-        "  AND l.outcome = 'fork' ORDER BY l.id LIMIT 1) AS after_seq,"
-        " (SELECT l.upto_seq FROM sync_ledger l WHERE l.file_hash = h.file_hash"
-        "  AND l.outcome = 'fork' ORDER BY l.id LIMIT 1) AS upto_seq"
+        "SELECT h.file_hash, h.device_id, h.held_at, h.reason, d.area_code, l.file_name,"
+        " l.after_seq, l.upto_seq, l.reason_zh, l.reason_en"
         " FROM sync_held h LEFT JOIN sync_device d ON d.device_id = h.device_id"
+        " LEFT JOIN sync_ledger l ON l.id = (SELECT min(id) FROM sync_ledger"
+        "  WHERE file_hash = h.file_hash AND outcome = 'fork')"
         " ORDER BY h.held_at, h.file_hash"
     )
     releases = _releases(register)
@@ -193,7 +192,7 @@ def held_bundles(register: Register, *, include_released: bool = False) -> list[
             after=r["after_seq"],
             upto=r["upto_seq"],
             held_at=r["held_at"],
-            reason=r["reason"],
+            reason=Text(r["reason_zh"] or r["reason"], r["reason_en"] or r["reason"]),
             release=releases.get(r["file_hash"]),
         )
         for r in found

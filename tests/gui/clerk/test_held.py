@@ -81,7 +81,9 @@ def test_from_the_board_the_clerk_looks_then_applies_after_saying_yes(
     _in_held_window(qtbot, workspace, act)
     assert seen["rows"] == 1
     assert ": 111 → 333" in seen["detail"] and " 李梅, " in seen["detail"]
-    assert "2" in seen["detail"].splitlines()[0]  # what applying would do, first
+    why, would = seen["detail"].splitlines()[:2]  # why it is held, what applying does
+    assert "restored from an old backup" in why or "旧备份" in why
+    assert "2" in would
     assert seen["after_no"] == 1
     assert len(seen["questions"]) == 2 and "snapshot" in seen["questions"][0]
     assert "snapshot" in seen["message"] and seen["rows_after"] == 0

@@ -124,6 +124,7 @@ class HeldPage(ClerkPage):
             self.detail.setPlainText(say(exc.text))
             return
         lines = [
+            say(chosen.reason),
             self.tr("If applied: {0} applied, {1} unchanged, {2} to the conflicts.").format(
                 shown.applied, shown.unchanged, shown.queued
             ),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from fpdesk.cli import main
-from fpdesk.store import audit, records
+from fpdesk.store import audit, records, search
 from fpdesk.store.db import Register, open_register
 from fpdesk.sync import bundles, conflicts, held, keys, ledger
 from fpdesk.sync.board import villages
@@ -119,6 +119,9 @@ def test_apply_merges_clean_changes_queues_clashes_and_revokes_the_laptop(
     # Clean: the rename and the new person; the address of the first timeline stays.
     assert records.get(t, "person", ids["person"])["name"] == "王芳芳"
     assert records.get(t, "person", ids["newcomer"])["name"] == "李梅"
+    # Found by the search box like any person merged from a bundle.
+    assert ids["newcomer"] in {h.person_id for h in search.search(t, "李梅")}
+    assert ids["person"] in {h.person_id for h in search.search(t, "王芳芳")}
     house = records.get(t, "household", ids["household"])
     assert (house["phone"], house["address"]) == ("222", "一组 3 号")
     # Clash: both changed the phone.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,6 +227,8 @@ class _Merger:
         # Values of the unique indexes that inserted rows take and that updated rows held
         # or hold, with the rows (see flush).
         self._unique = unique_keys(register)
+        self._holders: dict[str, str] = {}  # ID number -> living person, before the bundle
+        self._namesakes: dict[tuple[Any, Any], str] = {}  # (birth date, name) -> elsewhere
         self._unique_inserted: dict[tuple[Any, ...], set[str]] = {}
         self._unique_updated: dict[tuple[Any, ...], set[str]] = {}
 
@@ -248,6 +251,38 @@ class _Merger:
                 for found in cursor:
                     row = dict(zip(names, found, strict=True))
                     self._rows[(table, row["id"])] = row
+        self._load_person_checks(changes)
+
+    def _load_person_checks(self, changes: list[Change]) -> None:
+        """What _check_person asks of the register, asked once for the whole bundle.
+
+        The register does not change between here and flush(), so the answers hold.
+        """
+        numbers: set[str] = set()
+        born: dict[tuple[Any, Any], None] = {}
+        for change in changes:
+            if change.tbl != "person" or change.new is None:
+                continue
+            if change.new.get("id_number"):
+                numbers.add(change.new["id_number"])
+            if change.op == "insert" and ("person", change.row_id) not in self._rows:
+                born[(change.new.get("birth_date"), change.new.get("name"))] = None
+        conn = self.register.conn
+        self._holders = dict(
+            conn.execute(
+                "SELECT id_number, id FROM person WHERE deleted = 0"
+                " AND id_number IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(numbers)),),
+            )
+        )
+        pairs = list(born)
+        found = conn.execute(
+            "SELECT b.key, (SELECT p.id FROM person p JOIN household h ON h.id = p.household_id"
+            " WHERE p.birth_date = b.value ->> 0 AND p.name = b.value ->> 1 AND p.deleted = 0"
+            " AND h.village_code <> ? LIMIT 1) FROM json_each(?) b",
+            (self.area_code, json.dumps(pairs)),
+        )
+        self._namesakes = {pairs[n]: other for n, other in found if other is not None}
 
     def apply(self, change: Change) -> None:
         key = (change.tbl, change.row_id)
@@ -369,15 +404,10 @@ class _Merger:
                 merged.clashes.append(merge.Clash(kind, "id_number", None, number, other))
                 return
         if change.op == "insert" and ours is None:
-            found = self.register.conn.execute(
-                "SELECT p.id FROM person p JOIN household h ON h.id = p.household_id"
-                " WHERE p.birth_date = ? AND p.name = ? AND p.deleted = 0"
-                " AND h.village_code <> ? LIMIT 1",
-                (after.get("birth_date"), after.get("name"), self.area_code),
-            ).fetchone()
-            if found:
-                kind = merge.MOVED_IN if self._moved_out(found[0]) else merge.POSSIBLE_DUPLICATE
-                merged.clashes.append(merge.Clash(kind, "", None, after.get("name"), found[0]))
+            other = self._namesakes.get((after.get("birth_date"), after.get("name")))
+            if other:
+                kind = merge.MOVED_IN if self._moved_out(other) else merge.POSSIBLE_DUPLICATE
+                merged.clashes.append(merge.Clash(kind, "", None, after.get("name"), other))
 
     def _moved_out(self, person_id: str) -> bool:
         """Whether that person has a move out recorded: the new record is the move in."""
@@ -394,17 +424,14 @@ class _Merger:
             row = self._rows.get(("person", holder))
             if row is not None and row.get("id_number") == number and not row.get("deleted"):
                 return holder
-        found = self.register.conn.execute(
-            "SELECT id FROM person WHERE id_number = ? AND deleted = 0 AND id <> ? LIMIT 1",
-            (number, row_id),
-        ).fetchone()
-        if found is None:
+        found = self._holders.get(number)  # at most one: the index is unique
+        if found is None or found == row_id:
             return None
         # Moved on earlier in this bundle (not yet written): no longer the holder.
-        row = self._rows.get(("person", found[0]))
+        row = self._rows.get(("person", found))
         if row is not None and row.get("id_number") != number:
             return None
-        return str(found[0])
+        return str(found)
 
     def _queue(self, change: Change, clash: merge.Clash) -> None:
         conflict_id = conflict_key(self.device, change.seq, change.tbl, change.row_id, clash)

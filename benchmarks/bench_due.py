@@ -40,6 +40,9 @@ def main() -> int:
     parser.add_argument("--persons", type=int, default=300_000)
     parser.add_argument("--village-persons", type=int, default=3_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--db", help="a register to measure instead (e.g. a copy, so the demo stays as built)"
+    )
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
 
@@ -47,7 +50,7 @@ def main() -> int:
     from fpdesk.store.demo import REFERENCE_DATE
     from fpdesk.store.due import due_list
 
-    register = open_register(build(args.persons, args.seed), PASSPHRASE)
+    register = open_register(args.db or build(args.persons, args.seed), PASSPHRASE)
     try:
         villages = register.query(
             "SELECT h.village_code, count(*) AS persons FROM household h "
@@ -72,8 +75,10 @@ def main() -> int:
     print(f"register: {total} persons in {len(villages)} villages")
     print(f"village {village['village_code']}: {village['persons']} persons, on {on}")
     print(f"due list: {len(items)} lines ({overdue} overdue)")
-    print(f"due_list over {args.runs} runs: median {statistics.median(times):.1f} ms, "
-          f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms")
+    print(
+        f"due_list over {args.runs} runs: median {statistics.median(times):.1f} ms, "
+        f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms"
+    )
     # On a shared machine wall time includes waiting for a core; CPU time does not.
     print(f"due_list CPU time: median {statistics.median(cpu):.1f} ms")
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from fpdesk.core import area
+from fpdesk.core.codes import UnknownCode
+from fpdesk.core.codes import method as method_code
 from fpdesk.core.codes import text as code_text
 from fpdesk.core.i18n import Text
 from fpdesk.core.schedules import (
@@ -99,10 +101,9 @@ def due_list(
     if not women:
         return []
     facts = _facts(register, women, on, plan)
-    items: list[DueItem] = []
-    for woman in women:
-        for due in due_visits(facts[woman["id"]], on, plan):
-            items.append(_item(woman, due))
+    found = [(woman, due) for woman in women for due in due_visits(facts[woman[0]], on, plan)]
+    details = _details(register, {woman[0] for woman, _ in found})
+    items = [_item(details[woman[0]], due) for woman, due in found]
     items.sort(key=lambda i: (-i.overdue_days, i.due_on, i.household_code, i.name, i.visit_type))
     return items
 
@@ -130,11 +131,15 @@ def _women(
     area_code: str,
     group_no: str | int | None,
     ages: tuple[int, int],
-) -> list[dict[str, Any]]:
+) -> list[tuple[str, str, str | None]]:
+    """The women of the age band alive on `on`: (id, birth date, death date).
+
+    Answered from the covering indexes household_village and person_household (schema
+    step 0007); names, phones and addresses are read later, for the women listed only.
+    """
     low, high = area_bounds(area_code)
     sql = (
-        "SELECT p.id, p.name, p.birth_date, p.death_date, p.phone, h.id AS household_id, "
-        "h.code AS household_code, h.group_no, h.address, h.phone AS household_phone "
+        "SELECT p.id, p.birth_date, p.death_date "
         # CROSS JOIN keeps this order: the village's households first (household_village),
         # then their members (person_household; the + keeps SQLite off the sex index,
         # which without statistics it would rather use to scan every woman).
@@ -150,7 +155,21 @@ def _women(
     if group_no is not None and str(group_no).strip():
         sql += " AND h.group_no = ?"
         params.append(f"{int(group_no):02d}")
-    return register.query(sql, params)
+    return [(row[0], row[1], row[2]) for row in register.conn.execute(sql, params)]
+
+
+def _details(register: Register, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Name, phone and household of each woman on the list."""
+    if not ids:
+        return {}
+    rows = register.query(
+        "SELECT p.id, p.name, p.phone, h.id AS household_id, h.code AS household_code, "
+        "h.group_no, h.address, h.phone AS household_phone "
+        "FROM person p JOIN household h ON h.id = p.household_id "
+        "WHERE p.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(ids)),),
+    )
+    return {row["id"]: row for row in rows}
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -158,14 +177,17 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _facts(
-    register: Register, women: Sequence[dict[str, Any]], on: dt.date, plan: Schedules
+    register: Register,
+    women: Sequence[tuple[str, str, str | None]],
+    on: dt.date,
+    plan: Schedules,
 ) -> dict[str, PersonEvents]:
     """Each woman's events that schedules look at, read with one query per table.
 
     Rows are read as plain tuples (no dict per row): this runs for every line of the
     work list and its cost is mostly Python's.
     """
-    ids = json.dumps([w["id"] for w in women])
+    ids = json.dumps([w[0] for w in women])
     day = on.isoformat()
     in_ids = "IN (SELECT value FROM json_each(?))"
     run = register.conn.execute
@@ -211,8 +233,8 @@ def _facts(
     ):
         births[mother].append(Birth(bid, iso(born)))
 
-    # Visits and supplies of the women, and of husbands whose method is counted under them.
-    people = json.dumps([w["id"] for w in women] + list(owner))
+    # Visits of the women, and of husbands whose method is counted under them.
+    people = json.dumps([w[0] for w in women] + list(owner))
     visits: dict[str, list[Visit]] = defaultdict(list)
     wanted = _visit_types(plan)
     # The visit types are filtered here, not in SQL: an IN list there makes SQLite seek
@@ -231,11 +253,19 @@ def _facts(
         for woman_id in _counted_under(person_id, follows_id, owner, event_owner):
             visits[woman_id].append(visit)
 
+    # Supplies matter only to a woman on a method that is handed out (schedules'
+    # resupply): read them for her (and a husband counted under her) alone.
+    supplied = {
+        woman
+        for woman, held in episodes.items()
+        if any(code_resupply_days(e.method) is not None for e in held)
+    }
+    takers = sorted(supplied) + [u for u, counted in owner.items() if supplied & set(counted)]
     supplies: dict[str, list[Supply]] = defaultdict(list)
     for person_id, item, handed, quantity in run(
         f"SELECT person_id, item, handed_on, quantity FROM supply WHERE person_id {in_ids} "
         "AND deleted = 0 AND handed_on <= ?",
-        (people, day),
+        (json.dumps(takers), day),
     ):
         supply = Supply(item, iso(handed), quantity)
         if person_id not in owner:
@@ -245,22 +275,30 @@ def _facts(
             supplies[woman_id].append(supply)
 
     facts: dict[str, PersonEvents] = {}
-    for w in women:
-        marriage = marriages.get(w["id"])
-        facts[w["id"]] = PersonEvents(
-            person_id=w["id"],
+    for pid, born, died in women:
+        marriage = marriages.get(pid)
+        facts[pid] = PersonEvents(
+            person_id=pid,
             sex=2,
-            birth_date=iso(w["birth_date"]),
-            death_date=_date(w["death_date"]),
+            birth_date=iso(born),
+            death_date=_date(died),
             marriage_id=marriage[0] if marriage else None,
             married_on=marriage[1] if marriage else None,
-            contraception=episodes.get(w["id"], ()),
-            pregnancies=pregnancies.get(w["id"], ()),
-            births=births.get(w["id"], ()),
-            visits=visits.get(w["id"], ()),
-            supplies=supplies.get(w["id"], ()),
+            contraception=episodes.get(pid, ()),
+            pregnancies=pregnancies.get(pid, ()),
+            births=births.get(pid, ()),
+            visits=visits.get(pid, ()),
+            supplies=supplies.get(pid, ()),
         )
     return facts
+
+
+def code_resupply_days(method: str) -> int | None:
+    """Days one supply of a method lasts (None: nothing is handed out for it)."""
+    try:
+        return method_code(method).resupply_days
+    except UnknownCode:
+        return None
 
 
 def _counted_under(

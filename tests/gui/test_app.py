@@ -49,7 +49,8 @@ def test_start_asks_for_the_passphrase_and_opens_the_window(qtbot, register_path
         assert isinstance(window, MainWindow)
         qtbot.addWidget(window)
         assert window.isVisible() and window.households.rowCount() == 0
-        window.close()
+        window.close()  # the backup on quitting is made first, then the window closes
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=20_000)
     finally:
         sys.excepthook = previous_hook
         root = logging.getLogger("fpdesk")

@@ -1302,6 +1302,7 @@ Message = (
     tuple[Literal["layout"], Layout]
     | tuple[Literal["rows"], Rows]
     | tuple[Literal["done"], int]
+    | tuple[Literal["made"], int]
     | tuple[Literal["index"], dict[str, list[tuple[Any, ...]]]]
 )
 FLUSH_PERSONS = 20_000
@@ -1330,6 +1331,9 @@ def _stream(seed: int, reference: dt.date, persons: int) -> Iterator[Message]:
             yield ("done", done)
     yield ("rows", district.rows)
     district.rows = {t: [] for t in TABLES}
+    # Every row is made: the writer builds the register's indexes while the search
+    # index is built here.
+    yield ("made", done)
     # Households first, then persons by band: ascending index rowid.
     keys = itertools.chain.from_iterable(district.index_keys)
     yield ("index", search.build_index(keys))
@@ -1427,7 +1431,7 @@ def _flush(conn: Any, rows: Rows) -> None:
 
 
 @contextlib.contextmanager
-def _bulk_load(register: Register) -> Iterator[Any]:
+def _bulk_load(register: Register) -> Iterator[tuple[Any, Callable[[], None]]]:
     """One transaction into a NEW file: no capture or search triggers, no fsync till the end.
 
     Foreign keys are checked once at the end (PRAGMA foreign_key_check) instead of row
@@ -1438,7 +1442,8 @@ def _bulk_load(register: Register) -> Iterator[Any]:
     The rollback journal is kept in memory instead of the WAL: the file is new, so the
     journal is tiny, and every page is written once instead of twice (WAL, then
     checkpoint).  If the load fails the caller deletes the file anyway.  The caller
-    puts the search index in (store.search.load_index) before the end.
+    puts the search index in (store.search.load_index) before the end, and may call
+    the finisher it is given (indexes, foreign key check) as soon as all rows are in.
     """
     conn = register.conn
     conn.execute("PRAGMA foreign_keys = OFF")
@@ -1454,12 +1459,17 @@ def _bulk_load(register: Register) -> Iterator[Any]:
             capture.remove(conn)
             search.remove(conn)
             indexes = _drop_indexes(conn)
-            yield conn
-            for sql in indexes:
-                conn.execute(sql)
-            broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
-            if broken:
-                raise AssertionError(f"the demo broke foreign keys: {broken}")
+
+            def finish() -> None:
+                while indexes:
+                    conn.execute(indexes.pop(0))
+                broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
+                if broken:
+                    raise AssertionError(f"the demo broke foreign keys: {broken}")
+
+            yield conn, finish
+            if indexes:
+                finish()
             capture.install(conn)
             search.install(conn)
     finally:
@@ -1537,7 +1547,7 @@ def _write(
         path, passphrase, role="township", area_code=township, device_id=device
     )
     try:
-        with _bulk_load(register) as conn:
+        with _bulk_load(register) as (conn, finish):
             conn.executemany(
                 "INSERT INTO area_unit (code, parent_code, level, name, urban, quality_pilot, "
                 "self_governance, demonstration, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
@@ -1550,6 +1560,9 @@ def _write(
                 elif kind == "done":
                     if progress is not None:
                         progress(cast(int, content), persons)
+                elif kind == "made":
+                    finish()  # while the search index is being built
+                    search.write_cards(conn)
                 elif kind == "index":
                     search.load_index(conn, cast(dict[str, list[tuple[Any, ...]]], content))
                     break

@@ -456,12 +456,12 @@ def _shadow_tables(conn: Any) -> list[str]:
 
 
 def load_index(conn: Any, shadow: dict[str, list[tuple[Any, ...]]]) -> None:
-    """Make the register's index the one build_index returned, and write the cards.
+    """Make the register's index the one build_index returned (write_cards too).
 
     Inside the caller's transaction; the triggers are left removed (install() after).
     The index table is dropped and made again first: FTS5 keeps an index's structure
     in memory on each connection that has read it, across transactions, and would not
-    see rows written under it.  The cards are written from person, as refill does.
+    see rows written under it.
     """
     remove(conn)
     conn.execute(f"DROP TABLE IF EXISTS {INDEX}")
@@ -476,6 +476,10 @@ def load_index(conn: Any, shadow: dict[str, list[tuple[Any, ...]]]) -> None:
         if rows:
             marks = ", ".join("?" for _ in rows[0])
             conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+
+def write_cards(conn: Any) -> None:
+    """Write every person's card again from person, as refill does."""
     conn.execute(f"DELETE FROM {CARD}")
     conn.execute(f"{_INSERT_CARDS} ORDER BY 1")
 

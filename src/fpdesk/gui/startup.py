@@ -33,7 +33,7 @@ from fpdesk.gui import crash, settings
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Cancelled, Progress, run_task
 from fpdesk.store import accounts, audit
-from fpdesk.store.db import Register, open_register
+from fpdesk.store.db import DAILY, Register, open_register
 from fpdesk.store.errors import RegisterError
 
 log = logging.getLogger("fpdesk.gui.startup")
@@ -165,8 +165,11 @@ class UnlockDialog(QDialog):
             _show_error(self.error, self.tr("Type the passphrase."))
             return
         try:
-            # On start, a quick integrity check before anything is written.
-            register = open_register(self.path, text, user=user, verify=not self.check_only)
+            # On start, a quick integrity check before anything is written: every time
+            # for a village's register, once a day for a large one (as the command line
+            # does: it reads every page, tens of seconds on a district's).
+            verify = False if self.check_only else DAILY
+            register = open_register(self.path, text, user=user, verify=verify)
         except RegisterError as exc:
             log.info("unlock refused: %s", type(exc).__name__)
             _show_error(self.error, crash.register_error_text(exc))

@@ -1443,7 +1443,8 @@ def _bulk_load(register: Register) -> Iterator[tuple[Any, Callable[[], None]]]:
     journal is tiny, and every page is written once instead of twice (WAL, then
     checkpoint).  If the load fails the caller deletes the file anyway.  The caller
     puts the search index in (store.search.load_index) before the end, and may call
-    the finisher it is given (indexes, foreign key check) as soon as all rows are in.
+    the finisher it is given (indexes, foreign key check, search cards, commit) as
+    soon as all rows are in.
     """
     conn = register.conn
     conn.execute("PRAGMA foreign_keys = OFF")
@@ -1466,6 +1467,12 @@ def _bulk_load(register: Register) -> Iterator[tuple[Any, Callable[[], None]]]:
                 broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
                 if broken:
                     raise AssertionError(f"the demo broke foreign keys: {broken}")
+                search.write_cards(conn)
+                # The rows are written out now, while the search index is still being
+                # built, in a second transaction.  A failure after this still removes
+                # the whole file (build_demo), so the two commits are one for the caller.
+                conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
 
             yield conn, finish
             if indexes:
@@ -1562,7 +1569,6 @@ def _write(
                         progress(cast(int, content), persons)
                 elif kind == "made":
                     finish()  # while the search index is being built
-                    search.write_cards(conn)
                 elif kind == "index":
                     search.load_index(conn, cast(dict[str, list[tuple[Any, ...]]], content))
                     break

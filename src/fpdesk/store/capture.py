@@ -8,6 +8,9 @@ the other.  The log is both the record's history and the outbox for change bundl
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 # Tables that travel between laptops, in an order where parents come before children.
@@ -42,8 +45,15 @@ def trigger_sql(table: str, columns: list[str]) -> list[str]:
     """The three capture triggers for one table."""
     log = (
         "INSERT INTO change_log (tbl, row_id, op, old, new, at, actor, device_id, origin) "
-        "VALUES ('{table}', {rid}, '{op}', {old}, {new}, " + _NOW + ", "
-        + _STATE.format("actor") + ", " + _DEVICE + ", " + _STATE.format("origin") + ")"
+        "VALUES ('{table}', {rid}, '{op}', {old}, {new}, "
+        + _NOW
+        + ", "
+        + _STATE.format("actor")
+        + ", "
+        + _DEVICE
+        + ", "
+        + _STATE.format("origin")
+        + ")"
     )
     new_json = _row_json("NEW", columns)
     old_json = _row_json("OLD", columns)
@@ -82,3 +92,111 @@ def installed(conn: Any) -> bool:
     }
     ops = ("insert", "update", "delete")
     return all(f"capture_{t}_{op}" in names for t in REPLICATED for op in ops)
+
+
+# --- a batch logged by statement instead of by row --------------------------------
+#
+# A writer that sends many rows through one statement (a bundle being applied) may log
+# them itself, in bulk: the same change_log rows the triggers write, with the same
+# images (json_object over the same columns, made by SQLite from the rows as stored),
+# in the same order, with the same actor, device and origin.  Only the timestamp is
+# taken once per statement instead of once per row.  Per row, the triggers cost more
+# than the write they log.
+
+
+_LOG_SELECT = (
+    "INSERT INTO change_log (tbl, row_id, op, old, new, at, actor, device_id, origin) "
+    "SELECT '{table}', x.id, '{op}', {old}, {new}, "
+    + _NOW
+    + ", "
+    + _STATE.format("actor")
+    + ", "
+    + _DEVICE
+    + ", "
+    + _STATE.format("origin")
+    + " "
+    "FROM json_each(?) j JOIN {table} x ON x.id = j.value ->> 0 {where} ORDER BY j.key"
+)
+
+
+class BulkLog:
+    """Runs of INSERT or UPDATE statements, each row logged as the triggers would."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self._images: dict[str, str] = {}
+
+    def _image(self, table: str) -> str:
+        if table not in self._images:
+            self._images[table] = _row_json("x", _columns(self.conn, table))
+        return self._images[table]
+
+    def inserts(self, table: str, sql: str, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """rows: (id, parameters) of one INSERT statement each."""
+        self.conn.executemany(sql, [params for _, params in rows])
+        self.conn.execute(
+            _LOG_SELECT.format(
+                table=table, op="insert", old="NULL", new=self._image(table), where=""
+            ),
+            (json.dumps([[row_id] for row_id, _ in rows]),),
+        )
+
+    def updates(self, table: str, sql: str, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """rows: (id, parameters) of one UPDATE ... WHERE id = ? statement each.
+
+        A row updated twice is logged twice, each with the image it had then: the rows
+        go in runs in which each id appears once.
+        """
+        start = 0
+        while start < len(rows):
+            seen: set[str] = set()
+            end = start
+            while end < len(rows) and rows[end][0] not in seen:
+                seen.add(rows[end][0])
+                end += 1
+            self._updates(table, sql, rows[start:end])
+            start = end
+
+    def _updates(self, table: str, sql: str, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
+        image = self._image(table)
+        ids = json.dumps([[row_id] for row_id, _ in rows])
+        before = dict(
+            self.conn.execute(
+                f"SELECT x.id, {image} FROM json_each(?) j JOIN {table} x ON x.id = j.value ->> 0",
+                (ids,),
+            )
+        )
+        self.conn.executemany(sql, [params for _, params in rows])
+        # The update trigger's WHEN: a row whose image is unchanged was not changed
+        # (every column's value, as stored, is in the image).
+        self.conn.execute(
+            _LOG_SELECT.format(
+                table=table,
+                op="update",
+                old="j.value ->> 1",
+                new=image,
+                where=f"WHERE j.value ->> 1 IS NOT {image}",
+            ),
+            (json.dumps([[row_id, before.get(row_id)] for row_id, _ in rows]),),
+        )
+
+
+@contextmanager
+def logged_in_bulk(conn: Any) -> Iterator[BulkLog]:
+    """Drop the capture triggers and log the caller's writes through a BulkLog.
+
+    Must run inside the caller's transaction, and every write inside must go through
+    the BulkLog: a crash or an error rolls the dropped triggers back with the writes,
+    and the triggers are restored, exactly as they were, before the transaction ends.
+    """
+    names = [f"capture_{t}_{op}" for t in REPLICATED for op in ("insert", "update", "delete")]
+    marks = ", ".join("?" for _ in names)
+    saved = conn.execute(
+        f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})", names
+    ).fetchall()
+    remove(conn)
+    try:
+        yield BulkLog(conn)
+    finally:
+        for (sql,) in saved:
+            conn.execute(sql)

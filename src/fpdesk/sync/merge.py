@@ -81,7 +81,7 @@ def merge_insert(theirs: Row, ours: Row | None) -> Merged:
     """A village insert.  A row already here (a snapshot sent both ways) must agree."""
     result = Merged()
     if ours is None:
-        result.writes = {k: v for k, v in theirs.items()}
+        result.writes = dict(theirs)
         return result
     for name, value in theirs.items():
         if name == "id":

@@ -12,6 +12,7 @@ identified by (device, sequence) and remembered by content hash:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import search_batch
+from fpdesk.store import capture, search_batch
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
 from fpdesk.sync import container, merge, rows
@@ -43,6 +44,7 @@ DUPLICATE_REASON = Text(
     "Every change in this bundle was imported before; nothing was imported again.",
 )
 _OPS = ("insert", "update", "delete")
+_IMAGES = {"insert": (False, True), "update": (True, True), "delete": (True, False)}
 _SCALARS = frozenset({str, int, float, type(None)})
 
 
@@ -65,7 +67,7 @@ def parse_changes(register: Register, payload: bytes, after: int, upto: int) -> 
     data = container.parse_json(payload, "changes.json")
     if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
         raise container.damaged("change list missing")
-    known = rows.all_columns(register)
+    known = {table: frozenset(names) for table, names in rows.all_columns(register).items()}
     out: list[Change] = []
     previous = after
     for item in data["changes"]:
@@ -77,7 +79,7 @@ def parse_changes(register: Register, payload: bytes, after: int, upto: int) -> 
     return out
 
 
-def _one_change(item: Any, known: dict[str, tuple[str, ...]]) -> Change:
+def _one_change(item: Any, known: dict[str, frozenset[str]]) -> Change:
     if not isinstance(item, list) or len(item) != 8:
         raise container.damaged("a change is malformed")
     seq, tbl, row_id, op, old, new = item[:6]
@@ -90,13 +92,12 @@ def _one_change(item: Any, known: dict[str, tuple[str, ...]]) -> Change:
             continue
         if not isinstance(image, dict) or image.get("id") != row_id:
             raise container.damaged(f"change {seq} is malformed")
-        unknown = set(image) - set(known[tbl])
-        if unknown:
-            raise container.damaged(f"change {seq} names unknown columns {sorted(unknown)}")
+        if not known[tbl].issuperset(image):
+            unknown = sorted(set(image) - known[tbl])
+            raise container.damaged(f"change {seq} names unknown columns {unknown}")
         if not _SCALARS.issuperset(map(type, image.values())):
             raise container.damaged(f"change {seq} has a nested value")
-    needs = {"insert": (False, True), "update": (True, True), "delete": (True, False)}[op]
-    if (old is not None, new is not None) != needs:
+    if (old is not None, new is not None) != _IMAGES[op]:
         raise container.damaged(f"change {seq} is malformed")
     return Change(seq, tbl, row_id, op, old, new, item)
 
@@ -197,11 +198,25 @@ def unique_keys(register: Register) -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
+def _insert_sql(table: str, names: tuple[str, ...]) -> str:
+    marks = ", ".join("?" for _ in names)
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"
+
+
+@functools.lru_cache(maxsize=1024)
+def _update_sql(table: str, names: tuple[str, ...]) -> str:
+    sets = ", ".join(f"{name} = ?" for name in names)
+    return f"UPDATE {table} SET {sets} WHERE id = ?"
+
+
 @dataclass(frozen=True)
 class _Write:
-    order: tuple[int, bool, int]
+    order: tuple[int, bool, int]  # (table, is an update, seq)
     sql: str
     params: tuple[Any, ...]
+    table: str
+    row_id: str
 
 
 class _Merger:
@@ -314,16 +329,13 @@ class _Merger:
     def _write(self, change: Change, ours: dict[str, Any] | None, writes: dict[str, Any]) -> None:
         table = change.tbl
         if ours is None:
-            names = ", ".join(writes)
-            marks = ", ".join("?" for _ in writes)
-            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+            sql = _insert_sql(table, tuple(writes))
             params: tuple[Any, ...] = tuple(writes.values())
             self._rows[(table, change.row_id)] = dict(writes)
             if not writes.get("deleted"):
                 self._note_unique(self._unique_inserted, table, writes, change.row_id)
         else:
-            sets = ", ".join(f"{name} = ?" for name in writes)
-            sql = f"UPDATE {table} SET {sets} WHERE id = ?"
+            sql = _update_sql(table, tuple(writes))
             params = (*writes.values(), change.row_id)
             self._note_unique(self._unique_updated, table, ours, change.row_id)
             ours.update(writes)
@@ -331,7 +343,7 @@ class _Merger:
         order = (_TABLE_ORDER[table], ours is not None, change.seq)
         if table in self._written:
             self._written[table].add(change.row_id)
-        self._writes.append(_Write(order, sql, params))
+        self._writes.append(_Write(order, sql, params, table, change.row_id))
         if table == "person" and writes.get("id_number"):
             self._numbers[writes["id_number"]] = change.row_id
 
@@ -381,10 +393,19 @@ class _Merger:
         self._conflicts.clear()
 
     def _run(self, writes: list[_Write]) -> None:
-        """Consecutive writes with the same statement go as one executemany."""
-        conn = self.register.conn
-        for sql, group in itertools.groupby(writes, key=lambda w: w.sql):
-            conn.executemany(sql, [w.params for w in group])
+        """Consecutive writes with the same statement go as one executemany.
+
+        The change log is written by statement, not by the capture triggers row by row
+        (store.capture.BulkLog: the same log rows, in the same order).
+        """
+        with capture.logged_in_bulk(self.register.conn) as log:
+            for sql, group in itertools.groupby(writes, key=lambda w: w.sql):
+                run = list(group)
+                rows = [(w.row_id, w.params) for w in run]
+                if run[0].order[1]:
+                    log.updates(run[0].table, sql, rows)
+                else:
+                    log.inserts(run[0].table, sql, rows)
 
     def _check_person(
         self, change: Change, ours: dict[str, Any] | None, merged: merge.Merged

@@ -4,13 +4,23 @@ makes it, and the triggers must be back whatever became of the import."""
 
 from __future__ import annotations
 
+import random
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from fpdesk.core import area
-from fpdesk.store import records, search
-from fpdesk.store.db import Register
+from fpdesk.store import capture, records, search
+from fpdesk.store.db import Register, open_register
 from fpdesk.sync import bundles, township
+from tests.conftest import PASSPHRASE
 from tests.sync.helpers import World, add_household, add_person, send
+from tests.sync.test_kill import _import
 
 ZHANG = "450102199001011234"
 LI = "450102198502020021"
@@ -144,3 +154,28 @@ def test_an_id_number_given_up_by_a_person_entered_in_the_same_bundle(world: Wor
     assert records.get(t, "person", first)["id_number"] == LI
     assert records.get(t, "person", second)["id_number"] == ZHANG
     assert_as_rebuilt(t)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_killed_import_leaves_the_triggers_and_an_index_as_rebuilt(
+    world: World, tmp_path: Path
+) -> None:
+    v = _village(world)
+    with v.transaction():
+        for n in range(1, 801):
+            add_person(v, add_household(v, n), f"村民{n}")
+    [made] = bundles.export(v, tmp_path / "out")
+    world.township.close()
+    rng = random.Random(20261128)
+    for attempt in range(3):
+        work = tmp_path / f"work{attempt}.fpdesk"
+        shutil.copy2(world.township.path, work)
+        proc = _import(work, made.path)
+        time.sleep(rng.uniform(0.3, 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        with open_register(work, PASSPHRASE) as reg:
+            assert capture.installed(reg.conn)
+            assert_as_rebuilt(reg)
+    world.township = open_register(world.township.path, PASSPHRASE)

@@ -1421,7 +1421,7 @@ def _from_second_process(
 def _frozen() -> bool:
     # In a frozen program (PyInstaller) sys.executable is the program itself, which
     # cannot run `-c`: the rows are made in this process.
-    return bool(getattr(sys, "frozen", False))
+    return bool(getattr(sys, "frozen", False)) or not sys.executable
 
 
 def _flush(conn: Any, rows: Rows) -> None:

@@ -179,3 +179,33 @@ def test_a_killed_import_leaves_the_triggers_and_an_index_as_rebuilt(
             assert capture.installed(reg.conn)
             assert_as_rebuilt(reg)
     world.township = open_register(world.township.path, PASSPHRASE)
+
+
+def test_an_index_an_older_version_made_keeps_its_own_triggers(world: World) -> None:
+    v, t = _village(world), world.township
+    old_person_insert = (
+        "CREATE TRIGGER search_person_insert AFTER INSERT ON person BEGIN "
+        f"INSERT INTO {search.INDEX} (rowid, name) VALUES (NEW.rowid, NEW.name); END"
+    )
+    with t.transaction() as conn:  # as an older development version left it
+        search.remove(conn)
+        conn.execute(f"DROP TABLE {search.INDEX}")
+        conn.execute(f"DROP TABLE {search.CARD}")
+        conn.execute(f"CREATE VIRTUAL TABLE {search.INDEX} USING fts5(name, content='')")
+        conn.execute(old_person_insert)
+        for name in ("person_update", "person_delete", "household_insert"):
+            conn.execute(
+                f"CREATE TRIGGER search_{name} AFTER INSERT ON area_unit BEGIN SELECT 1; END"
+            )
+        for name in ("household_update", "household_delete"):
+            conn.execute(
+                f"CREATE TRIGGER search_{name} AFTER DELETE ON area_unit BEGIN SELECT 1; END"
+            )
+    assert search.installed(t.conn) and not search.index_is_current(t.conn)
+    triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    before = t.conn.execute(triggers).fetchall()
+    add_person(v, add_household(v, 1), "张三")
+    [got] = send(v, t, world.root / "out")
+    assert got.outcome == "accepted"
+    assert t.conn.execute(triggers).fetchall() == before
+    assert t.conn.execute(f"SELECT count(*) FROM {search.INDEX}").fetchone() == (1,)

@@ -131,10 +131,12 @@ def triggers_paused(conn: Any, persons: Iterable[str], households: Iterable[str]
     """Write persons and households inside without the index's triggers.
 
     Only the named rows may be written inside; a named household's members are indexed
-    again with it.  Must run inside the caller's transaction.  If the triggers
-    are not there to begin with (a bulk load), nothing is indexed either.
+    again with it.  Must run inside the caller's transaction.  If the triggers are not
+    there to begin with (a bulk load), nothing is indexed either; if the index is one
+    an older version made (search.make_current has not remade it yet), its own
+    triggers keep it, row by row, as before.
     """
-    if not search.installed(conn):
+    if not search.installed(conn) or not search.index_is_current(conn):
         yield
         return
     batch = Batch(conn, persons, households)

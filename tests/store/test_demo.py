@@ -363,6 +363,17 @@ def test_the_second_process_failing_reaches_the_caller(
     assert len(processes) == 1 and processes[0].returncode is not None
 
 
+def test_a_second_process_killed_is_a_plain_error(
+    processes: list[subprocess.Popen[bytes]],
+) -> None:
+    with demo._from_second_process(1, demo.REFERENCE_DATE, 3000) as messages:
+        assert next(messages)[0] == "layout"
+        processes[0].kill()  # its rows (a megabyte) cannot all be in the pipe yet
+        with pytest.raises(demo.DemoProcessError) as caught:
+            list(messages)
+    assert "exit code" in caught.value.text.en and "进程" in caught.value.text.zh
+
+
 def test_a_cancel_ends_the_second_process_and_leaves_no_file(
     tmp_path: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:

@@ -1359,7 +1359,14 @@ def second_process_main(argv: Sequence[str] | None = None) -> None:
 
 
 class DemoProcessError(RuntimeError):
-    """The second process failed in a way that could not be sent back."""
+    """The second process failed in a way that could not be sent back (killed, say)."""
+
+    def __init__(self, detail: str) -> None:
+        self.text = Text(
+            f"生成演示数据的第二个进程意外退出：{detail}",
+            f"The second process making the demo's rows ended unexpectedly: {detail}",
+        )
+        super().__init__(str(self.text))
 
 
 @contextlib.contextmanager
@@ -1395,9 +1402,7 @@ def _from_second_process(
             try:
                 message = pickle.load(out)
             except EOFError:
-                raise DemoProcessError(
-                    f"the process making the demo's rows ended (exit code {process.wait()})"
-                ) from None
+                raise DemoProcessError(f"exit code {process.wait()}") from None
             if message[0] == "failed":
                 exc, trace = message[1]
                 if isinstance(exc, BaseException):

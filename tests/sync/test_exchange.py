@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fpdesk.core import area
 from fpdesk.store import records
 from fpdesk.store.db import create_register, open_register
 from fpdesk.sync import bundles, conflicts, keys, ledger
@@ -387,18 +388,45 @@ def test_a_move_out_and_the_move_in_elsewhere_are_linked(world: World) -> None:
     assert records.get(world.township, "person", arriving)["id_number"] == number
 
 
-def test_an_update_that_cannot_fit_is_refused_whole(world: World) -> None:
+def test_a_marriage_across_villages_entered_at_the_township_fits_both_villages(
+    world: World,
+) -> None:
+    """Each village holds its own spouse; the other is named as a spouse from elsewhere."""
     a, b = _village(world, 0), _village(world, 1)
     wife = add_person(a, add_household(a, 1), "林静")
     husband = add_person(b, add_household(b, 1), "郑伟", sex=1)
     send(a, world.township, world.root / "a")
     send(b, world.township, world.root / "b")
-    # A marriage across villages, entered at the township: village A lacks the husband.
-    records.insert(
+    marriage = records.insert(
         world.township,
         "marriage",
         {"wife_id": wife, "husband_id": husband, "married_on": "2020-05-01"},
     )
+    for v, expected in ((a, (wife, None, "郑伟")), (b, (None, husband, "林静"))):
+        [got] = send(world.township, v, world.root / f"back-{v.area_code}")
+        assert got.outcome == "accepted", got.reason
+        row = records.get(v, "marriage", marriage)
+        assert (row["wife_id"], row["husband_id"], row["outside_spouse_name"]) == expected
+        assert area_state(v, v.area_code) == area_state(world.township, v.area_code)
+    assert records.get(world.township, "marriage", marriage)["husband_id"] == husband
+
+
+def test_an_update_that_cannot_fit_is_refused_whole(world: World) -> None:
+    a = _village(world, 0)
+    add_person(a, add_household(a, 1), "林静")
+    send(a, world.township, world.root / "a")
+    # The clerk enters a household for village A under the code the officer has just
+    # given a new household of her own, not sent yet: both cannot be in A's register.
+    records.insert(
+        world.township,
+        "household",
+        {
+            "code": area.household_code(a.area_code, 1, 2),
+            "village_code": a.area_code,
+            "group_no": "01",
+        },
+    )
+    add_household(a, 2)
     before = count_rows(a)
     [got] = send(world.township, a, world.root / "back")
     assert got.outcome == "refused" and "does not fit" in got.reason.en

@@ -14,6 +14,7 @@ from typing import Any
 
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
+from fpdesk.sync import elsewhere
 
 Scalar = str | int | float | None
 
@@ -110,7 +111,8 @@ def _in_village(table: str, alias: str) -> str:
 def village_rows(
     register: Register, village: str, after: int | None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Current rows of one village's area: all of them, or those logged after `after`."""
+    """Current rows of one village's area: all of them, or those logged after `after`,
+    as the village holds them (persons of other villages named as in `elsewhere`)."""
     out: dict[str, list[dict[str, Any]]] = {}
     for table in REPLICATED:
         sql = f"SELECT t.* FROM {table} t WHERE ({_in_village(table, 't')})"
@@ -121,4 +123,9 @@ def village_rows(
         rows = register.query(sql + " ORDER BY t.id", params)
         if rows:
             out[table] = rows
-    return out
+    if after is not None:  # a spouse elsewhere is named in the village's copy
+        have = {row["id"] for row in out.get("marriage", [])}
+        more = elsewhere.spouses_changed(register, village, after, have)
+        if more:
+            out["marriage"] = sorted([*out.get("marriage", []), *more], key=lambda r: r["id"])
+    return elsewhere.village_copy(register, village, out)

@@ -1,0 +1,88 @@
+"""The exchange state machine with families and duplicate merges across villages.
+
+Every rule of test_state_machine.Exchange, plus: a village records a family (a
+household headed by the husband, a marriage, a child's birth, the husband's
+sterilisation counted under the wife), and the clerk merges a person of one village
+into a person of another (the kept person's village receives the records).  The same
+checks hold: nothing is refused, and after a full round trip every village agrees with
+the township for its own area.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import rule, run_state_machine_as_test
+
+from fpdesk.store import records
+from fpdesk.sync import duplicates
+from tests.sync.helpers import add_household, add_person
+from tests.sync.test_state_machine import Exchange
+
+
+class ExchangeWithMerges(Exchange):
+    @rule(n=st.integers(0, 2))
+    def village_records_family(self, n: int) -> None:
+        v = self._village(n)
+        self.households[v.area_code] += 1
+        number = self.households[v.area_code]
+        hh = add_household(v, number)
+        wife = add_person(v, hh, f"妻{number}", birth_date="1990-01-01")
+        husband = add_person(v, hh, f"夫{number}", sex=1, birth_date="1988-01-01")
+        child = add_person(v, hh, f"子{number}", sex=1, birth_date="2015-01-01")
+        records.update(v, "household", hh, {"head_id": husband})
+        marriage = records.insert(
+            v, "marriage", {"wife_id": wife, "husband_id": husband, "married_on": "2012-01-01"}
+        )
+        records.insert(
+            v,
+            "birth",
+            {
+                "mother_id": wife,
+                "father_id": husband,
+                "child_id": child,
+                "marriage_id": marriage,
+                "birth_date": "2015-01-01",
+                "sex": 1,
+            },
+        )
+        records.insert(
+            v,
+            "contraception",
+            {
+                "woman_id": wife,
+                "user_id": husband,
+                "method": "male_sterilisation",
+                "started_on": "2016-01-01",
+            },
+        )
+
+    @rule(n=st.integers(0, 2), m=st.integers(1, 2), pick=st.integers(0, 99))
+    def township_merges(self, n: int, m: int, pick: int) -> None:
+        """A person of village n merged into one of village n + m (another village)."""
+        t = self.world.township
+        here, there = self._village(n).area_code, self._village(n + m).area_code
+        living = [p for p in self._rows(t, here, "person") if not p["deleted"]]
+        kept = [p for p in self._rows(t, there, "person") if not p["deleted"]]
+        if living and kept:
+            other = living[pick % len(living)]["id"]
+            survivor = kept[(pick // 3) % len(kept)]["id"]
+            duplicates.merge_persons(t, survivor, other, reason="同一人")
+
+
+@pytest.mark.slow
+def test_villages_and_township_exchanging_with_merges(_template_world3: Path) -> None:
+    ExchangeWithMerges.template = _template_world3
+    run_state_machine_as_test(
+        ExchangeWithMerges,
+        settings=settings(
+            max_examples=8,
+            stateful_step_count=30,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

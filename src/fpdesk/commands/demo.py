@@ -53,13 +53,16 @@ def run_demo(args: argparse.Namespace) -> int:
     except demo.DemoSizeError as exc:
         raise CommandError(exc.text, status=2) from None
     secret = passphrase(confirm=True)
-    counts = demo.build_demo(
-        args.db,
-        secret,
-        persons=args.persons,
-        seed=args.seed,
-        progress=_progress if sys.stderr.isatty() else None,
-    )
+    try:
+        counts = demo.build_demo(
+            args.db,
+            secret,
+            persons=args.persons,
+            seed=args.seed,
+            progress=_progress if sys.stderr.isatty() else None,
+        )
+    except demo.DemoProcessError as exc:  # the row-making process died (killed, memory)
+        raise CommandError(exc.text) from None
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     emit(args, {"path": str(args.db), "seed": args.seed, "rows": counts}, _summary(args, counts))

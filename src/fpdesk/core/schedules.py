@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
 from fpdesk.core import codes
 from fpdesk.core.codes import load_resource
-from fpdesk.core.validation import add_years, age_on
+from fpdesk.core.validation import add_years
 
 FEMALE = 2
 # Children born this close together came from one delivery: one set of postnatal visits.
@@ -176,13 +176,28 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 # ---- the series of due dates ----------------------------------------------------------
+# A due list asks this of every woman of a village (or a township) at once, so each
+# series goes straight to the one date that matters (the latest whose window has opened
+# by `on`) instead of walking its dates, and nothing is made that is not needed.
 
 
-def _operation_dates(series: Series, start: dt.date, on: dt.date) -> Iterator[tuple[dt.date, str]]:
-    """The due dates after an operation, from the last one surely past on `on`.
+@cache
+def resupply_days(method: str) -> int | None:
+    """Days one supply of a method lasts (None: nothing is handed out for it)."""
+    try:
+        return codes.method(method).resupply_days
+    except codes.UnknownCode:
+        return None
 
-    Dates that a later, already past date supersedes are skipped: only the latest
-    opened one matters (see _latest_open), and a due list asks this of every woman.
+
+def _latest_operation(
+    series: Series, start: dt.date, on: dt.date, horizon: dt.date
+) -> tuple[dt.date, str] | None:
+    """The last follow-up date after an operation that is not after `horizon`
+    (`on` plus the window), with its visit type; None before the first one.
+
+    Only the dates from the last one surely past on `on` are looked at: an earlier,
+    missed occurrence is superseded by the next.
     """
     # Whole months from the operation to `on`, less one: a date that many months on
     # is on or before `on`, whatever the days of the month.
@@ -196,79 +211,78 @@ def _operation_dates(series: Series, start: dt.date, on: dt.date) -> Iterator[tu
     first = 0
     while first + 1 < len(fixed) and fixed[first + 1] <= past:
         first += 1
+    latest = None
     for months in fixed[first:]:
-        yield add_months(start, months), series.visit_type
+        due = add_months(start, months)
+        if due > horizon:
+            return latest
+        latest = (due, series.visit_type)
     if step:
         kind = series.then_visit_type or series.visit_type
         while True:
-            yield add_months(start, base + k * step), kind
+            due = add_months(start, base + k * step)
+            if due > horizon:
+                return latest
+            latest = (due, kind)
             k += 1
-
-
-def _every_days(start: dt.date, every: int, on: dt.date) -> Iterator[tuple[dt.date, str]]:
-    k = max(1, (on - start).days // every - 1)
-    while True:
-        yield start + dt.timedelta(days=every * k), ""
-        k += 1
-
-
-def _latest_open(
-    dates: Iterable[tuple[dt.date, str]], on: dt.date, window: int, end: dt.date | None
-) -> tuple[dt.date, str] | None:
-    """The last due date whose window has opened by `on` (and that is not after `end`)."""
-    latest = None
-    for due, kind in dates:
-        if due - dt.timedelta(days=window) > on or (end is not None and due > end):
-            break
-        latest = (due, kind)
     return latest
 
 
+def _latest_every_days(start: dt.date, every: int, on: dt.date, horizon: dt.date) -> dt.date | None:
+    """The last of start + every, + 2 every, ... not after `horizon`, from the one before
+    the last surely past on `on` (an earlier, missed one is superseded)."""
+    steps = (horizon - start).days // every
+    if steps < max(1, (on - start).days // every - 1):
+        return None
+    return start + dt.timedelta(days=every * steps)
+
+
 def _satisfied(
-    visits: Sequence[Visit], series: Series, since: dt.date, on: dt.date, event_id: str | None
+    visits: Sequence[Visit],
+    accepted: frozenset[str],
+    since: dt.date,
+    on: dt.date,
+    event: str | None,
 ) -> bool:
     """A visit of an accepted type from the window's start up to `on`, for this event.
 
     A visit linked to another event does not count; an unlinked one does (officers do
     not always say which insertion or pregnancy a visit followed).
     """
-    return any(
-        v.visit_type in series.satisfied_by
-        and since <= v.visited_on <= on
-        and (v.follows_id is None or event_id is None or v.follows_id == event_id)
-        for v in visits
-    )
+    for visit in visits:
+        if (
+            since <= visit.visited_on <= on
+            and visit.visit_type in accepted
+            and (visit.follows_id is None or event is None or visit.follows_id == event)
+        ):
+            return True
+    return False
 
 
-def _series_due(
+def _open_due(
     person: PersonEvents,
     series: Series,
-    dates: Iterable[tuple[dt.date, str]],
+    found: tuple[dt.date, str] | None,
     on: dt.date,
-    end: dt.date | None,
-    follows: tuple[str | None, str | None],
+    follows_table: str,
+    follows_id: str | None,
 ) -> DueVisit | None:
-    window = series.window_days_before
-    found = _latest_open(dates, on, window, end)
+    """The due date found, unless a visit in its window satisfied it."""
     if found is None:
         return None
     due, kind = found
-    if _satisfied(person.visits, series, due - dt.timedelta(days=window), on, follows[1]):
+    since = due - dt.timedelta(days=series.window_days_before)
+    if _satisfied(person.visits, series.satisfied_by, since, on, follows_id):
         return None
+    late = (on - due).days
     return DueVisit(
-        person_id=person.person_id,
-        visit_type=kind or series.visit_type,
-        due_on=due,
-        follows_table=follows[0],
-        follows_id=follows[1],
-        overdue_days=max(0, (on - due).days),
+        person.person_id,
+        kind or series.visit_type,
+        due,
+        follows_table,
+        follows_id,
+        late if late > 0 else 0,
     )
-
-
-def _ended_by(on: dt.date, *ends: dt.date | None) -> dt.date | None:
-    """The earliest end that has happened by `on` (later ends are not known yet on `on`)."""
-    known = [e for e in ends if e is not None and e <= on]
-    return min(known) if known else None
 
 
 def due_visits(
@@ -278,33 +292,36 @@ def due_visits(
     plan = config or schedules()
     if person.death_date is not None and person.death_date <= on:
         return []
-    age = age_on(person.birth_date, on)
+    born = person.birth_date
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))  # age_on
     if not plan.women_aged[0] <= age <= plan.women_aged[1]:
         return []
     out: list[DueVisit | None] = []
     for episode in person.contraception:
-        if episode.started_on > on:
-            continue
-        end = _ended_by(on, episode.ended_on, person.death_date)
-        if end is not None and end <= on:
-            continue  # a method that has ended needs no more follow-ups or supplies
-        follows = ("contraception", episode.id)
+        if episode.started_on > on or (episode.ended_on is not None and episode.ended_on <= on):
+            continue  # not begun yet, or ended: no more follow-ups or supplies
         series = plan.operations.get(episode.method)
         if series is not None:
-            dates = _operation_dates(series, episode.started_on, on)
-            out.append(_series_due(person, series, dates, on, None, follows))
-        out.append(_resupply_due(person, episode, plan.resupply, on))
-    for pregnancy in person.pregnancies:
-        if pregnancy.registered_on > on or _ended_by(on, pregnancy.outcome_on):
-            continue
-        every = plan.pregnancy.every_days or 30
-        dates = _every_days(pregnancy.registered_on, every, on)
-        out.append(
-            _series_due(person, plan.pregnancy, dates, on, None, ("pregnancy", pregnancy.id))
-        )
-    for birth in _deliveries(person.births, on):
-        out.append(_postnatal_due(person, birth, plan.postnatal, on))
-    out.append(_exam_due(person, plan.exam, on, age))
+            horizon = on + dt.timedelta(days=series.window_days_before)
+            found = _latest_operation(series, episode.started_on, on, horizon)
+            out.append(_open_due(person, series, found, on, "contraception", episode.id))
+        if resupply_days(episode.method) is not None:
+            out.append(_resupply_due(person, episode, plan.resupply, on))
+    if person.pregnancies:
+        series = plan.pregnancy
+        horizon = on + dt.timedelta(days=series.window_days_before)
+        for pregnancy in person.pregnancies:
+            registered, outcome = pregnancy.registered_on, pregnancy.outcome_on
+            if registered > on or (outcome is not None and outcome <= on):
+                continue
+            due = _latest_every_days(registered, series.every_days or 30, on, horizon)
+            found = (due, "") if due is not None else None
+            out.append(_open_due(person, series, found, on, "pregnancy", pregnancy.id))
+    if person.births:
+        for birth in _deliveries(person.births, on):
+            out.append(_postnatal_due(person, birth, plan.postnatal, on))
+    if person.married_on is not None:
+        out.append(_exam_due(person, plan.exam, on, age))
     return [item for item in out if item is not None]
 
 
@@ -325,8 +342,14 @@ def _postnatal_due(
 ) -> DueVisit | None:
     if series.expires_days is not None and (on - birth.birth_date).days > series.expires_days:
         return None
-    dates = ((birth.birth_date + dt.timedelta(days=d), "") for d in series.days)
-    return _series_due(person, series, dates, on, None, ("birth", birth.id))
+    horizon = on + dt.timedelta(days=series.window_days_before)
+    found = None
+    for days in series.days:  # in the order given; the first not yet open ends the search
+        due = birth.birth_date + dt.timedelta(days=days)
+        if due > horizon:
+            break
+        found = (due, "")
+    return _open_due(person, series, found, on, "birth", birth.id)
 
 
 def _latest_cycle(due: dt.date, every_months: int, on: dt.date) -> dt.date:
@@ -339,10 +362,14 @@ def _latest_cycle(due: dt.date, every_months: int, on: dt.date) -> dt.date:
     # then step to the last one: a woman never examined since her wedding in 1995 does
     # not cost thirty additions.
     months = (on.year - due.year) * 12 + on.month - due.month - 1
-    steps = max(0, months // every_months)
-    while add_months(due, every_months * (steps + 1)) <= on:
+    steps = months // every_months if months > 0 else 0
+    latest = add_months(due, every_months * steps) if steps else due
+    while True:
+        following = add_months(due, every_months * (steps + 1))
+        if following > on:
+            return latest
+        latest = following
         steps += 1
-    return add_months(due, every_months * steps)
 
 
 def _exam_due(person: PersonEvents, series: Series, on: dt.date, age: int) -> DueVisit | None:
@@ -351,26 +378,28 @@ def _exam_due(person: PersonEvents, series: Series, on: dt.date, age: int) -> Du
         return None
     if not series.age_from <= age <= series.age_to:
         return None
-    exams = [
-        v.visited_on
-        for v in person.visits
-        if v.visit_type in series.satisfied_by and v.visited_on <= on
-    ]
+    accepted = series.satisfied_by
+    last = None
+    for visit in person.visits:
+        day = visit.visited_on
+        if visit.visit_type in accepted and day <= on and (last is None or day > last):
+            last = day
     every = series.every_months or 12
-    if exams:
-        due = add_months(max(exams), every)
+    if last is not None:
+        due = add_months(last, every)
     else:
         due = max(person.married_on, add_years(person.birth_date, series.age_from))
     due = _latest_cycle(due, every, on)
     if due - dt.timedelta(days=series.window_days_before) > on:
         return None
+    late = (on - due).days
     return DueVisit(
         person.person_id,
         series.visit_type,
         due,
         "marriage",
         person.marriage_id,
-        max(0, (on - due).days),
+        late if late > 0 else 0,
     )
 
 
@@ -378,23 +407,29 @@ def _resupply_due(
     person: PersonEvents, episode: Episode, series: Series, on: dt.date
 ) -> DueVisit | None:
     """A short-acting method is due again when the last supply of it runs out."""
-    days = codes.method(episode.method).resupply_days
+    days = resupply_days(episode.method)
     if days is None:
         return None
-    handed = [s for s in person.supplies if s.item == episode.method and s.handed_on <= on]
-    if handed:
-        last = max(handed, key=lambda s: s.handed_on)
-        units = last.quantity if episode.method in series.per_unit else 1
+    method = episode.method
+    last = None
+    for supply in person.supplies:
+        # the first of the latest, if two were handed out on one day
+        day = supply.handed_on
+        if supply.item == method and day <= on and (last is None or day > last.handed_on):
+            last = supply
+    if last is not None:
+        units = last.quantity if method in series.per_unit else 1
         due = last.handed_on + dt.timedelta(days=days * max(units, 1))
     else:
         due = episode.started_on
     if due - dt.timedelta(days=series.window_days_before) > on:
         return None
+    late = (on - due).days
     return DueVisit(
         person.person_id,
         series.visit_type,
         due,
         "contraception",
         episode.id,
-        max(0, (on - due).days),
+        late if late > 0 else 0,
     )

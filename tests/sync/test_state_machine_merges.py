@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import rule, run_state_machine_as_test
 
 from fpdesk.store import records
-from fpdesk.sync import duplicates
+from fpdesk.sync import bundles, duplicates
 from tests.sync.helpers import add_household, add_person
 from tests.sync.test_state_machine import Exchange
 
@@ -62,8 +62,12 @@ class ExchangeWithMerges(Exchange):
 
     @rule(n=st.integers(0, 2), m=st.integers(1, 2), pick=st.integers(0, 99))
     def township_merges(self, n: int, m: int, pick: int) -> None:
-        """A person of village n merged into one of village n + m (another village)."""
+        """A person of village n merged into one of village n + m (another village),
+        after the clerk has taken in what both villages have."""
         t = self.world.township
+        for village in (self._village(n), self._village(n + m)):
+            got = bundles.import_files(t, [e.path for e in bundles.export(village, self._out())])
+            assert all(r.outcome in ("accepted", "duplicate") for r in got)
         here, there = self._village(n).area_code, self._village(n + m).area_code
         living = [p for p in self._rows(t, here, "person") if not p["deleted"]]
         kept = [p for p in self._rows(t, there, "person") if not p["deleted"]]

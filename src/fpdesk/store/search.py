@@ -157,12 +157,14 @@ def household_keys(code: str, village_code: str) -> str:
     return f"h{code} e{_backwards(code)} v{village_code}"
 
 
-def _rowid(band: str, rowid: str) -> str:
+def rowid_sql(band: str, rowid: str) -> str:
+    """SQL for an index row's id: the band (person, household) above the table's rowid.
+    Public for store.search_batch, which re-indexes what a bundle touched."""
     return f"(({band} << {_BAND_SHIFT}) + {rowid})"
 
 
-def _person_rowid(p: str) -> str:
-    return _rowid(_PERSON_BAND.format(p=p), f"{p}.rowid")
+def person_rowid_sql(p: str) -> str:
+    return rowid_sql(_PERSON_BAND.format(p=p), f"{p}.rowid")
 
 
 def _each_char(expr: str, spell: str, first: int = 1) -> str:
@@ -217,28 +219,28 @@ def _person_keys_sql(p: str, h: str) -> str:
 
 
 _PERSON_SELECT = f"""
-SELECT {_person_rowid("p")}, {_person_keys_sql("p", "h")}
+SELECT {person_rowid_sql("p")}, {_person_keys_sql("p", "h")}
 FROM person p LEFT JOIN household h ON h.id = p.household_id
 WHERE p.deleted = 0"""
 
 _INSERT_PERSONS = f"INSERT INTO {INDEX} (rowid, keys) {_PERSON_SELECT}"
-_INSERT_CARDS = f"""
+INSERT_CARDS = f"""
 INSERT INTO {CARD} (rowid, person_id, household_id, name, sex, birth_date, id_number, status)
-SELECT {_person_rowid("p")}, p.id, p.household_id, p.name, p.sex, p.birth_date,
+SELECT {person_rowid_sql("p")}, p.id, p.household_id, p.name, p.sex, p.birth_date,
     coalesce(p.id_number, p.legacy_id15),
     CASE WHEN p.death_date IS NOT NULL THEN 'dead' ELSE p.residence_status END
 FROM person p
 WHERE p.deleted = 0"""
 _INSERT_HOUSEHOLDS = (
     f"INSERT INTO {INDEX} (rowid, keys) "
-    f"SELECT {_rowid(str(HOUSEHOLD_BAND), 'h.rowid')}, {_household_sql('h')} "
+    f"SELECT {rowid_sql(str(HOUSEHOLD_BAND), 'h.rowid')}, {_household_sql('h')} "
     "FROM household h WHERE h.deleted = 0"
 )
 
 
 def _index_persons(condition: str) -> str:
     """Index, and write the cards of, the persons meeting a condition on p."""
-    return f"{_INSERT_PERSONS} AND {condition}; {_INSERT_CARDS} AND {condition};"
+    return f"{_INSERT_PERSONS} AND {condition}; {INSERT_CARDS} AND {condition};"
 
 
 def _unindex_persons(rowids: str) -> str:
@@ -247,7 +249,9 @@ def _unindex_persons(rowids: str) -> str:
 
 
 def _reindex_members(household_id: str) -> str:
-    members = f"(SELECT {_person_rowid('p')} FROM person p WHERE p.household_id = {household_id})"
+    members = (
+        f"(SELECT {person_rowid_sql('p')} FROM person p WHERE p.household_id = {household_id})"
+    )
     return (
         f"{_unindex_persons('IN ' + members)} {_index_persons(f'p.household_id = {household_id}')}"
     )
@@ -267,7 +271,7 @@ _PERSON_FIELDS = (
     "residence_status"
 )
 _HOUSEHOLD_FIELDS = "code, village_code, group_no, address, deleted"
-_OLD_PERSON = "= " + _person_rowid("OLD")
+_OLD_PERSON = "= " + person_rowid_sql("OLD")
 
 _TRIGGERS = {
     "search_person_insert": f"AFTER INSERT ON person BEGIN "
@@ -280,10 +284,10 @@ _TRIGGERS = {
     "search_household_insert": f"AFTER INSERT ON household BEGIN "
     f"{_household_rows('NEW')} {_reindex_members('NEW.id')} END",
     "search_household_update": f"AFTER UPDATE OF {_HOUSEHOLD_FIELDS} ON household BEGIN "
-    f"{_unindex(_rowid(str(HOUSEHOLD_BAND), 'OLD.rowid'))} {_household_rows('NEW')} "
+    f"{_unindex(rowid_sql(str(HOUSEHOLD_BAND), 'OLD.rowid'))} {_household_rows('NEW')} "
     f"{_reindex_members('NEW.id')} END",
     "search_household_delete": f"AFTER DELETE ON household BEGIN "
-    f"{_unindex(_rowid(str(HOUSEHOLD_BAND), 'OLD.rowid'))} {_reindex_members('OLD.id')} END",
+    f"{_unindex(rowid_sql(str(HOUSEHOLD_BAND), 'OLD.rowid'))} {_reindex_members('OLD.id')} END",
 }
 
 
@@ -358,11 +362,11 @@ def refill(conn: Any) -> None:
         fill_characters(conn)
     conn.execute(f"INSERT INTO {INDEX} ({INDEX}) VALUES ('delete-all')")
     conn.execute(f"DELETE FROM {CARD}")
-    conn.execute(f"{_INSERT_CARDS} ORDER BY 1")
+    conn.execute(f"{INSERT_CARDS} ORDER BY 1")
     with _bulk_writing(conn):
         conn.execute(f"{_INSERT_HOUSEHOLDS} ORDER BY h.rowid")
         persons = conn.execute(
-            f"""SELECT {_person_rowid("p")} AS rowid_in_index, p.name, p.id_number,
+            f"""SELECT {person_rowid_sql("p")} AS rowid_in_index, p.name, p.id_number,
                 p.legacy_id15, h.code, h.village_code
             FROM person p LEFT JOIN household h ON h.id = p.household_id
             WHERE p.deleted = 0 ORDER BY rowid_in_index"""
@@ -481,7 +485,7 @@ def load_index(conn: Any, shadow: dict[str, list[tuple[Any, ...]]]) -> None:
 def write_cards(conn: Any) -> None:
     """Write every person's card again from person, as refill does."""
     conn.execute(f"DELETE FROM {CARD}")
-    conn.execute(f"{_INSERT_CARDS} ORDER BY 1")
+    conn.execute(f"{INSERT_CARDS} ORDER BY 1")
 
 
 def rebuild(register: Register) -> None:

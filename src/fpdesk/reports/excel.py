@@ -100,80 +100,30 @@ def _area_names(register: Register) -> dict[str, str]:
 
 def change_counts(register: Register, period: Period) -> dict[str, dict[str, int]]:
     """Events of the monthly change report, counted by village, dated in the period."""
-    start, end = period.start_iso, period.end_iso
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
-    def add(sql: str, params: Sequence[Any], key: Callable[[Any], str] | str) -> None:
-        for village, what, n in register.conn.execute(sql, params):
-            counts[village][key(what) if callable(key) else key] += int(n)
+    def count(
+        key: str, table: str, whose: str, dated: str, *, by: str | None = None, only: str = ""
+    ) -> None:
+        """Rows of `table` (as x) dated in the period, counted by the village of the
+        person `whose` names; split `by` a column, the key is `key` + its value."""
+        sql = f"""SELECT h.village_code, {f"x.{by}" if by else "NULL"}, count(*) FROM {table} x
+            JOIN person p ON p.id = {whose} JOIN household h ON h.id = p.household_id
+            WHERE x.deleted = 0 {only} AND x.{dated} BETWEEN ? AND ?
+            GROUP BY {"1, 2" if by else "1"}"""
+        for village, what, n in register.conn.execute(sql, (period.start_iso, period.end_iso)):
+            counts[village][f"{key}{what}" if by else key] += int(n)
 
-    person_village = "JOIN person p ON p.id = {col} JOIN household h ON h.id = p.household_id"
-    add(
-        f"""SELECT h.village_code, NULL, count(*) FROM person x
-            {person_village.format(col="x.id")}
-            WHERE x.deleted = 0 AND x.death_date BETWEEN ? AND ? GROUP BY 1""",
-        (start, end),
-        "deaths",
-    )
-    add(
-        f"""SELECT h.village_code, m.kind, count(*) FROM move m
-            {person_village.format(col="m.person_id")}
-            WHERE m.deleted = 0 AND m.moved_on BETWEEN ? AND ? GROUP BY 1, 2""",
-        (start, end),
-        lambda kind: f"move_{kind}",
-    )
-    spouse = "coalesce(m.wife_id, m.husband_id)"
-    add(
-        f"""SELECT h.village_code, NULL, count(*) FROM marriage m
-            {person_village.format(col=spouse)}
-            WHERE m.deleted = 0 AND m.married_on BETWEEN ? AND ? GROUP BY 1""",
-        (start, end),
-        "marriages",
-    )
-    add(
-        f"""SELECT h.village_code, NULL, count(*) FROM marriage m
-            {person_village.format(col=spouse)}
-            WHERE m.deleted = 0 AND m.end_reason = 'divorce' AND m.ended_on BETWEEN ? AND ?
-            GROUP BY 1""",
-        (start, end),
-        "divorces",
-    )
-    add(
-        f"""SELECT h.village_code, NULL, count(*) FROM pregnancy g
-            {person_village.format(col="g.woman_id")}
-            WHERE g.deleted = 0 AND g.registered_on BETWEEN ? AND ? GROUP BY 1""",
-        (start, end),
-        "pregnancies",
-    )
-    add(
-        f"""SELECT h.village_code, g.outcome, count(*) FROM pregnancy g
-            {person_village.format(col="g.woman_id")}
-            WHERE g.deleted = 0 AND g.outcome_on BETWEEN ? AND ? GROUP BY 1, 2""",
-        (start, end),
-        lambda outcome: f"outcome_{outcome}",
-    )
-    add(
-        f"""SELECT h.village_code, c.method, count(*) FROM contraception c
-            {person_village.format(col="c.woman_id")}
-            WHERE c.deleted = 0 AND c.started_on BETWEEN ? AND ? GROUP BY 1, 2""",
-        (start, end),
-        lambda method: f"op_{method}",
-    )
-    add(
-        f"""SELECT h.village_code, NULL, count(*) FROM contraception c
-            {person_village.format(col="c.woman_id")}
-            WHERE c.deleted = 0 AND c.method = 'iud' AND c.ended_on BETWEEN ? AND ?
-            GROUP BY 1""",
-        (start, end),
-        "op_iud_removal",
-    )
-    add(
-        f"""SELECT h.village_code, c.kind, count(*) FROM certificate c
-            {person_village.format(col="c.woman_id")}
-            WHERE c.deleted = 0 AND c.issued_on BETWEEN ? AND ? GROUP BY 1, 2""",
-        (start, end),
-        lambda kind: f"cert_{kind}",
-    )
+    spouse = "coalesce(x.wife_id, x.husband_id)"
+    count("deaths", "person", "x.id", "death_date")
+    count("move_", "move", "x.person_id", "moved_on", by="kind")
+    count("marriages", "marriage", spouse, "married_on")
+    count("divorces", "marriage", spouse, "ended_on", only="AND x.end_reason = 'divorce'")
+    count("pregnancies", "pregnancy", "x.woman_id", "registered_on")
+    count("outcome_", "pregnancy", "x.woman_id", "outcome_on", by="outcome")
+    count("op_", "contraception", "x.woman_id", "started_on", by="method")
+    count("op_iud_removal", "contraception", "x.woman_id", "ended_on", only="AND x.method = 'iud'")
+    count("cert_", "certificate", "x.woman_id", "issued_on", by="kind")
     for village, items in counts.items():
         items["pregnancy_outcomes"] = sum(v for k, v in items.items() if k.startswith("outcome_"))
         counts[village] = items

@@ -33,79 +33,106 @@ EVENT_KINDS: dict[str, Text] = {
 }
 
 _IN_VILLAGE = "h.village_code = :village AND h.deleted = 0 AND p.deleted = 0"
-_PERSON = "JOIN person p ON p.id = {col} JOIN household h ON h.id = p.household_id"
+_CHILD = "LEFT JOIN person c ON c.id = e.child_id"
+_HUSBAND = "LEFT JOIN person s ON s.id = e.husband_id"
 
-# One SELECT per kind of event; each yields (kind, on, person_id, detail codes).
+
+def _event(
+    kind: str,
+    table: str,
+    whose: str,
+    dated: str,
+    code: str = "NULL",
+    other: str = "NULL",
+    *,
+    only: str = "",
+    join: str = "",
+) -> str:
+    """One kind of event: the live rows of `table` (as e) dated by column `dated`, each
+    the event of the person in column `whose`, as (kind, on_date, person_id, code, other,
+    event_id); `kind`, `code` and `other` are SQL.  The date's range is left for
+    events() to add."""
+    return (
+        f"SELECT {kind} AS kind, e.{dated} AS on_date, p.id AS person_id, {code} AS code, "
+        f"{other} AS other, e.id AS event_id FROM {table} e "
+        f"JOIN person p ON p.id = e.{whose} JOIN household h ON h.id = p.household_id {join}"
+        f" WHERE e.deleted = 0 {only} AND e.{dated}"
+    )
+
+
+_SPOUSE_NAME = "COALESCE(s.name, e.outside_spouse_name)"
+_DIVORCED = "AND e.end_reason = 'divorce'"
+_NO_WIFE_HERE = "AND e.wife_id IS NULL"
+
+# One SELECT per kind of event.  A marriage (and a divorce) is the wife's event when she
+# is in the register, else the husband's (two selects, so each join can use its index).
 _EVENT_SELECTS = {
-    "birth": (
-        "SELECT 'birth' AS kind, e.birth_date AS on_date, p.id AS person_id, "
-        "e.sex AS code, c.name AS other, e.id AS event_id FROM birth e "
-        + _PERSON.format(col="e.mother_id")
-        + " LEFT JOIN person c ON c.id = e.child_id WHERE e.deleted = 0 AND e.birth_date"
-    ),
+    "birth": _event("'birth'", "birth", "mother_id", "birth_date", "e.sex", "c.name", join=_CHILD),
+    # A death is on the person's own row: no event table to join.
     "death": (
-        "SELECT 'death', p.death_date, p.id, NULL, p.death_cause, p.id FROM person e "
-        + _PERSON.format(col="e.id")
-        + " WHERE p.death_date"
+        "SELECT 'death', p.death_date, p.id, NULL, p.death_cause, p.id FROM person p "
+        "JOIN household h ON h.id = p.household_id WHERE p.death_date"
     ),
-    "move": (
-        "SELECT 'move_' || e.kind, e.moved_on, p.id, NULL, e.place, e.id FROM move e "
-        + _PERSON.format(col="e.person_id")
-        + " WHERE e.deleted = 0 AND e.moved_on"
+    "move": _event("'move_' || e.kind", "move", "person_id", "moved_on", other="e.place"),
+    "marriage": _event(
+        "'marriage'", "marriage", "wife_id", "married_on", other=_SPOUSE_NAME, join=_HUSBAND
     ),
-    # A marriage is the wife's event when she is in the register, else the husband's
-    # (two selects, so each join can use its index).
-    "marriage": (
-        "SELECT 'marriage', e.married_on, p.id, NULL, "
-        "COALESCE(s.name, e.outside_spouse_name), e.id FROM marriage e "
-        + _PERSON.format(col="e.wife_id")
-        + " LEFT JOIN person s ON s.id = e.husband_id WHERE e.deleted = 0 AND e.married_on"
+    "marriage_of_husband": _event(
+        "'marriage'",
+        "marriage",
+        "husband_id",
+        "married_on",
+        other="e.outside_spouse_name",
+        only=_NO_WIFE_HERE,
     ),
-    "marriage_of_husband": (
-        "SELECT 'marriage', e.married_on, p.id, NULL, e.outside_spouse_name, e.id "
-        "FROM marriage e "
-        + _PERSON.format(col="e.husband_id")
-        + " WHERE e.deleted = 0 AND e.wife_id IS NULL AND e.married_on"
+    "divorce": _event(
+        "'divorce'",
+        "marriage",
+        "wife_id",
+        "ended_on",
+        other=_SPOUSE_NAME,
+        only=_DIVORCED,
+        join=_HUSBAND,
     ),
-    "divorce": (
-        "SELECT 'divorce', e.ended_on, p.id, NULL, "
-        "COALESCE(s.name, e.outside_spouse_name), e.id FROM marriage e "
-        + _PERSON.format(col="e.wife_id")
-        + " LEFT JOIN person s ON s.id = e.husband_id"
-        " WHERE e.deleted = 0 AND e.end_reason = 'divorce' AND e.ended_on"
+    "divorce_of_husband": _event(
+        "'divorce'",
+        "marriage",
+        "husband_id",
+        "ended_on",
+        other="e.outside_spouse_name",
+        only=f"{_NO_WIFE_HERE} {_DIVORCED}",
     ),
-    "divorce_of_husband": (
-        "SELECT 'divorce', e.ended_on, p.id, NULL, e.outside_spouse_name, e.id "
-        "FROM marriage e "
-        + _PERSON.format(col="e.husband_id")
-        + " WHERE e.deleted = 0 AND e.wife_id IS NULL AND e.end_reason = 'divorce'"
-        " AND e.ended_on"
+    "pregnancy": _event(
+        "'pregnancy'", "pregnancy", "woman_id", "registered_on", other="e.expected_on"
     ),
-    "pregnancy": (
-        "SELECT 'pregnancy', e.registered_on, p.id, NULL, e.expected_on, e.id FROM pregnancy e "
-        + _PERSON.format(col="e.woman_id")
-        + " WHERE e.deleted = 0 AND e.registered_on"
+    "outcome": _event(
+        "'outcome'",
+        "pregnancy",
+        "woman_id",
+        "outcome_on",
+        "e.outcome",
+        only="AND e.outcome IS NOT NULL",
     ),
-    "outcome": (
-        "SELECT 'outcome', e.outcome_on, p.id, e.outcome, NULL, e.id FROM pregnancy e "
-        + _PERSON.format(col="e.woman_id")
-        + " WHERE e.deleted = 0 AND e.outcome IS NOT NULL AND e.outcome_on"
+    "operation": _event(
+        "'operation'",
+        "contraception",
+        "woman_id",
+        "started_on",
+        "e.method",
+        "e.provider",
+        only="AND e.method IN ({operations})",
     ),
-    "operation": (
-        "SELECT 'operation', e.started_on, p.id, e.method, e.provider, e.id FROM contraception e "
-        + _PERSON.format(col="e.woman_id")
-        + " WHERE e.deleted = 0 AND e.method IN ({operations}) AND e.started_on"
+    "iud_removal": _event(
+        "'iud_removal'",
+        "contraception",
+        "woman_id",
+        "ended_on",
+        "e.method",
+        "e.end_reason",
+        only="AND e.method = 'iud'",
     ),
-    "iud_removal": (
-        "SELECT 'iud_removal', e.ended_on, p.id, e.method, e.end_reason, e.id "
-        "FROM contraception e "
-        + _PERSON.format(col="e.woman_id")
-        + " WHERE e.deleted = 0 AND e.method = 'iud' AND e.ended_on"
-    ),
-    "certificate": (
-        "SELECT 'certificate', e.issued_on, p.id, e.kind, e.number, e.id FROM certificate e "
-        + _PERSON.format(col="e.woman_id")
-        + " WHERE e.deleted = 0 AND e.issued_on"
+    "certificate": _event(
+        "'certificate'", "certificate", "woman_id", "issued_on", "e.kind", "e.number"
     ),
 }
 

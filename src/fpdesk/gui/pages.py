@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -168,23 +168,63 @@ class TimelineModel(RowsModel):
         return labels.get(kind, kind)
 
 
-class HouseholdPage(QWidget):
+class RecordPage(QWidget):
+    """A page about one record (a household, a person): its heading, a line of facts, a
+    table of its people or events, a row of buttons, and a button for its history.
+
+    The subclasses make the model and the table, and keep every translated text (Qt
+    translates by the class that asks)."""
+
+    form_wanted = Signal(str, dict)
+    model: RowsModel
+    table: QTableView
+
+    def __init__(self, register: Register, clock: Clock | None, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.clock = clock or SystemClock()
+        self.title = heading()
+        self.facts = details()
+        self.history = QPushButton("")
+        self.history.clicked.connect(
+            lambda: self.form_wanted.emit("history", {"row_id": self.record_id()})
+        )
+
+    def record_id(self) -> str | None:
+        """The id of the record shown, whose history the history button opens."""
+        raise NotImplementedError
+
+    def lay_out(self, buttons: QHBoxLayout) -> None:
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def show_not_found(self, message: str) -> None:
+        self.title.setText(message)
+        self.facts.clear()
+        self.model.set_rows([])
+
+    def show_record(self, title: str, facts: str, rows: Sequence[Any]) -> None:
+        self.title.setText(title)
+        self.facts.setText(facts)
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+
+
+class HouseholdPage(RecordPage):
     """One household: who lives there, and what is due."""
 
     person_chosen = Signal(str)
-    form_wanted = Signal(str, dict)
 
     def __init__(
         self, register: Register, clock: Clock | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.register = register
-        self.clock = clock or SystemClock()
+        super().__init__(register, clock, parent)
         self.household_id: str | None = None
         # Visits due per person of a village; the main window shares one cache.
         self.due_counts: Callable[[str], dict[str, int]] = lambda village_code: {}
-        self.title = heading()
-        self.facts = details()
         self.model = MembersModel(self)
         self.table = make_table(self.model, QTableView)
         self.table.setObjectName("members")
@@ -198,21 +238,16 @@ class HouseholdPage(QWidget):
         self.move_in.clicked.connect(
             lambda: self.form_wanted.emit("move_in", {"household_id": self.household_id})
         )
-        self.history = QPushButton("")
-        self.history.clicked.connect(
-            lambda: self.form_wanted.emit("history", {"row_id": self.household_id})
-        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_person)
         buttons.addWidget(self.move_in)
         buttons.addWidget(self.history)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.facts)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        self.lay_out(buttons)
         self.retranslate()
+
+    def record_id(self) -> str | None:
+        return self.household_id
 
     def retranslate(self) -> None:
         self.add_person.setText(self.tr("Add a person"))
@@ -226,12 +261,9 @@ class HouseholdPage(QWidget):
         self.household_id = household_id
         row = queries.household(self.register, household_id)
         if row is None:
-            self.title.setText(self.tr("This household was not found."))
-            self.facts.clear()
-            self.model.set_rows([])
+            self.show_not_found(self.tr("This household was not found."))
             return
         head = row["head_name"] or self.tr("(no head recorded)")
-        self.title.setText(self.tr("Household {0}: {1}").format(row["code"], head))
         lang = current_language()
         lines = [
             self.tr("Group {0}").format(row["group_no"]),
@@ -239,11 +271,12 @@ class HouseholdPage(QWidget):
             self.tr("Phone: {0}").format(row["phone"] or "—"),
             queries.code_label("registration_type", row["registration_type"], lang),
         ]
-        self.facts.setText("    ".join(lines))
         due = self.due_counts(row["village_code"])
-        members = queries.members(self.register, household_id, self.clock.today(), due)
-        self.model.set_rows(members)
-        self.table.resizeColumnsToContents()
+        self.show_record(
+            self.tr("Household {0}: {1}").format(row["code"], head),
+            "    ".join(lines),
+            queries.members(self.register, household_id, self.clock.today(), due),
+        )
 
     def _open_member(self, index: QModelIndex) -> None:
         person_id = index.data(ID_ROLE)
@@ -251,22 +284,17 @@ class HouseholdPage(QWidget):
             self.person_chosen.emit(str(person_id))
 
 
-class PersonPage(QWidget):
+class PersonPage(RecordPage):
     """One person: facts at the top, then everything that happened, oldest first."""
 
     household_chosen = Signal(str)
-    form_wanted = Signal(str, dict)
 
     def __init__(
         self, register: Register, clock: Clock | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.register = register
-        self.clock = clock or SystemClock()
+        super().__init__(register, clock, parent)
         self.person_id: str | None = None
         self.household_id: str | None = None
-        self.title = heading()
-        self.facts = details()
         self.model = TimelineModel(self)
         self.table = make_table(self.model, QTableView)
         self.table.setObjectName("timeline")
@@ -280,21 +308,16 @@ class PersonPage(QWidget):
         self.record.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(self)
         self.record.setMenu(self.menu)
-        self.history = QPushButton("")
-        self.history.clicked.connect(
-            lambda: self.form_wanted.emit("history", {"row_id": self.person_id})
-        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.record)
         buttons.addWidget(self.history)
         buttons.addStretch(1)
         buttons.addWidget(self.back)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.facts)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        self.lay_out(buttons)
         self.retranslate()
+
+    def record_id(self) -> str | None:
+        return self.person_id
 
     def form_labels(self) -> dict[str, str]:
         return {
@@ -337,21 +360,12 @@ class PersonPage(QWidget):
         self.person_id = person_id
         row = queries.person(self.register, person_id)
         if row is None:
-            self.title.setText(self.tr("This person was not found."))
-            self.facts.clear()
-            self.model.set_rows([])
+            self.show_not_found(self.tr("This person was not found."))
             return
         self.household_id = row["household_id"]
         lang = current_language()
         today = self.clock.today()
         age = queries.age_on(row["birth_date"], today)
-        self.title.setText(
-            self.tr("{0}, {1}, {2} years").format(
-                row["name"],
-                queries.code_label("sex", row["sex"], lang),
-                "—" if age is None else age,
-            )
-        )
         lines = [
             self.tr("Born {0}").format(row["birth_date"]),
             self.tr("ID {0}").format(queries.mask_id(row["id_number"]) or "—"),
@@ -359,9 +373,15 @@ class PersonPage(QWidget):
             queries.code_label("residence_status", row["residence_status"], lang),
             self.tr("Household {0}, {1}").format(row["household_code"], row["address"] or "—"),
         ]
-        self.facts.setText("    ".join(x for x in lines if x))
-        self.model.set_rows(queries.timeline(self.register, person_id, lang))
-        self.table.resizeColumnsToContents()
+        self.show_record(
+            self.tr("{0}, {1}, {2} years").format(
+                row["name"],
+                queries.code_label("sex", row["sex"], lang),
+                "—" if age is None else age,
+            ),
+            "    ".join(x for x in lines if x),
+            queries.timeline(self.register, person_id, lang),
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Backspace and self.household_id:

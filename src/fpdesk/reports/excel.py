@@ -320,10 +320,7 @@ def monthly_workbook(
         )
         values.update(_birth_values(chosen))
         rows.append(Row(unit.code, unit.name, values, unit.total))
-    wb = _new_workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "月报告单"
+    wb, ws = _new_workbook("月报告单")
     _write_sheet(
         ws, "村级计划生育月报告单", _subtitle(register, period, facts, area_code), MONTHLY, rows
     )
@@ -362,10 +359,7 @@ def annual_workbook(
         methods["contraceptive_rate"] = _fraction(report.result("contraceptive_rate").value)
         methods["long_acting_rate"] = _fraction(report.result("long_acting_rate").value)
         con_rows.append(Row(unit.code, unit.name, dict(methods), unit.total))
-    wb = _new_workbook()
-    first = wb.active
-    assert first is not None
-    first.title = "人口和出生"
+    wb, first = _new_workbook("人口和出生")
     subtitle = _subtitle(register, period, facts, area_code)
     _write_sheet(first, "人口和出生情况统计表", subtitle, POPULATION, pop_rows)
     _write_sheet(
@@ -405,10 +399,7 @@ def assessment_workbook(
             values[f"{result.key}.value"] = value
             values[f"{result.key}.passed"] = _mark(result.passed)
         rows.append(Row(unit.code, unit.name, values, unit.total))
-    wb = _new_workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "指标考核"
+    wb, ws = _new_workbook("指标考核")
     subtitle = _subtitle(register, period, facts, area_code)
     _write_sheet(ws, "人口和计划生育目标管理责任制考核表", subtitle, columns, rows)
     _targets_row(ws, defs, columns)
@@ -480,8 +471,13 @@ def _subtitle(register: Register, period: Period, facts: ind.Facts, code: str | 
 # ----------------------------------------------------------------- layout
 
 
-def _new_workbook() -> Workbook:
-    return Workbook()
+def _new_workbook(first_sheet: str) -> tuple[Workbook, Worksheet]:
+    """A workbook and its first sheet, named."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = first_sheet
+    return wb, ws
 
 
 def _write_sheet(

@@ -9,7 +9,7 @@ from typing import Any
 from fpdesk.core import idnumber
 from fpdesk.store import records
 from fpdesk.store.db import Register
-from fpdesk.store.due import area_bounds, due_list
+from fpdesk.store.due import area_bounds, due_list, due_lists
 from tests.conftest import VILLAGE
 
 D = dt.date.fromisoformat
@@ -140,3 +140,44 @@ def test_area_bounds() -> None:
     assert area_bounds(VILLAGE) == (VILLAGE, VILLAGE)
     assert area_bounds("450102001000") == ("450102001000", "450102001999")
     assert area_bounds("450000000000") == ("450000000000", "459999999999")
+
+
+def test_due_lists_read_together_are_the_lists_read_one_by_one(register: Register) -> None:
+    """One reading for several dates gives, for each, what due_list gives for it alone,
+    with facts that change between the dates: a delivery whose postnatal window opens, a
+    marriage and a method that end, a pregnancy's outcome, a husband's sterilisation
+    with his own visit and a supply of the pills his wife stopped, a woman who turns 50."""
+    home = household(register)
+    wife = person(register, home, "李秀英", 2, "1990-04-01")
+    husband = person(register, home, "张伟", 1, "1988-02-02")
+    marriage = records.insert(register, "marriage", {
+        "wife_id": wife, "husband_id": husband, "married_on": "2015-05-01"})
+    records.update(register, "marriage", marriage, {"ended_on": "2026-11-20",
+                                                   "end_reason": "divorce"})
+    records.insert(register, "contraception", {
+        "woman_id": wife, "method": "pill", "started_on": "2026-01-01",
+        "ended_on": "2026-11-10"})
+    vasectomy = records.insert(register, "contraception", {
+        "woman_id": wife, "user_id": husband, "method": "male_sterilisation",
+        "started_on": "2026-10-05"})
+    records.insert(register, "visit", {"person_id": husband, "visit_type": "postop_followup",
+                                       "visited_on": "2026-11-03",
+                                       "follows_table": "contraception",
+                                       "follows_id": vasectomy})
+    records.insert(register, "supply", {"person_id": husband, "handed_on": "2026-10-01",
+                                        "item": "pill", "quantity": 1})
+    mother = person(register, household(register, seq=2), "吴静", 2, "1996-06-06")
+    records.insert(register, "birth", {"mother_id": mother, "birth_date": "2026-11-01",
+                                       "sex": 1})
+    records.insert(register, "pregnancy", {"woman_id": mother, "registered_on": "2026-03-01",
+                                           "outcome_on": "2026-11-01", "outcome": "live_birth"})
+    older = person(register, household(register, seq=3), "钱梅", 2, "1976-11-15")
+    records.insert(register, "contraception", {"woman_id": older, "method": "iud",
+                                               "started_on": "2020-01-10"})
+    days = [D("2026-11-01"), D("2026-11-05"), D("2026-11-12"), D("2026-11-25")]
+    together = due_lists(register, days)
+    alone = [due_list(register, day) for day in days]
+    assert together == alone
+    assert len({tuple(lines(items)) for items in alone}) == len(days)  # each day differs
+    assert due_lists(register, []) == []
+    assert due_lists(register, days[1:2]) == [alone[1]]

@@ -294,7 +294,8 @@ def due_visits(
         return []
     born = person.birth_date
     age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))  # age_on
-    if not plan.women_aged[0] <= age <= plan.women_aged[1]:
+    youngest, oldest = plan.women_aged
+    if not youngest <= age <= oldest:
         return []
     out: list[DueVisit | None] = []
     for episode in person.contraception:
@@ -389,7 +390,8 @@ def _exam_due(person: PersonEvents, series: Series, on: dt.date, age: int) -> Du
         due = add_months(last, every)
     else:
         due = max(person.married_on, add_years(person.birth_date, series.age_from))
-    due = _latest_cycle(due, every, on)
+    if due <= on:  # (a due date still ahead is its own latest cycle)
+        due = _latest_cycle(due, every, on)
     if due - dt.timedelta(days=series.window_days_before) > on:
         return None
     late = (on - due).days

@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from fpdesk.core import area
-from fpdesk.core.codes import UnknownCode
-from fpdesk.core.codes import method as method_code
 from fpdesk.core.codes import text as code_text
 from fpdesk.core.i18n import Text
 from fpdesk.core.schedules import (
@@ -35,6 +32,7 @@ from fpdesk.core.schedules import (
     Supply,
     Visit,
     due_visits,
+    resupply_days,
     schedules,
 )
 from fpdesk.core.validation import add_years
@@ -95,17 +93,39 @@ def due_list(
     village_code defaults to the register's own area (a township register then lists
     its whole township).  group_no narrows to one village group.
     """
+    return due_lists(register, [on], village_code, group_no, config=config)[0]
+
+
+def due_lists(
+    register: Register,
+    dates: Iterable[dt.date],
+    village_code: str | None = None,
+    group_no: str | int | None = None,
+    *,
+    config: Schedules | None = None,
+) -> list[list[DueItem]]:
+    """The due list on each of several dates, from one reading of the register.
+
+    Each list is what due_list gives for its date (the work list shows today's and the
+    coming week's, and one date alone would not do: postnatal windows are three days,
+    and an overdue exam is gone from the list a week later).
+    """
+    days = list(dates)
+    if not days:
+        return []
     plan = config or schedules()
     area_code = village_code or register.area_code
-    women = _women(register, on, area_code, group_no, plan.women_aged)
-    if not women:
-        return []
-    facts = _facts(register, women, on, plan)
-    found = [(woman, due) for woman in women for due in due_visits(facts[woman[0]], on, plan)]
-    details = _details(register, {woman[0] for woman, _ in found})
-    items = [_item(details[woman[0]], due) for woman, due in found]
-    items.sort(key=lambda i: (-i.overdue_days, i.due_on, i.household_code, i.name, i.visit_type))
-    return items
+    facts = DueFacts.read(register, min(days), max(days), area_code, group_no, plan)
+    found = [facts.due_on(day) for day in days]
+    details = _details(register, {due.person_id for listed in found for due in listed})
+    lists = []
+    for listed in found:
+        items = [_item(details[due.person_id], due) for due in listed]
+        items.sort(
+            key=lambda i: (-i.overdue_days, i.due_on, i.household_code, i.name, i.visit_type)
+        )
+        lists.append(items)
+    return lists
 
 
 def _item(woman: dict[str, Any], due: DueVisit) -> DueItem:
@@ -127,12 +147,14 @@ def _item(woman: dict[str, Any], due: DueVisit) -> DueItem:
 
 def _women(
     register: Register,
-    on: dt.date,
+    first: dt.date,
+    last: dt.date,
     area_code: str,
     group_no: str | int | None,
     ages: tuple[int, int],
 ) -> list[tuple[str, str, str | None]]:
-    """The women of the age band alive on `on`: (id, birth date, death date).
+    """The women of the age band alive on some day from `first` to `last`: (id, birth
+    date, death date), in the order of their households.
 
     Answered from the covering indexes household_village and person_household (schema
     step 0007); names, phones and addresses are read later, for the women listed only.
@@ -149,9 +171,9 @@ def _women(
         "AND p.birth_date > ? AND p.birth_date <= ?"
     )
     youngest, oldest = ages
-    born_after = add_years(on, -(oldest + 1)).isoformat()
-    born_by = add_years(on, -youngest).isoformat()
-    params: list[Any] = [low, high, on.isoformat(), born_after, born_by]
+    born_after = add_years(first, -(oldest + 1)).isoformat()
+    born_by = add_years(last, -youngest).isoformat()
+    params: list[Any] = [low, high, first.isoformat(), born_after, born_by]
     if group_no is not None and str(group_no).strip():
         sql += " AND h.group_no = ?"
         params.append(f"{int(group_no):02d}")
@@ -176,129 +198,343 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _facts(
-    register: Register,
-    women: Sequence[tuple[str, str, str | None]],
-    on: dt.date,
-    plan: Schedules,
-) -> dict[str, PersonEvents]:
-    """Each woman's events that schedules look at, read with one query per table.
+class DueFacts:
+    """What the schedules look at for the women of an area, read once for every day
+    from `first` to `last`; each day's due list is then worked out without the register.
 
-    Rows are read as plain tuples (no dict per row): this runs for every line of the
-    work list and its cost is mostly Python's.
+    Rows are read for the whole span (a marriage current on any of its days, ...) and
+    narrowed to each day here exactly as a reading for that day alone would have been,
+    so a day's list is the same whichever other days were read with it.
     """
-    ids = json.dumps([w[0] for w in women])
-    day = on.isoformat()
-    in_ids = "IN (SELECT value FROM json_each(?))"
-    run = register.conn.execute
-    iso = dt.date.fromisoformat
 
-    marriages: dict[str, tuple[str, dt.date]] = {}
-    for mid, wife, married in run(
-        f"SELECT id, wife_id, married_on FROM marriage WHERE wife_id {in_ids} AND deleted = 0 "
-        "AND married_on <= ? AND (ended_on IS NULL OR ended_on > ?) ORDER BY married_on",
-        (ids, day, day),
-    ):
-        marriages[wife] = (mid, iso(married))
+    def __init__(
+        self,
+        first: dt.date,
+        last: dt.date,
+        plan: Schedules,
+        women: list[tuple[str, str, str | None]],
+    ) -> None:
+        self.first, self.last, self.plan = first, last, plan
+        iso = dt.date.fromisoformat
+        # (id, birth date, death date), in the order of their households
+        self.women = [(w[0], iso(w[1]), _date(w[2])) for w in women]
+        # Each woman's rows, by her place in `women`.
+        self.marriages: dict[int, list[tuple[str, dt.date, dt.date | None]]] = {}
+        self.episodes: dict[int, list[Episode]] = {}
+        self.pregnancies: dict[int, list[Pregnancy]] = {}
+        self.births: dict[int, list[Birth]] = {}
+        # Visits and supplies of the women, by id.
+        self.visits: dict[str, list[Visit]] = {}
+        self.supplies: dict[str, list[Supply]] = {}
+        # Rows of anyone whose method is counted under a woman (a husband's sterilisation:
+        # user_id names him), by person id: whom they count for depends on the day.
+        self.users: set[str] = set()
+        self.used: list[tuple[Episode, str, str]] = []  # (episode, woman id, user id)
+        self.user_visits: dict[str, list[Visit]] = {}
+        self.user_supplies: dict[str, list[Supply]] = {}
 
-    episodes: dict[str, list[Episode]] = defaultdict(list)
-    owner: dict[str, list[str]] = defaultdict(list)  # husband (user) -> the women counted
-    event_owner: dict[str, str] = {}
-    for cid, woman, user, method, started, ended in run(
-        f"SELECT id, woman_id, user_id, method, started_on, ended_on FROM contraception "
-        f"WHERE woman_id {in_ids} AND deleted = 0 AND started_on <= ? "
-        "AND (ended_on IS NULL OR ended_on > ?)",
-        (ids, day, day),
-    ):
-        episodes[woman].append(Episode(cid, method, iso(started), _date(ended)))
-        event_owner[cid] = woman
-        if user and user != woman:
-            owner[user].append(woman)
-
-    pregnancies: dict[str, list[Pregnancy]] = defaultdict(list)
-    for gid, woman, registered, outcome_on in run(
-        f"SELECT id, woman_id, registered_on, outcome_on FROM pregnancy "
-        f"WHERE woman_id {in_ids} AND deleted = 0 AND registered_on <= ? "
-        "AND (outcome_on IS NULL OR outcome_on > ?)",
-        (ids, day, day),
-    ):
-        pregnancies[woman].append(Pregnancy(gid, iso(registered), _date(outcome_on)))
-
-    births: dict[str, list[Birth]] = defaultdict(list)
-    recent = on - dt.timedelta(days=plan.postnatal.expires_days or 366)
-    for bid, mother, born in run(
-        f"SELECT id, mother_id, birth_date FROM birth WHERE mother_id {in_ids} "
-        "AND deleted = 0 AND birth_date BETWEEN ? AND ?",
-        (ids, recent.isoformat(), day),
-    ):
-        births[mother].append(Birth(bid, iso(born)))
-
-    # Visits of the women, and of husbands whose method is counted under them.
-    people = json.dumps([w[0] for w in women] + list(owner))
-    visits: dict[str, list[Visit]] = defaultdict(list)
-    wanted = _visit_types(plan)
-    # The visit types are filtered here, not in SQL: an IN list there makes SQLite seek
-    # once per person and type instead of once per person.
-    for person_id, kind, visited, follows_id in run(
-        f"SELECT person_id, visit_type, visited_on, follows_id FROM visit "
-        f"WHERE person_id {in_ids} AND deleted = 0 AND visited_on <= ?",
-        (people, day),
-    ):
-        if kind not in wanted:
-            continue
-        visit = Visit(kind, iso(visited), follows_id)
-        if person_id not in owner:  # her own visit: the common case, kept cheap
-            visits[person_id].append(visit)
-            continue
-        for woman_id in _counted_under(person_id, follows_id, owner, event_owner):
-            visits[woman_id].append(visit)
-
-    # Supplies matter only to a woman on a method that is handed out (schedules'
-    # resupply): read them for her (and a husband counted under her) alone.
-    supplied = {
-        woman
-        for woman, held in episodes.items()
-        if any(code_resupply_days(e.method) is not None for e in held)
-    }
-    takers = sorted(supplied) + [u for u, counted in owner.items() if supplied & set(counted)]
-    supplies: dict[str, list[Supply]] = defaultdict(list)
-    for person_id, item, handed, quantity in run(
-        f"SELECT person_id, item, handed_on, quantity FROM supply WHERE person_id {in_ids} "
-        "AND deleted = 0 AND handed_on <= ?",
-        (json.dumps(takers), day),
-    ):
-        supply = Supply(item, iso(handed), quantity)
-        if person_id not in owner:
-            supplies[person_id].append(supply)
-            continue
-        for woman_id in _counted_under(person_id, None, owner, event_owner):
-            supplies[woman_id].append(supply)
-
-    facts: dict[str, PersonEvents] = {}
-    for pid, born, died in women:
-        marriage = marriages.get(pid)
-        facts[pid] = PersonEvents(
-            person_id=pid,
-            sex=2,
-            birth_date=iso(born),
-            death_date=_date(died),
-            marriage_id=marriage[0] if marriage else None,
-            married_on=marriage[1] if marriage else None,
-            contraception=episodes.get(pid, ()),
-            pregnancies=pregnancies.get(pid, ()),
-            births=births.get(pid, ()),
-            visits=visits.get(pid, ()),
-            supplies=supplies.get(pid, ()),
+    @classmethod
+    def read(
+        cls,
+        register: Register,
+        first: dt.date,
+        last: dt.date,
+        area_code: str,
+        group_no: str | int | None = None,
+        plan: Schedules | None = None,
+    ) -> DueFacts:
+        plan = plan or schedules()
+        facts = cls(
+            first, last, plan, _women(register, first, last, area_code, group_no, plan.women_aged)
         )
-    return facts
+        if facts.women:
+            facts._read(register)
+        return facts
+
+    def _read(self, register: Register) -> None:
+        """One query per table for all the women: their ids are joined in as a JSON array
+        (json_each's key is the woman's place in `women`), rows read as plain tuples."""
+        run = register.conn.execute
+        iso = dt.date.fromisoformat
+        women = self.women
+        ids = json.dumps([w[0] for w in women])
+        first, last = self.first.isoformat(), self.last.isoformat()
+        joined = "FROM json_each(?) j CROSS JOIN"
+
+        for key, mid, married, ended in run(
+            f"SELECT j.key, m.id, m.married_on, m.ended_on {joined} marriage m "
+            "ON m.wife_id = j.value WHERE m.deleted = 0 AND m.married_on <= ? "
+            "AND (m.ended_on IS NULL OR m.ended_on > ?)",
+            (ids, last, first),
+        ):
+            self.marriages.setdefault(key, []).append((mid, iso(married), _date(ended)))
+
+        for key, cid, user, method, started, ended in run(
+            f"SELECT j.key, c.id, c.user_id, c.method, c.started_on, c.ended_on {joined} "
+            "contraception c ON c.woman_id = j.value WHERE c.deleted = 0 "
+            "AND c.started_on <= ? AND (c.ended_on IS NULL OR c.ended_on > ?)",
+            (ids, last, first),
+        ):
+            episode = Episode(cid, method, iso(started), _date(ended))
+            self.episodes.setdefault(key, []).append(episode)
+            if user and user != women[key][0]:
+                self.users.add(user)
+                self.used.append((episode, women[key][0], user))
+
+        for key, gid, registered, outcome_on in run(
+            f"SELECT j.key, g.id, g.registered_on, g.outcome_on {joined} pregnancy g "
+            "ON g.woman_id = j.value WHERE g.deleted = 0 AND g.registered_on <= ? "
+            "AND (g.outcome_on IS NULL OR g.outcome_on > ?)",
+            (ids, last, first),
+        ):
+            self.pregnancies.setdefault(key, []).append(
+                Pregnancy(gid, iso(registered), _date(outcome_on))
+            )
+
+        recent = self.first - dt.timedelta(days=self.plan.postnatal.expires_days or 366)
+        for key, bid, born in run(
+            f"SELECT j.key, b.id, b.birth_date {joined} birth b ON b.mother_id = j.value "
+            "WHERE b.deleted = 0 AND b.birth_date BETWEEN ? AND ?",
+            (ids, recent.isoformat(), last),
+        ):
+            self.births.setdefault(key, []).append(Birth(bid, iso(born)))
+
+        # Visits matter only to a woman something can make due (a marriage, a method,
+        # a pregnancy, a birth), and to the users of methods counted under women.
+        users = self.users
+        active = sorted(
+            k
+            for k in {*self.marriages, *self.episodes, *self.pregnancies, *self.births}
+            if women[k][0] not in users
+        )
+        events = {e.id for held in self.episodes.values() for e in held}
+        events.update(g.id for held in self.pregnancies.values() for g in held)
+        events.update(b.id for held in self.births.values() for b in held)
+        self._read_visits(register, active, sorted(users), events)
+
+        # Supplies matter only to a woman on a method that is handed out (schedules'
+        # resupply), and to the users of methods counted under such a woman.
+        takers = [
+            k
+            for k, held in self.episodes.items()
+            if any(resupply_days(e.method) is not None for e in held)
+        ]
+        taker_ids = {women[k][0] for k in takers}
+        supplied_users = {user for _, woman, user in self.used if woman in taker_ids}
+        self._read_supplies(
+            register,
+            sorted(k for k in takers if women[k][0] not in users),
+            sorted(supplied_users | (taker_ids & users)),
+        )
+
+    def _rows(
+        self, register: Register, sql: str, keys: list[int], users: list[str]
+    ) -> tuple[list[str], Iterable[tuple[int, str, str, Any]]]:
+        """Rows of the women at `keys` and of `users`: (place in the list returned, ...)."""
+        people = [self.women[k][0] for k in keys] + users
+        query = sql.replace("FROM", "FROM json_each(?) j CROSS JOIN", 1)
+        rows = register.conn.execute(query, (json.dumps(people), self.last.isoformat()))
+        return people, rows
+
+    def _read_visits(
+        self, register: Register, keys: list[int], users: list[str], events: set[str]
+    ) -> None:
+        """The visits of the women at `keys` and of `users`.
+
+        Of a woman's own visits only those the schedules can look at are kept: of each
+        type and event followed, the latest by `first` (a visit counts when it falls in a
+        window, and the latest is the one that can), and any after it; of an exam type,
+        the latest whatever it follows (exams are counted from the last one); none that
+        follows an event not read (it can satisfy nothing due).  A user's visits are all
+        kept: whom they count for depends on the day.
+        """
+        if not keys and not users:
+            return
+        plan = self.plan
+        wanted = _visit_types(plan)
+        exams = plan.exam.satisfied_by
+        exam_only = exams - _visit_types(plan, exam=False)
+        first = self.first.isoformat()
+        people, rows = self._rows(
+            register,
+            "SELECT j.key, v.visit_type, v.visited_on, v.follows_id FROM visit v "
+            "ON v.person_id = j.value WHERE v.deleted = 0 AND v.visited_on <= ?",
+            keys,
+            users,
+        )
+        split = len(keys)
+        iso = dt.date.fromisoformat
+        latest: dict[tuple[int, str, str | None], str] = {}
+        later: list[tuple[int, str, str, str | None]] = []
+        for place, kind, day, follows in rows:
+            if kind not in wanted:
+                continue
+            if place >= split:
+                later.append((place, kind, day, follows))
+            elif kind in exam_only:
+                if day > first:
+                    later.append((place, kind, day, None))
+                elif latest.get((place, kind, None), "") < day:
+                    latest[(place, kind, None)] = day
+            elif follows is not None and follows not in events and kind not in exams:
+                continue
+            elif day > first:
+                later.append((place, kind, day, follows))
+            elif latest.get((place, kind, follows), "") < day:
+                latest[(place, kind, follows)] = day
+        for (place, kind, follows), day in latest.items():
+            self.visits.setdefault(people[place], []).append(Visit(kind, iso(day), follows))
+        for place, kind, day, follows in later:
+            held = self.visits if place < split else self.user_visits
+            held.setdefault(people[place], []).append(Visit(kind, iso(day), follows))
+
+    def _read_supplies(self, register: Register, keys: list[int], users: list[str]) -> None:
+        """The supplies of the women at `keys` and of `users`.
+
+        Of a woman's own, only those of each item's latest day by `first` (the last supply
+        of an item is the first of that day's, so all of the day's are kept in order) and
+        any after it.  A user's are all kept.
+        """
+        if not keys and not users:
+            return
+        first = self.first.isoformat()
+        people, rows = self._rows(
+            register,
+            "SELECT j.key, s.item, s.handed_on, s.quantity FROM supply s "
+            "ON s.person_id = j.value WHERE s.deleted = 0 AND s.handed_on <= ?",
+            keys,
+            users,
+        )
+        split = len(keys)
+        iso = dt.date.fromisoformat
+        latest: dict[tuple[int, str], tuple[str, list[int]]] = {}
+        later: list[tuple[int, str, str, int]] = []
+        for place, item, day, quantity in rows:  # each person's by day, as the index keeps them
+            if place >= split or day > first:
+                later.append((place, item, day, quantity))
+                continue
+            found = latest.get((place, item))
+            if found is None or found[0] < day:
+                latest[(place, item)] = (day, [quantity])
+            else:
+                found[1].append(quantity)  # another of the same day
+        for (place, item), (day, quantities) in latest.items():
+            handed = iso(day)
+            self.supplies.setdefault(people[place], []).extend(
+                Supply(item, handed, quantity) for quantity in quantities
+            )
+        for place, item, day, quantity in later:
+            held = self.supplies if place < split else self.user_supplies
+            held.setdefault(people[place], []).append(Supply(item, iso(day), quantity))
+
+    def due_on(self, on: dt.date) -> list[DueVisit]:
+        """Every visit due on `on` (from `first` to `last`), in the women's order."""
+        if not self.first <= on <= self.last:
+            raise ValueError(f"{on} is not between {self.first} and {self.last}")
+        plan = self.plan
+        women = self.women
+        # Read for this day alone, the rows need no narrowing (the common case).
+        narrow = self.first == self.last
+        held = self.episodes  # the methods current on the day
+        if not narrow:
+            held = {}
+            for key, rows in self.episodes.items():
+                current = [e for e in rows if _current(e.started_on, e.ended_on, on)]
+                if current:
+                    held[key] = current
+        extra_visits: dict[str, list[Visit]] = {}
+        extra_supplies: dict[str, list[Supply]] = {}
+        if self.users:
+            extra_visits, extra_supplies = self._counted(on, held)
+
+        recent = on - dt.timedelta(days=plan.postnatal.expires_days or 366)
+        found: list[DueVisit] = []
+        for key in sorted({*self.marriages, *held, *self.pregnancies, *self.births}):
+            pid, born, died = women[key]
+            marriages = self.marriages.get(key)
+            pregnancies: Sequence[Pregnancy] = self.pregnancies.get(key, ())
+            births: Sequence[Birth] = self.births.get(key, ())
+            marriage = None
+            if narrow:
+                if marriages:
+                    marriage = marriages[-1]  # the latest, as ORDER BY married_on gave
+            else:
+                for row in marriages or ():
+                    if _current(row[1], row[2], on):
+                        marriage = row
+                pregnancies = [
+                    g for g in pregnancies if _current(g.registered_on, g.outcome_on, on)
+                ]
+                births = [b for b in births if recent <= b.birth_date <= on]
+            episodes: Sequence[Episode] = held.get(key) or ()
+            if marriage is None and not episodes and not pregnancies and not births:
+                continue  # nothing can make her due on this day
+            visits: Sequence[Visit] = self.visits.get(pid, ())
+            if pid in extra_visits:
+                visits = [*visits, *extra_visits[pid]]
+            supplies: Sequence[Supply] = self.supplies.get(pid, ())
+            if pid in extra_supplies:
+                supplies = extra_supplies[pid]
+            person = PersonEvents(
+                pid,
+                2,
+                born,
+                died,
+                marriage[0] if marriage else None,
+                marriage[1] if marriage else None,
+                episodes,
+                pregnancies,
+                births,
+                visits,
+                supplies,
+            )
+            found += due_visits(person, on, plan)
+        return found
+
+    def _counted(
+        self, on: dt.date, held: dict[int, list[Episode]]
+    ) -> tuple[dict[str, list[Visit]], dict[str, list[Supply]]]:
+        """The visits and supplies of users counted for women on `on` (woman id -> rows).
+
+        A user's visit counts for the woman whose method it follows, else for every woman
+        whose method he uses; his supplies for every such woman.  A woman who is herself
+        named as a user elsewhere (not on this day) keeps her own rows.
+        """
+        owner: dict[str, list[str]] = {}  # user -> the women his methods count under
+        for episode, woman, user in self.used:
+            if _current(episode.started_on, episode.ended_on, on):
+                owner.setdefault(user, []).append(woman)
+        event_owner = {e.id: self.women[k][0] for k, held_by in held.items() for e in held_by}
+        visits: dict[str, list[Visit]] = {}
+        for person, rows in self.user_visits.items():
+            for visit in rows:
+                for woman in _counted_under(person, visit.follows_id, owner, event_owner):
+                    visits.setdefault(woman, []).append(visit)
+        # Supplies: as a reading for the day alone, the women on a method handed out and
+        # the users counted under one of them, each person's rows in the order of
+        # their ids (the last supply is the first of the latest day's).
+        supplied = {
+            self.women[k][0]
+            for k, episodes in held.items()
+            if any(resupply_days(e.method) is not None for e in episodes)
+        }
+        given: dict[str, list[tuple[str, list[Supply]]]] = {}
+        for person, handed in self.user_supplies.items():
+            for woman in _counted_under(person, None, owner, event_owner):
+                if woman in supplied:
+                    given.setdefault(woman, []).append((person, handed))
+        supplies: dict[str, list[Supply]] = {}
+        for woman, parts in given.items():
+            if woman in self.supplies:  # hers, read as a woman's (she is nobody's user)
+                parts.append((woman, self.supplies[woman]))
+            parts.sort(key=lambda part: part[0])
+            supplies[woman] = [row for _, handed in parts for row in handed]
+        return visits, supplies
 
 
-def code_resupply_days(method: str) -> int | None:
-    """Days one supply of a method lasts (None: nothing is handed out for it)."""
-    try:
-        return method_code(method).resupply_days
-    except UnknownCode:
-        return None
+def _current(begun: dt.date, ended: dt.date | None, on: dt.date) -> bool:
+    """Begun by `on` and not ended by then (as the SQL for one day alone reads it)."""
+    return begun <= on and (ended is None or ended > on)
 
 
 def _counted_under(
@@ -315,8 +551,9 @@ def _counted_under(
     return owner[person_id]
 
 
-def _visit_types(plan: Schedules) -> set[str]:
+def _visit_types(plan: Schedules, *, exam: bool = True) -> set[str]:
+    """The visit types that count for some schedule (with or without the exam's)."""
     kinds: set[str] = set()
-    for series in (*plan.operations.values(), plan.pregnancy, plan.postnatal, plan.exam):
+    for series in (*plan.operations.values(), plan.pregnancy, plan.postnatal):
         kinds |= series.satisfied_by
-    return kinds
+    return kinds | plan.exam.satisfied_by if exam else kinds

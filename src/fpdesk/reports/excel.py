@@ -192,6 +192,20 @@ _AREA = [
     Column("name", "村（居）名称", None, "text", 16),
 ]
 
+
+def _operations(group: str) -> list[Column]:
+    """The period's contraceptive operations (and abortions), under a group heading."""
+    return [
+        Column("op_male_sterilisation", "男扎", group),
+        Column("op_female_sterilisation", "女扎", group),
+        Column("op_iud", "上环", group),
+        Column("op_iud_removal", "取环", group),
+        Column("op_implant", "皮埋", group),
+        Column("outcome_induced_abortion", "人流", group),
+        Column("outcome_late_induced_abortion", "引产", group),
+    ]
+
+
 MONTHLY = [
     *_AREA,
     Column("birth_male", "男", "出生"),
@@ -204,13 +218,7 @@ MONTHLY = [
     Column("divorces", "离婚", "婚姻"),
     Column("pregnancies", "怀孕登记", "孕情", width=9),
     Column("pregnancy_outcomes", "妊娠结局", "孕情", width=9),
-    Column("op_male_sterilisation", "男扎", "节育手术"),
-    Column("op_female_sterilisation", "女扎", "节育手术"),
-    Column("op_iud", "上环", "节育手术"),
-    Column("op_iud_removal", "取环", "节育手术"),
-    Column("op_implant", "皮埋", "节育手术"),
-    Column("outcome_induced_abortion", "人流", "节育手术"),
-    Column("outcome_late_induced_abortion", "引产", "节育手术"),
+    *_operations("节育手术"),
     Column("cert_birth_service_registration", "生育服务登记", "发证", width=12),
     Column("cert_birth_certificate", "生育证", "发证"),
     Column("cert_one_child_certificate", "独生子女父母光荣证", "发证", width=16),
@@ -247,13 +255,7 @@ CONTRACEPTION = [
     Column("m_other", "其它", "期末节育措施"),
     Column("contraceptive_rate", "综合节育率", "比率", "percent", 11),
     Column("long_acting_rate", "长效节育率", "比率", "percent", 11),
-    Column("op_male_sterilisation", "男扎", "本期节育手术"),
-    Column("op_female_sterilisation", "女扎", "本期节育手术"),
-    Column("op_iud", "上环", "本期节育手术"),
-    Column("op_iud_removal", "取环", "本期节育手术"),
-    Column("op_implant", "皮埋", "本期节育手术"),
-    Column("outcome_induced_abortion", "人流", "本期节育手术"),
-    Column("outcome_late_induced_abortion", "引产", "本期节育手术"),
+    *_operations("本期节育手术"),
 ]
 
 _METHOD_COLUMN = {"pill": "m_pill_injection", "injection": "m_pill_injection"}

@@ -195,3 +195,66 @@ def test_a_township_work_list_spans_every_village_and_sorts_by_name_across_them(
     page.refresh()
     qtbot.waitUntil(lambda: page.task is None, timeout=20_000)
     assert [i.name for i in _shown(page)] == ["张丽", "吴敏", "李娜", "陈芳"]
+
+
+def test_the_work_list_read_once_shows_what_two_due_lists_gave(
+    qtbot, filled_register, main_window: MainWindow, clock
+) -> None:
+    """Today's list and the coming week's come from one reading of the register; the
+    window shows what reading the due list for each date apart gave (an overdue line
+    from today's, what comes due in the week from the later one, nothing twice)."""
+    import datetime as dt
+
+    from fpdesk.gui.worklist import WEEK_AHEAD, work_items
+    from fpdesk.store.due import due_list
+
+    register = filled_register
+    today = clock.today()
+    names = {r["name"]: r["id"] for r in register.query("SELECT id, name FROM person")}
+    # a delivery 9 days ago: the day-7 postnatal visit is overdue today, and is still the
+    # line a week ahead (the day-28 visit's window has not opened)
+    records.insert(
+        register,
+        "birth",
+        {
+            "mother_id": names["欧阳娜娜"],
+            "sex": 1,
+            "birth_date": (today - dt.timedelta(days=9)).isoformat(),
+        },
+    )
+    # a pregnancy registered 27 days ago: its first monthly visit comes due this week
+    records.insert(
+        register,
+        "pregnancy",
+        {
+            "woman_id": names["欧阳娜娜"],
+            "registered_on": (today - dt.timedelta(days=27)).isoformat(),
+        },
+    )
+    # a marriage whose yearly exam falls due in five days
+    records.insert(
+        register,
+        "marriage",
+        {
+            "wife_id": names["李秀英"],
+            "husband_id": names["张三"],
+            "married_on": (today - dt.timedelta(days=365 - 5)).isoformat(),
+        },
+    )
+
+    now = due_list(register, today)
+    seen = {(d.person_id, d.visit_type, d.follows_id) for d in now}
+    ahead = [
+        d
+        for d in due_list(register, today + WEEK_AHEAD)
+        if (d.person_id, d.visit_type, d.follows_id) not in seen
+    ]
+    expected = work_items([*now, *ahead], today)
+    assert {i.status for i in expected} >= {OVERDUE, "week"}  # both readings matter
+
+    _open_worklist(qtbot, main_window)
+    page = main_window.worklist
+    assert page.items == expected
+    assert sorted(_shown(page), key=lambda i: (i.due_on, i.name, i.visit_type)) == sorted(
+        (i for i in expected if i.status != "later"), key=lambda i: (i.due_on, i.name, i.visit_type)
+    )

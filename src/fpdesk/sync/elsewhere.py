@@ -94,13 +94,19 @@ def spouses_changed(
     """
     households = "SELECT id FROM household WHERE village_code = :village"
     ours = f"SELECT id FROM person WHERE household_id IN ({households})"
-    changed = "SELECT row_id FROM change_log WHERE seq > :after AND tbl = 'person'"
+
+    def changed(column: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM change_log c WHERE c.row_id = t.{column}"
+            " AND c.seq > :after AND c.tbl = 'person')"
+        )
+
+    # Driven by the village's own persons (their marriages, by index): the log is
+    # read only for the few spouses who live elsewhere.
     found = register.query(
         "SELECT t.* FROM marriage t WHERE"
-        f" (t.husband_id IN ({changed}) AND t.wife_id IN ({ours})"
-        f" AND t.husband_id NOT IN ({ours}))"
-        f" OR (t.wife_id IN ({changed}) AND t.husband_id IN ({ours})"
-        f" AND t.wife_id NOT IN ({ours}))",
+        f" (t.wife_id IN ({ours}) AND t.husband_id NOT IN ({ours}) AND {changed('husband_id')})"
+        f" OR (t.husband_id IN ({ours}) AND t.wife_id NOT IN ({ours}) AND {changed('wife_id')})",
         {"village": village, "after": after},
     )
     return [row for row in found if row["id"] not in have]

@@ -13,11 +13,22 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("FPDESK_LANG", "zh")
 
+from fpdesk.core.i18n import set_language
 from fpdesk.store.db import Register, create_register, open_register
 
 PASSPHRASE = "测试口令-test"
 VILLAGE = "450102001201"
 TOWNSHIP = "450102001000"
+
+
+@pytest.fixture(autouse=True)
+def _language_from_environment() -> Iterator[None]:
+    """`fpdesk --lang en` (run in-process by command tests) forces a language for the
+    rest of the process; each test starts from the environment's (FPDESK_LANG) again,
+    so what a test sees does not depend on which tests ran before it."""
+    set_language(None)
+    yield
+    set_language(None)
 
 
 @pytest.fixture(scope="session")

@@ -63,6 +63,15 @@ CHANGED_SINCE = Text(
     "Check these fields first.",
 )
 MERGED_NOTE = "合并到 merged into {survivor}"
+# A village's edit of a person merged away here, sent before the village heard of the
+# merge: it is merged into the kept person, and a clash there is asked as this kind.
+MERGED_FIELD = "merged_field"
+CONFLICT_KINDS = {
+    MERGED_FIELD: Text(
+        "村里修改的人已在乡里合并到另一个人，保留的人这一项不同",
+        "the village edited a person merged here into another; the kept person differs",
+    ),
+}
 
 
 @dataclass
@@ -305,6 +314,36 @@ def merges(register: Register, *, include_undone: bool = False) -> list[dict[str
         )
     ]
     return [m for m in found if include_undone or m["undone_at"] is None]
+
+
+def kept_persons(register: Register) -> dict[str, tuple[str, str]]:
+    """Merged-away person -> (the person now kept for it, the merge that took it away),
+    for the merges not undone; a survivor merged away later leads on to its own."""
+    direct = {m["other"]: (str(m["survivor"]), str(m["id"])) for m in merges(register)}
+    out: dict[str, tuple[str, str]] = {}
+    for other, (survivor, merge_id) in direct.items():
+        seen = {other}
+        while survivor in direct and survivor not in seen:
+            seen.add(survivor)
+            survivor = direct[survivor][0]
+        out[other] = (survivor, merge_id)
+    return out
+
+
+def note_repointed(register: Register, merge_id: str, repointed: list[list[str]]) -> None:
+    """Records re-pointed to the survivor after the merge (a village's work on the
+    merged-away person that arrived later): un-merge points them back too."""
+    stored = register.conn.execute(
+        "SELECT value FROM local_state WHERE key = ?", (_RECORD + merge_id,)
+    ).fetchone()
+    if stored is None or not repointed:
+        return
+    record: dict[str, Any] = json.loads(str(stored[0]))
+    record["repointed"] = [*record["repointed"], *repointed]
+    register.conn.execute(
+        "UPDATE local_state SET value = ? WHERE key = ?",
+        (json.dumps(record, ensure_ascii=False), _RECORD + merge_id),
+    )
 
 
 def unmerge(register: Register, merge_id: str) -> dict[str, Any]:

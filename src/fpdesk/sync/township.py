@@ -16,14 +16,14 @@ import functools
 import hashlib
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fpdesk.core.i18n import Text
 from fpdesk.store import capture, search_batch
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
-from fpdesk.sync import container, merge, rows
+from fpdesk.sync import container, duplicates, merge, rows
 from fpdesk.sync.envelope import Opened
 from fpdesk.sync.keys import now_text
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, FORK, GAP, FileResult
@@ -246,6 +246,11 @@ class _Merger:
         self._namesakes: dict[tuple[Any, Any], str] = {}  # (birth date, name) -> elsewhere
         self._unique_inserted: dict[tuple[Any, ...], set[str]] = {}
         self._unique_updated: dict[tuple[Any, ...], set[str]] = {}
+        # Persons merged away here -> (kept person, merge): the village's work on them,
+        # made before it heard of the merge, goes to the kept person.
+        self._kept = duplicates.kept_persons(register)
+        self._repointed: dict[str, list[list[str]]] = {}  # merge -> records re-pointed
+        self._touched: set[str] = set()  # merged-away persons to send back again
 
     def counts(self) -> tuple[int, int, int]:
         return self.applied, self.unchanged, self.queued
@@ -254,6 +259,8 @@ class _Merger:
         wanted: dict[str, set[str]] = {}
         for change in changes:
             wanted.setdefault(change.tbl, set()).add(change.row_id)
+            if change.tbl == "person" and change.row_id in self._kept:
+                wanted["person"].add(self._kept[change.row_id][0])
         for table, ids in wanted.items():
             ordered = sorted(ids)
             for i in range(0, len(ordered), 500):
@@ -300,6 +307,54 @@ class _Merger:
         self._namesakes = {pairs[n]: other for n, other in found if other is not None}
 
     def apply(self, change: Change) -> None:
+        if change.tbl == "person" and change.row_id in self._kept and change.op == "update":
+            self._apply_to_kept(change)
+            return
+        self._apply(change)
+        if change.tbl in duplicates.PERSON_REFERENCES and self._kept:
+            self._repoint(change)
+
+    def _apply_to_kept(self, change: Change) -> None:
+        """An edit of a person merged away here: merged field by field into the kept
+        person (a clash is asked about the kept person, saying it was merged); the
+        tombstone is left as it is and sent back to the village again."""
+        assert change.old is not None and change.new is not None
+        survivor = self._kept[change.row_id][0]
+        fixed = set(duplicates.FIXED)
+        old = {k: v for k, v in change.old.items() if k not in fixed}
+        new = {k: v for k, v in change.new.items() if k not in fixed}
+        kept = Change(change.seq, "person", survivor, "update", old, new, change.item)
+        ours = self._rows.get(("person", survivor))
+        self._touched.add(change.row_id)
+        if ours is None:  # not here: nothing to merge into
+            self.unchanged += 1
+            return
+        merged = merge.merge_update(old, new, ours)
+        merged.clashes = [
+            merge.Clash(duplicates.MERGED_FIELD, c.field, c.base, c.theirs, c.ours)
+            if c.kind == merge.FIELD
+            else c
+            for c in merged.clashes
+        ]
+        self._finish(kept, ours, merged)
+
+    def _repoint(self, change: Change) -> None:
+        """A record naming a person merged away here: it is re-pointed to the kept
+        person, as the merge did with the records it found (an update after the write,
+        so the log shows the move and the old village is told to let it go)."""
+        row = self._rows.get((change.tbl, change.row_id))
+        if row is None:
+            return
+        moved: dict[str, str] = {}
+        for column in duplicates.PERSON_REFERENCES[change.tbl]:
+            kept = self._kept.get(row.get(column) or "")
+            if kept is not None:
+                moved[column] = kept[0]
+                self._repointed.setdefault(kept[1], []).append([change.tbl, change.row_id, column])
+        if moved:
+            self._write(replace(change, op="update"), row, moved)
+
+    def _apply(self, change: Change) -> None:
         key = (change.tbl, change.row_id)
         ours = self._rows.get(key)
         if change.op == "insert":
@@ -313,6 +368,9 @@ class _Merger:
                 merged = merge.Merged(writes=dict(theirs))
             else:
                 merged = merge.merge_update(change.old, theirs, ours)
+        self._finish(change, ours, merged)
+
+    def _finish(self, change: Change, ours: dict[str, Any] | None, merged: merge.Merged) -> None:
         if change.tbl == "person":
             self._check_person(change, ours, merged)
         if merged.writes:
@@ -384,6 +442,12 @@ class _Merger:
         ):
             self._run(writes)
         self._writes.clear()
+        for merge_id, repointed in self._repointed.items():
+            duplicates.note_repointed(self.register, merge_id, repointed)
+        self._repointed.clear()
+        for person_id in sorted(self._touched):
+            rows.touch(self.register, "person", person_id, None)
+        self._touched.clear()
         self.register.conn.executemany(
             "INSERT OR IGNORE INTO sync_conflict (id, kind, device_id, seq, tbl, row_id,"
             " field, base, theirs, ours, other_row_id, created_at)"

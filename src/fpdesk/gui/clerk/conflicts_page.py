@@ -25,7 +25,7 @@ from fpdesk.gui.clerk.common import RED, Clerk, ClerkPage, ListModel, say, table
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.gui.queries import code_label
 from fpdesk.sync import clerk as clerk_tasks
-from fpdesk.sync import conflicts, keys, merge, rows
+from fpdesk.sync import conflicts, duplicates, keys, merge, rows
 from fpdesk.sync.board import DUPLICATE_KINDS, village_label
 from fpdesk.sync.errors import SyncError
 
@@ -36,6 +36,7 @@ KINDS = {
         "村里修改了乡里已删除的记录", "village edited a record deleted here"
     ),
     merge.INSERT_CLASH: Text("同一记录两边内容不同", "the same record differs"),
+    **duplicates.CONFLICT_KINDS,
 }
 FIELDS = {
     "name": Text("姓名", "name"),

@@ -143,8 +143,13 @@ def _export_update(
     after = 0 if snapshot else int(device["acked_by_peer"])
     with register.transaction():
         upto = rows.last_seq(register)
-        tables = rows.village_rows(register, device["area_code"], None if snapshot else after)
-        gone = {} if snapshot else departed(register, device["area_code"], after, moves)
+        if snapshot:
+            tables, gone = rows.village_rows(register, device["area_code"], None), {}
+        else:
+            moves = _current(register, after, moves)
+            moved = {person for seq, person, _ in moves.rehoused if seq > after}
+            tables = rows.village_rows(register, device["area_code"], after, moved)
+            gone = departed(register, device["area_code"], after, moves)
     content: dict[str, Any] = {"rows": tables}
     if gone:
         content["departed"] = gone
@@ -176,17 +181,20 @@ class Repointed:
 
 @dataclass(frozen=True)
 class Moves:
-    """The re-pointed events of the log up to `upto`."""
+    """The re-pointed events of the log up to `upto`, and the persons whose household
+    changed (seq, person, household before)."""
 
     items: list[Repointed]
     upto: int
+    rehoused: list[tuple[int, str, str]]
 
 
 def repointed(register: Register, after: int) -> Moves:
     """Events whose person changed after `after`: one pass over that part of the log
     (read once for all the villages of an export)."""
-    tables = ", ".join(f"'{t}'" for t in rows.PERSON_COLUMNS)
+    tables = ", ".join(f"'{t}'" for t in ("person", *rows.PERSON_COLUMNS))
     out: list[Repointed] = []
+    rehoused: list[tuple[int, str, str]] = []
     with register.transaction():
         upto = rows.last_seq(register)
         found = register.conn.execute(
@@ -196,11 +204,25 @@ def repointed(register: Register, after: int) -> Moves:
         ).fetchall()
     for seq, table, row_id, old_text, new_text in found:
         old, new = json.loads(old_text), json.loads(new_text)
+        if table == "person":
+            if old.get("household_id") != new.get("household_id") and old.get("household_id"):
+                rehoused.append((int(seq), str(row_id), str(old["household_id"])))
+            continue
         cols = rows.PERSON_COLUMNS[table]
         if any(old.get(c) != new.get(c) for c in cols):
             persons = frozenset(str(old[c]) for c in cols if old.get(c))
             out.append(Repointed(int(seq), str(table), str(row_id), persons))
-    return Moves(out, upto)
+    return Moves(out, upto, rehoused)
+
+
+def _current(register: Register, after: int, moves: Moves | None) -> Moves:
+    """`moves`, with what was logged since it was read (or read now when not given)."""
+    if moves is None:
+        return repointed(register, after)
+    if rows.last_seq(register) > moves.upto:  # logged since it was read
+        tail = repointed(register, max(after, moves.upto))
+        return Moves(moves.items + tail.items, tail.upto, moves.rehoused + tail.rehoused)
+    return moves
 
 
 def departed(
@@ -212,23 +234,37 @@ def departed(
     person of another village (a duplicate person merged into the one kept there), the
     update for the new village carries it, and this list tells the old village to let
     its copy go: an event re-pointed from one of the village's persons, that now
-    belongs elsewhere.
+    belongs elsewhere.  Likewise a person the clerk moved from one of the village's
+    households into another village's, with her events.
     """
-    if moves is None:
-        moves = repointed(register, after)
-    elif rows.last_seq(register) > moves.upto:  # logged since it was read
-        tail = repointed(register, max(after, moves.upto))
-        moves = Moves(moves.items + tail.items, tail.upto)
+    moves = _current(register, after, moves)
     wanted = [m for m in moves.items if m.seq > after]
-    if not wanted:
+    rehoused = [(person, old) for seq, person, old in moves.rehoused if seq > after]
+    if not wanted and not rehoused:
         return {}
     households = "SELECT id FROM household WHERE village_code = :village"
     persons = f"SELECT id FROM person WHERE household_id IN ({households})"
     ours = {str(r[0]) for r in register.conn.execute(persons, {"village": village})}
     out: dict[str, list[str]] = {}
+    if rehoused:
+        homes = {str(r[0]) for r in register.conn.execute(households, {"village": village})}
+        left = sorted({p for p, old in rehoused if old in homes and p not in ours})
+        if left:
+            out["person"] = left
+    else:
+        left = []
     for table in rows.PERSON_COLUMNS:
-        was_ours = sorted({m.row_id for m in wanted if m.table == table and m.old_persons & ours})
         cols = rows.PERSON_COLUMNS[table]
+        was_ours_set = {m.row_id for m in wanted if m.table == table and m.old_persons & ours}
+        for i in range(0, len(left), 500):
+            chunk = left[i : i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            named = " OR ".join(f"{c} IN ({marks})" for c in cols)
+            for (row_id,) in register.conn.execute(
+                f"SELECT id FROM {table} WHERE {named}", chunk * len(cols)
+            ):
+                was_ours_set.add(str(row_id))
+        was_ours = sorted(was_ours_set)
         for i in range(0, len(was_ours), 500):
             chunk = was_ours[i : i + 500]
             marks = ", ".join("?" for _ in chunk)

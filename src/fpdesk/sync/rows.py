@@ -8,7 +8,7 @@ made on this laptop: only the latter is sent on in the next bundle.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -108,17 +108,50 @@ def _in_village(table: str, alias: str) -> str:
     return " OR ".join(f"{alias}.{col} IN ({persons})" for col in PERSON_COLUMNS[table])
 
 
+def rehoused(register: Register, after: int) -> set[str]:
+    """Persons whose household changed after `after` (the clerk moved them, perhaps to
+    another village)."""
+    return {
+        str(r[0])
+        for r in register.conn.execute(
+            "SELECT row_id FROM change_log WHERE seq > ? AND tbl = 'person' AND op = 'update'"
+            " AND old ->> 'household_id' IS NOT new ->> 'household_id'",
+            (after,),
+        )
+    }
+
+
+def _naming(table: str, alias: str) -> str:
+    """SQL condition: row `alias` of `table` names one of the persons `:moved`."""
+    cols = sorted(set(PERSON_COLUMNS.get(table, ())) | set(elsewhere.ELSEWHERE.get(table, ())))
+    if table == "person":
+        cols = ["id"]
+    moved = "SELECT value FROM json_each(:moved)"
+    return " OR ".join(f"{alias}.{col} IN ({moved})" for col in cols)
+
+
 def village_rows(
-    register: Register, village: str, after: int | None
+    register: Register, village: str, after: int | None, moved: Collection[str] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """Current rows of one village's area: all of them, or those logged after `after`,
-    as the village holds them (persons of other villages named as in `elsewhere`)."""
+    as the village holds them (persons of other villages named as in `elsewhere`).
+
+    With `after`, the records naming a person whose household changed after it (`moved`,
+    read from the log when not given) come too, changed or not: a person moved into the
+    village brings her records, and a record staying behind names her as elsewhere."""
+    if after is not None and moved is None:
+        moved = rehoused(register, after)
     out: dict[str, list[dict[str, Any]]] = {}
     for table in REPLICATED:
         sql = f"SELECT t.* FROM {table} t WHERE ({_in_village(table, 't')})"
         params: dict[str, Any] = {"village": village}
         if after is not None:
-            sql += " AND t.id IN (SELECT row_id FROM change_log WHERE seq > :after AND tbl = :tbl)"
+            logged = "t.id IN (SELECT row_id FROM change_log WHERE seq > :after AND tbl = :tbl)"
+            if moved:
+                sql += f" AND ({logged} OR {_naming(table, 't')})"
+                params["moved"] = json.dumps(sorted(moved))
+            else:
+                sql += f" AND {logged}"
             params.update(after=after, tbl=table)
         rows = register.query(sql + " ORDER BY t.id", params)
         if rows:

@@ -190,16 +190,17 @@ class Moves:
 
 
 def repointed(register: Register, after: int) -> Moves:
-    """Events whose person changed after `after`: one pass over that part of the log
-    (read once for all the villages of an export)."""
-    tables = ", ".join(f"'{t}'" for t in ("person", *rows.PERSON_COLUMNS))
+    """Events whose person changed after `after`, and persons whose household changed:
+    one pass over that part of the log (read once for all the villages of an export)."""
+    tables = ", ".join(f"'{t}'" for t in rows.PERSON_COLUMNS)
     out: list[Repointed] = []
     rehoused: list[tuple[int, str, str]] = []
     with register.transaction():
         upto = rows.last_seq(register)
         found = register.conn.execute(
             "SELECT seq, tbl, row_id, old, new FROM change_log"
-            f" WHERE seq > ? AND seq <= ? AND op = 'update' AND tbl IN ({tables})",
+            f" WHERE seq > ? AND seq <= ? AND op = 'update' AND (tbl IN ({tables})"
+            " OR (tbl = 'person' AND old ->> 'household_id' IS NOT new ->> 'household_id'))",
             (after, upto),
         ).fetchall()
     for seq, table, row_id, old_text, new_text in found:

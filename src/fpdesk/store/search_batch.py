@@ -23,8 +23,7 @@ from typing import Any
 from fpdesk.store import search
 
 # store.search's own spelling of an index rowid and of a card, so that both stay one
-# definition.  (They are private there; a public `reindex(conn, persons, households)`
-# in store.search would be the better home for this module's work.)
+# definition.
 _PERSON_ROWID = search.person_rowid_sql("p")
 _HOUSEHOLD_ROWID = search.rowid_sql(str(search.HOUSEHOLD_BAND), "h.rowid")
 _INSERT_CARDS = search.INSERT_CARDS

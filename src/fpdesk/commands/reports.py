@@ -46,6 +46,11 @@ def add_commands(sub: Any) -> None:
     rep.add_argument("--kind", required=True, choices=excel.KINDS)
     rep.add_argument("--out", required=True, help="workbook file / 输出文件 (.xlsx)")
     rep.add_argument("--area", help="area code (default: the register's) / 区划代码")
+    rep.add_argument(
+        "--with-lists",
+        action="store_true",
+        help="add a sheet of names behind each indicator / 每项指标附名单",
+    )
     add_json(rep)
     rep.set_defaults(func=run_report)
 
@@ -244,6 +249,9 @@ def run_report(args: argparse.Namespace) -> int:
             if args.area:
                 areas.level_of(args.area)
             workbook = excel.build(register, period, args.kind, area_code=args.area)
+            if args.with_lists:
+                within = [args.area] if args.area else None
+                excel.add_member_lists(workbook, register, ind.compute(register, period, within))
         try:
             digest = excel.save(workbook, args.out)
         except OSError as exc:

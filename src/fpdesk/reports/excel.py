@@ -59,6 +59,7 @@ class Column:
     group: str | None = None
     fmt: str = "count"
     width: float = 8.0
+    align: str = ""  # default: area code and name to the left, the rest to the right
 
 
 @dataclass
@@ -486,13 +487,13 @@ _SEP = "    "  # between the subtitle's parts: unit, period, definitions version
 
 LIST_COLUMNS = [
     Column("n", "序号", None, "count", 6),
-    Column("part", "计入", None, "text", 6),
+    Column("part", "计入", None, "text", 6, "left"),
     Column("name", "姓名", None, "text", 10),
-    Column("id_number", "身份证号", None, "text", 21),
-    Column("village", "村（居）", None, "text", 12),
-    Column("household", "户编码", None, "text", 21),
-    Column("event", "计入事项", None, "text", 28),
-    Column("date", "日期", None, "text", 11),
+    Column("id_number", "身份证号", None, "text", 21, "left"),
+    Column("village", "村（居）", None, "text", 12, "left"),
+    Column("household", "户编码", None, "text", 21, "left"),
+    Column("event", "计入事项", None, "text", 28, "left"),
+    Column("date", "日期", None, "text", 11, "left"),
 ]
 
 
@@ -508,7 +509,7 @@ def add_member_lists(wb: Workbook, register: Register, report: ind.IndicatorRepo
                 continue
             part = who.PART_NAMES[which].zh
             for n, line in enumerate(who.counted(register, report, result.key, which), 1):
-                rows.append(Row("", "", {"n": n, "part": part, **line.row("zh")}))
+                rows.append(Row("", line.name, {"n": n, "part": part, **line.row("zh")}))
         counts = f"分子 {result.numerator}" + (
             "" if result.denominator is None else f"，分母 {result.denominator}"
         )
@@ -520,7 +521,8 @@ def add_member_lists(wb: Workbook, register: Register, report: ind.IndicatorRepo
             )
         )
         ws = wb.create_sheet(_sheet_name(f"名单-{result.label.zh}"))
-        _write_list(ws, f"{result.label.zh}名单", subtitle, rows)
+        # No signature block: a list supports a form, it is not filed on its own.
+        _write_sheet(ws, f"{result.label.zh}名单", subtitle, LIST_COLUMNS, rows, signed=False)
 
 
 def _sheet_name(text: str) -> str:
@@ -528,32 +530,6 @@ def _sheet_name(text: str) -> str:
     for bad in "[]:*?/\\":
         text = text.replace(bad, "")
     return text[:31]
-
-
-def _write_list(ws: Worksheet, title: str, subtitle: str, rows: Sequence[Row]) -> None:
-    """A list under the form's title and headings, printed like the forms (no
-    signature block: a list supports a form, it is not filed on its own)."""
-    columns = LIST_COLUMNS
-    width = len(columns)
-    last = get_column_letter(width)
-    ws.merge_cells(f"A1:{last}1")
-    ws.merge_cells(f"A2:{last}2")
-    ws["A1"] = title
-    ws["A1"].font = Font(name=FONT, size=14, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws["A2"] = subtitle
-    ws["A2"].font = Font(name=FONT, size=10)
-    _headings(ws, columns)
-    for r, row in enumerate(rows, start=HEAD_ROWS + 1):
-        for c, column in enumerate(columns, start=1):
-            cell = ws.cell(row=r, column=c, value=row.values.get(column.key, ""))
-            # Text to the left like the area names, numbers to the right.
-            look = Column("name" if column.fmt == "text" else column.key, "", fmt=column.fmt)
-            cell.style = _style(ws, look, False)
-    for c, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = column.width
-    ws.freeze_panes = ws.cell(row=HEAD_ROWS + 1, column=1)
-    print_setup(ws, title, subtitle, columns)
 
 
 # ----------------------------------------------------------------- layout
@@ -569,7 +545,13 @@ def _new_workbook(first_sheet: str) -> tuple[Workbook, Worksheet]:
 
 
 def _write_sheet(
-    ws: Worksheet, title: str, subtitle: str, columns: Sequence[Column], rows: Sequence[Row]
+    ws: Worksheet,
+    title: str,
+    subtitle: str,
+    columns: Sequence[Column],
+    rows: Sequence[Row],
+    *,
+    signed: bool = True,
 ) -> None:
     width = len(columns)
     last = get_column_letter(width)
@@ -596,9 +578,10 @@ def _write_sheet(
         ws.column_dimensions[get_column_letter(c)].width = column.width
     ws.freeze_panes = ws.cell(row=HEAD_ROWS + 1, column=3)
     first_page = print_setup(ws, title, subtitle, columns)
-    # On a split sheet the area columns repeat on every page: sign beside them, once.
-    first = 3 if ws.print_title_cols else 1
-    signature_block(ws, HEAD_ROWS + len(rows) + 2, first, first_page)
+    if signed:
+        # On a split sheet the area columns repeat on every page: sign beside them, once.
+        first = 3 if ws.print_title_cols else 1
+        signature_block(ws, HEAD_ROWS + len(rows) + 2, first, first_page)
 
 
 # ------------------------------------------------------------------- printing
@@ -723,7 +706,7 @@ def signature_block(ws: Worksheet, row: int, first: int, last: int) -> None:
 def _style(ws: Worksheet, column: Column, total: bool) -> str:
     """A named cell style per kind of cell, registered once per workbook: openpyxl
     hashes every style object it is given, which per cell costs seconds on a district."""
-    align = "left" if column.key in ("code", "name") else "right"
+    align = column.align or ("left" if column.key in ("code", "name") else "right")
     name = f"fp-{column.fmt}-{align}{'-total' if total else ''}"
     book = ws.parent
     if name not in book.named_styles:

@@ -95,8 +95,8 @@ def counted(
     maker = _MAKERS.get(result.member_kind)
     if maker is None:
         raise ValueError(f"unknown member kind {result.member_kind!r}")
-    names = _village_names(register)
-    lines = maker(register, report, key, which, list(ids), names)
+    asked = _Asked(register, report, key, which, list(ids), _village_names(register))
+    lines = maker(asked)
     return sorted(lines, key=lambda c: (c.village_code, c.household, c.name, c.date, c.record_id))
 
 
@@ -106,20 +106,30 @@ def as_data(lines: Sequence[Counted]) -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------------ by kind of record
 
-_Maker = Callable[
-    [Register, ind.IndicatorReport, str, str, list[str], dict[str, str]], list[Counted]
-]
+
+@dataclass(frozen=True)
+class _Asked:
+    """What a list is made for: one part of one indicator of one report."""
+
+    register: Register
+    report: ind.IndicatorReport
+    key: str
+    which: str
+    ids: list[str]
+    names: dict[str, str]  # village code -> name
+
+    def fields(
+        self,
+    ) -> tuple[Register, ind.IndicatorReport, str, str, list[str], dict[str, str]]:
+        return self.register, self.report, self.key, self.which, self.ids, self.names
 
 
-def _births(
-    register: Register,
-    report: ind.IndicatorReport,
-    key: str,
-    which: str,
-    ids: list[str],
-    names: dict[str, str],
-) -> list[Counted]:
+_Maker = Callable[[_Asked], list[Counted]]
+
+
+def _births(asked: _Asked) -> list[Counted]:
     """A birth is listed under its mother (the child rarely has an ID number yet)."""
+    register, _report, key, which, ids, names = asked.fields()
     rows = _lookup(
         register,
         """SELECT b.id, b.birth_date, b.sex, b.mother_id, m.name, m.id_number,
@@ -129,15 +139,8 @@ def _births(
         "b.id",
         ids,
     )
-    visits = (
-        _postnatal_visits(register, rows)
-        if (key, which)
-        == (
-            "postnatal_rate",
-            "numerator",
-        )
-        else {}
-    )
+    visited = key == "postnatal_rate" and which == "numerator"
+    visits = _postnatal_visits(register, rows) if visited else {}
     out = []
     for row in rows:
         sex = _SEX.get(int(row["sex"]), Text("?", "?"))
@@ -183,15 +186,9 @@ def _postnatal_visits(register: Register, births: list[dict[str, Any]]) -> dict[
     return out
 
 
-def _women(
-    register: Register,
-    report: ind.IndicatorReport,
-    key: str,
-    which: str,
-    ids: list[str],
-    names: dict[str, str],
-) -> list[Counted]:
+def _women(asked: _Asked) -> list[Counted]:
     """A woman is listed with what counts her: her method, her exam, or her marriage."""
+    register, report, key, which, ids, names = asked.fields()
     rows = _lookup(
         register,
         """SELECT p.id, p.name, p.id_number, p.birth_date, h.code AS household, h.village_code
@@ -280,15 +277,9 @@ def _first_visits(
     return out
 
 
-def _followups(
-    register: Register,
-    report: ind.IndicatorReport,
-    key: str,
-    which: str,
-    ids: list[str],
-    names: dict[str, str],
-) -> list[Counted]:
+def _followups(asked: _Asked) -> list[Counted]:
     """A follow-up due is listed under the woman, with the operation and the due day."""
+    register, _report, _key, which, ids, names = asked.fields()
     due: dict[str, list[str]] = {}
     for item in ids:
         operation, day = item.split("@")
@@ -315,15 +306,9 @@ def _followups(
     return out
 
 
-def _audits(
-    register: Register,
-    report: ind.IndicatorReport,
-    key: str,
-    which: str,
-    ids: list[str],
-    names: dict[str, str],
-) -> list[Counted]:
+def _audits(asked: _Asked) -> list[Counted]:
     """Each birth an audit visit found is listed under the household's head."""
+    register, _report, _key, _which, ids, names = asked.fields()
     findings = _lookup(
         register,
         """SELECT f.id, f.visited_on, f.births_found, h.code AS household, h.village_code,
@@ -350,14 +335,8 @@ def _audits(
     return out
 
 
-def _villages(
-    register: Register,
-    report: ind.IndicatorReport,
-    key: str,
-    which: str,
-    ids: list[str],
-    names: dict[str, str],
-) -> list[Counted]:
+def _villages(asked: _Asked) -> list[Counted]:
+    _register, report, key, which, ids, names = asked.fields()
     label = report.result(key).label
     event = label if which == "numerator" else Text("参加考核的村（居）", "village assessed")
     return [

@@ -19,7 +19,7 @@ from fpdesk.reports.pdf.layout import PrintOptions, PrintResult, Sheet
 from fpdesk.store.db import Register
 
 TITLE = Text("指标名单", "Who is counted")
-WIDTHS = [0.6, 0.9, 2.0, 1.0, 2.1, 2.3, 1.05]
+WIDTHS = [0.5, 0.8, 1.85, 1.0, 2.05, 2.8, 1.0]
 
 
 def print_members(

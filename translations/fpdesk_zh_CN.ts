@@ -550,6 +550,16 @@
         <translation>分母</translation>
     </message>
     <message>
+        <source>Printing the list…</source>
+        <translation>正在打印名单…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Printed %1 (%n page(s))</source>
+        <translation>
+            <numerusform>已打印到 %1（共 %n 页）</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Export to Excel</source>
         <translation>导出 Excel</translation>
     </message>
@@ -1524,6 +1534,10 @@
         <translation>查看计入的人员</translation>
     </message>
     <message>
+        <source>Click or press Enter to see who is counted</source>
+        <translation>单击或按回车键查看名单</translation>
+    </message>
+    <message>
         <source>No target</source>
         <translation>无考核目标</translation>
     </message>
@@ -1684,8 +1698,20 @@
 <context>
     <name>MembersDialog</name>
     <message>
-        <source>Records: %1</source>
-        <translation>共 %1 条</translation>
+        <source>Listed: %1</source>
+        <translation>名单：%1 行</translation>
+    </message>
+    <message>
+        <source>Print to PDF…</source>
+        <translation>打印为 PDF…</translation>
+    </message>
+    <message>
+        <source>Print the list</source>
+        <translation>打印名单</translation>
+    </message>
+    <message>
+        <source>PDF file (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
 </context>
 <context>
@@ -1695,32 +1721,12 @@
         <translation>姓名</translation>
     </message>
     <message>
-        <source>Mother</source>
-        <translation>母亲</translation>
+        <source>Counted for</source>
+        <translation>计入事项</translation>
     </message>
     <message>
-        <source>Birth date</source>
-        <translation>出生日期</translation>
-    </message>
-    <message>
-        <source>Due on</source>
-        <translation>应访日期</translation>
-    </message>
-    <message>
-        <source>Method</source>
-        <translation>节育措施</translation>
-    </message>
-    <message>
-        <source>Visited on</source>
-        <translation>核查日期</translation>
-    </message>
-    <message>
-        <source>Births found</source>
-        <translation>核实出生数</translation>
-    </message>
-    <message>
-        <source>Births registered</source>
-        <translation>登记出生数</translation>
+        <source>Date</source>
+        <translation>日期</translation>
     </message>
     <message>
         <source>Household</source>
@@ -1729,10 +1735,6 @@
     <message>
         <source>Village</source>
         <translation>村（居）</translation>
-    </message>
-    <message>
-        <source>Level</source>
-        <translation>层级</translation>
     </message>
     <message>
         <source>Sex</source>

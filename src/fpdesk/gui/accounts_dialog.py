@@ -418,10 +418,10 @@ class KeysMenu(QMenu):
         self.audit_log.setEnabled(access.allowed(self.register, "audit_log"))
 
     def retranslate(self) -> None:
-        self.setTitle(self.tr("Register"))
-        self.backup_now.setText(self.tr("Back up to a folder (USB stick)…"))
-        self.accounts.setText(self.tr("Accounts…"))
-        self.audit_log.setText(self.tr("Record of processing…"))
+        self.setTitle(self.tr("&Register"))
+        self.backup_now.setText(self.tr("&Back up to a folder (USB stick)…"))
+        self.accounts.setText(self.tr("&Accounts…"))
+        self.audit_log.setText(self.tr("Record of &processing…"))
         self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -66,6 +66,150 @@
         <source>command</source>
         <translation>命令</translation>
     </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>exported to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>what</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>bundles</source>
+        <translation>变更包数</translation>
+    </message>
+    <message>
+        <source>rows</source>
+        <translation>条数</translation>
+    </message>
+    <message>
+        <source>account added</source>
+        <translation>新增账户</translation>
+    </message>
+    <message>
+        <source>account removed</source>
+        <translation>删除账户</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation>区划</translation>
+    </message>
+    <message>
+        <source>new passphrase for</source>
+        <translation>重设口令的账户</translation>
+    </message>
+    <message>
+        <source>passphrase reset with the recovery key for</source>
+        <translation>用恢复密钥重设口令的账户</translation>
+    </message>
+    <message>
+        <source>new recovery key</source>
+        <translation>更换恢复密钥</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>made</source>
+        <translation>制作时间</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>held bundle</source>
+        <translation>暂扣的变更包</translation>
+    </message>
+    <message>
+        <source>laptop</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>decision</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>已应用</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>assessment sheet</source>
+        <translation>指标考核表</translation>
+    </message>
+    <message>
+        <source>annual forms</source>
+        <translation>年报表</translation>
+    </message>
+    <message>
+        <source>monthly change report</source>
+        <translation>月变动报表</translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation>每日</translation>
+    </message>
+    <message>
+        <source>on quitting</source>
+        <translation>退出时</translation>
+    </message>
+    <message>
+        <source>made by hand</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>before accounts</source>
+        <translation>启用账户前</translation>
+    </message>
+    <message>
+        <source>discarded</source>
+        <translation>已丢弃</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
 </context>
 <context>
     <name>AccountsDialog</name>
@@ -1736,7 +1880,7 @@
     </message>
     <message>
         <source>village</source>
-        <translation>村级</translation>
+        <translation>村</translation>
     </message>
     <message>
         <source>township</source>

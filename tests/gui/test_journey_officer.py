@@ -255,7 +255,7 @@ def test_the_officers_day(
     _active(qtbot, window)
     _key(qtbot, window, Qt.Key.Key_F6)
     dashboard = window.dashboard
-    assert dashboard is not None and window.tabs.currentWidget() is dashboard
+    assert dashboard is not None and window.tabs.currentWidget() is window.dashboard_tab
     qtbot.waitUntil(lambda: dashboard.report is not None, timeout=60_000)
     assert dashboard.report is not None
     shown = {r.key: (r.numerator, r.denominator) for r in dashboard.report.results}

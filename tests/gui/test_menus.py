@@ -136,11 +136,11 @@ def test_dashboard_opens_in_its_own_tab_by_f6(qtbot, main_window: MainWindow) ->
     assert main_window.dashboard is None  # nothing counted at start
     main_window.show_dashboard.trigger()
     dashboard = main_window.dashboard
-    assert dashboard is not None and main_window.tabs.currentWidget() is dashboard
+    assert dashboard is not None and main_window.tabs.currentWidget() is main_window.dashboard_tab
     qtbot.waitUntil(lambda: dashboard.report is not None, timeout=30_000)
     main_window.show_households.trigger()
     main_window.show_dashboard.trigger()
-    assert main_window.tabs.currentWidget() is dashboard
+    assert main_window.tabs.currentWidget() is main_window.dashboard_tab
     assert main_window.tabs.count() == 3  # one dashboard, not a second
 
 
@@ -226,3 +226,30 @@ def test_new_recovery_key_asks_then_shows_the_new_key_once(qtbot, tmp_path, pref
         window.close()
     finally:
         register.close()
+
+
+def test_record_of_processing_reads_as_a_table_in_words_and_exports(
+    qtbot, main_window: MainWindow, tmp_path: Path
+) -> None:
+    from fpdesk.store import audit
+
+    audit.record(main_window.register, "print", {"kind": "rounds", "file": "rounds.pdf"})
+    audit.record(main_window.register, "backup", {"file": "x.fpdesk", "label": "daily"})
+    main_window.keys_menu.audit_log.trigger()
+    log = main_window.keys_menu.dialog
+    assert log is not None and log.isVisible()
+    table = log.table  # type: ignore[attr-defined]
+    rows = [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+    printed = next(r for r in rows if "rounds.pdf" in r[3])
+    assert printed[2] == "print"  # the action's name (translated in a Chinese window)
+    assert "随访服务单" in printed[3]  # the printout by its title, not its code
+    assert "{" not in printed[3] and '"' not in printed[3]
+    backed_up = next(r for r in rows if "x.fpdesk" in r[3])
+    assert "daily" in backed_up[3] and "label" not in backed_up[3]
+    out = tmp_path / "log.csv"
+    log.export(out)  # type: ignore[attr-defined]
+    assert "rounds.pdf" in out.read_text(encoding="utf-8")
+    log.close()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -259,6 +260,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.worklist, icon("worklist"), "")
         # The dashboard counts the whole area: built when first asked for.
         self.dashboard: QWidget | None = None
+        self.dashboard_tab: QWidget | None = None
         self.tabs.currentChanged.connect(self._tab_changed)
         # The clerk's month end (gui.clerk), on township registers.  Built when its tab
         # is first opened: its pages read the whole township (duplicates, board), which
@@ -351,7 +353,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(0, self.tr("Households"))
         self.tabs.setTabText(1, self.tr("Work list"))
         if self.dashboard is not None:
-            self.tabs.setTabText(self.tabs.indexOf(self.dashboard), self.tr("Statistics"))
+            self.tabs.setTabText(self.tabs.indexOf(self.dashboard_tab), self.tr("Statistics"))
         clerk_tab = self._clerk or self.clerk_tab
         if clerk_tab is not None:
             self.tabs.setTabText(self.tabs.indexOf(clerk_tab), self.tr("Township clerk"))
@@ -679,8 +681,14 @@ class MainWindow(QMainWindow):
                 self.register, clock=self.clock, opener=self.register.reopen
             )
             self.dashboard.setObjectName("dashboard")
-            self.tabs.insertTab(2, self.dashboard, icon("statistics"), self.tr("Statistics"))
-        self.tabs.setCurrentWidget(self.dashboard)
+            # Scrolled, not squeezed: its cards must not make the window taller than
+            # a 1366x768 screen.
+            self.dashboard_tab = QScrollArea()
+            self.dashboard_tab.setWidgetResizable(True)
+            self.dashboard_tab.setFrameShape(QScrollArea.Shape.NoFrame)
+            self.dashboard_tab.setWidget(self.dashboard)
+            self.tabs.insertTab(2, self.dashboard_tab, icon("statistics"), self.tr("Statistics"))
+        self.tabs.setCurrentWidget(self.dashboard_tab)
         return self.dashboard
 
     def show_clerk_page(self, page: int | None) -> None:

@@ -55,6 +55,11 @@ def menu_paths(bar: QMenuBar) -> Iterator[tuple[list[str], QAction]]:
             yield from walk(sub, [plain(action.text())])
 
 
+def find_action(bar: QMenuBar, *path: str) -> QAction | None:
+    """The action at a menu path, titles as read ("Print", "Visit round sheet…")."""
+    return next((a for p, a in menu_paths(bar) if tuple(p) == path), None)
+
+
 def plain(text: str) -> str:
     """A menu title as read: without the mnemonic marker, "(&F)" or "&"."""
     for marker in ("(&", "（&"):
@@ -235,6 +240,9 @@ class WindowMenus(QObject):
                 action.setText(text)
         self.help_menu.setTitle(self.tr("&Help"))
         self.keyboard.setText(self.tr("&Keyboard…"))
+        for action in w.toolbar.actions():  # a button's label, without "(&N)" or "…"
+            if action.text():
+                action.setIconText(plain(action.text()).rstrip("…"))
 
     # -- Help ▸ Keyboard ---------------------------------------------------------------
 
@@ -272,6 +280,7 @@ class KeyboardDialog(QDialog):
         self.table.setHorizontalHeaderLabels([self.tr("What"), self.tr("Key")])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         for row, (what, key) in enumerate(rows):
             self.table.setItem(row, 0, QTableWidgetItem(what))
             self.table.setItem(row, 1, QTableWidgetItem(key))

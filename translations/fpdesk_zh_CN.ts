@@ -2657,6 +2657,10 @@
         <translation>统计(&amp;S)</translation>
     </message>
     <message>
+        <source>&amp;Export to Excel…</source>
+        <translation>导出 Excel 报表(&amp;E)…</translation>
+    </message>
+    <message>
         <source>&amp;Township</source>
         <translation>乡镇(&amp;T)</translation>
     </message>
@@ -2683,6 +2687,10 @@
     <message>
         <source>&amp;Send back</source>
         <translation>回传(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Held bundles…</source>
+        <translation>暂扣的变更包(&amp;H)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>

@@ -677,9 +677,7 @@ class MainWindow(QMainWindow):
         if self.dashboard is None:
             from fpdesk.gui.dashboard import Dashboard
 
-            self.dashboard = Dashboard(
-                self.register, clock=self.clock, opener=self.register.reopen
-            )
+            self.dashboard = Dashboard(self.register, clock=self.clock, opener=self.register.reopen)
             self.dashboard.setObjectName("dashboard")
             # Scrolled, not squeezed: its cards must not make the window taller than
             # a 1366x768 screen.
@@ -690,6 +688,20 @@ class MainWindow(QMainWindow):
             self.tabs.insertTab(2, self.dashboard_tab, icon("statistics"), self.tr("Statistics"))
         self.tabs.setCurrentWidget(self.dashboard_tab)
         return self.dashboard
+
+    def export_workbook(self) -> None:
+        """The dashboard's Export to Excel, for the period it shows."""
+        dashboard = self.open_dashboard()
+        export = getattr(dashboard, "_export_clicked", None)
+        if callable(export):
+            export()
+
+    def open_held_bundles(self) -> None:
+        """Bundles held for the clerk (a laptop's fork), from the villages board."""
+        self.show_clerk_page(1)
+        board = getattr(self.clerk, "board", None)
+        if board is not None:
+            board.open_held()
 
     def show_clerk_page(self, page: int | None) -> None:
         """The clerk's workspace (township registers), on one of its pages."""

@@ -128,6 +128,7 @@ class WindowMenus(QObject):
         # Statistics
         self.statistics_menu = bar.addMenu("")
         self.statistics_menu.addAction(w.show_dashboard)
+        self.export_workbook = self._add(self.statistics_menu, "statistics", w.export_workbook)
 
         # Township: the clerk's month end, one page each
         self.township_menu: QMenu | None = None
@@ -142,6 +143,7 @@ class WindowMenus(QObject):
                         self.township_menu, "village", lambda _=False, p=page: w.show_clerk_page(p)
                     )
                 )
+            self.held = self._add(self.township_menu, "village", w.open_held_bundles)
 
         # Help
         self.help_menu = bar.addMenu("")
@@ -226,6 +228,7 @@ class WindowMenus(QObject):
         if self.print_receipt is not None:
             self.print_receipt.setText(self.tr("Import r&eceipt…"))
         self.statistics_menu.setTitle(self.tr("&Statistics"))
+        self.export_workbook.setText(self.tr("&Export to Excel…"))
         if self.township_menu is not None:
             self.township_menu.setTitle(self.tr("&Township"))
             pages = (
@@ -238,6 +241,7 @@ class WindowMenus(QObject):
             )
             for action, text in zip(self.clerk_pages, pages, strict=True):
                 action.setText(text)
+            self.held.setText(self.tr("&Held bundles…"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.keyboard.setText(self.tr("&Keyboard…"))
         for action in w.toolbar.actions():  # a button's label, without "(&N)" or "…"

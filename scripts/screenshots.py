@@ -23,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMenu, QWidget
 
 from fpdesk.core.clock import FixedClock
 from fpdesk.gui import app as gui_app
@@ -85,6 +85,26 @@ def over(window: QWidget, dialog: QWidget, lower: int = 0) -> QPixmap:
         dialog.windowTitle(),
     )
     painter.drawPixmap(x, y, image)
+    painter.end()
+    return composite
+
+
+def menu_open(window: QMainWindow, menu: QMenu, submenu: QMenu | None = None) -> QPixmap:
+    """The window with a menu of its menu bar drawn open (and one of its submenus)."""
+    composite = window.grab()
+    bar = window.menuBar()
+    title = next(a for a in bar.actions() if a.menu() is menu)
+    place = bar.mapTo(window, bar.actionGeometry(title).bottomLeft())
+    menu.ensurePolished()
+    menu.adjustSize()
+    painter = QPainter(composite)
+    painter.drawPixmap(place, menu.grab())
+    if submenu is not None:
+        entry = next(a for a in menu.actions() if a.menu() is submenu)
+        submenu.ensurePolished()
+        submenu.adjustSize()
+        at = menu.actionGeometry(entry).topRight()
+        painter.drawPixmap(place.x() + at.x(), place.y() + at.y(), submenu.grab())
     painter.end()
     return composite
 
@@ -289,6 +309,12 @@ def more_screens(app: QApplication, window: MainWindow, register: Register, out:
     wait_until(lambda: restore.chosen is not None)
     save_over(window, restore, out, "restore")
     restore.close()
+    # the Records menu open on a person's forms, and the Print menu
+    window.show_person(busy_woman(register))
+    menus.enable_record_actions()
+    write(menu_open(window, menus.records_menu, menus.person_menu), out, "menu-records")
+    write(menu_open(window, menus.print_menu), out, "menu-print")
+
     menus.keyboard.trigger()
     keys = newest_dialog()
     save_over(window, keys, out, "keyboard")

@@ -1807,6 +1807,10 @@
         <translation>fpdesk：村级计划生育登记册</translation>
     </message>
     <message>
+        <source>&amp;Township clerk</source>
+        <translation>乡镇文员(&amp;T)</translation>
+    </message>
+    <message>
         <source>Work list</source>
         <translation>工作清单</translation>
     </message>
@@ -1833,10 +1837,6 @@
     <message>
         <source>&amp;Dashboard</source>
         <translation>统计看板(&amp;D)</translation>
-    </message>
-    <message>
-        <source>Township &amp;clerk</source>
-        <translation>乡镇文员(&amp;C)</translation>
     </message>
     <message>
         <source>&amp;Print…</source>
@@ -2026,62 +2026,6 @@
 <context>
     <name>PersonPage</name>
     <message>
-        <source>Service visit</source>
-        <translation>服务随访</translation>
-    </message>
-    <message>
-        <source>Register a pregnancy</source>
-        <translation>怀孕登记</translation>
-    </message>
-    <message>
-        <source>Pregnancy visit</source>
-        <translation>孕情随访</translation>
-    </message>
-    <message>
-        <source>Pregnancy outcome</source>
-        <translation>妊娠结局</translation>
-    </message>
-    <message>
-        <source>Birth</source>
-        <translation>出生登记</translation>
-    </message>
-    <message>
-        <source>Start contraception</source>
-        <translation>开始避孕</translation>
-    </message>
-    <message>
-        <source>Stop contraception</source>
-        <translation>停止避孕</translation>
-    </message>
-    <message>
-        <source>Supplies handed out</source>
-        <translation>药具发放</translation>
-    </message>
-    <message>
-        <source>Fertility finding</source>
-        <translation>生育能力情况</translation>
-    </message>
-    <message>
-        <source>Marriage</source>
-        <translation>结婚</translation>
-    </message>
-    <message>
-        <source>Divorce</source>
-        <translation>离婚</translation>
-    </message>
-    <message>
-        <source>Move out</source>
-        <translation>迁出</translation>
-    </message>
-    <message>
-        <source>Death</source>
-        <translation>死亡</translation>
-    </message>
-    <message>
-        <source>Correct this person's details</source>
-        <translation>更正此人信息</translation>
-    </message>
-    <message>
         <source>Back to the household</source>
         <translation>返回本户</translation>
     </message>
@@ -2104,6 +2048,62 @@
     <message>
         <source>Born {0}</source>
         <translation>出生于 {0}</translation>
+    </message>
+    <message>
+        <source>Service &amp;visit</source>
+        <translation>服务随访(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Register a &amp;pregnancy</source>
+        <translation>怀孕登记(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Pre&amp;gnancy visit</source>
+        <translation>孕情随访(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Pregnancy &amp;outcome</source>
+        <translation>妊娠结局(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Birth</source>
+        <translation>出生登记(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Start contraception</source>
+        <translation>开始避孕(&amp;S)</translation>
+    </message>
+    <message>
+        <source>S&amp;top contraception</source>
+        <translation>停止避孕(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Supplies &amp;handed out</source>
+        <translation>药具发放(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Fertility finding</source>
+        <translation>生育能力情况(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Marriage</source>
+        <translation>结婚(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Divorce</source>
+        <translation>离婚(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Move o&amp;ut</source>
+        <translation>迁出(&amp;U)</translation>
+    </message>
+    <message>
+        <source>D&amp;eath</source>
+        <translation>死亡(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Correct this person's details</source>
+        <translation>更正此人信息(&amp;C)</translation>
     </message>
     <message>
         <source>ID {0}</source>
@@ -2486,8 +2486,8 @@
         <translation>停止避孕</translation>
     </message>
     <message>
-        <source>Supplies handed out</source>
-        <translation>药具发放</translation>
+        <source>Supplies &amp;handed out</source>
+        <translation>药具发放(&amp;H)</translation>
     </message>
     <message>
         <source>Visit</source>
@@ -2625,8 +2625,8 @@
         <translation>迁入(&amp;M)…</translation>
     </message>
     <message>
-        <source>&amp;History of the record shown…</source>
-        <translation>当前记录的修改历史(&amp;H)…</translation>
+        <source>Histor&amp;y of the record shown…</source>
+        <translation>当前记录的修改历史(&amp;Y)…</translation>
     </message>
     <message>
         <source>&amp;Print</source>

@@ -87,10 +87,38 @@ def test_every_feature_the_readme_names_has_an_action(
     assert not wrong_keys
 
 
-def test_every_menu_has_a_mnemonic_and_the_keys_are_unique(township_window: MainWindow) -> None:
+def _mnemonic(text: str) -> str | None:
+    found = re.search(r"&([^&])", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_menu_item_has_its_own_letter_and_the_keys_are_unique(
+    qtbot, township_window: MainWindow, language: str
+) -> None:
+    from fpdesk.gui import i18n
+
+    app = QApplication.instance()
+    try:
+        assert i18n.install(app, language)  # type: ignore[arg-type]
+        qtbot.waitUntil(
+            lambda: township_window.menus.file_menu.title()
+            == ("文件(&F)" if language == "zh" else "&File")
+        )
+        _letters_and_keys(township_window)
+    finally:
+        i18n.install(app, "en")  # type: ignore[arg-type]
+
+
+def _letters_and_keys(township_window: MainWindow) -> None:
     bar = township_window.menuBar()
-    for top in bar.actions():
-        assert "&" in top.text(), top.text()
+    township_window.menus.enable_record_actions()
+    menus = [bar, *(a.menu() for a in bar.actions())]
+    menus += [a.menu() for m in menus[1:] for a in m.actions() if a.menu() is not None]
+    for menu in menus:
+        letters = [_mnemonic(a.text()) for a in menu.actions() if not a.isSeparator()]
+        assert None not in letters, [a.text() for a in menu.actions()]
+        assert len(letters) == len(set(letters)), [a.text() for a in menu.actions()]
     seen: dict[str, str] = {}
     for path, action in menu_paths(bar):
         for shortcut in action.shortcuts():

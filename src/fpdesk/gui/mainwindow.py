@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
         self.show_worklist.setText(self.tr("&Work list"))
         self.show_households.setText(self.tr("&Households"))
         self.show_dashboard.setText(self.tr("&Dashboard"))
-        self.show_clerk.setText(self.tr("Township &clerk"))
+        self.show_clerk.setText(self.tr("&Township clerk"))
         self.print_now.setText(self.tr("&Print…"))
         self.lock_now.setText(self.tr("&Lock"))
         self.open_settings.setText(self.tr("&Settings…"))

@@ -214,7 +214,7 @@ class WindowMenus(QObject):
         self.household_menu.setTitle(self.tr("For this h&ousehold"))
         self.add_person.setText(self.tr("&Add a person…"))
         self.move_in.setText(self.tr("&Move in…"))
-        self.history.setText(self.tr("&History of the record shown…"))
+        self.history.setText(self.tr("Histor&y of the record shown…"))
         self.fill_person_menu()
         self.print_menu.setTitle(self.tr("&Print"))
         titles = {

@@ -102,8 +102,10 @@ def test_every_menu_item_has_its_own_letter_and_the_keys_are_unique(
     try:
         assert i18n.install(app, language)  # type: ignore[arg-type]
         qtbot.waitUntil(
-            lambda: township_window.menus.file_menu.title()
-            == ("文件(&F)" if language == "zh" else "&File")
+            lambda: (
+                township_window.menus.file_menu.title()
+                == ("文件(&F)" if language == "zh" else "&File")
+            )
         )
         _letters_and_keys(township_window)
     finally:
@@ -170,6 +172,34 @@ def test_dashboard_opens_in_its_own_tab_by_f6(qtbot, main_window: MainWindow) ->
     main_window.show_dashboard.trigger()
     assert main_window.tabs.currentWidget() is main_window.dashboard_tab
     assert main_window.tabs.count() == 3  # one dashboard, not a second
+
+
+def test_the_dashboard_counts_again_after_a_save_when_next_shown(
+    qtbot, main_window: MainWindow, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from fpdesk.store import operations
+
+    main_window.show_dashboard.trigger()
+    dashboard = main_window.dashboard
+    qtbot.waitUntil(lambda: dashboard.report is not None, timeout=30_000)
+    before = dashboard.report.result("births").numerator
+    main_window.show_households.trigger()
+    woman = main_window.register.query("SELECT id FROM person WHERE name = '欧阳娜娜'")[0]["id"]
+    operations.record_birth(
+        main_window.register,
+        woman,
+        {"name": "欧阳小红", "sex": 2, "birth_date": "2026-11-02"},
+        clock=clock,
+    )
+    main_window.after_save()  # what a form's Save does
+    main_window.show_dashboard.trigger()
+    qtbot.waitUntil(
+        lambda: (
+            dashboard.report is not None
+            and dashboard.report.result("births").numerator == before + 1
+        ),
+        timeout=30_000,
+    )
 
 
 def test_township_menu_opens_each_clerk_page(qtbot, township_window: MainWindow) -> None:

@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
         # The dashboard counts the whole area: built when first asked for.
         self.dashboard: QWidget | None = None
         self.dashboard_tab: QWidget | None = None
+        self.dashboard_stale = False
         self.tabs.currentChanged.connect(self._tab_changed)
         # The clerk's month end (gui.clerk), on township registers.  Built when its tab
         # is first opened: its pages read the whole township (duplicates, board), which
@@ -510,6 +511,9 @@ class MainWindow(QMainWindow):
             self.load_worklist()
         if self.clerk_tab is not None and self.tabs.widget(index) is self.clerk_tab:
             QTimer.singleShot(0, lambda: self.clerk)  # build it, out of this signal
+        if self.dashboard_stale and self.tabs.widget(index) is self.dashboard_tab:
+            self.dashboard_stale = False
+            getattr(self.dashboard, "refresh", lambda: None)()
 
     @property
     def clerk(self) -> QWidget | None:
@@ -594,6 +598,8 @@ class MainWindow(QMainWindow):
     def after_save(self) -> None:
         """A form saved: read again what the officer sees, and keep her place in it."""
         self.due.forget()
+        # The dashboard counts again when it is next looked at, not on every save.
+        self.dashboard_stale = self.dashboard is not None
         current = self.household_view.currentIndex()
         chosen = current.data(ID_ROLE) if current.isValid() else None
         self.households.refresh()

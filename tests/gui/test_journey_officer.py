@@ -90,9 +90,14 @@ def _search(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-un
     _key(qtbot, window.search, Qt.Key.Key_Return)
 
 
-@pytest.fixture
-def village_file(filled_register: Register, clock) -> Path:  # type: ignore[no-untyped-def]
-    """The officer's register with one more young couple (黄丽 and 韦强), closed."""
+OFFICER, OFFICER_PASSPHRASE = "韦丽", "village-key-1"
+
+
+@pytest.fixture(params=["accounts", "one passphrase"])
+def village_file(request, filled_register: Register, clock) -> Path:  # type: ignore[no-untyped-def]
+    """The officer's register with one more young couple (黄丽 and 韦强), closed; with
+    accounts (an administrator and the officer 韦丽), or an older one with a single
+    passphrase."""
     operations.add_household(
         filled_register,
         {"group_no": 2, "address": "幸福路88号"},
@@ -117,12 +122,17 @@ def village_file(filled_register: Register, clock) -> Path:  # type: ignore[no-u
         clock=clock,
     )
     path = filled_register.path
+    if request.param == "accounts":
+        from fpdesk.store import accounts
+
+        accounts.add(filled_register, "管理员", "administrator", None, "admin-key-1")
+        accounts.add(filled_register, OFFICER, "officer", VILLAGE, OFFICER_PASSPHRASE)
     filled_register.close()
     return path
 
 
 def test_the_officers_day(
-    qtbot, village_file: Path, prefs, clock, capsys, tmp_path, passphrase_env
+    qtbot, village_file: Path, prefs, clock, capsys, tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     # -- unlock --------------------------------------------------------------------
     app = QApplication.instance()
@@ -133,7 +143,12 @@ def test_the_officers_day(
     unlock = startup.dialog
     assert unlock is not None
     qtbot.addWidget(unlock)
-    type_text(qtbot, unlock.passphrase, PASSPHRASE)
+    with_accounts = unlock.uses_accounts
+    passphrase = OFFICER_PASSPHRASE if with_accounts else PASSPHRASE
+    if with_accounts:  # her name, then her own passphrase
+        type_text(qtbot, unlock.user, OFFICER)
+        _key(qtbot, unlock.user, Qt.Key.Key_Tab)
+    type_text(qtbot, unlock.passphrase, passphrase)
     _key(qtbot, unlock.passphrase, Qt.Key.Key_Return)
     window = session.window
     assert isinstance(window, MainWindow)
@@ -171,6 +186,9 @@ def test_the_officers_day(
         "SELECT visit_type, follows_id FROM visit WHERE person_id = ? AND deleted = 0", (li,)
     )
     assert visits == [{"visit_type": "iud_followup", "follows_id": item.follows_id}]
+    if with_accounts:  # the record says who: her account
+        actors = register.query("SELECT DISTINCT actor FROM change_log WHERE tbl = 'visit'")
+        assert actors == [{"actor": OFFICER}]
 
     # -- 黄丽 gave birth on 10 November -------------------------------------------------
     _active(qtbot, window)
@@ -262,6 +280,10 @@ def test_the_officers_day(
 
     from fpdesk.cli import main as cli
 
+    monkeypatch.setenv("FPDESK_PASSPHRASE", passphrase)  # the command line logs in as she did
+    if with_accounts:
+        monkeypatch.setenv("FPDESK_USER", OFFICER)
+
     capsys.readouterr()
     code = cli(
         ["indicators", "--db", str(village_file), "--period", dashboard.period.label, "--json"]
@@ -285,7 +307,7 @@ def test_the_officers_day(
     assert window.locker.locked
     lock = window.locker.dialog
     assert lock is not None
-    type_text(qtbot, lock.passphrase, PASSPHRASE)
+    type_text(qtbot, lock.passphrase, passphrase)
     _key(qtbot, lock.passphrase, Qt.Key.Key_Return)
     assert not window.locker.locked
 

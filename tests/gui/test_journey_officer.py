@@ -159,6 +159,13 @@ def test_the_officers_day(
     # today's backup is made on a worker while she works
     qtbot.waitUntil(lambda: window.backups is not None and window.backups.task is None)
 
+    if with_accounts:  # an officer's menus: no restoring, no new recovery key
+        window.menus.enable_register_actions()
+        assert not window.menus.restore.isEnabled()
+        assert not window.menus.recovery_key.isEnabled()
+        assert not window.keys_menu.accounts.isEnabled()
+        assert window.keys_menu.backup_now.isEnabled()
+
     # -- search by pinyin, open the person -------------------------------------------
     _search(qtbot, window, "lxy")
     assert window.detail.currentWidget() is window.person_page

@@ -272,6 +272,7 @@ def test_new_recovery_key_asks_then_shows_the_new_key_once(qtbot, tmp_path, pref
         window = MainWindow(register, prefs, clock)
         qtbot.addWidget(window)
         window.show()
+        assert window.menus.recovery_key.isEnabled()  # an administrator
         window.menus.recovery_key.trigger()
         box = window.question
         assert isinstance(box, QMessageBox) and box.isVisible()
@@ -311,3 +312,11 @@ def test_record_of_processing_reads_as_a_table_in_words_and_exports(
     log.export(out)  # type: ignore[attr-defined]
     assert "rounds.pdf" in out.read_text(encoding="utf-8")
     log.close()
+
+
+def test_a_register_without_accounts_has_no_recovery_key_to_replace(
+    main_window: MainWindow,
+) -> None:
+    main_window.menus.enable_register_actions()
+    assert not main_window.menus.recovery_key.isEnabled()
+    assert main_window.menus.restore.isEnabled()  # one passphrase: whoever holds it

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.gui.icons import icon
+from fpdesk.store import access
 
 if TYPE_CHECKING:
     from fpdesk.gui.mainwindow import MainWindow
@@ -86,6 +87,7 @@ class WindowMenus(QObject):
         self.file_menu.addMenu(w.keys_menu)
         self.restore = self._add(w.keys_menu, "backup", w.close_for_restore)
         self.recovery_key = self._add(w.keys_menu, "lock", w.new_recovery_key)
+        w.keys_menu.aboutToShow.connect(self.enable_register_actions)
         self.file_menu.addSeparator()
         self.file_menu.addAction(w.quit)
 
@@ -192,6 +194,16 @@ class WindowMenus(QObject):
         self.household_menu.setEnabled(household)
         self.history.setEnabled(person or household)
 
+    def enable_register_actions(self) -> None:
+        """Restoring and a new recovery key belong to an administrator (the operations
+        refuse anyone else anyway); a recovery key only exists with accounts."""
+        register = self.window.register
+        self.window.keys_menu.refresh()
+        self.restore.setEnabled(access.allowed(register, "restore"))
+        self.recovery_key.setEnabled(
+            access.allowed(register, "accounts") and register.key is not None
+        )
+
     def fill_person_menu(self) -> None:
         """The person page's own Record… actions (the same QActions, one set of forms)."""
         self.person_menu.clear()
@@ -208,6 +220,7 @@ class WindowMenus(QObject):
             self.tr("Closes the register; the unlock window then restores a backup.")
         )
         self.recovery_key.setText(self.tr("New recovery &key…"))
+        self.enable_register_actions()
         self.records_menu.setTitle(self.tr("&Records"))
         self.find.setText(self.tr("&Find…"))
         self.person_menu.setTitle(self.tr("For this &person"))

@@ -271,7 +271,7 @@ def more_screens(app: QApplication, window: MainWindow, register: Register, out:
     # print: the round sheet of the village in view, made and previewed
     window.tree.setCurrentItem(village)
     menus.print_kinds["rounds"].trigger()
-    printing = window.print_dialog
+    printing = window.menus.print_dialog
     printing.start()
     wait_task(printing.task)
     wait_until(lambda: printing.printed is not None)

@@ -1907,18 +1907,6 @@
         <translation>列表太长，保持按户编码排序。请先在左侧选择一个村，再按其他列排序。</translation>
     </message>
     <message>
-        <source>Import a folder of bundles first: the receipt lists what it did.</source>
-        <translation>请先导入一个文件夹的变更包：回执列出导入的结果。</translation>
-    </message>
-    <message>
-        <source>New recovery key</source>
-        <translation>更换恢复密钥</translation>
-    </message>
-    <message>
-        <source>Make a new recovery key? The old key and its printed sheet stop working; the new one is shown once, to print and keep in the office safe.</source>
-        <translation>要生成新的恢复密钥吗？旧密钥和已打印的密钥单将失效；新密钥只显示这一次，请打印后锁进办公室保险柜。</translation>
-    </message>
-    <message>
         <source>fpdesk {0}: an offline register for village family-planning and reproductive-health work. It records voluntary, informed-choice services.</source>
         <translation>fpdesk {0}：村级计划生育与生殖健康离线登记册。它记录的是自愿、知情选择的服务。</translation>
     </message>
@@ -2699,6 +2687,18 @@
     <message>
         <source>&amp;Keyboard…</source>
         <translation>键盘快捷键(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>Import a folder of bundles first: the receipt lists what it did.</source>
+        <translation>请先导入一个文件夹的变更包：回执列出导入的结果。</translation>
+    </message>
+    <message>
+        <source>New recovery key</source>
+        <translation>更换恢复密钥</translation>
+    </message>
+    <message>
+        <source>Make a new recovery key? The old key and its printed sheet stop working; the new one is shown once, to print and keep in the office safe.</source>
+        <translation>要生成新的恢复密钥吗？旧密钥和已打印的密钥单将失效；新密钥只显示这一次，请打印后锁进办公室保险柜。</translation>
     </message>
 </context>
 <context>

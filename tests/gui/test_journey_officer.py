@@ -255,7 +255,7 @@ def test_the_officers_day(
 
     # -- the round sheet for tomorrow's walk ---------------------------------------------------
     _menu(window, "Print", "Visit round sheet…").trigger()
-    printing = window.print_dialog
+    printing = window.menus.print_dialog
     qtbot.waitExposed(printing)
     assert printing.kind.currentData() == "rounds"
     assert printing.village.text() == VILLAGE

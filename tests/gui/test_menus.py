@@ -155,7 +155,7 @@ def test_print_menu_opens_the_dialog_on_the_printout_for_the_village_in_view(
 ) -> None:
     main_window.tree.setCurrentItem(main_window.tree.topLevelItem(0).child(0))
     main_window.menus.print_kinds["rounds"].trigger()
-    dialog = main_window.print_dialog
+    dialog = main_window.menus.print_dialog
     assert dialog.isVisible()
     assert dialog.kind.currentData() == "rounds"
     assert dialog.village.text() == main_window.register.area_code
@@ -274,10 +274,10 @@ def test_new_recovery_key_asks_then_shows_the_new_key_once(qtbot, tmp_path, pref
         window.show()
         assert window.menus.recovery_key.isEnabled()  # an administrator
         window.menus.recovery_key.trigger()
-        box = window.question
+        box = window.menus.question
         assert isinstance(box, QMessageBox) and box.isVisible()
         box.button(QMessageBox.StandardButton.Yes).click()
-        shown = window.recovery_dialog
+        shown = window.menus.recovery_dialog
         assert shown.isVisible()
         key = shown.key_label.text()
         assert key and key != first_key

@@ -148,7 +148,9 @@ class MainWindow(QMainWindow):
         self.show_dashboard = self._action("statistics", self.open_dashboard, "F6")
         self.show_clerk = self._action("village", lambda: self.show_clerk_page(None), "F7")
         self.print_now = self._action(
-            "print", lambda: self.open_print(None), QKeySequence(QKeySequence.StandardKey.Print)
+            "print",
+            lambda: self.menus.open_print(None),
+            QKeySequence(QKeySequence.StandardKey.Print),
         )
         self.lock_now = self._action("lock", lambda: self.locker.lock(), "Ctrl+L")
         self.open_settings = self._action("settings", self.edit_settings)
@@ -621,14 +623,6 @@ class MainWindow(QMainWindow):
 
     # -- the menus' destinations (gui.menus) ------------------------------------------
 
-    def open_history(self) -> None:
-        """The history of the person or household shown on the right."""
-        shown = self.detail.currentWidget()
-        if shown is self.person_page and self.person_page.person_id:
-            self.open_form("history", {"row_id": self.person_page.person_id})
-        elif shown is self.household_page and self.household_page.household_id:
-            self.open_form("history", {"row_id": self.household_page.household_id})
-
     def current_village(self) -> str:
         """The village the officer is looking at: chosen in the tree, else the one of the
         person or household shown, else the work list's, else the register's area."""
@@ -646,36 +640,6 @@ class MainWindow(QMainWindow):
             if row is not None:
                 return str(row["village_code"])
         return self.worklist.village_code or self.register.area_code
-
-    def open_print(self, kind: str | None) -> QDialog:
-        """The print dialog for the village in view, on `kind` when one was chosen; the
-        PDF is made on a worker with its own connection and previewed before saving."""
-        from fpdesk.gui.print_dialog import PrintDialog
-
-        dialog = PrintDialog(
-            self.register.reopen, self.current_village(), clock=self.clock, parent=self
-        )
-        if kind is not None:
-            dialog.kind.setCurrentIndex(max(dialog.kind.findData(kind), 0))
-        dialog.finished.connect(lambda *_: self._form_closed(dialog))
-        self.open_forms.append(dialog)
-        self.print_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def print_receipt(self) -> None:
-        """The import receipt belongs to an import run: on the clerk's import page."""
-        self.show_clerk_page(0)
-        clerk = self.clerk
-        page = getattr(clerk, "importing", None)
-        if page is None:
-            return
-        if page.model.rowCount():
-            page.save_receipt_as()
-        else:
-            page.status.setText(
-                self.tr("Import a folder of bundles first: the receipt lists what it did.")
-            )
 
     def open_dashboard(self) -> QWidget:
         """The indicators of the register's area (gui.dashboard), in a tab of its own;
@@ -695,20 +659,6 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.dashboard_tab)
         return self.dashboard
 
-    def export_workbook(self) -> None:
-        """The dashboard's Export to Excel, for the period it shows."""
-        dashboard = self.open_dashboard()
-        export = getattr(dashboard, "_export_clicked", None)
-        if callable(export):
-            export()
-
-    def open_held_bundles(self) -> None:
-        """Bundles held for the clerk (a laptop's fork), from the villages board."""
-        self.show_clerk_page(1)
-        board = getattr(self.clerk, "board", None)
-        if board is not None:
-            board.open_held()
-
     def show_clerk_page(self, page: int | None) -> None:
         """The clerk's workspace (township registers), on one of its pages."""
         clerk = self.clerk
@@ -726,36 +676,6 @@ class MainWindow(QMainWindow):
         path = self.register.path
         self.restore_wanted.emit(path)
         self.close()
-
-    def new_recovery_key(self) -> None:
-        """A new recovery key (the old sheet stops working), shown once like at setup."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("New recovery key"),
-            self.tr(
-                "Make a new recovery key? The old key and its printed sheet stop working; "
-                "the new one is shown once, to print and keep in the office safe."
-            ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
-        )
-        box.setObjectName("confirm_recovery_key")
-        box.accepted.connect(self._make_recovery_key)
-        self.question = box
-        box.open()
-
-    def _make_recovery_key(self) -> None:
-        from fpdesk.gui.accounts_dialog import RecoveryKeyDialog
-        from fpdesk.store import accounts
-
-        try:
-            key = accounts.new_recovery_key(self.register)
-        except RegisterError as exc:
-            crash.show_register_error(self, exc)
-            return
-        shown = RecoveryKeyDialog(self.register.path, self.register.area_code, key, self)
-        self.recovery_dialog = shown
-        shown.open()
 
     # -- settings, about, closing ------------------------------------------------------
 

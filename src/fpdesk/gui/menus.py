@@ -19,14 +19,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QMenu,
     QMenuBar,
+    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from fpdesk.gui import crash
 from fpdesk.gui.icons import icon
 from fpdesk.store import access
+from fpdesk.store.errors import RegisterError
 
 if TYPE_CHECKING:
     from fpdesk.gui.mainwindow import MainWindow
@@ -86,7 +89,7 @@ class WindowMenus(QObject):
         self.file_menu.addActions([w.open_settings, w.lock_now])
         self.file_menu.addMenu(w.keys_menu)
         self.restore = self._add(w.keys_menu, "backup", w.close_for_restore)
-        self.recovery_key = self._add(w.keys_menu, "lock", w.new_recovery_key)
+        self.recovery_key = self._add(w.keys_menu, "lock", self.new_recovery_key)
         w.keys_menu.aboutToShow.connect(self.enable_register_actions)
         self.file_menu.addSeparator()
         self.file_menu.addAction(w.quit)
@@ -97,7 +100,7 @@ class WindowMenus(QObject):
         self.find.setShortcuts(
             [QKeySequence(QKeySequence.StandardKey.Find), QKeySequence("Ctrl+K")]
         )
-        self.history = self._action("history", w.open_history, "Ctrl+H")
+        self.history = self._action("history", self.open_history, "Ctrl+H")
         self.records_menu.addActions(
             [w.new_household, self.find, w.show_households, w.show_worklist]
         )
@@ -121,16 +124,16 @@ class WindowMenus(QObject):
         self.print_kinds: dict[str, QAction] = {}
         for kind in PRINT_KINDS:
             self.print_kinds[kind] = self._add(
-                self.print_menu, "print", lambda _=False, k=kind: w.open_print(k)
+                self.print_menu, "print", lambda _=False, k=kind: self.open_print(k)
             )
         self.print_receipt: QAction | None = None
         if w.register.role == "township":
-            self.print_receipt = self._add(self.print_menu, "print", w.print_receipt)
+            self.print_receipt = self._add(self.print_menu, "print", self.receipt)
 
         # Statistics
         self.statistics_menu = bar.addMenu("")
         self.statistics_menu.addAction(w.show_dashboard)
-        self.export_workbook = self._add(self.statistics_menu, "statistics", w.export_workbook)
+        self.export_workbook = self._add(self.statistics_menu, "statistics", self.export_workbook)
 
         # Township: the clerk's month end, one page each
         self.township_menu: QMenu | None = None
@@ -145,7 +148,7 @@ class WindowMenus(QObject):
                         self.township_menu, "village", lambda _=False, p=page: w.show_clerk_page(p)
                     )
                 )
-            self.held = self._add(self.township_menu, "village", w.open_held_bundles)
+            self.held = self._add(self.township_menu, "village", self.open_held_bundles)
 
         # Help
         self.help_menu = bar.addMenu("")
@@ -154,6 +157,9 @@ class WindowMenus(QObject):
         )
         self.help_menu.addAction(w.about)
         self.keyboard_dialog: KeyboardDialog | None = None
+        self.print_dialog: QDialog | None = None
+        self.question: QMessageBox | None = None
+        self.recovery_dialog: QDialog | None = None
 
     def _action(
         self,
@@ -260,6 +266,95 @@ class WindowMenus(QObject):
         for action in w.toolbar.actions():  # a button's label, without "(&N)" or "…"
             if action.text():
                 action.setIconText(plain(action.text()).rstrip("…"))
+
+    # -- what the menus open ------------------------------------------------------------
+
+    def open_history(self) -> None:
+        """The history of the person or household shown on the right."""
+        w = self.window
+        shown = w.detail.currentWidget()
+        if shown is w.person_page and w.person_page.person_id:
+            w.open_form("history", {"row_id": w.person_page.person_id})
+        elif shown is w.household_page and w.household_page.household_id:
+            w.open_form("history", {"row_id": w.household_page.household_id})
+
+    def open_print(self, kind: str | None) -> QDialog:
+        """The print dialog for the village in view, on `kind` when one was chosen; the
+        PDF is made on a worker with its own connection and previewed before saving."""
+        from fpdesk.gui.print_dialog import PrintDialog
+
+        w = self.window
+        dialog = PrintDialog(w.register.reopen, w.current_village(), clock=w.clock, parent=w)
+        if kind is not None:
+            dialog.kind.setCurrentIndex(max(dialog.kind.findData(kind), 0))
+        dialog.finished.connect(lambda *_: w._form_closed(dialog))
+        w.open_forms.append(dialog)
+        self.print_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def receipt(self) -> None:
+        """The import receipt belongs to an import run: on the clerk's import page."""
+        w = self.window
+        w.show_clerk_page(0)
+        clerk = w.clerk
+        page = getattr(clerk, "importing", None)
+        if page is None:
+            return
+        if page.model.rowCount():
+            page.save_receipt_as()
+        else:
+            page.status.setText(
+                self.tr("Import a folder of bundles first: the receipt lists what it did.")
+            )
+
+    def export_workbook(self) -> None:
+        """The dashboard's Export to Excel, for the period it shows."""
+        w = self.window
+        dashboard = w.open_dashboard()
+        export = getattr(dashboard, "_export_clicked", None)
+        if callable(export):
+            export()
+
+    def open_held_bundles(self) -> None:
+        """Bundles held for the clerk (a laptop's fork), from the villages board."""
+        w = self.window
+        w.show_clerk_page(1)
+        board = getattr(w.clerk, "board", None)
+        if board is not None:
+            board.open_held()
+
+    def new_recovery_key(self) -> None:
+        """A new recovery key (the old sheet stops working), shown once like at setup."""
+        w = self.window
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("New recovery key"),
+            self.tr(
+                "Make a new recovery key? The old key and its printed sheet stop working; "
+                "the new one is shown once, to print and keep in the office safe."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            w,
+        )
+        box.setObjectName("confirm_recovery_key")
+        box.accepted.connect(self._make_recovery_key)
+        self.question = box
+        box.open()
+
+    def _make_recovery_key(self) -> None:
+        from fpdesk.gui.accounts_dialog import RecoveryKeyDialog
+        from fpdesk.store import accounts
+
+        w = self.window
+        try:
+            key = accounts.new_recovery_key(w.register)
+        except RegisterError as exc:
+            crash.show_register_error(w, exc)
+            return
+        shown = RecoveryKeyDialog(w.register.path, w.register.area_code, key, w)
+        self.recovery_dialog = shown
+        shown.open()
 
     # -- Help ▸ Keyboard ---------------------------------------------------------------
 

@@ -367,7 +367,10 @@ def import_files(
     register: Register, paths: list[Path], *, dry_run: bool = False
 ) -> list[FileResult]:
     keys.ensure_keys(register)
-    return [import_file(register, path, dry_run=dry_run) for path in bundle_files(paths)]
+    files = bundle_files(paths)
+    if files and not dry_run:
+        ledger.start_run(register)  # the receipt of this pass covers these files
+    return [import_file(register, path, dry_run=dry_run) for path in files]
 
 
 def import_file(register: Register, path: Path, *, dry_run: bool = False) -> FileResult:

@@ -14,7 +14,11 @@ from fpdesk.gui.clerk.common import (
     RED,
     Clerk,
     ClerkPage,
+    CodeColumn,
     ListModel,
+    fit_columns,
+    local_time,
+    say,
     short_device,
     table,
 )
@@ -58,21 +62,29 @@ class BoardPage(ClerkPage):
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
         self.rows: list[board.VillageRow] = []
+        self.unplaced: list[board.FileProblem] = []  # not taken, from no known village
         self.retranslate()
 
     def _columns(self) -> list[Column]:
         return [
-            Column(
-                self.tr("Village"), lambda r: r.name if r.name == r.code else f"{r.name} {r.code}"
-            ),
+            Column(self.tr("Village"), lambda r: r.name),
+            CodeColumn(self.tr("Code"), lambda r: r.code if r.name != r.code else ""),
             Column(self.tr("Laptops"), self._devices),
-            Column(self.tr("Last bundle"), lambda r: r.last_file or self.tr("none yet")),
-            Column(self.tr("Came"), lambda r: (r.last_seen_at or "")[:16].replace("T", " ")),
+            Column(self.tr("Last bundle taken"), lambda r: r.last_file or self.tr("none yet")),
+            Column(self.tr("Came"), lambda r: local_time(r.last_seen_at)),
             Column(self.tr("Sequence"), self._sequence),
             Column(self.tr("Conflicts"), lambda r: r.open_conflicts or ""),
             Column(self.tr("Duplicates"), lambda r: r.open_duplicates or ""),
             Column(self.tr("This month"), self._status),
+            Column(self.tr("Files not taken this month"), self._problems),
         ]
+
+    def _problem(self, problem: board.FileProblem) -> str:
+        what = self.tr("refused") if problem.outcome == "refused" else self.tr("held")
+        return self.tr("{0} ({1}): {2}").format(problem.file_name, what, say(problem.reason))
+
+    def _problems(self, row: board.VillageRow) -> str:
+        return "; ".join(self._problem(p) for p in row.problems)
 
     def _devices(self, row: board.VillageRow) -> str:
         active = [d for d in row.devices if d.active]
@@ -102,7 +114,7 @@ class BoardPage(ClerkPage):
 
     @staticmethod
     def _color(row: Any) -> QColor | None:
-        if row.status == board.LATE or not row.sequence_ok:
+        if row.status == board.LATE or not row.sequence_ok or row.problems:
             return RED
         if row.status == board.REPORTED:
             return GREEN
@@ -130,11 +142,15 @@ class BoardPage(ClerkPage):
         self.refresh()
 
     def refresh(self) -> None:
-        self.rows = board.villages(
-            self.clerk.register, self.clerk.clock.today(), self.clerk.deadline_day()
-        )
+        today = self.clerk.clock.today()
+        self.rows = board.villages(self.clerk.register, today, self.clerk.deadline_day())
+        self.unplaced = [
+            p
+            for p in board.problem_files(self.clerk.register, today)
+            if p.village not in {r.code for r in self.rows}
+        ]
         self.model.set_rows(self.rows)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         self._summarise()
         self._show_held()
 
@@ -164,4 +180,15 @@ class BoardPage(ClerkPage):
         text = self.tr("{0} of {1} villages reported this month.").format(reported, len(self.rows))
         if late:
             text += " " + self.tr("Late: {0}.").format(", ".join(r.name for r in late))
+        troubled = [r.name for r in self.rows if r.problems]
+        if troubled:
+            text += " " + self.tr("Files not taken from: {0} (see the last column).").format(
+                ", ".join(troubled)
+            )
+        if self.unplaced:
+            text += " " + self.tr("Not taken, village unknown: {0}.").format(
+                "; ".join(self._problem(p) for p in self.unplaced)
+            )
+        red = bool(late or troubled or self.unplaced)
+        self.summary.setStyleSheet("color: #b3261e;" if red else "")
         self.summary.setText(text)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import Text, current_language
-from fpdesk.gui.clerk.common import RED, Clerk, ClerkPage, ListModel, say, table
+from fpdesk.gui.clerk.common import RED, Clerk, ClerkPage, ListModel, fit_columns, say, table
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.gui.queries import code_label
 from fpdesk.sync import clerk as clerk_tasks
@@ -221,7 +221,7 @@ class ConflictsPage(ClerkPage):
             row = rows.get_row(register, c["tbl"], c["row_id"]) or {}
             c["label"] = row.get("name") or row.get("code") or c["row_id"][:8]
         self.model.set_rows(found)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         if found:
             self.view.selectRow(0)
         self._show_current()

@@ -17,7 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import GREY, Clerk, ClerkPage, ListModel, explain, say, table
+from fpdesk.gui.clerk.common import (
+    GREY,
+    Clerk,
+    ClerkPage,
+    ListModel,
+    explain,
+    fit_columns,
+    say,
+    table,
+)
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.sync import clerk as clerk_tasks
 from fpdesk.sync import enrollment, keys
@@ -98,7 +107,7 @@ class DevicesPage(ClerkPage):
 
     def refresh(self) -> None:
         self.model.set_rows([d for d in keys.peers(self.clerk.register) if d["role"] == "village"])
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
 
     def current(self) -> dict[str, Any] | None:
         index = self.view.currentIndex()

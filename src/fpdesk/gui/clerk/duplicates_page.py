@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import Clerk, ClerkPage, ListModel, say, table
+from fpdesk.gui.clerk.common import Clerk, ClerkPage, ListModel, fit_columns, say, table
 from fpdesk.gui.clerk.conflicts_page import field_label, field_value, shown
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.gui.tasks import Progress, Task, run_task
@@ -190,7 +190,7 @@ class DuplicatesPage(ClerkPage):
             self.pairs.append(duplicates.Candidate(a, b, candidate.reason, []))
         self.model.set_rows(self.pairs)
         self.merges_model.set_rows(duplicates.merges(self.clerk.register))
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         if self.pairs:
             self.view.selectRow(0)
         self._show_current()

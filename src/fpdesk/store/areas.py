@@ -1,0 +1,54 @@
+"""Names of areas (villages, townships, counties) from the register's area list.
+
+Clerks and officers know their villages by name, not by the 12-digit statistical
+code.  Every face (the window, the printouts, the command line) asks here, so a name
+is looked up one way: the latest name the area list gives for the code, or the code
+itself when the list does not know it (a register made by `fpdesk init` starts with
+an empty list until names are set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fpdesk.core import area
+from fpdesk.store.db import Register
+
+
+def names(register: Register, codes: Iterable[str]) -> dict[str, str]:
+    """Code -> name for each code; a code the area list does not know maps to itself."""
+    wanted = sorted({str(c) for c in codes if c})
+    found: dict[str, str] = {c: c for c in wanted}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for code, name in register.conn.execute(
+            f"SELECT code, name FROM area_unit WHERE code IN ({marks}) ORDER BY valid_from",
+            chunk,
+        ):
+            if name:
+                found[str(code)] = str(name)  # ordered by valid_from: the latest name wins
+    return found
+
+
+def name(register: Register, code: str | None) -> str:
+    """One area's name, or its code when the area list does not know it."""
+    if not code:
+        return ""
+    return names(register, [code])[code]
+
+
+def set_name(register: Register, code: str, name_: str) -> None:
+    """Name an area of the register's own area list (the clerk types the villages'
+    names once; nothing else is stored about them)."""
+    level = area.level_of(code)
+    with register.transaction() as conn:
+        updated = conn.execute(
+            "UPDATE area_unit SET name = ? WHERE code = ? AND valid_to IS NULL",
+            (name_.strip(), code),
+        ).rowcount
+        if not updated:
+            conn.execute(
+                "INSERT INTO area_unit (code, parent_code, level, name) VALUES (?, ?, ?, ?)",
+                (code, area.parent_of(code), level, name_.strip()),
+            )

@@ -199,3 +199,77 @@ def test_township_export_without_a_target_fails_plainly(
     t, _ = pair
     status, _, err = run(capsys, "bundle", "export", "--db", str(t), "--out", str(tmp_path))
     assert status == 1 and "--for" in err
+
+
+def test_each_import_run_has_its_receipt_with_the_townships_name(
+    pair,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from fpdesk.store import areas
+    from tests.reports.pdf.conftest import pdf_text
+
+    t, v = pair
+    reg = open_register(t, PASSPHRASE)
+    areas.set_name(reg, TOWNSHIP, "三塘镇")
+    areas.set_name(reg, VILLAGE, "那况村")
+    reg.close()
+    _add_household(v, "1")
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"))
+    (tmp_path / "out" / "0-junk.fpb").write_bytes(b"not a bundle")
+    run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"))  # the month's data
+    run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"))  # a second pass
+    status, runs, _ = run(capsys, "ledger", "--db", str(t), "--runs", "--json")
+    assert status == 0 and [r["files"] for r in runs] == [2, 2]
+    first = runs[-1]  # the latest first
+    assert first["outcomes"] == {"accepted": 1, "refused": 1}
+    status, text, _ = run(capsys, "ledger", "--db", str(t))
+    assert status == 0 and "None" not in text  # a refused file has no change range
+    out = tmp_path / "receipt.pdf"
+    status, _, _ = run(
+        capsys, "print", "receipt", "--db", str(t), "--run", str(first["id"]), "--out", str(out)
+    )
+    assert status == 0
+    text = pdf_text(out)
+    assert "三塘镇" in text and TOWNSHIP not in text  # the township by its name
+    assert "那况村" in text and "0-junk.fpb" in text
+    assert "accepted" in text or "已导入" in text
+    status, _, err = run(
+        capsys, "print", "receipt", "--db", str(t), "--run", "999", "--out", str(out)
+    )
+    assert status == 1 and "999" in err
+
+
+def test_conflicts_and_duplicates_list_all_show_who_when_and_why(
+    pair,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    t, v = pair
+    row = _add_household(v, "1")
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "a"))
+    run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "a"))
+    _set(t, row, "2")
+    _set(v, row, "3")
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "b"))
+    run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "b"))
+    [c] = run(capsys, "conflicts", "list", "--db", str(t), "--json")[1]
+    status, _, _ = run(
+        capsys,
+        "conflicts",
+        "resolve",
+        "--db",
+        str(t),
+        c["id"],
+        "--take",
+        "village",
+        "--reason",
+        "checked by phone",
+    )
+    assert status == 0
+    status, text, _ = run(capsys, "conflicts", "list", "--db", str(t), "--all")
+    assert status == 0 and c["id"] in text and "checked by phone" in text
+    [done] = run(capsys, "conflicts", "list", "--db", str(t), "--all", "--json")[1]
+    assert done["reason"] == "checked by phone" and done["resolution"] == "village"
+    status, listing, _ = run(capsys, "duplicates", "list", "--db", str(t), "--all", "--json")
+    assert status == 0 and listing == {"pairs": [], "history": []}

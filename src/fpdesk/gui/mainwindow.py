@@ -36,7 +36,7 @@ from fpdesk.gui.pages import HouseholdPage, PersonPage, make_table
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.tasks import Task
 from fpdesk.gui.worklist import DueCounts, WorkItem, WorkListPage
-from fpdesk.store import access
+from fpdesk.store import access, areas
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
 
@@ -319,7 +319,10 @@ class MainWindow(QMainWindow):
         self.load_tree()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("fpdesk: village family-planning register"))
+        if self.register.role == "township":
+            self.setWindowTitle(self.tr("fpdesk: township family-planning register"))
+        else:
+            self.setWindowTitle(self.tr("fpdesk: village family-planning register"))
         self.new_household.setText(self.tr("New household"))
         self.show_worklist.setText(self.tr("Work list"))
         self.show_households.setText(self.tr("Households"))
@@ -343,9 +346,11 @@ class MainWindow(QMainWindow):
             self.tr("Nothing found. Try the pinyin initials or the last digits of the ID number.")
         )
         role = self.tr("village") if self.register.role == "village" else self.tr("township")
+        code = self.register.area_code
+        name = areas.name(self.register, code)
         self.where.setText(
             self.tr("{0} register {1} · {2}").format(
-                role, self.register.area_code, self.register.path.name
+                role, code if name == code else f"{name} ({code})", self.register.path.name
             )
         )
 

@@ -100,6 +100,7 @@ class ImportPage(ClerkPage):
         self._tasks: list[Task] = []  # kept alive while their threads may hold them
         self._sink: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self.started_at: dt.datetime | None = None
+        self.run_list: list[ledger.ImportRun] = []
         self.choose = QPushButton()
         self.choose.setObjectName("choose_folder")
         self.choose.clicked.connect(self.choose_folder)
@@ -208,7 +209,7 @@ class ImportPage(ClerkPage):
         self.cancel_button.setText(self.tr("Cancel"))
         self.receipt_button.setText(self.tr("Print receipt…"))
         self.runs_label.setText(self.tr("Import runs:"))
-        self.refresh_runs()
+        self._show_runs()
         self._show_where()
 
     # -- choosing ----------------------------------------------------------------------
@@ -354,9 +355,13 @@ class ImportPage(ClerkPage):
 
     def refresh_runs(self, *, newest: bool = False) -> None:
         """Every import run of the ledger, the newest first, to print its receipt."""
+        self.run_list = ledger.runs(self.clerk.register)
+        self._show_runs(newest=newest)
+
+    def _show_runs(self, *, newest: bool = False) -> None:
         chosen = None if newest else self.runs.currentData()
         self.runs.clear()
-        for run in ledger.runs(self.clerk.register):
+        for run in self.run_list:
             self.runs.addItem(self._run_text(run), run.id)
         if chosen is not None and self.runs.findData(chosen) >= 0:
             self.runs.setCurrentIndex(self.runs.findData(chosen))

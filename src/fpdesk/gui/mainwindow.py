@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
@@ -39,6 +39,9 @@ from fpdesk.gui.worklist import DueCounts, WorkItem, WorkListPage
 from fpdesk.store import access, areas
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
+
+if TYPE_CHECKING:
+    from fpdesk.gui.clerk import ClerkWorkspace
 
 log = logging.getLogger("fpdesk.gui.main")
 SEARCH_DELAY_MS = 150  # search as you type, but not on every key of a fast typist
@@ -157,6 +160,12 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.quit)
         self.records_menu = self.menuBar().addMenu("")
         self.records_menu.addActions([self.new_household, self.show_households, self.show_worklist])
+        self.clerk_menu: QWidget | None = None
+        if self.register.role == "township":  # the clerk's month end, step by step
+            from fpdesk.gui.clerk.menu import ClerkMenu
+
+            self.clerk_menu = ClerkMenu(self.show_clerk, self)
+            self.menuBar().addMenu(self.clerk_menu)
         self.help_menu = self.menuBar().addMenu("")
         self.help_menu.addAction(self.about)
 
@@ -515,6 +524,16 @@ class MainWindow(QMainWindow):
             self.clerk_tab.deleteLater()
             self.clerk_tab = None
         return self._clerk
+
+    def show_clerk(self) -> ClerkWorkspace | None:
+        """The clerk's workspace, built if need be, in front."""
+        workspace = self.clerk
+        if workspace is None:
+            return None
+        self.tabs.setCurrentWidget(workspace)
+        from fpdesk.gui.clerk import ClerkWorkspace as Workspace  # built on first use
+
+        return workspace if isinstance(workspace, Workspace) else None
 
     def load_worklist(self) -> None:
         try:

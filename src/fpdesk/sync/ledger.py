@@ -206,6 +206,7 @@ def _device_of_hash(register: Register, file_hash: str) -> str | None:
 
 def _receipt_row(register: Register, row: dict[str, Any]) -> dict[str, Any]:
     village = village_of(register, row)
+    taken = row["outcome"] == ACCEPTED  # counts mean something only for a file taken
     return {
         "id": row["id"],
         "file": row["file_name"],
@@ -216,9 +217,9 @@ def _receipt_row(register: Register, row: dict[str, Any]) -> dict[str, Any]:
         "device_id": row["device_id"],
         "after": row["after_seq"],
         "upto": row["upto_seq"],
-        "applied": row["applied"],
-        "unchanged": row["unchanged"],
-        "queued": row["queued"],
+        "applied": row["applied"] if taken else None,
+        "unchanged": row["unchanged"] if taken else None,
+        "queued": row["queued"] if taken else None,
         "village_code": village,
         "village": areas.name(register, village) if village else "",
         "seen_at": row["seen_at"],

@@ -67,6 +67,11 @@ class Clerk:
         if self.register.key is not None:  # an account's session: its key opens it again
             self.opener = accounts.second_connection(self.register)
             return self.opener
+        if getattr(self.register, "_secret", None) is not None:
+            # The session's secret opens it again, on the worker's own thread (the
+            # actor is in the register itself, nothing is read from this connection).
+            self.opener = self.register.reopen
+            return self.opener
         path = self.register.path
         while True:
             text, ok = QInputDialog.getText(
@@ -89,12 +94,7 @@ class Clerk:
         passphrase = text
 
         def opener() -> Register:
-            opened = open_register(path, passphrase)
-            actor = self.register.conn.execute(
-                "SELECT value FROM local_state WHERE key = 'actor'"
-            ).fetchone()
-            opened.set_actor(actor[0] if actor else None)
-            return opened
+            return open_register(path, passphrase)  # on the worker: its own connection
 
         self.opener = opener
         return opener

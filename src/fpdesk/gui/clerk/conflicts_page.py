@@ -232,7 +232,7 @@ class ConflictsPage(ClerkPage):
             Column(self.tr("By"), lambda d: d["actor"] or ""),
             Column(self.tr("Record"), lambda d: d["label"]),
             Column(self.tr("Field"), lambda d: field_label(d["field"] or "")),
-            Column(self.tr("Kept"), self._kept),
+            Column(self.tr("Value taken"), self._kept),
             Column(self.tr("Reason"), lambda d: d["reason"]),
         ]
 

@@ -228,10 +228,12 @@ class ImportPage(ClerkPage):
         if path:
             self.set_folder(Path(str(path)))
 
-    def choose_folder(self) -> None:
+    def choose_folder(self) -> bool:
+        """Ask for the folder; False when the clerk cancels."""
         chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder with the bundles"))
         if chosen:
             self.set_folder(Path(chosen))
+        return bool(chosen)
 
     def set_folder(self, folder: Path) -> None:
         self.folder = folder

@@ -384,6 +384,41 @@
     </message>
 </context>
 <context>
+    <name>ClerkMenu</name>
+    <message>
+        <source>&amp;Township</source>
+        <translation>乡镇(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Import bundles…</source>
+        <translation>导入数据包…</translation>
+    </message>
+    <message>
+        <source>Villages board</source>
+        <translation>各村上报情况</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>疑似重复</translation>
+    </message>
+    <message>
+        <source>Village laptops</source>
+        <translation>村里的电脑</translation>
+    </message>
+    <message>
+        <source>Send update bundles back…</source>
+        <translation>回传更新包…</translation>
+    </message>
+    <message>
+        <source>Print an import receipt…</source>
+        <translation>打印导入回执…</translation>
+    </message>
+</context>
+<context>
     <name>ClerkWorkspace</name>
     <message>
         <source>Import</source>

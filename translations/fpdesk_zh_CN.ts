@@ -298,8 +298,12 @@
         <translation>保留待核实</translation>
     </message>
     <message>
-        <source>{0} ({1}): {2}</source>
-        <translation>{0}（{1}）：{2}</translation>
+        <source>village unknown</source>
+        <translation>村不明</translation>
+    </message>
+    <message>
+        <source>{0} · {1} ({2}): {3}</source>
+        <translation>{0} · {1}（{2}）：{3}</translation>
     </message>
     <message>
         <source>none</source>
@@ -364,12 +368,8 @@
         <translation>逾期：{0}。</translation>
     </message>
     <message>
-        <source>Files not taken from: {0} (see the last column).</source>
-        <translation>有文件未导入：{0}（见最后一栏）。</translation>
-    </message>
-    <message>
-        <source>Not taken, village unknown: {0}.</source>
-        <translation>未导入、看不出是哪个村的文件：{0}。</translation>
+        <source>Files not taken from: {0} (listed below the table).</source>
+        <translation>有文件未导入：{0}（见表格下方）。</translation>
     </message>
 </context>
 <context>
@@ -1622,6 +1622,10 @@
         <translation>
             <numerusform>，%n 个未导入</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Shown: the import run {0}.</source>
+        <translation>显示的是这一批导入：{0}。</translation>
     </message>
     <message>
         <source>Save the import receipt</source>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
@@ -50,6 +50,12 @@ class BoardPage(ClerkPage):
         self.model = ListModel(self._columns, self._color, self)
         self.view = table(self.model)
         self.view.setObjectName("board")
+        # This month's files not taken, one line each, with the reason and what to do.
+        self.problems = QLabel()
+        self.problems.setObjectName("problems")
+        self.problems.setWordWrap(True)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems.setStyleSheet("QLabel#problems { color: #b3261e; }")
         row = QHBoxLayout()
         row.addWidget(self.deadline_label)
         row.addWidget(self.deadline)
@@ -61,6 +67,7 @@ class BoardPage(ClerkPage):
         layout.addLayout(row)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.problems)
         self.rows: list[board.VillageRow] = []
         self.unplaced: list[board.FileProblem] = []  # not taken, from no known village
         self.retranslate()
@@ -79,12 +86,22 @@ class BoardPage(ClerkPage):
             Column(self.tr("Files not taken this month"), self._problems),
         ]
 
+    def _what(self, problem: board.FileProblem) -> str:
+        return self.tr("refused") if problem.outcome == "refused" else self.tr("held")
+
     def _problem(self, problem: board.FileProblem) -> str:
-        what = self.tr("refused") if problem.outcome == "refused" else self.tr("held")
-        return self.tr("{0} ({1}): {2}").format(problem.file_name, what, say(problem.reason))
+        names = {r.code: r.name for r in self.rows}
+        village = names.get(problem.village or "", self.tr("village unknown"))
+        return self.tr("{0} · {1} ({2}): {3}").format(
+            village, problem.file_name, self._what(problem), say(problem.reason)
+        )
 
     def _problems(self, row: board.VillageRow) -> str:
-        return "; ".join(self._problem(p) for p in row.problems)
+        """In the table: how many and which kind; the lines below say which and why."""
+        kinds: dict[str, int] = {}
+        for problem in row.problems:
+            kinds[self._what(problem)] = kinds.get(self._what(problem), 0) + 1
+        return ", ".join(f"{what} {n}" for what, n in kinds.items())
 
     def _devices(self, row: board.VillageRow) -> str:
         active = [d for d in row.devices if d.active]
@@ -182,13 +199,13 @@ class BoardPage(ClerkPage):
             text += " " + self.tr("Late: {0}.").format(", ".join(r.name for r in late))
         troubled = [r.name for r in self.rows if r.problems]
         if troubled:
-            text += " " + self.tr("Files not taken from: {0} (see the last column).").format(
+            text += " " + self.tr("Files not taken from: {0} (listed below the table).").format(
                 ", ".join(troubled)
             )
-        if self.unplaced:
-            text += " " + self.tr("Not taken, village unknown: {0}.").format(
-                "; ".join(self._problem(p) for p in self.unplaced)
-            )
+        lines = [self._problem(p) for r in self.rows for p in r.problems]
+        lines += [self._problem(p) for p in self.unplaced]
+        self.problems.setText("\n".join(lines))
+        self.problems.setVisible(bool(lines))
         red = bool(late or troubled or self.unplaced)
         self.summary.setStyleSheet("color: #b3261e;" if red else "")
         self.summary.setText(text)

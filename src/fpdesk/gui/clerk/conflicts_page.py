@@ -157,7 +157,7 @@ class ConflictsPage(ClerkPage):
         self.reason_label = QLabel()
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
-        self.reason.textEdited.connect(self._reason_typed)
+        self.reason.textChanged.connect(self._reason_typed)
         self.resolve_button = QPushButton()
         self.resolve_button.setObjectName("resolve")
         self.resolve_button.clicked.connect(self.resolve_current)
@@ -314,6 +314,8 @@ class ConflictsPage(ClerkPage):
         if c is None:
             for label in (self.before, self.theirs, self.ours):
                 label.setText("")
+            self.value.clear()  # nothing typed stays behind a decision made
+            self.reason.clear()
             self.what.setText(
                 self.tr("No conflict is waiting.") if not self.model.rowCount() else ""
             )

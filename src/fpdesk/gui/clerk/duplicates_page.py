@@ -110,7 +110,7 @@ class DuplicatesPage(ClerkPage):
         self.reason_label = QLabel()
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
-        self.reason.textEdited.connect(self._reason_typed)
+        self.reason.textChanged.connect(self._reason_typed)
         self.merge_button = QPushButton()
         self.merge_button.setObjectName("merge")
         self.merge_button.clicked.connect(self.merge_current)
@@ -336,6 +336,7 @@ class DuplicatesPage(ClerkPage):
         if pair is None:
             self.keep_a.setText(self.tr("Keep A"))
             self.keep_b.setText(self.tr("Keep B"))
+            self.reason.clear()  # nothing typed stays behind a decision made
             return
         self.keep_a.setText(self.tr("Keep A ({0})").format(self._village(pair.a)))
         self.keep_b.setText(self.tr("Keep B ({0})").format(self._village(pair.b)))

@@ -385,6 +385,7 @@ class ImportPage(ClerkPage):
             return
         self.model.set_rows(ledger.run_rows(self.clerk.register, int(run_id)))
         fit_columns(self.results)
+        self.status.setText(self.tr("Shown: the import run {0}.").format(self.runs.currentText()))
         self._set_running(False)
 
     def save_receipt(self, path: Path) -> Path:

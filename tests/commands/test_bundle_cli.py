@@ -273,3 +273,17 @@ def test_conflicts_and_duplicates_list_all_show_who_when_and_why(
     assert done["reason"] == "checked by phone" and done["resolution"] == "village"
     status, listing, _ = run(capsys, "duplicates", "list", "--db", str(t), "--all", "--json")
     assert status == 0 and listing == {"pairs": [], "history": []}
+
+
+def test_areas_are_named_once_and_listed(
+    pair,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    t, _v = pair
+    status, listed, _ = run(capsys, "areas", "list", "--db", str(t), "--json")
+    assert status == 0 and {a["code"] for a in listed} == {TOWNSHIP, VILLAGE}
+    assert run(capsys, "areas", "name", "--db", str(t), VILLAGE, "那况村")[0] == 0
+    status, text, _ = run(capsys, "areas", "list", "--db", str(t))
+    assert f"{VILLAGE}  那况村" in text and f"{TOWNSHIP}  —" in text
+    status, _, err = run(capsys, "areas", "name", "--db", str(t), "12345", "x")
+    assert status == 2 and "12 digits" in err

@@ -12,7 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fpdesk.core import area
+from fpdesk.core.i18n import Text
+from fpdesk.store import access
 from fpdesk.store.db import Register
+
+OUTSIDE = Text(
+    "{code} 不在本登记册的区划 {area} 之内。", "{code} is not inside this register's area {area}."
+)
 
 
 def names(register: Register, codes: Iterable[str]) -> dict[str, str]:
@@ -40,8 +46,14 @@ def name(register: Register, code: str | None) -> str:
 
 def set_name(register: Register, code: str, name_: str) -> None:
     """Name an area of the register's own area list (the clerk types the villages'
-    names once; nothing else is stored about them)."""
+    names once; nothing else is stored about them).  Only for the register's own area
+    and what lies inside it, by whoever may enroll laptops."""
     level = area.level_of(code)
+    if not name_.strip():
+        raise ValueError("an area needs a name")
+    access.require(register, "enroll")
+    if not area.contains(register.area_code, code):
+        raise access.AccessDenied(OUTSIDE.format(code=code, area=register.area_code))
     with register.transaction() as conn:
         updated = conn.execute(
             "UPDATE area_unit SET name = ? WHERE code = ? AND valid_to IS NULL",
@@ -52,3 +64,17 @@ def set_name(register: Register, code: str, name_: str) -> None:
                 "INSERT INTO area_unit (code, parent_code, level, name) VALUES (?, ?, ?, ?)",
                 (code, area.parent_of(code), level, name_.strip()),
             )
+
+
+def listing(register: Register) -> list[dict[str, str]]:
+    """The register's own area and the villages inside it that the area list or the
+    enrolled laptops know, with their names (the code when none is set)."""
+    own = register.area_code
+    codes = {own}
+    for (code,) in register.conn.execute(
+        "SELECT code FROM area_unit UNION SELECT area_code FROM sync_device"
+    ):
+        if code and area.contains(own, str(code)):
+            codes.add(str(code))
+    found = names(register, codes)
+    return [{"code": c, "name": found[c]} for c in sorted(codes)]

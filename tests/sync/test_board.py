@@ -140,3 +140,16 @@ def test_a_refused_file_is_shown_on_its_village_in_red_with_its_reason(world: Wo
     # Next month the refused file is history: the board shows this month's only.
     next_month = (_today(world).replace(day=28) + dt.timedelta(days=5)).replace(day=2)
     assert _row(world, first.area_code, next_month).problems == []
+
+
+def test_a_held_fork_is_listed_until_the_clerk_applies_or_discards_it(world: World) -> None:
+    from fpdesk.sync import held
+    from tests.sync.test_held import make_fork
+
+    code, _ids = make_fork(world)
+    today = _today(world)
+    [problem] = _row(world, code, today).problems
+    assert problem.outcome == "fork" and problem.village == code and problem.reason.en
+    [waiting] = held.held_bundles(world.township)
+    held.discard(world.township, waiting.held_id, reason="已重新录入")
+    assert _row(world, code, today).problems == []

@@ -50,7 +50,7 @@ from fpdesk.core.periods import Period, PeriodError, parse_period, statistical_y
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports import excel
 from fpdesk.reports import indicators as ind
-from fpdesk.store import access, audit
+from fpdesk.store import access, areas, audit
 from fpdesk.store.db import Register
 
 Index = QModelIndex | QPersistentModelIndex
@@ -558,10 +558,7 @@ class Dashboard(QWidget):
         )
 
     def _area_name(self) -> str:
-        rows = self.register.query(
-            "SELECT name FROM area_unit WHERE code = ?", (self.register.area_code,)
-        )
-        return str(rows[0]["name"]) if rows else self.register.area_code
+        return areas.name(self.register, self.register.area_code)
 
     def set_period(self, period: Period) -> None:
         self.period = period

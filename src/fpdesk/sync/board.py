@@ -177,8 +177,8 @@ def problem_files(register: Register, today: dt.date) -> list[FileProblem]:
         " ORDER BY id",
         (month_start,),
     ):
-        if entry["outcome"] == "fork" and held.released_file(register, entry["file_hash"]):
-            continue  # applied or discarded since: nothing waits
+        if held.released_file(register, entry["file_hash"]):
+            continue  # a fork the clerk applied or discarded since (with a reason): done
         out.append(
             FileProblem(
                 file_name=entry["file_name"],

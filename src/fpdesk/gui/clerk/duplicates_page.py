@@ -422,7 +422,13 @@ class DuplicatesPage(ClerkPage):
         if pair is None:
             return False
         try:
-            duplicates.dismiss(self.clerk.register, pair.a["id"], pair.b["id"], pair.conflict_ids)
+            duplicates.dismiss(
+                self.clerk.register,
+                pair.a["id"],
+                pair.b["id"],
+                pair.conflict_ids,
+                reason=self.reason.text(),
+            )
         except SyncError as exc:
             self._say(say(exc.text), error=True)
             return False

@@ -272,6 +272,21 @@ def test_conflicts_and_duplicates_list_all_show_who_when_and_why(
     assert done["reason"] == "checked by phone" and done["resolution"] == "village"
     status, listing, _ = run(capsys, "duplicates", "list", "--db", str(t), "--all", "--json")
     assert status == 0 and listing == {"pairs": [], "history": []}
+    # The village hears the decision and its reason with the update.
+    status, back, _ = run(
+        capsys,
+        "bundle",
+        "export",
+        "--db",
+        str(t),
+        "--out",
+        str(tmp_path / "back"),
+        "--all-villages",
+        "--json",
+    )
+    assert run(capsys, "bundle", "import", "--db", str(v), back[0]["path"])[0] == 0
+    status, text, _ = run(capsys, "conflicts", "list", "--db", str(v), "--all")
+    assert status == 0 and "checked by phone" in text and "conflict resolved" in text
 
 
 def test_areas_are_named_once_and_listed(

@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--persons", type=int, default=3000)
-    parser.add_argument("--no-clerk", action="store_true", help="skip the clerk's screens")
+    parser.add_argument("--no-clerk", action="store_true", help="skip the township clerk's screens")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -170,11 +170,19 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             register.close()
     if not args.no_clerk:
-        sys.path.insert(0, str(ROOT))  # the clerk's month end is built by the tests' helpers
-        from tests.gui.clerk import screenshots as clerk
-
-        clerk.main(["--out", str(args.out)])
+        clerk_screens(args.out)
     return 0
+
+
+def clerk_screens(out: Path) -> None:
+    """The township clerk's month end (clerk-*.png), through the main window's township
+    menu, from a township and three village laptops made with the test helpers."""
+    root = Path(__file__).resolve().parents[1]
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))  # the helpers live beside the tests
+    from tests.gui.clerk import screenshots as clerk
+
+    clerk.main(["--out", str(out)])
 
 
 def shoot(app: QApplication, register: Register, prefs: Settings, out: Path, tmp: Path) -> None:

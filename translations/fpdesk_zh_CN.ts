@@ -393,16 +393,20 @@
         <translation>村</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
         <source>Laptops</source>
         <translation>电脑</translation>
     </message>
     <message>
-        <source>Last bundle</source>
-        <translation>最近的数据包</translation>
-    </message>
-    <message>
         <source>none yet</source>
         <translation>还没有</translation>
+    </message>
+    <message>
+        <source>Last bundle taken</source>
+        <translation>最近导入的数据包</translation>
     </message>
     <message>
         <source>Came</source>
@@ -423,6 +427,26 @@
     <message>
         <source>This month</source>
         <translation>本月上报</translation>
+    </message>
+    <message>
+        <source>Files not taken this month</source>
+        <translation>本月未导入的文件</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>拒收</translation>
+    </message>
+    <message>
+        <source>held</source>
+        <translation>保留待核实</translation>
+    </message>
+    <message>
+        <source>village unknown</source>
+        <translation>村不明</translation>
+    </message>
+    <message>
+        <source>{0} · {1} ({2}): {3}</source>
+        <translation>{0} · {1}（{2}）：{3}</translation>
     </message>
     <message>
         <source>none</source>
@@ -486,6 +510,10 @@
         <source>Late: {0}.</source>
         <translation>逾期：{0}。</translation>
     </message>
+    <message>
+        <source>Files not taken from: {0} (listed below the table).</source>
+        <translation>有文件未导入：{0}（见表格下方）。</translation>
+    </message>
 </context>
 <context>
     <name>Clerk</name>
@@ -496,6 +524,41 @@
     <message>
         <source>Background work opens the register a second time. Type the register's passphrase:</source>
         <translation>后台工作需要再打开一次登记册。请输入登记册的口令：</translation>
+    </message>
+</context>
+<context>
+    <name>ClerkMenu</name>
+    <message>
+        <source>&amp;Township</source>
+        <translation>乡镇(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Import bundles…</source>
+        <translation>导入变更包(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Villages board</source>
+        <translation>各村情况(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Conflicts</source>
+        <translation>冲突(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Duplicates</source>
+        <translation>疑似重复(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Village &amp;laptops</source>
+        <translation>村里的电脑(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Send update bundles back…</source>
+        <translation>回传更新包(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Print an import &amp;receipt…</source>
+        <translation>打印导入回执(&amp;R)…</translation>
     </message>
 </context>
 <context>
@@ -560,6 +623,26 @@
         <translation>乡里的值</translation>
     </message>
     <message>
+        <source>Decided</source>
+        <translation>处理时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <source>the village's value</source>
+        <translation>村里的值</translation>
+    </message>
+    <message>
+        <source>the township's value</source>
+        <translation>乡里的值</translation>
+    </message>
+    <message>
+        <source>another value</source>
+        <translation>另填的值</translation>
+    </message>
+    <message>
         <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record's history, and your decision goes back to the village in its next update bundle.</source>
         <translation>冲突是指村里和乡里在上次一致之后都改过的同一个字段。请对比三个值，选用其中一个或填写新的值，并写明理由。没有采用的值保留在记录的历史里，您的决定会随下一个更新包发回村里。</translation>
     </message>
@@ -596,8 +679,16 @@
         <translation>理由</translation>
     </message>
     <message>
+        <source>Value taken</source>
+        <translation>采用的值</translation>
+    </message>
+    <message>
         <source>e.g. checked with the officer by phone</source>
         <translation>例如：已与村干部电话核实</translation>
+    </message>
+    <message>
+        <source>Decided conflicts (who, when, why)</source>
+        <translation>已处理的冲突（谁、何时、为什么）</translation>
     </message>
     <message>
         <source>No conflict is waiting.</source>
@@ -876,12 +967,24 @@
         <translation>保留的人</translation>
     </message>
     <message>
+        <source>Merged into it</source>
+        <translation>被合并的人</translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
         <source>By</source>
         <translation>经办人</translation>
+    </message>
+    <message>
+        <source>Undone</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>{0} by {1}: {2}</source>
+        <translation>{0}，{1}：{2}</translation>
     </message>
     <message>
         <source>The same person may have been entered in two villages. Look at both records, choose which one to keep and, for each field, whose value it keeps. The other record is kept as deleted, pointing to the one kept, and its births, visits and other records move over. Nothing is lost: a merge can be undone below.</source>
@@ -904,8 +1007,8 @@
         <translation>不是同一个人</translation>
     </message>
     <message>
-        <source>Merges done</source>
-        <translation>已做的合并</translation>
+        <source>Merges done and undone (who, when, why)</source>
+        <translation>合并和撤销记录（谁、何时、为什么）</translation>
     </message>
     <message>
         <source>Search the whole register</source>
@@ -966,8 +1069,8 @@
         <translation>已标为两个不同的人，这一对不再显示。</translation>
     </message>
     <message>
-        <source>Choose a merge in the list first.</source>
-        <translation>请先在列表中选择一次合并。</translation>
+        <source>Choose a merge that is not undone in the list first.</source>
+        <translation>请先在列表里选一条还没有撤销的合并。</translation>
     </message>
     <message>
         <source>The merge is undone: both persons are back as they were.</source>
@@ -1616,6 +1719,10 @@
         <translation>打印回执…</translation>
     </message>
     <message>
+        <source>Import runs:</source>
+        <translation>导入批次：</translation>
+    </message>
+    <message>
         <source>No USB drive found</source>
         <translation>没有找到U盘</translation>
     </message>
@@ -1652,6 +1759,26 @@
     <message>
         <source>Done: {0} file(s). Accepted {1}, already imported {2}, gap {3}, fork {4}, refused {5}.</source>
         <translation>完成：共 {0} 个文件。已导入 {1}，以前导入过 {2}，缺号 {3}，分叉 {4}，拒收 {5}。</translation>
+    </message>
+    <message>
+        <source>nothing imported yet</source>
+        <translation>还没有导入过</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n not taken</source>
+        <translation>
+            <numerusform>，%n 个未导入</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Shown: the import run {0}.</source>
+        <translation>显示的是这一批导入：{0}。</translation>
     </message>
     <message>
         <source>Save the import receipt</source>
@@ -1816,6 +1943,10 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>fpdesk: township family-planning register</source>
+        <translation>fpdesk：乡镇级计划生育登记册</translation>
+    </message>
     <message>
         <source>fpdesk: village family-planning register</source>
         <translation>fpdesk：村级计划生育登记册</translation>
@@ -2555,6 +2686,29 @@
     </message>
 </context>
 <context>
+    <name>UnmergeDialog</name>
+    <message>
+        <source>Undo the merge</source>
+        <translation>撤销合并</translation>
+    </message>
+    <message>
+        <source>Undo the merge of {0} into {1} (merged {2} by {3}, because: {4})? Both persons come back as they were before it and their records are pointed back; both villages hear of it in their next update bundle.</source>
+        <translation>撤销把 {0} 合并到 {1} 的操作吗？（{2} 由 {3} 合并，理由：{4}）撤销后两个人都恢复到合并前的样子，相关记录也改回原来的人；两个村在下一次更新包里都会收到。</translation>
+    </message>
+    <message>
+        <source>Why is it undone?</source>
+        <translation>为什么撤销？</translation>
+    </message>
+    <message>
+        <source>e.g. the mothers differ: two persons</source>
+        <translation>例如：母亲不同，是两个人</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>VillageModel</name>
     <message>
         <source>Code</source>
@@ -2649,34 +2803,6 @@
     <message>
         <source>&amp;Export to Excel…</source>
         <translation>导出 Excel 报表(&amp;E)…</translation>
-    </message>
-    <message>
-        <source>&amp;Township</source>
-        <translation>乡镇(&amp;T)</translation>
-    </message>
-    <message>
-        <source>&amp;Import bundles</source>
-        <translation>导入变更包(&amp;I)</translation>
-    </message>
-    <message>
-        <source>&amp;Villages board</source>
-        <translation>各村情况(&amp;V)</translation>
-    </message>
-    <message>
-        <source>&amp;Conflicts</source>
-        <translation>冲突(&amp;C)</translation>
-    </message>
-    <message>
-        <source>&amp;Duplicates</source>
-        <translation>疑似重复(&amp;D)</translation>
-    </message>
-    <message>
-        <source>D&amp;evices</source>
-        <translation>设备(&amp;E)</translation>
-    </message>
-    <message>
-        <source>&amp;Send back</source>
-        <translation>回传(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Held bundles…</source>

@@ -10,7 +10,7 @@ out="$WORK/tests-$lang.log"
 status=0
 # PYTHONIOENCODING is not set on purpose: the tests must pass with the code page's own
 # stream encoding, as on an officer's laptop.
-wpy "$lang" -m pytest tests -q -p no:cacheprovider -rs -o "cache_dir=$WORK/.pytest_cache" \
+wpy "$lang" -m pytest tests -q -p no:cacheprovider -rs \
   >"$out" 2>&1 || status=$?
 grep -E '^(FAILED|ERROR|SKIPPED)|passed|failed' "$out" | tail -80
 exit "$status"

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from fpdesk import __version__
+from fpdesk.commands import areas as areas_commands
 from fpdesk.commands import backup as backup_commands
 from fpdesk.commands import bundle as bundle_commands
 from fpdesk.commands import care as care_commands
@@ -34,6 +35,7 @@ COMMAND_MODULES += [report_commands]
 COMMAND_MODULES += [demo_commands]
 COMMAND_MODULES += [care_commands]
 COMMAND_MODULES += [users_commands, backup_commands]
+COMMAND_MODULES += [areas_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

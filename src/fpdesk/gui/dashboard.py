@@ -53,7 +53,7 @@ from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
 from fpdesk.reports.pdf.members import print_members
-from fpdesk.store import access, audit
+from fpdesk.store import access, areas, audit
 from fpdesk.store.db import Register
 
 Index = QModelIndex | QPersistentModelIndex
@@ -612,10 +612,7 @@ class Dashboard(QWidget):
         )
 
     def _area_name(self) -> str:
-        rows = self.register.query(
-            "SELECT name FROM area_unit WHERE code = ?", (self.register.area_code,)
-        )
-        return str(rows[0]["name"]) if rows else self.register.area_code
+        return areas.name(self.register, self.register.area_code)
 
     def set_period(self, period: Period) -> None:
         self.period = period

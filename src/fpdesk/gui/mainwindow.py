@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
@@ -37,9 +37,12 @@ from fpdesk.gui.pages import HouseholdPage, PersonPage, make_table
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.tasks import Task
 from fpdesk.gui.worklist import DueCounts, WorkItem, WorkListPage
-from fpdesk.store import access
+from fpdesk.store import access, areas
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
+
+if TYPE_CHECKING:
+    from fpdesk.gui.clerk import ClerkWorkspace
 
 log = logging.getLogger("fpdesk.gui.main")
 SEARCH_DELAY_MS = 150  # search as you type, but not on every key of a fast typist
@@ -169,6 +172,7 @@ class MainWindow(QMainWindow):
         self.file_menu = self.menus.file_menu
         self.records_menu = self.menus.records_menu
         self.help_menu = self.menus.help_menu
+        self.clerk_menu = self.menus.township_menu  # the clerk's month end, step by step
 
     def _build_search(self) -> None:
         self.toolbar = QToolBar(self)
@@ -338,7 +342,10 @@ class MainWindow(QMainWindow):
         self.menus.fill_person_menu()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("fpdesk: village family-planning register"))
+        if self.register.role == "township":
+            self.setWindowTitle(self.tr("fpdesk: township family-planning register"))
+        else:
+            self.setWindowTitle(self.tr("fpdesk: village family-planning register"))
         self.new_household.setText(self.tr("&New household…"))
         self.show_worklist.setText(self.tr("&Work list"))
         self.show_households.setText(self.tr("&Households"))
@@ -365,9 +372,11 @@ class MainWindow(QMainWindow):
             self.tr("Nothing found. Try the pinyin initials or the last digits of the ID number.")
         )
         role = self.tr("village") if self.register.role == "village" else self.tr("township")
+        code = self.register.area_code
+        name = areas.name(self.register, code)
         self.where.setText(
             self.tr("{0} register {1} · {2}").format(
-                role, self.register.area_code, self.register.path.name
+                role, code if name == code else f"{name} ({code})", self.register.path.name
             )
         )
 
@@ -536,6 +545,16 @@ class MainWindow(QMainWindow):
             self.clerk_tab = None
         return self._clerk
 
+    def clerk_workspace(self) -> ClerkWorkspace | None:
+        """The clerk's workspace, built if need be, in front."""
+        workspace = self.clerk
+        if workspace is None:
+            return None
+        self.tabs.setCurrentWidget(workspace)
+        from fpdesk.gui.clerk import ClerkWorkspace as Workspace  # built on first use
+
+        return workspace if isinstance(workspace, Workspace) else None
+
     def load_worklist(self) -> None:
         try:
             self.worklist.refresh()
@@ -661,11 +680,8 @@ class MainWindow(QMainWindow):
 
     def show_clerk_page(self, page: int | None) -> None:
         """The clerk's workspace (township registers), on one of its pages."""
-        clerk = self.clerk
-        if clerk is None:
-            return
-        self.tabs.setCurrentWidget(clerk)
-        if page is not None and hasattr(clerk, "setCurrentIndex"):
+        clerk = self.clerk_workspace()
+        if clerk is not None and page is not None:
             clerk.setCurrentIndex(page)
 
     def close_for_restore(self) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.gui import crash
+from fpdesk.gui.clerk.menu import ClerkMenu
 from fpdesk.gui.icons import icon
 from fpdesk.store import access
 from fpdesk.store.errors import RegisterError
@@ -135,19 +136,16 @@ class WindowMenus(QObject):
         self.statistics_menu.addAction(w.show_dashboard)
         self.export_workbook = self._add(self.statistics_menu, "statistics", self.export_workbook)
 
-        # Township: the clerk's month end, one page each
-        self.township_menu: QMenu | None = None
+        # Township: the clerk's month end, one step each (gui.clerk.menu)
+        self.township_menu: ClerkMenu | None = None
         self.clerk_pages: list[QAction] = []
         if w.register.role == "township":
-            self.township_menu = bar.addMenu("")
-            self.township_menu.addAction(w.show_clerk)
-            self.township_menu.addSeparator()
-            for page in range(6):
-                self.clerk_pages.append(
-                    self._add(
-                        self.township_menu, "village", lambda _=False, p=page: w.show_clerk_page(p)
-                    )
-                )
+            self.township_menu = ClerkMenu(w.clerk_workspace, w)
+            bar.addMenu(self.township_menu)
+            first = self.township_menu.actions()[0]
+            self.township_menu.insertAction(first, w.show_clerk)
+            self.township_menu.insertSeparator(first)
+            self.clerk_pages = self.township_menu.steps()
             self.held = self._add(self.township_menu, "village", self.open_held_bundles)
 
         # Help
@@ -249,17 +247,7 @@ class WindowMenus(QObject):
         self.statistics_menu.setTitle(self.tr("&Statistics"))
         self.export_workbook.setText(self.tr("&Export to Excel…"))
         if self.township_menu is not None:
-            self.township_menu.setTitle(self.tr("&Township"))
-            pages = (
-                self.tr("&Import bundles"),
-                self.tr("&Villages board"),
-                self.tr("&Conflicts"),
-                self.tr("&Duplicates"),
-                self.tr("D&evices"),
-                self.tr("&Send back"),
-            )
-            for action, text in zip(self.clerk_pages, pages, strict=True):
-                action.setText(text)
+            self.township_menu.retranslate()
             self.held.setText(self.tr("&Held bundles…"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.keyboard.setText(self.tr("&Keyboard…"))

@@ -12,6 +12,9 @@
 #                                  SHGetKnownFolderPath(FOLDERID_UserProgramFiles)
 #                                  returns E_INVALIDARG under Wine 8.0
 #   C:\usr -> /usr (link)          the Linux font paths the PDF tests name explicitly
+#   Fonts\Replacements, FontLink   Chinese in the installer's dialogs: Windows' Chinese UI
+#   (prefix.sh)                    fonts (Microsoft YaHei UI) and its font links, which
+#                                  Wine 8.0 lacks; WenQuanYi Micro Hei stands in
 # Python 3.11 is used (the project's floor): 3.12+ would also need _wmi.pyd removed
 # (propsys!VariantToString) and shutil's CopyFile2 avoided (kernel32!CopyFile2).
 

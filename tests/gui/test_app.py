@@ -6,6 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -22,6 +23,28 @@ def test_arguments() -> None:
     args = gui_app.parse(["--db", "x.fpdesk", "--lang", "en"])
     assert args.db == Path("x.fpdesk") and not args.demo and args.lang == "en"
     assert gui_app.parse(["--demo"]).demo
+
+
+def test_the_window_is_chinese_on_an_english_system(
+    monkeypatch: pytest.MonkeyPatch, prefs: Settings
+) -> None:
+    """LANG=C.UTF-8 or an English Windows: still Chinese until English is chosen."""
+    monkeypatch.delenv("FPDESK_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    assert prefs.language == "zh"
+    prefs.language = "en"
+    assert prefs.language == "en"
+
+
+def test_lang_reaches_the_window_from_either_side_of_gui(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fpdesk import cli
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr("fpdesk.gui.app.main", lambda argv: seen.append(list(argv)) or 0)
+    assert cli.main(["--lang", "en", "gui", "--db", "x.fpdesk"]) == 0
+    assert cli.main(["gui", "--db", "x.fpdesk", "--lang", "en"]) == 0
+    assert seen == [["--db", "x.fpdesk", "--lang", "en"]] * 2
 
 
 def test_no_register_yet_means_first_run_in_the_data_folder(qtbot, prefs: Settings) -> None:

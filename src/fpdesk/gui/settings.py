@@ -55,7 +55,7 @@ class Settings:
 
     @property
     def language(self) -> str:
-        """zh or en: the saved choice, else the system's (Chinese locale -> zh)."""
+        """zh or en: the saved choice, else FPDESK_LANG, else zh (never the system locale)."""
         value = str(self._qs.value("language", "") or "")
         return value if value in LANGUAGES else current_language()
 

@@ -20,6 +20,9 @@ DEMO_FILE = "demo.fpdesk"
 # The demo register holds invented people only; its passphrase is documented in the
 # README so anyone can open it.
 DEMO_PASSPHRASE = "demo1234"
+# Who edits the demo when no officer name was given: one stable identity, the same in
+# both languages, so a language switch never splits one person's work under two names.
+DEMO_OFFICER = "演示用户"
 DEMO_PERSONS = 3000
 DEMO_SEED = 1
 DEFAULT_LOCK_MINUTES = 10

@@ -450,7 +450,7 @@ class Startup(QObject):
         except RegisterError as exc:
             self._demo_failed(exc)
             return
-        register.set_actor(self.prefs.officer or self.tr("Demo user"))
+        register.set_actor(self.prefs.officer or settings.DEMO_OFFICER)
         self.opened.emit(register)
 
     def _demo_failed(self, exc: BaseException) -> None:

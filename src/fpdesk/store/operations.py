@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from fpdesk.core import area, idnumber, policy, validation
+from fpdesk.core import area, codes, idnumber, policy, validation
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
@@ -189,6 +189,10 @@ def clean(fields: Fields) -> dict[str, Any]:
                 value = int(value)
             elif name in ("id_number", "outside_spouse_id_number"):
                 value = idnumber.normalise(value)
+            elif name in ("name", "outside_spouse_name"):
+                value = validation.tidy_name(value)
+            elif name == "phone":
+                value = validation.tidy_phone(value)
         row[name] = value
     return row
 
@@ -299,6 +303,8 @@ def _person_problems(
     # Every member says how they relate to the head: left out, the column's default
     # (0, head) would quietly give the household a second head.
     problems.required(row, "relationship", prefix=prefix)
+    if person_id is None:
+        problems.extend(validation.check_spouse(row, clock), prefix)
 
 
 def add_person(
@@ -325,6 +331,10 @@ def update_person(
     merged = {**current, **typed}
     problems = Problems()
     _person_problems(register, merged, _clock(clock), problems, person_id=person_id)
+    if any(merged.get(k) != current.get(k) for k in ("marital_status", "relationship")):
+        # A marriage ends through divorce or death, which set the status themselves.
+        married = current_marriage(register, person_id) is not None
+        problems.extend(validation.check_spouse(merged, _clock(clock), married=married))
     problems.raise_any()
     changed = {
         k: merged[k]
@@ -335,6 +345,14 @@ def update_person(
     }
     with register.transaction():
         records.update(register, "person", person_id, changed)
+
+
+def _not_married(who: str, person: Mapping[str, Any]) -> Text:
+    return validation.message(
+        "spouse.not_married",
+        who=validation.WHO[who],
+        value=codes.text("marital_status", str(person["marital_status"])),
+    )
 
 
 @dataclass(frozen=True)
@@ -379,6 +397,11 @@ def add_household(
     heads = [i for i, member in enumerate(rows) if member.get("relationship") == 0]
     if rows and len(heads) != 1:
         problems.add(f"m{heads[1] if len(heads) > 1 else 0}.relationship", ONE_HEAD)
+    elif heads and any(m.get("relationship") == validation.SPOUSE for m in rows):
+        # The head of a household with a spouse in it is married too.
+        head = rows[heads[0]]
+        if head.get("marital_status") in validation.NOT_MARRIED:
+            problems.add(f"m{heads[0]}.marital_status", _not_married("head", head))
     numbers = [member.get("id_number") for member in rows]
     for i, number in enumerate(numbers):
         if number and numbers.index(number) != i:

@@ -1030,6 +1030,10 @@
         <translation>身份证号</translation>
     </message>
     <message>
+        <source>Ethnicity</source>
+        <translation>民族</translation>
+    </message>
+    <message>
         <source>Relationship to head</source>
         <translation>与户主关系</translation>
     </message>
@@ -1054,12 +1058,20 @@
         <translation>新建户</translation>
     </message>
     <message>
+        <source>Village</source>
+        <translation>所属村</translation>
+    </message>
+    <message>
         <source>Village group</source>
         <translation>村民小组</translation>
     </message>
     <message>
         <source>Address</source>
         <translation>地址</translation>
+    </message>
+    <message>
+        <source>Usual ethnicity of the members</source>
+        <translation>本户常见民族</translation>
     </message>
     <message>
         <source>Person</source>
@@ -1337,6 +1349,10 @@
 </context>
 <context>
     <name>HouseholdForm</name>
+    <message>
+        <source>This register knows no village yet: import a village&apos;s bundle or add the villages to the area table first.</source>
+        <translation>本登记册还没有任何村：请先导入村里的数据包，或在区划表中添加村。</translation>
+    </message>
     <message>
         <source>Add member (Ctrl+M)</source>
         <translation>添加成员（Ctrl+M）</translation>
@@ -2181,6 +2197,14 @@
         <translation>空闲多少分钟后锁定</translation>
     </message>
     <message>
+        <source>Usual ethnicity in this area</source>
+        <translation>本地常见民族</translation>
+    </message>
+    <message>
+        <source>Preselected on new persons; leave empty where people differ.</source>
+        <translation>新登记人员时预先选中；各民族混居的地方请留空。</translation>
+    </message>
+    <message>
         <source>never</source>
         <translation>从不</translation>
     </message>
@@ -2194,10 +2218,6 @@
     <message>
         <source>Building the demo register (invented people only)…</source>
         <translation>正在生成演示登记册（全部为虚构人员）…</translation>
-    </message>
-    <message>
-        <source>Demo user</source>
-        <translation>演示用户</translation>
     </message>
     <message>
         <source>The demo register could not be built: {0}</source>

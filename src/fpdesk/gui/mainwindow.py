@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.new_household = self._action(
             "add",
-            lambda: self.open_form("household", {}),
+            lambda: self.open_form("household", self.chosen_area()),
             QKeySequence(QKeySequence.StandardKey.New),
         )
         self.show_worklist = self._action("worklist", lambda: self.tabs.setCurrentIndex(1), "F4")
@@ -402,6 +402,13 @@ class MainWindow(QMainWindow):
             self.worklist_loaded = False
         self.middle.setCurrentWidget(self.household_view)
 
+    def chosen_area(self) -> dict[str, Any]:
+        """The village and group chosen on the left: a new household's defaults."""
+        item = self.tree.currentItem()
+        village_code, group_no = item.data(0, AREA_ROLE) if item is not None else (None, None)
+        chosen = {"village_code": village_code, "group_no": group_no}
+        return {key: value for key, value in chosen.items() if value}
+
     def _sort_refused(self, _column: int) -> None:
         header = self.household_view.horizontalHeader()
         header.blockSignals(True)
@@ -599,7 +606,7 @@ class MainWindow(QMainWindow):
     def edit_settings(self) -> None:
         from fpdesk.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.prefs, self)
+        dialog = SettingsDialog(self.prefs, self, register=self.register)
         dialog.accepted.connect(lambda: self._settings_saved(dialog))
         dialog.open()
 

@@ -102,6 +102,7 @@ _LABELS = {
     "place": Text("地点", "place"),
     "end_reason": Text("原因", "reason"),
     "name": Text("姓名", "name"),
+    "village_code": Text("所属村", "the village"),
 }
 BAD_DATE = Text(
     "日期请写成 YYYY-MM-DD 或 YYYYMMDD，例如 2020-03-15。",
@@ -115,6 +116,10 @@ ALREADY_DEAD = Text(
 )
 ALREADY_ENDED = Text("这条记录已经结束（{date}）。", "This record has already ended ({date}).")
 GROUP_NO = Text("村民小组号为 1 到 99。", "The village group number is 1 to 99.")
+NOT_OUR_VILLAGE = Text(
+    "“{code}”不是本登记册辖区内的村，请从列表中选择村。",
+    "'{code}' is not a village of this register's area; choose the village from the list.",
+)
 HOUSEHOLD_TAKEN = Text("户编码 {code} 已经存在。", "Household code {code} already exists.")
 ONE_HEAD = Text("一户要有且只有一位户主。", "A household has exactly one head.")
 SAME_ID_TWICE = Text(
@@ -303,6 +308,7 @@ def _person_problems(
     # Every member says how they relate to the head: left out, the column's default
     # (0, head) would quietly give the household a second head.
     problems.required(row, "relationship", prefix=prefix)
+    _ethnicity_asked(row, problems, prefix)
     if person_id is None:
         problems.extend(validation.check_spouse(row, clock), prefix)
 
@@ -371,6 +377,105 @@ def next_household_sequence(register: Register, village_code: str, group_no: str
     return int(rows[0]["top"] or 0) + 1
 
 
+# --- ethnicity: asked for, with the area's and the household's usual one preselected ---
+
+_ETHNICITY_KEY = "ethnicity_default:{area}"
+
+
+def area_ethnicity(register: Register, area_code: str | None = None) -> str | None:
+    """The ethnicity most people of an area have, as set for it (None: not set, and then
+    no form preselects one: 汉族 is not assumed where many people are 壮族 or 瑶族).
+    A village's own setting comes first, then the register's area's."""
+    for code in dict.fromkeys(c for c in (area_code, register.area_code) if c):
+        rows = register.query(
+            "SELECT value FROM local_state WHERE key = ?", (_ETHNICITY_KEY.format(area=code),)
+        )
+        if rows and rows[0]["value"]:
+            return str(rows[0]["value"])
+    return None
+
+
+def set_area_ethnicity(register: Register, code: str | None, area_code: str | None = None) -> None:
+    """Set (or clear, with None) the area's usual ethnicity: a code of GB 3304."""
+    if code is not None and not codes.exists("ethnicity", code):
+        raise FormProblems({"ethnicity": validation.message(
+            "code.unknown", label=validation.field_label("ethnicity"), value=code)})
+    key = _ETHNICITY_KEY.format(area=area_code or register.area_code)
+    with register.transaction():
+        register.conn.execute(
+            "INSERT INTO local_state (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, code),
+        )
+
+
+def household_ethnicity(register: Register, household_id: str) -> str | None:
+    """The preselection for a new member: the head's ethnicity, else the one most of
+    the members have, else the area's."""
+    rows = register.query(
+        "SELECT p.ethnicity FROM person p JOIN household h ON h.id = p.household_id "
+        "WHERE p.household_id = ? AND p.deleted = 0 "
+        "GROUP BY p.ethnicity ORDER BY max(p.id = h.head_id) DESC, count(*) DESC LIMIT 1",
+        (household_id,),
+    )
+    if rows:
+        return str(rows[0]["ethnicity"])
+    home = records.get(register, "household", household_id)
+    return area_ethnicity(register, home["village_code"] if home else None)
+
+
+def _ethnicity_asked(row: Fields, problems: Problems, prefix: str = "") -> None:
+    """A form that shows the ethnicity field wants an answer, not the column's default."""
+    if "ethnicity" in row:
+        problems.required(row, "ethnicity", prefix=prefix)
+
+
+def household_villages(register: Register) -> list[tuple[str, str]]:
+    """(code, name) of the villages a new household may belong to in this register: a
+    village register's own; for a township, the villages of its area that the register
+    knows (from the area table or from their households)."""
+    own = register.area_code
+    if area.level_of(own) == "village":
+        found = [own]
+    else:
+        found = sorted(
+            {
+                str(r["code"])
+                for r in register.query(
+                    "SELECT code FROM area_unit WHERE level = 'village' "
+                    "UNION SELECT DISTINCT village_code FROM household"
+                )
+                if _is_village(str(r["code"])) and area.contains(own, str(r["code"]))
+            }
+        )
+    names = {
+        str(r["code"]): str(r["name"])
+        for r in register.query(
+            "SELECT code, name FROM area_unit WHERE level = 'village' ORDER BY valid_from"
+        )
+    }
+    return [(code, names.get(code, code)) for code in found]
+
+
+def _is_village(code: str) -> bool:
+    try:
+        return area.level_of(code) == "village"
+    except area.AreaCodeError:
+        return False
+
+
+def _household_village(register: Register, row: Fields, problems: Problems) -> str:
+    """The village of a new household: the register's own, or the one the clerk chose."""
+    chosen = str(row.get("village_code") or "")
+    if not chosen and _is_village(register.area_code):
+        return register.area_code
+    if not chosen:
+        problems.required(row, "village_code")
+    elif not (_is_village(chosen) and area.contains(register.area_code, chosen)):
+        problems.add("village_code", NOT_OUR_VILLAGE.format(code=chosen))
+    return chosen
+
+
 def add_household(
     register: Register,
     fields: Fields,
@@ -394,6 +499,7 @@ def add_household(
     rows = [clean(member) for member in members]
     for i, member in enumerate(rows):
         _person_problems(register, member, clock, problems, prefix=f"m{i}.")
+    village = _household_village(register, row, problems)
     heads = [i for i, member in enumerate(rows) if member.get("relationship") == 0]
     if rows and len(heads) != 1:
         problems.add(f"m{heads[1] if len(heads) > 1 else 0}.relationship", ONE_HEAD)
@@ -407,7 +513,6 @@ def add_household(
         if number and numbers.index(number) != i:
             problems.add(f"m{i}.id_number", SAME_ID_TWICE)
     problems.raise_any()
-    village = register.area_code
     group_no = f"{int(group):02d}"
     sequence = str(row.get("sequence") or "")
     number = int(sequence) if sequence.isdigit() else None

@@ -515,11 +515,11 @@ class FormDialog(QDialog):
         # Only fill what is empty or was filled by us: a date the officer typed that
         # disagrees with the number is for her to resolve, not for us to overwrite.
         if current in (None, "") or editor.autofilled:
-            self._loading = True
+            loading, self._loading = self._loading, True
             try:
                 editor.set_value(value)
             finally:
-                self._loading = False
+                self._loading = loading
             editor.autofilled = True
 
     # -- saving --

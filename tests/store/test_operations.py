@@ -124,7 +124,7 @@ def test_contraception_start_switches_and_stop(family: tuple[Register, ops.NewHo
         ops.start_contraception(register, new.member_ids[0], {"method": "iud"}, clock=CLOCK)
     assert set(caught.value.problems) == {"woman_id", "started_on"}
     ops.stop_contraception(
-        register, iud, {"ended_on": "2024-01-01", "end_reason": "wants a child"}, clock=CLOCK
+        register, iud, {"ended_on": "2024-01-01", "end_reason": "wants_child"}, clock=CLOCK
     )
     assert ops.open_contraception(register, wife) is None
 
@@ -399,7 +399,7 @@ def test_checks_only_stops_every_operation_before_it_writes(
             register, wife, {"method": "iud", "started_on": "2026-02-01"}
         ),
         lambda: ops.stop_contraception(
-            register, episode, {"ended_on": "2026-03-01", "end_reason": "x"}
+            register, episode, {"ended_on": "2026-03-01", "end_reason": "side_effects"}
         ),
         lambda: ops.record_supply(
             register, wife, {"handed_on": "2026-01-01", "item": "pill", "quantity": 1}

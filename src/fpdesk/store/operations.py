@@ -897,6 +897,9 @@ def record_birth(
 # --- contraception, supplies, visits ------------------------------------------------
 
 
+CONTRACEPTION_END = "contraception_end"  # the code table of why a method stopped
+
+
 def open_contraception(register: Register, woman_id: str) -> dict[str, Any] | None:
     rows = register.query(
         "SELECT * FROM contraception WHERE woman_id = ? AND deleted = 0 AND ended_on IS NULL "
@@ -933,7 +936,7 @@ def start_contraception(
                 register,
                 "contraception",
                 previous["id"],
-                {"ended_on": row["started_on"], "end_reason": "switched"},
+                {"ended_on": row["started_on"], "end_reason": "switched"},  # a code
             )
         return records.insert(register, "contraception", _pick(row, columns))
 
@@ -946,6 +949,12 @@ def stop_contraception(
     row = clean(fields)
     problems = Problems()
     problems.required(row, "ended_on", "end_reason")
+    reason = row.get("end_reason")
+    if reason and not codes.exists(CONTRACEPTION_END, reason):
+        # A code, shown in the reader's language: free text would print as typed in
+        # whatever language the form was in.
+        problems.add("end_reason", validation.message(
+            "code.unknown", label=_LABELS["end_reason"], value=reason))
     if episode["ended_on"]:
         problems.add("ended_on", ALREADY_ENDED.format(date=episode["ended_on"]))
     ended = {**episode, "ended_on": row.get("ended_on")}

@@ -67,6 +67,10 @@
         <source>command</source>
         <translation>命令</translation>
     </message>
+    <message>
+        <source>warning confirmed</source>
+        <translation>已确认的提示</translation>
+    </message>
 </context>
 <context>
     <name>AccountsDialog</name>
@@ -241,6 +245,26 @@
     <message>
         <source>Rule: %1</source>
         <translation>依据：%1</translation>
+    </message>
+    <message>
+        <source>Birth with a method in place</source>
+        <translation>节育措施仍在使用时生育</translation>
+    </message>
+    <message>
+        <source>End the method and save</source>
+        <translation>结束该节育措施并保存</translation>
+    </message>
+    <message>
+        <source>Record the pregnancy and save</source>
+        <translation>补登怀孕并保存</translation>
+    </message>
+    <message>
+        <source>Checked: save as it is</source>
+        <translation>已核实，照样保存</translation>
+    </message>
+    <message>
+        <source>Back to the form</source>
+        <translation>返回表单</translation>
     </message>
 </context>
 <context>

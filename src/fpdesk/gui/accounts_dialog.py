@@ -147,6 +147,7 @@ def _action_names() -> dict[str, str]:
         "audit_log": QCoreApplication.translate("Accounts", "record read"),
         "enroll": QCoreApplication.translate("Accounts", "enrollment"),
         "command": QCoreApplication.translate("Accounts", "command"),
+        "warning_confirmed": QCoreApplication.translate("Accounts", "warning confirmed"),
     }
 
 

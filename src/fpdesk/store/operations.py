@@ -23,7 +23,7 @@ from fpdesk.core import area, codes, idnumber, policy, validation
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
-from fpdesk.store import records
+from fpdesk.store import audit, records
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
 
@@ -868,8 +868,14 @@ def record_birth(
             validation.check_person(child, clock, id_holder=id_holder(register)),
             only=["name", "id_number"],
         )
+    in_place = _method_in_place(register, mother_id, row)
+    choice = str(row.get("method_in_place") or "")
+    if in_place is not None and choice not in METHOD_IN_PLACE_CHOICES:
+        problems.add("method_in_place", _birth_during_method(in_place))
     problems.raise_any()
     with register.transaction():
+        if in_place is not None:
+            _settle_method_in_place(register, in_place, row, choice)
         child_id = None
         if child is not None:
             child_id = records.insert(
@@ -892,6 +898,82 @@ def record_birth(
             )
         judged = judge_birth(register, row)
     return NewBirth(birth_id, child_id, judged)
+
+
+# A birth while an IUD or implant is recorded as in place, with no pregnancy registered:
+# the register contradicts itself, so the officer is asked what happened, and her answer
+# is kept in the record of processing.
+METHODS_IN_PLACE = ("iud", "implant")
+METHOD_IN_PLACE_CHOICES = (
+    "end",  # the method ended (removed, or it failed): end the episode on the birth date
+    "pregnancy",  # record the pregnancy this birth ends, registered on the birth date
+    "as_is",  # save as it is: the officer has checked and confirms
+)
+BIRTH_DURING_METHOD = Text(
+    "登记的{method}（{started} 起）在出生日期仍在使用，也没有登记怀孕。请选择：结束该节育措施、"
+    "补登这次怀孕，或核实后照样保存。",
+    "The {method} recorded from {started} is still in place on the birth date, and no "
+    "pregnancy was registered. Choose: end the method, record the pregnancy, or save as it "
+    "is after checking.",
+)
+
+
+def _method_in_place(
+    register: Register, mother_id: str, row: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """The IUD or implant episode in place on the birth date, if no pregnancy is known."""
+    born = row.get("birth_date")
+    if row.get("pregnancy_id") or not parse_date(born):
+        return None
+    rows = register.query(
+        "SELECT * FROM contraception WHERE woman_id = ? AND deleted = 0 AND started_on <= ? "
+        "AND (ended_on IS NULL OR ended_on > ?) AND method IN (?, ?) "
+        "ORDER BY started_on DESC LIMIT 1",
+        (mother_id, born, born, *METHODS_IN_PLACE),
+    )
+    return rows[0] if rows else None
+
+
+def _birth_during_method(episode: Mapping[str, Any]) -> Text:
+    method = codes.text("contraceptive_method", episode["method"])
+    return Text(
+        BIRTH_DURING_METHOD.zh.format(method=method.zh, started=episode["started_on"]),
+        BIRTH_DURING_METHOD.en.format(method=method.en, started=episode["started_on"]),
+    )
+
+
+def _settle_method_in_place(
+    register: Register, episode: Mapping[str, Any], row: dict[str, Any], choice: str
+) -> None:
+    """Do what the officer chose (inside the birth's transaction) and log her answer."""
+    born = str(row["birth_date"])
+    if choice == "end":
+        records.update(
+            register, "contraception", episode["id"], {"ended_on": born, "end_reason": "pregnant"}
+        )
+    elif choice == "pregnancy":
+        marriage = current_marriage(register, str(episode["woman_id"]), born)
+        row["pregnancy_id"] = records.insert(
+            register,
+            "pregnancy",
+            {
+                "woman_id": episode["woman_id"],
+                "marriage_id": marriage["id"] if marriage else None,
+                "registered_on": born,
+            },
+        )
+    audit.record(
+        register,
+        "warning_confirmed",
+        {
+            "warning": "birth_during_method",
+            "woman_id": episode["woman_id"],
+            "contraception_id": episode["id"],
+            "method": episode["method"],
+            "birth_date": born,
+            "choice": choice,
+        },
+    )
 
 
 # --- contraception, supplies, visits ------------------------------------------------

@@ -1222,6 +1222,10 @@
         <translation>孕情随访</translation>
     </message>
     <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日</translation>
+    </message>
+    <message>
         <source>18 characters</source>
         <translation>18 位</translation>
     </message>

@@ -88,3 +88,32 @@ def test_start_asks_for_the_passphrase_and_opens_the_window(qtbot, register_path
             session.window.register.close()
     assert Settings().language == "zh"  # --lang is remembered
     assert "register opened" in (settings.log_dir() / "fpdesk.log").read_text(encoding="utf-8")
+
+
+def test_the_window_fills_the_screen_on_first_start_then_opens_where_it_was(
+    qtbot, filled_register, prefs: Settings, clock  # type: ignore[no-untyped-def]
+) -> None:
+    assert prefs.window_geometry is None
+    window = MainWindow(filled_register, prefs, clock)
+    qtbot.addWidget(window)
+    gui_app.show_fitted(window, prefs)
+    qtbot.waitExposed(window)
+    assert window.isMaximized()
+    window.showNormal()
+    window.setGeometry(50, 60, 700, 500)
+    window.locker.stop()
+    window._backup_on_close = False
+    window.close()
+    assert prefs.window_geometry is not None
+    again = MainWindow(filled_register, prefs, clock)
+    qtbot.addWidget(again)
+    gui_app.show_fitted(again, prefs)
+    qtbot.waitExposed(again)
+    assert not again.isMaximized() and again.size().width() == 700
+    again.locker.stop()
+
+
+def test_the_main_window_fits_a_1366x768_screen(qtbot, main_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Nothing forces the window wider or taller than a small laptop's screen."""
+    need = main_window.minimumSizeHint()
+    assert need.width() <= 1366 and need.height() <= 768 - 40  # the task bar

@@ -659,4 +659,5 @@ class MainWindow(QMainWindow):
             self._exit_backup = self.backups.before_exit(self, lambda _result: self.close())
             return
         self.locker.stop()
+        self.prefs.window_geometry = self.saveGeometry()  # the next start opens here
         super().closeEvent(event)

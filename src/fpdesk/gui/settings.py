@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 from fpdesk.core.i18n import LANGUAGES, current_language
 
@@ -89,4 +89,15 @@ class Settings:
     @officer.setter
     def officer(self, value: str) -> None:
         self._qs.setValue("officer", value)
+        self._qs.sync()
+
+    @property
+    def window_geometry(self) -> QByteArray | None:
+        """Where the main window was when it last closed (None: never closed yet)."""
+        value = self._qs.value("window_geometry")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @window_geometry.setter
+    def window_geometry(self, value: QByteArray) -> None:
+        self._qs.setValue("window_geometry", value)
         self._qs.sync()

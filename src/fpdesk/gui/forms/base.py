@@ -126,7 +126,7 @@ class DateEditor(Editor):
 
     def _make(self) -> QWidget:
         edit = QLineEdit()
-        edit.setPlaceholderText("YYYY-MM-DD")
+        edit.setPlaceholderText(tr(QT_TRANSLATE_NOOP("Forms", "YYYY-MM-DD")))
         edit.setMaxLength(10)
         edit.editingFinished.connect(self._tidy)
         return edit
@@ -571,7 +571,9 @@ class FormDialog(QDialog):
             self.editors[name].show_error(shown(message) if message else None)
 
     def show_problems(self, problems: dict[str, Text]) -> None:
-        first: QWidget | None = None
+        """Each message under its field; the first field with a problem, in the order the
+        form shows them, is scrolled into view and focused, so Save never seems to do
+        nothing on a long form."""
         general = []
         for name, message in problems.items():
             editor = self.editors.get(self.field_for(name))
@@ -579,13 +581,22 @@ class FormDialog(QDialog):
                 general.append(shown(message))
                 continue
             editor.show_error(shown(message))
-            if first is None:
-                first = editor.widget
         if general:
             self.general_error.setText("\n".join(general))
             self.general_error.show()
+        first = next((e for e in self.editors.values() if e.error.text()), None)
         if first is not None:
-            first.setFocus()
+            first.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            # Its message too, under it: after the layout has made room for the message.
+            QTimer.singleShot(0, lambda e=first: self._scroll_to(e))
+            self._scroll_to(first)
+
+    def _scroll_to(self, editor: Editor) -> None:
+        if not self.isVisible():
+            return
+        self.scroll.widget().adjustSize()
+        self.scroll.ensureWidgetVisible(editor.error, 0, 10)
+        self.scroll.ensureWidgetVisible(editor.widget, 0, 10)
 
     def field_for(self, problem_key: str) -> str:
         """The field that shows a problem; forms rename where operations' names differ."""

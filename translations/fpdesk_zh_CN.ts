@@ -921,6 +921,49 @@
     </message>
 </context>
 <context>
+    <name>ForgottenPassphraseDialog</name>
+    <message>
+        <source>Set a new passphrase with the recovery key</source>
+        <translation>用恢复密钥设新口令</translation>
+    </message>
+    <message>
+        <source>The recovery key is on the sheet printed when the register was set up (kept in the office safe). It sets a new passphrase for one account; the other accounts keep theirs.</source>
+        <translation>恢复密钥印在建立登记册时打印的恢复密钥单上（保存在办公室保险柜里）。它为一个账户设新口令，其他账户的口令不变。</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>新口令</translation>
+    </message>
+    <message>
+        <source>New passphrase again</source>
+        <translation>再输一次新口令</translation>
+    </message>
+    <message>
+        <source>Type the account&apos;s user name.</source>
+        <translation>请输入账户的用户名。</translation>
+    </message>
+    <message>
+        <source>Type the recovery key from the sheet.</source>
+        <translation>请输入恢复密钥单上的恢复密钥。</translation>
+    </message>
+    <message>
+        <source>The passphrase needs at least 6 characters.</source>
+        <translation>口令至少要 6 个字符。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>两次输入的口令不一样。</translation>
+    </message>
+</context>
+<context>
     <name>FormDialog</name>
     <message>
         <source>Save</source>
@@ -2378,6 +2421,10 @@
     <message>
         <source>Restore from a backup…</source>
         <translation>从备份恢复…</translation>
+    </message>
+    <message>
+        <source>Forgot the passphrase…</source>
+        <translation>忘了口令…</translation>
     </message>
     <message>
         <source>Type the passphrase first: backups open with it.</source>

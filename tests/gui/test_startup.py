@@ -34,7 +34,11 @@ def test_first_run_sets_up_a_register(qtbot, tmp_path: Path, prefs: Settings) ->
     qtbot.keyClicks(dialog.again, "village-key")
     qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
     assert not opened
-    assert dialog.error.isVisibleTo(dialog) and dialog.error.text()
+    # The message is under the area code, where the mistake is, and the cursor is there.
+    assert dialog.fields.error_of(dialog.area_code) == dialog.tr("The area code has 12 digits.")
+    assert dialog.fields.error_of(dialog.officer) == ""
+    assert not dialog.error.isVisibleTo(dialog)
+    assert dialog.focusWidget() is dialog.area_code
     assert not path.exists()
     qtbot.keyClicks(dialog.area_code, "1")
     qtbot.keyClick(dialog.again, Qt.Key.Key_Return)

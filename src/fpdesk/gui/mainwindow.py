@@ -201,11 +201,15 @@ class MainWindow(QMainWindow):
         self.households.sort_refused.connect(self._sort_refused)
         self._size_household_columns()
         self.household_view.selectionModel().currentRowChanged.connect(self._household_chosen)
+        # A click on the row already current (after a member's page was opened) shows
+        # that household again: the pane always shows the row that is selected.
+        self.household_view.clicked.connect(lambda index: self._household_chosen(index, index))
         self.household_view.activated.connect(self._household_activated)
         self.results = SearchModel(self)
         self.results_view = make_table(self.results, ResultsView)
         self.results_view.setObjectName("results")
         self.results_view.chosen.connect(self.open_hit)
+        self.results_view.selectionModel().currentRowChanged.connect(self._hit_selected)
         self.results_view.doubleClicked.connect(lambda i: self.open_hit(i.data(ROW_ROLE)))
         self.results_view.back_to_search.connect(self._focus_search)
         self._size_columns(
@@ -396,6 +400,8 @@ class MainWindow(QMainWindow):
             return
         village_code, group_no = item.data(0, AREA_ROLE)
         self.households.set_area(village_code, group_no)
+        if not self.household_view.currentIndex().isValid():
+            self.detail.setCurrentWidget(self.hint)  # not a household of another list
         if village_code or self.register.role != "village":
             # a village, or (All households) the whole township, read by a worker
             self.worklist.village_code = village_code
@@ -438,11 +444,23 @@ class MainWindow(QMainWindow):
         self.household_page.show_household(household_id)
         self.detail.setCurrentWidget(self.household_page)
 
-    def show_person(self, person_id: str) -> None:
+    def show_person(self, person_id: str, *, focus: bool = True) -> None:
         self.tabs.setCurrentIndex(0)
         self.person_page.show_person(person_id)
         self.detail.setCurrentWidget(self.person_page)
-        self.person_page.table.setFocus()
+        if focus:
+            self.person_page.table.setFocus()
+
+    def _hit_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """Going down the search results with the arrows shows each one at once; the
+        keyboard stays in the results (Enter opens the one selected)."""
+        hit = self.results.row_at(current.row()) if current.isValid() else None
+        if hit is None:
+            return
+        if hit.person_id:
+            self.show_person(hit.person_id, focus=False)
+        elif hit.household_id:
+            self.show_household(hit.household_id)
 
     # -- search ------------------------------------------------------------------------
 

@@ -167,6 +167,213 @@
     </message>
 </context>
 <context>
+    <name>AuditDetail</name>
+    <message>
+        <source>printout</source>
+        <translation>打印件</translation>
+    </message>
+    <message>
+        <source>period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>bundles</source>
+        <translation>数据包数</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>exported to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>user name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>account added</source>
+        <translation>添加账户</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <source>area code</source>
+        <translation>区划代码</translation>
+    </message>
+    <message>
+        <source>register converted to accounts</source>
+        <translation>登记册改为账户登录</translation>
+    </message>
+    <message>
+        <source>account removed</source>
+        <translation>删除账户</translation>
+    </message>
+    <message>
+        <source>new passphrase for</source>
+        <translation>修改口令的账户</translation>
+    </message>
+    <message>
+        <source>passphrase reset with the recovery key for</source>
+        <translation>用恢复密钥重设口令的账户</translation>
+    </message>
+    <message>
+        <source>new recovery key</source>
+        <translation>更换恢复密钥</translation>
+    </message>
+    <message>
+        <source>backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>restored from</source>
+        <translation>恢复自</translation>
+    </message>
+    <message>
+        <source>made at</source>
+        <translation>备份时间</translation>
+    </message>
+    <message>
+        <source>written to</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <source>command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>answer</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>method</source>
+        <translation>节育方法</translation>
+    </message>
+    <message>
+        <source>birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>village officer</source>
+        <translation>村计生专干</translation>
+    </message>
+    <message>
+        <source>township clerk</source>
+        <translation>乡镇文员</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>birth while a method was in place</source>
+        <translation>节育措施仍在使用时生育</translation>
+    </message>
+    <message>
+        <source>method ended</source>
+        <translation>已结束该节育措施</translation>
+    </message>
+    <message>
+        <source>pregnancy recorded</source>
+        <translation>已补登怀孕</translation>
+    </message>
+    <message>
+        <source>checked, saved as it was</source>
+        <translation>已核实，照样保存</translation>
+    </message>
+    <message>
+        <source>change bundles</source>
+        <translation>数据包</translation>
+    </message>
+    <message>
+        <source>printing</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>indicators</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>lists of names</source>
+        <translation>名单</translation>
+    </message>
+    <message>
+        <source>statistics audit</source>
+        <translation>统计核查</translation>
+    </message>
+    <message>
+        <source>enrollment</source>
+        <translation>登记电脑</translation>
+    </message>
+    <message>
+        <source>laptops</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>resolve</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>revoke</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>draw a sample</source>
+        <translation>抽样</translation>
+    </message>
+    <message>
+        <source>record findings</source>
+        <translation>记录核查结果</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
     <name>AuditLogDialog</name>
     <message>
         <source>Record of processing</source>

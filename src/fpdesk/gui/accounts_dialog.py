@@ -8,7 +8,6 @@ code), never kept by the program.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import current_language
-from fpdesk.gui import crash
+from fpdesk.gui import audit_text, crash
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Task
 from fpdesk.store import access, accounts, audit, keyring
@@ -375,7 +374,7 @@ class AuditLogDialog(QDialog):
         self.table.setRowCount(len(shown))
         names = _action_names()
         for i, row in enumerate(shown):
-            detail = json.dumps(row["detail"], ensure_ascii=False) if row["detail"] else ""
+            detail = audit_text.describe(row["detail"])  # words, not the stored JSON
             action = names.get(row["action"], row["action"])
             values = (row["at"].replace("T", " "), row["account"] or "", action, detail)
             for j, value in enumerate(values):

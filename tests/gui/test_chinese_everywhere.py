@@ -114,6 +114,8 @@ def test_the_checker_finds_english(qtbot) -> None:  # type: ignore[no-untyped-de
 
 
 def test_the_main_window_is_chinese(qtbot, chinese, main_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    main_window.showMaximized()  # as on the first start (offscreen Qt has no window
+    main_window.resize(main_window.screen().availableGeometry().size())  # manager to do it)
     main_window.retranslate()
     view = main_window.household_view
     view.setCurrentIndex(view.model().index(0, 0))

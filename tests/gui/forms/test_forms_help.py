@@ -47,3 +47,49 @@ def test_save_scrolls_to_the_first_problem_below_or_above(qtbot, register, clock
     assert form.focusWidget() is first.widget
     qtbot.waitUntil(lambda: in_view(form, first.widget))
     form.discard()
+
+
+def test_a_message_stays_with_its_member_when_a_group_between_is_empty(
+    qtbot, register, clock  # type: ignore[no-untyped-def]
+) -> None:
+    form = open_form("household", register, {}, clock=clock)
+    qtbot.addWidget(form)
+    form.show()
+    form.add_member()
+    form.add_member()  # groups 1, 2, 3; the second left empty
+    form.editors["group_no"].set_value("3")
+    for name, value in (("name", "黄大山"), ("sex", "1"), ("birth_date", "1970-05-04"),
+                        ("ethnicity", "01")):
+        form.editors[f"m0.{name}"].set_value(value)
+    form.editors["m2.name"].set_value("李😀")
+    assert not form.save()
+    assert form.error_of("m2.name") and not form.error_of("m1.name")
+    assert form.focusWidget() is form.editors["m2.name"].widget
+    form.discard()
+
+
+def test_every_form_fits_a_1366x768_screen_without_scrolling_sideways(
+    qtbot, filled_register, clock  # type: ignore[no-untyped-def]
+) -> None:
+    from fpdesk.gui.forms import FORM_KINDS, build_form
+
+    register = filled_register
+    wife = register.query("SELECT id, household_id FROM person WHERE name = '李秀英'")[0]
+    husband = register.query("SELECT id FROM person WHERE name = '张三'")[0]["id"]
+    for kind in FORM_KINDS:
+        if kind == "household":
+            context = {}
+        elif kind in ("person", "move_in"):
+            context = {"household_id": wife["household_id"]}
+        else:
+            context = {"person_id": husband if kind in ("death", "move_out") else wife["id"]}
+        form = build_form(kind, register, context, clock=clock)
+        qtbot.addWidget(form)
+        form.show()
+        qtbot.waitExposed(form)
+        hint = form.sizeHint()
+        assert hint.width() <= 1366 and hint.height() <= 768 - 48, (kind, hint)
+        content = form.scroll.widget()
+        # Every field as wide as it needs to be inside the view: nothing cut off at the right.
+        assert content.minimumSizeHint().width() <= form.scroll.viewport().width(), kind
+        form.discard()

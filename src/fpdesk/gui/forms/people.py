@@ -172,6 +172,7 @@ class HouseholdForm(FormDialog):
             k: v for k, v in values.items() if not k.startswith("m") and k != "ethnicity"
         }
         members = []
+        self.member_slots: list[int] = []  # which member group each saved member came from
         for i in range(self.members):
             prefix = f"m{i}."
             member = {k[len(prefix) :]: v for k, v in values.items() if k.startswith(prefix)}
@@ -181,7 +182,18 @@ class HouseholdForm(FormDialog):
                 if k not in ("relationship", "ethnicity")
             ):
                 members.append(member)
+                self.member_slots.append(i)
         return operations.add_household(self.register, household, members, clock=self.clock)
+
+    def field_for(self, problem_key: str) -> str:
+        """Member i of the saved list is the form's group member_slots[i]: an empty group
+        in between is left out of the save, and its messages must not shift up."""
+        if problem_key.startswith("m") and "." in problem_key:
+            index, rest = problem_key[1:].split(".", 1)
+            slots = getattr(self, "member_slots", [])
+            if index.isdigit() and int(index) < len(slots):
+                return f"m{slots[int(index)]}.{rest}"
+        return problem_key
 
 
 class PersonForm(FormDialog):

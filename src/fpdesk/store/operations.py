@@ -860,13 +860,13 @@ def record_birth(
             "id_number": row.get("id_number"),
             "relationship": relation,
             "registration_type": mother["registration_type"],
-            "ethnicity": mother["ethnicity"],
+            "ethnicity": row.get("ethnicity") or mother["ethnicity"],
             "household_id": mother["household_id"],
         }
         problems.required(child, "name")
         problems.extend(
             validation.check_person(child, clock, id_holder=id_holder(register)),
-            only=["name", "id_number"],
+            only=["name", "id_number", "ethnicity"],
         )
     in_place = _method_in_place(register, mother_id, row)
     choice = str(row.get("method_in_place") or "")

@@ -152,3 +152,20 @@ def test_the_areas_usual_ethnicity_is_a_setting(qtbot, main_window: MainWindow) 
     dialog.ethnicity.setCurrentIndex(dialog.ethnicity.findData("08"))
     qtbot.keyClick(dialog.ethnicity, Qt.Key.Key_Return)  # OK
     assert operations.area_ethnicity(main_window.register) == "08"
+
+
+def test_a_childs_ethnicity_is_asked_with_the_mothers_preselected(
+    qtbot, filled_register, clock  # type: ignore[no-untyped-def]
+) -> None:
+    register = filled_register
+    mother = register.query("SELECT id FROM person WHERE name = '欧阳娜娜'")[0]["id"]
+    records.update(register, "person", mother, {"ethnicity": "08"})
+    form = open_form("birth", register, {"person_id": mother}, clock=clock)
+    qtbot.addWidget(form)
+    assert form.editors["ethnicity"].value() == "08"
+    for name, value in (("name", "欧阳小雨"), ("sex", "2"), ("birth_date", "2026-10-01"),
+                        ("ethnicity", "12")):
+        form.editors[name].set_value(value)
+    assert form.save(), {n: form.error_of(n) for n in form.editors}
+    child = register.query("SELECT ethnicity FROM person WHERE name = '欧阳小雨'")
+    assert child == [{"ethnicity": "12"}]

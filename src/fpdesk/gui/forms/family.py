@@ -185,6 +185,14 @@ class BirthForm(FormDialog):
             Field("name", QT_TRANSLATE_NOOP("Forms", "Child's name"), required=True),
             Field("sex", QT_TRANSLATE_NOOP("Forms", "Sex"), "code", "sex", required=True),
             Field("birth_date", QT_TRANSLATE_NOOP("Forms", "Birth date"), "date", required=True),
+            Field(
+                "ethnicity",
+                QT_TRANSLATE_NOOP("Forms", "Ethnicity"),
+                "code",
+                "ethnicity",
+                required=True,
+                default=self._mothers_ethnicity(),  # a child of parents of two may differ
+            ),
             Field("id_number", QT_TRANSLATE_NOOP("Forms", "Child's ID number"), "id_number"),
             Field("weight_g", QT_TRANSLATE_NOOP("Forms", "Weight (g)"), "number"),
             Field("place", QT_TRANSLATE_NOOP("Forms", "Place of birth"), "code", "birth_place"),
@@ -197,6 +205,10 @@ class BirthForm(FormDialog):
             Field("document_no", QT_TRANSLATE_NOOP("Forms", "Document number")),
             Field("note", QT_TRANSLATE_NOOP("Forms", "Note"), "multiline"),
         ]
+
+    def _mothers_ethnicity(self) -> str | None:
+        mother = records.get(self.register, "person", self.context["person_id"])
+        return str(mother["ethnicity"]) if mother and mother.get("ethnicity") else None
 
     def build_extra(self) -> None:
         self.verdict_label = QLabel()

@@ -70,3 +70,16 @@ def test_a_married_person_is_not_made_unmarried_by_an_edit(register: Register) -
                        {"ended_on": "2026-01-01"}, clock=CLOCK)
     # Divorced: her status says so, and other edits of her record go through.
     ops.update_person(register, wife, {"phone": "13812345678"}, clock=CLOCK)
+
+
+def test_fpdesk_check_lists_names_and_phones_saved_before_the_rules(register: Register) -> None:
+    """Records written before these checks (or by an import) are listed, not hidden."""
+    from fpdesk.store.checks import check_register
+
+    new = ops.add_household(register, {"group_no": "1"},
+                            [person("王建国", 1, "1990-02-03", 0)], clock=CLOCK)
+    records.update(register, "person", new.member_ids[0], {"name": "李😀小花", "phone": "12345"})
+    records.update(register, "household", new.household_id, {"phone": "999"})
+    found = {(f.table, f.field, f.code) for f in check_register(register, CLOCK).failures}
+    assert {("person", "name", "name.characters"), ("person", "phone", "phone.shape"),
+            ("household", "phone", "phone.shape")} <= found

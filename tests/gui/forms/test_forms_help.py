@@ -93,3 +93,21 @@ def test_every_form_fits_a_1366x768_screen_without_scrolling_sideways(
         # Every field as wide as it needs to be inside the view: nothing cut off at the right.
         assert content.minimumSizeHint().width() <= form.scroll.viewport().width(), kind
         form.discard()
+
+
+def test_the_birth_verdict_makes_room_instead_of_squeezing_the_fields(
+    qtbot, filled_register, clock  # type: ignore[no-untyped-def]
+) -> None:
+    register = filled_register
+    mother = register.query("SELECT id FROM person WHERE name = '欧阳娜娜'")[0]["id"]
+    form = open_form("birth", register, {"person_id": mother}, clock=clock)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    before = form.scroll.viewport().height()
+    form.editors["birth_date"].widget.setFocus()
+    qtbot.keyClicks(form.editors["birth_date"].widget, "2026-10-01")
+    qtbot.waitUntil(lambda: "\n" in form.verdict_label.text())  # three lines now
+    QApplication.processEvents()  # the layout settles
+    assert form.scroll.viewport().height() >= before
+    form.discard()

@@ -591,6 +591,17 @@ class FormDialog(QDialog):
             QTimer.singleShot(0, lambda e=first: self._scroll_to(e))
             self._scroll_to(first)
 
+    def make_room(self) -> None:
+        """Grow (never shrink) to what the layout now needs, within the screen: a message
+        that appeared below the fields must not squeeze them into a smaller scroll."""
+        if not self.isVisible():
+            return
+        needed = self.sizeHint().height()
+        screen = self.screen().availableGeometry().height() if self.screen() else 768
+        height = min(needed, screen - 48)
+        if height > self.height():
+            self.resize(self.width(), height)
+
     def _scroll_to(self, editor: Editor) -> None:
         if not self.isVisible():
             return

@@ -226,6 +226,7 @@ class BirthForm(FormDialog):
             self.register, self.context["person_id"], self.values(), clock=self.clock
         )
         self.verdict_label.setText(self.verdict_text(judged))
+        self.make_room()
 
     def verdict_text(self, judged: operations.BirthVerdict | None) -> str:
         if judged is None:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash
+from fpdesk.gui.screen import fit_to_screen
 from fpdesk.gui.tasks import Cancelled, Progress, Task, run_task
 from fpdesk.reports.pdf import KINDS, fonts, jobs
 from fpdesk.reports.pdf.layout import Cancelled as PrintCancelled
@@ -115,7 +116,7 @@ class PrintDialog(QDialog):
         self.printed: Printed | None = None
         self._scratch = Path(tempfile.mkdtemp(prefix="fpdesk-print-"))
         self.setWindowTitle(self.tr("Print"))
-        self.resize(760, 660)  # fits a 1366x768 screen; the pages scroll
+        fit_to_screen(self, 760, 660)  # fits 1366x768; the preview's pages scroll
         self._build(village_code)
 
     # -- building -------------------------------------------------------------------

@@ -309,6 +309,7 @@ def _contraception(register: Register, person_id: str, language: str) -> list[Ev
         method = code_label("contraceptive_method", row["method"], language)
         out.append(Event(row["started_on"], "method_start", method, "contraception", row["id"]))
         if row["ended_on"]:
-            detail = " · ".join(x for x in (method, row["end_reason"] or "") if x)
+            reason = code_label("contraception_end", row["end_reason"], language)
+            detail = " · ".join(x for x in (method, reason) if x)
             out.append(Event(row["ended_on"], "method_stop", detail, "contraception", row["id"]))
     return out

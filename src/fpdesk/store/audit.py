@@ -32,6 +32,7 @@ ACTIONS = (
     "audit_log",
     "enroll",
     "command",
+    "warning_confirmed",  # a warning the officer answered (a birth with an IUD in place)
 )
 COLUMNS = ("seq", "at", "account", "action", "detail")
 

@@ -83,7 +83,7 @@ def populate(reg: Register) -> Village:
             "birth_date": "2020-02-02", "sex": 1, "weight_g": 3400, "place": "hospital"})
         records.insert(reg, "contraception", {
             "woman_id": wife, "method": "iud", "started_on": "2021-01-05",
-            "ended_on": "2026-02-20", "end_reason": "planning a pregnancy",
+            "ended_on": "2026-02-20", "end_reason": "wants_child",
             "provider": "乡镇卫生院"})
         records.insert(reg, "visit", {
             "person_id": wife, "visit_type": "gyn_exam", "visited_on": "2025-09-01",

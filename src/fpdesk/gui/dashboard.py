@@ -50,7 +50,7 @@ from fpdesk.core.periods import Period, PeriodError, parse_period, statistical_y
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports import excel
 from fpdesk.reports import indicators as ind
-from fpdesk.store import access, audit
+from fpdesk.store import access
 from fpdesk.store.db import Register
 
 Index = QModelIndex | QPersistentModelIndex
@@ -544,7 +544,8 @@ class Dashboard(QWidget):
         if facts.period != self.period:
             return  # the officer chose another period meanwhile
         self.facts = facts
-        self.report = ind.evaluate(facts, (self.register.area_code,), name=self._area_name())
+        # The session's area: an officer's account on a township laptop sees its village.
+        self.report = ind.evaluate(facts, (access.scope(self.register),), name=self._area_name())
         self._show_cards()
         self._show_trend()
         villages = ind.breakdown(self.register, self.period, "village", facts=facts)
@@ -558,10 +559,9 @@ class Dashboard(QWidget):
         )
 
     def _area_name(self) -> str:
-        rows = self.register.query(
-            "SELECT name FROM area_unit WHERE code = ?", (self.register.area_code,)
-        )
-        return str(rows[0]["name"]) if rows else self.register.area_code
+        code = access.scope(self.register)
+        rows = self.register.query("SELECT name FROM area_unit WHERE code = ?", (code,))
+        return str(rows[0]["name"]) if rows else code
 
     def set_period(self, period: Period) -> None:
         self.period = period
@@ -625,13 +625,11 @@ class Dashboard(QWidget):
 
     def export_to(self, path: str, kind: str) -> str:
         """Write the workbook for the shown period and record what was reported."""
-        access.require(self.register, "report")
-        workbook = excel.build(self.register, self.period, kind, book=self.book)
-        digest = excel.save(workbook, path)
         assert self.report is not None
-        ind.record_run(self.register, self.report, kind=f"workbook:{kind}", file_hash=digest)
-        audit.record(self.register, "report", {"kind": kind, "period": self.period.label})
-        return digest
+        made = excel.export(
+            self.register, self.period, kind, path, book=self.book, summary=self.report
+        )
+        return made.sha256
 
     def _export_clicked(self) -> None:
         kind = str(self.kind_box.currentData())

@@ -39,7 +39,7 @@ def pair(tmp_path: Path, passphrase_env: str, capsys: pytest.CaptureFixture[str]
         "--json",
     )
     assert status == 0 and info["recovery_key_file"] == str(recovery)
-    assert "AGE-SECRET-KEY-" in recovery.read_text()
+    assert "AGE-SECRET-KEY-" in recovery.read_text(encoding="utf-8")
     assert run(capsys, "init", "--db", str(v), "--role", "village", "--area", VILLAGE)[0] == 0
     req, ans = tmp_path / "req.json", tmp_path / "ans.json"
     assert run(capsys, "enroll", "request", "--db", str(v), "--out", str(req))[0] == 0

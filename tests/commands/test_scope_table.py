@@ -182,7 +182,8 @@ def seen_in_file(cell: Cell) -> set[str]:
 
 
 def seen_in_indicators(cell: Cell) -> set[str]:
-    found: set[str] = set()
+    """The areas reported, and the villages of the persons listed behind the numbers."""
+    found = _marked(cell.out)
     for report in json.loads(cell.out)["reports"] if cell.status == 0 else []:
         for code in report["areas"]:
             found |= set(BOTH) if code == TOWNSHIP else {code} & BOTH
@@ -232,6 +233,7 @@ WHOLE_ROLES: dict[str, tuple[str, str | None]] = {
     "none": (ALL, None),
 }
 J = "--json"
+AREA_OUT = ("--area", "{area}", "--out", "{out}/out.xlsx", J)
 
 
 def _rows() -> list[Row]:
@@ -292,6 +294,12 @@ def _rows() -> list[Row]:
                 "{out}/out.xlsx",
                 J,
             ),
+            seen_in_file,
+            "report",
+        ),
+        area_row(
+            "report --with-lists --area",
+            ("report", "--kind", "monthly", "--period", "2019", "--with-lists", *AREA_OUT),
             seen_in_file,
             "report",
         ),

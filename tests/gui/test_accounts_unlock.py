@@ -247,7 +247,7 @@ def test_background_work_runs_as_the_same_account_with_its_limits(
         {
             "account": OFFICER,
             "action": "print",
-            "detail": '{"file": "households.pdf", "kind": "households"}',
+            "detail": f'{{"file": "households.pdf", "kind": "households", "village": "{VILLAGE}"}}',
         }
     ]
 
@@ -366,31 +366,44 @@ def test_old_register_turned_over_to_accounts_from_the_window(qtbot, register_pa
     accounts.recover(register_path, ADMIN, key, "another-pass").close()
 
 
-def test_village_filter_for_lists(tmp_path: Path) -> None:
+def test_scope_for_lists(tmp_path: Path) -> None:
+    from fpdesk.gui import queries
     from fpdesk.gui.worklist import load_due
-    from fpdesk.store import access
+    from fpdesk.store import access, records
     from fpdesk.store.db import create_register
     from tests.conftest import TOWNSHIP
 
     other = TOWNSHIP[:9] + "202"
     path = tmp_path / "township.fpdesk"
     with create_register(path, PASSPHRASE, role="township", area_code=TOWNSHIP) as reg:
-        assert access.village_filter(reg, other) == other  # no accounts: as asked
+        for code in (VILLAGE, other):
+            records.insert(
+                reg, "household", {"code": code + "010001", "village_code": code, "group_no": "01"}
+            )
+        assert access.scope(reg, other) == other  # no accounts: as asked
+        assert access.scope(reg) == TOWNSHIP
         accounts.add(reg, ADMIN, "administrator", None, ADMIN_PW)
         accounts.add(reg, OFFICER, "officer", VILLAGE, OFFICER_PW)
     with accounts.login(path, OFFICER, OFFICER_PW) as reg:
-        assert access.village_filter(reg, None) == VILLAGE
-        assert access.village_filter(reg, other, strict=False) == VILLAGE
+        assert access.scope(reg) == VILLAGE
+        assert access.scope(reg, TOWNSHIP) == VILLAGE  # a wider area: narrowed
         with pytest.raises(access.AccessDenied):
-            access.village_filter(reg, other)
-        assert load_due(reg, dt.date(2026, 3, 1), other) == []  # the window never raises
+            access.scope(reg, other)
+        # The window's village tree offers the officer's own village only, so the work
+        # list is never asked for another; asked anyway, it refuses like the CLI.
+        assert [v.code for v in queries.villages(reg)] == [VILLAGE]
+        with pytest.raises(access.AccessDenied):
+            load_due(reg, dt.date(2026, 3, 1), other)
     with accounts.login(path, ADMIN, ADMIN_PW) as reg:
-        assert access.village_filter(reg, None) is None
-        assert access.village_filter(reg, other) == other
+        assert access.village_scope(reg) is None
+        assert access.scope(reg, other) == other
+        assert [v.code for v in queries.villages(reg)] == [VILLAGE, other]
 
 
 def test_the_recovery_key_sets_a_new_passphrase_from_the_unlock_window(
-    qtbot, register_path: Path, prefs: Settings  # type: ignore[no-untyped-def]
+    qtbot,
+    register_path: Path,
+    prefs: Settings,  # type: ignore[no-untyped-def]
 ) -> None:
     from PySide6.QtWidgets import QPushButton
 
@@ -429,7 +442,9 @@ def test_the_recovery_key_sets_a_new_passphrase_from_the_unlock_window(
 
 
 def test_a_wrong_recovery_key_is_said_and_nothing_changes(
-    qtbot, with_accounts: Path, prefs: Settings  # type: ignore[no-untyped-def]
+    qtbot,
+    with_accounts: Path,
+    prefs: Settings,  # type: ignore[no-untyped-def]
 ) -> None:
     from fpdesk.gui.startup import ForgottenPassphraseDialog
 
@@ -445,7 +460,8 @@ def test_a_wrong_recovery_key_is_said_and_nothing_changes(
 
 
 def test_the_lock_dialog_keeps_its_layout_after_wrong_passphrases(
-    qtbot, with_accounts: Path  # type: ignore[no-untyped-def]
+    qtbot,
+    with_accounts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     UnlockDialog.session_user = OFFICER
     dialog = UnlockDialog(with_accounts, check_only=True)
@@ -457,8 +473,14 @@ def test_the_lock_dialog_keeps_its_layout_after_wrong_passphrases(
         dialog.try_unlock()
     assert "30" in dialog.error.text() and dialog.error.isVisible()
     # Nothing squeezed over anything else: each row below the one before, all inside.
-    rows = [dialog.intro, dialog.file_label, dialog.user, dialog.passphrase, dialog.error,
-            dialog.buttons]
+    rows = [
+        dialog.intro,
+        dialog.file_label,
+        dialog.user,
+        dialog.passphrase,
+        dialog.error,
+        dialog.buttons,
+    ]
     for above, below in itertools.pairwise(rows):
         assert above.geometry().bottom() < below.geometry().top(), (above, below)
         assert below.height() >= below.minimumSizeHint().height() or below is dialog.error

@@ -95,7 +95,13 @@ def test_a_list_stays_inside_the_sessions_area(tmp_path: Path) -> None:
     with accounts.login(tmp_path / "t.fpdesk", "甲村专干", "officer-pass-1") as officer:
         mine = ind.compute(officer, Y2019, [VILLAGE_A])
         assert len(who.counted(officer, mine, "births")) == 4
-        whole = ind.compute(officer, Y2019, [TOWNSHIP])
+        narrowed = ind.compute(officer, Y2019, [TOWNSHIP])  # the officer's part of it
+        assert narrowed.areas == (VILLAGE_A,)
+        assert len(who.counted(officer, narrowed, "births")) == 4
+        with pytest.raises(access.AccessDenied):
+            ind.compute(officer, Y2019, [VILLAGE_B])
+        # A township report made some other way still lists nobody for the officer.
+        whole = ind.evaluate(ind.collect(officer, Y2019), [TOWNSHIP])
         with pytest.raises(access.AccessDenied):
             who.counted(officer, whole, "births")
 

@@ -392,11 +392,10 @@ class AuditLogDialog(QDialog):
 
     def export(self, path: Path) -> None:
         try:
-            audit.export(self.rows, path)
+            audit.export(self.register, self.rows, path)  # records the export itself
         except (ValueError, OSError) as exc:
             self.status.setText(self.tr("Not exported: {0}").format(exc))
             return
-        audit.record(self.register, "audit_log", {"exported": path.name, "rows": len(self.rows)})
         self.status.setText(self.tr("{0} rows exported to {1}.").format(len(self.rows), path))
 
 

@@ -37,7 +37,7 @@ from fpdesk.gui.pages import HouseholdPage, PersonPage, make_table
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.tasks import Task
 from fpdesk.gui.worklist import DueCounts, WorkItem, WorkListPage
-from fpdesk.store import access, areas
+from fpdesk.store import areas
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
 
@@ -508,8 +508,7 @@ class MainWindow(QMainWindow):
             self.middle.setCurrentWidget(self.household_view)
             return
         try:
-            village = access.village_filter(self.register, None)  # an officer: their own
-            hits = search(self.register, text, limit=SEARCH_LIMIT, village_code=village)
+            hits = search(self.register, text, limit=SEARCH_LIMIT)  # an officer: their village
         except RegisterError as exc:
             crash.show_register_error(self, exc)
             return

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fpdesk.core import codes, idnumber
-from fpdesk.store import areas
+from fpdesk.store import access, areas
 from fpdesk.store.db import Register
 
 CHILDBEARING_AGES = (15, 49)
@@ -63,6 +63,7 @@ def villages(register: Register) -> list[Village]:
     codes = {row[0] for row in register.conn.execute("SELECT DISTINCT village_code FROM household")}
     if register.role == "village":
         codes.add(register.area_code)
+    codes = {code for code in codes if access.sees(register, code)}  # an account: its own
     names = areas.names(register, codes)
     return [Village(code, names[code]) for code in sorted(codes)]
 

@@ -22,7 +22,7 @@ import sqlcipher3
 
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
-from fpdesk.store import audit, errors, keyring
+from fpdesk.store import access, audit, errors, keyring
 from fpdesk.store.db import RawKey, Register, _connect, file_damage, translate
 
 KEEP_LAST = 7  # automatic backups kept, besides the newest of each month
@@ -84,7 +84,20 @@ def create(
     label: str = "manual",
     clock: Clock | None = None,
 ) -> Path:
-    """A consistent encrypted copy of the open register (and its keyring) in `folder`."""
+    """A consistent encrypted copy of the open register (and its keyring) in `folder`,
+    made on demand: it holds every village of the register, so only an account whose
+    area is the whole register (or a register without accounts) may make one."""
+    access.require_whole(register, "backup")
+    return _copy(register, folder, label=label, clock=clock)
+
+
+def _copy(
+    register: Register,
+    folder: str | os.PathLike[str] | None = None,
+    *,
+    label: str,
+    clock: Clock | None = None,
+) -> Path:
     if not re.fullmatch(r"[a-z-]+", label):
         raise ValueError(f"bad backup label {label!r}")
     now = (clock or SystemClock()).now()
@@ -176,7 +189,8 @@ def automatic(
     today = [b for b in list_backups(folder) if b.made_at.date() == now.date()]
     if reason == "daily" and any(b.label in AUTOMATIC for b in today):
         return None
-    made = create(register, folder, label=reason, clock=clock)
+    # Beside the register, on the same disk: a safety net any session keeps.
+    made = _copy(register, folder, label=reason, clock=clock)
     rotate(folder, keep=keep)
     return made
 
@@ -292,7 +306,7 @@ def restore(
 
 
 def _require_admin_in(path: Path, user: str, passphrase: str) -> None:
-    from fpdesk.store import access, accounts
+    from fpdesk.store import accounts
 
     key = accounts.unwrap_key(path, user, passphrase)
     conn = _connect(path, key)

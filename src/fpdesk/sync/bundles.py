@@ -20,6 +20,7 @@ from typing import Any
 import sqlcipher3
 
 from fpdesk.core.i18n import Text
+from fpdesk.store import access, audit
 from fpdesk.store.db import Register
 from fpdesk.sync import (
     container,
@@ -94,6 +95,22 @@ def export(
     all_villages: bool = False,
     snapshot: bool = False,
 ) -> list[Exported]:
+    """Write bundles, if the account's role may export: a village's own changes, or the
+    township's update (or snapshot) for one village or every one.  An account sees its
+    own area only: another village is refused, and `all_villages` means the villages of
+    the account's area.  Every export is kept in the record of processing."""
+    made = _export(register, out_dir, village_code, all_villages, snapshot)
+    detail = {"bundles": [e.path.name for e in made], "snapshot": snapshot}
+    audit.record(register, "export", {**detail, "villages": [e.recipient_area for e in made]})
+    return made
+
+
+def _export(
+    register: Register, out_dir: Path, village_code: str | None, all_villages: bool, snapshot: bool
+) -> list[Exported]:
+    access.require(register, "export")
+    if register.role != "village" and (village_code or all_villages):
+        village_code = access.village_scope(register, village_code)  # an officer: theirs
     out_dir.mkdir(parents=True, exist_ok=True)
     if register.role == "village":
         return [_export_changes(register, out_dir)]
@@ -379,6 +396,7 @@ class _Rollback(Exception):
 def import_files(
     register: Register, paths: list[Path], *, dry_run: bool = False
 ) -> list[FileResult]:
+    access.require(register, "import")
     keys.ensure_keys(register)
     files = bundle_files(paths)
     if files and not dry_run:
@@ -387,6 +405,16 @@ def import_files(
 
 
 def import_file(register: Register, path: Path, *, dry_run: bool = False) -> FileResult:
+    """Import one bundle file, if the account's role may import, and keep the import in
+    the record of processing whatever its outcome."""
+    access.require(register, "import")
+    result = _import_file(register, path, dry_run=dry_run)
+    detail = {"file": result.file_name, "outcome": result.outcome, "dry_run": dry_run}
+    audit.record(register, "import", detail)
+    return result
+
+
+def _import_file(register: Register, path: Path, *, dry_run: bool = False) -> FileResult:
     result = FileResult(file_name=path.name, file_hash="", outcome=REFUSED)
     try:
         data = _read_limited(path)

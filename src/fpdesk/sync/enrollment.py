@@ -17,6 +17,7 @@ from typing import Any
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
+from fpdesk.store import access, audit
 from fpdesk.store.db import Register
 from fpdesk.sync import container, keys
 from fpdesk.sync.errors import SyncError
@@ -108,14 +109,17 @@ def _check_signature(data: dict[str, Any], signer: keys.PublicKeys) -> None:
 
 def write_request(register: Register, out: Path) -> str:
     """The village's request; returns its own key fingerprint for the record."""
+    access.require(register, "enroll")
     mine = keys.public_keys(register)
     body = {"kind": REQUEST, "version": VERSION, "keys": mine.as_dict(), "at": keys.now_text()}
     keys.write_new_file(out, _signed(register, body))
+    audit.record(register, "enroll", {"request": out.name})
     return keys.fingerprint(mine.device_id, mine.sign_public, mine.age_recipient)
 
 
 def accept(register: Register, request: Path, out: Path) -> dict[str, Any]:
     """Enroll the requesting village laptop and write the answer; returns the device."""
+    access.require(register, "enroll")
     data = _read(request, REQUEST)
     village = _public(data.get("keys"))
     _check_signature(data, village)
@@ -138,11 +142,13 @@ def accept(register: Register, request: Path, out: Path) -> dict[str, Any]:
     answer = _signed(register, body)
     keys.write_new_file(out, answer)
     keys.add_peer(register, village, fingerprint)
+    audit.record(register, "enroll", {"device": village.device_id, "area": village.area_code})
     return {**village.as_dict(), "fingerprint": fingerprint}
 
 
 def finish(register: Register, answer: Path) -> dict[str, Any]:
     """Store the township from its answer; returns it with the fingerprint to compare."""
+    access.require(register, "enroll")
     data = _read(answer, ANSWER)
     township = _public(data.get("township"))
     _check_signature(data, township)
@@ -160,6 +166,7 @@ def finish(register: Register, answer: Path) -> dict[str, Any]:
         raise SyncError(BAD_FILE.format(detail="no recovery key"))
     fingerprint = pair_fingerprint(mine, township)
     keys.add_peer(register, township, fingerprint)
+    audit.record(register, "enroll", {"device": township.device_id, "area": township.area_code})
     return {**township.as_dict(), "fingerprint": fingerprint}
 
 

@@ -23,8 +23,9 @@ from fpdesk.core.i18n import Text
 from fpdesk.store import capture, search_batch
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
-from fpdesk.sync import container, duplicates, merge, rows
+from fpdesk.sync import container, duplicates, merge, own_village, rows
 from fpdesk.sync.envelope import Opened
+from fpdesk.sync.errors import BundleRefused
 from fpdesk.sync.keys import now_text
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, FORK, GAP, FileResult
 
@@ -128,14 +129,15 @@ def import_changes(
         )
         return result
     fresh = [c for c in changes if c.seq > received]
-    _take_ack(register, device, manifest["ack"])
     if not fresh and manifest["upto"] <= received:
+        _take_ack(register, device, manifest["ack"])
         result.outcome = DUPLICATE
         result.reason = DUPLICATE_REASON
         result.unchanged = len(changes)
         return result
     merger = _Merger(register, device, sender["area_code"])
-    merger.load(fresh)
+    merger.load(fresh)  # raises BundleRefused for a change outside the sender's village
+    _take_ack(register, device, manifest["ack"])
     for change in fresh:
         merger.apply(change)
     with rows.origin(register, f"village:{device}"):
@@ -273,7 +275,17 @@ class _Merger:
                 for found in cursor:
                     row = dict(zip(names, found, strict=True))
                     self._rows[(table, row["id"])] = row
+        self._refuse_outside(changes)
         self._load_person_checks(changes)
+
+    def _refuse_outside(self, changes: list[Change]) -> None:
+        """The whole bundle is refused when one change reaches outside the sending
+        laptop's village (checked against the rows as they are before the bundle)."""
+        found = own_village.first_outside(
+            self.register, self.area_code, list(changes), self._rows, self._kept
+        )
+        if found is not None:
+            raise BundleRefused(found.reason(self.area_code))
 
     def _load_person_checks(self, changes: list[Change]) -> None:
         """What _check_person asks of the register, asked once for the whole bundle.

@@ -125,11 +125,11 @@ def test_import_reports_refused_files_and_still_takes_the_good_ones(
     )
     assert status == 1
     assert [r["outcome"] for r in results] == ["refused", "accepted"]
-    assert "0-junk.fpb" in err and "cannot be opened" in err
+    assert "0-junk.fpb" in err and "damaged" in err
     status, _, err = run(
         capsys, "bundle", "verify", "--db", str(t), str(tmp_path / "out" / "0-junk.fpb")
     )
-    assert status == 1 and "cannot be opened" in err
+    assert status == 1 and "damaged" in err
 
 
 def test_conflicts_list_and_resolve(

@@ -22,7 +22,7 @@ import sqlcipher3
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
 from fpdesk.sync import container, envelope, held, keys, ledger, rows, township, village
-from fpdesk.sync.errors import TOO_LARGE, BundleRefused, SyncError
+from fpdesk.sync.errors import BundleRefused, SyncError
 from fpdesk.sync.ledger import DUPLICATE, REFUSED, FileResult
 
 SUFFIX = ".fpb"
@@ -346,17 +346,7 @@ def verify_file(register: Register, path: Path) -> envelope.Opened:
 
 
 def _read_limited(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > container.MAX_FILE_BYTES:
-            raise BundleRefused(TOO_LARGE.format(size=size, limit=container.MAX_FILE_BYTES))
-        return path.read_bytes()
-    except OSError as exc:
-        raise BundleRefused(
-            Text("读不了文件 {path}：{error}", "Cannot read {path}: {error}").format(
-                path=path.name, error=exc.strerror or str(exc)
-            )
-        ) from exc
+    return container.read_file(path, container.MAX_FILE_BYTES)
 
 
 class _Rollback(Exception):

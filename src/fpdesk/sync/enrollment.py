@@ -67,9 +67,7 @@ def _signed(register: Register, body: dict[str, Any]) -> bytes:
 
 def _read(path: Path, kind: str) -> dict[str, Any]:
     try:
-        if path.stat().st_size > _MAX_FILE:
-            raise SyncError(BAD_FILE.format(detail="too large"))
-        data = container.parse_json(path.read_bytes(), "enrollment file")
+        data = container.parse_json(container.read_file(path, _MAX_FILE), "enrollment file")
     except OSError as exc:
         raise SyncError(BAD_FILE.format(detail=exc.strerror or "unreadable")) from exc
     except SyncError:

@@ -24,6 +24,7 @@ from fpdesk.sync.errors import (
     WRONG_KIND,
     WRONG_RECIPIENT,
     BundleRefused,
+    shown,
 )
 
 # What each role takes in: a township takes village changes; a village takes the
@@ -98,18 +99,18 @@ def seal(
 
 
 def open_bundle(register: Register, data: bytes) -> Opened:
-    archive = container.decrypt(data, keys.age_identity(register))
-    contents = container.unpack(archive)
-    manifest = _manifest(contents.manifest_bytes)
+    archive = container.Archive(container.decrypt(data, keys.age_identity(register)))
+    manifest_bytes, signature = archive.signed()
+    manifest = _manifest(manifest_bytes)
     if manifest["format_version"] > container.FORMAT_VERSION:
         raise BundleRefused(NEWER_FORMAT.format(version=manifest["format_version"]))
     sender = _sender(register, manifest["device"])
-    message = container.SIGN_CONTEXT + contents.manifest_bytes
-    if not keys.signature_valid(sender["sign_public"], message, contents.signature):
-        raise BundleRefused(BAD_SIGNATURE.format(device=manifest["device"]))
+    message = container.SIGN_CONTEXT + manifest_bytes
+    if not keys.signature_valid(sender["sign_public"], message, signature):
+        raise BundleRefused(BAD_SIGNATURE.format(device=shown(manifest["device"])))
     if manifest["recipient"] != register.device_id:
         recipient = f"{manifest['recipient_area']} / {manifest['recipient']}"
-        raise BundleRefused(WRONG_RECIPIENT.format(recipient=recipient))
+        raise BundleRefused(WRONG_RECIPIENT.format(recipient=shown(recipient)))
     if manifest["schema_version"] > schema.schema_version():
         raise BundleRefused(
             NEWER_SCHEMA.format(theirs=manifest["schema_version"], ours=schema.schema_version())
@@ -118,8 +119,10 @@ def open_bundle(register: Register, data: bytes) -> Opened:
         manifest["sender_role"] != sender["role"]
     ):
         raise BundleRefused(WRONG_KIND.format(role=register.role, kind=manifest["kind"]))
-    _check_payloads(manifest["files"], contents.payloads)
-    return Opened(manifest, contents.payloads, sender)
+    # Only now, signed and addressed to us, is anything large inflated.
+    payloads = archive.payloads(_declared_sizes(manifest["files"]))
+    _check_payloads(manifest["files"], payloads)
+    return Opened(manifest, payloads, sender)
 
 
 def _manifest(data: bytes) -> dict[str, Any]:
@@ -140,10 +143,22 @@ def _manifest(data: bytes) -> dict[str, Any]:
 def _sender(register: Register, device_id: str) -> dict[str, Any]:
     sender = keys.peer(register, device_id)
     if sender is None:
-        raise BundleRefused(UNKNOWN_DEVICE.format(device=device_id))
+        raise BundleRefused(UNKNOWN_DEVICE.format(device=shown(device_id)))
     if sender["revoked_at"] is not None:
         raise BundleRefused(REVOKED_DEVICE.format(device=device_id, when=sender["revoked_at"]))
     return sender
+
+
+def _declared_sizes(files: list[Any]) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for entry in files:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise container.damaged("file list unreadable")
+        size = entry.get("size")
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise container.damaged("file list unreadable")
+        sizes[entry["name"]] = size
+    return sizes
 
 
 def _check_payloads(files: list[Any], payloads: dict[str, bytes]) -> None:

@@ -32,6 +32,13 @@ def add_commands(sub: Any) -> None:
     export.add_argument(
         "--snapshot", action="store_true", help="whole village, for a new laptop / 全村数据"
     )
+    export.add_argument(
+        "--resend-from",
+        type=int,
+        metavar="N",
+        help="village: send again every change after N (the township was restored) / "
+        "重新发送第 N 号以后的修改（乡镇从备份恢复后）",
+    )
     add_json(export)
     export.set_defaults(func=run_export)
 
@@ -89,6 +96,7 @@ def run_export(args: argparse.Namespace) -> int:
             village_code=args.village,
             all_villages=args.all_villages,
             snapshot=args.snapshot,
+            resend_from=args.resend_from,
         ),
     )
     line = Text("已导出 {path}（{kind}，{count} 条）", "Exported {path} ({kind}, {count} items)")

@@ -20,6 +20,7 @@ from typing import Any
 import sqlcipher3
 
 from fpdesk.core.i18n import Text
+from fpdesk.store import backup
 from fpdesk.store.db import Register
 from fpdesk.sync import container, envelope, held, keys, ledger, rows, township, village
 from fpdesk.sync.errors import BundleRefused, SyncError
@@ -39,6 +40,10 @@ INCONSISTENT = Text(
     "这个包的内容放不进本登记册（{detail}），没有导入任何内容。请把文件交给技术支持。",
     "This bundle does not fit this register ({detail}); nothing was imported. Pass the "
     "file to technical support.",
+)
+RESEND_IS_FOR_VILLAGES = Text(
+    "--resend-from 只用于村里的电脑，数字不能小于 0。",
+    "--resend-from is for a village laptop, with a number of at least 0.",
 )
 SEEN_BEFORE = Text(
     "这个文件以前已经导入过，没有再次导入。",
@@ -83,10 +88,15 @@ def export(
     village_code: str | None = None,
     all_villages: bool = False,
     snapshot: bool = False,
+    resend_from: int | None = None,
 ) -> list[Exported]:
+    """`resend_from` (a village): send every change of this laptop after that sequence
+    again, whatever the township acknowledged (after the township was restored)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     if register.role == "village":
-        return [_export_changes(register, out_dir)]
+        return [_export_changes(register, out_dir, resend_from)]
+    if resend_from is not None:
+        raise SyncError(RESEND_IS_FOR_VILLAGES)
     if not all_villages and not village_code:
         raise SyncError(NEEDS_TARGET)
     devices = [p for p in keys.active_peers(register, village_code) if p["role"] == "village"]
@@ -100,10 +110,12 @@ def _acks(devices: list[dict[str, Any]]) -> list[int]:
     return [int(d["acked_by_peer"]) for d in devices]
 
 
-def _export_changes(register: Register, out_dir: Path) -> Exported:
+def _export_changes(register: Register, out_dir: Path, resend_from: int | None) -> Exported:
     """Every change made on this laptop that the township has not acknowledged."""
     peer = keys.township_peer(register)
-    after = int(peer["acked_by_peer"])
+    after = int(peer["acked_by_peer"]) if resend_from is None else resend_from
+    if after < 0:
+        raise SyncError(RESEND_IS_FOR_VILLAGES)
     with register.transaction():  # one consistent read of the log
         upto = max(rows.last_seq(register), after)
         items = [
@@ -129,6 +141,7 @@ def _export_changes(register: Register, out_dir: Path) -> Exported:
         {"changes.json": payload},
         recipients,
         len(items),
+        str(peer["generation"]),  # the township generation our ack refers to
     )
 
 
@@ -139,11 +152,17 @@ def _export_update(
     snapshot: bool,
     moves: Moves | None = None,
 ) -> Exported:
-    """The township's current copy of what changed for one village laptop."""
-    after = 0 if snapshot else int(device["acked_by_peer"])
+    """The township's current copy of what changed for one village laptop.
+
+    After this register was restored from a backup, and until the laptop confirms it has
+    heard so, the update carries the village's whole area (`complete`): the laptop may
+    hold what the township lost with the restore, and must come to hold what it holds."""
+    generation = backup.generation(register)
+    complete = not snapshot and device["generation"] != generation
+    after = 0 if snapshot or complete else int(device["acked_by_peer"])
     with register.transaction():
         upto = rows.last_seq(register)
-        if snapshot:
+        if snapshot or complete:
             tables, gone = rows.village_rows(register, device["area_code"], None), {}
         else:
             moves = _current(register, after, moves)
@@ -153,6 +172,8 @@ def _export_update(
     content: dict[str, Any] = {"rows": tables}
     if gone:
         content["departed"] = gone
+    if complete:
+        content["complete"] = True
     payload = container.canonical(content)
     count = sum(len(v) for v in tables.values()) + sum(len(v) for v in gone.values())
     return _write(
@@ -166,6 +187,7 @@ def _export_update(
         {"rows.json": payload},
         [device["age_recipient"]],
         count,
+        generation,
     )
 
 
@@ -288,6 +310,7 @@ def _write(
     payloads: dict[str, bytes],
     recipients: list[str],
     count: int,
+    generation: str = "",
 ) -> Exported:
     data = envelope.seal(
         register,
@@ -300,6 +323,7 @@ def _write(
         payloads=payloads,
         recipients=recipients,
         created_at=keys.now_text(),
+        generation=generation,
     )
     digest = container.sha256(data)
     name = (

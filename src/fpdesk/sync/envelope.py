@@ -50,6 +50,16 @@ _MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
 }
 
 
+# Optional manifest field: the township's register generation, new each time it is
+# restored from a backup.  An update carries the township's own; a village's bundle the
+# one its `ack` refers to.  Absent (older bundles, a township never restored) means "".
+GENERATION = "generation"
+
+
+def generation_of(manifest: dict[str, Any]) -> str:
+    return str(manifest.get(GENERATION, ""))
+
+
 @dataclass(frozen=True)
 class Opened:
     """A verified bundle: its manifest, payload bytes, and the device that signed it."""
@@ -71,8 +81,9 @@ def seal(
     payloads: dict[str, bytes],
     recipients: list[str],
     created_at: str,
+    generation: str = "",
 ) -> bytes:
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": container.FORMAT,
         "format_version": container.FORMAT_VERSION,
         "schema_version": schema.schema_version(),
@@ -92,6 +103,8 @@ def seal(
             for name, data in sorted(payloads.items())
         ],
     }
+    if generation:  # only a township restored from a backup has one (see GENERATION)
+        manifest[GENERATION] = generation
     manifest_bytes = container.canonical(manifest)
     signature = keys.sign(register, container.SIGN_CONTEXT + manifest_bytes)
     archive = container.pack(container.Contents(manifest_bytes, signature, payloads))
@@ -135,6 +148,8 @@ def _manifest(data: bytes) -> dict[str, Any]:
             raise container.damaged(f"manifest field {name} missing or wrong")
     if container.canonical(manifest) != data:
         raise container.damaged("manifest not in canonical form")
+    if not isinstance(manifest.get(GENERATION, ""), str):
+        raise container.damaged(f"manifest field {GENERATION} wrong")
     if not 0 <= manifest["after"] <= manifest["upto"] or manifest["ack"] < 0:
         raise container.damaged("sequence range impossible")
     return manifest

@@ -86,6 +86,8 @@ class BoardPage(ClerkPage):
         parts = [self.tr("missing {0}–{1}").format(a, b) for a, b in row.missing]
         if row.held:
             parts.append(self.tr("%n fork(s) held", "", row.held))
+        if row.resend_awaited:
+            parts.append(self.tr("to send again after the restore"))
         if parts:
             return "; ".join(parts)
         upto = max((d.received_upto for d in row.devices), default=0)
@@ -164,4 +166,22 @@ class BoardPage(ClerkPage):
         text = self.tr("{0} of {1} villages reported this month.").format(reported, len(self.rows))
         if late:
             text += " " + self.tr("Late: {0}.").format(", ".join(r.name for r in late))
+        restored = board.restored(self.clerk.register)
+        if restored is not None:
+            text = self._restored_text(restored) + "\n" + text
         self.summary.setText(text)
+
+    def _restored_text(self, restored: board.Restored) -> str:
+        """The register was restored: what it lost comes back from the villages."""
+        made = restored.backup_made_at[:16].replace("T", " ")
+        waiting = [r.name for r in self.rows if r.resend_awaited]
+        if not waiting:
+            return self.tr(
+                "This register was restored from a backup made {0}; every village has "
+                "sent again what the restore lost."
+            ).format(made)
+        return self.tr(
+            "This register was restored from a backup made {0}: the villages' work since "
+            "then comes back as each laptop imports your next update and sends again. "
+            "Still to send: {1}."
+        ).format(made, ", ".join(waiting))

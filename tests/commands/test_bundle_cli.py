@@ -199,3 +199,48 @@ def test_township_export_without_a_target_fails_plainly(
     t, _ = pair
     status, _, err = run(capsys, "bundle", "export", "--db", str(t), "--out", str(tmp_path))
     assert status == 1 and "--for" in err
+
+
+def test_resend_from_sends_the_villages_changes_again(
+    pair,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    t, v = pair
+    _add_household(v, "1")
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"))
+    run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"))
+    run(capsys, "bundle", "export", "--db", str(t), "--out", str(tmp_path / "b"), "--all-villages")
+    run(capsys, "bundle", "import", "--db", str(v), str(tmp_path / "b"))
+    status, plain, _ = run(
+        capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "p"), "--json"
+    )
+    assert status == 0 and plain[0]["count"] == 0  # acknowledged: nothing to send
+    status, again, _ = run(
+        capsys,
+        "bundle",
+        "export",
+        "--db",
+        str(v),
+        "--out",
+        str(tmp_path / "again"),
+        "--resend-from",
+        "0",
+        "--json",
+    )
+    assert status == 0 and again[0]["after"] == 0 and again[0]["count"] == 1
+    status, results, _ = run(capsys, "bundle", "import", "--db", str(t), again[0]["path"], "--json")
+    assert status == 0 and results[0]["outcome"] == "duplicate"  # the same change: no fork
+    status, _, err = run(
+        capsys,
+        "bundle",
+        "export",
+        "--db",
+        str(t),
+        "--out",
+        str(tmp_path / "t"),
+        "--all-villages",
+        "--resend-from",
+        "0",
+    )
+    assert status != 0 and "village laptop" in err

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
 from fpdesk.sync import duplicates, rows
+from fpdesk.sync.errors import shown
 
 OUTSIDE_VILLAGE = Text(
     "第 {seq} 号修改改动了不属于发送电脑所在村（{sender}）的记录：{table} {row_id}"
@@ -66,7 +67,11 @@ class Outside:
     def reason(self, sender_village: str) -> Text:
         owner = _OF_VILLAGE.format(village=self.village) if self.village else _NO_VILLAGE
         return OUTSIDE_VILLAGE.format(
-            seq=self.seq, sender=sender_village, table=self.table, row_id=self.row_id, owner=owner
+            seq=self.seq,
+            sender=sender_village,
+            table=self.table,
+            row_id=shown(self.row_id, 80),  # taken from the file
+            owner=owner,
         )
 
 

@@ -153,6 +153,20 @@ def test_tombstoning_another_villages_household_is_refused(two: Any) -> None:
     _refused(world, b, path, ids["b_hh"])
 
 
+def test_deleting_an_unknown_household_of_another_village_is_refused(two: Any) -> None:
+    """The township keeps a deletion of a row it never had as a tombstone: in B here."""
+    world, a, b, _ = two
+    ghost = {
+        "id": new_id(),
+        "code": b.area_code + "010098",
+        "village_code": b.area_code,
+        "group_no": "01",
+        "deleted": 0,
+    }
+    path = _hostile(world, a, [_delete("household", ghost)], "ghost-b.fpb")
+    _refused(world, b, path, ghost["id"])
+
+
 def test_moving_own_person_into_another_villages_household_is_refused(two: Any) -> None:
     world, a, b, ids = two
     ours = _row(a, "person", ids["a_woman"])

@@ -52,7 +52,27 @@ class _Change(Protocol):
     @property
     def row_id(self) -> str: ...
     @property
+    def old(self) -> dict[str, Any] | None: ...
+    @property
     def new(self) -> dict[str, Any] | None: ...
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A change as the township would write it: `new` is the row image it takes (for
+    the deletion of a row it never had, the village's old image, kept as a tombstone)."""
+
+    seq: int
+    tbl: str
+    row_id: str
+    new: dict[str, Any] | None
+
+
+def _written(change: _Change, current: dict[tuple[str, str], dict[str, Any]]) -> _Written:
+    image = change.new
+    if image is None and (change.tbl, change.row_id) not in current and change.old:
+        image = {**change.old, "deleted": 1}
+    return _Written(change.seq, change.tbl, change.row_id, image)
 
 
 @dataclass(frozen=True)
@@ -86,8 +106,9 @@ def first_outside(
 
     `current`: the township's rows the changes touch, as before the bundle;
     `kept`: merged-away person -> (the person kept for it, the merge)."""
-    scope = _Scope(register, village, changes, current, kept)
-    for change in changes:
+    written = [_written(c, current) for c in changes]
+    scope = _Scope(register, village, written, current, kept)
+    for change in written:
         found = scope.check(change)
         if found is not None:
             return found
@@ -99,7 +120,7 @@ class _Scope:
         self,
         register: Register,
         village: str,
-        changes: list[_Change],
+        changes: list[_Written],
         current: dict[tuple[str, str], dict[str, Any]],
         kept: dict[str, tuple[str, str]],
     ) -> None:
@@ -127,7 +148,7 @@ class _Scope:
 
     # --------------------------------------------------------------- what is whose
 
-    def _household_villages(self, changes: list[_Change]) -> dict[str, str]:
+    def _household_villages(self, changes: list[_Written]) -> dict[str, str]:
         wanted = {c.row_id for c in changes if c.tbl == "household"}
         for change in changes:
             if change.tbl == "person":
@@ -141,7 +162,7 @@ class _Scope:
             found.setdefault(household, str(code))
         return found
 
-    def _person_villages(self, changes: list[_Change]) -> dict[str, str]:
+    def _person_villages(self, changes: list[_Written]) -> dict[str, str]:
         wanted: set[str] = set()
         for change in changes:
             columns = duplicates.PERSON_REFERENCES.get(change.tbl, ())
@@ -191,7 +212,7 @@ class _Scope:
 
     # --------------------------------------------------------------------- checks
 
-    def check(self, change: _Change) -> Outside | None:
+    def check(self, change: _Written) -> Outside | None:
         before = self.current.get((change.tbl, change.row_id))
         if change.tbl == "household":
             return self._household(change, before)
@@ -199,16 +220,16 @@ class _Scope:
             return self._person(change, before)
         return self._event(change, before)
 
-    def _outside(self, change: _Change, village: str | None) -> Outside:
+    def _outside(self, change: _Written, village: str | None) -> Outside:
         return Outside(change.seq, change.tbl, change.row_id, village)
 
-    def _household(self, change: _Change, before: dict[str, Any] | None) -> Outside | None:
+    def _household(self, change: _Written, before: dict[str, Any] | None) -> Outside | None:
         for image in (before, change.new):
             if image is not None and image.get("village_code") != self.village:
                 return self._outside(change, str(image.get("village_code")))
         return self._links(change, before)
 
-    def _person(self, change: _Change, before: dict[str, Any] | None) -> Outside | None:
+    def _person(self, change: _Written, before: dict[str, Any] | None) -> Outside | None:
         if before is not None and not self.ours(change.row_id):
             return self._outside(change, self.persons.get(change.row_id))
         if change.new is not None:
@@ -218,7 +239,7 @@ class _Scope:
                 return self._outside(change, home)
         return None
 
-    def _event(self, change: _Change, before: dict[str, Any] | None) -> Outside | None:
+    def _event(self, change: _Written, before: dict[str, Any] | None) -> Outside | None:
         owners = rows.PERSON_COLUMNS[change.tbl]
         for image in (before, change.new):
             if image is None:
@@ -228,7 +249,7 @@ class _Scope:
                 return self._outside(change, self.village_of_person(named[0]))
         return self._links(change, before)
 
-    def _links(self, change: _Change, before: dict[str, Any] | None) -> Outside | None:
+    def _links(self, change: _Written, before: dict[str, Any] | None) -> Outside | None:
         """A person of another village named where the township did not name her:
         a village laptop does not hold such a person, so it cannot link her."""
         if change.new is None:

@@ -156,6 +156,7 @@ def test_a_township_restored_from_a_day_old_backup_gets_every_village_row_back(
 
     downs = _exchange(world, up=False)
     assert [r.outcome for r in downs] == ["accepted"] * 3
+    assert all("restored from a backup" in r.reason.en for r in downs)
     # An update the township made before its restore is stale now.
     [stale] = bundles.import_files(first, [old_updates[0].path])
     assert stale.outcome == "duplicate"

@@ -29,6 +29,13 @@ GAP_REASON = Text(
     "Township updates {first} to {last} are missing; this bundle was not applied. Ask the "
     "township for a new update bundle.",
 )
+TOWNSHIP_RESTORED = Text(
+    "乡镇的登记册已从备份恢复，缺少本机第 {ack} 号以后的修改。已按乡镇的数据更新；"
+    "下次导出会自动把这些修改重新发给乡镇。",
+    "The township's register was restored from a backup and lacks this laptop's changes "
+    "after {ack}. Its data was taken in; the next export sends those changes again by "
+    "itself.",
+)
 _SCALARS = frozenset({str, int, float, type(None)})
 
 
@@ -115,6 +122,8 @@ def import_update(register: Register, opened: Opened, result: FileResult) -> Fil
     )
     _take_ack(register, sender["device_id"], manifest["ack"])
     result.outcome = ACCEPTED
+    if restored:
+        result.reason = TOWNSHIP_RESTORED.format(ack=manifest["ack"])
     return result
 
 

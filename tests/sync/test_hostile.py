@@ -22,7 +22,8 @@ from fpdesk.cli import main
 from fpdesk.store import schema
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register, create_register, open_register
-from fpdesk.sync import bundles, container, keys
+from fpdesk.sync import bundles, container, enrollment, keys
+from fpdesk.sync.errors import SyncError
 from tests.conftest import PASSPHRASE
 from tests.sync.helpers import World, add_household, add_person
 
@@ -467,3 +468,26 @@ def test_a_file_name_with_a_newline_and_colour_codes_is_shown_escaped(
         )
         assert len(text.strip().splitlines()) == 1, text
     assert "\\n\\x1b[32mreal.fpb" in out
+
+
+def test_an_enrollment_request_that_is_a_pipe_is_refused_without_waiting(
+    setting: tuple[World, Register, bytes],
+) -> None:
+    world, _, _ = setting
+    pipe = world.root / "request.json"
+    os.mkfifo(pipe)
+    refused: list[Exception] = []
+
+    def work() -> None:
+        with open_register(world.township.path, PASSPHRASE) as township:
+            try:
+                enrollment.accept(township, pipe, world.root / "answer.json")
+            except SyncError as exc:
+                refused.append(exc)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(120)  # a generous bound against hanging, not a measurement
+    assert not worker.is_alive(), "reading the request blocked"
+    assert refused and "not an ordinary file" in refused[0].text.en
+    assert not (world.root / "answer.json").exists()

@@ -36,20 +36,14 @@ def add_commands(sub: Any) -> None:
         one.add_argument("--village", required=True, help="12-digit village code / 村代码")
         one.add_argument("--period", help="period or day / 时段或日期")
         if kind == "households":
-            one.add_argument(
-                "--compact",
-                action="store_true",
-                help="households run on, not one per page / 紧凑格式",
-            )
+            one.add_argument("--compact", action="store_true",
+                             help="households run on, not one per page / 紧凑格式")
         _common(one)
         one.set_defaults(func=run_print)
     receipt = kinds.add_parser("receipt", help="import receipt / 导入回执")
-    receipt.add_argument(
-        "--rows",
-        required=True,
-        help="JSON list of {file_name, village, status, counts, reason} "
-        "or import-ledger rows / 导入结果",
-    )
+    receipt.add_argument("--rows", required=True,
+                         help="JSON list of {file_name, village, status, counts, reason} "
+                         "or import-ledger rows / 导入结果")
     receipt.add_argument("--township", required=True, help="township name / 乡镇名称")
     receipt.add_argument("--clerk", default="", help="clerk's name / 经办人")
     _common(receipt)
@@ -67,15 +61,12 @@ def run_print(args: argparse.Namespace) -> int:
     from fpdesk.reports.pdf.layout import PrintOptions
 
     request = jobs.PrintRequest(
-        kind=args.print_kind,
-        village_code=args.village,
-        period=args.period,
+        kind=args.print_kind, village_code=args.village, period=args.period,
         per_page=not getattr(args, "compact", False),
     )
     with opened(args) as register:
-        result = _guarded(
-            lambda: jobs.run(register, request, args.out, PrintOptions(font=args.font))
-        )
+        result = _guarded(lambda: jobs.run(register, request, args.out,
+                                           PrintOptions(font=args.font)))
     _report(args, result)
     return 0
 
@@ -87,38 +78,20 @@ def run_receipt(args: argparse.Namespace) -> int:
     try:
         rows = json.loads(Path(args.rows).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise CommandError(
-            Text(
-                f"读不了结果文件 {args.rows}：{exc}",
-                f"Cannot read the results file {args.rows}: {exc}",
-            )
-        ) from exc
+        raise CommandError(Text(f"读不了结果文件 {args.rows}：{exc}",
+                                f"Cannot read the results file {args.rows}: {exc}")) from exc
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise CommandError(
-            Text(
-                "结果文件应是一个 JSON 对象列表。",
-                "The results file must hold a JSON list of objects.",
-            )
-        )
+        raise CommandError(Text("结果文件应是一个 JSON 对象列表。",
+                                "The results file must hold a JSON list of objects."))
     try:
         results = [ReceiptRow.from_mapping(r) for r in rows]
     except (KeyError, TypeError, ValueError) as exc:
-        raise CommandError(
-            Text(
-                f"结果行缺少字段或字段不对：{exc}",
-                f"A result row lacks a field or has a bad one: {exc}",
-            ),
-            status=2,
-        ) from exc
-    result = _guarded(
-        lambda: print_receipt(
-            results,
-            args.out,
-            township=args.township,
-            clerk=args.clerk,
-            options=PrintOptions(font=args.font),
-        )
-    )
+        raise CommandError(Text(f"结果行缺少字段或字段不对：{exc}",
+                                f"A result row lacks a field or has a bad one: {exc}"),
+                           status=2) from exc
+    result = _guarded(lambda: print_receipt(results, args.out, township=args.township,
+                                            clerk=args.clerk,
+                                            options=PrintOptions(font=args.font)))
     _report(args, result)
     return 0
 
@@ -135,11 +108,7 @@ def _guarded(make: Callable[[], PrintResult]) -> PrintResult:
 
 
 def _report(args: argparse.Namespace, result: PrintResult) -> None:
-    text = Text(
-        "已生成 {path}：{pages} 页，{items} 项。", "Wrote {path}: {pages} pages, {items} items."
-    )
-    emit(
-        args,
-        {"path": str(result.path), "pages": result.pages, "items": result.items},
-        str(text.format(path=result.path, pages=result.pages, items=result.items)),
-    )
+    text = Text("已生成 {path}：{pages} 页，{items} 项。",
+                "Wrote {path}: {pages} pages, {items} items.")
+    emit(args, {"path": str(result.path), "pages": result.pages, "items": result.items},
+         str(text.format(path=result.path, pages=result.pages, items=result.items)))

@@ -97,3 +97,4 @@ def mask_id_number(number: str | None) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+

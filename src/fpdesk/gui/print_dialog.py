@@ -65,12 +65,8 @@ def rasterise(pdf: Path, folder: Path, pages: int = PREVIEW_PAGES) -> list[Path]
     if tool is None:
         return None
     prefix = folder / "page"
-    subprocess.run(
-        [tool, "-r", str(PREVIEW_DPI), "-png", "-l", str(pages), str(pdf), str(prefix)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    subprocess.run([tool, "-r", str(PREVIEW_DPI), "-png", "-l", str(pages), str(pdf),
+                    str(prefix)], check=True, capture_output=True, timeout=300)
     return sorted(folder.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
 
 
@@ -208,8 +204,8 @@ class PrintDialog(QDialog):
 
     def choose_font(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose a Chinese TrueType font"), "", self.tr("Fonts (*.ttf *.ttc)")
-        )
+            self, self.tr("Choose a Chinese TrueType font"), "",
+            self.tr("Fonts (*.ttf *.ttc)"))
         if not path:
             return
         try:
@@ -222,8 +218,7 @@ class PrintDialog(QDialog):
 
     def request(self) -> jobs.PrintRequest:
         return jobs.PrintRequest(
-            kind=str(self.kind.currentData()),
-            village_code=self.village.text().strip(),
+            kind=str(self.kind.currentData()), village_code=self.village.text().strip(),
             period=self.period.text().strip() or None,
             per_page=not self.compact.isChecked(),
         )
@@ -280,12 +275,10 @@ class PrintDialog(QDialog):
         else:
             note = self.tr(
                 "%1 pages. No page pictures: poppler's pdftoppm is not installed. "
-                "Open the file in a PDF viewer to look at it."
-            )
+                "Open the file in a PDF viewer to look at it.")
             for number in range(1, min(pages, PREVIEW_PAGES) + 1):
-                label = QLabel(
-                    self.tr("Page %1 of %2").replace("%1", str(number)).replace("%2", str(pages))
-                )
+                label = QLabel(self.tr("Page %1 of %2").replace("%1", str(number))
+                               .replace("%2", str(pages)))
                 label.setObjectName("page")
                 self.pages_layout.addWidget(label)
         self.status.setText(note.replace("%1", str(pages)))
@@ -314,8 +307,7 @@ class PrintDialog(QDialog):
         if self.printed is None:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the PDF"), self.suggested_name(), self.tr("PDF files (*.pdf)")
-        )
+            self, self.tr("Save the PDF"), self.suggested_name(), self.tr("PDF files (*.pdf)"))
         if path:
             self.save_to(Path(path))
 

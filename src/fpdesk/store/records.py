@@ -56,7 +56,9 @@ def update(register: Register, table: str, row_id: str, fields: Mapping[str, Any
     access.check_write(register, table, fields, row_id)
     sets = ", ".join(f"{name} = ?" for name in fields)
     with register.transaction() as conn:
-        cursor = conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*fields.values(), row_id))
+        cursor = conn.execute(
+            f"UPDATE {table} SET {sets} WHERE id = ?", (*fields.values(), row_id)
+        )
         if cursor.rowcount != 1:
             raise KeyError(f"{table} {row_id} not found")
 

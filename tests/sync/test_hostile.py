@@ -12,6 +12,7 @@ import os
 import threading
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -322,20 +323,24 @@ def test_good_files_after_a_bad_one_are_still_imported(
 # ------------------------------------------------- what is read, and how it is shown
 
 
-def _import_in_thread(world: World, path: Path) -> list[Any]:
-    """Import from a thread with its own connection: a reader that blocks must fail the
-    test, not hang it."""
+def _on_own_connection(world: World, work: Callable[[Register], Any]) -> Any:
+    """Run `work` on the township from a thread with its own connection: a reader that
+    blocks must fail the test, not hang it."""
     done: list[Any] = []
 
-    def work() -> None:
+    def run() -> None:
         with open_register(world.township.path, PASSPHRASE) as township:
-            done.extend(bundles.import_files(township, [path]))
+            done.append(work(township))
 
-    worker = threading.Thread(target=work, daemon=True)
+    worker = threading.Thread(target=run, daemon=True)
     worker.start()
     worker.join(120)  # a generous bound against hanging, not a measurement
-    assert not worker.is_alive(), "the import blocked on the file"
-    return done
+    assert not worker.is_alive(), "reading the file blocked"
+    return done[0]
+
+
+def _import_in_thread(world: World, path: Path) -> list[Any]:
+    return _on_own_connection(world, lambda township: bundles.import_files(township, [path]))  # type: ignore[no-any-return]
 
 
 def test_a_named_pipe_is_refused_without_waiting_for_a_writer(
@@ -476,18 +481,14 @@ def test_an_enrollment_request_that_is_a_pipe_is_refused_without_waiting(
     world, _, _ = setting
     pipe = world.root / "request.json"
     os.mkfifo(pipe)
-    refused: list[Exception] = []
 
-    def work() -> None:
-        with open_register(world.township.path, PASSPHRASE) as township:
-            try:
-                enrollment.accept(township, pipe, world.root / "answer.json")
-            except SyncError as exc:
-                refused.append(exc)
+    def accept(township: Register) -> Exception | None:
+        try:
+            enrollment.accept(township, pipe, world.root / "answer.json")
+        except SyncError as exc:
+            return exc
+        return None
 
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    worker.join(120)  # a generous bound against hanging, not a measurement
-    assert not worker.is_alive(), "reading the request blocked"
-    assert refused and "not an ordinary file" in refused[0].text.en
+    refused = _on_own_connection(world, accept)
+    assert isinstance(refused, SyncError) and "not an ordinary file" in refused.text.en
     assert not (world.root / "answer.json").exists()

@@ -19,11 +19,18 @@ from typing import Any
 import pytest
 
 from fpdesk.store import backup, records
-from fpdesk.store.db import Register, open_register
+from fpdesk.store.db import Register
 from fpdesk.sync import board, bundles
-from tests.conftest import PASSPHRASE
 from tests.sync.conftest import open_world
-from tests.sync.helpers import World, add_household, add_person, all_rows, area_state, send
+from tests.sync.helpers import (
+    World,
+    add_household,
+    add_person,
+    all_rows,
+    area_state,
+    restore_township,
+    send,
+)
 
 _steps = itertools.count(1)
 
@@ -75,14 +82,6 @@ def _exchange(world: World, up: bool = True, down: bool = True) -> list[Any]:
     return results
 
 
-def _restore(world: World, made: Path) -> None:
-    path = world.township.path
-    world.township.close()
-    backup.restore(made, path, PASSPHRASE, confirmed=True)
-    world.township = open_register(path, PASSPHRASE)
-    world.township.set_actor("文员")
-
-
 def _oracle(world: World, villages: Villages) -> None:
     """Every row of every village equals the township's copy; every record a village
     made is at the township once, with the village's values."""
@@ -131,7 +130,7 @@ def test_a_township_restored_from_a_day_old_backup_gets_every_village_row_back(
     villages.work("3")
     _exchange(world, down=False)
 
-    _restore(world, made)
+    restore_township(world, made)
 
     restored = board.restored(world.township)
     assert restored is not None and restored.backup_made_at

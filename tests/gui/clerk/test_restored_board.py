@@ -13,20 +13,11 @@ from fpdesk.core.clock import FixedClock
 from fpdesk.gui import i18n
 from fpdesk.gui.clerk import ClerkWorkspace
 from fpdesk.store import backup
-from fpdesk.store.db import Register, open_register
+from fpdesk.store.db import open_register
 from tests.conftest import PASSPHRASE
-from tests.sync.helpers import World, add_household, send
+from tests.sync.helpers import World, add_household, restore_township, send
 
 _SEQUENCE = 4  # the board's "Sequence" column
-
-
-def _restore(world: World, made: Path) -> Register:
-    path = world.township.path
-    world.township.close()
-    backup.restore(made, path, PASSPHRASE, confirmed=True)
-    world.township = open_register(path, PASSPHRASE)
-    world.township.set_actor("文员")
-    return world.township
 
 
 def test_the_board_says_the_register_was_restored_and_who_is_to_send_again(  # type: ignore[no-untyped-def]
@@ -36,7 +27,7 @@ def test_the_board_says_the_register_was_restored_and_who_is_to_send_again(  # t
     for village in world3.villages.values():
         add_household(village, 1)
         send(village, world3.township, tmp_path / f"up-{village.area_code}")
-    t = _restore(world3, made)
+    t = restore_township(world3, made)
     assert i18n.install(qapp, "zh")
     try:
         view = ClerkWorkspace(

@@ -18,7 +18,8 @@ import pytest
 from fpdesk.core.ids import new_id
 from fpdesk.store import records
 from fpdesk.store.db import Register
-from fpdesk.sync import bundles, rows
+from fpdesk.sync import bundles, held, rows
+from fpdesk.sync.errors import SyncError
 from tests.sync.helpers import World, add_household, add_person, area_state, send
 from tests.sync.test_hostile import craft, fingerprint_of
 
@@ -264,3 +265,28 @@ def test_work_on_a_person_the_clerk_moved_away_still_passes(two: Any) -> None:
     assert got.outcome == "accepted", got.reason
     assert _row(world.township, "person", ids["a_woman"])["phone"] == "13900000000"
     assert _row(world.township, "person", ids["a_woman"])["household_id"] == ids["b_hh"]
+
+
+def test_a_held_fork_reaching_into_another_village_cannot_be_applied(two: Any) -> None:
+    """A fork is held whole, unread; releasing it meets the same check, and nothing
+    changes until the clerk discards it."""
+    world, a, _b, ids = two
+    t = world.township
+    theirs = _row(t, "person", ids["b_woman"])
+    item = [1, *_update("person", theirs, name="改名")]
+    payload = json.dumps({"changes": [item]}, ensure_ascii=False).encode()
+    path = world.root / "fork-b.fpb"
+    path.write_bytes(craft(a, t, payload=payload, overrides={"after": 0, "upto": 1}))
+    [result] = bundles.import_files(t, [path])
+    assert result.outcome == "fork"
+    [waiting] = held.held_bundles(t)
+    before = fingerprint_of(t)
+    with pytest.raises(SyncError) as previewed:
+        held.preview(t, waiting.held_id)
+    assert "outside the sending laptop's village" in previewed.value.text.en
+    with pytest.raises(SyncError) as applied:
+        held.apply(t, waiting.held_id)
+    assert ids["b_woman"] in applied.value.text.en
+    assert fingerprint_of(t) == before
+    held.discard(t, waiting.held_id, reason="另一个村的记录")
+    assert _row(t, "person", ids["b_woman"])["name"] == theirs["name"]

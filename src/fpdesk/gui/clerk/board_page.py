@@ -58,6 +58,7 @@ class BoardPage(ClerkPage):
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
         self.rows: list[board.VillageRow] = []
+        self.restored: board.Restored | None = None
         self.retranslate()
 
     def _columns(self) -> list[Column]:
@@ -135,6 +136,7 @@ class BoardPage(ClerkPage):
         self.rows = board.villages(
             self.clerk.register, self.clerk.clock.today(), self.clerk.deadline_day()
         )
+        self.restored = board.restored(self.clerk.register)
         self.model.set_rows(self.rows)
         self.view.resizeColumnsToContents()
         self._summarise()
@@ -166,9 +168,8 @@ class BoardPage(ClerkPage):
         text = self.tr("{0} of {1} villages reported this month.").format(reported, len(self.rows))
         if late:
             text += " " + self.tr("Late: {0}.").format(", ".join(r.name for r in late))
-        restored = board.restored(self.clerk.register)
-        if restored is not None:
-            text = self._restored_text(restored) + "\n" + text
+        if self.restored is not None:  # read by refresh(): a language change reads nothing
+            text = self._restored_text(self.restored) + "\n" + text
         self.summary.setText(text)
 
     def _restored_text(self, restored: board.Restored) -> str:

@@ -492,3 +492,27 @@ def test_an_enrollment_request_that_is_a_pipe_is_refused_without_waiting(
     refused = _on_own_connection(world, accept)
     assert isinstance(refused, SyncError) and "not an ordinary file" in refused.text.en
     assert not (world.root / "answer.json").exists()
+
+
+def test_an_enrollment_request_with_a_device_id_holding_control_codes_is_refused(
+    world: World,
+) -> None:
+    """The id is stored and printed: only a UUID is taken, even correctly signed."""
+    village = next(iter(world.villages.values()))
+    body = {
+        "kind": enrollment.REQUEST,
+        "version": enrollment.VERSION,
+        "keys": {
+            **keys.public_keys(village).as_dict(),
+            "device_id": "x\n\x1b[32mEnrolled device ok\x1b[0m",
+        },
+        "at": keys.now_text(),
+    }
+    signature = keys.sign(village, container.canonical(body))
+    request = world.root / "evil-request.json"
+    request.write_bytes(container.canonical({**body, "signature": signature}))
+    before = fingerprint_of(world.township)
+    with pytest.raises(SyncError) as refused:
+        enrollment.accept(world.township, request, world.root / "evil-answer.json")
+    assert "device id" in refused.value.text.en
+    assert fingerprint_of(world.township) == before

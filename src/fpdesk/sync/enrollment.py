@@ -12,6 +12,7 @@ the way gives a different fingerprint.  Files hold public keys only.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,14 @@ def _read(path: Path, kind: str) -> dict[str, Any]:
     return data
 
 
+# A device id is a UUID (core.ids.new_id); anything else in a file is refused, since
+# the id is stored and shown.
+_DEVICE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _public(data: Any) -> keys.PublicKeys:
+    if not isinstance(data, dict) or not _DEVICE_ID.fullmatch(str(data.get("device_id"))):
+        raise SyncError(BAD_FILE.format(detail="device id malformed"))
     try:
         return keys.PublicKeys(
             device_id=str(data["device_id"]),

@@ -85,7 +85,13 @@ def import_update(register: Register, opened: Opened, result: FileResult) -> Fil
         result.outcome = DUPLICATE  # made before the township was restored again
         result.reason = STALE_REASON
         return result
-    restored = generation != sender["generation"]
+    # Only a complete update (or a snapshot) can start a new generation here: a partial
+    # one of another generation cannot be placed (this laptop may itself be restored).
+    restored = generation != sender["generation"] and (complete or manifest["kind"] == "snapshot")
+    if generation != sender["generation"] and not restored:
+        result.outcome = GAP
+        result.reason = GAP_REASON.format(first=seen + 1, last=manifest["after"])
+        return result
     if restored:
         # The township was restored from a backup: its sequence numbers start again
         # from the backup, and it lacks our changes after its `ack`.  Take its update

@@ -619,6 +619,10 @@
         </translation>
     </message>
     <message>
+        <source>to send again after the restore</source>
+        <translation>恢复后待重新发送</translation>
+    </message>
+    <message>
         <source>complete up to {0}</source>
         <translation>已连续收到第 {0} 号</translation>
     </message>
@@ -665,6 +669,14 @@
     <message>
         <source>Files not taken from: {0} (listed below the table).</source>
         <translation>有文件未导入：{0}（见表格下方）。</translation>
+    </message>
+    <message>
+        <source>This register was restored from a backup made {0}; every village has sent again what the restore lost.</source>
+        <translation>本登记册已从 {0} 的备份恢复；恢复丢失的内容各村都已重新发送。</translation>
+    </message>
+    <message>
+        <source>This register was restored from a backup made {0}: the villages&apos; work since then comes back as each laptop imports your next update and sends again. Still to send: {1}.</source>
+        <translation>本登记册已从 {0} 的备份恢复：各村此后的工作会在各村电脑导入您的下一个更新包并重新发送后回来。尚待重新发送：{1}。</translation>
     </message>
 </context>
 <context>

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -331,6 +332,39 @@ def _record_restore(
 
     register = open_register(target, passphrase, user=user)
     try:
-        audit.record(register, "restore", {"from": source.name, "made_at": found.made_at})
+        with register.transaction():
+            new_generation(register, found.made_at)
+            audit.record(register, "restore", {"from": source.name, "made_at": found.made_at})
     finally:
         register.close()
+
+
+# A restored register is a new generation of itself: what it did after the backup was
+# made is gone, and the laptops it exchanges with must be told (fpdesk.sync.restored).
+GENERATION = "generation"
+RESTORED_AT = "restored_at"
+RESTORED_BACKUP_MADE_AT = "restored_backup_made_at"
+
+
+def new_generation(register: Register, backup_made_at: str) -> str:
+    """Record that the register was just restored from a backup made at `backup_made_at`."""
+    token = uuid.uuid4().hex
+    facts = {
+        GENERATION: token,
+        RESTORED_AT: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        RESTORED_BACKUP_MADE_AT: backup_made_at,
+    }
+    with register.transaction() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO register_info (key, value) VALUES (?, ?)", facts.items()
+        )
+    register.info.update(facts)
+    return token
+
+
+def generation(register: Register) -> str:
+    """This register's generation: empty until it is first restored from a backup."""
+    found = register.conn.execute(
+        "SELECT value FROM register_info WHERE key = ?", (GENERATION,)
+    ).fetchone()
+    return str(found[0]) if found else ""

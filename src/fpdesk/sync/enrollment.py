@@ -12,6 +12,7 @@ the way gives a different fingerprint.  Files hold public keys only.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,7 @@ def _signed(register: Register, body: dict[str, Any]) -> bytes:
 
 def _read(path: Path, kind: str) -> dict[str, Any]:
     try:
-        if path.stat().st_size > _MAX_FILE:
-            raise SyncError(BAD_FILE.format(detail="too large"))
-        data = container.parse_json(path.read_bytes(), "enrollment file")
+        data = container.parse_json(container.read_file(path, _MAX_FILE), "enrollment file")
     except OSError as exc:
         raise SyncError(BAD_FILE.format(detail=exc.strerror or "unreadable")) from exc
     except SyncError:
@@ -84,7 +83,14 @@ def _read(path: Path, kind: str) -> dict[str, Any]:
     return data
 
 
+# A device id is a UUID (core.ids.new_id); anything else in a file is refused, since
+# the id is stored and shown.
+_DEVICE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _public(data: Any) -> keys.PublicKeys:
+    if not isinstance(data, dict) or not _DEVICE_ID.fullmatch(str(data.get("device_id"))):
+        raise SyncError(BAD_FILE.format(detail="device id malformed"))
     try:
         return keys.PublicKeys(
             device_id=str(data["device_id"]),

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from fpdesk.store.db import Register, create_register, open_register
 from fpdesk.sync import keys
 from tests.conftest import PASSPHRASE
 from tests.reports import world
+from tests.reports.pdf.conftest import pdf_text
 from tests.reports.world import TOWNSHIP, VILLAGE_A, VILLAGE_B
 from tests.sync.helpers import enroll
 
@@ -155,9 +155,7 @@ def _marked(text: str) -> set[str]:
 
 
 def _pdf_text(path: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    return pdf_text(path)
 
 
 def _workbook_text(path: Path) -> str:

@@ -41,6 +41,10 @@ ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 ; Close a running fpdesk before replacing its files (it saves and locks its register).
 CloseApplications=yes
+; Chinese first, whatever the language Windows was set up in (many officers' laptops
+; are set up in English): the wizard starts in the first language listed below, and
+; the language dialog still offers English.
+LanguageDetectionMethod=none
 
 [Languages]
 Name: "chinesesimplified"; MessagesFile: "ChineseSimplified.isl"

@@ -43,14 +43,14 @@ smoke_cli() {
   grep -q '"problems": \[\]' "$WORK/selftest.json" || { echo "selftest found problems" >&2; exit 1; }
 }
 
-window_id() {
-  xdotool search --onlyvisible --name "$1" 2>/dev/null | head -1
+window_id() {  # fpdesk's visible window (Wine names a window's class after its program)
+  xdotool search --onlyvisible --class "fpdesk.exe" 2>/dev/null | head -1
 }
 
 wait_for_window() {
-  local name="$1" id=""
+  local id=""
   for _ in $(seq 1 60); do
-    id="$(window_id "$name")"
+    id="$(window_id)"
     [ -n "$id" ] && { echo "$id"; return 0; }
     sleep 1
   done
@@ -61,16 +61,16 @@ smoke_window() {
   # The window as an officer meets it: the unlock dialog, the passphrase typed, Enter,
   # the main window; Alt+F4 closes it (with the exit backup).
   unset FPDESK_PASSPHRASE
-  wine "$program/fpdesk.exe" gui --db "$(winepath -w "$register")" </dev/null >"$WORK/gui.log" 2>&1 &
+  (wrun "$program/fpdesk.exe" gui --db "$(winepath -w "$register")" >"$WORK/gui.log") &
   local app=$!
   local unlock
-  unlock="$(wait_for_window 'fpdesk')" || { echo "the unlock window did not appear" >&2; exit 1; }
+  unlock="$(wait_for_window)" || { echo "the unlock window did not appear" >&2; exit 1; }
   sleep 2
   xdotool windowactivate --sync "$unlock" type --delay 50 "$passphrase"
   xdotool key Return
   sleep 8
   import -window root "$WORK/installed-app.png"
-  xdotool key --window "$(window_id 'fpdesk')" alt+F4 || true
+  xdotool key --window "$(window_id)" alt+F4 || true
   for _ in $(seq 1 60); do kill -0 "$app" 2>/dev/null || break; sleep 1; done
   export FPDESK_PASSPHRASE="$passphrase"
   ls "$data"/smoke.fpdesk.backups/ >/dev/null 2>&1 || { echo "no backup folder after the window closed" >&2; exit 1; }

@@ -34,7 +34,8 @@ HOST_PIP="$HOST_PYTHON -m pip"
 log() { printf '[windows %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
 # Wine's console needs valid standard handles: stdin from /dev/null and the output
-# through a pipe, or Python dies at start with "init_sys_streams: invalid handle".
+# through a pipe, or Python dies at start with "init_sys_streams: invalid handle" (the
+# windowed fpdesk.exe then says "Failed to start embedded python interpreter!").
 # The exit status is the program's (PIPESTATUS), not cat's.
 wrun() {
   wine "$@" </dev/null 2>&1 | cat

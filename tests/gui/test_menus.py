@@ -202,14 +202,18 @@ def test_the_dashboard_counts_again_after_a_save_when_next_shown(
     )
 
 
-def test_township_menu_opens_each_clerk_page(qtbot, township_window: MainWindow) -> None:
+def test_township_menu_opens_each_clerk_page(
+    qtbot, township_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     menus = township_window.menus
     menus.clerk_pages[2].trigger()  # Conflicts
     clerk = township_window.clerk
     assert township_window.tabs.currentWidget() is clerk
     assert clerk.currentWidget() is clerk.conflicts
+    asked: list[bool] = []  # Send back asks for the folder (cancelled here)
+    monkeypatch.setattr(clerk.send, "choose_and_export", lambda: asked.append(True))
     menus.clerk_pages[5].trigger()
-    assert clerk.currentWidget() is clerk.send
+    assert clerk.currentWidget() is clerk.send and asked
     assert menus.print_receipt is not None
     menus.print_receipt.trigger()  # nothing imported yet: it says what to do
     assert clerk.currentWidget() is clerk.importing

@@ -266,25 +266,26 @@ def _unindex(rowid: str) -> str:
     return f"DELETE FROM {INDEX} WHERE rowid = {rowid};"
 
 
-# Only changes to what the index or the cards hold touch them.
-_PERSON_FIELDS = (
+# Only changes to what the index or the cards hold touch them.  (Public for
+# store.search_batch, which notes the same changes while the triggers are paused.)
+PERSON_FIELDS = (
     "name, sex, birth_date, id_number, legacy_id15, household_id, deleted, death_date, "
     "residence_status"
 )
-_HOUSEHOLD_FIELDS = "code, village_code, group_no, address, deleted"
+HOUSEHOLD_FIELDS = "code, village_code, group_no, address, deleted"
 _OLD_PERSON = "= " + person_rowid_sql("OLD")
 
 _TRIGGERS = {
     "search_person_insert": f"AFTER INSERT ON person BEGIN "
     f"{_index_persons('p.rowid = NEW.rowid')} END",
-    "search_person_update": f"AFTER UPDATE OF {_PERSON_FIELDS} ON person BEGIN "
+    "search_person_update": f"AFTER UPDATE OF {PERSON_FIELDS} ON person BEGIN "
     f"{_unindex_persons(_OLD_PERSON)} {_index_persons('p.rowid = NEW.rowid')} END",
     "search_person_delete": f"AFTER DELETE ON person BEGIN {_unindex_persons(_OLD_PERSON)} END",
     # Members entered before their household (one transaction, deferred keys) are
     # indexed again once the household exists, so they carry its code.
     "search_household_insert": f"AFTER INSERT ON household BEGIN "
     f"{_household_rows('NEW')} {_reindex_members('NEW.id')} END",
-    "search_household_update": f"AFTER UPDATE OF {_HOUSEHOLD_FIELDS} ON household BEGIN "
+    "search_household_update": f"AFTER UPDATE OF {HOUSEHOLD_FIELDS} ON household BEGIN "
     f"{_unindex(rowid_sql(str(HOUSEHOLD_BAND), 'OLD.rowid'))} {_household_rows('NEW')} "
     f"{_reindex_members('NEW.id')} END",
     "search_household_delete": f"AFTER DELETE ON household BEGIN "
@@ -364,7 +365,7 @@ def refill(conn: Any) -> None:
     conn.execute(f"INSERT INTO {INDEX} ({INDEX}) VALUES ('delete-all')")
     conn.execute(f"DELETE FROM {CARD}")
     conn.execute(f"{INSERT_CARDS} ORDER BY 1")
-    with _bulk_writing(conn):
+    with bulk_writing(conn):
         conn.execute(f"{_INSERT_HOUSEHOLDS} ORDER BY h.rowid")
         persons = conn.execute(
             f"""SELECT {person_rowid_sql("p")} AS rowid_in_index, p.name, p.id_number,
@@ -392,10 +393,13 @@ _DEFAULT_SETTINGS = {"automerge": 4, "hashsize": 1024 * 1024}
 
 
 @contextlib.contextmanager
-def _bulk_writing(conn: Any, hashsize: int = 64 * 1024 * 1024) -> Iterator[None]:
-    """Fewer, larger segments and no merging while the whole register is indexed.
+def bulk_writing(conn: Any, hashsize: int = 64 * 1024 * 1024) -> Iterator[None]:
+    """Fewer, larger segments and no merging while many rows are indexed.
 
-    The 'optimize' after it merges everything once instead of again and again.
+    Restoring the defaults writes the pending terms out first, as one segment, still
+    without merging.  After the whole register is indexed, the 'optimize' merges
+    everything once instead of again and again; a batch (store.search_batch) leaves
+    its segment to FTS5's merging of later writes.
     """
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute("PRAGMA cache_size = -65536")
@@ -437,7 +441,7 @@ def build_index(rows: Iterable[tuple[int, str]]) -> dict[str, list[tuple[Any, ..
         memory.execute("BEGIN")
         # Terms are kept in memory up to 256 MiB before a segment is written: 300,000
         # persons fit (one segment, nothing to merge): some 15 % less time than 64 MiB.
-        with _bulk_writing(memory, hashsize=256 * 1024 * 1024):
+        with bulk_writing(memory, hashsize=256 * 1024 * 1024):
             memory.executemany(f"INSERT INTO {INDEX} (rowid, keys) VALUES (?, ?)", rows)
         memory.execute(f"INSERT INTO {INDEX} ({INDEX}) VALUES ('optimize')")
         memory.execute("COMMIT")

@@ -1,5 +1,6 @@
-; Inno Setup script for fpdesk on Windows (Inno Setup 6.5 or newer: it ships the
-; official Chinese Simplified messages).  Build steps: installer/README.md.
+; Inno Setup script for fpdesk on Windows (Inno Setup 6.4.1 or newer).  The wizard's
+; Chinese messages are the project's own ChineseSimplified.isl next to this script, so no
+; particular Inno Setup release needs to ship them.  Build steps: installer/README.md.
 ;
 ; Per-user install, no administrator rights.  The registers, keys and settings live in
 ; the user's data folder (%LOCALAPPDATA%\fpdesk), which this installer never writes and
@@ -9,7 +10,12 @@
 #ifndef AppVersion
   #define AppVersion "0.1.0"
 #endif
-#define DistDir "..\build\dist\fpdesk"
+#ifndef DistDir
+  #define DistDir "..\build\dist\fpdesk"
+#endif
+#ifndef OutputDir
+  #define OutputDir "..\build\installer"
+#endif
 
 [Setup]
 ; The AppId ties upgrades to earlier installs: never change it.
@@ -24,7 +30,7 @@ PrivilegesRequiredOverridesAllowed=dialog
 DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
-OutputDir=..\build\installer
+OutputDir={#OutputDir}
 OutputBaseFilename=fpdesk-{#AppVersion}-setup
 SetupIconFile=build-assets\fpdesk.ico
 UninstallDisplayIcon={app}\fpdesk.exe
@@ -37,7 +43,7 @@ ArchitecturesInstallIn64BitMode=x64compatible
 CloseApplications=yes
 
 [Languages]
-Name: "chinesesimplified"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
+Name: "chinesesimplified"; MessagesFile: "ChineseSimplified.isl"
 Name: "english"; MessagesFile: "compiler:Default.isl"
 
 [CustomMessages]

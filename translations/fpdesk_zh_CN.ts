@@ -67,6 +67,10 @@
         <source>command</source>
         <translation>命令</translation>
     </message>
+    <message>
+        <source>warning confirmed</source>
+        <translation>已确认的提示</translation>
+    </message>
 </context>
 <context>
     <name>AccountsDialog</name>
@@ -163,6 +167,277 @@
     </message>
 </context>
 <context>
+    <name>AuditDetail</name>
+    <message>
+        <source>printout</source>
+        <translation>打印件</translation>
+    </message>
+    <message>
+        <source>period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>bundles</source>
+        <translation>数据包数</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>exported to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>user name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>account added</source>
+        <translation>添加账户</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <source>area code</source>
+        <translation>区划代码</translation>
+    </message>
+    <message>
+        <source>register converted to accounts</source>
+        <translation>登记册改为账户登录</translation>
+    </message>
+    <message>
+        <source>account removed</source>
+        <translation>删除账户</translation>
+    </message>
+    <message>
+        <source>new passphrase for</source>
+        <translation>修改口令的账户</translation>
+    </message>
+    <message>
+        <source>passphrase reset with the recovery key for</source>
+        <translation>用恢复密钥重设口令的账户</translation>
+    </message>
+    <message>
+        <source>new recovery key</source>
+        <translation>更换恢复密钥</translation>
+    </message>
+    <message>
+        <source>backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>restored from</source>
+        <translation>恢复自</translation>
+    </message>
+    <message>
+        <source>made at</source>
+        <translation>备份时间</translation>
+    </message>
+    <message>
+        <source>written to</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <source>command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>answer</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>method</source>
+        <translation>节育方法</translation>
+    </message>
+    <message>
+        <source>birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>held bundle</source>
+        <translation>暂扣的变更包</translation>
+    </message>
+    <message>
+        <source>laptop</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation>区划</translation>
+    </message>
+    <message>
+        <source>decision</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>已应用</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>assessment sheet</source>
+        <translation>考核表</translation>
+    </message>
+    <message>
+        <source>annual forms</source>
+        <translation>年报表</translation>
+    </message>
+    <message>
+        <source>monthly change report</source>
+        <translation>月报告单</translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation>每日</translation>
+    </message>
+    <message>
+        <source>on quitting</source>
+        <translation>退出时</translation>
+    </message>
+    <message>
+        <source>made by hand</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>before accounts</source>
+        <translation>启用账户前</translation>
+    </message>
+    <message>
+        <source>discarded</source>
+        <translation>已放弃</translation>
+    </message>
+    <message>
+        <source>village officer</source>
+        <translation>村计生专干</translation>
+    </message>
+    <message>
+        <source>township clerk</source>
+        <translation>乡镇文员</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>birth while a method was in place</source>
+        <translation>节育措施仍在使用时生育</translation>
+    </message>
+    <message>
+        <source>method ended</source>
+        <translation>已结束该节育措施</translation>
+    </message>
+    <message>
+        <source>pregnancy recorded</source>
+        <translation>已补登怀孕</translation>
+    </message>
+    <message>
+        <source>checked, saved as it was</source>
+        <translation>已核实，照样保存</translation>
+    </message>
+    <message>
+        <source>change bundles</source>
+        <translation>数据包</translation>
+    </message>
+    <message>
+        <source>printing</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>indicators</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>lists of names</source>
+        <translation>名单</translation>
+    </message>
+    <message>
+        <source>statistics audit</source>
+        <translation>统计核查</translation>
+    </message>
+    <message>
+        <source>enrollment</source>
+        <translation>登记电脑</translation>
+    </message>
+    <message>
+        <source>laptops</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>resolve</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>revoke</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>draw a sample</source>
+        <translation>抽样</translation>
+    </message>
+    <message>
+        <source>record findings</source>
+        <translation>记录核查结果</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
     <name>AuditLogDialog</name>
     <message>
         <source>Record of processing</source>
@@ -242,6 +517,26 @@
         <source>Rule: %1</source>
         <translation>依据：%1</translation>
     </message>
+    <message>
+        <source>Birth with a method in place</source>
+        <translation>节育措施仍在使用时生育</translation>
+    </message>
+    <message>
+        <source>End the method and save</source>
+        <translation>结束该节育措施并保存</translation>
+    </message>
+    <message>
+        <source>Record the pregnancy and save</source>
+        <translation>补登怀孕并保存</translation>
+    </message>
+    <message>
+        <source>Checked: save as it is</source>
+        <translation>已核实，照样保存</translation>
+    </message>
+    <message>
+        <source>Back to the form</source>
+        <translation>返回表单</translation>
+    </message>
 </context>
 <context>
     <name>BoardPage</name>
@@ -250,16 +545,20 @@
         <translation>村</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
         <source>Laptops</source>
         <translation>电脑</translation>
     </message>
     <message>
-        <source>Last bundle</source>
-        <translation>最近的数据包</translation>
-    </message>
-    <message>
         <source>none yet</source>
         <translation>还没有</translation>
+    </message>
+    <message>
+        <source>Last bundle taken</source>
+        <translation>最近导入的数据包</translation>
     </message>
     <message>
         <source>Came</source>
@@ -282,6 +581,26 @@
         <translation>本月上报</translation>
     </message>
     <message>
+        <source>Files not taken this month</source>
+        <translation>本月未导入的文件</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>拒收</translation>
+    </message>
+    <message>
+        <source>held</source>
+        <translation>保留待核实</translation>
+    </message>
+    <message>
+        <source>village unknown</source>
+        <translation>村不明</translation>
+    </message>
+    <message>
+        <source>{0} · {1} ({2}): {3}</source>
+        <translation>{0} · {1}（{2}）：{3}</translation>
+    </message>
+    <message>
         <source>none</source>
         <translation>无</translation>
     </message>
@@ -298,6 +617,10 @@
         <translation>
             <numerusform>%n 个分叉包待处理</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>to send again after the restore</source>
+        <translation>恢复后待重新发送</translation>
     </message>
     <message>
         <source>complete up to {0}</source>
@@ -343,6 +666,18 @@
         <source>Late: {0}.</source>
         <translation>逾期：{0}。</translation>
     </message>
+    <message>
+        <source>Files not taken from: {0} (listed below the table).</source>
+        <translation>有文件未导入：{0}（见表格下方）。</translation>
+    </message>
+    <message>
+        <source>This register was restored from a backup made {0}; every village has sent again what the restore lost.</source>
+        <translation>本登记册已从 {0} 的备份恢复；恢复丢失的内容各村都已重新发送。</translation>
+    </message>
+    <message>
+        <source>This register was restored from a backup made {0}: the villages&apos; work since then comes back as each laptop imports your next update and sends again. Still to send: {1}.</source>
+        <translation>本登记册已从 {0} 的备份恢复：各村此后的工作会在各村电脑导入您的下一个更新包并重新发送后回来。尚待重新发送：{1}。</translation>
+    </message>
 </context>
 <context>
     <name>Clerk</name>
@@ -353,6 +688,41 @@
     <message>
         <source>Background work opens the register a second time. Type the register&apos;s passphrase:</source>
         <translation>后台工作需要再打开一次登记册。请输入登记册的口令：</translation>
+    </message>
+</context>
+<context>
+    <name>ClerkMenu</name>
+    <message>
+        <source>&amp;Township</source>
+        <translation>乡镇(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Import bundles…</source>
+        <translation>导入变更包(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Villages board</source>
+        <translation>各村情况(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Conflicts</source>
+        <translation>冲突(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Duplicates</source>
+        <translation>疑似重复(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Village &amp;laptops</source>
+        <translation>村里的电脑(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Send update bundles back…</source>
+        <translation>回传更新包(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Print an import &amp;receipt…</source>
+        <translation>打印导入回执(&amp;R)…</translation>
     </message>
 </context>
 <context>
@@ -417,6 +787,26 @@
         <translation>乡里的值</translation>
     </message>
     <message>
+        <source>Decided</source>
+        <translation>处理时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <source>the village&apos;s value</source>
+        <translation>村里的值</translation>
+    </message>
+    <message>
+        <source>the township&apos;s value</source>
+        <translation>乡里的值</translation>
+    </message>
+    <message>
+        <source>another value</source>
+        <translation>另填的值</translation>
+    </message>
+    <message>
         <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record&apos;s history, and your decision goes back to the village in its next update bundle.</source>
         <translation>冲突是指村里和乡里在上次一致之后都改过的同一个字段。请对比三个值，选用其中一个或填写新的值，并写明理由。没有采用的值保留在记录的历史里，您的决定会随下一个更新包发回村里。</translation>
     </message>
@@ -453,8 +843,16 @@
         <translation>理由</translation>
     </message>
     <message>
+        <source>Value taken</source>
+        <translation>采用的值</translation>
+    </message>
+    <message>
         <source>e.g. checked with the officer by phone</source>
         <translation>例如：已与村干部电话核实</translation>
+    </message>
+    <message>
+        <source>Decided conflicts (who, when, why)</source>
+        <translation>已处理的冲突（谁、何时、为什么）</translation>
     </message>
     <message>
         <source>No conflict is waiting.</source>
@@ -733,12 +1131,24 @@
         <translation>保留的人</translation>
     </message>
     <message>
+        <source>Merged into it</source>
+        <translation>被合并的人</translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
         <source>By</source>
         <translation>经办人</translation>
+    </message>
+    <message>
+        <source>Undone</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>{0} by {1}: {2}</source>
+        <translation>{0}，{1}：{2}</translation>
     </message>
     <message>
         <source>The same person may have been entered in two villages. Look at both records, choose which one to keep and, for each field, whose value it keeps. The other record is kept as deleted, pointing to the one kept, and its births, visits and other records move over. Nothing is lost: a merge can be undone below.</source>
@@ -761,8 +1171,8 @@
         <translation>不是同一个人</translation>
     </message>
     <message>
-        <source>Merges done</source>
-        <translation>已做的合并</translation>
+        <source>Merges done and undone (who, when, why)</source>
+        <translation>合并和撤销记录（谁、何时、为什么）</translation>
     </message>
     <message>
         <source>Search the whole register</source>
@@ -823,8 +1233,8 @@
         <translation>已标为两个不同的人，这一对不再显示。</translation>
     </message>
     <message>
-        <source>Choose a merge in the list first.</source>
-        <translation>请先在列表中选择一次合并。</translation>
+        <source>Choose a merge that is not undone in the list first.</source>
+        <translation>请先在列表里选一条还没有撤销的合并。</translation>
     </message>
     <message>
         <source>The merge is undone: both persons are back as they were.</source>
@@ -896,6 +1306,49 @@
     <message>
         <source>Type your name: it is written into the history of every change.</source>
         <translation>请填写您的姓名：每次修改的记录里都会写上它。</translation>
+    </message>
+    <message>
+        <source>The passphrase needs at least 6 characters.</source>
+        <translation>口令至少要 6 个字符。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>两次输入的口令不一样。</translation>
+    </message>
+</context>
+<context>
+    <name>ForgottenPassphraseDialog</name>
+    <message>
+        <source>Set a new passphrase with the recovery key</source>
+        <translation>用恢复密钥设新口令</translation>
+    </message>
+    <message>
+        <source>The recovery key is on the sheet printed when the register was set up (kept in the office safe). It sets a new passphrase for one account; the other accounts keep theirs.</source>
+        <translation>恢复密钥印在建立登记册时打印的恢复密钥单上（保存在办公室保险柜里）。它为一个账户设新口令，其他账户的口令不变。</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>新口令</translation>
+    </message>
+    <message>
+        <source>New passphrase again</source>
+        <translation>再输一次新口令</translation>
+    </message>
+    <message>
+        <source>Type the account&apos;s user name.</source>
+        <translation>请输入账户的用户名。</translation>
+    </message>
+    <message>
+        <source>Type the recovery key from the sheet.</source>
+        <translation>请输入恢复密钥单上的恢复密钥。</translation>
     </message>
     <message>
         <source>The passphrase needs at least 6 characters.</source>
@@ -1040,6 +1493,10 @@
         <translation>身份证号</translation>
     </message>
     <message>
+        <source>Ethnicity</source>
+        <translation>民族</translation>
+    </message>
+    <message>
         <source>Relationship to head</source>
         <translation>与户主关系</translation>
     </message>
@@ -1064,12 +1521,20 @@
         <translation>新建户</translation>
     </message>
     <message>
+        <source>Village</source>
+        <translation>所属村</translation>
+    </message>
+    <message>
         <source>Village group</source>
         <translation>村民小组</translation>
     </message>
     <message>
         <source>Address</source>
         <translation>地址</translation>
+    </message>
+    <message>
+        <source>Usual ethnicity of the members</source>
+        <translation>本户常见民族</translation>
     </message>
     <message>
         <source>Person</source>
@@ -1194,6 +1659,10 @@
     <message>
         <source>Pregnancy visit</source>
         <translation>孕情随访</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日</translation>
     </message>
     <message>
         <source>18 characters</source>
@@ -1348,6 +1817,10 @@
 <context>
     <name>HouseholdForm</name>
     <message>
+        <source>This register knows no village yet: import a village&apos;s bundle or add the villages to the area table first.</source>
+        <translation>本登记册还没有任何村：请先导入村里的数据包，或在区划表中添加村。</translation>
+    </message>
+    <message>
         <source>Add member (Ctrl+M)</source>
         <translation>添加成员（Ctrl+M）</translation>
     </message>
@@ -1473,6 +1946,10 @@
         <translation>打印回执…</translation>
     </message>
     <message>
+        <source>Import runs:</source>
+        <translation>导入批次：</translation>
+    </message>
+    <message>
         <source>No USB drive found</source>
         <translation>没有找到U盘</translation>
     </message>
@@ -1509,6 +1986,26 @@
     <message>
         <source>Done: {0} file(s). Accepted {1}, already imported {2}, gap {3}, fork {4}, refused {5}.</source>
         <translation>完成：共 {0} 个文件。已导入 {1}，以前导入过 {2}，缺号 {3}，分叉 {4}，拒收 {5}。</translation>
+    </message>
+    <message>
+        <source>nothing imported yet</source>
+        <translation>还没有导入过</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n not taken</source>
+        <translation>
+            <numerusform>，%n 个未导入</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Shown: the import run {0}.</source>
+        <translation>显示的是这一批导入：{0}。</translation>
     </message>
     <message>
         <source>Save the import receipt</source>
@@ -1559,22 +2056,97 @@
     </message>
 </context>
 <context>
+    <name>KeyboardDialog</name>
+    <message>
+        <source>Keyboard</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Search box: go down into the results</source>
+        <translation>搜索框：下移到结果列表</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>下箭头</translation>
+    </message>
+    <message>
+        <source>Search box, a list: open the chosen line</source>
+        <translation>搜索框、列表：打开选中的一行</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>回车</translation>
+    </message>
+    <message>
+        <source>Search box: clear</source>
+        <translation>搜索框：清空</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <source>Work list: record the chosen visit</source>
+        <translation>工作清单：登记选中的随访</translation>
+    </message>
+    <message>
+        <source>Person page: back to the household</source>
+        <translation>个人页：回到本户</translation>
+    </message>
+    <message>
+        <source>Backspace</source>
+        <translation>退格</translation>
+    </message>
+    <message>
+        <source>Form: next field</source>
+        <translation>表单：下一栏</translation>
+    </message>
+    <message>
+        <source>Tab</source>
+        <translation>Tab</translation>
+    </message>
+    <message>
+        <source>Form: save (Ctrl+Enter inside a note)</source>
+        <translation>表单：保存（在备注里用 Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Form: throw away what was typed (asks first)</source>
+        <translation>表单：放弃已填内容（先询问）</translation>
+    </message>
+    <message>
+        <source>New household form: add a member</source>
+        <translation>新建户表单：添加成员</translation>
+    </message>
+    <message>
+        <source>History: undo the last change</source>
+        <translation>历史：撤销最后一次修改</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>功能</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>按键</translation>
+    </message>
+</context>
+<context>
     <name>KeysMenu</name>
     <message>
-        <source>Register</source>
-        <translation>登记册</translation>
+        <source>&amp;Register</source>
+        <translation>登记册(&amp;R)</translation>
     </message>
     <message>
-        <source>Back up to a folder (USB stick)…</source>
-        <translation>备份到文件夹（U盘）…</translation>
+        <source>&amp;Back up to a folder (USB stick)…</source>
+        <translation>备份到文件夹（U盘）(&amp;B)…</translation>
     </message>
     <message>
-        <source>Accounts…</source>
-        <translation>账户…</translation>
+        <source>&amp;Accounts…</source>
+        <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <source>Record of processing…</source>
-        <translation>操作记录…</translation>
+        <source>Record of &amp;processing…</source>
+        <translation>操作记录(&amp;P)…</translation>
     </message>
     <message>
         <source>Back up to which folder?</source>
@@ -1599,12 +2171,16 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>fpdesk: township family-planning register</source>
+        <translation>fpdesk：乡镇级计划生育登记册</translation>
+    </message>
+    <message>
         <source>fpdesk: village family-planning register</source>
         <translation>fpdesk：村级计划生育登记册</translation>
     </message>
     <message>
-        <source>New household</source>
-        <translation>新建户</translation>
+        <source>&amp;Township clerk</source>
+        <translation>乡镇文员(&amp;T)</translation>
     </message>
     <message>
         <source>Work list</source>
@@ -1615,36 +2191,52 @@
         <translation>户籍</translation>
     </message>
     <message>
-        <source>Lock</source>
-        <translation>锁定</translation>
-    </message>
-    <message>
-        <source>Settings…</source>
-        <translation>设置…</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-    <message>
         <source>About fpdesk</source>
         <translation>关于 fpdesk</translation>
     </message>
     <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
+        <source>&amp;New household…</source>
+        <translation>新建户(&amp;N)…</translation>
     </message>
     <message>
-        <source>&amp;Records</source>
-        <translation>登记(&amp;R)</translation>
+        <source>&amp;Work list</source>
+        <translation>工作清单(&amp;W)</translation>
     </message>
     <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
+        <source>&amp;Households</source>
+        <translation>户籍(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Dashboard</source>
+        <translation>统计看板(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>打印(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;About fpdesk</source>
+        <translation>关于 fpdesk(&amp;A)</translation>
     </message>
     <message>
         <source>Search: name, pinyin (zs), ID number tail, household code</source>
         <translation>搜索：姓名、拼音（zs）、身份证号末几位、户编码</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
     </message>
     <message>
         <source>Township clerk</source>
@@ -1660,7 +2252,7 @@
     </message>
     <message>
         <source>village</source>
-        <translation>村级</translation>
+        <translation>村</translation>
     </message>
     <message>
         <source>township</source>
@@ -1782,62 +2374,6 @@
 <context>
     <name>PersonPage</name>
     <message>
-        <source>Service visit</source>
-        <translation>服务随访</translation>
-    </message>
-    <message>
-        <source>Register a pregnancy</source>
-        <translation>怀孕登记</translation>
-    </message>
-    <message>
-        <source>Pregnancy visit</source>
-        <translation>孕情随访</translation>
-    </message>
-    <message>
-        <source>Pregnancy outcome</source>
-        <translation>妊娠结局</translation>
-    </message>
-    <message>
-        <source>Birth</source>
-        <translation>出生登记</translation>
-    </message>
-    <message>
-        <source>Start contraception</source>
-        <translation>开始避孕</translation>
-    </message>
-    <message>
-        <source>Stop contraception</source>
-        <translation>停止避孕</translation>
-    </message>
-    <message>
-        <source>Supplies handed out</source>
-        <translation>药具发放</translation>
-    </message>
-    <message>
-        <source>Fertility finding</source>
-        <translation>生育能力情况</translation>
-    </message>
-    <message>
-        <source>Marriage</source>
-        <translation>结婚</translation>
-    </message>
-    <message>
-        <source>Divorce</source>
-        <translation>离婚</translation>
-    </message>
-    <message>
-        <source>Move out</source>
-        <translation>迁出</translation>
-    </message>
-    <message>
-        <source>Death</source>
-        <translation>死亡</translation>
-    </message>
-    <message>
-        <source>Correct this person&apos;s details</source>
-        <translation>更正此人信息</translation>
-    </message>
-    <message>
         <source>Back to the household</source>
         <translation>返回本户</translation>
     </message>
@@ -1860,6 +2396,62 @@
     <message>
         <source>Born {0}</source>
         <translation>出生于 {0}</translation>
+    </message>
+    <message>
+        <source>Service &amp;visit</source>
+        <translation>服务随访(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Register a &amp;pregnancy</source>
+        <translation>怀孕登记(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Pre&amp;gnancy visit</source>
+        <translation>孕情随访(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Pregnancy &amp;outcome</source>
+        <translation>妊娠结局(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Birth</source>
+        <translation>出生登记(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Start contraception</source>
+        <translation>开始避孕(&amp;S)</translation>
+    </message>
+    <message>
+        <source>S&amp;top contraception</source>
+        <translation>停止避孕(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Supplies &amp;handed out</source>
+        <translation>药具发放(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Fertility finding</source>
+        <translation>生育能力情况(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Marriage</source>
+        <translation>结婚(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Divorce</source>
+        <translation>离婚(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Move o&amp;ut</source>
+        <translation>迁出(&amp;U)</translation>
+    </message>
+    <message>
+        <source>D&amp;eath</source>
+        <translation>死亡(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Correct this person&apos;s details</source>
+        <translation>更正此人信息(&amp;C)</translation>
     </message>
     <message>
         <source>ID {0}</source>
@@ -1974,6 +2566,36 @@
     <message>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>QCalendarWidget</name>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>计算机</translation>
     </message>
 </context>
 <context>
@@ -2153,6 +2775,14 @@
         <translation>空闲多少分钟后锁定</translation>
     </message>
     <message>
+        <source>Usual ethnicity in this area</source>
+        <translation>本地常见民族</translation>
+    </message>
+    <message>
+        <source>Preselected on new persons; leave empty where people differ.</source>
+        <translation>新登记人员时预先选中；各民族混居的地方请留空。</translation>
+    </message>
+    <message>
         <source>never</source>
         <translation>从不</translation>
     </message>
@@ -2166,10 +2796,6 @@
     <message>
         <source>Building the demo register (invented people only)…</source>
         <translation>正在生成演示登记册（全部为虚构人员）…</translation>
-    </message>
-    <message>
-        <source>Demo user</source>
-        <translation>演示用户</translation>
     </message>
     <message>
         <source>The demo register could not be built: {0}</source>
@@ -2242,8 +2868,8 @@
         <translation>停止避孕</translation>
     </message>
     <message>
-        <source>Supplies handed out</source>
-        <translation>药具发放</translation>
+        <source>Supplies &amp;handed out</source>
+        <translation>药具发放(&amp;H)</translation>
     </message>
     <message>
         <source>Visit</source>
@@ -2304,6 +2930,10 @@
         <translation>从备份恢复…</translation>
     </message>
     <message>
+        <source>Forgot the passphrase…</source>
+        <translation>忘了口令…</translation>
+    </message>
+    <message>
         <source>Type the passphrase first: backups open with it.</source>
         <translation>请先输入口令：备份要用它打开。</translation>
     </message>
@@ -2318,6 +2948,29 @@
     <message>
         <source>Type the passphrase.</source>
         <translation>请输入口令。</translation>
+    </message>
+</context>
+<context>
+    <name>UnmergeDialog</name>
+    <message>
+        <source>Undo the merge</source>
+        <translation>撤销合并</translation>
+    </message>
+    <message>
+        <source>Undo the merge of {0} into {1} (merged {2} by {3}, because: {4})? Both persons come back as they were before it and their records are pointed back; both villages hear of it in their next update bundle.</source>
+        <translation>撤销把 {0} 合并到 {1} 的操作吗？（{2} 由 {3} 合并，理由：{4}）撤销后两个人都恢复到合并前的样子，相关记录也改回原来的人；两个村在下一次更新包里都会收到。</translation>
+    </message>
+    <message>
+        <source>Why is it undone?</source>
+        <translation>为什么撤销？</translation>
+    </message>
+    <message>
+        <source>e.g. the mothers differ: two persons</source>
+        <translation>例如：母亲不同，是两个人</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -2336,6 +2989,109 @@
     <message>
         <source>Due on</source>
         <translation>应访日期</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Restore from a backup…</source>
+        <translation>从备份恢复(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Closes the register; the unlock window then restores a backup.</source>
+        <translation>先关闭登记册，再在解锁窗口中从备份恢复。</translation>
+    </message>
+    <message>
+        <source>New recovery &amp;key…</source>
+        <translation>更换恢复密钥(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>&amp;Records</source>
+        <translation>登记(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>查找(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>For this &amp;person</source>
+        <translation>为此人登记(&amp;P)</translation>
+    </message>
+    <message>
+        <source>For this h&amp;ousehold</source>
+        <translation>为本户登记(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Add a person…</source>
+        <translation>添加成员(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Move in…</source>
+        <translation>迁入(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Histor&amp;y of the record shown…</source>
+        <translation>当前记录的修改历史(&amp;Y)…</translation>
+    </message>
+    <message>
+        <source>&amp;Print</source>
+        <translation>打印(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Household register…</source>
+        <translation>户籍登记册(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>&amp;Woman of childbearing age cards…</source>
+        <translation>育龄妇女信息卡(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Monthly &amp;change list…</source>
+        <translation>月报告单（变动情况）(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Visit &amp;round sheet…</source>
+        <translation>随访服务单(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Import r&amp;eceipt…</source>
+        <translation>导入回执(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Statistics</source>
+        <translation>统计(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Export to Excel…</source>
+        <translation>导出 Excel 报表(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Held bundles…</source>
+        <translation>暂扣的变更包(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard…</source>
+        <translation>键盘快捷键(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>Import a folder of bundles first: the receipt lists what it did.</source>
+        <translation>请先导入一个文件夹的变更包：回执列出导入的结果。</translation>
+    </message>
+    <message>
+        <source>New recovery key</source>
+        <translation>更换恢复密钥</translation>
+    </message>
+    <message>
+        <source>Make a new recovery key? The old key and its printed sheet stop working; the new one is shown once, to print and keep in the office safe.</source>
+        <translation>要生成新的恢复密钥吗？旧密钥和已打印的密钥单将失效；新密钥只显示这一次，请打印后锁进办公室保险柜。</translation>
     </message>
 </context>
 <context>

@@ -10,7 +10,6 @@ from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
 from fpdesk.core import area
 from fpdesk.core.clock import SystemClock
 from fpdesk.core.i18n import Text, current_language
-from fpdesk.store import access
 from fpdesk.store.checks import FILE, LINKS, RECORDS, CheckReport, check_register
 from fpdesk.store.due import DueItem, due_list
 
@@ -103,7 +102,7 @@ def run_due(args: argparse.Namespace) -> int:
     on = parse_day(args.on)
     village, group = parse_area(args.village), parse_group(args.group)
     with opened(args) as register:
-        items = due_list(register, on, access.village_filter(register, village), group)
+        items = due_list(register, on, village, group)
     data = {"on": on.isoformat(), "items": [item.as_dict() for item in items]}
     emit(args, data, due_text(items, on))
     return 0

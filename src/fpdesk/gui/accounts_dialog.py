@@ -8,7 +8,6 @@ code), never kept by the program.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import current_language
-from fpdesk.gui import crash
+from fpdesk.gui import audit_text, crash
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Task
 from fpdesk.store import access, accounts, audit, keyring
@@ -147,6 +146,7 @@ def _action_names() -> dict[str, str]:
         "audit_log": QCoreApplication.translate("Accounts", "record read"),
         "enroll": QCoreApplication.translate("Accounts", "enrollment"),
         "command": QCoreApplication.translate("Accounts", "command"),
+        "warning_confirmed": QCoreApplication.translate("Accounts", "warning confirmed"),
     }
 
 
@@ -374,7 +374,7 @@ class AuditLogDialog(QDialog):
         self.table.setRowCount(len(shown))
         names = _action_names()
         for i, row in enumerate(shown):
-            detail = json.dumps(row["detail"], ensure_ascii=False) if row["detail"] else ""
+            detail = audit_text.describe(row["detail"])  # words, not the stored JSON
             action = names.get(row["action"], row["action"])
             values = (row["at"].replace("T", " "), row["account"] or "", action, detail)
             for j, value in enumerate(values):
@@ -392,11 +392,10 @@ class AuditLogDialog(QDialog):
 
     def export(self, path: Path) -> None:
         try:
-            audit.export(self.rows, path)
+            audit.export(self.register, self.rows, path)  # records the export itself
         except (ValueError, OSError) as exc:
             self.status.setText(self.tr("Not exported: {0}").format(exc))
             return
-        audit.record(self.register, "audit_log", {"exported": path.name, "rows": len(self.rows)})
         self.status.setText(self.tr("{0} rows exported to {1}.").format(len(self.rows), path))
 
 
@@ -418,10 +417,10 @@ class KeysMenu(QMenu):
         self.audit_log.setEnabled(access.allowed(self.register, "audit_log"))
 
     def retranslate(self) -> None:
-        self.setTitle(self.tr("Register"))
-        self.backup_now.setText(self.tr("Back up to a folder (USB stick)…"))
-        self.accounts.setText(self.tr("Accounts…"))
-        self.audit_log.setText(self.tr("Record of processing…"))
+        self.setTitle(self.tr("&Register"))
+        self.backup_now.setText(self.tr("&Back up to a folder (USB stick)…"))
+        self.accounts.setText(self.tr("&Accounts…"))
+        self.audit_log.setText(self.tr("Record of &processing…"))
         self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:

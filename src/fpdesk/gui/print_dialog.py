@@ -39,11 +39,11 @@ from PySide6.QtWidgets import (
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash
+from fpdesk.gui.screen import fit_to_screen
 from fpdesk.gui.tasks import Cancelled, Progress, Task, run_task
 from fpdesk.reports.pdf import KINDS, fonts, jobs
 from fpdesk.reports.pdf.layout import Cancelled as PrintCancelled
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
-from fpdesk.store import access, audit
 from fpdesk.store.db import Register
 
 PREVIEW_PAGES = 12  # pictures of the first pages; the rest is in the file itself
@@ -82,9 +82,7 @@ def make_pdf(
     options.cancelled = lambda: progress.cancelled
     register = opener()
     try:
-        access.require(register, "print")
-        result = jobs.run(register, request, out, options)
-        audit.record(register, "print", {"kind": request.kind, "file": out.name})
+        result = jobs.run(register, request, out, options)  # refuses, prints, records
     except PrintCancelled:
         raise Cancelled() from None
     finally:
@@ -115,7 +113,7 @@ class PrintDialog(QDialog):
         self.printed: Printed | None = None
         self._scratch = Path(tempfile.mkdtemp(prefix="fpdesk-print-"))
         self.setWindowTitle(self.tr("Print"))
-        self.resize(720, 820)
+        fit_to_screen(self, 760, 660)  # fits 1366x768; the preview's pages scroll
         self._build(village_code)
 
     # -- building -------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fpdesk.core import codes, idnumber
+from fpdesk.store import access, areas
 from fpdesk.store.db import Register
 
 CHILDBEARING_AGES = (15, 49)
@@ -50,10 +51,7 @@ class Village:
 
 
 def area_name(register: Register, code: str) -> str:
-    rows = register.query(
-        "SELECT name FROM area_unit WHERE code = ? ORDER BY valid_from DESC LIMIT 1", (code,)
-    )
-    return str(rows[0]["name"]) if rows else code
+    return areas.name(register, code)
 
 
 def villages(register: Register) -> list[Village]:
@@ -65,12 +63,9 @@ def villages(register: Register) -> list[Village]:
     codes = {row[0] for row in register.conn.execute("SELECT DISTINCT village_code FROM household")}
     if register.role == "village":
         codes.add(register.area_code)
-    names: dict[str, str] = {}
-    for code, name in register.conn.execute(
-        "SELECT code, name FROM area_unit WHERE level = 'village' ORDER BY valid_from"
-    ):
-        names[code] = name  # the latest name wins
-    return [Village(code, names.get(code, code)) for code in sorted(codes)]
+    codes = {code for code in codes if access.sees(register, code)}  # an account: its own
+    names = areas.names(register, codes)
+    return [Village(code, names[code]) for code in sorted(codes)]
 
 
 def groups(register: Register, village_code: str) -> list[tuple[str, int]]:
@@ -315,6 +310,7 @@ def _contraception(register: Register, person_id: str, language: str) -> list[Ev
         method = code_label("contraceptive_method", row["method"], language)
         out.append(Event(row["started_on"], "method_start", method, "contraception", row["id"]))
         if row["ended_on"]:
-            detail = " · ".join(x for x in (method, row["end_reason"] or "") if x)
+            reason = code_label("contraception_end", row["end_reason"], language)
+            detail = " · ".join(x for x in (method, reason) if x)
             out.append(Event(row["ended_on"], "method_stop", detail, "contraception", row["id"]))
     return out

@@ -20,13 +20,14 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fpdesk.core import idnumber
 from fpdesk.core import validation as rules
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
+from fpdesk.store import access
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register, file_damage
 
@@ -132,6 +133,8 @@ def check_register(register: Register, clock: Clock, *, quick: bool = False) -> 
     with _timed(report, RECORDS):
         _check_deleted_links(register, report)
         _check_records(register, report, clock)
+    if not access.covers_register(register):
+        report.failures = [_outside_unnamed(register, f) for f in report.failures]
     return report
 
 
@@ -161,6 +164,15 @@ def _check_records(register: Register, report: CheckReport, clock: Clock) -> Non
                     )
                 )
         report.rows_checked[table] = count
+
+
+def _outside_unnamed(register: Register, failure: Failure) -> Failure:
+    """A problem of a record outside the account's area: counted, not named."""
+    row = register.query(f"SELECT * FROM {failure.table} WHERE id = ?", (failure.record_id,))
+    village = access.village_of(register, failure.table, row[0]) if row else None
+    if village and access.sees(register, village):
+        return failure
+    return replace(failure, record_id=None, person_name=None)
 
 
 def _check_file(register: Register, report: CheckReport, quick: bool) -> bool:

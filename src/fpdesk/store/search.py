@@ -611,9 +611,15 @@ def _number_plan(number: str) -> list[tuple[str, str]]:
 def search(
     register: Register, text: str, *, limit: int = 20, village_code: str | None = None
 ) -> list[Hit]:
-    """The best `limit` hits for what was typed, best first.  Blank text finds nothing."""
+    """The best `limit` hits for what was typed, best first.  Blank text finds nothing.
+
+    An account sees its own area only: an officer's search is always their village's,
+    and asking for a village outside the account's area is refused."""
     if limit <= 0:
         return []
+    from fpdesk.store import access  # late: store.db imports this module
+
+    village_code = access.village_scope(register, village_code)
     try:
         return _find(register.conn, plan(text), limit, village_code)
     except sqlcipher3.DatabaseError as exc:

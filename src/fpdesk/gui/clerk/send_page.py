@@ -15,10 +15,18 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import Text
-from fpdesk.gui.clerk.common import Clerk, ClerkPage, ListModel, Opener, say, short_device, table
+from fpdesk.gui.clerk.common import (
+    Clerk,
+    ClerkPage,
+    ListModel,
+    Opener,
+    fit_columns,
+    say,
+    short_device,
+    table,
+)
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
-from fpdesk.store import access, audit
 from fpdesk.sync import bundles, clerk
 from fpdesk.sync.board import village_label
 
@@ -29,11 +37,8 @@ def export_all(
     """The worker: its own connection, every village's update."""
     register = opener()
     try:
-        access.require(register, "export")
         progress.report(0, 0)
-        made = clerk.export_updates(register, folder, per_village=per_village)
-        audit.record(register, "export", {"folder": str(folder), "bundles": len(made)})
-        return made
+        return clerk.export_updates(register, folder, per_village=per_village)
     finally:
         register.close()
 
@@ -121,7 +126,7 @@ class SendPage(ClerkPage):
 
     def _done(self, made: list[bundles.Exported]) -> None:
         self.model.set_rows(made)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         self.status.setText(
             self.tr("%n update bundle(s) written to {0}.", "", len(made)).format(
                 self.folder.name if self.folder else ""

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
@@ -20,6 +21,7 @@ from fpdesk.reports.pdf.changes import print_changes
 from fpdesk.reports.pdf.households import print_households
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
 from fpdesk.reports.pdf.rounds import print_rounds
+from fpdesk.store import access, audit
 from fpdesk.store.db import Register
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -96,14 +98,29 @@ def run(
     out: str | os.PathLike[str],
     options: PrintOptions | None = None,
 ) -> PrintResult:
-    """Check the request, then print it to `out`."""
+    """Check the request (the account may print, and print this village), print it to
+    `out`, and keep the printing in the record of processing."""
     options = options or PrintOptions()
     if request.kind not in KINDS:
         raise PrintRequestError(
             Text(f"不认识的打印种类：{request.kind}", f"Unknown printout: {request.kind}")
         )
-    check_village(register, request.village_code)
-    village = request.village_code
+    access.require(register, "print")
+    village = access.scope(register, request.village_code)
+    check_village(register, village)
+    result = _print(register, request, village, out, options)
+    detail = {"kind": request.kind, "village": village, "file": Path(out).name}
+    audit.record(register, "print", detail)
+    return result
+
+
+def _print(
+    register: Register,
+    request: PrintRequest,
+    village: str,
+    out: str | os.PathLike[str],
+    options: PrintOptions,
+) -> PrintResult:
     if request.kind == "changes":
         period = period_of(request.period) if request.period else None
         return print_changes(register, village, out, period=period, options=options)

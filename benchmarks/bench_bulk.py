@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import random
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from bench_integrity import timed  # same folder: run as a script
 
 from fpdesk.core.ids import new_id
 from fpdesk.store import bulk, search
@@ -70,18 +70,6 @@ def unindexed(register: Register) -> Iterator[Any]:
         search.remove(conn)
         yield conn
         raise _Undo
-
-
-def timed(label: str, work: Callable[[], None]) -> float:
-    wall, cpu = time.perf_counter(), time.process_time()
-    work()
-    took = time.perf_counter() - wall
-    print(
-        f"{label:<40} wall {took:6.2f} s   cpu {time.process_time() - cpu:6.2f} s"
-        f"   load {os.getloadavg()[0]:.2f}",
-        flush=True,
-    )
-    return took
 
 
 def main() -> int:

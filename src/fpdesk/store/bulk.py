@@ -20,6 +20,11 @@ from fpdesk.store.db import Register
 
 @contextmanager
 def writing(register: Register) -> Iterator[Any]:
-    """A transaction for many rows; yields the connection, as register.transaction()."""
+    """A transaction for many rows; yields the connection, as register.transaction().
+
+    The search index catches up at the end: a search inside the batch does not find
+    what the batch wrote yet.  Nested inside another transaction it is a savepoint,
+    and inside another batch it adds nothing (the outer one indexes everything).
+    """
     with register.transaction() as conn, search_batch.paused(conn):
         yield conn

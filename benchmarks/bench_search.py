@@ -72,10 +72,12 @@ def keystrokes(name: str, id_number: str | None, code: str | None) -> dict[str, 
     return typed
 
 
-# What search() reads of each hit, read here by the bare query.
-_CARD_COLUMNS = (
+# What search() reads of each hit, read here by the bare query: a person's card and
+# household, a household and its head.
+_SHOWN = (
     "c.person_id, c.household_id, c.name, c.sex, c.birth_date, c.id_number, c.status, "
-    "h.code, h.group_no, h.address, h.village_code"
+    "h.code, h.group_no, h.address, h.village_code, x.code, x.group_no, x.address, "
+    "x.village_code, head.name, head.sex, head.birth_date, head.id_number"
 )
 
 
@@ -91,9 +93,11 @@ def raw_fts(register: Register, text: str) -> list[tuple[object, ...]]:
         return []
     either = " OR ".join(f"({expression})" for _, expression in steps)
     return register.conn.execute(
-        f"SELECT m.rowid, {_CARD_COLUMNS} FROM {search.INDEX} m "
+        f"SELECT m.rowid, {_SHOWN} FROM {search.INDEX} m "
         f"LEFT JOIN {search.CARD} c ON c.rowid = m.rowid "
         "LEFT JOIN household h ON h.id = c.household_id "
+        "LEFT JOIN household x ON c.rowid IS NULL AND x.rowid = m.rowid "
+        "LEFT JOIN person head ON x.rowid IS NOT NULL AND head.id = x.head_id "
         f"WHERE {search.INDEX} MATCH ? LIMIT ?",
         (either, LIMIT),
     ).fetchall()

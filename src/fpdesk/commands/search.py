@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from typing import Any
 
 from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
@@ -55,7 +54,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 def as_dict(hit: Hit) -> dict[str, Any]:
     """A hit for --json: its fields, and why it matched in both languages."""
-    data = dataclasses.asdict(hit)
+    data: dict[str, Any] = hit._asdict()
     data["why_text"] = {"zh": hit.why_text.zh, "en": hit.why_text.en}
     return data
 

@@ -270,7 +270,6 @@ class _Merger:
         self._writes: list[_Write] = []
         self._conflicts: list[tuple[Any, ...]] = []
         self._numbers: dict[str, str] = {}  # ID numbers written by this bundle
-        self._written: dict[str, set[str]] = {"person": set(), "household": set()}
         # Values of the unique indexes that inserted rows take and that updated rows held
         # or hold, with the rows (see flush).
         self._unique = unique_keys(register)
@@ -441,8 +440,6 @@ class _Merger:
             ours.update(writes)
             self._note_unique(self._unique_updated, table, ours, change.row_id)
         order = (_TABLE_ORDER[table], ours is not None, change.seq)
-        if table in self._written:
-            self._written[table].add(change.row_id)
         self._writes.append(_Write(order, sql, params, table, change.row_id))
         if table == "person" and writes.get("id_number"):
             self._numbers[writes["id_number"]] = change.row_id
@@ -479,9 +476,7 @@ class _Merger:
         writes = self._writes
         if self._insert_first_is_safe():
             writes = sorted(writes, key=lambda w: w.order)
-        with search_batch.triggers_paused(
-            self.register.conn, self._written["person"], self._written["household"]
-        ):
+        with search_batch.paused(self.register.conn):
             self._run(writes)
         self._writes.clear()
         for merge_id, repointed in self._repointed.items():

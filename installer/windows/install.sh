@@ -59,21 +59,32 @@ wait_for_window() {
 
 smoke_window() {
   # The window as an officer meets it: the unlock dialog, the passphrase typed, Enter,
-  # the main window; Alt+F4 closes it (with the exit backup).
+  # the main window (its title starts "fpdesk"); Ctrl+Q quits it (with the exit backup).
+  # Under Xvfb there is no window manager: windows are focused, not activated, and
+  # Alt+F4 would reach nobody.
   unset FPDESK_PASSPHRASE
   (wrun "$program/fpdesk.exe" gui --db "$(winepath -w "$register")" >"$WORK/gui.log") &
-  local app=$!
-  local unlock
+  local app=$! unlock main=""
   unlock="$(wait_for_window)" || { echo "the unlock window did not appear" >&2; exit 1; }
   sleep 2
-  xdotool windowactivate --sync "$unlock" type --delay 50 "$passphrase"
+  xdotool windowfocus --sync "$unlock"
+  xdotool type --delay 50 "$passphrase"
   xdotool key Return
-  sleep 8
+  for _ in $(seq 1 60); do
+    main="$(xdotool search --all --onlyvisible --class "fpdesk.exe" --name '^fpdesk' 2>/dev/null | head -1)"
+    [ -n "$main" ] && break
+    sleep 1
+  done
+  [ -n "$main" ] || { import -window root "$WORK/no-main-window.png"; echo "the main window did not open" >&2; exit 1; }
+  sleep 5
   import -window root "$WORK/installed-app.png"
-  xdotool key --window "$(window_id)" alt+F4 || true
-  for _ in $(seq 1 60); do kill -0 "$app" 2>/dev/null || break; sleep 1; done
+  xdotool windowfocus --sync "$main"
+  xdotool key ctrl+q
+  for _ in $(seq 1 120); do kill -0 "$app" 2>/dev/null || break; sleep 1; done
+  ! kill -0 "$app" 2>/dev/null || { echo "the window did not close on Ctrl+Q" >&2; exit 1; }
   export FPDESK_PASSPHRASE="$passphrase"
-  ls "$data"/smoke.fpdesk.backups/ >/dev/null 2>&1 || { echo "no backup folder after the window closed" >&2; exit 1; }
+  ls "$data"/smoke.fpdesk.backups/*-exit* >/dev/null 2>&1 \
+    || { echo "no exit backup after the window closed" >&2; ls -R "$data" >&2; exit 1; }
 }
 
 install

@@ -168,7 +168,7 @@ def test_the_month_end_through_the_township_menu(  # type: ignore[no-untyped-def
     assert board.model.index(row_a, 3).data() != damaged.name  # the file that delivered
     assert board.model.index(row_a, board.model.columnCount() - 1).data() == "拒收 1"
     assert f"{names[a.area_code]} · {damaged.name}（拒收）：" in board.problems.text()
-    assert "不能用本登记册的密钥打开" in board.problems.text()  # the reason
+    assert "包文件已损坏" in board.problems.text()  # the reason
     assert board.model.index(row_a, 0).data(Qt.ItemDataRole.ForegroundRole).color() == RED
     assert rows[a.area_code].open_duplicates == 1 == rows[b.area_code].open_duplicates
     assert names[a.area_code] in board.summary.text()

@@ -17,7 +17,6 @@ from fpdesk.store.db import open_register
 from tests.conftest import PASSPHRASE
 from tests.sync.helpers import World, add_household, restore_township, send
 
-_SEQUENCE = 4  # the board's "Sequence" column
 
 
 def test_the_board_says_the_register_was_restored_and_who_is_to_send_again(  # type: ignore[no-untyped-def]
@@ -42,8 +41,13 @@ def test_the_board_says_the_register_was_restored_and_who_is_to_send_again(  # t
         page = view.board
         page.refresh()
         assert "备份恢复" in page.summary.text() and "尚待重新发送" in page.summary.text()
+        headers = [
+            page.model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+            for c in range(page.model.columnCount())
+        ]
+        sequence = headers.index(page.tr("Sequence"))
         cells = [
-            page.model.index(n, _SEQUENCE).data(Qt.ItemDataRole.DisplayRole)
+            page.model.index(n, sequence).data(Qt.ItemDataRole.DisplayRole)
             for n in range(page.model.rowCount())
         ]
         assert cells and all("恢复后待重新发送" in c for c in cells)

@@ -44,7 +44,7 @@ smoke_cli() {
 }
 
 window_id() {  # fpdesk's visible window (Wine names a window's class after its program)
-  xdotool search --onlyvisible --class "fpdesk.exe" 2>/dev/null | head -1
+  xdotool search --onlyvisible --class "fpdesk.exe" 2>/dev/null | head -1 || true
 }
 
 wait_for_window() {
@@ -59,7 +59,8 @@ wait_for_window() {
 
 smoke_window() {
   # The window as an officer meets it: the unlock dialog, the passphrase typed, Enter,
-  # the main window (its title starts "fpdesk"); Ctrl+Q quits it (with the exit backup).
+  # the main window (a window other than the unlock dialog); Ctrl+Q quits it (with the
+  # exit backup).
   # Under Xvfb there is no window manager: windows are focused, not activated, and
   # Alt+F4 would reach nobody.
   unset FPDESK_PASSPHRASE
@@ -71,17 +72,20 @@ smoke_window() {
   xdotool type --delay 50 "$passphrase"
   xdotool key Return
   for _ in $(seq 1 60); do
-    main="$(xdotool search --all --onlyvisible --class "fpdesk.exe" --name '^fpdesk' 2>/dev/null | head -1)"
-    [ -n "$main" ] && break
+    main="$(xdotool search --onlyvisible --class "fpdesk.exe" 2>/dev/null | grep -vx "$unlock" | head -1 || true)"
+    [ -n "$main" ] && ! xdotool getwindowname "$unlock" >/dev/null 2>&1 && break
     sleep 1
   done
   [ -n "$main" ] || { import -window root "$WORK/no-main-window.png"; echo "the main window did not open" >&2; exit 1; }
   sleep 5
   import -window root "$WORK/installed-app.png"
-  xdotool windowfocus --sync "$main"
+  # A click in the window (its empty detail pane) gives it the keyboard, as it would an
+  # officer; then the Quit shortcut.
+  xdotool mousemove --sync 1050 600 click 1
+  sleep 1
   xdotool key ctrl+q
-  for _ in $(seq 1 120); do kill -0 "$app" 2>/dev/null || break; sleep 1; done
-  ! kill -0 "$app" 2>/dev/null || { echo "the window did not close on Ctrl+Q" >&2; exit 1; }
+  for _ in $(seq 1 60); do kill -0 "$app" 2>/dev/null || break; sleep 1; done
+  ! kill -0 "$app" 2>/dev/null || { import -window root "$WORK/not-closed.png"; echo "the window did not close on Ctrl+Q" >&2; exit 1; }
   export FPDESK_PASSPHRASE="$passphrase"
   ls "$data"/smoke.fpdesk.backups/*-exit* >/dev/null 2>&1 \
     || { echo "no exit backup after the window closed" >&2; ls -R "$data" >&2; exit 1; }

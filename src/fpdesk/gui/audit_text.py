@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from fpdesk.core.i18n import current_language
-from fpdesk.reports.pdf import KINDS
+from fpdesk.reports.pdf import PRINTOUTS
 
 CONTEXT = "AuditDetail"
 
@@ -21,6 +21,7 @@ KEYS = {
     "folder": QT_TRANSLATE_NOOP("AuditDetail", "folder"),
     "bundles": QT_TRANSLATE_NOOP("AuditDetail", "bundles"),
     "file": QT_TRANSLATE_NOOP("AuditDetail", "file"),
+    "run": QT_TRANSLATE_NOOP("AuditDetail", "import run"),
     "exported": QT_TRANSLATE_NOOP("AuditDetail", "exported to"),
     "rows": QT_TRANSLATE_NOOP("AuditDetail", "rows"),
     "user": QT_TRANSLATE_NOOP("AuditDetail", "user name"),
@@ -109,8 +110,8 @@ def _value(key: str, value: Any) -> str:
         return _tr(VALUES[(key, value)])
     if key in ("command", "step") and value in COMMANDS:
         return _tr(COMMANDS[value])
-    if key in ("kind", "step") and value in KINDS:
-        return KINDS[value].get(current_language())
+    if key in ("kind", "step") and value in PRINTOUTS:
+        return PRINTOUTS[value].get(current_language())
     if isinstance(value, str) and value in CODES:
         return _tr(CODES[value])
     if key == "method":

@@ -189,6 +189,10 @@
         <translation>文件</translation>
     </message>
     <message>
+        <source>import run</source>
+        <translation>导入批次</translation>
+    </message>
+    <message>
         <source>exported to</source>
         <translation>导出到</translation>
     </message>
@@ -2476,6 +2480,10 @@
         <translation>打印</translation>
     </message>
     <message>
+        <source>nothing imported yet</source>
+        <translation>还没有导入过</translation>
+    </message>
+    <message>
         <source>Today, or e.g. 2026-11 or 2026-11-30</source>
         <translation>默认今天，也可写 2026-11 或 2026-11-30</translation>
     </message>
@@ -2500,6 +2508,10 @@
         <translation>时段或日期</translation>
     </message>
     <message>
+        <source>Import run</source>
+        <translation>导入批次</translation>
+    </message>
+    <message>
         <source>Chinese font</source>
         <translation>中文字体</translation>
     </message>
@@ -2518,6 +2530,12 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
     </message>
     <message>
         <source>Choose a Chinese TrueType font</source>
@@ -3080,10 +3098,6 @@
     <message>
         <source>&amp;Keyboard…</source>
         <translation>键盘快捷键(&amp;K)…</translation>
-    </message>
-    <message>
-        <source>Import a folder of bundles first: the receipt lists what it did.</source>
-        <translation>请先导入一个文件夹的变更包：回执列出导入的结果。</translation>
     </message>
     <message>
         <source>New recovery key</source>

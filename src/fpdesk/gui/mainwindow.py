@@ -557,6 +557,7 @@ class MainWindow(QMainWindow):
             from fpdesk.gui.clerk import ClerkWorkspace
 
             self._clerk = ClerkWorkspace(self.register, self.prefs, self.clock)
+            self._clerk.importing.receipt_asked.connect(self.menus.print_receipt_of)
             place = self.tabs.indexOf(self.clerk_tab)
             showing = self.tabs.currentIndex() == place
             self.tabs.blockSignals(True)

@@ -90,6 +90,7 @@ def removable_drives() -> list[tuple[str, str]]:
 
 class ImportPage(ClerkPage):
     imported = Signal()  # an import ended: the board and the queues may have changed
+    receipt_asked = Signal(object)  # the run chosen below (an id): print its receipt
 
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
@@ -119,7 +120,9 @@ class ImportPage(ClerkPage):
         self.cancel_button.clicked.connect(self.cancel)
         self.receipt_button = QPushButton()
         self.receipt_button.setObjectName("receipt")
-        self.receipt_button.clicked.connect(self.save_receipt_as)
+        self.receipt_button.clicked.connect(  # the print dialog, with its preview
+            lambda: self.receipt_asked.emit(self.runs.currentData())
+        )
         self.runs_label = QLabel()
         self.runs = QComboBox()  # every import run in the ledger: its receipt can be printed
         self.runs.setObjectName("runs")

@@ -278,6 +278,11 @@ def test_the_month_end_through_the_township_menu(  # type: ignore[no-untyped-def
     logged = t.query("SELECT detail FROM access_log WHERE action = 'print' ORDER BY rowid DESC")
     assert json.loads(logged[0]["detail"])["run"] == page.runs.itemData(1)
     printing.reject()
+    qtbot.mouseClick(page.receipt_button, Qt.MouseButton.LeftButton)  # the page's own button
+    again = window.menus.print_dialog
+    assert again is not printing and again.kind.currentData() == "receipt"
+    assert again.run.currentData() == page.runs.itemData(1)
+    again.reject()
     text = flat(pdf_text(receipt))
     assert text.startswith(TOWNSHIP_NAME + "变更包导入回执")  # the township by its name
     assert "已应用0无变化0待处理0" not in text  # counts only for what was taken

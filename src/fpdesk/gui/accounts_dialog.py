@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash
+from fpdesk.gui.file_dialogs import choose_folder, choose_save_file
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Task
 from fpdesk.store import access, accounts, audit, keyring
@@ -95,7 +95,7 @@ class RecoveryKeyDialog(QDialog):
         ok.setText(self.tr("The key is kept safe"))
 
     def choose_sheet(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        name = choose_save_file(
             self,
             self.tr("Save the recovery sheet"),
             str(self.register_path.with_name("recovery-key.pdf")),
@@ -384,7 +384,7 @@ class AuditLogDialog(QDialog):
         self.table.resizeColumnsToContents()
 
     def choose_export(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        name = choose_save_file(
             self, self.tr("Export the record"), "access-log.csv", "CSV (*.csv);;JSON (*.json)"
         )
         if name:
@@ -435,7 +435,7 @@ class KeysMenu(QMenu):
         dialog.open()
 
     def back_up_to_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Back up to which folder?"))
+        folder = choose_folder(self, self.tr("Back up to which folder?"))
         if folder:
             self.back_up(Path(folder))
 

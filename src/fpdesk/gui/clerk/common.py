@@ -7,18 +7,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import QLabel, QTableView, QWidget
 
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.gui.models import Column, RowsModel
 from fpdesk.gui.pages import make_table
 from fpdesk.gui.settings import Settings
-from fpdesk.store import accounts
-from fpdesk.store.db import Register, open_register
-from fpdesk.store.errors import RegisterError
+from fpdesk.store.db import Register
 from fpdesk.sync.board import DEFAULT_DEADLINE_DAY
 
 Opener = Callable[[], Register]
@@ -57,46 +55,14 @@ class Clerk:
         qs.setValue(DEADLINE_KEY, max(1, min(28, int(day))))
         qs.sync()
 
-    def worker_opener(self, parent: QWidget) -> Opener | None:
-        """A way for a worker to open its own connection (a sqlite connection never
-        crosses threads).  Without one given at start, the clerk types the passphrase
-        once; it is kept in memory for this session only, like the open register."""
-        if self.opener is not None:
-            return self.opener
-        if self.register.key is not None:  # an account's session: its key opens it again
-            self.opener = accounts.second_connection(self.register)
-            return self.opener
-        path = self.register.path
-        while True:
-            text, ok = QInputDialog.getText(
-                parent,
-                QCoreApplication.translate("Clerk", "Passphrase"),
-                QCoreApplication.translate(
-                    "Clerk",
-                    "Background work opens the register a second time. "
-                    "Type the register's passphrase:",
-                ),
-                QLineEdit.EchoMode.Password,
-            )
-            if not ok:
-                return None
-            try:
-                open_register(path, text).close()
-            except RegisterError:
-                continue
-            break
-        passphrase = text
-
-        def opener() -> Register:
-            opened = open_register(path, passphrase)
-            actor = self.register.conn.execute(
-                "SELECT value FROM local_state WHERE key = 'actor'"
-            ).fetchone()
-            opened.set_actor(actor[0] if actor else None)
-            return opened
-
-        self.opener = opener
-        return opener
+    def worker_opener(self) -> Opener:
+        """How a worker opens its own connection (a sqlite connection never crosses
+        threads): with the secret the session was opened with (the passphrase, or the
+        account's key), as the same account, never asking the clerk again.  Read here,
+        on the GUI thread; the opener itself runs on the worker."""
+        if self.opener is None:
+            self.opener = self.register.reopen
+        return self.opener
 
 
 class ListModel(RowsModel):

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.gui.clerk.common import GREY, Clerk, ClerkPage, ListModel, explain, say, table
+from fpdesk.gui.file_dialogs import choose_folder, choose_open_file, choose_save_file
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.sync import clerk as clerk_tasks
 from fpdesk.sync import enrollment, keys
@@ -111,13 +111,13 @@ class DevicesPage(ClerkPage):
         self.steps.setText(
             self.tr("Step 1 of 3: choose the request file the village officer brought.")
         )
-        request, _ = QFileDialog.getOpenFileName(
-            self, self.tr("The laptop's request file"), "", self.tr("Enrollment files (*.json)")
+        request = choose_open_file(
+            self, self.tr("The laptop's request file"), self.tr("Enrollment files (*.json)")
         )
         if not request:
             return
         self.steps.setText(self.tr("Step 2 of 3: choose where to write the answer file."))
-        answer, _ = QFileDialog.getSaveFileName(
+        answer = choose_save_file(
             self,
             self.tr("Write the answer file"),
             str(Path(request).with_name(Path(request).stem + "-answer.json")),
@@ -190,13 +190,13 @@ class DevicesPage(ClerkPage):
                 "Changes the old laptop never sent are lost with it."
             )
         )
-        request, _ = QFileDialog.getOpenFileName(
-            self, self.tr("The new laptop's request file"), "", self.tr("Enrollment files (*.json)")
+        request = choose_open_file(
+            self, self.tr("The new laptop's request file"), self.tr("Enrollment files (*.json)")
         )
         if not request:
             return
-        folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Folder for the answer file and the snapshot")
+        folder = choose_folder(
+            self, self.tr("Folder for the answer file and the snapshot"), Path(request).parent
         )
         if folder:
             self.replace(device["device_id"], Path(request), Path(folder))

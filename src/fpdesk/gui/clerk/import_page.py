@@ -16,7 +16,6 @@ from PySide6.QtCore import QStorageInfo, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -37,6 +36,7 @@ from fpdesk.gui.clerk.common import (
     say,
     table,
 )
+from fpdesk.gui.file_dialogs import choose_folder, choose_save_file
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports.pdf.fonts import FontError
@@ -225,7 +225,7 @@ class ImportPage(ClerkPage):
             self.set_folder(Path(str(path)))
 
     def choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder with the bundles"))
+        chosen = choose_folder(self, self.tr("Folder with the bundles"))
         if chosen:
             self.set_folder(Path(chosen))
 
@@ -263,9 +263,7 @@ class ImportPage(ClerkPage):
         if not files:
             self.status.setText(self.tr("There are no bundle files (.fpb) in this folder."))
             return None
-        opener = self.clerk.worker_opener(self)
-        if opener is None:
-            return None
+        opener = self.clerk.worker_opener()
         self.model.set_rows([])
         self.started_at = self.clerk.clock.now()
         self.bar.setRange(0, len(files))
@@ -364,7 +362,7 @@ class ImportPage(ClerkPage):
         if not self.model.rowCount():
             return
         stamp = (self.started_at or self.clerk.clock.now()).strftime("%Y%m%d-%H%M")
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen = choose_save_file(
             self,
             self.tr("Save the import receipt"),
             f"{self.clerk.register.area_code}-import-{stamp}.pdf",

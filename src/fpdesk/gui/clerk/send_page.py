@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from fpdesk.core.i18n import Text
 from fpdesk.gui.clerk.common import Clerk, ClerkPage, ListModel, Opener, say, short_device, table
+from fpdesk.gui.file_dialogs import choose_folder
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.store import access, audit
@@ -93,16 +93,14 @@ class SendPage(ClerkPage):
         self.export_button.setText(self.tr("Make update bundles for all villages…"))
 
     def choose_and_export(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the update bundles"))
+        folder = choose_folder(self, self.tr("Folder for the update bundles"))
         if folder:
             self.export(Path(folder))
 
     def export(self, folder: Path) -> Task | None:
         if self.task is not None:
             return None
-        opener = self.clerk.worker_opener(self)
-        if opener is None:
-            return None
+        opener = self.clerk.worker_opener()
         self.folder = folder
         per_village = self.per_village.isChecked()
         self.export_button.setEnabled(False)

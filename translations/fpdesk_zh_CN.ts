@@ -345,17 +345,6 @@
     </message>
 </context>
 <context>
-    <name>Clerk</name>
-    <message>
-        <source>Passphrase</source>
-        <translation>口令</translation>
-    </message>
-    <message>
-        <source>Background work opens the register a second time. Type the register&apos;s passphrase:</source>
-        <translation>后台工作需要再打开一次登记册。请输入登记册的口令：</translation>
-    </message>
-</context>
-<context>
     <name>ClerkWorkspace</name>
     <message>
         <source>Import</source>
@@ -819,6 +808,29 @@
     <message>
         <source>The merge is undone: both persons are back as they were.</source>
         <translation>合并已撤销：两个人都恢复原样。</translation>
+    </message>
+</context>
+<context>
+    <name>FileDialogs</name>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>{0} file</source>
+        <translation>{0} 文件</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Not this file</source>
+        <translation>不能选这个文件</translation>
+    </message>
+    <message>
+        <source>This is the register&apos;s own file, which is in use. Choose another file; nothing was changed.</source>
+        <translation>这是正在使用的登记册本身的文件。请选择别的文件；没有做任何改动。</translation>
     </message>
 </context>
 <context>

@@ -345,6 +345,29 @@
     </message>
 </context>
 <context>
+    <name>Clerk</name>
+    <message>
+        <source>This stopped because of an error inside fpdesk (it is in the log). Nothing saved before was lost.</source>
+        <translation>因为 fpdesk 内部出错，工作停下了（已记入日志）。以前保存的内容没有丢失。</translation>
+    </message>
+    <message>
+        <source>The disk or USB stick is full. Make room or use another one, then try again.</source>
+        <translation>磁盘或U盘已满。请腾出空间或换一个，再试一次。</translation>
+    </message>
+    <message>
+        <source>This folder cannot be written (read-only or not allowed). Choose another folder.</source>
+        <translation>这个文件夹不能写入（只读或没有权限）。请选择别的文件夹。</translation>
+    </message>
+    <message>
+        <source>The file or folder is gone (was the USB stick removed?). Put it back and try again.</source>
+        <translation>文件或文件夹不见了（U盘拔掉了吗？）。请插回去再试一次。</translation>
+    </message>
+    <message>
+        <source>The file could not be read or written ({0}). Try another folder.</source>
+        <translation>文件无法读取或写入（{0}）。请换一个文件夹试试。</translation>
+    </message>
+</context>
+<context>
     <name>ClerkWorkspace</name>
     <message>
         <source>Import</source>
@@ -1433,6 +1456,10 @@
     <message>
         <source>Village</source>
         <translation>村</translation>
+    </message>
+    <message>
+        <source>{0} (by the file name, not verified)</source>
+        <translation>{0}（按文件名，未核实）</translation>
     </message>
     <message>
         <source>Result</source>

@@ -284,7 +284,17 @@ def test_file_dialogs_and_workers_keep_the_registers_locks(
         clerk.importing.start_button.click()
         qtbot.waitUntil(lambda: clerk.importing.task is None, timeout=60000)
         assert clerk.importing.model.rowCount() == 1, clerk.importing.status.text()
+        # The damaged file names its village, unverified, and what to do.
+        model = clerk.importing.model
+        village = model.index(0, 1).data()
+        assert village.startswith(f"{TOWNSHIP[:9]}201") and "not verified" in village
+        assert "重新导出" in model.index(0, model.columnCount() - 1).data()
         still_sound(register, office, "the import")
+
+        # The duplicates scan of the whole register, on its worker.
+        clerk.duplicates.scan_button.click()
+        qtbot.waitUntil(lambda: clerk.duplicates.scan_task is None, timeout=60000)
+        still_sound(register, office, "the duplicates scan")
 
         # The import's receipt: a save dialog, cancelled.
         answerer.expect(cancel)

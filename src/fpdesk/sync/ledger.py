@@ -14,6 +14,9 @@ DUPLICATE = "duplicate"
 GAP = "gap"
 FORK = "fork"
 REFUSED = "refused"
+# A village's update file on a stick that serves several villages: not for this one,
+# so it was left alone (not opened further, nothing recorded).  Never in the ledger.
+NOT_HERE = "not_here"
 
 
 @dataclass
@@ -32,6 +35,9 @@ class FileResult:
     unchanged: int = 0
     queued: int = 0
     conflicts: list[str] = field(default_factory=list)
+    # Who the file's NAME says made it (not verified: anyone can rename a file); said
+    # when the file cannot be opened, so the clerk knows whom to ask for a new export.
+    named_area: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +55,7 @@ class FileResult:
             "unchanged": self.unchanged,
             "queued": self.queued,
             "conflicts": self.conflicts,
+            "named_area": self.named_area,
         }
 
 

@@ -3,16 +3,19 @@ the clock, the deadline setting, and small helpers for bilingual text."""
 
 from __future__ import annotations
 
+import errno
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QTableView, QWidget
 
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text, current_language
+from fpdesk.gui import crash
 from fpdesk.gui.models import Column, RowsModel
 from fpdesk.gui.pages import make_table
 from fpdesk.gui.settings import Settings
@@ -30,6 +33,45 @@ def say(text: Text | str | None) -> str:
     if text is None:
         return ""
     return text if isinstance(text, str) else text.get(current_language())
+
+
+def problem_text(exc: BaseException, parent: QWidget | None = None) -> str:
+    """What the clerk reads when work stopped: the plain bilingual message of a problem
+    the clerk can act on (a refused file, a full disk, a removed stick); anything else
+    is a bug: logged, shown in the crash dialog, and a plain line here.  Never the
+    exception's own (English) text."""
+    text = getattr(exc, "text", None)
+    if isinstance(text, Text):
+        return say(text)
+    if isinstance(exc, OSError):
+        return file_problem(exc)
+    crash.report(exc, "".join(traceback.format_exception(exc)), parent)
+    return QCoreApplication.translate(
+        "Clerk",
+        "This stopped because of an error inside fpdesk (it is in the log). "
+        "Nothing saved before was lost.",
+    )
+
+
+def file_problem(exc: OSError) -> str:
+    """A file that could not be read or written, in the clerk's words."""
+    if exc.errno == errno.ENOSPC:
+        return QCoreApplication.translate(
+            "Clerk", "The disk or USB stick is full. Make room or use another one, then try again."
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return QCoreApplication.translate(
+            "Clerk",
+            "This folder cannot be written (read-only or not allowed). Choose another folder.",
+        )
+    if exc.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
+        return QCoreApplication.translate(
+            "Clerk",
+            "The file or folder is gone (was the USB stick removed?). Put it back and try again.",
+        )
+    return QCoreApplication.translate(
+        "Clerk", "The file could not be read or written ({0}). Try another folder."
+    ).format(exc.strerror or type(exc).__name__)
 
 
 @dataclass

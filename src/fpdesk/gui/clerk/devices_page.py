@@ -16,7 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import GREY, Clerk, ClerkPage, ListModel, explain, say, table
+from fpdesk.gui.clerk.common import (
+    GREY,
+    Clerk,
+    ClerkPage,
+    ListModel,
+    explain,
+    problem_text,
+    table,
+)
 from fpdesk.gui.file_dialogs import choose_folder, choose_open_file, choose_save_file
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.sync import clerk as clerk_tasks
@@ -129,8 +137,8 @@ class DevicesPage(ClerkPage):
     def enroll(self, request: Path, answer: Path) -> dict[str, Any] | None:
         try:
             device = enrollment.accept(self.clerk.register, request, answer)
-        except SyncError as exc:
-            self._say(say(exc.text), error=True)
+        except (SyncError, OSError) as exc:  # a refused file, a removed or full stick
+            self._say(problem_text(exc, self), error=True)
             return None
         self.refresh()
         self.steps.setText(
@@ -166,8 +174,8 @@ class DevicesPage(ClerkPage):
     def revoke(self, device_id: str) -> bool:
         try:
             keys.revoke(self.clerk.register, device_id)
-        except SyncError as exc:
-            self._say(say(exc.text), error=True)
+        except (SyncError, OSError) as exc:  # a refused file, a removed or full stick
+            self._say(problem_text(exc, self), error=True)
             return False
         self.refresh()
         self.fingerprint.setText("")
@@ -207,8 +215,8 @@ class DevicesPage(ClerkPage):
             done = clerk_tasks.replace_laptop(
                 self.clerk.register, old_device, request, answer, folder
             )
-        except SyncError as exc:
-            self._say(say(exc.text), error=True)
+        except (SyncError, OSError) as exc:  # a refused file, a removed or full stick
+            self._say(problem_text(exc, self), error=True)
             return None
         self.refresh()
         self.fingerprint.setText(done.new["fingerprint"])

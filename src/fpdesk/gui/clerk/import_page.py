@@ -33,6 +33,8 @@ from fpdesk.gui.clerk.common import (
     ClerkPage,
     ListModel,
     Opener,
+    file_problem,
+    problem_text,
     say,
     table,
 )
@@ -45,7 +47,14 @@ from fpdesk.store import access, audit
 from fpdesk.store.db import Register
 from fpdesk.sync import board, bundles, keys
 
-_COLORS = {"accepted": GREEN, "duplicate": GREY, "gap": RED, "fork": RED, "refused": RED}
+_COLORS = {
+    "accepted": GREEN,
+    "duplicate": GREY,
+    "gap": RED,
+    "fork": RED,
+    "refused": RED,
+    "not_here": GREY,
+}
 
 
 def import_bundles(
@@ -70,6 +79,9 @@ def import_bundles(
             row = result.as_dict()
             device = result.device_id or _seen_from(register, result.file_hash)
             row["village"] = villages.get(device or "", "")
+            if not row["village"] and result.named_area:  # a file nobody could open
+                row["village"] = board.village_label(register, result.named_area)
+                row["village_unverified"] = True
             sink.put(row)
             progress.report(done + 1, len(files), path.name)
         return len(files)
@@ -166,7 +178,14 @@ class ImportPage(ClerkPage):
     def _columns(self) -> list[Column]:
         return [
             Column(self.tr("File"), lambda r: r["file"]),
-            Column(self.tr("Village"), lambda r: r["village"]),
+            Column(
+                self.tr("Village"),
+                lambda r: (
+                    self.tr("{0} (by the file name, not verified)").format(r["village"])
+                    if r.get("village_unverified")
+                    else r["village"]
+                ),
+            ),
             Column(
                 self.tr("Result"),
                 lambda r: say(STATUS.get(r["outcome"], Text(r["outcome"], r["outcome"]))),
@@ -309,8 +328,7 @@ class ImportPage(ClerkPage):
 
     def _failed(self, exc: BaseException) -> None:
         self._drain()
-        text = getattr(exc, "text", None)
-        self.status.setText(say(text) if isinstance(text, Text) else str(exc))
+        self.status.setText(problem_text(exc, self))
 
     def _over(self, outcome: object) -> None:
         self._drain()
@@ -376,7 +394,9 @@ class ImportPage(ClerkPage):
             self.status.setText(say(exc.text))
             return
         except OSError as exc:
-            self.status.setText(self.tr("Could not save the receipt: {0}").format(str(exc)))
+            self.status.setText(
+                self.tr("Could not save the receipt: {0}").format(file_problem(exc))
+            )
             return
         self.status.setText(self.tr("Receipt saved: {0}").format(chosen))
         QDesktopServices.openUrl(QUrl.fromLocalFile(chosen))

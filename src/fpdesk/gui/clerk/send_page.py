@@ -13,8 +13,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.core.i18n import Text
-from fpdesk.gui.clerk.common import Clerk, ClerkPage, ListModel, Opener, say, short_device, table
+from fpdesk.gui.clerk.common import (
+    Clerk,
+    ClerkPage,
+    ListModel,
+    Opener,
+    problem_text,
+    short_device,
+    table,
+)
 from fpdesk.gui.file_dialogs import choose_folder
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
@@ -127,8 +134,7 @@ class SendPage(ClerkPage):
         )
 
     def _failed(self, exc: BaseException) -> None:
-        text = getattr(exc, "text", None)
-        self.status.setText(say(text) if isinstance(text, Text) else str(exc))
+        self.status.setText(problem_text(exc, self))
 
     def _over(self, _outcome: object) -> None:
         self.task = None

@@ -21,7 +21,7 @@ from typing import Any
 import sqlcipher3
 
 from fpdesk.core.i18n import Text
-from fpdesk.store.db import Register
+from fpdesk.store.db import Register, is_live_file
 from fpdesk.sync import container, envelope, held, keys, ledger, rows, township, village
 from fpdesk.sync.errors import (
     ASK_AGAIN,
@@ -47,6 +47,10 @@ INCONSISTENT = Text(
     "这个包的内容放不进本登记册（{detail}），没有导入任何内容。请把文件交给技术支持。",
     "This bundle does not fit this register ({detail}); nothing was imported. Pass the "
     "file to technical support.",
+)
+A_REGISTER_FILE = Text(
+    "{path} 是正在使用的登记册文件，不是数据包：没有读它。",
+    "{path} is the register in use, not a bundle: it was not read.",
 )
 SEEN_BEFORE = Text(
     "这个文件以前已经导入过，没有再次导入。",
@@ -376,6 +380,8 @@ def verify_file(register: Register, path: Path) -> envelope.Opened:
 
 
 def _read_limited(path: Path) -> bytes:
+    if is_live_file(path):  # reading it would drop this process's locks on it (db._live)
+        raise BundleRefused(A_REGISTER_FILE.format(path=path.name))
     try:
         size = path.stat().st_size
         if size > container.MAX_FILE_BYTES:

@@ -1458,10 +1458,6 @@
         <translation>村</translation>
     </message>
     <message>
-        <source>{0} (by the file name, not verified)</source>
-        <translation>{0}（按文件名，未核实）</translation>
-    </message>
-    <message>
         <source>Result</source>
         <translation>结果</translation>
     </message>

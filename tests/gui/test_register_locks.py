@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFileSystemModel,
     QInputDialog,
+    QLineEdit,
     QMessageBox,
 )
 
@@ -180,7 +181,10 @@ def choose(path: Path) -> Callable[[QFileDialog], None]:
             dialog.setDirectory(str(path))
         else:
             dialog.setDirectory(str(path.parent))
-            dialog.selectFile(str(path))
+            # Typed as the clerk would (selectFile leaves a focused name box alone).
+            name_box = dialog.findChild(QLineEdit, "fileNameEdit")
+            assert name_box is not None
+            name_box.setText(path.name)
         dialog.accept()
 
     return answer
@@ -287,7 +291,7 @@ def test_file_dialogs_and_workers_keep_the_registers_locks(
         # The damaged file names its village, unverified, and what to do.
         model = clerk.importing.model
         village = model.index(0, 1).data()
-        assert village.startswith(f"{TOWNSHIP[:9]}201") and "not verified" in village
+        assert village.startswith(f"{TOWNSHIP[:9]}201") and "未核实" in village
         assert "重新导出" in model.index(0, model.columnCount() - 1).data()
         still_sound(register, office, "the import")
 
@@ -296,9 +300,15 @@ def test_file_dialogs_and_workers_keep_the_registers_locks(
         qtbot.waitUntil(lambda: clerk.duplicates.scan_task is None, timeout=60000)
         still_sound(register, office, "the duplicates scan")
 
-        # The import's receipt: a save dialog, cancelled.
-        answerer.expect(cancel)
+        # The import's receipt: a save dialog, then the PDF, which names the village of
+        # the damaged file as unverified.
+        receipt = tmp_path / "receipt.pdf"
+        answerer.expect(choose(receipt))
         clerk.importing.receipt_button.click()
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(receipt), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert f"{TOWNSHIP[:9]}201" in text and "未核实" in text
         still_sound(register, office, "the receipt's save dialog")
 
         # Send back: the folder for the update bundles, then the export's worker.

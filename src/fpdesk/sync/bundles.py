@@ -63,6 +63,10 @@ RELEASED_BEFORE = Text(
 )
 
 
+NAMED_UNVERIFIED = Text(
+    "{village}（按文件名，未核实）", "{village} (by the file name, not verified)"
+)
+
 # How export names a file (see _write_bundle): sender-kind-recipient-device-after-upto-hash.
 _FILE_NAME = re.compile(r"^(?P<sender>\d{12})-(?P<kind>[a-z]+)-(?P<recipient>\d{12})-")
 

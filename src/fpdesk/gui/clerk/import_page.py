@@ -80,8 +80,8 @@ def import_bundles(
             device = result.device_id or _seen_from(register, result.file_hash)
             row["village"] = villages.get(device or "", "")
             if not row["village"] and result.named_area:  # a file nobody could open
-                row["village"] = board.village_label(register, result.named_area)
-                row["village_unverified"] = True
+                named = board.village_label(register, result.named_area)
+                row["village"] = say(bundles.NAMED_UNVERIFIED.format(village=named))
             sink.put(row)
             progress.report(done + 1, len(files), path.name)
         return len(files)
@@ -178,14 +178,7 @@ class ImportPage(ClerkPage):
     def _columns(self) -> list[Column]:
         return [
             Column(self.tr("File"), lambda r: r["file"]),
-            Column(
-                self.tr("Village"),
-                lambda r: (
-                    self.tr("{0} (by the file name, not verified)").format(r["village"])
-                    if r.get("village_unverified")
-                    else r["village"]
-                ),
-            ),
+            Column(self.tr("Village"), lambda r: r["village"]),
             Column(
                 self.tr("Result"),
                 lambda r: say(STATUS.get(r["outcome"], Text(r["outcome"], r["outcome"]))),

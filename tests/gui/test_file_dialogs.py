@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QFileInfo, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
 import fpdesk.gui
 from fpdesk.gui import file_dialogs
@@ -89,7 +89,10 @@ def test_the_registers_own_files_are_refused(qtbot: Any, register: Register) -> 
             yes.click() if yes is not None else box.accept()
         elif isinstance(box, QFileDialog):
             box.setDirectory(str(register.path.parent))
-            box.selectFile(str(register.path) + "-wal")
+            # Typed as the clerk would (selectFile leaves a focused name box alone).
+            name_box = box.findChild(QLineEdit, "fileNameEdit")
+            assert name_box is not None
+            name_box.setText(register.path.name + "-wal")
             box.accept()
 
     QTimer.singleShot(20, answer)

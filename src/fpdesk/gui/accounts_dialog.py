@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -448,10 +449,8 @@ class KeysMenu(QMenu):
         return self.backups.to_folder(folder, self.parentWidget(), self._backed_up)
 
     def _backed_up(self, made: Path | BaseException) -> None:
-        if isinstance(made, RegisterError):
-            crash.show_register_error(self.parentWidget(), made)
-        elif isinstance(made, BaseException):
-            QMessageBox.warning(self.parentWidget(), self.tr("Backup"), str(made))
+        if isinstance(made, BaseException):  # a plain message, or the crash dialog for a bug
+            crash.report(made, "".join(traceback.format_exception(made)), self.parentWidget())
         else:
             QMessageBox.information(
                 self.parentWidget(),

@@ -21,8 +21,19 @@ from typing import Any
 import sqlcipher3
 
 from fpdesk.core.i18n import Text
+from fpdesk.store import areas
 from fpdesk.store.db import Register, is_live_file
-from fpdesk.sync import container, envelope, held, keys, ledger, rows, township, village
+from fpdesk.sync import (
+    container,
+    decisions,
+    envelope,
+    held,
+    keys,
+    ledger,
+    rows,
+    township,
+    village,
+)
 from fpdesk.sync.errors import (
     ASK_AGAIN,
     NOT_FOR_US,
@@ -63,9 +74,6 @@ RELEASED_BEFORE = Text(
 )
 
 
-NAMED_UNVERIFIED = Text(
-    "{village}（按文件名，未核实）", "{village} (by the file name, not verified)"
-)
 
 # How export names a file (see _write_bundle): sender-kind-recipient-device-after-upto-hash.
 _FILE_NAME = re.compile(r"^(?P<sender>\d{12})-(?P<kind>[a-z]+)-(?P<recipient>\d{12})-")
@@ -188,9 +196,12 @@ def _export_update(
             moved = {person for seq, person, _ in moves.rehoused if seq > after}
             tables = rows.village_rows(register, device["area_code"], after, moved)
             gone = departed(register, device["area_code"], after, moves)
+        decided = decisions.for_update(register, after, tables)
     content: dict[str, Any] = {"rows": tables}
     if gone:
         content["departed"] = gone
+    if decided:  # the clerk's reasons, beside the values they chose
+        content["decisions"] = decided
     payload = container.canonical(content)
     count = sum(len(v) for v in tables.values()) + sum(len(v) for v in gone.values())
     return _write(
@@ -407,7 +418,10 @@ def import_files(
     register: Register, paths: list[Path], *, dry_run: bool = False
 ) -> list[FileResult]:
     keys.ensure_keys(register)
-    return [import_file(register, path, dry_run=dry_run) for path in bundle_files(paths)]
+    files = bundle_files(paths)
+    if files and not dry_run:
+        ledger.start_run(register)  # the receipt of this pass covers these files
+    return [import_file(register, path, dry_run=dry_run) for path in files]
 
 
 def import_file(register: Register, path: Path, *, dry_run: bool = False) -> FileResult:
@@ -467,9 +481,7 @@ def _left_alone(register: Register, path: Path, result: FileResult, exc: BundleR
 
 
 def _label(register: Register, code: str) -> str:
-    from fpdesk.sync.board import village_label  # board reads the ledger this fills
-
-    return village_label(register, code)
+    return areas.name(register, code)
 
 
 def _describe(result: FileResult, opened: envelope.Opened) -> None:

@@ -3,6 +3,7 @@ the clock, the deadline setting, and small helpers for bilingual text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import traceback
 from collections.abc import Callable, Sequence
@@ -97,7 +98,7 @@ class Clerk:
         qs.setValue(DEADLINE_KEY, max(1, min(28, int(day))))
         qs.sync()
 
-    def worker_opener(self) -> Opener:
+    def worker_opener(self, parent: QWidget | None = None) -> Opener:
         """How a worker opens its own connection (a sqlite connection never crosses
         threads): with the secret the session was opened with (the passphrase, or the
         account's key), as the same account, never asking the clerk again.  Read here,
@@ -105,6 +106,10 @@ class Clerk:
         if self.opener is None:
             self.opener = self.register.reopen
         return self.opener
+
+
+class CodeColumn(Column):
+    """A column of codes shown beside their names: grey, so the name reads first."""
 
 
 class ListModel(RowsModel):
@@ -125,6 +130,16 @@ class ListModel(RowsModel):
 
     def foreground(self, row: Any) -> QColor | None:
         return self._color(row) if self._color else None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and index.isValid()
+            and 0 <= index.column() < len(self._columns)
+            and isinstance(self._columns[index.column()], CodeColumn)
+        ):
+            return GREY
+        return super().data(index, role)
 
     def row_id(self, row: Any) -> str | None:
         found = row.get("id") if isinstance(row, dict) else getattr(row, "id", None)
@@ -147,6 +162,33 @@ class ListModel(RowsModel):
 def short_device(device_id: str) -> str:
     """A laptop's id, short: ids made the same day share their first digits (UUIDv7)."""
     return f"{device_id[:8]}…{device_id[-4:]}"
+
+
+def local_time(text: str | None) -> str:
+    """A time the register keeps (ISO, with its offset) as the clerk's clock reads it."""
+    if not text:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text[:16].replace("T", " ")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def fit_columns(view: QTableView) -> None:
+    """Columns as wide as their contents; an emptied table keeps its columns readable
+    (fitted to nothing they would shrink to slivers)."""
+    model = view.model()
+    header = view.horizontalHeader()
+    if model is not None and model.rowCount():
+        view.resizeColumnsToContents()
+        return
+    metrics = header.fontMetrics()
+    for column in range(model.columnCount() if model is not None else 0):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        header.resizeSection(column, max(120, metrics.horizontalAdvance(title) + 24))
 
 
 def table(model: ListModel) -> QTableView:

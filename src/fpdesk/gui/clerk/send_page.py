@@ -18,6 +18,7 @@ from fpdesk.gui.clerk.common import (
     ClerkPage,
     ListModel,
     Opener,
+    fit_columns,
     problem_text,
     short_device,
     table,
@@ -126,7 +127,7 @@ class SendPage(ClerkPage):
 
     def _done(self, made: list[bundles.Exported]) -> None:
         self.model.set_rows(made)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         self.status.setText(
             self.tr("%n update bundle(s) written to {0}.", "", len(made)).format(
                 self.folder.name if self.folder else ""

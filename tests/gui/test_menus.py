@@ -202,7 +202,12 @@ def test_the_dashboard_counts_again_after_a_save_when_next_shown(
     )
 
 
-def test_township_menu_opens_each_clerk_page(qtbot, township_window: MainWindow) -> None:
+def test_township_menu_opens_each_clerk_page(
+    qtbot, township_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fpdesk.gui import file_dialogs
+
+    monkeypatch.setattr(file_dialogs, "_run", lambda dialog: "")  # Send back: cancelled
     menus = township_window.menus
     menus.clerk_pages[2].trigger()  # Conflicts
     clerk = township_window.clerk

@@ -2046,22 +2046,6 @@
         <source>Shown: the import run {0}.</source>
         <translation>显示的是这一批导入：{0}。</translation>
     </message>
-    <message>
-        <source>Save the import receipt</source>
-        <translation>保存导入回执</translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Could not save the receipt: {0}</source>
-        <translation>无法保存回执：{0}</translation>
-    </message>
-    <message>
-        <source>Receipt saved: {0}</source>
-        <translation>回执已保存：{0}</translation>
-    </message>
 </context>
 <context>
     <name>IndicatorCard</name>

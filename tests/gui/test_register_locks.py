@@ -44,6 +44,7 @@ from fpdesk.store.db import Register, create_register, file_damage, open_registe
 from fpdesk.sync import keys
 from tests.conftest import PASSPHRASE, TOWNSHIP
 from tests.gui.conftest import TODAY
+from tests.reports.pdf.conftest import pdf_text
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads the kernel's lock table, /proc/locks"
@@ -109,7 +110,7 @@ def held_locks(path: Path) -> set[str]:
         with contextlib.suppress(FileNotFoundError):
             names[os.stat(str(path) + suffix).st_ino] = name
     held = set()
-    for line in Path("/proc/locks").read_text().splitlines():
+    for line in Path("/proc/locks").read_text(encoding="utf-8").splitlines():
         fields = line.split()
         if "->" in fields:  # a waiter, not a holder
             continue
@@ -200,7 +201,7 @@ def other_process(office: Office, n: int) -> str:
     out = subprocess.run(
         [sys.executable, "-c", OTHER_PROCESS, str(office.path), office.key_sql, mine, theirs],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         check=True,
         timeout=60,
     )
@@ -300,14 +301,19 @@ def test_file_dialogs_and_workers_keep_the_registers_locks(
         qtbot.waitUntil(lambda: clerk.duplicates.scan_task is None, timeout=60000)
         still_sound(register, office, "the duplicates scan")
 
-        # The import's receipt: a save dialog, then the PDF, which names the village of
-        # the damaged file as unverified.
+        # The import's receipt: the print dialog on the run (made on its worker, with
+        # its preview), then the save dialog; the PDF names the village of the damaged
+        # file as unverified.
         receipt = tmp_path / "receipt.pdf"
-        answerer.expect(choose(receipt))
         clerk.importing.receipt_button.click()
-        text = subprocess.run(
-            ["pdftotext", "-layout", str(receipt), "-"], capture_output=True, text=True, check=True
-        ).stdout
+        printing = window.menus.print_dialog
+        assert printing is not None and printing.kind.currentData() == "receipt"
+        printing.preview_button.click()
+        qtbot.waitUntil(lambda: printing.printed is not None, timeout=60000)
+        answerer.expect(choose(receipt))
+        printing.save_button.click()
+        printing.reject()
+        text = pdf_text(receipt, "-layout")
         assert f"{TOWNSHIP[:9]}201" in text and "未核实" in text
         still_sound(register, office, "the receipt's save dialog")
 

@@ -12,8 +12,8 @@ import queue
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStorageInfo, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtCore import QStorageInfo, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -33,17 +33,15 @@ from fpdesk.gui.clerk.common import (
     ClerkPage,
     ListModel,
     Opener,
-    file_problem,
     fit_columns,
     local_time,
     problem_text,
     say,
     table,
 )
-from fpdesk.gui.file_dialogs import choose_folder, choose_save_file
+from fpdesk.gui.file_dialogs import choose_folder
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
-from fpdesk.reports.pdf.fonts import FontError
 from fpdesk.reports.pdf.receipt import STATUS, print_receipt
 from fpdesk.store import areas
 from fpdesk.sync import bundles, keys, ledger
@@ -411,30 +409,3 @@ class ImportPage(ClerkPage):
             clerk=run.clerk,
         )
         return path
-
-    def save_receipt_as(self) -> None:
-        run_id = self.runs.currentData()
-        if run_id is None:
-            return
-        run = next(r for r in ledger.runs(self.clerk.register) if r.id == int(run_id))
-        stamp = run.started_at[:16].replace("-", "").replace(":", "").replace("T", "-")
-        chosen = choose_save_file(
-            self,
-            self.tr("Save the import receipt"),
-            f"{self.clerk.register.area_code}-import-{stamp}.pdf",
-            self.tr("PDF files (*.pdf)"),
-        )
-        if not chosen:
-            return
-        try:
-            self.save_receipt(Path(chosen))
-        except FontError as exc:
-            self.status.setText(say(exc.text))
-            return
-        except OSError as exc:
-            self.status.setText(
-                self.tr("Could not save the receipt: {0}").format(file_problem(exc))
-            )
-            return
-        self.status.setText(self.tr("Receipt saved: {0}").format(chosen))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(chosen))

@@ -474,7 +474,9 @@ class _District:
         since = self.between(earliest, self.today - 20)
         person.status, person.since = "out", since
         person.place = self.rng.choice(names.DESTINATIONS)
-        self.add("move", (self.new_key(), person.id, "out", iso(since), person.place, "外出务工"))
+        self.add(
+            "move", (self.new_key(), person.id, "float_out", iso(since), person.place, "外出务工")
+        )
 
     def maybe_died(self, person: _Person, chance: float) -> bool:
         if self.rng.random() >= chance:
@@ -687,7 +689,7 @@ class _District:
         since = self.between(self.today - int(6 * YEAR), self.today - 30)
         for p in home.members:
             p.status, p.place, p.since = "in", place, max(since, p.born)
-            self.add("move", (self.new_key(), p.id, "in", iso(p.since), place, "务工经商"))
+            self.add("move", (self.new_key(), p.id, "float_in", iso(p.since), place, "务工经商"))
 
     def _wife_origin(self) -> str:
         # Most wives married in from the county itself or from a neighbouring one.
@@ -846,7 +848,9 @@ class _District:
         if wife.id_number[:6] == COUNTY or married < self.today - int(6 * YEAR):
             return
         moved = min(self.today - 1, married + self.between(0, 90))
-        self.add("move", (self.new_key(), wife.id, "in", iso(moved), "婚前户籍地", "婚迁"))
+        self.add(
+            "move", (self.new_key(), wife.id, "transfer_in", iso(moved), "婚前户籍地", "婚迁")
+        )
 
     def schedule(
         self, mother_born: int, married: int, ended: int | None

@@ -495,9 +495,11 @@ class _Merger:
                 merged.clashes.append(merge.Clash(kind, "", None, after.get("name"), other))
 
     def _moved_out(self, person_id: str) -> bool:
-        """Whether that person has a move out recorded: the new record is the move in."""
+        """Whether that person has a move away recorded (迁出, or 流出 and registered
+        again where she lives): the new record is the move in."""
         found = self.register.conn.execute(
-            "SELECT 1 FROM move WHERE person_id = ? AND kind = 'out' AND deleted = 0 LIMIT 1",
+            "SELECT 1 FROM move WHERE person_id = ? AND kind IN ('transfer_out', 'float_out')"
+            " AND deleted = 0 LIMIT 1",
             (person_id,),
         ).fetchone()
         return found is not None

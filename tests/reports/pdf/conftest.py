@@ -102,7 +102,7 @@ def populate(reg: Register) -> Village:
         records.insert(reg, "marriage", {
             "wife_id": woman2, "outside_spouse_name": "艾力", "married_on": "2012-10-01",
             "outside_spouse_id_number": make("653121", dt.date(1985, 5, 5), 11)})
-        records.insert(reg, "move", {"person_id": woman2, "kind": "in",
+        records.insert(reg, "move", {"person_id": woman2, "kind": "float_in",
                                      "moved_on": "2026-11-10", "place": "新疆喀什"})
         records.insert(reg, "contraception", {
             "woman_id": woman2, "method": "implant", "started_on": "2026-11-12",

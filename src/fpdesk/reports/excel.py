@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from fpdesk.core import area as areas
-from fpdesk.core import population
+from fpdesk.core import codes, population
 from fpdesk.core.indicators import DefinitionBook
 from fpdesk.core.periods import Period
 from fpdesk.reports import indicators as ind
@@ -100,11 +100,6 @@ def _area_names(register: Register) -> dict[str, str]:
 # ---------------------------------------------------------------- event counts
 
 
-# Contraception episodes closed for these reasons end without an IUD being taken out:
-# the marriage ended (the demo's and the 0.1 import's "婚姻终止"), or she died.
-NOT_A_REMOVAL = ("婚姻终止", "death", "divorce", "widowed")
-
-
 def change_counts(
     register: Register, period: Period, basis: str = population.REGISTERED
 ) -> dict[str, dict[str, int]]:
@@ -155,7 +150,7 @@ def change_counts(
     count("pregnancies", "pregnancy", "x.woman_id", "registered_on")
     count("outcome_", "pregnancy", "x.woman_id", "outcome_on", by="outcome")
     count("op_", "contraception", "x.woman_id", "started_on", by="method")
-    reasons = ", ".join(f"'{r}'" for r in NOT_A_REMOVAL)
+    reasons = ", ".join(f"'{r}'" for r in codes.NOT_A_REMOVAL)
     count(
         "op_iud_removal",
         "contraception",

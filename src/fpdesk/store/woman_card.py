@@ -9,6 +9,7 @@ the card in a village on a date.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -170,16 +171,21 @@ _LEAVES = (population.TRANSFER_OUT, population.LEAVE)
 def _status(register: Register, woman: Row, on: dt.date) -> CardStatus:
     day = on.isoformat()
     moves = [m for m in store_population.history(register, woman["id"]) if m[0] <= day]
-    entered = [m[0] for m in moves if m[1] in _ENTERS]
-    left = [m[0] for m in moves if m[1] in _LEAVES]
-    return card_status(
+    entered = [m for m in moves if m[1] in _ENTERS]
+    left = [m for m in moves if m[1] in _LEAVES]
+    status = card_status(
         sex=int(woman["sex"]),
         birth_date=dt.date.fromisoformat(woman["birth_date"]),
         on=on,
         death_date=_date(woman["death_date"]),
-        moved_in_on=_date(entered[-1]) if entered else None,
-        moved_out_on=_date(left[-1]) if left else None,
+        moved_in_on=_date(entered[-1][0]) if entered else None,
+        moved_out_on=_date(left[-1][0]) if left else None,
     )
+    if status.entered == "moved_in" and entered[-1][1] == population.FLOAT_IN:
+        status = dataclasses.replace(status, entered="floated_in")
+    if status.left == "moved_out" and left[-1][1] == population.LEAVE:
+        status = dataclasses.replace(status, left="left")
+    return status
 
 
 def childbearing_women(

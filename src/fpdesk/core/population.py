@@ -227,6 +227,20 @@ def check_new_move(
     return None
 
 
+def broken_step(history: History) -> int | None:
+    """The index of the first move of a history that its state before does not allow
+    (a 返回 without a 流出, a second 迁入...), or None when the chain holds."""
+    if not history:
+        return None
+    state = RULES[history[0][1]].first_before
+    for index, (_, kind) in enumerate(history):
+        rule = RULES[kind]
+        if state not in rule.before:
+            return index
+        state = rule.after
+    return None
+
+
 def final_state(history: History, residence_status: str) -> str:
     """The state after the last move (what the person's record shows today)."""
     if not history:

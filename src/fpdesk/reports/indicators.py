@@ -1286,7 +1286,7 @@ def monthly_trend(facts: Facts, area_codes: Sequence[str], key: str) -> list[Tre
     if key not in TREND_KEYS:
         raise ValueError(f"no monthly trend for {key!r}; choose from {TREND_KEYS}")
     item = facts.definitions.indicator(key)
-    chosen = facts.select(_matcher(area_codes))
+    chosen = facts.select(_matcher(area_codes), item.basis)
     points = []
     for month in facts.period.months():
         start, end = month.start_iso, month.end_iso

@@ -241,6 +241,13 @@ def broken_step(history: History) -> int | None:
     return None
 
 
+def with_move(history: History, day: str, kind: str) -> list[tuple[str, str]]:
+    """The history with a new move added after every move of its day or before (moves of
+    one day follow each other in the order they were recorded)."""
+    at = sum(1 for moved_on, _ in history if moved_on <= day)
+    return [*history[:at], (day, kind), *history[at:]]
+
+
 def final_state(history: History, residence_status: str) -> str:
     """The state after the last move (what the person's record shows today)."""
     if not history:

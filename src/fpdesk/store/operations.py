@@ -952,6 +952,31 @@ def _registered_others(register: Register, person: Mapping[str, Any], day: str) 
     )
 
 
+def _opening_move(person: Mapping[str, Any], kind: str, day: str) -> dict[str, Any] | None:
+    """The move her record implies, written before her first move when that move alone
+    would misstate where she was before it (core.population reads the time before a
+    first move from the move).  A person entered as floating in (流入) who now settles
+    her hukou here (迁入) was floating in before it, not outside the register; one entered
+    as floating out who now transfers out was floating out.  Dated since when her record
+    says so (else since her birth, as her record has it), and before the move's day."""
+    before = population.STATE_OF_RESIDENCE.get(person["residence_status"], population.HERE)
+    if before == population.RULES[kind].first_before:
+        return None
+    opening = {population.FLOAT_IN: population.FLOAT_IN, population.FLOAT_OUT: population.FLOAT_OUT}
+    implied = opening.get(before)
+    if implied is None:
+        return None
+    since = person.get("residence_since") or person["birth_date"]
+    eve = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+    return {
+        "person_id": person["id"],
+        "kind": implied,
+        "moved_on": min(since, eve),
+        "place": person.get("residence_place") or "—",
+        "reason": "登记时的居住状态",
+    }
+
+
 def record_move(
     register: Register,
     person_id: str,
@@ -986,11 +1011,14 @@ def record_move(
                 household["id"], CLOSE_QUESTION.format(name=person["name"], code=household["code"])
             )
         closing = close_household
+    history = store_population.history(register, person_id)
     after = population.final_state(
-        sorted([*store_population.history(register, person_id), (day, kind)]),
-        person["residence_status"],
+        population.with_move(history, day, kind), person["residence_status"]
     )
+    opening = None if history else _opening_move(person, kind, day)
     with register.transaction():
+        if opening is not None:
+            records.insert(register, "move", opening)
         move_id = records.insert(register, "move", _pick(row, MOVE_COLUMNS))
         status = population.RESIDENCE_OF_STATE.get(after, person["residence_status"])
         records.update(

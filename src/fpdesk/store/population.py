@@ -22,14 +22,16 @@ from fpdesk.store.db import Register
 def histories(
     register: Register, person_ids: Iterable[str] | None = None
 ) -> dict[str, list[tuple[str, str]]]:
-    """Each person's moves as (date, kind) in date order (same-day moves as recorded)."""
+    """Each person's moves as (date, kind) in date order; moves of one day in the order
+    they were recorded on this register (rowid: ids are not ordered within a moment)."""
     sql = "SELECT person_id, moved_on, kind FROM move INDEXED BY move_person WHERE deleted = 0"
     params: tuple[Any, ...] = ()
     if person_ids is not None:
         sql += " AND person_id IN (SELECT value FROM json_each(?))"
         params = (json.dumps(sorted(set(person_ids))),)
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for person_id, moved_on, kind in register.conn.execute(sql + " ORDER BY moved_on, id", params):
+    ordered = sql + " ORDER BY moved_on, rowid"
+    for person_id, moved_on, kind in register.conn.execute(ordered, params):
         out[person_id].append((moved_on, kind))
     return dict(out)
 

@@ -572,7 +572,7 @@ def _residence_moves(db: Database) -> None:
     statuses: dict[str, str] = {}
     for row_id, person_id, moved_on, kind, status in conn.execute(
         "SELECT m.id, m.person_id, m.moved_on, m.kind, coalesce(p.residence_status, 'here') "
-        "FROM move m LEFT JOIN person p ON p.id = m.person_id ORDER BY m.moved_on, m.id"
+        "FROM move m LEFT JOIN person p ON p.id = m.person_id ORDER BY m.moved_on, m.rowid"
     ):
         by_person.setdefault(person_id, []).append((row_id, moved_on, kind))
         statuses[person_id] = status

@@ -176,12 +176,17 @@ def run_indicators(args: argparse.Namespace) -> int:
     with opened(args) as register, _user_errors():
         within = args.area or register.area_code
         areas.level_of(within)
+        facts = ind.collect(register, period)
         if args.level:
-            reports = ind.breakdown(register, period, args.level, within=within)
+            reports = ind.breakdown(register, period, args.level, within=within, facts=facts)
         else:
-            reports = [ind.compute(register, period, [within])]
+            reports = [ind.evaluate(facts, [within], name=ind.area_names(register, [within]))]
         runs = [ind.record_run(register, r) for r in reports] if args.record else []
+        # Who the numbers count, on each population basis (core.population).
+        counted = [ind.headcounts(register, facts, r.areas) for r in reports]
     data: dict[str, Any] = {"reports": [_data(r, args.members) for r in reports]}
+    for item, heads in zip(data["reports"], counted, strict=True):
+        item["population"] = heads
     if runs:
         data["recorded_runs"] = runs
     emit(args, data, "\n\n".join(report_text(r) for r in reports))

@@ -249,7 +249,7 @@ def compute(
     """The indicators for a period over a set of area units (default: the register's area)."""
     facts = collect(register, period, book=book)
     wanted = tuple(area_codes) if area_codes else (register.area_code,)
-    return evaluate(facts, wanted, name=_names(register, wanted))
+    return evaluate(facts, wanted, name=area_names(register, wanted))
 
 
 def breakdown(
@@ -265,7 +265,35 @@ def breakdown(
     facts = facts or collect(register, period, book=book)
     scope = within or register.area_code
     units = units_at_level(register, facts, level, scope)
-    return [evaluate(facts, (code,), name=_names(register, (code,))) for code in units]
+    return [evaluate(facts, (code,), name=area_names(register, (code,))) for code in units]
+
+
+def headcounts(
+    register: Register, facts: Facts, area_codes: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """The figures behind the indicators, for each population basis (core.population):
+    the population and the women 15-49 on the period's last day (store.population), the
+    married women 15-49 and the births of the period (these facts).  The same numbers
+    the workbooks, the household register, the woman cards and the dashboard show."""
+    inside = _matcher(area_codes)
+    day = facts.period.end_iso
+    settings = facts.definitions.settings
+    ages = (settings.married_women_min_age, settings.married_women_max_age)
+    moves = store_population.histories(register)
+    members = store_population.members_on(register, day, moves=moves)
+    out: dict[str, dict[str, int]] = {}
+    for basis in population.BASES:
+        mine = [m for m in members if inside(m.village) and population.counts(basis, m.state)]
+        chosen = facts.select(inside, basis)
+        out[basis] = {
+            "population": len(mine),
+            "women_15_49": sum(
+                1 for m in mine if m.sex == 2 and population.in_age_band(m.birth_date, day, *ages)
+            ),
+            "married_women_15_49": len(chosen["women"]),
+            "births": len(chosen["births"]),
+        }
+    return out
 
 
 def units_at_level(register: Register, facts: Facts, level: str, within: str) -> list[str]:
@@ -289,7 +317,7 @@ def _ancestor(village: str, level: str) -> str:
     return village[:6] + "000000"
 
 
-def _names(register: Register, codes_: Sequence[str]) -> str:
+def area_names(register: Register, codes_: Sequence[str]) -> str:
     found = {
         row["code"]: row["name"]
         for row in register.query(

@@ -726,7 +726,21 @@ def record_birth(
     child: dict[str, Any] | None = None
     if row.get("alive") != 0:
         relation = _CHILD_OF.get(int(mother["relationship"]), {}).get(row.get("sex") or 0, 8)
+        # The child's hukou and home are the mother's on the day (core.population): the
+        # baby of a woman floating out is registered here and lives with her elsewhere;
+        # the baby of a woman floating in is registered where she is.
+        state = population.HERE
+        if isinstance(row.get("birth_date"), str):
+            state = population.state_on(
+                store_population.history(register, mother_id),
+                row["birth_date"],
+                mother["residence_status"],
+            )
+        status = population.RESIDENCE_OF_STATE.get(state, "here")
         child = {
+            "residence_status": status,
+            "residence_place": None if status == "here" else mother["residence_place"],
+            "residence_since": row.get("birth_date") if status != "here" else None,
             "name": row.get("name"),
             "sex": row.get("sex"),
             "birth_date": row.get("birth_date"),

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>Accounts</name>
@@ -158,7 +157,7 @@
         <translation>两次输入的口令不一样。</translation>
     </message>
     <message>
-        <source>Type the account&apos;s name.</source>
+        <source>Type the account's name.</source>
         <translation>请输入账户名。</translation>
     </message>
 </context>
@@ -204,7 +203,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <source>Making today&apos;s backup…</source>
+        <source>Making today's backup…</source>
         <translation>正在做今天的备份…</translation>
     </message>
     <message>
@@ -351,7 +350,7 @@
         <translation>口令</translation>
     </message>
     <message>
-        <source>Background work opens the register a second time. Type the register&apos;s passphrase:</source>
+        <source>Background work opens the register a second time. Type the register's passphrase:</source>
         <translation>后台工作需要再打开一次登记册。请输入登记册的口令：</translation>
     </message>
 </context>
@@ -409,15 +408,15 @@
         <translation>情况</translation>
     </message>
     <message>
-        <source>Village&apos;s value</source>
+        <source>Village's value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>Township&apos;s value</source>
+        <source>Township's value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
-        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record&apos;s history, and your decision goes back to the village in its next update bundle.</source>
+        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record's history, and your decision goes back to the village in its next update bundle.</source>
         <translation>冲突是指村里和乡里在上次一致之后都改过的同一个字段。请对比三个值，选用其中一个或填写新的值，并写明理由。没有采用的值保留在记录的历史里，您的决定会随下一个更新包发回村里。</translation>
     </message>
     <message>
@@ -429,19 +428,19 @@
         <translation>原来的值（双方一致时）</translation>
     </message>
     <message>
-        <source>The village&apos;s value</source>
+        <source>The village's value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>The township&apos;s value</source>
+        <source>The township's value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
-        <source>Take the village&apos;s value</source>
+        <source>Take the village's value</source>
         <translation>采用村里的值</translation>
     </message>
     <message>
-        <source>Keep the township&apos;s value</source>
+        <source>Keep the township's value</source>
         <translation>保留乡里的值</translation>
     </message>
     <message>
@@ -617,7 +616,7 @@
         <translation>第1步（共3步）：选择村干部带来的登记申请文件。</translation>
     </message>
     <message>
-        <source>The laptop&apos;s request file</source>
+        <source>The laptop's request file</source>
         <translation>电脑的登记申请文件</translation>
     </message>
     <message>
@@ -665,7 +664,7 @@
         <translation>更换电脑：1. 在新电脑上生成登记申请文件；2. 在这里选择这个文件；3. 旧电脑被注销，新电脑被登记，并按乡里现有的数据为它生成全村数据快照；4. 村干部在新电脑上先打开回复文件，再导入快照。旧电脑上从未发送的修改会随旧电脑一起丢失。</translation>
     </message>
     <message>
-        <source>The new laptop&apos;s request file</source>
+        <source>The new laptop's request file</source>
         <translation>新电脑的登记申请文件</translation>
     </message>
     <message>
@@ -938,11 +937,11 @@
         <translation>或：外地配偶姓名</translation>
     </message>
     <message>
-        <source>Spouse&apos;s ID number</source>
+        <source>Spouse's ID number</source>
         <translation>配偶身份证号</translation>
     </message>
     <message>
-        <source>Spouse&apos;s address</source>
+        <source>Spouse's address</source>
         <translation>配偶住址</translation>
     </message>
     <message>
@@ -990,7 +989,7 @@
         <translation>出生登记</translation>
     </message>
     <message>
-        <source>Child&apos;s name</source>
+        <source>Child's name</source>
         <translation>孩子姓名</translation>
     </message>
     <message>
@@ -1002,7 +1001,7 @@
         <translation>出生日期</translation>
     </message>
     <message>
-        <source>Child&apos;s ID number</source>
+        <source>Child's ID number</source>
         <translation>孩子身份证号</translation>
     </message>
     <message>
@@ -1086,12 +1085,40 @@
         <translation>原因</translation>
     </message>
     <message>
-        <source>Move out</source>
-        <translation>迁出</translation>
+        <source>Float out (living elsewhere)</source>
+        <translation>流出（外出居住）</translation>
+    </message>
+    <message>
+        <source>Return (back from elsewhere)</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Transfer the hukou out</source>
+        <translation>户口迁出</translation>
+    </message>
+    <message>
+        <source>Transfer the hukou in</source>
+        <translation>户口迁入</translation>
+    </message>
+    <message>
+        <source>Left (floating-in person gone)</source>
+        <translation>离开（流入人口）</translation>
+    </message>
+    <message>
+        <source>Transfer in (hukou moves here)</source>
+        <translation>迁入（户口迁来）</translation>
+    </message>
+    <message>
+        <source>Float in (registered elsewhere)</source>
+        <translation>流入（户口在外地）</translation>
     </message>
     <message>
         <source>Move in</source>
         <translation>迁入</translation>
+    </message>
+    <message>
+        <source>Kind of move</source>
+        <translation>迁移类别</translation>
     </message>
     <message>
         <source>Death</source>
@@ -1439,7 +1466,7 @@
         <translation>理由</translation>
     </message>
     <message>
-        <source>Put the villages&apos; bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
+        <source>Put the villages' bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
         <translation>把各村的数据包文件（.fpb）放在一个文件夹里，或插上U盘，然后按“导入”。每个文件在写入前都会检查（签名、发送的电脑、序号）；每个文件要么整个导入，要么完全不导入，所以随时取消都是安全的。以前导入过的文件会跳过。</translation>
     </message>
     <message>
@@ -1763,6 +1790,10 @@
         <translation>流出</translation>
     </message>
     <message>
+        <source>floating in</source>
+        <translation>流入</translation>
+    </message>
+    <message>
         <source>childbearing age</source>
         <translation>育龄</translation>
     </message>
@@ -1775,6 +1806,13 @@
         <translation>
             <numerusform>待访 %n 次</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>PersonMoveForm</name>
+    <message>
+        <source>Close the household?</source>
+        <translation>注销这一户？</translation>
     </message>
 </context>
 <context>
@@ -1824,15 +1862,11 @@
         <translation>离婚</translation>
     </message>
     <message>
-        <source>Move out</source>
-        <translation>迁出</translation>
-    </message>
-    <message>
         <source>Death</source>
         <translation>死亡</translation>
     </message>
     <message>
-        <source>Correct this person&apos;s details</source>
+        <source>Correct this person's details</source>
         <translation>更正此人信息</translation>
     </message>
     <message>
@@ -1858,6 +1892,26 @@
     <message>
         <source>Born {0}</source>
         <translation>出生于 {0}</translation>
+    </message>
+    <message>
+        <source>Float out</source>
+        <translation>流出</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Transfer the hukou out</source>
+        <translation>户口迁出</translation>
+    </message>
+    <message>
+        <source>Transfer the hukou in</source>
+        <translation>户口迁入</translation>
+    </message>
+    <message>
+        <source>Left (floating-in person)</source>
+        <translation>离开（流入人口）</translation>
     </message>
     <message>
         <source>ID {0}</source>
@@ -1946,7 +2000,7 @@
         <translation>共 %1 页。下面是前几页。</translation>
     </message>
     <message>
-        <source>%1 pages. No page pictures: poppler&apos;s pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
+        <source>%1 pages. No page pictures: poppler's pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
         <translation>共 %1 页。本机没有安装 poppler 的 pdftoppm，不能显示页面图片。请用 PDF 阅读器打开文件查看。</translation>
     </message>
     <message>
@@ -1981,7 +2035,7 @@
         <translation>恢复密钥</translation>
     </message>
     <message>
-        <source>This is the register&apos;s recovery key. If a passphrase is forgotten, it sets a new one. It is shown only now: save the sheet and print it, or write the key down, and keep it locked in the office safe.</source>
+        <source>This is the register's recovery key. If a passphrase is forgotten, it sets a new one. It is shown only now: save the sheet and print it, or write the key down, and keep it locked in the office safe.</source>
         <translation>这是登记册的恢复密钥。忘记口令时，用它设置新口令。它只显示这一次：请保存密钥单并打印，或把密钥抄下来，锁在办公室保险柜里。</translation>
     </message>
     <message>
@@ -2248,12 +2302,28 @@
         <translation>随访</translation>
     </message>
     <message>
-        <source>Moved in</source>
-        <translation>迁入</translation>
+        <source>Hukou transferred in</source>
+        <translation>户口迁入</translation>
     </message>
     <message>
-        <source>Moved out</source>
-        <translation>迁出</translation>
+        <source>Hukou transferred out</source>
+        <translation>户口迁出</translation>
+    </message>
+    <message>
+        <source>Floated out</source>
+        <translation>流出</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Floated in</source>
+        <translation>流入</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>离开</translation>
     </message>
     <message>
         <source>Certificate</source>

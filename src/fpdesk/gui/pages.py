@@ -44,6 +44,10 @@ PERSON_FORMS = (
     "marriage",
     "divorce",
     "move_out",
+    "move_return",
+    "move_transfer_out",
+    "move_transfer_in",
+    "move_leave",
     "death",
     "person",
 )
@@ -111,6 +115,8 @@ class MembersModel(RowsModel):
             words.append(self.tr("died"))
         if m.residence_status == "out":
             words.append(self.tr("living elsewhere"))
+        elif m.residence_status == "in":
+            words.append(self.tr("floating in"))
         if m.childbearing_age:
             words.append(self.tr("childbearing age"))
         if m.pregnant:
@@ -161,8 +167,12 @@ class TimelineModel(RowsModel):
             "method_stop": self.tr("Contraception stopped"),
             "supply": self.tr("Supplies handed out"),
             "visit": self.tr("Visit"),
-            "move_in": self.tr("Moved in"),
-            "move_out": self.tr("Moved out"),
+            "move_transfer_in": self.tr("Hukou transferred in"),
+            "move_transfer_out": self.tr("Hukou transferred out"),
+            "move_float_out": self.tr("Floated out"),
+            "move_return": self.tr("Returned"),
+            "move_float_in": self.tr("Floated in"),
+            "move_leave": self.tr("Left"),
             "certificate": self.tr("Certificate"),
         }
         return labels.get(kind, kind)
@@ -332,7 +342,11 @@ class PersonPage(RecordPage):
             "fertility": self.tr("Fertility finding"),
             "marriage": self.tr("Marriage"),
             "divorce": self.tr("Divorce"),
-            "move_out": self.tr("Move out"),
+            "move_out": self.tr("Float out"),
+            "move_return": self.tr("Return"),
+            "move_transfer_out": self.tr("Transfer the hukou out"),
+            "move_transfer_in": self.tr("Transfer the hukou in"),
+            "move_leave": self.tr("Left (floating-in person)"),
             "death": self.tr("Death"),
             "person": self.tr("Correct this person's details"),
         }

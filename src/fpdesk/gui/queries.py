@@ -247,7 +247,9 @@ def timeline(register: Register, person_id: str, language: str) -> list[Event]:
 # a move before what follows it.
 _ORDER_ON_A_DAY = {
     "born": 0,
-    "move_in": 10,
+    "move_transfer_in": 10,
+    "move_float_in": 10,
+    "move_return": 10,
     "married": 20,
     "pregnancy": 30,
     "outcome": 40,
@@ -259,7 +261,9 @@ _ORDER_ON_A_DAY = {
     "certificate": 80,
     "divorced": 90,
     "widowed": 91,
-    "move_out": 95,
+    "move_float_out": 95,
+    "move_transfer_out": 95,
+    "move_leave": 95,
     "died": 99,
 }
 

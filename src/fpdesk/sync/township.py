@@ -23,7 +23,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.store import capture, search_batch
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
-from fpdesk.sync import container, duplicates, merge, rows
+from fpdesk.sync import container, duplicates, legacy, merge, rows
 from fpdesk.sync.envelope import Opened
 from fpdesk.sync.keys import now_text
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, FORK, GAP, FileResult
@@ -134,6 +134,7 @@ def import_changes(
         result.reason = DUPLICATE_REASON
         result.unchanged = len(changes)
         return result
+    legacy.upgrade_changes(register, fresh)  # moves of 0.1's kinds, read as it wrote them
     merger = _Merger(register, device, sender["area_code"])
     merger.load(fresh)
     for change in fresh:

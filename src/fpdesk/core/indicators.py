@@ -82,8 +82,9 @@ class IndicatorDef:
     denominator: Text | None
     target: Target | None
     # The population it counts (core.population.BASES): "registered" for every indicator
-    # of the plan (here + floating out, counted where the hukou is).
-    basis: str = "registered"
+    # of the plan (here + floating out, counted where the hukou is); None: the
+    # version's population_basis setting.
+    basis: str | None = None
 
     def value(self, numerator: int, denominator: int | None) -> float | None:
         """The indicator's value from its counts (None when the denominator is zero)."""
@@ -237,8 +238,10 @@ def _indicator(raw: Mapping[str, Any]) -> IndicatorDef:
     )
 
 
-def _basis(raw: Mapping[str, Any]) -> str:
-    basis = str(raw.get("basis", "registered"))
+def _basis(raw: Mapping[str, Any]) -> str | None:
+    if raw.get("basis") is None:
+        return None
+    basis = str(raw["basis"])
     if basis not in population.BASES:
         raise ValueError(f"indicator {raw['key']}: basis {basis!r} is not one of "
                          f"{sorted(population.BASES)}")

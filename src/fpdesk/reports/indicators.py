@@ -342,11 +342,8 @@ def evaluate(
     defs = facts.definitions
     previous = None
     if facts.previous is not None:
-        previous = (
-            evaluate(facts.previous, area_codes, basis=basis)
-            .result("second_birth_sex_ratio")
-            .value
-        )
+        last_year = evaluate(facts.previous, area_codes, basis=basis)
+        previous = last_year.result("second_birth_sex_ratio").value
     counted: dict[str, Counted] = {}
     results = []
     level = _level(area_codes)
@@ -1314,7 +1311,8 @@ def monthly_trend(facts: Facts, area_codes: Sequence[str], key: str) -> list[Tre
     if key not in TREND_KEYS:
         raise ValueError(f"no monthly trend for {key!r}; choose from {TREND_KEYS}")
     item = facts.definitions.indicator(key)
-    chosen = facts.select(_matcher(area_codes), item.basis)
+    basis = item.basis or facts.definitions.settings.population_basis
+    chosen = facts.select(_matcher(area_codes), basis)
     points = []
     for month in facts.period.months():
         start, end = month.start_iso, month.end_iso

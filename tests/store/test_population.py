@@ -328,3 +328,28 @@ def test_random_move_histories(
         here = states.count(population.HERE)
         assert registered == here + states.count(population.FLOAT_OUT)
         assert resident == here + states.count(population.FLOAT_IN)
+
+
+def test_the_register_check_finds_a_broken_history(two: tuple[Register, str, str, str]) -> None:
+    """Moves written some other way than the operations (an import, a script) are
+    checked too: a 返回 without a 流出 is named."""
+    from fpdesk.store.checks import check_register
+
+    register, woman, _, _ = two
+    assert check_register(register, CLOCK, quick=True).ok
+    back = records.insert(
+        register, "move", {"person_id": woman, "kind": "return", "moved_on": "2025-01-01"}
+    )
+    records.insert(
+        register,
+        "move",
+        {"person_id": woman, "kind": "float_out", "moved_on": "2024-01-01", "place": "东莞"},
+    )
+    assert check_register(register, CLOCK, quick=True).ok  # in date order it holds
+    records.insert(
+        register, "move", {"person_id": woman, "kind": "return", "moved_on": "2025-06-01"}
+    )
+    report = check_register(register, CLOCK, quick=True)
+    [failure] = report.failures
+    assert (failure.code, failure.person_name) == ("move.history", "甲")
+    assert "2025-06-01" in failure.message.zh and failure.record_id != back

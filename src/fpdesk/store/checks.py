@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from fpdesk.core import idnumber
+from fpdesk.core import idnumber, population
 from fpdesk.core import validation as rules
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
@@ -93,6 +93,7 @@ def check_register(register: Register, clock: Clock, *, quick: bool = False) -> 
     if not _check_file(register, report, quick):
         return report  # rows read from a damaged file prove nothing and may not even read
     _check_links(register, report)
+    _check_move_histories(register, report)
     for table, sql, check, owner in _record_checks(register):
         count = 0
         for row in _stream(register, sql):
@@ -110,6 +111,44 @@ def check_register(register: Register, clock: Clock, *, quick: bool = False) -> 
                 )
         report.rows_checked[table] = count
     return report
+
+
+BROKEN_HISTORY = Text(
+    "{day}的{kind}与此人此前的迁移记录矛盾（例如没有流出却登记返回）：请核对并更正。",
+    "The {kind} of {day} contradicts this person's earlier moves (a return without a "
+    "float out, say): check and correct them.",
+)
+
+
+def _check_move_histories(register: Register, report: CheckReport) -> None:
+    """Each person's moves must be a chain core.population allows (the operations refuse
+    anything else; this finds what came in some other way)."""
+    moves: dict[str, list[tuple[str, str, str, str]]] = {}
+    for person_id, move_id, day, kind, name in register.conn.execute(
+        "SELECT m.person_id, m.id, m.moved_on, m.kind, p.name FROM move m "
+        "LEFT JOIN person p ON p.id = m.person_id WHERE m.deleted = 0 "
+        "ORDER BY m.moved_on, m.rowid"
+    ):
+        moves.setdefault(person_id, []).append((move_id, day, kind, name))
+    for history in moves.values():
+        broken = population.broken_step([(day, kind) for _, day, kind, _ in history])
+        if broken is None:
+            continue
+        move_id, day, kind, name = history[broken]
+        label = population.KIND_LABELS[kind]
+        report.failures.append(
+            Failure(
+                "move",
+                move_id,
+                name,
+                "kind",
+                "move.history",
+                Text(
+                    BROKEN_HISTORY.zh.format(day=day, kind=label.zh),
+                    BROKEN_HISTORY.en.format(day=day, kind=label.en),
+                ),
+            )
+        )
 
 
 def _check_file(register: Register, report: CheckReport, quick: bool) -> bool:

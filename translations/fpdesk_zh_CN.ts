@@ -1786,6 +1786,10 @@
         <translation>已死亡</translation>
     </message>
     <message>
+        <source>moved away</source>
+        <translation>已迁出或离开</translation>
+    </message>
+    <message>
         <source>living elsewhere</source>
         <translation>流出</translation>
     </message>

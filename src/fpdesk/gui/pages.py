@@ -113,9 +113,11 @@ class MembersModel(RowsModel):
         words = []
         if m.dead:
             words.append(self.tr("died"))
-        if m.residence_status == "out":
+        if m.state == "gone" and not m.dead:
+            words.append(self.tr("moved away"))
+        elif m.state == "float_out":
             words.append(self.tr("living elsewhere"))
-        elif m.residence_status == "in":
+        elif m.state == "float_in":
             words.append(self.tr("floating in"))
         if m.childbearing_age:
             words.append(self.tr("childbearing age"))

@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from fpdesk.core import codes, idnumber
+from fpdesk.core import codes, idnumber, population
+from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
 CHILDBEARING_AGES = (15, 49)
@@ -111,6 +112,9 @@ class Member:
     pregnant: bool = False
     method: str | None = None
     visits_due: int = 0
+    # The state on the day (core.population): "gone" when her hukou moved away (迁出) or,
+    # floating in, she left (离开): still on the household's record, counted nowhere.
+    state: str = "here"
 
 
 def members(
@@ -129,10 +133,14 @@ def members(
         (household_id,),
     )
     due_counts = due_counts or {}
+    moves = store_population.histories(register, [row["id"] for row in rows])
     out = []
     for row in rows:
         age = age_on(row["birth_date"], on)
         dead = bool(row["death_date"])
+        state = population.state_on(
+            moves.get(row["id"], ()), on.isoformat(), row["residence_status"]
+        )
         out.append(
             Member(
                 id=row["id"],
@@ -148,12 +156,14 @@ def members(
                 childbearing_age=(
                     row["sex"] == 2
                     and not dead
+                    and state != population.GONE
                     and age is not None
                     and CHILDBEARING_AGES[0] <= age <= CHILDBEARING_AGES[1]
                 ),
                 pregnant=bool(row["pregnant"]),
                 method=row["method"],
                 visits_due=due_counts.get(row["id"], 0),
+                state=state,
             )
         )
     return out

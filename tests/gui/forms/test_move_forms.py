@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from fpdesk.gui import queries
 from fpdesk.gui.forms.base import FormDialog
 from fpdesk.gui.mainwindow import MainWindow
 from fpdesk.store import records
@@ -116,3 +117,7 @@ def test_transfer_out_of_the_last_member_asks_to_close_the_household(
         r["kind"] for r in register.query("SELECT kind FROM move WHERE person_id = ?", (person,))
     ]
     assert kinds == ["transfer_out"]
+    # On the household page she is marked as moved away, not as living there.
+    [member] = queries.members(register, household, main_window.clock.today())
+    assert member.state == "gone"
+    assert main_window.household_page.model.markers(member) in ("moved away", "已迁出或离开")

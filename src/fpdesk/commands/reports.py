@@ -15,6 +15,7 @@ from fpdesk.core.i18n import Text, current_language
 from fpdesk.core.periods import Period, PeriodError, parse_period
 from fpdesk.reports import audit, excel, lists
 from fpdesk.reports import indicators as ind
+from fpdesk.store import population as store_population
 
 
 def add_commands(sub: Any) -> None:
@@ -183,7 +184,8 @@ def run_indicators(args: argparse.Namespace) -> int:
             reports = [ind.evaluate(facts, [within], name=ind.area_names(register, [within]))]
         runs = [ind.record_run(register, r) for r in reports] if args.record else []
         # Who the numbers count, on each population basis (core.population).
-        counted = [ind.headcounts(register, facts, r.areas) for r in reports]
+        members = store_population.members_on(register, period.end_iso)
+        counted = [ind.headcounts(register, facts, r.areas, members) for r in reports]
     data: dict[str, Any] = {"reports": [_data(r, args.members) for r in reports]}
     for item, heads in zip(data["reports"], counted, strict=True):
         item["population"] = heads

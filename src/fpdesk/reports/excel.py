@@ -113,7 +113,11 @@ def change_counts(
     """
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     moves = store_population.histories(register)
-    statuses = dict(register.conn.execute("SELECT id, residence_status FROM person"))
+    statuses = dict(
+        register.conn.execute(
+            "SELECT id, residence_status FROM person INDEXED BY person_household"
+        )
+    )
     wanted = population.BASES[basis]
 
     def state(person_id: str, day: str) -> str:

@@ -269,18 +269,22 @@ def breakdown(
 
 
 def headcounts(
-    register: Register, facts: Facts, area_codes: Sequence[str]
+    register: Register,
+    facts: Facts,
+    area_codes: Sequence[str],
+    members: Sequence[store_population.Member] | None = None,
 ) -> dict[str, dict[str, int]]:
     """The figures behind the indicators, for each population basis (core.population):
     the population and the women 15-49 on the period's last day (store.population), the
     married women 15-49 and the births of the period (these facts).  The same numbers
-    the workbooks, the household register, the woman cards and the dashboard show."""
+    the workbooks, the household register, the woman cards and the dashboard show.
+    `members`: store.population.members_on for the period's last day, if already read."""
     inside = _matcher(area_codes)
     day = facts.period.end_iso
     settings = facts.definitions.settings
     ages = (settings.married_women_min_age, settings.married_women_max_age)
-    moves = store_population.histories(register)
-    members = store_population.members_on(register, day, moves=moves)
+    if members is None:
+        members = store_population.members_on(register, day)
     out: dict[str, dict[str, int]] = {}
     for basis in population.BASES:
         mine = [m for m in members if inside(m.village) and population.counts(basis, m.state)]

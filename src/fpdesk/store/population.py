@@ -71,15 +71,26 @@ def members_on(
     """
     moves = histories(register) if moves is None else moves
     prefix = _prefix(within)
+    # From the covering indexes of schema step 0007 (household -> village, then the
+    # persons' columns beside their household): no table page is decrypted.
+    villages = {
+        household: village
+        for household, village in register.conn.execute(
+            "SELECT id, village_code FROM household INDEXED BY household_village "
+            "WHERE deleted = 0"
+        )
+        if village.startswith(prefix)
+    }
     out: list[Member] = []
-    for pid, household, village, sex, born, died, status in register.conn.execute(
-        """SELECT p.id, p.household_id, h.village_code, p.sex, p.birth_date, p.death_date,
-                  p.residence_status
-           FROM person p JOIN household h ON h.id = p.household_id
-           WHERE p.deleted = 0 AND h.deleted = 0 AND p.birth_date <= ?
-             AND (p.death_date IS NULL OR p.death_date > ?) AND h.village_code LIKE ?""",
-        (day, day, prefix + "%"),
+    for pid, household, sex, born, died, status in register.conn.execute(
+        """SELECT id, household_id, sex, birth_date, death_date, residence_status
+           FROM person INDEXED BY person_household
+           WHERE deleted = 0 AND birth_date <= ? AND (death_date IS NULL OR death_date > ?)""",
+        (day, day),
     ):
+        village = villages.get(household)
+        if village is None:
+            continue
         state = rules.state_on(moves.get(pid, ()), day, status)
         if state != rules.GONE and rules.alive_on(born, died, day):
             out.append(Member(pid, household, village, int(sex), born, state))

@@ -4,7 +4,9 @@
 townships, villages and village groups in the 12-digit code structure, households of
 plausible composition, persons with valid ID numbers, marriages, births (2015-2026 in
 detail, earlier ones too so that birth orders come out right), pregnancies in
-progress, contraception episodes, supplies, visits (some overdue), moves and deaths.
+progress, contraception episodes, supplies, visits (some overdue), moves of every kind
+(core.population: 流出 and some 返回, 迁出 on marriage or to study, brides' 迁入, families
+floating in and some leaving again) and deaths.
 
 The same seed gives the same register, row for row: every random draw, including the
 random part of each UUIDv7 key, comes from one `random.Random(seed)`, and the key

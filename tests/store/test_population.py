@@ -353,3 +353,30 @@ def test_the_register_check_finds_a_broken_history(two: tuple[Register, str, str
     [failure] = report.failures
     assert (failure.code, failure.person_name) == ("move.history", "甲")
     assert "2025-06-01" in failure.message.zh and failure.record_id != back
+
+
+def test_a_transfer_in_of_someone_registered_elsewhere_on_the_register_is_refused(
+    register: Register,
+) -> None:
+    """Her ID number says she is already on this register (another household, another
+    village group): a second record would register her twice.  Her own record takes the
+    迁入 once her 迁出 is recorded."""
+    number = "450102199001011223"
+    home = _household(register, VILLAGE, 1)
+    woman = _person(register, home, "甲", id_number=number, birth_date="1990-01-01")
+    other = _household(register, VILLAGE, 2)
+    newcomer = {
+        "name": "甲",
+        "sex": 2,
+        "birth_date": "1990-01-01",
+        "relationship": 8,
+        "id_number": number,
+    }
+    move = {"kind": "transfer_in", "moved_on": "2025-01-01", "place": "外县"}
+    before = _log_size(register)
+    with pytest.raises(ops.FormProblems) as caught:
+        ops.record_move_in(register, other, newcomer, move, clock=CLOCK)
+    assert set(caught.value.problems) == {"id_number"} and _log_size(register) == before
+    assert "甲" in caught.value.problems["id_number"].zh  # names who holds it
+    with pytest.raises(ops.FormProblems):
+        ops.record_move(register, woman, move, clock=CLOCK)  # still registered here

@@ -181,7 +181,7 @@ def run_indicators(args: argparse.Namespace) -> int:
         if args.level:
             reports = ind.breakdown(register, period, args.level, within=within, facts=facts)
         else:
-            reports = [ind.evaluate(facts, [within], name=ind.area_names(register, [within]))]
+            reports = [ind.compute(register, period, [within], facts=facts)]
         runs = [ind.record_run(register, r) for r in reports] if args.record else []
         # Who the numbers count, on each population basis (core.population).
         members = store_population.members_on(register, period.end_iso)

@@ -245,11 +245,12 @@ def compute(
     area_codes: Sequence[str] | None = None,
     *,
     book: DefinitionBook | None = None,
+    facts: Facts | None = None,
 ) -> IndicatorReport:
     """The indicators for a period over a set of area units (default: the register's area)."""
-    facts = collect(register, period, book=book)
+    facts = facts or collect(register, period, book=book)
     wanted = tuple(area_codes) if area_codes else (register.area_code,)
-    return evaluate(facts, wanted, name=area_names(register, wanted))
+    return evaluate(facts, wanted, name=_names(register, wanted))
 
 
 def breakdown(
@@ -265,7 +266,7 @@ def breakdown(
     facts = facts or collect(register, period, book=book)
     scope = within or register.area_code
     units = units_at_level(register, facts, level, scope)
-    return [evaluate(facts, (code,), name=area_names(register, (code,))) for code in units]
+    return [evaluate(facts, (code,), name=_names(register, (code,))) for code in units]
 
 
 def headcounts(
@@ -321,7 +322,7 @@ def _ancestor(village: str, level: str) -> str:
     return village[:6] + "000000"
 
 
-def area_names(register: Register, codes_: Sequence[str]) -> str:
+def _names(register: Register, codes_: Sequence[str]) -> str:
     found = {
         row["code"]: row["name"]
         for row in register.query(

@@ -29,7 +29,7 @@ QUERIES = ["zs", "zhang", "张", "王秀", "lxy", "002X", "1234", "莫", "wang",
 
 
 def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+    for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")

@@ -9,7 +9,12 @@
 #ifndef AppVersion
   #define AppVersion "0.1.0"
 #endif
-#define DistDir "..\build\dist\fpdesk"
+#ifndef DistDir
+  #define DistDir "..\build\dist\fpdesk"
+#endif
+#ifndef OutputDir
+  #define OutputDir "..\build\installer"
+#endif
 
 [Setup]
 ; The AppId ties upgrades to earlier installs: never change it.
@@ -24,7 +29,7 @@ PrivilegesRequiredOverridesAllowed=dialog
 DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
-OutputDir=..\build\installer
+OutputDir={#OutputDir}
 OutputBaseFilename=fpdesk-{#AppVersion}-setup
 SetupIconFile=build-assets\fpdesk.ico
 UninstallDisplayIcon={app}\fpdesk.exe

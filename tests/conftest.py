@@ -31,6 +31,30 @@ def _language_from_environment() -> Iterator[None]:
     set_language(None)
 
 
+@pytest.fixture(autouse=True)
+def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings, data, logs and documents never touch the real user's folders.
+
+    platformdirs reads XDG_* on Linux and WIN_PD_OVERRIDE_* on Windows (where XDG_* is
+    ignored: a test once left `language=en` in the real settings there, and the
+    installed app then started in English).
+    """
+    home = tmp_path / "home"
+    for var, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_DOCUMENTS_DIR", "documents"),
+        ("WIN_PD_OVERRIDE_LOCAL_APPDATA", "local"),
+        ("WIN_PD_OVERRIDE_APPDATA", "roaming"),
+        ("WIN_PD_OVERRIDE_COMMON_APPDATA", "common"),
+        ("WIN_PD_OVERRIDE_PERSONAL", "documents"),
+    ):
+        monkeypatch.setenv(var, str(home / sub))
+    return home
+
+
 @pytest.fixture(scope="session")
 def _template_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated empty village register per session; tests get copies of it."""

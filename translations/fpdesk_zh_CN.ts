@@ -66,6 +66,150 @@
         <source>command</source>
         <translation>命令</translation>
     </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>exported to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>what</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>bundles</source>
+        <translation>变更包数</translation>
+    </message>
+    <message>
+        <source>rows</source>
+        <translation>条数</translation>
+    </message>
+    <message>
+        <source>account added</source>
+        <translation>新增账户</translation>
+    </message>
+    <message>
+        <source>account removed</source>
+        <translation>删除账户</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation>区划</translation>
+    </message>
+    <message>
+        <source>new passphrase for</source>
+        <translation>重设口令的账户</translation>
+    </message>
+    <message>
+        <source>passphrase reset with the recovery key for</source>
+        <translation>用恢复密钥重设口令的账户</translation>
+    </message>
+    <message>
+        <source>new recovery key</source>
+        <translation>更换恢复密钥</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>made</source>
+        <translation>制作时间</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>held bundle</source>
+        <translation>暂扣的变更包</translation>
+    </message>
+    <message>
+        <source>laptop</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>decision</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>已应用</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>assessment sheet</source>
+        <translation>指标考核表</translation>
+    </message>
+    <message>
+        <source>annual forms</source>
+        <translation>年报表</translation>
+    </message>
+    <message>
+        <source>monthly change report</source>
+        <translation>月变动报表</translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation>每日</translation>
+    </message>
+    <message>
+        <source>on quitting</source>
+        <translation>退出时</translation>
+    </message>
+    <message>
+        <source>made by hand</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>before accounts</source>
+        <translation>启用账户前</translation>
+    </message>
+    <message>
+        <source>discarded</source>
+        <translation>已丢弃</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
 </context>
 <context>
     <name>AccountsDialog</name>
@@ -249,16 +393,20 @@
         <translation>村</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
         <source>Laptops</source>
         <translation>电脑</translation>
     </message>
     <message>
-        <source>Last bundle</source>
-        <translation>最近的数据包</translation>
-    </message>
-    <message>
         <source>none yet</source>
         <translation>还没有</translation>
+    </message>
+    <message>
+        <source>Last bundle taken</source>
+        <translation>最近导入的数据包</translation>
     </message>
     <message>
         <source>Came</source>
@@ -279,6 +427,26 @@
     <message>
         <source>This month</source>
         <translation>本月上报</translation>
+    </message>
+    <message>
+        <source>Files not taken this month</source>
+        <translation>本月未导入的文件</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>拒收</translation>
+    </message>
+    <message>
+        <source>held</source>
+        <translation>保留待核实</translation>
+    </message>
+    <message>
+        <source>village unknown</source>
+        <translation>村不明</translation>
+    </message>
+    <message>
+        <source>{0} · {1} ({2}): {3}</source>
+        <translation>{0} · {1}（{2}）：{3}</translation>
     </message>
     <message>
         <source>none</source>
@@ -342,6 +510,10 @@
         <source>Late: {0}.</source>
         <translation>逾期：{0}。</translation>
     </message>
+    <message>
+        <source>Files not taken from: {0} (listed below the table).</source>
+        <translation>有文件未导入：{0}（见表格下方）。</translation>
+    </message>
 </context>
 <context>
     <name>Clerk</name>
@@ -352,6 +524,41 @@
     <message>
         <source>Background work opens the register a second time. Type the register's passphrase:</source>
         <translation>后台工作需要再打开一次登记册。请输入登记册的口令：</translation>
+    </message>
+</context>
+<context>
+    <name>ClerkMenu</name>
+    <message>
+        <source>&amp;Township</source>
+        <translation>乡镇(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Import bundles…</source>
+        <translation>导入变更包(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Villages board</source>
+        <translation>各村情况(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Conflicts</source>
+        <translation>冲突(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Duplicates</source>
+        <translation>疑似重复(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Village &amp;laptops</source>
+        <translation>村里的电脑(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Send update bundles back…</source>
+        <translation>回传更新包(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Print an import &amp;receipt…</source>
+        <translation>打印导入回执(&amp;R)…</translation>
     </message>
 </context>
 <context>
@@ -416,6 +623,26 @@
         <translation>乡里的值</translation>
     </message>
     <message>
+        <source>Decided</source>
+        <translation>处理时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <source>the village's value</source>
+        <translation>村里的值</translation>
+    </message>
+    <message>
+        <source>the township's value</source>
+        <translation>乡里的值</translation>
+    </message>
+    <message>
+        <source>another value</source>
+        <translation>另填的值</translation>
+    </message>
+    <message>
         <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record's history, and your decision goes back to the village in its next update bundle.</source>
         <translation>冲突是指村里和乡里在上次一致之后都改过的同一个字段。请对比三个值，选用其中一个或填写新的值，并写明理由。没有采用的值保留在记录的历史里，您的决定会随下一个更新包发回村里。</translation>
     </message>
@@ -452,8 +679,16 @@
         <translation>理由</translation>
     </message>
     <message>
+        <source>Value taken</source>
+        <translation>采用的值</translation>
+    </message>
+    <message>
         <source>e.g. checked with the officer by phone</source>
         <translation>例如：已与村干部电话核实</translation>
+    </message>
+    <message>
+        <source>Decided conflicts (who, when, why)</source>
+        <translation>已处理的冲突（谁、何时、为什么）</translation>
     </message>
     <message>
         <source>No conflict is waiting.</source>
@@ -547,6 +782,16 @@
     <message>
         <source>denominator</source>
         <translation>分母</translation>
+    </message>
+    <message>
+        <source>Printing the list…</source>
+        <translation>正在打印名单…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Printed %1 (%n page(s))</source>
+        <translation>
+            <numerusform>已打印到 %1（共 %n 页）</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export to Excel</source>
@@ -722,12 +967,24 @@
         <translation>保留的人</translation>
     </message>
     <message>
+        <source>Merged into it</source>
+        <translation>被合并的人</translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
         <source>By</source>
         <translation>经办人</translation>
+    </message>
+    <message>
+        <source>Undone</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>{0} by {1}: {2}</source>
+        <translation>{0}，{1}：{2}</translation>
     </message>
     <message>
         <source>The same person may have been entered in two villages. Look at both records, choose which one to keep and, for each field, whose value it keeps. The other record is kept as deleted, pointing to the one kept, and its births, visits and other records move over. Nothing is lost: a merge can be undone below.</source>
@@ -750,8 +1007,8 @@
         <translation>不是同一个人</translation>
     </message>
     <message>
-        <source>Merges done</source>
-        <translation>已做的合并</translation>
+        <source>Merges done and undone (who, when, why)</source>
+        <translation>合并和撤销记录（谁、何时、为什么）</translation>
     </message>
     <message>
         <source>Search the whole register</source>
@@ -812,8 +1069,8 @@
         <translation>已标为两个不同的人，这一对不再显示。</translation>
     </message>
     <message>
-        <source>Choose a merge in the list first.</source>
-        <translation>请先在列表中选择一次合并。</translation>
+        <source>Choose a merge that is not undone in the list first.</source>
+        <translation>请先在列表里选一条还没有撤销的合并。</translation>
     </message>
     <message>
         <source>The merge is undone: both persons are back as they were.</source>
@@ -1490,6 +1747,10 @@
         <translation>打印回执…</translation>
     </message>
     <message>
+        <source>Import runs:</source>
+        <translation>导入批次：</translation>
+    </message>
+    <message>
         <source>No USB drive found</source>
         <translation>没有找到U盘</translation>
     </message>
@@ -1528,6 +1789,26 @@
         <translation>完成：共 {0} 个文件。已导入 {1}，以前导入过 {2}，缺号 {3}，分叉 {4}，拒收 {5}。</translation>
     </message>
     <message>
+        <source>nothing imported yet</source>
+        <translation>还没有导入过</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n not taken</source>
+        <translation>
+            <numerusform>，%n 个未导入</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Shown: the import run {0}.</source>
+        <translation>显示的是这一批导入：{0}。</translation>
+    </message>
+    <message>
         <source>Save the import receipt</source>
         <translation>保存导入回执</translation>
     </message>
@@ -1551,6 +1832,10 @@
         <translation>查看计入的人员</translation>
     </message>
     <message>
+        <source>Click or press Enter to see who is counted</source>
+        <translation>单击或按回车键查看名单</translation>
+    </message>
+    <message>
         <source>No target</source>
         <translation>无考核目标</translation>
     </message>
@@ -1572,22 +1857,97 @@
     </message>
 </context>
 <context>
+    <name>KeyboardDialog</name>
+    <message>
+        <source>Keyboard</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Search box: go down into the results</source>
+        <translation>搜索框：下移到结果列表</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>下箭头</translation>
+    </message>
+    <message>
+        <source>Search box, a list: open the chosen line</source>
+        <translation>搜索框、列表：打开选中的一行</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>回车</translation>
+    </message>
+    <message>
+        <source>Search box: clear</source>
+        <translation>搜索框：清空</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <source>Work list: record the chosen visit</source>
+        <translation>工作清单：登记选中的随访</translation>
+    </message>
+    <message>
+        <source>Person page: back to the household</source>
+        <translation>个人页：回到本户</translation>
+    </message>
+    <message>
+        <source>Backspace</source>
+        <translation>退格</translation>
+    </message>
+    <message>
+        <source>Form: next field</source>
+        <translation>表单：下一栏</translation>
+    </message>
+    <message>
+        <source>Tab</source>
+        <translation>Tab</translation>
+    </message>
+    <message>
+        <source>Form: save (Ctrl+Enter inside a note)</source>
+        <translation>表单：保存（在备注里用 Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Form: throw away what was typed (asks first)</source>
+        <translation>表单：放弃已填内容（先询问）</translation>
+    </message>
+    <message>
+        <source>New household form: add a member</source>
+        <translation>新建户表单：添加成员</translation>
+    </message>
+    <message>
+        <source>History: undo the last change</source>
+        <translation>历史：撤销最后一次修改</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>功能</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>按键</translation>
+    </message>
+</context>
+<context>
     <name>KeysMenu</name>
     <message>
-        <source>Register</source>
-        <translation>登记册</translation>
+        <source>&amp;Register</source>
+        <translation>登记册(&amp;R)</translation>
     </message>
     <message>
-        <source>Back up to a folder (USB stick)…</source>
-        <translation>备份到文件夹（U盘）…</translation>
+        <source>&amp;Back up to a folder (USB stick)…</source>
+        <translation>备份到文件夹（U盘）(&amp;B)…</translation>
     </message>
     <message>
-        <source>Accounts…</source>
-        <translation>账户…</translation>
+        <source>&amp;Accounts…</source>
+        <translation>账户(&amp;A)…</translation>
     </message>
     <message>
-        <source>Record of processing…</source>
-        <translation>操作记录…</translation>
+        <source>Record of &amp;processing…</source>
+        <translation>操作记录(&amp;P)…</translation>
     </message>
     <message>
         <source>Back up to which folder?</source>
@@ -1612,12 +1972,16 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>fpdesk: township family-planning register</source>
+        <translation>fpdesk：乡镇级计划生育登记册</translation>
+    </message>
+    <message>
         <source>fpdesk: village family-planning register</source>
         <translation>fpdesk：村级计划生育登记册</translation>
     </message>
     <message>
-        <source>New household</source>
-        <translation>新建户</translation>
+        <source>&amp;Township clerk</source>
+        <translation>乡镇文员(&amp;T)</translation>
     </message>
     <message>
         <source>Work list</source>
@@ -1628,36 +1992,52 @@
         <translation>户籍</translation>
     </message>
     <message>
-        <source>Lock</source>
-        <translation>锁定</translation>
-    </message>
-    <message>
-        <source>Settings…</source>
-        <translation>设置…</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-    <message>
         <source>About fpdesk</source>
         <translation>关于 fpdesk</translation>
     </message>
     <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
+        <source>&amp;New household…</source>
+        <translation>新建户(&amp;N)…</translation>
     </message>
     <message>
-        <source>&amp;Records</source>
-        <translation>登记(&amp;R)</translation>
+        <source>&amp;Work list</source>
+        <translation>工作清单(&amp;W)</translation>
     </message>
     <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
+        <source>&amp;Households</source>
+        <translation>户籍(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Dashboard</source>
+        <translation>统计看板(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>打印(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;About fpdesk</source>
+        <translation>关于 fpdesk(&amp;A)</translation>
     </message>
     <message>
         <source>Search: name, pinyin (zs), ID number tail, household code</source>
         <translation>搜索：姓名、拼音（zs）、身份证号末几位、户编码</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
     </message>
     <message>
         <source>Township clerk</source>
@@ -1673,7 +2053,7 @@
     </message>
     <message>
         <source>village</source>
-        <translation>村级</translation>
+        <translation>村</translation>
     </message>
     <message>
         <source>township</source>
@@ -1711,8 +2091,20 @@
 <context>
     <name>MembersDialog</name>
     <message>
-        <source>Records: %1</source>
-        <translation>共 %1 条</translation>
+        <source>Listed: %1</source>
+        <translation>名单：%1 行</translation>
+    </message>
+    <message>
+        <source>Print to PDF…</source>
+        <translation>打印为 PDF…</translation>
+    </message>
+    <message>
+        <source>Print the list</source>
+        <translation>打印名单</translation>
+    </message>
+    <message>
+        <source>PDF file (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
 </context>
 <context>
@@ -1722,32 +2114,12 @@
         <translation>姓名</translation>
     </message>
     <message>
-        <source>Mother</source>
-        <translation>母亲</translation>
+        <source>Counted for</source>
+        <translation>计入事项</translation>
     </message>
     <message>
-        <source>Birth date</source>
-        <translation>出生日期</translation>
-    </message>
-    <message>
-        <source>Due on</source>
-        <translation>应访日期</translation>
-    </message>
-    <message>
-        <source>Method</source>
-        <translation>节育措施</translation>
-    </message>
-    <message>
-        <source>Visited on</source>
-        <translation>核查日期</translation>
-    </message>
-    <message>
-        <source>Births found</source>
-        <translation>核实出生数</translation>
-    </message>
-    <message>
-        <source>Births registered</source>
-        <translation>登记出生数</translation>
+        <source>Date</source>
+        <translation>日期</translation>
     </message>
     <message>
         <source>Household</source>
@@ -1756,10 +2128,6 @@
     <message>
         <source>Village</source>
         <translation>村（居）</translation>
-    </message>
-    <message>
-        <source>Level</source>
-        <translation>层级</translation>
     </message>
     <message>
         <source>Sex</source>
@@ -1822,58 +2190,6 @@
 <context>
     <name>PersonPage</name>
     <message>
-        <source>Service visit</source>
-        <translation>服务随访</translation>
-    </message>
-    <message>
-        <source>Register a pregnancy</source>
-        <translation>怀孕登记</translation>
-    </message>
-    <message>
-        <source>Pregnancy visit</source>
-        <translation>孕情随访</translation>
-    </message>
-    <message>
-        <source>Pregnancy outcome</source>
-        <translation>妊娠结局</translation>
-    </message>
-    <message>
-        <source>Birth</source>
-        <translation>出生登记</translation>
-    </message>
-    <message>
-        <source>Start contraception</source>
-        <translation>开始避孕</translation>
-    </message>
-    <message>
-        <source>Stop contraception</source>
-        <translation>停止避孕</translation>
-    </message>
-    <message>
-        <source>Supplies handed out</source>
-        <translation>药具发放</translation>
-    </message>
-    <message>
-        <source>Fertility finding</source>
-        <translation>生育能力情况</translation>
-    </message>
-    <message>
-        <source>Marriage</source>
-        <translation>结婚</translation>
-    </message>
-    <message>
-        <source>Divorce</source>
-        <translation>离婚</translation>
-    </message>
-    <message>
-        <source>Death</source>
-        <translation>死亡</translation>
-    </message>
-    <message>
-        <source>Correct this person's details</source>
-        <translation>更正此人信息</translation>
-    </message>
-    <message>
         <source>Back to the household</source>
         <translation>返回本户</translation>
     </message>
@@ -1898,24 +2214,76 @@
         <translation>出生于 {0}</translation>
     </message>
     <message>
-        <source>Float out</source>
-        <translation>流出</translation>
+        <source>Service &amp;visit</source>
+        <translation>服务随访(&amp;V)</translation>
     </message>
     <message>
-        <source>Return</source>
-        <translation>返回</translation>
+        <source>Register a &amp;pregnancy</source>
+        <translation>怀孕登记(&amp;P)</translation>
     </message>
     <message>
-        <source>Transfer the hukou out</source>
-        <translation>户口迁出</translation>
+        <source>Pre&amp;gnancy visit</source>
+        <translation>孕情随访(&amp;G)</translation>
     </message>
     <message>
-        <source>Transfer the hukou in</source>
-        <translation>户口迁入</translation>
+        <source>Pregnancy &amp;outcome</source>
+        <translation>妊娠结局(&amp;O)</translation>
     </message>
     <message>
-        <source>Left (floating-in person)</source>
-        <translation>离开（流入人口）</translation>
+        <source>&amp;Birth</source>
+        <translation>出生登记(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Start contraception</source>
+        <translation>开始避孕(&amp;S)</translation>
+    </message>
+    <message>
+        <source>S&amp;top contraception</source>
+        <translation>停止避孕(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Supplies &amp;handed out</source>
+        <translation>药具发放(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Fertility finding</source>
+        <translation>生育能力情况(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Marriage</source>
+        <translation>结婚(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Divorce</source>
+        <translation>离婚(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Float o&amp;ut</source>
+        <translation>流出(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Return</source>
+        <translation>返回(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Tr&amp;ansfer the hukou out</source>
+        <translation>户口迁出(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Transfer the hukou &amp;in</source>
+        <translation>户口迁入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Left (floating-in person)</source>
+        <translation>离开（流入人口）(&amp;L)</translation>
+    </message>
+    <message>
+        <source>D&amp;eath</source>
+        <translation>死亡(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Correct this person's details</source>
+        <translation>更正此人信息(&amp;C)</translation>
     </message>
     <message>
         <source>ID {0}</source>
@@ -2298,8 +2666,8 @@
         <translation>停止避孕</translation>
     </message>
     <message>
-        <source>Supplies handed out</source>
-        <translation>药具发放</translation>
+        <source>Supplies &amp;handed out</source>
+        <translation>药具发放(&amp;H)</translation>
     </message>
     <message>
         <source>Visit</source>
@@ -2393,6 +2761,29 @@
     </message>
 </context>
 <context>
+    <name>UnmergeDialog</name>
+    <message>
+        <source>Undo the merge</source>
+        <translation>撤销合并</translation>
+    </message>
+    <message>
+        <source>Undo the merge of {0} into {1} (merged {2} by {3}, because: {4})? Both persons come back as they were before it and their records are pointed back; both villages hear of it in their next update bundle.</source>
+        <translation>撤销把 {0} 合并到 {1} 的操作吗？（{2} 由 {3} 合并，理由：{4}）撤销后两个人都恢复到合并前的样子，相关记录也改回原来的人；两个村在下一次更新包里都会收到。</translation>
+    </message>
+    <message>
+        <source>Why is it undone?</source>
+        <translation>为什么撤销？</translation>
+    </message>
+    <message>
+        <source>e.g. the mothers differ: two persons</source>
+        <translation>例如：母亲不同，是两个人</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>VillageModel</name>
     <message>
         <source>Code</source>
@@ -2408,6 +2799,109 @@
     <message>
         <source>Due on</source>
         <translation>应访日期</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Restore from a backup…</source>
+        <translation>从备份恢复(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Closes the register; the unlock window then restores a backup.</source>
+        <translation>先关闭登记册，再在解锁窗口中从备份恢复。</translation>
+    </message>
+    <message>
+        <source>New recovery &amp;key…</source>
+        <translation>更换恢复密钥(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>&amp;Records</source>
+        <translation>登记(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>查找(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>For this &amp;person</source>
+        <translation>为此人登记(&amp;P)</translation>
+    </message>
+    <message>
+        <source>For this h&amp;ousehold</source>
+        <translation>为本户登记(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Add a person…</source>
+        <translation>添加成员(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Move in…</source>
+        <translation>迁入(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Histor&amp;y of the record shown…</source>
+        <translation>当前记录的修改历史(&amp;Y)…</translation>
+    </message>
+    <message>
+        <source>&amp;Print</source>
+        <translation>打印(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Household register…</source>
+        <translation>户籍登记册(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>&amp;Woman of childbearing age cards…</source>
+        <translation>育龄妇女信息卡(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Monthly &amp;change list…</source>
+        <translation>月报告单（变动情况）(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Visit &amp;round sheet…</source>
+        <translation>随访服务单(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Import r&amp;eceipt…</source>
+        <translation>导入回执(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Statistics</source>
+        <translation>统计(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Export to Excel…</source>
+        <translation>导出 Excel 报表(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Held bundles…</source>
+        <translation>暂扣的变更包(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard…</source>
+        <translation>键盘快捷键(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>Import a folder of bundles first: the receipt lists what it did.</source>
+        <translation>请先导入一个文件夹的变更包：回执列出导入的结果。</translation>
+    </message>
+    <message>
+        <source>New recovery key</source>
+        <translation>更换恢复密钥</translation>
+    </message>
+    <message>
+        <source>Make a new recovery key? The old key and its printed sheet stop working; the new one is shown once, to print and keep in the office safe.</source>
+        <translation>要生成新的恢复密钥吗？旧密钥和已打印的密钥单将失效；新密钥只显示这一次，请打印后锁进办公室保险柜。</translation>
     </message>
 </context>
 <context>

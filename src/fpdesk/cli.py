@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from fpdesk import __version__
+from fpdesk.commands import areas as areas_commands
 from fpdesk.commands import backup as backup_commands
 from fpdesk.commands import bundle as bundle_commands
 from fpdesk.commands import care as care_commands
@@ -34,6 +35,7 @@ COMMAND_MODULES += [report_commands]
 COMMAND_MODULES += [demo_commands]
 COMMAND_MODULES += [care_commands]
 COMMAND_MODULES += [users_commands, backup_commands]
+COMMAND_MODULES += [areas_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +66,25 @@ def _run_gui(args: argparse.Namespace) -> int:
     return gui_main(argv)
 
 
+def _utf8_when_redirected() -> None:
+    """Write UTF-8 to a pipe or a file, whatever the system's code page.
+
+    On a Windows set up in English, Python writes redirected output in the ANSI code
+    page (cp1252), which has no Chinese: every command printing Chinese then died with
+    UnicodeEncodeError, after `demo` had already written its register.  A console is
+    left alone (Windows writes to it in UTF-16 anyway); the frozen app runs in UTF-8
+    mode for the same reason (installer/fpdesk.spec).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None or not hasattr(stream, "reconfigure"):
+            continue
+        if stream.isatty() or (stream.encoding or "").lower().replace("-", "") == "utf8":
+            continue
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_when_redirected()
     parser = build_parser()
     args = parser.parse_args(argv)
     set_language(args.lang)

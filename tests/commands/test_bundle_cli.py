@@ -39,7 +39,7 @@ def pair(tmp_path: Path, passphrase_env: str, capsys: pytest.CaptureFixture[str]
         "--json",
     )
     assert status == 0 and info["recovery_key_file"] == str(recovery)
-    assert "AGE-SECRET-KEY-" in recovery.read_text()
+    assert "AGE-SECRET-KEY-" in recovery.read_text(encoding="utf-8")
     assert run(capsys, "init", "--db", str(v), "--role", "village", "--area", VILLAGE)[0] == 0
     req, ans = tmp_path / "req.json", tmp_path / "ans.json"
     assert run(capsys, "enroll", "request", "--db", str(v), "--out", str(req))[0] == 0
@@ -132,12 +132,8 @@ def test_import_reports_refused_files_and_still_takes_the_good_ones(
     assert status == 1 and "cannot be opened" in err
 
 
-def test_conflicts_list_and_resolve(
-    pair,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    t, v = pair
+def _one_conflict(t: Path, v: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A household's phone changed on both sides since they last agreed."""
     row = _add_household(v, "1")
     run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "a"))
     run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "a"))
@@ -145,6 +141,15 @@ def test_conflicts_list_and_resolve(
     _set(v, row, "3")
     run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "b"))
     run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "b"))
+
+
+def test_conflicts_list_and_resolve(
+    pair,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    t, v = pair
+    _one_conflict(t, v, tmp_path, capsys)
     status, queue, _ = run(capsys, "conflicts", "list", "--db", str(t), "--json")
     assert status == 0 and [(c["theirs"], c["ours"]) for c in queue] == [("3", "2")]
     status, _, err = run(
@@ -199,3 +204,100 @@ def test_township_export_without_a_target_fails_plainly(
     t, _ = pair
     status, _, err = run(capsys, "bundle", "export", "--db", str(t), "--out", str(tmp_path))
     assert status == 1 and "--for" in err
+
+
+def test_each_import_run_has_its_receipt_with_the_townships_name(
+    pair,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from fpdesk.store import areas
+    from tests.reports.pdf.conftest import flat, pdf_text
+
+    t, v = pair
+    reg = open_register(t, PASSPHRASE)
+    areas.set_name(reg, TOWNSHIP, "三塘镇")
+    areas.set_name(reg, VILLAGE, "那况村")
+    reg.close()
+    _add_household(v, "1")
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"))
+    (tmp_path / "out" / "0-junk.fpb").write_bytes(b"not a bundle")
+    run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"))  # the month's data
+    run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"))  # a second pass
+    status, runs, _ = run(capsys, "ledger", "--db", str(t), "--runs", "--json")
+    assert status == 0 and [r["files"] for r in runs] == [2, 2]
+    first = runs[-1]  # the latest first
+    assert first["outcomes"] == {"accepted": 1, "refused": 1}
+    status, text, _ = run(capsys, "ledger", "--db", str(t))
+    assert status == 0 and "None" not in text  # a refused file has no change range
+    out = tmp_path / "receipt.pdf"
+    status, _, _ = run(
+        capsys, "print", "receipt", "--db", str(t), "--run", str(first["id"]), "--out", str(out)
+    )
+    assert status == 0
+    text = flat(pdf_text(out))
+    assert text.startswith("三塘镇Importreceipt")  # the township by its name (--lang en)
+    assert "那况村" in text and "0-junk.fpb" in text
+    assert "accepted" in text and "refused" in text
+    status, _, err = run(
+        capsys, "print", "receipt", "--db", str(t), "--run", "999", "--out", str(out)
+    )
+    assert status == 1 and "999" in err
+
+
+def test_conflicts_and_duplicates_list_all_show_who_when_and_why(
+    pair,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    t, v = pair
+    _one_conflict(t, v, tmp_path, capsys)
+    [c] = run(capsys, "conflicts", "list", "--db", str(t), "--json")[1]
+    status, _, _ = run(
+        capsys,
+        "conflicts",
+        "resolve",
+        "--db",
+        str(t),
+        c["id"],
+        "--take",
+        "village",
+        "--reason",
+        "checked by phone",
+    )
+    assert status == 0
+    status, text, _ = run(capsys, "conflicts", "list", "--db", str(t), "--all")
+    assert status == 0 and c["id"] in text and "checked by phone" in text
+    [done] = run(capsys, "conflicts", "list", "--db", str(t), "--all", "--json")[1]
+    assert done["reason"] == "checked by phone" and done["resolution"] == "village"
+    status, listing, _ = run(capsys, "duplicates", "list", "--db", str(t), "--all", "--json")
+    assert status == 0 and listing == {"pairs": [], "history": []}
+    # The village hears the decision and its reason with the update.
+    status, back, _ = run(
+        capsys,
+        "bundle",
+        "export",
+        "--db",
+        str(t),
+        "--out",
+        str(tmp_path / "back"),
+        "--all-villages",
+        "--json",
+    )
+    assert run(capsys, "bundle", "import", "--db", str(v), back[0]["path"])[0] == 0
+    status, text, _ = run(capsys, "conflicts", "list", "--db", str(v), "--all")
+    assert status == 0 and "checked by phone" in text and "conflict resolved" in text
+
+
+def test_areas_are_named_once_and_listed(
+    pair,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    t, _v = pair
+    status, listed, _ = run(capsys, "areas", "list", "--db", str(t), "--json")
+    assert status == 0 and {a["code"] for a in listed} == {TOWNSHIP, VILLAGE}
+    assert run(capsys, "areas", "name", "--db", str(t), VILLAGE, "那况村")[0] == 0
+    status, text, _ = run(capsys, "areas", "list", "--db", str(t))
+    assert f"{VILLAGE}  那况村" in text and f"{TOWNSHIP}  —" in text
+    status, _, err = run(capsys, "areas", "name", "--db", str(t), "12345", "x")
+    assert status == 2 and "12 digits" in err

@@ -78,7 +78,7 @@ def test_a_failed_backup_is_said_in_the_status_bar_and_the_window_stays(
     qtbot, filled_register: Register, prefs
 ) -> None:  # type: ignore[no-untyped-def]
     # the backup folder's place is taken by a file: the copy cannot be made
-    backup.default_folder(filled_register.path).write_text("not a folder")
+    backup.default_folder(filled_register.path).write_text("not a folder", encoding="utf-8")
     window = _open(qtbot, filled_register, prefs)
     try:
         qtbot.waitUntil(lambda: window.backups.task is None, timeout=20_000)

@@ -3,6 +3,7 @@ trend, export."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,13 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from fpdesk.core.periods import parse_period
 from fpdesk.gui import i18n
-from fpdesk.gui.dashboard import VILLAGE_KEYS, Dashboard, MembersModel, nice_ceiling
+from fpdesk.gui.dashboard import (
+    MEMBER_COLUMNS,
+    VILLAGE_KEYS,
+    Dashboard,
+    MembersModel,
+    nice_ceiling,
+)
 from fpdesk.reports import excel
 from fpdesk.reports import indicators as ind
 from fpdesk.store.db import Register, create_register, open_register
@@ -79,8 +86,39 @@ def test_clicking_a_number_lists_the_people(qtbot, board: Dashboard) -> None:  #
     assert model.headerData(0, Qt.Orientation.Horizontal) == "姓名"
     qtbot.mouseClick(_card(board, "births").numerator, Qt.MouseButton.LeftButton)
     births = board.dialog.model  # type: ignore[union-attr]
-    mothers = sorted(births.rows[r]["mother"] for r in range(births.rowCount()))
+    mothers = sorted(births.rows[r]["name"] for r in range(births.rowCount()))
     assert mothers == ["W1", "W1", "W11", "W3", "W5", "W7"]
+    assert births.headerData(2, Qt.Orientation.Horizontal) == "村（居）"
+    assert {births.data(births.index(r, 2)) for r in range(births.rowCount())} == {"甲村", "乙社区"}
+
+
+def test_enter_on_a_card_opens_its_list_and_prints_it(  # type: ignore[no-untyped-def]
+    qtbot, board: Dashboard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    card = _card(board, "followup_rate")
+    card.setFocus()
+    qtbot.keyClick(card, Qt.Key.Key_Return)
+    dialog = board.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.model.rowCount() == int(card.numerator.text()) == 4
+    card.denominator.setFocus()
+    qtbot.keyClick(card.denominator, Qt.Key.Key_Enter)
+    assert board.dialog is not dialog and board.dialog.model.rowCount() == 6  # type: ignore[union-attr]
+    # A click anywhere on a card opens its numerator.
+    qtbot.mouseClick(_card(board, "births"), Qt.MouseButton.LeftButton)
+    dialog = board.dialog
+    assert dialog is not None and dialog.model.rowCount() == 6
+    out = tmp_path / "出生名单.pdf"
+    monkeypatch.setattr(
+        "fpdesk.gui.dashboard.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), "")
+    )
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "出生人数" in text and "乙社区" in text
+    assert sum(1 for line in text.splitlines() if "生育（" in line) == 6
+    assert "出生名单.pdf" in dialog.status.text()
 
 
 def test_village_table_and_double_click(qtbot, board: Dashboard) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +173,8 @@ def test_export_writes_the_workbook_and_records_it(
 def test_members_model_with_no_rows() -> None:
     model = MembersModel([])
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
-    assert model.rowCount() == 0 and model.columnCount() == 0
+    # An empty list keeps its headings: it reads as "nobody", not as a broken table.
+    assert model.rowCount() == 0 and model.columnCount() == len(MEMBER_COLUMNS)
 
 
 def test_empty_register_renders(qtbot, register: Register) -> None:  # type: ignore[no-untyped-def]

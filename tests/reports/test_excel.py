@@ -51,9 +51,17 @@ def _rows(ws: Worksheet) -> dict[str, dict[str, Any]]:
         if top is not None:
             group = top if head is not None else None
         keys.append(f"{group}/{head}" if group and head else (top or head))
-    out = {}
+    return {str(row[1]): dict(zip(keys, row, strict=True)) for row in _data_rows(ws)}
+
+
+def _data_rows(ws: Worksheet) -> list[tuple[Any, ...]]:
+    """The rows of the form itself: from under the headings to the blank row above the
+    signature block."""
+    out = []
     for row in ws.iter_rows(min_row=excel.HEAD_ROWS + 1, values_only=True):
-        out[str(row[1])] = dict(zip(keys, row, strict=True))
+        if row[0] is None:
+            break
+        out.append(row)
     return out
 
 
@@ -89,7 +97,7 @@ def test_annual_forms_match_the_engine(town: World, tmp_path: Path) -> None:
     # subtotal columns share one heading): 1st W5, W7; 2nd twin, W11; 3rd+ twin, W3.
     sheet = wb["人口和出生"]
     keys = [c.key for c in excel.POPULATION]
-    last = [c.value for c in sheet[sheet.max_row]]
+    last = list(_data_rows(sheet)[-1])
     by_key = dict(zip(keys, last, strict=True))
     orders = [
         by_key[k] for k in ("order1", "order1_in", "order2", "order2_in", "order3", "order3_in")

@@ -15,6 +15,7 @@ from fpdesk.core.indicators import book_from_data
 from fpdesk.core.periods import parse_period
 from fpdesk.reports import audit
 from fpdesk.reports import indicators as ind
+from fpdesk.reports import members as who
 from fpdesk.store.db import Register
 from tests.reports import world
 from tests.reports.world import TOWNSHIP, VILLAGE_A, VILLAGE_B, World
@@ -149,20 +150,20 @@ def test_statistics_accuracy_from_an_audit(town: World) -> None:
     # Found 4 births, the register had 3 (the visit found a third child at H1): 75 %.
     assert _counts(report, "statistics_accuracy") == (3, 4)
     assert report.result("statistics_accuracy").value == pytest.approx(75.0)
-    members = ind.members(reg, report.result("statistics_accuracy"), "denominator")
-    assert {m["household"] for m in members} == {h1, h3}
+    members = who.counted(reg, report, "statistics_accuracy", "denominator")
+    assert {m.household for m in members} == {h1, h3} and len(members) == 4
 
 
 def test_members_open_to_people(town: World) -> None:
     report = ind.compute(town.register, Y2019, [TOWNSHIP])
-    people = ind.members(town.register, report.result("long_acting_rate"))
-    assert sorted(p["name"] for p in people) == ["W2", "W3", "W6"]
-    births = ind.members(town.register, report.result("out_of_policy_multiple_rate"))
-    assert [(b["mother"], b["birth_date"]) for b in births] == [("W3", "2019-03-10")]
-    due = ind.members(town.register, report.result("followup_rate"), "denominator")
-    assert len(due) == 6 and all(d["due_on"] for d in due)
-    villages = ind.members(town.register, report.result("quality_pilot_rate"))
-    assert [v["name"] for v in villages] == ["甲村"]
+    people = who.counted(town.register, report, "long_acting_rate")
+    assert sorted(p.name for p in people) == ["W2", "W3", "W6"]
+    births = who.counted(town.register, report, "out_of_policy_multiple_rate")
+    assert [(b.name, b.date) for b in births] == [("W3", "2019-03-10")]
+    due = who.counted(town.register, report, "followup_rate", "denominator")
+    assert len(due) == 6 and all(d.date for d in due)
+    villages = who.counted(town.register, report, "quality_pilot_rate")
+    assert [v.name for v in villages] == ["甲村"]
 
 
 def _book_with(change: dict[str, Any]) -> Any:

@@ -50,7 +50,7 @@ def test_indicators_json_and_levels(db: str, capsys: pytest.CaptureFixture[str])
         capsys, "indicators", "--db", db, "--period", "2019", "--area", VILLAGE_A, "--members"
     )
     births = {r["key"]: r for r in one["reports"][0]["results"]}["births"]
-    assert len(births["numerator_ids"]) == 4
+    assert len(births["numerator_members"]) == 4
 
 
 def test_indicators_text_and_record(db: str, capsys: pytest.CaptureFixture[str]) -> None:

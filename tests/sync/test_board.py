@@ -74,7 +74,7 @@ def test_a_gap_names_the_missing_range_until_it_is_filled(world: World, tmp_path
     assert row.missing == [] and row.sequence_ok
 
 
-def test_open_conflicts_and_duplicates_are_counted_per_village(world: World) -> None:
+def test_open_conflicts_per_village_and_a_duplicate_on_both_villages(world: World) -> None:
     first, second = (world.villages[c] for c in _codes(world))
     add_person(first, add_household(first, 1), "陈静", birth_date="1991-02-03")
     add_person(second, add_household(second, 1), "陈静", birth_date="1991-02-03")
@@ -87,7 +87,8 @@ def test_open_conflicts_and_duplicates_are_counted_per_village(world: World) -> 
     records.update(first, "household", hh, {"address": "村里改的"})
     send(first, world.township, world.root / "c")
     rows = {r.code: r for r in board.villages(world.township, dt.date(2026, 12, 1))}
-    assert (rows[first.area_code].open_conflicts, rows[first.area_code].open_duplicates) == (1, 0)
+    # The pair is one village's person and the other's: both villages have it to check.
+    assert (rows[first.area_code].open_conflicts, rows[first.area_code].open_duplicates) == (1, 1)
     assert (rows[second.area_code].open_conflicts, rows[second.area_code].open_duplicates) == (0, 1)
 
 
@@ -104,3 +105,51 @@ def test_a_revoked_laptop_leaves_the_village_without_a_device(world: World) -> N
 def test_deadline_day_is_clamped_into_the_month() -> None:
     assert board.deadline(dt.date(2026, 2, 10), 31) == dt.date(2026, 2, 28)
     assert board.deadline(dt.date(2026, 2, 10), 0) == dt.date(2026, 2, 1)
+
+
+def _today(world: World) -> dt.date:
+    seen = world.township.query("SELECT max(seen_at) AS at FROM sync_ledger")[0]["at"]
+    return dt.date.fromisoformat(seen[:10])
+
+
+def test_a_refused_file_is_shown_on_its_village_in_red_with_its_reason(world: World) -> None:
+    first, second = (world.villages[c] for c in _codes(world))
+    add_household(first, 1)
+    [made] = bundles.export(first, world.root / "out")
+    [took] = bundles.import_files(world.township, [made.path])
+    assert took.outcome == "accepted"
+    # The next file from the same laptop is damaged on the stick: refused, unread.
+    add_household(first, 2)
+    [second_file] = bundles.export(first, world.root / "out2")
+    data = bytearray(second_file.path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    second_file.path.write_bytes(bytes(data))
+    [refused] = bundles.import_files(world.township, [second_file.path])
+    assert refused.outcome == "refused" and refused.device_id is None
+    # And the accepted file carried again: a repeat, not a delivery.
+    [again] = bundles.import_files(world.township, [made.path])
+    assert again.outcome == "duplicate"
+    row = _row(world, first.area_code, _today(world))
+    # Reported (a file was taken this month), but the refused one is on the board.
+    assert row.status == board.REPORTED and not row.sequence_ok
+    [problem] = row.problems
+    assert problem.file_name == second_file.path.name and problem.outcome == "refused"
+    assert problem.reason.zh and problem.village == first.area_code
+    assert row.last_file == made.path.name  # the file that delivered, not the repeat
+    assert _row(world, second.area_code, _today(world)).problems == []
+    # Next month the refused file is history: the board shows this month's only.
+    next_month = (_today(world).replace(day=28) + dt.timedelta(days=5)).replace(day=2)
+    assert _row(world, first.area_code, next_month).problems == []
+
+
+def test_a_held_fork_is_listed_until_the_clerk_applies_or_discards_it(world: World) -> None:
+    from fpdesk.sync import held
+    from tests.sync.test_held import make_fork
+
+    code, _ids = make_fork(world)
+    today = _today(world)
+    [problem] = _row(world, code, today).problems
+    assert problem.outcome == "fork" and problem.village == code and problem.reason.en
+    [waiting] = held.held_bundles(world.township)
+    held.discard(world.township, waiting.held_id, reason="已重新录入")
+    assert _row(world, code, today).problems == []

@@ -138,13 +138,13 @@ def test_unmerge_restores_both_and_points_records_back(world: World, tmp_path: P
     merge_id = duplicates.merge_persons(
         t, b, a, {"id_number"}, reason="核实", conflict_ids=pair.conflict_ids
     )
-    duplicates.unmerge(t, merge_id)
+    duplicates.unmerge(t, merge_id, reason="核实后不是同一人")
     assert {p: records.get(t, "person", p) for p in (a, b)} == before
     assert t.query("SELECT person_id FROM visit")[0]["person_id"] == a
     assert len(conflicts.open_conflicts(t)) == 1  # the question is open again
     assert duplicates.merges(t) == []
     with pytest.raises(SyncError):
-        duplicates.unmerge(t, merge_id)
+        duplicates.unmerge(t, merge_id, reason="核实后不是同一人")
     send(t, first, tmp_path / "back")
     assert area_state(first, first.area_code) == area_state(t, first.area_code)
 
@@ -155,7 +155,7 @@ def test_unmerge_refuses_after_the_survivor_was_edited(world: World) -> None:
     merge_id = duplicates.merge_persons(t, b, a, {"id_number"}, reason="核实")
     records.update(t, "person", b, {"id_number": None})
     with pytest.raises(SyncError) as caught:
-        duplicates.unmerge(t, merge_id)
+        duplicates.unmerge(t, merge_id, reason="核实后不是同一人")
     assert "id_number" in caught.value.text.en
 
 

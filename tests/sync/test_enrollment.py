@@ -51,7 +51,7 @@ def test_enrollment_files_hold_no_private_key(pair, tmp_path: Path) -> None:  # 
     enrollment.accept(township, tmp_path / "req", tmp_path / "ans")
     secrets = [v for v in dict(township.conn.execute("SELECT name, value FROM sync_key")).values()]
     secrets += list(dict(village.conn.execute("SELECT name, value FROM sync_key")).values())
-    text = (tmp_path / "req").read_text() + (tmp_path / "ans").read_text()
+    text = "".join((tmp_path / name).read_text(encoding="utf-8") for name in ("req", "ans"))
     assert "AGE-SECRET-KEY" not in text
     for secret in secrets:
         if not secret.startswith("age1"):
@@ -61,9 +61,9 @@ def test_enrollment_files_hold_no_private_key(pair, tmp_path: Path) -> None:  # 
 def test_a_tampered_request_is_refused(pair, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     township, village = pair
     enrollment.write_request(village, tmp_path / "req")
-    data = json.loads((tmp_path / "req").read_text())
+    data = json.loads((tmp_path / "req").read_text(encoding="utf-8"))
     data["keys"]["area_code"] = TOWNSHIP[:9] + "299"
-    (tmp_path / "req").write_text(json.dumps(data))
+    (tmp_path / "req").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(SyncError, match="signature"):
         enrollment.accept(township, tmp_path / "req", tmp_path / "ans")
     assert keys.peers(township) == []
@@ -105,16 +105,16 @@ def test_a_revoked_device_cannot_enroll_again(pair, tmp_path: Path) -> None:  # 
 
 def test_request_files_are_never_overwritten(pair, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _, village = pair
-    (tmp_path / "req").write_text("keep me")
+    (tmp_path / "req").write_text("keep me", encoding="utf-8")
     with pytest.raises(SyncError, match="already exists"):
         enrollment.write_request(village, tmp_path / "req")
-    assert (tmp_path / "req").read_text() == "keep me"
+    assert (tmp_path / "req").read_text(encoding="utf-8") == "keep me"
 
 
 def test_the_recovery_key_is_written_once_and_not_kept_in_the_register(tmp_path: Path) -> None:
     township = make_township(tmp_path)
     try:
-        text = (tmp_path / f"recovery-{TOWNSHIP}.txt").read_text()
+        text = (tmp_path / f"recovery-{TOWNSHIP}.txt").read_text(encoding="utf-8")
         secret = next(line for line in text.splitlines() if line.startswith("AGE-SECRET-KEY-"))
         stored = dict(township.conn.execute("SELECT name, value FROM sync_key"))
         assert secret not in stored.values()

@@ -90,7 +90,7 @@ def test_the_recovery_identity_opens_golden_bundles(version: str) -> None:
     folder = GOLDEN / version
     identity_line = next(
         line
-        for line in (folder / "recovery-identity.txt").read_text().splitlines()
+        for line in (folder / "recovery-identity.txt").read_text(encoding="utf-8").splitlines()
         if line.startswith("AGE-SECRET-KEY-")
     )
     identity = pyrage.x25519.Identity.from_str(identity_line)
@@ -115,5 +115,5 @@ def test_the_reference_age_tool_opens_a_bundle(version: str, tmp_path: Path) -> 
     inner = container.unpack(done.stdout)
     assert (
         json.loads(inner.manifest_bytes)["recipient"]
-        == json.loads((folder / "keys.json").read_text())["township"]["device_id"]
+        == json.loads((folder / "keys.json").read_text(encoding="utf-8"))["township"]["device_id"]
     )

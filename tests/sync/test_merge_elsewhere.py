@@ -269,7 +269,7 @@ def test_unmerge_brings_the_records_back_to_the_first_village(world: World) -> N
     assert (row["mother_id"], row["father_id"]) == (kept, None)
     _agree(world)
 
-    duplicates.unmerge(t, merge_id)
+    duplicates.unmerge(t, merge_id, reason="核实后不是同一人")
     for village in (first, second):
         _update(world, village, "unmerged")
     row = records.get(first, "marriage", marriage)

@@ -91,7 +91,7 @@ def test_unmerge_points_records_that_arrived_after_the_merge_back(world: World) 
     )
     send(first, t, world.root / "late")
     assert records.get(t, "visit", visit)["person_id"] == b
-    duplicates.unmerge(t, merge_id)
+    duplicates.unmerge(t, merge_id, reason="核实后不是同一人")
     assert records.get(t, "visit", visit)["person_id"] == a
     assert records.get(t, "person", a)["deleted"] == 0
     send(t, first, world.root / "back")

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
-from fpdesk.sync import bundles, conflicts, held, ledger
+from fpdesk.sync import bundles, conflicts, decisions, duplicates, held, ledger
 from fpdesk.sync.errors import SyncError
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, REFUSED
 
@@ -62,11 +62,23 @@ def add_commands(sub: Any) -> None:
     resolve.add_argument("conflict_id")
     resolve.add_argument("--take", required=True, choices=conflicts.TAKES)
     resolve.add_argument("--value", help="the value, with --take value / 新的值")
+    resolve.add_argument("--reason", default="", help="why (kept in the history) / 理由")
     add_json(resolve)
     resolve.set_defaults(func=run_resolve)
 
+    dupes = sub.add_parser("duplicates", help="possible duplicate persons / 疑似重复")
+    which = dupes.add_subparsers(dest="duplicates_command", metavar="ACTION", required=True)
+    listing = which.add_parser("list", help="pairs to look at / 待核对的人")
+    add_db(listing)
+    listing.add_argument(
+        "--all", action="store_true", help="and the history of merges / 包括合并记录"
+    )
+    add_json(listing)
+    listing.set_defaults(func=run_duplicates)
+
     book = sub.add_parser("ledger", help="every bundle file seen / 导入记录")
     add_db(book)
+    book.add_argument("--runs", action="store_true", help="one line per import run / 按次列出")
     add_json(book)
     book.set_defaults(func=run_ledger)
 
@@ -149,15 +161,78 @@ def run_import(args: argparse.Namespace) -> int:
 def run_conflicts(args: argparse.Namespace) -> int:
     with opened(args) as register:
         found = conflicts.open_conflicts(register, include_resolved=args.all)
+        for c in found:
+            c["reason"] = decisions.reason_for(register, c["id"]) if c["resolved_at"] else None
+        received = (
+            decisions.history(register, [decisions.CONFLICT])
+            if args.all and register.role == "village"
+            else []
+        )
     lines = [
         f"{c['id']}  {c['kind']}  {c['tbl']}.{c['field']}  {c['row_id']}  "
         f"base={json.dumps(c['base'], ensure_ascii=False)}  "
         f"village={json.dumps(c['theirs'], ensure_ascii=False)}  "
         f"township={json.dumps(c['ours'], ensure_ascii=False)}"
         + (f"  other={c['other_row_id']}" if c["other_row_id"] else "")
+        + (_decided(c) if c["resolved_at"] else "")
         for c in found
     ]
-    emit(args, found, "\n".join(lines) or str(Text("没有冲突。", "No conflicts.")))
+    lines += [_decision_line(d) for d in received]  # the township's, at a village
+    emit(
+        args,
+        found + received,
+        "\n".join(lines) or str(Text("没有冲突。", "No conflicts.")),
+    )
+    return 0
+
+
+def _decided(c: dict[str, Any]) -> str:
+    text = Text(
+        "  已处理 {at}，{by}：{how} = {value}；理由：{reason}",
+        "  resolved {at} by {by}: {how} = {value}; reason: {reason}",
+    ).format(
+        at=c["resolved_at"],
+        by=c["resolved_by"] or "-",
+        how=c["resolution"],
+        value=json.dumps(c["resolved_value"], ensure_ascii=False),
+        reason=c.get("reason") or "-",
+    )
+    return str(text)
+
+
+def _decision_line(d: dict[str, Any]) -> str:
+    """One decision of the history: when, who, what, about which record, why."""
+    what = decisions.TITLES.get(d["kind"], Text(d["kind"], d["kind"]))
+    about = f"{d['tbl'] or ''}.{d['field']}" if d["field"] else str(d["tbl"] or "")
+    persons = " ".join(x for x in (d["row_id"], d["other_row_id"]) if x)
+    value = f" = {d['value']}" if d["value"] is not None else ""
+    reason = Text("理由：{r}", "reason: {r}").format(r=d["reason"] or "-")
+    return f"{d['at']}  {d['actor'] or '-'}  {what}  {about}  {persons}{value}  {reason}"
+
+
+def run_duplicates(args: argparse.Namespace) -> int:
+    with opened(args) as register:
+        pairs = duplicates.candidates(register)
+        done = (
+            decisions.history(register, [decisions.MERGE, decisions.UNMERGE, decisions.DISTINCT])
+            if args.all
+            else []
+        )
+    lines = [
+        f"{p.a['id']}  {p.b['id']}  {p.a['name']}  {p.a['birth_date']}  "
+        f"{p.a.get('village_code') or '-'} / {p.b.get('village_code') or '-'}  {p.reason_text}"
+        for p in pairs
+    ]
+    lines += [_decision_line(d) for d in done]
+    data = {
+        "pairs": [
+            {"a": p.a["id"], "b": p.b["id"], "reason": p.reason, "conflicts": p.conflict_ids}
+            for p in pairs
+        ],
+        "history": done,
+    }
+    empty = Text("没有待核对的疑似重复。", "No possible duplicates to look at.")
+    emit(args, data, "\n".join(lines) or str(empty))
     return 0
 
 
@@ -166,7 +241,12 @@ def run_resolve(args: argparse.Namespace) -> int:
     done = _engine(
         args,
         lambda register: conflicts.resolve(
-            register, args.conflict_id, args.take, value, has_value=args.value is not None
+            register,
+            args.conflict_id,
+            args.take,
+            value,
+            has_value=args.value is not None,
+            reason=args.reason,
         ),
     )
     text = Text("冲突 {id} 已处理。", "Conflict {id} resolved.").format(id=args.conflict_id)
@@ -175,15 +255,36 @@ def run_resolve(args: argparse.Namespace) -> int:
 
 
 def run_ledger(args: argparse.Namespace) -> int:
+    if args.runs:
+        return _run_ledger_runs(args)
     with opened(args) as register:
         found = ledger.rows(register)
     lines = [
-        f"{r['seen_at']}  {r['outcome']}  {r['file_name']}  "
-        f"{r['after_seq']}-{r['upto_seq']}  {r['applied']}/{r['unchanged']}/{r['queued']}"
-        + (f"  {r['reason_zh'] or ''} / {r['reason_en'] or ''}" if r["reason_en"] else "")
+        f"{r['seen_at']}  {_OUTCOMES.get(r['outcome'], r['outcome'])}  {r['file_name']}"
+        + (f"  {r['after_seq'] + 1}-{r['upto_seq']}" if r["after_seq"] is not None else "")
+        + (f"  {r['applied']}/{r['unchanged']}/{r['queued']}" if r["outcome"] == ACCEPTED else "")
+        + (f"  {Text(r['reason_zh'] or '', r['reason_en'] or '')}" if r["reason_en"] else "")
         for r in found
     ]
     emit(args, found, "\n".join(lines) or str(Text("还没有导入记录。", "Nothing imported yet.")))
+    return 0
+
+
+def _run_ledger_runs(args: argparse.Namespace) -> int:
+    with opened(args) as register:
+        found = ledger.runs(register)
+    lines = [
+        f"{r.id}  {r.started_at}  {r.clerk or '-'}  "
+        + str(Text("{n} 个文件", "{n} file(s)").format(n=r.files))
+        + "  "
+        + ", ".join(f"{_OUTCOMES.get(k, k)} {n}" for k, n in sorted(r.outcomes.items()))
+        for r in found
+    ]
+    emit(
+        args,
+        [vars(r) for r in found],
+        "\n".join(lines) or str(Text("还没有导入记录。", "Nothing imported yet.")),
+    )
     return 0
 
 

@@ -3,6 +3,7 @@
     fpdesk print households|cards|changes|rounds --db PATH --village CODE [--period P]
                  --out FILE.pdf [--font PATH] [--compact] [--json]
     fpdesk print receipt --rows RESULTS.json --township NAME --out FILE.pdf
+    fpdesk print receipt --db T.fpdesk [--run N] --out FILE.pdf   (an import run's receipt)
 
 --period: for changes a period (2026-11, 2026Q1, 2026-01-01..2026-03-31; default this
 month); for the others the day the register is printed "as of" (default today).
@@ -41,10 +42,14 @@ def add_commands(sub: Any) -> None:
         _common(one)
         one.set_defaults(func=run_print)
     receipt = kinds.add_parser("receipt", help="import receipt / 导入回执")
-    receipt.add_argument("--rows", required=True,
+    receipt.add_argument("--rows",
                          help="JSON list of {file_name, village, status, counts, reason} "
                          "or import-ledger rows / 导入结果")
-    receipt.add_argument("--township", required=True, help="township name / 乡镇名称")
+    add_db(receipt, required=False)  # or an import run of the township register's ledger
+    receipt.add_argument("--run", type=int,
+                         help="with --db: the run (see `ledger --runs`; default the latest)"
+                         " / 第几次导入")
+    receipt.add_argument("--township", help="township name (default: the register's) / 乡镇名称")
     receipt.add_argument("--clerk", default="", help="clerk's name / 经办人")
     _common(receipt)
     receipt.set_defaults(func=run_receipt)
@@ -75,6 +80,16 @@ def run_receipt(args: argparse.Namespace) -> int:
     from fpdesk.reports.pdf.layout import PrintOptions
     from fpdesk.reports.pdf.receipt import ReceiptRow, print_receipt
 
+    if bool(args.db) == bool(args.rows):
+        raise CommandError(Text("请给出 --db（打印登记册里的一次导入）或 --rows，二者选一。",
+                                "Give --db (an import run of the register) or --rows, not both."),
+                           status=2)
+    if args.db:
+        return _run_receipt(args)
+    if not args.township:
+        raise CommandError(Text("请用 --township 写明乡镇名称。",
+                                "Give the township's name with --township."), status=2)
+
     try:
         rows = json.loads(Path(args.rows).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -92,6 +107,32 @@ def run_receipt(args: argparse.Namespace) -> int:
     result = _guarded(lambda: print_receipt(results, args.out, township=args.township,
                                             clerk=args.clerk,
                                             options=PrintOptions(font=args.font)))
+    _report(args, result)
+    return 0
+
+
+def _run_receipt(args: argparse.Namespace) -> int:
+    """The receipt of one import run of the register's ledger (the latest by default)."""
+    import datetime as dt
+
+    from fpdesk.reports.pdf.layout import PrintOptions
+    from fpdesk.reports.pdf.receipt import print_receipt
+    from fpdesk.store import areas
+    from fpdesk.sync import ledger
+
+    with opened(args) as register:
+        found = ledger.runs(register)
+        run = next((r for r in found if args.run in (None, r.id)), None)
+        if run is None:
+            raise CommandError(
+                ledger.NO_SUCH_RUN.format(id=args.run) if args.run is not None
+                else Text("还没有导入记录。", "Nothing imported yet."))
+        rows = ledger.run_rows(register, run.id)
+        township = args.township or areas.name(register, register.area_code)
+    result = _guarded(lambda: print_receipt(
+        rows, args.out, township=township, clerk=args.clerk or run.clerk,
+        imported_at=dt.datetime.fromisoformat(run.started_at).astimezone(),
+        options=PrintOptions(font=args.font)))
     _report(args, result)
     return 0
 

@@ -15,7 +15,9 @@ from fpdesk.core.i18n import Text, current_language
 from fpdesk.core.periods import Period, PeriodError, parse_period
 from fpdesk.reports import audit, excel, lists
 from fpdesk.reports import indicators as ind
+from fpdesk.reports import members as who
 from fpdesk.store import population as store_population
+from fpdesk.store.db import Register
 
 
 def add_commands(sub: Any) -> None:
@@ -31,7 +33,7 @@ def add_commands(sub: Any) -> None:
     cmd.add_argument(
         "--members",
         action="store_true",
-        help="list the ids behind each number (JSON) / 列出分子分母名单",
+        help="list the persons behind each number / 列出分子分母名单",
     )
     cmd.add_argument(
         "--record", action="store_true", help="keep the numbers as reported / 留存本次上报结果"
@@ -45,6 +47,11 @@ def add_commands(sub: Any) -> None:
     rep.add_argument("--kind", required=True, choices=excel.KINDS)
     rep.add_argument("--out", required=True, help="workbook file / 输出文件 (.xlsx)")
     rep.add_argument("--area", help="area code (default: the register's) / 区划代码")
+    rep.add_argument(
+        "--with-lists",
+        action="store_true",
+        help="add a sheet of names behind each indicator / 每项指标附名单",
+    )
     add_json(rep)
     rep.set_defaults(func=run_report)
 
@@ -162,14 +169,52 @@ def report_text(report: ind.IndicatorReport) -> str:
     return "\n".join(lines)
 
 
-def _data(report: ind.IndicatorReport, members: bool) -> dict[str, Any]:
+def _data(
+    report: ind.IndicatorReport, listed: dict[tuple[str, str], list[who.Counted]] | None = None
+) -> dict[str, Any]:
+    """The report as JSON; with `listed`, each number carries the persons behind it
+    (in place of the bare record ids)."""
     data = report.to_data()
     data["content_hash"] = report.content_hash
-    if not members:
-        for result in data["results"]:
-            result.pop("numerator_ids")
-            result.pop("denominator_ids")
+    for result in data["results"]:
+        result.pop("numerator_ids")
+        result.pop("denominator_ids")
+        if listed is not None:
+            for which in who.WHICH:
+                result[f"{which}_members"] = who.as_data(listed.get((result["key"], which), []))
     return data
+
+
+def _listed(
+    register: Register, report: ind.IndicatorReport
+) -> dict[tuple[str, str], list[who.Counted]]:
+    """Every indicator's numerator and denominator lists (a count has no denominator)."""
+    return {
+        (result.key, which): who.counted(register, report, result.key, which)
+        for result in report.results
+        for which in who.WHICH
+        if which == "numerator" or result.denominator is not None
+    }
+
+
+def members_text(
+    report: ind.IndicatorReport, listed: dict[tuple[str, str], list[who.Counted]]
+) -> str:
+    """The lists behind each number, as a person reads them on a terminal."""
+    lang = current_language()
+    lines = []
+    for result in report.results:
+        for which in who.WHICH:
+            if (result.key, which) not in listed:
+                continue
+            rows = listed[(result.key, which)]
+            lines.append(
+                f"{result.label.get(lang)} · {who.PART_NAMES[which].get(lang)} ({len(rows)})"
+            )
+            for line in rows:
+                shown = line.row(lang)
+                lines.append("  " + "  ".join(shown[key] for key, _ in who.COLUMNS if shown[key]))
+    return "\n".join(lines)
 
 
 def run_indicators(args: argparse.Namespace) -> int:
@@ -183,15 +228,20 @@ def run_indicators(args: argparse.Namespace) -> int:
         else:
             reports = [ind.compute(register, period, [within], facts=facts)]
         runs = [ind.record_run(register, r) for r in reports] if args.record else []
+        listed = [_listed(register, r) if args.members else None for r in reports]
         # Who the numbers count, on each population basis (core.population).
         members = store_population.members_on(register, period.end_iso)
         counted = [ind.headcounts(register, facts, r.areas, members) for r in reports]
-    data: dict[str, Any] = {"reports": [_data(r, args.members) for r in reports]}
+    data: dict[str, Any] = {"reports": [_data(r, m) for r, m in zip(reports, listed, strict=True)]}
     for item, heads in zip(data["reports"], counted, strict=True):
         item["population"] = heads
     if runs:
         data["recorded_runs"] = runs
-    emit(args, data, "\n\n".join(report_text(r) for r in reports))
+    text = [
+        report_text(r) + ("\n\n" + members_text(r, m) if m is not None else "")
+        for r, m in zip(reports, listed, strict=True)
+    ]
+    emit(args, data, "\n\n".join(text))
     return 0
 
 
@@ -206,6 +256,9 @@ def run_report(args: argparse.Namespace) -> int:
             if args.area:
                 areas.level_of(args.area)
             workbook = excel.build(register, period, args.kind, area_code=args.area)
+            if args.with_lists:
+                within = [args.area] if args.area else None
+                excel.add_member_lists(workbook, register, ind.compute(register, period, within))
         try:
             digest = excel.save(workbook, args.out)
         except OSError as exc:

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from fpdesk.core import i18n as core_i18n
+from fpdesk.core.clock import Clock
 from fpdesk.gui import crash, i18n
 from fpdesk.gui.icons import icon
 from fpdesk.gui.settings import Settings
@@ -55,21 +56,40 @@ def set_language(app: QApplication, language: str) -> None:
 class Session:
     """The running window and what keeps it alive."""
 
-    def __init__(self, app: QApplication, prefs: Settings) -> None:
+    def __init__(self, app: QApplication, prefs: Settings, clock: Clock | None = None) -> None:
         self.app = app
         self.prefs = prefs
+        self.clock = clock
         self.window: object | None = None
+        self.startup: Startup | None = None
 
     def show(self, register: Register) -> None:
         from fpdesk.gui.mainwindow import MainWindow
 
-        window = MainWindow(register, self.prefs)
+        window = MainWindow(register, self.prefs, self.clock)
         window.language_wanted.connect(lambda lang: set_language(self.app, lang))
+        window.restore_wanted.connect(self.unlock_to_restore)
         window.show()
         window.keep_backups()  # today's, on a pool thread; and one when the window closes
         self.window = window
         QTimer.singleShot(0, window.restore_drafts)
         log.info("register opened: %s (%s)", register.path.name, register.role)
+
+    def unlock_to_restore(self, path: Path) -> None:
+        """File ▸ Register ▸ Restore: the window closes its register and the unlock
+        window comes back; its Restore from a backup… replaces the closed file."""
+        from fpdesk.gui.startup import Startup
+
+        window = self.window
+        # The unlock window first: with no window open the application would quit.
+        self.startup = Startup(self.prefs, db=path)
+        self.startup.opened.connect(self.show)
+        self.startup.gave_up.connect(self.app.quit)
+        self.startup.ask_passphrase(path)
+        register = getattr(window, "register", None)
+        if isinstance(register, Register):
+            QTimer.singleShot(0, register.close)  # after the window has closed
+        self.window = None
 
 
 def start(argv: Sequence[str]) -> tuple[Session, Startup]:

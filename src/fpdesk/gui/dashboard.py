@@ -50,7 +50,10 @@ from fpdesk.core.periods import Period, PeriodError, parse_period, statistical_y
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports import excel
 from fpdesk.reports import indicators as ind
-from fpdesk.store import access, audit
+from fpdesk.reports import members as who
+from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
+from fpdesk.reports.pdf.members import print_members
+from fpdesk.store import access, areas, audit
 from fpdesk.store.db import Register
 
 Index = QModelIndex | QPersistentModelIndex
@@ -133,6 +136,32 @@ class IndicatorCard(QFrame):
         layout.addWidget(self.value)
         layout.addLayout(counts)
         layout.addWidget(self.target)
+        # The card itself opens its list too: clicked anywhere, or Enter when it (or
+        # one of its counts) has the focus; Tab walks from card to card.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(self.tr("Click or press Enter to see who is counted"))
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.key:
+            which = "denominator" if self.denominator.hasFocus() else "numerator"
+            self.membersRequested.emit(self.key, which)
+            return
+        super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event: Any) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.key:
+            self.membersRequested.emit(self.key, "numerator")
+            return
+        super().mouseReleaseEvent(event)
+
+    def focusInEvent(self, event: Any) -> None:
+        self.setStyleSheet("IndicatorCard { border: 2px solid palette(highlight); }")
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: Any) -> None:
+        self.setStyleSheet("")
+        super().focusOutEvent(event)
 
     def show_result(self, result: ind.Result) -> None:
         self.key = result.key
@@ -321,27 +350,23 @@ class VillageModel(QAbstractTableModel):
 
 MEMBER_COLUMNS = (
     ("name", QT_TRANSLATE_NOOP("MembersModel", "Name")),
-    ("mother", QT_TRANSLATE_NOOP("MembersModel", "Mother")),
-    ("birth_date", QT_TRANSLATE_NOOP("MembersModel", "Birth date")),
-    ("due_on", QT_TRANSLATE_NOOP("MembersModel", "Due on")),
-    ("method", QT_TRANSLATE_NOOP("MembersModel", "Method")),
-    ("visited_on", QT_TRANSLATE_NOOP("MembersModel", "Visited on")),
-    ("births_found", QT_TRANSLATE_NOOP("MembersModel", "Births found")),
-    ("births_registered", QT_TRANSLATE_NOOP("MembersModel", "Births registered")),
+    ("id_number", QT_TRANSLATE_NOOP("MembersModel", "ID number")),
+    ("village", QT_TRANSLATE_NOOP("MembersModel", "Village")),
     ("household", QT_TRANSLATE_NOOP("MembersModel", "Household")),
-    ("village_code", QT_TRANSLATE_NOOP("MembersModel", "Village")),
-    ("level", QT_TRANSLATE_NOOP("MembersModel", "Level")),
+    ("event", QT_TRANSLATE_NOOP("MembersModel", "Counted for")),
+    ("date", QT_TRANSLATE_NOOP("MembersModel", "Date")),
 )
+assert [key for key, _ in MEMBER_COLUMNS] == [key for key, _ in who.COLUMNS]
 
 
 class MembersModel(QAbstractTableModel):
-    """The persons or events behind a number."""
+    """The persons behind a number (reports.members' lines), one row each."""
 
-    def __init__(self, rows: Sequence[dict[str, Any]], parent: Any = None) -> None:
+    def __init__(self, lines: Sequence[who.Counted], parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows = list(rows)
-        present = set().union(*(row.keys() for row in self.rows)) if self.rows else set()
-        self.columns = [(key, title) for key, title in MEMBER_COLUMNS if key in present]
+        self.lines = list(lines)
+        self.rows = [line.row(current_language()) for line in self.lines]
+        self.columns = list(MEMBER_COLUMNS)
 
     def rowCount(self, parent: Index = _INVALID) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -354,8 +379,7 @@ class MembersModel(QAbstractTableModel):
             return None
         if index.row() >= len(self.rows) or index.column() >= len(self.columns):
             return None
-        value = self.rows[index.row()].get(self.columns[index.column()][0])
-        return "" if value is None else str(value)
+        return self.rows[index.row()][self.columns[index.column()][0]]
 
     def headerData(
         self,
@@ -371,13 +395,23 @@ class MembersModel(QAbstractTableModel):
 
 
 class MembersDialog(QDialog):
+    """The list behind a number, with a button to print it (PDF)."""
+
     def __init__(
-        self, title: str, rows: Sequence[dict[str, Any]], parent: QWidget | None = None
+        self,
+        title: str,
+        lines: Sequence[who.Counted],
+        parent: QWidget | None = None,
+        *,
+        printer: Callable[[str], None] | None = None,
+        suggested: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(720, 420)
-        self.model = MembersModel(rows, self)
+        self.resize(820, 460)
+        self.printer = printer
+        self.suggested = suggested
+        self.model = MembersModel(lines, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -385,13 +419,33 @@ class MembersDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.table.resizeColumnsToContents()
-        count = QLabel(self.tr("Records: %1").replace("%1", str(len(rows))))
+        count = QLabel(self.tr("Listed: %1").replace("%1", str(len(lines))))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.print_button = buttons.addButton(
+            self.tr("Print to PDF…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.print_button.setEnabled(printer is not None)
+        self.print_button.clicked.connect(self._print_clicked)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(title))
         layout.addWidget(count)
         layout.addWidget(self.table)
+        self.status = QLabel()
+        layout.addWidget(self.status)
         layout.addWidget(buttons)
+
+    def _print_clicked(self) -> None:
+        if self.printer is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Print the list"), self.suggested, self.tr("PDF file (*.pdf)")
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        self.printer(path)
 
 
 # ---------------------------------------------------------------- the dashboard
@@ -558,10 +612,7 @@ class Dashboard(QWidget):
         )
 
     def _area_name(self) -> str:
-        rows = self.register.query(
-            "SELECT name FROM area_unit WHERE code = ?", (self.register.area_code,)
-        )
-        return str(rows[0]["name"]) if rows else self.register.area_code
+        return areas.name(self.register, self.register.area_code)
 
     def set_period(self, period: Period) -> None:
         self.period = period
@@ -606,15 +657,68 @@ class Dashboard(QWidget):
     def show_members(
         self, key: str, which: str, report: ind.IndicatorReport | None = None
     ) -> MembersDialog:
+        """Open the list of persons behind one number (reports.members)."""
         report = report or self.report
         assert report is not None
         result = report.result(key)
-        rows = ind.members(self.register, result, which)
+        lines = who.counted(self.register, report, key, which)
         part = self.tr("numerator") if which == "numerator" else self.tr("denominator")
-        title = f"{report.name} · {_text(result.label)} · {part}"
-        self.dialog = MembersDialog(title, rows, self)
+        number = result.numerator if which == "numerator" else result.denominator
+        title = f"{report.name} · {_text(result.label)} · {part} {number}"
+        chosen = report
+
+        def printer(path: str) -> None:
+            self.print_members(chosen, key, which, path)
+
+        self.dialog = MembersDialog(
+            title,
+            lines,
+            self,
+            printer=printer,
+            suggested=f"{report.areas[0]}-{report.period.label}-{key}-{which}.pdf",
+        )
         self.dialog.show()
         return self.dialog
+
+    def print_members(
+        self, report: ind.IndicatorReport, key: str, which: str, path: str
+    ) -> PrintResult | None:
+        """Print a list behind a number to a PDF (off the GUI thread when it can be)."""
+        access.require(self.register, "print")
+        options = PrintOptions(language=current_language(), clock=self.clock)
+        detail = {"kind": "members", "indicator": key, "part": which}
+        if self.opener is None:
+            done = print_members(self.register, report, key, which, path, options=options)
+            audit.record(self.register, "print", detail)
+            self._printed(done)
+            return done
+        opener = self.opener
+
+        def work(progress: Progress) -> PrintResult:
+            register = opener()
+            try:
+                return print_members(register, report, key, which, path, options=options)
+            finally:
+                register.close()
+
+        def finished(done: PrintResult) -> None:
+            audit.record(self.register, "print", detail)
+            self._printed(done)
+
+        run_task(
+            self,
+            work,
+            on_done=finished,
+            label=self.tr("Printing the list…"),
+            cancellable=False,
+        )
+        return None
+
+    def _printed(self, done: PrintResult) -> None:
+        if self.dialog is not None:
+            self.dialog.status.setText(
+                self.tr("Printed %1 (%n page(s))", "", done.pages).replace("%1", str(done.path))
+            )
 
     def _village_clicked(self, index: QModelIndex) -> None:
         found = self.villages.result_at(index)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -36,9 +37,12 @@ from fpdesk.gui.pages import HouseholdPage, PersonPage, make_table
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.tasks import Task
 from fpdesk.gui.worklist import DueCounts, WorkItem, WorkListPage
-from fpdesk.store import access
+from fpdesk.store import access, areas
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
+
+if TYPE_CHECKING:
+    from fpdesk.gui.clerk import ClerkWorkspace
 
 log = logging.getLogger("fpdesk.gui.main")
 SEARCH_DELAY_MS = 150  # search as you type, but not on every key of a fast typist
@@ -101,6 +105,7 @@ class SearchBox(QLineEdit):
 
 class MainWindow(QMainWindow):
     language_wanted = Signal(str)
+    restore_wanted = Signal(object)  # the register's path: closed, to be restored
 
     def __init__(
         self,
@@ -120,6 +125,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_search()
         self._build_center()
+        self._build_menus()
         self._build_status()
         self.locker = Locker(register.path, prefs.lock_minutes, self)
         self.retranslate()
@@ -142,23 +148,31 @@ class MainWindow(QMainWindow):
         )
         self.show_worklist = self._action("worklist", lambda: self.tabs.setCurrentIndex(1), "F4")
         self.show_households = self._action("household", lambda: self.tabs.setCurrentIndex(0), "F3")
+        self.show_dashboard = self._action("statistics", self.open_dashboard, "F6")
+        self.show_clerk = self._action("village", lambda: self.show_clerk_page(None), "F7")
+        self.print_now = self._action(
+            "print",
+            lambda: self.menus.open_print(None),
+            QKeySequence(QKeySequence.StandardKey.Print),
+        )
         self.lock_now = self._action("lock", lambda: self.locker.lock(), "Ctrl+L")
         self.open_settings = self._action("settings", self.edit_settings)
         self.quit = QAction("", self)
-        self.quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit.setShortcut(QKeySequence("Ctrl+Q"))  # StandardKey.Quit is empty on some platforms
         self.quit.triggered.connect(self.close)
         self.about = QAction("", self)
         self.about.triggered.connect(self.show_about)
-        self.file_menu = self.menuBar().addMenu("")
-        self.file_menu.addActions([self.open_settings, self.lock_now])
         self.keys_menu = KeysMenu(self.register, self)  # backups, accounts, record of processing
-        self.file_menu.addMenu(self.keys_menu)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.quit)
-        self.records_menu = self.menuBar().addMenu("")
-        self.records_menu.addActions([self.new_household, self.show_households, self.show_worklist])
-        self.help_menu = self.menuBar().addMenu("")
-        self.help_menu.addAction(self.about)
+
+    def _build_menus(self) -> None:
+        """The menu bar (gui.menus): every feature by menu, the frequent ones by key."""
+        from fpdesk.gui.menus import WindowMenus
+
+        self.menus = WindowMenus(self)
+        self.file_menu = self.menus.file_menu
+        self.records_menu = self.menus.records_menu
+        self.help_menu = self.menus.help_menu
+        self.clerk_menu = self.menus.township_menu  # the clerk's month end, step by step
 
     def _build_search(self) -> None:
         self.toolbar = QToolBar(self)
@@ -180,12 +194,16 @@ class MainWindow(QMainWindow):
         self.search.down.connect(self._into_results)
         self.toolbar.addWidget(self.search)
         self.toolbar.addSeparator()
-        self.toolbar.addActions([self.new_household, self.show_worklist, self.lock_now])
+        self.toolbar.addActions(
+            [
+                self.new_household,
+                self.show_worklist,
+                self.print_now,
+                self.show_dashboard,
+                self.lock_now,
+            ]
+        )
         self.addToolBar(self.toolbar)
-        find = QAction(self)
-        find.setShortcuts([QKeySequence(QKeySequence.StandardKey.Find), QKeySequence("Ctrl+K")])
-        find.triggered.connect(self._focus_search)
-        self.addAction(find)
 
     def _build_center(self) -> None:
         self.tree = QTreeWidget()
@@ -246,6 +264,10 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.splitter, icon("household"), "")
         self.tabs.addTab(self.worklist, icon("worklist"), "")
+        # The dashboard counts the whole area: built when first asked for.
+        self.dashboard: QWidget | None = None
+        self.dashboard_tab: QWidget | None = None
+        self.dashboard_stale = False
         self.tabs.currentChanged.connect(self._tab_changed)
         # The clerk's month end (gui.clerk), on township registers.  Built when its tab
         # is first opened: its pages read the whole township (duplicates, board), which
@@ -317,24 +339,31 @@ class MainWindow(QMainWindow):
             Qt.Orientation.Horizontal, 0, HouseholdModel.COLUMNS - 1
         )
         self.load_tree()
+        self.menus.fill_person_menu()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("fpdesk: village family-planning register"))
-        self.new_household.setText(self.tr("New household"))
-        self.show_worklist.setText(self.tr("Work list"))
-        self.show_households.setText(self.tr("Households"))
-        self.lock_now.setText(self.tr("Lock"))
-        self.open_settings.setText(self.tr("Settings…"))
-        self.quit.setText(self.tr("Quit"))
-        self.about.setText(self.tr("About fpdesk"))
-        self.file_menu.setTitle(self.tr("&File"))
-        self.records_menu.setTitle(self.tr("&Records"))
-        self.help_menu.setTitle(self.tr("&Help"))
+        if self.register.role == "township":
+            self.setWindowTitle(self.tr("fpdesk: township family-planning register"))
+        else:
+            self.setWindowTitle(self.tr("fpdesk: village family-planning register"))
+        self.new_household.setText(self.tr("&New household…"))
+        self.show_worklist.setText(self.tr("&Work list"))
+        self.show_households.setText(self.tr("&Households"))
+        self.show_dashboard.setText(self.tr("&Dashboard"))
+        self.show_clerk.setText(self.tr("&Township clerk"))
+        self.print_now.setText(self.tr("&Print…"))
+        self.lock_now.setText(self.tr("&Lock"))
+        self.open_settings.setText(self.tr("&Settings…"))
+        self.quit.setText(self.tr("&Quit"))
+        self.about.setText(self.tr("&About fpdesk"))
+        self.menus.retranslate()
         self.search.setPlaceholderText(
             self.tr("Search: name, pinyin (zs), ID number tail, household code")
         )
         self.tabs.setTabText(0, self.tr("Households"))
         self.tabs.setTabText(1, self.tr("Work list"))
+        if self.dashboard is not None:
+            self.tabs.setTabText(self.tabs.indexOf(self.dashboard_tab), self.tr("Statistics"))
         clerk_tab = self._clerk or self.clerk_tab
         if clerk_tab is not None:
             self.tabs.setTabText(self.tabs.indexOf(clerk_tab), self.tr("Township clerk"))
@@ -343,9 +372,11 @@ class MainWindow(QMainWindow):
             self.tr("Nothing found. Try the pinyin initials or the last digits of the ID number.")
         )
         role = self.tr("village") if self.register.role == "village" else self.tr("township")
+        code = self.register.area_code
+        name = areas.name(self.register, code)
         self.where.setText(
             self.tr("{0} register {1} · {2}").format(
-                role, self.register.area_code, self.register.path.name
+                role, code if name == code else f"{name} ({code})", self.register.path.name
             )
         )
 
@@ -491,6 +522,9 @@ class MainWindow(QMainWindow):
             self.load_worklist()
         if self.clerk_tab is not None and self.tabs.widget(index) is self.clerk_tab:
             QTimer.singleShot(0, lambda: self.clerk)  # build it, out of this signal
+        if self.dashboard_stale and self.tabs.widget(index) is self.dashboard_tab:
+            self.dashboard_stale = False
+            getattr(self.dashboard, "refresh", lambda: None)()
 
     @property
     def clerk(self) -> QWidget | None:
@@ -510,6 +544,16 @@ class MainWindow(QMainWindow):
             self.clerk_tab.deleteLater()
             self.clerk_tab = None
         return self._clerk
+
+    def clerk_workspace(self) -> ClerkWorkspace | None:
+        """The clerk's workspace, built if need be, in front."""
+        workspace = self.clerk
+        if workspace is None:
+            return None
+        self.tabs.setCurrentWidget(workspace)
+        from fpdesk.gui.clerk import ClerkWorkspace as Workspace  # built on first use
+
+        return workspace if isinstance(workspace, Workspace) else None
 
     def load_worklist(self) -> None:
         try:
@@ -575,6 +619,8 @@ class MainWindow(QMainWindow):
     def after_save(self) -> None:
         """A form saved: read again what the officer sees, and keep her place in it."""
         self.due.forget()
+        # The dashboard counts again when it is next looked at, not on every save.
+        self.dashboard_stale = self.dashboard is not None
         current = self.household_view.currentIndex()
         chosen = current.data(ID_ROLE) if current.isValid() else None
         self.households.refresh()
@@ -593,6 +639,59 @@ class MainWindow(QMainWindow):
             self.show_household(self.household_page.household_id)
         elif self.detail.currentWidget() is self.person_page and self.person_page.person_id:
             self.person_page.show_person(self.person_page.person_id)
+
+    # -- the menus' destinations (gui.menus) ------------------------------------------
+
+    def current_village(self) -> str:
+        """The village the officer is looking at: chosen in the tree, else the one of the
+        person or household shown, else the work list's, else the register's area."""
+        item = self.tree.currentItem()
+        village = item.data(0, AREA_ROLE)[0] if item is not None else None
+        if village:
+            return str(village)
+        if self.detail.currentWidget() in (self.person_page, self.household_page):
+            household_id = (
+                self.person_page.household_id
+                if self.detail.currentWidget() is self.person_page
+                else self.household_page.household_id
+            )
+            row = queries.household(self.register, household_id) if household_id else None
+            if row is not None:
+                return str(row["village_code"])
+        return self.worklist.village_code or self.register.area_code
+
+    def open_dashboard(self) -> QWidget:
+        """The indicators of the register's area (gui.dashboard), in a tab of its own;
+        counted by a worker with its own connection."""
+        if self.dashboard is None:
+            from fpdesk.gui.dashboard import Dashboard
+
+            self.dashboard = Dashboard(self.register, clock=self.clock, opener=self.register.reopen)
+            self.dashboard.setObjectName("dashboard")
+            # Scrolled, not squeezed: its cards must not make the window taller than
+            # a 1366x768 screen.
+            self.dashboard_tab = QScrollArea()
+            self.dashboard_tab.setWidgetResizable(True)
+            self.dashboard_tab.setFrameShape(QScrollArea.Shape.NoFrame)
+            self.dashboard_tab.setWidget(self.dashboard)
+            self.tabs.insertTab(2, self.dashboard_tab, icon("statistics"), self.tr("Statistics"))
+        self.tabs.setCurrentWidget(self.dashboard_tab)
+        return self.dashboard
+
+    def show_clerk_page(self, page: int | None) -> None:
+        """The clerk's workspace (township registers), on one of its pages."""
+        clerk = self.clerk_workspace()
+        if clerk is not None and page is not None:
+            clerk.setCurrentIndex(page)
+
+    def close_for_restore(self) -> None:
+        """A register cannot be replaced while it is open: close it (no backup on the
+        way out: restoring keeps the replaced register as a copy) and let the app show
+        the unlock window, whose Restore from a backup… does the rest."""
+        self._backup_on_close = False
+        path = self.register.path
+        self.restore_wanted.emit(path)
+        self.close()
 
     # -- settings, about, closing ------------------------------------------------------
 

@@ -167,7 +167,7 @@ class TimelineModel(RowsModel):
             "child": self.tr("Gave birth"),
             "method_start": self.tr("Contraception started"),
             "method_stop": self.tr("Contraception stopped"),
-            "supply": self.tr("Supplies handed out"),
+            "supply": self.tr("Supplies &handed out"),
             "visit": self.tr("Visit"),
             "move_transfer_in": self.tr("Hukou transferred in"),
             "move_transfer_out": self.tr("Hukou transferred out"),
@@ -332,25 +332,26 @@ class PersonPage(RecordPage):
         return self.person_id
 
     def form_labels(self) -> dict[str, str]:
+        """The Record… menu (also Records ▸ For this person), each with its letter."""
         return {
-            "visit": self.tr("Service visit"),
-            "pregnancy": self.tr("Register a pregnancy"),
-            "pregnancy_visit": self.tr("Pregnancy visit"),
-            "pregnancy_outcome": self.tr("Pregnancy outcome"),
-            "birth": self.tr("Birth"),
-            "contraception_start": self.tr("Start contraception"),
-            "contraception_stop": self.tr("Stop contraception"),
-            "supply": self.tr("Supplies handed out"),
-            "fertility": self.tr("Fertility finding"),
-            "marriage": self.tr("Marriage"),
-            "divorce": self.tr("Divorce"),
-            "move_out": self.tr("Float out"),
-            "move_return": self.tr("Return"),
-            "move_transfer_out": self.tr("Transfer the hukou out"),
-            "move_transfer_in": self.tr("Transfer the hukou in"),
-            "move_leave": self.tr("Left (floating-in person)"),
-            "death": self.tr("Death"),
-            "person": self.tr("Correct this person's details"),
+            "visit": self.tr("Service &visit"),
+            "pregnancy": self.tr("Register a &pregnancy"),
+            "pregnancy_visit": self.tr("Pre&gnancy visit"),
+            "pregnancy_outcome": self.tr("Pregnancy &outcome"),
+            "birth": self.tr("&Birth"),
+            "contraception_start": self.tr("&Start contraception"),
+            "contraception_stop": self.tr("S&top contraception"),
+            "supply": self.tr("Supplies &handed out"),
+            "fertility": self.tr("&Fertility finding"),
+            "marriage": self.tr("&Marriage"),
+            "divorce": self.tr("&Divorce"),
+            "move_out": self.tr("Float o&ut"),
+            "move_return": self.tr("&Return"),
+            "move_transfer_out": self.tr("Tr&ansfer the hukou out"),
+            "move_transfer_in": self.tr("Transfer the hukou &in"),
+            "move_leave": self.tr("&Left (floating-in person)"),
+            "death": self.tr("D&eath"),
+            "person": self.tr("&Correct this person's details"),
         }
 
     def retranslate(self) -> None:

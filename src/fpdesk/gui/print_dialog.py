@@ -115,7 +115,7 @@ class PrintDialog(QDialog):
         self.printed: Printed | None = None
         self._scratch = Path(tempfile.mkdtemp(prefix="fpdesk-print-"))
         self.setWindowTitle(self.tr("Print"))
-        self.resize(720, 820)
+        self.resize(760, 660)  # fits a 1366x768 screen; the pages scroll
         self._build(village_code)
 
     # -- building -------------------------------------------------------------------

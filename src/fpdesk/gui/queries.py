@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fpdesk.core import codes, idnumber, population
+from fpdesk.store import areas
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
@@ -51,10 +52,7 @@ class Village:
 
 
 def area_name(register: Register, code: str) -> str:
-    rows = register.query(
-        "SELECT name FROM area_unit WHERE code = ? ORDER BY valid_from DESC LIMIT 1", (code,)
-    )
-    return str(rows[0]["name"]) if rows else code
+    return areas.name(register, code)
 
 
 def villages(register: Register) -> list[Village]:
@@ -66,12 +64,8 @@ def villages(register: Register) -> list[Village]:
     codes = {row[0] for row in register.conn.execute("SELECT DISTINCT village_code FROM household")}
     if register.role == "village":
         codes.add(register.area_code)
-    names: dict[str, str] = {}
-    for code, name in register.conn.execute(
-        "SELECT code, name FROM area_unit WHERE level = 'village' ORDER BY valid_from"
-    ):
-        names[code] = name  # the latest name wins
-    return [Village(code, names.get(code, code)) for code in sorted(codes)]
+    names = areas.names(register, codes)
+    return [Village(code, names[code]) for code in sorted(codes)]
 
 
 def groups(register: Register, village_code: str) -> list[tuple[str, int]]:

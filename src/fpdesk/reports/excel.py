@@ -4,8 +4,10 @@
 Every number comes from the indicator engine's facts (reports.indicators) or from
 counts of dated events here, so the workbook and the dashboard never disagree.  The
 layout is the paper form's: a merged title and subtitle, grouped and merged column
-headings, thin borders, number and percentage formats, frozen headings, A4 landscape
-with the heading rows repeated on every printed page.
+headings, thin borders, number and percentage formats, frozen headings, and a print
+setup fit for filing (see `print_setup`): landscape, no text under 8 pt on paper, the
+heading rows repeated on every page, unit, period and page in the header and footer,
+and the signature block under each form.
 
 The same register and period give the same file, byte for byte: the workbook's
 created/modified properties are the period's last day, and the zip members carry a
@@ -20,6 +22,7 @@ import io
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
@@ -35,6 +39,7 @@ from fpdesk.core import codes, population
 from fpdesk.core.indicators import DefinitionBook
 from fpdesk.core.periods import Period
 from fpdesk.reports import indicators as ind
+from fpdesk.reports import members as who
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
@@ -56,6 +61,7 @@ class Column:
     group: str | None = None
     fmt: str = "count"
     width: float = 8.0
+    align: str = ""  # default: area code and name to the left, the rest to the right
 
 
 @dataclass
@@ -202,7 +208,7 @@ def year_end_population(
 # ------------------------------------------------------------------- columns
 
 _AREA = [
-    Column("code", "区划代码", None, "text", 14),
+    Column("code", "区划代码", None, "text", 16),
     Column("name", "村（居）名称", None, "text", 16),
 ]
 
@@ -464,6 +470,7 @@ def _targets_row(ws: Worksheet, defs: Any, columns: list[Column]) -> None:
             item = defs.indicator(column.key[: -len(".value")])
             target = f"目标 {item.target.describe()}" if item.target else "不考核"
             ws.cell(row=HEAD_ROWS, column=i).value = f"数值（{target}）"
+    ws.row_dimensions[HEAD_ROWS].height = 42  # three lines of 10 pt: the target wraps
 
 
 DETAIL = [
@@ -512,10 +519,65 @@ def _fraction(value: float | None) -> float | None:
 def _subtitle(register: Register, period: Period, facts: ind.Facts, code: str | None) -> str:
     code = code or register.area_code
     area = _area_names(register).get(code, code)
-    return (
-        f"填报单位：{area}（{code}）    统计时段：{period.start_iso} 至 "
-        f"{period.end_iso}    指标定义版本：{facts.definitions.version}"
+    return _SEP.join(
+        (
+            f"填报单位：{area}（{code}）",
+            f"统计时段：{period.start_iso} 至 {period.end_iso}",
+            f"指标定义版本：{facts.definitions.version}",
+        )
     )
+
+
+_SEP = "    "  # between the subtitle's parts: unit, period, definitions version
+
+
+# ------------------------------------------------------------- who is counted
+
+LIST_COLUMNS = [
+    Column("n", "序号", None, "count", 6),
+    Column("part", "计入", None, "text", 6, "left"),
+    Column("name", "姓名", None, "text", 10),
+    Column("id_number", "身份证号", None, "text", 21, "left"),
+    Column("village", "村（居）", None, "text", 12, "left"),
+    Column("household", "户编码", None, "text", 21, "left"),
+    Column("event", "计入事项", None, "text", 28, "left"),
+    Column("date", "日期", None, "text", 11, "left"),
+]
+
+
+def add_member_lists(wb: Workbook, register: Register, report: ind.IndicatorReport) -> None:
+    """A 名单 sheet per indicator: the persons behind its numerator, then its
+    denominator (reports.members, the same lists as the dashboard's and the command
+    line's), one row per counted record, so each part has as many rows as its number."""
+    area = report.name or "、".join(report.areas)
+    for result in report.results:
+        rows = []
+        for which in who.WHICH:
+            if which == "denominator" and result.denominator is None:
+                continue
+            part = who.PART_NAMES[which].zh
+            for n, line in enumerate(who.counted(register, report, result.key, which), 1):
+                rows.append(Row("", line.name, {"n": n, "part": part, **line.row("zh")}))
+        counts = f"分子 {result.numerator}" + (
+            "" if result.denominator is None else f"，分母 {result.denominator}"
+        )
+        subtitle = _SEP.join(
+            (
+                f"填报单位：{area}",
+                f"统计时段：{report.period.start_iso} 至 {report.period.end_iso}",
+                counts,
+            )
+        )
+        ws = wb.create_sheet(_sheet_name(f"名单-{result.label.zh}"))
+        # No signature block: a list supports a form, it is not filed on its own.
+        _write_sheet(ws, f"{result.label.zh}名单", subtitle, LIST_COLUMNS, rows, signed=False)
+
+
+def _sheet_name(text: str) -> str:
+    """Excel refuses sheet names over 31 characters or with []:*?/ or a backslash in them."""
+    for bad in "[]:*?/\\":
+        text = text.replace(bad, "")
+    return text[:31]
 
 
 # ----------------------------------------------------------------- layout
@@ -531,7 +593,13 @@ def _new_workbook(first_sheet: str) -> tuple[Workbook, Worksheet]:
 
 
 def _write_sheet(
-    ws: Worksheet, title: str, subtitle: str, columns: Sequence[Column], rows: Sequence[Row]
+    ws: Worksheet,
+    title: str,
+    subtitle: str,
+    columns: Sequence[Column],
+    rows: Sequence[Row],
+    *,
+    signed: bool = True,
 ) -> None:
     width = len(columns)
     last = get_column_letter(width)
@@ -557,20 +625,136 @@ def _write_sheet(
     for c, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(c)].width = column.width
     ws.freeze_panes = ws.cell(row=HEAD_ROWS + 1, column=3)
+    first_page = print_setup(ws, title, subtitle, columns)
+    if signed:
+        # On a split sheet the area columns repeat on every page: sign beside them, once.
+        first = 3 if ws.print_title_cols else 1
+        signature_block(ws, HEAD_ROWS + len(rows) + 2, first, first_page)
+
+
+# ------------------------------------------------------------------- printing
+#
+# Forms go to the township in print, signed, so each sheet carries its print setup.
+# Text is 10 pt and must not print under 8 pt: a sheet is fitted to the width of A4
+# (landscape) if that scales it no smaller than 80 %, else to A3; a sheet too wide even
+# for A3 (the assessment sheet's 32 columns) prints at full size on A3, split between
+# indicators, with the area columns and heading rows repeated on every page.
+
+MIN_SCALE = 0.8  # 10 pt text printed no smaller than 8 pt
+MARGIN_INCHES = 0.4
+PAPER_INCHES = {9: 11.69, 8: 16.54}  # landscape width: A4 (9), A3 (8), as openpyxl codes
+SIGNATURES = ("单位负责人：", "统计负责人：", "填表人：", "报出日期：    年  月  日")
+
+
+def column_pixels(width: float) -> int:
+    """A column's printed width in pixels at 96 dpi, as Excel sizes it (7 px per
+    character of the default font, plus 5 px of padding)."""
+    return int(width * 7 + 5)
+
+
+def print_setup(ws: Worksheet, title: str, subtitle: str, columns: Sequence[Column]) -> int:
+    """Paper, orientation, scale, repeated headings, header and footer.  Returns the
+    number of columns on the first printed page (where the signature block goes)."""
+    setup = ws.page_setup
+    setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_margins.left = ws.page_margins.right = MARGIN_INCHES
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_title_rows = f"1:{HEAD_ROWS}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
+    widths = [column_pixels(c.width) for c in columns]
+    first_page = len(columns)
+    for paper in (ws.PAPERSIZE_A4, ws.PAPERSIZE_A3):
+        room = (PAPER_INCHES[int(paper)] - 2 * MARGIN_INCHES) * 96
+        if sum(widths) * MIN_SCALE <= room:
+            setup.paperSize = paper
+            setup.fitToWidth = 1
+            setup.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            break
+    else:
+        setup.paperSize = ws.PAPERSIZE_A3
+        setup.scale = 100
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.print_title_cols = "A:B"
+        room = (PAPER_INCHES[int(ws.PAPERSIZE_A3)] - 2 * MARGIN_INCHES) * 96
+        breaks = _column_breaks(columns, widths, room * 0.95)  # LibreOffice sizes a bit wider
+        for after in breaks:
+            ws.col_breaks.append(Break(id=after))
+        first_page = breaks[0] if breaks else len(columns)
+        _title_on_each_page(ws, [3, *(after + 1 for after in breaks)])
+        # Only the column headings repeat: the page header carries title, unit and period.
+        ws.print_title_rows = f"{HEAD_ROWS - 1}:{HEAD_ROWS}"
+    unit, period, *rest = subtitle.split(_SEP)
+    ws.oddHeader.left.text = _header_text(unit)
+    ws.oddHeader.center.text = _header_text(title)
+    ws.oddHeader.right.text = _header_text(period)
+    ws.oddFooter.left.text = _header_text(" ".join(rest))
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    for part in (ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right):
+        part.font, part.size = FONT, 10
+    for part in (ws.oddFooter.left, ws.oddFooter.center):
+        part.font, part.size = FONT, 9
+    return first_page
+
+
+def _title_on_each_page(ws: Worksheet, starts: Sequence[int]) -> None:
+    """A split sheet's title and subtitle open each page: merged across all its columns
+    they would be centred on the break between pages, and in the repeated area columns
+    they would be cut off, so they start at each page's first own column."""
+    for merged in [m for m in ws.merged_cells.ranges if m.min_row <= 2]:
+        ws.unmerge_cells(str(merged))
+    title, subtitle = ws["A1"].value, ws["A2"].value
+    fonts = (copy(ws["A1"].font), copy(ws["A2"].font))
+    ws["A1"], ws["A2"] = None, None
+    for n, column in enumerate(starts):
+        for row, text, font in ((1, title, fonts[0]), (2, subtitle, fonts[1])):
+            cell = ws.cell(
+                row=row, column=column, value=text if n == 0 or row == 2 else f"{text}（续）"
+            )
+            cell.font = font
+            cell.alignment = Alignment(horizontal="left", vertical="center")
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")  # '&' starts a code in a header (&P is the page)
+
+
+def _column_breaks(columns: Sequence[Column], widths: list[int], room: float) -> list[int]:
+    """Where to split a wide sheet: after the last whole group (an indicator's value and
+    mark) that fits on the page beside the repeated area columns."""
+    repeated = sum(widths[:2])
+    breaks: list[int] = []
+    used = repeated
+    c = 2
+    while c < len(columns):
+        end = c
+        while end + 1 < len(columns) and columns[end + 1].group == columns[c].group:
+            end += 1
+        group = sum(widths[c : end + 1])
+        if used + group > room and used > repeated:
+            breaks.append(c)  # a break after column c (1-based c = the last one kept)
+            used = repeated
+        used += group
+        c = end + 1
+    return breaks
+
+
+def signature_block(ws: Worksheet, row: int, first: int, last: int) -> None:
+    """The signature line under a form (单位负责人、统计负责人、填表人、报出日期), spread
+    over columns `first`..`last` (those of the first printed page)."""
+    step = max((last - first + 1) // len(SIGNATURES), 1)
+    for n, label in enumerate(SIGNATURES):
+        cell = ws.cell(row=row, column=first + n * step, value=label)
+        cell.font = Font(name=FONT, size=10)
+        cell.alignment = Alignment(horizontal="left", vertical="center")
+    ws.row_dimensions[row].height = 24
 
 
 def _style(ws: Worksheet, column: Column, total: bool) -> str:
     """A named cell style per kind of cell, registered once per workbook: openpyxl
     hashes every style object it is given, which per cell costs seconds on a district."""
-    align = "left" if column.key in ("code", "name") else "right"
+    align = column.align or ("left" if column.key in ("code", "name") else "right")
     name = f"fp-{column.fmt}-{align}{'-total' if total else ''}"
     book = ws.parent
     if name not in book.named_styles:

@@ -9,7 +9,7 @@ for any set of villages, so a township report and the table of its 20 villages c
 one pass over the register, not 21.
 
 Every result keeps the ids behind its numerator and its denominator, so any number on
-a report or the dashboard opens to the persons or events it counts.
+a report or the dashboard opens to the persons or events it counts (reports.members).
 
 Reproducibility: a result depends only on dated data and on the definitions version in
 force on the period's last day (core.indicators), and it names that version and the
@@ -1148,72 +1148,6 @@ def _villages(register: Register, period: Period) -> list[VillageFact]:
             (period.end_iso, period.start_iso),
         )
     ]
-
-
-# ------------------------------------------------------------------------ members
-
-
-def members(register: Register, result: Result, which: str = "numerator") -> list[dict[str, Any]]:
-    """The persons or events behind a number, ready to list (ID numbers masked)."""
-    ids = result.numerator_ids if which == "numerator" else result.denominator_ids
-    kind = result.member_kind
-    if kind == "area":
-        return _lookup(register, "SELECT code AS id, name, level FROM area_unit", "code", ids)
-    if kind == "birth":
-        return _lookup(
-            register,
-            """SELECT b.id, b.birth_date, b.sex, m.name AS mother, h.code AS household,
-                      h.village_code FROM birth b JOIN person m ON m.id = b.mother_id
-                      JOIN household h ON h.id = m.household_id""",
-            "b.id",
-            ids,
-        )
-    if kind == "person":
-        return _lookup(
-            register,
-            """SELECT p.id, p.name, p.birth_date, h.code AS household, h.village_code
-               FROM person p JOIN household h ON h.id = p.household_id""",
-            "p.id",
-            ids,
-        )
-    if kind == "followup":
-        by_op: dict[str, list[str]] = defaultdict(list)
-        for key in ids:
-            op_id, day = key.split("@")
-            by_op[op_id].append(day)
-        rows = _lookup(
-            register,
-            """SELECT c.id, c.method, c.started_on, p.name, h.code AS household, h.village_code
-               FROM contraception c JOIN person p ON p.id = c.woman_id
-               JOIN household h ON h.id = p.household_id""",
-            "c.id",
-            list(by_op),
-        )
-        return [
-            dict(row, id=f"{row['id']}@{day}", due_on=day)
-            for row in rows
-            for day in sorted(by_op[row["id"]])
-        ]
-    if kind == "audit":
-        finding_ids = sorted({key.split("#")[0] for key in ids})
-        return _lookup(
-            register,
-            """SELECT f.id, f.visited_on, f.births_found, f.births_registered,
-                      h.code AS household, h.village_code FROM audit_finding f
-               JOIN household h ON h.id = f.household_id""",
-            "f.id",
-            finding_ids,
-        )
-    raise ValueError(f"unknown member kind {kind!r}")
-
-
-def _lookup(register: Register, select: str, key: str, ids: Iterable[str]) -> list[dict[str, Any]]:
-    wanted = list(ids)
-    out: list[dict[str, Any]] = []
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        out += register.query(f"{select} WHERE {key} IN ({','.join('?' * len(chunk))})", chunk)
-    return sorted(out, key=lambda row: str(row["id"]))
 
 
 # --------------------------------------------------------------------- report runs

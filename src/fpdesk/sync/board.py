@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from fpdesk.core import area
+from fpdesk.core.i18n import Text
+from fpdesk.store import areas
 from fpdesk.store.db import Register
-from fpdesk.sync import merge
+from fpdesk.sync import held, ledger, merge
 from fpdesk.sync.held import waiting_by_device
 
 DEFAULT_DEADLINE_DAY = 5
@@ -45,17 +46,30 @@ class DeviceStatus:
         return self.revoked_at is None
 
 
+@dataclass(frozen=True)
+class FileProblem:
+    """A file of this month that was not taken: refused, or held as a fork and not yet
+    applied or discarded.  `village` is None when nothing tells where it came from."""
+
+    file_name: str
+    seen_at: str
+    outcome: str
+    reason: Text
+    village: str | None
+
+
 @dataclass
 class VillageRow:
     code: str
     name: str
     devices: list[DeviceStatus] = field(default_factory=list)
-    last_file: str | None = None
+    last_file: str | None = None  # the last file that delivered (accepted), not a repeat
     last_seen_at: str | None = None
     last_outcome: str | None = None
     open_conflicts: int = 0
     open_duplicates: int = 0
     status: str = NO_DEVICE
+    problems: list[FileProblem] = field(default_factory=list)
 
     @property
     def missing(self) -> list[tuple[int, int]]:
@@ -67,7 +81,7 @@ class VillageRow:
 
     @property
     def sequence_ok(self) -> bool:
-        return not self.missing and not self.held
+        return not self.missing and not self.held and not self.problems
 
 
 def deadline(today: dt.date, deadline_day: int = DEFAULT_DEADLINE_DAY) -> dt.date:
@@ -81,13 +95,15 @@ def villages(
 ) -> list[VillageRow]:
     """Every village of this township, with the bundles seen from it."""
     codes = _village_codes(register)
-    board = {code: VillageRow(code, _name(register, code)) for code in codes}
-    by_device: dict[str, VillageRow] = {}
-    for peer in register.query(
+    peers = register.query(
         "SELECT * FROM sync_device WHERE role = 'village' ORDER BY area_code, enrolled_at"
-    ):
+    )
+    names = areas.names(register, codes | {p["area_code"] for p in peers})
+    board = {code: VillageRow(code, names[code]) for code in codes}
+    by_device: dict[str, VillageRow] = {}
+    for peer in peers:
         row = board.setdefault(
-            peer["area_code"], VillageRow(peer["area_code"], _name(register, peer["area_code"]))
+            peer["area_code"], VillageRow(peer["area_code"], names[peer["area_code"]])
         )
         row.devices.append(
             DeviceStatus(
@@ -111,10 +127,11 @@ def villages(
         if seen is None:
             continue
         row = seen
-        row.last_file, row.last_seen_at = entry["file_name"], entry["seen_at"]
         row.last_outcome = entry["outcome"]
-        if entry["outcome"] == "accepted" and entry["seen_at"][:10] >= month_start:
-            reported.add(row.code)
+        if entry["outcome"] == "accepted":  # a repeat of a file delivers nothing
+            row.last_file, row.last_seen_at = entry["file_name"], entry["seen_at"]
+            if entry["seen_at"][:10] >= month_start:
+                reported.add(row.code)
         device = devices[entry["device_id"]]
         if entry["outcome"] == "gap" and entry["after_seq"] > device.received_upto:
             device.missing = (device.received_upto + 1, int(entry["after_seq"]))
@@ -124,19 +141,21 @@ def villages(
     for device_id, count in waiting_by_device(register).items():
         if device_id in devices:
             devices[device_id].held = count
+    for problem in problem_files(register, today):
+        if problem.village in board:
+            board[problem.village].problems.append(problem)
     kinds = ", ".join("?" for _ in DUPLICATE_KINDS)
-    for device_id, duplicate, count in register.conn.execute(
-        f"SELECT device_id, kind IN ({kinds}), count(*) FROM sync_conflict"
-        " WHERE resolved_at IS NULL GROUP BY 1, 2",
+    for device_id, count in register.conn.execute(
+        f"SELECT device_id, count(*) FROM sync_conflict WHERE resolved_at IS NULL"
+        f" AND kind NOT IN ({kinds}) GROUP BY 1",
         DUPLICATE_KINDS,
     ):
         flagged = by_device.get(device_id)
-        if flagged is None:
-            continue
-        if duplicate:
-            flagged.open_duplicates += int(count)
-        else:
+        if flagged is not None:
             flagged.open_conflicts += int(count)
+    for code, count in _duplicates_by_village(register).items():
+        if code in board:
+            board[code].open_duplicates += count
     due = deadline(today, deadline_day)
     for row in board.values():
         if not any(d.active for d in row.devices):
@@ -146,6 +165,48 @@ def villages(
         else:
             row.status = LATE if today > due else DUE
     return sorted(board.values(), key=lambda r: r.code)
+
+
+def problem_files(register: Register, today: dt.date) -> list[FileProblem]:
+    """This month's files that were refused, or held as forks still waiting for the
+    clerk, each with its reason and (when known) its village, oldest first."""
+    month_start = today.replace(day=1).isoformat()
+    out = []
+    for entry in register.query(
+        "SELECT * FROM sync_ledger WHERE outcome IN ('refused', 'fork') AND seen_at >= ?"
+        " ORDER BY id",
+        (month_start,),
+    ):
+        if held.released_file(register, entry["file_hash"]):
+            continue  # a fork the clerk applied or discarded since (with a reason): done
+        out.append(
+            FileProblem(
+                file_name=entry["file_name"],
+                seen_at=entry["seen_at"],
+                outcome=entry["outcome"],
+                reason=Text(entry["reason_zh"] or "", entry["reason_en"] or ""),
+                village=ledger.village_of(register, entry),
+            )
+        )
+    return out
+
+
+def _duplicates_by_village(register: Register) -> dict[str, int]:
+    """Open possible duplicates, counted on both villages of each pair (the village
+    whose bundle raised the flag and the village of the person it resembles)."""
+    kinds = ", ".join("?" for _ in DUPLICATE_KINDS)
+    counts: dict[str, int] = {}
+    for villages_of_pair in register.conn.execute(
+        "SELECT DISTINCT h1.village_code, h2.village_code FROM sync_conflict c"
+        " LEFT JOIN person p1 ON p1.id = c.row_id LEFT JOIN household h1 ON h1.id = p1.household_id"
+        " LEFT JOIN person p2 ON p2.id = c.other_row_id"
+        " LEFT JOIN household h2 ON h2.id = p2.household_id"
+        f" WHERE c.resolved_at IS NULL AND c.kind IN ({kinds})",
+        DUPLICATE_KINDS,
+    ).fetchall():
+        for code in {str(v) for v in villages_of_pair if v}:
+            counts[code] = counts.get(code, 0) + 1
+    return counts
 
 
 def late(rows: list[VillageRow]) -> list[VillageRow]:
@@ -179,13 +240,5 @@ def _inside(township: str, code: str) -> bool:
 
 
 def village_label(register: Register, code: str) -> str:
-    """The village's name and code, or the code alone when the name is not known."""
-    name = _name(register, code)
-    return code if name == code else f"{name} {code}"
-
-
-def _name(register: Register, code: str) -> str:
-    found: Any = register.conn.execute(
-        "SELECT name FROM area_unit WHERE code = ? ORDER BY valid_from DESC LIMIT 1", (code,)
-    ).fetchone()
-    return str(found[0]) if found else code
+    """The village's name (its code when the area list does not know it)."""
+    return areas.name(register, code)

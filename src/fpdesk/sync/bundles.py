@@ -21,7 +21,17 @@ import sqlcipher3
 
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
-from fpdesk.sync import container, envelope, held, keys, ledger, rows, township, village
+from fpdesk.sync import (
+    container,
+    decisions,
+    envelope,
+    held,
+    keys,
+    ledger,
+    rows,
+    township,
+    village,
+)
 from fpdesk.sync.errors import TOO_LARGE, BundleRefused, SyncError
 from fpdesk.sync.ledger import DUPLICATE, REFUSED, FileResult
 
@@ -150,9 +160,12 @@ def _export_update(
             moved = {person for seq, person, _ in moves.rehoused if seq > after}
             tables = rows.village_rows(register, device["area_code"], after, moved)
             gone = departed(register, device["area_code"], after, moves)
+        decided = decisions.for_update(register, after, tables)
     content: dict[str, Any] = {"rows": tables}
     if gone:
         content["departed"] = gone
+    if decided:  # the clerk's reasons, beside the values they chose
+        content["decisions"] = decided
     payload = container.canonical(content)
     count = sum(len(v) for v in tables.values()) + sum(len(v) for v in gone.values())
     return _write(
@@ -367,7 +380,10 @@ def import_files(
     register: Register, paths: list[Path], *, dry_run: bool = False
 ) -> list[FileResult]:
     keys.ensure_keys(register)
-    return [import_file(register, path, dry_run=dry_run) for path in bundle_files(paths)]
+    files = bundle_files(paths)
+    if files and not dry_run:
+        ledger.start_run(register)  # the receipt of this pass covers these files
+    return [import_file(register, path, dry_run=dry_run) for path in files]
 
 
 def import_file(register: Register, path: Path, *, dry_run: bool = False) -> FileResult:

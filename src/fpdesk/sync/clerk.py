@@ -12,7 +12,7 @@ from typing import Any
 
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
-from fpdesk.sync import bundles, conflicts, enrollment, keys
+from fpdesk.sync import bundles, conflicts, decisions, enrollment, keys
 from fpdesk.sync.errors import SyncError
 
 NEEDS_REASON = Text("请写明处理的理由。", "Please give a reason for the decision.")
@@ -23,7 +23,6 @@ OTHER_VILLAGE = Text(
     "新电脑属于村 {new}，旧电脑属于村 {old}：不能这样替换。",
     "The new laptop belongs to village {new}, the old one to village {old}: not replaced.",
 )
-_REASON = "conflict_reason:"
 
 
 def resolve(
@@ -38,20 +37,15 @@ def resolve(
     """conflicts.resolve, with the clerk's reason kept beside the decision."""
     if not reason.strip():
         raise SyncError(NEEDS_REASON)
-    with register.transaction() as conn:
-        done = conflicts.resolve(register, conflict_id, take, value, has_value=has_value)
-        conn.execute(
-            "INSERT OR REPLACE INTO local_state (key, value) VALUES (?, ?)",
-            (_REASON + conflict_id, reason.strip()),
-        )
+    done = conflicts.resolve(
+        register, conflict_id, take, value, has_value=has_value, reason=reason.strip()
+    )
     return {**done, "reason": reason.strip()}
 
 
 def reason_of(register: Register, conflict_id: str) -> str | None:
-    found = register.conn.execute(
-        "SELECT value FROM local_state WHERE key = ?", (_REASON + conflict_id,)
-    ).fetchone()
-    return None if found is None else str(found[0])
+    """The clerk's reason for deciding a conflict (kept in the decisions' history)."""
+    return decisions.reason_for(register, conflict_id)
 
 
 def export_updates(

@@ -13,7 +13,7 @@ from typing import Any
 
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
-from fpdesk.sync import keys, merge, rows
+from fpdesk.sync import decisions, keys, merge, rows
 from fpdesk.sync.errors import SyncError
 
 TAKES = ("village", "township", "value")
@@ -47,8 +47,17 @@ def parse_value(text: str) -> Any:
 
 
 def resolve(
-    register: Register, conflict_id: str, take: str, value: Any = None, *, has_value: bool = False
+    register: Register,
+    conflict_id: str,
+    take: str,
+    value: Any = None,
+    *,
+    has_value: bool = False,
+    reason: str = "",
+    noted: bool = True,
 ) -> dict[str, Any]:
+    """Decide one conflict.  The decision goes into the history with its reason
+    (`noted`=False: a flag closed as part of another decision, which is noted itself)."""
     if take not in TAKES:
         raise SyncError(
             Text(
@@ -72,6 +81,19 @@ def resolve(
             " resolved_by = ? WHERE id = ?",
             (keys.now_text(), take, json.dumps(chosen, ensure_ascii=False), actor, conflict_id),
         )
+        if noted:
+            decisions.record(
+                register,
+                decisions.CONFLICT,
+                conflict_id,
+                reason=reason,
+                tbl=conflict["tbl"],
+                row_id=conflict["row_id"],
+                field=conflict["field"] or None,
+                other_row_id=conflict["other_row_id"],
+                resolution=take,
+                value=chosen,
+            )
     return open_conflicts_by_id(register, conflict_id)
 
 

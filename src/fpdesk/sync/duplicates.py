@@ -23,7 +23,7 @@ from typing import Any
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
 from fpdesk.store.db import Register
-from fpdesk.sync import keys, merge, rows
+from fpdesk.sync import decisions, keys, merge, rows
 from fpdesk.sync.errors import SyncError
 
 SAME_ID_NUMBER = "same_id_number"
@@ -57,6 +57,7 @@ ALREADY_GONE = Text(
 NO_SUCH_MERGE = Text("没有这次合并：{id}", "No such merge: {id}")
 UNDONE_ALREADY = Text("这次合并已经撤销过。", "This merge was already undone.")
 NEEDS_REASON = Text("请写明合并的理由。", "Please give a reason for the merge.")
+NEEDS_UNMERGE_REASON = Text("请写明撤销合并的理由。", "Please give a reason for undoing the merge.")
 CHANGED_SINCE = Text(
     "{name} 在合并后又被修改过（{fields}），不能自动撤销。请先核对这些字段。",
     "{name} was edited after the merge ({fields}); the merge cannot be undone automatically. "
@@ -209,17 +210,28 @@ def is_dismissed(register: Register, a_id: str, b_id: str) -> bool:
     return _dismissed(register, _pair(a_id, b_id))
 
 
-def dismiss(register: Register, a_id: str, b_id: str, conflict_ids: list[str]) -> None:
+def dismiss(
+    register: Register, a_id: str, b_id: str, conflict_ids: list[str], *, reason: str = ""
+) -> None:
     """Not the same person: close the flags and stop offering the pair."""
     from fpdesk.sync import conflicts
 
     with register.transaction() as conn:
         for conflict_id in conflict_ids:
-            conflicts.resolve(register, conflict_id, "township")
+            conflicts.resolve(register, conflict_id, "township", noted=False)
         key = _pair(a_id, b_id)
         conn.execute(
             "INSERT OR REPLACE INTO local_state (key, value) VALUES (?, ?)",
             (f"person_distinct:{key[0]}:{key[1]}", keys.now_text()),
+        )
+        decisions.record(
+            register,
+            decisions.DISTINCT,
+            f"{key[0]}:{key[1]}",
+            reason=reason,
+            tbl="person",
+            row_id=a_id,
+            other_row_id=b_id,
         )
 
 
@@ -303,6 +315,17 @@ def merge_persons(
             "INSERT INTO local_state (key, value) VALUES (?, ?)",
             (_RECORD + merge_id, json.dumps(record, ensure_ascii=False)),
         )
+        decisions.record(
+            register,
+            decisions.MERGE,
+            merge_id,
+            reason=reason,
+            tbl="person",
+            row_id=survivor_id,
+            other_row_id=other_id,
+            resolution="merged",
+            value=sorted(chosen),
+        )
     return merge_id
 
 
@@ -346,8 +369,11 @@ def note_repointed(register: Register, merge_id: str, repointed: list[list[str]]
     )
 
 
-def unmerge(register: Register, merge_id: str) -> dict[str, Any]:
-    """Bring both persons back as they were and point the records back."""
+def unmerge(register: Register, merge_id: str, *, reason: str) -> dict[str, Any]:
+    """Bring both persons back as they were and point the records back; the reason
+    goes into the history beside the merge's."""
+    if not reason.strip():
+        raise SyncError(NEEDS_UNMERGE_REASON)
     stored = register.conn.execute(
         "SELECT value FROM local_state WHERE key = ?", (_RECORD + merge_id,)
     ).fetchone()
@@ -384,9 +410,19 @@ def unmerge(register: Register, merge_id: str) -> dict[str, Any]:
             )
         record["undone_at"] = keys.now_text()
         record["undone_by"] = _actor(register)
+        record["undone_reason"] = reason.strip()
         conn.execute(
             "UPDATE local_state SET value = ? WHERE key = ?",
             (json.dumps(record, ensure_ascii=False), _RECORD + merge_id),
+        )
+        decisions.record(
+            register,
+            decisions.UNMERGE,
+            merge_id,
+            reason=reason,
+            tbl="person",
+            row_id=survivor_id,
+            other_row_id=other_id,
         )
     return record
 

@@ -16,7 +16,7 @@ from typing import Any
 from fpdesk.core.i18n import Text
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
-from fpdesk.sync import container, legacy, rows
+from fpdesk.sync import container, decisions, legacy, rows
 from fpdesk.sync.envelope import Opened
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, GAP, FileResult
 
@@ -38,8 +38,9 @@ def parse_rows(register: Register, payload: bytes) -> dict[str, list[dict[str, A
 
 def _parse(
     register: Register, payload: bytes
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]]]:
-    """The rows, and the records that left the village's area (`departed`)."""
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]], list[dict[str, Any]]]:
+    """The rows, the records that left the village's area (`departed`), and the clerk's
+    decisions about the rows (`decisions`; older bundles carry none)."""
     data = container.parse_json(payload, "rows.json")
     if not isinstance(data, dict) or not isinstance(data.get("rows"), dict):
         raise container.damaged("row list missing")
@@ -63,13 +64,13 @@ def _parse(
                 raise container.damaged(f"a {table} row names unknown columns")
             if not _SCALARS.issuperset(map(type, row.values())):
                 raise container.damaged(f"a {table} row has a nested value")
-    return tables, gone
+    return tables, gone, decisions.parse(data.get("decisions"))
 
 
 def import_update(register: Register, opened: Opened, result: FileResult) -> FileResult:
     """Apply a verified township update.  Runs inside the caller's transaction."""
     manifest, sender = opened.manifest, opened.sender
-    tables, gone = _parse(register, opened.payloads.get("rows.json", b""))
+    tables, gone, decided = _parse(register, opened.payloads.get("rows.json", b""))
     # Moves of 0.1's kinds (a township not yet upgraded), read as it wrote them.
     persons = {row["id"]: row for row in tables.get("person", [])}
     legacy.upgrade_moves(register, tables.get("move", []), persons)
@@ -97,6 +98,7 @@ def import_update(register: Register, opened: Opened, result: FileResult) -> Fil
         for table in reversed(REPLICATED):
             for row_id in gone.get(table, []):
                 result.applied += _let_go(register, table, row_id)
+    decisions.receive(register, decided)
     register.conn.execute(
         "UPDATE sync_device SET received_upto = max(received_upto, ?) WHERE device_id = ?",
         (manifest["upto"], sender["device_id"]),

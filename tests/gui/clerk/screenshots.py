@@ -1,23 +1,31 @@
 """Render the clerk's screens (Chinese UI) into docs/screenshots/clerk-*.png.
 
     QT_QPA_PLATFORM=offscreen python -m tests.gui.clerk.screenshots [--out docs/screenshots]
+    (scripts/screenshots.py runs it after the officer's screens)
 
 A township and three village laptops made in a temporary folder with invented people,
-and the month end of tests/gui/clerk/test_month_end.py: a conflict, a duplicate
-person, a gap; then a held fork.  Needs a CJK font (Debian: fonts-wqy-microhei).
+and the month end of tests/gui/clerk/test_month_end_window.py, driven through the
+main window's township menu at 1366x768: a conflict, a duplicate person, a gap and a
+damaged copy on the stick; then a held fork.  The folder dialogs are answered by
+replacing QFileDialog's static functions.  Needs a CJK font (fonts-wqy-microhei) and
+pdftoppm for the receipt.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from fpdesk.core import i18n as core_i18n
 from fpdesk.core.clock import FixedClock
@@ -25,23 +33,44 @@ from fpdesk.gui import i18n
 from fpdesk.gui.app import application
 from fpdesk.gui.clerk import ClerkWorkspace
 from fpdesk.gui.clerk.held_page import HeldDialog
+from fpdesk.gui.mainwindow import MainWindow
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.tasks import Task
-from fpdesk.store.db import Register, create_register, open_register
+from fpdesk.store import areas
+from fpdesk.store.db import create_register
 from fpdesk.sync import enrollment
 from tests.conftest import PASSPHRASE
 from tests.gui.clerk.test_month_end import month_of_bundles
+from tests.gui.clerk.test_month_end_window import damaged_copy, name_the_areas
 from tests.sync.helpers import make_world
 from tests.sync.test_held import make_fork
 
 SIZE = (1366, 768)
-NAMES = ["那况村", "石埠村", "沙井村", "坛洛村"]
+NEWCOMER = "坛洛村"
+
+
+def settle() -> None:
+    for _ in range(5):
+        QApplication.processEvents()
 
 
 def save(widget: QWidget, out: Path, name: str) -> None:
-    for _ in range(5):
-        QApplication.processEvents()
+    settle()
     widget.grab().save(str(out / f"clerk-{name}.png"))
+    print(out / f"clerk-{name}.png")
+
+
+def save_over(window: QWidget, dialog: QWidget, out: Path, name: str) -> None:
+    """The window with a dialog drawn in its middle (offscreen: no window manager)."""
+    settle()
+    picture = window.grab()
+    painter = QPainter(picture)
+    image = dialog.grab()
+    painter.drawPixmap(
+        (picture.width() - image.width()) // 2, (picture.height() - image.height()) // 2, image
+    )
+    painter.end()
+    picture.save(str(out / f"clerk-{name}.png"))
     print(out / f"clerk-{name}.png")
 
 
@@ -67,57 +96,103 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["XDG_CONFIG_HOME"] = str(root / "config")
         world = make_world(root / "world", village_count=3)
         folder = root / "usb"
-        month_of_bundles(world, folder)
+        made = month_of_bundles(world, folder)
         t = world.township
-        codes = sorted(world.villages)
+        t.set_actor("文员")
+        name_the_areas(t)
+        damaged_copy(folder, sorted(world.villages)[0])
         extra = t.area_code[:9] + "204"
-        with t.transaction() as conn:
-            for code, name in zip([*codes, extra], NAMES, strict=True):
-                conn.execute(
-                    "INSERT OR REPLACE INTO area_unit (code, parent_code, level, name)"
-                    " VALUES (?, ?, 'village', ?)",
-                    (code, t.area_code, name),
-                )
-
-        def opener() -> Register:
-            reg = open_register(t.path, PASSPHRASE)
-            reg.set_actor("文员")
-            return reg
-
-        import datetime as dt
-
-        view = ClerkWorkspace(
-            t, Settings(), FixedClock(dt.datetime.now().replace(microsecond=0)), opener=opener
+        areas.set_name(t, extra, NEWCOMER)
+        answers = [folder, root / "back", folder]
+        QFileDialog.getExistingDirectory = staticmethod(  # type: ignore[method-assign]
+            lambda *a, **k: str(answers.pop(0))
         )
-        view.resize(*SIZE)
-        view.show()
-        view.importing.set_folder(folder)
-        wait(view.importing.start())
-        save(view, args.out, "import")
-        view.setCurrentWidget(view.board)
-        save(view, args.out, "villages")
-        view.setCurrentWidget(view.conflicts)
-        view.conflicts.reason.setText("已与村干部电话核实")
-        save(view, args.out, "conflicts")
-        view.setCurrentWidget(view.duplicates)
-        save(view, args.out, "duplicates")
-        view.setCurrentWidget(view.devices)
+        QFileDialog.getSaveFileName = staticmethod(  # type: ignore[method-assign]
+            lambda *a, **k: (str(root / "receipt.pdf"), "")
+        )
+        QDesktopServices.openUrl = staticmethod(lambda url: True)  # type: ignore[method-assign]
+
+        window = MainWindow(t, Settings(), FixedClock(dt.datetime.now().replace(microsecond=0)))
+        window.resize(*SIZE)
+        window.show()
+        menu = window.clerk_menu
+        assert menu is not None
+        menu.import_bundles.trigger()
+        view = window.clerk
+        assert isinstance(view, ClerkWorkspace)
+        wait(view.importing.task)
+        save(window, args.out, "import")
+        menu.show_board.trigger()
+        save(window, args.out, "villages")
+
+        menu.show_conflicts.trigger()
+        page = view.conflicts
+        page.resolve_current()  # no reason yet: asked for in red
+        save(window, args.out, "conflicts-reason")
+        page.take_value.setChecked(True)
+        page.value.setText("一组 7 号之一")
+        page.reason.setText("已与村干部电话核实")
+        save(window, args.out, "conflicts")
+        page.resolve_current()
+        save(window, args.out, "conflicts-decided")
+
+        menu.show_duplicates.trigger()
+        save(window, args.out, "duplicates")
+        dupes = view.duplicates
+        dupes.reason.setText("身份证号相同，两村专干都已核实")
+        dupes.merge_current()
+        dupes.merges_view.selectRow(0)
+        dialog = dupes.unmerge_current()
+        assert dialog is not None
+        dialog.reason.setText("母亲姓名不同，需再核实")
+        save_over(window, dialog, args.out, "unmerge")
+        dialog.ok.click()
+        dupes.reason.setText("再次核实，是同一人")
+        dupes.merge_current()
+        save(window, args.out, "duplicates-history")
+
+        menu.show_devices.trigger()
         newcomer = create_register(root / "new.fpdesk", PASSPHRASE, role="village", area_code=extra)
         enrollment.write_request(newcomer, root / "request.json")
         view.devices.enroll(root / "request.json", root / "request-answer.json")
-        save(view, args.out, "devices")
-        view.setCurrentWidget(view.send)
+        save(window, args.out, "devices")
+
         view.send.per_village.setChecked(True)
-        wait(view.send.export(root / "back"))
-        save(view, args.out, "send-back")
+        menu.send_back.trigger()
+        wait(view.send.task)
+        save(window, args.out, "send-back")
+
+        shutil.copy(made["lost"].path, folder)
+        menu.import_bundles.trigger()  # a second pass: the lost file turned up
+        wait(view.importing.task)
+        view.importing.runs.setCurrentIndex(1)
+        view.importing.runs.activated.emit(1)
+        save(window, args.out, "import-runs")
+        menu.print_receipt.trigger()
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-singlefile",
+                str(root / "receipt.pdf"),
+                str(args.out / "clerk-receipt"),
+            ],
+            check=True,
+        )
+        print(args.out / "clerk-receipt.png")
+
         # A laptop restored from an old copy sends a bundle: it is held for the clerk.
         make_fork(world, number=9)
         view.refresh()
-        dialog = HeldDialog(view.clerk, view)
-        dialog.resize(1100, 640)
-        dialog.show()
-        save(dialog, args.out, "held")
-        dialog.close()
+        held = HeldDialog(view.clerk, view)
+        held.resize(1100, 640)
+        held.show()
+        save(held, args.out, "held")
+        held.close()
+        window.locker.stop()
+        window.close()
         newcomer.close()
         world.close()
     return 0

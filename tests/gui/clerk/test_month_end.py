@@ -126,7 +126,7 @@ def test_a_month_end(qtbot, world3: World, workspace: ClerkWorkspace, tmp_path: 
     assert rows[c.area_code].status == (board.LATE if today.day > 1 else board.DUE)
     assert rows[a.area_code].status == board.REPORTED and rows[a.area_code].open_conflicts == 1
     assert rows[b.area_code].open_duplicates == 1
-    assert "缺" in workspace.board.model.index(sorted(rows).index(c.area_code), 4).data()
+    assert "缺" in workspace.board.model.index(sorted(rows).index(c.area_code), 5).data()
 
     # The conflict: before, village, township side by side; type another value.
     workspace.setCurrentWidget(workspace.conflicts)
@@ -169,7 +169,12 @@ def test_a_month_end(qtbot, world3: World, workspace: ClerkWorkspace, tmp_path: 
     assert records.get(t, "person", made["wang"])["deleted"] == 1
     page.merges_view.selectRow(0)
     qtbot.mouseClick(page.unmerge_button, Qt.MouseButton.LeftButton)
-    assert page.model.rowCount() == 1 and page.merges_model.rowCount() == 0
+    dialog = page.unmerge_dialog  # asks first, and why
+    assert dialog is not None and not dialog.ok.isEnabled()
+    type_text(qtbot, dialog.reason, "母亲不同，先撤销")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 1 and page.merges_model.rowCount() == 1
+    assert "母亲不同，先撤销" in page.merges_model.index(0, 5).data()
     assert records.get(t, "person", made["wang"])["id_number"] == NUMBER
     (page.keep_a if keep_twin else page.keep_b).setChecked(True)
     type_text(qtbot, page.reason, "同一人，再次核实")

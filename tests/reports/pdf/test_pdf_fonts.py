@@ -35,7 +35,7 @@ def test_the_usual_places_are_searched() -> None:
 def test_an_explicit_font_and_a_face_of_a_collection() -> None:
     path = _installed()
     font = find_font(f"{path}#1")  # WenQuanYi Micro Hei Mono, the second face
-    assert font.face == 1 and str(font.path) == path
+    assert font.face == 1 and font.path == Path(path)
     assert find_font(f"{path}#1").name == font.name  # registered once, same name
 
 

@@ -49,6 +49,8 @@ class ClerkWorkspace(QTabWidget):
             self.addTab(page, "")
         self.importing.imported.connect(self.refresh)
         self.board.changed.connect(self.refresh)
+        self.conflicts.changed.connect(self.refresh)  # the tabs' counts and the board
+        self.duplicates.changed.connect(self.refresh)
         self.currentChanged.connect(lambda _i: self.refresh_current())
         self.retranslate()
         self.refresh()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
@@ -14,7 +14,11 @@ from fpdesk.gui.clerk.common import (
     RED,
     Clerk,
     ClerkPage,
+    CodeColumn,
     ListModel,
+    fit_columns,
+    local_time,
+    say,
     short_device,
     table,
 )
@@ -46,6 +50,12 @@ class BoardPage(ClerkPage):
         self.model = ListModel(self._columns, self._color, self)
         self.view = table(self.model)
         self.view.setObjectName("board")
+        # This month's files not taken, one line each, with the reason and what to do.
+        self.problems = QLabel()
+        self.problems.setObjectName("problems")
+        self.problems.setWordWrap(True)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems.setStyleSheet("QLabel#problems { color: #b3261e; }")
         row = QHBoxLayout()
         row.addWidget(self.deadline_label)
         row.addWidget(self.deadline)
@@ -57,22 +67,41 @@ class BoardPage(ClerkPage):
         layout.addLayout(row)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.problems)
         self.rows: list[board.VillageRow] = []
+        self.unplaced: list[board.FileProblem] = []  # not taken, from no known village
         self.retranslate()
 
     def _columns(self) -> list[Column]:
         return [
-            Column(
-                self.tr("Village"), lambda r: r.name if r.name == r.code else f"{r.name} {r.code}"
-            ),
+            Column(self.tr("Village"), lambda r: r.name),
+            CodeColumn(self.tr("Code"), lambda r: r.code if r.name != r.code else ""),
             Column(self.tr("Laptops"), self._devices),
-            Column(self.tr("Last bundle"), lambda r: r.last_file or self.tr("none yet")),
-            Column(self.tr("Came"), lambda r: (r.last_seen_at or "")[:16].replace("T", " ")),
+            Column(self.tr("Last bundle taken"), lambda r: r.last_file or self.tr("none yet")),
+            Column(self.tr("Came"), lambda r: local_time(r.last_seen_at)),
             Column(self.tr("Sequence"), self._sequence),
             Column(self.tr("Conflicts"), lambda r: r.open_conflicts or ""),
             Column(self.tr("Duplicates"), lambda r: r.open_duplicates or ""),
             Column(self.tr("This month"), self._status),
+            Column(self.tr("Files not taken this month"), self._problems),
         ]
+
+    def _what(self, problem: board.FileProblem) -> str:
+        return self.tr("refused") if problem.outcome == "refused" else self.tr("held")
+
+    def _problem(self, problem: board.FileProblem) -> str:
+        names = {r.code: r.name for r in self.rows}
+        village = names.get(problem.village or "", self.tr("village unknown"))
+        return self.tr("{0} · {1} ({2}): {3}").format(
+            village, problem.file_name, self._what(problem), say(problem.reason)
+        )
+
+    def _problems(self, row: board.VillageRow) -> str:
+        """In the table: how many and which kind; the lines below say which and why."""
+        kinds: dict[str, int] = {}
+        for problem in row.problems:
+            kinds[self._what(problem)] = kinds.get(self._what(problem), 0) + 1
+        return ", ".join(f"{what} {n}" for what, n in kinds.items())
 
     def _devices(self, row: board.VillageRow) -> str:
         active = [d for d in row.devices if d.active]
@@ -102,7 +131,7 @@ class BoardPage(ClerkPage):
 
     @staticmethod
     def _color(row: Any) -> QColor | None:
-        if row.status == board.LATE or not row.sequence_ok:
+        if row.status == board.LATE or not row.sequence_ok or row.problems:
             return RED
         if row.status == board.REPORTED:
             return GREEN
@@ -130,11 +159,15 @@ class BoardPage(ClerkPage):
         self.refresh()
 
     def refresh(self) -> None:
-        self.rows = board.villages(
-            self.clerk.register, self.clerk.clock.today(), self.clerk.deadline_day()
-        )
+        today = self.clerk.clock.today()
+        self.rows = board.villages(self.clerk.register, today, self.clerk.deadline_day())
+        self.unplaced = [
+            p
+            for p in board.problem_files(self.clerk.register, today)
+            if p.village not in {r.code for r in self.rows}
+        ]
         self.model.set_rows(self.rows)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         self._summarise()
         self._show_held()
 
@@ -164,4 +197,15 @@ class BoardPage(ClerkPage):
         text = self.tr("{0} of {1} villages reported this month.").format(reported, len(self.rows))
         if late:
             text += " " + self.tr("Late: {0}.").format(", ".join(r.name for r in late))
+        troubled = [r.name for r in self.rows if r.problems]
+        if troubled:
+            text += " " + self.tr("Files not taken from: {0} (listed below the table).").format(
+                ", ".join(troubled)
+            )
+        lines = [self._problem(p) for r in self.rows for p in r.problems]
+        lines += [self._problem(p) for p in self.unplaced]
+        self.problems.setText("\n".join(lines))
+        self.problems.setVisible(bool(lines))
+        red = bool(late or troubled or self.unplaced)
+        self.summary.setStyleSheet("color: #b3261e;" if red else "")
         self.summary.setText(text)

@@ -3,6 +3,7 @@ the clock, the deadline setting, and small helpers for bilingual text."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -66,6 +67,11 @@ class Clerk:
         if self.register.key is not None:  # an account's session: its key opens it again
             self.opener = accounts.second_connection(self.register)
             return self.opener
+        if getattr(self.register, "_secret", None) is not None:
+            # The session's secret opens it again, on the worker's own thread (the
+            # actor is in the register itself, nothing is read from this connection).
+            self.opener = self.register.reopen
+            return self.opener
         path = self.register.path
         while True:
             text, ok = QInputDialog.getText(
@@ -88,15 +94,14 @@ class Clerk:
         passphrase = text
 
         def opener() -> Register:
-            opened = open_register(path, passphrase)
-            actor = self.register.conn.execute(
-                "SELECT value FROM local_state WHERE key = 'actor'"
-            ).fetchone()
-            opened.set_actor(actor[0] if actor else None)
-            return opened
+            return open_register(path, passphrase)  # on the worker: its own connection
 
         self.opener = opener
         return opener
+
+
+class CodeColumn(Column):
+    """A column of codes shown beside their names: grey, so the name reads first."""
 
 
 class ListModel(RowsModel):
@@ -117,6 +122,16 @@ class ListModel(RowsModel):
 
     def foreground(self, row: Any) -> QColor | None:
         return self._color(row) if self._color else None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and index.isValid()
+            and 0 <= index.column() < len(self._columns)
+            and isinstance(self._columns[index.column()], CodeColumn)
+        ):
+            return GREY
+        return super().data(index, role)
 
     def row_id(self, row: Any) -> str | None:
         found = row.get("id") if isinstance(row, dict) else getattr(row, "id", None)
@@ -139,6 +154,33 @@ class ListModel(RowsModel):
 def short_device(device_id: str) -> str:
     """A laptop's id, short: ids made the same day share their first digits (UUIDv7)."""
     return f"{device_id[:8]}…{device_id[-4:]}"
+
+
+def local_time(text: str | None) -> str:
+    """A time the register keeps (ISO, with its offset) as the clerk's clock reads it."""
+    if not text:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text[:16].replace("T", " ")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def fit_columns(view: QTableView) -> None:
+    """Columns as wide as their contents; an emptied table keeps its columns readable
+    (fitted to nothing they would shrink to slivers)."""
+    model = view.model()
+    header = view.horizontalHeader()
+    if model is not None and model.rowCount():
+        view.resizeColumnsToContents()
+        return
+    metrics = header.fontMetrics()
+    for column in range(model.columnCount() if model is not None else 0):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        header.resizeSection(column, max(120, metrics.horizontalAdvance(title) + 24))
 
 
 def table(model: ListModel) -> QTableView:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -21,11 +21,20 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import Text, current_language
-from fpdesk.gui.clerk.common import RED, Clerk, ClerkPage, ListModel, say, table
+from fpdesk.gui.clerk.common import (
+    RED,
+    Clerk,
+    ClerkPage,
+    ListModel,
+    fit_columns,
+    local_time,
+    say,
+    table,
+)
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.gui.queries import code_label
 from fpdesk.sync import clerk as clerk_tasks
-from fpdesk.sync import conflicts, duplicates, keys, merge, rows
+from fpdesk.sync import conflicts, decisions, duplicates, keys, merge, rows
 from fpdesk.sync.board import DUPLICATE_KINDS, village_label
 from fpdesk.sync.errors import SyncError
 
@@ -90,10 +99,22 @@ def shown(value: Any) -> str:
 
 
 def field_value(name: str, value: Any) -> str:
-    """A field's value as the clerk reads it: codes by their label."""
+    """A field's value as the clerk reads it: codes by their label (the code itself
+    only when codes.json does not know it)."""
     if name in CODED and value not in (None, ""):
-        return f"{code_label(name, value, current_language())} ({value})"
+        return code_label(name, value, current_language())
     return shown(value)
+
+
+def decided_value(name: str | None, stored: str | None) -> str:
+    """The value a decision chose (kept as JSON), as the clerk reads it."""
+    if stored is None:
+        return ""
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        value = stored
+    return field_value(name or "", value)
 
 
 def field_label(name: str) -> str:
@@ -101,6 +122,8 @@ def field_label(name: str) -> str:
 
 
 class ConflictsPage(ClerkPage):
+    changed = Signal()  # a conflict was decided: the queues and the board changed
+
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
         self.villages: dict[str, str] = {}
@@ -134,6 +157,7 @@ class ConflictsPage(ClerkPage):
         self.reason_label = QLabel()
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
+        self.reason.textChanged.connect(self._reason_typed)
         self.resolve_button = QPushButton()
         self.resolve_button.setObjectName("resolve")
         self.resolve_button.clicked.connect(self.resolve_current)
@@ -165,10 +189,21 @@ class ConflictsPage(ClerkPage):
         inner.addWidget(self.message)
         inner.addStretch(1)
 
+        self.history_title = QLabel()
+        self.history_model = ListModel(self._history_columns, None, self)
+        self.history_view = table(self.history_model)
+        self.history_view.setObjectName("decided")
+        history = QWidget()
+        history_layout = QVBoxLayout(history)
+        history_layout.setContentsMargins(0, 0, 0, 0)
+        history_layout.addWidget(self.history_title)
+        history_layout.addWidget(self.history_view)
+
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
         split.addWidget(self.detail)
-        split.setSizes([240, 320])
+        split.addWidget(history)
+        split.setSizes([180, 300, 140])
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(split, 1)
@@ -187,9 +222,28 @@ class ConflictsPage(ClerkPage):
                 self.tr("What happened"),
                 lambda c: say(KINDS.get(c["kind"], Text(c["kind"], c["kind"]))),
             ),
-            Column(self.tr("Village's value"), lambda c: shown(c["theirs"])),
-            Column(self.tr("Township's value"), lambda c: shown(c["ours"])),
+            Column(self.tr("Village's value"), lambda c: field_value(c["field"], c["theirs"])),
+            Column(self.tr("Township's value"), lambda c: field_value(c["field"], c["ours"])),
         ]
+
+    def _history_columns(self) -> list[Column]:
+        return [
+            Column(self.tr("Decided"), lambda d: local_time(d["at"])),
+            Column(self.tr("By"), lambda d: d["actor"] or ""),
+            Column(self.tr("Record"), lambda d: d["label"]),
+            Column(self.tr("Field"), lambda d: field_label(d["field"] or "")),
+            Column(self.tr("Value taken"), self._kept),
+            Column(self.tr("Reason"), lambda d: d["reason"]),
+        ]
+
+    def _kept(self, d: dict[str, Any]) -> str:
+        how = {
+            "village": self.tr("the village's value"),
+            "township": self.tr("the township's value"),
+            "value": self.tr("another value"),
+        }.get(d["resolution"] or "", d["resolution"] or "")
+        value = decided_value(d["field"], d["value"])
+        return f"{how}: {value}" if value else how
 
     def intro_text(self) -> str:
         return self.tr(
@@ -210,6 +264,7 @@ class ConflictsPage(ClerkPage):
         self.reason_label.setText(self.tr("Reason"))
         self.reason.setPlaceholderText(self.tr("e.g. checked with the officer by phone"))
         self.resolve_button.setText(self.tr("Decide"))
+        self.history_title.setText(self.tr("Decided conflicts (who, when, why)"))
 
     def refresh(self) -> None:
         register = self.clerk.register
@@ -221,10 +276,32 @@ class ConflictsPage(ClerkPage):
             row = rows.get_row(register, c["tbl"], c["row_id"]) or {}
             c["label"] = row.get("name") or row.get("code") or c["row_id"][:8]
         self.model.set_rows(found)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         if found:
             self.view.selectRow(0)
         self._show_current()
+        self.refresh_history()
+
+    def models(self) -> list[ListModel]:
+        return [self.model, self.history_model]
+
+    def refresh_history(self) -> None:
+        """The conflicts decided so far, the latest first."""
+        register = self.clerk.register
+        done = decisions.history(register, [decisions.CONFLICT])[::-1]
+        for d in done:
+            row = rows.get_row(register, d["tbl"], d["row_id"]) if d["tbl"] else None
+            table_name = say(TABLES.get(d["tbl"] or "", Text(d["tbl"] or "", d["tbl"] or "")))
+            label = (row or {}).get("name") or (row or {}).get("code") or d["row_id"][:8]
+            d["label"] = f"{table_name} {label}"
+        self.history_model.set_rows(done)
+        fit_columns(self.history_view)
+
+    def _reason_typed(self, text: str) -> None:
+        """The request for a reason goes as soon as one is being typed."""
+        if text.strip() and self.message.styleSheet():
+            self.message.setText("")
+            self.message.setStyleSheet("")
 
     def current(self) -> dict[str, Any] | None:
         index = self.view.currentIndex()
@@ -237,6 +314,8 @@ class ConflictsPage(ClerkPage):
         if c is None:
             for label in (self.before, self.theirs, self.ours):
                 label.setText("")
+            self.value.clear()  # nothing typed stays behind a decision made
+            self.reason.clear()
             self.what.setText(
                 self.tr("No conflict is waiting.") if not self.model.rowCount() else ""
             )
@@ -285,4 +364,5 @@ class ConflictsPage(ClerkPage):
         self.refresh()
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Decided. It goes to the village in its next update bundle."))
+        self.changed.emit()
         return True

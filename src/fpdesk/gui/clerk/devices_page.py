@@ -17,7 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import GREY, Clerk, ClerkPage, ListModel, explain, say, table
+from fpdesk.gui.clerk.common import (
+    GREY,
+    Clerk,
+    ClerkPage,
+    ListModel,
+    explain,
+    fit_columns,
+    say,
+    table,
+)
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.sync import clerk as clerk_tasks
 from fpdesk.sync import enrollment, keys
@@ -98,7 +107,7 @@ class DevicesPage(ClerkPage):
 
     def refresh(self) -> None:
         self.model.set_rows([d for d in keys.peers(self.clerk.register) if d["role"] == "village"])
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
 
     def current(self) -> dict[str, Any] | None:
         index = self.view.currentIndex()
@@ -141,7 +150,11 @@ class DevicesPage(ClerkPage):
             ).format(answer.name)
         )
         self.fingerprint.setText(device["fingerprint"])
-        self._say(self.tr("Enrolled the laptop of village {0}.").format(device["area_code"]))
+        self._say(
+            self.tr("Enrolled the laptop of village {0}.").format(
+                village_label(self.clerk.register, device["area_code"])
+            )
+        )
         return device
 
     # -- revoking ----------------------------------------------------------------------
@@ -158,7 +171,9 @@ class DevicesPage(ClerkPage):
                 "From now on every bundle from laptop {0} (village {1}) is refused. Do this "
                 "when a laptop is lost, stolen, broken or replaced. It cannot be undone: the "
                 "laptop would have to enroll again with a new register."
-            ).format(device["device_id"][:8], device["area_code"]),
+            ).format(
+                device["device_id"][:8], village_label(self.clerk.register, device["area_code"])
+            ),
         )
         if sure == QMessageBox.StandardButton.Yes:
             self.revoke(device["device_id"])

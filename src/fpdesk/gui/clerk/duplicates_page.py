@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,21 +23,68 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import Clerk, ClerkPage, ListModel, say, table
+from fpdesk.gui.clerk.common import Clerk, ClerkPage, ListModel, fit_columns, local_time, say, table
 from fpdesk.gui.clerk.conflicts_page import field_label, field_value, shown
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.gui.tasks import Progress, Task, run_task
+from fpdesk.store import areas
 from fpdesk.sync import duplicates
 from fpdesk.sync.board import village_label
 from fpdesk.sync.errors import SyncError
 
+SIDES = ("survivor", "other")  # the two persons of a merge record
 # Shown first, in this order; the other columns follow.
 _FIRST = ("name", "sex", "birth_date", "id_number", "household_id", "phone", "note")
 
 
+class UnmergeDialog(QDialog):
+    """Undo a merge? Says what comes back, and asks why (kept in the history)."""
+
+    def __init__(self, record: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("unmerge_dialog")
+        self.setWindowTitle(self.tr("Undo the merge"))
+        kept = record["survivor_before"]["name"]
+        other = record["other_before"]["name"]
+        self.question = QLabel(
+            self.tr(
+                "Undo the merge of {0} into {1} (merged {2} by {3}, because: {4})? Both "
+                "persons come back as they were before it and their records are pointed "
+                "back; both villages hear of it in their next update bundle."
+            ).format(
+                other, kept, local_time(record["at"]), record["actor"] or "—", record["reason"]
+            )
+        )
+        self.question.setWordWrap(True)
+        self.reason_label = QLabel(self.tr("Why is it undone?"))
+        self.reason = QLineEdit()
+        self.reason.setObjectName("unmerge_reason")
+        self.reason.setPlaceholderText(self.tr("e.g. the mothers differ: two persons"))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("Undo the merge"))
+        self.ok.setObjectName("confirm_unmerge")
+        self.ok.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self.reason.textChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addWidget(self.reason_label)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.buttons)
+        self.resize(520, self.sizeHint().height())
+
+
 class DuplicatesPage(ClerkPage):
+    changed = Signal()  # a pair was merged, found distinct, or a merge undone
+
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
+        self.unmerge_dialog: UnmergeDialog | None = None
         self.model = ListModel(self._columns, None, self)
         self.view = table(self.model)
         self.view.setObjectName("pairs")
@@ -61,6 +110,7 @@ class DuplicatesPage(ClerkPage):
         self.reason_label = QLabel()
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
+        self.reason.textChanged.connect(self._reason_typed)
         self.merge_button = QPushButton()
         self.merge_button.setObjectName("merge")
         self.merge_button.clicked.connect(self.merge_current)
@@ -123,6 +173,7 @@ class DuplicatesPage(ClerkPage):
         layout.addLayout(scan_row)
         layout.addWidget(split, 1)
         self.pairs: list[duplicates.Candidate] = []
+        self.villages: dict[str, str] = {}  # person -> village name, for the merges
         self.retranslate()
         self._show_current()
 
@@ -141,11 +192,27 @@ class DuplicatesPage(ClerkPage):
 
     def _merge_columns(self) -> list[Column]:
         return [
-            Column(self.tr("Merged"), lambda m: m["at"][:16].replace("T", " ")),
-            Column(self.tr("Kept"), lambda m: m["survivor_before"]["name"]),
-            Column(self.tr("Reason"), lambda m: m["reason"]),
+            Column(self.tr("Merged"), lambda m: local_time(m["at"])),
+            Column(self.tr("Kept"), lambda m: self._person(m, "survivor")),
+            Column(self.tr("Merged into it"), lambda m: self._person(m, "other")),
             Column(self.tr("By"), lambda m: m["actor"] or ""),
+            Column(self.tr("Reason"), lambda m: m["reason"]),
+            Column(self.tr("Undone"), self._undone),
         ]
+
+    def _person(self, merge: dict[str, Any], side: str) -> str:
+        before = merge[f"{side}_before"]
+        village = self.villages.get(merge[side], "")
+        return f"{before['name']} ({village})" if village else str(before["name"])
+
+    def _undone(self, merge: dict[str, Any]) -> str:
+        if not merge.get("undone_at"):
+            return ""
+        return self.tr("{0} by {1}: {2}").format(
+            local_time(merge["undone_at"]),
+            merge.get("undone_by") or "—",
+            merge.get("undone_reason") or "—",
+        )
 
     def intro_text(self) -> str:
         return self.tr(
@@ -162,7 +229,7 @@ class DuplicatesPage(ClerkPage):
         self.reason.setPlaceholderText(self.tr("e.g. same ID card, confirmed by both officers"))
         self.merge_button.setText(self.tr("Merge"))
         self.distinct_button.setText(self.tr("Not the same person"))
-        self.merges_title.setText(self.tr("Merges done"))
+        self.merges_title.setText(self.tr("Merges done and undone (who, when, why)"))
         self.scan_button.setText(self.tr("Search the whole register"))
         if not self.scan_status.text():
             self.scan_status.setText(self.tr("Listed: the pairs flagged while importing bundles."))
@@ -189,8 +256,15 @@ class DuplicatesPage(ClerkPage):
                 continue
             self.pairs.append(duplicates.Candidate(a, b, candidate.reason, []))
         self.model.set_rows(self.pairs)
-        self.merges_model.set_rows(duplicates.merges(self.clerk.register))
-        self.view.resizeColumnsToContents()
+        done = duplicates.merges(register, include_undone=True)[::-1]  # the latest first
+        people = duplicates.persons(register, {m[side] for m in done for side in SIDES})
+        names = areas.names(register, {p["village_code"] for p in people.values()})
+        self.villages = {
+            pid: names[p["village_code"]] for pid, p in people.items() if p["village_code"]
+        }
+        self.merges_model.set_rows(done)
+        fit_columns(self.merges_view)
+        fit_columns(self.view)
         if self.pairs:
             self.view.selectRow(0)
         self._show_current()
@@ -262,6 +336,7 @@ class DuplicatesPage(ClerkPage):
         if pair is None:
             self.keep_a.setText(self.tr("Keep A"))
             self.keep_b.setText(self.tr("Keep B"))
+            self.reason.clear()  # nothing typed stays behind a decision made
             return
         self.keep_a.setText(self.tr("Keep A ({0})").format(self._village(pair.a)))
         self.keep_b.setText(self.tr("Keep B ({0})").format(self._village(pair.b)))
@@ -339,6 +414,7 @@ class DuplicatesPage(ClerkPage):
             return False
         self.refresh()
         self._say(self.tr("Merged. Both villages hear of it in their next update bundle."))
+        self.changed.emit()
         return True
 
     def dismiss_current(self) -> bool:
@@ -346,28 +422,55 @@ class DuplicatesPage(ClerkPage):
         if pair is None:
             return False
         try:
-            duplicates.dismiss(self.clerk.register, pair.a["id"], pair.b["id"], pair.conflict_ids)
+            duplicates.dismiss(
+                self.clerk.register,
+                pair.a["id"],
+                pair.b["id"],
+                pair.conflict_ids,
+                reason=self.reason.text(),
+            )
         except SyncError as exc:
             self._say(say(exc.text), error=True)
             return False
         self.refresh()
         self._say(self.tr("Marked as two different persons; the pair is not shown again."))
+        self.changed.emit()
         return True
 
-    def unmerge_current(self) -> bool:
+    def unmerge_current(self) -> UnmergeDialog | None:
+        """Ask to confirm, with a reason; the merge is undone when the clerk says so."""
         index = self.merges_view.currentIndex()
         record: Any = index.data(ROW_ROLE) if index.isValid() else None
-        if not isinstance(record, dict):
-            self._say(self.tr("Choose a merge in the list first."), error=True)
-            return False
+        if not isinstance(record, dict) or record.get("undone_at"):
+            self._say(self.tr("Choose a merge that is not undone in the list first."), error=True)
+            return None
+        dialog = UnmergeDialog(record, self)
+        dialog.accepted.connect(lambda: self._unmerge(record["id"], dialog.reason.text()))
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        self.unmerge_dialog = dialog
+        dialog.open()  # window-modal; the answer comes back through its signals
+        return dialog
+
+    def _dialog_closed(self, dialog: UnmergeDialog) -> None:
+        if self.unmerge_dialog is dialog:
+            self.unmerge_dialog = None
+        dialog.deleteLater()
+
+    def _unmerge(self, merge_id: str, reason: str) -> bool:
         try:
-            duplicates.unmerge(self.clerk.register, record["id"])
+            duplicates.unmerge(self.clerk.register, merge_id, reason=reason)
         except SyncError as exc:
             self._say(say(exc.text), error=True)
             return False
         self.refresh()
         self._say(self.tr("The merge is undone: both persons are back as they were."))
+        self.changed.emit()
         return True
+
+    def _reason_typed(self, text: str) -> None:
+        """The request for a reason goes as soon as one is being typed."""
+        if text.strip() and self.message.styleSheet():
+            self._say("")
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet("color: #b3261e;" if error else "")

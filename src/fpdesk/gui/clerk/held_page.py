@@ -22,7 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import RED, Clerk, ClerkPage, ListModel, say, short_device, table
+from fpdesk.gui.clerk.common import (
+    RED,
+    Clerk,
+    ClerkPage,
+    ListModel,
+    fit_columns,
+    say,
+    short_device,
+    table,
+)
 from fpdesk.gui.clerk.conflicts_page import TABLES, field_label, field_value
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.store.errors import RegisterError
@@ -99,7 +108,7 @@ class HeldPage(ClerkPage):
 
     def refresh(self) -> None:
         self.model.set_rows(held.held_bundles(self.clerk.register))
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         if self.model.rowCount() and not self.view.currentIndex().isValid():
             self.view.selectRow(0)
         self._show_current()

@@ -34,6 +34,8 @@ from fpdesk.gui.clerk.common import (
     ClerkPage,
     ListModel,
     Opener,
+    fit_columns,
+    local_time,
     say,
     table,
 )
@@ -41,9 +43,8 @@ from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports.pdf.fonts import FontError
 from fpdesk.reports.pdf.receipt import STATUS, print_receipt
-from fpdesk.store import access, audit
-from fpdesk.store.db import Register
-from fpdesk.sync import board, bundles, keys
+from fpdesk.store import access, areas, audit
+from fpdesk.sync import bundles, keys, ledger
 
 _COLORS = {"accepted": GREEN, "duplicate": GREY, "gap": RED, "fork": RED, "refused": RED}
 
@@ -58,33 +59,21 @@ def import_bundles(
     try:
         access.require(register, "import")
         keys.ensure_keys(register)
-        villages = {
-            p["device_id"]: board.village_label(register, p["area_code"])
-            for p in keys.peers(register)
-        }
+        ledger.start_run(register)  # the receipt of this pass covers these files
         for done, path in enumerate(files):
             progress.check()
             progress.report(done, len(files), path.name)
             result = bundles.import_file(register, path)
             audit.record(register, "import", {"file": path.name})
             row = result.as_dict()
-            device = result.device_id or _seen_from(register, result.file_hash)
-            row["village"] = villages.get(device or "", "")
+            code = ledger.village_of(register, {**row, "file_name": path.name})
+            row["village_code"] = code
+            row["village"] = areas.name(register, code)
             sink.put(row)
             progress.report(done + 1, len(files), path.name)
         return len(files)
     finally:
         register.close()
-
-
-def _seen_from(register: Register, file_hash: str) -> str | None:
-    """The laptop a file already imported came from (a skipped file is not opened)."""
-    found = register.conn.execute(
-        "SELECT device_id FROM sync_ledger WHERE file_hash = ? AND device_id IS NOT NULL"
-        " ORDER BY id LIMIT 1",
-        (file_hash,),
-    ).fetchone()
-    return None if found is None else str(found[0])
 
 
 def removable_drives() -> list[tuple[str, str]]:
@@ -111,6 +100,7 @@ class ImportPage(ClerkPage):
         self._tasks: list[Task] = []  # kept alive while their threads may hold them
         self._sink: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self.started_at: dt.datetime | None = None
+        self.run_list: list[ledger.ImportRun] = []
         self.choose = QPushButton()
         self.choose.setObjectName("choose_folder")
         self.choose.clicked.connect(self.choose_folder)
@@ -132,6 +122,11 @@ class ImportPage(ClerkPage):
         self.receipt_button = QPushButton()
         self.receipt_button.setObjectName("receipt")
         self.receipt_button.clicked.connect(self.save_receipt_as)
+        self.runs_label = QLabel()
+        self.runs = QComboBox()  # every import run in the ledger: its receipt can be printed
+        self.runs.setObjectName("runs")
+        self.runs.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.runs.activated.connect(lambda _i: self.show_run())
         self.bar = QProgressBar()
         self.bar.setObjectName("progress")
         self.status = QLabel()
@@ -149,7 +144,11 @@ class ImportPage(ClerkPage):
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.bar, 1)
-        buttons.addWidget(self.receipt_button)
+        receipts = QHBoxLayout()
+        receipts.addWidget(self.runs_label)
+        receipts.addWidget(self.runs)
+        receipts.addWidget(self.receipt_button)
+        receipts.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(top)
@@ -157,8 +156,11 @@ class ImportPage(ClerkPage):
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(self.results, 1)
+        layout.addLayout(receipts)
         self.retranslate()
         self.refresh_drives()
+        self.refresh_runs()
+        self.show_run()
         self._set_running(False)
 
     # -- text --------------------------------------------------------------------------
@@ -206,6 +208,8 @@ class ImportPage(ClerkPage):
         self.start_button.setText(self.tr("Import"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.receipt_button.setText(self.tr("Print receipt…"))
+        self.runs_label.setText(self.tr("Import runs:"))
+        self._show_runs()
         self._show_where()
 
     # -- choosing ----------------------------------------------------------------------
@@ -224,10 +228,12 @@ class ImportPage(ClerkPage):
         if path:
             self.set_folder(Path(str(path)))
 
-    def choose_folder(self) -> None:
+    def choose_folder(self) -> bool:
+        """Ask for the folder; False when the clerk cancels."""
         chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder with the bundles"))
         if chosen:
             self.set_folder(Path(chosen))
+        return bool(chosen)
 
     def set_folder(self, folder: Path) -> None:
         self.folder = folder
@@ -254,7 +260,8 @@ class ImportPage(ClerkPage):
         self.cancel_button.setEnabled(running)
         self.choose.setEnabled(not running)
         self.use_drive.setEnabled(not running and self.drives.currentData() is not None)
-        self.receipt_button.setEnabled(not running and self.model.rowCount() > 0)
+        self.receipt_button.setEnabled(not running and self.runs.currentData() is not None)
+        self.runs.setEnabled(not running)
 
     def start(self) -> Task | None:
         if self.task is not None or self.folder is None:
@@ -340,30 +347,70 @@ class ImportPage(ClerkPage):
                     counts["refused"],
                 )
             )
-        self.results.resizeColumnsToContents()
+        fit_columns(self.results)
         self._show_where()
+        self.refresh_runs(newest=True)  # the run just made is the newest, shown first
         self._set_running(False)
         self.imported.emit()
 
-    # -- the receipt -------------------------------------------------------------------
+    # -- the receipts -----------------------------------------------------------------
+
+    def refresh_runs(self, *, newest: bool = False) -> None:
+        """Every import run of the ledger, the newest first, to print its receipt."""
+        self.run_list = ledger.runs(self.clerk.register)
+        self._show_runs(newest=newest)
+
+    def _show_runs(self, *, newest: bool = False) -> None:
+        chosen = None if newest else self.runs.currentData()
+        self.runs.clear()
+        for run in self.run_list:
+            self.runs.addItem(self._run_text(run), run.id)
+        if chosen is not None and self.runs.findData(chosen) >= 0:
+            self.runs.setCurrentIndex(self.runs.findData(chosen))
+        if not self.runs.count():
+            self.runs.addItem(self.tr("nothing imported yet"), None)
+
+    def _run_text(self, run: ledger.ImportRun) -> str:
+        when = local_time(run.started_at)
+        text = self.tr("%n file(s)", "", run.files)
+        refused = sum(n for k, n in run.outcomes.items() if k not in ("accepted", "duplicate"))
+        if refused:
+            text += self.tr(", %n not taken", "", refused)
+        return f"{when} · {text}" + (f" · {run.clerk}" if run.clerk else "")
+
+    def show_run(self) -> None:
+        """The files of the run chosen below, as its receipt will list them."""
+        run_id = self.runs.currentData()
+        if run_id is None or self.task is not None:
+            return
+        self.model.set_rows(ledger.run_rows(self.clerk.register, int(run_id)))
+        fit_columns(self.results)
+        self.status.setText(self.tr("Shown: the import run {0}.").format(self.runs.currentText()))
+        self._set_running(False)
 
     def save_receipt(self, path: Path) -> Path:
-        clerk = self.clerk.register.conn.execute(
-            "SELECT value FROM local_state WHERE key = 'actor'"
-        ).fetchone()
+        """The receipt of the run chosen, with the township's name (an area list without
+        it shows the code)."""
+        run_id = self.runs.currentData()
+        if run_id is None:
+            raise ValueError("no import run to print")
+        register = self.clerk.register
+        run = next(r for r in ledger.runs(register) if r.id == int(run_id))
         print_receipt(
-            self.model.rows(),
+            ledger.run_rows(register, run.id),
             path,
-            township=self.clerk.register.area_code,
-            imported_at=self.started_at,
-            clerk=(clerk[0] or "") if clerk else "",
+            township=areas.name(register, register.area_code),
+            imported_at=dt.datetime.fromisoformat(run.started_at).astimezone(),
+            clerk=run.clerk,
         )
         return path
 
     def save_receipt_as(self) -> None:
-        if not self.model.rowCount():
+        run_id = self.runs.currentData()
+        if run_id is None:
             return
-        stamp = (self.started_at or self.clerk.clock.now()).strftime("%Y%m%d-%H%M")
+        run = next(r for r in ledger.runs(self.clerk.register) if r.id == int(run_id))
+        stamp = run.started_at[:16].replace("-", "").replace(":", "").replace("T", "-")
         chosen, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Save the import receipt"),

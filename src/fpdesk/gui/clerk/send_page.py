@@ -15,7 +15,16 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import Text
-from fpdesk.gui.clerk.common import Clerk, ClerkPage, ListModel, Opener, say, short_device, table
+from fpdesk.gui.clerk.common import (
+    Clerk,
+    ClerkPage,
+    ListModel,
+    Opener,
+    fit_columns,
+    say,
+    short_device,
+    table,
+)
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.store import access, audit
@@ -121,7 +130,7 @@ class SendPage(ClerkPage):
 
     def _done(self, made: list[bundles.Exported]) -> None:
         self.model.set_rows(made)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         self.status.setText(
             self.tr("%n update bundle(s) written to {0}.", "", len(made)).format(
                 self.folder.name if self.folder else ""

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The Wine prefix: a 64-bit Windows 10 with the test-only stand-ins of lib.sh.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+  mkdir -p "$WINEPREFIX"
+  wineboot -i >/dev/null 2>&1
+  wineserver -w
+fi
+wrun reg add 'HKCU\Software\Wine' /v Version /d win10 /f >/dev/null   # Wine says Windows 7
+
+system32="$WINEPREFIX/drive_c/windows/system32"
+for stub in icuuc bcryptprimitives mscms; do
+  x86_64-w64-mingw32-gcc -O2 -shared -o "$WORK/$stub.dll" "$WIN_HERE/wine-stubs/$stub.c"
+  cp "$WORK/$stub.dll" "$system32/$stub.dll"
+done
+# The PDF tests name Debian's font files by their Linux paths; from drive C: those
+# read as C:\usr\...: let that folder be the real one.
+[ -e "$WINEPREFIX/drive_c/usr" ] || ln -s /usr "$WINEPREFIX/drive_c/usr"

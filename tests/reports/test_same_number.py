@@ -131,7 +131,13 @@ def _sheet_rows(path: Path, sheet: str) -> dict[str, dict[str, Any]]:
     return {
         str(row[0]): dict(zip(keys, row, strict=True))
         for row in ws.iter_rows(min_row=excel.HEAD_ROWS + 1, values_only=True)
+        if _area_row(row)
     }
+
+
+def _area_row(row: tuple[Any, ...]) -> bool:
+    """A data row (its first cell an area code), not the signature block under the form."""
+    return isinstance(row[0], str) and len(row[0]) == 12 and row[0].isdigit()
 
 
 def from_workbooks(register: Register, tmp: Path) -> dict[str, dict[str, dict[str, int]]]:
@@ -146,7 +152,8 @@ def from_workbooks(register: Register, tmp: Path) -> dict[str, dict[str, dict[st
     assessment = load_workbook(paths["assessment"])["分子分母"]
     details: dict[tuple[str, str], tuple[int, int]] = {}
     for row in assessment.iter_rows(min_row=excel.HEAD_ROWS + 1, values_only=True):
-        details[(str(row[0]), str(row[2]))] = (row[3], row[4])
+        if _area_row(row):
+            details[(str(row[0]), str(row[2]))] = (row[3], row[4])
     out: dict[str, dict[str, dict[str, int]]] = {}
     for code, row in annual.items():
         out[code] = {

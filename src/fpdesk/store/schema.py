@@ -543,58 +543,6 @@ def _read_indexes(db: Database) -> None:
     run_script(db.conn, READ_INDEXES_SQL)
 
 
-# The clerk's decisions, each with who, when and why: conflicts resolved, persons
-# merged and un-merged, pairs found to be two persons.  Read back as the history in the
-# window and by `conflicts list --all` / `duplicates list --all`; a decision travels
-# to the village concerned in its next update bundle (`seq`: the township's change
-# log when it was made), where it is kept with `origin` 'township'.  Local, never
-# replicated as rows: a village receives only the decisions about its own records.
-RESOLUTION_HISTORY_SQL = """
-CREATE TABLE sync_decision (
-    id TEXT PRIMARY KEY NOT NULL,
-    at TEXT NOT NULL,
-    actor TEXT,
-    kind TEXT NOT NULL CHECK (kind IN ('conflict', 'merge', 'unmerge', 'distinct')),
-    subject TEXT NOT NULL,
-    tbl TEXT,
-    row_id TEXT,
-    field TEXT,
-    other_row_id TEXT,
-    resolution TEXT,
-    value TEXT,
-    reason TEXT NOT NULL DEFAULT '',
-    seq INTEGER,
-    origin TEXT
-);
-CREATE INDEX sync_decision_seq ON sync_decision (seq);
-CREATE INDEX sync_decision_subject ON sync_decision (subject);
-
--- Conflicts decided before this step: their reasons were kept in local_state.
-INSERT INTO sync_decision (id, at, actor, kind, subject, tbl, row_id, field, other_row_id,
-                           resolution, value, reason)
-SELECT 'c-' || c.id, c.resolved_at, c.resolved_by, 'conflict', c.id, c.tbl, c.row_id,
-       c.field, c.other_row_id, c.resolution, c.resolved_value, coalesce(s.value, '')
-FROM sync_conflict c LEFT JOIN local_state s ON s.key = 'conflict_reason:' || c.id
-WHERE c.resolved_at IS NOT NULL AND c.resolution <> 'merged';
-
--- Merges (and their undoing) done before this step: kept as JSON in local_state.
-INSERT INTO sync_decision (id, at, actor, kind, subject, tbl, row_id, other_row_id, reason)
-SELECT 'm-' || (value ->> '$.id'), value ->> '$.at', value ->> '$.actor', 'merge',
-       value ->> '$.id', 'person', value ->> '$.survivor', value ->> '$.other',
-       coalesce(value ->> '$.reason', '')
-FROM local_state WHERE key LIKE 'person_merge:%';
-INSERT INTO sync_decision (id, at, actor, kind, subject, tbl, row_id, other_row_id, reason)
-SELECT 'u-' || (value ->> '$.id'), value ->> '$.undone_at', value ->> '$.undone_by', 'unmerge',
-       value ->> '$.id', 'person', value ->> '$.survivor', value ->> '$.other', ''
-FROM local_state WHERE key LIKE 'person_merge:%' AND value ->> '$.undone_at' IS NOT NULL;
-"""
-
-
-@step("0010_resolution_history")
-def _resolution_history(db: Database) -> None:
-    run_script(db.conn, RESOLUTION_HISTORY_SQL)
-
-
 # Registration and residence told apart (core.population).  The move table's kinds were
 # `in` and `out` for everything; they become the six kinds of the two event types:
 # 迁入 transfer_in / 迁出 transfer_out (the hukou moves) and 流出 float_out / 返回 return,
@@ -646,3 +594,55 @@ def _residence_moves(db: Database) -> None:
     conn.execute("ALTER TABLE household ADD COLUMN closed_on TEXT")
     conn.execute("ALTER TABLE household ADD COLUMN close_reason TEXT")
     capture.install(conn)
+
+
+# The clerk's decisions, each with who, when and why: conflicts resolved, persons
+# merged and un-merged, pairs found to be two persons.  Read back as the history in the
+# window and by `conflicts list --all` / `duplicates list --all`; a decision travels
+# to the village concerned in its next update bundle (`seq`: the township's change
+# log when it was made), where it is kept with `origin` 'township'.  Local, never
+# replicated as rows: a village receives only the decisions about its own records.
+RESOLUTION_HISTORY_SQL = """
+CREATE TABLE sync_decision (
+    id TEXT PRIMARY KEY NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('conflict', 'merge', 'unmerge', 'distinct')),
+    subject TEXT NOT NULL,
+    tbl TEXT,
+    row_id TEXT,
+    field TEXT,
+    other_row_id TEXT,
+    resolution TEXT,
+    value TEXT,
+    reason TEXT NOT NULL DEFAULT '',
+    seq INTEGER,
+    origin TEXT
+);
+CREATE INDEX sync_decision_seq ON sync_decision (seq);
+CREATE INDEX sync_decision_subject ON sync_decision (subject);
+
+-- Conflicts decided before this step: their reasons were kept in local_state.
+INSERT INTO sync_decision (id, at, actor, kind, subject, tbl, row_id, field, other_row_id,
+                           resolution, value, reason)
+SELECT 'c-' || c.id, c.resolved_at, c.resolved_by, 'conflict', c.id, c.tbl, c.row_id,
+       c.field, c.other_row_id, c.resolution, c.resolved_value, coalesce(s.value, '')
+FROM sync_conflict c LEFT JOIN local_state s ON s.key = 'conflict_reason:' || c.id
+WHERE c.resolved_at IS NOT NULL AND c.resolution <> 'merged';
+
+-- Merges (and their undoing) done before this step: kept as JSON in local_state.
+INSERT INTO sync_decision (id, at, actor, kind, subject, tbl, row_id, other_row_id, reason)
+SELECT 'm-' || (value ->> '$.id'), value ->> '$.at', value ->> '$.actor', 'merge',
+       value ->> '$.id', 'person', value ->> '$.survivor', value ->> '$.other',
+       coalesce(value ->> '$.reason', '')
+FROM local_state WHERE key LIKE 'person_merge:%';
+INSERT INTO sync_decision (id, at, actor, kind, subject, tbl, row_id, other_row_id, reason)
+SELECT 'u-' || (value ->> '$.id'), value ->> '$.undone_at', value ->> '$.undone_by', 'unmerge',
+       value ->> '$.id', 'person', value ->> '$.survivor', value ->> '$.other', ''
+FROM local_state WHERE key LIKE 'person_merge:%' AND value ->> '$.undone_at' IS NOT NULL;
+"""
+
+
+@step("0010_resolution_history")
+def _resolution_history(db: Database) -> None:
+    run_script(db.conn, RESOLUTION_HISTORY_SQL)

@@ -108,7 +108,8 @@ def main() -> int:
             make("990000", dt.date(1999, 1, 1) + dt.timedelta(days=i), 2 * i % 1000)
             for i in range(args.runs)
         ]
-        child = {"name": "测试", "sex": 1, "birth_date": "2026-11-01"}
+        # A mother with an IUD on record is asked first; here the answer is given.
+        child = {"name": "测试", "sex": 1, "birth_date": "2026-11-01", "method_in_place": "as_is"}
 
         timed(
             "ID number check while typing",

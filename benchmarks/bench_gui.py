@@ -77,7 +77,7 @@ def measure_cold_start(path: Path, runs: int = 3) -> None:
             [sys.executable, __file__, "--db", str(path), "--child-start", repr(time.time())],
             check=True,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
         ).stdout.split()
         times.append(float(out[-3]))
         cpu.append(float(out[-2]))

@@ -152,7 +152,7 @@ def main() -> int:
             line = subprocess.run(
                 [sys.executable, __file__, "--child", str(db), args.kind,
                  str(Path(tmp) / f"{size}.pdf")],
-                check=True, capture_output=True, text=True, env=env).stdout
+                check=True, capture_output=True, encoding="utf-8", env=env).stdout
             r = json.loads(line)
             print(f"{size:>10} {r['seconds']:>8} {r['cpu_seconds']:>6} {r['pages']:>6} "
                   f"{r['pdf_kib']:>8} "

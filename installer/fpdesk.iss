@@ -1,5 +1,6 @@
-; Inno Setup script for fpdesk on Windows (Inno Setup 6.5 or newer: it ships the
-; official Chinese Simplified messages).  Build steps: installer/README.md.
+; Inno Setup script for fpdesk on Windows (Inno Setup 6.4.1 or newer).  The wizard's
+; Chinese messages are the project's own ChineseSimplified.isl next to this script, so no
+; particular Inno Setup release needs to ship them.  Build steps: installer/README.md.
 ;
 ; Per-user install, no administrator rights.  The registers, keys and settings live in
 ; the user's data folder (%LOCALAPPDATA%\fpdesk), which this installer never writes and
@@ -40,9 +41,13 @@ ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 ; Close a running fpdesk before replacing its files (it saves and locks its register).
 CloseApplications=yes
+; Chinese first, whatever the language Windows was set up in (many officers' laptops
+; are set up in English): the wizard starts in the first language listed below, and
+; the language dialog still offers English.
+LanguageDetectionMethod=none
 
 [Languages]
-Name: "chinesesimplified"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
+Name: "chinesesimplified"; MessagesFile: "ChineseSimplified.isl"
 Name: "english"; MessagesFile: "compiler:Default.isl"
 
 [CustomMessages]

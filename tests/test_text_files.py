@@ -11,6 +11,9 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# A child's output read as text is decoded in the code page unless named: fpdesk and
+# poppler write UTF-8.
+SUBPROCESS = {"run", "check_output", "Popen"}
 
 
 def _text_io_without_encoding(path: Path) -> list[str]:
@@ -26,6 +29,10 @@ def _text_io_without_encoding(path: Path) -> list[str]:
             found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
         elif name == "open" and _text_mode(node):
             found.append(f"{path.relative_to(ROOT)}:{node.lineno} open")
+        elif name in SUBPROCESS and any(
+            k.arg in ("text", "universal_newlines") for k in node.keywords
+        ):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}(text=True)")
     return found
 
 
@@ -43,7 +50,7 @@ def _text_mode(call: ast.Call) -> bool:
     return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and "b" not in mode.value
 
 
-def test_every_text_file_names_its_encoding() -> None:
+def test_every_text_file_and_pipe_names_its_encoding() -> None:
     offenders = [
         place
         for folder in ("src", "tests", "benchmarks", "scripts", "installer")

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>Accounts</name>
@@ -67,148 +68,8 @@
         <translation>命令</translation>
     </message>
     <message>
-        <source>file</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <source>exported to</source>
-        <translation>导出到</translation>
-    </message>
-    <message>
-        <source>what</source>
-        <translation>内容</translation>
-    </message>
-    <message>
-        <source>kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <source>period</source>
-        <translation>时段</translation>
-    </message>
-    <message>
-        <source>folder</source>
-        <translation>文件夹</translation>
-    </message>
-    <message>
-        <source>bundles</source>
-        <translation>变更包数</translation>
-    </message>
-    <message>
-        <source>rows</source>
-        <translation>条数</translation>
-    </message>
-    <message>
-        <source>account added</source>
-        <translation>新增账户</translation>
-    </message>
-    <message>
-        <source>account removed</source>
-        <translation>删除账户</translation>
-    </message>
-    <message>
-        <source>role</source>
-        <translation>角色</translation>
-    </message>
-    <message>
-        <source>area</source>
-        <translation>区划</translation>
-    </message>
-    <message>
-        <source>new passphrase for</source>
-        <translation>重设口令的账户</translation>
-    </message>
-    <message>
-        <source>passphrase reset with the recovery key for</source>
-        <translation>用恢复密钥重设口令的账户</translation>
-    </message>
-    <message>
-        <source>new recovery key</source>
-        <translation>更换恢复密钥</translation>
-    </message>
-    <message>
-        <source>from</source>
-        <translation>来源</translation>
-    </message>
-    <message>
-        <source>made</source>
-        <translation>制作时间</translation>
-    </message>
-    <message>
-        <source>step</source>
-        <translation>步骤</translation>
-    </message>
-    <message>
-        <source>held bundle</source>
-        <translation>暂扣的变更包</translation>
-    </message>
-    <message>
-        <source>laptop</source>
-        <translation>电脑</translation>
-    </message>
-    <message>
-        <source>village</source>
-        <translation>村</translation>
-    </message>
-    <message>
-        <source>decision</source>
-        <translation>处理</translation>
-    </message>
-    <message>
-        <source>reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <source>applied</source>
-        <translation>已应用</translation>
-    </message>
-    <message>
-        <source>queued</source>
-        <translation>待处理</translation>
-    </message>
-    <message>
-        <source>assessment sheet</source>
-        <translation>指标考核表</translation>
-    </message>
-    <message>
-        <source>annual forms</source>
-        <translation>年报表</translation>
-    </message>
-    <message>
-        <source>monthly change report</source>
-        <translation>月变动报表</translation>
-    </message>
-    <message>
-        <source>daily</source>
-        <translation>每日</translation>
-    </message>
-    <message>
-        <source>on quitting</source>
-        <translation>退出时</translation>
-    </message>
-    <message>
-        <source>made by hand</source>
-        <translation>手动</translation>
-    </message>
-    <message>
-        <source>before accounts</source>
-        <translation>启用账户前</translation>
-    </message>
-    <message>
-        <source>discarded</source>
-        <translation>已丢弃</translation>
-    </message>
-    <message>
-        <source>yes</source>
-        <translation>是</translation>
-    </message>
-    <message>
-        <source>{0}: {1}</source>
-        <translation>{0}：{1}</translation>
-    </message>
-    <message>
-        <source>; </source>
-        <translation>；</translation>
+        <source>warning confirmed</source>
+        <translation>已确认的提示</translation>
     </message>
 </context>
 <context>
@@ -301,8 +162,283 @@
         <translation>两次输入的口令不一样。</translation>
     </message>
     <message>
-        <source>Type the account's name.</source>
+        <source>Type the account&apos;s name.</source>
         <translation>请输入账户名。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditDetail</name>
+    <message>
+        <source>printout</source>
+        <translation>打印件</translation>
+    </message>
+    <message>
+        <source>period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>bundles</source>
+        <translation>数据包数</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>import run</source>
+        <translation>导入批次</translation>
+    </message>
+    <message>
+        <source>exported to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>user name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>account added</source>
+        <translation>添加账户</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <source>area code</source>
+        <translation>区划代码</translation>
+    </message>
+    <message>
+        <source>register converted to accounts</source>
+        <translation>登记册改为账户登录</translation>
+    </message>
+    <message>
+        <source>account removed</source>
+        <translation>删除账户</translation>
+    </message>
+    <message>
+        <source>new passphrase for</source>
+        <translation>修改口令的账户</translation>
+    </message>
+    <message>
+        <source>passphrase reset with the recovery key for</source>
+        <translation>用恢复密钥重设口令的账户</translation>
+    </message>
+    <message>
+        <source>new recovery key</source>
+        <translation>更换恢复密钥</translation>
+    </message>
+    <message>
+        <source>backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>restored from</source>
+        <translation>恢复自</translation>
+    </message>
+    <message>
+        <source>made at</source>
+        <translation>备份时间</translation>
+    </message>
+    <message>
+        <source>written to</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <source>command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>answer</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>method</source>
+        <translation>节育方法</translation>
+    </message>
+    <message>
+        <source>birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>held bundle</source>
+        <translation>暂扣的变更包</translation>
+    </message>
+    <message>
+        <source>laptop</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation>区划</translation>
+    </message>
+    <message>
+        <source>decision</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>已应用</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>assessment sheet</source>
+        <translation>考核表</translation>
+    </message>
+    <message>
+        <source>annual forms</source>
+        <translation>年报表</translation>
+    </message>
+    <message>
+        <source>monthly change report</source>
+        <translation>月报告单</translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation>每日</translation>
+    </message>
+    <message>
+        <source>on quitting</source>
+        <translation>退出时</translation>
+    </message>
+    <message>
+        <source>made by hand</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>before accounts</source>
+        <translation>启用账户前</translation>
+    </message>
+    <message>
+        <source>discarded</source>
+        <translation>已放弃</translation>
+    </message>
+    <message>
+        <source>village officer</source>
+        <translation>村计生专干</translation>
+    </message>
+    <message>
+        <source>township clerk</source>
+        <translation>乡镇文员</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>birth while a method was in place</source>
+        <translation>节育措施仍在使用时生育</translation>
+    </message>
+    <message>
+        <source>method ended</source>
+        <translation>已结束该节育措施</translation>
+    </message>
+    <message>
+        <source>pregnancy recorded</source>
+        <translation>已补登怀孕</translation>
+    </message>
+    <message>
+        <source>checked, saved as it was</source>
+        <translation>已核实，照样保存</translation>
+    </message>
+    <message>
+        <source>change bundles</source>
+        <translation>数据包</translation>
+    </message>
+    <message>
+        <source>printing</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>indicators</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>lists of names</source>
+        <translation>名单</translation>
+    </message>
+    <message>
+        <source>statistics audit</source>
+        <translation>统计核查</translation>
+    </message>
+    <message>
+        <source>enrollment</source>
+        <translation>登记电脑</translation>
+    </message>
+    <message>
+        <source>laptops</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>resolve</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>revoke</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>draw a sample</source>
+        <translation>抽样</translation>
+    </message>
+    <message>
+        <source>record findings</source>
+        <translation>记录核查结果</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
     </message>
 </context>
 <context>
@@ -347,7 +483,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <source>Making today's backup…</source>
+        <source>Making today&apos;s backup…</source>
         <translation>正在做今天的备份…</translation>
     </message>
     <message>
@@ -384,6 +520,26 @@
     <message>
         <source>Rule: %1</source>
         <translation>依据：%1</translation>
+    </message>
+    <message>
+        <source>Birth with a method in place</source>
+        <translation>节育措施仍在使用时生育</translation>
+    </message>
+    <message>
+        <source>End the method and save</source>
+        <translation>结束该节育措施并保存</translation>
+    </message>
+    <message>
+        <source>Record the pregnancy and save</source>
+        <translation>补登怀孕并保存</translation>
+    </message>
+    <message>
+        <source>Checked: save as it is</source>
+        <translation>已核实，照样保存</translation>
+    </message>
+    <message>
+        <source>Back to the form</source>
+        <translation>返回表单</translation>
     </message>
 </context>
 <context>
@@ -467,6 +623,10 @@
         </translation>
     </message>
     <message>
+        <source>to send again after the restore</source>
+        <translation>恢复后待重新发送</translation>
+    </message>
+    <message>
         <source>complete up to {0}</source>
         <translation>已连续收到第 {0} 号</translation>
     </message>
@@ -514,6 +674,14 @@
         <source>Files not taken from: {0} (listed below the table).</source>
         <translation>有文件未导入：{0}（见表格下方）。</translation>
     </message>
+    <message>
+        <source>This register was restored from a backup made {0}; every village has sent again what the restore lost.</source>
+        <translation>本登记册已从 {0} 的备份恢复；恢复丢失的内容各村都已重新发送。</translation>
+    </message>
+    <message>
+        <source>This register was restored from a backup made {0}: the villages&apos; work since then comes back as each laptop imports your next update and sends again. Still to send: {1}.</source>
+        <translation>本登记册已从 {0} 的备份恢复：各村此后的工作会在各村电脑导入您的下一个更新包并重新发送后回来。尚待重新发送：{1}。</translation>
+    </message>
 </context>
 <context>
     <name>Clerk</name>
@@ -522,7 +690,7 @@
         <translation>口令</translation>
     </message>
     <message>
-        <source>Background work opens the register a second time. Type the register's passphrase:</source>
+        <source>Background work opens the register a second time. Type the register&apos;s passphrase:</source>
         <translation>后台工作需要再打开一次登记册。请输入登记册的口令：</translation>
     </message>
 </context>
@@ -615,11 +783,11 @@
         <translation>情况</translation>
     </message>
     <message>
-        <source>Village's value</source>
+        <source>Village&apos;s value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>Township's value</source>
+        <source>Township&apos;s value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
@@ -631,11 +799,11 @@
         <translation>经办人</translation>
     </message>
     <message>
-        <source>the village's value</source>
+        <source>the village&apos;s value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>the township's value</source>
+        <source>the township&apos;s value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
@@ -643,7 +811,7 @@
         <translation>另填的值</translation>
     </message>
     <message>
-        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record's history, and your decision goes back to the village in its next update bundle.</source>
+        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record&apos;s history, and your decision goes back to the village in its next update bundle.</source>
         <translation>冲突是指村里和乡里在上次一致之后都改过的同一个字段。请对比三个值，选用其中一个或填写新的值，并写明理由。没有采用的值保留在记录的历史里，您的决定会随下一个更新包发回村里。</translation>
     </message>
     <message>
@@ -655,19 +823,19 @@
         <translation>原来的值（双方一致时）</translation>
     </message>
     <message>
-        <source>The village's value</source>
+        <source>The village&apos;s value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>The township's value</source>
+        <source>The township&apos;s value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
-        <source>Take the village's value</source>
+        <source>Take the village&apos;s value</source>
         <translation>采用村里的值</translation>
     </message>
     <message>
-        <source>Keep the township's value</source>
+        <source>Keep the township&apos;s value</source>
         <translation>保留乡里的值</translation>
     </message>
     <message>
@@ -861,7 +1029,7 @@
         <translation>第1步（共3步）：选择村干部带来的登记申请文件。</translation>
     </message>
     <message>
-        <source>The laptop's request file</source>
+        <source>The laptop&apos;s request file</source>
         <translation>电脑的登记申请文件</translation>
     </message>
     <message>
@@ -909,7 +1077,7 @@
         <translation>更换电脑：1. 在新电脑上生成登记申请文件；2. 在这里选择这个文件；3. 旧电脑被注销，新电脑被登记，并按乡里现有的数据为它生成全村数据快照；4. 村干部在新电脑上先打开回复文件，再导入快照。旧电脑上从未发送的修改会随旧电脑一起丢失。</translation>
     </message>
     <message>
-        <source>The new laptop's request file</source>
+        <source>The new laptop&apos;s request file</source>
         <translation>新电脑的登记申请文件</translation>
     </message>
     <message>
@@ -1153,6 +1321,49 @@
     </message>
 </context>
 <context>
+    <name>ForgottenPassphraseDialog</name>
+    <message>
+        <source>Set a new passphrase with the recovery key</source>
+        <translation>用恢复密钥设新口令</translation>
+    </message>
+    <message>
+        <source>The recovery key is on the sheet printed when the register was set up (kept in the office safe). It sets a new passphrase for one account; the other accounts keep theirs.</source>
+        <translation>恢复密钥印在建立登记册时打印的恢复密钥单上（保存在办公室保险柜里）。它为一个账户设新口令，其他账户的口令不变。</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>新口令</translation>
+    </message>
+    <message>
+        <source>New passphrase again</source>
+        <translation>再输一次新口令</translation>
+    </message>
+    <message>
+        <source>Type the account&apos;s user name.</source>
+        <translation>请输入账户的用户名。</translation>
+    </message>
+    <message>
+        <source>Type the recovery key from the sheet.</source>
+        <translation>请输入恢复密钥单上的恢复密钥。</translation>
+    </message>
+    <message>
+        <source>The passphrase needs at least 6 characters.</source>
+        <translation>口令至少要 6 个字符。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>两次输入的口令不一样。</translation>
+    </message>
+</context>
+<context>
     <name>FormDialog</name>
     <message>
         <source>Save</source>
@@ -1194,11 +1405,11 @@
         <translation>或：外地配偶姓名</translation>
     </message>
     <message>
-        <source>Spouse's ID number</source>
+        <source>Spouse&apos;s ID number</source>
         <translation>配偶身份证号</translation>
     </message>
     <message>
-        <source>Spouse's address</source>
+        <source>Spouse&apos;s address</source>
         <translation>配偶住址</translation>
     </message>
     <message>
@@ -1246,7 +1457,7 @@
         <translation>出生登记</translation>
     </message>
     <message>
-        <source>Child's name</source>
+        <source>Child&apos;s name</source>
         <translation>孩子姓名</translation>
     </message>
     <message>
@@ -1258,7 +1469,7 @@
         <translation>出生日期</translation>
     </message>
     <message>
-        <source>Child's ID number</source>
+        <source>Child&apos;s ID number</source>
         <translation>孩子身份证号</translation>
     </message>
     <message>
@@ -1286,6 +1497,10 @@
         <translation>身份证号</translation>
     </message>
     <message>
+        <source>Ethnicity</source>
+        <translation>民族</translation>
+    </message>
+    <message>
         <source>Relationship to head</source>
         <translation>与户主关系</translation>
     </message>
@@ -1310,12 +1525,20 @@
         <translation>新建户</translation>
     </message>
     <message>
+        <source>Village</source>
+        <translation>所属村</translation>
+    </message>
+    <message>
         <source>Village group</source>
         <translation>村民小组</translation>
     </message>
     <message>
         <source>Address</source>
         <translation>地址</translation>
+    </message>
+    <message>
+        <source>Usual ethnicity of the members</source>
+        <translation>本户常见民族</translation>
     </message>
     <message>
         <source>Person</source>
@@ -1470,6 +1693,10 @@
         <translation>孕情随访</translation>
     </message>
     <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日</translation>
+    </message>
+    <message>
         <source>18 characters</source>
         <translation>18 位</translation>
     </message>
@@ -1622,6 +1849,10 @@
 <context>
     <name>HouseholdForm</name>
     <message>
+        <source>This register knows no village yet: import a village&apos;s bundle or add the villages to the area table first.</source>
+        <translation>本登记册还没有任何村：请先导入村里的数据包，或在区划表中添加村。</translation>
+    </message>
+    <message>
         <source>Add member (Ctrl+M)</source>
         <translation>添加成员（Ctrl+M）</translation>
     </message>
@@ -1723,7 +1954,7 @@
         <translation>理由</translation>
     </message>
     <message>
-        <source>Put the villages' bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
+        <source>Put the villages&apos; bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
         <translation>把各村的数据包文件（.fpb）放在一个文件夹里，或插上U盘，然后按“导入”。每个文件在写入前都会检查（签名、发送的电脑、序号）；每个文件要么整个导入，要么完全不导入，所以随时取消都是安全的。以前导入过的文件会跳过。</translation>
     </message>
     <message>
@@ -2282,7 +2513,7 @@
         <translation>死亡(&amp;E)</translation>
     </message>
     <message>
-        <source>&amp;Correct this person's details</source>
+        <source>&amp;Correct this person&apos;s details</source>
         <translation>更正此人信息(&amp;C)</translation>
     </message>
     <message>
@@ -2306,6 +2537,10 @@
     <message>
         <source>Print</source>
         <translation>打印</translation>
+    </message>
+    <message>
+        <source>nothing imported yet</source>
+        <translation>还没有导入过</translation>
     </message>
     <message>
         <source>Today, or e.g. 2026-11 or 2026-11-30</source>
@@ -2332,6 +2567,10 @@
         <translation>时段或日期</translation>
     </message>
     <message>
+        <source>Import run</source>
+        <translation>导入批次</translation>
+    </message>
+    <message>
         <source>Chinese font</source>
         <translation>中文字体</translation>
     </message>
@@ -2350,6 +2589,12 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
     </message>
     <message>
         <source>Choose a Chinese TrueType font</source>
@@ -2372,7 +2617,7 @@
         <translation>共 %1 页。下面是前几页。</translation>
     </message>
     <message>
-        <source>%1 pages. No page pictures: poppler's pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
+        <source>%1 pages. No page pictures: poppler&apos;s pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
         <translation>共 %1 页。本机没有安装 poppler 的 pdftoppm，不能显示页面图片。请用 PDF 阅读器打开文件查看。</translation>
     </message>
     <message>
@@ -2401,13 +2646,43 @@
     </message>
 </context>
 <context>
+    <name>QCalendarWidget</name>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>计算机</translation>
+    </message>
+</context>
+<context>
     <name>RecoveryKeyDialog</name>
     <message>
         <source>Recovery key</source>
         <translation>恢复密钥</translation>
     </message>
     <message>
-        <source>This is the register's recovery key. If a passphrase is forgotten, it sets a new one. It is shown only now: save the sheet and print it, or write the key down, and keep it locked in the office safe.</source>
+        <source>This is the register&apos;s recovery key. If a passphrase is forgotten, it sets a new one. It is shown only now: save the sheet and print it, or write the key down, and keep it locked in the office safe.</source>
         <translation>这是登记册的恢复密钥。忘记口令时，用它设置新口令。它只显示这一次：请保存密钥单并打印，或把密钥抄下来，锁在办公室保险柜里。</translation>
     </message>
     <message>
@@ -2577,6 +2852,14 @@
         <translation>空闲多少分钟后锁定</translation>
     </message>
     <message>
+        <source>Usual ethnicity in this area</source>
+        <translation>本地常见民族</translation>
+    </message>
+    <message>
+        <source>Preselected on new persons; leave empty where people differ.</source>
+        <translation>新登记人员时预先选中；各民族混居的地方请留空。</translation>
+    </message>
+    <message>
         <source>never</source>
         <translation>从不</translation>
     </message>
@@ -2590,10 +2873,6 @@
     <message>
         <source>Building the demo register (invented people only)…</source>
         <translation>正在生成演示登记册（全部为虚构人员）…</translation>
-    </message>
-    <message>
-        <source>Demo user</source>
-        <translation>演示用户</translation>
     </message>
     <message>
         <source>The demo register could not be built: {0}</source>
@@ -2744,6 +3023,10 @@
         <translation>从备份恢复…</translation>
     </message>
     <message>
+        <source>Forgot the passphrase…</source>
+        <translation>忘了口令…</translation>
+    </message>
+    <message>
         <source>Type the passphrase first: backups open with it.</source>
         <translation>请先输入口令：备份要用它打开。</translation>
     </message>
@@ -2890,10 +3173,6 @@
     <message>
         <source>&amp;Keyboard…</source>
         <translation>键盘快捷键(&amp;K)…</translation>
-    </message>
-    <message>
-        <source>Import a folder of bundles first: the receipt lists what it did.</source>
-        <translation>请先导入一个文件夹的变更包：回执列出导入的结果。</translation>
     </message>
     <message>
         <source>New recovery key</source>

@@ -43,14 +43,14 @@ smoke_cli() {
   grep -q '"problems": \[\]' "$WORK/selftest.json" || { echo "selftest found problems" >&2; exit 1; }
 }
 
-window_id() {
-  xdotool search --onlyvisible --name "$1" 2>/dev/null | head -1
+window_id() {  # fpdesk's visible window (Wine names a window's class after its program)
+  xdotool search --onlyvisible --class "fpdesk.exe" 2>/dev/null | head -1 || true
 }
 
 wait_for_window() {
-  local name="$1" id=""
+  local id=""
   for _ in $(seq 1 60); do
-    id="$(window_id "$name")"
+    id="$(window_id)"
     [ -n "$id" ] && { echo "$id"; return 0; }
     sleep 1
   done
@@ -59,21 +59,36 @@ wait_for_window() {
 
 smoke_window() {
   # The window as an officer meets it: the unlock dialog, the passphrase typed, Enter,
-  # the main window; Alt+F4 closes it (with the exit backup).
+  # the main window (a window other than the unlock dialog); Ctrl+Q quits it (with the
+  # exit backup).
+  # Under Xvfb there is no window manager: windows are focused, not activated, and
+  # Alt+F4 would reach nobody.
   unset FPDESK_PASSPHRASE
-  wine "$program/fpdesk.exe" gui --db "$(winepath -w "$register")" </dev/null >"$WORK/gui.log" 2>&1 &
-  local app=$!
-  local unlock
-  unlock="$(wait_for_window 'fpdesk')" || { echo "the unlock window did not appear" >&2; exit 1; }
+  (wrun "$program/fpdesk.exe" gui --db "$(winepath -w "$register")" >"$WORK/gui.log") &
+  local app=$! unlock main=""
+  unlock="$(wait_for_window)" || { echo "the unlock window did not appear" >&2; exit 1; }
   sleep 2
-  xdotool windowactivate --sync "$unlock" type --delay 50 "$passphrase"
+  xdotool windowfocus --sync "$unlock"
+  xdotool type --delay 50 "$passphrase"
   xdotool key Return
-  sleep 8
+  for _ in $(seq 1 60); do
+    main="$(xdotool search --onlyvisible --class "fpdesk.exe" 2>/dev/null | grep -vx "$unlock" | head -1 || true)"
+    [ -n "$main" ] && ! xdotool getwindowname "$unlock" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  [ -n "$main" ] || { import -window root "$WORK/no-main-window.png"; echo "the main window did not open" >&2; exit 1; }
+  sleep 5
   import -window root "$WORK/installed-app.png"
-  xdotool key --window "$(window_id 'fpdesk')" alt+F4 || true
+  # A click in the window (its empty detail pane) gives it the keyboard, as it would an
+  # officer; then the Quit shortcut.
+  xdotool mousemove --sync 1050 600 click 1
+  sleep 1
+  xdotool key ctrl+q
   for _ in $(seq 1 60); do kill -0 "$app" 2>/dev/null || break; sleep 1; done
+  ! kill -0 "$app" 2>/dev/null || { import -window root "$WORK/not-closed.png"; echo "the window did not close on Ctrl+Q" >&2; exit 1; }
   export FPDESK_PASSPHRASE="$passphrase"
-  ls "$data"/smoke.fpdesk.backups/ >/dev/null 2>&1 || { echo "no backup folder after the window closed" >&2; exit 1; }
+  ls "$data"/smoke.fpdesk.backups/*-exit* >/dev/null 2>&1 \
+    || { echo "no exit backup after the window closed" >&2; ls -R "$data" >&2; exit 1; }
 }
 
 install

@@ -12,6 +12,9 @@
 #                                  SHGetKnownFolderPath(FOLDERID_UserProgramFiles)
 #                                  returns E_INVALIDARG under Wine 8.0
 #   C:\usr -> /usr (link)          the Linux font paths the PDF tests name explicitly
+#   Fonts\Replacements, FontLink   Chinese in the installer's dialogs: Windows' Chinese UI
+#   (prefix.sh)                    fonts (Microsoft YaHei UI) and its font links, which
+#                                  Wine 8.0 lacks; WenQuanYi Micro Hei stands in
 # Python 3.11 is used (the project's floor): 3.12+ would also need _wmi.pyd removed
 # (propsys!VariantToString) and shutil's CopyFile2 avoided (kernel32!CopyFile2).
 
@@ -31,7 +34,8 @@ HOST_PIP="$HOST_PYTHON -m pip"
 log() { printf '[windows %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
 # Wine's console needs valid standard handles: stdin from /dev/null and the output
-# through a pipe, or Python dies at start with "init_sys_streams: invalid handle".
+# through a pipe, or Python dies at start with "init_sys_streams: invalid handle" (the
+# windowed fpdesk.exe then says "Failed to start embedded python interpreter!").
 # The exit status is the program's (PIPESTATUS), not cat's.
 wrun() {
   wine "$@" </dev/null 2>&1 | cat

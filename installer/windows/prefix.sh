@@ -18,3 +18,15 @@ done
 # The PDF tests name Debian's font files by their Linux paths; from drive C: those
 # read as C:\usr\...: let that folder be the real one.
 [ -e "$WINEPREFIX/drive_c/usr" ] || ln -s /usr "$WINEPREFIX/drive_c/usr"
+# Chinese in native Windows dialogs (the installer's wizard), which otherwise shows as
+# boxes: Wine 8.0 has none of Windows' Chinese fonts, and Debian's Wine none of its Latin
+# ones either (Tahoma, Segoe UI, MS Shell Dlg all fall back to DejaVu Sans).
+# - "Microsoft YaHei UI" (DialogFontName of installer/ChineseSimplified.isl) and Windows'
+#   other Chinese UI faces stand in as Debian's WenQuanYi Micro Hei (fonts-wqy-microhei);
+# - FontLink\SystemLink puts it behind DejaVu Sans, as Windows links its Latin UI fonts to
+#   its Chinese ones: the language dialog, drawn before a language is chosen, says 简体中文.
+for face in "Microsoft YaHei UI" "Microsoft YaHei" "SimSun"; do
+  wrun reg add 'HKCU\Software\Wine\Fonts\Replacements' /v "$face" /d "WenQuanYi Micro Hei" /f >/dev/null
+done
+wrun reg add 'HKLM\Software\Microsoft\Windows NT\CurrentVersion\FontLink\SystemLink' \
+  /v "DejaVu Sans" /t REG_MULTI_SZ /d "wqy-microhei.ttc,WenQuanYi Micro Hei" /f >/dev/null

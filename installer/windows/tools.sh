@@ -6,7 +6,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 have_all() {
-  command -v wine >/dev/null && command -v wine64 >/dev/null \
+  command -v wine >/dev/null && dpkg -s wine64 >/dev/null 2>&1 \
     && dpkg -s wine32:i386 >/dev/null 2>&1 \
     && command -v x86_64-w64-mingw32-gcc >/dev/null \
     && command -v Xvfb >/dev/null && command -v xdotool >/dev/null \

@@ -25,7 +25,7 @@ from fpdesk.commands import search as search_commands
 from fpdesk.commands import selftest as selftest_commands
 from fpdesk.commands import users as users_commands
 from fpdesk.commands.common import CommandError
-from fpdesk.core.i18n import set_language
+from fpdesk.core.i18n import LANGUAGES, set_language
 from fpdesk.store.errors import RegisterError
 
 COMMAND_MODULES = [register_commands, selftest_commands, printing_commands]
@@ -36,6 +36,7 @@ COMMAND_MODULES += [demo_commands]
 COMMAND_MODULES += [care_commands]
 COMMAND_MODULES += [users_commands, backup_commands]
 COMMAND_MODULES += [areas_commands]
+LANG_HELP = "language of messages / 提示语言"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="fpdesk: 村级计划生育与生殖健康登记册 / village family-planning register",
     )
     parser.add_argument("--version", action="version", version=f"fpdesk {__version__}")
-    parser.add_argument("--lang", choices=("zh", "en"), help="language of messages / 提示语言")
+    parser.add_argument("--lang", choices=LANGUAGES, help=LANG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = sub.add_parser("gui", help="open the window / 打开窗口")
     gui.add_argument("--db", help="register file / 登记册文件")
@@ -52,7 +53,25 @@ def build_parser() -> argparse.ArgumentParser:
     gui.set_defaults(func=_run_gui)
     for module in COMMAND_MODULES:
         module.add_commands(sub)
+    _accept_lang_anywhere(parser)
     return parser
+
+
+def _accept_lang_anywhere(parser: argparse.ArgumentParser) -> None:
+    """`fpdesk print cards --lang en` as well as `fpdesk --lang en print cards`.
+
+    Every subcommand (and sub-subcommand) takes --lang; its default is SUPPRESS so a
+    subcommand without it keeps what was given before the subcommand.
+    """
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for child in set(action.choices.values()):
+            if "--lang" not in child._option_string_actions:
+                child.add_argument(
+                    "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP
+                )
+            _accept_lang_anywhere(child)
 
 
 def _run_gui(args: argparse.Namespace) -> int:
@@ -63,6 +82,8 @@ def _run_gui(args: argparse.Namespace) -> int:
         argv += ["--db", args.db]
     if args.demo:
         argv.append("--demo")
+    if getattr(args, "lang", None):
+        argv += ["--lang", args.lang]
     return gui_main(argv)
 
 
@@ -89,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     set_language(args.lang)
     if args.command is None:
-        return _run_gui(argparse.Namespace(db=None, demo=False))
+        return _run_gui(argparse.Namespace(db=None, demo=False, lang=args.lang))
     try:
         status = args.func(args)
     except (RegisterError, CommandError) as exc:

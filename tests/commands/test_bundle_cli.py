@@ -125,11 +125,11 @@ def test_import_reports_refused_files_and_still_takes_the_good_ones(
     )
     assert status == 1
     assert [r["outcome"] for r in results] == ["refused", "accepted"]
-    assert "0-junk.fpb" in err and "cannot be opened" in err
+    assert "0-junk.fpb" in err and "damaged" in err
     status, _, err = run(
         capsys, "bundle", "verify", "--db", str(t), str(tmp_path / "out" / "0-junk.fpb")
     )
-    assert status == 1 and "cannot be opened" in err
+    assert status == 1 and "damaged" in err
 
 
 def _one_conflict(t: Path, v: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -301,3 +301,48 @@ def test_areas_are_named_once_and_listed(
     assert f"{VILLAGE}  那况村" in text and f"{TOWNSHIP}  —" in text
     status, _, err = run(capsys, "areas", "name", "--db", str(t), "12345", "x")
     assert status == 2 and "12 digits" in err
+
+
+def test_resend_from_sends_the_villages_changes_again(
+    pair,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    t, v = pair
+    _add_household(v, "1")
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"))
+    run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"))
+    run(capsys, "bundle", "export", "--db", str(t), "--out", str(tmp_path / "b"), "--all-villages")
+    run(capsys, "bundle", "import", "--db", str(v), str(tmp_path / "b"))
+    status, plain, _ = run(
+        capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "p"), "--json"
+    )
+    assert status == 0 and plain[0]["count"] == 0  # acknowledged: nothing to send
+    status, again, _ = run(
+        capsys,
+        "bundle",
+        "export",
+        "--db",
+        str(v),
+        "--out",
+        str(tmp_path / "again"),
+        "--resend-from",
+        "0",
+        "--json",
+    )
+    assert status == 0 and again[0]["after"] == 0 and again[0]["count"] == 1
+    status, results, _ = run(capsys, "bundle", "import", "--db", str(t), again[0]["path"], "--json")
+    assert status == 0 and results[0]["outcome"] == "duplicate"  # the same change: no fork
+    status, _, err = run(
+        capsys,
+        "bundle",
+        "export",
+        "--db",
+        str(t),
+        "--out",
+        str(tmp_path / "t"),
+        "--all-villages",
+        "--resend-from",
+        "0",
+    )
+    assert status != 0 and "village laptop" in err

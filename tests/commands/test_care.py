@@ -80,11 +80,23 @@ def test_check_passes_a_sound_register(register_path: Path, passphrase_env: str,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     fill(register_path)
     assert main(["--lang", "en", "check", "--db", str(register_path)]) == 0
-    assert "passed its check" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "passed its check" in out
+    # each part on its own line: the file, the links, the rules over every record
+    assert "file (integrity_check, cipher_integrity_check): 0 problems" in out
+    assert "links (foreign_key_check): 0 problems" in out
+    assert "records (the rules over" in out
+    assert main(["check", "--db", str(register_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rows_checked"]["person"] == 1
+    assert list(data["parts"]) == ["file", "links", "records"]
+    # --quick: the file alone, as SQLite and SQLCipher check it
+    assert main(["--lang", "en", "check", "--db", str(register_path), "--quick"]) == 0
+    assert "The full check, without --quick" in capsys.readouterr().out
     assert main(["check", "--db", str(register_path), "--json", "--quick"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is True and data["integrity"] == "quick_check"
-    assert data["rows_checked"]["person"] == 1
+    assert data["rows_checked"] == {} and list(data["parts"]) == ["file"]
 
 
 def test_check_lists_failures_and_exits_non_zero(

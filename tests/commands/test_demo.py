@@ -68,7 +68,7 @@ def test_runs_as_a_program(tmp_path: Path) -> None:
         [sys.executable, "-m", "fpdesk", "demo", "--db", str(path), "--persons", "150"],
         env=env,
         capture_output=True,
-        text=True,
+        encoding="utf-8",  # the CLI writes UTF-8 to a pipe, whatever the code page
         timeout=300,
         check=False,
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.store import access, accounts, keyring
 from fpdesk.store.db import open_register
 from tests.conftest import PASSPHRASE, VILLAGE
+from tests.reports.pdf.conftest import pdf_text
 
 ADMIN, ADMIN_PW = "王管理", "admin-pass-1"
 OFFICER, OFFICER_PW = "李专干", "officer-pass-1"
@@ -64,9 +64,7 @@ def test_first_add_converts_and_shows_the_recovery_key_once(
     assert "恢复密钥" in out and "重新加密" in out
     key = next(line.strip() for line in out.splitlines() if line.count("-") == 4)
     if shutil.which("pdftotext"):
-        text = subprocess.run(
-            ["pdftotext", "-raw", str(sheet), "-"], capture_output=True, text=True, check=True
-        ).stdout
+        text = pdf_text(sheet)
         assert key in text and "保险柜" in text
     accounts.recover(register_path, ADMIN, key, "after-recovery").close()
 

@@ -17,13 +17,21 @@ def test_text_follows_the_chosen_language(monkeypatch: pytest.MonkeyPatch) -> No
         i18n.set_language(None)
 
 
-def test_language_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chinese_whatever_the_system_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FPDESK_LANG", raising=False)
-    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
-    assert i18n.current_language() == "zh"
-    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    for locale in ("C.UTF-8", "en_US.UTF-8", "English_United States.1252", "zh_CN.UTF-8"):
+        monkeypatch.setenv("LC_ALL", locale)
+        monkeypatch.setenv("LANG", locale)
+        assert i18n.current_language() == "zh"
+
+
+def test_english_only_when_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("FPDESK_LANG", "en")
     assert i18n.current_language() == "en"
     monkeypatch.setenv("FPDESK_LANG", "zh")
+    assert i18n.current_language() == "zh"
+    monkeypatch.setenv("FPDESK_LANG", "fr")  # a typo is not a choice of English
     assert i18n.current_language() == "zh"
     with pytest.raises(ValueError):
         i18n.set_language("fr")

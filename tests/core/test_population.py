@@ -81,7 +81,8 @@ def test_every_plan_indicator_names_the_registered_population() -> None:
 def test_an_unknown_basis_is_refused() -> None:
     from importlib import resources
 
-    raw = json.loads(resources.files("fpdesk.resources").joinpath("indicators.json").read_text())
+    text = resources.files("fpdesk.resources").joinpath("indicators.json").read_text("utf-8")
+    raw = json.loads(text)
     raw["versions"][0]["indicators"][0]["basis"] = "everyone"
     with pytest.raises(DefinitionsError):
         book_from_data(raw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
@@ -246,7 +247,7 @@ def test_background_work_runs_as_the_same_account_with_its_limits(
         {
             "account": OFFICER,
             "action": "print",
-            "detail": '{"file": "households.pdf", "kind": "households"}',
+            "detail": f'{{"file": "households.pdf", "kind": "households", "village": "{VILLAGE}"}}',
         }
     ]
 
@@ -365,24 +366,123 @@ def test_old_register_turned_over_to_accounts_from_the_window(qtbot, register_pa
     accounts.recover(register_path, ADMIN, key, "another-pass").close()
 
 
-def test_village_filter_for_lists(tmp_path: Path) -> None:
+def test_scope_for_lists(tmp_path: Path) -> None:
+    from fpdesk.gui import queries
     from fpdesk.gui.worklist import load_due
-    from fpdesk.store import access
+    from fpdesk.store import access, records
     from fpdesk.store.db import create_register
     from tests.conftest import TOWNSHIP
 
     other = TOWNSHIP[:9] + "202"
     path = tmp_path / "township.fpdesk"
     with create_register(path, PASSPHRASE, role="township", area_code=TOWNSHIP) as reg:
-        assert access.village_filter(reg, other) == other  # no accounts: as asked
+        for code in (VILLAGE, other):
+            records.insert(
+                reg, "household", {"code": code + "010001", "village_code": code, "group_no": "01"}
+            )
+        assert access.scope(reg, other) == other  # no accounts: as asked
+        assert access.scope(reg) == TOWNSHIP
         accounts.add(reg, ADMIN, "administrator", None, ADMIN_PW)
         accounts.add(reg, OFFICER, "officer", VILLAGE, OFFICER_PW)
     with accounts.login(path, OFFICER, OFFICER_PW) as reg:
-        assert access.village_filter(reg, None) == VILLAGE
-        assert access.village_filter(reg, other, strict=False) == VILLAGE
+        assert access.scope(reg) == VILLAGE
+        assert access.scope(reg, TOWNSHIP) == VILLAGE  # a wider area: narrowed
         with pytest.raises(access.AccessDenied):
-            access.village_filter(reg, other)
-        assert load_due(reg, dt.date(2026, 3, 1), other) == []  # the window never raises
+            access.scope(reg, other)
+        # The window's village tree offers the officer's own village only, so the work
+        # list is never asked for another; asked anyway, it refuses like the CLI.
+        assert [v.code for v in queries.villages(reg)] == [VILLAGE]
+        with pytest.raises(access.AccessDenied):
+            load_due(reg, dt.date(2026, 3, 1), other)
     with accounts.login(path, ADMIN, ADMIN_PW) as reg:
-        assert access.village_filter(reg, None) is None
-        assert access.village_filter(reg, other) == other
+        assert access.village_scope(reg) is None
+        assert access.scope(reg, other) == other
+        assert [v.code for v in queries.villages(reg)] == [VILLAGE, other]
+
+
+def test_the_recovery_key_sets_a_new_passphrase_from_the_unlock_window(
+    qtbot,
+    register_path: Path,
+    prefs: Settings,  # type: ignore[no-untyped-def]
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from fpdesk.gui.startup import ForgottenPassphraseDialog
+
+    with open_register(register_path, PASSPHRASE) as reg:
+        recovery = accounts.add(reg, ADMIN, "administrator", None, ADMIN_PW)
+        accounts.add(reg, OFFICER, "officer", VILLAGE, OFFICER_PW)
+    assert recovery is not None
+    dialog, opened = start(qtbot, register_path, prefs)
+    type_text(qtbot, dialog.user, OFFICER)
+    forgot = dialog.findChild(QPushButton, "forgot")
+    assert forgot is not None and forgot.isVisibleTo(dialog)
+    qtbot.mouseClick(forgot, Qt.MouseButton.LeftButton)
+    recover = dialog.recovery_dialog
+    assert isinstance(recover, ForgottenPassphraseDialog)
+    qtbot.waitExposed(recover)
+    assert recover.user.text() == OFFICER and recover.focusWidget() is recover.key
+    # A short passphrase is named at its field, not at the bottom.
+    qtbot.keyClicks(recover.key, recovery)
+    qtbot.keyClick(recover.key, Qt.Key.Key_Tab)
+    qtbot.keyClicks(recover.passphrase, "short")
+    qtbot.keyClick(recover.passphrase, Qt.Key.Key_Return)
+    assert recover.fields.error_of(recover.passphrase)
+    assert recover.focusWidget() is recover.passphrase and not opened
+    recover.passphrase.clear()
+    qtbot.keyClicks(recover.passphrase, "new-officer-pass")
+    qtbot.keyClick(recover.passphrase, Qt.Key.Key_Tab)
+    qtbot.keyClicks(recover.again, "new-officer-pass")
+    qtbot.keyClick(recover.again, Qt.Key.Key_Return)
+    assert len(opened) == 1 and opened[0].account is not None
+    assert opened[0].account.name == OFFICER
+    opened[0].close()
+    accounts.login(register_path, OFFICER, "new-officer-pass").close()
+    accounts.login(register_path, ADMIN, ADMIN_PW).close()  # the others keep theirs
+
+
+def test_a_wrong_recovery_key_is_said_and_nothing_changes(
+    qtbot,
+    with_accounts: Path,
+    prefs: Settings,  # type: ignore[no-untyped-def]
+) -> None:
+    from fpdesk.gui.startup import ForgottenPassphraseDialog
+
+    recover = ForgottenPassphraseDialog(with_accounts, OFFICER)
+    qtbot.addWidget(recover)
+    recover.show()
+    recover.key.setText(keyring.new_recovery_key())
+    recover.passphrase.setText("new-officer-pass")
+    recover.again.setText("new-officer-pass")
+    recover.try_recover()
+    assert recover.isVisible() and recover.error.text()
+    accounts.login(with_accounts, OFFICER, OFFICER_PW).close()
+
+
+def test_the_lock_dialog_keeps_its_layout_after_wrong_passphrases(
+    qtbot,
+    with_accounts: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    UnlockDialog.session_user = OFFICER
+    dialog = UnlockDialog(with_accounts, check_only=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for _ in range(accounts.FREE_TRIES + 1):
+        dialog.passphrase.setText("wrong-wrong")
+        dialog.try_unlock()
+    assert "30" in dialog.error.text() and dialog.error.isVisible()
+    # Nothing squeezed over anything else: each row below the one before, all inside.
+    rows = [
+        dialog.intro,
+        dialog.file_label,
+        dialog.user,
+        dialog.passphrase,
+        dialog.error,
+        dialog.buttons,
+    ]
+    for above, below in itertools.pairwise(rows):
+        assert above.geometry().bottom() < below.geometry().top(), (above, below)
+        assert below.height() >= below.minimumSizeHint().height() or below is dialog.error
+    assert dialog.buttons.geometry().bottom() <= dialog.height()
+    assert dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())

@@ -3,7 +3,6 @@ trend, export."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from fpdesk.reports import indicators as ind
 from fpdesk.store.db import Register, create_register, open_register
 from tests.conftest import PASSPHRASE
 from tests.reports import world
+from tests.reports.pdf.conftest import pdf_text
 from tests.reports.world import TOWNSHIP, World
 
 
@@ -113,9 +113,7 @@ def test_enter_on_a_card_opens_its_list_and_prints_it(  # type: ignore[no-untype
         "fpdesk.gui.dashboard.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), "")
     )
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True
-    ).stdout
+    text = pdf_text(out, "-layout")
     assert "出生人数" in text and "乙社区" in text
     assert sum(1 for line in text.splitlines() if "生育（" in line) == 6
     assert "出生名单.pdf" in dialog.status.text()

@@ -202,18 +202,27 @@ def test_the_dashboard_counts_again_after_a_save_when_next_shown(
     )
 
 
-def test_township_menu_opens_each_clerk_page(qtbot, township_window: MainWindow) -> None:
+def test_township_menu_opens_each_clerk_page(
+    qtbot, township_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     menus = township_window.menus
     menus.clerk_pages[2].trigger()  # Conflicts
     clerk = township_window.clerk
     assert township_window.tabs.currentWidget() is clerk
     assert clerk.currentWidget() is clerk.conflicts
+    asked: list[bool] = []  # Send back asks for the folder (cancelled here)
+    monkeypatch.setattr(clerk.send, "choose_and_export", lambda: asked.append(True))
     menus.clerk_pages[5].trigger()
-    assert clerk.currentWidget() is clerk.send
+    assert clerk.currentWidget() is clerk.send and asked
     assert menus.print_receipt is not None
-    menus.print_receipt.trigger()  # nothing imported yet: it says what to do
-    assert clerk.currentWidget() is clerk.importing
-    assert clerk.importing.status.text()
+    menus.print_receipt.trigger()  # the print dialog on the receipt: nothing imported yet
+    dialog = menus.print_dialog
+    assert dialog.kind.currentData() == "receipt" and dialog.run.currentData() is None
+    assert dialog.run.isEnabled() and not dialog.village.isEnabled()
+    dialog.preview_button.click()  # says what is missing, makes nothing
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=60_000)
+    assert dialog.printed is None and "还没有导入记录" in dialog.status.text()
+    dialog.reject()
 
 
 def test_record_actions_follow_what_is_shown(qtbot, main_window: MainWindow) -> None:

@@ -34,7 +34,11 @@ def test_first_run_sets_up_a_register(qtbot, tmp_path: Path, prefs: Settings) ->
     qtbot.keyClicks(dialog.again, "village-key")
     qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
     assert not opened
-    assert dialog.error.isVisibleTo(dialog) and dialog.error.text()
+    # The message is under the area code, where the mistake is, and the cursor is there.
+    assert dialog.fields.error_of(dialog.area_code) == dialog.tr("The area code has 12 digits.")
+    assert dialog.fields.error_of(dialog.officer) == ""
+    assert not dialog.error.isVisibleTo(dialog)
+    assert dialog.focusWidget() is dialog.area_code
     assert not path.exists()
     qtbot.keyClicks(dialog.area_code, "1")
     qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
@@ -88,3 +92,33 @@ def test_a_file_that_is_not_a_register_is_a_plain_message(
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
     assert "不是 fpdesk 登记册" in dialog.error.text()
     assert junk.read_bytes() == b"SQLite format 3\x00" + b"\x00" * 4080
+
+
+def test_the_demo_records_one_stable_officer_whatever_the_language(
+    qtbot, prefs: Settings, user_folders: Path
+) -> None:
+    """Edits are kept under the same name after a language switch, never "Demo user"."""
+    from PySide6.QtWidgets import QApplication
+
+    from fpdesk.gui import i18n, settings
+    from fpdesk.store.db import create_register
+
+    path = settings.demo_register_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    create_register(path, settings.DEMO_PASSPHRASE, role="village", area_code=VILLAGE).close()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    actors = []
+    try:
+        for language in ("en", "zh"):
+            i18n.install(app, language)
+            startup = Startup(prefs, demo=True)
+            opened: list[Register] = []
+            startup.opened.connect(opened.append)
+            startup.open_demo()
+            (register,) = opened
+            actors.append(register.query("SELECT value FROM local_state WHERE key = 'actor'"))
+            register.close()
+    finally:
+        i18n.install(app, "en")
+    assert actors[0] == actors[1] == [{"value": settings.DEMO_OFFICER}]

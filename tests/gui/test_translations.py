@@ -64,3 +64,30 @@ def test_language_switch(qtbot, main_window: MainWindow, prefs) -> None:  # type
         assert main_window.household_page.add_person.text() == "Add a person"
     finally:
         i18n.install(app, "en")
+
+
+def test_qt_own_dialogs_are_chinese(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Qt's file dialog ("Look in:", "Files of type:") and standard buttons in Chinese."""
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        i18n.install(app, "zh")
+        dialog = QFileDialog()
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        qtbot.addWidget(dialog)
+        labels = {label.text() for label in dialog.findChildren(QLabel)}
+        assert "Look in:" not in labels and "Files of type:" not in labels
+        assert {"查找范围(&L)：", "文件类型(&T)："} <= labels, labels
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        qtbot.addWidget(box)
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+    finally:
+        i18n.install(app, "en")
+
+
+def test_the_frozen_build_ships_qt_own_chinese() -> None:
+    spec = (i18n.SOURCE_ROOT / "installer" / "fpdesk.spec").read_text(encoding="utf-8")
+    assert '"qtbase_zh_CN.qm"' in spec and "PySide6/Qt/translations" in spec
+    assert any((folder / "qtbase_zh_CN.qm").exists() for folder in i18n.qt_translation_dirs())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from fpdesk.store import access, accounts, records
 from fpdesk.store.db import Register, create_register
 from tests.conftest import PASSPHRASE
 from tests.reports import world
+from tests.reports.pdf.conftest import pdf_text
 from tests.reports.world import TOWNSHIP, VILLAGE_A, VILLAGE_B, World
 
 Y2019 = parse_period("2019")
@@ -95,7 +95,13 @@ def test_a_list_stays_inside_the_sessions_area(tmp_path: Path) -> None:
     with accounts.login(tmp_path / "t.fpdesk", "甲村专干", "officer-pass-1") as officer:
         mine = ind.compute(officer, Y2019, [VILLAGE_A])
         assert len(who.counted(officer, mine, "births")) == 4
-        whole = ind.compute(officer, Y2019, [TOWNSHIP])
+        narrowed = ind.compute(officer, Y2019, [TOWNSHIP])  # the officer's part of it
+        assert narrowed.areas == (VILLAGE_A,)
+        assert len(who.counted(officer, narrowed, "births")) == 4
+        with pytest.raises(access.AccessDenied):
+            ind.compute(officer, Y2019, [VILLAGE_B])
+        # A township report made some other way still lists nobody for the officer.
+        whole = ind.evaluate(ind.collect(officer, Y2019), [TOWNSHIP])
         with pytest.raises(access.AccessDenied):
             who.counted(officer, whole, "births")
 
@@ -134,9 +140,7 @@ def test_the_list_prints(town: World, tmp_path: Path) -> None:
     options = PrintOptions(language="zh", clock=FixedClock(dt.date(2019, 10, 8)))
     done = print_members(town.register, report, "births", "numerator", out, options=options)
     assert done.items == 6 and done.pages == 1
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True
-    ).stdout
+    text = pdf_text(out, "-layout")
     assert "出生人数 · 分子" in text and "4501**********0027" in text
     listed = [line for line in text.splitlines() if "生育（" in line]
     assert len(listed) == report.result("births").numerator

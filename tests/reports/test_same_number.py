@@ -285,7 +285,9 @@ def _household(register: Register, village: str, *members: dict[str, Any]) -> li
     return [ops.add_person(register, home, member, clock=CLOCK) for member in members]
 
 
-def _member(name: str, sex: int, born: str, relationship: int, **more: Any) -> dict[str, Any]:
+def _member(label: str, sex: int, born: str, relationship: int, **more: Any) -> dict[str, Any]:
+    # The docstring's labels (甲, 乙...) stand for names; a name has two characters at least.
+    name = label if len(label) > 1 else "李" + label
     return {"name": name, "sex": sex, "birth_date": born, "relationship": relationship, **more}
 
 

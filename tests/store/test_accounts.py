@@ -355,3 +355,14 @@ def test_new_register_with_accounts_from_the_start(tmp_path: Path) -> None:
             path, role="village", area_code=VILLAGE, name=ADMIN, passphrase=ADMIN_PW
         )
     accounts.login(path, ADMIN, "new-admin-pass").close()
+
+
+def test_the_wait_is_said_as_the_rule_has_it() -> None:
+    """README: after 3 wrong passphrases a wait of 30 s, doubling with each further one."""
+    assert [accounts.delay_after(n) for n in range(1, 7)] == [0, 0, 30, 60, 120, 240]
+    first = accounts.AccountLocked(accounts.delay_after(3))
+    assert "请 30 秒后再试" in first.text.zh and "try again in 30 s" in first.text.en
+    assert "分钟" not in first.text.zh.split("后再试")[0]
+    assert "请 1 分钟后再试" in accounts.AccountLocked(60).text.zh
+    assert "请 1 分 30 秒后再试" in accounts.AccountLocked(90).text.zh
+    assert "解锁窗口" in first.text.zh  # the recovery key is used there, not only on the CLI

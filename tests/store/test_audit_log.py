@@ -23,8 +23,13 @@ def test_rows_say_who_what_and_when(register: Register) -> None:
         "action": "print",
         "detail": {"what": "woman card"},
     }
-    assert [r["action"] for r in audit.read(register, since="2026-03-02")] == ["export"]
+    # Reading the log is itself kept in it (after the rows read).
+    assert [r["action"] for r in audit.read(register, since="2026-03-02")] == [
+        "export",
+        "audit_log",
+    ]
     assert [r["action"] for r in audit.read(register, action="print")] == ["print"]
+    assert audit.read(register, action="audit_log")[-1]["detail"] == {"rows": 1, "action": "print"}
 
 
 def test_unknown_actions_are_a_bug(register: Register) -> None:
@@ -42,10 +47,14 @@ def test_a_failed_transaction_takes_its_audit_row_with_it(register: Register) ->
 def test_export_csv_and_json(register: Register, tmp_path: Path) -> None:
     audit.record(register, "report", {"kind": "月报", "period": "2026-02"})
     rows = audit.read(register)
-    with audit.export(rows, tmp_path / "log.csv").open(encoding="utf-8-sig") as handle:
+    with audit.export(register, rows, tmp_path / "log.csv").open(encoding="utf-8-sig") as handle:
         [row] = list(csv.DictReader(handle))
     assert row["action"] == "report" and json.loads(row["detail"])["kind"] == "月报"
-    data = json.loads(audit.export(rows, tmp_path / "log.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        audit.export(register, rows, tmp_path / "log.json").read_text(encoding="utf-8")
+    )
     assert data == rows
     with pytest.raises(ValueError):
-        audit.export(rows, tmp_path / "log.txt")
+        audit.export(register, rows, tmp_path / "log.txt")
+    exported = audit.read(register, action="audit_log")[-1]["detail"]
+    assert exported == {"exported": "log.json", "rows": 1}

@@ -124,7 +124,7 @@ def test_contraception_start_switches_and_stop(family: tuple[Register, ops.NewHo
         ops.start_contraception(register, new.member_ids[0], {"method": "iud"}, clock=CLOCK)
     assert set(caught.value.problems) == {"woman_id", "started_on"}
     ops.stop_contraception(
-        register, iud, {"ended_on": "2024-01-01", "end_reason": "wants a child"}, clock=CLOCK
+        register, iud, {"ended_on": "2024-01-01", "end_reason": "wants_child"}, clock=CLOCK
     )
     assert ops.open_contraception(register, wife) is None
 
@@ -383,25 +383,25 @@ def test_checks_only_stops_every_operation_before_it_writes(
     episode = ops.start_contraception(
         register, wife, {"method": "pill", "started_on": "2026-01-01"}
     )
-    single = ops.add_person(register, new.household_id, person("己", 2, "1999-09-09", 8))
+    single = ops.add_person(register, new.household_id, person("周己", 2, "1999-09-09", 8))
     tries = [
-        lambda: ops.add_household(register, {"group_no": 9}, [person("甲", 1, "1990-01-01", 0)]),
-        lambda: ops.add_person(register, new.household_id, person("乙", 2, "2001-01-01", 3)),
-        lambda: ops.update_person(register, wife, {"phone": "139"}),
+        lambda: ops.add_household(register, {"group_no": 9}, [person("周甲", 1, "1990-01-01", 0)]),
+        lambda: ops.add_person(register, new.household_id, person("周乙", 2, "2001-01-01", 3)),
+        lambda: ops.update_person(register, wife, {"phone": "13912345678"}),
         lambda: ops.record_marriage(
-            register, {"wife_id": single, "outside_spouse_name": "丙", "married_on": "2020-01-01"}
+            register, {"wife_id": single, "outside_spouse_name": "周丙", "married_on": "2020-01-01"}
         ),
         lambda: ops.record_divorce(register, marriage["id"], {"ended_on": "2026-01-01"}),
         lambda: ops.register_pregnancy(register, wife, {"registered_on": "2026-06-01"}),
         lambda: ops.record_pregnancy_outcome(
             register, pregnancy, {"outcome": "miscarriage", "outcome_on": "2026-06-01"}
         ),
-        lambda: ops.record_birth(register, wife, birth("丁", 1, "2026-10-01")),
+        lambda: ops.record_birth(register, wife, birth("周丁", 1, "2026-10-01")),
         lambda: ops.start_contraception(
             register, wife, {"method": "iud", "started_on": "2026-02-01"}
         ),
         lambda: ops.stop_contraception(
-            register, episode, {"ended_on": "2026-03-01", "end_reason": "x"}
+            register, episode, {"ended_on": "2026-03-01", "end_reason": "side_effects"}
         ),
         lambda: ops.record_supply(
             register, wife, {"handed_on": "2026-01-01", "item": "pill", "quantity": 1}
@@ -415,7 +415,7 @@ def test_checks_only_stops_every_operation_before_it_writes(
         lambda: ops.record_move_in(
             register,
             new.household_id,
-            person("戊", 1, "2000-01-01", 8),
+            person("周戊", 1, "2000-01-01", 8),
             {"moved_on": "2026-01-01", "place": "外地"},
         ),
         lambda: ops.record_death(register, husband, {"death_date": "2026-01-01"}),

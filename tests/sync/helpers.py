@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from fpdesk.core import area
-from fpdesk.store import records
+from fpdesk.store import backup, records
 from fpdesk.store.capture import REPLICATED
-from fpdesk.store.db import Register, create_register
+from fpdesk.store.db import Register, create_register, open_register
 from fpdesk.sync import bundles, enrollment, keys, rows
 from tests.conftest import PASSPHRASE, TOWNSHIP
 
@@ -106,3 +106,13 @@ def count_rows(reg: Register) -> dict[str, int]:
         "change_log",
     ]
     return {t: reg.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def restore_township(world: World, made: Path) -> Register:
+    """Put the township back as it was in the backup `made` (closed, restored, reopened)."""
+    path = world.township.path
+    world.township.close()
+    backup.restore(made, path, PASSPHRASE, confirmed=True)
+    world.township = open_register(path, PASSPHRASE)
+    world.township.set_actor("文员")
+    return world.township

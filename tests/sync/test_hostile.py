@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import threading
+import tracemalloc
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pyrage
 import pytest
 
+from fpdesk.cli import main
 from fpdesk.store import schema
 from fpdesk.store.capture import REPLICATED
-from fpdesk.store.db import Register
-from fpdesk.sync import bundles, container, keys
+from fpdesk.store.db import Register, create_register, open_register
+from fpdesk.sync import bundles, container, enrollment, keys
+from fpdesk.sync.errors import SyncError
+from tests.conftest import PASSPHRASE
 from tests.sync.helpers import World, add_household, add_person
 
 _WATCHED = (
@@ -261,7 +268,8 @@ def test_newer_format(setting: tuple[World, Register, bytes]) -> None:
 
 def test_payload_altered_after_signing(setting: tuple[World, Register, bytes]) -> None:
     world, v, _ = setting
-    data = craft(v, world.township, members=[("changes.json", b'{"changes":[ ]}')])
+    # The same size as signed, other bytes (another size is refused before inflating).
+    data = craft(v, world.township, members=[("changes.json", b'{"chang_s":[]}')])
     assert "hash" in _refused(world, data, "altered.fpb").reason.en
 
 
@@ -310,3 +318,201 @@ def test_good_files_after_a_bad_one_are_still_imported(
     (folder / "b-good.fpb").write_bytes(good)
     results = bundles.import_files(world.township, [folder])
     assert [r.outcome for r in results] == ["refused", "accepted"]
+
+
+# ------------------------------------------------- what is read, and how it is shown
+
+
+def _on_own_connection(world: World, work: Callable[[Register], Any]) -> Any:
+    """Run `work` on the township from a thread with its own connection: a reader that
+    blocks must fail the test, not hang it."""
+    done: list[Any] = []
+
+    def run() -> None:
+        with open_register(world.township.path, PASSPHRASE) as township:
+            done.append(work(township))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(120)  # a generous bound against hanging, not a measurement
+    assert not worker.is_alive(), "reading the file blocked"
+    return done[0]
+
+
+def _import_in_thread(world: World, path: Path) -> list[Any]:
+    return _on_own_connection(world, lambda township: bundles.import_files(township, [path]))  # type: ignore[no-any-return]
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(
+    setting: tuple[World, Register, bytes],
+) -> None:
+    world, _, _ = setting
+    pipe = world.root / "pipe.fpb"
+    os.mkfifo(pipe)
+    before = fingerprint_of(world.township)
+    [result] = _import_in_thread(world, pipe)
+    assert result.outcome == "refused"
+    assert "not an ordinary file" in result.reason.en and result.reason.zh
+    assert fingerprint_of(world.township) == before
+
+
+def test_a_device_is_refused_before_a_byte_is_read(
+    setting: tuple[World, Register, bytes],
+) -> None:
+    world, _, _ = setting
+    [result] = _import_in_thread(world, Path("/dev/zero"))
+    assert result.outcome == "refused"
+    assert "not an ordinary file" in result.reason.en
+
+
+def test_a_pipe_in_a_folder_is_passed_over(setting: tuple[World, Register, bytes]) -> None:
+    world, _, good = setting
+    folder = world.root / "stick"
+    folder.mkdir()
+    os.mkfifo(folder / "a-pipe.fpb")
+    (folder / "b-good.fpb").write_bytes(good)
+    assert [r.outcome for r in _import_in_thread(world, folder)] == ["accepted"]
+
+
+def _low_entropy(size: int) -> bytes:
+    """Bytes that DEFLATE shrinks about six times: well inside the zip-bomb ratio."""
+    return os.urandom(size).translate(bytes(48 + (b & 1) for b in range(256)))
+
+
+def test_nothing_large_is_inflated_before_the_signature_is_checked(
+    setting: tuple[World, Register, bytes],
+) -> None:
+    """Anyone holding the township's public key can make a file that passes every
+    archive limit; signed by no enrolled laptop, its payload must never be inflated.
+    (Before: a 4.7 MB file of this shape inflated to 400 MiB, then was refused.)"""
+    world, _, _ = setting
+    stranger = create_register(
+        world.root / "stranger.fpdesk",
+        "another passphrase 123",
+        role="village",
+        area_code=next(iter(world.villages)),
+    )
+    keys.ensure_keys(stranger)
+    payload = _low_entropy(48 << 20)
+    data = craft(stranger, world.township, payload=payload)
+    stranger.close()
+    assert len(data) < len(payload) // 4
+    path = world.root / "forged-big.fpb"
+    path.write_bytes(data)
+    del payload
+    tracemalloc.start()
+    try:
+        [result] = bundles.import_files(world.township, [path])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.outcome == "refused" and "not enrolled" in result.reason.en
+    # The file itself and its decrypted archive are held; the 48 MiB never are.
+    assert peak < 2 * len(data) + (8 << 20), peak
+
+
+def test_a_member_declaring_another_size_than_the_signed_manifest_is_refused(
+    setting: tuple[World, Register, bytes],
+) -> None:
+    world, v, _ = setting
+    payload = b'{"changes":[]}'
+    data = craft(v, world.township, payload=payload, members=[("changes.json", payload + b" ")])
+    assert "does not match the manifest" in _refused(world, data, "resized.fpb").reason.en
+
+
+def test_a_directory_listing_more_members_than_allowed_is_refused_unparsed(
+    setting: tuple[World, Register, bytes],
+) -> None:
+    world, _v, _ = setting
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("manifest.json", b"{}")
+    archive = bytearray(buffer.getvalue())
+    end = archive.rfind(b"PK\x05\x06")
+    archive[end + 8 : end + 12] = (60000).to_bytes(2, "little") * 2  # claims 60,000
+    data = container.encrypt(bytes(archive), [keys.public_keys(world.township).age_recipient])
+    assert "60000 members" in _refused(world, data, "directory.fpb").reason.en
+
+
+def test_for_another_register_is_told_apart_from_damaged(
+    setting: tuple[World, Register, bytes],
+) -> None:
+    world, v, good = setting
+    elsewhere = str(pyrage.x25519.Identity.generate().to_public())
+    other = _refused(world, craft(v, world.township, recipients=[elsewhere]), "other.fpb")
+    assert "not made for this register" in other.reason.en
+    assert "damaged" not in other.reason.en
+    for name, data in (
+        ("cut.fpb", good[: len(good) // 2]),
+        ("text.fpb", b"hello, this is not a bundle\n"),
+        ("empty.fpb", b""),
+        ("altered.fpb", good[:-40] + bytes([good[-40] ^ 1]) + good[-39:]),
+    ):
+        damaged = _refused(world, data, name)
+        assert "damaged" in damaged.reason.en, (name, damaged.reason.en)
+        assert "not made for this register" not in damaged.reason.en
+
+
+def test_a_file_name_with_a_newline_and_colour_codes_is_shown_escaped(
+    setting: tuple[World, Register, bytes],
+    passphrase_env: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    world, _, good = setting
+    name = "x.fpb\n\x1b[32mreal.fpb: accepted (applied 9)\x1b[0m\u202e.fpb"
+    path = world.root / name
+    path.write_bytes(good[:50])
+    status = main(["--lang", "en", "bundle", "import", "--db", str(world.township.path), str(path)])
+    out, err = capsys.readouterr()
+    assert status == 1
+    for text in (out, err):
+        assert "\x1b" not in text and "\u202e" not in text
+        assert not any(
+            line.startswith("\x1b") or "real.fpb: accepted" in line.split(":")[0]
+            for line in text.splitlines()
+        )
+        assert len(text.strip().splitlines()) == 1, text
+    assert "\\n\\x1b[32mreal.fpb" in out
+
+
+def test_an_enrollment_request_that_is_a_pipe_is_refused_without_waiting(
+    setting: tuple[World, Register, bytes],
+) -> None:
+    world, _, _ = setting
+    pipe = world.root / "request.json"
+    os.mkfifo(pipe)
+
+    def accept(township: Register) -> Exception | None:
+        try:
+            enrollment.accept(township, pipe, world.root / "answer.json")
+        except SyncError as exc:
+            return exc
+        return None
+
+    refused = _on_own_connection(world, accept)
+    assert isinstance(refused, SyncError) and "not an ordinary file" in refused.text.en
+    assert not (world.root / "answer.json").exists()
+
+
+def test_an_enrollment_request_with_a_device_id_holding_control_codes_is_refused(
+    world: World,
+) -> None:
+    """The id is stored and printed: only a UUID is taken, even correctly signed."""
+    village = next(iter(world.villages.values()))
+    body = {
+        "kind": enrollment.REQUEST,
+        "version": enrollment.VERSION,
+        "keys": {
+            **keys.public_keys(village).as_dict(),
+            "device_id": "x\n\x1b[32mEnrolled device ok\x1b[0m",
+        },
+        "at": keys.now_text(),
+    }
+    signature = keys.sign(village, container.canonical(body))
+    request = world.root / "evil-request.json"
+    request.write_bytes(container.canonical({**body, "signature": signature}))
+    before = fingerprint_of(world.township)
+    with pytest.raises(SyncError) as refused:
+        enrollment.accept(world.township, request, world.root / "evil-answer.json")
+    assert "device id" in refused.value.text.en
+    assert fingerprint_of(world.township) == before

@@ -8,7 +8,7 @@ from typing import Any
 
 from fpdesk.commands.common import add_db, add_json, emit, opened, passphrase, user
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, backup
+from fpdesk.store import backup
 
 PREVIEW = Text(
     "备份 {path}\n  时间 {made_at}，区划 {area}，户 {households}，人 {persons}，最后修改 {last}",
@@ -52,7 +52,6 @@ def add_commands(sub: Any) -> None:
 
 def run_create(args: argparse.Namespace) -> int:
     with opened(args) as register:
-        access.require(register, "backup")
         made = backup.create(register, args.to)
     text = Text("已备份到 {path}。", "Backed up to {path}.")
     emit(args, {"path": str(made)}, str(text.format(path=made)))

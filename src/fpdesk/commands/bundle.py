@@ -13,7 +13,7 @@ from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
 from fpdesk.sync import bundles, conflicts, decisions, duplicates, held, ledger
-from fpdesk.sync.errors import SyncError
+from fpdesk.sync.errors import SyncError, shown
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, REFUSED
 
 T = TypeVar("T")
@@ -31,6 +31,13 @@ def add_commands(sub: Any) -> None:
     target.add_argument("--all-villages", action="store_true", help="every village / 所有村")
     export.add_argument(
         "--snapshot", action="store_true", help="whole village, for a new laptop / 全村数据"
+    )
+    export.add_argument(
+        "--resend-from",
+        type=int,
+        metavar="N",
+        help="village: send again every change after N (the township was restored) / "
+        "重新发送第 N 号以后的修改（乡镇从备份恢复后）",
     )
     add_json(export)
     export.set_defaults(func=run_export)
@@ -101,6 +108,7 @@ def run_export(args: argparse.Namespace) -> int:
             village_code=args.village,
             all_villages=args.all_villages,
             snapshot=args.snapshot,
+            resend_from=args.resend_from,
         ),
     )
     line = Text("已导出 {path}（{kind}，{count} 条）", "Exported {path} ({kind}, {count} items)")
@@ -116,9 +124,9 @@ def run_verify(args: argparse.Namespace) -> int:
         "数据包完好：{kind}，来自 {area} 的设备 {device}，修改 {after}-{upto}。",
         "The bundle is sound: {kind} from device {device} of {area}, changes {after}-{upto}.",
     ).format(
-        kind=manifest["kind"],
-        area=manifest["sender_area"],
-        device=manifest["device"],
+        kind=shown(manifest["kind"]),
+        area=shown(manifest["sender_area"]),
+        device=shown(manifest["device"]),
         after=manifest["after"] + 1,
         upto=manifest["upto"],
     )
@@ -143,7 +151,7 @@ def run_import(args: argparse.Namespace) -> int:
         counts = Text(
             "应用 {a}，无变化 {u}，冲突 {q}", "applied {a}, unchanged {u}, conflicts {q}"
         ).format(a=r.applied, u=r.unchanged, q=r.queued)
-        line = f"{r.file_name}: {_OUTCOMES[r.outcome]}"
+        line = f"{shown(r.file_name)}: {_OUTCOMES[r.outcome]}"
         if r.outcome == ACCEPTED:
             line += f" ({counts})"
         if r.reason:
@@ -154,7 +162,7 @@ def run_import(args: argparse.Namespace) -> int:
     emit(args, [r.as_dict() for r in results], "\n".join(lines))
     bad = [r for r in results if r.outcome not in (ACCEPTED, DUPLICATE)]
     for r in bad:
-        print(f"fpdesk: {r.file_name}: {r.reason}", file=sys.stderr)
+        print(f"fpdesk: {shown(r.file_name)}: {r.reason}", file=sys.stderr)
     return 1 if any(r.outcome == REFUSED for r in bad) else (3 if bad else 0)
 
 
@@ -260,7 +268,7 @@ def run_ledger(args: argparse.Namespace) -> int:
     with opened(args) as register:
         found = ledger.rows(register)
     lines = [
-        f"{r['seen_at']}  {_OUTCOMES.get(r['outcome'], r['outcome'])}  {r['file_name']}"
+        f"{r['seen_at']}  {_OUTCOMES.get(r['outcome'], r['outcome'])}  {shown(r['file_name'])}"
         + (f"  {r['after_seq'] + 1}-{r['upto_seq']}" if r["after_seq"] is not None else "")
         + (f"  {r['applied']}/{r['unchanged']}/{r['queued']}" if r["outcome"] == ACCEPTED else "")
         + (f"  {Text(r['reason_zh'] or '', r['reason_en'] or '')}" if r["reason_en"] else "")

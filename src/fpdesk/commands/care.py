@@ -10,8 +10,7 @@ from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
 from fpdesk.core import area
 from fpdesk.core.clock import SystemClock
 from fpdesk.core.i18n import Text, current_language
-from fpdesk.store import access
-from fpdesk.store.checks import CheckReport, check_register
+from fpdesk.store.checks import FILE, LINKS, RECORDS, CheckReport, check_register
 from fpdesk.store.due import DueItem, due_list
 
 BAD_DATE = Text(
@@ -34,6 +33,21 @@ CHECK_OK = Text(
     "The register passed its check ({pragma}, {rows} records checked).",
 )
 CHECK_FAILED = Text("登记册检查发现 {count} 个问题。", "The register check found {count} problems.")
+QUICK_OK = Text(
+    "登记册文件检查通过（{pragma}）。不带 --quick 的完整检查还会检查关联和每一条记录。",
+    "The register file passed its check ({pragma}). The full check, without --quick, "
+    "also checks the links and every record.",
+)
+PART_LINE = Text(
+    "  {part}：{count} 个问题，用时 {seconds} 秒", "  {part}: {count} problems, {seconds} s"
+)
+PART_NAMES = {
+    FILE: Text(
+        "文件（{pragma}、cipher_integrity_check）", "file ({pragma}, cipher_integrity_check)"
+    ),
+    LINKS: Text("关联（foreign_key_check）", "links (foreign_key_check)"),
+    RECORDS: Text("记录（{rows} 条记录的校验规则）", "records (the rules over {rows} records)"),
+}
 
 
 def add_commands(sub: Any) -> None:
@@ -50,7 +64,8 @@ def add_commands(sub: Any) -> None:
     check.add_argument(
         "--quick",
         action="store_true",
-        help="quick_check instead of the full integrity_check / 快速检查文件结构",
+        help="the file only, with quick_check instead of integrity_check; not the links "
+        "and the rules over every record / 只快速检查文件，不检查关联和每条记录",
     )
     add_json(check)
     check.set_defaults(func=run_check)
@@ -87,7 +102,7 @@ def run_due(args: argparse.Namespace) -> int:
     on = parse_day(args.on)
     village, group = parse_area(args.village), parse_group(args.group)
     with opened(args) as register:
-        items = due_list(register, on, access.village_filter(register, village), group)
+        items = due_list(register, on, village, group)
     data = {"on": on.isoformat(), "items": [item.as_dict() for item in items]}
     emit(args, data, due_text(items, on))
     return 0
@@ -126,13 +141,24 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def check_text(report: CheckReport) -> str:
+    """The verdict, then each part that ran with its time and its problems."""
     language = current_language()
     rows = sum(report.rows_checked.values())
     if report.ok:
-        return CHECK_OK.format(pragma=report.integrity, rows=rows).get(language)
-    lines = [CHECK_FAILED.format(count=len(report.failures)).get(language)]
-    for failure in report.failures:
-        where = " ".join(p for p in (failure.table, failure.record_id or "") if p)
-        who = f" {failure.person_name}" if failure.person_name else ""
-        lines.append(f"  [{where}]{who}: {failure.message.get(language)}")
+        verdict = QUICK_OK if report.seconds.keys() == {FILE} else CHECK_OK
+        lines = [verdict.format(pragma=report.integrity, rows=rows).get(language)]
+    else:
+        lines = [CHECK_FAILED.format(count=len(report.failures)).get(language)]
+    for part, took in report.seconds.items():
+        failures = report.failures_in(part)
+        name = PART_NAMES[part].format(pragma=report.integrity, rows=rows)
+        lines.append(
+            PART_LINE.format(
+                part=name.get(language), count=len(failures), seconds=f"{took:.1f}"
+            ).get(language)
+        )
+        for failure in failures:
+            where = " ".join(p for p in (failure.table, failure.record_id or "") if p)
+            who = f" {failure.person_name}" if failure.person_name else ""
+            lines.append(f"    [{where}]{who}: {failure.message.get(language)}")
     return "\n".join(lines)

@@ -12,28 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, audit
 from fpdesk.store.db import DAILY, Register, open_register
 
 PASSPHRASE_ENV = "FPDESK_PASSPHRASE"
 USER_ENV = "FPDESK_USER"
-
-# (command, step) -> (what the account's role must allow, the audit log's action).
-# Commands not named here read only, and need no more than the login.
-COMMAND_RULES: dict[tuple[str, str | None], tuple[str | None, str]] = {
-    ("bundle", "export"): ("export", "export"),
-    ("bundle", "import"): ("import", "import"),
-    ("conflicts", "resolve"): ("import", "import"),
-    ("enroll", None): ("enroll", "enroll"),
-    ("devices", "revoke"): ("enroll", "enroll"),
-    ("print", None): ("print", "print"),
-    ("report", None): ("report", "report"),
-    ("indicators", None): ("report", "report"),
-    ("lists", None): ("report", "report"),
-    ("audit", "sample"): ("report", "report"),
-    ("audit", "record"): ("report", "report"),
-    ("audit", "accuracy"): ("report", "report"),
-}
 
 
 class CommandError(Exception):
@@ -75,14 +57,6 @@ def user(args: argparse.Namespace) -> str | None:
     return getattr(args, "user", None) or os.environ.get(USER_ENV) or None
 
 
-def _rule(args: argparse.Namespace) -> tuple[str | None, str] | None:
-    command = str(getattr(args, "command", "") or "")
-    step = None
-    for name in (f"{command}_command", f"{command}_kind"):
-        step = step or getattr(args, name, None)
-    return COMMAND_RULES.get((command, step)) or COMMAND_RULES.get((command, None))
-
-
 def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON / 输出 JSON")
 
@@ -90,18 +64,13 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 @contextlib.contextmanager
 def opened(args: argparse.Namespace) -> Iterator[Register]:
     """The register, logged in, after the quick integrity check: a damaged file is
-    refused before anything is written to it (`fpdesk check` looks for itself)."""
+    refused before anything is written to it (`fpdesk check` looks for itself).
+    What the account may do, where, and the record of processing are the operations'
+    own business (store.access), the same for the window and the command line."""
     verify = False if getattr(args, "command", None) == "check" else DAILY
     register = open_register(args.db, passphrase(), user=user(args), verify=verify)
     try:
-        rule = _rule(args)
-        if rule and rule[0]:  # refused here exactly as the window refuses
-            access.require(register, rule[0])
         yield register
-        if rule:
-            step = getattr(args, f"{args.command}_command", None)
-            detail = {"command": args.command, "step": step or getattr(args, "print_kind", None)}
-            audit.record(register, rule[1], detail)
     finally:
         register.close()
 

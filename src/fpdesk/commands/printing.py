@@ -112,27 +112,16 @@ def run_receipt(args: argparse.Namespace) -> int:
 
 
 def _run_receipt(args: argparse.Namespace) -> int:
-    """The receipt of one import run of the register's ledger (the latest by default)."""
-    import datetime as dt
-
+    """The receipt of one import run of the register's ledger (the latest by default):
+    the same job as the window's print dialog, which checks, prints and records it."""
+    from fpdesk.reports.pdf import RECEIPT, jobs
     from fpdesk.reports.pdf.layout import PrintOptions
-    from fpdesk.reports.pdf.receipt import print_receipt
-    from fpdesk.store import areas
-    from fpdesk.sync import ledger
 
+    request = jobs.PrintRequest(kind=RECEIPT, village_code="", run_id=args.run,
+                                clerk=args.clerk, township=args.township)
     with opened(args) as register:
-        found = ledger.runs(register)
-        run = next((r for r in found if args.run in (None, r.id)), None)
-        if run is None:
-            raise CommandError(
-                ledger.NO_SUCH_RUN.format(id=args.run) if args.run is not None
-                else Text("还没有导入记录。", "Nothing imported yet."))
-        rows = ledger.run_rows(register, run.id)
-        township = args.township or areas.name(register, register.area_code)
-    result = _guarded(lambda: print_receipt(
-        rows, args.out, township=township, clerk=args.clerk or run.clerk,
-        imported_at=dt.datetime.fromisoformat(run.started_at).astimezone(),
-        options=PrintOptions(font=args.font)))
+        result = _guarded(lambda: jobs.run(register, request, args.out,
+                                           PrintOptions(font=args.font)))
     _report(args, result)
     return 0
 

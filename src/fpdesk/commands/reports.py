@@ -220,14 +220,17 @@ def members_text(
 def run_indicators(args: argparse.Namespace) -> int:
     period = _period(args.period)
     with opened(args) as register, _user_errors():
-        within = args.area or register.area_code
-        areas.level_of(within)
+        if args.area:
+            areas.level_of(args.area)
         facts = ind.collect(register, period)
-        if args.level:
-            reports = ind.breakdown(register, period, args.level, within=within, facts=facts)
-        else:
-            reports = [ind.compute(register, period, [within], facts=facts)]
-        runs = [ind.record_run(register, r) for r in reports] if args.record else []
+        reports, runs = ind.produce(
+            register,
+            period,
+            level=args.level,
+            within=args.area,
+            record=args.record,
+            facts=facts,
+        )
         listed = [_listed(register, r) if args.members else None for r in reports]
         # Who the numbers count, on each population basis (core.population).
         members = store_population.members_on(register, period.end_iso)
@@ -251,29 +254,30 @@ def run_report(args: argparse.Namespace) -> int:
         raise CommandError(
             Text("输出文件应以 .xlsx 结尾。", "The output file must end in .xlsx."), 2
         )
-    with opened(args) as register:
-        with _user_errors():
-            if args.area:
-                areas.level_of(args.area)
-            workbook = excel.build(register, period, args.kind, area_code=args.area)
-            if args.with_lists:
-                within = [args.area] if args.area else None
-                excel.add_member_lists(workbook, register, ind.compute(register, period, within))
+    with opened(args) as register, _user_errors():
+        if args.area:
+            areas.level_of(args.area)
         try:
-            digest = excel.save(workbook, args.out)
+            made = excel.export(
+                register,
+                period,
+                args.kind,
+                args.out,
+                area_code=args.area,
+                with_lists=args.with_lists,
+            )
         except OSError as exc:
             raise CommandError(
                 Text(f"无法写入 {args.out}：{exc}", f"Cannot write {args.out}: {exc}")
             ) from exc
-        summary = ind.compute(register, period, [args.area] if args.area else None)
-        run = ind.record_run(register, summary, kind=f"workbook:{args.kind}", file_hash=digest)
+    digest = made.sha256
     data = {
         "out": str(args.out),
         "kind": args.kind,
         "period": period.label,
         "sha256": digest,
-        "definitions_version": summary.definitions_version,
-        "run": run,
+        "definitions_version": made.summary.definitions_version,
+        "run": made.run,
     }
     text = Text("已生成 {out}（SHA-256 {sha}）。", "Wrote {out} (SHA-256 {sha}).")
     emit(args, data, str(text.format(out=args.out, sha=digest)))

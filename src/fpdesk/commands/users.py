@@ -199,9 +199,9 @@ def run_audit_log(args: argparse.Namespace) -> int:
             action=args.action,
             account=args.account,
         )
-        audit.record(register, "audit_log", {"rows": len(rows), "out": str(args.out or "")})
+        if args.out:
+            audit.export(register, rows, args.out)
     if args.out:
-        audit.export(rows, args.out)
         text = Text("已导出 {n} 条记录到 {path}。", "{n} rows exported to {path}.")
         emit(
             args,

@@ -6,7 +6,6 @@ carrying both, and the caller (CLI, GUI) picks the user's language.
 
 from __future__ import annotations
 
-import locale
 import os
 from dataclasses import dataclass
 
@@ -40,18 +39,12 @@ def set_language(language: str | None) -> None:
 
 
 def current_language() -> str:
-    """zh where the user's locale is Chinese (or FPDESK_LANG says so), else en."""
+    """zh unless the person chose English (settings or --lang, else FPDESK_LANG=en).
+
+    The system locale is deliberately ignored: many Chinese-market laptops run an
+    English Windows and servers run LANG=C.UTF-8, yet the officers read Chinese.
+    """
     if _override:
         return _override
-    wanted = os.environ.get("FPDESK_LANG", "")
-    if wanted in LANGUAGES:
-        return wanted
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    try:
-        code = locale.getlocale()[0] or ""
-    except ValueError:
-        code = ""
-    return "zh" if code.lower().startswith(("zh", "chinese")) else "en"
+    wanted = os.environ.get("FPDESK_LANG", "").strip().lower()
+    return wanted if wanted in LANGUAGES else "zh"

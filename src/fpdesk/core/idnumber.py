@@ -19,10 +19,14 @@ MALE = 1
 FEMALE = 2
 
 
+# Made once: a list of 50 search hits masks 50 numbers on every keystroke.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")
+_SPACES = re.compile(r"\s+")
+
+
 def normalise(text: str) -> str:
     """What an officer types, as stored: no spaces, upper-case X, full-width digits folded."""
-    folded = text.translate(str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX"))
-    return re.sub(r"\s+", "", folded).upper()
+    return _SPACES.sub("", text.translate(_FULL_WIDTH)).upper()
 
 
 def check_char(first17: str) -> str:

@@ -13,6 +13,8 @@ lookup callable that the store supplies.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -223,6 +225,26 @@ MESSAGES: dict[str, Text] = {
         "The record this visit follows does not exist or was deleted.",
     ),
     "quantity.positive": Text("数量应大于 0。", "The quantity must be more than 0."),
+    "name.length": Text(
+        "姓名应为 {low} 到 {high} 个字（现在是 {count} 个）。",
+        "A name has {low} to {high} characters (this one has {count}).",
+    ),
+    "name.characters": Text(
+        "姓名只能用汉字、字母和间隔号“·”（如 阿依古丽·买买提），不能有“{bad}”。",
+        "A name may hold Chinese characters, letters and the middle dot '·' "
+        "(e.g. 阿依古丽·买买提), not '{bad}'.",
+    ),
+    "phone.shape": Text(
+        "电话“{value}”不对：手机号为 1 开头的 11 位数字（如 13812345678），"
+        "座机为区号加号码（如 0771-5551234）。",
+        "Phone '{value}' is not a number: a mobile has 11 digits starting 13-19 "
+        "(e.g. 13812345678), a landline an area code and number (e.g. 0771-5551234).",
+    ),
+    "spouse.not_married": Text(
+        "{who}的婚姻状况是“{value}”，与配偶身份不符：请选已婚（初婚、再婚或复婚）。",
+        "The {who} is recorded as '{value}', which does not fit a spouse: choose married "
+        "(first marriage, remarried or remarried to former spouse).",
+    ),
 }
 
 
@@ -238,7 +260,9 @@ def field_label(field: str) -> Text:
     return FIELD_LABELS.get(field, Text(field, field))
 
 
-_WHO = {
+WHO = {
+    "spouse": Text("配偶", "spouse"),
+    "head": Text("户主", "household head"),
     "mother": Text("母亲", "mother"),
     "father": Text("父亲", "father"),
     "woman": Text("妇女", "woman"),
@@ -336,7 +360,7 @@ class _Form:
                 "date.before_born",
                 label=field_label(name),
                 value=value,
-                who=_WHO[who],
+                who=WHO[who],
                 born=born,
             )
         elif min_age and value < add_years(born, min_age):
@@ -345,9 +369,21 @@ class _Form:
                 "parent.too_young",
                 label=field_label(name),
                 value=value,
-                who=_WHO[who],
+                who=WHO[who],
                 born=born,
             )
+
+    def phone(self, name: str) -> None:
+        value = self.fields.get(name)
+        if not blank(value) and not phone_ok(value):
+            self.add(name, "phone.shape", value=str(value).strip())
+
+    def married(self, name: str, who: str) -> None:
+        """A spouse (or a head with a spouse) cannot be unmarried, widowed or divorced."""
+        status = _as_int(self.fields.get(name))
+        if status in NOT_MARRIED:
+            label = codes.text("marital_status", str(status))
+            self.add(name, "spouse.not_married", who=WHO[who], value=label)
 
     def sex_is(self, name: str, person: Fields | None, sex: int) -> None:
         if person is None or person.get("sex") in (None, "", 0, 9):
@@ -386,6 +422,7 @@ def age_on(born: dt.date, on: dt.date) -> int:
 def check_household(fields: Fields, clock: Clock) -> list[Problem]:
     form = _Form(fields, clock)
     form.required("code", "village_code", "group_no")
+    form.phone("phone")
     form.code("registration_type")
     code = str(fields.get("code") or "")
     village = str(fields.get("village_code") or "")
@@ -419,12 +456,67 @@ def check_household(fields: Fields, clock: Clock) -> list[Problem]:
     return form.problems
 
 
+NAME_LENGTH = (2, 30)
+# Dots people write between the parts of a Uyghur, Tibetan or foreign name; the register
+# keeps the one the standard uses (U+00B7), whichever the input method typed.
+NAME_DOTS = "·・•‧･"
+# Marital statuses that cannot be a spouse's (GB/T 2261.2): unmarried, widowed, divorced.
+NOT_MARRIED = frozenset({10, 30, 40})
+SPOUSE = 1  # relationship to the household head (GB/T 4761): 1 spouse
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# 0 + 2-3 digit area code, 7-8 digit number, an optional extension: 0771-5551234-8
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,5})?")
+
+
+def tidy_name(value: str) -> str:
+    """The name as kept: outer spaces off, every kind of middle dot as '·'."""
+    name = value.strip()
+    for dot in NAME_DOTS[1:]:
+        name = name.replace(dot, NAME_DOTS[0])
+    return name
+
+
+def name_problem(value: object) -> tuple[str, dict[str, object]] | None:
+    """Why a name cannot be a person's name, or None: 2-30 characters of letters (Chinese
+    characters included) and the middle dot; no digits, emoji, control characters."""
+    name = tidy_name(str(value))
+    for ch in name:
+        if ch != NAME_DOTS[0] and not unicodedata.category(ch).startswith("L"):
+            shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
+            return "name.characters", {"bad": shown}
+    if name.startswith(NAME_DOTS[0]) or name.endswith(NAME_DOTS[0]) or "··" in name:
+        return "name.characters", {"bad": NAME_DOTS[0]}
+    low, high = NAME_LENGTH
+    if not low <= len(name) <= high:
+        return "name.length", {"low": low, "high": high, "count": len(name)}
+    return None
+
+
+def tidy_phone(value: str) -> str:
+    """Spaces and brackets off, the en dash typed for a hyphen made one: '0771 555 1234'."""
+    phone = value.strip().replace("–", "-").replace("—", "-").replace("（", "(")
+    phone = phone.replace("）", ")")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    return re.sub(r"[\s()]", "", phone)
+
+
+def phone_ok(value: object) -> bool:
+    phone = tidy_phone(str(value))
+    return bool(_MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone))
+
+
 def check_person(
     fields: Fields, clock: Clock, *, id_holder: IdLookup | None = None
 ) -> list[Problem]:
-    """Name, sex, dates, codes, the ID number and its agreement with the record."""
+    """Name, sex, dates, codes, phone, the ID number and its agreement with the record."""
     form = _Form(fields, clock)
     form.required("household_id", "name", "sex", "birth_date")
+    if not blank(fields.get("name")):
+        wrong = name_problem(fields["name"])
+        if wrong:
+            form.add("name", wrong[0], **wrong[1])
+    form.phone("phone")
     for name in (
         "sex",
         "ethnicity",
@@ -442,6 +534,17 @@ def check_person(
     legacy = fields.get("legacy_id15")
     if not blank(legacy) and not (len(str(legacy)) == 15 and str(legacy).isdigit()):
         form.add("legacy_id15", "legacy_id.shape")
+    return form.problems
+
+
+def check_spouse(fields: Fields, clock: Clock, *, married: bool = False) -> list[Problem]:
+    """A spouse of the head (relationship 1), or a person with a marriage in force, is
+    not unmarried, widowed or divorced.  Checked when a person is added or her status or
+    relationship is changed: a widow still listed as the late head's spouse stays as is.
+    """
+    form = _Form(fields, clock)
+    if married or _as_int(fields.get("relationship")) == SPOUSE:
+        form.married("marital_status", "spouse")
     return form.problems
 
 

@@ -8,7 +8,6 @@ code), never kept by the program.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import current_language
-from fpdesk.gui import crash
+from fpdesk.gui import audit_text, crash
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Task
 from fpdesk.store import access, accounts, audit, keyring
@@ -147,89 +146,8 @@ def _action_names() -> dict[str, str]:
         "audit_log": QCoreApplication.translate("Accounts", "record read"),
         "enroll": QCoreApplication.translate("Accounts", "enrollment"),
         "command": QCoreApplication.translate("Accounts", "command"),
+        "warning_confirmed": QCoreApplication.translate("Accounts", "warning confirmed"),
     }
-
-
-def _detail_names() -> dict[str, str]:
-    """What each detail of a record of processing is, in the reader's language."""
-    return {
-        "file": QCoreApplication.translate("Accounts", "file"),
-        "out": QCoreApplication.translate("Accounts", "file"),
-        "exported": QCoreApplication.translate("Accounts", "exported to"),
-        "kind": QCoreApplication.translate("Accounts", "what"),
-        "label": QCoreApplication.translate("Accounts", "kind"),
-        "period": QCoreApplication.translate("Accounts", "period"),
-        "folder": QCoreApplication.translate("Accounts", "folder"),
-        "bundles": QCoreApplication.translate("Accounts", "bundles"),
-        "rows": QCoreApplication.translate("Accounts", "rows"),
-        "added": QCoreApplication.translate("Accounts", "account added"),
-        "removed": QCoreApplication.translate("Accounts", "account removed"),
-        "role": QCoreApplication.translate("Accounts", "role"),
-        "area_code": QCoreApplication.translate("Accounts", "area"),
-        "new_passphrase": QCoreApplication.translate("Accounts", "new passphrase for"),
-        "recovered": QCoreApplication.translate(
-            "Accounts", "passphrase reset with the recovery key for"
-        ),
-        "new_recovery_key": QCoreApplication.translate("Accounts", "new recovery key"),
-        "from": QCoreApplication.translate("Accounts", "from"),
-        "made_at": QCoreApplication.translate("Accounts", "made"),
-        "command": QCoreApplication.translate("Accounts", "command"),
-        "step": QCoreApplication.translate("Accounts", "step"),
-        "held": QCoreApplication.translate("Accounts", "held bundle"),
-        "device": QCoreApplication.translate("Accounts", "laptop"),
-        "village": QCoreApplication.translate("Accounts", "village"),
-        "action": QCoreApplication.translate("Accounts", "decision"),
-        "reason": QCoreApplication.translate("Accounts", "reason"),
-        "applied": QCoreApplication.translate("Accounts", "applied"),
-        "queued": QCoreApplication.translate("Accounts", "queued"),
-    }
-
-
-def _detail_values() -> dict[str, str]:
-    """Codes a detail may hold (printouts, workbooks, backup kinds, decisions)."""
-    from fpdesk.reports.pdf import KINDS
-
-    language = current_language()
-    values = {kind: title.get(language) for kind, title in KINDS.items()}
-    values.update(
-        {
-            "assessment": QCoreApplication.translate("Accounts", "assessment sheet"),
-            "annual": QCoreApplication.translate("Accounts", "annual forms"),
-            "monthly": QCoreApplication.translate("Accounts", "monthly change report"),
-            "daily": QCoreApplication.translate("Accounts", "daily"),
-            "exit": QCoreApplication.translate("Accounts", "on quitting"),
-            "manual": QCoreApplication.translate("Accounts", "made by hand"),
-            "before-accounts": QCoreApplication.translate("Accounts", "before accounts"),
-            "apply": QCoreApplication.translate("Accounts", "applied"),
-            "discard": QCoreApplication.translate("Accounts", "discarded"),
-        }
-    )
-    values.update(_role_names())
-    return values
-
-
-def detail_text(detail: object) -> str:
-    """A record's details as a reader reads them ("what: visit round sheet; file: …"),
-    not the stored JSON; anything unknown is shown as stored."""
-    if not detail:
-        return ""
-    if not isinstance(detail, dict):
-        return str(detail)
-    names, values = _detail_names(), _detail_values()
-    parts = []
-    for key, value in detail.items():
-        if value is None or value == "":
-            continue
-        if value is True:
-            shown = QCoreApplication.translate("Accounts", "yes")
-        elif isinstance(value, str):
-            shown = values.get(value, value)
-        else:
-            shown = json.dumps(value, ensure_ascii=False)
-        parts.append(
-            QCoreApplication.translate("Accounts", "{0}: {1}").format(names.get(key, key), shown)
-        )
-    return QCoreApplication.translate("Accounts", "; ").join(parts)
 
 
 class AddAccountDialog(QDialog):
@@ -456,7 +374,7 @@ class AuditLogDialog(QDialog):
         self.table.setRowCount(len(shown))
         names = _action_names()
         for i, row in enumerate(shown):
-            detail = detail_text(row["detail"])
+            detail = audit_text.describe(row["detail"])  # words, not the stored JSON
             action = names.get(row["action"], row["action"])
             values = (row["at"].replace("T", " "), row["account"] or "", action, detail)
             for j, value in enumerate(values):
@@ -474,11 +392,10 @@ class AuditLogDialog(QDialog):
 
     def export(self, path: Path) -> None:
         try:
-            audit.export(self.rows, path)
+            audit.export(self.register, self.rows, path)  # records the export itself
         except (ValueError, OSError) as exc:
             self.status.setText(self.tr("Not exported: {0}").format(exc))
             return
-        audit.record(self.register, "audit_log", {"exported": path.name, "rows": len(self.rows)})
         self.status.setText(self.tr("{0} rows exported to {1}.").format(len(self.rows), path))
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from fpdesk.core import i18n as core_i18n
 from fpdesk.core.clock import Clock
@@ -53,6 +54,21 @@ def set_language(app: QApplication, language: str) -> None:
         log.warning("Chinese translation not found at %s", i18n.qm_path())
 
 
+def show_fitted(window: QWidget, prefs: Settings) -> None:
+    """Where the officer left the window, if that still fits a screen; else maximised.
+
+    The first start fills the screen (a 1366x768 laptop has no room to spare), and a
+    place saved on a bigger monitor that is no longer plugged in is not reused.
+    """
+    saved = prefs.window_geometry
+    if saved is not None and window.restoreGeometry(saved):
+        screen = QGuiApplication.screenAt(window.geometry().center())
+        if screen is not None and screen.availableGeometry().contains(window.frameGeometry()):
+            window.show()
+            return
+    window.showMaximized()
+
+
 class Session:
     """The running window and what keeps it alive."""
 
@@ -69,7 +85,7 @@ class Session:
         window = MainWindow(register, self.prefs, self.clock)
         window.language_wanted.connect(lambda lang: set_language(self.app, lang))
         window.restore_wanted.connect(self.unlock_to_restore)
-        window.show()
+        show_fitted(window, self.prefs)
         window.keep_backups()  # today's, on a pool thread; and one when the window closes
         self.window = window
         QTimer.singleShot(0, window.restore_drafts)

@@ -53,7 +53,7 @@ from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
 from fpdesk.reports.pdf.members import print_members
-from fpdesk.store import access, areas, audit
+from fpdesk.store import access, areas
 from fpdesk.store.db import Register
 
 Index = QModelIndex | QPersistentModelIndex
@@ -598,7 +598,8 @@ class Dashboard(QWidget):
         if facts.period != self.period:
             return  # the officer chose another period meanwhile
         self.facts = facts
-        self.report = ind.evaluate(facts, (self.register.area_code,), name=self._area_name())
+        # The session's area: an officer's account on a township laptop sees its village.
+        self.report = ind.evaluate(facts, (access.scope(self.register),), name=self._area_name())
         self._show_cards()
         self._show_trend()
         villages = ind.breakdown(self.register, self.period, "village", facts=facts)
@@ -612,7 +613,7 @@ class Dashboard(QWidget):
         )
 
     def _area_name(self) -> str:
-        return areas.name(self.register, self.register.area_code)
+        return areas.name(self.register, access.scope(self.register))
 
     def set_period(self, period: Period) -> None:
         self.period = period
@@ -684,12 +685,9 @@ class Dashboard(QWidget):
         self, report: ind.IndicatorReport, key: str, which: str, path: str
     ) -> PrintResult | None:
         """Print a list behind a number to a PDF (off the GUI thread when it can be)."""
-        access.require(self.register, "print")
         options = PrintOptions(language=current_language(), clock=self.clock)
-        detail = {"kind": "members", "indicator": key, "part": which}
-        if self.opener is None:
+        if self.opener is None:  # print_members refuses, prints and records
             done = print_members(self.register, report, key, which, path, options=options)
-            audit.record(self.register, "print", detail)
             self._printed(done)
             return done
         opener = self.opener
@@ -701,14 +699,10 @@ class Dashboard(QWidget):
             finally:
                 register.close()
 
-        def finished(done: PrintResult) -> None:
-            audit.record(self.register, "print", detail)
-            self._printed(done)
-
         run_task(
             self,
             work,
-            on_done=finished,
+            on_done=self._printed,
             label=self.tr("Printing the list…"),
             cancellable=False,
         )
@@ -729,13 +723,11 @@ class Dashboard(QWidget):
 
     def export_to(self, path: str, kind: str) -> str:
         """Write the workbook for the shown period and record what was reported."""
-        access.require(self.register, "report")
-        workbook = excel.build(self.register, self.period, kind, book=self.book)
-        digest = excel.save(workbook, path)
         assert self.report is not None
-        ind.record_run(self.register, self.report, kind=f"workbook:{kind}", file_hash=digest)
-        audit.record(self.register, "report", {"kind": kind, "period": self.period.label})
-        return digest
+        made = excel.export(
+            self.register, self.period, kind, path, book=self.book, summary=self.report
+        )
+        return made.sha256
 
     def _export_clicked(self) -> None:
         kind = str(self.kind_box.currentData())

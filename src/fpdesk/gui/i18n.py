@@ -60,11 +60,23 @@ def install(app: QApplication, language: str) -> bool:
         app.installTranslator(ours)
         _installed.append(ours)
     qt_own = QTranslator()  # the standard buttons (OK, Cancel) and dialogs
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if qt_own.load(f"qtbase_{LOCALE}", qt_dir):
-        app.installTranslator(qt_own)
-        _installed.append(qt_own)
+    for qt_dir in qt_translation_dirs():
+        if qt_own.load(f"qtbase_{LOCALE}", str(qt_dir)):
+            app.installTranslator(qt_own)
+            _installed.append(qt_own)
+            break
     return loaded
+
+
+def qt_translation_dirs() -> list[Path]:
+    """Where Qt's own Chinese (qtbase_zh_CN.qm: file dialogs, standard buttons) may be.
+
+    Qt's configured folder first; then PySide6's package folder, where the frozen build
+    (installer/fpdesk.spec) puts it too, in case a qt.conf points elsewhere.
+    """
+    configured = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    bundled = Path(PySide6.__file__).resolve().parent / "Qt" / "translations"
+    return [configured] if configured == bundled else [configured, bundled]
 
 
 # ---- the maintenance commands -------------------------------------------------------

@@ -37,7 +37,7 @@ from fpdesk.gui.pages import HouseholdPage, PersonPage, make_table
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.tasks import Task
 from fpdesk.gui.worklist import DueCounts, WorkItem, WorkListPage
-from fpdesk.store import access, areas
+from fpdesk.store import areas
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
 
@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.new_household = self._action(
             "add",
-            lambda: self.open_form("household", {}),
+            lambda: self.open_form("household", self.chosen_area()),
             QKeySequence(QKeySequence.StandardKey.New),
         )
         self.show_worklist = self._action("worklist", lambda: self.tabs.setCurrentIndex(1), "F4")
@@ -219,11 +219,15 @@ class MainWindow(QMainWindow):
         self.households.sort_refused.connect(self._sort_refused)
         self._size_household_columns()
         self.household_view.selectionModel().currentRowChanged.connect(self._household_chosen)
+        # A click on the row already current (after a member's page was opened) shows
+        # that household again: the pane always shows the row that is selected.
+        self.household_view.clicked.connect(lambda index: self._household_chosen(index, index))
         self.household_view.activated.connect(self._household_activated)
         self.results = SearchModel(self)
         self.results_view = make_table(self.results, ResultsView)
         self.results_view.setObjectName("results")
         self.results_view.chosen.connect(self.open_hit)
+        self.results_view.selectionModel().currentRowChanged.connect(self._hit_selected)
         self.results_view.doubleClicked.connect(lambda i: self.open_hit(i.data(ROW_ROLE)))
         self.results_view.back_to_search.connect(self._focus_search)
         self._size_columns(
@@ -427,11 +431,20 @@ class MainWindow(QMainWindow):
             return
         village_code, group_no = item.data(0, AREA_ROLE)
         self.households.set_area(village_code, group_no)
+        if not self.household_view.currentIndex().isValid():
+            self.detail.setCurrentWidget(self.hint)  # not a household of another list
         if village_code or self.register.role != "village":
             # a village, or (All households) the whole township, read by a worker
             self.worklist.village_code = village_code
             self.worklist_loaded = False
         self.middle.setCurrentWidget(self.household_view)
+
+    def chosen_area(self) -> dict[str, Any]:
+        """The village and group chosen on the left: a new household's defaults."""
+        item = self.tree.currentItem()
+        village_code, group_no = item.data(0, AREA_ROLE) if item is not None else (None, None)
+        chosen = {"village_code": village_code, "group_no": group_no}
+        return {key: value for key, value in chosen.items() if value}
 
     def _sort_refused(self, _column: int) -> None:
         header = self.household_view.horizontalHeader()
@@ -462,11 +475,23 @@ class MainWindow(QMainWindow):
         self.household_page.show_household(household_id)
         self.detail.setCurrentWidget(self.household_page)
 
-    def show_person(self, person_id: str) -> None:
+    def show_person(self, person_id: str, *, focus: bool = True) -> None:
         self.tabs.setCurrentIndex(0)
         self.person_page.show_person(person_id)
         self.detail.setCurrentWidget(self.person_page)
-        self.person_page.table.setFocus()
+        if focus:
+            self.person_page.table.setFocus()
+
+    def _hit_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """Going down the search results with the arrows shows each one at once; the
+        keyboard stays in the results (Enter opens the one selected)."""
+        hit = self.results.row_at(current.row()) if current.isValid() else None
+        if hit is None:
+            return
+        if hit.person_id:
+            self.show_person(hit.person_id, focus=False)
+        elif hit.household_id:
+            self.show_household(hit.household_id)
 
     # -- search ------------------------------------------------------------------------
 
@@ -483,8 +508,7 @@ class MainWindow(QMainWindow):
             self.middle.setCurrentWidget(self.household_view)
             return
         try:
-            village = access.village_filter(self.register, None)  # an officer: their own
-            hits = search(self.register, text, limit=SEARCH_LIMIT, village_code=village)
+            hits = search(self.register, text, limit=SEARCH_LIMIT)  # an officer: their village
         except RegisterError as exc:
             crash.show_register_error(self, exc)
             return
@@ -533,6 +557,7 @@ class MainWindow(QMainWindow):
             from fpdesk.gui.clerk import ClerkWorkspace
 
             self._clerk = ClerkWorkspace(self.register, self.prefs, self.clock)
+            self._clerk.importing.receipt_asked.connect(self.menus.print_receipt_of)
             place = self.tabs.indexOf(self.clerk_tab)
             showing = self.tabs.currentIndex() == place
             self.tabs.blockSignals(True)
@@ -698,7 +723,7 @@ class MainWindow(QMainWindow):
     def edit_settings(self) -> None:
         from fpdesk.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.prefs, self)
+        dialog = SettingsDialog(self.prefs, self, register=self.register)
         dialog.accepted.connect(lambda: self._settings_saved(dialog))
         dialog.open()
 
@@ -751,4 +776,5 @@ class MainWindow(QMainWindow):
             self._exit_backup = self.backups.before_exit(self, lambda _result: self.close())
             return
         self.locker.stop()
+        self.prefs.window_geometry = self.saveGeometry()  # the next start opens here
         super().closeEvent(event)

@@ -266,15 +266,23 @@ class WindowMenus(QObject):
         elif shown is w.household_page and w.household_page.household_id:
             w.open_form("history", {"row_id": w.household_page.household_id})
 
-    def open_print(self, kind: str | None) -> QDialog:
+    def open_print(self, kind: str | None, run_id: int | None = None) -> QDialog:
         """The print dialog for the village in view, on `kind` when one was chosen; the
-        PDF is made on a worker with its own connection and previewed before saving."""
+        PDF is made on a worker with its own connection and previewed before saving.
+        On a township register it offers the import receipts too (`run_id`: the run
+        shown first, else the latest)."""
         from fpdesk.gui.print_dialog import PrintDialog
+        from fpdesk.sync import ledger
 
         w = self.window
-        dialog = PrintDialog(w.register.reopen, w.current_village(), clock=w.clock, parent=w)
+        runs = ledger.runs(w.register) if w.register.role == "township" else None
+        dialog = PrintDialog(
+            w.register.reopen, w.current_village(), clock=w.clock, parent=w, runs=runs
+        )
         if kind is not None:
             dialog.kind.setCurrentIndex(max(dialog.kind.findData(kind), 0))
+        if run_id is not None:
+            dialog.choose_run(run_id)
         dialog.finished.connect(lambda *_: w._form_closed(dialog))
         w.open_forms.append(dialog)
         self.print_dialog = dialog
@@ -282,19 +290,16 @@ class WindowMenus(QObject):
         return dialog
 
     def receipt(self) -> None:
-        """The import receipt belongs to an import run: on the clerk's import page."""
-        w = self.window
-        w.show_clerk_page(0)
-        clerk = w.clerk
-        page = getattr(clerk, "importing", None)
-        if page is None:
-            return
-        if page.model.rowCount():
-            page.save_receipt_as()
-        else:
-            page.status.setText(
-                self.tr("Import a folder of bundles first: the receipt lists what it did.")
-            )
+        """The import receipt of the run chosen on the clerk's import page (the latest
+        when none was chosen), in the print dialog."""
+        page = getattr(self.window.clerk, "importing", None)
+        self.print_receipt_of(None if page is None else page.runs.currentData())
+
+    def print_receipt_of(self, run_id: object) -> QDialog:
+        """The print dialog on the import receipt of one run (None: the latest)."""
+        from fpdesk.reports.pdf import RECEIPT
+
+        return self.open_print(RECEIPT, run_id if isinstance(run_id, int) else None)
 
     def export_workbook(self) -> None:
         """The dashboard's Export to Excel, for the period it shows."""

@@ -39,12 +39,14 @@ from PySide6.QtWidgets import (
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash
+from fpdesk.gui.clerk.common import local_time
+from fpdesk.gui.screen import fit_to_screen
 from fpdesk.gui.tasks import Cancelled, Progress, Task, run_task
-from fpdesk.reports.pdf import KINDS, fonts, jobs
+from fpdesk.reports.pdf import KINDS, PRINTOUTS, RECEIPT, fonts, jobs
 from fpdesk.reports.pdf.layout import Cancelled as PrintCancelled
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
-from fpdesk.store import access, audit
 from fpdesk.store.db import Register
+from fpdesk.sync.ledger import ImportRun
 
 PREVIEW_PAGES = 12  # pictures of the first pages; the rest is in the file itself
 PREVIEW_DPI = 60
@@ -82,9 +84,7 @@ def make_pdf(
     options.cancelled = lambda: progress.cancelled
     register = opener()
     try:
-        access.require(register, "print")
-        result = jobs.run(register, request, out, options)
-        audit.record(register, "print", {"kind": request.kind, "file": out.name})
+        result = jobs.run(register, request, out, options)  # refuses, prints, records
     except PrintCancelled:
         raise Cancelled() from None
     finally:
@@ -97,7 +97,8 @@ def make_pdf(
 
 
 class PrintDialog(QDialog):
-    """Print a village's register, cards, change list or round sheet."""
+    """Print a village's register, cards, change list or round sheet; on a township
+    register (`runs` given, the newest first) also the receipt of an import run."""
 
     def __init__(
         self,
@@ -106,16 +107,18 @@ class PrintDialog(QDialog):
         *,
         clock: Clock | None = None,
         parent: QWidget | None = None,
+        runs: list[ImportRun] | None = None,
     ) -> None:
         super().__init__(parent)
         self.opener = opener
+        self.import_runs = runs
         self.clock = clock or SystemClock()
         self.task: Task | None = None
         self._tasks: list[Task] = []
         self.printed: Printed | None = None
         self._scratch = Path(tempfile.mkdtemp(prefix="fpdesk-print-"))
         self.setWindowTitle(self.tr("Print"))
-        self.resize(760, 660)  # fits a 1366x768 screen; the pages scroll
+        fit_to_screen(self, 760, 660)  # fits 1366x768; the preview's pages scroll
         self._build(village_code)
 
     # -- building -------------------------------------------------------------------
@@ -126,6 +129,14 @@ class PrintDialog(QDialog):
         self.kind.setObjectName("kind")
         for kind, title in KINDS.items():
             self.kind.addItem(title.get(language), kind)
+        self.run = QComboBox()  # the import run whose receipt is printed
+        self.run.setObjectName("run")
+        if self.import_runs is not None:
+            self.kind.addItem(PRINTOUTS[RECEIPT].get(language), RECEIPT)
+            for run in self.import_runs:
+                self.run.addItem(self._run_text(run), run.id)
+            if not self.import_runs:
+                self.run.addItem(self.tr("nothing imported yet"), None)
         self.village = QLineEdit(village_code)
         self.village.setObjectName("village")
         self.period = QLineEdit()
@@ -145,6 +156,8 @@ class PrintDialog(QDialog):
         form.addRow(self.tr("Village code"), self.village)
         form.addRow(self.tr("Period or day"), self.period)
         form.addRow("", self.compact)
+        if self.import_runs is not None:
+            form.addRow(self.tr("Import run"), self.run)
         form.addRow(self.tr("Chinese font"), font_row)
         self.kind.currentIndexChanged.connect(self._kind_changed)
 
@@ -186,7 +199,21 @@ class PrintDialog(QDialog):
         self._set_done(False)
 
     def _kind_changed(self) -> None:
-        self.compact.setEnabled(self.kind.currentData() == "households")
+        kind = self.kind.currentData()
+        self.compact.setEnabled(kind == "households")
+        self.village.setEnabled(kind != RECEIPT)  # the receipt covers the whole township
+        self.period.setEnabled(kind != RECEIPT)
+        self.run.setEnabled(kind == RECEIPT)
+
+    def _run_text(self, run: ImportRun) -> str:
+        """An import run as the clerk knows it: when it was, how many files it saw."""
+        files = self.tr("%n file(s)", "", run.files)
+        return f"{local_time(run.started_at)} · {files}" + (f" · {run.clerk}" if run.clerk else "")
+
+    def choose_run(self, run_id: int) -> None:
+        """The receipt of this import run (left on the latest when it is not listed)."""
+        self.kind.setCurrentIndex(max(self.kind.findData(RECEIPT), 0))
+        self.run.setCurrentIndex(max(self.run.findData(run_id), 0))
 
     def _show_font(self) -> None:
         try:
@@ -217,6 +244,10 @@ class PrintDialog(QDialog):
         self._show_font()
 
     def request(self) -> jobs.PrintRequest:
+        if self.kind.currentData() == RECEIPT:
+            run_id = self.run.currentData()
+            return jobs.PrintRequest(kind=RECEIPT, village_code="",
+                                     run_id=None if run_id is None else int(run_id))
         return jobs.PrintRequest(
             kind=str(self.kind.currentData()), village_code=self.village.text().strip(),
             period=self.period.text().strip() or None,
@@ -301,6 +332,8 @@ class PrintDialog(QDialog):
 
     def suggested_name(self) -> str:
         request = self.request()
+        if request.kind == RECEIPT:
+            return f"import-receipt-{request.run_id or 'latest'}-{self.clock.today():%Y%m%d}.pdf"
         return f"{request.village_code}-{request.kind}-{self.clock.today():%Y%m%d}.pdf"
 
     def save_as(self) -> None:

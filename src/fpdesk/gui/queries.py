@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fpdesk.core import codes, idnumber, population
-from fpdesk.store import areas
+from fpdesk.store import access, areas
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
@@ -64,6 +64,7 @@ def villages(register: Register) -> list[Village]:
     codes = {row[0] for row in register.conn.execute("SELECT DISTINCT village_code FROM household")}
     if register.role == "village":
         codes.add(register.area_code)
+    codes = {code for code in codes if access.sees(register, code)}  # an account: its own
     names = areas.names(register, codes)
     return [Village(code, names[code]) for code in sorted(codes)]
 
@@ -323,6 +324,7 @@ def _contraception(register: Register, person_id: str, language: str) -> list[Ev
         method = code_label("contraceptive_method", row["method"], language)
         out.append(Event(row["started_on"], "method_start", method, "contraception", row["id"]))
         if row["ended_on"]:
-            detail = " · ".join(x for x in (method, row["end_reason"] or "") if x)
+            reason = code_label("contraception_end", row["end_reason"], language)
+            detail = " · ".join(x for x in (method, reason) if x)
             out.append(Event(row["ended_on"], "method_stop", detail, "contraception", row["id"]))
     return out

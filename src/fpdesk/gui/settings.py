@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 from fpdesk.core.i18n import LANGUAGES, current_language
 
@@ -20,6 +20,9 @@ DEMO_FILE = "demo.fpdesk"
 # The demo register holds invented people only; its passphrase is documented in the
 # README so anyone can open it.
 DEMO_PASSPHRASE = "demo1234"
+# Who edits the demo when no officer name was given: one stable identity, the same in
+# both languages, so a language switch never splits one person's work under two names.
+DEMO_OFFICER = "演示用户"
 DEMO_PERSONS = 3000
 DEMO_SEED = 1
 DEFAULT_LOCK_MINUTES = 10
@@ -55,7 +58,7 @@ class Settings:
 
     @property
     def language(self) -> str:
-        """zh or en: the saved choice, else the system's (Chinese locale -> zh)."""
+        """zh or en: the saved choice, else FPDESK_LANG, else zh (never the system locale)."""
         value = str(self._qs.value("language", "") or "")
         return value if value in LANGUAGES else current_language()
 
@@ -86,4 +89,15 @@ class Settings:
     @officer.setter
     def officer(self, value: str) -> None:
         self._qs.setValue("officer", value)
+        self._qs.sync()
+
+    @property
+    def window_geometry(self) -> QByteArray | None:
+        """Where the main window was when it last closed (None: never closed yet)."""
+        value = self._qs.value("window_geometry")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @window_geometry.setter
+    def window_geometry(self, value: QByteArray) -> None:
+        self._qs.setValue("window_geometry", value)
         self._qs.sync()

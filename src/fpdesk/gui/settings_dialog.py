@@ -1,4 +1,5 @@
-"""Settings: the window's language and the idle time before the register locks."""
+"""Settings: the window's language, the idle time before the register locks, and the
+area's usual ethnicity (kept in the register: it preselects the person forms)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fpdesk.core import codes
 from fpdesk.gui.settings import Settings
+from fpdesk.store import operations
+from fpdesk.store.db import Register
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, prefs: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, prefs: Settings, parent: QWidget | None = None, register: Register | None = None
+    ) -> None:
         super().__init__(parent)
         self.prefs = prefs
+        self.register = register
         self.language = QComboBox()
         self.language.setObjectName("language")
         # Each language is named in itself, so an officer who cannot read the current
@@ -34,6 +41,15 @@ class SettingsDialog(QDialog):
         self.form = QFormLayout()
         self.form.addRow(QLabel(), self.language)
         self.form.addRow(QLabel(), self.lock_minutes)
+        self.ethnicity = QComboBox()
+        self.ethnicity.setObjectName("ethnicity")
+        if register is not None:
+            self.ethnicity.addItem("", None)  # none: every form asks with nothing chosen
+            for code in codes.codes("ethnicity"):
+                self.ethnicity.addItem(f"{code} {codes.label('ethnicity', code)}", code)
+            usual = operations.area_ethnicity(register)
+            self.ethnicity.setCurrentIndex(max(self.ethnicity.findData(usual), 0))
+            self.form.addRow(QLabel(), self.ethnicity)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -45,6 +61,11 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self._label(self.language).setText(self.tr("Language / 语言"))
         self._label(self.lock_minutes).setText(self.tr("Lock after idle minutes"))
+        if register is not None:
+            self._label(self.ethnicity).setText(self.tr("Usual ethnicity in this area"))
+            self.ethnicity.setToolTip(
+                self.tr("Preselected on new persons; leave empty where people differ.")
+            )
         self.lock_minutes.setSpecialValueText(self.tr("never"))
         self.lock_minutes.setSuffix(self.tr(" min"))
 
@@ -56,4 +77,8 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         self.prefs.language = str(self.language.currentData())
         self.prefs.lock_minutes = self.lock_minutes.value()
+        if self.register is not None:
+            usual = self.ethnicity.currentData()
+            if usual != operations.area_ethnicity(self.register):
+                operations.set_area_ethnicity(self.register, usual)
         super().accept()

@@ -51,6 +51,22 @@ def _error_label() -> QLabel:
 def _show_error(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
+    grow_to_fit(label.window())
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """Make room for a message that just appeared (or went): the fields keep their
+    height instead of being squeezed over each other, as they were after a wrong
+    passphrase."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = dialog.width()
+    needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+    height = max(needed, layout.totalMinimumSize().height())
+    if height > dialog.height() or not dialog.isVisible():
+        dialog.resize(width, height)
 
 
 class UnlockDialog(QDialog):
@@ -91,6 +107,12 @@ class UnlockDialog(QDialog):
         self.restore_button.setObjectName("restore")
         self.restore_button.clicked.connect(self.open_restore)
         self.restore_dialog: QDialog | None = None
+        self.forgot_button = QPushButton()
+        self.forgot_button.setObjectName("forgot")
+        self.forgot_button.clicked.connect(self.open_recovery)
+        self.recovery_dialog: ForgottenPassphraseDialog | None = None
+        if self.uses_accounts:  # the recovery key resets an account's passphrase
+            self.buttons.addButton(self.forgot_button, QDialogButtonBox.ButtonRole.HelpRole)
         if check_only:  # a locked register stays locked: no way around it
             cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
             cancel.setVisible(False)
@@ -136,6 +158,27 @@ class UnlockDialog(QDialog):
             self._label(self.user).setText(self.tr("User name"))
         self._label(self.passphrase).setText(self.tr("Passphrase"))
         self.restore_button.setText(self.tr("Restore from a backup…"))
+        self.forgot_button.setText(self.tr("Forgot the passphrase…"))
+
+    def open_recovery(self) -> None:
+        """A forgotten passphrase: the recovery key sets a new one, here, not only on the
+        command line."""
+        dialog = ForgottenPassphraseDialog(self.path, self.user.text().strip(), self)
+        dialog.recovered.connect(self._recovered)
+        self.recovery_dialog = dialog
+        dialog.open()
+
+    def _recovered(self, register: Register) -> None:
+        self.passphrase.clear()
+        _show_error(self.error, "")
+        if self.check_only:
+            register.close()
+            self.register = None
+        else:
+            UnlockDialog.session_user = register.account.name if register.account else None
+            self.register = register
+        self.accept()
+        self.unlocked.emit(self.register)
 
     def open_restore(self) -> None:
         """The backups open with the same passphrase (and account) as the register."""
@@ -195,6 +238,131 @@ class UnlockDialog(QDialog):
         super().reject()
 
 
+class ForgottenPassphraseDialog(QDialog):
+    """User name, the recovery key from the sheet in the office safe, and a new
+    passphrase twice: the account gets the new passphrase and the register opens."""
+
+    recovered = Signal(object)  # the open Register, logged in as the account
+
+    def __init__(self, path: Path, user: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.setWindowIcon(icon("lock"))
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.user = QLineEdit(user)
+        self.user.setObjectName("user")
+        self.key = QLineEdit()
+        self.key.setObjectName("recovery_key")
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("new_passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit()
+        self.again.setObjectName("again")
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.fields = FieldErrors(self.user, self.key, self.passphrase, self.again)
+        self.error = _error_label()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.try_recover)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.fields.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
+        self.setWindowTitle(self.tr("Set a new passphrase with the recovery key"))
+        self.intro.setText(
+            self.tr(
+                "The recovery key is on the sheet printed when the register was set up "
+                "(kept in the office safe). It sets a new passphrase for one account; the "
+                "other accounts keep theirs."
+            )
+        )
+        labels = (
+            self.tr("User name"),
+            self.tr("Recovery key"),
+            self.tr("New passphrase"),
+            self.tr("New passphrase again"),
+        )
+        for widget, label in zip(self.fields.widgets, labels, strict=True):
+            self.fields.label(widget).setText(label)
+        (self.key if user else self.user).setFocus()
+
+    def problems(self) -> dict[QWidget, str]:
+        found: dict[QWidget, str] = {}
+        if not self.user.text().strip():
+            found[self.user] = self.tr("Type the account's user name.")
+        if not self.key.text().strip():
+            found[self.key] = self.tr("Type the recovery key from the sheet.")
+        if len(self.passphrase.text()) < MIN_PASSPHRASE:
+            found[self.passphrase] = self.tr("The passphrase needs at least 6 characters.")
+        elif self.passphrase.text() != self.again.text():
+            found[self.again] = self.tr("The two passphrases differ.")
+        return found
+
+    def try_recover(self) -> None:
+        _show_error(self.error, "")
+        if self.fields.show(self.problems()):
+            return
+        try:
+            register = accounts.recover(
+                self.path,
+                self.user.text().strip(),
+                self.key.text().strip(),
+                self.passphrase.text(),
+                verify=DAILY,
+            )
+        except RegisterError as exc:
+            log.info("recovery refused: %s", type(exc).__name__)
+            _show_error(self.error, crash.register_error_text(exc))
+            return
+        self.passphrase.clear()
+        self.again.clear()
+        self.accept()
+        self.recovered.emit(register)
+
+
+class FieldErrors:
+    """A form of labelled fields, each with its own message row under it: a problem is
+    shown at its field (and the first one focused), not in one line at the bottom."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        self.widgets = widgets
+        self.form = QFormLayout()
+        self.errors: dict[QWidget, QLabel] = {}
+        for widget in widgets:
+            self.form.addRow(QLabel(), widget)
+            error = _error_label()
+            error.setObjectName(f"{widget.objectName()}_error")
+            self.form.addRow("", error)
+            self.form.setRowVisible(error, False)
+            self.errors[widget] = error
+
+    def label(self, widget: QWidget) -> QLabel:
+        label = self.form.labelForField(widget)
+        assert isinstance(label, QLabel)
+        return label
+
+    def show(self, problems: dict[QWidget, str]) -> bool:
+        """Each message under its field, the others cleared; True if there was any."""
+        for widget, error in self.errors.items():
+            text = problems.get(widget, "")
+            error.setText(text)
+            self.form.setRowVisible(error, bool(text))
+        first = next((w for w in self.widgets if w in problems), None)
+        if first is not None:
+            first.setFocus()
+        grow_to_fit(self.widgets[0].window())
+        return first is not None
+
+    def error_of(self, widget: QWidget) -> str:
+        error = self.errors[widget]
+        return error.text() if error.isVisibleTo(widget.window()) else ""
+
+
 class FirstRunDialog(QDialog):
     """The first start on this laptop: set up a register, or open the demo."""
 
@@ -222,10 +390,11 @@ class FirstRunDialog(QDialog):
         self.again = QLineEdit()
         self.again.setObjectName("again")
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = _error_label()
-        self.form = QFormLayout()
-        for widget in (self.role, self.area_code, self.officer, self.passphrase, self.again):
-            self.form.addRow(QLabel(), widget)
+        self.error = _error_label()  # what the register said (disk full...): not a field's
+        self.fields = FieldErrors(
+            self.role, self.area_code, self.officer, self.passphrase, self.again
+        )
+        self.form = self.fields.form
         self.create_button = QPushButton(icon("add"), "")
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.try_create)
@@ -277,30 +446,37 @@ class FirstRunDialog(QDialog):
         self.create_button.setText(self.tr("Create the register"))
         self.demo_button.setText(self.tr("Open the demo register"))
 
-    def problems(self) -> str:
-        """The first thing wrong with what was typed, or '' when all is well."""
+    def problems(self) -> dict[QWidget, str]:
+        """What is wrong with what was typed, by field (empty when all is well)."""
+        found: dict[QWidget, str] = {}
         role = str(self.role.currentData())
         code = self.area_code.text().strip()
         try:
             level = area.level_of(code)
         except area.AreaCodeError:
-            return self.tr("The area code has 12 digits.")
-        if role == "village" and level != "village":
-            return self.tr("A village register needs a village code (last three digits not 000).")
-        if role == "township" and level != "township":
-            return self.tr("A township register needs a township code (ending in 000).")
+            level = ""
+            found[self.area_code] = self.tr("The area code has 12 digits.")
+        if role == "village" and level not in ("village", ""):
+            found[self.area_code] = self.tr(
+                "A village register needs a village code (last three digits not 000)."
+            )
+        if role == "township" and level not in ("township", ""):
+            found[self.area_code] = self.tr(
+                "A township register needs a township code (ending in 000)."
+            )
         if not self.officer.text().strip():
-            return self.tr("Type your name: it is written into the history of every change.")
+            found[self.officer] = self.tr(
+                "Type your name: it is written into the history of every change."
+            )
         if len(self.passphrase.text()) < MIN_PASSPHRASE:
-            return self.tr("The passphrase needs at least 6 characters.")
-        if self.passphrase.text() != self.again.text():
-            return self.tr("The two passphrases differ.")
-        return ""
+            found[self.passphrase] = self.tr("The passphrase needs at least 6 characters.")
+        elif self.passphrase.text() != self.again.text():
+            found[self.again] = self.tr("The two passphrases differ.")
+        return found
 
     def try_create(self) -> None:
-        problem = self.problems()
-        if problem:
-            _show_error(self.error, problem)
+        _show_error(self.error, "")
+        if self.fields.show(self.problems()):
             return
         officer = self.officer.text().strip()
         try:
@@ -450,7 +626,7 @@ class Startup(QObject):
         except RegisterError as exc:
             self._demo_failed(exc)
             return
-        register.set_actor(self.prefs.officer or self.tr("Demo user"))
+        register.set_actor(self.prefs.officer or settings.DEMO_OFFICER)
         self.opened.emit(register)
 
     def _demo_failed(self, exc: BaseException) -> None:

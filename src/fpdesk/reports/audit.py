@@ -23,6 +23,8 @@ from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
 from fpdesk.core.indicators import load_book
 from fpdesk.core.periods import Period, parse_period
+from fpdesk.store import access
+from fpdesk.store import audit as access_log  # `audit` here is the accuracy audit
 from fpdesk.store.db import Register
 
 
@@ -106,8 +108,10 @@ def draw_sample(
         raise AuditError(Text("抽样户数至少为 1。", "Sample at least one household."))
     today = (clock or SystemClock()).today()
     period = period or parse_period(str(today.year if today.month < 10 else today.year + 1))
-    scope = area_code or register.area_code
-    areas.level_of(scope)
+    access.require(register, "report")
+    if area_code:
+        areas.level_of(area_code)
+    scope = access.scope(register, area_code)  # an account: its own area only
     rows = [
         r
         for r in register.query(
@@ -155,6 +159,7 @@ def draw_sample(
                VALUES (?, ?, ?, ?)""",
             [(sample_id, h.household_id, h.village_code, h.position) for h in picked],
         )
+    access_log.record(register, "report", {"audit_sample": sample_id, "area": scope})
     return Sample(sample_id, scope, period.label, seed, len(rows), today.isoformat(), picked)
 
 
@@ -243,13 +248,17 @@ def record_finding(
                 now.isoformat(timespec="seconds"),
             ),
         )
+    access_log.record(register, "report", {"audit_finding": finding_id, "sample": sample_id})
     return finding_id
 
 
 def _sample_row(register: Register, sample_id: str) -> dict[str, Any]:
+    """The sample, if this session may work on its area (its households are listed)."""
+    access.require(register, "report")
     rows = register.query("SELECT * FROM audit_sample WHERE id = ?", (sample_id,))
     if not rows:
         raise AuditError(Text(f"没有编号为 {sample_id} 的抽样。", f"No sample {sample_id}."))
+    access.require_area(register, rows[0]["area_code"])
     return rows[0]
 
 
@@ -270,6 +279,7 @@ def accuracy(register: Register, sample_id: str) -> Accuracy:
         (sample_id,),
     ).fetchone()
     rate = max(0.0, 100.0 * (1 - errors / found)) if found else None
+    access_log.record(register, "report", {"audit_accuracy": sample_id})
     pass_rate = load_book().for_period(parse_period(sample["period"])).settings.audit_pass_rate
     return Accuracy(
         sample_id=sample_id,

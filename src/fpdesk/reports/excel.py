@@ -40,6 +40,7 @@ from fpdesk.core.indicators import DefinitionBook
 from fpdesk.core.periods import Period
 from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
+from fpdesk.store import access, audit
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
@@ -824,10 +825,48 @@ def build(
     book: DefinitionBook | None = None,
     area_code: str | None = None,
 ) -> Workbook:
-    """A workbook for the register's area (or another area it holds: a district)."""
+    """A workbook for the session's area (or another area it may see: a district).
+    An account asking for an area outside its own is refused, a wider one narrowed."""
     if kind not in BUILDERS:
         raise ValueError(f"report kind must be one of {KINDS}, not {kind!r}")
+    access.require(register, "report")
+    area_code = access.scope(register, area_code)
     return BUILDERS[kind](register, period, book=book, area_code=area_code)
+
+
+@dataclass(frozen=True)
+class Reported:
+    path: Path
+    sha256: str
+    run: str
+    summary: ind.IndicatorReport
+
+
+def export(
+    register: Register,
+    period: Period,
+    kind: str,
+    path: str | Path,
+    *,
+    area_code: str | None = None,
+    book: DefinitionBook | None = None,
+    summary: ind.IndicatorReport | None = None,
+    with_lists: bool = False,
+) -> Reported:
+    """Build the workbook (`with_lists`: and a 名单 sheet per indicator), save it, keep
+    the numbers as reported (`summary`, else the indicators over the same area) and
+    record who reported what: the command line's `report` and the dashboard's export
+    are this one operation."""
+    workbook = build(register, period, kind, book=book, area_code=area_code)
+    if summary is None:
+        summary = ind.compute(register, period, [area_code] if area_code else None, book=book)
+    if with_lists:
+        add_member_lists(workbook, register, summary)
+    digest = save(workbook, path)
+    run = ind.record_run(register, summary, kind=f"workbook:{kind}", file_hash=digest)
+    detail = {"kind": kind, "period": period.label, "areas": list(summary.areas)}
+    audit.record(register, "report", {**detail, "file": Path(path).name})
+    return Reported(Path(path), digest, run, summary)
 
 
 def workbook_bytes(wb: Workbook) -> bytes:

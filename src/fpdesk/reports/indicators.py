@@ -44,6 +44,8 @@ from fpdesk.core.indicators import (
     load_book,
 )
 from fpdesk.core.periods import Period
+from fpdesk.store import access
+from fpdesk.store import audit as access_log  # `audit` names the accuracy audits here
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
@@ -247,9 +249,11 @@ def compute(
     book: DefinitionBook | None = None,
     facts: Facts | None = None,
 ) -> IndicatorReport:
-    """The indicators for a period over a set of area units (default: the register's area)."""
+    """The indicators for a period over a set of area units (default: the session's
+    area; an account asking for an area outside its own is refused, a wider one narrowed)."""
+    access.require(register, "report")
+    wanted = tuple(dict.fromkeys(access.scope(register, code) for code in area_codes or [None]))
     facts = facts or collect(register, period, book=book)
-    wanted = tuple(area_codes) if area_codes else (register.area_code,)
     return evaluate(facts, wanted, name=_names(register, wanted))
 
 
@@ -262,9 +266,11 @@ def breakdown(
     book: DefinitionBook | None = None,
     facts: Facts | None = None,
 ) -> list[IndicatorReport]:
-    """One report per village or township inside `within` (default: the register's area)."""
+    """One report per village or township inside `within` (default: the session's area,
+    narrowed and refused like compute's)."""
+    access.require(register, "report")
+    scope = access.scope(register, within)
     facts = facts or collect(register, period, book=book)
-    scope = within or register.area_code
     units = units_at_level(register, facts, level, scope)
     return [evaluate(facts, (code,), name=_names(register, (code,))) for code in units]
 
@@ -299,6 +305,32 @@ def headcounts(
             "births": len(chosen["births"]),
         }
     return out
+
+
+def produce(
+    register: Register,
+    period: Period,
+    *,
+    level: str | None = None,
+    within: str | None = None,
+    record: bool = False,
+    facts: Facts | None = None,
+) -> tuple[list[IndicatorReport], list[str]]:
+    """The indicators as reported (`fpdesk indicators`): one report over `within`, or one
+    per unit of `level` in it; kept as reported with `record`; and the record of
+    processing says who produced them.  `facts`: collect's, if already read.  Returns
+    the reports and the recorded run ids."""
+    if level:
+        reports = breakdown(register, period, level, within=within, facts=facts)
+    else:
+        reports = [compute(register, period, [within] if within else None, facts=facts)]
+    runs = [record_run(register, r) for r in reports] if record else []
+    access_log.record(
+        register,
+        "report",
+        {"indicators": period.label, "areas": [a for r in reports for a in r.areas]},
+    )
+    return reports, runs
 
 
 def units_at_level(register: Register, facts: Facts, level: str, within: str) -> list[str]:

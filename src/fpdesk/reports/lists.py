@@ -17,7 +17,7 @@ from typing import Any
 from fpdesk.core import schedules
 from fpdesk.core.codes import load_resource
 from fpdesk.core.i18n import Text
-from fpdesk.store import due
+from fpdesk.store import access, audit, due
 from fpdesk.store.db import Register
 
 
@@ -69,6 +69,15 @@ def _age(born: str, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
+def _listing(register: Register, kind: str, on: dt.date, area_code: str | None) -> str:
+    """The area a work list may cover for this session (refused elsewhere), with the
+    list recorded in the record of processing: every face gets both by calling here."""
+    access.require(register, "report")
+    scope = access.scope(register, area_code)
+    audit.record(register, "report", {"list": kind, "on": on.isoformat(), "area": scope})
+    return scope
+
+
 def _in_area(scope: str) -> tuple[str, str]:
     return due.area_bounds(scope)
 
@@ -85,7 +94,7 @@ def reward_families(
     Children are every own birth of the parent from any marriage; a child counts as
     living while neither the birth row nor the child's person record says otherwise.
     """
-    low, high = _in_area(area_code or register.area_code)
+    low, high = _in_area(_listing(register, "rewards", on, area_code))
     parents = register.query(
         """SELECT p.id, p.name, p.sex, p.birth_date, p.registration_type, h.code AS household,
                   h.village_code
@@ -169,7 +178,7 @@ def untracked_pregnancies(
 ) -> list[dict[str, Any]]:
     """Pregnancies still open on `on` that no tracking visit has seen since registration,
     and births up to `on` with no registered pregnancy at all (never tracked)."""
-    low, high = _in_area(area_code or register.area_code)
+    low, high = _in_area(_listing(register, "untracked", on, area_code))
     accepted = sorted(schedules.schedules().pregnancy.satisfied_by)
     marks = ",".join("?" * len(accepted))
     open_ones = register.query(
@@ -207,7 +216,7 @@ def overdue_followups(
         kinds.add(series.visit_type)
         if series.then_visit_type:
             kinds.add(series.then_visit_type)
-    items = due.due_list(register, on, area_code)
+    items = due.due_list(register, on, _listing(register, "overdue", on, area_code))
     return [
         i
         for i in items

@@ -1,9 +1,17 @@
-"""Who may do what, and where: checked in the store, so the GUI and the CLI refuse alike.
+"""Who may do what, and where: checked in the operations, so every face refuses alike.
 
 A register without accounts (opened with its passphrase alone) has no limits: that is
 the single-officer laptop as it was before accounts.  With an account logged in:
 an officer sees and edits their own village, a clerk their township, and exports,
 imports, enrollment, the audit log and key operations need the roles that own them.
+
+The operations themselves ask here, not the command line or the window: every write
+(`check_write`, from store.records), every read that lists or exports persons (search,
+due lists, work lists, indicators and their members, workbooks, printouts: `scope`),
+the exports and backups that take in the whole register (`require_whole`), and the
+imports, enrollment and conflict queue (`require`).  Each of those operations also
+writes its own row in the record of processing (store.audit).  A new face (a menu
+action, a script) calls the operation and inherits both.
 """
 
 from __future__ import annotations
@@ -121,6 +129,75 @@ def require_area(register: Register, code: str | None) -> None:
         )
 
 
+NOT_YOUR_AREA_LIST = Text(
+    "账户“{name}”只能查看 {own} 范围内的人员，不能查看 {other}。",
+    "Account “{name}” may see persons in {own} only, not in {other}.",
+)
+NOT_THE_WHOLE_REGISTER = Text(
+    "账户“{name}”只能处理 {own} 范围内的记录，而{action}会包含整个登记册（{whole}）。"
+    "请让乡镇文书或管理员来做。",
+    "Account “{name}” works on {own} only, and to {action} takes in the whole register "
+    "({whole}). Ask the township clerk or an administrator.",
+)
+
+
+def scope(register: Register, asked: str | None = None) -> str:
+    """The area a read or an export covers: what was asked when this session may see
+    all of it; the session's own area when nothing, or a wider area, was asked
+    (narrowed); refused when the area lies elsewhere.
+
+    Without accounts the register's passphrase is the whole permission, as before
+    accounts: what was asked, else the register's own area."""
+    account = account_of(register)
+    if account is None:
+        return asked or register.area_code
+    own = account.area_code
+    if not asked:
+        return own
+    if area.contains(own, asked):
+        return asked
+    if area.contains(asked, own):
+        return own  # a wider area: only the part this account may see
+    raise AccessDenied(NOT_YOUR_AREA_LIST.format(name=account.name, own=own, other=asked))
+
+
+def village_scope(register: Register, asked: str | None = None) -> str | None:
+    """scope() for a list filtered by one village (None: not filtered).  Without
+    accounts, as asked; an account of a village, always its village; an account of a
+    township, the village asked for (inside it), else its whole township."""
+    if account_of(register) is None:
+        return asked
+    code = scope(register, asked)
+    return code if area.level_of(code) == "village" else None
+
+
+def sees(register: Register, village_code: str | None) -> bool:
+    """Whether this session may see a row of this village (a row of no village: yes)."""
+    account = account_of(register)
+    return account is None or not village_code or area.contains(account.area_code, village_code)
+
+
+def covers_register(register: Register) -> bool:
+    account = account_of(register)
+    return account is None or area.contains(account.area_code, register.area_code)
+
+
+def require_whole(register: Register, action: str) -> None:
+    """Refuse an action that takes in the whole register (a backup, every village's
+    update) to an account that may see only part of it."""
+    require(register, action)
+    account = account_of(register)
+    if account is not None and not covers_register(register):
+        raise AccessDenied(
+            NOT_THE_WHOLE_REGISTER.format(
+                name=account.name,
+                own=account.area_code,
+                action=ACTION_NAMES[action],
+                whole=register.area_code,
+            )
+        )
+
+
 def area_condition(
     register: Register, column: str = "h.village_code"
 ) -> tuple[str, tuple[str, ...]]:
@@ -130,21 +207,6 @@ def area_condition(
         return "1 = 1", ()
     prefix = {"village": 12, "township": 9, "county": 6}.get(area.level_of(account.area_code), 12)
     return f"substr({column}, 1, {prefix}) = ?", (account.area_code[:prefix],)
-
-
-def village_filter(register: Register, asked: str | None, *, strict: bool = True) -> str | None:
-    """The village a list may show: an officer's own always; another area refused
-    (or, not `strict`, quietly replaced by the officer's own)."""
-    account = account_of(register)
-    if account is None:
-        return asked
-    if asked and not area.contains(account.area_code, asked):
-        if strict:
-            require_area(register, asked)  # refuses
-        asked = None
-    if area.level_of(account.area_code) == "village":
-        return account.area_code
-    return asked
 
 
 def mask_phone(phone: str | None) -> str:

@@ -49,15 +49,30 @@ class AccountLocked(RegisterError):
 
     def __init__(self, seconds: int, *, path: str | None = None) -> None:
         self.seconds = seconds
-        minutes = max(1, (seconds + 59) // 60)
+        wait = wait_text(seconds)
         super().__init__(
             Text(
-                f"口令连续输错太多次：请 {minutes} 分钟后再试。忘了口令请找管理员，或用恢复密钥。",
-                f"Too many wrong passphrases: try again in {minutes} minute(s). If the "
-                "passphrase is forgotten, ask the administrator or use the recovery key.",
+                f"口令连续输错太多次：请 {wait.zh}后再试（输错 {FREE_TRIES} 次后等 "
+                f"{FIRST_DELAY_S} 秒，每多错一次等待时间加倍）。忘了口令请找管理员，"
+                "或在解锁窗口用恢复密钥设新口令。",
+                f"Too many wrong passphrases: try again in {wait.en} (after {FREE_TRIES} "
+                f"wrong ones the wait is {FIRST_DELAY_S} s, doubling with each further one). "
+                "If the passphrase is forgotten, ask the administrator or set a new one with "
+                "the recovery key from the unlock window.",
             ),
             path=path,
         )
+
+
+def wait_text(seconds: int) -> Text:
+    """A wait as people say it: 30 秒, 2 分钟, 1 分 30 秒; never rounded down to nothing."""
+    seconds = max(1, int(seconds))
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return Text(f"{rest} 秒", f"{rest} s")
+    if not rest:
+        return Text(f"{minutes} 分钟", f"{minutes} min")
+    return Text(f"{minutes} 分 {rest} 秒", f"{minutes} min {rest} s")
 
 
 class AccountProblem(RegisterError):

@@ -32,6 +32,7 @@ ACTIONS = (
     "audit_log",
     "enroll",
     "command",
+    "warning_confirmed",  # a warning the officer answered (a birth with an IUD in place)
 )
 COLUMNS = ("seq", "at", "account", "action", "detail")
 
@@ -77,7 +78,8 @@ def read(
     account: str | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The log, oldest first; an administrator's (or an account-less register's) to read."""
+    """The log, oldest first; an administrator's (or an account-less register's) to read.
+    Reading it is itself kept in the log (after the rows read)."""
     access.require(register, "audit_log")
     where, params = ["1 = 1"], []
     if since:
@@ -98,21 +100,26 @@ def read(
     rows = register.query(sql, params)
     for row in rows:
         row["detail"] = json.loads(row["detail"] or "{}")
+    asked = {"since": since, "until": until, "action": action, "account": account}
+    record(register, "audit_log", {"rows": len(rows), **{k: v for k, v in asked.items() if v}})
     return rows
 
 
-def export(rows: list[dict[str, Any]], path: str | os.PathLike[str]) -> Path:
-    """Write rows to .csv (UTF-8 with BOM, so Excel shows the Chinese) or .json."""
+def export(register: Register, rows: list[dict[str, Any]], path: str | os.PathLike[str]) -> Path:
+    """Write rows read from the log to .csv (UTF-8 with BOM, so Excel shows the Chinese)
+    or .json; the export is itself kept in the log."""
+    access.require(register, "audit_log")
     target = Path(path)
     if target.suffix.lower() == ".json":
         target.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
-        return target
-    if target.suffix.lower() != ".csv":
+    elif target.suffix.lower() == ".csv":
+        with target.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            for row in rows:
+                values = dict(row, detail=json.dumps(row["detail"], ensure_ascii=False))
+                writer.writerow([values[c] for c in COLUMNS])
+    else:
         raise ValueError("the audit log is exported as .csv or .json")
-    with target.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for row in rows:
-            values = dict(row, detail=json.dumps(row["detail"], ensure_ascii=False))
-            writer.writerow([values[c] for c in COLUMNS])
+    record(register, "audit_log", {"exported": target.name, "rows": len(rows)})
     return target

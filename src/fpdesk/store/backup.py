@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import sqlcipher3
 
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
-from fpdesk.store import audit, errors, keyring
+from fpdesk.store import access, audit, errors, keyring
 from fpdesk.store.db import RawKey, Register, _connect, file_damage, translate
 
 KEEP_LAST = 7  # automatic backups kept, besides the newest of each month
@@ -84,7 +85,20 @@ def create(
     label: str = "manual",
     clock: Clock | None = None,
 ) -> Path:
-    """A consistent encrypted copy of the open register (and its keyring) in `folder`."""
+    """A consistent encrypted copy of the open register (and its keyring) in `folder`,
+    made on demand: it holds every village of the register, so only an account whose
+    area is the whole register (or a register without accounts) may make one."""
+    access.require_whole(register, "backup")
+    return _copy(register, folder, label=label, clock=clock)
+
+
+def _copy(
+    register: Register,
+    folder: str | os.PathLike[str] | None = None,
+    *,
+    label: str,
+    clock: Clock | None = None,
+) -> Path:
     if not re.fullmatch(r"[a-z-]+", label):
         raise ValueError(f"bad backup label {label!r}")
     now = (clock or SystemClock()).now()
@@ -176,7 +190,8 @@ def automatic(
     today = [b for b in list_backups(folder) if b.made_at.date() == now.date()]
     if reason == "daily" and any(b.label in AUTOMATIC for b in today):
         return None
-    made = create(register, folder, label=reason, clock=clock)
+    # Beside the register, on the same disk: a safety net any session keeps.
+    made = _copy(register, folder, label=reason, clock=clock)
     rotate(folder, keep=keep)
     return made
 
@@ -292,7 +307,7 @@ def restore(
 
 
 def _require_admin_in(path: Path, user: str, passphrase: str) -> None:
-    from fpdesk.store import access, accounts
+    from fpdesk.store import accounts
 
     key = accounts.unwrap_key(path, user, passphrase)
     conn = _connect(path, key)
@@ -317,6 +332,39 @@ def _record_restore(
 
     register = open_register(target, passphrase, user=user)
     try:
-        audit.record(register, "restore", {"from": source.name, "made_at": found.made_at})
+        with register.transaction():
+            new_generation(register, found.made_at)
+            audit.record(register, "restore", {"from": source.name, "made_at": found.made_at})
     finally:
         register.close()
+
+
+# A restored register is a new generation of itself: what it did after the backup was
+# made is gone, and the laptops it exchanges with must be told (fpdesk.sync.restored).
+GENERATION = "generation"
+RESTORED_AT = "restored_at"
+RESTORED_BACKUP_MADE_AT = "restored_backup_made_at"
+
+
+def new_generation(register: Register, backup_made_at: str) -> str:
+    """Record that the register was just restored from a backup made at `backup_made_at`."""
+    token = uuid.uuid4().hex
+    facts = {
+        GENERATION: token,
+        RESTORED_AT: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        RESTORED_BACKUP_MADE_AT: backup_made_at,
+    }
+    with register.transaction() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO register_info (key, value) VALUES (?, ?)", facts.items()
+        )
+    register.info.update(facts)
+    return token
+
+
+def generation(register: Register) -> str:
+    """This register's generation: empty until it is first restored from a backup."""
+    found = register.conn.execute(
+        "SELECT value FROM register_info WHERE key = ?", (GENERATION,)
+    ).fetchone()
+    return str(found[0]) if found else ""

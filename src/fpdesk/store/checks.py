@@ -1,21 +1,33 @@
-"""`fpdesk check`: the file's integrity and every validation rule over the whole register.
+"""`fpdesk check`: the file's integrity, its links, and every validation rule over the
+whole register, in three parts reported apart.
 
-The rules are core.validation's, the same a form applies on save; this module feeds
-them every live row with the related records they need (joined in SQL, streamed, so
-a 300,000-person register is never held in memory at once) and collects what fails,
-each failure naming its table, record, person and the bilingual message.
+- file: SQLite's own check (PRAGMA quick_check, or integrity_check for the full check)
+  and SQLCipher's (cipher_integrity_check: the HMAC of every page), each run once.
+- links: SQLite's foreign-key check (full check only).
+- records: every live row against core.validation's rules, the same a form applies on
+  save, with the related records they need (joined in SQL, streamed, so a
+  300,000-person register is never held in memory at once), and every live record
+  that points to a deleted one (full check only).
+
+`check --quick` is the file part alone, about what the two PRAGMAs cost by themselves;
+the rules over every record take several times that on a large register, so they
+are the full check's, timed and listed apart.  Each failure names its table, record,
+person and the bilingual message.
 """
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fpdesk.core import idnumber, population
 from fpdesk.core import validation as rules
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
+from fpdesk.store import access
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register, file_damage
 
@@ -40,21 +52,43 @@ class Failure:
         }
 
 
+# The parts of a check, in the order they run (see the module's docstring).
+FILE, LINKS, RECORDS = "file", "links", "records"
+PARTS = (FILE, LINKS, RECORDS)
+
+
+def part_of(failure: Failure) -> str:
+    """Which part of the check found a failure."""
+    if failure.code == "file.damaged":
+        return FILE
+    if failure.code == "link.broken":
+        return LINKS
+    return RECORDS
+
+
 @dataclass
 class CheckReport:
     integrity: str  # which PRAGMA checked the file
     rows_checked: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # each part that ran
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def failures_in(self, part: str) -> list[Failure]:
+        return [f for f in self.failures if part_of(f) == part]
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "integrity": self.integrity,
             "rows_checked": self.rows_checked,
+            "parts": {
+                part: {"seconds": round(took, 3), "failures": len(self.failures_in(part))}
+                for part, took in self.seconds.items()
+            },
             "failures": [f.as_dict() for f in self.failures],
         }
 
@@ -88,12 +122,33 @@ def person_with_id_number(
 
 
 def check_register(register: Register, clock: Clock, *, quick: bool = False) -> CheckReport:
-    """Verify the file, its links, and every rule over every live record."""
+    """Verify the file; unless `quick`, its links and every rule over every live record."""
     report = CheckReport(integrity="quick_check" if quick else "integrity_check")
-    if not _check_file(register, report, quick):
+    with _timed(report, FILE):
+        sound = _check_file(register, report, quick)
+    if not sound or quick:
         return report  # rows read from a damaged file prove nothing and may not even read
-    _check_links(register, report)
-    _check_move_histories(register, report)
+    with _timed(report, LINKS):
+        _check_links(register, report)
+    with _timed(report, RECORDS):
+        _check_deleted_links(register, report)
+        _check_move_histories(register, report)
+        _check_records(register, report, clock)
+    if not access.covers_register(register):
+        report.failures = [_outside_unnamed(register, f) for f in report.failures]
+    return report
+
+
+@contextlib.contextmanager
+def _timed(report: CheckReport, part: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.seconds[part] = time.perf_counter() - started
+
+
+def _check_records(register: Register, report: CheckReport, clock: Clock) -> None:
     for table, sql, check, owner in _record_checks(register):
         count = 0
         for row in _stream(register, sql):
@@ -110,7 +165,15 @@ def check_register(register: Register, clock: Clock, *, quick: bool = False) -> 
                     )
                 )
         report.rows_checked[table] = count
-    return report
+
+
+def _outside_unnamed(register: Register, failure: Failure) -> Failure:
+    """A problem of a record outside the account's area: counted, not named."""
+    row = register.query(f"SELECT * FROM {failure.table} WHERE id = ?", (failure.record_id,))
+    village = access.village_of(register, failure.table, row[0]) if row else None
+    if village and access.sees(register, village):
+        return failure
+    return replace(failure, record_id=None, person_name=None)
 
 
 BROKEN_HISTORY = Text(
@@ -177,9 +240,13 @@ def _check_links(register: Register, report: CheckReport) -> None:
                 BROKEN_LINK.format(parent=parent),
             )
         )
-    # A live record pointing to a deleted one: the foreign key is satisfied by the
-    # tombstone, but the record is orphaned all the same (after a merge, say, where the
-    # township deleted a household a village had just added someone to).
+
+
+def _check_deleted_links(register: Register, report: CheckReport) -> None:
+    """A live record pointing to a deleted one: the foreign key is satisfied by the
+    tombstone, but the record is orphaned all the same (after a merge, say, where the
+    township deleted a household a village had just added someone to)."""
+    conn = register.conn
     for table in REPLICATED:
         for link in conn.execute(f"PRAGMA foreign_key_list({table})").fetchall():
             parent, column = link[2], link[3]

@@ -1159,12 +1159,12 @@ class _District:
             start = before + self.between(42, 180)
             stop = after - 280 - self.between(20, 90)
             if before >= DETAIL_FROM - 5 * 365 and stop > start + 90 and rng.random() < 0.5:
-                self.episode(wife, None, "iud", start, (stop, "计划怀孕取环"))
+                self.episode(wife, None, "iud", start, (stop, "wants_child"))
         start = (days[-1] + self.between(42, 365)) if days else married + self.between(30, 400)
         if due is not None:  # pregnant now: any method ended before this pregnancy
             stop = due - 280 - self.between(20, 90)
             if days and stop > start + 90 and rng.random() < 0.5:
-                self.episode(wife, None, "iud", start, (stop, "计划怀孕取环"))
+                self.episode(wife, None, "iud", start, (stop, "wants_child"))
             return
         if start >= self.today or (ended is not None and start >= ended):
             return
@@ -1173,7 +1173,7 @@ class _District:
             return
         user = husband if chosen == "male_sterilisation" else None
         permanent = chosen in ("female_sterilisation", "male_sterilisation")
-        stop_at = (ended, "婚姻终止") if ended is not None and not permanent else None
+        stop_at = (ended, "marriage_ended") if ended is not None and not permanent else None
         self.episode(wife, user, chosen, start, stop_at)
 
     def method_for(self, children: int, born_year: int, husband_here: bool) -> str:

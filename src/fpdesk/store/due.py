@@ -36,6 +36,7 @@ from fpdesk.core.schedules import (
     schedules,
 )
 from fpdesk.core.validation import add_years
+from fpdesk.store import access
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
@@ -91,8 +92,9 @@ def due_list(
 ) -> list[DueItem]:
     """Everyone due or overdue on `on`, overdue first (most overdue at the top).
 
-    village_code defaults to the register's own area (a township register then lists
-    its whole township).  group_no narrows to one village group.
+    village_code defaults to the session's area (a township register then lists its
+    whole township, an officer's account their village); another area than the
+    account's is refused.  group_no narrows to one village group.
     """
     return due_lists(register, [on], village_code, group_no, config=config)[0]
 
@@ -115,7 +117,7 @@ def due_lists(
     if not days:
         return []
     plan = config or schedules()
-    area_code = village_code or register.area_code
+    area_code = access.scope(register, village_code)  # an officer: their own village
     facts = DueFacts.read(register, min(days), max(days), area_code, group_no, plan)
     found = [facts.due_on(day) for day in days]
     details = _details(register, {due.person_id for listed in found for due in listed})

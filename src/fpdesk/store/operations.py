@@ -19,12 +19,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from fpdesk.core import area, idnumber, policy, population, validation
+from fpdesk.core import area, codes, idnumber, policy, population, validation
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
+from fpdesk.store import audit, records
 from fpdesk.store import population as store_population
-from fpdesk.store import records
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
 
@@ -103,6 +103,7 @@ _LABELS = {
     "place": Text("地点", "place"),
     "end_reason": Text("原因", "reason"),
     "name": Text("姓名", "name"),
+    "village_code": Text("所属村", "the village"),
 }
 BAD_DATE = Text(
     "日期请写成 YYYY-MM-DD 或 YYYYMMDD，例如 2020-03-15。",
@@ -116,6 +117,10 @@ ALREADY_DEAD = Text(
 )
 ALREADY_ENDED = Text("这条记录已经结束（{date}）。", "This record has already ended ({date}).")
 GROUP_NO = Text("村民小组号为 1 到 99。", "The village group number is 1 to 99.")
+NOT_OUR_VILLAGE = Text(
+    "“{code}”不是本登记册辖区内的村，请从列表中选择村。",
+    "'{code}' is not a village of this register's area; choose the village from the list.",
+)
 HOUSEHOLD_TAKEN = Text("户编码 {code} 已经存在。", "Household code {code} already exists.")
 ONE_HEAD = Text("一户要有且只有一位户主。", "A household has exactly one head.")
 SAME_ID_TWICE = Text(
@@ -190,6 +195,10 @@ def clean(fields: Fields) -> dict[str, Any]:
                 value = int(value)
             elif name in ("id_number", "outside_spouse_id_number"):
                 value = idnumber.normalise(value)
+            elif name in ("name", "outside_spouse_name"):
+                value = validation.tidy_name(value)
+            elif name == "phone":
+                value = validation.tidy_phone(value)
         row[name] = value
     return row
 
@@ -300,6 +309,9 @@ def _person_problems(
     # Every member says how they relate to the head: left out, the column's default
     # (0, head) would quietly give the household a second head.
     problems.required(row, "relationship", prefix=prefix)
+    _ethnicity_asked(row, problems, prefix)
+    if person_id is None:
+        problems.extend(validation.check_spouse(row, clock), prefix)
 
 
 def add_person(
@@ -326,6 +338,10 @@ def update_person(
     merged = {**current, **typed}
     problems = Problems()
     _person_problems(register, merged, _clock(clock), problems, person_id=person_id)
+    if any(merged.get(k) != current.get(k) for k in ("marital_status", "relationship")):
+        # A marriage ends through divorce or death, which set the status themselves.
+        married = current_marriage(register, person_id) is not None
+        problems.extend(validation.check_spouse(merged, _clock(clock), married=married))
     problems.raise_any()
     changed = {
         k: merged[k]
@@ -336,6 +352,14 @@ def update_person(
     }
     with register.transaction():
         records.update(register, "person", person_id, changed)
+
+
+def _not_married(who: str, person: Mapping[str, Any]) -> Text:
+    return validation.message(
+        "spouse.not_married",
+        who=validation.WHO[who],
+        value=codes.text("marital_status", str(person["marital_status"])),
+    )
 
 
 @dataclass(frozen=True)
@@ -352,6 +376,105 @@ def next_household_sequence(register: Register, village_code: str, group_no: str
         (village_code, group_no),
     )
     return int(rows[0]["top"] or 0) + 1
+
+
+# --- ethnicity: asked for, with the area's and the household's usual one preselected ---
+
+_ETHNICITY_KEY = "ethnicity_default:{area}"
+
+
+def area_ethnicity(register: Register, area_code: str | None = None) -> str | None:
+    """The ethnicity most people of an area have, as set for it (None: not set, and then
+    no form preselects one: 汉族 is not assumed where many people are 壮族 or 瑶族).
+    A village's own setting comes first, then the register's area's."""
+    for code in dict.fromkeys(c for c in (area_code, register.area_code) if c):
+        rows = register.query(
+            "SELECT value FROM local_state WHERE key = ?", (_ETHNICITY_KEY.format(area=code),)
+        )
+        if rows and rows[0]["value"]:
+            return str(rows[0]["value"])
+    return None
+
+
+def set_area_ethnicity(register: Register, code: str | None, area_code: str | None = None) -> None:
+    """Set (or clear, with None) the area's usual ethnicity: a code of GB 3304."""
+    if code is not None and not codes.exists("ethnicity", code):
+        raise FormProblems({"ethnicity": validation.message(
+            "code.unknown", label=validation.field_label("ethnicity"), value=code)})
+    key = _ETHNICITY_KEY.format(area=area_code or register.area_code)
+    with register.transaction():
+        register.conn.execute(
+            "INSERT INTO local_state (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, code),
+        )
+
+
+def household_ethnicity(register: Register, household_id: str) -> str | None:
+    """The preselection for a new member: the head's ethnicity, else the one most of
+    the members have, else the area's."""
+    rows = register.query(
+        "SELECT p.ethnicity FROM person p JOIN household h ON h.id = p.household_id "
+        "WHERE p.household_id = ? AND p.deleted = 0 "
+        "GROUP BY p.ethnicity ORDER BY max(p.id = h.head_id) DESC, count(*) DESC LIMIT 1",
+        (household_id,),
+    )
+    if rows:
+        return str(rows[0]["ethnicity"])
+    home = records.get(register, "household", household_id)
+    return area_ethnicity(register, home["village_code"] if home else None)
+
+
+def _ethnicity_asked(row: Fields, problems: Problems, prefix: str = "") -> None:
+    """A form that shows the ethnicity field wants an answer, not the column's default."""
+    if "ethnicity" in row:
+        problems.required(row, "ethnicity", prefix=prefix)
+
+
+def household_villages(register: Register) -> list[tuple[str, str]]:
+    """(code, name) of the villages a new household may belong to in this register: a
+    village register's own; for a township, the villages of its area that the register
+    knows (from the area table or from their households)."""
+    own = register.area_code
+    if area.level_of(own) == "village":
+        found = [own]
+    else:
+        found = sorted(
+            {
+                str(r["code"])
+                for r in register.query(
+                    "SELECT code FROM area_unit WHERE level = 'village' "
+                    "UNION SELECT DISTINCT village_code FROM household"
+                )
+                if _is_village(str(r["code"])) and area.contains(own, str(r["code"]))
+            }
+        )
+    names = {
+        str(r["code"]): str(r["name"])
+        for r in register.query(
+            "SELECT code, name FROM area_unit WHERE level = 'village' ORDER BY valid_from"
+        )
+    }
+    return [(code, names.get(code, code)) for code in found]
+
+
+def _is_village(code: str) -> bool:
+    try:
+        return area.level_of(code) == "village"
+    except area.AreaCodeError:
+        return False
+
+
+def _household_village(register: Register, row: Fields, problems: Problems) -> str:
+    """The village of a new household: the register's own, or the one the clerk chose."""
+    chosen = str(row.get("village_code") or "")
+    if not chosen and _is_village(register.area_code):
+        return register.area_code
+    if not chosen:
+        problems.required(row, "village_code")
+    elif not (_is_village(chosen) and area.contains(register.area_code, chosen)):
+        problems.add("village_code", NOT_OUR_VILLAGE.format(code=chosen))
+    return chosen
 
 
 def add_household(
@@ -377,15 +500,20 @@ def add_household(
     rows = [clean(member) for member in members]
     for i, member in enumerate(rows):
         _person_problems(register, member, clock, problems, prefix=f"m{i}.")
+    village = _household_village(register, row, problems)
     heads = [i for i, member in enumerate(rows) if member.get("relationship") == 0]
     if rows and len(heads) != 1:
         problems.add(f"m{heads[1] if len(heads) > 1 else 0}.relationship", ONE_HEAD)
+    elif heads and any(m.get("relationship") == validation.SPOUSE for m in rows):
+        # The head of a household with a spouse in it is married too.
+        head = rows[heads[0]]
+        if head.get("marital_status") in validation.NOT_MARRIED:
+            problems.add(f"m{heads[0]}.marital_status", _not_married("head", head))
     numbers = [member.get("id_number") for member in rows]
     for i, number in enumerate(numbers):
         if number and numbers.index(number) != i:
             problems.add(f"m{i}.id_number", SAME_ID_TWICE)
     problems.raise_any()
-    village = register.area_code
     group_no = f"{int(group):02d}"
     sequence = str(row.get("sequence") or "")
     number = int(sequence) if sequence.isdigit() else None
@@ -747,16 +875,22 @@ def record_birth(
             "id_number": row.get("id_number"),
             "relationship": relation,
             "registration_type": mother["registration_type"],
-            "ethnicity": mother["ethnicity"],
+            "ethnicity": row.get("ethnicity") or mother["ethnicity"],
             "household_id": mother["household_id"],
         }
         problems.required(child, "name")
         problems.extend(
             validation.check_person(child, clock, id_holder=id_holder(register)),
-            only=["name", "id_number"],
+            only=["name", "id_number", "ethnicity"],
         )
+    in_place = _method_in_place(register, mother_id, row)
+    choice = str(row.get("method_in_place") or "")
+    if in_place is not None and choice not in METHOD_IN_PLACE_CHOICES:
+        problems.add("method_in_place", _birth_during_method(in_place))
     problems.raise_any()
     with register.transaction():
+        if in_place is not None:
+            _settle_method_in_place(register, in_place, row, choice)
         child_id = None
         if child is not None:
             child_id = records.insert(
@@ -781,7 +915,86 @@ def record_birth(
     return NewBirth(birth_id, child_id, judged)
 
 
+# A birth while an IUD or implant is recorded as in place, with no pregnancy registered:
+# the register contradicts itself, so the officer is asked what happened, and her answer
+# is kept in the record of processing.
+METHODS_IN_PLACE = ("iud", "implant")
+METHOD_IN_PLACE_CHOICES = (
+    "end",  # the method ended (removed, or it failed): end the episode on the birth date
+    "pregnancy",  # record the pregnancy this birth ends, registered on the birth date
+    "as_is",  # save as it is: the officer has checked and confirms
+)
+BIRTH_DURING_METHOD = Text(
+    "登记的{method}（{started} 起）在出生日期仍在使用，也没有登记怀孕。请选择：结束该节育措施、"
+    "补登这次怀孕，或核实后照样保存。",
+    "The {method} recorded from {started} is still in place on the birth date, and no "
+    "pregnancy was registered. Choose: end the method, record the pregnancy, or save as it "
+    "is after checking.",
+)
+
+
+def _method_in_place(
+    register: Register, mother_id: str, row: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """The IUD or implant episode in place on the birth date, if no pregnancy is known."""
+    born = row.get("birth_date")
+    if row.get("pregnancy_id") or not parse_date(born):
+        return None
+    rows = register.query(
+        "SELECT * FROM contraception WHERE woman_id = ? AND deleted = 0 AND started_on <= ? "
+        "AND (ended_on IS NULL OR ended_on > ?) AND method IN (?, ?) "
+        "ORDER BY started_on DESC LIMIT 1",
+        (mother_id, born, born, *METHODS_IN_PLACE),
+    )
+    return rows[0] if rows else None
+
+
+def _birth_during_method(episode: Mapping[str, Any]) -> Text:
+    method = codes.text("contraceptive_method", episode["method"])
+    return Text(
+        BIRTH_DURING_METHOD.zh.format(method=method.zh, started=episode["started_on"]),
+        BIRTH_DURING_METHOD.en.format(method=method.en, started=episode["started_on"]),
+    )
+
+
+def _settle_method_in_place(
+    register: Register, episode: Mapping[str, Any], row: dict[str, Any], choice: str
+) -> None:
+    """Do what the officer chose (inside the birth's transaction) and log her answer."""
+    born = str(row["birth_date"])
+    if choice == "end":
+        records.update(
+            register, "contraception", episode["id"], {"ended_on": born, "end_reason": "pregnant"}
+        )
+    elif choice == "pregnancy":
+        marriage = current_marriage(register, str(episode["woman_id"]), born)
+        row["pregnancy_id"] = records.insert(
+            register,
+            "pregnancy",
+            {
+                "woman_id": episode["woman_id"],
+                "marriage_id": marriage["id"] if marriage else None,
+                "registered_on": born,
+            },
+        )
+    audit.record(
+        register,
+        "warning_confirmed",
+        {
+            "warning": "birth_during_method",
+            "woman_id": episode["woman_id"],
+            "contraception_id": episode["id"],
+            "method": episode["method"],
+            "birth_date": born,
+            "choice": choice,
+        },
+    )
+
+
 # --- contraception, supplies, visits ------------------------------------------------
+
+
+CONTRACEPTION_END = "contraception_end"  # the code table of why a method stopped
 
 
 def open_contraception(register: Register, woman_id: str) -> dict[str, Any] | None:
@@ -820,7 +1033,7 @@ def start_contraception(
                 register,
                 "contraception",
                 previous["id"],
-                {"ended_on": row["started_on"], "end_reason": "switched"},
+                {"ended_on": row["started_on"], "end_reason": "switched"},  # a code
             )
         return records.insert(register, "contraception", _pick(row, columns))
 
@@ -833,6 +1046,12 @@ def stop_contraception(
     row = clean(fields)
     problems = Problems()
     problems.required(row, "ended_on", "end_reason")
+    reason = row.get("end_reason")
+    if reason and not codes.exists(CONTRACEPTION_END, reason):
+        # A code, shown in the reader's language: free text would print as typed in
+        # whatever language the form was in.
+        problems.add("end_reason", validation.message(
+            "code.unknown", label=_LABELS["end_reason"], value=reason))
     if episode["ended_on"]:
         problems.add("ended_on", ALREADY_ENDED.format(date=episode["ended_on"]))
     ended = {**episode, "ended_on": row.get("ended_on")}

@@ -596,6 +596,22 @@ def _residence_moves(db: Database) -> None:
     capture.install(conn)
 
 
+# A register restored from a backup starts a new generation (store.backup.restore
+# records it in register_info).  Each enrolled device's row says which generation of
+# the township its acknowledgements refer to: at the township, the one the village has
+# confirmed; at a village, the township's one it last took an update from, and the ones
+# it has left behind (JSON list), whose updates are stale.
+REGISTER_GENERATION_SQL = """
+ALTER TABLE sync_device ADD COLUMN generation TEXT NOT NULL DEFAULT '';
+ALTER TABLE sync_device ADD COLUMN retired_generations TEXT NOT NULL DEFAULT '[]';
+"""
+
+
+@step("0009_register_generation")
+def _register_generation(db: Database) -> None:
+    run_script(db.conn, REGISTER_GENERATION_SQL)
+
+
 # The clerk's decisions, each with who, when and why: conflicts resolved, persons
 # merged and un-merged, pairs found to be two persons.  Read back as the history in the
 # window and by `conflicts list --all` / `duplicates list --all`; a decision travels

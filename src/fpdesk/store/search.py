@@ -33,6 +33,8 @@ want: households first (band 0), then living persons registered or living here (
 persons living elsewhere (2, 流出), the dead (3); inside a band, order of entry.
 FTS5 returns rows in rowid order, so `ORDER BY rowid LIMIT k` stops after k rows
 instead of sorting every match: a one-letter query in 300,000 persons stays fast.
+All kinds go in one statement per keystroke (search._find), read only until the list
+is full, with the cards of the hits joined in.
 """
 
 from __future__ import annotations
@@ -43,8 +45,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlcipher3
 
@@ -265,25 +266,26 @@ def _unindex(rowid: str) -> str:
     return f"DELETE FROM {INDEX} WHERE rowid = {rowid};"
 
 
-# Only changes to what the index or the cards hold touch them.
-_PERSON_FIELDS = (
+# Only changes to what the index or the cards hold touch them.  (Public for
+# store.search_batch, which notes the same changes while the triggers are paused.)
+PERSON_FIELDS = (
     "name, sex, birth_date, id_number, legacy_id15, household_id, deleted, death_date, "
     "residence_status"
 )
-_HOUSEHOLD_FIELDS = "code, village_code, group_no, address, deleted"
+HOUSEHOLD_FIELDS = "code, village_code, group_no, address, deleted"
 _OLD_PERSON = "= " + person_rowid_sql("OLD")
 
 _TRIGGERS = {
     "search_person_insert": f"AFTER INSERT ON person BEGIN "
     f"{_index_persons('p.rowid = NEW.rowid')} END",
-    "search_person_update": f"AFTER UPDATE OF {_PERSON_FIELDS} ON person BEGIN "
+    "search_person_update": f"AFTER UPDATE OF {PERSON_FIELDS} ON person BEGIN "
     f"{_unindex_persons(_OLD_PERSON)} {_index_persons('p.rowid = NEW.rowid')} END",
     "search_person_delete": f"AFTER DELETE ON person BEGIN {_unindex_persons(_OLD_PERSON)} END",
     # Members entered before their household (one transaction, deferred keys) are
     # indexed again once the household exists, so they carry its code.
     "search_household_insert": f"AFTER INSERT ON household BEGIN "
     f"{_household_rows('NEW')} {_reindex_members('NEW.id')} END",
-    "search_household_update": f"AFTER UPDATE OF {_HOUSEHOLD_FIELDS} ON household BEGIN "
+    "search_household_update": f"AFTER UPDATE OF {HOUSEHOLD_FIELDS} ON household BEGIN "
     f"{_unindex(rowid_sql(str(HOUSEHOLD_BAND), 'OLD.rowid'))} {_household_rows('NEW')} "
     f"{_reindex_members('NEW.id')} END",
     "search_household_delete": f"AFTER DELETE ON household BEGIN "
@@ -363,7 +365,7 @@ def refill(conn: Any) -> None:
     conn.execute(f"INSERT INTO {INDEX} ({INDEX}) VALUES ('delete-all')")
     conn.execute(f"DELETE FROM {CARD}")
     conn.execute(f"{INSERT_CARDS} ORDER BY 1")
-    with _bulk_writing(conn):
+    with bulk_writing(conn):
         conn.execute(f"{_INSERT_HOUSEHOLDS} ORDER BY h.rowid")
         persons = conn.execute(
             f"""SELECT {person_rowid_sql("p")} AS rowid_in_index, p.name, p.id_number,
@@ -391,10 +393,13 @@ _DEFAULT_SETTINGS = {"automerge": 4, "hashsize": 1024 * 1024}
 
 
 @contextlib.contextmanager
-def _bulk_writing(conn: Any, hashsize: int = 64 * 1024 * 1024) -> Iterator[None]:
-    """Fewer, larger segments and no merging while the whole register is indexed.
+def bulk_writing(conn: Any, hashsize: int = 64 * 1024 * 1024) -> Iterator[None]:
+    """Fewer, larger segments and no merging while many rows are indexed.
 
-    The 'optimize' after it merges everything once instead of again and again.
+    Restoring the defaults writes the pending terms out first, as one segment, still
+    without merging.  After the whole register is indexed, the 'optimize' merges
+    everything once instead of again and again; a batch (store.search_batch) leaves
+    its segment to FTS5's merging of later writes.
     """
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute("PRAGMA cache_size = -65536")
@@ -436,7 +441,7 @@ def build_index(rows: Iterable[tuple[int, str]]) -> dict[str, list[tuple[Any, ..
         memory.execute("BEGIN")
         # Terms are kept in memory up to 256 MiB before a segment is written: 300,000
         # persons fit (one segment, nothing to merge): some 15 % less time than 64 MiB.
-        with _bulk_writing(memory, hashsize=256 * 1024 * 1024):
+        with bulk_writing(memory, hashsize=256 * 1024 * 1024):
             memory.executemany(f"INSERT INTO {INDEX} (rowid, keys) VALUES (?, ?)", rows)
         memory.execute(f"INSERT INTO {INDEX} ({INDEX}) VALUES ('optimize')")
         memory.execute("COMMIT")
@@ -519,9 +524,12 @@ _RANK = {key: position for position, key in enumerate(KINDS)}
 _DIGITS = re.compile(r"^\d+x?$")
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One line of the search box's result list.  person_id is None for a household."""
+class Hit(NamedTuple):
+    """One line of the search box's result list.  person_id is None for a household.
+
+    A named tuple: a keystroke makes up to 50 of them, and a tuple is made several
+    times faster than a frozen dataclass.
+    """
 
     person_id: str | None
     household_id: str | None
@@ -603,11 +611,17 @@ def _number_plan(number: str) -> list[tuple[str, str]]:
 def search(
     register: Register, text: str, *, limit: int = 20, village_code: str | None = None
 ) -> list[Hit]:
-    """The best `limit` hits for what was typed, best first.  Blank text finds nothing."""
+    """The best `limit` hits for what was typed, best first.  Blank text finds nothing.
+
+    An account sees its own area only: an officer's search is always their village's,
+    and asking for a village outside the account's area is refused."""
     if limit <= 0:
         return []
+    from fpdesk.store import access  # late: store.db imports this module
+
+    village_code = access.village_scope(register, village_code)
     try:
-        return _hits(register, _find(register, plan(text), limit, village_code))
+        return _find(register.conn, plan(text), limit, village_code)
     except sqlcipher3.DatabaseError as exc:
         from fpdesk.store.db import translate  # late: store.db imports this module
 
@@ -615,30 +629,150 @@ def search(
 
 
 def _find(
-    register: Register, steps: list[tuple[str, str]], limit: int, village_code: str | None
-) -> dict[int, str]:
-    """Index rowids of the best hits, in rank order, with the kind that found each."""
-    found: dict[int, str] = {}
+    conn: Any, steps: list[tuple[str, str]], limit: int, village_code: str | None
+) -> list[Hit]:
+    """The first `limit` different rows, kind after kind in rank order, each kind's in
+    rowid order, with what the list shows of them: one statement per keystroke.
+
+    The statement asks for every kind (UNION ALL), each kind its first `limit` rows,
+    and is read only until the list is full: SQLite makes each row when it is asked
+    for, so the kinds after the one that fills the list are never started.  The first
+    `limit` rows of a kind hold at least as many new rows as the kinds before it left
+    room for, so this is the list that asking kind after kind gives.
+    """
+    if not steps:
+        return []
+    kinds: list[str] = []
+    params: list[Any] = []
+    runs: list[bool] = []
     for kind, expression in steps:
+        chars = _CHARS.findall(expression) if kind == "name_part" else []
         if village_code:
             expression = f"({expression}) AND {_phrase('v' + village_code)}"
-        if kind == "name_part" and len(_CHARS.findall(expression)) > 1:
-            rows = _runs(register, expression)
+        kinds.append(kind)
+        runs.append(len(chars) > 1)
+        params.append(expression)
+        if len(chars) > 1:
+            run = _fold("".join(chars))
+            params += [run, run]
+        params.append(limit)
+    # Households are found only by their codes: other kinds need not look for them.
+    households = any(kind.startswith("household") for kind in kinds)
+    found: dict[int, tuple[Any, ...]] = {}
+    cursor = _execute(conn, _statement(tuple(runs), households), params)
+    try:
+        batch: list[tuple[Any, ...]] = []
+        for row in cursor:
+            if batch and row[0] != batch[0][0]:
+                _keep(found, batch, limit)
+                if len(found) >= limit:
+                    break  # the kinds after this one are never started
+                batch = []
+            batch.append(row)
+            if len(batch) == limit:  # all this kind may give
+                _keep(found, batch, limit)
+                if len(found) >= limit:
+                    break
+                batch = []
         else:
-            rows = register.conn.execute(
-                f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ? ORDER BY rowid LIMIT ?",
-                (expression, limit + len(found)),
-            )
-        for (rowid,) in rows:
-            found.setdefault(rowid, kind)
-            if len(found) == limit:
-                break
-        if len(found) == limit:
-            break
-    return found
+            _keep(found, batch, limit)
+    finally:
+        cursor.close()  # ends the statement (and its read of the file) now
+    return [_hit(row, kinds[row[0]]) for row in found.values() if row[4] is not None]
+
+
+def _keep(found: dict[int, tuple[Any, ...]], rows: list[tuple[Any, ...]], limit: int) -> None:
+    """Add one kind's rows that are new, in rowid order, until `limit` are found."""
+    for row in sorted(rows, key=_rowid):
+        if len(found) >= limit:
+            return
+        found.setdefault(row[1], row)
+
+
+def _rowid(row: tuple[Any, ...]) -> int:
+    return int(row[1])
 
 
 _CHARS = re.compile(r'"c([^"]+)"')  # the characters of a name_part query, in order
+
+# Characters that lower case and the removal of diacritics leave as they are: a name
+# made of these alone holds a run exactly when it holds it as typed (and folded).
+_FOLDS_TO_ITSELF = "0-9a-z\u3400-\u9fff\u00b7\u2022\u30fb. \u3000"
+_RUN_FUNCTION = "fpdesk_holds_run"
+_FIRST = f"substr(c.name, 1, {MAX_NAME})"
+# The rows of one kind of key (k, its place in the plan), at most `limit` of them.
+_KIND = f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ? ORDER BY rowid LIMIT ?"
+# A run of characters inside a name (三丰 = c三 and c丰, next to each other): the index
+# has no positions (detail = 'none'), so the query finds the rows holding every
+# character, in rowid order, and the name on the card says whether they stand together
+# among the first MAX_NAME characters, as the c tokens would with positions.  Kept in
+# SQL, so this kind has a row limit like the others; only a name with letters that
+# fold (capitals, diacritics) asks Python (_holds_run).
+_RUN = (
+    f"SELECT m.rowid AS rowid FROM {INDEX} m JOIN {CARD} c ON c.rowid = m.rowid "
+    f"WHERE {INDEX} MATCH ? AND (CASE WHEN {_FIRST} GLOB '*[^{_FOLDS_TO_ITSELF}]*' "
+    f"THEN {_RUN_FUNCTION}(c.name, ?) ELSE instr({_FIRST}, ?) > 0 END) "
+    "ORDER BY m.rowid LIMIT ?"
+)
+# An ID number as stored (digits, a capital X), which core.idnumber.normalise leaves
+# as it is: masked here without its set-up, 50 times a keystroke.
+_STORED_NUMBER = re.compile(r"[0-9X]{9,}")
+
+
+def _masked(number: str | None) -> str:
+    if number is not None and _STORED_NUMBER.fullmatch(number):
+        return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    return mask_id_number(number)
+
+
+# What the list shows of each row: a person's card and household, a household and its
+# head.  A row the index has but the tables have not (the index is behind) comes back
+# without either (name NULL) and is left out rather than shown wrong.  The kinds are
+# one compound query read row by row (its LIMIT keeps SQLite from copying the joins
+# into every kind, each of which would then cost more to start).
+_PERSONS_SHOWN = f"""SELECT m.k, m.rowid, c.person_id, c.household_id, c.name, c.sex,
+    c.birth_date, c.id_number, c.status, h.code, h.group_no, h.address, h.village_code
+FROM ({{kinds}} LIMIT -1) m
+LEFT JOIN {CARD} c ON c.rowid = m.rowid
+LEFT JOIN household h ON h.id = c.household_id"""
+_HOUSEHOLDS_SHOWN = f"""SELECT m.k, m.rowid, c.person_id, coalesce(c.household_id, x.id),
+    CASE WHEN x.rowid IS NOT NULL THEN coalesce(head.name, '') ELSE c.name END,
+    coalesce(c.sex, head.sex), coalesce(c.birth_date, head.birth_date),
+    coalesce(c.id_number, head.id_number), coalesce(c.status, 'household'),
+    coalesce(h.code, x.code), coalesce(h.group_no, x.group_no),
+    coalesce(h.address, x.address), coalesce(h.village_code, x.village_code)
+FROM ({{kinds}} LIMIT -1) m
+LEFT JOIN {CARD} c ON c.rowid = m.rowid
+LEFT JOIN household h ON h.id = c.household_id
+LEFT JOIN household x ON c.rowid IS NULL AND x.rowid = m.rowid
+LEFT JOIN person head ON x.rowid IS NOT NULL AND head.id = x.head_id"""
+
+
+@functools.lru_cache(maxsize=64)
+def _statement(runs: tuple[bool, ...], households: bool) -> str:
+    """The statement for a plan: per kind (k, its place in the plan), whether it looks
+    for a run of characters; whether households can be among the rows."""
+    kinds = " UNION ALL ".join(
+        f"SELECT {k} AS k, rowid FROM ({_RUN if run else _KIND})" for k, run in enumerate(runs)
+    )
+    return (_HOUSEHOLDS_SHOWN if households else _PERSONS_SHOWN).format(kinds=kinds)
+
+
+def _execute(conn: Any, sql: str, params: list[Any]) -> Any:
+    try:
+        return conn.execute(sql, params)
+    except sqlcipher3.OperationalError as exc:
+        if _RUN_FUNCTION not in str(exc):
+            raise
+    # A connection that has not looked for a run of characters yet.  (Made here, not
+    # when the register opens: a function in a trigger would make every other tool
+    # fail on a write; only this query asks for this one.)
+    conn.create_function(_RUN_FUNCTION, 2, _holds_run, deterministic=True)
+    return conn.execute(sql, params)
+
+
+def _holds_run(name: str, run: str) -> bool:
+    return run in _fold(name[:MAX_NAME])
 
 
 def _fold(text: str) -> str:
@@ -647,87 +781,20 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _runs(register: Register, expression: str) -> Iterator[tuple[int]]:
-    """Rows of a name_part query whose name holds the typed characters as one run.
-
-    The index has no positions (detail = 'none'), so the query finds the rows holding
-    every character, in rowid order, and the name on the card says whether they stand
-    together among the first MAX_NAME characters, as the c tokens did with positions.
-    """
-    run = _fold("".join(_CHARS.findall(expression)))
-    rows = register.conn.execute(
-        f"SELECT m.rowid, (SELECT name FROM {CARD} WHERE rowid = m.rowid) FROM {INDEX} m "
-        f"WHERE {INDEX} MATCH ? ORDER BY m.rowid",
-        (expression,),
-    )
-    for rowid, name in rows:
-        if name is not None and run in _fold(name[:MAX_NAME]):
-            yield (rowid,)
-
-
-def _hits(register: Register, found: dict[int, str]) -> list[Hit]:
-    persons = [r for r in found if r >> _BAND_SHIFT != HOUSEHOLD_BAND]
-    households = [r & _ROW_MASK for r in found if r >> _BAND_SHIFT == HOUSEHOLD_BAND]
-    details = {
-        **_person_details(register, persons),
-        **_household_details(register, households),
-    }
-    hits = []
-    for rowid, kind in found.items():
-        row = details.get(rowid)
-        if row is None:  # the index is behind the table: say nothing rather than wrong
-            continue
-        band = rowid >> _BAND_SHIFT
-        hits.append(_hit(row, kind, score=1000 - 10 * _RANK[kind] - band))
-    return hits
-
-
-def _in_list(values: Iterable[int]) -> str:
-    return ", ".join(str(int(v)) for v in values)
-
-
-def _person_details(register: Register, rowids: list[int]) -> dict[int, dict[str, Any]]:
-    if not rowids:
-        return {}
-    rows = register.query(
-        f"""SELECT c.*, h.code AS household_code, h.group_no, h.address, h.village_code
-        FROM {CARD} c LEFT JOIN household h ON h.id = c.household_id
-        WHERE c.rowid IN ({_in_list(rowids)})"""
-    )
-    return {int(row["rowid"]): row for row in rows}
-
-
-def _household_details(register: Register, rowids: list[int]) -> dict[int, dict[str, Any]]:
-    if not rowids:
-        return {}
-    rows = register.query(
-        f"""SELECT h.rowid AS rowid, NULL AS person_id, h.id AS household_id,
-            coalesce(head.name, '') AS name, head.sex, head.birth_date,
-            head.id_number, 'household' AS status,
-            h.code AS household_code, h.group_no, h.address, h.village_code
-        FROM household h LEFT JOIN person head ON head.id = h.head_id
-        WHERE h.rowid IN ({_in_list(rowids)})"""
-    )
-    return {_rowid_of_household(row): row for row in rows}
-
-
-def _rowid_of_household(row: dict[str, Any]) -> int:
-    return int((HOUSEHOLD_BAND << _BAND_SHIFT) + row["rowid"])
-
-
-def _hit(row: dict[str, Any], kind: str, score: int) -> Hit:
+def _hit(row: tuple[Any, ...], kind: str) -> Hit:
+    rowid, person_id, household_id, name, sex, born, number, status = row[1:9]
     return Hit(
-        person_id=row["person_id"],
-        household_id=row["household_id"],
-        name=row["name"] or "",
-        sex=row["sex"],
-        birth_date=row["birth_date"],
-        id_number_masked=mask_id_number(row["id_number"]),
-        household_code=row["household_code"] or "",
-        group=row["group_no"] or "",
-        address=row["address"] or "",
-        village_code=row["village_code"] or "",
-        status=row["status"],
-        why=kind,
-        score=score,
+        person_id,
+        household_id,
+        name,
+        sex,
+        born,
+        _masked(number),
+        row[9] or "",
+        row[10] or "",
+        row[11] or "",
+        row[12] or "",
+        status,
+        kind,
+        1000 - 10 * _RANK[kind] - (rowid >> _BAND_SHIFT),
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
-from fpdesk.store import areas
+from fpdesk.store import areas, backup
 from fpdesk.store.db import Register
 from fpdesk.sync import held, ledger, merge
 from fpdesk.sync.held import waiting_by_device
@@ -40,6 +40,10 @@ class DeviceStatus:
     acked_by_peer: int
     missing: tuple[int, int] | None = None  # first and last missing sequence
     held: int = 0  # forked bundles held for the clerk (not yet applied or discarded)
+    # This register was restored from a backup and the laptop has not yet sent a bundle
+    # made after taking the township's update of the new generation: what the restore
+    # lost of its work is still to come.
+    resend_awaited: bool = False
 
     @property
     def active(self) -> bool:
@@ -80,8 +84,29 @@ class VillageRow:
         return sum(d.held for d in self.devices)
 
     @property
+    def resend_awaited(self) -> bool:
+        return any(d.resend_awaited and d.active for d in self.devices)
+
+    @property
     def sequence_ok(self) -> bool:
-        return not self.missing and not self.held and not self.problems
+        return not self.missing and not self.held and not self.problems and not self.resend_awaited
+
+
+@dataclass(frozen=True)
+class Restored:
+    """This register was restored from a backup: when, and how old the backup was."""
+
+    at: str
+    backup_made_at: str
+
+
+def restored(register: Register) -> Restored | None:
+    if not backup.generation(register):
+        return None
+    info = dict(register.conn.execute("SELECT key, value FROM register_info"))
+    return Restored(
+        str(info.get(backup.RESTORED_AT, "")), str(info.get(backup.RESTORED_BACKUP_MADE_AT, ""))
+    )
 
 
 def deadline(today: dt.date, deadline_day: int = DEFAULT_DEADLINE_DAY) -> dt.date:
@@ -95,6 +120,7 @@ def villages(
 ) -> list[VillageRow]:
     """Every village of this township, with the bundles seen from it."""
     codes = _village_codes(register)
+    generation = backup.generation(register)
     peers = register.query(
         "SELECT * FROM sync_device WHERE role = 'village' ORDER BY area_code, enrolled_at"
     )
@@ -113,6 +139,7 @@ def villages(
                 revoked_at=peer["revoked_at"],
                 received_upto=int(peer["received_upto"]),
                 acked_by_peer=int(peer["acked_by_peer"]),
+                resend_awaited=bool(generation) and peer["generation"] != generation,
             )
         )
         by_device[peer["device_id"]] = row

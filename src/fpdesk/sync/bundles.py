@@ -20,6 +20,7 @@ from typing import Any
 import sqlcipher3
 
 from fpdesk.core.i18n import Text
+from fpdesk.store import access, audit, backup
 from fpdesk.store.db import Register
 from fpdesk.sync import (
     container,
@@ -32,7 +33,7 @@ from fpdesk.sync import (
     township,
     village,
 )
-from fpdesk.sync.errors import TOO_LARGE, BundleRefused, SyncError
+from fpdesk.sync.errors import BundleRefused, SyncError
 from fpdesk.sync.ledger import DUPLICATE, REFUSED, FileResult
 
 SUFFIX = ".fpb"
@@ -49,6 +50,10 @@ INCONSISTENT = Text(
     "这个包的内容放不进本登记册（{detail}），没有导入任何内容。请把文件交给技术支持。",
     "This bundle does not fit this register ({detail}); nothing was imported. Pass the "
     "file to technical support.",
+)
+RESEND_IS_FOR_VILLAGES = Text(
+    "--resend-from 只用于村里的电脑，数字不能小于 0。",
+    "--resend-from is for a village laptop, with a number of at least 0.",
 )
 SEEN_BEFORE = Text(
     "这个文件以前已经导入过，没有再次导入。",
@@ -93,10 +98,37 @@ def export(
     village_code: str | None = None,
     all_villages: bool = False,
     snapshot: bool = False,
+    resend_from: int | None = None,
 ) -> list[Exported]:
+    """Write bundles, if the account's role may export: a village's own changes, or the
+    township's update (or snapshot) for one village or every one.  An account sees its
+    own area only: another village is refused, and `all_villages` means the villages of
+    the account's area.  Every export is kept in the record of processing.
+
+    `resend_from` (a village): send every change of this laptop after that sequence
+    again, whatever the township acknowledged (after the township was restored)."""
+    made = _export(register, out_dir, village_code, all_villages, snapshot, resend_from)
+    detail = {"bundles": [e.path.name for e in made], "snapshot": snapshot}
+    audit.record(register, "export", {**detail, "villages": [e.recipient_area for e in made]})
+    return made
+
+
+def _export(
+    register: Register,
+    out_dir: Path,
+    village_code: str | None,
+    all_villages: bool,
+    snapshot: bool,
+    resend_from: int | None,
+) -> list[Exported]:
+    access.require(register, "export")
+    if register.role != "village" and (village_code or all_villages):
+        village_code = access.village_scope(register, village_code)  # an officer: theirs
     out_dir.mkdir(parents=True, exist_ok=True)
     if register.role == "village":
-        return [_export_changes(register, out_dir)]
+        return [_export_changes(register, out_dir, resend_from)]
+    if resend_from is not None:
+        raise SyncError(RESEND_IS_FOR_VILLAGES)
     if not all_villages and not village_code:
         raise SyncError(NEEDS_TARGET)
     devices = [p for p in keys.active_peers(register, village_code) if p["role"] == "village"]
@@ -110,10 +142,12 @@ def _acks(devices: list[dict[str, Any]]) -> list[int]:
     return [int(d["acked_by_peer"]) for d in devices]
 
 
-def _export_changes(register: Register, out_dir: Path) -> Exported:
+def _export_changes(register: Register, out_dir: Path, resend_from: int | None) -> Exported:
     """Every change made on this laptop that the township has not acknowledged."""
     peer = keys.township_peer(register)
-    after = int(peer["acked_by_peer"])
+    after = int(peer["acked_by_peer"]) if resend_from is None else resend_from
+    if after < 0:
+        raise SyncError(RESEND_IS_FOR_VILLAGES)
     with register.transaction():  # one consistent read of the log
         upto = max(rows.last_seq(register), after)
         items = [
@@ -139,6 +173,7 @@ def _export_changes(register: Register, out_dir: Path) -> Exported:
         {"changes.json": payload},
         recipients,
         len(items),
+        str(peer["generation"]),  # the township generation our ack refers to
     )
 
 
@@ -149,11 +184,17 @@ def _export_update(
     snapshot: bool,
     moves: Moves | None = None,
 ) -> Exported:
-    """The township's current copy of what changed for one village laptop."""
-    after = 0 if snapshot else int(device["acked_by_peer"])
+    """The township's current copy of what changed for one village laptop.
+
+    After this register was restored from a backup, and until the laptop confirms it has
+    heard so, the update carries the village's whole area (`complete`): the laptop may
+    hold what the township lost with the restore, and must come to hold what it holds."""
+    generation = backup.generation(register)
+    complete = not snapshot and device["generation"] != generation
+    after = 0 if snapshot or complete else int(device["acked_by_peer"])
     with register.transaction():
         upto = rows.last_seq(register)
-        if snapshot:
+        if snapshot or complete:
             tables, gone = rows.village_rows(register, device["area_code"], None), {}
         else:
             moves = _current(register, after, moves)
@@ -166,6 +207,8 @@ def _export_update(
         content["departed"] = gone
     if decided:  # the clerk's reasons, beside the values they chose
         content["decisions"] = decided
+    if complete:
+        content["complete"] = True
     payload = container.canonical(content)
     count = sum(len(v) for v in tables.values()) + sum(len(v) for v in gone.values())
     return _write(
@@ -179,6 +222,7 @@ def _export_update(
         {"rows.json": payload},
         [device["age_recipient"]],
         count,
+        generation,
     )
 
 
@@ -301,6 +345,7 @@ def _write(
     payloads: dict[str, bytes],
     recipients: list[str],
     count: int,
+    generation: str = "",
 ) -> Exported:
     data = envelope.seal(
         register,
@@ -313,6 +358,7 @@ def _write(
         payloads=payloads,
         recipients=recipients,
         created_at=keys.now_text(),
+        generation=generation,
     )
     digest = container.sha256(data)
     name = (
@@ -359,17 +405,7 @@ def verify_file(register: Register, path: Path) -> envelope.Opened:
 
 
 def _read_limited(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > container.MAX_FILE_BYTES:
-            raise BundleRefused(TOO_LARGE.format(size=size, limit=container.MAX_FILE_BYTES))
-        return path.read_bytes()
-    except OSError as exc:
-        raise BundleRefused(
-            Text("读不了文件 {path}：{error}", "Cannot read {path}: {error}").format(
-                path=path.name, error=exc.strerror or str(exc)
-            )
-        ) from exc
+    return container.read_file(path, container.MAX_FILE_BYTES)
 
 
 class _Rollback(Exception):
@@ -379,6 +415,7 @@ class _Rollback(Exception):
 def import_files(
     register: Register, paths: list[Path], *, dry_run: bool = False
 ) -> list[FileResult]:
+    access.require(register, "import")
     keys.ensure_keys(register)
     files = bundle_files(paths)
     if files and not dry_run:
@@ -387,6 +424,16 @@ def import_files(
 
 
 def import_file(register: Register, path: Path, *, dry_run: bool = False) -> FileResult:
+    """Import one bundle file, if the account's role may import, and keep the import in
+    the record of processing whatever its outcome."""
+    access.require(register, "import")
+    result = _import_file(register, path, dry_run=dry_run)
+    detail = {"file": result.file_name, "outcome": result.outcome, "dry_run": dry_run}
+    audit.record(register, "import", detail)
+    return result
+
+
+def _import_file(register: Register, path: Path, *, dry_run: bool = False) -> FileResult:
     result = FileResult(file_name=path.name, file_hash="", outcome=REFUSED)
     try:
         data = _read_limited(path)

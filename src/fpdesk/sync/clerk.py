@@ -12,7 +12,7 @@ from typing import Any
 
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
-from fpdesk.sync import bundles, conflicts, decisions, enrollment, keys
+from fpdesk.sync import bundles, conflicts, container, decisions, enrollment, keys
 from fpdesk.sync.errors import SyncError
 
 NEEDS_REASON = Text("请写明处理的理由。", "Please give a reason for the decision.")
@@ -96,9 +96,9 @@ def replace_laptop(
 def _requested_area(request: Path) -> str | None:
     """The village a request names, read loosely: enrollment.accept checks it properly."""
     try:
-        data = json.loads(request.read_bytes()[:65536])
+        data = json.loads(container.read_file(request, 65536))
         found = data["keys"]["area_code"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (SyncError, ValueError, KeyError, TypeError):
         return None
     return str(found)
 

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from fpdesk.core.i18n import Text
+from fpdesk.store import access, audit
 from fpdesk.store.db import Register
 from fpdesk.sync import decisions, keys, merge, rows
 from fpdesk.sync.errors import SyncError
@@ -29,12 +30,22 @@ STILL_TAKEN = Text(
 
 
 def open_conflicts(register: Register, *, include_resolved: bool = False) -> list[dict[str, Any]]:
+    """The queue, oldest first: for an account of part of the register, only the
+    conflicts on records of its own area (they show the persons' values)."""
     where = "" if include_resolved else "WHERE resolved_at IS NULL"
     found = register.query(f"SELECT * FROM sync_conflict {where} ORDER BY created_at, seq, id")
+    if not access.covers_register(register):
+        villages = {c["id"]: _village(register, c) for c in found}  # unknown: not shown
+        found = [c for c in found if villages[c["id"]] and access.sees(register, villages[c["id"]])]
     for row in found:
         for name in ("base", "theirs", "ours", "resolved_value"):
             row[name] = json.loads(row[name]) if row[name] is not None else None
     return found
+
+
+def _village(register: Register, conflict: dict[str, Any]) -> str | None:
+    row = rows.get_row(register, conflict["tbl"], conflict["row_id"]) or {}
+    return access.village_of(register, conflict["tbl"], row)
 
 
 def parse_value(text: str) -> Any:
@@ -73,6 +84,8 @@ def resolve(
         raise SyncError(DONE.format(when=conflict["resolved_at"]))
     if take == "value" and not has_value:
         raise SyncError(NEEDS_VALUE)
+    access.require(register, "import")  # the township's queue: the clerk decides
+    access.require_area(register, _village(register, conflict))
     actor = register.conn.execute("SELECT value FROM local_state WHERE key = 'actor'").fetchone()[0]
     with register.transaction() as conn:
         chosen = _apply(register, conflict, take, value, actor)
@@ -94,6 +107,7 @@ def resolve(
                 resolution=take,
                 value=chosen,
             )
+    audit.record(register, "import", {"conflict": conflict_id, "take": take})
     return open_conflicts_by_id(register, conflict_id)
 
 

@@ -17,13 +17,24 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import stat
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyrage
 
-from fpdesk.sync.errors import DAMAGED, NOT_FOR_US, TOO_LARGE, BundleRefused
+from fpdesk.sync.errors import (
+    CANNOT_READ,
+    DAMAGED,
+    NOT_A_FILE,
+    NOT_FOR_US,
+    TOO_LARGE,
+    BundleRefused,
+    shown,
+)
 
 FORMAT = "fpdesk-bundle"
 FORMAT_VERSION = 1
@@ -80,24 +91,71 @@ def pack(contents: Contents) -> bytes:
     return buffer.getvalue()
 
 
+class Archive:
+    """The inner archive, opened with every limit checked and nothing inflated yet.
+
+    Reading is in two steps so that nothing large is inflated before the signature is
+    checked: first the manifest and its signature (64 KiB each at most), then, once
+    the caller has verified them, the payloads, each exactly the size the signed
+    manifest gives it.  Before the signature, at most 128 KiB is ever inflated.
+    """
+
+    def __init__(self, archive: bytes) -> None:
+        _check_directory(archive)
+        try:
+            self._zf = zipfile.ZipFile(io.BytesIO(archive))
+            self._infos = {info.filename: info for info in self._zf.infolist()}
+            _check_members(self._zf.infolist())
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+            raise damaged("not a readable archive") from exc
+
+    def signed(self) -> tuple[bytes, str]:
+        """The manifest and its signature."""
+        if MANIFEST not in self._infos or SIGNATURE not in self._infos:
+            raise damaged("manifest missing")
+        manifest = _read_member(self._zf, self._infos[MANIFEST])
+        try:
+            signature = _read_member(self._zf, self._infos[SIGNATURE]).decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise damaged("signature unreadable") from exc
+        return manifest, signature
+
+    def payloads(self, sizes: dict[str, int] | None = None) -> dict[str, bytes]:
+        """The payload members; with `sizes` (from the verified manifest), each must
+        declare exactly that size before it is inflated."""
+        out: dict[str, bytes] = {}
+        for name, info in self._infos.items():
+            if name in (MANIFEST, SIGNATURE):
+                continue
+            if sizes is not None and sizes.get(name) != info.file_size:
+                raise damaged(f"{name} does not match the manifest")
+            out[name] = _read_member(self._zf, info)
+        return out
+
+
 def unpack(archive: bytes) -> Contents:
-    """Read the inner archive with every limit checked before inflating anything."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(archive))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise damaged("not a readable archive") from exc
-    with zf:
-        _check_members(infos)
-        data = {info.filename: _read_member(zf, info) for info in infos}
-    if MANIFEST not in data or SIGNATURE not in data:
-        raise damaged("manifest missing")
-    try:
-        signature = data.pop(SIGNATURE).decode("ascii")
-    except UnicodeDecodeError as exc:
-        raise damaged("signature unreadable") from exc
-    manifest = data.pop(MANIFEST)
-    return Contents(manifest, signature, data)
+    """Read the whole inner archive (a bundle already verified once, e.g. a held one)."""
+    opened = Archive(archive)
+    manifest, signature = opened.signed()
+    return Contents(manifest, signature, opened.payloads())
+
+
+# The end-of-central-directory record: where a ZIP says how many members it has.
+_EOCD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+
+
+def _check_directory(archive: bytes) -> None:
+    """Count the members before the archive's directory is parsed: a small file can
+    list millions of members, and parsing them alone would take the memory."""
+    at = archive.rfind(_EOCD, max(0, len(archive) - (22 + 0xFFFF)))
+    if at < 0 or len(archive) < at + 22:
+        raise damaged("not a readable archive")
+    entries = int.from_bytes(archive[at + 10 : at + 12], "little")
+    if entries > MAX_MEMBERS:
+        raise damaged(f"{entries} members, at most {MAX_MEMBERS} allowed")
+    if archive[max(0, at - 20) : at].startswith(_ZIP64_LOCATOR):
+        raise damaged("ZIP64 archive")  # fpdesk never writes one; its counts could lie
 
 
 def _check_members(infos: list[zipfile.ZipInfo]) -> None:
@@ -145,6 +203,41 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return b"".join(chunks)
 
 
+def read_file(path: Path, limit: int) -> bytes:
+    """The file's bytes, read only when it is a regular file of at most `limit` bytes.
+
+    Opened without waiting (a named pipe would otherwise block until someone writes
+    to it) and checked on the open handle, so a device such as /dev/zero is refused
+    before a byte is read; at most one byte more than the limit is ever read, so a file
+    that grows while it is read is refused too.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
+                raise BundleRefused(NOT_A_FILE.format(name=shown(path.name)))
+            if status.st_size > limit:
+                raise BundleRefused(TOO_LARGE.format(size=status.st_size, limit=limit))
+            chunks: list[bytes] = []
+            total = 0
+            while chunk := handle.read(min(1 << 20, limit + 1 - total)):
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > limit:
+                    raise BundleRefused(TOO_LARGE.format(size=total, limit=limit))
+        except OSError as exc:
+            raise _unreadable(path, exc) from exc
+    return b"".join(chunks)
+
+
+def _unreadable(path: Path, exc: OSError) -> BundleRefused:
+    return BundleRefused(CANNOT_READ.format(name=shown(path.name), error=exc.strerror or str(exc)))
+
+
 def encrypt(archive: bytes, recipients: list[str]) -> bytes:
     keys = [pyrage.x25519.Recipient.from_str(r) for r in recipients]
     return bytes(pyrage.encrypt(archive, keys))
@@ -156,7 +249,25 @@ def decrypt(data: bytes, identity: pyrage.x25519.Identity) -> bytes:
     try:
         return bytes(pyrage.decrypt(data, [identity]))
     except pyrage.DecryptError as exc:
-        raise BundleRefused(NOT_FOR_US) from exc
+        # A sound age header none of whose keys is ours: made for another register.
+        # Anything else (not age, cut short, altered) is damage.
+        if "no matching keys" in str(exc).lower() and _sound_age_header(data):
+            raise BundleRefused(NOT_FOR_US) from exc
+        raise damaged("it cannot be decrypted: cut short, altered, or not a bundle") from exc
+
+
+_AGE_MAGIC = b"age-encryption.org/v1\n"
+
+
+def _sound_age_header(data: bytes) -> bool:
+    """Whether `data` begins with a well-formed age header holding an X25519 stanza."""
+    if not data.startswith(_AGE_MAGIC):
+        return False
+    end = data.find(b"\n--- ", 0, MAX_MANIFEST_BYTES)
+    if end < 0:
+        return False
+    lines = data[len(_AGE_MAGIC) : end].split(b"\n")
+    return any(line.startswith(b"-> X25519 ") for line in lines)
 
 
 def parse_json(data: bytes, what: str) -> Any:

@@ -22,6 +22,7 @@ from typing import Any
 
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
+from fpdesk.store import bulk
 from fpdesk.store.db import Register
 from fpdesk.sync import decisions, keys, merge, rows
 from fpdesk.sync.errors import SyncError
@@ -279,7 +280,7 @@ def merge_persons(
     }
     if "id_number" in chosen:
         tombstone["id_number"] = None  # the number moves to the survivor
-    with register.transaction() as conn:
+    with bulk.writing(register) as conn:  # repoints many records
         repointed: list[list[str]] = []
         for table, columns in PERSON_REFERENCES.items():
             for column in columns:
@@ -383,7 +384,7 @@ def unmerge(register: Register, merge_id: str, *, reason: str) -> dict[str, Any]
     if record["undone_at"] is not None:
         raise SyncError(UNDONE_ALREADY)
     survivor_id, other_id = record["survivor"], record["other"]
-    with register.transaction() as conn:
+    with bulk.writing(register) as conn:  # repoints many records
         for pid, set_key in ((survivor_id, "survivor_set"), (other_id, "other_set")):
             now = rows.get_row(register, "person", pid)
             assert now is not None

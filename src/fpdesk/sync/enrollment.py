@@ -12,11 +12,13 @@ the way gives a different fingerprint.  Files hold public keys only.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
+from fpdesk.store import access, audit
 from fpdesk.store.db import Register
 from fpdesk.sync import container, keys
 from fpdesk.sync.errors import SyncError
@@ -67,9 +69,7 @@ def _signed(register: Register, body: dict[str, Any]) -> bytes:
 
 def _read(path: Path, kind: str) -> dict[str, Any]:
     try:
-        if path.stat().st_size > _MAX_FILE:
-            raise SyncError(BAD_FILE.format(detail="too large"))
-        data = container.parse_json(path.read_bytes(), "enrollment file")
+        data = container.parse_json(container.read_file(path, _MAX_FILE), "enrollment file")
     except OSError as exc:
         raise SyncError(BAD_FILE.format(detail=exc.strerror or "unreadable")) from exc
     except SyncError:
@@ -83,7 +83,14 @@ def _read(path: Path, kind: str) -> dict[str, Any]:
     return data
 
 
+# A device id is a UUID (core.ids.new_id); anything else in a file is refused, since
+# the id is stored and shown.
+_DEVICE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _public(data: Any) -> keys.PublicKeys:
+    if not isinstance(data, dict) or not _DEVICE_ID.fullmatch(str(data.get("device_id"))):
+        raise SyncError(BAD_FILE.format(detail="device id malformed"))
     try:
         return keys.PublicKeys(
             device_id=str(data["device_id"]),
@@ -108,14 +115,17 @@ def _check_signature(data: dict[str, Any], signer: keys.PublicKeys) -> None:
 
 def write_request(register: Register, out: Path) -> str:
     """The village's request; returns its own key fingerprint for the record."""
+    access.require(register, "enroll")
     mine = keys.public_keys(register)
     body = {"kind": REQUEST, "version": VERSION, "keys": mine.as_dict(), "at": keys.now_text()}
     keys.write_new_file(out, _signed(register, body))
+    audit.record(register, "enroll", {"request": out.name})
     return keys.fingerprint(mine.device_id, mine.sign_public, mine.age_recipient)
 
 
 def accept(register: Register, request: Path, out: Path) -> dict[str, Any]:
     """Enroll the requesting village laptop and write the answer; returns the device."""
+    access.require(register, "enroll")
     data = _read(request, REQUEST)
     village = _public(data.get("keys"))
     _check_signature(data, village)
@@ -138,11 +148,13 @@ def accept(register: Register, request: Path, out: Path) -> dict[str, Any]:
     answer = _signed(register, body)
     keys.write_new_file(out, answer)
     keys.add_peer(register, village, fingerprint)
+    audit.record(register, "enroll", {"device": village.device_id, "area": village.area_code})
     return {**village.as_dict(), "fingerprint": fingerprint}
 
 
 def finish(register: Register, answer: Path) -> dict[str, Any]:
     """Store the township from its answer; returns it with the fingerprint to compare."""
+    access.require(register, "enroll")
     data = _read(answer, ANSWER)
     township = _public(data.get("township"))
     _check_signature(data, township)
@@ -160,6 +172,7 @@ def finish(register: Register, answer: Path) -> dict[str, Any]:
         raise SyncError(BAD_FILE.format(detail="no recovery key"))
     fingerprint = pair_fingerprint(mine, township)
     keys.add_peer(register, township, fingerprint)
+    audit.record(register, "enroll", {"device": township.device_id, "area": township.area_code})
     return {**township.as_dict(), "fingerprint": fingerprint}
 
 

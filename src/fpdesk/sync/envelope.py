@@ -24,6 +24,7 @@ from fpdesk.sync.errors import (
     WRONG_KIND,
     WRONG_RECIPIENT,
     BundleRefused,
+    shown,
 )
 
 # What each role takes in: a township takes village changes; a village takes the
@@ -49,6 +50,16 @@ _MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
 }
 
 
+# Optional manifest field: the township's register generation, new each time it is
+# restored from a backup.  An update carries the township's own; a village's bundle the
+# one its `ack` refers to.  Absent (older bundles, a township never restored) means "".
+GENERATION = "generation"
+
+
+def generation_of(manifest: dict[str, Any]) -> str:
+    return str(manifest.get(GENERATION, ""))
+
+
 @dataclass(frozen=True)
 class Opened:
     """A verified bundle: its manifest, payload bytes, and the device that signed it."""
@@ -70,8 +81,9 @@ def seal(
     payloads: dict[str, bytes],
     recipients: list[str],
     created_at: str,
+    generation: str = "",
 ) -> bytes:
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": container.FORMAT,
         "format_version": container.FORMAT_VERSION,
         "schema_version": schema.schema_version(),
@@ -91,6 +103,8 @@ def seal(
             for name, data in sorted(payloads.items())
         ],
     }
+    if generation:  # only a township restored from a backup has one (see GENERATION)
+        manifest[GENERATION] = generation
     manifest_bytes = container.canonical(manifest)
     signature = keys.sign(register, container.SIGN_CONTEXT + manifest_bytes)
     archive = container.pack(container.Contents(manifest_bytes, signature, payloads))
@@ -98,18 +112,18 @@ def seal(
 
 
 def open_bundle(register: Register, data: bytes) -> Opened:
-    archive = container.decrypt(data, keys.age_identity(register))
-    contents = container.unpack(archive)
-    manifest = _manifest(contents.manifest_bytes)
+    archive = container.Archive(container.decrypt(data, keys.age_identity(register)))
+    manifest_bytes, signature = archive.signed()
+    manifest = _manifest(manifest_bytes)
     if manifest["format_version"] > container.FORMAT_VERSION:
         raise BundleRefused(NEWER_FORMAT.format(version=manifest["format_version"]))
     sender = _sender(register, manifest["device"])
-    message = container.SIGN_CONTEXT + contents.manifest_bytes
-    if not keys.signature_valid(sender["sign_public"], message, contents.signature):
-        raise BundleRefused(BAD_SIGNATURE.format(device=manifest["device"]))
+    message = container.SIGN_CONTEXT + manifest_bytes
+    if not keys.signature_valid(sender["sign_public"], message, signature):
+        raise BundleRefused(BAD_SIGNATURE.format(device=shown(manifest["device"])))
     if manifest["recipient"] != register.device_id:
         recipient = f"{manifest['recipient_area']} / {manifest['recipient']}"
-        raise BundleRefused(WRONG_RECIPIENT.format(recipient=recipient))
+        raise BundleRefused(WRONG_RECIPIENT.format(recipient=shown(recipient)))
     if manifest["schema_version"] > schema.schema_version():
         raise BundleRefused(
             NEWER_SCHEMA.format(theirs=manifest["schema_version"], ours=schema.schema_version())
@@ -118,8 +132,10 @@ def open_bundle(register: Register, data: bytes) -> Opened:
         manifest["sender_role"] != sender["role"]
     ):
         raise BundleRefused(WRONG_KIND.format(role=register.role, kind=manifest["kind"]))
-    _check_payloads(manifest["files"], contents.payloads)
-    return Opened(manifest, contents.payloads, sender)
+    # Only now, signed and addressed to us, is anything large inflated.
+    payloads = archive.payloads(_declared_sizes(manifest["files"]))
+    _check_payloads(manifest["files"], payloads)
+    return Opened(manifest, payloads, sender)
 
 
 def _manifest(data: bytes) -> dict[str, Any]:
@@ -132,6 +148,8 @@ def _manifest(data: bytes) -> dict[str, Any]:
             raise container.damaged(f"manifest field {name} missing or wrong")
     if container.canonical(manifest) != data:
         raise container.damaged("manifest not in canonical form")
+    if not isinstance(manifest.get(GENERATION, ""), str):
+        raise container.damaged(f"manifest field {GENERATION} wrong")
     if not 0 <= manifest["after"] <= manifest["upto"] or manifest["ack"] < 0:
         raise container.damaged("sequence range impossible")
     return manifest
@@ -140,10 +158,22 @@ def _manifest(data: bytes) -> dict[str, Any]:
 def _sender(register: Register, device_id: str) -> dict[str, Any]:
     sender = keys.peer(register, device_id)
     if sender is None:
-        raise BundleRefused(UNKNOWN_DEVICE.format(device=device_id))
+        raise BundleRefused(UNKNOWN_DEVICE.format(device=shown(device_id)))
     if sender["revoked_at"] is not None:
         raise BundleRefused(REVOKED_DEVICE.format(device=device_id, when=sender["revoked_at"]))
     return sender
+
+
+def _declared_sizes(files: list[Any]) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for entry in files:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise container.damaged("file list unreadable")
+        size = entry.get("size")
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise container.damaged("file list unreadable")
+        sizes[entry["name"]] = size
+    return sizes
 
 
 def _check_payloads(files: list[Any], payloads: dict[str, bytes]) -> None:

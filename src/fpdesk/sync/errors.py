@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from fpdesk.core.i18n import Text
 
 
@@ -26,10 +28,17 @@ TOO_LARGE = Text(
     "The file is too large ({size} bytes, limit {limit}); it was not opened.",
 )
 NOT_FOR_US = Text(
-    "这个文件不能用本登记册的密钥打开：它不是发给本登记册的，或者已损坏。",
-    "This file cannot be opened with this register's key: it was not made for this "
-    "register, or it is damaged.",
+    "这个文件不是发给本登记册的（它是给另一个登记册加密的，本机的密钥打不开），没有导入。"
+    "请确认拿的是发给本乡镇（或本村）的文件。",
+    "This file was not made for this register (it is encrypted for another register's "
+    "key); nothing was imported. Check that it is the file made for this township (or "
+    "village).",
 )
+NOT_A_FILE = Text(
+    "{name} 不是普通文件（可能是设备或管道），没有读取。",
+    "{name} is not an ordinary file (a device or a pipe?); it was not read.",
+)
+CANNOT_READ = Text("读不了文件 {name}：{error}", "Cannot read {name}: {error}")
 DAMAGED = Text(
     "包文件已损坏（{detail}），没有导入任何内容。请让对方重新导出。",
     "The bundle is damaged ({detail}); nothing was imported. Ask for a new export.",
@@ -68,3 +77,17 @@ NO_KEYS = Text(
     "本登记册还没有加入同步（没有完成设备登记）。",
     "This register is not set up for exchange yet (enrollment is not finished).",
 )
+
+
+def shown(text: object, limit: int = 240) -> str:
+    """Text from a file (its name, a manifest field) as it may be shown: every control
+    or invisible character escaped, so a name holding a newline or colour codes cannot
+    print a line of its own, and long text cut short."""
+    escaped = "".join(_escape(ch) for ch in str(text))
+    return escaped if len(escaped) <= limit else escaped[:limit] + "..."
+
+
+def _escape(ch: str) -> str:
+    if ch.isprintable() and unicodedata.category(ch) not in ("Cf", "Co"):
+        return ch
+    return ch.encode("unicode_escape", "backslashreplace").decode("ascii")

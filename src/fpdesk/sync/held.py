@@ -307,7 +307,9 @@ class _Rollback(Exception):
 
 
 def preview(register: Register, held_id: str) -> Preview:
-    """What applying the held bundle would do, tried and rolled back."""
+    """What applying the held bundle would do, tried and rolled back (the clerk's
+    queue: it shows the persons' values, so it needs the role that imports)."""
+    access.require(register, "import")
     held = find(register, held_id)
     _, changes = _changes(register, held)
     todo, same = _divergent(register, held, changes)

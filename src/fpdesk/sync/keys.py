@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from fpdesk.core.i18n import Text
+from fpdesk.store import access, audit
 from fpdesk.store.db import Register
 from fpdesk.sync.errors import NO_KEYS, SyncError
 
@@ -138,6 +139,7 @@ def create_recovery_identity(register: Register, out: Path) -> str:
     The file is written before the recipient is stored, and never over an existing
     file: a recovery key that exists only in the register would be no recovery key.
     """
+    access.require(register, "enroll")
     if register.role != "township":
         raise SyncError(
             Text("只有乡镇登记册需要恢复密钥。", "Only a township register has a recovery key.")
@@ -161,6 +163,7 @@ def create_recovery_identity(register: Register, out: Path) -> str:
         conn.execute(
             "INSERT INTO sync_key (name, value) VALUES (?, ?)", (RECOVERY_RECIPIENT, recipient)
         )
+    audit.record(register, "enroll", {"recovery_key": out.name})
     return recipient
 
 
@@ -252,6 +255,7 @@ def add_peer(register: Register, keys: PublicKeys, fingerprint_text: str) -> Non
 
 def revoke(register: Register, device_id: str) -> dict[str, Any]:
     """Refuse every future bundle from a device (stolen or broken laptop)."""
+    access.require(register, "enroll")
     found = peer(register, device_id)
     if found is None:
         raise SyncError(
@@ -263,6 +267,7 @@ def revoke(register: Register, device_id: str) -> dict[str, Any]:
                 "UPDATE sync_device SET revoked_at = ? WHERE device_id = ?",
                 (now_text(), device_id),
             )
+        audit.record(register, "enroll", {"revoked": device_id})
     result = peer(register, device_id)
     assert result is not None
     return result

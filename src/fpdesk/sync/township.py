@@ -20,11 +20,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import capture, search_batch
+from fpdesk.store import backup, capture, search_batch
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
-from fpdesk.sync import container, duplicates, legacy, merge, rows
+from fpdesk.sync import container, duplicates, envelope, legacy, merge, own_village, rows
 from fpdesk.sync.envelope import Opened
+from fpdesk.sync.errors import BundleRefused
 from fpdesk.sync.keys import now_text
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, FORK, GAP, FileResult
 
@@ -33,6 +34,15 @@ GAP_REASON = Text(
     "请让村里重新导出：新包会包含缺少的部分。",
     "Changes {first} to {last} are missing (an earlier bundle never arrived); this bundle "
     "was not applied. Ask the village for a new export: it will carry the missing part.",
+)
+RESTORED_GAP_REASON = Text(
+    "本登记册是从 {made} 的备份恢复的，村里第 {first} 到第 {last} 号修改随之丢失，这个包暂不导入。"
+    "村里导入乡镇的下一个更新包后会自动重新发送；也可以在村里运行"
+    " bundle export --resend-from {resend}。",
+    "This register was restored from a backup made {made}, and the village's changes "
+    "{first} to {last} were lost with it; this bundle was not applied. The village sends "
+    "them again by itself once it imports the township's next update, or at once with "
+    "bundle export --resend-from {resend}.",
 )
 FORK_REASON = Text(
     "第 {seq} 号修改与以前收到的不同：这台电脑可能是从旧备份恢复的。包已保留，等待文员处理。",
@@ -114,7 +124,7 @@ def import_changes(
     received = int(sender["received_upto"])
     if manifest["after"] > received:
         result.outcome = GAP
-        result.reason = GAP_REASON.format(first=received + 1, last=manifest["after"])
+        result.reason = _gap_reason(register, received, manifest["after"])
         return result
     overlap = min(received, manifest["upto"])
     forked = _fork(register, device, manifest["after"], overlap, changes)
@@ -128,15 +138,16 @@ def import_changes(
         )
         return result
     fresh = [c for c in changes if c.seq > received]
-    _take_ack(register, device, manifest["ack"])
     if not fresh and manifest["upto"] <= received:
+        _take_ack(register, opened)
         result.outcome = DUPLICATE
         result.reason = DUPLICATE_REASON
         result.unchanged = len(changes)
         return result
     legacy.upgrade_changes(register, fresh)  # moves of 0.1's kinds, read as it wrote them
     merger = _Merger(register, device, sender["area_code"])
-    merger.load(fresh)
+    merger.load(fresh)  # raises BundleRefused for a change outside the sender's village
+    _take_ack(register, opened)
     for change in fresh:
         merger.apply(change)
     with rows.origin(register, f"village:{device}"):
@@ -156,11 +167,32 @@ def import_changes(
     return result
 
 
-def _take_ack(register: Register, device: str, ack: int) -> None:
-    """The village says how much of the township's updates it has applied."""
+def _take_ack(register: Register, opened: Opened) -> None:
+    """The village says how much of the township's updates it has applied.
+
+    Only an ack made in this register's generation counts: after a restore from a
+    backup, a laptop that has not yet taken an update of the new generation acks
+    sequence numbers this register has since given to other changes.  Its first ack of
+    the new generation confirms it has heard of the restore (see bundles._export_update).
+    """
+    if envelope.generation_of(opened.manifest) != backup.generation(register):
+        return
     register.conn.execute(
-        "UPDATE sync_device SET acked_by_peer = max(acked_by_peer, ?) WHERE device_id = ?",
-        (ack, device),
+        "UPDATE sync_device SET acked_by_peer = max(acked_by_peer, ?), generation = ?"
+        " WHERE device_id = ?",
+        (opened.manifest["ack"], backup.generation(register), opened.sender["device_id"]),
+    )
+
+
+def _gap_reason(register: Register, received: int, after: int) -> Text:
+    restored = backup.generation(register)
+    if not restored:
+        return GAP_REASON.format(first=received + 1, last=after)
+    made = register.conn.execute(
+        "SELECT value FROM register_info WHERE key = ?", (backup.RESTORED_BACKUP_MADE_AT,)
+    ).fetchone()
+    return RESTORED_GAP_REASON.format(
+        first=received + 1, last=after, made=made[0] if made else "?", resend=received
     )
 
 
@@ -239,7 +271,6 @@ class _Merger:
         self._writes: list[_Write] = []
         self._conflicts: list[tuple[Any, ...]] = []
         self._numbers: dict[str, str] = {}  # ID numbers written by this bundle
-        self._written: dict[str, set[str]] = {"person": set(), "household": set()}
         # Values of the unique indexes that inserted rows take and that updated rows held
         # or hold, with the rows (see flush).
         self._unique = unique_keys(register)
@@ -274,7 +305,17 @@ class _Merger:
                 for found in cursor:
                     row = dict(zip(names, found, strict=True))
                     self._rows[(table, row["id"])] = row
+        self._refuse_outside(changes)
         self._load_person_checks(changes)
+
+    def _refuse_outside(self, changes: list[Change]) -> None:
+        """The whole bundle is refused when one change reaches outside the sending
+        laptop's village (checked against the rows as they are before the bundle)."""
+        found = own_village.first_outside(
+            self.register, self.area_code, list(changes), self._rows, self._kept
+        )
+        if found is not None:
+            raise BundleRefused(found.reason(self.area_code))
 
     def _load_person_checks(self, changes: list[Change]) -> None:
         """What _check_person asks of the register, asked once for the whole bundle.
@@ -400,8 +441,6 @@ class _Merger:
             ours.update(writes)
             self._note_unique(self._unique_updated, table, ours, change.row_id)
         order = (_TABLE_ORDER[table], ours is not None, change.seq)
-        if table in self._written:
-            self._written[table].add(change.row_id)
         self._writes.append(_Write(order, sql, params, table, change.row_id))
         if table == "person" and writes.get("id_number"):
             self._numbers[writes["id_number"]] = change.row_id
@@ -438,9 +477,7 @@ class _Merger:
         writes = self._writes
         if self._insert_first_is_safe():
             writes = sorted(writes, key=lambda w: w.order)
-        with search_batch.triggers_paused(
-            self.register.conn, self._written["person"], self._written["household"]
-        ):
+        with search_batch.paused(self.register.conn):
             self._run(writes)
         self._writes.clear()
         for merge_id, repointed in self._repointed.items():

@@ -16,7 +16,7 @@ from typing import Any
 from fpdesk.core.i18n import Text
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
-from fpdesk.sync import container, decisions, legacy, rows
+from fpdesk.sync import container, decisions, envelope, legacy, rows
 from fpdesk.sync.envelope import Opened
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, GAP, FileResult
 
@@ -29,6 +29,13 @@ GAP_REASON = Text(
     "Township updates {first} to {last} are missing; this bundle was not applied. Ask the "
     "township for a new update bundle.",
 )
+TOWNSHIP_RESTORED = Text(
+    "乡镇的登记册已从备份恢复，缺少本机第 {ack} 号以后的修改。已按乡镇的数据更新；"
+    "下次导出会自动把这些修改重新发给乡镇。",
+    "The township's register was restored from a backup and lacks this laptop's changes "
+    "after {ack}. Its data was taken in; the next export sends those changes again by "
+    "itself.",
+)
 _SCALARS = frozenset({str, int, float, type(None)})
 
 
@@ -38,9 +45,10 @@ def parse_rows(register: Register, payload: bytes) -> dict[str, list[dict[str, A
 
 def _parse(
     register: Register, payload: bytes
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]], list[dict[str, Any]]]:
-    """The rows, the records that left the village's area (`departed`), and the clerk's
-    decisions about the rows (`decisions`; older bundles carry none)."""
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]], list[dict[str, Any]], bool]:
+    """The rows, the records that left the village's area (`departed`), the clerk's
+    decisions about the rows (`decisions`; older bundles carry none), and whether the
+    rows are the village's whole area (`complete`, after a township restore)."""
     data = container.parse_json(payload, "rows.json")
     if not isinstance(data, dict) or not isinstance(data.get("rows"), dict):
         raise container.damaged("row list missing")
@@ -64,19 +72,37 @@ def _parse(
                 raise container.damaged(f"a {table} row names unknown columns")
             if not _SCALARS.issuperset(map(type, row.values())):
                 raise container.damaged(f"a {table} row has a nested value")
-    return tables, gone, decisions.parse(data.get("decisions"))
+    return tables, gone, decisions.parse(data.get("decisions")), data.get("complete") is True
 
 
 def import_update(register: Register, opened: Opened, result: FileResult) -> FileResult:
     """Apply a verified township update.  Runs inside the caller's transaction."""
     manifest, sender = opened.manifest, opened.sender
-    tables, gone, decided = _parse(register, opened.payloads.get("rows.json", b""))
+    tables, gone, decided, complete = _parse(register, opened.payloads.get("rows.json", b""))
     # Moves of 0.1's kinds (a township not yet upgraded), read as it wrote them.
     persons = {row["id"]: row for row in tables.get("person", [])}
     legacy.upgrade_moves(register, tables.get("move", []), persons)
     seen, acked = int(sender["received_upto"]), int(sender["acked_by_peer"])
     newer_ack = manifest["ack"] > acked
-    if manifest["kind"] != "snapshot":
+    generation = envelope.generation_of(manifest)
+    if generation in json.loads(sender["retired_generations"]):
+        result.outcome = DUPLICATE  # made before the township was restored again
+        result.reason = STALE_REASON
+        return result
+    # Only a complete update (or a snapshot) can start a new generation here: a partial
+    # one of another generation cannot be placed (this laptop may itself be restored).
+    restored = generation != sender["generation"] and (complete or manifest["kind"] == "snapshot")
+    if generation != sender["generation"] and not restored:
+        result.outcome = GAP
+        result.reason = GAP_REASON.format(first=seen + 1, last=manifest["after"])
+        return result
+    if restored:
+        # The township was restored from a backup: its sequence numbers start again
+        # from the backup, and it lacks our changes after its `ack`.  Take its update
+        # whatever our counters say, keep (and send again) every field changed here
+        # after that ack, and count from its numbers from now on.
+        _new_generation(register, sender, generation)
+    elif manifest["kind"] != "snapshot":
         if manifest["upto"] < seen or (manifest["upto"] == seen and not newer_ack):
             _take_ack(register, sender["device_id"], manifest["ack"])
             result.outcome = DUPLICATE
@@ -95,6 +121,8 @@ def import_update(register: Register, opened: Opened, result: FileResult) -> Fil
                     result.applied += 1
                 else:
                     result.unchanged += 1
+        if complete:
+            gone = _not_listed(register, tables, pending)
         for table in reversed(REPLICATED):
             for row_id in gone.get(table, []):
                 result.applied += _let_go(register, table, row_id)
@@ -105,7 +133,36 @@ def import_update(register: Register, opened: Opened, result: FileResult) -> Fil
     )
     _take_ack(register, sender["device_id"], manifest["ack"])
     result.outcome = ACCEPTED
+    if restored:
+        result.reason = TOWNSHIP_RESTORED.format(ack=manifest["ack"])
     return result
+
+
+def _new_generation(register: Register, sender: dict[str, Any], generation: str) -> None:
+    """Count the township's stream and its acks afresh: both counters are set below
+    (they only ever rise otherwise), and the old generation's updates become stale."""
+    retired = [*json.loads(sender["retired_generations"]), sender["generation"]]
+    register.conn.execute(
+        "UPDATE sync_device SET received_upto = 0, acked_by_peer = 0, generation = ?,"
+        " retired_generations = ? WHERE device_id = ?",
+        (generation, json.dumps(retired), sender["device_id"]),
+    )
+
+
+def _not_listed(
+    register: Register, tables: dict[str, list[dict[str, Any]]], pending: dict[str, set[str]]
+) -> dict[str, list[str]]:
+    """Rows held here that a complete update does not list and that were not changed
+    here since the township's ack: the township no longer has them in this village
+    (lost with its restore, or moved to another village meanwhile)."""
+    out: dict[str, list[str]] = {}
+    for table in REPLICATED:
+        listed = {row["id"] for row in tables.get(table, [])}
+        held = [str(r[0]) for r in register.conn.execute(f"SELECT id FROM {table}")]
+        missing = [i for i in held if i not in listed and i not in pending]
+        if missing:
+            out[table] = missing
+    return out
 
 
 def _take_ack(register: Register, device: str, ack: int) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLabel
 
 from fpdesk.core.clock import FixedClock
 from fpdesk.gui import i18n
@@ -168,7 +168,7 @@ def test_the_month_end_through_the_township_menu(  # type: ignore[no-untyped-def
     assert board.model.index(row_a, 3).data() != damaged.name  # the file that delivered
     assert board.model.index(row_a, board.model.columnCount() - 1).data() == "拒收 1"
     assert f"{names[a.area_code]} · {damaged.name}（拒收）：" in board.problems.text()
-    assert "不能用本登记册的密钥打开" in board.problems.text()  # the reason
+    assert "包文件已损坏" in board.problems.text()  # the reason
     assert board.model.index(row_a, 0).data(Qt.ItemDataRole.ForegroundRole).color() == RED
     assert rows[a.area_code].open_duplicates == 1 == rows[b.area_code].open_duplicates
     assert names[a.area_code] in board.summary.text()
@@ -263,8 +263,26 @@ def test_the_month_end_through_the_township_menu(  # type: ignore[no-untyped-def
     assert page.model.rowCount() == 4
     receipt = tmp_path / "receipt.pdf"
     dialogs.saves.append(receipt)
-    menu.print_receipt.trigger()
-    assert dialogs.opened == [str(receipt)]
+    menu.print_receipt.trigger()  # the print dialog, on the run chosen on the page
+    printing = window.menus.print_dialog
+    assert printing.kind.currentData() == "receipt"
+    assert [printing.run.itemData(i) for i in range(4)] == [
+        page.runs.itemData(i) for i in range(4)]  # the newest first
+    assert printing.run.currentData() == page.runs.itemData(1)
+    assert printing.run.currentText().endswith(f"4 个文件 · {clerk_name}")
+    printing.preview_button.click()
+    qtbot.waitUntil(lambda: printing.printed is not None, timeout=60_000)
+    assert printing.findChildren(QLabel, "page")  # the receipt's pages, previewed
+    printing.save_button.click()
+    assert receipt.read_bytes()[:5] == b"%PDF-" and "已保存" in printing.status.text()
+    logged = t.query("SELECT detail FROM access_log WHERE action = 'print' ORDER BY rowid DESC")
+    assert json.loads(logged[0]["detail"])["run"] == page.runs.itemData(1)
+    printing.reject()
+    qtbot.mouseClick(page.receipt_button, Qt.MouseButton.LeftButton)  # the page's own button
+    again = window.menus.print_dialog
+    assert again is not printing and again.kind.currentData() == "receipt"
+    assert again.run.currentData() == page.runs.itemData(1)
+    again.reject()
     text = flat(pdf_text(receipt))
     assert text.startswith(TOWNSHIP_NAME + "变更包导入回执")  # the township by its name
     assert "已应用0无变化0待处理0" not in text  # counts only for what was taken

@@ -92,28 +92,31 @@ def test_register_a_household_with_three_members(qtbot, register, clock) -> None
     form.saved.connect(saved.append)
     head_id = make("450102", dt.date(1980, 3, 15), 17)
     wife_id = make("450102", dt.date(1982, 8, 1), 22)
-    # group, address, phone, registration type (agricultural by default)
-    fill(qtbot, form, "5", "幸福路8号", "13800001111", None)
-    # the head: name, ID number (fills sex and birth date), sex, birth date, relationship
-    fill(qtbot, form, "张三", head_id, None, None, None)
+    # group, address, phone, registration type (agricultural by default), the members'
+    # usual ethnicity (08: 壮族; nothing is preselected where the area sets nothing)
+    assert form.editors["ethnicity"].value() is None
+    fill(qtbot, form, "5", "幸福路8号", "13800001111", None, "08")
+    # the head: name, ID number (fills sex and birth date), sex, birth date, ethnicity
+    # (the household's, already chosen), relationship
+    fill(qtbot, form, "张三", head_id, None, None, None, None)
     assert form.editors["m0.birth_date"].value() == "1980-03-15"
     assert form.editors["m0.sex"].value() == "1"
     assert focused(form) is form.add_member_button
     press(qtbot, form, Qt.Key.Key_Return)  # Enter on "Add member" adds one
-    fill(qtbot, form, "李梅", wife_id, None, None, "1")
+    fill(qtbot, form, "李梅", wife_id, None, None, None, "1")
     qtbot.keyClick(focused(form), Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
-    fill(qtbot, form, "张小宝", None, "1", "20100606")
+    fill(qtbot, form, "张小宝", None, "1", "20100606", None)
     assert form.editors["m2.birth_date"].value() == "2010-06-06"
     type_text(qtbot, focused(form), "2")  # relationship: 2 son
     press(qtbot, form, Qt.Key.Key_Return)  # Enter in a field saves
     assert saved and not form.isVisible()
     members = register.query(
-        "SELECT name, relationship, id_number FROM person ORDER BY relationship"
+        "SELECT name, relationship, id_number, ethnicity FROM person ORDER BY relationship"
     )
     assert members == [
-        {"name": "张三", "relationship": 0, "id_number": head_id},
-        {"name": "李梅", "relationship": 1, "id_number": wife_id},
-        {"name": "张小宝", "relationship": 2, "id_number": None},
+        {"name": "张三", "relationship": 0, "id_number": head_id, "ethnicity": "08"},
+        {"name": "李梅", "relationship": 1, "id_number": wife_id, "ethnicity": "08"},
+        {"name": "张小宝", "relationship": 2, "id_number": None, "ethnicity": "08"},
     ]
     household = records.get(register, "household", saved[0].household_id)
     assert household is not None and household["code"].endswith("050001")
@@ -147,7 +150,7 @@ def test_invalid_id_number_shows_its_message_and_save_is_refused(
     type_text(qtbot, focused(form), bad)
     checksum = validation.message("id.checksum").zh
     assert form.error_of("id_number") == checksum  # as she types, next to the field
-    fill(qtbot, form, None, None, None, "3")
+    fill(qtbot, form, None, None, None, None, "3")
     press(qtbot, form, Qt.Key.Key_Return)
     assert form.isVisible()
     assert form.error_of("id_number") == checksum
@@ -274,7 +277,7 @@ def test_a_crashed_form_comes_back_as_a_draft(qtbot, register_path: Path, couple
             crashes=True,
         )
         number = make("450102", dt.date(1999, 12, 1), 44)
-        fill(qtbot, form, "周晓燕", number, None, None, "3")
+        fill(qtbot, form, "周晓燕", number, None, None, None, "3")
         qtbot.waitUntil(lambda: bool(pending_drafts(register)))
         # The crash: the window is gone without Save, Cancel or any goodbye.
         Shiboken.delete(form)
@@ -378,7 +381,7 @@ def test_a_form_with_nothing_to_act_on_says_so_at_once(qtbot, register, couple, 
 
 def test_a_household_draft_brings_back_every_member(qtbot, register, clock) -> None:  # type: ignore[no-untyped-def]
     form = show(qtbot, build_form("household", register, {}, clock=clock), crashes=True)
-    fill(qtbot, form, "7", None, None, None, "黄大山", None, "1", "1970/5/4")
+    fill(qtbot, form, "7", None, None, None, None, "黄大山", None, "1", "1970/5/4")
     assert form.editors["m0.birth_date"].value() == "1970-05-04"  # tidied on leaving
     qtbot.keyClick(focused(form), Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
     fill(qtbot, form, "黄小河")

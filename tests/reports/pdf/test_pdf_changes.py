@@ -48,7 +48,7 @@ def test_a_longer_period_and_an_empty_one(
     text = flat(pdf_text(year.path))
     # Also the IUD removal (February), the pregnancy (March) and the certificate.
     assert year.items == 8
-    assert "取环（planningapregnancy）" in text
+    assert "取环（计划怀孕）" in text
     assert "发证（生育服务登记，GX2026-0001）" in text
     empty = print_changes(register, VILLAGE, tmp_path / "e.pdf", period=month_period(2025, 1),
                           options=options)

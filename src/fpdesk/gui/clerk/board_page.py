@@ -70,6 +70,7 @@ class BoardPage(ClerkPage):
         layout.addWidget(self.problems)
         self.rows: list[board.VillageRow] = []
         self.unplaced: list[board.FileProblem] = []  # not taken, from no known village
+        self.restored: board.Restored | None = None
         self.retranslate()
 
     def _columns(self) -> list[Column]:
@@ -115,6 +116,8 @@ class BoardPage(ClerkPage):
         parts = [self.tr("missing {0}–{1}").format(a, b) for a, b in row.missing]
         if row.held:
             parts.append(self.tr("%n fork(s) held", "", row.held))
+        if row.resend_awaited:
+            parts.append(self.tr("to send again after the restore"))
         if parts:
             return "; ".join(parts)
         upto = max((d.received_upto for d in row.devices), default=0)
@@ -166,6 +169,7 @@ class BoardPage(ClerkPage):
             for p in board.problem_files(self.clerk.register, today)
             if p.village not in {r.code for r in self.rows}
         ]
+        self.restored = board.restored(self.clerk.register)
         self.model.set_rows(self.rows)
         fit_columns(self.view)
         self._summarise()
@@ -208,4 +212,21 @@ class BoardPage(ClerkPage):
         self.problems.setVisible(bool(lines))
         red = bool(late or troubled or self.unplaced)
         self.summary.setStyleSheet("color: #b3261e;" if red else "")
+        if self.restored is not None:  # read by refresh(): a language change reads nothing
+            text = self._restored_text(self.restored) + "\n" + text
         self.summary.setText(text)
+
+    def _restored_text(self, restored: board.Restored) -> str:
+        """The register was restored: what it lost comes back from the villages."""
+        made = restored.backup_made_at[:16].replace("T", " ")
+        waiting = [r.name for r in self.rows if r.resend_awaited]
+        if not waiting:
+            return self.tr(
+                "This register was restored from a backup made {0}; every village has "
+                "sent again what the restore lost."
+            ).format(made)
+        return self.tr(
+            "This register was restored from a backup made {0}: the villages' work since "
+            "then comes back as each laptop imports your next update and sends again. "
+            "Still to send: {1}."
+        ).format(made, ", ".join(waiting))

@@ -43,7 +43,7 @@ from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports.pdf.fonts import FontError
 from fpdesk.reports.pdf.receipt import STATUS, print_receipt
-from fpdesk.store import access, areas, audit
+from fpdesk.store import areas
 from fpdesk.sync import bundles, keys, ledger
 
 _COLORS = {"accepted": GREEN, "duplicate": GREY, "gap": RED, "fork": RED, "refused": RED}
@@ -57,14 +57,12 @@ def import_bundles(
     progress report that announces it.  Returns the number of files done."""
     register = opener()
     try:
-        access.require(register, "import")
         keys.ensure_keys(register)
         ledger.start_run(register)  # the receipt of this pass covers these files
         for done, path in enumerate(files):
             progress.check()
             progress.report(done, len(files), path.name)
-            result = bundles.import_file(register, path)
-            audit.record(register, "import", {"file": path.name})
+            result = bundles.import_file(register, path)  # refuses, imports, records
             row = result.as_dict()
             code = ledger.village_of(register, {**row, "file_name": path.name})
             row["village_code"] = code
@@ -92,6 +90,7 @@ def removable_drives() -> list[tuple[str, str]]:
 
 class ImportPage(ClerkPage):
     imported = Signal()  # an import ended: the board and the queues may have changed
+    receipt_asked = Signal(object)  # the run chosen below (an id): print its receipt
 
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
@@ -121,7 +120,9 @@ class ImportPage(ClerkPage):
         self.cancel_button.clicked.connect(self.cancel)
         self.receipt_button = QPushButton()
         self.receipt_button.setObjectName("receipt")
-        self.receipt_button.clicked.connect(self.save_receipt_as)
+        self.receipt_button.clicked.connect(  # the print dialog, with its preview
+            lambda: self.receipt_asked.emit(self.runs.currentData())
+        )
         self.runs_label = QLabel()
         self.runs = QComboBox()  # every import run in the ledger: its receipt can be printed
         self.runs.setObjectName("runs")

@@ -83,9 +83,10 @@ class ClerkMenu(QMenu):
 
     @staticmethod
     def _receipt(w: ClerkWorkspace) -> None:
-        """The receipt of the run chosen on the import page (the latest by default)."""
+        """The receipt of the run chosen on the import page (the latest by default), in
+        the main window's print dialog."""
         w.setCurrentWidget(w.importing)
-        w.importing.save_receipt_as()
+        w.importing.receipt_asked.emit(w.importing.runs.currentData())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -126,7 +126,7 @@ class DateEditor(Editor):
 
     def _make(self) -> QWidget:
         edit = QLineEdit()
-        edit.setPlaceholderText("YYYY-MM-DD")
+        edit.setPlaceholderText(tr(QT_TRANSLATE_NOOP("Forms", "YYYY-MM-DD")))
         edit.setMaxLength(10)
         edit.editingFinished.connect(self._tidy)
         return edit
@@ -515,11 +515,11 @@ class FormDialog(QDialog):
         # Only fill what is empty or was filled by us: a date the officer typed that
         # disagrees with the number is for her to resolve, not for us to overwrite.
         if current in (None, "") or editor.autofilled:
-            self._loading = True
+            loading, self._loading = self._loading, True
             try:
                 editor.set_value(value)
             finally:
-                self._loading = False
+                self._loading = loading
             editor.autofilled = True
 
     # -- saving --
@@ -571,7 +571,9 @@ class FormDialog(QDialog):
             self.editors[name].show_error(shown(message) if message else None)
 
     def show_problems(self, problems: dict[str, Text]) -> None:
-        first: QWidget | None = None
+        """Each message under its field; the first field with a problem, in the order the
+        form shows them, is scrolled into view and focused, so Save never seems to do
+        nothing on a long form."""
         general = []
         for name, message in problems.items():
             editor = self.editors.get(self.field_for(name))
@@ -579,13 +581,33 @@ class FormDialog(QDialog):
                 general.append(shown(message))
                 continue
             editor.show_error(shown(message))
-            if first is None:
-                first = editor.widget
         if general:
             self.general_error.setText("\n".join(general))
             self.general_error.show()
+        first = next((e for e in self.editors.values() if e.error.text()), None)
         if first is not None:
-            first.setFocus()
+            first.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            # Its message too, under it: after the layout has made room for the message.
+            QTimer.singleShot(0, lambda e=first: self._scroll_to(e))
+            self._scroll_to(first)
+
+    def make_room(self) -> None:
+        """Grow (never shrink) to what the layout now needs, within the screen: a message
+        that appeared below the fields must not squeeze them into a smaller scroll."""
+        if not self.isVisible():
+            return
+        needed = self.sizeHint().height()
+        screen = self.screen().availableGeometry().height() if self.screen() else 768
+        height = min(needed, screen - 48)
+        if height > self.height():
+            self.resize(self.width(), height)
+
+    def _scroll_to(self, editor: Editor) -> None:
+        if not self.isVisible():
+            return
+        self.scroll.widget().adjustSize()
+        self.scroll.ensureWidgetVisible(editor.error, 0, 10)
+        self.scroll.ensureWidgetVisible(editor.widget, 0, 10)
 
     def field_for(self, problem_key: str) -> str:
         """The field that shows a problem; forms rename where operations' names differ."""

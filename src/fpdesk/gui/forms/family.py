@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 
+from fpdesk.core.i18n import Text
 from fpdesk.gui.forms.base import Field, FormDialog, describe_person, shown
 from fpdesk.store import operations, records
 
@@ -184,6 +185,14 @@ class BirthForm(FormDialog):
             Field("name", QT_TRANSLATE_NOOP("Forms", "Child's name"), required=True),
             Field("sex", QT_TRANSLATE_NOOP("Forms", "Sex"), "code", "sex", required=True),
             Field("birth_date", QT_TRANSLATE_NOOP("Forms", "Birth date"), "date", required=True),
+            Field(
+                "ethnicity",
+                QT_TRANSLATE_NOOP("Forms", "Ethnicity"),
+                "code",
+                "ethnicity",
+                required=True,
+                default=self._mothers_ethnicity(),  # a child of parents of two may differ
+            ),
             Field("id_number", QT_TRANSLATE_NOOP("Forms", "Child's ID number"), "id_number"),
             Field("weight_g", QT_TRANSLATE_NOOP("Forms", "Weight (g)"), "number"),
             Field("place", QT_TRANSLATE_NOOP("Forms", "Place of birth"), "code", "birth_place"),
@@ -196,6 +205,10 @@ class BirthForm(FormDialog):
             Field("document_no", QT_TRANSLATE_NOOP("Forms", "Document number")),
             Field("note", QT_TRANSLATE_NOOP("Forms", "Note"), "multiline"),
         ]
+
+    def _mothers_ethnicity(self) -> str | None:
+        mother = records.get(self.register, "person", self.context["person_id"])
+        return str(mother["ethnicity"]) if mother and mother.get("ethnicity") else None
 
     def build_extra(self) -> None:
         self.verdict_label = QLabel()
@@ -213,6 +226,7 @@ class BirthForm(FormDialog):
             self.register, self.context["person_id"], self.values(), clock=self.clock
         )
         self.verdict_label.setText(self.verdict_text(judged))
+        self.make_room()
 
     def verdict_text(self, judged: operations.BirthVerdict | None) -> str:
         if judged is None:
@@ -227,7 +241,50 @@ class BirthForm(FormDialog):
             lines.append(self.tr("Rule: %1").replace("%1", shown(judged.rule_name)))
         return "\n".join(lines)
 
+    def show_problems(self, problems: dict[str, Text]) -> None:
+        """An IUD still in place with no pregnancy: ask what happened (only once the rest
+        of the form is right, so the question is the last thing between her and Save)."""
+        warning = problems.get("method_in_place")
+        if warning is None or len(problems) > 1:
+            super().show_problems(problems)
+            return
+        self.ask_method_in_place(shown(warning))
+
+    def ask_method_in_place(self, text: str) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("method_in_place_question")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Birth with a method in place"))
+        box.setText(text)
+        choices = (
+            ("end", self.tr("End the method and save")),
+            ("pregnancy", self.tr("Record the pregnancy and save")),
+            ("as_is", self.tr("Checked: save as it is")),
+        )
+        for choice, label in choices:
+            button = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
+            button.setObjectName(choice)
+            button.clicked.connect(lambda *_, c=choice: self._method_answered(c))
+        back = box.addButton(self.tr("Back to the form"), QMessageBox.ButtonRole.RejectRole)
+        back.setObjectName("back")
+        box.setEscapeButton(back)
+        box.setDefaultButton(back)
+        self.method_question = box
+        box.open()
+
+    def _method_answered(self, choice: str) -> None:
+        self.method_choice = choice
+        try:
+            self.save()
+        finally:
+            self.method_choice = None
+
+    method_choice: str | None = None
+    method_question: QMessageBox | None = None
+
     def submit(self, values: dict[str, Any]) -> Any:
+        if self.method_choice:
+            values = {**values, "method_in_place": self.method_choice}
         if self.context.get("pregnancy_id"):
             values = {**values, "pregnancy_id": self.context["pregnancy_id"]}
         result = operations.record_birth(

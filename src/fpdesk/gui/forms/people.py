@@ -20,6 +20,8 @@ PERSON_FIELDS = [
     Field("id_number", QT_TRANSLATE_NOOP("Forms", "ID number"), "id_number"),
     Field("sex", QT_TRANSLATE_NOOP("Forms", "Sex"), "code", "sex", required=True),
     Field("birth_date", QT_TRANSLATE_NOOP("Forms", "Birth date"), "date", required=True),
+    # Asked every time: preselected only from the household's or the area's usual one.
+    Field("ethnicity", QT_TRANSLATE_NOOP("Forms", "Ethnicity"), "code", "ethnicity", required=True),
     Field(
         "relationship",
         QT_TRANSLATE_NOOP("Forms", "Relationship to head"),
@@ -28,6 +30,20 @@ PERSON_FIELDS = [
         required=True,
     ),
 ]
+
+
+def with_ethnicity(fields: list[Field], default: str | None) -> list[Field]:
+    """The person fields with the ethnicity a new member most likely has preselected."""
+    return [replace(f, default=default) if f.name == "ethnicity" else f for f in fields]
+
+
+def new_member_ethnicity(form: FormDialog) -> str | None:
+    household_id = form.context.get("household_id")
+    if household_id:
+        return operations.household_ethnicity(form.register, str(household_id))
+    return operations.area_ethnicity(form.register)
+
+
 MORE_PERSON_FIELDS = [
     Field("marital_status", QT_TRANSLATE_NOOP("Forms", "Marital status"), "code", "marital_status"),
     Field(
@@ -54,7 +70,25 @@ class HouseholdForm(FormDialog):
     title = QT_TRANSLATE_NOOP("Forms", "New household")
 
     def fields(self) -> list[Field]:
+        villages = operations.household_villages(self.register)
+        chosen = self.context.get("village_code")
+        if not any(code == chosen for code, _ in villages):
+            chosen = villages[0][0] if len(villages) == 1 else None
+        self.village_choices = villages
+        asked_village = [
+            Field(
+                "village_code",
+                QT_TRANSLATE_NOOP("Forms", "Village"),
+                "choice",
+                required=True,
+                default=chosen,
+                choices=[(code, name) for code, name in villages],
+            )
+        ]
+        # A village's laptop knows its village; a township's register asks.
+        head = asked_village if self.register.role != "village" or len(villages) != 1 else []
         return [
+            *head,
             Field(
                 "group_no",
                 QT_TRANSLATE_NOOP("Forms", "Village group"),
@@ -71,7 +105,31 @@ class HouseholdForm(FormDialog):
                 "registration_type",
                 default="2",
             ),
+            Field(
+                "ethnicity",
+                QT_TRANSLATE_NOOP("Forms", "Usual ethnicity of the members"),
+                "code",
+                "ethnicity",
+                default=operations.area_ethnicity(self.register, chosen),
+            ),
         ]
+
+    def target_missing(self) -> str | None:
+        if not self.village_choices:
+            return self.tr(
+                "This register knows no village yet: import a village's bundle or add the "
+                "villages to the area table first."
+            )
+        return None
+
+    def field_changed(self, name: str) -> None:
+        """The household's usual ethnicity fills the members' not yet chosen by hand."""
+        if name != "ethnicity":
+            return
+        usual = self.editors["ethnicity"].value()
+        for key, editor in self.editors.items():
+            if key.endswith(".ethnicity") and (editor.value() in (None, "") or editor.autofilled):
+                self._autofill(key, usual)
 
     def build_extra(self) -> None:
         self.members = 0
@@ -87,7 +145,10 @@ class HouseholdForm(FormDialog):
         index = self.members
         self.members += 1
         self.add_section(self.tr("Member") + f" {index + 1}")
+        usual = self.editors["ethnicity"].value() if "ethnicity" in self.editors else None
         made = self.add_fields(PERSON_FIELDS, prefix=f"m{index}.")
+        if usual:
+            self._autofill(f"m{index}.ethnicity", usual)
         if index == 0:
             self.editors["m0.relationship"].set_value("0")
         if not self._loading:
@@ -107,14 +168,33 @@ class HouseholdForm(FormDialog):
             self.add_member()
 
     def submit(self, values: dict[str, Any]) -> Any:
-        household = {k: v for k, v in values.items() if not k.startswith("m")}
+        # The usual ethnicity is the members' preselection, not a column of the household.
+        household = {
+            k: v for k, v in values.items() if not k.startswith("m") and k != "ethnicity"
+        }
         members = []
+        self.member_slots: list[int] = []  # which member group each saved member came from
         for i in range(self.members):
             prefix = f"m{i}."
             member = {k[len(prefix) :]: v for k, v in values.items() if k.startswith(prefix)}
-            if any(v not in (None, "") for k, v in member.items() if k != "relationship"):
+            if any(
+                v not in (None, "")
+                for k, v in member.items()
+                if k not in ("relationship", "ethnicity")
+            ):
                 members.append(member)
+                self.member_slots.append(i)
         return operations.add_household(self.register, household, members, clock=self.clock)
+
+    def field_for(self, problem_key: str) -> str:
+        """Member i of the saved list is the form's group member_slots[i]: an empty group
+        in between is left out of the save, and its messages must not shift up."""
+        if problem_key.startswith("m") and "." in problem_key:
+            index, rest = problem_key[1:].split(".", 1)
+            slots = getattr(self, "member_slots", [])
+            if index.isdigit() and int(index) < len(slots):
+                return f"m{slots[int(index)]}.{rest}"
+        return problem_key
 
 
 class PersonForm(FormDialog):
@@ -138,7 +218,9 @@ class PersonForm(FormDialog):
             self.setWindowTitle(tr(QT_TRANSLATE_NOOP("Forms", "New person")))
 
     def fields(self) -> list[Field]:
-        return PERSON_FIELDS + MORE_PERSON_FIELDS
+        if self.context.get("person_id"):
+            return PERSON_FIELDS + MORE_PERSON_FIELDS
+        return with_ethnicity(PERSON_FIELDS, new_member_ethnicity(self)) + MORE_PERSON_FIELDS
 
     def submit(self, values: dict[str, Any]) -> Any:
         person_id = self.context.get("person_id")
@@ -257,7 +339,8 @@ class MoveInForm(FormDialog):
             default=population.TRANSFER_IN,
             choices=[(code, tr(label)) for code, label in NEW_PERSON_MOVES],
         )
-        return [*PERSON_FIELDS, kind, *MOVE_FIELDS_WITH_PLACE]
+        person = with_ethnicity(PERSON_FIELDS, new_member_ethnicity(self))
+        return [*person, kind, *MOVE_FIELDS_WITH_PLACE]
 
     def submit(self, values: dict[str, Any]) -> Any:
         if self.context.get("person_id"):

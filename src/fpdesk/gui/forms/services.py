@@ -81,7 +81,13 @@ class ContraceptionStopForm(FormDialog):
                 required=True,
                 default=self.today(),
             ),
-            Field("end_reason", QT_TRANSLATE_NOOP("Forms", "Reason"), required=True),
+            Field(
+                "end_reason",
+                QT_TRANSLATE_NOOP("Forms", "Reason"),
+                "code",
+                operations.CONTRACEPTION_END,
+                required=True,
+            ),
             Field("note", QT_TRANSLATE_NOOP("Forms", "Note"), "multiline"),
         ]
 

@@ -16,3 +16,8 @@ KINDS: dict[str, Text] = {
     "changes": Text("月报告单（变动情况）", "Monthly change list"),
     "rounds": Text("随访服务单", "Visit round sheet"),
 }
+
+# The township's import receipt: printed for an import run of the register's ledger,
+# not for a village, so the command line gives it options of its own.
+RECEIPT = "receipt"
+PRINTOUTS: dict[str, Text] = {**KINDS, RECEIPT: Text("变更包导入回执", "Import receipt")}

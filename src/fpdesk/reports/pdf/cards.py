@@ -169,7 +169,7 @@ def _contraception(sheet: Sheet, found: WomanCard) -> Iterator[Flowable]:
             e["started_on"],
             e["provider"] or "",
             iso(e["ended_on"]),
-            e["end_reason"] or "",
+            data.label("contraception_end", e["end_reason"], lang),
         ]
         for e in found.contraception
     ]

@@ -197,7 +197,10 @@ def describe_event(row: Row, language: str) -> str:
     if table and code is not None and codes.exists(table, code):
         details.append(codes.label(table, code, language))
     if row.get("other"):
-        details.append(str(row["other"]))
+        # An IUD removal's reason is a code (older registers: the words as typed).
+        reason = kind == "iud_removal"
+        details.append(label("contraception_end", row["other"], language) if reason
+                       else str(row["other"]))
     sep = "，" if language == "zh" else ", "
     return f"{what}（{sep.join(details)}）" if details else what
 

@@ -10,17 +10,21 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
 from fpdesk.core.periods import Period, PeriodError, parse_period
-from fpdesk.reports.pdf import KINDS
+from fpdesk.reports.pdf import KINDS, RECEIPT
 from fpdesk.reports.pdf.cards import print_cards
 from fpdesk.reports.pdf.changes import print_changes
 from fpdesk.reports.pdf.households import print_households
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
+from fpdesk.reports.pdf.receipt import print_receipt
 from fpdesk.reports.pdf.rounds import print_rounds
+from fpdesk.store import access, areas, audit
 from fpdesk.store.db import Register
+from fpdesk.sync import ledger
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -42,6 +46,9 @@ class PrintRequest:
     village_code: str
     period: str | None = None  # a day for registers, cards, rounds; a period for changes
     per_page: bool = True  # household register: 每户一页, else the compact form
+    run_id: int | None = None  # the import receipt: the run (None: the latest)
+    clerk: str = ""  # the import receipt's 经办人 (default: who ran the import)
+    township: str | None = None  # the import receipt's heading (default: the register's)
 
 
 def day_of(text: str | None) -> dt.date | None:
@@ -96,14 +103,31 @@ def run(
     out: str | os.PathLike[str],
     options: PrintOptions | None = None,
 ) -> PrintResult:
-    """Check the request, then print it to `out`."""
+    """Check the request (the account may print, and print this village), print it to
+    `out`, and keep the printing in the record of processing."""
     options = options or PrintOptions()
+    if request.kind == RECEIPT:
+        return _receipt(register, request, out, options)
     if request.kind not in KINDS:
         raise PrintRequestError(
             Text(f"不认识的打印种类：{request.kind}", f"Unknown printout: {request.kind}")
         )
-    check_village(register, request.village_code)
-    village = request.village_code
+    access.require(register, "print")
+    village = access.scope(register, request.village_code)
+    check_village(register, village)
+    result = _print(register, request, village, out, options)
+    detail = {"kind": request.kind, "village": village, "file": Path(out).name}
+    audit.record(register, "print", detail)
+    return result
+
+
+def _print(
+    register: Register,
+    request: PrintRequest,
+    village: str,
+    out: str | os.PathLike[str],
+    options: PrintOptions,
+) -> PrintResult:
     if request.kind == "changes":
         period = period_of(request.period) if request.period else None
         return print_changes(register, village, out, period=period, options=options)
@@ -115,3 +139,45 @@ def run(
     if request.kind == "cards":
         return print_cards(register, village, out, on=day, options=options)
     return print_rounds(register, village, out, on=day, options=options)
+
+
+NOTHING_IMPORTED = Text(
+    "还没有导入记录，没有回执可打印。", "Nothing imported yet: there is no receipt."
+)
+WHOLE_TOWNSHIP = Text(
+    "导入回执列出全乡镇各村的文件，只能由管全乡镇的账户打印。",
+    "The import receipt lists the files of every village: only an account of the whole "
+    "township can print it.",
+)
+
+
+def import_run(register: Register, run_id: int | None) -> ledger.ImportRun:
+    """The import run asked for, or the latest one when none was named."""
+    found = ledger.runs(register)
+    run = next((r for r in found if run_id in (None, r.id)), None)
+    if run is None:
+        raise PrintRequestError(
+            ledger.NO_SUCH_RUN.format(id=run_id) if run_id is not None else NOTHING_IMPORTED
+        )
+    return run
+
+
+def _receipt(
+    register: Register, request: PrintRequest, out: str | os.PathLike[str], options: PrintOptions
+) -> PrintResult:
+    """The receipt of one import run, kept in the record like every other printout."""
+    access.require(register, "print")
+    if access.scope(register, register.area_code) != register.area_code:
+        raise PrintRequestError(WHOLE_TOWNSHIP)
+    run = import_run(register, request.run_id)
+    result = print_receipt(
+        ledger.run_rows(register, run.id),
+        out,
+        township=request.township or areas.name(register, register.area_code),
+        imported_at=dt.datetime.fromisoformat(run.started_at).astimezone(),
+        clerk=request.clerk or run.clerk,
+        options=options,
+    )
+    detail = {"kind": RECEIPT, "run": run.id, "file": Path(out).name}
+    audit.record(register, "print", detail)
+    return result

@@ -16,6 +16,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult, Sheet
+from fpdesk.store import access, audit
 from fpdesk.store.db import Register
 
 TITLE = Text("指标名单", "Who is counted")
@@ -31,8 +32,11 @@ def print_members(
     *,
     options: PrintOptions | None = None,
 ) -> PrintResult:
-    """Print the persons behind one indicator's numerator or denominator."""
+    """Print the persons behind one indicator's numerator or denominator, if the account
+    may print and see the report's area; the printing is kept in the record of
+    processing."""
     options = options or PrintOptions()
+    access.require(register, "print")
     lines = who.counted(register, report, key, which)
     result = report.result(key)
     number = result.numerator if which == "numerator" else result.denominator
@@ -69,4 +73,6 @@ def print_members(
             yield sheet.para(sheet.t(Text("名单为空。", "Nobody is counted.")), "body")
 
     pages = sheet.build(out, flowables())
+    detail = {"kind": "members", "indicator": key, "part": which, "file": Path(out).name}
+    audit.record(register, "print", detail)
     return PrintResult(path=Path(out), pages=pages, items=len(lines))

@@ -17,9 +17,10 @@ from typing import Any
 from reportlab.platypus import Flowable
 
 from fpdesk.core.i18n import Text
+from fpdesk.reports.pdf import PRINTOUTS, RECEIPT
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult, Sheet
 
-TITLE = Text("变更包导入回执", "Import receipt")
+TITLE = PRINTOUTS[RECEIPT]
 
 STATUS: dict[str, Text] = {
     "accepted": Text("已导入", "accepted"),

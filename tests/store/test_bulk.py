@@ -1,0 +1,104 @@
+"""store.bulk.writing: many rows in one transaction, the search index kept once.
+
+After any mix of writes the index and the cards must be what a full rebuild makes
+(and so what the per-row triggers would have left), the triggers must be back, and
+an error must leave the register, index included, as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fpdesk.core.idnumber import make
+from fpdesk.store import bulk, records, search
+from fpdesk.store.db import Register
+from tests.conftest import VILLAGE
+from tests.store.test_search import CODE, ZHANG_ID, add_household, add_person, vocabulary
+
+
+def index_and_cards(register: Register) -> tuple[object, object]:
+    cards = register.query(f"SELECT * FROM {search.CARD} ORDER BY rowid")
+    return vocabulary(register), cards
+
+
+def rebuilt(register: Register) -> tuple[object, object]:
+    search.rebuild(register)
+    return index_and_cards(register)
+
+
+def temp_triggers(register: Register) -> list[str]:
+    return [
+        r[0]
+        for r in register.conn.execute("SELECT name FROM temp.sqlite_master WHERE type = 'trigger'")
+    ]
+
+
+def test_every_kind_of_write_indexes_as_a_rebuild_does(register: Register) -> None:
+    household = add_household(register)
+    other = add_household(register, VILLAGE + "030013")
+    zhang = add_person(register, household, "张三", id_number=ZHANG_ID)
+    stays = add_person(register, household, "李四")
+    add_person(register, household, "陈一")  # not written in the batch: only its code moves
+    leaves = add_person(register, other, "王五")
+    gone = add_person(register, other, "赵六")
+    born = dt.date(1980, 5, 6)
+    with bulk.writing(register) as conn:
+        for sequence in range(1, 200, 2):
+            add_person(
+                register, household, f"孙{sequence}", id_number=make("450102", born, sequence)
+            )
+        records.update(register, "person", zhang, {"name": "张三丰", "death_date": "2020-01-01"})
+        records.update(register, "person", zhang, {"residence_status": "out"})  # twice
+        records.update(register, "household", household, {"code": VILLAGE + "039999"})
+        records.update(register, "person", leaves, {"household_id": household})
+        records.delete(register, "person", gone)
+        records.update(register, "household", other, {"deleted": 1})
+        # Members before their household, as a new household's form writes them.
+        late = "01" + "0" * 30
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        add_person(register, late, "周七")
+        conn.execute(
+            "INSERT INTO household (id, code, village_code, group_no, address, deleted) "
+            "VALUES (?, ?, ?, '03', '', 0)",
+            (late, VILLAGE + "035555", VILLAGE),
+        )
+        conn.execute("UPDATE person SET name = '李肆' WHERE id = ?", (stays,))  # raw SQL
+    assert search.installed(register.conn)
+    assert temp_triggers(register) == []
+    written = index_and_cards(register)
+    assert written == rebuilt(register)
+    assert [h.name for h in search.search(register, "zsf")] == ["张三丰"]
+    assert {h.name for h in search.search(register, VILLAGE + "039999")} >= {"李肆", "王五", "陈一"}
+    assert [h.name for h in search.search(register, "周七")] == ["周七"]
+    assert search.search(register, CODE) == []  # the old code is nobody's now
+
+
+def test_an_error_leaves_everything_as_it_was(register: Register) -> None:
+    household = add_household(register)
+    add_person(register, household, "张三", id_number=ZHANG_ID)
+    before = index_and_cards(register)
+    with pytest.raises(RuntimeError), bulk.writing(register):
+        for number in range(50):
+            add_person(register, household, f"钱{number}")
+        raise RuntimeError("stop")
+    assert search.installed(register.conn)
+    assert temp_triggers(register) == []
+    assert register.query("SELECT count(*) AS n FROM person")[0]["n"] == 1
+    assert index_and_cards(register) == before
+    add_person(register, household, "吴八")  # the triggers work again
+    assert [h.name for h in search.search(register, "吴八")] == ["吴八"]
+
+
+def test_nested_batches_index_once_at_the_end(register: Register) -> None:
+    household = add_household(register)
+    with bulk.writing(register):
+        add_person(register, household, "郑九")
+        with bulk.writing(register):
+            add_person(register, household, "冯十")
+            assert not search.installed(register.conn)
+        assert not search.installed(register.conn)
+    assert search.installed(register.conn)
+    assert {h.name for h in search.search(register, "zj")} == {"郑九"}
+    assert index_and_cards(register) == rebuilt(register)

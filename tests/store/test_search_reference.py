@@ -1,0 +1,216 @@
+"""store.search against the plain version it replaced, on many queries over a demo register.
+
+search() is written for speed: one statement per keystroke, the kinds of key asked for
+together, the hits read as tuples.  The version below (as it was before: one query per
+kind of key in rank order until the limit is full, the runs of characters inside a
+name kept in Python, the result rows read as dicts) says what it must give: the same
+hits, in the same order, for the same reasons, with the same scores and fields.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fpdesk.core import pinyin
+from fpdesk.core.idnumber import mask_id_number
+from fpdesk.store import demo, records, search
+from fpdesk.store.db import Register, open_register
+from fpdesk.store.search import CARD, HOUSEHOLD_BAND, INDEX, MAX_NAME, Hit, plan
+from tests.conftest import PASSPHRASE
+
+# ---- the reference: store.search's _find and _hits as they were ----------------------
+
+_BAND_SHIFT = 40
+_ROW_MASK = (1 << _BAND_SHIFT) - 1
+_RANK = {key: position for position, key in enumerate(search.KINDS)}
+_CHARS = re.compile(r'"c([^"]+)"')
+
+
+def reference_search(
+    register: Register, text: str, *, limit: int = 20, village_code: str | None = None
+) -> list[Hit]:
+    if limit <= 0:
+        return []
+    return _hits(register, _find(register, plan(text), limit, village_code))
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _find(
+    register: Register, steps: list[tuple[str, str]], limit: int, village_code: str | None
+) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for kind, expression in steps:
+        if village_code:
+            expression = f"({expression}) AND {_phrase('v' + village_code)}"
+        if kind == "name_part" and len(_CHARS.findall(expression)) > 1:
+            rows: Iterable[tuple[int]] = _runs(register, expression)
+        else:
+            rows = register.conn.execute(
+                f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ? ORDER BY rowid LIMIT ?",
+                (expression, limit + len(found)),
+            )
+        for (rowid,) in rows:
+            found.setdefault(rowid, kind)
+            if len(found) == limit:
+                break
+        if len(found) == limit:
+            break
+    return found
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _runs(register: Register, expression: str) -> Iterator[tuple[int]]:
+    run = _fold("".join(_CHARS.findall(expression)))
+    rows = register.conn.execute(
+        f"SELECT m.rowid, (SELECT name FROM {CARD} WHERE rowid = m.rowid) FROM {INDEX} m "
+        f"WHERE {INDEX} MATCH ? ORDER BY m.rowid",
+        (expression,),
+    )
+    for rowid, name in rows:
+        if name is not None and run in _fold(name[:MAX_NAME]):
+            yield (rowid,)
+
+
+def _hits(register: Register, found: dict[int, str]) -> list[Hit]:
+    persons = [r for r in found if r >> _BAND_SHIFT != HOUSEHOLD_BAND]
+    households = [r & _ROW_MASK for r in found if r >> _BAND_SHIFT == HOUSEHOLD_BAND]
+    details = {
+        **_person_details(register, persons),
+        **_household_details(register, households),
+    }
+    hits = []
+    for rowid, kind in found.items():
+        row = details.get(rowid)
+        if row is None:
+            continue
+        band = rowid >> _BAND_SHIFT
+        hits.append(_hit(row, kind, score=1000 - 10 * _RANK[kind] - band))
+    return hits
+
+
+def _in_list(values: Iterable[int]) -> str:
+    return ", ".join(str(int(v)) for v in values)
+
+
+def _person_details(register: Register, rowids: list[int]) -> dict[int, dict[str, Any]]:
+    if not rowids:
+        return {}
+    rows = register.query(
+        f"""SELECT c.*, h.code AS household_code, h.group_no, h.address, h.village_code
+        FROM {CARD} c LEFT JOIN household h ON h.id = c.household_id
+        WHERE c.rowid IN ({_in_list(rowids)})"""
+    )
+    return {int(row["rowid"]): row for row in rows}
+
+
+def _household_details(register: Register, rowids: list[int]) -> dict[int, dict[str, Any]]:
+    if not rowids:
+        return {}
+    rows = register.query(
+        f"""SELECT h.rowid AS rowid, NULL AS person_id, h.id AS household_id,
+            coalesce(head.name, '') AS name, head.sex, head.birth_date,
+            head.id_number, 'household' AS status,
+            h.code AS household_code, h.group_no, h.address, h.village_code
+        FROM household h LEFT JOIN person head ON head.id = h.head_id
+        WHERE h.rowid IN ({_in_list(rowids)})"""
+    )
+    return {int((HOUSEHOLD_BAND << _BAND_SHIFT) + row["rowid"]): row for row in rows}
+
+
+def _hit(row: dict[str, Any], kind: str, score: int) -> Hit:
+    return Hit(
+        person_id=row["person_id"],
+        household_id=row["household_id"],
+        name=row["name"] or "",
+        sex=row["sex"],
+        birth_date=row["birth_date"],
+        id_number_masked=mask_id_number(row["id_number"]),
+        household_code=row["household_code"] or "",
+        group=row["group_no"] or "",
+        address=row["address"] or "",
+        village_code=row["village_code"] or "",
+        status=row["status"],
+        why=kind,
+        score=score,
+    )
+
+
+# ---- the comparison ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Register]:
+    """A demo register of 3,000 persons, with a few names the demo never makes."""
+    path = Path(tmp_path_factory.mktemp("reference")) / "demo.fpdesk"
+    demo.build_demo(path, PASSPHRASE, persons=3000, seed=7, second_process=False)
+    register = open_register(path, PASSPHRASE)
+    household = register.query("SELECT id FROM household WHERE deleted = 0 LIMIT 1")[0]["id"]
+    for name in ("Émile", "Mélie", "阿LI", "李ÉMILE", "买买提·艾力", "张三丰", "李张三", "张三"):
+        records.insert(
+            register,
+            "person",
+            {"household_id": household, "name": name, "sex": 1, "birth_date": "1980-01-01"},
+        )
+    yield register
+    register.close()
+
+
+def typed_queries(register: Register, count: int, seed: int) -> list[str]:
+    """What officers type: names, their parts and runs, pinyin, initials, digits."""
+    rng = random.Random(seed)
+    people = register.query(
+        "SELECT p.name, p.id_number, h.code FROM person p "
+        "LEFT JOIN household h ON h.id = p.household_id WHERE p.deleted = 0"
+    )
+    out: set[str] = {"émile", "EMILE", "li", "张三", "三丰", "阿li", "·艾", "x"}
+    for person in rng.sample(people, min(count, len(people))):
+        name = person["name"]
+        keys = pinyin.name_keys(name)
+        out.update(name[:i] for i in range(1, len(name) + 1))
+        out.update(name[i:j] for i in range(len(name)) for j in range(i + 1, len(name) + 1))
+        out.update(keys.full[:i] for i in range(1, len(keys.full) + 1, 2))
+        out.update(keys.initials[:i] for i in range(1, len(keys.initials) + 1))
+        out.add(keys.given)
+        for number in (person["id_number"], person["code"]):
+            if number:
+                out.update(number[-i:] for i in (1, 2, 3, 4, 6))
+                out.update(number[:i] for i in (4, 6, 12, len(number)))
+    return sorted(out)
+
+
+def test_the_same_hits_as_the_plain_version(district: Register) -> None:
+    queries = typed_queries(district, 120, seed=3)
+    assert len(queries) > 1000
+    compared = 0
+    for text in queries:
+        for limit in (1, 7, 50):
+            expected = reference_search(district, text, limit=limit)
+            assert search.search(district, text, limit=limit) == expected, (text, limit)
+            compared += len(expected)
+    assert compared > 20000  # the queries did find things
+
+
+def test_the_same_hits_within_a_village(district: Register) -> None:
+    villages = [
+        r["village_code"]
+        for r in district.query("SELECT DISTINCT village_code FROM household ORDER BY 1 LIMIT 3")
+    ]
+    for text in typed_queries(district, 30, seed=5):
+        for village in villages:
+            expected = reference_search(district, text, limit=20, village_code=village)
+            got = search.search(district, text, limit=20, village_code=village)
+            assert got == expected, (text, village)

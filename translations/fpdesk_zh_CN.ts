@@ -686,12 +686,24 @@
 <context>
     <name>Clerk</name>
     <message>
-        <source>Passphrase</source>
-        <translation>口令</translation>
+        <source>This stopped because of an error inside fpdesk (it is in the log). Nothing saved before was lost.</source>
+        <translation>因为 fpdesk 内部出错，工作停下了（已记入日志）。以前保存的内容没有丢失。</translation>
     </message>
     <message>
-        <source>Background work opens the register a second time. Type the register&apos;s passphrase:</source>
-        <translation>后台工作需要再打开一次登记册。请输入登记册的口令：</translation>
+        <source>The disk or USB stick is full. Make room or use another one, then try again.</source>
+        <translation>磁盘或U盘已满。请腾出空间或换一个，再试一次。</translation>
+    </message>
+    <message>
+        <source>This folder cannot be written (read-only or not allowed). Choose another folder.</source>
+        <translation>这个文件夹不能写入（只读或没有权限）。请选择别的文件夹。</translation>
+    </message>
+    <message>
+        <source>The file or folder is gone (was the USB stick removed?). Put it back and try again.</source>
+        <translation>文件或文件夹不见了（U盘拔掉了吗？）。请插回去再试一次。</translation>
+    </message>
+    <message>
+        <source>The file could not be read or written ({0}). Try another folder.</source>
+        <translation>文件无法读取或写入（{0}）。请换一个文件夹试试。</translation>
     </message>
 </context>
 <context>
@@ -1243,6 +1255,29 @@
     <message>
         <source>The merge is undone: both persons are back as they were.</source>
         <translation>合并已撤销：两个人都恢复原样。</translation>
+    </message>
+</context>
+<context>
+    <name>FileDialogs</name>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>{0} file</source>
+        <translation>{0} 文件</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Not this file</source>
+        <translation>不能选这个文件</translation>
+    </message>
+    <message>
+        <source>This is the register&apos;s own file, which is in use. Choose another file; nothing was changed.</source>
+        <translation>这是正在使用的登记册本身的文件。请选择别的文件；没有做任何改动。</translation>
     </message>
 </context>
 <context>
@@ -2038,22 +2073,6 @@
     <message>
         <source>Shown: the import run {0}.</source>
         <translation>显示的是这一批导入：{0}。</translation>
-    </message>
-    <message>
-        <source>Save the import receipt</source>
-        <translation>保存导入回执</translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Could not save the receipt: {0}</source>
-        <translation>无法保存回执：{0}</translation>
-    </message>
-    <message>
-        <source>Receipt saved: {0}</source>
-        <translation>回执已保存：{0}</translation>
     </message>
 </context>
 <context>

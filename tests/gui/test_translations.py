@@ -88,6 +88,6 @@ def test_qt_own_dialogs_are_chinese(qtbot) -> None:  # type: ignore[no-untyped-d
 
 
 def test_the_frozen_build_ships_qt_own_chinese() -> None:
-    spec = (i18n.SOURCE_ROOT / "installer" / "fpdesk.spec").read_text(encoding="utf-8")
+    spec = (TS.parents[1] / "installer" / "fpdesk.spec").read_text(encoding="utf-8")
     assert '"qtbase_zh_CN.qm"' in spec and "PySide6/Qt/translations" in spec
     assert any((folder / "qtbase_zh_CN.qm").exists() for folder in i18n.qt_translation_dirs())

@@ -14,7 +14,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
 from fpdesk.sync import bundles, conflicts, decisions, duplicates, held, ledger
 from fpdesk.sync.errors import SyncError, shown
-from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, REFUSED
+from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, NOT_HERE, REFUSED
 
 T = TypeVar("T")
 
@@ -140,6 +140,7 @@ _OUTCOMES = {
     "gap": Text("有缺口", "gap"),
     "fork": Text("分叉（保留待处理）", "fork (held)"),
     "refused": Text("拒收", "refused"),
+    "not_here": Text("不是本村的，没有动它", "not for this village: left alone"),
 }
 
 
@@ -160,7 +161,8 @@ def run_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         lines.append(str(Text("（试运行：没有写入任何内容）", "(dry run: nothing was written)")))
     emit(args, [r.as_dict() for r in results], "\n".join(lines))
-    bad = [r for r in results if r.outcome not in (ACCEPTED, DUPLICATE)]
+    # Another village's update file on the same stick is normal: left alone, exit 0.
+    bad = [r for r in results if r.outcome not in (ACCEPTED, DUPLICATE, NOT_HERE)]
     for r in bad:
         print(f"fpdesk: {shown(r.file_name)}: {r.reason}", file=sys.stderr)
     return 1 if any(r.outcome == REFUSED for r in bad) else (3 if bad else 0)

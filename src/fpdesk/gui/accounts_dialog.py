@@ -9,6 +9,7 @@ code), never kept by the program.
 from __future__ import annotations
 
 import logging
+import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import audit_text, crash
+from fpdesk.gui.file_dialogs import choose_folder, choose_save_file
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Task
 from fpdesk.store import access, accounts, audit, keyring
@@ -94,7 +95,7 @@ class RecoveryKeyDialog(QDialog):
         ok.setText(self.tr("The key is kept safe"))
 
     def choose_sheet(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        name = choose_save_file(
             self,
             self.tr("Save the recovery sheet"),
             str(self.register_path.with_name("recovery-key.pdf")),
@@ -384,7 +385,7 @@ class AuditLogDialog(QDialog):
         self.table.resizeColumnsToContents()
 
     def choose_export(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        name = choose_save_file(
             self, self.tr("Export the record"), "access-log.csv", "CSV (*.csv);;JSON (*.json)"
         )
         if name:
@@ -434,7 +435,7 @@ class KeysMenu(QMenu):
         dialog.open()
 
     def back_up_to_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Back up to which folder?"))
+        folder = choose_folder(self, self.tr("Back up to which folder?"))
         if folder:
             self.back_up(Path(folder))
 
@@ -447,10 +448,8 @@ class KeysMenu(QMenu):
         return self.backups.to_folder(folder, self.parentWidget(), self._backed_up)
 
     def _backed_up(self, made: Path | BaseException) -> None:
-        if isinstance(made, RegisterError):
-            crash.show_register_error(self.parentWidget(), made)
-        elif isinstance(made, BaseException):
-            QMessageBox.warning(self.parentWidget(), self.tr("Backup"), str(made))
+        if isinstance(made, BaseException):  # a plain message, or the crash dialog for a bug
+            crash.report(made, "".join(traceback.format_exception(made)), self.parentWidget())
         else:
             QMessageBox.information(
                 self.parentWidget(),

@@ -23,7 +23,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.gui import crash
+from fpdesk.gui.file_dialogs import choose_open_file
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.store import backup
@@ -202,8 +202,8 @@ class RestoreDialog(QDialog):
             self.preview.setText(self.tr("No backups were found beside the register."))
 
     def _other_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose a backup"), str(self.path.parent), "fpdesk (*.fpdesk)"
+        name = choose_open_file(
+            self, self.tr("Choose a backup"), "fpdesk (*.fpdesk)", backup.default_folder(self.path)
         )
         if name:
             self.show_preview(Path(name))

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -47,6 +46,7 @@ from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.core.indicators import DefinitionBook
 from fpdesk.core.periods import Period, PeriodError, parse_period, statistical_year_of
+from fpdesk.gui.file_dialogs import choose_save_file
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports import excel
 from fpdesk.reports import indicators as ind
@@ -438,7 +438,7 @@ class MembersDialog(QDialog):
     def _print_clicked(self) -> None:
         if self.printer is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
+        path = choose_save_file(
             self, self.tr("Print the list"), self.suggested, self.tr("PDF file (*.pdf)")
         )
         if not path:
@@ -732,7 +732,7 @@ class Dashboard(QWidget):
     def _export_clicked(self) -> None:
         kind = str(self.kind_box.currentData())
         suggested = f"{self.register.area_code}-{self.period.label}-{kind}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
+        path = choose_save_file(
             self, self.tr("Export to Excel"), suggested, self.tr("Excel workbook (*.xlsx)")
         )
         if not path:

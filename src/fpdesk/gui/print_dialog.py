@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -40,6 +39,7 @@ from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash
 from fpdesk.gui.clerk.common import local_time
+from fpdesk.gui.file_dialogs import choose_open_file, choose_save_file
 from fpdesk.gui.screen import fit_to_screen
 from fpdesk.gui.tasks import Cancelled, Progress, Task, run_task
 from fpdesk.reports.pdf import KINDS, PRINTOUTS, RECEIPT, fonts, jobs
@@ -230,9 +230,9 @@ class PrintDialog(QDialog):
     # -- actions --------------------------------------------------------------------
 
     def choose_font(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose a Chinese TrueType font"), "",
-            self.tr("Fonts (*.ttf *.ttc)"))
+        path = choose_open_file(
+            self, self.tr("Choose a Chinese TrueType font"), self.tr("Fonts (*.ttf *.ttc)")
+        )
         if not path:
             return
         try:
@@ -339,8 +339,9 @@ class PrintDialog(QDialog):
     def save_as(self) -> None:
         if self.printed is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the PDF"), self.suggested_name(), self.tr("PDF files (*.pdf)"))
+        path = choose_save_file(
+            self, self.tr("Save the PDF"), self.suggested_name(), self.tr("PDF files (*.pdf)")
+        )
         if path:
             self.save_to(Path(path))
 

@@ -398,6 +398,7 @@ def _convert(register: Register, name: str, role: str, code: str, passphrase: st
         keyring.path_for(register.path).unlink()
         raise
     register.key = key
+    register._secret = key  # a worker's reopen() now needs the new key
     register.account = Account(name, role, code)
     register.set_actor(name)
     return recovery

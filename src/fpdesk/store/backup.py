@@ -24,7 +24,14 @@ import sqlcipher3
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.store import access, audit, errors, keyring
-from fpdesk.store.db import RawKey, Register, _connect, file_damage, translate
+from fpdesk.store.db import (
+    RawKey,
+    Register,
+    _connect,
+    copy_to,
+    file_damage,
+    is_live,
+)
 
 KEEP_LAST = 7  # automatic backups kept, besides the newest of each month
 AUTOMATIC = ("daily", "exit")
@@ -37,6 +44,11 @@ NOT_CONFIRMED = Text(
     "恢复备份会替换现在的登记册：需要确认（命令行加 --yes）。没有做任何改动。",
     "Restoring replaces the register in use and needs a confirmation (--yes on the "
     "command line). Nothing was changed.",
+)
+
+STILL_OPEN = Text(
+    "登记册还开着：先关闭它，再恢复备份。没有做任何改动。",
+    "The register is still open: close it before restoring a backup. Nothing was changed.",
 )
 
 
@@ -113,16 +125,7 @@ def _copy(
     while target.exists():  # two backups in one second: number the later
         n += 1
         target = target_dir / f"{base}-{n}.fpdesk"
-    partial = target.with_name(target.name + ".partial")
-    with contextlib.suppress(FileNotFoundError):
-        partial.unlink()
-    try:
-        register.conn.execute("VACUUM INTO ?", (str(partial),))
-    except sqlcipher3.DatabaseError as exc:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
-        raise translate(exc, str(partial)) from exc
-    os.replace(partial, target)
+    copy_to(register, target)
     if keyring.exists(register.path):
         shutil.copy2(keyring.path_for(register.path), keyring.path_for(target))
     audit.record(register, "backup", {"file": target.name, "label": label})
@@ -283,6 +286,10 @@ def restore(
         _require_admin_in(source, user, passphrase)
     if not confirmed:
         raise BackupError(NOT_CONFIRMED)
+    # Files are copied and replaced with ordinary file calls below: never a register
+    # this process has open (that would drop SQLite's locks on it; see db._live).
+    if is_live(source) or is_live(target):
+        raise BackupError(STILL_OPEN)
     safety: Path | None = None
     if target.exists():
         safety = target.with_name(

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +35,72 @@ ROLES = ("village", "township")
 DAILY = "daily"
 ALWAYS_CHECK_BELOW = 32 << 20
 CHECKED_ON = "integrity_checked_on"
+
+
+# The register files this process has a connection to, by (device, inode), with how
+# many connections.  On Linux and macOS, closing ANY descriptor of a file drops every
+# POSIX lock the process holds on it (SQLite's "How To Corrupt An SQLite Database
+# File", 2.2): SQLite's own read lock on the register and its lock on byte 128 of
+# -shm that tells another program the register is in use.  Without them, the next
+# program to close the register thinks it is the last user and deletes -wal and -shm
+# under this one.  So nothing in the process may open() a live register's files: the
+# header check runs only before the first connection, and copies go through SQLite.
+_live: dict[tuple[int, int], tuple[Path, int]] = {}
+_live_lock = threading.Lock()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)  # a stat opens nothing: it keeps the locks
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def _hold(path: Path) -> tuple[int, int] | None:
+    key = _identity(path)
+    if key is not None:
+        with _live_lock:
+            _, count = _live.get(key, (path, 0))
+            _live[key] = (path.absolute(), count + 1)
+    return key
+
+
+def _release(key: tuple[int, int] | None) -> None:
+    if key is None:
+        return
+    with _live_lock:
+        path, count = _live.get(key, (Path(), 0))
+        if count <= 1:
+            _live.pop(key, None)
+        else:
+            _live[key] = (path, count - 1)
+
+
+def is_live(path: str | os.PathLike[str]) -> bool:
+    """Whether this process has a connection open to the register file at `path`."""
+    key = _identity(Path(path))
+    with _live_lock:
+        return key is not None and key in _live
+
+
+def live_registers() -> list[Path]:
+    """The register files this process has open (absolute paths): what no file dialog
+    may start in, and no code may open() or copy with ordinary file calls."""
+    with _live_lock:
+        return sorted({path for path, _ in _live.values()})
+
+
+COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def is_live_file(path: str | os.PathLike[str]) -> bool:
+    """Whether `path` is a live register or one of its SQLite companion files."""
+    target = Path(path).absolute()
+    for register in live_registers():
+        if any(target == Path(str(register) + suffix) for suffix in COMPANIONS):
+            return True
+    return is_live(target)
 
 
 def translate(exc: Exception, path: str | None = None) -> Exception:
@@ -94,6 +161,7 @@ class Register:
         self.account: Any = None
         self.key: RawKey | None = None
         self._secret: str | None = None  # what opened it, for reopen()
+        self._held = _hold(path)
 
     def reopen(self) -> Register:
         """A second connection to this register, opened with the same secret and as the
@@ -157,10 +225,13 @@ class Register:
         return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def close(self) -> None:
+        if self._closed:
+            return
         with contextlib.suppress(Exception):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
         self._closed = True
+        _release(self._held)
 
     @property
     def closed(self) -> bool:
@@ -194,16 +265,25 @@ def _configure(conn: Any, busy_timeout_ms: int) -> None:
 
 
 def _looks_encrypted(path: Path) -> None:
-    """Refuse, before opening, what cannot be an encrypted register."""
+    """Refuse, before opening, what cannot be an encrypted register.
+
+    The first bytes are read only while this process has no connection to the file:
+    reading them later (a worker's connection, the daily backup, the idle lock) would
+    close a descriptor of the live register and drop SQLite's locks (see `_live`)."""
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         raise errors.NoRegisterHere(path=str(path))
     if not path.is_file():
         raise errors.NotARegister(path=str(path))
     size = path.stat().st_size
+    # A size no page-structured file can have is not ours.
+    if size < 1024 or size % 512 != 0:
+        raise errors.NotARegister(path=str(path))
+    if is_live(path):
+        return  # it opened before, as a register: its header was checked then
     with path.open("rb") as handle:
         head = handle.read(16)
-    # A plain SQLite file, or a size no page-structured file can have, is not ours.
-    if head == _SQLITE_MAGIC or size < 1024 or size % 512 != 0:
+    # A plain SQLite file is not ours.
+    if head == _SQLITE_MAGIC:
         raise errors.NotARegister(path=str(path))
 
 
@@ -329,16 +409,27 @@ def migrate(register: Register) -> Path | None:
     """Apply pending steps; copy the file first.  Returns the backup copy, if one was made."""
     if not pending_steps(register):
         return None
-    register.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     backup = backup_path(register.path, f"before-v{schema.schema_version()}")
-    try:
-        shutil.copy2(register.path, backup)
-    except OSError as exc:
-        if _disk_full(str(backup)):
-            raise errors.DiskFull(path=str(backup)) from exc
-        raise
+    copy_to(register, backup)
     _apply_migrations(register)
     return backup
+
+
+def copy_to(register: Register, target: Path) -> None:
+    """A consistent encrypted copy of the open register (same key) at `target`, made by
+    SQLite itself (VACUUM INTO): copying the file with ordinary file calls would close
+    a descriptor of the live register and drop the process's locks (see `_live`).
+    Written beside the target first, so a full disk never leaves half a copy."""
+    partial = target.with_name(target.name + ".partial")
+    with contextlib.suppress(FileNotFoundError):
+        partial.unlink()
+    try:
+        register.conn.execute("VACUUM INTO ?", (str(partial),))
+    except sqlcipher3.DatabaseError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        raise translate(exc, str(partial)) from exc
+    os.replace(partial, target)
 
 
 def _apply_migrations(register: Register) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,8 @@ from typing import Any
 import sqlcipher3
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, audit, backup
-from fpdesk.store.db import Register
+from fpdesk.store import access, areas, audit, backup
+from fpdesk.store.db import Register, is_live_file
 from fpdesk.sync import (
     container,
     decisions,
@@ -33,8 +34,15 @@ from fpdesk.sync import (
     township,
     village,
 )
-from fpdesk.sync.errors import BundleRefused, SyncError
-from fpdesk.sync.ledger import DUPLICATE, REFUSED, FileResult
+from fpdesk.sync.errors import (
+    ASK_AGAIN,
+    NOT_FOR_US,
+    NOT_THIS_VILLAGE,
+    BundleRefused,
+    SyncError,
+    shown,
+)
+from fpdesk.sync.ledger import DUPLICATE, NOT_HERE, REFUSED, FileResult
 
 SUFFIX = ".fpb"
 
@@ -55,6 +63,10 @@ RESEND_IS_FOR_VILLAGES = Text(
     "--resend-from 只用于村里的电脑，数字不能小于 0。",
     "--resend-from is for a village laptop, with a number of at least 0.",
 )
+A_REGISTER_FILE = Text(
+    "{path} 是正在使用的登记册文件，不是数据包：没有读它。",
+    "{path} is the register in use, not a bundle: it was not read.",
+)
 SEEN_BEFORE = Text(
     "这个文件以前已经导入过，没有再次导入。",
     "This file was imported before; nothing was imported again.",
@@ -64,6 +76,29 @@ RELEASED_BEFORE = Text(
     "This file was held (a fork) and the clerk dealt with it on {when}; nothing was "
     "imported again.",
 )
+
+
+
+# How export names a file (see _write_bundle): sender-kind-recipient-device-after-upto-hash.
+_FILE_NAME = re.compile(r"^(?P<sender>\d{12})-(?P<kind>[a-z]+)-(?P<recipient>\d{12})-")
+
+
+@dataclass(frozen=True)
+class NamedIn:
+    """What a bundle's file name says: who made it, what kind, for which area.  Not
+    verified (anyone can rename a file): only to say whom to ask for a new export, and
+    to leave alone a file that cannot be opened here and is named for another village."""
+
+    sender_area: str
+    kind: str
+    recipient_area: str
+
+
+def named_in(path: Path) -> NamedIn | None:
+    found = _FILE_NAME.match(path.name)
+    if found is None:
+        return None
+    return NamedIn(found["sender"], found["kind"], found["recipient"])
 
 
 @dataclass(frozen=True)
@@ -405,6 +440,8 @@ def verify_file(register: Register, path: Path) -> envelope.Opened:
 
 
 def _read_limited(path: Path) -> bytes:
+    if is_live_file(path):  # reading it would drop this process's locks on it (db._live)
+        raise BundleRefused(A_REGISTER_FILE.format(path=shown(path.name)))
     return container.read_file(path, container.MAX_FILE_BYTES)
 
 
@@ -454,12 +491,43 @@ def _import_file(register: Register, path: Path, *, dry_run: bool = False) -> Fi
             return result
     except BundleRefused as exc:
         result.outcome, result.reason = REFUSED, exc.text
+        if _left_alone(register, path, result, exc):
+            return result
     except sqlcipher3.IntegrityError as exc:
         # Rolled back whole: e.g. a record pointing at a person this register lacks.
         result.outcome, result.reason = REFUSED, INCONSISTENT.format(detail=str(exc))
     if not dry_run:
         ledger.record(register, result)
     return result
+
+
+def _left_alone(register: Register, path: Path, result: FileResult, exc: BundleRefused) -> bool:
+    """A refusal explained by the file's name: another village's update file on the
+    same stick is left alone (True: not recorded, nothing was done with it); a file that
+    cannot be opened names the village to ask for a new export, marked unverified."""
+    named = named_in(path)
+    if named is None or result.device_id is not None:
+        return False
+    result.named_area = named.sender_area
+    if (
+        exc.text == NOT_FOR_US
+        and register.role == "village"
+        and named.kind in envelope.ACCEPTED_KINDS["village"]
+        and named.recipient_area != register.area_code
+    ):
+        result.outcome = NOT_HERE
+        result.reason = NOT_THIS_VILLAGE.format(village=_label(register, named.recipient_area))
+        return True
+    sender = _label(register, named.sender_area)
+    result.reason = Text(
+        ASK_AGAIN.zh.format(reason=exc.text.zh, village=sender),
+        ASK_AGAIN.en.format(reason=exc.text.en, village=sender),
+    )
+    return False
+
+
+def _label(register: Register, code: str) -> str:
+    return areas.name(register, code)
 
 
 def _describe(result: FileResult, opened: envelope.Opened) -> None:

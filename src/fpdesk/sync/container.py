@@ -203,6 +203,16 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return b"".join(chunks)
 
 
+# Windows has no O_NONBLOCK (and no FIFOs in the file system to block on), and needs
+# O_BINARY or its C runtime would turn CR LF into LF in what is read.
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
 def read_file(path: Path, limit: int) -> bytes:
     """The file's bytes, read only when it is a regular file of at most `limit` bytes.
 
@@ -212,7 +222,7 @@ def read_file(path: Path, limit: int) -> bytes:
     that grows while it is read is refused too.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _READ_FLAGS)
     except OSError as exc:
         raise _unreadable(path, exc) from exc
     with os.fdopen(fd, "rb") as handle:

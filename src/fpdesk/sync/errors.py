@@ -39,6 +39,19 @@ NOT_A_FILE = Text(
     "{name} is not an ordinary file (a device or a pipe?); it was not read.",
 )
 CANNOT_READ = Text("读不了文件 {name}：{error}", "Cannot read {name}: {error}")
+NOT_THIS_VILLAGE = Text(
+    "不是本村的文件：它是给 {village} 的，没有动它。",
+    "Not for this village: this file is for {village}; it was left alone.",
+)
+ASK_AGAIN = Text(
+    "{reason} 按文件名，它来自 {village}（未核实）：请让 {village} 重新导出数据包，"
+    "再把新文件带来。",
+    "{reason} By its file name it comes from {village} (not verified): ask {village} to "
+    "export again and bring the new file.",
+)
+NAMED_UNVERIFIED = Text(
+    "{village}（按文件名，未核实）", "{village} (by the file name, not verified)"
+)
 DAMAGED = Text(
     "包文件已损坏（{detail}），没有导入任何内容。请让对方重新导出。",
     "The bundle is damaged ({detail}); nothing was imported. Ask for a new export.",

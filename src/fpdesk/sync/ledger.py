@@ -9,7 +9,7 @@ from typing import Any
 from fpdesk.core.i18n import Text
 from fpdesk.store import areas
 from fpdesk.store.db import Register
-from fpdesk.sync.errors import SyncError
+from fpdesk.sync.errors import NAMED_UNVERIFIED, SyncError
 from fpdesk.sync.keys import now_text
 
 ACCEPTED = "accepted"
@@ -17,6 +17,9 @@ DUPLICATE = "duplicate"
 GAP = "gap"
 FORK = "fork"
 REFUSED = "refused"
+# A village's update file on a stick that serves several villages: not for this one,
+# so it was left alone (not opened further, nothing recorded).  Never in the ledger.
+NOT_HERE = "not_here"
 NO_SUCH_RUN = Text("没有这次导入：{id}", "No such import run: {id}")
 
 
@@ -36,6 +39,9 @@ class FileResult:
     unchanged: int = 0
     queued: int = 0
     conflicts: list[str] = field(default_factory=list)
+    # Who the file's NAME says made it (not verified: anyone can rename a file); said
+    # when the file cannot be opened, so the clerk knows whom to ask for a new export.
+    named_area: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +59,7 @@ class FileResult:
             "unchanged": self.unchanged,
             "queued": self.queued,
             "conflicts": self.conflicts,
+            "named_area": self.named_area,
         }
 
 
@@ -193,6 +200,18 @@ def village_of(register: Register, row: dict[str, Any]) -> str | None:
     return head if len(head) == 12 and head.isdigit() and head[9:] != "000" else None
 
 
+def village_name(register: Register, row: dict[str, Any]) -> str:
+    """The village of `village_of` by its name; marked as not verified when only the
+    file's name says it (a file nobody could open: anyone can rename a file)."""
+    code = village_of(register, row)
+    if not code:
+        return ""
+    name = areas.name(register, code)
+    if row.get("device_id") or _device_of_hash(register, str(row.get("file_hash") or "")):
+        return name
+    return str(NAMED_UNVERIFIED.format(village=name))
+
+
 def _device_of_hash(register: Register, file_hash: str) -> str | None:
     if not file_hash:
         return None
@@ -221,6 +240,6 @@ def _receipt_row(register: Register, row: dict[str, Any]) -> dict[str, Any]:
         "unchanged": row["unchanged"] if taken else None,
         "queued": row["queued"] if taken else None,
         "village_code": village,
-        "village": areas.name(register, village) if village else "",
+        "village": village_name(register, row),
         "seen_at": row["seen_at"],
     }

@@ -14,8 +14,6 @@ import pytest
 
 from fpdesk.core.clock import FixedClock
 from fpdesk.gui.clerk import ClerkWorkspace
-from fpdesk.store.db import Register, open_register
-from tests.conftest import PASSPHRASE
 from tests.sync.conftest import open_world
 from tests.sync.helpers import World, make_world
 
@@ -39,11 +37,7 @@ def world3(tmp_path: Path, _template_month: Path) -> Iterator[World]:
 def workspace(qtbot, world3: World, prefs) -> Iterator[ClerkWorkspace]:  # type: ignore[no-untyped-def]
     """The clerk's workspace on the township, on 8 December 2026 (the month end's
     test has its own, in Chinese and shown)."""
-    t = world3.township
-
-    def opener() -> Register:
-        return open_register(t.path, PASSPHRASE)
-
-    view = ClerkWorkspace(t, prefs, FixedClock(dt.date(2026, 12, 8)), opener=opener)
+    # No test opener: the workers open their connections as the window's do.
+    view = ClerkWorkspace(world3.township, prefs, FixedClock(dt.date(2026, 12, 8)))
     qtbot.addWidget(view)
     yield view

@@ -7,7 +7,7 @@ A township and three village laptops made in a temporary folder with invented pe
 and the month end of tests/gui/clerk/test_month_end_window.py, driven through the
 main window's township menu at 1366x768: a conflict, a duplicate person, a gap and a
 damaged copy on the stick; then a held fork.  The folder dialogs are answered by
-replacing QFileDialog's static functions.  Needs a CJK font (fonts-wqy-microhei) and
+replacing gui.file_dialogs._run.  Needs a CJK font (fonts-wqy-microhei) and
 pdftoppm for the receipt.
 """
 
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from fpdesk.core import i18n as core_i18n
 from fpdesk.core.clock import FixedClock
-from fpdesk.gui import i18n
+from fpdesk.gui import file_dialogs, i18n
 from fpdesk.gui.app import application
 from fpdesk.gui.clerk import ClerkWorkspace
 from fpdesk.gui.clerk.held_page import HeldDialog
@@ -104,11 +104,11 @@ def main(argv: list[str] | None = None) -> int:
         extra = t.area_code[:9] + "204"
         areas.set_name(t, extra, NEWCOMER)
         answers = [folder, root / "back", folder]
-        QFileDialog.getExistingDirectory = staticmethod(  # type: ignore[method-assign]
-            lambda *a, **k: str(answers.pop(0))
-        )
-        QFileDialog.getSaveFileName = staticmethod(  # type: ignore[method-assign]
-            lambda *a, **k: (str(root / "receipt.pdf"), "")
+        # Every dialog of the window runs through gui.file_dialogs._run: answered here.
+        file_dialogs._run = lambda dialog: str(  # type: ignore[assignment]
+            answers.pop(0)
+            if dialog.fileMode() == QFileDialog.FileMode.Directory
+            else root / "receipt.pdf"
         )
         QDesktopServices.openUrl = staticmethod(lambda url: True)  # type: ignore[method-assign]
 

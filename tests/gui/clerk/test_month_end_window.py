@@ -7,7 +7,7 @@ reads the villages board, decides the conflict, merges the duplicate, undoes the
 merge with a reason and merges again, sends updates back, imports a second time and
 prints the receipt of the first run.  The background work opens its own connections
 the window's own way (no test opener).  The folder and save dialogs are answered by
-replacing QFileDialog's static functions (the only thing not driven by a real click).
+replacing gui.file_dialogs._run (the only thing not driven by a real click).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel
 
 from fpdesk.core.clock import FixedClock
-from fpdesk.gui import i18n
+from fpdesk.gui import file_dialogs, i18n
 from fpdesk.gui.clerk import ClerkWorkspace
 from fpdesk.gui.clerk.common import RED
 from fpdesk.gui.mainwindow import MainWindow
@@ -86,21 +86,18 @@ class Dialogs:
         self.folders: list[Path] = []
         self.saves: list[Path] = []
         self.opened: list[str] = []
-        monkeypatch.setattr(
-            QFileDialog,
-            "getExistingDirectory",
-            staticmethod(lambda *a, **k: str(self.folders.pop(0))),
-        )
-        monkeypatch.setattr(
-            QFileDialog,
-            "getSaveFileName",
-            staticmethod(lambda *a, **k: (str(self.saves.pop(0)), "")),
-        )
+        # Every dialog of the window runs through gui.file_dialogs._run: answered here.
+        monkeypatch.setattr(file_dialogs, "_run", self._answer)
         monkeypatch.setattr(
             QDesktopServices,
             "openUrl",
             staticmethod(lambda url: self.opened.append(url.toLocalFile())),
         )
+
+    def _answer(self, dialog: QFileDialog) -> str:
+        if dialog.fileMode() == QFileDialog.FileMode.Directory:
+            return str(self.folders.pop(0))
+        return str(self.saves.pop(0))
 
 
 @pytest.fixture
@@ -153,8 +150,10 @@ def test_the_month_end_through_the_township_menu(  # type: ignore[no-untyped-def
     got = {r["file"]: r for r in page.model.rows()}
     assert len(got) == 4
     assert got[damaged.name]["outcome"] == "refused"
-    assert got[damaged.name]["village"] == names[a.area_code]  # from its name, unverified
-    assert {r["village"] for r in got.values()} == set(VILLAGE_NAMES)
+    # The damaged copy's village comes from its file name: shown, marked unverified.
+    assert got[damaged.name]["village_code"] == a.area_code
+    assert got[damaged.name]["village"] == f"{names[a.area_code]}（按文件名，未核实）"
+    assert {names[r["village_code"]] for r in got.values()} == set(VILLAGE_NAMES)
 
     # The board: names, the refused file in red with its reason, the file that
     # delivered, the duplicate on both of its villages.

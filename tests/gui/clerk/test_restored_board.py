@@ -18,7 +18,6 @@ from tests.conftest import PASSPHRASE
 from tests.sync.helpers import World, add_household, restore_township, send
 
 
-
 def test_the_board_says_the_register_was_restored_and_who_is_to_send_again(  # type: ignore[no-untyped-def]
     qtbot, qapp, world3: World, prefs, tmp_path: Path
 ) -> None:

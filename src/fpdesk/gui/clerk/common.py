@@ -4,22 +4,23 @@ the clock, the deadline setting, and small helpers for bilingual text."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import QLabel, QTableView, QWidget
 
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text, current_language
+from fpdesk.gui import crash
 from fpdesk.gui.models import Column, RowsModel
 from fpdesk.gui.pages import make_table
 from fpdesk.gui.settings import Settings
-from fpdesk.store import accounts
-from fpdesk.store.db import Register, open_register
-from fpdesk.store.errors import RegisterError
+from fpdesk.store.db import Register
 from fpdesk.sync.board import DEFAULT_DEADLINE_DAY
 
 Opener = Callable[[], Register]
@@ -33,6 +34,45 @@ def say(text: Text | str | None) -> str:
     if text is None:
         return ""
     return text if isinstance(text, str) else text.get(current_language())
+
+
+def problem_text(exc: BaseException, parent: QWidget | None = None) -> str:
+    """What the clerk reads when work stopped: the plain bilingual message of a problem
+    the clerk can act on (a refused file, a full disk, a removed stick); anything else
+    is a bug: logged, shown in the crash dialog, and a plain line here.  Never the
+    exception's own (English) text."""
+    text = getattr(exc, "text", None)
+    if isinstance(text, Text):
+        return say(text)
+    if isinstance(exc, OSError):
+        return file_problem(exc)
+    crash.report(exc, "".join(traceback.format_exception(exc)), parent)
+    return QCoreApplication.translate(
+        "Clerk",
+        "This stopped because of an error inside fpdesk (it is in the log). "
+        "Nothing saved before was lost.",
+    )
+
+
+def file_problem(exc: OSError) -> str:
+    """A file that could not be read or written, in the clerk's words."""
+    if exc.errno == errno.ENOSPC:
+        return QCoreApplication.translate(
+            "Clerk", "The disk or USB stick is full. Make room or use another one, then try again."
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return QCoreApplication.translate(
+            "Clerk",
+            "This folder cannot be written (read-only or not allowed). Choose another folder.",
+        )
+    if exc.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
+        return QCoreApplication.translate(
+            "Clerk",
+            "The file or folder is gone (was the USB stick removed?). Put it back and try again.",
+        )
+    return QCoreApplication.translate(
+        "Clerk", "The file could not be read or written ({0}). Try another folder."
+    ).format(exc.strerror or type(exc).__name__)
 
 
 @dataclass
@@ -58,46 +98,14 @@ class Clerk:
         qs.setValue(DEADLINE_KEY, max(1, min(28, int(day))))
         qs.sync()
 
-    def worker_opener(self, parent: QWidget) -> Opener | None:
-        """A way for a worker to open its own connection (a sqlite connection never
-        crosses threads).  Without one given at start, the clerk types the passphrase
-        once; it is kept in memory for this session only, like the open register."""
-        if self.opener is not None:
-            return self.opener
-        if self.register.key is not None:  # an account's session: its key opens it again
-            self.opener = accounts.second_connection(self.register)
-            return self.opener
-        if getattr(self.register, "_secret", None) is not None:
-            # The session's secret opens it again, on the worker's own thread (the
-            # actor is in the register itself, nothing is read from this connection).
+    def worker_opener(self, parent: QWidget | None = None) -> Opener:
+        """How a worker opens its own connection (a sqlite connection never crosses
+        threads): with the secret the session was opened with (the passphrase, or the
+        account's key), as the same account, never asking the clerk again.  Read here,
+        on the GUI thread; the opener itself runs on the worker."""
+        if self.opener is None:
             self.opener = self.register.reopen
-            return self.opener
-        path = self.register.path
-        while True:
-            text, ok = QInputDialog.getText(
-                parent,
-                QCoreApplication.translate("Clerk", "Passphrase"),
-                QCoreApplication.translate(
-                    "Clerk",
-                    "Background work opens the register a second time. "
-                    "Type the register's passphrase:",
-                ),
-                QLineEdit.EchoMode.Password,
-            )
-            if not ok:
-                return None
-            try:
-                open_register(path, text).close()
-            except RegisterError:
-                continue
-            break
-        passphrase = text
-
-        def opener() -> Register:
-            return open_register(path, passphrase)  # on the worker: its own connection
-
-        self.opener = opener
-        return opener
+        return self.opener
 
 
 class CodeColumn(Column):

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -24,9 +23,10 @@ from fpdesk.gui.clerk.common import (
     ListModel,
     explain,
     fit_columns,
-    say,
+    problem_text,
     table,
 )
+from fpdesk.gui.file_dialogs import choose_folder, choose_open_file, choose_save_file
 from fpdesk.gui.models import ROW_ROLE, Column
 from fpdesk.sync import clerk as clerk_tasks
 from fpdesk.sync import enrollment, keys
@@ -120,13 +120,13 @@ class DevicesPage(ClerkPage):
         self.steps.setText(
             self.tr("Step 1 of 3: choose the request file the village officer brought.")
         )
-        request, _ = QFileDialog.getOpenFileName(
-            self, self.tr("The laptop's request file"), "", self.tr("Enrollment files (*.json)")
+        request = choose_open_file(
+            self, self.tr("The laptop's request file"), self.tr("Enrollment files (*.json)")
         )
         if not request:
             return
         self.steps.setText(self.tr("Step 2 of 3: choose where to write the answer file."))
-        answer, _ = QFileDialog.getSaveFileName(
+        answer = choose_save_file(
             self,
             self.tr("Write the answer file"),
             str(Path(request).with_name(Path(request).stem + "-answer.json")),
@@ -138,8 +138,8 @@ class DevicesPage(ClerkPage):
     def enroll(self, request: Path, answer: Path) -> dict[str, Any] | None:
         try:
             device = enrollment.accept(self.clerk.register, request, answer)
-        except SyncError as exc:
-            self._say(say(exc.text), error=True)
+        except (SyncError, OSError) as exc:  # a refused file, a removed or full stick
+            self._say(problem_text(exc, self), error=True)
             return None
         self.refresh()
         self.steps.setText(
@@ -181,8 +181,8 @@ class DevicesPage(ClerkPage):
     def revoke(self, device_id: str) -> bool:
         try:
             keys.revoke(self.clerk.register, device_id)
-        except SyncError as exc:
-            self._say(say(exc.text), error=True)
+        except (SyncError, OSError) as exc:  # a refused file, a removed or full stick
+            self._say(problem_text(exc, self), error=True)
             return False
         self.refresh()
         self.fingerprint.setText("")
@@ -205,13 +205,13 @@ class DevicesPage(ClerkPage):
                 "Changes the old laptop never sent are lost with it."
             )
         )
-        request, _ = QFileDialog.getOpenFileName(
-            self, self.tr("The new laptop's request file"), "", self.tr("Enrollment files (*.json)")
+        request = choose_open_file(
+            self, self.tr("The new laptop's request file"), self.tr("Enrollment files (*.json)")
         )
         if not request:
             return
-        folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Folder for the answer file and the snapshot")
+        folder = choose_folder(
+            self, self.tr("Folder for the answer file and the snapshot"), Path(request).parent
         )
         if folder:
             self.replace(device["device_id"], Path(request), Path(folder))
@@ -222,8 +222,8 @@ class DevicesPage(ClerkPage):
             done = clerk_tasks.replace_laptop(
                 self.clerk.register, old_device, request, answer, folder
             )
-        except SyncError as exc:
-            self._say(say(exc.text), error=True)
+        except (SyncError, OSError) as exc:  # a refused file, a removed or full stick
+            self._say(problem_text(exc, self), error=True)
             return None
         self.refresh()
         self.fingerprint.setText(done.new["fingerprint"])

@@ -273,9 +273,7 @@ class DuplicatesPage(ClerkPage):
         """Look through every birth of the register, off the GUI thread."""
         if self.scan_task is not None:
             return None
-        opener = self.clerk.worker_opener(self)
-        if opener is None:
-            return None
+        opener = self.clerk.worker_opener()
 
         def work(progress: Progress) -> list[duplicates.Candidate]:
             register = opener()

@@ -12,11 +12,10 @@ import queue
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStorageInfo, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtCore import QStorageInfo, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -36,17 +35,25 @@ from fpdesk.gui.clerk.common import (
     Opener,
     fit_columns,
     local_time,
+    problem_text,
     say,
     table,
 )
+from fpdesk.gui.file_dialogs import choose_folder
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
-from fpdesk.reports.pdf.fonts import FontError
 from fpdesk.reports.pdf.receipt import STATUS, print_receipt
 from fpdesk.store import areas
 from fpdesk.sync import bundles, keys, ledger
 
-_COLORS = {"accepted": GREEN, "duplicate": GREY, "gap": RED, "fork": RED, "refused": RED}
+_COLORS = {
+    "accepted": GREEN,
+    "duplicate": GREY,
+    "gap": RED,
+    "fork": RED,
+    "refused": RED,
+    "not_here": GREY,
+}
 
 
 def import_bundles(
@@ -64,9 +71,9 @@ def import_bundles(
             progress.report(done, len(files), path.name)
             result = bundles.import_file(register, path)  # refuses, imports, records
             row = result.as_dict()
-            code = ledger.village_of(register, {**row, "file_name": path.name})
-            row["village_code"] = code
-            row["village"] = areas.name(register, code)
+            named = {**row, "file_name": path.name}
+            row["village_code"] = ledger.village_of(register, named)
+            row["village"] = ledger.village_name(register, named)  # unverified: marked
             sink.put(row)
             progress.report(done + 1, len(files), path.name)
         return len(files)
@@ -231,7 +238,7 @@ class ImportPage(ClerkPage):
 
     def choose_folder(self) -> bool:
         """Ask for the folder; False when the clerk cancels."""
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder with the bundles"))
+        chosen = choose_folder(self, self.tr("Folder with the bundles"))
         if chosen:
             self.set_folder(Path(chosen))
         return bool(chosen)
@@ -271,9 +278,7 @@ class ImportPage(ClerkPage):
         if not files:
             self.status.setText(self.tr("There are no bundle files (.fpb) in this folder."))
             return None
-        opener = self.clerk.worker_opener(self)
-        if opener is None:
-            return None
+        opener = self.clerk.worker_opener()
         self.model.set_rows([])
         self.started_at = self.clerk.clock.now()
         self.bar.setRange(0, len(files))
@@ -319,8 +324,7 @@ class ImportPage(ClerkPage):
 
     def _failed(self, exc: BaseException) -> None:
         self._drain()
-        text = getattr(exc, "text", None)
-        self.status.setText(say(text) if isinstance(text, Text) else str(exc))
+        self.status.setText(problem_text(exc, self))
 
     def _over(self, outcome: object) -> None:
         self._drain()
@@ -405,28 +409,3 @@ class ImportPage(ClerkPage):
             clerk=run.clerk,
         )
         return path
-
-    def save_receipt_as(self) -> None:
-        run_id = self.runs.currentData()
-        if run_id is None:
-            return
-        run = next(r for r in ledger.runs(self.clerk.register) if r.id == int(run_id))
-        stamp = run.started_at[:16].replace("-", "").replace(":", "").replace("T", "-")
-        chosen, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Save the import receipt"),
-            f"{self.clerk.register.area_code}-import-{stamp}.pdf",
-            self.tr("PDF files (*.pdf)"),
-        )
-        if not chosen:
-            return
-        try:
-            self.save_receipt(Path(chosen))
-        except FontError as exc:
-            self.status.setText(say(exc.text))
-            return
-        except OSError as exc:
-            self.status.setText(self.tr("Could not save the receipt: {0}").format(str(exc)))
-            return
-        self.status.setText(self.tr("Receipt saved: {0}").format(chosen))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(chosen))

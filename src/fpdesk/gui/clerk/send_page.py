@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -14,17 +13,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.core.i18n import Text
 from fpdesk.gui.clerk.common import (
     Clerk,
     ClerkPage,
     ListModel,
     Opener,
     fit_columns,
-    say,
+    problem_text,
     short_device,
     table,
 )
+from fpdesk.gui.file_dialogs import choose_folder
 from fpdesk.gui.models import Column
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.sync import bundles, clerk
@@ -98,16 +97,14 @@ class SendPage(ClerkPage):
         self.export_button.setText(self.tr("Make update bundles for all villages…"))
 
     def choose_and_export(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the update bundles"))
+        folder = choose_folder(self, self.tr("Folder for the update bundles"))
         if folder:
             self.export(Path(folder))
 
     def export(self, folder: Path) -> Task | None:
         if self.task is not None:
             return None
-        opener = self.clerk.worker_opener(self)
-        if opener is None:
-            return None
+        opener = self.clerk.worker_opener()
         self.folder = folder
         per_village = self.per_village.isChecked()
         self.export_button.setEnabled(False)
@@ -134,8 +131,7 @@ class SendPage(ClerkPage):
         )
 
     def _failed(self, exc: BaseException) -> None:
-        text = getattr(exc, "text", None)
-        self.status.setText(say(text) if isinstance(text, Text) else str(exc))
+        self.status.setText(problem_text(exc, self))
 
     def _over(self, _outcome: object) -> None:
         self.task = None

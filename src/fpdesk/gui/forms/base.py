@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -590,6 +590,22 @@ class FormDialog(QDialog):
             # Its message too, under it: after the layout has made room for the message.
             QTimer.singleShot(0, lambda e=first: self._scroll_to(e))
             self._scroll_to(first)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """As wide as the fields need (within the screen), so nothing is cut off at the
+        right: wider text (a laptop's 125 % scaling, another font) widens the fields
+        after the dialog took its first size, and the form never scrolls sideways."""
+        content = self.scroll.widget().minimumSizeHint().width()
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        margins = self._layout.contentsMargins()
+        needed = content + bar + margins.left() + margins.right() + 2 * self.scroll.frameWidth()
+        room = self.screen().availableGeometry().width() if self.screen() else 1366
+        if needed > self.width():
+            self.resize(min(needed, room), self.height())
 
     def make_room(self) -> None:
         """Grow (never shrink) to what the layout now needs, within the screen: a message

@@ -28,6 +28,7 @@ STATUS: dict[str, Text] = {
     "gap": Text("缺号（等待缺少的包）", "gap (waiting for missing bundles)"),
     "fork": Text("分叉（待核实）", "fork (held for checking)"),
     "refused": Text("拒收", "refused"),
+    "not_here": Text("不是本村的，没有动它", "not for this village: left alone"),
 }
 COUNTS: dict[str, Text] = {
     "changes": Text("变更", "changes"),

@@ -1600,12 +1600,40 @@
         <translation>原因</translation>
     </message>
     <message>
-        <source>Move out</source>
-        <translation>迁出</translation>
+        <source>Float out (living elsewhere)</source>
+        <translation>流出（外出居住）</translation>
+    </message>
+    <message>
+        <source>Return (back from elsewhere)</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Transfer the hukou out</source>
+        <translation>户口迁出</translation>
+    </message>
+    <message>
+        <source>Transfer the hukou in</source>
+        <translation>户口迁入</translation>
+    </message>
+    <message>
+        <source>Left (floating-in person gone)</source>
+        <translation>离开（流入人口）</translation>
+    </message>
+    <message>
+        <source>Transfer in (hukou moves here)</source>
+        <translation>迁入（户口迁来）</translation>
+    </message>
+    <message>
+        <source>Float in (registered elsewhere)</source>
+        <translation>流入（户口在外地）</translation>
     </message>
     <message>
         <source>Move in</source>
         <translation>迁入</translation>
+    </message>
+    <message>
+        <source>Kind of move</source>
+        <translation>迁移类别</translation>
     </message>
     <message>
         <source>Death</source>
@@ -2376,8 +2404,16 @@
         <translation>已死亡</translation>
     </message>
     <message>
+        <source>moved away</source>
+        <translation>已迁出或离开</translation>
+    </message>
+    <message>
         <source>living elsewhere</source>
         <translation>流出</translation>
+    </message>
+    <message>
+        <source>floating in</source>
+        <translation>流入</translation>
     </message>
     <message>
         <source>childbearing age</source>
@@ -2392,6 +2428,13 @@
         <translation>
             <numerusform>待访 %n 次</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>PersonMoveForm</name>
+    <message>
+        <source>Close the household?</source>
+        <translation>注销这一户？</translation>
     </message>
 </context>
 <context>
@@ -2465,8 +2508,24 @@
         <translation>离婚(&amp;D)</translation>
     </message>
     <message>
-        <source>Move o&amp;ut</source>
-        <translation>迁出(&amp;U)</translation>
+        <source>Float o&amp;ut</source>
+        <translation>流出(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Return</source>
+        <translation>返回(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Tr&amp;ansfer the hukou out</source>
+        <translation>户口迁出(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Transfer the hukou &amp;in</source>
+        <translation>户口迁入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Left (floating-in person)</source>
+        <translation>离开（流入人口）(&amp;L)</translation>
     </message>
     <message>
         <source>D&amp;eath</source>
@@ -2913,12 +2972,28 @@
         <translation>随访</translation>
     </message>
     <message>
-        <source>Moved in</source>
-        <translation>迁入</translation>
+        <source>Hukou transferred in</source>
+        <translation>户口迁入</translation>
     </message>
     <message>
-        <source>Moved out</source>
-        <translation>迁出</translation>
+        <source>Hukou transferred out</source>
+        <translation>户口迁出</translation>
+    </message>
+    <message>
+        <source>Floated out</source>
+        <translation>流出</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Floated in</source>
+        <translation>流入</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>离开</translation>
     </message>
     <message>
         <source>Certificate</source>

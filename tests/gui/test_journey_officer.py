@@ -234,7 +234,7 @@ def test_the_officers_day(
     _search(qtbot, window, "wjg")
     assert "王建国" in window.person_page.title.text()
     wang = window.person_page.person_id
-    _menu(window, "Records", "For this person", "Move out").trigger()
+    _menu(window, "Records", "For this person", "Float out").trigger()
     move = _newest_form(qtbot, window)
     _fill(qtbot, "2026-11-20")
     type_text(qtbot, _focused(qtbot), "广东省深圳市")

@@ -72,7 +72,12 @@ def _engine(reg: Register, code: str) -> ind.IndicatorReport:
 def test_annual_forms_match_the_engine(town: World, tmp_path: Path) -> None:
     path, _ = _saved(town, "annual", tmp_path)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["人口和出生", "节育措施"]
+    assert wb.sheetnames == [
+        "人口和出生",
+        "节育措施",
+        "人口和出生（流入人口）",
+        "节育措施（流入人口）",
+    ]
     births = _rows(wb["人口和出生"])
     assert list(births) == ["甲村", "乙社区", "长塘镇 合计"]
     for name, code in (("甲村", VILLAGE_A), ("乙社区", VILLAGE_B), ("长塘镇 合计", TOWNSHIP)):
@@ -98,8 +103,16 @@ def test_annual_forms_match_the_engine(town: World, tmp_path: Path) -> None:
         by_key[k] for k in ("order1", "order1_in", "order2", "order2_in", "order3", "order3_in")
     ]
     assert orders == [2, 2, 2, 2, 2, 1]
-    # 17 persons (children are birth rows here), less W5 (moved out) and W14 (floating in).
+    # 17 persons (children are birth rows here), less W5 (hukou moved out) and W14
+    # (floating in: counted where registered, and on the floating-in sheet here).
     assert by_key["population"] == 17 - 2
+    floating = _rows(wb["人口和出生（流入人口）"])
+    assert floating["乙社区"]["期末人口/总人口"] == 1 and floating["甲村"]["期末人口/总人口"] == 0
+    assert floating["乙社区"]["期末人口/已婚育龄妇女"] == 1  # W14
+    assert floating["长塘镇 合计"]["出生/合计"] == 0
+    # Women 15-49 on 2019-09-30 (W9 is 50, W5 left, W14 floats in): A W1 W2 W3 X W8
+    # W10 W12 W13; B W6 W7 W11.
+    assert births["长塘镇 合计"]["期末人口/育龄妇女"] == 11
     contraception = _rows(wb["节育措施"])
     for name, code in (("甲村", VILLAGE_A), ("乙社区", VILLAGE_B), ("长塘镇 合计", TOWNSHIP)):
         engine = _engine(town.register, code)
@@ -118,11 +131,11 @@ def test_monthly_change_report(town: World, tmp_path: Path) -> None:
     path, _ = _saved(town, "monthly", tmp_path, "2019-06")
     rows = _rows(load_workbook(path)["月报告单"])
     # June 2019: W5 moved out (village A); W6's IUD follow-ups are visits, not events.
-    assert rows["甲村"]["迁移/迁出"] == 1 and rows["乙社区"]["迁移/迁出"] == 0
+    assert rows["甲村"]["户籍迁移/迁出"] == 1 and rows["乙社区"]["户籍迁移/迁出"] == 0
     assert rows["长塘镇 合计"]["出生/合计"] == 0
     march = _rows(load_workbook(_saved(town, "monthly", tmp_path, "2019-03")[0])["月报告单"])
     assert march["甲村"]["出生/男"] == 1  # W3's son, 2019-03-10
-    assert march["乙社区"]["迁移/迁入"] == 1  # W6 moved in 2019-03-01
+    assert march["乙社区"]["户籍迁移/迁入"] == 1  # W6's hukou moved in 2019-03-01
     september = _rows(load_workbook(_saved(town, "monthly", tmp_path, "2019-09")[0])["月报告单"])
     assert september["甲村"]["出生/合计"] == 2  # the twins of 30 September
     october = _rows(load_workbook(_saved(town, "monthly", tmp_path, "2019-10")[0])["月报告单"])
@@ -167,8 +180,8 @@ def test_layout_is_a_real_report(town: World, tmp_path: Path) -> None:
     path, _ = _saved(town, "annual", tmp_path)
     ws = load_workbook(path)["人口和出生"]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert "A1:O1" in merged and "A2:O2" in merged  # title and subtitle
-    assert "E3:G3" in merged  # 出生 over 合计/男/女
+    assert "A1:P1" in merged and "A2:P2" in merged  # title and subtitle
+    assert "F3:H3" in merged  # 出生 over 合计/男/女
     assert "A3:A4" in merged  # an ungrouped heading spans both heading rows
     assert ws["A1"].value == "人口和出生情况统计表" and ws["A1"].font.bold
     assert ws.freeze_panes == "C5"
@@ -177,7 +190,7 @@ def test_layout_is_a_real_report(town: World, tmp_path: Path) -> None:
     assert ws.page_setup.orientation == "landscape"
     assert ws["E5"].border.left.style == "thin"
     assert ws["E5"].number_format == "#,##0"
-    assert ws["N5"].number_format == "0.00%"
+    assert ws["O5"].number_format == "0.00%"
     assert "2018-10-01" in ws["A2"].value and "2019.1" in ws["A2"].value
 
 

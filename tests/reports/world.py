@@ -14,7 +14,8 @@ Village A 450102001201 (rural; quality pilot, self-governing):
       2019-05-01, counted under W3 (user_id = M3); follow-ups due 2019-06-01 (visited
       2019-06-03) and 2019-08-01 (missed).
   X   divorced from M3 in 2014: not a married woman.
-  W5  married; daughter 2019-02-01; moved out 2019-06-30 (counts her birth, not her);
+  W5  married; daughter 2019-02-01; hukou moved out (迁出) 2019-06-30 (counts her
+      birth, not her);
       IUD since 2016-01-10, yearly follow-up 2019-01-10 done by an IUD check 2019-01-08.
   W8  married, born 1969-10-01: 49 on 2019-09-30, condom user.
   W9  married, born 1969-09-30: 50 on 2019-09-30, left out.
@@ -23,7 +24,7 @@ Village A 450102001201 (rural; quality pilot, self-governing):
   W13 married, IUD 2017-09-30 to 2019-09-30 (ended on the last day: not a user);
       second child (daughter) 2018-04-04 (last year).
 Village B 450102001202 (urban community; self-governing, demonstration):
-  W6  moved in 2019-03-01; her birth of 2018-12-01 was elsewhere.  IUD 2018-12-20:
+  W6  hukou moved in (迁入) 2019-03-01; her birth of 2018-12-01 was elsewhere.  IUD 2018-12-20:
       follow-ups due 2019-01-20 (before she came: not due here), 2019-03-20 and
       2019-06-20; visits 2019-03-18 (inside the 15-day window) and 2019-06-25: both
       done.  Gynecological exam 2019-05-05.
@@ -198,7 +199,7 @@ def build(register: Register) -> World:
     w.birth("W5c1", "W5", None, "2019-02-01", F)
     w.method("W5iud", "W5", "iud", "2016-01-10")
     w.visit("W5", "iud_check", "2019-01-08", follows="W5iud")
-    w.move("W5", "out", "2019-06-30")
+    w.move("W5", "transfer_out", "2019-06-30")
 
     w.household("H8", VILLAGE_A)
     w.person("W8", "H8", F, "1969-10-01", marital_status=20)
@@ -226,7 +227,7 @@ def build(register: Register) -> World:
     w.household("H6", VILLAGE_B)
     w.person("W6", "H6", F, "1988-08-08", marital_status=20)
     w.marry("W6", None, "2010-01-01")
-    w.move("W6", "in", "2019-03-01")
+    w.move("W6", "transfer_in", "2019-03-01")
     w.birth("W6c1", "W6", None, "2018-12-01", F)
     w.method("W6iud", "W6", "iud", "2018-12-20")
     w.visit("W6", "iud_followup", "2019-03-18", follows="W6iud")

@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
-from fpdesk.core import area, idnumber
+from fpdesk.core import area, idnumber, population
 from fpdesk.core.clock import FixedClock
 from fpdesk.core.ids import new_id
 from fpdesk.core.periods import statistical_year
 from fpdesk.reports.indicators import compute
 from fpdesk.store import capture, demo, search
+from fpdesk.store import population as store_population
 from fpdesk.store.checks import check_register
 from fpdesk.store.db import Register, open_register
 from fpdesk.store.due import due_list
@@ -168,8 +169,16 @@ def test_the_work_of_a_real_village_is_there(district: Register) -> None:
     assert count("SELECT count(*) FROM person WHERE death_date IS NOT NULL") > 0
     assert count("SELECT count(*) FROM person WHERE residence_status = 'out'") > 0
     assert count("SELECT count(*) FROM person WHERE residence_status = 'in'") > 0
-    assert count("SELECT count(*) FROM move WHERE kind = 'in'") > 0
-    assert count("SELECT count(*) FROM move WHERE kind = 'out'") > 0
+    # Every kind of move, in plausible shares: working-age adults floating out the most,
+    # some of them back; daughters' and students' hukou moving away; floating-in families,
+    # a few gone again; and every person's moves a chain core.population allows.
+    kinds = Counter(r[0] for r in district.conn.execute("SELECT kind FROM move"))
+    assert set(kinds) == set(population.KINDS)
+    assert kinds["float_out"] > kinds["return"] > 0
+    assert kinds["float_out"] > kinds["transfer_out"] > 0
+    assert kinds["float_in"] > kinds["leave"] > 0
+    histories = store_population.histories(district)
+    assert all(population.broken_step(h) is None for h in histories.values())
     assert count("SELECT count(*) FROM marriage WHERE wife_id IS NULL OR husband_id IS NULL") > 0
     assert count("SELECT count(*) FROM marriage WHERE end_reason = 'divorce'") > 0
     assert count("SELECT count(*) FROM visit WHERE visit_type = 'iud_followup'") > 0

@@ -194,13 +194,15 @@ def test_move_out_and_back(family: tuple[Register, ops.NewHousehold]) -> None:
     register, new = family
     wife = new.member_ids[1]
     with pytest.raises(ops.FormProblems) as caught:
-        ops.record_move(register, wife, {"kind": "out", "moved_on": "2025-03-01"}, clock=CLOCK)
-    assert caught.value.problems == {"place": ops.required("place")}
+        ops.record_move(
+            register, wife, {"kind": "float_out", "moved_on": "2025-03-01"}, clock=CLOCK
+        )
+    assert caught.value.problems == {"place": ops.PLACE_NEEDED["float_out"]}
     ops.record_move(
-        register, wife, {"kind": "out", "moved_on": "2025-03-01", "place": "广东省东莞市"}
+        register, wife, {"kind": "float_out", "moved_on": "2025-03-01", "place": "广东省东莞市"}
     )
     assert records.get(register, "person", wife)["residence_status"] == "out"  # type: ignore[index]
-    ops.record_move(register, wife, {"kind": "in", "moved_on": "2026-01-01"}, clock=CLOCK)
+    ops.record_move(register, wife, {"kind": "return", "moved_on": "2026-01-01"}, clock=CLOCK)
     assert records.get(register, "person", wife)["residence_status"] == "here"  # type: ignore[index]
 
 
@@ -214,7 +216,7 @@ def test_move_in_of_a_new_person(family: tuple[Register, ops.NewHousehold]) -> N
         clock=CLOCK,
     )
     moves = register.query("SELECT kind, place FROM move WHERE person_id = ?", (person_id,))
-    assert moves == [{"kind": "in", "place": "南宁市"}]
+    assert moves == [{"kind": "transfer_in", "place": "南宁市"}]
 
 
 def test_death_widows_the_spouse_and_ends_contraception(
@@ -408,7 +410,7 @@ def test_checks_only_stops_every_operation_before_it_writes(
             register, wife, {"visit_type": "gyn_exam", "visited_on": "2026-01-01"}
         ),
         lambda: ops.record_move(
-            register, wife, {"kind": "out", "moved_on": "2026-01-01", "place": "外地"}
+            register, wife, {"kind": "float_out", "moved_on": "2026-01-01", "place": "外地"}
         ),
         lambda: ops.record_move_in(
             register,

@@ -79,13 +79,23 @@ def test_childbearing_women_of_a_village(register: Register) -> None:
     add(register, "person", household_id=home, name="太小", sex=2, birth_date="2012-01-01")
     add(register, "person", household_id=home, name="五十", sex=2, birth_date="1976-11-28")
     add(register, "person", household_id=home, name="男", sex=1, birth_date="1990-01-01")
-    gone = add(register, "person", household_id=home, name="流出", sex=2, birth_date="1995-01-01")
-    add(register, "move", person_id=gone, kind="out", moved_on="2025-01-01")
+    # Floating out (流出) she is still registered here, so still on the card; a hukou
+    # moved away (迁出) takes her off it; a floating-in woman's card is the residence
+    # place's own line, not in the registered count.
+    away = add(register, "person", household_id=home, name="流出", sex=2, birth_date="1995-01-01")
+    add(register, "move", person_id=away, kind="float_out", moved_on="2025-01-01", place="东莞")
     back = add(register, "person", household_id=home, name="回来", sex=2, birth_date="1995-01-01")
-    add(register, "move", person_id=back, kind="out", moved_on="2024-01-01")
-    add(register, "move", person_id=back, kind="in", moved_on="2025-01-01")
+    add(register, "move", person_id=back, kind="float_out", moved_on="2024-01-01", place="东莞")
+    add(register, "move", person_id=back, kind="return", moved_on="2025-01-01")
+    gone = add(register, "person", household_id=home, name="迁出", sex=2, birth_date="1995-01-01")
+    add(register, "move", person_id=gone, kind="transfer_out", moved_on="2025-01-01", place="外县")
+    guest = add(register, "person", household_id=home, name="流入", sex=2, birth_date="1995-01-01",
+                residence_status="in")
+    add(register, "move", person_id=guest, kind="float_in", moved_on="2025-01-01", place="外县")
 
     names = [w["name"] for w in childbearing_women(register, ON)]
-    assert sorted(names) == sorted(["已婚", "未婚", "回来"])
+    assert sorted(names) == sorted(["已婚", "未婚", "流出", "回来"])
+    resident = [w["name"] for w in childbearing_women(register, ON, basis="resident")]
+    assert sorted(resident) == sorted(["已婚", "未婚", "回来", "流入"])
     assert [w["name"] for w in childbearing_women(register, ON, married_only=True)] == ["已婚"]
     assert childbearing_women(register, ON, VILLAGE[:9] + "202") == []

@@ -372,12 +372,18 @@ def test_a_move_out_and_the_move_in_elsewhere_are_linked(world: World) -> None:
     records.insert(
         a,
         "move",
-        {"person_id": leaving, "kind": "out", "moved_on": "2026-10-01", "place": b.area_code},
+        {
+            "person_id": leaving,
+            "kind": "transfer_out",
+            "moved_on": "2026-10-01",
+            "place": b.area_code,
+        },
     )
-    records.update(a, "person", leaving, {"residence_status": "out"})
     send(a, world.township, world.root / "a")
     arriving = add_person(b, add_household(b, 1), "孙燕", id_number=number)
-    records.insert(b, "move", {"person_id": arriving, "kind": "in", "moved_on": "2026-10-02"})
+    records.insert(
+        b, "move", {"person_id": arriving, "kind": "transfer_in", "moved_on": "2026-10-02"}
+    )
     [got] = send(b, world.township, world.root / "b")
     assert got.outcome == "accepted" and got.queued == 1
     [link] = conflicts.open_conflicts(world.township)

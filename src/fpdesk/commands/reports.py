@@ -16,6 +16,7 @@ from fpdesk.core.periods import Period, PeriodError, parse_period
 from fpdesk.reports import audit, excel, lists
 from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
+from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
 
@@ -221,11 +222,22 @@ def run_indicators(args: argparse.Namespace) -> int:
     with opened(args) as register, _user_errors():
         if args.area:
             areas.level_of(args.area)
+        facts = ind.collect(register, period)
         reports, runs = ind.produce(
-            register, period, level=args.level, within=args.area, record=args.record
+            register,
+            period,
+            level=args.level,
+            within=args.area,
+            record=args.record,
+            facts=facts,
         )
         listed = [_listed(register, r) if args.members else None for r in reports]
+        # Who the numbers count, on each population basis (core.population).
+        members = store_population.members_on(register, period.end_iso)
+        counted = [ind.headcounts(register, facts, r.areas, members) for r in reports]
     data: dict[str, Any] = {"reports": [_data(r, m) for r, m in zip(reports, listed, strict=True)]}
+    for item, heads in zip(data["reports"], counted, strict=True):
+        item["population"] = heads
     if runs:
         data["recorded_runs"] = runs
     text = [

@@ -15,6 +15,11 @@ from typing import Any
 
 from fpdesk.core.i18n import Text, current_language
 
+# Contraception episodes closed for these reasons end without the IUD being taken out
+# (the marriage ended: "婚姻终止" as the 0.1 demo and imports write it; she died): an
+# IUD removal (取环) is an IUD episode ended for any other reason.
+NOT_A_REMOVAL = ("婚姻终止", "divorce", "widowed", "death")
+
 
 def load_resource(name: str) -> Any:
     """A JSON file from fpdesk/resources, parsed (shared by codes, policy, schedules)."""

@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fpdesk.core import population
 from fpdesk.core.i18n import Text
 from fpdesk.core.periods import Period
 
@@ -80,6 +81,10 @@ class IndicatorDef:
     numerator: Text
     denominator: Text | None
     target: Target | None
+    # The population it counts (core.population.BASES): "registered" for every indicator
+    # of the plan (here + floating out, counted where the hukou is); None: the
+    # version's population_basis setting.
+    basis: str | None = None
 
     def value(self, numerator: int, denominator: int | None) -> float | None:
         """The indicator's value from its counts (None when the denominator is zero)."""
@@ -229,7 +234,18 @@ def _indicator(raw: Mapping[str, Any]) -> IndicatorDef:
         numerator=numerator,
         denominator=_text(raw.get("denominator")),
         target=_target(raw.get("target")),
+        basis=_basis(raw),
     )
+
+
+def _basis(raw: Mapping[str, Any]) -> str | None:
+    if raw.get("basis") is None:
+        return None
+    basis = str(raw["basis"])
+    if basis not in population.BASES:
+        raise ValueError(f"indicator {raw['key']}: basis {basis!r} is not one of "
+                         f"{sorted(population.BASES)}")
+    return basis
 
 
 def _target(raw: Mapping[str, Any] | None) -> Target | None:

@@ -24,6 +24,10 @@ REASONS: dict[str, Text] = {
     "aged_out": Text("年满 50 周岁", "turned 50"),
     "died": Text("死亡", "died"),
     "moved_out": Text("迁出", "moved out"),
+    # A floating-in woman's card where she lives (流入人口) opens and closes with her
+    # 流入 and 离开.
+    "floated_in": Text("流入", "floated in"),
+    "left": Text("离开", "left"),
     "too_young": Text("未满 15 周岁", "not yet 15"),
     "not_a_woman": Text("不是女性", "not a woman"),
 }

@@ -44,6 +44,10 @@ PERSON_FORMS = (
     "marriage",
     "divorce",
     "move_out",
+    "move_return",
+    "move_transfer_out",
+    "move_transfer_in",
+    "move_leave",
     "death",
     "person",
 )
@@ -109,8 +113,12 @@ class MembersModel(RowsModel):
         words = []
         if m.dead:
             words.append(self.tr("died"))
-        if m.residence_status == "out":
+        if m.state == "gone" and not m.dead:
+            words.append(self.tr("moved away"))
+        elif m.state == "float_out":
             words.append(self.tr("living elsewhere"))
+        elif m.state == "float_in":
+            words.append(self.tr("floating in"))
         if m.childbearing_age:
             words.append(self.tr("childbearing age"))
         if m.pregnant:
@@ -161,8 +169,12 @@ class TimelineModel(RowsModel):
             "method_stop": self.tr("Contraception stopped"),
             "supply": self.tr("Supplies &handed out"),
             "visit": self.tr("Visit"),
-            "move_in": self.tr("Moved in"),
-            "move_out": self.tr("Moved out"),
+            "move_transfer_in": self.tr("Hukou transferred in"),
+            "move_transfer_out": self.tr("Hukou transferred out"),
+            "move_float_out": self.tr("Floated out"),
+            "move_return": self.tr("Returned"),
+            "move_float_in": self.tr("Floated in"),
+            "move_leave": self.tr("Left"),
             "certificate": self.tr("Certificate"),
         }
         return labels.get(kind, kind)
@@ -333,7 +345,11 @@ class PersonPage(RecordPage):
             "fertility": self.tr("&Fertility finding"),
             "marriage": self.tr("&Marriage"),
             "divorce": self.tr("&Divorce"),
-            "move_out": self.tr("Move o&ut"),
+            "move_out": self.tr("Float o&ut"),
+            "move_return": self.tr("&Return"),
+            "move_transfer_out": self.tr("Tr&ansfer the hukou out"),
+            "move_transfer_in": self.tr("Transfer the hukou &in"),
+            "move_leave": self.tr("&Left (floating-in person)"),
             "death": self.tr("D&eath"),
             "person": self.tr("&Correct this person's details"),
         }

@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from fpdesk.core import codes, idnumber
+from fpdesk.core import codes, idnumber, population
 from fpdesk.store import access, areas
+from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
 CHILDBEARING_AGES = (15, 49)
@@ -106,6 +107,9 @@ class Member:
     pregnant: bool = False
     method: str | None = None
     visits_due: int = 0
+    # The state on the day (core.population): "gone" when her hukou moved away (迁出) or,
+    # floating in, she left (离开): still on the household's record, counted nowhere.
+    state: str = "here"
 
 
 def members(
@@ -124,10 +128,14 @@ def members(
         (household_id,),
     )
     due_counts = due_counts or {}
+    moves = store_population.histories(register, [row["id"] for row in rows])
     out = []
     for row in rows:
         age = age_on(row["birth_date"], on)
         dead = bool(row["death_date"])
+        state = population.state_on(
+            moves.get(row["id"], ()), on.isoformat(), row["residence_status"]
+        )
         out.append(
             Member(
                 id=row["id"],
@@ -143,12 +151,14 @@ def members(
                 childbearing_age=(
                     row["sex"] == 2
                     and not dead
+                    and state != population.GONE
                     and age is not None
                     and CHILDBEARING_AGES[0] <= age <= CHILDBEARING_AGES[1]
                 ),
                 pregnant=bool(row["pregnant"]),
                 method=row["method"],
                 visits_due=due_counts.get(row["id"], 0),
+                state=state,
             )
         )
     return out
@@ -242,7 +252,9 @@ def timeline(register: Register, person_id: str, language: str) -> list[Event]:
 # a move before what follows it.
 _ORDER_ON_A_DAY = {
     "born": 0,
-    "move_in": 10,
+    "move_transfer_in": 10,
+    "move_float_in": 10,
+    "move_return": 10,
     "married": 20,
     "pregnancy": 30,
     "outcome": 40,
@@ -254,7 +266,9 @@ _ORDER_ON_A_DAY = {
     "certificate": 80,
     "divorced": 90,
     "widowed": 91,
-    "move_out": 95,
+    "move_float_out": 95,
+    "move_transfer_out": 95,
+    "move_leave": 95,
     "died": 99,
 }
 

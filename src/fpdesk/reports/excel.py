@@ -35,11 +35,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from fpdesk.core import area as areas
+from fpdesk.core import codes, population
 from fpdesk.core.indicators import DefinitionBook
 from fpdesk.core.periods import Period
 from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
 from fpdesk.store import access, audit
+from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
 KINDS = ("monthly", "annual", "assessment")
@@ -105,31 +107,68 @@ def _area_names(register: Register) -> dict[str, str]:
 # ---------------------------------------------------------------- event counts
 
 
-def change_counts(register: Register, period: Period) -> dict[str, dict[str, int]]:
-    """Events of the monthly change report, counted by village, dated in the period."""
+def change_counts(
+    register: Register, period: Period, basis: str = population.REGISTERED
+) -> dict[str, dict[str, int]]:
+    """Events of the monthly change report dated in the period, by village, of the
+    persons in the population `basis` on the event's date (core.population): the
+    registered population's events by default, the floating-in's on their own lines.
+
+    A move counts in a basis when the person is in it before or after the move: a
+    迁入 or 返回 ends in the registered population, a 迁出 or 流出 starts in it, a 流入
+    and a 离开 belong to the floating-in.  A death counts by her state on the day.
+    """
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    moves = store_population.histories(register)
+    statuses = dict(
+        register.conn.execute(
+            "SELECT id, residence_status FROM person INDEXED BY person_household"
+        )
+    )
+    wanted = population.BASES[basis]
+
+    def state(person_id: str, day: str) -> str:
+        return population.state_on(moves.get(person_id, ()), day, statuses.get(person_id, "here"))
 
     def count(
         key: str, table: str, whose: str, dated: str, *, by: str | None = None, only: str = ""
     ) -> None:
         """Rows of `table` (as x) dated in the period, counted by the village of the
         person `whose` names; split `by` a column, the key is `key` + its value."""
-        sql = f"""SELECT h.village_code, {f"x.{by}" if by else "NULL"}, count(*) FROM {table} x
+        sql = f"""SELECT h.village_code, {f"x.{by}" if by else "NULL"}, p.id, x.{dated}
+            FROM {table} x
             JOIN person p ON p.id = {whose} JOIN household h ON h.id = p.household_id
-            WHERE x.deleted = 0 {only} AND x.{dated} BETWEEN ? AND ?
-            GROUP BY {"1, 2" if by else "1"}"""
-        for village, what, n in register.conn.execute(sql, (period.start_iso, period.end_iso)):
-            counts[village][f"{key}{what}" if by else key] += int(n)
+            WHERE x.deleted = 0 {only} AND x.{dated} BETWEEN ? AND ?"""
+        for village, what, person_id, day in register.conn.execute(
+            sql, (period.start_iso, period.end_iso)
+        ):
+            if state(person_id, day) in wanted:
+                counts[village][f"{key}{what}" if by else key] += 1
 
     spouse = "coalesce(x.wife_id, x.husband_id)"
     count("deaths", "person", "x.id", "death_date")
-    count("move_", "move", "x.person_id", "moved_on", by="kind")
+    for village, kind in register.conn.execute(
+        """SELECT h.village_code, x.kind FROM move x
+           JOIN person p ON p.id = x.person_id JOIN household h ON h.id = p.household_id
+           WHERE x.deleted = 0 AND x.moved_on BETWEEN ? AND ?""",
+        (period.start_iso, period.end_iso),
+    ):
+        rule = population.RULES[kind]
+        if rule.after in wanted or rule.before & wanted:
+            counts[village][f"move_{kind}"] += 1
     count("marriages", "marriage", spouse, "married_on")
     count("divorces", "marriage", spouse, "ended_on", only="AND x.end_reason = 'divorce'")
     count("pregnancies", "pregnancy", "x.woman_id", "registered_on")
     count("outcome_", "pregnancy", "x.woman_id", "outcome_on", by="outcome")
     count("op_", "contraception", "x.woman_id", "started_on", by="method")
-    count("op_iud_removal", "contraception", "x.woman_id", "ended_on", only="AND x.method = 'iud'")
+    reasons = ", ".join(f"'{r}'" for r in codes.NOT_A_REMOVAL)
+    count(
+        "op_iud_removal",
+        "contraception",
+        "x.woman_id",
+        "ended_on",
+        only=f"AND x.method = 'iud' AND coalesce(x.end_reason, '') NOT IN ({reasons})",
+    )
     count("cert_", "certificate", "x.woman_id", "issued_on", by="kind")
     for village, items in counts.items():
         items["pregnancy_outcomes"] = sum(v for k, v in items.items() if k.startswith("outcome_"))
@@ -137,59 +176,34 @@ def change_counts(register: Register, period: Period) -> dict[str, dict[str, int
     return counts
 
 
-def late_registered_births(register: Register, period: Period) -> dict[str, int]:
-    """Births of earlier periods first entered during this one (补报), by village."""
+def late_registered_births(
+    register: Register, period: Period, basis: str = population.REGISTERED
+) -> dict[str, int]:
+    """Births of earlier periods first entered during this one (补报), by village, of
+    mothers in the population `basis` on the birth date."""
     out: dict[str, int] = defaultdict(int)
-    for village, n in register.conn.execute(
-        """SELECT h.village_code, count(*) FROM birth b
+    found = register.conn.execute(
+        """SELECT h.village_code, p.id, p.residence_status, b.birth_date FROM birth b
            JOIN person p ON p.id = b.mother_id JOIN household h ON h.id = p.household_id
            WHERE b.deleted = 0 AND b.child_relation = 'own' AND b.birth_date < ?
              AND EXISTS (SELECT 1 FROM change_log c WHERE c.row_id = b.id AND c.op = 'insert'
-                         AND substr(c.at, 1, 10) BETWEEN ? AND ?)
-           GROUP BY 1""",
+                         AND substr(c.at, 1, 10) BETWEEN ? AND ?)""",
         (period.start_iso, period.start_iso, period.end_iso),
-    ):
-        out[village] = int(n)
+    ).fetchall()
+    moves = store_population.histories(register, [row[1] for row in found])
+    for village, mother, status, born in found:
+        if population.counts(basis, population.state_on(moves.get(mother, ()), born, status)):
+            out[village] += 1
     return out
 
 
-def year_end_population(register: Register, period: Period, facts: ind.Facts) -> dict[str, int]:
-    """Persons on the register on the period's last day, by village.
-
-    Counted by household in SQL from the covering index person_household (schema step
-    0007).  Only persons who ever moved may have been away on the day, so they alone
-    come to Python, and those whose moves say they were away are taken off their
-    household's count (cheaper than leaving them out of the SQL count row by row).
-    """
-    settings = facts.definitions.settings
-    end = period.end_iso
-    excluded = "in" if settings.population_basis == "registered" else "out"
-    villages = facts.household_villages or dict(
-        register.conn.execute(
-            "SELECT id, village_code FROM household INDEXED BY household_village WHERE deleted = 0"
-        )
-    )
-    alive = """deleted = 0 AND birth_date <= :end AND (death_date IS NULL OR death_date > :end)
-               AND residence_status != :excluded"""
-    moved = "SELECT person_id FROM move WHERE deleted = 0"
-    params = {"end": end, "excluded": excluded}
-    out: dict[str, int] = defaultdict(int)
-    for household, n in register.conn.execute(
-        f"""SELECT household_id, count(*) FROM person INDEXED BY person_household
-            WHERE {alive} GROUP BY household_id""",
-        params,
-    ):
-        village = villages.get(household)
-        if village is not None:
-            out[village] += n
-    moves = ind.moves_of(register)
-    for person_id, household in register.conn.execute(
-        f"SELECT id, household_id FROM person WHERE id IN ({moved}) AND {alive}", params
-    ):
-        village = villages.get(household)
-        if village is not None and not ind.registered_on(moves, person_id, end):
-            out[village] -= 1
-    return {village: n for village, n in out.items() if n}
+def year_end_population(
+    register: Register, period: Period, facts: ind.Facts, basis: str | None = None
+) -> dict[str, int]:
+    """Persons of the population `basis` (default: the definitions' basis) on the
+    period's last day, by village (store.population: the one definition)."""
+    wanted = basis or facts.definitions.settings.population_basis
+    return store_population.count_by_village(register, period.end_iso, wanted)
 
 
 # ------------------------------------------------------------------- columns
@@ -219,8 +233,12 @@ MONTHLY = [
     Column("birth_female", "女", "出生"),
     Column("births", "合计", "出生"),
     Column("deaths", "死亡"),
-    Column("move_in", "迁入", "迁移"),
-    Column("move_out", "迁出", "迁移"),
+    Column("move_transfer_in", "迁入", "户籍迁移"),
+    Column("move_transfer_out", "迁出", "户籍迁移"),
+    Column("move_float_out", "流出", "人口流动"),
+    Column("move_return", "返回", "人口流动"),
+    Column("move_float_in", "流入", "人口流动"),
+    Column("move_leave", "离开", "人口流动"),
     Column("marriages", "结婚", "婚姻"),
     Column("divorces", "离婚", "婚姻"),
     Column("pregnancies", "怀孕登记", "孕情", width=9),
@@ -234,6 +252,7 @@ MONTHLY = [
 POPULATION = [
     *_AREA,
     Column("population", "总人口", "期末人口", width=10),
+    Column("women", "育龄妇女", "期末人口", width=10),
     Column("married_women", "已婚育龄妇女", "期末人口", width=12),
     Column("births", "合计", "出生"),
     Column("birth_male", "男", "出生"),
@@ -318,22 +337,34 @@ def monthly_workbook(
     area_code: str | None = None,
 ) -> Workbook:
     facts = ind.collect(register, period, book=book, with_previous=False)
-    counts = change_counts(register, period)
-    rows = []
     units = report_units(register, facts, area_code or register.area_code)
-    villages = set(counts) | facts.villages_seen()
-    for unit in units:
-        chosen = facts.select(_matcher(unit))
-        values: dict[str, Any] = dict(
-            _summed(counts, [v for v in villages if areas.contains(unit.code, v)])
-        )
-        values.update(_birth_values(chosen))
-        rows.append(Row(unit.code, unit.name, values, unit.total))
+    subtitle = _subtitle(register, period, facts, area_code)
     wb, ws = _new_workbook("月报告单")
-    _write_sheet(
-        ws, "村级计划生育月报告单", _subtitle(register, period, facts, area_code), MONTHLY, rows
-    )
+    floating = wb.create_sheet(_floating_sheet("月报告单"))
+    for sheet, basis in ((ws, None), (floating, population.FLOATING_IN)):
+        wanted = basis or facts.definitions.settings.population_basis
+        counts = change_counts(register, period, wanted)
+        villages = set(counts) | facts.villages_seen()
+        rows = []
+        for unit in units:
+            chosen = facts.select(_matcher(unit), wanted)
+            values: dict[str, Any] = dict(
+                _summed(counts, [v for v in villages if areas.contains(unit.code, v)])
+            )
+            values.update(_birth_values(chosen))
+            rows.append(Row(unit.code, unit.name, values, unit.total))
+        _write_sheet(sheet, "村级计划生育月报告单" + _basis_title(basis), subtitle, MONTHLY, rows)
     return _finish(wb, period)
+
+
+def _floating_sheet(name: str) -> str:
+    """The floating-in's events and services are the residence place's work: on a sheet
+    of their own beside each form's, never mixed into the registered figures."""
+    return f"{name}（{population.BASIS_LABELS[population.FLOATING_IN].zh}）"
+
+
+def _basis_title(basis: str | None) -> str:
+    return "" if basis is None else f"（{population.BASIS_LABELS[basis].zh}）"
 
 
 def annual_workbook(
@@ -344,19 +375,42 @@ def annual_workbook(
     area_code: str | None = None,
 ) -> Workbook:
     facts = ind.collect(register, period, book=book, with_previous=False)
-    population = year_end_population(register, period, facts)
-    late = late_registered_births(register, period)
-    counts = change_counts(register, period)
     units = report_units(register, facts, area_code or register.area_code)
-    villages = set(population) | set(late) | set(counts) | facts.villages_seen()
+    wb, first = _new_workbook("人口和出生")
+    subtitle = _subtitle(register, period, facts, area_code)
+    second = wb.create_sheet("节育措施")
+    for basis in (None, population.FLOATING_IN):
+        pop_rows, con_rows = _annual_rows(register, period, facts, units, basis)
+        if basis is not None:
+            first = wb.create_sheet(_floating_sheet("人口和出生"))
+            second = wb.create_sheet(_floating_sheet("节育措施"))
+        title = _basis_title(basis)
+        _write_sheet(first, "人口和出生情况统计表" + title, subtitle, POPULATION, pop_rows)
+        _write_sheet(second, "节育措施情况统计表" + title, subtitle, CONTRACEPTION, con_rows)
+    return _finish(wb, period)
+
+
+def _annual_rows(
+    register: Register, period: Period, facts: ind.Facts, units: list[Unit], basis: str | None
+) -> tuple[list[Row], list[Row]]:
+    """The annual form's two tables on one population basis (None: the definitions')."""
+    wanted = basis or facts.definitions.settings.population_basis
+    headcount = year_end_population(register, period, facts, wanted)
+    settings = facts.definitions.settings
+    ages = (settings.married_women_min_age, settings.married_women_max_age)
+    women = store_population.women_by_village(register, period.end_iso, wanted, ages=ages)
+    late = late_registered_births(register, period, wanted)
+    counts = change_counts(register, period, wanted)
+    villages = set(headcount) | set(late) | set(counts) | set(women) | facts.villages_seen()
     pop_rows, con_rows = [], []
     for unit in units:
         inside = _matcher(unit)
-        chosen = facts.select(inside)
-        report = ind.evaluate(facts, (unit.code,))
+        chosen = facts.select(inside, wanted)
+        report = ind.evaluate(facts, (unit.code,), basis=basis)
         mine = [v for v in villages if inside(v)]
         values = {
-            "population": sum(population.get(v, 0) for v in mine),
+            "population": sum(headcount.get(v, 0) for v in mine),
+            "women": sum(women.get(v, 0) for v in mine),
             "married_women": len(chosen["women"]),
             "compliant_rate": _fraction(report.result("policy_compliant_rate").value),
             "late": sum(late.get(v, 0) for v in mine),
@@ -368,13 +422,7 @@ def annual_workbook(
         methods["contraceptive_rate"] = _fraction(report.result("contraceptive_rate").value)
         methods["long_acting_rate"] = _fraction(report.result("long_acting_rate").value)
         con_rows.append(Row(unit.code, unit.name, dict(methods), unit.total))
-    wb, first = _new_workbook("人口和出生")
-    subtitle = _subtitle(register, period, facts, area_code)
-    _write_sheet(first, "人口和出生情况统计表", subtitle, POPULATION, pop_rows)
-    _write_sheet(
-        wb.create_sheet("节育措施"), "节育措施情况统计表", subtitle, CONTRACEPTION, con_rows
-    )
-    return _finish(wb, period)
+    return pop_rows, con_rows
 
 
 def assessment_workbook(

@@ -22,6 +22,7 @@ today's register says for 2019, side by side (`compare_with_run`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 from collections import defaultdict
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fpdesk.core import area as areas
-from fpdesk.core import codes, policy, schedules
+from fpdesk.core import codes, policy, population, schedules
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
 from fpdesk.core.indicators import (
@@ -45,6 +46,7 @@ from fpdesk.core.indicators import (
 from fpdesk.core.periods import Period
 from fpdesk.store import access
 from fpdesk.store import audit as access_log  # `audit` names the accuracy audits here
+from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
 LEVEL_NAMES = {
@@ -68,6 +70,7 @@ class BirthFact:
     compliant: bool
     postnatal_visited: bool
     counted_on: str = ""  # the day that places it in a period: its birth date, or a late find's
+    state: str = population.HERE  # the mother's on the birth date (core.population)
 
     def __post_init__(self) -> None:
         if not self.counted_on:
@@ -82,6 +85,7 @@ class WomanFact:
     examined: bool
     method: str | None = None  # the method she is counted under (codes.json)
     able: bool = True  # no fertility finding says she cannot bear children
+    state: str = population.HERE  # on the period's last day (core.population)
 
 
 @dataclass
@@ -89,6 +93,7 @@ class FollowUpFact:
     key: str  # contraception id and due date: one due follow-up
     village: str
     done: bool
+    state: str = population.HERE  # the woman's on the due date (core.population)
 
 
 @dataclass
@@ -141,17 +146,24 @@ class Facts:
             self._index = dict(index)
         return self._index
 
-    def select(self, inside: Any) -> dict[str, list[Any]]:
-        """The facts of every village `inside` accepts, in a stable order."""
+    def select(self, inside: Any, basis: str = population.REGISTERED) -> dict[str, list[Any]]:
+        """The facts of every village `inside` accepts, in a stable order, of the persons
+        in the population `basis` (births: the mother on the birth date; women: on the
+        period's last day; follow-ups: on the due date)."""
+        counted = population.BASES[basis]
         out: dict[str, list[Any]] = {name: [] for name in _GROUPS}
         for village in sorted(self.by_village()):
             if inside(village):
                 for name, items in self.by_village()[village].items():
-                    out[name].extend(items)
+                    if name in _PERSONS:
+                        out[name].extend(item for item in items if item.state in counted)
+                    else:
+                        out[name].extend(items)
         return out
 
 
 _GROUPS = ("births", "women", "gyn_cohort", "followups", "audits", "villages")
+_PERSONS = ("births", "women", "gyn_cohort", "followups")  # facts about a person's state
 
 
 # --------------------------------------------------------------------------- results
@@ -171,10 +183,12 @@ class Result:
     member_kind: str  # what the ids name: person, birth, followup, audit, area
     numerator_ids: tuple[str, ...]
     denominator_ids: tuple[str, ...]
+    basis: str = population.REGISTERED  # the population counted (core.population.BASES)
 
     def to_data(self) -> dict[str, Any]:
         return {
             "key": self.key,
+            "basis": self.basis,
             "label": self.label.zh,
             "label_en": self.label.en,
             "unit": self.unit,
@@ -233,12 +247,13 @@ def compute(
     area_codes: Sequence[str] | None = None,
     *,
     book: DefinitionBook | None = None,
+    facts: Facts | None = None,
 ) -> IndicatorReport:
     """The indicators for a period over a set of area units (default: the session's
     area; an account asking for an area outside its own is refused, a wider one narrowed)."""
     access.require(register, "report")
     wanted = tuple(dict.fromkeys(access.scope(register, code) for code in area_codes or [None]))
-    facts = collect(register, period, book=book)
+    facts = facts or collect(register, period, book=book)
     return evaluate(facts, wanted, name=_names(register, wanted))
 
 
@@ -260,6 +275,38 @@ def breakdown(
     return [evaluate(facts, (code,), name=_names(register, (code,))) for code in units]
 
 
+def headcounts(
+    register: Register,
+    facts: Facts,
+    area_codes: Sequence[str],
+    members: Sequence[store_population.Member] | None = None,
+) -> dict[str, dict[str, int]]:
+    """The figures behind the indicators, for each population basis (core.population):
+    the population and the women 15-49 on the period's last day (store.population), the
+    married women 15-49 and the births of the period (these facts).  The same numbers
+    the workbooks, the household register, the woman cards and the dashboard show.
+    `members`: store.population.members_on for the period's last day, if already read."""
+    inside = _matcher(area_codes)
+    day = facts.period.end_iso
+    settings = facts.definitions.settings
+    ages = (settings.married_women_min_age, settings.married_women_max_age)
+    if members is None:
+        members = store_population.members_on(register, day)
+    out: dict[str, dict[str, int]] = {}
+    for basis in population.BASES:
+        mine = [m for m in members if inside(m.village) and population.counts(basis, m.state)]
+        chosen = facts.select(inside, basis)
+        out[basis] = {
+            "population": len(mine),
+            "women_15_49": sum(
+                1 for m in mine if m.sex == 2 and population.in_age_band(m.birth_date, day, *ages)
+            ),
+            "married_women_15_49": len(chosen["women"]),
+            "births": len(chosen["births"]),
+        }
+    return out
+
+
 def produce(
     register: Register,
     period: Period,
@@ -267,14 +314,16 @@ def produce(
     level: str | None = None,
     within: str | None = None,
     record: bool = False,
+    facts: Facts | None = None,
 ) -> tuple[list[IndicatorReport], list[str]]:
     """The indicators as reported (`fpdesk indicators`): one report over `within`, or one
     per unit of `level` in it; kept as reported with `record`; and the record of
-    processing says who produced them.  Returns the reports and the recorded run ids."""
+    processing says who produced them.  `facts`: collect's, if already read.  Returns
+    the reports and the recorded run ids."""
     if level:
-        reports = breakdown(register, period, level, within=within)
+        reports = breakdown(register, period, level, within=within, facts=facts)
     else:
-        reports = [compute(register, period, [within] if within else None)]
+        reports = [compute(register, period, [within] if within else None, facts=facts)]
     runs = [record_run(register, r) for r in reports] if record else []
     access_log.record(
         register,
@@ -316,19 +365,32 @@ def _names(register: Register, codes_: Sequence[str]) -> str:
     return "、".join(found.get(code, code) for code in codes_)
 
 
-def evaluate(facts: Facts, area_codes: Sequence[str], *, name: str = "") -> IndicatorReport:
-    """Count the facts that lie in any of the area units."""
+def evaluate(
+    facts: Facts, area_codes: Sequence[str], *, name: str = "", basis: str | None = None
+) -> IndicatorReport:
+    """Count the facts that lie in any of the area units.
+
+    Each indicator counts its own population basis (indicators.json; the plan's are
+    all the registered population).  `basis` counts every indicator on one basis
+    instead: `floating_in` gives the lines of services to the floating-in (流入人口),
+    reported where they live and never mixed into the registered figures.
+    """
     inside = _matcher(area_codes)
     defs = facts.definitions
     previous = None
     if facts.previous is not None:
-        previous = evaluate(facts.previous, area_codes).result("second_birth_sex_ratio").value
-    counted = _count(facts, inside, defs.settings)
+        last_year = evaluate(facts.previous, area_codes, basis=basis)
+        previous = last_year.result("second_birth_sex_ratio").value
+    counted: dict[str, Counted] = {}
     results = []
     level = _level(area_codes)
     for item in defs.indicators:
-        num_ids, den_ids, kind = counted[item.key]
-        results.append(_result(item, num_ids, den_ids, kind, level, previous))
+        wanted = basis or item.basis or defs.settings.population_basis
+        if wanted not in counted:
+            counted[wanted] = _count(facts.select(inside, wanted), defs.settings)
+        num_ids, den_ids, kind = counted[wanted][item.key]
+        result = _result(item, num_ids, den_ids, kind, level, previous)
+        results.append(dataclasses.replace(result, basis=wanted))
     return IndicatorReport(
         period=facts.period,
         level=level,
@@ -395,8 +457,7 @@ def _result(
 Counted = dict[str, tuple[list[str], list[str] | None, str]]
 
 
-def _count(facts: Facts, inside: Any, settings: Settings) -> Counted:
-    chosen = facts.select(inside)
+def _count(chosen: dict[str, list[Any]], settings: Settings) -> Counted:
     births: list[BirthFact] = chosen["births"]
     women: list[WomanFact] = chosen["women"]
     users = [w for w in women if w.method_group is not None]
@@ -584,8 +645,8 @@ def _read_tables(
         )
     )
     # Age 15-49 means the 15th birthday has come and the 50th has not.
-    youngest = _years_before(period.end, settings.married_women_min_age)
-    oldest = _years_before(period.end, settings.married_women_max_age + 1)
+    youngest = population.years_before(period.end, settings.married_women_min_age)
+    oldest = population.years_before(period.end, settings.married_women_max_age + 1)
     women: dict[str, tuple[str, str]] = {}
     cohort: list[str] = []
     for pid, household, status in conn.execute(
@@ -643,7 +704,7 @@ def _read_tables(
         )
     }
     tables = _Tables(
-        moves=moves_of(register),
+        moves=store_population.histories(register),
         villages=villages,
         women=women,
         cohort=cohort,
@@ -677,46 +738,11 @@ def unable_to_bear(register: Register, day: str, findings: Sequence[str]) -> set
     return {person for person, result in latest.items() if result in findings}
 
 
-def moves_of(register: Register) -> dict[str, list[tuple[str, str]]]:
-    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for person_id, kind, moved_on in register.conn.execute(
-        "SELECT person_id, kind, moved_on FROM move INDEXED BY move_person WHERE deleted = 0"
-        " ORDER BY moved_on, kind"
-    ):
-        out[person_id].append((moved_on, kind))
-    return out
-
-
-def registered_on(moves: Moves, person_id: str, day: str) -> bool:
-    """Whether a person belonged to the register on a day, by their dated moves.
-
-    The last move on or before the day decides; with none, a person whose first move is
-    a move in (later) was not here yet, anyone else was.
-    """
-    history = moves.get(person_id)
-    if not history:
-        return True
-    state: str | None = None
-    for moved_on, kind in history:
-        if moved_on > day:
-            break
-        # A move out dated on the day itself means she had left by the day's end.
-        state = kind
-    if state is None:
-        return history[0][1] != "in"
-    return state == "in"
-
-
-def population_clause(settings: Settings, alias: str = "p") -> str:
-    """SQL: who the statistics count (see `counted_status`)."""
-    excluded = "in" if settings.population_basis == "registered" else "out"
-    return f"{alias}.residence_status != '{excluded}'"
-
-
-def counted_status(settings: Settings, status: str) -> bool:
-    # Registered basis: the floating-in (registered elsewhere) are counted where they
-    # are registered; resident basis: the floating-out are counted where they live.
-    return status != ("in" if settings.population_basis == "registered" else "out")
+def _state(tables: _Tables, person_id: str, day: str) -> str:
+    """A woman's state on a day (core.population), from the moves read once."""
+    known = tables.women.get(person_id)
+    status = known[1] if known else "here"
+    return population.state_on(tables.moves.get(person_id, ()), day, status)
 
 
 def _births(
@@ -731,10 +757,12 @@ def _births(
         for r in found:
             mother = r["mother_id"]
             woman = tables.women.get(mother)
-            # Births count where the mother was registered on the birth date.
-            if woman is None or not counted_status(settings, woman[1]):
+            if woman is None:
                 continue
-            if not registered_on(tables.moves, mother, r["birth_date"]):
+            # A birth is the mother's population's on the birth date: registered here
+            # (here or floating out) or floating in; neither, it is not this register's.
+            r["state"] = _state(tables, mother, r["birth_date"])
+            if r["state"] == population.GONE:
                 continue
             r["village_code"] = woman[0]
             mine.append(r)
@@ -756,6 +784,7 @@ def _births(
                 compliant=judged[r["id"]][1],
                 postnatal_visited=r["id"] in visited,
                 counted_on=r["counted_on"],
+                state=r["state"],
             )
             for r in chosen
         ]
@@ -940,13 +969,6 @@ def _plus_days(day: str, days: int) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
 
 
-def _years_before(day: dt.date, years: int) -> str:
-    try:
-        return day.replace(year=day.year - years).isoformat()
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28).isoformat()
-
-
 def _women(
     period: Period, settings: Settings, tables: _Tables, *, married: bool
 ) -> list[WomanFact]:
@@ -959,14 +981,14 @@ def _women(
     """
     end = period.end_iso
     groups = _method_groups(period, tables) if married else {}
-    excluded = "in" if settings.population_basis == "registered" else "out"
-    moves, wives, women, unable = tables.moves, tables.wives, tables.women, tables.unable
+    wives, women, unable = tables.wives, tables.women, tables.unable
     out = []
     for pid in tables.cohort:
-        village, status = women[pid]
-        if status == excluded or (married and pid not in wives):
+        village = women[pid][0]
+        if married and pid not in wives:
             continue
-        if pid in moves and not registered_on(moves, pid, end):
+        state = _state(tables, pid, end)
+        if state == population.GONE:
             continue
         held = groups.get(pid)
         out.append(
@@ -977,6 +999,7 @@ def _women(
                 False,
                 held[0] if held else None,
                 able=pid not in unable,
+                state=state,
             )
         )
     return out
@@ -1034,15 +1057,14 @@ def _followups(
     operations = plan.operations
     rows = [r for r in tables.contraception if r[3] in operations]
     tables.load(register.conn, (r[0] for r in rows))
-    women, visits, moves = tables.women, tables.visits, tables.moves
-    excluded = "in" if settings.population_basis == "registered" else "out"
+    women, visits = tables.women, tables.visits
     # Operations of one method on one day, ended alike, fall due alike: dates (and the
     # days their windows open) once each.
     dates: dict[tuple[str, str, str | None], tuple[list[str], list[str]]] = {}
     out: list[FollowUpFact] = []
     for woman_id, user_id, cid, method, started_on, ended_on in rows:
         woman = women.get(woman_id)
-        if woman is None or woman[1] == excluded:
+        if woman is None:
             continue
         series = operations[method]
         key = (method, started_on, ended_on)
@@ -1068,11 +1090,13 @@ def _followups(
         else:
             accepted = []
         done = _served(due, opens, accepted)
-        moved = woman_id in moves
         for day in due:
-            # Due here only while she belonged to this register.
-            if start <= day <= end and (not moved or registered_on(moves, woman_id, day)):
-                out.append(FollowUpFact(f"{cid}@{day}", woman[0], done[day]))
+            if not start <= day <= end:
+                continue
+            # Due here only while she belonged to this register (her state that day).
+            state = _state(tables, woman_id, day)
+            if state != population.GONE:
+                out.append(FollowUpFact(f"{cid}@{day}", woman[0], done[day], state))
     return out
 
 
@@ -1258,7 +1282,8 @@ def monthly_trend(facts: Facts, area_codes: Sequence[str], key: str) -> list[Tre
     if key not in TREND_KEYS:
         raise ValueError(f"no monthly trend for {key!r}; choose from {TREND_KEYS}")
     item = facts.definitions.indicator(key)
-    chosen = facts.select(_matcher(area_codes))
+    basis = item.basis or facts.definitions.settings.population_basis
+    chosen = facts.select(_matcher(area_codes), basis)
     points = []
     for month in facts.period.months():
         start, end = month.start_iso, month.end_iso

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from fpdesk.core import idnumber
+from fpdesk.core import idnumber, population
 from fpdesk.core import validation as rules
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
@@ -132,6 +132,7 @@ def check_register(register: Register, clock: Clock, *, quick: bool = False) -> 
         _check_links(register, report)
     with _timed(report, RECORDS):
         _check_deleted_links(register, report)
+        _check_move_histories(register, report)
         _check_records(register, report, clock)
     if not access.covers_register(register):
         report.failures = [_outside_unnamed(register, f) for f in report.failures]
@@ -173,6 +174,44 @@ def _outside_unnamed(register: Register, failure: Failure) -> Failure:
     if village and access.sees(register, village):
         return failure
     return replace(failure, record_id=None, person_name=None)
+
+
+BROKEN_HISTORY = Text(
+    "{day}的{kind}与此人此前的迁移记录矛盾（例如没有流出却登记返回）：请核对并更正。",
+    "The {kind} of {day} contradicts this person's earlier moves (a return without a "
+    "float out, say): check and correct them.",
+)
+
+
+def _check_move_histories(register: Register, report: CheckReport) -> None:
+    """Each person's moves must be a chain core.population allows (the operations refuse
+    anything else; this finds what came in some other way)."""
+    moves: dict[str, list[tuple[str, str, str, str]]] = {}
+    for person_id, move_id, day, kind, name in register.conn.execute(
+        "SELECT m.person_id, m.id, m.moved_on, m.kind, p.name FROM move m "
+        "LEFT JOIN person p ON p.id = m.person_id WHERE m.deleted = 0 "
+        "ORDER BY m.moved_on, m.rowid"
+    ):
+        moves.setdefault(person_id, []).append((move_id, day, kind, name))
+    for history in moves.values():
+        broken = population.broken_step([(day, kind) for _, day, kind, _ in history])
+        if broken is None:
+            continue
+        move_id, day, kind, name = history[broken]
+        label = population.KIND_LABELS[kind]
+        report.failures.append(
+            Failure(
+                "move",
+                move_id,
+                name,
+                "kind",
+                "move.history",
+                Text(
+                    BROKEN_HISTORY.zh.format(day=day, kind=label.zh),
+                    BROKEN_HISTORY.en.format(day=day, kind=label.en),
+                ),
+            )
+        )
 
 
 def _check_file(register: Register, report: CheckReport, quick: bool) -> bool:

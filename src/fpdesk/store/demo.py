@@ -4,7 +4,9 @@
 townships, villages and village groups in the 12-digit code structure, households of
 plausible composition, persons with valid ID numbers, marriages, births (2015-2026 in
 detail, earlier ones too so that birth orders come out right), pregnancies in
-progress, contraception episodes, supplies, visits (some overdue), moves and deaths.
+progress, contraception episodes, supplies, visits (some overdue), moves of every kind
+(core.population: 流出 and some 返回, 迁出 on marriage or to study, brides' 迁入, families
+floating in and some leaving again) and deaths.
 
 The same seed gives the same register, row for row: every random draw, including the
 random part of each UUIDv7 key, comes from one `random.Random(seed)`, and the key
@@ -471,10 +473,21 @@ class _District:
         if not 18 <= age < 46 or self.rng.random() >= 0.15:
             return
         earliest = max(person.born + int(16 * YEAR), self.today - int(8 * YEAR))
+        # A bride whose hukou came here on marriage floats out only after it came.
+        earliest = max(earliest, (person.since or 0) + 1)
+        if earliest >= self.today - 20:
+            return
         since = self.between(earliest, self.today - 20)
         person.status, person.since = "out", since
         person.place = self.rng.choice(names.DESTINATIONS)
-        self.add("move", (self.new_key(), person.id, "out", iso(since), person.place, "外出务工"))
+        self.add(
+            "move", (self.new_key(), person.id, "float_out", iso(since), person.place, "外出务工")
+        )
+        # About one in four has come back since (返回): home for good, or to marry.
+        if self.rng.random() < 0.25 and since + 180 < self.today - 10:
+            back = self.between(since + 180, self.today - 10)
+            self.add("move", (self.new_key(), person.id, "return", iso(back), None, "返乡"))
+            person.status, person.since, person.place = "here", back, None
 
     def maybe_died(self, person: _Person, chance: float) -> bool:
         if self.rng.random() >= chance:
@@ -685,9 +698,15 @@ class _District:
                 home, wife, husband, husband_born, married, registered_at=origin, settled=False
             )
         since = self.between(self.today - int(6 * YEAR), self.today - 30)
+        # Some families have moved on since (离开): their record stays, counted nowhere.
+        left = None
+        if rng.random() < 0.12 and since + 365 < self.today - 10:
+            left = self.between(since + 365, self.today - 10)
         for p in home.members:
             p.status, p.place, p.since = "in", place, max(since, p.born)
-            self.add("move", (self.new_key(), p.id, "in", iso(p.since), place, "务工经商"))
+            self.add("move", (self.new_key(), p.id, "float_in", iso(p.since), place, "务工经商"))
+            if left is not None and left > p.since:
+                self.add("move", (self.new_key(), p.id, "leave", iso(left), place, "返回原籍"))
 
     def _wife_origin(self) -> str:
         # Most wives married in from the county itself or from a neighbouring one.
@@ -846,7 +865,10 @@ class _District:
         if wife.id_number[:6] == COUNTY or married < self.today - int(6 * YEAR):
             return
         moved = min(self.today - 1, married + self.between(0, 90))
-        self.add("move", (self.new_key(), wife.id, "in", iso(moved), "婚前户籍地", "婚迁"))
+        wife.since = moved
+        self.add(
+            "move", (self.new_key(), wife.id, "transfer_in", iso(moved), "婚前户籍地", "婚迁")
+        )
 
     def schedule(
         self, mother_born: int, married: int, ended: int | None
@@ -891,17 +913,48 @@ class _District:
         for day, sex in births:
             age = self.age(day)
             stays = age < 18 or (age < 30 and self.rng.random() < (0.5 if sex == MALE else 0.3))
+            relationship = 2 if sex == MALE else 3
             if not stays:
+                # A daughter who married into another place in the last few years still
+                # has her record here, closed by her 迁出 (her hukou left on marriage).
+                married_out = self.married_out_on(day) if sex == FEMALE and settled else None
+                if married_out is not None:
+                    child = self.person(
+                        home, sex, day, relationship, surname=surname, address=registered_at
+                    )
+                    child.marital = 20
+                    place = self.rng.choice(names.NEARBY_PLACES)
+                    self.add(
+                        "move",
+                        (self.new_key(), child.id, "transfer_out", iso(married_out), place, "婚迁"),
+                    )
+                    kids.append(child)
+                    continue
                 kids.append(None)
                 continue
-            relationship = 2 if sex == MALE else 3
             child = self.person(
                 home, sex, day, relationship, surname=surname, address=registered_at
             )
-            if settled:
+            if settled and sex == MALE and 18 <= age < 23 and self.rng.random() < 0.08:
+                # To university or the army: the hukou goes with him (迁出).
+                turned_18 = day + int(18 * YEAR)
+                away = self.between(turned_18, max(turned_18, self.today - 10))
+                self.add(
+                    "move",
+                    (self.new_key(), child.id, "transfer_out", iso(away), "南宁市", "升学"),
+                )
+            elif settled:
                 self.maybe_floats_out(child)
             kids.append(child)
         return kids
+
+    def married_out_on(self, born: int) -> int | None:
+        """When a grown daughter married away, if it was in the last six years (older
+        records were cleared from the register long ago); else None."""
+        married = born + int(self.rng.uniform(20, 27.5) * YEAR)
+        if married < self.today - int(6 * YEAR) or married >= self.today - 10:
+            return None
+        return married if self.rng.random() < 0.7 else None
 
     def record_births(
         self,

@@ -107,6 +107,8 @@ ORIGINS = (
 )
 # Counties nearby, for wives who married into the county.
 NEARBY = ("450103", "450105", "450107", "450108", "450109", "450123", "450124", "450126")
+# Where daughters of the county married to (their hukou moved there: 迁出).
+NEARBY_PLACES = ("南宁市青秀区", "南宁市江南区", "武鸣区", "宾阳县", "横县", "邕宁区", "隆安县")
 
 PROVIDERS = ("乡镇卫生院", "县妇幼保健院", "区人民医院", "村计生服务室")
 DEATH_CAUSES = ("病故", "病故", "病故", "衰老", "意外")

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from fpdesk.core import area
+from fpdesk.core import area, population
 from fpdesk.core.codes import text as code_text
 from fpdesk.core.i18n import Text
 from fpdesk.core.schedules import (
@@ -37,6 +37,7 @@ from fpdesk.core.schedules import (
 )
 from fpdesk.core.validation import add_years
 from fpdesk.store import access
+from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
 _DIGITS = {"province": 2, "prefecture": 4, "county": 6, "township": 9, "village": 12}
@@ -234,6 +235,10 @@ class DueFacts:
         self.used: list[tuple[Episode, str, str]] = []  # (episode, woman id, user id)
         self.user_visits: dict[str, list[Visit]] = {}
         self.user_supplies: dict[str, list[Supply]] = {}
+        # Each woman's moves and residence status (core.population): a woman whose hukou
+        # has left, or who floated in and left again, is no longer this register's.
+        self.moves: dict[str, list[tuple[str, str]]] = {}
+        self.statuses: dict[str, str] = {}
 
     @classmethod
     def read(
@@ -251,7 +256,27 @@ class DueFacts:
         )
         if facts.women:
             facts._read(register)
+            ids = [w[0] for w in facts.women]
+            facts.moves = store_population.histories(register, ids)
+            facts.statuses = {
+                pid: status
+                for pid, status in register.conn.execute(
+                    "SELECT id, residence_status FROM person "
+                    "WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(ids),),
+                )
+            }
         return facts
+
+    def gone(self, person_id: str, on: dt.date) -> bool:
+        """Whether she belongs to no population of this register on `on` (core.population):
+        the registered (here, floating out: her follow-ups count here) and the floating-in
+        (served here) are both on the list."""
+        history = self.moves.get(person_id)
+        if not history:
+            return False
+        state = population.state_on(history, on.isoformat(), self.statuses.get(person_id, "here"))
+        return state == population.GONE
 
     def _read(self, register: Register) -> None:
         """One query per table for all the women: their ids are joined in as a JSON array
@@ -453,6 +478,8 @@ class DueFacts:
         found: list[DueVisit] = []
         for key in sorted({*self.marriages, *held, *self.pregnancies, *self.births}):
             pid, born, died = women[key]
+            if self.gone(pid, on):
+                continue
             marriages = self.marriages.get(key)
             pregnancies: Sequence[Pregnancy] = self.pregnancies.get(key, ())
             births: Sequence[Birth] = self.births.get(key, ())

@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from fpdesk.core import population
 from fpdesk.store import capture, search
 
 MIGRATIONS = Migrations("fpdesk")
@@ -540,6 +541,59 @@ CREATE INDEX move_person ON move (person_id, deleted, moved_on, kind);
 @step("0007_read_indexes")
 def _read_indexes(db: Database) -> None:
     run_script(db.conn, READ_INDEXES_SQL)
+
+
+# Registration and residence told apart (core.population).  The move table's kinds were
+# `in` and `out` for everything; they become the six kinds of the two event types:
+# 迁入 transfer_in / 迁出 transfer_out (the hukou moves) and 流出 float_out / 返回 return,
+# 流入 float_in / 离开 leave (only where the person lives changes).  A 0.1 move is read
+# as `record_move` and `record_move_in` wrote it (core.population.upgrade_legacy): an
+# `out` was a 流出.  The table is rebuilt for its CHECK; its capture triggers with it.
+# Households gain the date and reason of their closing (销户), which is recorded when
+# the last registered member transfers out and the officer closes the household.
+MOVES_SQL = """
+CREATE TABLE move_new (
+    {common},
+    person_id TEXT NOT NULL REFERENCES person (id) {fk},
+    kind TEXT NOT NULL CHECK (kind IN ({kinds})),
+    moved_on TEXT NOT NULL,
+    place TEXT,
+    reason TEXT
+);
+"""
+
+
+@step("0008_residence_moves")
+def _residence_moves(db: Database) -> None:
+    conn = db.conn
+    kinds = ", ".join(f"'{k}'" for k in population.KINDS)
+    conn.execute(MOVES_SQL.format(common=_COMMON, fk=_FK, kinds=kinds))
+    by_person: dict[str, list[tuple[str, str, str]]] = {}
+    statuses: dict[str, str] = {}
+    for row_id, person_id, moved_on, kind, status in conn.execute(
+        "SELECT m.id, m.person_id, m.moved_on, m.kind, coalesce(p.residence_status, 'here') "
+        "FROM move m LEFT JOIN person p ON p.id = m.person_id ORDER BY m.moved_on, m.rowid"
+    ):
+        by_person.setdefault(person_id, []).append((row_id, moved_on, kind))
+        statuses[person_id] = status
+    new_kind: dict[str, str] = {}
+    for person_id, moves in by_person.items():
+        upgraded = population.upgrade_legacy([(m[1], m[2]) for m in moves], statuses[person_id])
+        new_kind.update((m[0], k) for m, k in zip(moves, upgraded, strict=True))
+    for row in conn.execute(
+        "SELECT id, deleted, person_id, kind, moved_on, place, reason FROM move"
+    ).fetchall():
+        conn.execute(
+            "INSERT INTO move_new (id, deleted, person_id, kind, moved_on, place, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (row[0], row[1], row[2], new_kind.get(row[0], row[3]), *row[4:]),
+        )
+    conn.execute("DROP TABLE move")
+    conn.execute("ALTER TABLE move_new RENAME TO move")
+    conn.execute("CREATE INDEX move_person ON move (person_id, deleted, moved_on, kind)")
+    conn.execute("ALTER TABLE household ADD COLUMN closed_on TEXT")
+    conn.execute("ALTER TABLE household ADD COLUMN close_reason TEXT")
+    capture.install(conn)
 
 
 # A register restored from a backup starts a new generation (store.backup.restore

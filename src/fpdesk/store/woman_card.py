@@ -9,13 +9,16 @@ the card in a village on a date.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from fpdesk.core import population
 from fpdesk.core.policy import BirthFacts, birth_orders
 from fpdesk.core.validation import add_years
 from fpdesk.core.woman_card import AGE_FROM, AGE_TO, CardStatus, card_status
+from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 from fpdesk.store.due import area_bounds
 
@@ -158,28 +161,45 @@ def _children(register: Register, woman_id: str, marriages: list[Row], on: dt.da
     return sorted(children, key=lambda c: (c.order, c.birth_id))
 
 
+# The moves that put a woman on the card or take her off it: her hukou coming or going
+# (迁入, 迁出), or, for a floating-in woman's card where she lives, 流入 and 离开.  A
+# 流出 and her 返回 leave her on her registration place's card (core.population).
+_ENTERS = (population.TRANSFER_IN, population.FLOAT_IN)
+_LEAVES = (population.TRANSFER_OUT, population.LEAVE)
+
+
 def _status(register: Register, woman: Row, on: dt.date) -> CardStatus:
-    moves = register.query(
-        "SELECT kind, max(moved_on) AS last FROM move WHERE person_id = ? AND deleted = 0 "
-        "AND moved_on <= ? GROUP BY kind",
-        (woman["id"], on.isoformat()),
-    )
-    last = {m["kind"]: _date(m["last"]) for m in moves}
-    return card_status(
+    day = on.isoformat()
+    moves = [m for m in store_population.history(register, woman["id"]) if m[0] <= day]
+    entered = [m for m in moves if m[1] in _ENTERS]
+    left = [m for m in moves if m[1] in _LEAVES]
+    status = card_status(
         sex=int(woman["sex"]),
         birth_date=dt.date.fromisoformat(woman["birth_date"]),
         on=on,
         death_date=_date(woman["death_date"]),
-        moved_in_on=last.get("in"),
-        moved_out_on=last.get("out"),
+        moved_in_on=_date(entered[-1][0]) if entered else None,
+        moved_out_on=_date(left[-1][0]) if left else None,
     )
+    if status.entered == "moved_in" and entered[-1][1] == population.FLOAT_IN:
+        status = dataclasses.replace(status, entered="floated_in")
+    if status.left == "moved_out" and left[-1][1] == population.LEAVE:
+        status = dataclasses.replace(status, left="left")
+    return status
 
 
 def childbearing_women(
-    register: Register, on: dt.date, village_code: str | None = None, *, married_only: bool = False
+    register: Register,
+    on: dt.date,
+    village_code: str | None = None,
+    *,
+    married_only: bool = False,
+    basis: str = population.REGISTERED,
 ) -> list[Row]:
     """Who is on the card on `on` in a village (or the register's area): women 15-49,
-    alive, not moved out; with married_only, the core cohort of married women 15-49."""
+    alive, in the population `basis` that day (core.population: the registered, here
+    and floating out, by default); with married_only, the core cohort of married
+    women 15-49."""
     low, high = area_bounds(village_code or register.area_code)
     day = on.isoformat()
     oldest = add_years(on, -(AGE_TO + 1)).isoformat()
@@ -191,17 +211,21 @@ def childbearing_women(
         "CROSS JOIN person p ON p.household_id = h.id "
         "WHERE h.village_code BETWEEN ? AND ? AND h.deleted = 0 AND p.deleted = 0 "
         "AND +p.sex = 2 AND p.birth_date > ? AND p.birth_date <= ? "
-        "AND (p.death_date IS NULL OR p.death_date > ?) "
-        "AND NOT EXISTS (SELECT 1 FROM move o WHERE o.person_id = p.id AND o.deleted = 0 "
-        "  AND o.kind = 'out' AND o.moved_on <= ? AND NOT EXISTS (SELECT 1 FROM move i "
-        "  WHERE i.person_id = p.id AND i.deleted = 0 AND i.kind = 'in' "
-        "  AND i.moved_on >= o.moved_on AND i.moved_on <= ?))"
+        "AND (p.death_date IS NULL OR p.death_date > ?)"
     )
-    params: list[Any] = [low, high, oldest, youngest, day, day, day]
+    params: list[Any] = [low, high, oldest, youngest, day]
     if married_only:
         sql += (
             " AND EXISTS (SELECT 1 FROM marriage m WHERE m.wife_id = p.id AND m.deleted = 0 "
             "AND m.married_on <= ? AND (m.ended_on IS NULL OR m.ended_on > ?))"
         )
         params += [day, day]
-    return register.query(sql + " ORDER BY h.code, p.birth_date", params)
+    women = register.query(sql + " ORDER BY h.code, p.birth_date", params)
+    moves = store_population.histories(register, [w["id"] for w in women])
+    return [
+        w
+        for w in women
+        if population.counts(
+            basis, population.state_on(moves.get(w["id"], ()), day, w["residence_status"])
+        )
+    ]

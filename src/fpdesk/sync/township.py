@@ -23,7 +23,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.store import backup, capture, search_batch
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
-from fpdesk.sync import container, duplicates, envelope, merge, own_village, rows
+from fpdesk.sync import container, duplicates, envelope, legacy, merge, own_village, rows
 from fpdesk.sync.envelope import Opened
 from fpdesk.sync.errors import BundleRefused
 from fpdesk.sync.keys import now_text
@@ -144,6 +144,7 @@ def import_changes(
         result.reason = DUPLICATE_REASON
         result.unchanged = len(changes)
         return result
+    legacy.upgrade_changes(register, fresh)  # moves of 0.1's kinds, read as it wrote them
     merger = _Merger(register, device, sender["area_code"])
     merger.load(fresh)  # raises BundleRefused for a change outside the sender's village
     _take_ack(register, opened)
@@ -532,9 +533,11 @@ class _Merger:
                 merged.clashes.append(merge.Clash(kind, "", None, after.get("name"), other))
 
     def _moved_out(self, person_id: str) -> bool:
-        """Whether that person has a move out recorded: the new record is the move in."""
+        """Whether that person has a move away recorded (迁出, or 流出 and registered
+        again where she lives): the new record is the move in."""
         found = self.register.conn.execute(
-            "SELECT 1 FROM move WHERE person_id = ? AND kind = 'out' AND deleted = 0 LIMIT 1",
+            "SELECT 1 FROM move WHERE person_id = ? AND kind IN ('transfer_out', 'float_out')"
+            " AND deleted = 0 LIMIT 1",
             (person_id,),
         ).fetchone()
         return found is not None

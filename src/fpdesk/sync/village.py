@@ -16,7 +16,7 @@ from typing import Any
 from fpdesk.core.i18n import Text
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
-from fpdesk.sync import container, decisions, envelope, rows
+from fpdesk.sync import container, decisions, envelope, legacy, rows
 from fpdesk.sync.envelope import Opened
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, GAP, FileResult
 
@@ -79,6 +79,9 @@ def import_update(register: Register, opened: Opened, result: FileResult) -> Fil
     """Apply a verified township update.  Runs inside the caller's transaction."""
     manifest, sender = opened.manifest, opened.sender
     tables, gone, decided, complete = _parse(register, opened.payloads.get("rows.json", b""))
+    # Moves of 0.1's kinds (a township not yet upgraded), read as it wrote them.
+    persons = {row["id"]: row for row in tables.get("person", [])}
+    legacy.upgrade_moves(register, tables.get("move", []), persons)
     seen, acked = int(sender["received_upto"]), int(sender["acked_by_peer"])
     newer_ack = manifest["ack"] > acked
     generation = envelope.generation_of(manifest)

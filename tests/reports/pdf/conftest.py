@@ -205,7 +205,12 @@ def populate(reg: Register) -> Village:
         records.insert(
             reg,
             "move",
-            {"person_id": woman2, "kind": "in", "moved_on": "2026-11-10", "place": "新疆喀什"},
+            {
+                "person_id": woman2,
+                "kind": "float_in",
+                "moved_on": "2026-11-10",
+                "place": "新疆喀什",
+            },
         )
         records.insert(
             reg,

@@ -14,14 +14,20 @@ from tests.reports.pdf.conftest import LONG_NAME, Village, flat, pdf_text
 def test_one_card_per_woman_15_to_49(
     register: Register, village: Village, tmp_path: Path, options: PrintOptions
 ) -> None:
+    # The registered women's cards: 李秀英.  The woman floating in from Xinjiang
+    # (registered there) has her card in the floating-in set, not in this count.
     result = print_cards(register, VILLAGE, tmp_path / "cards.pdf", options=options)
     pages = [flat(p) for p in pdf_text(result.path).split("\f")[:-1]]
-    assert result.items == 2
-    assert "李秀英" in pages[0] and LONG_NAME in pages[1]
+    assert result.items == 1
+    assert "李秀英" in pages[0]
     text = "".join(pages)
-    assert "张妹" not in text  # 14 years old
+    assert "张妹" not in text and LONG_NAME not in text  # 14 years old; floating in
     assert "黄建国" in text  # as the husband on her card
-    assert "本次共打印2张卡" in text
+    assert "本次共打印1张卡" in text
+    floating = print_cards(
+        register, VILLAGE, tmp_path / "floating.pdf", options=options, basis="floating_in"
+    )
+    assert floating.items == 1 and LONG_NAME in flat(pdf_text(floating.path))
 
 
 def test_the_card_carries_the_whole_id_numbers(
@@ -50,12 +56,14 @@ def test_children_with_birth_order_contraception_pregnancy_and_checks(
     assert "2009-06-15年满15周岁" in text and "2044-06-15年满50周岁" in text
 
 
-def test_a_woman_who_moved_in_says_so(
+def test_a_woman_who_floated_in_says_so(
     register: Register, village: Village, tmp_path: Path, options: PrintOptions
 ) -> None:
-    result = print_cards(register, VILLAGE, tmp_path / "cards.pdf", options=options)
-    page = flat(pdf_text(result.path).split("\f")[1])
-    assert "2026-11-10迁入" in page
+    result = print_cards(
+        register, VILLAGE, tmp_path / "cards.pdf", options=options, basis="floating_in"
+    )
+    page = flat(pdf_text(result.path).split("\f")[0])
+    assert "2026-11-10流入" in page
     assert "艾力" in page  # a husband from outside the register
     assert "皮下埋植2026-11-12县妇幼保健院" in page
 

@@ -19,10 +19,10 @@ def test_the_month_lists_each_change_under_its_kind(
     result = print_changes(register, VILLAGE, tmp_path / "c.pdf", period=month_period(2026, 11),
                            options=options)
     text = flat(pdf_text(result.path))
-    # Birth, death, move in, pregnancy outcome, implant: five changes in November.
+    # Birth, death, floating in, pregnancy outcome, implant: five changes in November.
     assert result.items == 5
     assert "2026-11-01至2026-11-30" in text
-    for heading in ("出生（1）", "死亡（1）", "迁入（1）", "妊娠结局（1）", "节育手术（1）"):
+    for heading in ("出生（1）", "死亡（1）", "流入（1）", "妊娠结局（1）", "节育手术（1）"):
         assert heading in text
     assert "结婚（" not in text  # married in 2018, not this month
     assert "出生（女，黄小花）" in text

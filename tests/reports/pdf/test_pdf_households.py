@@ -47,9 +47,14 @@ def test_one_household_per_page_and_the_totals_at_the_end(
     assert f"{VILLAGE}020001" in pages[1]
     last = pages[-1]
     assert "合计" in last
-    # 6 persons, one of them dead; women 15-49: 李秀英 and the long-named woman.
-    assert "户数2" in last and "人数（健在）5" in last
-    assert "育龄妇女（15-49岁）2" in last and "已死亡（仍在册）1" in last
+    # 6 persons: 张老汉 died on 5 November, the long-named woman floats in from
+    # Xinjiang (registered there), so the registered population is 4 (黄建国, 李秀英,
+    # 黄小花, 张妹); resident 5 (those 4 and her).  Women 15-49 registered: 李秀英,
+    # married too; born this statistical year: 黄小花.
+    assert "户数2" in last and "户籍人口4" in last and "男1女3" in last
+    assert "育龄妇女（15-49岁）1" in last and "已婚育龄妇女（15-49岁）1" in last
+    assert "出生（2026-10-01至2026-11-28）1" in last
+    assert "流入人口1" in last and "常住人口5" in last and "已死亡（仍在册）1" in last
 
 
 def test_recent_events_are_those_of_the_household_in_the_last_year(
@@ -58,8 +63,8 @@ def test_recent_events_are_those_of_the_household_in_the_last_year(
     result = print_households(register, VILLAGE, tmp_path / "h.pdf", options=options)
     pages = [flat(p) for p in pdf_text(result.path).split("\f")[:-1]]
     assert "出生（女，黄小花）" in pages[0]
-    assert "迁入（新疆喀什）" not in pages[0]
-    assert "迁入（新疆喀什）" in pages[1]
+    assert "流入（新疆喀什）" not in pages[0]
+    assert "流入（新疆喀什）" in pages[1]
     assert "死亡" in pages[1]
     # The 2021 IUD insertion is older than a year: not among the recent events.
     assert "2021-01-05" not in pages[0]

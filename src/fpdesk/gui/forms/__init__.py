@@ -30,7 +30,17 @@ from fpdesk.gui.forms.family import (
     PregnancyOutcomeForm,
 )
 from fpdesk.gui.forms.history import HistoryDialog
-from fpdesk.gui.forms.people import DeathForm, HouseholdForm, MoveInForm, MoveOutForm, PersonForm
+from fpdesk.gui.forms.people import (
+    DeathForm,
+    HouseholdForm,
+    LeaveForm,
+    MoveInForm,
+    MoveOutForm,
+    PersonForm,
+    ReturnForm,
+    TransferInForm,
+    TransferOutForm,
+)
 from fpdesk.gui.forms.services import (
     ContraceptionStartForm,
     ContraceptionStopForm,
@@ -61,6 +71,10 @@ FORMS: dict[str, type[FormDialog]] = {
         FertilityForm,
         MoveInForm,
         MoveOutForm,
+        ReturnForm,
+        TransferOutForm,
+        TransferInForm,
+        LeaveForm,
         DeathForm,
     )
 }

@@ -7,9 +7,10 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from fpdesk.gui.forms.base import Field, FormDialog, tr
+from fpdesk.core import population
+from fpdesk.gui.forms.base import Field, FormDialog, shown, tr
 from fpdesk.store import operations, records
 
 # The person's own fields, shared by the household's member groups, the person form
@@ -242,24 +243,87 @@ MOVE_FIELDS_WITH_PLACE = [
 ]
 
 
-class MoveOutForm(FormDialog):
+class PersonMoveForm(FormDialog):
+    """A move of a person already on the register (core.population): `move_kind` says
+    which.  Registration events (迁入, 迁出) move the hukou; residence events (流出/返回,
+    流入/离开) only where she lives.  store.operations checks it against her history."""
+
+    move_kind = ""
+
+    def fields(self) -> list[Field]:
+        if population.RULES[self.move_kind].needs_place:
+            return MOVE_FIELDS_WITH_PLACE
+        return MOVE_FIELDS
+
+    def submit(self, values: dict[str, Any]) -> Any:
+        fields = {**values, "kind": self.move_kind}
+        person = self.context["person_id"]
+        try:
+            return operations.record_move(self.register, person, fields, clock=self.clock)
+        except operations.CloseHouseholdQuestion as asked:
+            # The last registered member's hukou leaves: the officer says whether the
+            # household is closed (销户); either way the answer is on record.
+            answer = QMessageBox.question(
+                self, self.tr("Close the household?"), shown(asked.question)
+            )
+            close = answer == QMessageBox.StandardButton.Yes
+            return operations.record_move(
+                self.register, person, fields, clock=self.clock, close_household=close
+            )
+
+
+class MoveOutForm(PersonMoveForm):
     """Registered here, now living elsewhere (流出)."""
 
     kind = "move_out"
-    title = QT_TRANSLATE_NOOP("Forms", "Move out")
+    move_kind = population.FLOAT_OUT
+    title = QT_TRANSLATE_NOOP("Forms", "Float out (living elsewhere)")
 
-    def fields(self) -> list[Field]:
-        return MOVE_FIELDS_WITH_PLACE
 
-    def submit(self, values: dict[str, Any]) -> Any:
-        return operations.record_move(
-            self.register, self.context["person_id"], {**values, "kind": "out"}, clock=self.clock
-        )
+class ReturnForm(PersonMoveForm):
+    """Back from floating out (返回)."""
+
+    kind = "move_return"
+    move_kind = population.RETURN
+    title = QT_TRANSLATE_NOOP("Forms", "Return (back from elsewhere)")
+
+
+class TransferOutForm(PersonMoveForm):
+    """The hukou moves away (迁出): she leaves the registered population."""
+
+    kind = "move_transfer_out"
+    move_kind = population.TRANSFER_OUT
+    title = QT_TRANSLATE_NOOP("Forms", "Transfer the hukou out")
+
+
+class TransferInForm(PersonMoveForm):
+    """The hukou of someone on the register comes here (迁入): a floating-in person who
+    settles, or someone whose hukou left coming back."""
+
+    kind = "move_transfer_in"
+    move_kind = population.TRANSFER_IN
+    title = QT_TRANSLATE_NOOP("Forms", "Transfer the hukou in")
+
+
+class LeaveForm(PersonMoveForm):
+    """A floating-in person is gone again (离开)."""
+
+    kind = "move_leave"
+    move_kind = population.LEAVE
+    title = QT_TRANSLATE_NOOP("Forms", "Left (floating-in person gone)")
+
+
+# A new person comes to a household: her hukou with her (迁入), or only to live here,
+# registered elsewhere (流入).
+NEW_PERSON_MOVES = (
+    (population.TRANSFER_IN, QT_TRANSLATE_NOOP("Forms", "Transfer in (hukou moves here)")),
+    (population.FLOAT_IN, QT_TRANSLATE_NOOP("Forms", "Float in (registered elsewhere)")),
+)
 
 
 class MoveInForm(FormDialog):
-    """Someone moves in: back home (context person_id) or new to a household
-    (context household_id: the person is created with the move)."""
+    """Someone moves in: back home (context person_id: a 返回) or new to a household
+    (context household_id: the person is created with her 迁入 or 流入)."""
 
     kind = "move_in"
     title = QT_TRANSLATE_NOOP("Forms", "Move in")
@@ -267,14 +331,24 @@ class MoveInForm(FormDialog):
     def fields(self) -> list[Field]:
         if self.context.get("person_id"):
             return MOVE_FIELDS
-        return with_ethnicity(PERSON_FIELDS, new_member_ethnicity(self)) + MOVE_FIELDS_WITH_PLACE
+        kind = Field(
+            "kind",
+            QT_TRANSLATE_NOOP("Forms", "Kind of move"),
+            "choice",
+            required=True,
+            default=population.TRANSFER_IN,
+            choices=[(code, tr(label)) for code, label in NEW_PERSON_MOVES],
+        )
+        person = with_ethnicity(PERSON_FIELDS, new_member_ethnicity(self))
+        return [*person, kind, *MOVE_FIELDS_WITH_PLACE]
 
     def submit(self, values: dict[str, Any]) -> Any:
         if self.context.get("person_id"):
+            back = {**values, "kind": population.RETURN}
             return operations.record_move(
-                self.register, self.context["person_id"], {**values, "kind": "in"}, clock=self.clock
+                self.register, self.context["person_id"], back, clock=self.clock
             )
-        move = {name: values.pop(name) for name in ("moved_on", "place", "reason")}
+        move = {name: values.pop(name) for name in ("kind", "moved_on", "place", "reason")}
         return operations.record_move_in(
             self.register, self.context["household_id"], values, move, clock=self.clock
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak
 
+from fpdesk.core import population
 from fpdesk.core.i18n import Text
 from fpdesk.core.validation import add_years
 from fpdesk.core.woman_card import AGE_TO
@@ -40,8 +41,11 @@ def print_cards(
     on: dt.date | None = None,
     woman_ids: Sequence[str] | None = None,
     options: PrintOptions | None = None,
+    basis: str = population.REGISTERED,
 ) -> PrintResult:
-    """One card per woman on the cards in the village on `on` (or only the women named)."""
+    """One card per woman on the cards in the village on `on` (or only the women named):
+    the registered population's women 15-49 (here and floating out), or with `basis`
+    floating_in the floating-in women's cards, the residence place's own set."""
     options = options or PrintOptions()
     day = on or options.clock.today()
     sheet = Sheet(
@@ -50,7 +54,7 @@ def print_cards(
         data.area_names(register, village_code),
         Text("截至 {d}", "As of {d}").format(d=day),
     )
-    cohort = [w["id"] for w in childbearing_women(register, day, village_code)]
+    cohort = [w["id"] for w in childbearing_women(register, day, village_code, basis=basis)]
     if woman_ids is not None:
         wanted = set(woman_ids)
         cohort = [w for w in cohort if w in wanted]

@@ -21,8 +21,12 @@ Row = dict[str, Any]
 EVENT_KINDS: dict[str, Text] = {
     "birth": Text("出生", "birth"),
     "death": Text("死亡", "death"),
-    "move_in": Text("迁入", "move in"),
-    "move_out": Text("迁出", "move out"),
+    "move_transfer_in": Text("迁入", "transfer in"),
+    "move_transfer_out": Text("迁出", "transfer out"),
+    "move_float_out": Text("流出", "float out"),
+    "move_return": Text("返回", "return"),
+    "move_float_in": Text("流入", "float in"),
+    "move_leave": Text("离开", "leave"),
     "marriage": Text("结婚", "marriage"),
     "divorce": Text("离婚", "divorce"),
     "pregnancy": Text("怀孕登记", "pregnancy registered"),
@@ -129,12 +133,16 @@ _EVENT_SELECTS = {
         "ended_on",
         "e.method",
         "e.end_reason",
-        only="AND e.method = 'iud'",
+        only="AND e.method = 'iud' AND coalesce(e.end_reason, '') NOT IN ({not_removals})",
     ),
     "certificate": _event(
         "'certificate'", "certificate", "woman_id", "issued_on", "e.kind", "e.number"
     ),
 }
+
+
+def _not_removals() -> str:
+    return ", ".join(f"'{r}'" for r in codes.NOT_A_REMOVAL)
 
 
 def _operation_methods() -> str:
@@ -154,7 +162,9 @@ def events(
     """
     scope = _IN_VILLAGE
     parts = [
-        sql.format(operations=_operation_methods()) + " BETWEEN :start AND :end AND " + scope
+        sql.format(operations=_operation_methods(), not_removals=_not_removals())
+        + " BETWEEN :start AND :end AND "
+        + scope
         for sql in _EVENT_SELECTS.values()
     ]
     sql = (

@@ -49,9 +49,6 @@ ASK_AGAIN = Text(
     "{reason} By its file name it comes from {village} (not verified): ask {village} to "
     "export again and bring the new file.",
 )
-NAMED_UNVERIFIED = Text(
-    "{village}（按文件名，未核实）", "{village} (by the file name, not verified)"
-)
 DAMAGED = Text(
     "包文件已损坏（{detail}），没有导入任何内容。请让对方重新导出。",
     "The bundle is damaged ({detail}); nothing was imported. Ask for a new export.",

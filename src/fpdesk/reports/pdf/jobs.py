@@ -22,9 +22,8 @@ from fpdesk.reports.pdf.households import print_households
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
 from fpdesk.reports.pdf.receipt import print_receipt
 from fpdesk.reports.pdf.rounds import print_rounds
-from fpdesk.store import access, areas, audit
+from fpdesk.store import access, areas, audit, import_runs
 from fpdesk.store.db import Register
-from fpdesk.sync import ledger
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -151,13 +150,13 @@ WHOLE_TOWNSHIP = Text(
 )
 
 
-def import_run(register: Register, run_id: int | None) -> ledger.ImportRun:
+def import_run(register: Register, run_id: int | None) -> import_runs.ImportRun:
     """The import run asked for, or the latest one when none was named."""
-    found = ledger.runs(register)
+    found = import_runs.runs(register)
     run = next((r for r in found if run_id in (None, r.id)), None)
     if run is None:
         raise PrintRequestError(
-            ledger.NO_SUCH_RUN.format(id=run_id) if run_id is not None else NOTHING_IMPORTED
+            import_runs.NO_SUCH_RUN.format(id=run_id) if run_id is not None else NOTHING_IMPORTED
         )
     return run
 
@@ -171,7 +170,7 @@ def _receipt(
         raise PrintRequestError(WHOLE_TOWNSHIP)
     run = import_run(register, request.run_id)
     result = print_receipt(
-        ledger.run_rows(register, run.id),
+        import_runs.run_rows(register, run.id),
         out,
         township=request.township or areas.name(register, register.area_code),
         imported_at=dt.datetime.fromisoformat(run.started_at).astimezone(),

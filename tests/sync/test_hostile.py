@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import sys
 import threading
 import tracemalloc
 import zipfile
@@ -27,6 +28,13 @@ from fpdesk.sync import bundles, container, enrollment, keys
 from fpdesk.sync.errors import SyncError
 from tests.conftest import PASSPHRASE
 from tests.sync.helpers import World, add_household, add_person
+
+# Windows has no named pipes in the file system (os.mkfifo) and no file names holding a
+# newline or control codes: there is nothing of the kind for a bundle to be.
+POSIX_FIFO = pytest.mark.skipif(sys.platform == "win32", reason="no FIFOs on Windows")
+POSIX_NAMES = pytest.mark.skipif(
+    sys.platform == "win32", reason="Windows file names cannot hold control characters"
+)
 
 _WATCHED = (
     *REPLICATED,
@@ -343,6 +351,7 @@ def _import_in_thread(world: World, path: Path) -> list[Any]:
     return _on_own_connection(world, lambda township: bundles.import_files(township, [path]))  # type: ignore[no-any-return]
 
 
+@POSIX_FIFO
 def test_a_named_pipe_is_refused_without_waiting_for_a_writer(
     setting: tuple[World, Register, bytes],
 ) -> None:
@@ -365,6 +374,7 @@ def test_a_device_is_refused_before_a_byte_is_read(
     assert "not an ordinary file" in result.reason.en
 
 
+@POSIX_FIFO
 def test_a_pipe_in_a_folder_is_passed_over(setting: tuple[World, Register, bytes]) -> None:
     world, _, good = setting
     folder = world.root / "stick"
@@ -453,6 +463,7 @@ def test_for_another_register_is_told_apart_from_damaged(
         assert "not made for this register" not in damaged.reason.en
 
 
+@POSIX_NAMES
 def test_a_file_name_with_a_newline_and_colour_codes_is_shown_escaped(
     setting: tuple[World, Register, bytes],
     passphrase_env: str,
@@ -475,6 +486,7 @@ def test_a_file_name_with_a_newline_and_colour_codes_is_shown_escaped(
     assert "\\n\\x1b[32mreal.fpb" in out
 
 
+@POSIX_FIFO
 def test_an_enrollment_request_that_is_a_pipe_is_refused_without_waiting(
     setting: tuple[World, Register, bytes],
 ) -> None:

@@ -49,8 +49,10 @@ ASK_AGAIN = Text(
     "{reason} By its file name it comes from {village} (not verified): ask {village} to "
     "export again and bring the new file.",
 )
+# The detail is a technical one, for support: said in English only, so that a Chinese
+# message never carries an English phrase the clerk cannot read.
 DAMAGED = Text(
-    "包文件已损坏（{detail}），没有导入任何内容。请让对方重新导出。",
+    "包文件已损坏，没有导入任何内容。请让对方重新导出。",
     "The bundle is damaged ({detail}); nothing was imported. Ask for a new export.",
 )
 NEWER_FORMAT = Text(

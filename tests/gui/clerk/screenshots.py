@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -168,7 +169,17 @@ def main(argv: list[str] | None = None) -> int:
         view.importing.runs.setCurrentIndex(1)
         view.importing.runs.activated.emit(1)
         save(window, args.out, "import-runs")
-        menu.print_receipt.trigger()
+        menu.print_receipt.trigger()  # the print dialog on the run chosen, previewed
+        printing = window.menus.print_dialog
+        assert printing is not None
+        printing.preview_button.click()
+        deadline = time.monotonic() + 60
+        while printing.printed is None and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.05)
+        save_over(window, printing, args.out, "receipt-preview")
+        printing.save_to(root / "receipt.pdf")
+        printing.reject()
         subprocess.run(
             [
                 "pdftoppm",

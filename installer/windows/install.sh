@@ -8,18 +8,22 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 setup="$(ls "$WORK"/setup/fpdesk-*-setup.exe)"
-display=":$((90 + RANDOM % 9))"
-Xvfb "$display" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
+# A free display chosen by Xvfb itself (-displayfd): a number left locked by an earlier
+# run cannot get in the way.
+rm -f "$WORK/display"
+Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$WORK/display" >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true; wineserver -k 2>/dev/null || true' EXIT
-export DISPLAY="$display"
-sleep 1
+for _ in $(seq 1 50); do [ -s "$WORK/display" ] && break; sleep 0.2; done
+[ -s "$WORK/display" ] || { echo "Xvfb did not start" >&2; exit 1; }
+export DISPLAY=":$(tr -d '[:space:]' <"$WORK/display")"
 
 local_appdata="$(winepath -u "$(wrun cmd /c echo %LOCALAPPDATA% | tr -d '\r')")"
 program="$local_appdata/Programs/fpdesk"
 data="$local_appdata/fpdesk"
 cli="$program/fpdesk-cli.exe"
 register="$data/smoke.fpdesk"
+keyed="$data/keyed.fpdesk"
 passphrase="smoke-test-2026"
 export FPDESK_PASSPHRASE="$passphrase"
 
@@ -38,6 +42,13 @@ smoke_cli() {
     wrun "$cli" demo --db "$(winepath -w "$register")" --persons 300 --seed 7 >/dev/null
   fi
   wrun "$cli" check --db "$(winepath -w "$register")" >/dev/null
+  # A register with accounts: its keyring (NAME.fpdesk.keys) must outlive an uninstall.
+  if [ ! -f "$keyed.keys" ]; then
+    wrun "$cli" demo --db "$(winepath -w "$keyed")" --persons 100 --seed 3 >/dev/null
+    FPDESK_NEW_PASSPHRASE="admin-pass-2026" wrun "$cli" users add \
+      --db "$(winepath -w "$keyed")" --name admin --role administrator >/dev/null
+  fi
+  [ -f "$keyed.keys" ] || { echo "users add made no keyring beside $keyed" >&2; exit 1; }
   QT_QPA_PLATFORM=windows wrun "$cli" selftest --db "$(winepath -w "$register")" --json \
     | tee "$WORK/selftest.json" | tail -3
   grep -q '"problems": \[\]' "$WORK/selftest.json" || { echo "selftest found problems" >&2; exit 1; }
@@ -81,7 +92,8 @@ smoke_window() {
   import -window root "$WORK/installed-app.png"
   # A click in the window (its empty detail pane) gives it the keyboard, as it would an
   # officer; then the Quit shortcut.
-  xdotool mousemove --sync 1050 600 click 1
+  eval "$(xdotool getwindowgeometry --shell "$main")"   # WIDTH, HEIGHT: it may open where
+  xdotool mousemove --window "$main" --sync $((WIDTH - 150)) $((HEIGHT / 2)) click 1  # last left
   sleep 1
   xdotool key ctrl+q
   for _ in $(seq 1 60); do kill -0 "$app" 2>/dev/null || break; sleep 1; done
@@ -99,7 +111,7 @@ wrun "$cli" --version
 wrun "$program/unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART
 sleep 3
 [ ! -e "$program/fpdesk-cli.exe" ] || { echo "uninstall left $program/fpdesk-cli.exe" >&2; exit 1; }
-for kept in "$register" "$data/smoke.fpdesk.backups"; do
+for kept in "$register" "$data/smoke.fpdesk.backups" "$keyed" "$keyed.keys"; do
   [ -e "$kept" ] || { echo "uninstalling removed $kept" >&2; exit 1; }
 done
 echo "installed, smoke-tested, upgraded and uninstalled; the data folder kept: $(ls "$data" | tr '\n' ' ')"

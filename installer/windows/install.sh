@@ -8,6 +8,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 setup="$(ls "$WORK"/setup/fpdesk-*-setup.exe)"
+# Wine's session from the test runs was started without a display, and its desktop
+# would serve Setup's windows there ("Error reading FPreparingMemo"): end it first.
+wineserver -k 2>/dev/null || true
+wineserver -w 2>/dev/null || true
+
 # A free display chosen by Xvfb itself (-displayfd): a number left locked by an earlier
 # run cannot get in the way.
 rm -f "$WORK/display"

@@ -13,6 +13,8 @@ ALLOWED = {
     "store": {"core", "store"},
     "sync": {"core", "store", "sync"},
     "reports": {"core", "store", "reports"},
+    # Ledger import (issue 18): a sibling of sync, called by gui and commands.
+    "ledgers": {"core", "store", "ledgers"},
 }
 
 

@@ -1,0 +1,655 @@
+"""What an import would do, row by row, and doing it: all of it or none of it.
+
+The plan is made by doing the import for real inside one transaction and rolling it
+back: every person, household, method and birth goes through the very operations the
+forms use (store.operations: the same tidying, the same core.validation rules, the same
+role and area checks), so the plan cannot promise what the import would then refuse,
+and two rows of the same file that clash (one ID number twice) are caught as they
+would be on saving.  Applying the plan does the same run again and commits it, in one
+bulk transaction (store.bulk.writing: the search index filled once at the end).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fpdesk.core import area, codes, validation
+from fpdesk.core.clock import Clock, SystemClock
+from fpdesk.core.i18n import Text
+from fpdesk.ledgers import households as hh
+from fpdesk.ledgers.errors import NOT_A_VILLAGE, NOT_READY, LedgerError
+from fpdesk.ledgers.households import Entry, HouseholdDraft
+from fpdesk.ledgers.reading import SheetTable
+from fpdesk.store import access, audit, bulk, operations, records
+from fpdesk.store.db import Register
+
+NEW, UPDATE, SAME, PROBLEM, SKIPPED = "new", "update", "same", "problem", "skipped"
+STATUS_NAMES = {
+    NEW: Text("新增", "new"),
+    UPDATE: Text("补充", "updated"),
+    SAME: Text("已有", "already in"),
+    PROBLEM: Text("有问题", "problem"),
+    SKIPPED: Text("跳过", "skipped"),
+}
+SKIP_REASONS = {
+    "blank": Text("空行", "blank row"),
+    "subtotal": Text("小计行", "subtotal row"),
+    "total": Text("合计行", "total row"),
+    "title": Text("标题行", "title row"),
+    "heading": Text("重复的表头", "heading repeated"),
+}
+# Columns of the person a ledger may fill when the register has them empty.
+FILLABLE = ("id_number", "legacy_id15", "phone", "sex", "birth_date")
+COMPARED = (
+    "id_number", "sex", "birth_date", "marital_status", "relationship", "registration_type",
+    "ethnicity", "phone",
+)
+
+OTHER_VILLAGE = Text(
+    "身份证号 {number} 已登记在别的村（{village}，户 {code}），没有导入。",
+    "The ID number {number} is already registered in another village ({village}, "
+    "household {code}); not imported.",
+)
+HEAD_PROBLEM = Text(
+    "本户户主那一行有问题，本户没有导入。", "The row of this household's head has a problem: "
+    "the household was not imported.",
+)
+NO_HEAD = Text(
+    "这一户找不到户主（与户主关系没有“户主”）。",
+    "This household has no head (nobody's relationship is 户主).",
+)
+OTHER_HOUSEHOLD_CODE = Text(
+    "户编码 {code} 不是本村（{village}）的。", "The household code {code} is not of this "
+    "village ({village}).",
+)
+ADDED = Text("新增，户编码 {code}", "new, household {code}")
+FILLED = Text("已在登记册中，补填：{fields}", "already in the register; filled in: {fields}")
+ALREADY = Text("已在登记册中，没有变化", "already in the register, nothing new")
+DIFFERS = Text(
+    "与登记册不同（未修改，请核实）：{items}",
+    "differs from the register (not changed; please check): {items}",
+)
+METHOD_ADDED = Text("节育措施 {method}（{date}）", "method {method} ({date})")
+BIRTH_ADDED = Text("生育 {date}", "birth {date}")
+NOTE_ADDED = Text("备注", "note")
+UNDATED_METHOD = "台账：节育措施 {method}（台账未写日期）"
+UNDATED_BIRTH = "台账：{order}孩 {name}{sex}（台账未写出生日期）"
+UNNAMED_BIRTH = "台账：{order}孩 {sex}{date}出生（台账未写姓名）"
+_ORDER = {1: "一", 2: "二", 3: "三"}
+
+
+@dataclass
+class PlannedRow:
+    """One ledger row in the plan (and in the report)."""
+
+    source: str
+    sheet: str
+    number: int
+    status: str
+    message: Text
+    stored: dict[str, Any] = field(default_factory=dict)
+    cells: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Difference:
+    person_id: str
+    name: str
+    field: str
+    register_value: Any
+    ledger_value: Any
+    source: str
+    number: int
+
+
+@dataclass
+class LedgerPlan:
+    village: str
+    rows: list[PlannedRow]
+    differences: list[Difference]
+    skip_problem_rows: bool
+    sources: list[tuple[SheetTable, dict[int, str | None]]]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = {status: 0 for status in STATUS_NAMES}
+        for row in self.rows:
+            found[row.status] += 1
+        return found
+
+    @property
+    def can_import(self) -> bool:
+        """False while a row has a problem, unless those rows are to be skipped."""
+        return self.skip_problem_rows or not any(r.status == PROBLEM for r in self.rows)
+
+
+@dataclass(frozen=True)
+class LedgerResult:
+    counts: dict[str, int]
+    households_added: int
+    persons_added: int
+    persons_updated: int
+    methods_added: int
+    births_added: int
+
+
+# --- the run: the same for a plan (rolled back) and an import (committed) ------------
+
+
+class _RollBack(Exception):
+    pass
+
+
+@dataclass
+class _Outcome:
+    status: str = SAME
+    parts: list[Text] = field(default_factory=list)
+    problems: list[Text] = field(default_factory=list)
+    person_id: str | None = None
+    household_code: str | None = None
+    new_household: bool = False
+
+
+@dataclass
+class _Run:
+    register: Register
+    village: str
+    clock: Clock
+    outcomes: dict[int, _Outcome] = field(default_factory=dict)
+    differences: list[Difference] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def of(self, entry: Entry) -> _Outcome:
+        return self.outcomes.setdefault(id(entry), _Outcome())
+
+    def count(self, what: str) -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
+
+    def attempt(self, entry: Entry, work: Callable[[], Any]) -> Any:
+        """One operation in its own savepoint: refused, it leaves nothing and tells why."""
+        try:
+            with self.register.transaction():
+                return work()
+        except operations.FormProblems as exc:
+            for name, text in exc.problems.items():
+                self.of(entry).problems.append(_about(name.split(".")[-1], text))
+            return None
+
+
+def _about(field_name: str, text: Text) -> Text:
+    label = validation.field_label(field_name) if field_name not in ("id", "") else None
+    if label is None or label.zh == field_name:
+        return text
+    return Text(f"{label.zh}：{text.zh}", f"{label.en}: {text.en}")
+
+
+def target_village(register: Register, village: str | None) -> str:
+    """The village the ledger is imported into: the one asked for inside this session's
+    area, or the session's own when that is a village."""
+    code = access.scope(register, village)
+    try:
+        level = area.level_of(code)
+    except area.AreaCodeError:
+        level = ""
+    if level != "village":
+        raise LedgerError(NOT_A_VILLAGE)
+    return code
+
+
+def plan_import(
+    register: Register,
+    sources: Sequence[tuple[SheetTable, dict[int, str | None]]],
+    *,
+    village: str | None = None,
+    skip_problem_rows: bool = False,
+    clock: Clock | None = None,
+) -> LedgerPlan:
+    """What importing these sheets would do, row by row; writes nothing (--dry-run)."""
+    access.require(register, "edit")
+    code = target_village(register, village)
+    run = _Run(register, code, clock or SystemClock())
+    drafts = _drafts(sources)
+    try:
+        with bulk.writing(register):
+            _do(run, drafts)
+            raise _RollBack()
+    except _RollBack:
+        pass
+    return _plan(code, sources, drafts, run, skip_problem_rows)
+
+
+def apply_plan(register: Register, plan: LedgerPlan, *, clock: Clock | None = None) -> LedgerResult:
+    """Import what the plan says, in one transaction; refuses a plan with problems
+    (unless they are skipped), and rolls everything back if the register has changed
+    so that a row the plan accepted is now refused."""
+    if not plan.can_import:
+        raise LedgerError(NOT_READY)
+    access.require(register, "edit")
+    run = _Run(register, target_village(register, plan.village), clock or SystemClock())
+    drafts = _drafts(plan.sources)
+    planned_problems = {(r.source, r.sheet, r.number) for r in plan.rows if r.status == PROBLEM}
+    with bulk.writing(register):
+        _do(run, drafts, skip=planned_problems)
+        again = _plan(plan.village, plan.sources, drafts, run, plan.skip_problem_rows)
+        fresh = [
+            r for r in again.rows
+            if r.status == PROBLEM and (r.source, r.sheet, r.number) not in planned_problems
+        ]
+        if fresh:
+            raise LedgerError(NOT_READY)
+        audit.record(
+            register,
+            "import",
+            {
+                "kind": "ledger",
+                "village": plan.village,
+                "files": sorted({t.source for t, _ in plan.sources}),
+                "counts": again.counts,
+            },
+        )
+    return LedgerResult(
+        counts=again.counts,
+        households_added=run.counts.get("households", 0),
+        persons_added=run.counts.get("persons", 0),
+        persons_updated=run.counts.get("updated", 0),
+        methods_added=run.counts.get("methods", 0),
+        births_added=run.counts.get("births", 0),
+    )
+
+
+def _drafts(sources: Iterable[tuple[SheetTable, dict[int, str | None]]]) -> list[HouseholdDraft]:
+    drafts: list[HouseholdDraft] = []
+    for table, mapping in sources:
+        entries = hh.read_entries(table, mapping)
+        drafts += hh.gather(entries, "relationship" in mapping.values())
+    return drafts
+
+
+def _plan(
+    village: str,
+    sources: Sequence[tuple[SheetTable, dict[int, str | None]]],
+    drafts: list[HouseholdDraft],
+    run: _Run,
+    skip: bool,
+) -> LedgerPlan:
+    rows: list[PlannedRow] = []
+    for draft in drafts:
+        for entry in draft.entries:
+            outcome = run.of(entry)
+            problems = entry.problems + outcome.problems
+            if problems:
+                status, message = PROBLEM, _join(problems)
+            else:
+                status = outcome.status
+                message = _join(outcome.parts) if outcome.parts else ALREADY
+            stored = dict(entry.person)
+            if entry.method:
+                stored["method"] = entry.method
+                stored["method_date"] = entry.method_date
+            if outcome.household_code:
+                stored["household_code"] = outcome.household_code
+            rows.append(
+                PlannedRow(entry.source, entry.sheet, entry.row.number, status, message, stored,
+                           entry.row.cells)
+            )
+    for table, _ in sources:
+        for number, reason, cells in table.skipped_rows:
+            rows.append(
+                PlannedRow(table.source, table.sheet, number, SKIPPED,
+                           SKIP_REASONS.get(reason, SKIP_REASONS["blank"]), {}, cells)
+            )
+    order = {(t.source, t.sheet): i for i, (t, _) in enumerate(sources)}
+    rows.sort(key=lambda r: (order.get((r.source, r.sheet), 0), r.number))
+    return LedgerPlan(village, rows, run.differences, skip, list(sources))
+
+
+def _join(texts: Sequence[Text]) -> Text:
+    return Text("；".join(t.zh for t in texts), "; ".join(t.en for t in texts))
+
+
+# --- one household at a time ---------------------------------------------------------
+
+
+def _do(run: _Run, drafts: list[HouseholdDraft], skip: set[tuple[str, str, int]] | None = None) -> None:
+    for draft in drafts:
+        _household(run, draft, skip or set())
+    for draft in drafts:
+        for entry in draft.entries:
+            if run.of(entry).person_id and not (entry.problems or run.of(entry).problems):
+                _events(run, draft, entry)
+
+
+def _household(run: _Run, draft: HouseholdDraft, skip: set[tuple[str, str, int]]) -> None:
+    register = run.register
+    for entry in draft.entries:
+        if (entry.source, entry.sheet, entry.row.number) in skip and not entry.problems:
+            entry.problems.append(Text("导入预览时有问题，已跳过。", "Had a problem in the plan; skipped."))
+    usable = [e for e in draft.entries if not e.problems]
+    household_id = _existing_household(run, draft, usable)
+    if household_id is None and draft.code and len(draft.code) == 18 and draft.code[:12] != run.village:
+        for entry in usable:
+            run.of(entry).problems.append(
+                OTHER_HOUSEHOLD_CODE.format(code=draft.code, village=run.village)
+            )
+        return
+    unmatched: list[Entry] = []
+    for entry in usable:
+        person = _existing_person(run, entry, household_id)
+        if person is None:
+            if not run.of(entry).problems:
+                unmatched.append(entry)
+            continue
+        _fill(run, entry, person)
+    if household_id is not None:
+        code = _code_of(register, household_id)
+        for entry in unmatched:
+            new_id = run.attempt(
+                entry, lambda e=entry: operations.add_person(register, household_id, e.person,
+                                                             clock=run.clock)
+            )
+            if new_id:
+                outcome = run.of(entry)
+                outcome.person_id, outcome.status = new_id, NEW
+                outcome.household_code = code
+                outcome.parts.append(ADDED.format(code=code))
+                run.count("persons")
+        return
+    if unmatched:
+        _new_household(run, draft, unmatched)
+
+
+def _new_household(run: _Run, draft: HouseholdDraft, members: list[Entry]) -> None:
+    """add_household with the members; members refused are left out and it is tried again
+    while the head is among those left."""
+    fields: dict[str, Any] = {"group_no": str(draft.group_no or 1), "address": draft.address}
+    if draft.code and len(draft.code) == 18 and draft.code[:12] == run.village:
+        fields["group_no"] = draft.code[12:14]
+        fields["sequence"] = draft.code[14:]
+    while members:
+        if not any(m.person.get("relationship") == hh.HEAD for m in members):
+            for member in members:
+                run.of(member).problems.append(
+                    HEAD_PROBLEM if any(e.person.get("relationship") == hh.HEAD
+                                        for e in draft.entries) else NO_HEAD
+                )
+            return
+        try:
+            with run.register.transaction():
+                made = operations.add_household(
+                    run.register, fields, [m.person for m in members], clock=run.clock
+                )
+        except operations.FormProblems as exc:
+            refused = _sort_problems(run, members, exc.problems)
+            if not refused:
+                return
+            members = [m for i, m in enumerate(members) if i not in refused]
+            continue
+        run.count("households")
+        for member, person_id in zip(members, made.member_ids, strict=True):
+            outcome = run.of(member)
+            outcome.person_id, outcome.status = person_id, NEW
+            outcome.household_code = made.code
+            outcome.parts.append(ADDED.format(code=made.code))
+            run.count("persons")
+        return
+
+
+def _sort_problems(run: _Run, members: list[Entry], problems: dict[str, Text]) -> set[int]:
+    """Member problems (m3.sex) go to their rows; the household's own to every row.
+    Returns the members refused (all, when the household itself was refused)."""
+    refused: set[int] = set()
+    for name, text in problems.items():
+        if name.startswith("m") and "." in name:
+            index = int(name[1:].split(".")[0])
+            run.of(members[index]).problems.append(_about(name.split(".", 1)[1], text))
+            refused.add(index)
+        else:
+            for member in members:
+                run.of(member).problems.append(_about(name, text))
+            return set(range(len(members)))
+    return refused if len(refused) < len(members) else set()
+
+
+def _code_of(register: Register, household_id: str) -> str:
+    row = records.get(register, "household", household_id)
+    return str(row["code"]) if row else ""
+
+
+def _existing_household(run: _Run, draft: HouseholdDraft, usable: list[Entry]) -> str | None:
+    """The household already in the register: by its code, else the one a member's ID
+    number is in, else the one whose head has the ledger head's name and birth date."""
+    register = run.register
+    if draft.code and len(draft.code) == 18:
+        rows = register.query(
+            "SELECT id FROM household WHERE code = ? AND deleted = 0", (draft.code,)
+        )
+        if rows:
+            return str(rows[0]["id"])
+    for entry in usable:
+        number = entry.person.get("id_number")
+        if number:
+            rows = register.query(
+                "SELECT p.household_id FROM person p JOIN household h ON h.id = p.household_id "
+                "WHERE p.id_number = ? AND p.deleted = 0 AND h.village_code = ?",
+                (number, run.village),
+            )
+            if rows:
+                return str(rows[0]["household_id"])
+    for entry in usable:
+        if entry.person.get("relationship") == hh.HEAD and entry.person.get("birth_date"):
+            rows = register.query(
+                "SELECT h.id FROM household h JOIN person p ON p.id = h.head_id "
+                "WHERE h.village_code = ? AND h.deleted = 0 AND p.name = ? AND p.birth_date = ?",
+                (run.village, entry.person.get("name"), entry.person["birth_date"]),
+            )
+            if len(rows) == 1:
+                return str(rows[0]["id"])
+    return None
+
+
+def _existing_person(run: _Run, entry: Entry, household_id: str | None) -> dict[str, Any] | None:
+    """The person already in the register: by ID number (in this village; in another
+    village it is a problem), else by name and birth date in the same household."""
+    register = run.register
+    number = entry.person.get("id_number")
+    if number:
+        rows = register.query(
+            "SELECT p.*, h.village_code AS _village, h.code AS _code FROM person p "
+            "JOIN household h ON h.id = p.household_id WHERE p.id_number = ? AND p.deleted = 0",
+            (number,),
+        )
+        if rows:
+            if rows[0]["_village"] != run.village:
+                run.of(entry).problems.append(
+                    OTHER_VILLAGE.format(number=number, village=rows[0]["_village"],
+                                         code=rows[0]["_code"])
+                )
+                return None
+            return rows[0]
+    if household_id and entry.person.get("name") and entry.person.get("birth_date"):
+        rows = register.query(
+            "SELECT * FROM person WHERE household_id = ? AND name = ? AND birth_date = ? "
+            "AND deleted = 0",
+            (household_id, validation.tidy_name(str(entry.person["name"])),
+             entry.person["birth_date"]),
+        )
+        if rows:
+            return rows[0]
+    return None
+
+
+def _fill(run: _Run, entry: Entry, person: dict[str, Any]) -> None:
+    """A person already in the register: empty fields filled, differences listed."""
+    outcome = run.of(entry)
+    outcome.person_id = str(person["id"])
+    outcome.household_code = person.get("_code") or _code_of(run.register, person["household_id"])
+    empty = {
+        k: v for k, v in entry.person.items()
+        if k in FILLABLE and v not in (None, "") and person.get(k) in (None, "")
+    }
+    differs = []
+    for key in COMPARED:
+        ours, theirs = person.get(key), entry.person.get(key)
+        if theirs in (None, "") or ours in (None, "") or key in empty:
+            continue
+        if str(ours) != str(theirs):
+            differs.append(key)
+            run.differences.append(
+                Difference(str(person["id"]), str(person["name"]), key, ours, theirs,
+                           entry.source, entry.row.number)
+            )
+    if empty:
+        done = run.attempt(
+            entry,
+            lambda: operations.update_person(run.register, str(person["id"]), empty,
+                                             clock=run.clock) or True,
+        )
+        if done:
+            outcome.status = UPDATE
+            labels = [validation.field_label(k) for k in empty]
+            outcome.parts.append(FILLED.format(fields="、".join(t.zh for t in labels)))
+            run.count("updated")
+    if differs:
+        items = [validation.field_label(k) for k in differs]
+        outcome.parts.append(
+            Text(
+                DIFFERS.zh.format(items="、".join(t.zh for t in items)),
+                DIFFERS.en.format(items=", ".join(t.en for t in items)),
+            )
+        )
+
+
+# --- what the row tells beyond the person: methods, births, notes ---------------------
+
+
+def _events(run: _Run, draft: HouseholdDraft, entry: Entry) -> None:
+    outcome = run.of(entry)
+    person_id = str(outcome.person_id)
+    notes = list(entry.notes)
+    for birth in entry.births:
+        note = _birth(run, entry, person_id, birth)
+        if note:
+            notes.append(note)
+    if entry.method and entry.method != "none":
+        label = codes.text("contraceptive_method", entry.method).zh
+        if entry.method_date is None:
+            notes.append(UNDATED_METHOD.format(method=label))
+        else:
+            _method(run, draft, entry, person_id)
+    if notes:
+        _notes(run, entry, person_id, notes)
+
+
+def _mark(outcome: _Outcome, part: Text) -> None:
+    if outcome.status == SAME:
+        outcome.status = UPDATE
+    outcome.parts.append(part)
+
+
+def _method(run: _Run, draft: HouseholdDraft, entry: Entry, person_id: str) -> None:
+    """A dated method becomes an episode, counted under the woman (a husband's
+    sterilisation under his wife in the same household)."""
+    register, outcome = run.register, run.of(entry)
+    woman_id, fields = person_id, {"method": entry.method, "started_on": entry.method_date}
+    if entry.person.get("sex") == 1:
+        wife = next(
+            (run.of(e).person_id for e in draft.entries
+             if e is not entry and e.person.get("sex") == 2
+             and e.person.get("relationship") in (hh.HEAD, hh.SPOUSE) and run.of(e).person_id),
+            None,
+        )
+        if wife is None:
+            _notes(run, entry, person_id, [UNDATED_METHOD.replace("（台账未写日期）", f"（{entry.method_date}，未找到妻子）")
+                                           .format(method=codes.text("contraceptive_method", str(entry.method)).zh)])
+            return
+        woman_id, fields = wife, {**fields, "user_id": person_id}
+    if register.query(
+        "SELECT 1 FROM contraception WHERE woman_id = ? AND method = ? AND started_on = ? "
+        "AND deleted = 0",
+        (woman_id, entry.method, entry.method_date),
+    ):
+        return
+    made = run.attempt(
+        entry, lambda: operations.start_contraception(register, woman_id, fields, clock=run.clock)
+    )
+    if made:
+        run.count("methods")
+        method = codes.text("contraceptive_method", str(entry.method))
+        _mark(outcome, Text(
+            METHOD_ADDED.zh.format(method=method.zh, date=entry.method_date),
+            METHOD_ADDED.en.format(method=method.en, date=entry.method_date),
+        ))
+
+
+def _birth(run: _Run, entry: Entry, mother_id: str, birth: hh.Birth) -> str | None:
+    """A dated, named child becomes a birth (and the child a member, unless already
+    one); what cannot be dated or named is kept as a note, never filled in."""
+    sex = {1: "（男）", 2: "（女）"}.get(birth.sex or 0, "")
+    if birth.birth_date is None:
+        return UNDATED_BIRTH.format(order=_ORDER[birth.order], name=birth.name or "", sex=sex)
+    if not birth.name:
+        return UNNAMED_BIRTH.format(order=_ORDER[birth.order], sex=sex, date=birth.birth_date)
+    register = run.register
+    if register.query(
+        "SELECT 1 FROM birth WHERE mother_id = ? AND birth_date = ? AND deleted = 0",
+        (mother_id, birth.birth_date),
+    ):
+        return None
+    mother = records.get(register, "person", mother_id)
+    assert mother is not None
+    child = register.query(
+        "SELECT id, sex FROM person WHERE household_id = ? AND name = ? AND birth_date = ? "
+        "AND deleted = 0",
+        (mother["household_id"], validation.tidy_name(birth.name), birth.birth_date),
+    )
+    if child:
+        made = run.attempt(entry, lambda: _link_birth(run, mother_id, child[0], birth))
+    else:
+        fields = {"name": birth.name, "sex": birth.sex, "birth_date": birth.birth_date}
+        made = run.attempt(
+            entry, lambda: operations.record_birth(register, mother_id, fields, clock=run.clock)
+        )
+    if made:
+        run.count("births")
+        _mark(run.of(entry), BIRTH_ADDED.format(date=birth.birth_date))
+    return None
+
+
+def _link_birth(run: _Run, mother_id: str, child: dict[str, Any], birth: hh.Birth) -> str:
+    """The birth of a child who is already a member (a household ledger lists the
+    children as rows): the birth row only, checked by the birth form's rules."""
+    register = run.register
+    row: dict[str, Any] = {
+        "id": "(new)", "mother_id": mother_id, "child_id": child["id"],
+        "birth_date": birth.birth_date, "sex": birth.sex or child["sex"], "alive": 1,
+        "child_relation": "own",
+    }
+    marriage = operations.current_marriage(register, mother_id, birth.birth_date)
+    if marriage:
+        row["marriage_id"], row["father_id"] = marriage["id"], marriage["husband_id"]
+    mother = records.get(register, "person", mother_id)
+    problems = operations.Problems()
+    problems.extend(validation.check_birth(row, run.clock, mother=mother))
+    problems.raise_any()
+    del row["id"]
+    return records.insert(register, "birth", row)
+
+
+def _notes(run: _Run, entry: Entry, person_id: str, notes: list[str]) -> None:
+    """What the ledger says that the register has no field for, kept in the person's
+    note (once: the same file imported again adds nothing)."""
+    person = records.get(run.register, "person", person_id)
+    before = str(person.get("note") or "") if person else ""
+    fresh = [n for n in notes if n not in before]
+    if not fresh:
+        return
+    text = "\n".join([before, *fresh]) if before else "\n".join(fresh)
+    done = run.attempt(
+        entry,
+        lambda: operations.update_person(run.register, person_id, {"note": text},
+                                         clock=run.clock) or True,
+    )
+    if done:
+        _mark(run.of(entry), NOTE_ADDED)

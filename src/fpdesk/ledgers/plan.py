@@ -44,6 +44,7 @@ SKIP_REASONS = {
 # Columns of the person a ledger may fill when the register has them empty.
 FILLABLE = ("id_number", "legacy_id15", "phone", "sex", "birth_date")
 COMPARED = (
+    "name",
     "id_number",
     "sex",
     "birth_date",
@@ -70,6 +71,10 @@ NO_HEAD = Text(
 OTHER_HOUSEHOLD_CODE = Text(
     "户编码 {code} 不是本村（{village}）的。",
     "The household code {code} is not of this village ({village}).",
+)
+SAME_NUMBER_TWICE = Text(
+    "身份证号与“{sheet}”第 {number} 行的相同，同一个号码只能是一个人。",
+    "The ID number is the same as on row {number} of “{sheet}”: one number is one person.",
 )
 ADDED = Text("新增，户编码 {code}", "new, household {code}")
 FILLED = Text("已在登记册中，补填：{fields}", "already in the register; filled in: {fields}")
@@ -205,6 +210,8 @@ def target_village(register: Register, village: str | None) -> str:
         level = ""
     if level != "village":
         raise LedgerError(NOT_A_VILLAGE)
+    if not area.contains(register.area_code, code):
+        raise LedgerError(operations.NOT_OUR_VILLAGE.format(code=code))
     return code
 
 
@@ -340,9 +347,26 @@ def _join(texts: Sequence[Text]) -> Text:
 # --- one household at a time ---------------------------------------------------------
 
 
+def _same_number_twice(drafts: list[HouseholdDraft]) -> None:
+    """A second row with an ID number already on an earlier row: a ledger mistake, not
+    the same person to match (the register would match it to the first row's)."""
+    seen: dict[str, Entry] = {}
+    for draft in drafts:
+        for entry in draft.entries:
+            number = entry.person.get("id_number")
+            if not number:
+                continue
+            first = seen.setdefault(str(number), entry)
+            if first is not entry:
+                entry.problems.append(
+                    SAME_NUMBER_TWICE.format(sheet=first.sheet, number=first.row.number)
+                )
+
+
 def _do(
     run: _Run, drafts: list[HouseholdDraft], skip: set[tuple[str, str, int]] | None = None
 ) -> None:
+    _same_number_twice(drafts)
     for draft in drafts:
         _household(run, draft, skip or set())
     for draft in drafts:
@@ -401,7 +425,11 @@ def _add_person(run: _Run, household_id: str, entry: Entry) -> str:
 def _new_household(run: _Run, draft: HouseholdDraft, members: list[Entry]) -> None:
     """add_household with the members; members refused are left out and it is tried again
     while the head is among those left."""
-    fields: dict[str, Any] = {"group_no": str(draft.group_no or 1), "address": draft.address}
+    fields: dict[str, Any] = {
+        "village_code": run.village,
+        "group_no": str(draft.group_no or 1),
+        "address": draft.address,
+    }
     if draft.code and len(draft.code) == 18 and draft.code[:12] == run.village:
         fields["group_no"] = draft.code[12:14]
         fields["sequence"] = draft.code[14:]

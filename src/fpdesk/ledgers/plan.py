@@ -348,15 +348,16 @@ def _join(texts: Sequence[Text]) -> Text:
 
 
 def _same_number_twice(drafts: list[HouseholdDraft]) -> None:
-    """A second row with an ID number already on an earlier row: a ledger mistake, not
-    the same person to match (the register would match it to the first row's)."""
-    seen: dict[str, Entry] = {}
+    """A second row of the same sheet with an ID number already on an earlier row: a
+    mistake in the ledger, not the same person to match.  (Another file or sheet naming
+    the same person, a roster of women after the household ledger, matches her.)"""
+    seen: dict[tuple[str, str, str], Entry] = {}
     for draft in drafts:
         for entry in draft.entries:
             number = entry.person.get("id_number")
             if not number:
                 continue
-            first = seen.setdefault(str(number), entry)
+            first = seen.setdefault((entry.source, entry.sheet, str(number)), entry)
             if first is not entry:
                 entry.problems.append(
                     SAME_NUMBER_TWICE.format(sheet=first.sheet, number=first.row.number)

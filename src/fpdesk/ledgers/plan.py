@@ -548,12 +548,16 @@ def _existing_household(run: _Run, draft: HouseholdDraft, usable: list[Entry]) -
             if rows:
                 return str(rows[0]["household_id"])
     for entry in usable:
-        if entry.person.get("relationship") == hh.HEAD and entry.person.get("birth_date"):
+        person = entry.person
+        if person.get("relationship") == hh.HEAD and person.get("birth_date") and person.get("sex"):
+            # By sex and birth date first (an index): a village's households are many.
             rows = register.query(
-                "SELECT h.id FROM household h JOIN person p ON p.id = h.head_id "
-                "WHERE h.village_code = ? AND h.deleted = 0 AND p.name = ? AND p.birth_date = ?",
-                (run.village, entry.person.get("name"), entry.person["birth_date"]),
-            )
+                "SELECT h.id FROM person p JOIN household h ON h.id = p.household_id "
+                "AND h.head_id = p.id WHERE p.sex = ? AND p.birth_date = ? AND p.name = ? "
+                "AND p.deleted = 0 AND h.deleted = 0 AND h.village_code = ?",
+                (person["sex"], person["birth_date"], validation.tidy_name(str(person["name"])),
+                 run.village),
+            )  # fmt: skip
             if len(rows) == 1:
                 return str(rows[0]["id"])
     return None

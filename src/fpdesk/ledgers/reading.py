@@ -194,6 +194,9 @@ def _open_xlsx(path: Path) -> Any:
 
 def _xlsx_rows(book: Any, path: Path, sheet: str) -> tuple[Iterator[Sequence[Any]], list[Merge]]:
     worksheet = book[sheet]
+    # Files from some programs state a wrong size (A1) and read-only openpyxl would
+    # believe it: read every row there is instead.
+    worksheet.reset_dimensions()
     try:
         merges = _xlsx_merges(book, worksheet)
     except (KeyError, zipfile.BadZipFile, OSError):

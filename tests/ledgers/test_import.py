@@ -13,7 +13,7 @@ from fpdesk import ledgers
 from fpdesk.core import idnumber
 from fpdesk.ledgers import LedgerError, LedgerPlan
 from fpdesk.store import access, accounts, keyring, operations
-from fpdesk.store.db import Register, open_register
+from fpdesk.store.db import Register, create_register, open_register
 from fpdesk.store.search import search
 from tests.conftest import PASSPHRASE, TOWNSHIP, VILLAGE
 from tests.ledgers import build
@@ -304,3 +304,15 @@ def test_head_named_on_every_row_or_on_the_first_only(register: Register, tmp_pa
         "GROUP BY h.code ORDER BY h.code"
     )
     assert [s["n"] for s in sizes] == [2, 2]
+
+
+def test_a_township_register_asks_which_village(tmp_path: Path) -> None:
+    with create_register(
+        tmp_path / "镇.fpdesk", PASSPHRASE, role="township", area_code=TOWNSHIP
+    ) as town:
+        sources = _sources(build.gbk_csv(tmp_path / "a.csv"))
+        with pytest.raises(LedgerError) as caught:
+            ledgers.plan_import(town, sources)
+        assert "哪个村" in caught.value.text.zh
+        plan = ledgers.plan_import(town, sources, village=VILLAGE)
+        assert plan.counts["new"] == 4

@@ -316,3 +316,69 @@ def test_a_township_register_asks_which_village(tmp_path: Path) -> None:
         assert "哪个村" in caught.value.text.zh
         plan = ledgers.plan_import(town, sources, village=VILLAGE)
         assert plan.counts["new"] == 4
+
+
+def test_husbands_sterilisation_counted_under_his_wife(register: Register, tmp_path: Path) -> None:
+    path = tmp_path / "男扎.csv"
+    husband, wife = build.pid("1978-04-04", 13), build.pid("1980-06-06", 24)
+    path.write_text(
+        "姓名,与户主关系,身份证号,婚姻状况,节育措施,落实时间\n"
+        f"莫华,户主,{husband},已婚,男扎,2012.9.9\n梁艳,配偶,{wife},已婚,,\n",
+        encoding="utf-8",
+    )
+    plan = ledgers.plan_import(register, _sources(path))
+    assert plan.counts["new"] == 2, [r.message.zh for r in plan.rows]
+    ledgers.apply_plan(register, plan)
+    episode = register.query(
+        "SELECT w.name AS woman, u.name AS user, c.method, c.started_on FROM contraception c "
+        "JOIN person w ON w.id = c.woman_id JOIN person u ON u.id = c.user_id"
+    )
+    assert episode == [
+        {
+            "woman": "梁艳",
+            "user": "莫华",
+            "method": "male_sterilisation",
+            "started_on": "2012-09-09",
+        }
+    ]
+
+
+def test_a_child_already_a_member_is_linked_not_added_again(
+    register: Register, tmp_path: Path
+) -> None:
+    path = tmp_path / "母子.csv"
+    mother, child = build.pid("1990-01-20", 102), build.pid("2015-06-01", 111)
+    path.write_text(
+        "姓名,与户主关系,身份证号,婚姻状况,一孩姓名,一孩性别,一孩出生日期\n"
+        f"杨春花,户主,{mother},已婚,杨乐,男,2015.6.1\n杨乐,子,{child},未婚,,,\n",
+        encoding="utf-8",
+    )
+    sources = _sources(path)
+    ledgers.apply_plan(register, ledgers.plan_import(register, sources))
+    assert _count(register, "person") == 2
+    birth = register.query(
+        "SELECT m.name AS mother, c.name AS child, b.birth_date FROM birth b "
+        "JOIN person m ON m.id = b.mother_id JOIN person c ON c.id = b.child_id"
+    )
+    assert birth == [{"mother": "杨春花", "child": "杨乐", "birth_date": "2015-06-01"}]
+    assert ledgers.plan_import(register, sources).counts["same"] == 2
+
+
+def test_a_roster_after_the_household_ledger_adds_to_the_same_women(
+    register: Register, tmp_path: Path
+) -> None:
+    ledgers.apply_plan(
+        register,
+        ledgers.plan_import(register, _sources(build.household_ledger(tmp_path / "a.xlsx"))),
+    )
+    roster = tmp_path / "花名册.csv"
+    roster.write_text(
+        f"姓名,身份证号,节育措施,落实时间\n黄秀兰,{build.pid('1982-03-02', 22)},上环,2010.3.3\n",
+        encoding="utf-8",
+    )
+    plan = ledgers.plan_import(register, _sources(roster))
+    assert [(r.status, r.message.zh) for r in plan.rows] == [
+        ("update", "节育措施 宫内节育器（上环）（2010-03-03）")
+    ]
+    ledgers.apply_plan(register, plan)
+    assert _count(register, "person") == 6 and _count(register, "contraception") == 1

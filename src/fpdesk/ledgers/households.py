@@ -47,6 +47,10 @@ class Entry:
     births: list[Birth] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     problems: list[Text] = field(default_factory=list)
+    # Fields the ledger does not say but the import infers (a lone person is the head,
+    # a 配偶 is married, sex and birth date read from the ID number): used for a new
+    # person, never reported as a difference from the register.
+    inferred: set[str] = field(default_factory=set)
     household_code: str | None = None
     house_number: str | None = None
     head_name: str | None = None
@@ -112,8 +116,8 @@ def read_entries(table: SheetTable, mapping: dict[int, str | None]) -> list[Entr
                     entry.person["legacy_id15"] = number[1]
                 # What the number itself says fills an empty sex or birth date column.
                 facts = idnumber.parse(number[0])
-                entry.person.setdefault("sex", facts.sex)
-                entry.person.setdefault("birth_date", facts.birth_date.isoformat())
+                _infer(entry, "sex", facts.sex)
+                _infer(entry, "birth_date", facts.birth_date.isoformat())
         entry.household_code = normalise.text_of(cell("household_code")) or None
         entry.house_number = normalise.text_of(cell("house_number")) or None
         entry.head_name = normalise.text_of(cell("head_name")) or None
@@ -218,11 +222,17 @@ def _settle(draft: HouseholdDraft, has_relationship: bool) -> None:
     head_name = next((e.head_name for e in draft.entries if e.head_name), None)
     if not has_relationship:
         if head_name is None and len(draft.entries) == 1:
-            first.person.setdefault("relationship", HEAD)
+            _infer(first, "relationship", HEAD)
         for entry in draft.entries:
             if head_name and entry.person.get("name") == head_name:
-                entry.person.setdefault("relationship", HEAD)
+                _infer(entry, "relationship", HEAD)
     if any(e.person.get("relationship") == SPOUSE for e in draft.entries):
         for entry in draft.entries:
             if entry.person.get("relationship") in (HEAD, SPOUSE):
-                entry.person.setdefault("marital_status", MARRIED)
+                _infer(entry, "marital_status", MARRIED)
+
+
+def _infer(entry: Entry, key: str, value: Any) -> None:
+    if key not in entry.person:
+        entry.person[key] = value
+        entry.inferred.add(key)

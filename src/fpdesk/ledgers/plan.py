@@ -620,7 +620,7 @@ def _fill(run: _Run, entry: Entry, person: dict[str, Any]) -> None:
     differs = []
     for key in COMPARED:
         ours, theirs = person.get(key), entry.person.get(key)
-        if theirs in (None, "") or ours in (None, "") or key in empty:
+        if theirs in (None, "") or ours in (None, "") or key in empty or key in entry.inferred:
             continue
         if str(ours) != str(theirs):
             differs.append(key)

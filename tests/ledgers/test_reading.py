@@ -194,3 +194,10 @@ def test_as_many_rows_as_allowed_are_read(tmp_path: Path) -> None:
 def test_unknown_sheet_names_the_sheets(tmp_path: Path) -> None:
     message = _refused(build.women_roster(tmp_path / "花名册.xlsx"), "三组")
     assert "三组" in message and "一组、二组" in message
+
+
+def test_stored_values_shown_by_their_labels() -> None:
+    assert ledgers.value_text("sex", 2).zh == "女"
+    assert ledgers.value_text("method", "iud").zh == "宫内节育器（上环）"
+    assert ledgers.value_text("relationship", 1).en == "spouse"
+    assert ledgers.value_text("birth_date", "1985-03-02").zh == "1985-03-02"

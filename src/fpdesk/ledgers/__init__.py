@@ -4,7 +4,8 @@ The command line (`fpdesk import-ledger`) and the window's wizard use these name
 
     open_ledger(path) -> LedgerFile; .sheet_names; .read(sheet=None) -> SheetTable
     FIELDS, propose_mapping(table), shape_of(table), remembered_mapping(shape),
-    remember_mapping(shape, mapping), read_mapping_file(path, table)
+    remember_mapping(shape, mapping), read_mapping_file(path, table),
+    value_text(field, stored value) -> Text (codes by their labels, for a preview)
     plan_import(register, [(table, mapping), ...], *, village=None,
                 skip_problem_rows=False) -> LedgerPlan          (writes nothing)
     apply_plan(register, plan) -> LedgerResult                  (one transaction)
@@ -16,9 +17,8 @@ A sibling of sync/: it uses store and core, never gui.
 """
 
 from fpdesk.ledgers.errors import MAX_ROWS, LedgerError
-from fpdesk.ledgers.headings import (
-    FIELDS,
-    Field,
+from fpdesk.ledgers.headings import FIELDS, Field, value_text
+from fpdesk.ledgers.mapping import (
     propose_mapping,
     read_mapping_file,
     remember_mapping,
@@ -73,5 +73,6 @@ __all__ = [
     "remembered_mapping",
     "shape_of",
     "target_village",
+    "value_text",
     "write_report",
 ]

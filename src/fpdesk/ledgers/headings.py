@@ -1,22 +1,15 @@
-"""What a ledger's headings mean: the fields an import knows, the synonyms officers
-write for them (resources/ledger_headings.json), a proposed mapping, and the mapping an
-officer chose, remembered for the next file of the same shape."""
+"""What a ledger's headings mean: the fields an import knows and the synonyms officers
+write for them (resources/ledger_headings.json)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fpdesk.core.codes import load_resource
+from fpdesk.core import codes
 from fpdesk.core.i18n import Text
-
-if TYPE_CHECKING:
-    from fpdesk.ledgers.reading import SheetTable
 
 
 @dataclass(frozen=True)
@@ -65,7 +58,28 @@ SEQ = "seq"  # 序号: recognised (it marks the heading) and never imported
 _SUB_HEADINGS = {"男", "女", "姓名", "性别", "出生日期", "日期", "时间", "落实时间", "种类", "措施"}
 
 
-def _clean(heading: str) -> str:
+# Stored codes shown by their labels (a preview of the rows as they will be stored).
+_CODE_TABLES = {
+    "sex": "sex",
+    "relationship": "relationship",
+    "marital_status": "marital_status",
+    "registration_type": "registration_type",
+    "ethnicity": "ethnicity",
+    "method": "contraceptive_method",
+}
+
+
+def value_text(key: str, value: Any) -> Text:
+    """A stored value as the officer reads it: a code by its label, else as it is."""
+    table = _CODE_TABLES.get(key)
+    if value is None:
+        return Text("", "")
+    if table and codes.exists(table, value):
+        return codes.text(table, value)
+    return Text(str(value), str(value))
+
+
+def clean_heading(heading: str) -> str:
     text = re.sub(r"[\s()（）【】\[\]:：*＊]", "", heading)
     return text.replace("／", "/").replace("\\", "/")
 
@@ -73,9 +87,9 @@ def _clean(heading: str) -> str:
 @cache
 def _synonyms() -> list[tuple[str, str]]:
     """(synonym, field) pairs, longest synonym first."""
-    data: dict[str, Any] = load_resource("ledger_headings.json")
+    data: dict[str, Any] = codes.load_resource("ledger_headings.json")
     pairs = [
-        (_clean(word), key)
+        (clean_heading(word), key)
         for key, words in data.items()
         if not key.startswith("_")
         for word in words
@@ -86,7 +100,7 @@ def _synonyms() -> list[tuple[str, str]]:
 def field_of(heading: str) -> str | None:
     """The field a heading means, or None: exact synonyms first, then the last part of a
     joined heading, then a synonym it contains (longest first)."""
-    text = _clean(heading)
+    text = clean_heading(heading)
     if not text:
         return None
     exact = {word: key for word, key in _synonyms()}
@@ -107,70 +121,4 @@ def field_of(heading: str) -> str | None:
 
 
 def is_sub_heading(word: str) -> bool:
-    return _clean(word) in _SUB_HEADINGS
-
-
-def propose_mapping(table: SheetTable) -> dict[int, str | None]:
-    """Column index -> field key, each field taken by its first column only."""
-    mapping: dict[int, str | None] = {}
-    taken: set[str] = set()
-    for column in table.columns:
-        key = field_of(column.heading)
-        if key == SEQ or key in taken:
-            key = None
-        if key:
-            taken.add(key)
-        mapping[column.index] = key
-    return mapping
-
-
-def shape_of(table: SheetTable) -> str:
-    """A fingerprint of the headings: the same form next year has the same shape."""
-    text = "\x1f".join(_clean(c.heading) for c in table.columns)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _memory_file() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("fpdesk", appauthor=False)) / "ledger_mappings.json"
-
-
-def remembered_mapping(shape: str) -> dict[int, str | None] | None:
-    """The mapping chosen last time for a file of this shape (kept per user), or None."""
-    try:
-        data = json.loads(_memory_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    found = data.get(shape) if isinstance(data, dict) else None
-    if not isinstance(found, dict):
-        return None
-    return {int(k): (v if v in FIELD_KEYS else None) for k, v in found.items()}
-
-
-def remember_mapping(shape: str, mapping: dict[int, str | None]) -> None:
-    """Keep the officer's mapping for the next file of this shape.  Only headings are
-    described by it: nothing about any person leaves the register."""
-    path = _memory_file()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            data = {}
-    except (OSError, ValueError):
-        data = {}
-    data[shape] = {str(k): v for k, v in mapping.items()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def read_mapping_file(path: str | Path, table: SheetTable) -> dict[int, str | None]:
-    """A mapping file (--mapping): {"heading or column letter": "field", ...}; the
-    columns it does not name keep the proposed mapping."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    mapping = propose_mapping(table)
-    for column in table.columns:
-        for key in (column.heading, column.letter, str(column.index)):
-            if key in data:
-                value = data[key]
-                mapping[column.index] = value if value in FIELD_KEYS else None
-    return mapping
+    return clean_heading(word) in _SUB_HEADINGS

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from fpdesk.core import idnumber
+from fpdesk.core import codes, idnumber
 from fpdesk.core.i18n import Text
 
 
@@ -312,8 +312,6 @@ def coded(kind: str, table: dict[str, Any], value: Any) -> Any:
 
 
 def ethnicity(value: Any) -> str | None:
-    from fpdesk.core import codes
-
     text = text_of(value)
     if not text:
         return None

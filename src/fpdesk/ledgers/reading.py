@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+import python_calamine
+
 from fpdesk.ledgers import headings
 from fpdesk.ledgers.errors import (
     DAMAGED,
@@ -188,8 +191,6 @@ def open_ledger(path: str | Path) -> LedgerFile:
 
 
 def _open_xlsx(path: Path) -> Any:
-    import openpyxl
-
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # zipfile, XML and openpyxl's own errors: the file is damaged
@@ -241,8 +242,6 @@ def _xlsx_merges(book: Any, worksheet: Any) -> list[Merge]:
 
 
 def _open_xls(path: Path) -> Any:
-    import python_calamine
-
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
@@ -252,8 +251,6 @@ def _open_xls(path: Path) -> Any:
 
 
 def _xls_rows(book: Any, sheet: str) -> tuple[Iterator[Sequence[Any]], list[Merge]]:
-    import python_calamine
-
     try:
         worksheet = book.get_sheet_by_name(sheet)
         merges = [
@@ -448,8 +445,6 @@ def _not_a_person(row: Sequence[Any], seq: int | None, heading_texts: list[str])
 def _xlsx_has_formulas(path: Path, sheet: str) -> bool:
     """Formulas read as empty cells when the file kept no results (a sheet written by a
     program, never opened and saved in Excel): look at the formulas themselves."""
-    import openpyxl
-
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         for row in book[sheet].iter_rows(max_row=HEADING_SEARCH_ROWS + 50, values_only=True):

@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from fpdesk.core import validation
 from fpdesk.core.i18n import Text
 from fpdesk.ledgers.plan import PROBLEM, STATUS_NAMES, LedgerPlan
 from fpdesk.ledgers.reading import SheetTable
@@ -32,8 +33,6 @@ def write_report(plan: LedgerPlan, table: SheetTable | None, out_path: str | Pat
         sheet.append(["文件", "行号", "姓名", "项目", "登记册中", "台账中"])
         for cell in sheet[1]:
             cell.font = _BOLD
-        from fpdesk.core import validation
-
         for d in plan.differences:
             sheet.append(
                 [

@@ -7,6 +7,7 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from fpdesk import ledgers
@@ -201,3 +202,26 @@ def test_stored_values_shown_by_their_labels() -> None:
     assert ledgers.value_text("method", "iud").zh == "宫内节育器（上环）"
     assert ledgers.value_text("relationship", 1).en == "spouse"
     assert ledgers.value_text("birth_date", "1985-03-02").zh == "1985-03-02"
+
+
+def test_head_and_house_number_merged_down_over_the_members(tmp_path: Path) -> None:
+    """户主姓名 and 门牌 written once, their cells merged down over the household's rows."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["东岗村花名册"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["门牌号", "户主姓名", "姓名", "与户主关系"])
+    sheet.append(["12", "韦建国", "韦建国", "户主"])
+    sheet.append([None, None, "黄秀兰", "配偶"])
+    sheet.append([None, None, "韦小明", "子"])
+    sheet.append(["15", "蒙德才", "蒙德才", "户主"])
+    sheet.merge_cells("A3:A5")
+    sheet.merge_cells("B3:B5")
+    path = tmp_path / "合并.xlsx"
+    book.save(path)
+    with ledgers.open_ledger(path) as ledger:
+        table = ledger.read()
+    assert table.title == "东岗村花名册"
+    assert [row.cells[:2] for row in table.rows] == [
+        ("12", "韦建国"), ("12", "韦建国"), ("12", "韦建国"), ("15", "蒙德才"),
+    ]  # fmt: skip

@@ -307,7 +307,8 @@ def build_table(
             break
     if not any(any(_text(v) for v in row) for row in top):
         raise LedgerError(EMPTY.format(sheet=sheet))
-    _spread_merges(top, merges)
+    raw = [list(row) for row in top]
+    _spread_merges(top, merges)  # for the heading; data rows get only vertical merges
     first = _heading_row(top)
     if first is None:
         raise LedgerError(NO_HEADING.format(sheet=sheet, rows=HEADING_SEARCH_ROWS))
@@ -322,16 +323,18 @@ def build_table(
         heading_rows=tuple(range(first + 1, last + 2)),
         columns=columns,
         rows=[],
-        title=" ".join(_text(v) for row in top[:first] for v in row if _text(v)),
+        title=" ".join(_text(v) for row in raw[:first] for v in row if _text(v)),
     )
     for i in range(first):
-        if any(_text(v) for v in top[i]):
-            _skip(table, i + 1, TITLE, top[i])
+        if any(_text(v) for v in raw[i]):
+            _skip(table, i + 1, TITLE, raw[i])
     number = last + 1
     seq = next((c.index for c in columns if headings.field_of(c.heading) == "seq"), None)
     heading_texts = [c.heading for c in columns]
-    for row in _chain(top[last + 1 :], iterator):
+    carry_down = _VerticalMerges(merges, after=last + 1)
+    for row in _chain(raw[last + 1 :], iterator):
         number += 1
+        row = carry_down.fill(number, row)
         if number - 1 - last > MAX_ROWS:
             raise LedgerError(TOO_MANY_ROWS.format(limit=f"{MAX_ROWS:,}"))
         reason = _not_a_person(row, seq, heading_texts)
@@ -341,6 +344,33 @@ def build_table(
         else:
             table.rows.append(LedgerRow(number, cells))
     return table
+
+
+class _VerticalMerges:
+    """Cells merged down over several person rows (户主姓名 or 门牌 merged over the
+    household's rows): the value stands in each row it covers, in its first column."""
+
+    def __init__(self, merges: Sequence[Merge], after: int) -> None:
+        self._starting: dict[int, list[Merge]] = {}
+        for merge in merges:
+            if merge[2] > merge[0] and merge[0] > after:
+                self._starting.setdefault(merge[0], []).append(merge)
+        self._active: list[tuple[Merge, Any]] = []
+
+    def fill(self, number: int, row: Sequence[Any]) -> Sequence[Any]:
+        if not self._starting and not self._active:
+            return row
+        cells = list(row)
+        self._active = [(m, v) for m, v in self._active if m[2] >= number]
+        for merge, value in self._active:
+            column = merge[1]
+            cells.extend([None] * (column + 1 - len(cells)))
+            if cells[column] is None:
+                cells[column] = value
+        for merge in self._starting.pop(number, []):
+            column = merge[1]
+            self._active.append((merge, cells[column] if column < len(cells) else None))
+        return cells
 
 
 def _chain(first: list[list[Any]], rest: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:

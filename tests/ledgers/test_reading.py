@@ -225,3 +225,15 @@ def test_head_and_house_number_merged_down_over_the_members(tmp_path: Path) -> N
     assert [row.cells[:2] for row in table.rows] == [
         ("12", "韦建国"), ("12", "韦建国"), ("12", "韦建国"), ("15", "蒙德才"),
     ]  # fmt: skip
+
+
+def test_the_heads_and_the_husbands_id_numbers_do_not_take_the_persons_column(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "多个身份证.csv"
+    path.write_text("户主身份证号,姓名,丈夫身份证号,身份证号\n1,陆美华,2,3\n", encoding="utf-8")
+    with ledgers.open_ledger(path) as ledger:
+        table = ledger.read()
+    assert list(propose_mapping(table).values()) == [
+        None, "name", "spouse_id_number", "id_number",
+    ]  # fmt: skip

@@ -35,6 +35,7 @@ FIELDS: list[Field] = [
     Field("ethnicity", Text("民族", "ethnicity")),
     Field("registration_type", Text("户口性质", "registration type")),
     Field("spouse_name", Text("配偶姓名", "spouse's name")),
+    Field("spouse_id_number", Text("配偶身份证号", "spouse's ID number")),
     Field("method", Text("节育措施", "contraceptive method")),
     Field("method_date", Text("措施落实时间", "date the method started")),
     Field("sons", Text("现有子女数（男）", "living sons")),
@@ -53,6 +54,9 @@ FIELDS: list[Field] = [
 FIELD_KEYS = {f.key for f in FIELDS}
 LABELS = {f.key: f.label for f in FIELDS}
 SEQ = "seq"  # 序号: recognised (it marks the heading) and never imported
+# Headings recognised so that a shorter synonym inside them (身份证号 in 户主身份证号)
+# does not claim the column, and not imported (the head is a row of the ledger too).
+NOT_IMPORTED = frozenset({SEQ, "head_id_number"})
 
 # Words found in the second row of a two-row heading, under a merged group heading.
 _SUB_HEADINGS = {"男", "女", "姓名", "性别", "出生日期", "日期", "时间", "落实时间", "种类", "措施"}

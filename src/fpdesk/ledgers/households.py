@@ -159,8 +159,10 @@ def _notes(entry: Entry, cell: Callable[[str], Any]) -> None:
     if sons or daughters:
         entry.notes.append(f"台账：现有子女 男{sons or 0} 女{daughters or 0}")
     spouse = normalise.text_of(cell("spouse_name"))
-    if spouse:
-        entry.notes.append(f"台账：配偶 {spouse}")
+    spouse_number = idnumber.normalise(normalise.text_of(cell("spouse_id_number")))
+    if spouse or spouse_number:
+        said = " ".join(p for p in (spouse, spouse_number and f"身份证号 {spouse_number}") if p)
+        entry.notes.append(f"台账：配偶 {said}")
     note = normalise.text_of(cell("note"))
     if note:
         entry.notes.append(f"台账备注：{note}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import platformdirs
 
-from fpdesk.ledgers.headings import FIELD_KEYS, SEQ, clean_heading, field_of
+from fpdesk.ledgers.headings import FIELD_KEYS, NOT_IMPORTED, clean_heading, field_of
 from fpdesk.ledgers.reading import SheetTable
 
 
@@ -19,7 +19,7 @@ def propose_mapping(table: SheetTable) -> dict[int, str | None]:
     taken: set[str] = set()
     for column in table.columns:
         key = field_of(column.heading)
-        if key == SEQ or key in taken:
+        if key in NOT_IMPORTED or key in taken:
             key = None
         if key:
             taken.add(key)

@@ -94,3 +94,11 @@ def test_group_numbers(written: str, number: int) -> None:
 
 def test_ethnicity_by_name_with_or_without_zu() -> None:
     assert normalise.ethnicity("壮族") == normalise.ethnicity("壮") == "08"
+
+
+def test_household_code_excel_turned_into_a_number_is_refused() -> None:
+    assert normalise.household_code("450102001201030001") == "450102001201030001"
+    assert normalise.household_code(12) == "12"
+    with pytest.raises(Unreadable) as caught:
+        normalise.household_code(4.50102001201030e17)
+    assert "户编码" in caught.value.text.zh

@@ -118,7 +118,7 @@ def read_entries(table: SheetTable, mapping: dict[int, str | None]) -> list[Entr
                 facts = idnumber.parse(number[0])
                 _infer(entry, "sex", facts.sex)
                 _infer(entry, "birth_date", facts.birth_date.isoformat())
-        entry.household_code = normalise.text_of(cell("household_code")) or None
+        entry.household_code = parsed("household_code", normalise.household_code)
         entry.house_number = normalise.text_of(cell("house_number")) or None
         entry.head_name = normalise.text_of(cell("head_name")) or None
         entry.group_no = normalise.group_number(cell("group_no"))

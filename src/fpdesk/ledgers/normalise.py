@@ -108,6 +108,21 @@ def _upgrade(old: str) -> tuple[str, str]:
     return new, old
 
 
+CODE_AS_NUMBER = Text(
+    "户编码被 Excel 存成了数字（{shown}），后几位可能已经丢失，无法使用。"
+    "请把这一列设为“文本”格式，重新输入户编码。",
+    "Excel stored the household code as a number ({shown}): its last digits may be lost. "
+    "Format the column as text and type the codes again.",
+)
+
+
+def household_code(value: Any) -> str | None:
+    """A household code as written; one Excel made a number is refused like an ID."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 10**15:
+        raise Unreadable(CODE_AS_NUMBER.format(shown=_as_excel_shows(float(value))))
+    return text_of(value) or None
+
+
 # --- dates --------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ The command line (`fpdesk import-ledger`) and the window's wizard use these name
 A sibling of sync/: it uses store and core, never gui.
 """
 
+from fpdesk.ledgers.apply import apply_plan, import_ledger
 from fpdesk.ledgers.errors import MAX_ROWS, LedgerError
 from fpdesk.ledgers.headings import FIELDS, Field, value_text
 from fpdesk.ledgers.mapping import (
@@ -36,8 +37,6 @@ from fpdesk.ledgers.plan import (
     LedgerPlan,
     LedgerResult,
     PlannedRow,
-    apply_plan,
-    import_ledger,
     plan_import,
     target_village,
 )

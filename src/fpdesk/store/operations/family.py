@@ -1,0 +1,179 @@
+"""Family events before a birth: marriage, divorce, a pregnancy and how it ended."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fpdesk.core import idnumber, validation
+from fpdesk.core.clock import Clock
+from fpdesk.core.i18n import Text
+from fpdesk.store import records
+from fpdesk.store.db import Register
+from fpdesk.store.operations.form_input import (
+    ALREADY_ENDED,
+    Fields,
+    Problems,
+    _alive,
+    _clock,
+    _get,
+    _pick,
+    clean,
+)
+from fpdesk.store.operations.lookups import current_marriage, id_holder
+
+NO_SPOUSE = Text(
+    "请选择配偶，或填写外地配偶的姓名。",
+    "Choose the spouse, or type the name of a spouse from outside.",
+)
+STILL_MARRIED = Text(
+    "此人已有一段未结束的婚姻。", "This person already has a marriage that has not ended."
+)
+
+
+MARRIAGE_COLUMNS = (
+    "wife_id",
+    "husband_id",
+    "outside_spouse_name",
+    "outside_spouse_id_number",
+    "outside_spouse_address",
+    "married_on",
+)
+
+
+def record_marriage(register: Register, fields: Fields, *, clock: Clock | None = None) -> str:
+    """A marriage: wife_id and/or husband_id, or outside_spouse_* for a spouse from elsewhere.
+
+    Each spouse in the register becomes first-married (21) or remarried (22).  A spouse
+    "from elsewhere" whose ID number is in the register (another household, another
+    group) is linked as that person, so the couple's children count for both.
+    """
+    row = clean(fields)
+    _link_registered_spouse(register, row)
+    problems = Problems()
+    spouses = {}
+    for name in ("wife_id", "husband_id"):
+        if row.get(name):
+            spouses[name] = _get(register, "person", row[name])
+            _alive(problems, name, spouses[name])
+            if current_marriage(register, row[name]):
+                problems.add(name, STILL_MARRIED)
+    problems.extend(
+        validation.check_marriage(
+            row, _clock(clock), wife=spouses.get("wife_id"), husband=spouses.get("husband_id")
+        )
+    )
+    if len(spouses) == 1 and not row.get("outside_spouse_name"):
+        problems.add("husband_id" if "wife_id" in spouses else "wife_id", NO_SPOUSE)
+    outside_number = row.get("outside_spouse_id_number")
+    if outside_number:
+        try:
+            idnumber.parse(outside_number)
+        except idnumber.IdNumberError as exc:
+            problems.add("outside_spouse_id_number", validation.message(exc.code))
+    problems.raise_any()
+    with register.transaction():
+        marriage_id = records.insert(register, "marriage", _pick(row, MARRIAGE_COLUMNS))
+        for person in spouses.values():
+            before = register.query(
+                "SELECT count(*) AS n FROM marriage WHERE deleted = 0 AND id != ? "
+                "AND (wife_id = ? OR husband_id = ?)",
+                (marriage_id, person["id"], person["id"]),
+            )[0]["n"]
+            status = 22 if before else 21
+            if person["marital_status"] != status:
+                records.update(register, "person", person["id"], {"marital_status": status})
+    return marriage_id
+
+
+def _link_registered_spouse(register: Register, row: dict[str, Any]) -> None:
+    number = row.get("outside_spouse_id_number")
+    for mine, theirs in (("wife_id", "husband_id"), ("husband_id", "wife_id")):
+        if row.get(mine) and not row.get(theirs) and number:
+            holder = id_holder(register)(str(number), None)
+            if holder is not None:
+                row[theirs] = holder.person_id
+                for name in ("outside_spouse_name", "outside_spouse_id_number"):
+                    row[name] = None
+                row["outside_spouse_address"] = None
+
+
+def record_divorce(
+    register: Register, marriage_id: str, fields: Fields, *, clock: Clock | None = None
+) -> None:
+    """The end of a marriage by divorce: both spouses become divorced (40)."""
+    marriage = _get(register, "marriage", marriage_id)
+    row = clean(fields)
+    problems = Problems()
+    problems.required(row, "ended_on")
+    if marriage["ended_on"]:
+        problems.add("ended_on", ALREADY_ENDED.format(date=marriage["ended_on"]))
+    ended = {**marriage, "ended_on": row.get("ended_on"), "end_reason": "divorce"}
+    problems.extend(validation.check_marriage(ended, _clock(clock)), only=["ended_on"])
+    problems.raise_any()
+    with register.transaction():
+        records.update(
+            register,
+            "marriage",
+            marriage_id,
+            {"ended_on": ended["ended_on"], "end_reason": "divorce"},
+        )
+        for person_id in (marriage["wife_id"], marriage["husband_id"]):
+            if person_id:
+                records.update(register, "person", person_id, {"marital_status": 40})
+
+
+# --- pregnancy --------------------------------------------------------------------
+
+
+def open_pregnancy(register: Register, woman_id: str) -> dict[str, Any] | None:
+    rows = register.query(
+        "SELECT * FROM pregnancy WHERE woman_id = ? AND deleted = 0 AND outcome IS NULL "
+        "ORDER BY registered_on DESC",
+        (woman_id,),
+    )
+    return rows[0] if rows else None
+
+
+def register_pregnancy(
+    register: Register, woman_id: str, fields: Fields, *, clock: Clock | None = None
+) -> str:
+    """A pregnancy registered for tracking; the expected date defaults to LMP + 280 days."""
+    woman = _get(register, "person", woman_id)
+    row = {**clean(fields), "woman_id": woman_id}
+    problems = Problems()
+    _alive(problems, "woman_id", woman)
+    problems.extend(validation.check_pregnancy(row, _clock(clock), woman=woman))
+    problems.raise_any()
+    last_period = row.get("last_period_on")
+    if not row.get("expected_on") and last_period:
+        row["expected_on"] = (
+            dt.date.fromisoformat(last_period) + dt.timedelta(days=280)
+        ).isoformat()
+    marriage = current_marriage(register, woman_id, row["registered_on"])
+    row["marriage_id"] = marriage["id"] if marriage else None
+    columns = ("woman_id", "marriage_id", "registered_on", "last_period_on", "expected_on", "note")
+    with register.transaction():
+        return records.insert(register, "pregnancy", _pick(row, columns))
+
+
+def record_pregnancy_outcome(
+    register: Register, pregnancy_id: str, fields: Fields, *, clock: Clock | None = None
+) -> None:
+    """How a pregnancy ended.  A live birth also needs the birth form (the child)."""
+    pregnancy = _get(register, "pregnancy", pregnancy_id)
+    row = clean(fields)
+    problems = Problems()
+    problems.required(row, "outcome", "outcome_on")
+    if pregnancy["outcome"]:
+        problems.add("outcome", ALREADY_ENDED.format(date=pregnancy["outcome_on"]))
+    ended = {**pregnancy, "outcome": row.get("outcome"), "outcome_on": row.get("outcome_on")}
+    problems.extend(
+        validation.check_pregnancy(ended, _clock(clock)), only=["outcome", "outcome_on"]
+    )
+    problems.raise_any()
+    change = {"outcome": row["outcome"], "outcome_on": row["outcome_on"]}
+    if row.get("note"):
+        change["note"] = row["note"]
+    with register.transaction():
+        records.update(register, "pregnancy", pregnancy_id, change)

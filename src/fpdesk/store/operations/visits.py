@@ -1,0 +1,48 @@
+"""A follow-up or service visit."""
+
+from __future__ import annotations
+
+from fpdesk.core import validation
+from fpdesk.core.clock import Clock
+from fpdesk.store import records
+from fpdesk.store.capture import REPLICATED
+from fpdesk.store.db import Register
+from fpdesk.store.operations.form_input import (
+    NOT_FOUND,
+    Fields,
+    Problems,
+    _clock,
+    _get,
+    _pick,
+    clean,
+)
+
+
+def record_visit(
+    register: Register, person_id: str, fields: Fields, *, clock: Clock | None = None
+) -> str:
+    """A follow-up or service visit.  follows_table/follows_id name the event it follows
+    (an IUD insertion, a pregnancy, a birth), so the due list knows it is done."""
+    person = _get(register, "person", person_id)
+    row = {**clean(fields), "person_id": person_id}
+    problems = Problems()
+    follows = None
+    table, follows_id = row.get("follows_table"), row.get("follows_id")
+    if table and follows_id:
+        follows = records.get(register, table, follows_id) if table in REPLICATED else None
+        if follows is None:
+            problems.add("follows_id", NOT_FOUND)
+    problems.extend(validation.check_visit(row, _clock(clock), person=person, follows=follows))
+    problems.raise_any()
+    columns = (
+        "person_id",
+        "visit_type",
+        "visited_on",
+        "visited_by",
+        "result",
+        "follows_table",
+        "follows_id",
+        "note",
+    )
+    with register.transaction():
+        return records.insert(register, "visit", _pick(row, columns))

@@ -24,6 +24,7 @@ The tasks live in one module per domain; callers keep importing them from here
 
 from __future__ import annotations
 
+from fpdesk.core.dates import typed as parse_date  # the forms' name for it
 from fpdesk.store.operations.births import (
     BIRTH_COLUMNS,
     BIRTH_DURING_METHOD,
@@ -64,7 +65,6 @@ from fpdesk.store.operations.form_input import (
     Problems,
     checks_only,
     clean,
-    parse_date,
     required,
 )
 from fpdesk.store.operations.households import (

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fpdesk.core import codes, policy, population, validation
+from fpdesk.core import codes, dates, policy, population, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
@@ -24,7 +24,6 @@ from fpdesk.store.operations.form_input import (
     _get,
     _pick,
     clean,
-    parse_date,
 )
 from fpdesk.store.operations.households import PERSON_COLUMNS
 from fpdesk.store.operations.lookups import current_marriage, id_holder
@@ -107,7 +106,7 @@ def _birth_row(
     row: dict[str, Any] = {"alive": 1, "child_relation": "own", **clean(fields)}
     row["mother_id"] = mother_id
     row.setdefault("id", "(new)")
-    born = row.get("birth_date") if parse_date(row.get("birth_date")) else None
+    born = row.get("birth_date") if dates.typed(row.get("birth_date")) else None
     marriage = current_marriage(register, mother_id, born) if born else None
     if marriage:
         row.setdefault("marriage_id", marriage["id"])
@@ -148,7 +147,7 @@ def preview_birth(
         row, _ = _birth_row(register, mother_id, fields, problems, _clock(clock))
     except FormProblems:
         return None
-    if "birth_date" in problems or not parse_date(row.get("birth_date")):
+    if "birth_date" in problems or not dates.typed(row.get("birth_date")):
         return None
     # "~" sorts after every UUID: the new birth comes after same-day births already saved,
     # as it will once saved (UUIDv7 ids grow with time).
@@ -256,7 +255,7 @@ def _method_in_place(
 ) -> dict[str, Any] | None:
     """The IUD or implant episode in place on the birth date, if no pregnancy is known."""
     born = row.get("birth_date")
-    if row.get("pregnancy_id") or not parse_date(born):
+    if row.get("pregnancy_id") or not dates.typed(born):
         return None
     rows = register.query(
         "SELECT * FROM contraception WHERE woman_id = ? AND deleted = 0 AND started_on <= ? "

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from fpdesk.core import idnumber, validation
+from fpdesk.core import dates, idnumber, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.store import records
@@ -147,9 +146,7 @@ def register_pregnancy(
     problems.raise_any()
     last_period = row.get("last_period_on")
     if not row.get("expected_on") and last_period:
-        row["expected_on"] = (
-            dt.date.fromisoformat(last_period) + dt.timedelta(days=280)
-        ).isoformat()
+        row["expected_on"] = dates.days_after(last_period, 280)
     marriage = current_marriage(register, woman_id, row["registered_on"])
     row["marriage_id"] = marriage["id"] if marriage else None
     columns = ("woman_id", "marriage_id", "registered_on", "last_period_on", "expected_on", "note")

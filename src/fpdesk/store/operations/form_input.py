@@ -9,12 +9,11 @@ can show the messages while the officer types.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
 
-from fpdesk.core import idnumber, validation
+from fpdesk.core import dates, idnumber, validation
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.store import records
@@ -129,24 +128,6 @@ _INT_FIELDS = {
 }
 
 
-def parse_date(value: Any) -> dt.date | None:
-    """A date as officers type it: 2024-03-05, 20240305, 2024/3/5, 2024.3.5; None if not one."""
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        if text.isdigit() and len(text) == 8:
-            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        parts = text.replace("/", "-").replace(".", "-").split("-")
-        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
-            return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        return None
-    return None
-
-
 def _is_date(name: str) -> bool:
     return name.endswith(("_on", "_date")) or name == "residence_since"
 
@@ -159,7 +140,7 @@ def clean(fields: Fields) -> dict[str, Any]:
         value = raw.strip() or None if isinstance(raw, str) else raw
         if isinstance(value, str):
             if _is_date(name):
-                parsed = parse_date(value)
+                parsed = dates.typed(value)
                 value = parsed.isoformat() if parsed else value
             elif name in _INT_FIELDS and value.isdigit():
                 value = int(value)

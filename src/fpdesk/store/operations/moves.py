@@ -3,11 +3,10 @@ and deaths."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from fpdesk.core import population, validation
+from fpdesk.core import dates, population, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.store import population as store_population
@@ -21,7 +20,6 @@ from fpdesk.store.operations.form_input import (
     _get,
     _pick,
     clean,
-    parse_date,
 )
 from fpdesk.store.operations.households import PERSON_COLUMNS, _person_problems
 from fpdesk.store.operations.lookups import current_marriage
@@ -69,7 +67,7 @@ def _move_problems(register: Register, person: Mapping[str, Any], row: Fields) -
     if population.RULES[kind].needs_place and validation.blank(row.get("place")):
         problems.add("place", PLACE_NEEDED[kind])
     day = row.get("moved_on")
-    if isinstance(day, str) and parse_date(day) is not None:
+    if isinstance(day, str) and dates.typed(day) is not None:
         newcomer = not person.get("id")
         moves = [] if newcomer else store_population.history(register, person["id"])
         wrong = population.check_new_move(
@@ -116,7 +114,7 @@ def _opening_move(person: Mapping[str, Any], kind: str, day: str) -> dict[str, A
     if implied is None:
         return None
     since = person.get("residence_since") or person["birth_date"]
-    eve = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+    eve = dates.days_after(day, -1)
     return {
         "person_id": person["id"],
         "kind": implied,

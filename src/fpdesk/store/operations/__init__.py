@@ -38,6 +38,7 @@ from fpdesk.store.operations.births import (
 )
 from fpdesk.store.operations.contraception import (
     BEFORE_CURRENT_METHOD,
+    CONTRACEPTION_COLUMNS,
     CONTRACEPTION_END,
     open_contraception,
     record_supply,
@@ -47,6 +48,7 @@ from fpdesk.store.operations.contraception import (
 from fpdesk.store.operations.family import (
     MARRIAGE_COLUMNS,
     NO_SPOUSE,
+    PREGNANCY_COLUMNS,
     STILL_MARRIED,
     open_pregnancy,
     record_divorce,
@@ -110,6 +112,7 @@ __all__ = [
     "BIRTH_DURING_METHOD",
     "CLOSED_BY_TRANSFER",
     "CLOSE_QUESTION",
+    "CONTRACEPTION_COLUMNS",
     "CONTRACEPTION_END",
     "GROUP_NO",
     "HOUSEHOLD_TAKEN",
@@ -124,6 +127,7 @@ __all__ = [
     "ONE_HEAD",
     "PERSON_COLUMNS",
     "PLACE_NEEDED",
+    "PREGNANCY_COLUMNS",
     "SAME_ID_TWICE",
     "STILL_MARRIED",
     "UNKNOWN_KIND",

@@ -12,7 +12,7 @@ from fpdesk.core import codes, dates, policy, population, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
-from fpdesk.store import audit, records
+from fpdesk.store import audit, records, tables
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 from fpdesk.store.operations.form_input import (
@@ -78,22 +78,7 @@ def judge_birth(register: Register, birth: Mapping[str, Any]) -> BirthVerdict:
     return BirthVerdict(order, verdict, rule.name if rule else None)
 
 
-BIRTH_COLUMNS = (
-    "pregnancy_id",
-    "mother_id",
-    "father_id",
-    "marriage_id",
-    "child_id",
-    "birth_date",
-    "sex",
-    "weight_g",
-    "place",
-    "alive",
-    "child_relation",
-    "document_kind",
-    "document_no",
-    "note",
-)
+BIRTH_COLUMNS = tables.entered("birth")
 # The child's relationship to the household head follows the mother's.
 _CHILD_OF = {0: {1: 2, 2: 3}, 1: {1: 2, 2: 3}, 2: {1: 4, 2: 4}, 3: {1: 4, 2: 4}}
 

@@ -7,7 +7,7 @@ from typing import Any
 from fpdesk.core import codes, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
-from fpdesk.store import records
+from fpdesk.store import records, tables
 from fpdesk.store.db import Register
 from fpdesk.store.operations.form_input import (
     _LABELS,
@@ -39,6 +39,10 @@ def open_contraception(register: Register, woman_id: str) -> dict[str, Any] | No
     return rows[0] if rows else None
 
 
+# Its end is recorded when it stops.
+CONTRACEPTION_COLUMNS = tables.entered("contraception", leaving_out=("ended_on", "end_reason"))
+
+
 def start_contraception(
     register: Register, woman_id: str, fields: Fields, *, clock: Clock | None = None
 ) -> str:
@@ -59,7 +63,6 @@ def start_contraception(
     if previous and row.get("started_on") and str(row["started_on"]) < previous["started_on"]:
         problems.add("started_on", BEFORE_CURRENT_METHOD.format(date=previous["started_on"]))
     problems.raise_any()
-    columns = ("woman_id", "user_id", "method", "started_on", "provider", "note")
     with register.transaction():
         if previous:
             records.update(
@@ -68,7 +71,7 @@ def start_contraception(
                 previous["id"],
                 {"ended_on": row["started_on"], "end_reason": "switched"},  # a code
             )
-        return records.insert(register, "contraception", _pick(row, columns))
+        return records.insert(register, "contraception", _pick(row, CONTRACEPTION_COLUMNS))
 
 
 def stop_contraception(
@@ -106,6 +109,5 @@ def record_supply(
     problems = Problems()
     problems.extend(validation.check_supply(row, _clock(clock), person=person))
     problems.raise_any()
-    columns = ("person_id", "handed_on", "item", "quantity", "handed_by")
     with register.transaction():
-        return records.insert(register, "supply", _pick(row, columns))
+        return records.insert(register, "supply", _pick(row, tables.entered("supply")))

@@ -7,7 +7,7 @@ from typing import Any
 from fpdesk.core import dates, idnumber, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
-from fpdesk.store import records
+from fpdesk.store import records, tables
 from fpdesk.store.db import Register
 from fpdesk.store.operations.form_input import (
     ALREADY_ENDED,
@@ -30,14 +30,8 @@ STILL_MARRIED = Text(
 )
 
 
-MARRIAGE_COLUMNS = (
-    "wife_id",
-    "husband_id",
-    "outside_spouse_name",
-    "outside_spouse_id_number",
-    "outside_spouse_address",
-    "married_on",
-)
+# Its end is recorded by a divorce or a death.
+MARRIAGE_COLUMNS = tables.entered("marriage", leaving_out=("ended_on", "end_reason"))
 
 
 def record_marriage(register: Register, fields: Fields, *, clock: Clock | None = None) -> str:
@@ -134,6 +128,10 @@ def open_pregnancy(register: Register, woman_id: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+# Its outcome is recorded when it ends.
+PREGNANCY_COLUMNS = tables.entered("pregnancy", leaving_out=("outcome", "outcome_on"))
+
+
 def register_pregnancy(
     register: Register, woman_id: str, fields: Fields, *, clock: Clock | None = None
 ) -> str:
@@ -149,9 +147,8 @@ def register_pregnancy(
         row["expected_on"] = dates.days_after(last_period, 280)
     marriage = current_marriage(register, woman_id, row["registered_on"])
     row["marriage_id"] = marriage["id"] if marriage else None
-    columns = ("woman_id", "marriage_id", "registered_on", "last_period_on", "expected_on", "note")
     with register.transaction():
-        return records.insert(register, "pregnancy", _pick(row, columns))
+        return records.insert(register, "pregnancy", _pick(row, PREGNANCY_COLUMNS))
 
 
 def record_pregnancy_outcome(

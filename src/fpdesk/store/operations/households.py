@@ -10,7 +10,7 @@ from typing import Any
 from fpdesk.core import area, codes, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
-from fpdesk.store import records
+from fpdesk.store import records, tables
 from fpdesk.store.db import Register
 from fpdesk.store.operations.form_input import (
     _DEFAULTED,
@@ -37,22 +37,9 @@ SAME_ID_TWICE = Text(
 
 # --- persons and households -------------------------------------------------------
 
-PERSON_COLUMNS = (
-    "name",
-    "sex",
-    "birth_date",
-    "id_number",
-    "legacy_id15",
-    "ethnicity",
-    "marital_status",
-    "relationship",
-    "registration_type",
-    "residence_status",
-    "residence_place",
-    "residence_since",
-    "phone",
-    "note",
-)
+# What a person's form may write; the household, a death and its cause are set by
+# their own tasks.
+PERSON_COLUMNS = tables.entered("person", leaving_out=("household_id", "death_date", "death_cause"))
 
 
 

@@ -10,7 +10,7 @@ from fpdesk.core import dates, population, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.store import population as store_population
-from fpdesk.store import records
+from fpdesk.store import records, tables
 from fpdesk.store.db import Register
 from fpdesk.store.operations.form_input import (
     Fields,
@@ -24,7 +24,7 @@ from fpdesk.store.operations.form_input import (
 from fpdesk.store.operations.households import PERSON_COLUMNS, _person_problems
 from fpdesk.store.operations.lookups import current_marriage
 
-MOVE_COLUMNS = ("person_id", "kind", "moved_on", "place", "reason")
+MOVE_COLUMNS = tables.entered("move")
 # What the place of each kind of move means, for the message when it is missing.
 PLACE_NEEDED = {
     population.TRANSFER_IN: Text("请填写迁入前的户籍地。", "Type where the hukou came from."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fpdesk.core import validation
 from fpdesk.core.clock import Clock
-from fpdesk.store import records
+from fpdesk.store import records, tables
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
 from fpdesk.store.operations.form_input import (
@@ -34,15 +34,5 @@ def record_visit(
             problems.add("follows_id", NOT_FOUND)
     problems.extend(validation.check_visit(row, _clock(clock), person=person, follows=follows))
     problems.raise_any()
-    columns = (
-        "person_id",
-        "visit_type",
-        "visited_on",
-        "visited_by",
-        "result",
-        "follows_table",
-        "follows_id",
-        "note",
-    )
     with register.transaction():
-        return records.insert(register, "visit", _pick(row, columns))
+        return records.insert(register, "visit", _pick(row, tables.entered("visit")))

@@ -7,12 +7,7 @@ import pytest
 from fpdesk.store import operations as ops
 from fpdesk.store import records
 from fpdesk.store.db import Register
-from tests.store.operations.conftest import (
-    CLOCK,
-    birth,
-    household,
-    person,
-)
+from tests.store.operations.conftest import CLOCK, birth, household, person
 
 
 def test_birth_creates_the_child_and_judges_the_order(

@@ -8,9 +8,7 @@ from fpdesk.core import validation
 from fpdesk.store import operations as ops
 from fpdesk.store import records
 from fpdesk.store.db import Register
-from tests.store.operations.conftest import (
-    CLOCK,
-)
+from tests.store.operations.conftest import CLOCK
 
 
 def test_contraception_start_switches_and_stop(family: tuple[Register, ops.NewHousehold]) -> None:

@@ -10,11 +10,7 @@ from fpdesk.core import idnumber
 from fpdesk.store import operations as ops
 from fpdesk.store import records
 from fpdesk.store.db import Register
-from tests.store.operations.conftest import (
-    CLOCK,
-    household,
-    person,
-)
+from tests.store.operations.conftest import CLOCK, household, person
 
 
 def test_marriage_sets_status_and_divorce_ends_it(

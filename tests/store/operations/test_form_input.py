@@ -8,10 +8,7 @@ import pytest
 
 from fpdesk.store import operations as ops
 from fpdesk.store.db import Register
-from tests.store.operations.conftest import (
-    birth,
-    person,
-)
+from tests.store.operations.conftest import birth, person
 
 
 def test_parse_date_accepts_what_officers_type() -> None:

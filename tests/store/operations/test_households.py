@@ -9,12 +9,7 @@ from fpdesk.store import operations as ops
 from fpdesk.store import records
 from fpdesk.store.db import Register
 from tests.conftest import VILLAGE
-from tests.store.operations.conftest import (
-    CLOCK,
-    WIFE_ID,
-    household,
-    person,
-)
+from tests.store.operations.conftest import CLOCK, WIFE_ID, household, person
 
 
 def test_household_with_three_members_gets_code_and_head(register: Register) -> None:

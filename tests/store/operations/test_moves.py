@@ -7,10 +7,7 @@ import pytest
 from fpdesk.store import operations as ops
 from fpdesk.store import records
 from fpdesk.store.db import Register
-from tests.store.operations.conftest import (
-    CLOCK,
-    person,
-)
+from tests.store.operations.conftest import CLOCK, person
 
 
 def test_move_out_and_back(family: tuple[Register, ops.NewHousehold]) -> None:

@@ -9,9 +9,7 @@ import pytest
 from fpdesk.store import operations as ops
 from fpdesk.store import records
 from fpdesk.store.db import Register
-from tests.store.operations.conftest import (
-    CLOCK,
-)
+from tests.store.operations.conftest import CLOCK
 
 
 def test_edit_then_undo_is_itself_in_the_history(

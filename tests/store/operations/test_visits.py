@@ -7,9 +7,7 @@ import pytest
 from fpdesk.store import operations as ops
 from fpdesk.store import records
 from fpdesk.store.db import Register
-from tests.store.operations.conftest import (
-    CLOCK,
-)
+from tests.store.operations.conftest import CLOCK
 
 
 def test_visit_cannot_precede_what_it_follows(family: tuple[Register, ops.NewHousehold]) -> None:

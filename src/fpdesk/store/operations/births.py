@@ -15,16 +15,7 @@ from fpdesk.core.ids import new_id
 from fpdesk.store import audit, records, tables
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
-from fpdesk.store.operations.form_input import (
-    Fields,
-    FormProblems,
-    Problems,
-    _alive,
-    _clock,
-    _get,
-    _pick,
-    clean,
-)
+from fpdesk.store.operations import form_input as form
 from fpdesk.store.operations.households import PERSON_COLUMNS
 from fpdesk.store.operations.lookups import current_marriage, id_holder
 
@@ -84,11 +75,11 @@ _CHILD_OF = {0: {1: 2, 2: 3}, 1: {1: 2, 2: 3}, 2: {1: 4, 2: 4}, 3: {1: 4, 2: 4}}
 
 
 def _birth_row(
-    register: Register, mother_id: str, fields: Fields, problems: Problems, clock: Clock
+    register: Register, mother_id: str, fields: form.Fields, problems: form.Problems, clock: Clock
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The birth row and the mother, checked; problems collected, not raised."""
-    mother = _get(register, "person", mother_id)
-    row: dict[str, Any] = {"alive": 1, "child_relation": "own", **clean(fields)}
+    mother = form.existing(register, "person", mother_id)
+    row: dict[str, Any] = {"alive": 1, "child_relation": "own", **form.clean(fields)}
     row["mother_id"] = mother_id
     row.setdefault("id", "(new)")
     born = row.get("birth_date") if dates.typed(row.get("birth_date")) else None
@@ -103,8 +94,8 @@ def _birth_row(
         pregnancy = _pregnancy_of_birth(register, mother_id, born)
         row["pregnancy_id"] = pregnancy["id"] if pregnancy else None
     elif row.get("pregnancy_id"):
-        pregnancy = _get(register, "pregnancy", row["pregnancy_id"])
-    _alive(problems, "mother_id", mother)
+        pregnancy = form.existing(register, "pregnancy", row["pregnancy_id"])
+    form.check_alive(problems, "mother_id", mother)
     problems.extend(
         validation.check_birth(row, clock, mother=mother, father=father, pregnancy=pregnancy)
     )
@@ -124,13 +115,13 @@ def _pregnancy_of_birth(register: Register, mother_id: str, born: str) -> dict[s
 
 
 def preview_birth(
-    register: Register, mother_id: str, fields: Fields, *, clock: Clock | None = None
+    register: Register, mother_id: str, fields: form.Fields, *, clock: Clock | None = None
 ) -> BirthVerdict | None:
     """What record_birth would compute, without writing: None until the date is typed."""
-    problems = Problems()
+    problems = form.Problems()
     try:
-        row, _ = _birth_row(register, mother_id, fields, problems, _clock(clock))
-    except FormProblems:
+        row, _ = _birth_row(register, mother_id, fields, problems, form.clock(clock))
+    except form.FormProblems:
         return None
     if "birth_date" in problems or not dates.typed(row.get("birth_date")):
         return None
@@ -140,7 +131,7 @@ def preview_birth(
 
 
 def record_birth(
-    register: Register, mother_id: str, fields: Fields, *, clock: Clock | None = None
+    register: Register, mother_id: str, fields: form.Fields, *, clock: Clock | None = None
 ) -> NewBirth:
     """A birth: the child joins the mother's household and the birth row is written, in
     one transaction; the pregnancy it ends gets its outcome.  Returns the birth order
@@ -150,8 +141,8 @@ def record_birth(
     alive, child_relation, document_kind, document_no, note; father_id and
     pregnancy_id are found from the marriage and the open pregnancy when not given.
     """
-    clock = _clock(clock)
-    problems = Problems()
+    clock = form.clock(clock)
+    problems = form.Problems()
     row, mother = _birth_row(register, mother_id, fields, problems, clock)
     child: dict[str, Any] | None = None
     if row.get("alive") != 0:
@@ -196,11 +187,13 @@ def record_birth(
         child_id = None
         if child is not None:
             child_id = records.insert(
-                register, "person", _pick(child, (*PERSON_COLUMNS, "household_id"))
+                register, "person", form.pick(child, (*PERSON_COLUMNS, "household_id"))
             )
         row["child_id"] = child_id
         row["id"] = new_id()
-        birth_id = records.insert(register, "birth", {**_pick(row, BIRTH_COLUMNS), "id": row["id"]})
+        birth_id = records.insert(
+            register, "birth", {**form.pick(row, BIRTH_COLUMNS), "id": row["id"]}
+        )
         pregnancy = (
             records.get(register, "pregnancy", row["pregnancy_id"])
             if row.get("pregnancy_id")

@@ -9,17 +9,8 @@ from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.store import records, tables
 from fpdesk.store.db import Register
-from fpdesk.store.operations.form_input import (
-    ALREADY_ENDED,
-    Fields,
-    Problems,
-    _alive,
-    _clock,
-    _get,
-    _pick,
-    clean,
-)
-from fpdesk.store.operations.lookups import current_marriage, id_holder
+from fpdesk.store.operations import form_input as form
+from fpdesk.store.operations.lookups import current_marriage, id_holder, newest_open
 
 NO_SPOUSE = Text(
     "请选择配偶，或填写外地配偶的姓名。",
@@ -34,26 +25,26 @@ STILL_MARRIED = Text(
 MARRIAGE_COLUMNS = tables.entered("marriage", leaving_out=("ended_on", "end_reason"))
 
 
-def record_marriage(register: Register, fields: Fields, *, clock: Clock | None = None) -> str:
+def record_marriage(register: Register, fields: form.Fields, *, clock: Clock | None = None) -> str:
     """A marriage: wife_id and/or husband_id, or outside_spouse_* for a spouse from elsewhere.
 
     Each spouse in the register becomes first-married (21) or remarried (22).  A spouse
     "from elsewhere" whose ID number is in the register (another household, another
     group) is linked as that person, so the couple's children count for both.
     """
-    row = clean(fields)
+    row = form.clean(fields)
     _link_registered_spouse(register, row)
-    problems = Problems()
+    problems = form.Problems()
     spouses = {}
     for name in ("wife_id", "husband_id"):
         if row.get(name):
-            spouses[name] = _get(register, "person", row[name])
-            _alive(problems, name, spouses[name])
+            spouses[name] = form.existing(register, "person", row[name])
+            form.check_alive(problems, name, spouses[name])
             if current_marriage(register, row[name]):
                 problems.add(name, STILL_MARRIED)
     problems.extend(
         validation.check_marriage(
-            row, _clock(clock), wife=spouses.get("wife_id"), husband=spouses.get("husband_id")
+            row, form.clock(clock), wife=spouses.get("wife_id"), husband=spouses.get("husband_id")
         )
     )
     if len(spouses) == 1 and not row.get("outside_spouse_name"):
@@ -66,7 +57,7 @@ def record_marriage(register: Register, fields: Fields, *, clock: Clock | None =
             problems.add("outside_spouse_id_number", validation.message(exc.code))
     problems.raise_any()
     with register.transaction():
-        marriage_id = records.insert(register, "marriage", _pick(row, MARRIAGE_COLUMNS))
+        marriage_id = records.insert(register, "marriage", form.pick(row, MARRIAGE_COLUMNS))
         for person in spouses.values():
             before = register.query(
                 "SELECT count(*) AS n FROM marriage WHERE deleted = 0 AND id != ? "
@@ -92,17 +83,17 @@ def _link_registered_spouse(register: Register, row: dict[str, Any]) -> None:
 
 
 def record_divorce(
-    register: Register, marriage_id: str, fields: Fields, *, clock: Clock | None = None
+    register: Register, marriage_id: str, fields: form.Fields, *, clock: Clock | None = None
 ) -> None:
     """The end of a marriage by divorce: both spouses become divorced (40)."""
-    marriage = _get(register, "marriage", marriage_id)
-    row = clean(fields)
-    problems = Problems()
+    marriage = form.existing(register, "marriage", marriage_id)
+    row = form.clean(fields)
+    problems = form.Problems()
     problems.required(row, "ended_on")
     if marriage["ended_on"]:
-        problems.add("ended_on", ALREADY_ENDED.format(date=marriage["ended_on"]))
+        problems.add("ended_on", form.ALREADY_ENDED.format(date=marriage["ended_on"]))
     ended = {**marriage, "ended_on": row.get("ended_on"), "end_reason": "divorce"}
-    problems.extend(validation.check_marriage(ended, _clock(clock)), only=["ended_on"])
+    problems.extend(validation.check_marriage(ended, form.clock(clock)), only=["ended_on"])
     problems.raise_any()
     with register.transaction():
         records.update(
@@ -120,12 +111,7 @@ def record_divorce(
 
 
 def open_pregnancy(register: Register, woman_id: str) -> dict[str, Any] | None:
-    rows = register.query(
-        "SELECT * FROM pregnancy WHERE woman_id = ? AND deleted = 0 AND outcome IS NULL "
-        "ORDER BY registered_on DESC",
-        (woman_id,),
-    )
-    return rows[0] if rows else None
+    return newest_open(register, "pregnancy", woman_id, closed_by="outcome", since="registered_on")
 
 
 # Its outcome is recorded when it ends.
@@ -133,14 +119,14 @@ PREGNANCY_COLUMNS = tables.entered("pregnancy", leaving_out=("outcome", "outcome
 
 
 def register_pregnancy(
-    register: Register, woman_id: str, fields: Fields, *, clock: Clock | None = None
+    register: Register, woman_id: str, fields: form.Fields, *, clock: Clock | None = None
 ) -> str:
     """A pregnancy registered for tracking; the expected date defaults to LMP + 280 days."""
-    woman = _get(register, "person", woman_id)
-    row = {**clean(fields), "woman_id": woman_id}
-    problems = Problems()
-    _alive(problems, "woman_id", woman)
-    problems.extend(validation.check_pregnancy(row, _clock(clock), woman=woman))
+    woman = form.existing(register, "person", woman_id)
+    row = {**form.clean(fields), "woman_id": woman_id}
+    problems = form.Problems()
+    form.check_alive(problems, "woman_id", woman)
+    problems.extend(validation.check_pregnancy(row, form.clock(clock), woman=woman))
     problems.raise_any()
     last_period = row.get("last_period_on")
     if not row.get("expected_on") and last_period:
@@ -148,22 +134,22 @@ def register_pregnancy(
     marriage = current_marriage(register, woman_id, row["registered_on"])
     row["marriage_id"] = marriage["id"] if marriage else None
     with register.transaction():
-        return records.insert(register, "pregnancy", _pick(row, PREGNANCY_COLUMNS))
+        return records.insert(register, "pregnancy", form.pick(row, PREGNANCY_COLUMNS))
 
 
 def record_pregnancy_outcome(
-    register: Register, pregnancy_id: str, fields: Fields, *, clock: Clock | None = None
+    register: Register, pregnancy_id: str, fields: form.Fields, *, clock: Clock | None = None
 ) -> None:
     """How a pregnancy ended.  A live birth also needs the birth form (the child)."""
-    pregnancy = _get(register, "pregnancy", pregnancy_id)
-    row = clean(fields)
-    problems = Problems()
+    pregnancy = form.existing(register, "pregnancy", pregnancy_id)
+    row = form.clean(fields)
+    problems = form.Problems()
     problems.required(row, "outcome", "outcome_on")
     if pregnancy["outcome"]:
-        problems.add("outcome", ALREADY_ENDED.format(date=pregnancy["outcome_on"]))
+        problems.add("outcome", form.ALREADY_ENDED.format(date=pregnancy["outcome_on"]))
     ended = {**pregnancy, "outcome": row.get("outcome"), "outcome_on": row.get("outcome_on")}
     problems.extend(
-        validation.check_pregnancy(ended, _clock(clock)), only=["outcome", "outcome_on"]
+        validation.check_pregnancy(ended, form.clock(clock)), only=["outcome", "outcome_on"]
     )
     problems.raise_any()
     change = {"outcome": row["outcome"], "outcome_on": row["outcome_on"]}

@@ -90,7 +90,7 @@ def checks_only() -> Iterator[None]:
 
 # --- messages that are about a task rather than a record ---------------------------
 
-_LABELS = {
+LABELS = {
     "place": Text("地点", "place"),
     "end_reason": Text("原因", "reason"),
     "name": Text("姓名", "name"),
@@ -110,7 +110,7 @@ ALREADY_ENDED = Text("这条记录已经结束（{date}）。", "This record has
 
 
 def required(name: str) -> Text:
-    label = _LABELS.get(name) or validation.field_label(name)
+    label = LABELS.get(name) or validation.field_label(name)
     return validation.message("required", label=label)
 
 
@@ -154,13 +154,13 @@ def clean(fields: Fields) -> dict[str, Any]:
     return row
 
 
-def _pick(row: Fields, columns: Iterable[str]) -> dict[str, Any]:
+def pick(row: Fields, columns: Iterable[str]) -> dict[str, Any]:
     """The row's values for a table's columns; absent NOT NULL columns keep their default."""
-    return {c: row[c] for c in columns if c in row and not (row[c] is None and c in _DEFAULTED)}
+    return {c: row[c] for c in columns if c in row and not (row[c] is None and c in DEFAULTED)}
 
 
 # Columns with a NOT NULL default: leaving them out of an insert keeps the default.
-_DEFAULTED = {
+DEFAULTED = {
     "ethnicity",
     "marital_status",
     "relationship",
@@ -171,17 +171,17 @@ _DEFAULTED = {
 }
 
 
-def _get(register: Register, table: str, row_id: str | None) -> dict[str, Any]:
+def existing(register: Register, table: str, row_id: str | None) -> dict[str, Any]:
     row = records.get(register, table, row_id) if row_id else None
     if row is None or row["deleted"]:
         raise FormProblems({"id": NOT_FOUND})
     return row
 
 
-def _alive(problems: Problems, name: str, person: Mapping[str, Any]) -> None:
+def check_alive(problems: Problems, name: str, person: Mapping[str, Any]) -> None:
     if person.get("death_date"):
         problems.add(name, ALREADY_DEAD.format(date=person["death_date"]))
 
 
-def _clock(clock: Clock | None) -> Clock:
+def clock(clock: Clock | None) -> Clock:
     return clock or SystemClock()

@@ -12,16 +12,7 @@ from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.store import records, tables
 from fpdesk.store.db import Register
-from fpdesk.store.operations.form_input import (
-    _DEFAULTED,
-    Fields,
-    FormProblems,
-    Problems,
-    _clock,
-    _get,
-    _pick,
-    clean,
-)
+from fpdesk.store.operations import form_input as form
 from fpdesk.store.operations.lookups import current_marriage, id_holder
 
 GROUP_NO = Text("村民小组号为 1 到 99。", "The village group number is 1 to 99.")
@@ -45,7 +36,7 @@ PERSON_COLUMNS = tables.entered("person", leaving_out=("household_id", "death_da
 
 def check_person(
     register: Register | None,
-    fields: Fields,
+    fields: form.Fields,
     clock: Clock | None = None,
     *,
     person_id: str | None = None,
@@ -55,11 +46,11 @@ def check_person(
     The form calls this as the officer types an ID number, and every save calls it:
     the two can never disagree.
     """
-    row = {"household_id": "-", **clean(fields), "id": person_id}
-    problems = Problems()
+    row = {"household_id": "-", **form.clean(fields), "id": person_id}
+    problems = form.Problems()
     problems.extend(
         validation.check_person(
-            row, _clock(clock), id_holder=id_holder(register) if register else None
+            row, form.clock(clock), id_holder=id_holder(register) if register else None
         )
     )
     return dict(problems)
@@ -67,9 +58,9 @@ def check_person(
 
 def _person_problems(
     register: Register,
-    row: Fields,
+    row: form.Fields,
     clock: Clock,
-    problems: Problems,
+    problems: form.Problems,
     *,
     prefix: str = "",
     person_id: str | None = None,
@@ -85,40 +76,40 @@ def _person_problems(
 
 
 def add_person(
-    register: Register, household_id: str, fields: Fields, *, clock: Clock | None = None
+    register: Register, household_id: str, fields: form.Fields, *, clock: Clock | None = None
 ) -> str:
     """A new member of a household.  Returns the person's id."""
-    _get(register, "household", household_id)
-    row = clean(fields)
-    problems = Problems()
-    _person_problems(register, row, _clock(clock), problems)
+    form.existing(register, "household", household_id)
+    row = form.clean(fields)
+    problems = form.Problems()
+    _person_problems(register, row, form.clock(clock), problems)
     problems.raise_any()
     with register.transaction():
         return records.insert(
-            register, "person", {**_pick(row, PERSON_COLUMNS), "household_id": household_id}
+            register, "person", {**form.pick(row, PERSON_COLUMNS), "household_id": household_id}
         )
 
 
 def update_person(
-    register: Register, person_id: str, fields: Fields, *, clock: Clock | None = None
+    register: Register, person_id: str, fields: form.Fields, *, clock: Clock | None = None
 ) -> None:
     """Correct a person's details (the change is kept in the history and can be undone)."""
-    current = _get(register, "person", person_id)
-    typed = clean(fields)
+    current = form.existing(register, "person", person_id)
+    typed = form.clean(fields)
     merged = {**current, **typed}
-    problems = Problems()
-    _person_problems(register, merged, _clock(clock), problems, person_id=person_id)
+    problems = form.Problems()
+    _person_problems(register, merged, form.clock(clock), problems, person_id=person_id)
     if any(merged.get(k) != current.get(k) for k in ("marital_status", "relationship")):
         # A marriage ends through divorce or death, which set the status themselves.
         married = current_marriage(register, person_id) is not None
-        problems.extend(validation.check_spouse(merged, _clock(clock), married=married))
+        problems.extend(validation.check_spouse(merged, form.clock(clock), married=married))
     problems.raise_any()
     changed = {
         k: merged[k]
         for k in typed
         if k in PERSON_COLUMNS
         and current.get(k) != merged[k]
-        and not (merged[k] is None and k in _DEFAULTED)
+        and not (merged[k] is None and k in form.DEFAULTED)
     }
     with register.transaction():
         records.update(register, "person", person_id, changed)
@@ -169,7 +160,7 @@ def area_ethnicity(register: Register, area_code: str | None = None) -> str | No
 def set_area_ethnicity(register: Register, code: str | None, area_code: str | None = None) -> None:
     """Set (or clear, with None) the area's usual ethnicity: a code of GB 3304."""
     if code is not None and not codes.exists("ethnicity", code):
-        raise FormProblems({"ethnicity": validation.message(
+        raise form.FormProblems({"ethnicity": validation.message(
             "code.unknown", label=validation.field_label("ethnicity"), value=code)})
     key = _ETHNICITY_KEY.format(area=area_code or register.area_code)
     with register.transaction():
@@ -195,7 +186,7 @@ def household_ethnicity(register: Register, household_id: str) -> str | None:
     return area_ethnicity(register, home["village_code"] if home else None)
 
 
-def _ethnicity_asked(row: Fields, problems: Problems, prefix: str = "") -> None:
+def _ethnicity_asked(row: form.Fields, problems: form.Problems, prefix: str = "") -> None:
     """A form that shows the ethnicity field wants an answer, not the column's default."""
     if "ethnicity" in row:
         problems.required(row, "ethnicity", prefix=prefix)
@@ -235,7 +226,7 @@ def _is_village(code: str) -> bool:
         return False
 
 
-def _household_village(register: Register, row: Fields, problems: Problems) -> str:
+def _household_village(register: Register, row: form.Fields, problems: form.Problems) -> str:
     """The village of a new household: the register's own, or the one the clerk chose."""
     chosen = str(row.get("village_code") or "")
     if not chosen and _is_village(register.area_code):
@@ -249,8 +240,8 @@ def _household_village(register: Register, row: Fields, problems: Problems) -> s
 
 def add_household(
     register: Register,
-    fields: Fields,
-    members: Iterable[Fields] = (),
+    fields: form.Fields,
+    members: Iterable[form.Fields] = (),
     *,
     clock: Clock | None = None,
 ) -> NewHousehold:
@@ -258,16 +249,16 @@ def add_household(
 
     The member whose relationship is 0 (户主) becomes the head; the household code is
     the village code, the group and the next free sequence number in the group.
-    Problems of member i come back keyed "m{i}.<field>".
+    form.Problems of member i come back keyed "m{i}.<field>".
     """
-    clock = _clock(clock)
-    row = clean(fields)
-    problems = Problems()
+    clock = form.clock(clock)
+    row = form.clean(fields)
+    problems = form.Problems()
     problems.required(row, "group_no")
     group = str(row.get("group_no") or "")
     if group and not (group.isdigit() and 1 <= int(group) <= 99):
         problems.add("group_no", GROUP_NO)
-    rows = [clean(member) for member in members]
+    rows = [form.clean(member) for member in members]
     for i, member in enumerate(rows):
         _person_problems(register, member, clock, problems, prefix=f"m{i}.")
     village = _household_village(register, row, problems)
@@ -306,7 +297,9 @@ def add_household(
         household_id = records.insert(register, "household", household)
         ids = [
             records.insert(
-                register, "person", {**_pick(member, PERSON_COLUMNS), "household_id": household_id}
+                register,
+                "person",
+                {**form.pick(member, PERSON_COLUMNS), "household_id": household_id},
             )
             for member in rows
         ]

@@ -36,3 +36,16 @@ def current_marriage(
         (person_id, person_id, on, on, on, on),
     )
     return rows[0] if rows else None
+
+
+def newest_open(
+    register: Register, table: str, woman_id: str, *, closed_by: str, since: str
+) -> dict[str, Any] | None:
+    """A woman's newest record of a table that has not ended yet (its `closed_by` column
+    still empty), by its `since` date: the pregnancy she is in, the method she uses."""
+    rows = register.query(
+        f"SELECT * FROM {table} WHERE woman_id = ? AND deleted = 0 AND {closed_by} IS NULL "
+        f"ORDER BY {since} DESC",
+        (woman_id,),
+    )
+    return rows[0] if rows else None

@@ -12,15 +12,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.store import population as store_population
 from fpdesk.store import records, tables
 from fpdesk.store.db import Register
-from fpdesk.store.operations.form_input import (
-    Fields,
-    Problems,
-    _alive,
-    _clock,
-    _get,
-    _pick,
-    clean,
-)
+from fpdesk.store.operations import form_input as form
 from fpdesk.store.operations.households import PERSON_COLUMNS, _person_problems
 from fpdesk.store.operations.lookups import current_marriage
 
@@ -56,10 +48,12 @@ class CloseHouseholdQuestion(Exception):
         super().__init__(question.en)
 
 
-def _move_problems(register: Register, person: Mapping[str, Any], row: Fields) -> Problems:
+def _move_problems(
+    register: Register, person: Mapping[str, Any], row: form.Fields
+) -> form.Problems:
     """Whether the move fits the person's history (core.population): the place it
     needs, and a step her state on that day allows, that later moves still allow."""
-    problems = Problems()
+    problems = form.Problems()
     kind = row.get("kind")
     if kind not in population.RULES:
         problems.add("kind", UNKNOWN_KIND)
@@ -127,7 +121,7 @@ def _opening_move(person: Mapping[str, Any], kind: str, day: str) -> dict[str, A
 def record_move(
     register: Register,
     person_id: str,
-    fields: Fields,
+    fields: form.Fields,
     *,
     clock: Clock | None = None,
     close_household: bool | None = None,
@@ -141,18 +135,18 @@ def record_move(
     registered member raises CloseHouseholdQuestion unless `close_household` says
     whether to close the household (销户); a closing is written on the household.
     """
-    person = _get(register, "person", person_id)
-    row = {**clean(fields), "person_id": person_id}
-    problems = Problems()
-    _alive(problems, "moved_on", person)
-    problems.extend(validation.check_move(row, _clock(clock), person=person))
+    person = form.existing(register, "person", person_id)
+    row = {**form.clean(fields), "person_id": person_id}
+    problems = form.Problems()
+    form.check_alive(problems, "moved_on", person)
+    problems.extend(validation.check_move(row, form.clock(clock), person=person))
     for name, text in _move_problems(register, person, row).items():
         problems.add(name, text)
     problems.raise_any()
     kind, day = row["kind"], row["moved_on"]
     closing = False
     if kind == population.TRANSFER_OUT and not _registered_others(register, person, day):
-        household = _get(register, "household", person["household_id"])
+        household = form.existing(register, "household", person["household_id"])
         if close_household is None:
             raise CloseHouseholdQuestion(
                 household["id"], CLOSE_QUESTION.format(name=person["name"], code=household["code"])
@@ -166,7 +160,7 @@ def record_move(
     with register.transaction():
         if opening is not None:
             records.insert(register, "move", opening)
-        move_id = records.insert(register, "move", _pick(row, MOVE_COLUMNS))
+        move_id = records.insert(register, "move", form.pick(row, MOVE_COLUMNS))
         status = population.RESIDENCE_OF_STATE.get(after, person["residence_status"])
         records.update(
             register,
@@ -191,8 +185,8 @@ def record_move(
 def record_move_in(
     register: Register,
     household_id: str,
-    person_fields: Fields,
-    move_fields: Fields,
+    person_fields: form.Fields,
+    move_fields: form.Fields,
     *,
     clock: Clock | None = None,
 ) -> str:
@@ -201,11 +195,11 @@ def record_move_in(
     The move is a 迁入 (her hukou comes here; the default) or a 流入 (she lives here,
     registered elsewhere: the place is where she is registered).
     """
-    clock = _clock(clock)
-    _get(register, "household", household_id)
-    person = clean(person_fields)
-    move = {"kind": population.TRANSFER_IN, **clean(move_fields), "person_id": "(new)"}
-    problems = Problems()
+    clock = form.clock(clock)
+    form.existing(register, "household", household_id)
+    person = form.clean(person_fields)
+    move = {"kind": population.TRANSFER_IN, **form.clean(move_fields), "person_id": "(new)"}
+    problems = form.Problems()
     _person_problems(register, person, clock, problems)
     problems.extend(validation.check_move(move, clock, person=person))
     if move["kind"] not in (population.TRANSFER_IN, population.FLOAT_IN):
@@ -221,30 +215,30 @@ def record_move_in(
             register,
             "person",
             {
-                **_pick(person, PERSON_COLUMNS),
+                **form.pick(person, PERSON_COLUMNS),
                 "household_id": household_id,
                 "residence_status": status,
                 "residence_place": move.get("place") if status == "in" else None,
                 "residence_since": move["moved_on"],
             },
         )
-        records.insert(register, "move", _pick({**move, "person_id": person_id}, MOVE_COLUMNS))
+        records.insert(register, "move", form.pick({**move, "person_id": person_id}, MOVE_COLUMNS))
     return person_id
 
 
 def record_death(
-    register: Register, person_id: str, fields: Fields, *, clock: Clock | None = None
+    register: Register, person_id: str, fields: form.Fields, *, clock: Clock | None = None
 ) -> None:
     """A death.  An open marriage ends (the spouse is widowed) and an open contraception
     episode of the person ends, in the same transaction.
     """
-    person = _get(register, "person", person_id)
-    row = clean(fields)
-    problems = Problems()
+    person = form.existing(register, "person", person_id)
+    row = form.clean(fields)
+    problems = form.Problems()
     problems.required(row, "death_date")
-    _alive(problems, "death_date", person)
+    form.check_alive(problems, "death_date", person)
     died = {**person, "death_date": row.get("death_date")}
-    problems.extend(validation.check_person(died, _clock(clock)), only=["death_date"])
+    problems.extend(validation.check_person(died, form.clock(clock)), only=["death_date"])
     problems.raise_any()
     death_date = row["death_date"]
     with register.transaction():

@@ -7,7 +7,7 @@ import json
 from fpdesk.core.i18n import Text
 from fpdesk.store import records
 from fpdesk.store.db import Register
-from fpdesk.store.operations.form_input import FormProblems
+from fpdesk.store.operations import form_input as form
 
 NOTHING_TO_UNDO = Text("这条记录没有可以撤销的修改。", "This record has no change to undo.")
 
@@ -24,7 +24,7 @@ def undo_last_change(register: Register, row_id: str) -> int:
         (row_id,),
     )
     if not rows:
-        raise FormProblems({"id": NOTHING_TO_UNDO})
+        raise form.FormProblems({"id": NOTHING_TO_UNDO})
     last = rows[0]
     table = str(last["tbl"])
     with register.transaction():
@@ -35,6 +35,6 @@ def undo_last_change(register: Register, row_id: str) -> int:
             new = json.loads(last["new"]) if last["new"] else {}
             back = {k: v for k, v in old.items() if k != "id" and new.get(k) != v}
             if not back:
-                raise FormProblems({"id": NOTHING_TO_UNDO})
+                raise form.FormProblems({"id": NOTHING_TO_UNDO})
             records.update(register, table, row_id, back)
     return int(last["seq"])

@@ -21,6 +21,7 @@ D = dt.date
         (" 2024-3-05 ", D(2024, 3, 5)),
         ("2024-02-29", D(2024, 2, 29)),
         ("20000229", D(2000, 2, 29)),
+        ("２０２４-０３-０５", D(2024, 3, 5)),  # full-width digits, as a Chinese IME types them
         (D(2019, 1, 2), D(2019, 1, 2)),
     ],
 )
@@ -40,8 +41,12 @@ def test_typed_refuses_what_is_not_a_day(text: object) -> None:
 def test_iso_takes_only_the_iso_form() -> None:
     assert dates.iso("2024-02-29") == D(2024, 2, 29)
     assert dates.iso(D(2024, 2, 29)) == D(2024, 2, 29)
-    # date.fromisoformat (3.11) would take 20240305; a stored date never looks like it.
-    for text in ("20240305", "2024-3-5", "2024-02-30", "2023-02-29", "", None):
+    # date.fromisoformat (3.11) would take 20240305 and the week date 2024-W10-2; a
+    # stored date never looks like them.
+    for text in (
+        "20240305", "2024-W10-2", "2024-3-5", "２０２４-０３-０５",
+        "2024-02-30", "2023-02-29", "", None,
+    ):
         assert dates.iso(text) is None
     assert dates.iso(dt.datetime(2024, 3, 5, 10, 0)) is None
     assert dates.iso(20240305) is None

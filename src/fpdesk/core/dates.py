@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
+
+# date.fromisoformat also takes ten characters that are a week date (2024-W10-2).
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def typed(value: object) -> dt.date | None:
@@ -43,7 +47,7 @@ def iso(value: object) -> dt.date | None:
     """An ISO date (`YYYY-MM-DD` text, or a date), or None when the value is not one."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if not isinstance(value, str) or len(value) != 10:
+    if not isinstance(value, str) or not _ISO.fullmatch(value):
         return None
     try:
         return dt.date.fromisoformat(value)

@@ -73,3 +73,12 @@ def test_checks_only_stops_every_operation_before_it_writes(
     assert register.query("SELECT count(*) AS n FROM change_log")[0]["n"] == before
     with pytest.raises(ops.FormProblems), ops.checks_only():
         ops.record_supply(register, wife, {"handed_on": "2026-01-01", "item": "pill"})
+
+
+def test_a_week_date_is_not_taken_for_a_day(register: Register) -> None:
+    """date.fromisoformat reads 2024-W10-2 (ten characters, like an ISO day); the
+    register would keep it as text that sorts among the days."""
+    home = ops.add_household(register, {"group_no": "1"}, [person("周甲", 1, "1990-01-01", 0)])
+    with pytest.raises(ops.FormProblems) as caught:
+        ops.add_person(register, home.household_id, person("周乙", 2, "2024-W10-2", 3))
+    assert set(caught.value.problems) == {"birth_date"}

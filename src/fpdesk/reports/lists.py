@@ -16,7 +16,7 @@ from typing import Any
 
 from fpdesk.core import schedules
 from fpdesk.core.codes import load_resource
-from fpdesk.core.dates import age_on
+from fpdesk.core.dates import age_on, stored
 from fpdesk.core.i18n import Text
 from fpdesk.store import access, audit, due
 from fpdesk.store.db import Register
@@ -52,13 +52,12 @@ def programmes(data: Mapping[str, Any] | None = None) -> list[Programme]:
         unknown = set(item["conditions"]) - KNOWN_CONDITIONS
         if unknown:
             raise ValueError(f"rewards rule {item['key']}: unknown conditions {sorted(unknown)}")
-        end = item.get("effective_to")
         out.append(
             Programme(
                 key=str(item["key"]),
                 label=Text(str(item["label"][0]), str(item["label"][1])),
                 effective_from=dt.date.fromisoformat(item["effective_from"]),
-                effective_to=dt.date.fromisoformat(end) if end else None,
+                effective_to=stored(item.get("effective_to")),
                 conditions=dict(item["conditions"]),
             )
         )

@@ -22,7 +22,7 @@ from typing import Any
 from fpdesk.core import codes, idnumber
 from fpdesk.core.area import AreaCodeError, level_of
 from fpdesk.core.clock import Clock
-from fpdesk.core.dates import add_years
+from fpdesk.core.dates import add_years as add_years  # callers import it from here too
 from fpdesk.core.dates import age_on as age_on  # callers' old name for it
 from fpdesk.core.dates import iso as parse_date  # the rules read stored dates as ISO only
 from fpdesk.core.i18n import Text

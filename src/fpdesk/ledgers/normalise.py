@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from fpdesk.core import codes, idnumber
+from fpdesk.core import codes, dates, idnumber
 from fpdesk.core.i18n import Text
 
 
@@ -152,26 +152,18 @@ def date(value: Any) -> str | None:
 
 
 def _parse_date_text(text: str) -> dt.date | None:
+    """The forms the forms read (core.dates.typed), after the ledgers' own are brought
+    to one of them: 1985年3月2日, a two-digit year (85-3-2), a time after the date."""
     text = text.split(" ")[0] if re.match(r"\d{4}-\d{2}-\d{2} ", text) else text
-    parts: list[str]
-    if re.fullmatch(r"\d{8}", text):
-        parts = [text[:4], text[4:6], text[6:]]
-    else:
-        parts = re.split(r"\s*[.\-/年月]\s*", text.rstrip("日号").strip())
-        parts = [p for p in parts if p]
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return None
-    year, month, day = (int(p) for p in parts)
-    if len(parts[0]) == 2:
+    text = re.sub(r"\s*[年月]\s*", "-", text.strip()).rstrip("日号").strip()
+    short = re.fullmatch(r"(\d{2})([-./])(\d{1,2})\2(\d{1,2})", text)
+    if short:
         # 85-3-2: a two-digit year is of the last century unless that is more than a
         # hundred years ago; the person's age check catches a wrong century.
+        year = int(short.group(1))
         year += 1900 if year > dt.date.today().year % 100 else 2000
-    elif len(parts[0]) != 4:
-        return None
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
+        text = f"{year}-{short.group(3)}-{short.group(4)}"
+    return dates.typed(text)
 
 
 # --- code tables --------------------------------------------------------------------

@@ -382,3 +382,13 @@ def test_a_roster_after_the_household_ledger_adds_to_the_same_women(
     ]
     ledgers.apply_plan(register, plan)
     assert _count(register, "person") == 6 and _count(register, "contraception") == 1
+
+
+def test_spaces_in_a_name_are_no_difference(register: Register, tmp_path: Path) -> None:
+    number = build.pid("1985-03-02", 22)
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(f"姓名,身份证号,联系电话\n陆美华,{number},13800138000\n", encoding="utf-8")
+    second.write_text(f"姓名,身份证号,联系电话\n陆 美华,{number},138 0013 8000\n", encoding="utf-8")
+    ledgers.apply_plan(register, ledgers.plan_import(register, _sources(first)))
+    plan = ledgers.plan_import(register, _sources(second))
+    assert plan.differences == [] and plan.counts["same"] == 1

@@ -102,3 +102,10 @@ def test_household_code_excel_turned_into_a_number_is_refused() -> None:
     with pytest.raises(Unreadable) as caught:
         normalise.household_code(4.50102001201030e17)
     assert "户编码" in caught.value.text.zh
+
+
+def test_names_lined_up_with_spaces() -> None:
+    assert normalise.name("王  芳") == "王芳"
+    assert normalise.name(" 陆 美华 ") == "陆美华"
+    assert normalise.name("Maria José") == "Maria José"
+    assert normalise.name(None) is None

@@ -73,7 +73,7 @@ PERSON_PARSERS: dict[str, Callable[[Any], Any]] = {
     "marital_status": lambda v: normalise.coded("marital_status", normalise.MARITAL, v),
     "registration_type": lambda v: normalise.coded("registration_type", normalise.REGISTRATION, v),
     "ethnicity": normalise.ethnicity,
-    "name": lambda v: normalise.text_of(v) or None,
+    "name": normalise.name,
     "phone": lambda v: normalise.text_of(v) or None,
 }
 
@@ -120,7 +120,7 @@ def read_entries(table: SheetTable, mapping: dict[int, str | None]) -> list[Entr
                 _infer(entry, "birth_date", facts.birth_date.isoformat())
         entry.household_code = parsed("household_code", normalise.household_code)
         entry.house_number = normalise.text_of(cell("house_number")) or None
-        entry.head_name = normalise.text_of(cell("head_name")) or None
+        entry.head_name = normalise.name(cell("head_name"))
         entry.group_no = normalise.group_number(cell("group_no"))
         if entry.group_no is None and entry.household_code and len(entry.household_code) == 18:
             entry.group_no = int(entry.household_code[12:14])
@@ -130,7 +130,7 @@ def read_entries(table: SheetTable, mapping: dict[int, str | None]) -> list[Entr
         entry.method = parsed("method", lambda v: normalise.coded("method", normalise.METHODS, v))
         entry.method_date, entry.method_when = _event_date(cell("method_date"))
         for n in (1, 2, 3):
-            name = normalise.text_of(cell(f"child{n}_name")) or None
+            name = normalise.name(cell(f"child{n}_name"))
             sex = (
                 parsed(f"child{n}_sex", PERSON_PARSERS["sex"])
                 if f"child{n}_sex" in by_field

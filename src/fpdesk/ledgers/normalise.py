@@ -62,6 +62,15 @@ def text_of(value: Any) -> str:
     return text.lstrip("'").strip()
 
 
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def name(value: Any) -> str | None:
+    """A name as written, without the spaces ledgers put inside two-character names to
+    line them up with three-character ones (王  芳)."""
+    return _CJK_SPACE.sub("", text_of(value)) or None
+
+
 # --- ID numbers --------------------------------------------------------------------
 
 

@@ -362,14 +362,15 @@ def _fill(run: Run, entry: Entry, person: dict[str, Any]) -> None:
     outcome = run.of(entry)
     outcome.person_id = str(person["id"])
     outcome.household_code = person.get("_code") or _code_of(run.register, person["household_id"])
+    ledger = operations.clean(entry.person)  # as it would be stored: names, phones tidied
     empty = {
         k: v
-        for k, v in entry.person.items()
+        for k, v in ledger.items()
         if k in FILLABLE and v not in (None, "") and person.get(k) in (None, "")
     }
     differs = []
     for key in COMPARED:
-        ours, theirs = person.get(key), entry.person.get(key)
+        ours, theirs = person.get(key), ledger.get(key)
         if theirs in (None, "") or ours in (None, "") or key in empty or key in entry.inferred:
             continue
         if str(ours) != str(theirs):

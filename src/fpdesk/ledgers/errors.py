@@ -13,7 +13,10 @@ MAX_ROWS = 100_000
 class LedgerError(RegisterError):
     """A ledger that cannot be read or imported; nothing was written."""
 
-    text = Text("台账文件无法导入，登记册没有任何改动。", "The ledger cannot be imported; nothing was written.")
+    text = Text(
+        "台账文件无法导入，登记册没有任何改动。",
+        "The ledger cannot be imported; nothing was written.",
+    )
 
 
 PASSWORD = Text(
@@ -64,6 +67,10 @@ NOT_READY = Text(
 )
 NOT_A_VILLAGE = Text(
     "请指定要导入到哪个村（12 位村代码）：这个登记册包含多个村。",
-    "Say which village to import into (its 12-digit code): this register holds several "
-    "villages.",
+    "Say which village to import into (its 12-digit code): this register holds several villages.",
+)
+NO_NAME_COLUMN = Text(
+    "{file} 的工作表“{sheet}”里没有对应“姓名”的列，没有导入。请在列对照里指定姓名列。",
+    "The sheet “{sheet}” of {file} has no column for the name; nothing was imported. "
+    "Choose the name column in the mapping.",
 )

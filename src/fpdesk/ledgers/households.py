@@ -30,6 +30,7 @@ class Birth:
     name: str | None
     sex: int | None
     birth_date: str | None
+    written: str = ""  # the date as written when it is not a whole date
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Entry:
     person: dict[str, Any] = field(default_factory=dict)
     method: str | None = None
     method_date: str | None = None
+    method_when: str = ""  # the method's date as written when it is not a whole date
     births: list[Birth] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     problems: list[Text] = field(default_factory=list)
@@ -65,9 +67,7 @@ PERSON_PARSERS: dict[str, Callable[[Any], Any]] = {
     "sex": lambda v: normalise.coded("sex", normalise.SEX, v),
     "relationship": lambda v: normalise.coded("relationship", normalise.RELATIONSHIP, v),
     "marital_status": lambda v: normalise.coded("marital_status", normalise.MARITAL, v),
-    "registration_type": lambda v: normalise.coded(
-        "registration_type", normalise.REGISTRATION, v
-    ),
+    "registration_type": lambda v: normalise.coded("registration_type", normalise.REGISTRATION, v),
     "ethnicity": normalise.ethnicity,
     "name": lambda v: normalise.text_of(v) or None,
     "phone": lambda v: normalise.text_of(v) or None,
@@ -124,16 +124,30 @@ def read_entries(table: SheetTable, mapping: dict[int, str | None]) -> list[Entr
             entry.group_no = sheet_group
         entry.address = normalise.text_of(cell("address")) or None
         entry.method = parsed("method", lambda v: normalise.coded("method", normalise.METHODS, v))
-        entry.method_date = parsed("method_date", normalise.date)
+        entry.method_date, entry.method_when = _event_date(cell("method_date"))
         for n in (1, 2, 3):
             name = normalise.text_of(cell(f"child{n}_name")) or None
-            sex = parsed(f"child{n}_sex", PERSON_PARSERS["sex"]) if f"child{n}_sex" in by_field else None
-            born = parsed(f"child{n}_birth_date", normalise.date) if f"child{n}_birth_date" in by_field else None
-            if name or born:
-                entry.births.append(Birth(n, name, sex, born))
+            sex = (
+                parsed(f"child{n}_sex", PERSON_PARSERS["sex"])
+                if f"child{n}_sex" in by_field
+                else None
+            )
+            born, written = _event_date(cell(f"child{n}_birth_date"))
+            if name or born or written or sex:
+                entry.births.append(Birth(n, name, sex, born, written))
         _notes(entry, cell)
         entries.append(entry)
     return entries
+
+
+def _event_date(value: Any) -> tuple[str | None, str]:
+    """An event's date, or None and the words written (1985.3, 2019): an event whose
+    day the ledger does not say is kept as a note with those words, not refused and
+    never given a day."""
+    try:
+        return normalise.date(value), ""
+    except Unreadable:
+        return None, normalise.text_of(value)
 
 
 def _notes(entry: Entry, cell: Callable[[str], Any]) -> None:

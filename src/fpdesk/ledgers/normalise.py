@@ -22,9 +22,7 @@ class Unreadable(ValueError):
         self.text = text
 
 
-_FULL_WIDTH = str.maketrans(
-    "０１２３４５６７８９．－／：　ｘＸ（）", "0123456789.-/: xX()"
-)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－／：　ｘＸ（）", "0123456789.-/: xX()")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 ID_AS_NUMBER = Text(
@@ -35,12 +33,17 @@ ID_AS_NUMBER = Text(
 )
 ID_BAD = Text("身份证号“{value}”不对：{why}。", "The ID number “{value}” is wrong: {why}.")
 ID_WHY = {
-    "shape": Text("应为 18 位（最后一位可以是 X）或旧的 15 位", "it must have 18 characters (or the old 15)"),
+    "shape": Text(
+        "应为 18 位（最后一位可以是 X）或旧的 15 位", "it must have 18 characters (or the old 15)"
+    ),
     "date": Text("其中的出生日期不存在", "the birth date in it does not exist"),
-    "checksum": Text("校验位不对，可能抄错了某一位", "the check digit is wrong: a digit was miscopied"),
+    "checksum": Text(
+        "校验位不对，可能抄错了某一位", "the check digit is wrong: a digit was miscopied"
+    ),
 }
 BAD_DATE = Text(
-    "“{value}”不是一个完整的日期（年、月、日）。", "“{value}” is not a whole date (year, month, day)."
+    "“{value}”不是一个完整的日期（年、月、日）。",
+    "“{value}” is not a whole date (year, month, day).",
 )
 PART_DATE = Text(
     "“{value}”只有年月，没有日，不能当作日期保存。",
@@ -125,7 +128,9 @@ def date(value: Any) -> str | None:
     text = text_of(value)
     found = _parse_date_text(text)
     if found is None:
-        if re.fullmatch(r"\d{2,4}\s*[.\-/年]\s*\d{1,2}\s*月?", text) or re.fullmatch(r"\d{6}", text):
+        if re.fullmatch(r"\d{2,4}\s*[.\-/年]\s*\d{1,2}\s*月?", text) or re.fullmatch(
+            r"\d{6}", text
+        ):
             raise Unreadable(PART_DATE.format(value=text))
         raise Unreadable(BAD_DATE.format(value=text))
     return found.isoformat()
@@ -158,29 +163,124 @@ def _parse_date_text(text: str) -> dt.date | None:
 
 SEX = {"男": 1, "女": 2, "1": 1, "2": 2, "男性": 1, "女性": 2, "m": 1, "f": 2}
 RELATIONSHIP = {
-    "户主": 0, "本人": 0, "0": 0, "00": 0, "02": 0, "配偶": 1, "妻": 1, "妻子": 1, "丈夫": 1,
-    "夫": 1, "1": 1, "10": 0, "11": 0, "12": 1, "子": 2, "儿子": 2, "长子": 2, "次子": 2,
-    "女": 3, "女儿": 3, "长女": 3, "次女": 3, "孙子": 4, "孙女": 4, "外孙": 4, "外孙女": 4,
-    "孙": 4, "父亲": 5, "母亲": 5, "父": 5, "母": 5, "父母": 5, "祖父": 6, "祖母": 6,
-    "兄": 7, "弟": 7, "姐": 7, "妹": 7, "兄弟": 7, "姐妹": 7, "儿媳": 8, "女婿": 8,
-    "其他": 8, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8,
+    "户主": 0,
+    "本人": 0,
+    "0": 0,
+    "00": 0,
+    "02": 0,
+    "配偶": 1,
+    "妻": 1,
+    "妻子": 1,
+    "丈夫": 1,
+    "夫": 1,
+    "1": 1,
+    "10": 0,
+    "11": 0,
+    "12": 1,
+    "子": 2,
+    "儿子": 2,
+    "长子": 2,
+    "次子": 2,
+    "女": 3,
+    "女儿": 3,
+    "长女": 3,
+    "次女": 3,
+    "孙子": 4,
+    "孙女": 4,
+    "外孙": 4,
+    "外孙女": 4,
+    "孙": 4,
+    "父亲": 5,
+    "母亲": 5,
+    "父": 5,
+    "母": 5,
+    "父母": 5,
+    "祖父": 6,
+    "祖母": 6,
+    "兄": 7,
+    "弟": 7,
+    "姐": 7,
+    "妹": 7,
+    "兄弟": 7,
+    "姐妹": 7,
+    "儿媳": 8,
+    "女婿": 8,
+    "其他": 8,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+    "5": 5,
+    "6": 6,
+    "7": 7,
+    "8": 8,
 }
 MARITAL = {
-    "未婚": 10, "已婚": 20, "有配偶": 20, "初婚": 21, "再婚": 22, "复婚": 23, "丧偶": 30,
-    "离婚": 40, "离异": 40, "10": 10, "20": 20, "21": 21, "22": 22, "23": 23, "30": 30, "40": 40,
+    "未婚": 10,
+    "已婚": 20,
+    "有配偶": 20,
+    "初婚": 21,
+    "再婚": 22,
+    "复婚": 23,
+    "丧偶": 30,
+    "离婚": 40,
+    "离异": 40,
+    "10": 10,
+    "20": 20,
+    "21": 21,
+    "22": 22,
+    "23": 23,
+    "30": 30,
+    "40": 40,
 }
 METHODS = {
-    "上环": "iud", "放环": "iud", "带环": "iud", "iud": "iud", "节育环": "iud", "宫内节育器": "iud",
-    "结扎": "female_sterilisation", "女扎": "female_sterilisation", "女结扎": "female_sterilisation",
-    "输卵管结扎": "female_sterilisation", "男扎": "male_sterilisation", "男结扎": "male_sterilisation",
-    "输精管结扎": "male_sterilisation", "皮埋": "implant", "皮下埋植": "implant",
-    "口服药": "pill", "口服避孕药": "pill", "避孕药": "pill", "服药": "pill", "口服": "pill",
-    "针剂": "injection", "避孕针": "injection", "注射": "injection",
-    "避孕套": "condom", "套": "condom", "安全套": "condom", "外用药": "topical",
-    "其它": "other", "其他": "other", "无": "none", "未避孕": "none", "未采取": "none", "/": "none",
+    "上环": "iud",
+    "放环": "iud",
+    "带环": "iud",
+    "iud": "iud",
+    "节育环": "iud",
+    "宫内节育器": "iud",
+    "结扎": "female_sterilisation",
+    "女扎": "female_sterilisation",
+    "女结扎": "female_sterilisation",
+    "输卵管结扎": "female_sterilisation",
+    "男扎": "male_sterilisation",
+    "男结扎": "male_sterilisation",
+    "输精管结扎": "male_sterilisation",
+    "皮埋": "implant",
+    "皮下埋植": "implant",
+    "口服药": "pill",
+    "口服避孕药": "pill",
+    "避孕药": "pill",
+    "服药": "pill",
+    "口服": "pill",
+    "针剂": "injection",
+    "避孕针": "injection",
+    "注射": "injection",
+    "避孕套": "condom",
+    "套": "condom",
+    "安全套": "condom",
+    "外用药": "topical",
+    "其它": "other",
+    "其他": "other",
+    "无": "none",
+    "未避孕": "none",
+    "未采取": "none",
+    "/": "none",
 }
-REGISTRATION = {"农业": 2, "农业户口": 2, "农村": 2, "非农": 1, "非农业": 1, "非农业户口": 1,
-                "城镇": 1, "居民": 9, "其他": 9, "1": 1, "2": 2, "9": 9}
+REGISTRATION = {
+    "农业": 2,
+    "农业户口": 2,
+    "农村": 2,
+    "非农": 1,
+    "非农业": 1,
+    "非农业户口": 1,
+    "城镇": 1,
+    "居民": 9,
+    "其他": 9,
+    "1": 1,
+    "2": 2,
+    "9": 9,
+}
 WHAT = {
     "sex": Text("性别", "sex"),
     "relationship": Text("与户主关系", "relationship to the head"),
@@ -229,8 +329,18 @@ def ethnicity(value: Any) -> str | None:
     )
 
 
-_CHINESE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-                    "九": 9, "十": 10}
+_CHINESE_NUMBERS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 
 
 def group_number(value: Any) -> int | None:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from fpdesk.core import area, codes, validation
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.ledgers import households as hh
-from fpdesk.ledgers.errors import NOT_A_VILLAGE, NOT_READY, LedgerError
+from fpdesk.ledgers.errors import NO_NAME_COLUMN, NOT_A_VILLAGE, NOT_READY, LedgerError
 from fpdesk.ledgers.households import Entry, HouseholdDraft
 from fpdesk.ledgers.reading import SheetTable
 from fpdesk.store import access, audit, bulk, operations, records
@@ -43,8 +44,15 @@ SKIP_REASONS = {
 # Columns of the person a ledger may fill when the register has them empty.
 FILLABLE = ("id_number", "legacy_id15", "phone", "sex", "birth_date")
 COMPARED = (
-    "id_number", "sex", "birth_date", "marital_status", "relationship", "registration_type",
-    "ethnicity", "phone",
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "marital_status",
+    "relationship",
+    "registration_type",
+    "ethnicity",
+    "phone",
 )
 
 OTHER_VILLAGE = Text(
@@ -53,16 +61,20 @@ OTHER_VILLAGE = Text(
     "household {code}); not imported.",
 )
 HEAD_PROBLEM = Text(
-    "本户户主那一行有问题，本户没有导入。", "The row of this household's head has a problem: "
-    "the household was not imported.",
+    "本户户主那一行有问题，本户没有导入。",
+    "The row of this household's head has a problem: the household was not imported.",
 )
 NO_HEAD = Text(
     "这一户找不到户主（与户主关系没有“户主”）。",
     "This household has no head (nobody's relationship is 户主).",
 )
 OTHER_HOUSEHOLD_CODE = Text(
-    "户编码 {code} 不是本村（{village}）的。", "The household code {code} is not of this "
-    "village ({village}).",
+    "户编码 {code} 不是本村（{village}）的。",
+    "The household code {code} is not of this village ({village}).",
+)
+SAME_NUMBER_TWICE = Text(
+    "身份证号与“{sheet}”第 {number} 行的相同，同一个号码只能是一个人。",
+    "The ID number is the same as on row {number} of “{sheet}”: one number is one person.",
 )
 ADDED = Text("新增，户编码 {code}", "new, household {code}")
 FILLED = Text("已在登记册中，补填：{fields}", "already in the register; filled in: {fields}")
@@ -74,8 +86,10 @@ DIFFERS = Text(
 METHOD_ADDED = Text("节育措施 {method}（{date}）", "method {method} ({date})")
 BIRTH_ADDED = Text("生育 {date}", "birth {date}")
 NOTE_ADDED = Text("备注", "note")
-UNDATED_METHOD = "台账：节育措施 {method}（台账未写日期）"
-UNDATED_BIRTH = "台账：{order}孩 {name}{sex}（台账未写出生日期）"
+UNDATED_METHOD = "台账：节育措施 {method}（{when}）"
+UNDATED_BIRTH = "台账：{order}孩{name}{sex}（{when}）"
+NO_DATE = "台账未写日期"
+PART_DATE = "台账写作“{written}”，日期不全"
 UNNAMED_BIRTH = "台账：{order}孩 {sex}{date}出生（台账未写姓名）"
 _ORDER = {1: "一", 2: "二", 3: "三"}
 
@@ -171,7 +185,8 @@ class _Run:
         """One operation in its own savepoint: refused, it leaves nothing and tells why."""
         try:
             with self.register.transaction():
-                return work()
+                done = work()
+                return True if done is None else done
         except operations.FormProblems as exc:
             for name, text in exc.problems.items():
                 self.of(entry).problems.append(_about(name.split(".")[-1], text))
@@ -195,6 +210,8 @@ def target_village(register: Register, village: str | None) -> str:
         level = ""
     if level != "village":
         raise LedgerError(NOT_A_VILLAGE)
+    if not area.contains(register.area_code, code):
+        raise LedgerError(operations.NOT_OUR_VILLAGE.format(code=code))
     return code
 
 
@@ -209,6 +226,9 @@ def plan_import(
     """What importing these sheets would do, row by row; writes nothing (--dry-run)."""
     access.require(register, "edit")
     code = target_village(register, village)
+    for table, mapping in sources:
+        if "name" not in mapping.values():
+            raise LedgerError(NO_NAME_COLUMN.format(sheet=table.sheet, file=table.source))
     run = _Run(register, code, clock or SystemClock())
     drafts = _drafts(sources)
     try:
@@ -234,7 +254,8 @@ def apply_plan(register: Register, plan: LedgerPlan, *, clock: Clock | None = No
         _do(run, drafts, skip=planned_problems)
         again = _plan(plan.village, plan.sources, drafts, run, plan.skip_problem_rows)
         fresh = [
-            r for r in again.rows
+            r
+            for r in again.rows
             if r.status == PROBLEM and (r.source, r.sheet, r.number) not in planned_problems
         ]
         if fresh:
@@ -291,14 +312,28 @@ def _plan(
             if outcome.household_code:
                 stored["household_code"] = outcome.household_code
             rows.append(
-                PlannedRow(entry.source, entry.sheet, entry.row.number, status, message, stored,
-                           entry.row.cells)
+                PlannedRow(
+                    entry.source,
+                    entry.sheet,
+                    entry.row.number,
+                    status,
+                    message,
+                    stored,
+                    entry.row.cells,
+                )
             )
     for table, _ in sources:
         for number, reason, cells in table.skipped_rows:
             rows.append(
-                PlannedRow(table.source, table.sheet, number, SKIPPED,
-                           SKIP_REASONS.get(reason, SKIP_REASONS["blank"]), {}, cells)
+                PlannedRow(
+                    table.source,
+                    table.sheet,
+                    number,
+                    SKIPPED,
+                    SKIP_REASONS.get(reason, SKIP_REASONS["blank"]),
+                    {},
+                    cells,
+                )
             )
     order = {(t.source, t.sheet): i for i, (t, _) in enumerate(sources)}
     rows.sort(key=lambda r: (order.get((r.source, r.sheet), 0), r.number))
@@ -312,7 +347,26 @@ def _join(texts: Sequence[Text]) -> Text:
 # --- one household at a time ---------------------------------------------------------
 
 
-def _do(run: _Run, drafts: list[HouseholdDraft], skip: set[tuple[str, str, int]] | None = None) -> None:
+def _same_number_twice(drafts: list[HouseholdDraft]) -> None:
+    """A second row with an ID number already on an earlier row: a ledger mistake, not
+    the same person to match (the register would match it to the first row's)."""
+    seen: dict[str, Entry] = {}
+    for draft in drafts:
+        for entry in draft.entries:
+            number = entry.person.get("id_number")
+            if not number:
+                continue
+            first = seen.setdefault(str(number), entry)
+            if first is not entry:
+                entry.problems.append(
+                    SAME_NUMBER_TWICE.format(sheet=first.sheet, number=first.row.number)
+                )
+
+
+def _do(
+    run: _Run, drafts: list[HouseholdDraft], skip: set[tuple[str, str, int]] | None = None
+) -> None:
+    _same_number_twice(drafts)
     for draft in drafts:
         _household(run, draft, skip or set())
     for draft in drafts:
@@ -325,10 +379,17 @@ def _household(run: _Run, draft: HouseholdDraft, skip: set[tuple[str, str, int]]
     register = run.register
     for entry in draft.entries:
         if (entry.source, entry.sheet, entry.row.number) in skip and not entry.problems:
-            entry.problems.append(Text("导入预览时有问题，已跳过。", "Had a problem in the plan; skipped."))
+            entry.problems.append(
+                Text("导入预览时有问题，已跳过。", "Had a problem in the plan; skipped.")
+            )
     usable = [e for e in draft.entries if not e.problems]
     household_id = _existing_household(run, draft, usable)
-    if household_id is None and draft.code and len(draft.code) == 18 and draft.code[:12] != run.village:
+    if (
+        household_id is None
+        and draft.code
+        and len(draft.code) == 18
+        and draft.code[:12] != run.village
+    ):
         for entry in usable:
             run.of(entry).problems.append(
                 OTHER_HOUSEHOLD_CODE.format(code=draft.code, village=run.village)
@@ -345,10 +406,7 @@ def _household(run: _Run, draft: HouseholdDraft, skip: set[tuple[str, str, int]]
     if household_id is not None:
         code = _code_of(register, household_id)
         for entry in unmatched:
-            new_id = run.attempt(
-                entry, lambda e=entry: operations.add_person(register, household_id, e.person,
-                                                             clock=run.clock)
-            )
+            new_id = run.attempt(entry, partial(_add_person, run, household_id, entry))
             if new_id:
                 outcome = run.of(entry)
                 outcome.person_id, outcome.status = new_id, NEW
@@ -360,10 +418,18 @@ def _household(run: _Run, draft: HouseholdDraft, skip: set[tuple[str, str, int]]
         _new_household(run, draft, unmatched)
 
 
+def _add_person(run: _Run, household_id: str, entry: Entry) -> str:
+    return operations.add_person(run.register, household_id, entry.person, clock=run.clock)
+
+
 def _new_household(run: _Run, draft: HouseholdDraft, members: list[Entry]) -> None:
     """add_household with the members; members refused are left out and it is tried again
     while the head is among those left."""
-    fields: dict[str, Any] = {"group_no": str(draft.group_no or 1), "address": draft.address}
+    fields: dict[str, Any] = {
+        "village_code": run.village,
+        "group_no": str(draft.group_no or 1),
+        "address": draft.address,
+    }
     if draft.code and len(draft.code) == 18 and draft.code[:12] == run.village:
         fields["group_no"] = draft.code[12:14]
         fields["sequence"] = draft.code[14:]
@@ -371,8 +437,9 @@ def _new_household(run: _Run, draft: HouseholdDraft, members: list[Entry]) -> No
         if not any(m.person.get("relationship") == hh.HEAD for m in members):
             for member in members:
                 run.of(member).problems.append(
-                    HEAD_PROBLEM if any(e.person.get("relationship") == hh.HEAD
-                                        for e in draft.entries) else NO_HEAD
+                    HEAD_PROBLEM
+                    if any(e.person.get("relationship") == hh.HEAD for e in draft.entries)
+                    else NO_HEAD
                 )
             return
         try:
@@ -463,8 +530,9 @@ def _existing_person(run: _Run, entry: Entry, household_id: str | None) -> dict[
         if rows:
             if rows[0]["_village"] != run.village:
                 run.of(entry).problems.append(
-                    OTHER_VILLAGE.format(number=number, village=rows[0]["_village"],
-                                         code=rows[0]["_code"])
+                    OTHER_VILLAGE.format(
+                        number=number, village=rows[0]["_village"], code=rows[0]["_code"]
+                    )
                 )
                 return None
             return rows[0]
@@ -472,8 +540,11 @@ def _existing_person(run: _Run, entry: Entry, household_id: str | None) -> dict[
         rows = register.query(
             "SELECT * FROM person WHERE household_id = ? AND name = ? AND birth_date = ? "
             "AND deleted = 0",
-            (household_id, validation.tidy_name(str(entry.person["name"])),
-             entry.person["birth_date"]),
+            (
+                household_id,
+                validation.tidy_name(str(entry.person["name"])),
+                entry.person["birth_date"],
+            ),
         )
         if rows:
             return rows[0]
@@ -486,7 +557,8 @@ def _fill(run: _Run, entry: Entry, person: dict[str, Any]) -> None:
     outcome.person_id = str(person["id"])
     outcome.household_code = person.get("_code") or _code_of(run.register, person["household_id"])
     empty = {
-        k: v for k, v in entry.person.items()
+        k: v
+        for k, v in entry.person.items()
         if k in FILLABLE and v not in (None, "") and person.get(k) in (None, "")
     }
     differs = []
@@ -497,14 +569,22 @@ def _fill(run: _Run, entry: Entry, person: dict[str, Any]) -> None:
         if str(ours) != str(theirs):
             differs.append(key)
             run.differences.append(
-                Difference(str(person["id"]), str(person["name"]), key, ours, theirs,
-                           entry.source, entry.row.number)
+                Difference(
+                    str(person["id"]),
+                    str(person["name"]),
+                    key,
+                    ours,
+                    theirs,
+                    entry.source,
+                    entry.row.number,
+                )
             )
     if empty:
         done = run.attempt(
             entry,
-            lambda: operations.update_person(run.register, str(person["id"]), empty,
-                                             clock=run.clock) or True,
+            lambda: operations.update_person(
+                run.register, str(person["id"]), empty, clock=run.clock
+            ),
         )
         if done:
             outcome.status = UPDATE
@@ -535,7 +615,7 @@ def _events(run: _Run, draft: HouseholdDraft, entry: Entry) -> None:
     if entry.method and entry.method != "none":
         label = codes.text("contraceptive_method", entry.method).zh
         if entry.method_date is None:
-            notes.append(UNDATED_METHOD.format(method=label))
+            notes.append(UNDATED_METHOD.format(method=label, when=_when(entry.method_when)))
         else:
             _method(run, draft, entry, person_id)
     if notes:
@@ -555,14 +635,20 @@ def _method(run: _Run, draft: HouseholdDraft, entry: Entry, person_id: str) -> N
     woman_id, fields = person_id, {"method": entry.method, "started_on": entry.method_date}
     if entry.person.get("sex") == 1:
         wife = next(
-            (run.of(e).person_id for e in draft.entries
-             if e is not entry and e.person.get("sex") == 2
-             and e.person.get("relationship") in (hh.HEAD, hh.SPOUSE) and run.of(e).person_id),
+            (
+                run.of(e).person_id
+                for e in draft.entries
+                if e is not entry
+                and e.person.get("sex") == 2
+                and e.person.get("relationship") in (hh.HEAD, hh.SPOUSE)
+                and run.of(e).person_id
+            ),
             None,
         )
         if wife is None:
-            _notes(run, entry, person_id, [UNDATED_METHOD.replace("（台账未写日期）", f"（{entry.method_date}，未找到妻子）")
-                                           .format(method=codes.text("contraceptive_method", str(entry.method)).zh)])
+            method = codes.text("contraceptive_method", str(entry.method)).zh
+            when = f"{entry.method_date}，本户没有找到妻子"
+            _notes(run, entry, person_id, [UNDATED_METHOD.format(method=method, when=when)])
             return
         woman_id, fields = wife, {**fields, "user_id": person_id}
     if register.query(
@@ -576,11 +662,14 @@ def _method(run: _Run, draft: HouseholdDraft, entry: Entry, person_id: str) -> N
     )
     if made:
         run.count("methods")
-        method = codes.text("contraceptive_method", str(entry.method))
-        _mark(outcome, Text(
-            METHOD_ADDED.zh.format(method=method.zh, date=entry.method_date),
-            METHOD_ADDED.en.format(method=method.en, date=entry.method_date),
-        ))
+        label = codes.text("contraceptive_method", str(entry.method))
+        _mark(
+            outcome,
+            Text(
+                METHOD_ADDED.zh.format(method=label.zh, date=entry.method_date),
+                METHOD_ADDED.en.format(method=label.en, date=entry.method_date),
+            ),
+        )
 
 
 def _birth(run: _Run, entry: Entry, mother_id: str, birth: hh.Birth) -> str | None:
@@ -588,7 +677,12 @@ def _birth(run: _Run, entry: Entry, mother_id: str, birth: hh.Birth) -> str | No
     one); what cannot be dated or named is kept as a note, never filled in."""
     sex = {1: "（男）", 2: "（女）"}.get(birth.sex or 0, "")
     if birth.birth_date is None:
-        return UNDATED_BIRTH.format(order=_ORDER[birth.order], name=birth.name or "", sex=sex)
+        return UNDATED_BIRTH.format(
+            order=_ORDER[birth.order],
+            name=f" {birth.name}" if birth.name else "",
+            sex=sex,
+            when=_when(birth.written),
+        )
     if not birth.name:
         return UNNAMED_BIRTH.format(order=_ORDER[birth.order], sex=sex, date=birth.birth_date)
     register = run.register
@@ -617,13 +711,21 @@ def _birth(run: _Run, entry: Entry, mother_id: str, birth: hh.Birth) -> str | No
     return None
 
 
+def _when(written: str) -> str:
+    return PART_DATE.format(written=written) if written else NO_DATE
+
+
 def _link_birth(run: _Run, mother_id: str, child: dict[str, Any], birth: hh.Birth) -> str:
     """The birth of a child who is already a member (a household ledger lists the
     children as rows): the birth row only, checked by the birth form's rules."""
     register = run.register
     row: dict[str, Any] = {
-        "id": "(new)", "mother_id": mother_id, "child_id": child["id"],
-        "birth_date": birth.birth_date, "sex": birth.sex or child["sex"], "alive": 1,
+        "id": "(new)",
+        "mother_id": mother_id,
+        "child_id": child["id"],
+        "birth_date": birth.birth_date,
+        "sex": birth.sex or child["sex"],
+        "alive": 1,
         "child_relation": "own",
     }
     marriage = operations.current_marriage(register, mother_id, birth.birth_date)
@@ -648,8 +750,7 @@ def _notes(run: _Run, entry: Entry, person_id: str, notes: list[str]) -> None:
     text = "\n".join([before, *fresh]) if before else "\n".join(fresh)
     done = run.attempt(
         entry,
-        lambda: operations.update_person(run.register, person_id, {"note": text},
-                                         clock=run.clock) or True,
+        lambda: operations.update_person(run.register, person_id, {"note": text}, clock=run.clock),
     )
     if done:
         _mark(run.of(entry), NOTE_ADDED)

@@ -9,6 +9,7 @@ finds is the shape: the title rows above the heading, the heading rows themselve
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -272,10 +273,8 @@ def _csv_rows(path: Path) -> Iterator[Sequence[Any]]:
     else:
         raise LedgerError(DAMAGED.format(name=path.name))
     dialect: Any = csv.excel
-    try:
+    with contextlib.suppress(csv.Error):
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        pass
     for row in csv.reader(io.StringIO(text), dialect):
         yield [value if value.strip() else None for value in row]
 
@@ -303,6 +302,9 @@ def build_table(
     first = _heading_row(top)
     if first is None:
         raise LedgerError(NO_HEADING.format(sheet=sheet, rows=HEADING_SEARCH_ROWS))
+    # The best row may be the lower row of a two-row heading (its cells merged down
+    # from the row above carry the same words): the heading starts where they start.
+    first = min([first] + [r1 - 1 for r1, _c1, r2, _c2 in merges if r1 - 1 < first <= r2 - 1])
     last = _heading_end(top, first, merges)
     columns = _columns(top[first : last + 1])
     table = SheetTable(
@@ -381,9 +383,10 @@ def _heading_end(top: list[list[Any]], first: int, merges: Sequence[Merge]) -> i
             for i in range(len(heading))
         ) or any(_text(v) == "" for v in heading[: _last_filled(heading)])
         words = [_text(v) for v in below if _text(v)]
-        if spans and words and not any(_looks_like_data(v) for v in below if _text(v)):
-            if all(headings.is_sub_heading(w) or headings.field_of(w) for w in words):
-                last = first + 1
+        data = any(_looks_like_data(v) for v in below if _text(v))
+        known = all(headings.is_sub_heading(w) or headings.field_of(w) for w in words)
+        if spans and words and not data and known:
+            last = first + 1
     return last
 
 

@@ -35,8 +35,16 @@ def write_report(plan: LedgerPlan, table: SheetTable | None, out_path: str | Pat
         from fpdesk.core import validation
 
         for d in plan.differences:
-            sheet.append([d.source, d.number, d.name, validation.field_label(d.field).zh,
-                          _text(d.register_value), _text(d.ledger_value)])
+            sheet.append(
+                [
+                    d.source,
+                    d.number,
+                    d.name,
+                    validation.field_label(d.field).zh,
+                    _text(d.register_value),
+                    _text(d.ledger_value),
+                ]
+            )
     path = Path(out_path)
     book.save(path)
     return path

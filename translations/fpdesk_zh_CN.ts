@@ -1127,8 +1127,44 @@
         <translation>保存报告(&amp;R)…</translation>
     </message>
     <message>
-        <source>{0} is in the register: {1} households and {2} persons added, {3} persons completed, {4} contraceptive methods and {5} births recorded; {6} rows were already there. Not imported: {7} rows with problems and {8} rows that are not persons (blank, subtotal, title). The report lists every row with the reason.</source>
-        <translation>{0} 已导入登记册：新增 {1} 户、{2} 人，补填 {3} 人，记录节育措施 {4} 条、生育 {5} 条；{6} 行原已在登记册中。未导入：有问题的 {7} 行，以及不是人员的 {8} 行（空行、小计、标题）。报告里列出每一行及原因。</translation>
+        <source>Households added</source>
+        <translation>新增户数</translation>
+    </message>
+    <message>
+        <source>Persons added</source>
+        <translation>新增人数</translation>
+    </message>
+    <message>
+        <source>Persons already in the register, empty fields filled</source>
+        <translation>已在登记册中、补填了空项的人数</translation>
+    </message>
+    <message>
+        <source>Contraceptive methods recorded</source>
+        <translation>记录的节育措施</translation>
+    </message>
+    <message>
+        <source>Births recorded</source>
+        <translation>记录的生育</translation>
+    </message>
+    <message>
+        <source>Rows already in the register, nothing new</source>
+        <translation>已在登记册中、没有新内容的行</translation>
+    </message>
+    <message>
+        <source>Rows with a problem, not imported</source>
+        <translation>有问题、没有导入的行</translation>
+    </message>
+    <message>
+        <source>Rows that are not persons (blank, subtotal, title)</source>
+        <translation>不是人员的行（空行、小计、标题）</translation>
+    </message>
+    <message>
+        <source>The households are in the household list (F3). Save the report to see every row of the sheet with what became of it; correct the rows with a problem in the sheet and import it again: what is already in is not added twice.</source>
+        <translation>导入的户在户籍列表（F3）里。保存报告可以看到工作表每一行的处理结果；有问题的行请在台账里改正后再导入一次：已经导入的不会重复添加。</translation>
+    </message>
+    <message>
+        <source>{0} was imported into the register.</source>
+        <translation>{0} 已导入登记册。</translation>
     </message>
     <message>
         <source>Report saved: {0}</source>
@@ -2476,8 +2512,8 @@
         <translation>重新建议(&amp;P)</translation>
     </message>
     <message>
-        <source>Each column of the sheet and the field it goes into. Change a field where the proposal is wrong; choose “(not imported)” for a column to leave out.</source>
-        <translation>工作表的每一列及其导入到的项目。建议不对的，请改选项目；不导入的列选“（不导入）”。</translation>
+        <source>Each column of the sheet and the field it goes into. Change a field where the proposal is wrong; choose “(not imported)” for a column to leave out. Fields marked * are needed on every row.</source>
+        <translation>工作表的每一列及其导入到的项目。建议不对的，请改选项目；不导入的列选“（不导入）”。带 * 的项目每一行都必须有。</translation>
     </message>
     <message>
         <source>Heading found in row(s) {0} (highlighted). {1} rows to import.</source>

@@ -172,8 +172,11 @@ def test_a_messy_ledger_is_imported_through_the_menu_and_a_second_import_adds_no
     press(qtbot, wizard, COMMIT)
     qtbot.waitUntil(lambda: wizard.currentId() == LedgerWizard.DONE, timeout=60_000)
     assert wizard.result.persons_added == IMPORTED
-    summary = wizard.done_page.summary.text()
-    assert "东岗村台账.xlsx" in summary and f"{IMPORTED} 人" in summary
+    done = wizard.done_page
+    assert "东岗村台账.xlsx" in done.summary.text()
+    assert done.figures["persons_added"].text() == str(IMPORTED)
+    assert done.figures["households_added"].text() == "3"
+    assert done.figures["problem"].text() == "1" and done.figures["skipped"].text() == "5"
     assert persons(register) == before + IMPORTED
     assert register.query("SELECT count(*) AS n FROM person WHERE name = '覃丽'")[0]["n"] == 0
     no_english(wizard)

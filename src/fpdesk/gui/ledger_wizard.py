@@ -560,7 +560,8 @@ class MappingPage(QWizardPage):
         self.mapping_note.setText(
             self.tr(
                 "Each column of the sheet and the field it goes into. Change a field where "
-                "the proposal is wrong; choose “(not imported)” for a column to leave out."
+                "the proposal is wrong; choose “(not imported)” for a column to leave out. "
+                "Fields marked * are needed on every row."
             )
         )
 
@@ -617,12 +618,14 @@ class MappingPage(QWizardPage):
         width = max(width, max((c.index + 1 for c in table.columns), default=0))
         view = self.sheet_view
         view.clear()
+        view.clearSpans()
         view.setColumnCount(width)
         view.setRowCount(len(rows))
         letters = {c.index: c.letter for c in table.columns}
         view.setHorizontalHeaderLabels([letters.get(i, column_letter(i)) for i in range(width)])
         view.setVerticalHeaderLabels([str(number) for number, _cells in rows])
         headings = set(table.heading_rows)
+        titles = {n for n, why, _cells in table.skipped_rows if why == "title"}
         bold = QFont()
         bold.setBold(True)
         for r, (number, cells) in enumerate(rows):
@@ -633,6 +636,8 @@ class MappingPage(QWizardPage):
                     item.setBackground(QBrush(HEADING_COLOUR))
                     item.setFont(bold)
                 view.setItem(r, c, item)
+            if number in titles and width > 1:
+                view.setSpan(r, 0, 1, width)
 
     def _fill_columns(self, table: Any, start: dict[int, str | None]) -> None:
         while self.grid.count():
@@ -848,8 +853,8 @@ class PreviewPage(QWizardPage):
 
     def _fill_rows(self, plan: Any) -> None:
         shown = plan.rows[:PLANNED_ROWS_SHOWN]
-        fields: list[str] = []
-        for row in shown:  # the fields in the order the rows have them
+        fields = [f.key for f in ledgers.FIELDS if any(f.key in r.stored for r in shown)]
+        for row in shown:  # then what the import adds (the household code it gets)
             fields += [k for k in row.stored if k not in fields]
         view = self.rows
         view.clear()
@@ -871,12 +876,14 @@ class PreviewPage(QWizardPage):
                 item = QTableWidgetItem(text)
                 if c < 2:
                     item.setBackground(colour)
+                if c == 2:
+                    item.setToolTip(text)  # the whole message when the column cuts it
                 view.setItem(r, c, item)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         view.resizeColumnsToContents()
-        if view.columnWidth(2) > 320:
-            view.setColumnWidth(2, 320)
+        if view.columnWidth(2) > 380:
+            view.setColumnWidth(2, 380)
         if len(plan.rows) > len(shown):
             self.tabs.setTabText(
                 0, self.tr("Rows (first {0} of {1})").format(len(shown), len(plan.rows))
@@ -945,7 +952,18 @@ class PreviewPage(QWizardPage):
 
 
 class DonePage(QWizardPage):
-    """Step 4: what was imported, and the report."""
+    """Step 4: what was imported, figure by figure, and the report."""
+
+    FIGURES = (
+        "households_added",
+        "persons_added",
+        "persons_updated",
+        "methods_added",
+        "births_added",
+        "same",
+        "problem",
+        "skipped",
+    )
 
     def __init__(self, wizard: LedgerWizard) -> None:
         super().__init__(wizard)
@@ -954,6 +972,21 @@ class DonePage(QWizardPage):
         self.summary.setObjectName("import_summary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.figure_names: dict[str, QLabel] = {}
+        self.figures: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        for r, key in enumerate(self.FIGURES):
+            self.figure_names[key] = QLabel()
+            number = QLabel()
+            number.setObjectName(f"figure_{key}")
+            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.figures[key] = number
+            grid.addWidget(self.figure_names[key], r, 0)
+            grid.addWidget(number, r, 1)
+        grid.setColumnStretch(2, 1)
+        self.after = QLabel()
+        self.after.setWordWrap(True)
         self.save = QPushButton()
         self.save.setObjectName("save_report_done")
         self.save.clicked.connect(wizard.save_report)
@@ -964,6 +997,8 @@ class DonePage(QWizardPage):
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addLayout(grid)
+        layout.addWidget(self.after)
         layout.addLayout(row)
         layout.addWidget(self.saved)
         layout.addStretch(1)
@@ -971,6 +1006,25 @@ class DonePage(QWizardPage):
     def retranslate(self) -> None:
         self.setTitle(self.tr("4. Imported"))
         self.save.setText(self.tr("Save &report…"))
+        names = {
+            "households_added": self.tr("Households added"),
+            "persons_added": self.tr("Persons added"),
+            "persons_updated": self.tr("Persons already in the register, empty fields filled"),
+            "methods_added": self.tr("Contraceptive methods recorded"),
+            "births_added": self.tr("Births recorded"),
+            "same": self.tr("Rows already in the register, nothing new"),
+            "problem": self.tr("Rows with a problem, not imported"),
+            "skipped": self.tr("Rows that are not persons (blank, subtotal, title)"),
+        }
+        for key, label in self.figure_names.items():
+            label.setText(names[key])
+        self.after.setText(
+            self.tr(
+                "The households are in the household list (F3). Save the report to see "
+                "every row of the sheet with what became of it; correct the rows with a "
+                "problem in the sheet and import it again: what is already in is not added twice."
+            )
+        )
         if self.owner.result is not None:
             self.initializePage()
 
@@ -978,27 +1032,15 @@ class DonePage(QWizardPage):
         result = self.owner.result
         if result is None:
             return
-        counts = result.counts
         path = self.owner.path
         self.summary.setText(
-            self.tr(
-                "{0} is in the register: {1} households and {2} persons added, {3} persons "
-                "completed, {4} contraceptive methods and {5} births recorded; {6} rows were "
-                "already there. Not imported: {7} rows with problems and {8} rows that are "
-                "not persons (blank, subtotal, title). The report lists every row with the "
-                "reason."
-            ).format(
-                path.name if path is not None else "",
-                result.households_added,
-                result.persons_added,
-                result.persons_updated,
-                result.methods_added,
-                result.births_added,
-                counts.get("same", 0),
-                counts.get("problem", 0),
-                counts.get("skipped", 0),
+            self.tr("{0} was imported into the register.").format(
+                path.name if path is not None else ""
             )
         )
+        for key, label in self.figures.items():
+            value = getattr(result, key, None)
+            label.setText(str(result.counts.get(key, 0) if value is None else value))
         self.save.setFocus()
 
     def report_saved(self, out: Path) -> None:
@@ -1027,7 +1069,12 @@ def sheet_top(table: Any, count: int) -> list[tuple[int, tuple[Any, ...]]]:
     """The sheet's first rows (number, cells) as the officer knows them: the title rows,
     the heading rows (each level of a joined heading "现有子女数/男" in its own row),
     then the rows below, skipped ones included."""
-    found: dict[int, tuple[Any, ...]] = {n: tuple(cells) for n, _why, cells in table.skipped_rows}
+    found: dict[int, tuple[Any, ...]] = {}
+    for number, why, cells in table.skipped_rows:
+        if why == "title":  # a title merged across the sheet: its words once, in A
+            words = list(dict.fromkeys(shown_value(v).strip() for v in cells if v is not None))
+            cells = (" ".join(w for w in words if w),)
+        found[number] = tuple(cells)
     found.update((row.number, tuple(row.cells)) for row in table.rows)
     levels = len(table.heading_rows)
     for level, number in enumerate(table.heading_rows):

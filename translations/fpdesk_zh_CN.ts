@@ -1127,6 +1127,10 @@
         <translation>保存报告(&amp;R)…</translation>
     </message>
     <message>
+        <source>Import &amp;another sheet of this file…</source>
+        <translation>导入这个文件的另一张工作表(&amp;A)…</translation>
+    </message>
+    <message>
         <source>Households added</source>
         <translation>新增户数</translation>
     </message>
@@ -1364,6 +1368,10 @@
     <message>
         <source>the ledger&apos;s file, or Choose…</source>
         <translation>台账文件的位置，或点“选择…”</translation>
+    </message>
+    <message>
+        <source>Choose the sheet to import, then press Next.</source>
+        <translation>选择要导入的工作表，然后按“下一步”。</translation>
     </message>
     <message>
         <source>Which ledger?</source>
@@ -2824,6 +2832,10 @@
     <message>
         <source>Rows ({0})</source>
         <translation>各行（{0}）</translation>
+    </message>
+    <message>
+        <source>Row {0}: {1}</source>
+        <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
         <source>Person</source>

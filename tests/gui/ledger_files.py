@@ -9,6 +9,7 @@ turned into a number (its last digits are gone: a row with a problem)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -41,15 +42,16 @@ PERSONS: list[tuple[object, ...]] = [
 ]  # fmt: skip
 
 
-def messy_ledger(path: Path) -> Path:
-    """The ledger above as an .xlsx (a second sheet of notes comes first, as officers
-    often keep one); 6 persons import, 覃丽's row has a problem."""
-    book = Workbook()
-    notes = book.active
-    notes.title = "填表说明"
-    notes["A1"] = "本表由村计生专干填写，每年12月更新。"
-    sheet = book.create_sheet("一组")
-    sheet["A1"] = "东岗村户籍台账 2026年"
+GROUP_TWO: list[tuple[object, ...]] = [
+    ("莫志明", "莫志明", "户主", "男", "1983.6.1", id_number("19830601", 13), "已婚", 1, 1, None, None),
+    (None, "卢春花", "妻", "女", "1985.2.14", id_number("19850214", 24), "已婚", 1, 1, "上环", "2012.04.01"),
+    "blank",
+    ("蓝海", "蓝海", "户主", "男", "1970.10.10", id_number("19701010", 35), "已婚", 0, 2, None, None),
+]  # fmt: skip
+
+
+def _write_sheet(sheet: Any, title: str, persons: list[tuple[object, ...] | str]) -> None:
+    sheet["A1"] = title
     sheet.merge_cells("A1:L1")
     sheet["A2"] = "填报单位：东岗村村委会    填报日期：2026年11月"
     for col, text in enumerate(HEADING, start=1):
@@ -60,7 +62,7 @@ def messy_ledger(path: Path) -> Path:
     for col in "ABCDEFGHKL":
         sheet.merge_cells(f"{col}3:{col}4")
     row, number = 5, 0
-    for entry in PERSONS:
+    for entry in persons:
         if entry == "blank":
             pass
         elif entry == "subtotal":
@@ -78,8 +80,22 @@ def messy_ledger(path: Path) -> Path:
                 if value is not None:
                     sheet.cell(row, col, value)
         row += 1
+
+
+def messy_ledger(path: Path, *, second_group: bool = False) -> Path:
+    """The ledger above as an .xlsx (a sheet of notes comes first, as officers often
+    keep one); 6 persons import, 覃丽's row has a problem.  With `second_group`, a
+    sheet 二组 of the same shape follows, with 3 more persons."""
+    book = Workbook()
+    notes = book.active
+    notes.title = "填表说明"
+    notes["A1"] = "本表由村计生专干填写，每年12月更新。"
+    _write_sheet(book.create_sheet("一组"), "东岗村户籍台账 2026年", PERSONS)
+    if second_group:
+        _write_sheet(book.create_sheet("二组"), "东岗村户籍台账 2026年（二组）", GROUP_TWO)
     book.save(path)
     return path
 
 
 IMPORTED = 6  # persons that import: everyone but 覃丽
+SECOND_GROUP = 3

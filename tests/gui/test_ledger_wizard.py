@@ -18,7 +18,7 @@ from fpdesk.gui import file_dialogs, i18n
 from fpdesk.gui.ledger_wizard import HEADING_COLOUR, LedgerWizard
 from fpdesk.gui.mainwindow import MainWindow
 from fpdesk.store.db import Register
-from tests.gui.ledger_files import IMPORTED, messy_ledger
+from tests.gui.ledger_files import IMPORTED, SECOND_GROUP, messy_ledger
 from tests.gui.test_chinese_everywhere import latin_words, visible_texts
 
 NEXT = QWizard.WizardButton.NextButton
@@ -263,3 +263,50 @@ def test_the_wizard_fits_the_smallest_screen(main_window: MainWindow) -> None:
     size = wizard.size()
     assert size.width() <= 1366 and size.height() <= 768 - 60  # a title bar and a task bar
     wizard.reject()
+
+
+def test_a_ledger_with_a_sheet_per_group_is_imported_sheet_after_sheet(
+    qtbot, main_window: MainWindow, answer_files: list[str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    register = main_window.register
+    before = persons(register)
+    ledger = messy_ledger(tmp_path / "ledger.xlsx", second_group=True)
+    wizard = open_wizard(main_window)
+    choose_file(qtbot, wizard, answer_files, ledger)
+    assert wizard.file_page.sheet.currentText() == "一组"
+    press(qtbot, wizard, NEXT)
+    wizard.mapping_page.combos[8].setCurrentIndex(0)  # the sons' count left out
+    press(qtbot, wizard, NEXT)
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=60_000)
+    # the first problem row is chosen, its whole message under the table
+    assert "13" in wizard.preview_page.row_message.text()
+    assert wizard.preview_page.row_message.text().count("Excel") == 1
+    wizard.preview_page.skip.setChecked(True)
+    qtbot.waitUntil(lambda: wizard.plan is not None and wizard.plan.can_import, timeout=60_000)
+    press(qtbot, wizard, COMMIT)
+    qtbot.waitUntil(lambda: wizard.result is not None, timeout=60_000)
+    assert persons(register) == before + IMPORTED
+
+    done = wizard.done_page
+    assert done.another.isVisible()
+    qtbot.mouseClick(done.another, Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == LedgerWizard.FILE
+    assert wizard.file_page.sheet.currentText() == "二组"
+    press(qtbot, wizard, NEXT)
+    mapping = wizard.mapping_page
+    assert mapping.mapping()[8] is None  # the same shape: the choice made stays
+    view = mapping.sheet_view
+    assert "二组" in view.item(0, 0).text()  # the second sheet's own rows are shown
+    press(qtbot, wizard, NEXT)
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=60_000)
+    assert wizard.plan.counts["new"] == SECOND_GROUP and wizard.plan.can_import
+    assert not wizard.preview_page.skip.isChecked()  # each sheet is decided on its own
+    press(qtbot, wizard, COMMIT)
+    qtbot.waitUntil(lambda: wizard.result is not None, timeout=60_000)
+    assert persons(register) == before + IMPORTED + SECOND_GROUP
+    groups = register.query(
+        "SELECT DISTINCT h.group_no FROM person p JOIN household h ON h.id = p.household_id "
+        "WHERE p.name IN ('莫志明', '蓝海')"
+    )
+    assert [int(g["group_no"]) for g in groups] == [2]  # the sheet's name says the group
+    press(qtbot, wizard, FINISH)

@@ -395,6 +395,15 @@ class FilePage(QWizardPage):
     def initializePage(self) -> None:
         self.path_edit.setFocus()
 
+    def next_sheet(self) -> None:
+        """The sheet after the one imported, to be read when Next is pressed."""
+        owner = self.owner
+        owner.table = None
+        owner.read_key = None
+        self.sheet.setCurrentIndex((self.sheet.currentIndex() + 1) % max(self.sheet.count(), 1))
+        self.say(self.tr("Choose the sheet to import, then press Next."))
+        self.sheet.setFocus()
+
     def _village_changed(self) -> None:
         self.owner.plan = None  # matching and household codes depend on the village
 
@@ -571,15 +580,19 @@ class MappingPage(QWizardPage):
         table = self.owner.table
         shape = ledgers.shape_of(table)
         if shape == self.shape and self.combos:
-            return  # back from step 3: the officer's choices stay as they were
-        self.shape = shape
-        self.proposed = dict(ledgers.propose_mapping(table))
-        remembered = ledgers.remembered_mapping(shape)
-        self.from_memory = bool(remembered)
-        start = self._known(remembered) if remembered else dict(self.proposed)
+            # Back from step 3, or the next sheet of the same shape (a sheet per
+            # group): the officer's choices stay as they were.
+            start, kept = self.mapping(), self.kept
+        else:
+            self.shape = shape
+            self.proposed = dict(ledgers.propose_mapping(table))
+            remembered = ledgers.remembered_mapping(shape)
+            self.from_memory = bool(remembered)
+            start = self._known(remembered) if remembered else dict(self.proposed)
+            kept = start
         self._fill_sheet_rows(table)
         self._fill_columns(table, start)
-        self.kept = self.mapping()
+        self.kept = kept
         self._describe(table)
         self._check()
         first = next(iter(self.combos.values()), None)
@@ -755,6 +768,11 @@ class PreviewPage(QWizardPage):
         self.rows.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rows.verticalHeader().setVisible(False)
         self.rows.verticalHeader().setDefaultSectionSize(22)
+        self.rows.currentCellChanged.connect(lambda row, *_: self._show_message(row))
+        self.row_message = QLabel()
+        self.row_message.setObjectName("row_message")
+        self.row_message.setWordWrap(True)
+        self.row_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.differences = QTableWidget()
         self.differences.setObjectName("plan_differences")
         self.differences.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -773,6 +791,7 @@ class PreviewPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.row_message)
         layout.addWidget(self.skip)
         layout.addWidget(self.reason)
         layout.addWidget(self.saved)
@@ -884,12 +903,24 @@ class PreviewPage(QWizardPage):
         view.resizeColumnsToContents()
         if view.columnWidth(2) > 380:
             view.setColumnWidth(2, 380)
+        problem = next((r for r, row in enumerate(shown) if row.status == "problem"), None)
+        self.row_message.clear()
+        if problem is not None:  # the first problem, its whole message below the table
+            view.setCurrentCell(problem, 2)
         if len(plan.rows) > len(shown):
             self.tabs.setTabText(
                 0, self.tr("Rows (first {0} of {1})").format(len(shown), len(plan.rows))
             )
         else:
             self.tabs.setTabText(0, self.tr("Rows ({0})").format(len(plan.rows)))
+
+    def _show_message(self, row: int) -> None:
+        """The whole message of the row chosen (the column shows its start)."""
+        number, message = self.rows.item(row, 0), self.rows.item(row, 2)
+        if number is None or message is None:
+            self.row_message.clear()
+            return
+        self.row_message.setText(self.tr("Row {0}: {1}").format(number.text(), message.text()))
 
     def _fill_differences(self, plan: Any) -> None:
         found = list(plan.differences)
@@ -990,10 +1021,14 @@ class DonePage(QWizardPage):
         self.save = QPushButton()
         self.save.setObjectName("save_report_done")
         self.save.clicked.connect(wizard.save_report)
+        self.another = QPushButton()
+        self.another.setObjectName("another_sheet")
+        self.another.clicked.connect(self.import_another_sheet)
         self.saved = QLabel()
         self.saved.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.save)
+        row.addWidget(self.another)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -1006,6 +1041,7 @@ class DonePage(QWizardPage):
     def retranslate(self) -> None:
         self.setTitle(self.tr("4. Imported"))
         self.save.setText(self.tr("Save &report…"))
+        self.another.setText(self.tr("Import &another sheet of this file…"))
         names = {
             "households_added": self.tr("Households added"),
             "persons_added": self.tr("Persons added"),
@@ -1041,7 +1077,21 @@ class DonePage(QWizardPage):
         for key, label in self.figures.items():
             value = getattr(result, key, None)
             label.setText(str(result.counts.get(key, 0) if value is None else value))
+        ledger = self.owner.ledger
+        self.another.setVisible(ledger is not None and len(ledger.sheet_names) > 1)
+        self.saved.clear()
         self.save.setFocus()
+
+    def import_another_sheet(self) -> None:
+        """Back to step 1 with the same file, the next sheet chosen (a sheet per group)."""
+        owner = self.owner
+        owner.result = None
+        owner.plan = None
+        owner.preview_page.skip.blockSignals(True)
+        owner.preview_page.skip.setChecked(False)
+        owner.preview_page.skip.blockSignals(False)
+        owner.restart()
+        owner.file_page.next_sheet()
 
     def report_saved(self, out: Path) -> None:
         self.saved.setText(self.tr("Report saved: {0}").format(out))

@@ -366,7 +366,7 @@ def ledger_screens(window: MainWindow, out: Path) -> None:
             steps[2].skip.setChecked(True)
             wait_until(lambda: wizard.plan is not None and wizard.plan.can_import)  # type: ignore[attr-defined]
             wizard.button(QWizard.WizardButton.CommitButton).click()
-            wait_until(lambda: wizard.result is not None)  # type: ignore[attr-defined]
+            wait_until(lambda: wizard.outcome is not None)  # type: ignore[attr-defined]
             settle(QApplication.instance())  # type: ignore[arg-type]
             save_over(window, wizard, out, "ledger-4-imported")
             wizard.done(0)

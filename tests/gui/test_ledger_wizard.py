@@ -171,7 +171,7 @@ def test_a_messy_ledger_is_imported_through_the_menu_and_a_second_import_adds_no
     # 4. import, on a worker with its own connection, and the summary
     press(qtbot, wizard, COMMIT)
     qtbot.waitUntil(lambda: wizard.currentId() == LedgerWizard.DONE, timeout=60_000)
-    assert wizard.result.persons_added == IMPORTED
+    assert wizard.outcome.persons_added == IMPORTED
     done = wizard.done_page
     assert "东岗村台账.xlsx" in done.summary.text()
     assert done.figures["persons_added"].text() == str(IMPORTED)
@@ -197,7 +197,7 @@ def test_a_messy_ledger_is_imported_through_the_menu_and_a_second_import_adds_no
     qtbot.waitUntil(lambda: wizard.plan is not None and wizard.plan.can_import, timeout=60_000)
     press(qtbot, wizard, COMMIT)
     qtbot.waitUntil(lambda: wizard.currentId() == LedgerWizard.DONE, timeout=60_000)
-    assert wizard.result.persons_added == 0 and wizard.result.households_added == 0
+    assert wizard.outcome.persons_added == 0 and wizard.outcome.households_added == 0
     assert persons(register) == before + IMPORTED
     press(qtbot, wizard, FINISH)
 
@@ -284,7 +284,7 @@ def test_a_ledger_with_a_sheet_per_group_is_imported_sheet_after_sheet(
     wizard.preview_page.skip.setChecked(True)
     qtbot.waitUntil(lambda: wizard.plan is not None and wizard.plan.can_import, timeout=60_000)
     press(qtbot, wizard, COMMIT)
-    qtbot.waitUntil(lambda: wizard.result is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: wizard.outcome is not None, timeout=60_000)
     assert persons(register) == before + IMPORTED
 
     done = wizard.done_page
@@ -302,7 +302,7 @@ def test_a_ledger_with_a_sheet_per_group_is_imported_sheet_after_sheet(
     assert wizard.plan.counts["new"] == SECOND_GROUP and wizard.plan.can_import
     assert not wizard.preview_page.skip.isChecked()  # each sheet is decided on its own
     press(qtbot, wizard, COMMIT)
-    qtbot.waitUntil(lambda: wizard.result is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: wizard.outcome is not None, timeout=60_000)
     assert persons(register) == before + IMPORTED + SECOND_GROUP
     groups = register.query(
         "SELECT DISTINCT h.group_no FROM person p JOIN household h ON h.id = p.household_id "

@@ -143,7 +143,7 @@ class LedgerWizard(QWizard):
         self.table: Any = None  # ledgers.SheetTable of the sheet read
         self.read_key: tuple[Path, str] | None = None  # (file, sheet) the table is of
         self.plan: Any = None  # ledgers.LedgerPlan of the rows as they will be stored
-        self.result: Any = None  # ledgers.LedgerResult once imported
+        self.outcome: Any = None  # ledgers.LedgerResult once imported
         self.task: Task | None = None
         self.question: QMessageBox | None = None
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -294,10 +294,10 @@ class LedgerWizard(QWizard):
 
     def reject(self) -> None:
         if self.task is not None:
-            if self.currentId() == self.PREVIEW and self.result is None and self.plan is not None:
+            if self.currentId() == self.PREVIEW and self.outcome is None and self.plan is not None:
                 return  # the import is being written: it finishes (or not) as a whole
             self.task.cancel()
-        if self.mapping_page.edited() and self.result is None:
+        if self.mapping_page.edited() and self.outcome is None:
             self.ask_before_closing()
             return
         super().reject()
@@ -457,7 +457,7 @@ class FilePage(QWizardPage):
         if table is not None:
             self.sheet.setCurrentIndex(max(self.sheet.findData(table.sheet), 0))
             owner.table = table
-            owner.read_key = (owner.path, table.sheet)
+            owner.read_key = (owner.path, table.sheet) if owner.path is not None else None
             owner.plan = None
         self.sheet.blockSignals(False)
         self.sheet.setEnabled(self.sheet.count() > 1)
@@ -538,9 +538,9 @@ class MappingPage(QWizardPage):
         self.grid.setColumnStretch(1, 2)
         self.grid.setColumnStretch(2, 2)
         self.grid.setColumnStretch(3, 2)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.grid_holder)
+        self.columns_area = QScrollArea()
+        self.columns_area.setWidgetResizable(True)
+        self.columns_area.setWidget(self.grid_holder)
         self.problem = QLabel()
         self.problem.setObjectName("mapping_problem")
         self.problem.setWordWrap(True)
@@ -555,7 +555,7 @@ class MappingPage(QWizardPage):
         layout.addWidget(self.headings_note)
         layout.addWidget(self.sheet_view)
         layout.addWidget(self.mapping_note)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.columns_area, 1)
         layout.addLayout(bottom)
         self.combos: dict[int, QComboBox] = {}
         self.shape: str | None = None
@@ -713,14 +713,14 @@ class MappingPage(QWizardPage):
         chosen = self.mapping()
         used: dict[str, int] = {}
         found: list[str] = []
-        for field in [f for f in chosen.values() if f]:
-            used[field] = used.get(field, 0) + 1
+        for key in [k for k in chosen.values() if k]:
+            used[key] = used.get(key, 0) + 1
         labels = {f.key: said(f.label) for f in ledgers.FIELDS}
-        for field in ledgers.FIELDS:
-            if field.required and field.key not in used:
+        for needed in ledgers.FIELDS:
+            if needed.required and needed.key not in used:
                 found.append(
                     self.tr("No column is chosen for “{0}”, which every row needs.").format(
-                        labels[field.key]
+                        labels[needed.key]
                     )
                 )
         for key, times in used.items():
@@ -958,7 +958,7 @@ class PreviewPage(QWizardPage):
     def validatePage(self) -> bool:
         """Import: written on a worker with its own connection, in one transaction."""
         owner = self.owner
-        if owner.result is not None:
+        if owner.outcome is not None:
             return True
         plan = owner.plan
         if plan is None or not plan.can_import or owner.task is not None:
@@ -973,7 +973,7 @@ class PreviewPage(QWizardPage):
                 register.close()
 
         def imported(result: Any) -> None:
-            owner.result = result
+            owner.outcome = result
             owner.imported.emit(result)
             owner.next()
 
@@ -1061,11 +1061,11 @@ class DonePage(QWizardPage):
                 "problem in the sheet and import it again: what is already in is not added twice."
             )
         )
-        if self.owner.result is not None:
+        if self.owner.outcome is not None:
             self.initializePage()
 
     def initializePage(self) -> None:
-        result = self.owner.result
+        result = self.owner.outcome
         if result is None:
             return
         path = self.owner.path
@@ -1085,7 +1085,7 @@ class DonePage(QWizardPage):
     def import_another_sheet(self) -> None:
         """Back to step 1 with the same file, the next sheet chosen (a sheet per group)."""
         owner = self.owner
-        owner.result = None
+        owner.outcome = None
         owner.plan = None
         owner.preview_page.skip.blockSignals(True)
         owner.preview_page.skip.setChecked(False)
@@ -1122,19 +1122,19 @@ def sheet_top(table: Any, count: int) -> list[tuple[int, tuple[Any, ...]]]:
     found: dict[int, tuple[Any, ...]] = {}
     for number, why, cells in table.skipped_rows:
         if why == "title":  # a title merged across the sheet: its words once, in A
-            words = list(dict.fromkeys(shown_value(v).strip() for v in cells if v is not None))
-            cells = (" ".join(w for w in words if w),)
+            texts = dict.fromkeys(shown_value(v).strip() for v in cells if v is not None)
+            cells = (" ".join(t for t in texts if t),)
         found[number] = tuple(cells)
     found.update((row.number, tuple(row.cells)) for row in table.rows)
     levels = len(table.heading_rows)
     for level, number in enumerate(table.heading_rows):
-        cells: list[str] = []
+        words: list[str] = []
         for column in table.columns:
             parts = column.heading.split("/") if column.heading else []
             if len(parts) > levels:  # a "/" typed inside a heading: shown whole, on top
                 parts = [column.heading]
-            cells.append(parts[level] if level < len(parts) else "")
-        found[number] = tuple(cells)
+            words.append(parts[level] if level < len(parts) else "")
+        found[number] = tuple(words)
     return [(n, found[n]) for n in sorted(found)[:count]]
 
 

@@ -302,6 +302,12 @@ class WindowMenus(QObject):
         from fpdesk.gui.ledger_wizard import LedgerWizard
 
         w = self.window
+        if self.ledger_wizard is not None and self.ledger_wizard.isVisible():
+            self.ledger_wizard.raise_()  # one import at a time: the one under way
+            self.ledger_wizard.activateWindow()
+            return self.ledger_wizard
+        if self.ledger_wizard is not None:
+            self.ledger_wizard.deleteLater()  # the last import's, closed: its file let go
         wizard = LedgerWizard(w.register, w, village=w.current_village(), clock=w.clock)
         wizard.imported.connect(lambda _result: w.after_save())
         wizard.finished.connect(lambda *_: w._form_closed(wizard))

@@ -310,3 +310,50 @@ def test_a_ledger_with_a_sheet_per_group_is_imported_sheet_after_sheet(
     )
     assert [int(g["group_no"]) for g in groups] == [2]  # the sheet's name says the group
     press(qtbot, wizard, FINISH)
+
+
+def test_a_person_already_in_the_register_is_completed_and_differences_are_listed(
+    qtbot, chinese, main_window: MainWindow, answer_files: list[str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    register = main_window.register
+    known = register.query(
+        "SELECT id_number, phone, marital_status FROM person WHERE name = '李秀英'"
+    )[0]
+    assert not known["phone"] and known["marital_status"] == 20
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "育龄妇女"
+    sheet.append(["东岗村育龄妇女花名册"])
+    sheet.append(["序号", "姓名", "身份证号", "联系电话", "婚姻状况"])
+    sheet.append([1, "李秀英", known["id_number"], "13907712345", "离婚"])
+    path = tmp_path / "花名册.xlsx"
+    book.save(path)
+    before = persons(register)
+
+    wizard = open_wizard(main_window)
+    choose_file(qtbot, wizard, answer_files, path)
+    press(qtbot, wizard, NEXT)
+    press(qtbot, wizard, NEXT)
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=60_000)
+    preview = wizard.preview_page
+    rows = preview.rows
+    line = next(r for r in range(rows.rowCount()) if rows.item(r, 0).text() == "3")
+    assert rows.item(line, 1).text() == "补充"
+    differences = preview.differences
+    shown = [
+        [differences.item(r, c).text() for c in range(4)] for r in range(differences.rowCount())
+    ]
+    assert len(shown) == len(wizard.plan.differences) >= 1
+    assert ["李秀英（第 3 行）", "婚姻状况", "已婚", "离婚"] in shown
+    assert preview.tabs.tabText(1).endswith(f"（{len(shown)}）")
+    no_english(wizard)
+    press(qtbot, wizard, COMMIT)
+    qtbot.waitUntil(lambda: wizard.outcome is not None, timeout=60_000)
+    after = register.query("SELECT phone, marital_status FROM person WHERE name = '李秀英'")[0]
+    assert after["phone"] == "13907712345"  # an empty field filled
+    assert after["marital_status"] == 20  # a difference is left for the officer to decide
+    assert persons(register) == before
+    assert wizard.done_page.figures["persons_updated"].text() == "1"
+    press(qtbot, wizard, FINISH)

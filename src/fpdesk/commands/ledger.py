@@ -136,14 +136,17 @@ def _mapping(table: SheetTable, mapping_file: str | None) -> dict[int, str | Non
 def run_import(args: argparse.Namespace) -> int:
     sources, left_out = read_sources(args.files, args.sheet, args.mapping)
     with opened(args) as register:
-        plan = ledgers.plan_import(
-            register, sources, village=args.village, skip_problem_rows=args.skip_problem_rows
+        # One run: committed when it may be, else rolled back (the window's wizard
+        # plans first, for its preview, then applies).
+        plan, result = ledgers.import_ledger(
+            register,
+            sources,
+            village=args.village,
+            skip_problem_rows=args.skip_problem_rows,
+            dry_run=args.dry_run,
         )
-        if args.report:
-            ledgers.write_report(plan, None, args.report)
-        result = None
-        if not args.dry_run and plan.can_import:
-            result = ledgers.apply_plan(register, plan)
+    if args.report:
+        ledgers.write_report(plan, None, args.report)
     emit(args, _as_dict(plan, result, args), _text(plan, result, left_out, args))
     if not plan.can_import:
         problems = plan.counts[ledgers.PROBLEM]

@@ -8,6 +8,8 @@ The command line (`fpdesk import-ledger`) and the window's wizard use these name
     plan_import(register, [(table, mapping), ...], *, village=None,
                 skip_problem_rows=False) -> LedgerPlan          (writes nothing)
     apply_plan(register, plan) -> LedgerResult                  (one transaction)
+    import_ledger(register, sources, *, village=None, skip_problem_rows=False,
+                  dry_run=False) -> (LedgerPlan, LedgerResult | None)   (plan + apply in one run)
     write_report(plan, table_or_None, out_path)                 (xlsx, 状态 + 说明)
 
 A sibling of sync/: it uses store and core, never gui.
@@ -35,6 +37,7 @@ from fpdesk.ledgers.plan import (
     LedgerResult,
     PlannedRow,
     apply_plan,
+    import_ledger,
     plan_import,
     target_village,
 )
@@ -61,6 +64,7 @@ __all__ = [
     "PlannedRow",
     "SheetTable",
     "apply_plan",
+    "import_ledger",
     "open_ledger",
     "plan_import",
     "propose_mapping",

@@ -224,11 +224,8 @@ def plan_import(
     clock: Clock | None = None,
 ) -> LedgerPlan:
     """What importing these sheets would do, row by row; writes nothing (--dry-run)."""
-    access.require(register, "edit")
+    _check(register, sources)
     code = target_village(register, village)
-    for table, mapping in sources:
-        if "name" not in mapping.values():
-            raise LedgerError(NO_NAME_COLUMN.format(sheet=table.sheet, file=table.source))
     run = _Run(register, code, clock or SystemClock())
     drafts = _drafts(sources)
     try:
@@ -238,6 +235,67 @@ def plan_import(
     except _RollBack:
         pass
     return _plan(code, sources, drafts, run, skip_problem_rows)
+
+
+def import_ledger(
+    register: Register,
+    sources: Sequence[tuple[SheetTable, dict[int, str | None]]],
+    *,
+    village: str | None = None,
+    skip_problem_rows: bool = False,
+    dry_run: bool = False,
+    clock: Clock | None = None,
+) -> tuple[LedgerPlan, LedgerResult | None]:
+    """Plan and import in ONE run (the command line, which shows no preview): the run
+    is committed when the plan allows it and this is not a dry run, else rolled back.
+    Returns the plan and what was imported (None when nothing was)."""
+    _check(register, sources)
+    code = target_village(register, village)
+    run = _Run(register, code, clock or SystemClock())
+    drafts = _drafts(sources)
+    plan: LedgerPlan | None = None
+    try:
+        with bulk.writing(register):
+            _do(run, drafts)
+            plan = _plan(code, sources, drafts, run, skip_problem_rows)
+            if dry_run or not plan.can_import:
+                raise _RollBack()
+            _record(register, plan)
+    except _RollBack:
+        assert plan is not None
+        return plan, None
+    return plan, _result(plan, run)
+
+
+def _check(register: Register, sources: Sequence[tuple[SheetTable, dict[int, str | None]]]) -> None:
+    access.require(register, "edit")
+    for table, mapping in sources:
+        if "name" not in mapping.values():
+            raise LedgerError(NO_NAME_COLUMN.format(sheet=table.sheet, file=table.source))
+
+
+def _record(register: Register, plan: LedgerPlan) -> None:
+    audit.record(
+        register,
+        "import",
+        {
+            "kind": "ledger",
+            "village": plan.village,
+            "files": sorted({t.source for t, _ in plan.sources}),
+            "counts": plan.counts,
+        },
+    )
+
+
+def _result(plan: LedgerPlan, run: _Run) -> LedgerResult:
+    return LedgerResult(
+        counts=plan.counts,
+        households_added=run.counts.get("households", 0),
+        persons_added=run.counts.get("persons", 0),
+        persons_updated=run.counts.get("updated", 0),
+        methods_added=run.counts.get("methods", 0),
+        births_added=run.counts.get("births", 0),
+    )
 
 
 def apply_plan(register: Register, plan: LedgerPlan, *, clock: Clock | None = None) -> LedgerResult:
@@ -260,24 +318,8 @@ def apply_plan(register: Register, plan: LedgerPlan, *, clock: Clock | None = No
         ]
         if fresh:
             raise LedgerError(NOT_READY)
-        audit.record(
-            register,
-            "import",
-            {
-                "kind": "ledger",
-                "village": plan.village,
-                "files": sorted({t.source for t, _ in plan.sources}),
-                "counts": again.counts,
-            },
-        )
-    return LedgerResult(
-        counts=again.counts,
-        households_added=run.counts.get("households", 0),
-        persons_added=run.counts.get("persons", 0),
-        persons_updated=run.counts.get("updated", 0),
-        methods_added=run.counts.get("methods", 0),
-        births_added=run.counts.get("births", 0),
-    )
+        _record(register, again)
+    return _result(again, run)
 
 
 def _drafts(sources: Iterable[tuple[SheetTable, dict[int, str | None]]]) -> list[HouseholdDraft]:
@@ -348,15 +390,16 @@ def _join(texts: Sequence[Text]) -> Text:
 
 
 def _same_number_twice(drafts: list[HouseholdDraft]) -> None:
-    """A second row with an ID number already on an earlier row: a ledger mistake, not
-    the same person to match (the register would match it to the first row's)."""
-    seen: dict[str, Entry] = {}
+    """A second row of the same sheet with an ID number already on an earlier row: a
+    mistake in the ledger, not the same person to match.  (Another file or sheet naming
+    the same person, a roster of women after the household ledger, matches her.)"""
+    seen: dict[tuple[str, str, str], Entry] = {}
     for draft in drafts:
         for entry in draft.entries:
             number = entry.person.get("id_number")
             if not number:
                 continue
-            first = seen.setdefault(str(number), entry)
+            first = seen.setdefault((entry.source, entry.sheet, str(number)), entry)
             if first is not entry:
                 entry.problems.append(
                     SAME_NUMBER_TWICE.format(sheet=first.sheet, number=first.row.number)
@@ -505,12 +548,16 @@ def _existing_household(run: _Run, draft: HouseholdDraft, usable: list[Entry]) -
             if rows:
                 return str(rows[0]["household_id"])
     for entry in usable:
-        if entry.person.get("relationship") == hh.HEAD and entry.person.get("birth_date"):
+        person = entry.person
+        if person.get("relationship") == hh.HEAD and person.get("birth_date") and person.get("sex"):
+            # By sex and birth date first (an index): a village's households are many.
             rows = register.query(
-                "SELECT h.id FROM household h JOIN person p ON p.id = h.head_id "
-                "WHERE h.village_code = ? AND h.deleted = 0 AND p.name = ? AND p.birth_date = ?",
-                (run.village, entry.person.get("name"), entry.person["birth_date"]),
-            )
+                "SELECT h.id FROM person p JOIN household h ON h.id = p.household_id "
+                "AND h.head_id = p.id WHERE p.sex = ? AND p.birth_date = ? AND p.name = ? "
+                "AND p.deleted = 0 AND h.deleted = 0 AND h.village_code = ?",
+                (person["sex"], person["birth_date"], validation.tidy_name(str(person["name"])),
+                 run.village),
+            )  # fmt: skip
             if len(rows) == 1:
                 return str(rows[0]["id"])
     return None

@@ -2826,8 +2826,8 @@
         <translation>说明</translation>
     </message>
     <message>
-        <source>Rows (first {0} of {1})</source>
-        <translation>各行（共 {1} 行，显示前 {0} 行）</translation>
+        <source>Rows (the first {0} and those with a problem; {1} in all)</source>
+        <translation>各行（前 {0} 行及所有有问题的行，共 {1} 行）</translation>
     </message>
     <message>
         <source>Rows ({0})</source>

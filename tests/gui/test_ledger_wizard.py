@@ -357,3 +357,20 @@ def test_a_person_already_in_the_register_is_completed_and_differences_are_liste
     assert persons(register) == before
     assert wizard.done_page.figures["persons_updated"].text() == "1"
     press(qtbot, wizard, FINISH)
+
+
+def test_a_long_preview_lists_the_first_rows_and_every_problem(
+    qtbot, main_window: MainWindow, answer_files: list[str], tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from fpdesk.gui import ledger_wizard
+
+    monkeypatch.setattr(ledger_wizard, "PLANNED_ROWS_SHOWN", 4)
+    wizard = open_wizard(main_window)
+    choose_file(qtbot, wizard, answer_files, messy_ledger(tmp_path / "ledger.xlsx"))
+    press(qtbot, wizard, NEXT)
+    press(qtbot, wizard, NEXT)
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=60_000)
+    rows = wizard.preview_page.rows
+    assert [rows.item(r, 0).text() for r in range(rows.rowCount())] == ["1", "2", "5", "6", "13"]
+    assert "12" in wizard.preview_page.tabs.tabText(0)  # the whole sheet is counted
+    wizard.reject()

@@ -64,7 +64,8 @@ from fpdesk.store.errors import RegisterError
 log = logging.getLogger("fpdesk.gui.ledger_wizard")
 
 # How many of the sheet's first rows step 2 shows, and how many planned rows step 3 lists
-# (every row is in the saved report; the counts cover them all).
+# (then every row with a problem, so that none is out of sight; every row is in the saved
+# report and the counts cover them all).
 SHEET_ROWS_SHOWN = 12
 PLANNED_ROWS_SHOWN = 500
 
@@ -871,7 +872,7 @@ class PreviewPage(QWizardPage):
         )
 
     def _fill_rows(self, plan: Any) -> None:
-        shown = plan.rows[:PLANNED_ROWS_SHOWN]
+        shown = shown_rows(plan.rows, PLANNED_ROWS_SHOWN)
         fields = [f.key for f in ledgers.FIELDS if any(f.key in r.stored for r in shown)]
         for row in shown:  # then what the import adds (the household code it gets)
             fields += [k for k in row.stored if k not in fields]
@@ -909,7 +910,10 @@ class PreviewPage(QWizardPage):
             view.setCurrentCell(problem, 2)
         if len(plan.rows) > len(shown):
             self.tabs.setTabText(
-                0, self.tr("Rows (first {0} of {1})").format(len(shown), len(plan.rows))
+                0,
+                self.tr("Rows (the first {0} and those with a problem; {1} in all)").format(
+                    PLANNED_ROWS_SHOWN, len(plan.rows)
+                ),
             )
         else:
             self.tabs.setTabText(0, self.tr("Rows ({0})").format(len(plan.rows)))
@@ -1095,6 +1099,11 @@ class DonePage(QWizardPage):
 
     def report_saved(self, out: Path) -> None:
         self.saved.setText(self.tr("Report saved: {0}").format(out))
+
+
+def shown_rows(rows: list[Any], first: int) -> list[Any]:
+    """The first rows of the plan, then every later row with a problem."""
+    return rows[:first] + [r for r in rows[first:] if r.status == "problem"]
 
 
 def counts_text(counts: dict[str, int]) -> str:

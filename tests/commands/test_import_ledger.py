@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -108,3 +109,52 @@ def test_one_sheet_and_a_mapping_file(
         addresses = [r["address"] for r in register.query("SELECT address FROM household")]
     assert not any("配偶" in n for n in notes)  # the husband's column was left out
     assert addresses == ["", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda d: FIXTURES / "encrypted.xlsx", "密码"),
+        (lambda d: _damaged(d), "已损坏"),
+        (lambda d: build.empty_sheet(d / "空.xlsx"), "是空的"),
+        (lambda d: build.no_heading(d / "会议.xlsx"), "找不到表头"),
+        (lambda d: build.formulas_only(d / "公式.xlsx"), "只有公式"),
+        (lambda d: build.huge(d / "全县.xlsx", 200_000), "100,000"),
+    ],
+    ids=["password", "damaged", "empty", "no-heading", "formulas", "200000-rows"],
+)
+def test_bad_input_each_a_plain_message_nothing_written(
+    register_path: Path,
+    passphrase_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make: Any,
+    says: str,
+) -> None:
+    with open_register(register_path, PASSPHRASE) as register:
+        changes = register.query("SELECT count(*) AS n FROM change_log")[0]["n"]
+    path = make(tmp_path)
+    status = main(["--lang", "zh", "import-ledger", "--db", str(register_path), str(path)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert says in err and "Traceback" not in err
+    with open_register(register_path, PASSPHRASE) as register:
+        assert register.query("SELECT count(*) AS n FROM change_log")[0]["n"] == changes
+        assert register.query("SELECT count(*) AS n FROM person")[0]["n"] == 0
+
+
+def _damaged(folder: Path) -> Path:
+    good = build.household_ledger(folder / "好.xlsx").read_bytes()
+    path = folder / "坏.xlsx"
+    path.write_bytes(good[: len(good) // 3])
+    return path
+
+
+def test_report_that_cannot_be_written(
+    register_path: Path, passphrase_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = str(build.household_ledger(tmp_path / "户籍.xlsx"))
+    report = tmp_path / "没有这个文件夹" / "报告.xlsx"
+    args = ["--lang", "zh", "import-ledger", "--db", str(register_path), ledger]
+    assert main([*args, "--dry-run", "--report", str(report)]) == 1
+    assert "报告没有写成" in capsys.readouterr().err

@@ -461,11 +461,59 @@ def formulas_only(path: Path) -> Path:
 
 
 def huge(path: Path, rows: int) -> Path:
-    """A sheet of `rows` person rows (written in write-only mode: fast enough)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("全县")
-    sheet.append(["序号", "姓名", "性别", "出生日期"])
-    for i in range(rows):
-        sheet.append([i + 1, "张三", "男", "1980.01.01"])
-    book.save(path)
+    """An .xlsx of `rows` person rows, its XML written directly (openpyxl takes a minute
+    for 200,000 rows); with its <dimension>, as Excel writes it."""
+    cells = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>张三</t></is></c>'
+        f'<c r="B{r}" t="inlineStr"><is><t>男</t></is></c></row>'
+        for r in range(2, rows + 2)
+    )
+    heading = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>性别</t></is></c></row>'
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    files = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/content-types"><Default Extension="rels" ContentType="application'
+            '/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType'
+            '="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName'
+            '="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+            '<sheets><sheet name="全县" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">'
+            f'<dimension ref="A1:B{rows + 1}"/><sheetData>{heading}{cells}</sheetData></worksheet>'
+        ),
+    }
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return path
+
+
+def huge_csv(path: Path, rows: int) -> Path:
+    """The same as a .csv: no size stated anywhere, so the rows are counted as read."""
+    body = "姓名,性别\n" + "张三,男\n" * rows
+    path.write_text(body, encoding="utf-8")
     return path

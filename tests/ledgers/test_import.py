@@ -13,7 +13,7 @@ from fpdesk import ledgers
 from fpdesk.core import idnumber
 from fpdesk.ledgers import LedgerError, LedgerPlan
 from fpdesk.store import access, accounts, keyring, operations
-from fpdesk.store.db import Register, open_register
+from fpdesk.store.db import Register, create_register, open_register
 from fpdesk.store.search import search
 from tests.conftest import PASSPHRASE, TOWNSHIP, VILLAGE
 from tests.ledgers import build
@@ -284,3 +284,35 @@ def test_an_officer_imports_into_her_own_village_only(
         logged = officer.query("SELECT account, detail FROM access_log WHERE action = 'import'")
     assert [row["account"] for row in logged] == ["李专干"]
     assert '"kind": "ledger"' in logged[0]["detail"]
+
+
+def test_head_named_on_every_row_or_on_the_first_only(register: Register, tmp_path: Path) -> None:
+    path = tmp_path / "每行户主.csv"
+    wei, huang = build.pid("1980-05-01", 11), build.pid("1982-03-02", 22)
+    meng, qin = build.pid("1960-11-20", 15), build.pid("1975-01-15", 42)
+    path.write_text(
+        "户主姓名,姓名,与户主关系,身份证号\n"
+        f"韦建国,韦建国,户主,{wei}\n韦建国,黄秀兰,妻,{huang}\n"
+        f"蒙德才,蒙德才,户主,{meng}\n,覃桂英,配偶,{qin}\n",
+        encoding="utf-8",
+    )
+    plan = ledgers.plan_import(register, _sources(path))
+    assert plan.counts["new"] == 4, [r.message.zh for r in plan.rows]
+    ledgers.apply_plan(register, plan)
+    sizes = register.query(
+        "SELECT h.code, count(*) AS n FROM person p JOIN household h ON h.id = p.household_id "
+        "GROUP BY h.code ORDER BY h.code"
+    )
+    assert [s["n"] for s in sizes] == [2, 2]
+
+
+def test_a_township_register_asks_which_village(tmp_path: Path) -> None:
+    with create_register(
+        tmp_path / "镇.fpdesk", PASSPHRASE, role="township", area_code=TOWNSHIP
+    ) as town:
+        sources = _sources(build.gbk_csv(tmp_path / "a.csv"))
+        with pytest.raises(LedgerError) as caught:
+            ledgers.plan_import(town, sources)
+        assert "哪个村" in caught.value.text.zh
+        plan = ledgers.plan_import(town, sources, village=VILLAGE)
+        assert plan.counts["new"] == 4

@@ -145,6 +145,12 @@ def test_text_named_xls(tmp_path: Path) -> None:
     assert "已损坏" in _refused(path)
 
 
+def test_web_page_named_xls(tmp_path: Path) -> None:
+    path = tmp_path / "导出.xls"
+    path.write_text("<html><table><tr><td>姓名</td></tr></table></html>", encoding="utf-8")
+    assert "网页格式" in _refused(path)
+
+
 def test_unknown_kind(tmp_path: Path) -> None:
     path = tmp_path / "台账.docx"
     path.write_bytes(b"PK\x03\x04")
@@ -173,6 +179,16 @@ def test_formula_only_sheet(tmp_path: Path) -> None:
 def test_too_many_rows(tmp_path: Path) -> None:
     message = _refused(build.huge(tmp_path / "全县.xlsx", 200_000))
     assert f"{MAX_ROWS:,}" in message and "按村或按组分开" in message
+
+
+def test_too_many_rows_counted_when_no_size_is_stated(tmp_path: Path) -> None:
+    message = _refused(build.huge_csv(tmp_path / "全县.csv", 200_000))
+    assert f"{MAX_ROWS:,}" in message
+
+
+def test_as_many_rows_as_allowed_are_read(tmp_path: Path) -> None:
+    with ledgers.open_ledger(build.huge_csv(tmp_path / "大村.csv", MAX_ROWS)) as ledger:
+        assert len(ledger.read().rows) == MAX_ROWS
 
 
 def test_unknown_sheet_names_the_sheets(tmp_path: Path) -> None:

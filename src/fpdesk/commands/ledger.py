@@ -48,6 +48,11 @@ DRY_RUN_PROBLEMS = Text(
     "Dry run: {count} rows have problems to fix first (or add --skip-problem-rows). "
     "Nothing was written to the register.",
 )
+REPORT_FAILED = Text(
+    "报告没有写成（{path}：{why}）。请换一个能写入的位置，用 --dry-run 再试一次。",
+    "The report was not written ({path}: {why}). Choose a place you can write to and "
+    "try again with --dry-run.",
+)
 REPORT_WRITTEN = Text("报告：{path}", "Report: {path}")
 NOT_WRITTEN = Text(
     "因为有问题的行，没有导入任何内容。请按上面的说明修改台账后再导入，"
@@ -145,9 +150,17 @@ def run_import(args: argparse.Namespace) -> int:
             skip_problem_rows=args.skip_problem_rows,
             dry_run=args.dry_run,
         )
+    report_failed = None
     if args.report:
-        ledgers.write_report(plan, None, args.report)
+        try:
+            ledgers.write_report(plan, None, args.report)
+        except OSError as exc:
+            # Said after the summary: what was imported is imported all the same.
+            report_failed = CommandError(REPORT_FAILED.format(path=args.report, why=exc.strerror))
+            args.report = None
     emit(args, _as_dict(plan, result, args), _text(plan, result, left_out, args))
+    if report_failed is not None:
+        raise report_failed
     if not plan.can_import:
         problems = plan.counts[ledgers.PROBLEM]
         raise CommandError(DRY_RUN_PROBLEMS.format(count=problems) if args.dry_run else NOT_WRITTEN)

@@ -74,3 +74,9 @@ NO_NAME_COLUMN = Text(
     "The sheet “{sheet}” of {file} has no column for the name; nothing was imported. "
     "Choose the name column in the mapping.",
 )
+WEB_PAGE = Text(
+    "“{name}”名为 .xls，其实是网页格式（很多系统“导出 Excel”时这样保存），读不出来，"
+    "登记册没有任何改动。请在 Excel 或 WPS 里打开它，另存为 .xlsx 再导入。",
+    "“{name}” is named .xls but is a web page (as many systems “export to Excel”); "
+    "nothing was written. Open it in Excel or WPS, save it as .xlsx and import that.",
+)

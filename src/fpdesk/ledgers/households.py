@@ -167,6 +167,7 @@ def gather(entries: list[Entry], has_relationship: bool) -> list[HouseholdDraft]
     drafts: list[HouseholdDraft] = []
     current: HouseholdDraft | None = None
     heads_named = any(e.head_name for e in entries)
+    current_head: str | None = None
     by_key: dict[tuple[str, Any], HouseholdDraft] = {}
     for entry in entries:
         key: tuple[str, Any] | None = None
@@ -183,15 +184,21 @@ def gather(entries: list[Entry], has_relationship: bool) -> list[HouseholdDraft]
             draft.entries.append(entry)
             current = draft
             continue
+        relationship = entry.person.get("relationship")
         starts = (
-            entry.head_name is not None
-            or (has_relationship and entry.person.get("relationship") == HEAD)
-            or current is None
+            current is None
+            # 户主姓名 written on the first member's row only, or on every row alike
+            or (entry.head_name is not None and entry.head_name != current_head)
+            # a second 户主 row: the next household (with or without 户主姓名 columns)
+            or (relationship == HEAD and any(
+                e.person.get("relationship") == HEAD for e in current.entries))
+            or (has_relationship and not heads_named and relationship == HEAD)
             or not (has_relationship or heads_named)
-        )
+        )  # fmt: skip
         if starts:
             current = HouseholdDraft([], None, entry.group_no, None)
             drafts.append(current)
+            current_head = entry.head_name
         assert current is not None
         current.entries.append(entry)
     for draft in drafts:

@@ -77,6 +77,10 @@ SAME_NUMBER_TWICE = Text(
     "The ID number is the same as on row {number} of “{sheet}”: one number is one person.",
 )
 ADDED = Text("新增，户编码 {code}", "new, household {code}")
+IN_OTHER_HOUSEHOLD = Text(
+    "登记册中此人在户 {code}，与台账的户不同，没有移动",
+    "in the register this person is in household {code}, not the ledger's; not moved",
+)
 FILLED = Text("已在登记册中，补填：{fields}", "already in the register; filled in: {fields}")
 ALREADY = Text("已在登记册中，没有变化", "already in the register, nothing new")
 DIFFERS = Text(
@@ -446,6 +450,11 @@ def _household(run: _Run, draft: HouseholdDraft, skip: set[tuple[str, str, int]]
                 unmatched.append(entry)
             continue
         _fill(run, entry, person)
+        if household_id is not None and person["household_id"] != household_id:
+            # A move between households is the officer's decision (the move forms).
+            run.of(entry).parts.append(
+                IN_OTHER_HOUSEHOLD.format(code=_code_of(register, person["household_id"]))
+            )
     if household_id is not None:
         code = _code_of(register, household_id)
         for entry in unmatched:

@@ -31,6 +31,7 @@ from fpdesk.ledgers.errors import (
     PASSWORD,
     TOO_MANY_ROWS,
     UNKNOWN_TYPE,
+    WEB_PAGE,
     LedgerError,
 )
 
@@ -174,6 +175,9 @@ def open_ledger(path: str | Path) -> LedgerFile:
     if kind == "xls":
         if start.startswith(_ZIP_MAGIC):
             return LedgerFile(path, "xlsx")  # an .xlsx saved under the old name
+        if start.lstrip().startswith(b"<"):
+            # Many systems "export to Excel" as a web page named .xls.
+            raise LedgerError(WEB_PAGE.format(name=path.name))
         if not start.startswith(_CFB_MAGIC):
             raise LedgerError(DAMAGED.format(name=path.name))
         return LedgerFile(path, "xls")
@@ -194,6 +198,14 @@ def _open_xlsx(path: Path) -> Any:
 
 def _xlsx_rows(book: Any, path: Path, sheet: str) -> tuple[Iterator[Sequence[Any]], list[Merge]]:
     worksheet = book[sheet]
+    # The size the file states (Excel's own files state it truly): a sheet far too big
+    # is refused before its rows are read.
+    stated = worksheet.max_row
+    if isinstance(stated, int) and stated > MAX_ROWS + HEADING_SEARCH_ROWS:
+        raise LedgerError(TOO_MANY_ROWS.format(limit=f"{MAX_ROWS:,}"))
+    # Files from some programs state a wrong size (A1) and read-only openpyxl would
+    # believe it: read every row there is instead.
+    worksheet.reset_dimensions()
     try:
         merges = _xlsx_merges(book, worksheet)
     except (KeyError, zipfile.BadZipFile, OSError):

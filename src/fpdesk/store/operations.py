@@ -23,7 +23,7 @@ from fpdesk.core import area, codes, idnumber, policy, population, validation
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
-from fpdesk.store import audit, records
+from fpdesk.store import access_log, records
 from fpdesk.store import population as store_population
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
@@ -977,7 +977,7 @@ def _settle_method_in_place(
                 "registered_on": born,
             },
         )
-    audit.record(
+    access_log.record(
         register,
         "warning_confirmed",
         {

@@ -22,7 +22,7 @@ from fpdesk.reports.pdf.households import print_households
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
 from fpdesk.reports.pdf.receipt import print_receipt
 from fpdesk.reports.pdf.rounds import print_rounds
-from fpdesk.store import access, areas, audit, import_runs
+from fpdesk.store import access, access_log, areas, import_runs
 from fpdesk.store.db import Register
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -116,7 +116,7 @@ def run(
     check_village(register, village)
     result = _print(register, request, village, out, options)
     detail = {"kind": request.kind, "village": village, "file": Path(out).name}
-    audit.record(register, "print", detail)
+    access_log.record(register, "print", detail)
     return result
 
 
@@ -178,5 +178,5 @@ def _receipt(
         options=options,
     )
     detail = {"kind": RECEIPT, "run": run.id, "file": Path(out).name}
-    audit.record(register, "print", detail)
+    access_log.record(register, "print", detail)
     return result

@@ -21,11 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.clock import Clock, SystemClock
+from fpdesk.core.codes import label_or_code
 from fpdesk.core.i18n import current_language
-from fpdesk.gui import queries
+from fpdesk.core.idnumber import mask_id_number
 from fpdesk.gui.icons import icon
 from fpdesk.gui.models import ID_ROLE, Column, RowsModel
 from fpdesk.store.db import Register
+from fpdesk.store.reading import households, persons, timelines
+from fpdesk.store.reading.households import Member
+from fpdesk.store.reading.timelines import Event
 
 View = TypeVar("View", bound=QTableView)
 
@@ -97,17 +101,17 @@ class MembersModel(RowsModel):
         lang = current_language()
         return [
             Column(self.tr("Name"), lambda m: m.name),
-            Column(self.tr("Sex"), lambda m: queries.code_label("sex", m.sex, lang)),
+            Column(self.tr("Sex"), lambda m: label_or_code("sex", m.sex, lang)),
             Column(self.tr("Age"), lambda m: "" if m.age is None else m.age),
             Column(
                 self.tr("Relationship"),
-                lambda m: queries.code_label("relationship", m.relationship, lang),
+                lambda m: label_or_code("relationship", m.relationship, lang),
             ),
-            Column(self.tr("ID number"), lambda m: queries.mask_id(m.id_number)),
+            Column(self.tr("ID number"), lambda m: mask_id_number(m.id_number)),
             Column(self.tr("Notes"), self.markers),
         ]
 
-    def markers(self, m: queries.Member) -> str:
+    def markers(self, m: Member) -> str:
         """What the officer must notice about a member, in a few words."""
         lang = current_language()
         words = []
@@ -124,7 +128,7 @@ class MembersModel(RowsModel):
         if m.pregnant:
             words.append(self.tr("pregnant"))
         if m.method:
-            words.append(queries.code_label("contraceptive_method", m.method, lang))
+            words.append(label_or_code("contraceptive_method", m.method, lang))
         if m.visits_due:
             words.append(self.tr("%n visit(s) due", "", m.visits_due))
         return " · ".join(words)
@@ -147,7 +151,7 @@ class TimelineModel(RowsModel):
             Column(self.tr("Details"), self.detail),
         ]
 
-    def detail(self, event: queries.Event) -> str:
+    def detail(self, event: Event) -> str:
         if event.kind == "pregnancy" and event.detail:
             return self.tr("expected {0}").format(event.detail)
         return event.detail
@@ -271,7 +275,7 @@ class HouseholdPage(RecordPage):
 
     def show_household(self, household_id: str) -> None:
         self.household_id = household_id
-        row = queries.household(self.register, household_id)
+        row = households.household(self.register, household_id)
         if row is None:
             self.show_not_found(self.tr("This household was not found."))
             return
@@ -281,13 +285,13 @@ class HouseholdPage(RecordPage):
             self.tr("Group {0}").format(row["group_no"]),
             self.tr("Address: {0}").format(row["address"] or "—"),
             self.tr("Phone: {0}").format(row["phone"] or "—"),
-            queries.code_label("registration_type", row["registration_type"], lang),
+            label_or_code("registration_type", row["registration_type"], lang),
         ]
         due = self.due_counts(row["village_code"])
         self.show_record(
             self.tr("Household {0}: {1}").format(row["code"], head),
             "    ".join(lines),
-            queries.members(self.register, household_id, self.clock.today(), due),
+            households.members_at_a_glance(self.register, household_id, self.clock.today(), due),
         )
 
     def _open_member(self, index: QModelIndex) -> None:
@@ -375,29 +379,29 @@ class PersonPage(RecordPage):
 
     def show_person(self, person_id: str) -> None:
         self.person_id = person_id
-        row = queries.person(self.register, person_id)
+        row = persons.person(self.register, person_id)
         if row is None:
             self.show_not_found(self.tr("This person was not found."))
             return
         self.household_id = row["household_id"]
         lang = current_language()
         today = self.clock.today()
-        age = queries.age_on(row["birth_date"], today)
+        age = persons.age_on(row["birth_date"], today)
         lines = [
             self.tr("Born {0}").format(row["birth_date"]),
-            self.tr("ID {0}").format(queries.mask_id(row["id_number"]) or "—"),
-            queries.code_label("marital_status", row["marital_status"], lang),
-            queries.code_label("residence_status", row["residence_status"], lang),
+            self.tr("ID {0}").format(mask_id_number(row["id_number"]) or "—"),
+            label_or_code("marital_status", row["marital_status"], lang),
+            label_or_code("residence_status", row["residence_status"], lang),
             self.tr("Household {0}, {1}").format(row["household_code"], row["address"] or "—"),
         ]
         self.show_record(
             self.tr("{0}, {1}, {2} years").format(
                 row["name"],
-                queries.code_label("sex", row["sex"], lang),
+                label_or_code("sex", row["sex"], lang),
                 "—" if age is None else age,
             ),
             "    ".join(x for x in lines if x),
-            queries.timeline(self.register, person_id, lang),
+            timelines.timeline(self.register, person_id, lang),
         )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from fpdesk.gui import queries
 from fpdesk.gui.accounts_dialog import KeysMenu
 from fpdesk.gui.icons import icon
 from fpdesk.gui.mainwindow.area_tree import AREA_ROLE
+from fpdesk.store.reading import households
 
 
 class WindowActions:
@@ -76,7 +76,7 @@ class WindowActions:
                 if self.detail.currentWidget() is self.person_page
                 else self.household_page.household_id
             )
-            row = queries.household(self.register, household_id) if household_id else None
+            row = households.household(self.register, household_id) if household_id else None
             if row is not None:
                 return str(row["village_code"])
         return self.worklist.village_code or self.register.area_code

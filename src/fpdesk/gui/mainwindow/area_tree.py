@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem,
 )
 
-from fpdesk.gui import queries
 from fpdesk.gui.icons import icon
+from fpdesk.store.reading import villages as area_villages
 
 AREA_ROLE = Qt.ItemDataRole.UserRole + 10  # (village code, group number) of a tree item
 NAME_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -29,7 +29,7 @@ class WindowAreaTree:
         )
         everything.setData(0, AREA_ROLE, (None, None))
         everything.setIcon(0, icon("household"))
-        villages = queries.villages(self.register)
+        villages = area_villages.villages(self.register)
         for village in villages:
             item = QTreeWidgetItem(everything, [village.name])
             item.setToolTip(0, village.code)
@@ -51,7 +51,7 @@ class WindowAreaTree:
         village_code, group_no = item.data(0, AREA_ROLE)
         if not village_code or group_no or item.childCount():
             return
-        found = queries.groups(self.register, village_code)
+        found = area_villages.groups(self.register, village_code)
         name = item.data(0, NAME_ROLE)
         item.setText(
             0,

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from fpdesk.core.codes import label_or_code
 from fpdesk.core.i18n import current_language
-from fpdesk.gui import crash, queries
+from fpdesk.gui import crash
 from fpdesk.gui.icons import icon
 from fpdesk.gui.models import ROW_ROLE, Column, RowsModel
 from fpdesk.store.errors import RegisterError
@@ -32,7 +33,7 @@ class SearchModel(RowsModel):
             Column(self.tr("Name"), lambda h: h.name),
             Column(
                 self.tr("Sex"),
-                lambda h: queries.code_label("sex", h.sex, lang) if h.sex else "",
+                lambda h: label_or_code("sex", h.sex, lang) if h.sex else "",
             ),
             Column(self.tr("Born"), lambda h: h.birth_date or ""),
             Column(self.tr("ID number"), lambda h: h.id_number_masked),

@@ -58,3 +58,5 @@ def test_any_household(register: Register) -> None:
     assert households.in_village(register, VILLAGE) == []
     populate(register)
     assert households.any_household(register)
+    assert households.any_household(register, VILLAGE)
+    assert not households.any_household(register, "450102001299")

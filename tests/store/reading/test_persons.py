@@ -39,3 +39,11 @@ def test_age_on_a_day() -> None:
     assert persons.age_on("1994-06-15", dt.date(2026, 6, 15)) == 32
     assert persons.age_on(None, dt.date(2026, 6, 15)) is None
     assert persons.age_on("1994-13-40", dt.date(2026, 6, 15)) is None
+
+
+def test_many_persons_at_once_as_one_reads_them(register: Register, village: Village) -> None:
+    asked = [village.wife, village.child, "nobody", village.wife]
+    found = persons.with_households(register, asked)
+    assert set(found) == {village.wife, village.child}
+    assert found[village.wife] == persons.person(register, village.wife)
+    assert found[village.child]["group_no"] == "01"

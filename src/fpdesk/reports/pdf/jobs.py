@@ -24,6 +24,7 @@ from fpdesk.reports.pdf.receipt import print_receipt
 from fpdesk.reports.pdf.rounds import print_rounds
 from fpdesk.store import access, access_log, areas, import_runs
 from fpdesk.store.db import Register
+from fpdesk.store.reading import households
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -83,10 +84,7 @@ def check_village(register: Register, village_code: str) -> None:
                 f"“{village_code}” is not a village code (12 digits, the last three not all 0).",
             )
         )
-    found = register.query(
-        "SELECT 1 FROM household WHERE village_code = ? AND deleted = 0 LIMIT 1", (village_code,)
-    )
-    if not found:
+    if not households.any_household(register, village_code):
         raise PrintRequestError(
             Text(
                 f"登记册里没有村 {village_code} 的户，没有打印。请检查村代码。",

@@ -27,9 +27,17 @@ def household(register: Register, household_id: str) -> Row | None:
     return rows[0] if rows else None
 
 
-def any_household(register: Register) -> bool:
-    """Whether the register holds a household at all (a new register holds none)."""
-    return bool(register.query("SELECT 1 FROM household WHERE deleted = 0 LIMIT 1"))
+def any_household(register: Register, village_code: str | None = None) -> bool:
+    """Whether the register (or the village) holds a household at all (a new register
+    holds none)."""
+    if village_code is None:
+        return bool(register.query("SELECT 1 FROM household WHERE deleted = 0 LIMIT 1"))
+    return bool(
+        register.query(
+            "SELECT 1 FROM household WHERE village_code = ? AND deleted = 0 LIMIT 1",
+            (village_code,),
+        )
+    )
 
 
 def in_village(register: Register, village_code: str) -> list[Row]:

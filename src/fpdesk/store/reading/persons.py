@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from fpdesk.store.db import Register
@@ -10,14 +11,30 @@ from fpdesk.store.db import Register
 Row = dict[str, Any]
 
 
+_WITH_HOUSEHOLD = (
+    "SELECT p.*, h.code AS household_code, h.group_no, h.address FROM person p "
+    "JOIN household h ON h.id = p.household_id "
+)
+_CHUNK = 500  # SQLite's limit on bound parameters, with room to spare
+
+
 def person(register: Register, person_id: str) -> Row | None:
-    """The person's row, with her household's code and address."""
-    rows = register.query(
-        "SELECT p.*, h.code AS household_code, h.address FROM person p "
-        "JOIN household h ON h.id = p.household_id WHERE p.id = ?",
-        (person_id,),
-    )
+    """The person's row, with her household's code, group and address."""
+    rows = register.query(_WITH_HOUSEHOLD + "WHERE p.id = ?", (person_id,))
     return rows[0] if rows else None
+
+
+def with_households(register: Register, person_ids: Iterable[str]) -> dict[str, Row]:
+    """Many persons' rows as person() reads them, by id (a visit round's people); an id
+    not in the register is left out."""
+    ids = sorted(set(person_ids))
+    found: dict[str, Row] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        for row in register.query(_WITH_HOUSEHOLD + f"WHERE p.id IN ({marks})", chunk):
+            found[row["id"]] = row
+    return found
 
 
 def name(register: Register, person_id: str | None) -> str:

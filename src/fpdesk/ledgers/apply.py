@@ -18,7 +18,7 @@ from fpdesk.ledgers.plan import (
 )
 from fpdesk.ledgers.reading import SheetTable
 from fpdesk.ledgers.writing import PROBLEM, Run, write
-from fpdesk.store import access, audit, bulk
+from fpdesk.store import access, access_log, bulk
 from fpdesk.store.db import Register
 
 
@@ -53,7 +53,7 @@ def import_ledger(
 
 
 def _record(register: Register, plan: LedgerPlan) -> None:
-    audit.record(
+    access_log.record(
         register,
         "import",
         {

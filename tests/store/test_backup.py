@@ -84,13 +84,43 @@ def test_rotation_keeps_the_last_n_and_one_per_month(register_path: Path) -> Non
     assert len(removed) == 3 and kept_by_hand.exists()
 
 
-def test_daily_backup_once_a_day_and_on_exit_always(register_path: Path) -> None:
+def test_daily_backup_once_a_day_and_on_exit_after_changes(register_path: Path) -> None:
     morning = FixedClock(dt.datetime(2026, 3, 2, 8))
+    evening = FixedClock(dt.datetime(2026, 3, 2, 18))
     with open_register(register_path, PASSPHRASE) as reg:
         assert backup.automatic(reg, "daily", clock=morning) is not None
         assert backup.automatic(reg, "daily", clock=morning) is None
-        assert backup.automatic(reg, "exit", clock=FixedClock(dt.datetime(2026, 3, 2, 18)))
+        # nothing changed since this morning's backup: closing makes none
+        assert backup.automatic(reg, "exit", clock=evening) is None
+        records.insert(
+            reg, "household", {"code": f"{VILLAGE}010001", "village_code": VILLAGE, "group_no": "01"}
+        )
+        assert backup.automatic(reg, "exit", clock=evening) is not None
+        assert backup.automatic(reg, "exit", clock=evening) is None
     assert len(backup.list_backups(backup.default_folder(register_path))) == 2
+
+
+def test_a_backup_already_made_today_costs_no_check(register_path: Path) -> None:
+    """Looked for first: with today's backup there, the file is not even read (a damaged
+    one, which a check would refuse, goes through without a word)."""
+    with open_register(register_path, PASSPHRASE) as reg:
+        for n in range(1, 200):
+            records.insert(
+                reg,
+                "household",
+                {"code": f"{VILLAGE}01{n:04d}", "village_code": VILLAGE, "group_no": "01"},
+            )
+        assert backup.automatic(reg, "daily") is not None
+    corrupt(register_path)
+    reg = open_register(register_path, PASSPHRASE)
+    try:
+        assert backup.automatic(reg, "daily") is None
+        assert backup.automatic(reg, "exit") is None  # and nothing changed since
+    finally:
+        reg.conn.close()
+    assert [b.label for b in backup.list_backups(backup.default_folder(register_path))] == [
+        "daily"
+    ]
 
 
 def test_account_register_backup_carries_its_keyring(register_path: Path) -> None:

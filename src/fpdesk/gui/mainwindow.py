@@ -37,7 +37,7 @@ from fpdesk.gui.pages import HouseholdPage, PersonPage, make_table
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.tasks import Task
 from fpdesk.gui.worklist import DueCounts, WorkItem, WorkListPage
-from fpdesk.store import areas
+from fpdesk.store import areas, daily_check
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
 
@@ -612,6 +612,7 @@ class MainWindow(QMainWindow):
 
         try:
             form: QDialog
+            daily_check.require_sound(self.register)  # a damaged register: no editing
             if kind == "history":
                 history = HistoryDialog(self.register, str(context["row_id"]), self)
                 history.undone.connect(lambda *_: self.after_save())

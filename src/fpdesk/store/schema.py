@@ -662,3 +662,17 @@ FROM local_state WHERE key LIKE 'person_merge:%' AND value ->> '$.undone_at' IS 
 @step("0010_resolution_history")
 def _resolution_history(db: Database) -> None:
     run_script(db.conn, RESOLUTION_HISTORY_SQL)
+
+
+# The search box finds a household code by its start (store.search): a start longer
+# than the full-text index's prefixes is read as a range of this index, which holds
+# every household (a deleted one's live members still carry its code) with what the
+# search needs beside the key.
+HOUSEHOLD_CODE_INDEX_SQL = """
+CREATE INDEX household_code_start ON household (code, deleted, village_code, id);
+"""
+
+
+@step("0011_household_code_index")
+def _household_code_index(db: Database) -> None:
+    run_script(db.conn, HOUSEHOLD_CODE_INDEX_SQL)

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from fpdesk.cli import main
-from fpdesk.store import records
+from fpdesk.store import daily_check, records
 from fpdesk.store.db import open_register
+from fpdesk.sync import bundles
 from tests.conftest import PASSPHRASE, TOWNSHIP, VILLAGE
+from tests.store.test_backup import corrupt
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
@@ -354,9 +356,6 @@ def test_the_first_import_of_the_day_reads_while_the_check_runs_and_writes_after
 ) -> None:
     """The bundle is opened (decrypted, its signature checked) while the register's
     daily check runs on a thread of its own; nothing is written until it has passed."""
-    from fpdesk.store import daily_check
-    from fpdesk.sync import bundles
-
     t, v = pair
     _add_household(v, "1")
     run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"))
@@ -398,8 +397,6 @@ def test_the_first_import_of_the_day_reads_while_the_check_runs_and_writes_after
 def test_an_import_into_a_damaged_register_writes_nothing(
     pair, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.store.test_backup import corrupt
-
     t, v = pair
     _add_household(v, "1")
     run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"))

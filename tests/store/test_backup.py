@@ -93,7 +93,9 @@ def test_daily_backup_once_a_day_and_on_exit_after_changes(register_path: Path) 
         # nothing changed since this morning's backup: closing makes none
         assert backup.automatic(reg, "exit", clock=evening) is None
         records.insert(
-            reg, "household", {"code": f"{VILLAGE}010001", "village_code": VILLAGE, "group_no": "01"}
+            reg,
+            "household",
+            {"code": f"{VILLAGE}010001", "village_code": VILLAGE, "group_no": "01"},
         )
         assert backup.automatic(reg, "exit", clock=evening) is not None
         assert backup.automatic(reg, "exit", clock=evening) is None
@@ -118,9 +120,7 @@ def test_a_backup_already_made_today_costs_no_check(register_path: Path) -> None
         assert backup.automatic(reg, "exit") is None  # and nothing changed since
     finally:
         reg.conn.close()
-    assert [b.label for b in backup.list_backups(backup.default_folder(register_path))] == [
-        "daily"
-    ]
+    assert [b.label for b in backup.list_backups(backup.default_folder(register_path))] == ["daily"]
 
 
 def test_account_register_backup_carries_its_keyring(register_path: Path) -> None:

@@ -215,17 +215,16 @@ def automatic(
     return made
 
 
-# Where the register's logs stood after its last automatic backup (local_state): the
-# exit backup is not made again when neither log has grown since.
+# Where the change log stood after the last automatic backup (local_state): the exit
+# backup is not made again when no record was changed since.  (The record of
+# processing is left out: every start logs a login, which is no work to keep.)
 BACKED_UP_AT = "backed_up_at_change"
 
 
 def _changes(register: Register) -> str:
-    """Where the change log and the record of processing stand now."""
-    row = register.conn.execute(
-        "SELECT (SELECT max(rowid) FROM change_log), (SELECT max(rowid) FROM access_log)"
-    ).fetchone()
-    return f"{row[0] or 0}/{row[1] or 0}"
+    """Where the change log stands now."""
+    row = register.conn.execute("SELECT max(rowid) FROM change_log").fetchone()
+    return str(row[0] or 0)
 
 
 def _local(register: Register, key: str) -> str | None:

@@ -14,7 +14,7 @@ from fpdesk.store import daily_check, records
 from fpdesk.store.db import open_register
 from fpdesk.sync import bundles
 from tests.conftest import PASSPHRASE, TOWNSHIP, VILLAGE
-from tests.store.test_backup import corrupt
+from tests.store.test_backup import corrupt, many_households
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
@@ -400,16 +400,8 @@ def test_an_import_into_a_damaged_register_writes_nothing(
     t, v = pair
     _add_household(v, "1")
     run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"))
-    reg = open_register(t, PASSPHRASE)
-    try:
-        with reg.transaction():
-            for n in range(1, 200):  # enough pages that the file's middle is a table's
-                reg.conn.execute(
-                    "INSERT INTO household (id, code, village_code, group_no) VALUES (?, ?, ?, ?)",
-                    (f"h{n}", f"{VILLAGE}02{n:04d}", VILLAGE, "02"),
-                )
-    finally:
-        reg.close()
+    with open_register(t, PASSPHRASE) as reg:
+        many_households(reg, group="02")
     corrupt(t)
     before = t.read_bytes()
     status, _, err = run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"))

@@ -25,12 +25,12 @@ from fpdesk.gui.app import Session
 from fpdesk.gui.backup_dialog import RestoreDialog
 from fpdesk.gui.mainwindow import MainWindow
 from fpdesk.gui.startup import Startup, UnlockDialog
-from fpdesk.store import backup, daily_check, records
+from fpdesk.store import backup, daily_check
 from fpdesk.store.db import Register
-from tests.conftest import PASSPHRASE, VILLAGE
+from tests.conftest import PASSPHRASE
 from tests.gui.conftest import type_text
 from tests.gui.test_journey_officer import _active, _key, _menu, _newest_form, _search
-from tests.store.test_backup import corrupt
+from tests.store.test_backup import corrupt, many_households
 
 
 def _unlock(qtbot, path: Path, prefs, clock) -> tuple[Session, MainWindow]:  # type: ignore[no-untyped-def]
@@ -131,13 +131,7 @@ def test_while_the_check_runs_a_save_is_refused_and_nothing_written_then_it_goes
 def test_a_damaged_register_stays_locked_and_restore_is_offered(
     qtbot, filled_register: Register, prefs, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    with filled_register.transaction():
-        for n in range(1, 200):  # enough pages that the middle of the file is a table's
-            records.insert(
-                filled_register,
-                "household",
-                {"code": f"{VILLAGE}03{n:04d}", "village_code": VILLAGE, "group_no": "03"},
-            )
+    many_households(filled_register, group="03")
     made = backup.create(filled_register)  # yesterday's good backup
     path = filled_register.path
     filled_register.close()

@@ -906,6 +906,33 @@
     </message>
 </context>
 <context>
+    <name>DailyCheck</name>
+    <message>
+        <source>Checking the register… It can be read meanwhile; changes wait until the end.</source>
+        <translation>正在检查登记册…现在可以查看，检查完毕后才能修改。</translation>
+    </message>
+    <message>
+        <source>The register is damaged: it can be read but not changed.</source>
+        <translation>登记册已损坏：只能查看，不能修改。</translation>
+    </message>
+    <message>
+        <source>The register is damaged</source>
+        <translation>登记册已损坏</translation>
+    </message>
+    <message>
+        <source>The daily check found the register file damaged. Nothing was written to it, and it can still be read, but no change can be saved. Restore the latest backup, and give the damaged file to a technician.</source>
+        <translation>每日检查发现登记册文件已损坏。程序没有对它写入任何内容，仍可查看，但不能保存任何修改。请用最近的备份恢复，并把损坏的文件交给技术人员。</translation>
+    </message>
+    <message>
+        <source>Restore from a backup…</source>
+        <translation>从备份恢复…</translation>
+    </message>
+    <message>
+        <source>Keep reading</source>
+        <translation>继续查看</translation>
+    </message>
+</context>
+<context>
     <name>Dashboard</name>
     <message>
         <source>2019 = statistical year 1 Oct 2018 to 30 Sep 2019; also 2019Q1, 2019H1, 2019-03</source>

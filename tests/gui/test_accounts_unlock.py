@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.startup import Startup, UnlockDialog
-from fpdesk.store import accounts, backup, keyring, records
+from fpdesk.store import accounts, backup, daily_check, errors, keyring, records
 from fpdesk.store.db import Register, open_register
 from tests.conftest import PASSPHRASE, VILLAGE
 from tests.gui.conftest import type_text
@@ -65,6 +65,10 @@ def test_login_with_name_and_passphrase(qtbot, with_accounts: Path, prefs: Setti
     [register] = opened
     try:
         assert register.account.name == OFFICER
+        # nothing is written before the day's check has passed (the window runs it)
+        assert not register.writable
+        assert register.query("SELECT action FROM access_log WHERE action = 'login'") == []
+        checked(register)
         # the account's name, not the name kept in this laptop's settings, is the actor
         actor = register.query("SELECT value FROM local_state WHERE key = 'actor'")
         assert actor == [{"value": OFFICER}]
@@ -90,6 +94,7 @@ def test_register_without_accounts_asks_only_the_passphrase(
     [register] = opened
     try:
         assert register.account is None
+        checked(register)
         assert [r["action"] for r in register.query("SELECT action FROM access_log")] == [
             "login",
         ]
@@ -97,7 +102,12 @@ def test_register_without_accounts_asks_only_the_passphrase(
         register.close()
 
 
-def test_damaged_register_is_refused_with_how_to_restore(
+def checked(register: Register) -> None:
+    """The day's check, as the window runs it after it is shown (gui.daily_check)."""
+    daily_check.finish(register, daily_check.run(register.reopen))
+
+
+def test_damaged_register_is_locked_with_how_to_restore(
     qtbot, register_path: Path, prefs: Settings
 ) -> None:  # type: ignore[no-untyped-def]
     with open_register(register_path, PASSPHRASE) as reg, reg.transaction():
@@ -111,8 +121,18 @@ def test_damaged_register_is_refused_with_how_to_restore(
     dialog, opened = start(qtbot, register_path, prefs)
     type_text(qtbot, dialog.passphrase, PASSPHRASE)
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
-    assert not opened
-    assert "已损坏" in dialog.error.text() and "fpdesk backup restore" in dialog.error.text()
+    # it opens for reading at once; the day's check then finds the damage and every
+    # write stays refused, saying how to restore (the window: tests/gui/test_daily_check.py)
+    [register] = opened
+    try:
+        checked(register)
+        assert daily_check.failed(register)
+        with pytest.raises(errors.RegisterDamaged) as refused:
+            register.set_actor("别人")
+        assert "已损坏" in str(refused.value.text.zh)
+        assert "fpdesk backup restore" in refused.value.text.zh
+    finally:
+        register.close()
     assert register_path.read_bytes() == before
 
 

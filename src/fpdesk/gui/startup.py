@@ -33,7 +33,7 @@ from fpdesk.gui import crash, settings
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Cancelled, Progress, run_task
 from fpdesk.store import access_log, accounts
-from fpdesk.store.db import DAILY, Register, open_register
+from fpdesk.store.db import DAILY, LATER, Register, open_register
 from fpdesk.store.errors import RegisterError
 
 log = logging.getLogger("fpdesk.gui.startup")
@@ -209,9 +209,10 @@ class UnlockDialog(QDialog):
             return
         try:
             # On start, a quick integrity check before anything is written: every time
-            # for a village's register, once a day for a large one (as the command line
-            # does: it reads every page, tens of seconds on a district's).
-            verify = False if self.check_only else DAILY
+            # for a village's register, once a day for a large one (it reads every
+            # page, tens of seconds on a district's).  It runs after the window is
+            # shown (gui.daily_check), the register read-only until it has passed.
+            verify = False if self.check_only else LATER
             register = open_register(self.path, text, user=user, verify=verify)
         except RegisterError as exc:
             log.info("unlock refused: %s", type(exc).__name__)
@@ -224,7 +225,7 @@ class UnlockDialog(QDialog):
             self.register = None
         else:
             if register.account is None:  # an account's login is logged by accounts.login
-                access_log.record(register, "login")
+                register.when_writable(lambda opened: access_log.record(opened, "login"))
             UnlockDialog.session_user = user
             self.register = register
         self.passphrase.clear()
@@ -586,8 +587,9 @@ class Startup(QObject):
         self._show(dialog)
 
     def _unlocked(self, register: Register) -> None:
-        if self.prefs.officer and register.account is None:
-            register.set_actor(self.prefs.officer)
+        officer = self.prefs.officer
+        if officer and register.account is None:
+            register.when_writable(lambda opened: opened.set_actor(officer))
         self.opened.emit(register)
 
     def _created(self, register: Register) -> None:

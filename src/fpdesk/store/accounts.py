@@ -19,14 +19,14 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from fpdesk.core import area
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.store import access, access_log, errors, keyring
 from fpdesk.store.access import AccessDenied, Account
-from fpdesk.store.db import RawKey, Register, create_register, open_register
+from fpdesk.store.db import RawKey, Register, Verify, create_register, open_register
 from fpdesk.store.errors import RegisterError
 
 MIN_PASSPHRASE = 6
@@ -187,14 +187,14 @@ def login(
     *,
     clock: Clock | None = None,
     busy_timeout_ms: int = 5000,
-    verify: bool | Literal["daily"] = False,
+    verify: Verify = False,
 ) -> Register:
     """Open the register as `user`.  A register without accounts opens with its
     passphrase as before, with `user` as the name written into its history."""
     target = Path(path)
     if not keyring.exists(target):
         register = open_register(target, passphrase, busy_timeout_ms=busy_timeout_ms, verify=verify)
-        register.set_actor(user)
+        register.when_writable(lambda opened: opened.set_actor(user))
         return register
     key = unwrap_key(target, user, passphrase, clock=clock)
     try:
@@ -212,9 +212,15 @@ def login(
             raise LoginRefused(path=str(target))
         register.account = Account(row[0]["name"], row[0]["role"], row[0]["area_code"])
         register.key = key
-        register.set_actor(user)
-        _file_failed_logins(register, user)
-        access_log.record(register, "login", at=_clock(clock).now().isoformat(timespec="seconds"))
+        at = _clock(clock).now().isoformat(timespec="seconds")
+
+        def logged_in(opened: Register) -> None:
+            # Written once the register may be written (after its daily check).
+            opened.set_actor(user)
+            _file_failed_logins(opened, user)
+            access_log.record(opened, "login", at=at)
+
+        register.when_writable(logged_in)
     except BaseException:
         register.close()
         raise
@@ -458,7 +464,7 @@ def recover(
     recovery_key: str,
     new_passphrase: str,
     *,
-    verify: bool | Literal["daily"] = False,
+    verify: Verify = False,
 ) -> Register:
     """A forgotten passphrase: the recovery key opens the register, the account gets a
     new passphrase, and the register is returned logged in as that account."""

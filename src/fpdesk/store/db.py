@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,8 +33,14 @@ ROLES = ("village", "township")
 # register below ALWAYS_CHECK_BELOW bytes (a village's) is checked on every opening
 # and a larger one on its first opening of the day, recorded in local_state.
 DAILY = "daily"
+# open_register(verify=LATER): the same daily rule, but a check that is due does not
+# hold up the opening: the register opens with its writes held (every connection of
+# this process to the file refuses to write) until store.daily_check has run the check
+# on a connection of its own and released them, or found damage and kept them held.
+LATER = "later"
 ALWAYS_CHECK_BELOW = 32 << 20
 CHECKED_ON = "integrity_checked_on"
+Verify = bool | Literal["daily", "later"]
 
 
 # The register files this process has a connection to, by (device, inode), with how
@@ -47,6 +53,11 @@ CHECKED_ON = "integrity_checked_on"
 # header check runs only before the first connection, and copies go through SQLite.
 _live: dict[tuple[int, int], tuple[Path, int]] = {}
 _live_lock = threading.Lock()
+# The register files whose writes are held, by (device, inode), with the error a write
+# meets: errors.RegisterBeingChecked while the daily check runs, errors.RegisterDamaged
+# after it failed.  Held per file, not per connection, so a worker's second connection
+# (Register.reopen) cannot write either.  Dropped when the last connection closes.
+_held_writes: dict[tuple[int, int], type[errors.RegisterError]] = {}
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -73,6 +84,7 @@ def _release(key: tuple[int, int] | None) -> None:
         path, count = _live.get(key, (Path(), 0))
         if count <= 1:
             _live.pop(key, None)
+            _held_writes.pop(key, None)
         else:
             _live[key] = (path, count - 1)
 
@@ -89,6 +101,30 @@ def live_registers() -> list[Path]:
     may start in, and no code may open() or copy with ordinary file calls."""
     with _live_lock:
         return sorted({path for path, _ in _live.values()})
+
+
+def hold_writes(register: Register, why: type[errors.RegisterError]) -> None:
+    """Every connection of this process to the register's file refuses to write, with
+    `why`, until release_writes."""
+    if register._held is not None:
+        with _live_lock:
+            _held_writes[register._held] = why
+
+
+def release_writes(register: Register) -> None:
+    """The register may be written again; the writes it kept waiting run now, in order."""
+    with _live_lock:
+        if register._held is not None:
+            _held_writes.pop(register._held, None)
+    waiting, register._waiting = register._waiting, []
+    for write in waiting:
+        write(register)
+
+
+def writes_held(register: Register) -> type[errors.RegisterError] | None:
+    """Why the register may not be written now (None: it may)."""
+    with _live_lock:
+        return _held_writes.get(register._held) if register._held is not None else None
 
 
 COMPANIONS = ("", "-wal", "-shm", "-journal")
@@ -162,6 +198,7 @@ class Register:
         self.key: RawKey | None = None
         self._secret: str | None = None  # what opened it, for reopen()
         self._held = _hold(path)
+        self._waiting: list[Callable[[Register], None]] = []  # see when_writable
 
     def reopen(self) -> Register:
         """A second connection to this register, opened with the same secret and as the
@@ -184,6 +221,20 @@ class Register:
     def device_id(self) -> str:
         return self.info["device_id"]
 
+    @property
+    def writable(self) -> bool:
+        """Whether writes are allowed now (not while the daily check runs or after it
+        found damage: see open_register(verify=LATER))."""
+        return writes_held(self) is None
+
+    def when_writable(self, write: Callable[[Register], None]) -> None:
+        """`write(register)` now if the register may be written, else once its check has
+        passed (the login's record, the officer's name); never if the check fails."""
+        if self.writable:
+            write(self)
+        else:
+            self._waiting.append(write)
+
     def set_actor(self, name: str | None) -> None:
         """Who is working: written into every history row from now on."""
         with self.transaction():
@@ -192,6 +243,10 @@ class Register:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Any]:
         """All of it or none of it.  Nested calls become savepoints."""
+        if self._depth == 0:
+            held = writes_held(self)
+            if held is not None:  # nothing is written before the daily check has passed
+                raise held(path=str(self.path))
         self._depth += 1
         name = f"sp{self._depth}"
         try:
@@ -298,13 +353,15 @@ def open_register(
     *,
     busy_timeout_ms: int = 5000,
     user: str | None = None,
-    verify: bool | Literal["daily"] = False,
+    verify: Verify = False,
 ) -> Register:
     """Open an existing register, migrating it (after a backup copy) if it is older.
 
     With `user`, log in to an account (store.accounts.login).  With `verify`, a quick
     integrity check runs before anything is written; a damaged file is refused.
     `verify=DAILY` checks a large register only once a day (see ALWAYS_CHECK_BELOW).
+    `verify=LATER` opens at once, its writes held while a due check has not run
+    (store.daily_check runs it); a register to migrate is checked first all the same.
     """
     if user is not None:
         from fpdesk.store import accounts  # accounts builds on this module
@@ -332,14 +389,19 @@ def open_register(
         if info.get("app") != APP_ID:
             raise errors.NotARegister(path=str(target))
         _refuse_newer(conn)
-        check = verify is True or (verify == DAILY and _check_due(conn, target))
+        due = verify in (DAILY, LATER) and _check_due(conn, target)
+        later = verify == LATER and due and not _steps_pending(conn)
+        check = verify is True or (due and not later)
         if check and file_damage(conn):
             raise errors.RegisterDamaged(path=str(target))
         _configure(conn, busy_timeout_ms)
         register = Register(target, conn)
         register._secret = passphrase
+        if later:
+            hold_writes(register, errors.RegisterBeingChecked)
+            return register
         migrate(register)
-        if check and verify == DAILY:
+        if check and verify in (DAILY, LATER):
             with register.transaction():
                 conn.execute(
                     "INSERT OR REPLACE INTO local_state (key, value) VALUES (?, ?)",
@@ -398,6 +460,10 @@ def _refuse_newer(conn: Any) -> None:
     unknown = set(_applied_steps(conn)) - set(schema.STEP_NAMES)
     if version > schema.schema_version() or unknown:
         raise errors.RegisterTooNew()
+
+
+def _steps_pending(conn: Any) -> bool:
+    return bool(set(schema.STEP_NAMES) - set(_applied_steps(conn)))
 
 
 def pending_steps(register: Register) -> list[str]:

@@ -106,3 +106,11 @@ class AccountNeeded(RegisterError):
         "This register is opened with an account: give your user name and your own "
         "passphrase (on the command line --user or FPDESK_USER).",
     )
+
+
+class RegisterBeingChecked(RegisterError):
+    text = Text(
+        "正在检查登记册…检查完毕前只能查看，不能修改（没有写入任何内容）。请稍候再试。",
+        "Checking the register… Until the check is done it can be read but not changed "
+        "(nothing was written). Try again in a moment.",
+    )

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from fpdesk.gui import crash
 from fpdesk.gui.models import ID_ROLE
+from fpdesk.store import daily_check
 from fpdesk.store.errors import RegisterError
 
 
@@ -27,6 +28,7 @@ class WindowForms:
 
         try:
             form: QDialog
+            daily_check.require_sound(self.register)  # a damaged register: no editing
             if kind == "history":
                 history = HistoryDialog(self.register, str(context["row_id"]), self)
                 history.undone.connect(lambda *_: self.after_save())

@@ -106,3 +106,7 @@ class AccountNeeded(RegisterError):
         "This register is opened with an account: give your user name and your own "
         "passphrase (on the command line --user or FPDESK_USER).",
     )
+
+
+class AccountProblem(RegisterError):
+    """An account operation that cannot be done as asked; `text` says why."""

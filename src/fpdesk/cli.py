@@ -8,8 +8,10 @@ results.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from fpdesk import __version__
 from fpdesk.commands import areas as areas_commands
@@ -28,7 +30,7 @@ from fpdesk.commands.common import CommandError
 from fpdesk.core.i18n import LANGUAGES, set_language
 from fpdesk.store.errors import RegisterError
 
-COMMAND_MODULES = [register_commands, selftest_commands, printing_commands]
+COMMAND_MODULES = [register_commands, printing_commands]
 COMMAND_MODULES += [enroll_commands, bundle_commands]
 COMMAND_MODULES += [search_commands]
 COMMAND_MODULES += [report_commands]
@@ -51,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--db", help="register file / 登记册文件")
     gui.add_argument("--demo", action="store_true", help="build and open a demo register")
     gui.set_defaults(func=_run_gui)
+    selftest_commands.add_commands(sub, check_window=_check_window)
     for module in COMMAND_MODULES:
         module.add_commands(sub)
     _accept_lang_anywhere(parser)
@@ -85,6 +88,14 @@ def _run_gui(args: argparse.Namespace) -> int:
     if getattr(args, "lang", None):
         argv += ["--lang", args.lang]
     return gui_main(argv)
+
+
+def _check_window(db: Path, passphrase: str, settings_path: Path) -> list[str]:
+    """`fpdesk selftest`'s checks of the window, offscreen (the installer runs it)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from fpdesk.gui import selftest  # Qt is loaded only when the window is checked
+
+    return selftest.check_installed_window(db, passphrase, settings_path)
 
 
 def _utf8_when_redirected() -> None:

@@ -24,7 +24,6 @@ from fpdesk.gui.models import ROW_ROLE, Column, Index, RowsModel
 from fpdesk.gui.pages import make_table
 from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.store.db import Register
-from fpdesk.store.due import due_lists
 from fpdesk.store.errors import RegisterError
 
 if TYPE_CHECKING:  # the due list is read when first shown, not at start-up
@@ -93,6 +92,8 @@ def load_due(register: Register, today: dt.date, village_code: str | None) -> li
     """Overdue and today from the due list as of today; the coming week from the list a
     week ahead, leaving out what is already overdue (a schedule shows one visit at a time
     for each event, and the overdue one is the one to do first)."""
+    from fpdesk.store.due import due_lists  # read when first shown, not at start-up
+
     # Both dates from one reading of the register (half the work of two due lists).
     now, later = due_lists(register, [today, today + WEEK_AHEAD], village_code)
     seen = {(d.person_id, d.visit_type, d.follows_id) for d in now}

@@ -86,18 +86,43 @@ def is_live_file(path: str | os.PathLike[str]) -> bool:
     return is_live(target)
 
 
+# SQLite's primary result codes (sqlite.org/rescode.html), which sqlcipher3 gives on
+# every error as `sqlite_errorcode`.  An extended code (SQLITE_IOERR_WRITE is 778)
+# keeps its primary code in the low byte.  The codes, unlike the messages, are the
+# same in every SQLite version and are never reworded.
+SQLITE_BUSY = 5  # another connection holds the write lock (past busy_timeout)
+SQLITE_LOCKED = 6  # a table in use by this connection's own reading
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26  # also what SQLCipher says for a wrong key
+
+_USER_ERRORS: dict[int, type[errors.RegisterError]] = {
+    SQLITE_FULL: errors.DiskFull,
+    SQLITE_BUSY: errors.RegisterLocked,
+    SQLITE_LOCKED: errors.RegisterLocked,
+    SQLITE_READONLY: errors.ReadOnlyLocation,
+    SQLITE_CANTOPEN: errors.ReadOnlyLocation,
+    SQLITE_NOTADB: errors.NotARegister,
+    SQLITE_CORRUPT: errors.NotARegister,
+}
+
+
 def translate(exc: Exception, path: str | None = None) -> Exception:
-    """The user-facing error for an environment failure; the exception itself for a bug."""
-    message = str(exc).lower()
-    if "database or disk is full" in message or ("disk i/o error" in message and _disk_full(path)):
+    """The user-facing error for an environment failure; the exception itself for a bug.
+
+    Sorted by SQLite's result code: anything else (SQLITE_ERROR, a constraint, a
+    misuse) is a bug in this program and goes on to the crash handler and the log."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        return exc
+    primary = code & 0xFF
+    if primary == SQLITE_IOERR and _disk_full(path):  # some systems say IOERR when full
         return errors.DiskFull(path=path)
-    if "database is locked" in message or "database is busy" in message:
-        return errors.RegisterLocked(path=path)
-    if "readonly database" in message or "unable to open database" in message:
-        return errors.ReadOnlyLocation(path=path)
-    if "file is not a database" in message or "malformed" in message:
-        return errors.NotARegister(path=path)
-    return exc
+    kind = _USER_ERRORS.get(primary)
+    return kind(path=path) if kind is not None else exc
 
 
 def _disk_full(path: str | None) -> bool:

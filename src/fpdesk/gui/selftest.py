@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtGui import QGuiApplication, QImageReader
 from PySide6.QtWidgets import QApplication
 
-from fpdesk.commands.selftest import check_resources, package_file
+from fpdesk.core.installation import check_resources, package_file
 from fpdesk.gui import i18n
 from fpdesk.gui.icons import icon
 from fpdesk.gui.settings import Settings

@@ -26,9 +26,8 @@ from fpdesk.commands import reports as report_commands
 from fpdesk.commands import search as search_commands
 from fpdesk.commands import selftest as selftest_commands
 from fpdesk.commands import users as users_commands
-from fpdesk.commands.common import CommandError
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import LANGUAGES, set_language
-from fpdesk.store.errors import RegisterError
 
 COMMAND_MODULES = [register_commands, printing_commands]
 COMMAND_MODULES += [enroll_commands, bundle_commands]
@@ -115,6 +114,15 @@ def _utf8_when_redirected() -> None:
         stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
+def exit_status(exc: FpdeskError) -> int:
+    """A command's own status (CommandError.status); 2 for refused input (the kinds
+    that are also ValueErrors: a form's problems, a period, a print request); else 1."""
+    status = getattr(exc, "status", None)
+    if isinstance(status, int) and status:
+        return status
+    return 2 if isinstance(exc, ValueError) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_when_redirected()
     parser = build_parser()
@@ -124,9 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_gui(argparse.Namespace(db=None, demo=False, lang=args.lang))
     try:
         status = args.func(args)
-    except (RegisterError, CommandError) as exc:
+    except FpdeskError as exc:  # what the user can act on, said in their language
         print(f"fpdesk: {exc}", file=sys.stderr)
-        return getattr(exc, "status", 1) or 1
+        return exit_status(exc)
     except (ValueError, KeyError) as exc:
         print(f"fpdesk: {exc}", file=sys.stderr)
         return 2

@@ -7,22 +7,14 @@ user can act on: wrong passphrase, a file that is not a register, a disk that is
 
 from __future__ import annotations
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 
 
-class RegisterError(Exception):
+class RegisterError(FpdeskError):
     """An error the user can act on; `text` says what happened and what to do."""
 
     text = Text("登记册出错。", "The register could not be used.")
-
-    def __init__(self, text: Text | None = None, *, path: str | None = None) -> None:
-        if text is not None:
-            self.text = text
-        self.path = path
-        super().__init__(self.text.en)
-
-    def __str__(self) -> str:
-        return str(self.text)
 
 
 class WrongPassphrase(RegisterError):

@@ -112,7 +112,7 @@ def new_passphrase() -> str:
 def _write_sheet(args: argparse.Namespace, key: str, area_code: str) -> str:
     if not args.sheet:
         return ""
-    from fpdesk.reports.pdf.recovery import write_recovery_sheet
+    from fpdesk.reports.pdf.recovery import write_recovery_sheet  # reportlab: only for a sheet
 
     write_recovery_sheet(args.sheet, key, register_name=Path(args.db).name, area_code=area_code)
     return "\n" + str(SHEET_WRITTEN.format(path=args.sheet))

@@ -106,6 +106,7 @@ class RecoveryKeyDialog(QDialog):
             self.save_sheet(Path(name))
 
     def save_sheet(self, path: Path) -> bool:
+        # reportlab loads when a sheet is saved, not with the window
         from fpdesk.reports.pdf.fonts import FontError
         from fpdesk.reports.pdf.recovery import write_recovery_sheet
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from fpdesk.gui import session
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.startup import Startup, UnlockDialog
 from fpdesk.store import accounts, backup, daily_check, errors, keyring, records
@@ -24,7 +25,7 @@ OFFICER, OFFICER_PW = "李专干", "officer-pass-1"
 @pytest.fixture(autouse=True)
 def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keyring, "SCRYPT_N", 2**10)
-    monkeypatch.setattr(UnlockDialog, "session_user", None)
+    monkeypatch.setattr(session, "user", None)
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def test_login_with_name_and_passphrase(qtbot, with_accounts: Path, prefs: Setti
         ]
     finally:
         register.close()
-    assert UnlockDialog.session_user == OFFICER
+    assert session.user == OFFICER
     lock = UnlockDialog(with_accounts, check_only=True)  # the idle lock: same account only
     qtbot.addWidget(lock)
     assert lock.user.text() == OFFICER and lock.user.isReadOnly()
@@ -374,7 +375,7 @@ def test_old_register_turned_over_to_accounts_from_the_window(qtbot, register_pa
         add.try_add()
         assert isinstance(dialog.child, RecoveryKeyDialog)
         key = dialog.child.key_label.text()
-        assert UnlockDialog.session_user == ADMIN
+        assert session.user == ADMIN
         assert reg.account is not None and reg.account.name == ADMIN
         board = Dashboard(reg)  # the session goes on, now as the administrator
         qtbot.addWidget(board)
@@ -483,7 +484,7 @@ def test_the_lock_dialog_keeps_its_layout_after_wrong_passphrases(
     qtbot,
     with_accounts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    UnlockDialog.session_user = OFFICER
+    session.user = OFFICER
     dialog = UnlockDialog(with_accounts, check_only=True)
     qtbot.addWidget(dialog)
     dialog.show()

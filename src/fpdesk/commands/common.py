@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import DAILY, LATER, Register, Verify, open_register
 
@@ -18,13 +19,12 @@ PASSPHRASE_ENV = "FPDESK_PASSPHRASE"
 USER_ENV = "FPDESK_USER"
 
 
-class CommandError(Exception):
+class CommandError(FpdeskError):
     """A failure to report on stderr with a non-zero exit status."""
 
     def __init__(self, text: Text | str, status: int = 1) -> None:
-        self.text = text
+        super().__init__(text if isinstance(text, Text) else Text(text, text))
         self.status = status
-        super().__init__(str(text))
 
 
 def passphrase(confirm: bool = False) -> str:

@@ -18,6 +18,7 @@ from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened,
 from fpdesk.core.i18n import Text
 from fpdesk.store import access_log, accounts, keyring
 from fpdesk.store.access import ROLES
+from fpdesk.store.backup import default_folder
 from fpdesk.store.db import DAILY
 
 NEW_PASSPHRASE_ENV = "FPDESK_NEW_PASSPHRASE"
@@ -111,7 +112,7 @@ def new_passphrase() -> str:
 def _write_sheet(args: argparse.Namespace, key: str, area_code: str) -> str:
     if not args.sheet:
         return ""
-    from fpdesk.reports.pdf.recovery import write_recovery_sheet
+    from fpdesk.reports.pdf.recovery import write_recovery_sheet  # reportlab: only for a sheet
 
     write_recovery_sheet(args.sheet, key, register_name=Path(args.db).name, area_code=area_code)
     return "\n" + str(SHEET_WRITTEN.format(path=args.sheet))
@@ -125,8 +126,6 @@ def run_add(args: argparse.Namespace) -> int:
     data: dict[str, Any] = {"name": args.name, "role": args.role, "converted": first}
     message = str(Text("已添加账户 {name}。", "Account {name} added.").format(name=args.name))
     if key:
-        from fpdesk.store.backup import default_folder
-
         data["recovery_key"] = key
         message += "\n" + str(RECOVERY_SHOWN.format(folder=default_folder(args.db), key=key))
         message += _write_sheet(args, key, area_code)

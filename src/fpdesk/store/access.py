@@ -22,7 +22,7 @@ from typing import Any
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
-from fpdesk.store.db import Register
+from fpdesk.store.connection import Register
 from fpdesk.store.errors import RegisterError
 
 ROLES = ("officer", "clerk", "administrator")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fpdesk.store import access
-from fpdesk.store.db import Register
+from fpdesk.store.connection import Register
 
 ACTIONS = (
     "login",

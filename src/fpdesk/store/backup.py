@@ -24,15 +24,16 @@ import sqlcipher3
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.store import access, access_log, errors, keyring
-from fpdesk.store.db import (
-    CHECKED_ON,
+from fpdesk.store.connection import (
     RawKey,
     Register,
-    _connect,
+    connect,
     copy_to,
     file_damage,
     is_live,
 )
+from fpdesk.store.db import CHECKED_ON, open_register
+from fpdesk.store.lockout import unwrap_key
 
 KEEP_LAST = 7  # automatic backups kept, besides the newest of each month
 AUTOMATIC = ("daily", "exit")
@@ -234,9 +235,7 @@ def _local(register: Register, key: str) -> str | None:
 
 def _secret(path: Path, passphrase: str, user: str | None) -> str:
     if user is not None and keyring.exists(path):
-        from fpdesk.store import accounts
-
-        return accounts.unwrap_key(path, user, passphrase)
+        return unwrap_key(path, user, passphrase)
     if keyring.exists(path):
         raise errors.AccountNeeded(path=str(path))
     return passphrase
@@ -249,7 +248,7 @@ def preview(path: str | os.PathLike[str], passphrase: str, *, user: str | None =
     if not target.is_file():
         raise errors.NoRegisterHere(path=str(target))
     secret = _secret(target, passphrase, user)
-    conn = _connect(target, secret)
+    conn = connect(target, secret)
     try:
         conn.execute("PRAGMA query_only = ON")
         try:
@@ -347,10 +346,8 @@ def restore(
 
 
 def _require_admin_in(path: Path, user: str, passphrase: str) -> None:
-    from fpdesk.store import accounts
-
-    key = accounts.unwrap_key(path, user, passphrase)
-    conn = _connect(path, key)
+    key = unwrap_key(path, user, passphrase)
+    conn = connect(path, key)
     try:
         conn.execute("PRAGMA query_only = ON")
         row = conn.execute(
@@ -368,8 +365,6 @@ def _require_admin_in(path: Path, user: str, passphrase: str) -> None:
 def _record_restore(
     target: Path, source: Path, passphrase: str, user: str | None, found: Preview
 ) -> None:
-    from fpdesk.store.db import open_register
-
     register = open_register(target, passphrase, user=user)
     try:
         with register.transaction():

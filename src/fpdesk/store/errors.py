@@ -7,22 +7,14 @@ user can act on: wrong passphrase, a file that is not a register, a disk that is
 
 from __future__ import annotations
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 
 
-class RegisterError(Exception):
+class RegisterError(FpdeskError):
     """An error the user can act on; `text` says what happened and what to do."""
 
     text = Text("登记册出错。", "The register could not be used.")
-
-    def __init__(self, text: Text | None = None, *, path: str | None = None) -> None:
-        if text is not None:
-            self.text = text
-        self.path = path
-        super().__init__(self.text.en)
-
-    def __str__(self) -> str:
-        return str(self.text)
 
 
 class WrongPassphrase(RegisterError):
@@ -114,3 +106,7 @@ class RegisterBeingChecked(RegisterError):
         "Checking the register… Until the check is done it can be read but not changed "
         "(nothing was written). Try again in a moment.",
     )
+
+
+class AccountProblem(RegisterError):
+    """An account operation that cannot be done as asked; `text` says why."""

@@ -45,16 +45,15 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import sqlcipher3
 
 from fpdesk.core import pinyin
 from fpdesk.core.i18n import Text
 from fpdesk.core.idnumber import mask_id_number
-
-if TYPE_CHECKING:  # store.db imports the schema, which imports this module
-    from fpdesk.store.db import Register
+from fpdesk.store import access
+from fpdesk.store.connection import Register, translate
 
 INDEX = "search_index"
 HANZI = "search_hanzi"
@@ -617,14 +616,10 @@ def search(
     and asking for a village outside the account's area is refused."""
     if limit <= 0:
         return []
-    from fpdesk.store import access  # late: store.db imports this module
-
     village_code = access.village_scope(register, village_code)
     try:
         return _find(register.conn, plan(text), limit, village_code)
     except sqlcipher3.DatabaseError as exc:
-        from fpdesk.store.db import translate  # late: store.db imports this module
-
         raise translate(exc, str(register.path)) from exc
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fpdesk.core import area, dates
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 from fpdesk.core.periods import Period, PeriodError, parse_period
 from fpdesk.reports.pdf import KINDS, RECEIPT
@@ -26,15 +27,8 @@ from fpdesk.store.db import Register
 from fpdesk.store.reading import households
 
 
-class PrintRequestError(ValueError):
+class PrintRequestError(FpdeskError, ValueError):
     """What was asked cannot be printed; `text` says why (nothing was written)."""
-
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.en)
-        self.text = text
-
-    def __str__(self) -> str:
-        return str(self.text)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.reports.pdf import data
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult, Sheet
 from fpdesk.store.db import Register
+from fpdesk.store.due import due_list
 from fpdesk.store.reading import persons
 
 TITLE = Text("随访服务单", "Visit round sheet")
@@ -118,8 +119,6 @@ def print_rounds(
     options = options or PrintOptions()
     day = on or options.clock.today()
     if due is None:
-        from fpdesk.store.due import due_list  # the due-list engine, store layer
-
         due = due_list(register, on=day, village_code=village_code)
     lines = round_lines(register, due, day)
     sheet = Sheet(

@@ -12,6 +12,8 @@ ALLOWED = {
     "core": {"core"},
     "store": {"core", "store"},
     "sync": {"core", "store", "sync"},
+    # The district hub (PostgreSQL), beside sync: it reuses the exchange, never the window.
+    "hub": {"core", "store", "sync", "hub"},
     "reports": {"core", "store", "reports"},
 }
 

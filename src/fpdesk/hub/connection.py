@@ -1,0 +1,104 @@
+"""Opening a connection to a hub, with the server's failures said plainly.
+
+Every psycopg failure a user can meet is turned into a hub.errors kind here, in one
+place: connecting (a wrong address, a server that is down, a refused login, a
+database that does not exist) and working (a full disk, a server gone mid-way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import conninfo
+
+from fpdesk.core.i18n import Text
+from fpdesk.hub import errors
+
+SCHEMES = ("postgresql://", "postgres://")
+CONNECT_TIMEOUT_S = 10  # a server that does not answer is reported, not waited for forever
+
+# SQLSTATE classes (PostgreSQL manual, appendix A).
+_AUTH = ("28000", "28P01")  # invalid authorization specification, invalid password
+_NO_DATABASE = "3D000"
+_DISK_FULL = "53100"
+
+
+def parts(url: str) -> dict[str, Any]:
+    """The address's parts (host, port, user, dbname), or BadHubUrl."""
+    if not url.startswith(SCHEMES):
+        detail = Text("没有以 postgresql:// 开头", "it does not begin with postgresql://")
+        raise errors.BadHubUrl(_with_detail(detail))
+    try:
+        return conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        # The driver's own words go in the English message only.
+        detail = Text("格式读不懂", f"it cannot be read: {_first_line(exc)}")
+        raise errors.BadHubUrl(_with_detail(detail)) from exc
+
+
+def where(url: str) -> str:
+    """Server and database named by `url`, never its password: for messages."""
+    info = parts(url)
+    host = info.get("host") or "localhost"
+    port = info.get("port") or "5432"
+    place = host if str(host).startswith("/") else f"{host}:{port}"
+    return f"{place}/{info.get('dbname') or info.get('user') or ''}"
+
+
+def connect(url: str, **kwargs: Any) -> psycopg.Connection[Any]:
+    info = parts(url)
+    try:
+        return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, **kwargs)
+    except psycopg.OperationalError as exc:
+        raise _refused(exc, url, info) from exc
+
+
+@contextmanager
+def opened(url: str) -> Iterator[psycopg.Connection[Any]]:
+    """A connection for one piece of work; failures on the way become hub errors."""
+    conn = connect(url)
+    try:
+        with translated(url):
+            yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
+def translated(url: str) -> Iterator[None]:
+    """The server's failures while working, said plainly (nothing is committed then:
+    every piece of work is one transaction)."""
+    try:
+        yield
+    except psycopg.errors.DiskFull as exc:
+        raise errors.HubDiskFull() from exc
+    except (psycopg.OperationalError, psycopg.errors.AdminShutdown) as exc:
+        if exc.sqlstate == _DISK_FULL:
+            raise errors.HubDiskFull() from exc
+        raise errors.HubServerDown(errors.HubServerDown.text.format(where=where(url))) from exc
+
+
+def _refused(exc: psycopg.OperationalError, url: str, info: dict[str, Any]) -> errors.HubError:
+    state = exc.sqlstate
+    if state in _AUTH or "password authentication failed" in str(exc):
+        return errors.HubAuthFailed(errors.HubAuthFailed.text.format(user=info.get("user", "")))
+    if state == _NO_DATABASE or ("does not exist" in str(exc) and "database" in str(exc)):
+        name = info.get("dbname") or info.get("user") or ""
+        return errors.NoSuchHubDatabase(errors.NoSuchHubDatabase.text.format(database=name))
+    if "translate host name" in str(exc) or "resolve host" in str(exc):
+        host = info.get("host")
+        detail = Text(f"不认识服务器名“{host}”", f"the server name “{host}” is unknown")
+        return errors.BadHubUrl(_with_detail(detail))
+    return errors.HubServerDown(errors.HubServerDown.text.format(where=where(url)))
+
+
+def _with_detail(detail: Text) -> Text:
+    template = errors.BadHubUrl.text
+    return Text(template.zh.format(detail=detail.zh), template.en.format(detail=detail.en))
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -10,7 +10,9 @@ server, and the Windows check (under Wine) is of the village and township laptop
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -33,21 +35,33 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def outside_pytest_temp() -> Path:
+    """A new folder for a server's data, outside pytest's temporary root.
+
+    Run as root, the server runs as a user of its own, which must be able to reach its
+    folder; every pytest session (another one on the same machine too) makes its
+    temporary root private again when it starts, which would lock the server out.
+    """
+    return Path(tempfile.mkdtemp(prefix="fpdesk-hub-test-"))
+
+
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def pg_server() -> Iterator[Any]:
     """The embedded server's handle; `.get_uri()` is its maintenance database."""
     if sys.platform == "win32":
         pytest.skip("the district hub runs on a Linux or macOS server; not tested on Windows")
-    folder = tmp_path_factory.mktemp("hub-server") / "pgdata"
+    folder = outside_pytest_temp()
     started = time.monotonic()
     try:
-        server = hub_server.start(folder)
+        server = hub_server.start(folder / "pgdata")
     except HubError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
         _unavailable(f"no PostgreSQL server could start: {exc.text.en}")
-    # Reported with -rA / -s: what the session pays once for a real server.
+    # Shown with -s: what the session pays once for a real server.
     print(f"\nembedded PostgreSQL started in {time.monotonic() - started:.2f} s", file=sys.stderr)
     yield server
     server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

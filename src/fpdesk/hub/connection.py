@@ -82,17 +82,34 @@ def translated(url: str) -> Iterator[None]:
 
 
 def _refused(exc: psycopg.OperationalError, url: str, info: dict[str, Any]) -> errors.HubError:
-    state = exc.sqlstate
-    if state in _AUTH or "password authentication failed" in str(exc):
+    # libpq reports a refused login only in words (no SQLSTATE reaches psycopg when
+    # connecting), in the server's language: English, or Chinese on a server set up so.
+    said = str(exc)
+    if exc.sqlstate in _AUTH or _any(said, _LOGIN_REFUSED):
         return errors.HubAuthFailed(errors.HubAuthFailed.text.format(user=info.get("user", "")))
-    if state == _NO_DATABASE or ("does not exist" in str(exc) and "database" in str(exc)):
+    if exc.sqlstate == _NO_DATABASE or _any(said, _NO_DATABASE_SAID):
         name = info.get("dbname") or info.get("user") or ""
         return errors.NoSuchHubDatabase(errors.NoSuchHubDatabase.text.format(database=name))
-    if "translate host name" in str(exc) or "resolve host" in str(exc):
+    if _any(said, _UNKNOWN_HOST):
         host = info.get("host")
         detail = Text(f"不认识服务器名“{host}”", f"the server name “{host}” is unknown")
         return errors.BadHubUrl(_with_detail(detail))
     return errors.HubServerDown(errors.HubServerDown.text.format(where=where(url)))
+
+
+_LOGIN_REFUSED = (
+    ("password authentication failed",),
+    ("role ", " does not exist"),
+    ("认证失败",),
+    ("角色", "不存在"),
+    ("no password supplied",),
+)
+_NO_DATABASE_SAID = (("database ", " does not exist"), ("数据库", "不存在"))
+_UNKNOWN_HOST = (("translate host name",), ("resolve host",))
+
+
+def _any(said: str, patterns: tuple[tuple[str, ...], ...]) -> bool:
+    return any(all(part in said for part in pattern) for pattern in patterns)
 
 
 def _with_detail(detail: Text) -> Text:

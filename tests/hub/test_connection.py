@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +129,41 @@ def test_the_embedded_server_that_cannot_start_says_where(tmp_path: Path) -> Non
     with pytest.raises(errors.HubServerFailed) as refused:
         server.start(blocker / "pgdata")
     assert str(blocker) in refused.value.text.en
+
+
+def test_a_server_older_than_the_hub_needs_is_refused(hub_url: str) -> None:
+    """The real server is new enough; asked for one release newer than it, the same
+    check refuses it as it refuses a PostgreSQL 13."""
+    with psycopg.connect(hub_url) as conn:
+        running = conn.info.server_version
+        connection.require_version(conn)  # this one is recent enough
+        with pytest.raises(errors.HubServerTooOld) as refused:
+            connection.require_version(conn, minimum=running + 10000)
+    assert f"{running // 10000}.{running % 10000}" in refused.value.text.en
+    assert connection.MIN_SERVER_VERSION == 140000
+
+
+@pytest.fixture
+def password_role(pg_server: Any, server_url: str) -> Iterator[str]:
+    """A role that must give its password (scram) on the real server: the embedded
+    server trusts everyone else on its socket, so pg_hba.conf gets one line first."""
+    hba = Path(pg_server.pgdata) / "pg_hba.conf"
+    before = hba.read_text(encoding="utf-8")
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute("CREATE ROLE hub_staff LOGIN PASSWORD 'right-password'")
+        hba.write_text("local all hub_staff scram-sha-256\n" + before, encoding="utf-8")
+        conn.execute("SELECT pg_reload_conf()")
+    yield server_url.replace("postgres:@", "hub_staff:{password}@", 1)
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        hba.write_text(before, encoding="utf-8")
+        conn.execute("SELECT pg_reload_conf()")
+        conn.execute("DROP ROLE hub_staff")
+
+
+def test_a_wrong_password_is_refused_login(password_role: str) -> None:
+    with pytest.raises(errors.HubAuthFailed) as refused:
+        connection.connect(password_role.format(password="wrong-password"))
+    _said_plainly(refused.value)
+    assert "hub_staff" in refused.value.text.en and "wrong-password" not in str(refused.value)
+    with connection.connect(password_role.format(password="right-password")) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == ("hub_staff",)

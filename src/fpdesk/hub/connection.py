@@ -19,6 +19,9 @@ from fpdesk.hub import errors
 
 SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT_S = 10  # a server that does not answer is reported, not waited for forever
+# The oldest PostgreSQL a hub runs on (issue 17): 14 has what the hub's SQL uses and is
+# the oldest release still maintained when the hub was written.
+MIN_SERVER_VERSION = 140000
 
 # SQLSTATE classes (PostgreSQL manual, appendix A).
 _AUTH = ("28000", "28P01")  # invalid authorization specification, invalid password
@@ -49,11 +52,31 @@ def where(url: str) -> str:
 
 
 def connect(url: str, **kwargs: Any) -> psycopg.Connection[Any]:
+    """A connection to a PostgreSQL recent enough for a hub, or a HubError."""
     info = parts(url)
     try:
-        return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, **kwargs)
+        conn = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, **kwargs)
     except psycopg.OperationalError as exc:
         raise _refused(exc, url, info) from exc
+    try:
+        require_version(conn)
+    except errors.HubServerTooOld:
+        conn.close()
+        raise
+    return conn
+
+
+def require_version(conn: psycopg.Connection[Any], minimum: int = MIN_SERVER_VERSION) -> None:
+    found = conn.info.server_version
+    if found < minimum:
+        raise errors.HubServerTooOld(
+            errors.HubServerTooOld.text.format(found=_release(found), needed=_release(minimum))
+        )
+
+
+def _release(version: int) -> str:
+    """libpq's number (140011, 180006) as people write it (14.11, 18.6)."""
+    return f"{version // 10000}.{version % 10000}"
 
 
 @contextmanager

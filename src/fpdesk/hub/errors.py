@@ -98,3 +98,12 @@ class HubOutOfDate(HubError):
         "This hub was made by an earlier fpdesk and its tables need upgrading first: run "
         "fpdesk hub init (the data in it is kept).",
     )
+
+
+class HubServerTooOld(HubError):
+    text = Text(
+        "汇总库服务器的 PostgreSQL 版本是 {found}，太旧了（至少要 {needed}），没有写入任何内容。"
+        "请管理员升级 PostgreSQL。",
+        "The hub server runs PostgreSQL {found}, which is too old (at least {needed} is "
+        "needed); nothing was written. Ask the administrator to upgrade PostgreSQL.",
+    )

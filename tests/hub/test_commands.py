@@ -40,6 +40,10 @@ def test_init_without_url_makes_the_embedded_hub_and_stops_it(
     pg_server: Any, data_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert server.data_folder().is_relative_to(data_home)
+    # Before init, status finds no hub here and makes nothing.
+    status, out, err = run(capsys, "zh", "hub", "status")
+    assert (status, out) == (1, "") and "还没有汇总库" in err and "fpdesk hub init" in err
+    assert list(data_home.iterdir()) == []
     status, out, err = run(capsys, "zh", "hub", "init")
     assert (status, err) == (0, "")
     assert "汇总库已就绪" in out and "0001_townships" in out

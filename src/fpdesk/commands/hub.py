@@ -69,8 +69,9 @@ def add_commands(sub: Any) -> None:
 
 
 @contextmanager
-def _hub(args: argparse.Namespace) -> Iterator[tuple[str, Any]]:
-    """(address, open connection) of the hub the command names."""
+def _hub(args: argparse.Namespace, *, create: bool = False) -> Iterator[tuple[str, Any]]:
+    """(address, open connection) of the hub the command names; only `hub init`
+    (create) makes the embedded server's folder and database."""
     # psycopg and the embedded server's wheel cost about 0.2 s to import: only the hub
     # commands pay it, not every other command's start-up.
     from fpdesk.hub import connection, server
@@ -79,14 +80,14 @@ def _hub(args: argparse.Namespace) -> Iterator[tuple[str, Any]]:
         with connection.opened(args.url) as conn:
             yield args.url, conn
         return
-    with server.running() as url, connection.opened(url) as conn:
+    with server.running(create=create) as url, connection.opened(url) as conn:
         yield url, conn
 
 
 def run_init(args: argparse.Namespace) -> int:
     from fpdesk.hub import connection, schema
 
-    with _hub(args) as (url, conn):
+    with _hub(args, create=True) as (url, conn):
         ran = schema.migrate(conn)
         where = connection.where(url)
     steps = STEPS_RAN.format(names=", ".join(ran)) if ran else UP_TO_DATE

@@ -25,6 +25,12 @@ from fpdesk.hub import errors
 
 APP_NAME = "fpdesk"
 DATABASE = "fpdesk_hub"
+NO_EMBEDDED_HUB = Text(
+    "这台电脑上还没有汇总库（{folder} 里没有）。请先运行 fpdesk hub init，"
+    "或用 --url 指定汇总库的地址。",
+    "There is no hub on this computer yet (none in {folder}). Run fpdesk hub init first, "
+    "or give the hub's address with --url.",
+)
 
 
 def data_folder() -> Path:
@@ -43,13 +49,19 @@ def _embedded() -> Any:
 
 
 @contextmanager
-def running(pgdata: Path | None = None) -> Iterator[str]:
-    """Start the embedded server (making its data folder the first time), make sure
-    the hub's database exists, and give its address; the server stops afterwards."""
+def running(pgdata: Path | None = None, *, create: bool = False) -> Iterator[str]:
+    """Start the embedded server and give the hub database's address; the server stops
+    afterwards.  With `create` (hub init) the server's folder and the database are
+    made the first time; without, a missing one is NotAHub and nothing is made."""
     folder = pgdata or data_folder()
+    if not create and not (folder / "PG_VERSION").exists():
+        raise errors.NotAHub(NO_EMBEDDED_HUB.format(folder=folder))
     server = start(folder)
     try:
-        yield ensure_database(server.get_uri(), DATABASE)
+        if create:
+            yield ensure_database(server.get_uri(), DATABASE)
+        else:
+            yield database_url(server.get_uri(), DATABASE)
     finally:
         server.cleanup()
 

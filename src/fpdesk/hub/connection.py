@@ -75,7 +75,9 @@ def require_version(conn: psycopg.Connection[Any], minimum: int = MIN_SERVER_VER
 
 
 def _release(version: int) -> str:
-    """libpq's number (140011, 180006) as people write it (14.11, 18.6)."""
+    """libpq's number as people write it: 140011 -> 14.11, 90624 -> 9.6."""
+    if version < 100000:
+        return f"{version // 10000}.{version // 100 % 100}"
     return f"{version // 10000}.{version % 10000}"
 
 

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import psycopg
+from psycopg import sql
 
 from fpdesk.core.i18n import Text
-from fpdesk.hub import errors
+from fpdesk.hub import connection, errors
 
 APP_NAME = "fpdesk"
 DATABASE = "fpdesk_hub"
@@ -84,12 +84,12 @@ def start(folder: Path) -> Any:
 
 def ensure_database(server_url: str, name: str) -> str:
     """The address of database `name` on the server at `server_url`, made if missing."""
-    with psycopg.connect(server_url, autocommit=True) as conn:
+    with connection.connect(server_url, autocommit=True) as conn, connection.translated(server_url):
         found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if found is None:
             conn.execute(
-                psycopg.sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
-                    psycopg.sql.Identifier(name)
+                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
+                    sql.Identifier(name)
                 )
             )
     return database_url(server_url, name)

@@ -367,10 +367,10 @@ def test_old_register_turned_over_to_accounts_from_the_window(qtbot, register_pa
 
 
 def test_scope_for_lists(tmp_path: Path) -> None:
-    from fpdesk.gui import queries
     from fpdesk.gui.worklist import load_due
     from fpdesk.store import access, records
     from fpdesk.store.db import create_register
+    from fpdesk.store.reading import villages
     from tests.conftest import TOWNSHIP
 
     other = TOWNSHIP[:9] + "202"
@@ -391,13 +391,13 @@ def test_scope_for_lists(tmp_path: Path) -> None:
             access.scope(reg, other)
         # The window's village tree offers the officer's own village only, so the work
         # list is never asked for another; asked anyway, it refuses like the CLI.
-        assert [v.code for v in queries.villages(reg)] == [VILLAGE]
+        assert [v.code for v in villages.villages(reg)] == [VILLAGE]
         with pytest.raises(access.AccessDenied):
             load_due(reg, dt.date(2026, 3, 1), other)
     with accounts.login(path, ADMIN, ADMIN_PW) as reg:
         assert access.village_scope(reg) is None
         assert access.scope(reg, other) == other
-        assert [v.code for v in queries.villages(reg)] == [VILLAGE, other]
+        assert [v.code for v in villages.villages(reg)] == [VILLAGE, other]
 
 
 def test_the_recovery_key_sets_a_new_passphrase_from_the_unlock_window(

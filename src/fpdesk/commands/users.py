@@ -16,7 +16,7 @@ from typing import Any
 
 from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened, user
 from fpdesk.core.i18n import Text
-from fpdesk.store import accounts, audit, keyring
+from fpdesk.store import access_log, accounts, keyring
 from fpdesk.store.access import ROLES
 from fpdesk.store.db import DAILY
 
@@ -84,7 +84,7 @@ def add_log_command(steps: Any) -> None:
     add_db(log)
     log.add_argument("--since", help="from this date or time / 起始日期")
     log.add_argument("--until", help="before this date or time / 截止日期")
-    log.add_argument("--action", choices=audit.ACTIONS)
+    log.add_argument("--action", choices=access_log.ACTIONS)
     log.add_argument("--account", help="one account's rows / 只看一个账户")
     log.add_argument("--out", type=Path, help="export to .csv or .json / 导出文件")
     add_json(log)
@@ -192,7 +192,7 @@ def run_recovery_key(args: argparse.Namespace) -> int:
 
 def run_audit_log(args: argparse.Namespace) -> int:
     with opened(args) as register:
-        rows = audit.read(
+        rows = access_log.read(
             register,
             since=args.since,
             until=args.until,
@@ -200,7 +200,7 @@ def run_audit_log(args: argparse.Namespace) -> int:
             account=args.account,
         )
         if args.out:
-            audit.export(register, rows, args.out)
+            access_log.export(register, rows, args.out)
     if args.out:
         text = Text("已导出 {n} 条记录到 {path}。", "{n} rows exported to {path}.")
         emit(

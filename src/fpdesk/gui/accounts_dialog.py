@@ -37,7 +37,7 @@ from fpdesk.gui import audit_text, crash
 from fpdesk.gui.file_dialogs import choose_folder, choose_save_file
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Task
-from fpdesk.store import access, accounts, audit, keyring
+from fpdesk.store import access, access_log, accounts, keyring
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
 
@@ -370,7 +370,7 @@ class AuditLogDialog(QDialog):
             [self.tr("When"), self.tr("Account"), self.tr("Action"), self.tr("Details")]
         )
         self.export_button.setText(self.tr("Export (CSV or JSON)…"))
-        self.rows = audit.read(self.register)
+        self.rows = access_log.read(self.register)
         shown = list(reversed(self.rows))[: self.LIMIT]
         self.table.setRowCount(len(shown))
         names = _action_names()
@@ -393,7 +393,7 @@ class AuditLogDialog(QDialog):
 
     def export(self, path: Path) -> None:
         try:
-            audit.export(self.register, self.rows, path)  # records the export itself
+            access_log.export(self.register, self.rows, path)  # records the export itself
         except (ValueError, OSError) as exc:
             self.status.setText(self.tr("Not exported: {0}").format(exc))
             return

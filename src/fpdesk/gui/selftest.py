@@ -20,6 +20,7 @@ from fpdesk.gui import i18n
 from fpdesk.gui.icons import icon
 from fpdesk.gui.settings import Settings
 from fpdesk.store.db import open_register
+from fpdesk.store.reading import households
 
 
 def _package_file(*parts: str) -> Path:
@@ -70,9 +71,7 @@ def check_window(app: QApplication, db: Path, passphrase: str, settings_path: Pa
         window.show()
         QCoreApplication.processEvents()
         problems = [] if window.isVisible() else ["the main window did not show"]
-        if window.households.rowCount() == 0 and register.query(
-            "SELECT 1 FROM household WHERE deleted = 0 LIMIT 1"
-        ):
+        if window.households.rowCount() == 0 and households.any_household(register):
             problems.append("the household list stayed empty")
         window.close()
         window.deleteLater()

@@ -32,7 +32,7 @@ from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash, settings
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Cancelled, Progress, run_task
-from fpdesk.store import accounts, audit
+from fpdesk.store import access_log, accounts
 from fpdesk.store.db import DAILY, Register, open_register
 from fpdesk.store.errors import RegisterError
 
@@ -224,7 +224,7 @@ class UnlockDialog(QDialog):
             self.register = None
         else:
             if register.account is None:  # an account's login is logged by accounts.login
-                audit.record(register, "login")
+                access_log.record(register, "login")
             UnlockDialog.session_user = user
             self.register = register
         self.passphrase.clear()

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxL
 
 from fpdesk.core import pinyin
 from fpdesk.core.clock import Clock, SystemClock
+from fpdesk.core.codes import label_or_code
 from fpdesk.core.i18n import current_language
-from fpdesk.gui import queries
 from fpdesk.gui.models import ROW_ROLE, Column, Index, RowsModel
 from fpdesk.gui.pages import make_table
 from fpdesk.gui.tasks import Progress, Task, run_task
@@ -164,7 +164,7 @@ class WorkListModel(RowsModel):
             # 张), not by character code; the whole list, whatever village a line is in.
             Column(self.tr("Name"), lambda i: i.name, lambda i: name_order(i.name)),
             Column(
-                self.tr("Visit"), lambda i: queries.code_label("visit_type", i.visit_type, lang)
+                self.tr("Visit"), lambda i: label_or_code("visit_type", i.visit_type, lang)
             ),
             # The code's own part is shown; it sorts by the whole code, village first.
             Column(
@@ -298,7 +298,7 @@ class WorkListPage(QWidget):
         self.kind.clear()
         self.kind.addItem(self.tr("All types"), None)
         for visit_type in sorted({i.visit_type for i in self.items}):
-            self.kind.addItem(queries.code_label("visit_type", visit_type, lang), visit_type)
+            self.kind.addItem(label_or_code("visit_type", visit_type, lang), visit_type)
         found = self.kind.findData(chosen)
         self.kind.setCurrentIndex(max(found, 0))
         self.kind.blockSignals(False)

@@ -44,8 +44,7 @@ from fpdesk.core.indicators import (
     load_book,
 )
 from fpdesk.core.periods import Period
-from fpdesk.store import access
-from fpdesk.store import audit as access_log  # `audit` names the accuracy audits here
+from fpdesk.store import access, access_log
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 

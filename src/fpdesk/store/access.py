@@ -10,7 +10,7 @@ The operations themselves ask here, not the command line or the window: every wr
 due lists, work lists, indicators and their members, workbooks, printouts: `scope`),
 the exports and backups that take in the whole register (`require_whole`), and the
 imports, enrollment and conflict queue (`require`).  Each of those operations also
-writes its own row in the record of processing (store.audit).  A new face (a menu
+writes its own row in the record of processing (store.access_log).  A new face (a menu
 action, a script) calls the operation and inherits both.
 """
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from fpdesk.core import area
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, audit, errors, keyring
+from fpdesk.store import access, access_log, errors, keyring
 from fpdesk.store.access import AccessDenied, Account
 from fpdesk.store.db import RawKey, Register, create_register, open_register
 from fpdesk.store.errors import RegisterError
@@ -214,7 +214,7 @@ def login(
         register.key = key
         register.set_actor(user)
         _file_failed_logins(register, user)
-        audit.record(register, "login", at=_clock(clock).now().isoformat(timespec="seconds"))
+        access_log.record(register, "login", at=_clock(clock).now().isoformat(timespec="seconds"))
     except BaseException:
         register.close()
         raise
@@ -244,7 +244,7 @@ def _file_failed_logins(register: Register, user: str) -> None:
     pending = ring.get("failed_logins", [])
     with register.transaction():
         for failure in pending:
-            audit.record(
+            access_log.record(
                 register,
                 "login_failed",
                 {"user": failure["user"]},
@@ -285,7 +285,7 @@ def _insert_account(register: Register, name: str, role: str, code: str) -> None
             role,
             code,
             dt.datetime.now().isoformat(timespec="seconds"),
-            creator.name if creator else audit.who(register),
+            creator.name if creator else access_log.who(register),
         ),
     )
 
@@ -319,7 +319,7 @@ def add(
         raise AccountProblem(EXISTS.format(name=name))
     with register.transaction():
         _insert_account(register, name, role, code)
-        audit.record(register, "accounts", {"added": name, "role": role, "area_code": code})
+        access_log.record(register, "accounts", {"added": name, "role": role, "area_code": code})
         ring["accounts"][name] = keyring.wrap_for_account(
             bytes.fromhex(register.key), name, role, code, passphrase
         )
@@ -358,7 +358,7 @@ def create_with_account(
             _insert_account(register, name, "administrator", area_code)
             register.account = Account(name, "administrator", area_code)
             register.key = key
-            audit.record(register, "accounts", {"added": name, "role": "administrator"})
+            access_log.record(register, "accounts", {"added": name, "role": "administrator"})
             keyring.save(target, ring)
         register.set_actor(name)
     except BaseException:
@@ -383,7 +383,7 @@ def _convert(register: Register, name: str, role: str, code: str, passphrase: st
     ring["recovery"] = keyring.wrap_for_recovery(bytes.fromhex(key), recovery)
     with register.transaction():
         _insert_account(register, name, role, code)
-        audit.record(
+        access_log.record(
             register,
             "accounts",
             {"added": name, "role": role, "area_code": code, "converted": True},
@@ -421,7 +421,7 @@ def remove(register: Register, name: str) -> None:
             "UPDATE account SET removed_at = ? WHERE name = ?",
             (dt.datetime.now().isoformat(timespec="seconds"), name),
         )
-        audit.record(register, "accounts", {"removed": name})
+        access_log.record(register, "accounts", {"removed": name})
         ring["accounts"].pop(name, None)
         keyring.save(register.path, ring)
 
@@ -441,7 +441,7 @@ def set_passphrase(register: Register, name: str, new_passphrase: str) -> None:
         raise AccountProblem(NO_SUCH.format(name=name))
     ring = keyring.load(register.path)
     with register.transaction():
-        audit.record(register, "accounts", {"new_passphrase": name})
+        access_log.record(register, "accounts", {"new_passphrase": name})
         ring["accounts"][name] = keyring.wrap_for_account(
             bytes.fromhex(register.key),
             name,
@@ -483,7 +483,7 @@ def recover(
         register.key = key
         register.set_actor(name)
         with register.transaction():
-            audit.record(register, "accounts", {"recovered": name})
+            access_log.record(register, "accounts", {"recovered": name})
             ring["accounts"][name] = keyring.wrap_for_account(
                 bytes.fromhex(key), name, rows[0]["role"], rows[0]["area_code"], new_passphrase
             )
@@ -502,7 +502,7 @@ def new_recovery_key(register: Register) -> str:
     recovery = keyring.new_recovery_key()
     ring = keyring.load(register.path)
     with register.transaction():
-        audit.record(register, "accounts", {"new_recovery_key": True})
+        access_log.record(register, "accounts", {"new_recovery_key": True})
         ring["recovery"] = keyring.wrap_for_recovery(bytes.fromhex(register.key), recovery)
         keyring.save(register.path, ring)
     return recovery

@@ -23,7 +23,7 @@ import sqlcipher3
 
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, audit, errors, keyring
+from fpdesk.store import access, access_log, errors, keyring
 from fpdesk.store.db import (
     RawKey,
     Register,
@@ -128,7 +128,7 @@ def _copy(
     copy_to(register, target)
     if keyring.exists(register.path):
         shutil.copy2(keyring.path_for(register.path), keyring.path_for(target))
-    audit.record(register, "backup", {"file": target.name, "label": label})
+    access_log.record(register, "backup", {"file": target.name, "label": label})
     return target
 
 
@@ -341,7 +341,7 @@ def _record_restore(
     try:
         with register.transaction():
             new_generation(register, found.made_at)
-            audit.record(register, "restore", {"from": source.name, "made_at": found.made_at})
+            access_log.record(register, "restore", {"from": source.name, "made_at": found.made_at})
     finally:
         register.close()
 

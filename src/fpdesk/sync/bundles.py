@@ -21,7 +21,7 @@ from typing import Any
 import sqlcipher3
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, areas, audit, backup
+from fpdesk.store import access, access_log, areas, backup
 from fpdesk.store.db import Register, is_live_file
 from fpdesk.sync import (
     container,
@@ -144,7 +144,7 @@ def export(
     again, whatever the township acknowledged (after the township was restored)."""
     made = _export(register, out_dir, village_code, all_villages, snapshot, resend_from)
     detail = {"bundles": [e.path.name for e in made], "snapshot": snapshot}
-    audit.record(register, "export", {**detail, "villages": [e.recipient_area for e in made]})
+    access_log.record(register, "export", {**detail, "villages": [e.recipient_area for e in made]})
     return made
 
 
@@ -466,7 +466,7 @@ def import_file(register: Register, path: Path, *, dry_run: bool = False) -> Fil
     access.require(register, "import")
     result = _import_file(register, path, dry_run=dry_run)
     detail = {"file": result.file_name, "outcome": result.outcome, "dry_run": dry_run}
-    audit.record(register, "import", detail)
+    access_log.record(register, "import", detail)
     return result
 
 

@@ -23,8 +23,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
 from fpdesk.core.indicators import load_book
 from fpdesk.core.periods import Period, parse_period
-from fpdesk.store import access
-from fpdesk.store import audit as access_log  # `audit` here is the accuracy audit
+from fpdesk.store import access, access_log
 from fpdesk.store.db import Register
 
 

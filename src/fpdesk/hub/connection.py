@@ -130,7 +130,15 @@ _LOGIN_REFUSED = (
     ("no password supplied",),
 )
 _NO_DATABASE_SAID = (("database ", " does not exist"), ("数据库", "不存在"))
-_UNKNOWN_HOST = (("translate host name",), ("resolve host",))
+# libpq's and psycopg's words for a name the resolver does not know, by release and
+# system (Linux, macOS, Windows).
+_UNKNOWN_HOST = (
+    ("translate host name",),
+    ("resolve host",),
+    ("Name or service not known",),
+    ("nodename nor servname",),
+    ("No such host is known",),
+)
 
 
 def _any(said: str, patterns: tuple[tuple[str, ...], ...]) -> bool:

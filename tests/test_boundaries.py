@@ -25,9 +25,11 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"core", "store"},
     "sync": {"core", "store", "sync"},
     "ledgers": {"core", "store", "sync", "ledgers"},
+    # The district hub (PostgreSQL), beside sync: it reuses the exchange, never the window.
+    "hub": {"core", "store", "sync", "hub"},
     "reports": {"core", "store", "reports"},
     "demo": {"core", "store", "demo"},
-    "commands": {"core", "store", "sync", "ledgers", "reports", "demo", "commands"},
+    "commands": {"core", "store", "sync", "ledgers", "hub", "reports", "demo", "commands"},
     "gui": {"core", "store", "sync", "ledgers", "reports", "demo", "gui"},
 }
 # The modules beside the packages: the command line's entry point sits above everything

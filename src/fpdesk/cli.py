@@ -20,6 +20,7 @@ from fpdesk.commands import bundle as bundle_commands
 from fpdesk.commands import care as care_commands
 from fpdesk.commands import demo as demo_commands
 from fpdesk.commands import enroll as enroll_commands
+from fpdesk.commands import hub as hub_commands
 from fpdesk.commands import ledger as ledger_commands
 from fpdesk.commands import printing as printing_commands
 from fpdesk.commands import register as register_commands
@@ -38,6 +39,7 @@ COMMAND_MODULES += [demo_commands]
 COMMAND_MODULES += [care_commands]
 COMMAND_MODULES += [users_commands, backup_commands]
 COMMAND_MODULES += [areas_commands]
+COMMAND_MODULES += [hub_commands]
 COMMAND_MODULES += [ledger_commands]
 LANG_HELP = "language of messages / 提示语言"
 

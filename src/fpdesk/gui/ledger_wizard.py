@@ -711,27 +711,10 @@ class MappingPage(QWizardPage):
         self.kept = self.mapping()
 
     def problems(self) -> list[str]:
-        chosen = self.mapping()
-        used: dict[str, int] = {}
-        found: list[str] = []
-        for key in [k for k in chosen.values() if k]:
-            used[key] = used.get(key, 0) + 1
-        labels = {f.key: said(f.label) for f in ledgers.FIELDS}
-        for needed in ledgers.FIELDS:
-            if needed.required and needed.key not in used:
-                found.append(
-                    self.tr("No column is chosen for “{0}”, which every row needs.").format(
-                        labels[needed.key]
-                    )
-                )
-        for key, times in used.items():
-            if times > 1:
-                found.append(
-                    self.tr("“{0}” is chosen for {1} columns; choose it for one only.").format(
-                        labels.get(key, key), times
-                    )
-                )
-        return found
+        """The same checks as the command line's (ledgers.mapping_problems)."""
+        if self.owner.table is None:
+            return []
+        return [said(p) for p in ledgers.mapping_problems(self.owner.table, self.mapping())]
 
     def _check(self) -> None:
         self.problem.setText("\n".join(self.problems()))
@@ -758,7 +741,7 @@ class PreviewPage(QWizardPage):
         self.counts.setWordWrap(True)
         self.skip = QCheckBox()
         self.skip.setObjectName("skip_problem_rows")
-        self.skip.toggled.connect(lambda _on: self.make_plan())
+        self.skip.toggled.connect(self._skip_toggled)
         self.reason = QLabel()
         self.reason.setObjectName("import_reason")
         self.reason.setWordWrap(True)
@@ -813,6 +796,16 @@ class PreviewPage(QWizardPage):
         else:
             self.show_plan(self.owner.plan)
 
+    def _skip_toggled(self, on: bool) -> None:
+        """Only whether Import is possible changes (LedgerPlan.skipping): no new plan."""
+        plan = self.owner.plan
+        if plan is None:
+            self.make_plan()
+            return
+        self.owner.plan = plan.skipping(on)
+        self.reason.setText(self.why_not(self.owner.plan))
+        self.completeChanged.emit()
+
     def make_plan(self) -> None:
         """Plan on a worker with its own connection (matching reads the register)."""
         owner = self.owner
@@ -843,6 +836,8 @@ class PreviewPage(QWizardPage):
         owner.run(work, self._planned, self._refused, self.tr("Checking the rows…"))
 
     def _planned(self, plan: Any) -> None:
+        # The box may have been ticked while the rows were checked.
+        plan = plan.skipping(self.skip.isChecked())
         self.owner.plan = plan
         self.show_plan(plan)
         self.completeChanged.emit()
@@ -1126,8 +1121,7 @@ def villages_of(register: Register) -> list[tuple[str, str]]:
 
 def sheet_top(table: Any, count: int) -> list[tuple[int, tuple[Any, ...]]]:
     """The sheet's first rows (number, cells) as the officer knows them: the title rows,
-    the heading rows (each level of a joined heading "现有子女数/男" in its own row),
-    then the rows below, skipped ones included."""
+    the heading rows as written (SheetTable.heading_cells), then the rows below, skipped ones included."""
     found: dict[int, tuple[Any, ...]] = {}
     for number, why, cells in table.skipped_rows:
         if why == "title":  # a title merged across the sheet: its words once, in A
@@ -1135,15 +1129,7 @@ def sheet_top(table: Any, count: int) -> list[tuple[int, tuple[Any, ...]]]:
             cells = (" ".join(t for t in texts if t),)
         found[number] = tuple(cells)
     found.update((row.number, tuple(row.cells)) for row in table.rows)
-    levels = len(table.heading_rows)
-    for level, number in enumerate(table.heading_rows):
-        words: list[str] = []
-        for column in table.columns:
-            parts = column.heading.split("/") if column.heading else []
-            if len(parts) > levels:  # a "/" typed inside a heading: shown whole, on top
-                parts = [column.heading]
-            words.append(parts[level] if level < len(parts) else "")
-        found[number] = tuple(words)
+    found.update(zip(table.heading_rows, table.heading_cells, strict=False))
     return [(n, found[n]) for n in sorted(found)[:count]]
 
 

@@ -71,6 +71,10 @@ class SheetTable:
     skipped: dict[str, int] = field(default_factory=dict)
     skipped_rows: list[tuple[int, str, tuple[Any, ...]]] = field(default_factory=list)
     title: str = ""  # the title row's text (东岗村育龄妇女花名册), for the report
+    # The heading rows' cells as written (a merged group heading in its first cell
+    # only), to show the heading as the officer knows it: Column.heading joins the
+    # levels with "/", and a heading may itself contain "/".
+    heading_cells: tuple[tuple[Any, ...], ...] = ()
 
 
 def column_letter(index: int) -> str:
@@ -324,6 +328,7 @@ def build_table(
         columns=columns,
         rows=[],
         title=" ".join(_text(v) for row in raw[:first] for v in row if _text(v)),
+        heading_cells=tuple(tuple(row) for row in raw[first : last + 1]),
     )
     for i in range(first):
         if any(_text(v) for v in raw[i]):

@@ -275,16 +275,26 @@ def _xls_rows(book: Any, sheet: str) -> tuple[Iterator[Sequence[Any]], list[Merg
     return values(), merges
 
 
-def _csv_rows(path: Path) -> Iterator[Sequence[Any]]:
+def _csv_text(path: Path) -> str:
+    """UTF-8 (with or without a BOM) or GBK.  A few broken bytes in a file otherwise
+    readable (a stray byte from a copy and paste) leave the file readable: they become
+    "\ufffd", and a row holding one is refused by row (ledgers.households), not the
+    whole file called damaged.  A file mostly unreadable in both is damaged."""
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = raw.decode(encoding)
-            break
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
+    texts = [raw.decode(encoding, errors="replace") for encoding in ("utf-8-sig", "gb18030")]
+    text = min(texts, key=lambda t: t.count("\ufffd"))
+    if text.count("\ufffd") * 20 > len(text) or "\x00" in text:  # over 5%: not text
         raise LedgerError(DAMAGED.format(name=path.name))
+    return text
+
+
+def _csv_rows(path: Path) -> Iterator[Sequence[Any]]:
+    text = _csv_text(path)
     dialect: Any = csv.excel
     with contextlib.suppress(csv.Error):
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")

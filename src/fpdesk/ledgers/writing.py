@@ -17,6 +17,7 @@ from fpdesk.core import codes, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.ledgers import households as hh
+from fpdesk.ledgers.headings import LABELS
 from fpdesk.ledgers.households import Entry, HouseholdDraft
 from fpdesk.store import operations, records
 from fpdesk.store.db import Register
@@ -56,6 +57,12 @@ OTHER_HOUSEHOLD_CODE = Text(
 SAME_NUMBER_TWICE = Text(
     "身份证号与“{sheet}”第 {number} 行的相同，同一个号码只能是一个人。",
     "The ID number is the same as on row {number} of “{sheet}”: one number is one person.",
+)
+SAME_NUMBER_OTHER_DATA = Text(
+    "身份证号与第 {number} 行的相同，但{fields}不同：不知道哪一行是对的，两行都没有导入。"
+    "请核对后改好。",
+    "The ID number is the same as on row {number} but the {fields} differ: which row is "
+    "right is unknown, so neither was imported. Check and correct them.",
 )
 ADDED = Text("新增，户编码 {code}", "new, household {code}")
 IN_OTHER_HOUSEHOLD = Text(
@@ -152,10 +159,29 @@ def _same_number_twice(drafts: list[HouseholdDraft]) -> None:
             if not number:
                 continue
             first = seen.setdefault((entry.source, entry.sheet, str(number)), entry)
-            if first is not entry:
-                entry.problems.append(
-                    SAME_NUMBER_TWICE.format(sheet=first.sheet, number=first.row.number)
-                )
+            if first is entry:
+                continue
+            entry.problems.append(
+                SAME_NUMBER_TWICE.format(sheet=first.sheet, number=first.row.number)
+            )
+            differ = [
+                key
+                for key in COMPARED
+                if key in first.person
+                and key in entry.person
+                and first.person[key] != entry.person[key]
+            ]
+            if differ:
+                # Which of the two is the person is unknown: the first is not kept either.
+                first.problems.append(_other_data(entry.row.number, differ))
+
+
+def _other_data(number: int, keys: list[str]) -> Text:
+    labels = [LABELS.get(k, Text(k, k)) for k in COMPARED if k in keys]
+    return Text(
+        SAME_NUMBER_OTHER_DATA.zh.format(number=number, fields="、".join(t.zh for t in labels)),
+        SAME_NUMBER_OTHER_DATA.en.format(number=number, fields=", ".join(t.en for t in labels)),
+    )
 
 
 def write(

@@ -237,3 +237,21 @@ def test_the_heads_and_the_husbands_id_numbers_do_not_take_the_persons_column(
     assert list(propose_mapping(table).values()) == [
         None, "name", "spouse_id_number", "id_number",
     ]  # fmt: skip
+
+
+def test_the_heading_rows_are_kept_as_written(tmp_path: Path) -> None:
+    with ledgers.open_ledger(build.slash_heading(tmp_path / "电话.xlsx")) as ledger:
+        table = ledger.read()
+    assert table.heading_rows == (1, 2)
+    assert _headings(table) == [
+        "姓名",
+        "联系电话/手机",
+        "现有子女数/男",
+        "现有子女数/女",
+        "出生日期",
+    ]
+    # as the officer typed them: "联系电话/手机" is one heading in row 1, not two levels
+    assert table.heading_cells == (
+        ("姓名", "联系电话/手机", "现有子女数", None, "出生日期"),
+        (None, None, "男", "女", None),
+    )

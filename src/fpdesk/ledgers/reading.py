@@ -338,7 +338,7 @@ def build_table(
         columns=columns,
         rows=[],
         title=" ".join(_text(v) for row in raw[:first] for v in row if _text(v)),
-        heading_cells=tuple(tuple(row) for row in raw[first : last + 1]),
+        heading_cells=tuple(_padded(row, len(columns)) for row in raw[first : last + 1]),
     )
     for i in range(first):
         if any(_text(v) for v in raw[i]):
@@ -353,12 +353,17 @@ def build_table(
         if number - 1 - last > MAX_ROWS:
             raise LedgerError(TOO_MANY_ROWS.format(limit=f"{MAX_ROWS:,}"))
         reason = _not_a_person(row, seq, heading_texts)
-        cells = tuple(row[: len(columns)]) + (None,) * (len(columns) - len(row))
+        cells = _padded(row, len(columns))
         if reason:
             _skip(table, number, reason, cells)
         else:
             table.rows.append(LedgerRow(number, cells))
     return table
+
+
+def _padded(row: Sequence[Any], width: int) -> tuple[Any, ...]:
+    """A row cut or filled out to the heading's width."""
+    return tuple(row[:width]) + (None,) * (width - len(row))
 
 
 class _VerticalMerges:

@@ -2555,14 +2555,6 @@
         <source>(not imported)</source>
         <translation>（不导入）</translation>
     </message>
-    <message>
-        <source>No column is chosen for “{0}”, which every row needs.</source>
-        <translation>还没有哪一列对应“{0}”，每一行都需要这一项。</translation>
-    </message>
-    <message>
-        <source>“{0}” is chosen for {1} columns; choose it for one only.</source>
-        <translation>“{0}”被选给了 {1} 列，只能选给其中一列。</translation>
-    </message>
 </context>
 <context>
     <name>MembersDialog</name>

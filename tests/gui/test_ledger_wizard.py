@@ -115,7 +115,7 @@ def test_a_messy_ledger_is_imported_through_the_menu_and_a_second_import_adds_no
         highlighted = view.item(r, 2).background().color() == HEADING_COLOUR
         assert highlighted == (number in ("3", "4")), number
     assert view.item(numbers.index("4"), 8).text() == "男"  # under the merged 现有子女数
-    assert "3, 4" in mapping.headings_note.text()
+    assert "3、4" in mapping.headings_note.text()
     combos = mapping.combos
     assert combos[6].currentData() == "id_number" and combos[2].currentData() == "name"
     assert combos[0].currentData() is None  # 序号 is not imported
@@ -391,6 +391,7 @@ def test_a_heading_with_a_slash_is_shown_as_written_and_the_columns_checked_as_t
         "姓名", "联系电话/手机", "现有子女数", "", "出生日期",
     ]  # fmt: skip
     assert [view.item(1, c).text() for c in range(5)] == ["", "", "男", "女", ""]
+    assert view.columnSpan(0, 2) == 2 and view.columnSpan(0, 1) == 1  # 现有子女数 over C, D
 
     # the name chosen for the phone column too: the command line's own words, Next off
     page = wizard.mapping_page

@@ -78,6 +78,8 @@ STATUS_COLOURS = {
     "skipped": QColor("#f3ecd9"),
 }
 STATUSES = ("new", "update", "same", "problem", "skipped")
+# Lists in a sentence: Chinese has its own marks (第 3、4 行；标题行 2；空行 1).
+LIST_COMMA, LIST_SEMICOLON = Text("、", ", "), Text("；", "; ")
 
 
 def said(text: Text | str) -> str:
@@ -608,9 +610,9 @@ class MappingPage(QWizardPage):
         }
 
     def _describe(self, table: Any) -> None:
-        headings = ", ".join(str(n) for n in table.heading_rows)
+        headings = said(LIST_COMMA).join(str(n) for n in table.heading_rows)
         skipped = {k: v for k, v in table.skipped.items() if v}
-        left_out = "; ".join(
+        left_out = said(LIST_SEMICOLON).join(
             f"{said(SKIP_REASONS[k]) if k in SKIP_REASONS else k} {v}" for k, v in skipped.items()
         )
         text = self.tr("Heading found in row(s) {0} (highlighted). {1} rows to import.").format(
@@ -652,6 +654,10 @@ class MappingPage(QWizardPage):
                 view.setItem(r, c, item)
             if number in titles and width > 1:
                 view.setSpan(r, 0, 1, width)
+        shown = [number for number, _cells in rows]
+        for number, first, count in heading_spans(table):
+            if number in shown:
+                view.setSpan(shown.index(number), first, 1, count)
 
     def _fill_columns(self, table: Any, start: dict[int, str | None]) -> None:
         while self.grid.count():
@@ -1121,7 +1127,8 @@ def villages_of(register: Register) -> list[tuple[str, str]]:
 
 def sheet_top(table: Any, count: int) -> list[tuple[int, tuple[Any, ...]]]:
     """The sheet's first rows (number, cells) as the officer knows them: the title rows,
-    the heading rows as written (SheetTable.heading_cells), then the rows below, skipped ones included."""
+    the heading rows as written (SheetTable.heading_cells), then the rows below, skipped
+    ones included."""
     found: dict[int, tuple[Any, ...]] = {}
     for number, why, cells in table.skipped_rows:
         if why == "title":  # a title merged across the sheet: its words once, in A
@@ -1131,6 +1138,29 @@ def sheet_top(table: Any, count: int) -> list[tuple[int, tuple[Any, ...]]]:
     found.update((row.number, tuple(row.cells)) for row in table.rows)
     found.update(zip(table.heading_rows, table.heading_cells, strict=False))
     return [(n, found[n]) for n in sorted(found)[:count]]
+
+
+def heading_spans(table: Any) -> list[tuple[int, int, int]]:
+    """(row number, first column, columns) of each group heading written over several
+    columns (现有子女数 over 男 and 女), to show it merged as in Excel: the cells after
+    it are empty and their joined headings start with it."""
+    spans = []
+    for number, cells in zip(table.heading_rows, table.heading_cells, strict=False):
+        for first, value in enumerate(cells):
+            group = "".join(shown_value(value).split())
+            if not group:
+                continue
+            end = first + 1
+            while (
+                end < len(cells)
+                and cells[end] is None
+                and end < len(table.columns)
+                and table.columns[end].heading.startswith(group + "/")
+            ):
+                end += 1
+            if end - first > 1:
+                spans.append((number, first, end - first))
+    return spans
 
 
 def column_samples(table: Any, count: int) -> dict[int, list[str]]:

@@ -428,6 +428,9 @@ def test_the_dead_are_problems_and_skipping_them_does_not_check_the_rows_again(
     wizard = open_wizard(main_window)
     choose_file(qtbot, wizard, answer_files, ledger)
     press(qtbot, wizard, NEXT)
+    # the death column is not a field, and the officer is told what that means
+    assert wizard.mapping()[3] is None
+    assert "“死亡日期”列有内容的行不会导入" in wizard.mapping_page.headings_note.text()
     press(qtbot, wizard, NEXT)
     qtbot.waitUntil(lambda: wizard.plan is not None, timeout=60_000)
     preview = wizard.preview_page

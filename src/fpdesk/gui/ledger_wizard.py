@@ -531,6 +531,8 @@ class MappingPage(QWizardPage):
         self.sheet_view.setObjectName("sheet_rows")
         self.sheet_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sheet_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        # Only to look at: Tab goes from the heading straight to the columns' fields.
+        self.sheet_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sheet_view.setMaximumHeight(190)
         self.sheet_view.horizontalHeader().setDefaultSectionSize(96)
         self.sheet_view.verticalHeader().setDefaultSectionSize(22)
@@ -620,6 +622,16 @@ class MappingPage(QWizardPage):
         )
         if left_out:
             text += " " + self.tr("Rows left out: {0}.").format(left_out)
+        gone = [
+            table.columns[i].heading
+            for i, key in ledgers.gone_columns(table, {}).items()
+            if key is not None
+        ]
+        if gone:
+            text += " " + self.tr(
+                "Rows with anything in “{0}” are not imported: the register takes the "
+                "living residents only."
+            ).format(said(LIST_COMMA).join(gone))
         if self.from_memory:
             text += " " + self.tr(
                 "The fields are the ones you chose last time for a sheet of this shape."
@@ -664,6 +676,7 @@ class MappingPage(QWizardPage):
             taken = self.grid.takeAt(0)
             widget = taken.widget() if taken is not None else None
             if widget is not None:
+                widget.hide()  # at once: deleted later, it would show under the new sheet's
                 widget.deleteLater()
         self.combos = {}
         titles = (self.tr("Column"), self.tr("Heading"), self.tr("First values"), self.tr("Field"))

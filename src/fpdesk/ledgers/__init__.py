@@ -5,6 +5,7 @@ The command line (`fpdesk import-ledger`) and the window's wizard use these name
     open_ledger(path) -> LedgerFile; .sheet_names; .read(sheet=None) -> SheetTable
     FIELDS, propose_mapping(table), shape_of(table), remembered_mapping(shape),
     mapping_problems(table, mapping) -> [Text]  (no name column, one field for two columns)
+    gone_columns(table, mapping) -> {index: field}  (death, move-out: such rows are refused)
     remember_mapping(shape, mapping), read_mapping_file(path, table),
     value_text(field, stored value) -> Text (codes by their labels, for a preview)
     plan_import(register, [(table, mapping), ...], *, village=None,
@@ -20,6 +21,7 @@ A sibling of sync/: it uses store and core, never gui.
 from fpdesk.ledgers.apply import apply_plan, import_ledger
 from fpdesk.ledgers.errors import MAX_ROWS, LedgerError
 from fpdesk.ledgers.headings import FIELDS, Field, value_text
+from fpdesk.ledgers.households import gone_columns
 from fpdesk.ledgers.mapping import (
     mapping_problems,
     mapping_refusal,
@@ -66,6 +68,7 @@ __all__ = [
     "PlannedRow",
     "SheetTable",
     "apply_plan",
+    "gone_columns",
     "import_ledger",
     "mapping_problems",
     "mapping_refusal",

@@ -107,15 +107,26 @@ UNREADABLE_ROW = Text(
 )
 
 
-def _gone(table: SheetTable, row: LedgerRow, mapping: dict[int, str | None]) -> list[Text]:
-    """A death or a move-out the row records, in a column of its own (whatever the
-    mapping says of it: leaving it out must not import the dead), a status column or
-    the note."""
-    found: list[Text] = []
+def gone_columns(table: SheetTable, mapping: dict[int, str | None]) -> dict[int, str | None]:
+    """The columns that may say a person has died or moved away: column index -> GONE
+    field (a death date, a move-out, a status), or None for the note, whose words are
+    read.  Found by heading whatever the mapping says of them: leaving a death column
+    out must not import the dead."""
+    found: dict[int, str | None] = {}
     for column in table.columns:
         key = headings.field_of(column.heading)
-        if key not in headings.GONE and mapping.get(column.index) != "note":
-            continue
+        if key in headings.GONE:
+            found[column.index] = key
+        elif mapping.get(column.index) == "note":
+            found[column.index] = None
+    return found
+
+
+def _gone(table: SheetTable, row: LedgerRow, columns: dict[int, str | None]) -> list[Text]:
+    """A death or a move-out the row records (columns: gone_columns)."""
+    found: list[Text] = []
+    for index, key in columns.items():
+        column = table.columns[index]
         value = normalise.text_of(
             row.cells[column.index] if column.index < len(row.cells) else None
         )
@@ -144,11 +155,12 @@ def _gone(table: SheetTable, row: LedgerRow, mapping: dict[int, str | None]) -> 
 def read_entries(table: SheetTable, mapping: dict[int, str | None]) -> list[Entry]:
     """Every person row of the sheet, read through the mapping."""
     by_field = {key: index for index, key in mapping.items() if key}
+    gone = gone_columns(table, mapping)
     sheet_group = normalise.group_number(table.sheet)
     entries: list[Entry] = []
     for row in table.rows:
         entry = Entry(table.source, table.sheet, row)
-        entry.problems += _gone(table, row, mapping)
+        entry.problems += _gone(table, row, gone)
 
         def cell(key: str, row: LedgerRow = row) -> Any:
             index = by_field.get(key)

@@ -457,3 +457,34 @@ def test_the_dead_are_problems_and_skipping_them_does_not_check_the_rows_again(
         == 0
     )
     press(qtbot, wizard, FINISH)
+
+
+def test_households_of_another_village_are_refused_by_row_in_the_window(
+    qtbot, chinese, main_window: MainWindow, answer_files: list[str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import TOWNSHIP, VILLAGE
+    from tests.ledgers import build
+
+    register = main_window.register
+    before = persons(register)
+    other = TOWNSHIP[:9] + "202"
+    ledger = tmp_path / "别村.csv"
+    ledger.write_text(
+        "户编码,姓名,性别,出生日期,身份证号,与户主关系\n"
+        f"{other}030001,蓝志强,男,1970.1.1,{build.pid('1970-01-01', 91)},户主\n"
+        f"{other}030001,韦桂芳,女,1972.2.2,{build.pid('1972-02-02', 92)},配偶\n",
+        encoding="utf-8",
+    )
+    wizard = open_wizard(main_window)
+    choose_file(qtbot, wizard, answer_files, ledger)
+    press(qtbot, wizard, NEXT)
+    press(qtbot, wizard, NEXT)
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=60_000)
+    rows = wizard.preview_page.rows
+    messages = [rows.item(r, 2).text() for r in range(rows.rowCount())]
+    assert messages == [f"户编码 {other}030001 不是本村（{VILLAGE}）的。"] * 2
+    wizard.preview_page.skip.setChecked(True)
+    press(qtbot, wizard, COMMIT)
+    qtbot.waitUntil(lambda: wizard.currentId() == LedgerWizard.DONE, timeout=60_000)
+    assert wizard.outcome.persons_added == 0 and persons(register) == before
+    press(qtbot, wizard, FINISH)

@@ -80,6 +80,7 @@ STATUS_COLOURS = {
 STATUSES = ("new", "update", "same", "problem", "skipped")
 # Lists in a sentence: Chinese has its own marks (第 3、4 行；标题行 2；空行 1).
 LIST_COMMA, LIST_SEMICOLON = Text("、", ", "), Text("；", "; ")
+SENTENCE_GAP = Text("", " ")  # Chinese sentences follow each other without a space
 
 
 def said(text: Text | str) -> str:
@@ -621,19 +622,19 @@ class MappingPage(QWizardPage):
             headings, len(table.rows)
         )
         if left_out:
-            text += " " + self.tr("Rows left out: {0}.").format(left_out)
+            text += said(SENTENCE_GAP) + self.tr("Rows left out: {0}.").format(left_out)
         gone = [
             table.columns[i].heading
             for i, key in ledgers.gone_columns(table, {}).items()
             if key is not None
         ]
         if gone:
-            text += " " + self.tr(
+            text += said(SENTENCE_GAP) + self.tr(
                 "Rows with anything in “{0}” are not imported: the register takes the "
                 "living residents only."
             ).format(said(LIST_COMMA).join(gone))
         if self.from_memory:
-            text += " " + self.tr(
+            text += said(SENTENCE_GAP) + self.tr(
                 "The fields are the ones you chose last time for a sheet of this shape."
             )
         self.headings_note.setText(text)

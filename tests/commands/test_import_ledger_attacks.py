@@ -248,3 +248,31 @@ def test_a_mapping_file_moving_a_field_takes_it_from_the_proposed_column(
     assert main([*args, "--mapping", str(mapping)]) == 0
     with open_register(register_path, PASSPHRASE) as register:
         assert [r["name"] for r in register.query("SELECT name FROM person")] == ["黄小丽"]
+
+
+def test_rows_whose_area_code_is_village_bs_are_refused(
+    township: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ledger = tmp_path / "区划.csv"
+    ledger.write_text(
+        "行政区划代码,姓名,性别,出生日期,与户主关系\n"
+        f"{OTHER_VILLAGE},蓝志强,男,1970.1.1,户主\n"
+        f"{VILLAGE},黄国强,男,1970.5.5,户主\n"
+        f"{TOWNSHIP[:9]},韦桂芳,女,1972.2.2,户主\n",
+        encoding="utf-8",
+    )
+    # the officer leaves the column out of the mapping: the rows are refused all the same
+    mapping = tmp_path / "对照.json"
+    mapping.write_text(json.dumps({"行政区划代码": None}, ensure_ascii=False), encoding="utf-8")
+    args = [str(ledger), "--mapping", str(mapping)]
+    assert _as(monkeypatch, OFFICER, township, *args) == 1
+    out = capsys.readouterr().out
+    assert f"第 2 行：区划代码 {OTHER_VILLAGE} 不是本村（{VILLAGE}）的，这一行没有导入。" in out
+    assert "第 3 行" not in out and "第 4 行" not in out
+    assert _as(monkeypatch, OFFICER, township, *args, "--skip-problem-rows") == 0
+    with open_register(township, OFFICER[1], user=OFFICER[0]) as register:
+        names = sorted(r["name"] for r in register.query("SELECT name FROM person"))
+    assert names == sorted(["黄国强", "韦桂芳"])

@@ -57,6 +57,7 @@ class Entry:
     head_name: str | None = None
     group_no: int | None = None
     address: str | None = None
+    area_code: str | None = None  # as the row's 行政区划代码 column says (digits only)
 
 
 @dataclass
@@ -156,11 +157,18 @@ def read_entries(table: SheetTable, mapping: dict[int, str | None]) -> list[Entr
     """Every person row of the sheet, read through the mapping."""
     by_field = {key: index for index, key in mapping.items() if key}
     gone = gone_columns(table, mapping)
+    area_column = next(
+        (c.index for c in table.columns if headings.field_of(c.heading) == headings.AREA_CODE),
+        None,
+    )
     sheet_group = normalise.group_number(table.sheet)
     entries: list[Entry] = []
     for row in table.rows:
         entry = Entry(table.source, table.sheet, row)
         entry.problems += _gone(table, row, gone)
+        if area_column is not None and area_column < len(row.cells):
+            digits = re.sub(r"\D", "", normalise.text_of(row.cells[area_column]))
+            entry.area_code = digits or None
 
         def cell(key: str, row: LedgerRow = row) -> Any:
             index = by_field.get(key)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from fpdesk.core import codes, validation
+from fpdesk.core import area, codes, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.ledgers import households as hh
@@ -53,6 +53,10 @@ NO_HEAD = Text(
 OTHER_HOUSEHOLD_CODE = Text(
     "户编码 {code} 不是本村（{village}）的。",
     "The household code {code} is not of this village ({village}).",
+)
+OTHER_AREA_CODE = Text(
+    "区划代码 {code} 不是本村（{village}）的，这一行没有导入。",
+    "The area code {code} is not this village's ({village}); the row was not imported.",
 )
 SAME_NUMBER_TWICE = Text(
     "身份证号与“{sheet}”第 {number} 行的相同，同一个号码只能是一个人。",
@@ -184,6 +188,19 @@ def _other_data(number: int, keys: list[str]) -> Text:
     )
 
 
+def _in_village(code: str, village: str) -> bool:
+    """Whether a row's area code (12 digits, or its leading 6 or 9) names this village
+    or an area holding it; any other length is not an area code of this village."""
+    if len(code) in (6, 9):
+        code = code.ljust(12, "0")
+    if len(code) != 12:
+        return False
+    try:
+        return area.contains(code, village)
+    except area.AreaCodeError:
+        return False
+
+
 def write(
     run: Run, drafts: list[HouseholdDraft], skip: set[tuple[str, str, int]] | None = None
 ) -> None:
@@ -205,6 +222,9 @@ def _household(run: Run, draft: HouseholdDraft, skip: set[tuple[str, str, int]])
             entry.problems.append(
                 Text("导入预览时有问题，已跳过。", "Had a problem in the plan; skipped.")
             )
+    for entry in draft.entries:
+        if entry.area_code and not _in_village(entry.area_code, run.village):
+            entry.problems.append(OTHER_AREA_CODE.format(code=entry.area_code, village=run.village))
     usable = [e for e in draft.entries if not e.problems]
     household_id = _existing_household(run, draft, usable)
     if (

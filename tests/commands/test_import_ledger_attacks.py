@@ -276,3 +276,25 @@ def test_rows_whose_area_code_is_village_bs_are_refused(
     with open_register(township, OFFICER[1], user=OFFICER[0]) as register:
         names = sorted(r["name"] for r in register.query("SELECT name FROM person"))
     assert names == sorted(["黄国强", "韦桂芳"])
+
+
+def test_the_report_holds_no_formula_a_ledger_slipped_in(
+    register_path: Path, passphrase_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    ledger = tmp_path / "公式.csv"
+    ledger.write_text(
+        '姓名,性别,出生日期,"=HYPERLINK(""http://x"",""点我"")",备注\n'
+        '黄丽,女,1985.3.2,=1+2,"=HYPERLINK(""http://x"",""点我"")"\n'
+        "韦芳,女,1986.13.5,,\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "报告.xlsx"
+    args = ["import-ledger", "--db", str(register_path), str(ledger), "--report", str(report)]
+    assert main([*args, "--dry-run"]) == 1
+    capsys.readouterr()
+    sheet = openpyxl.load_workbook(report).worksheets[0]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(str(c.value).endswith("=1+2") for c in cells)  # kept, as text

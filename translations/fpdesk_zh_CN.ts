@@ -1369,6 +1369,10 @@
         <translation>台账文件的位置，或点“选择…”</translation>
     </message>
     <message>
+        <source>choose the village</source>
+        <translation>请选择村</translation>
+    </message>
+    <message>
         <source>Choose the sheet to import, then press Next.</source>
         <translation>选择要导入的工作表，然后按“下一步”。</translation>
     </message>
@@ -1397,6 +1401,10 @@
     <message>
         <source>Press Next to see the heading and the columns.</source>
         <translation>按“下一步”查看表头和各列。</translation>
+    </message>
+    <message>
+        <source>Choose the village this ledger belongs to, then press Next.</source>
+        <translation>请选择这份台账属于哪个村，然后按“下一步”。</translation>
     </message>
     <message>
         <source>Reading the sheet…</source>

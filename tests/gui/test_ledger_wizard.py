@@ -488,3 +488,43 @@ def test_households_of_another_village_are_refused_by_row_in_the_window(
     qtbot.waitUntil(lambda: wizard.currentId() == LedgerWizard.DONE, timeout=60_000)
     assert wizard.outcome.persons_added == 0 and persons(register) == before
     press(qtbot, wizard, FINISH)
+
+
+def test_a_clerk_looking_at_the_whole_township_chooses_the_village(
+    qtbot, chinese, tmp_path: Path, prefs, clock, answer_files: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from fpdesk.store import areas
+    from fpdesk.store.db import create_register
+    from tests.conftest import PASSPHRASE, TOWNSHIP
+    from tests.ledgers import build
+
+    register = create_register(
+        tmp_path / "镇.fpdesk", PASSPHRASE, role="township", area_code=TOWNSHIP
+    )
+    first, second = TOWNSHIP[:9] + "201", TOWNSHIP[:9] + "202"
+    areas.set_name(register, first, "东岗村")
+    areas.set_name(register, second, "西岭村")
+    window = MainWindow(register, prefs, clock)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        window.tree.setCurrentItem(window.tree.topLevelItem(0))  # the whole township
+        wizard = open_wizard(window)
+        choose_file(qtbot, wizard, answer_files, build.gbk_csv(tmp_path / "三组.csv"))
+        village = wizard.file_page.village
+        # no village chosen for the clerk: Next waits for one, and she is told
+        assert village.currentIndex() == -1 and village.isEnabled()
+        assert not wizard.button(NEXT).isEnabled()
+        assert "请选择这份台账属于哪个村" in wizard.file_page.status.text()
+        assert village.hasFocus()
+        qtbot.keyClick(village, Qt.Key.Key_Down)
+        assert village.currentData() == first and wizard.button(NEXT).isEnabled()
+        press(qtbot, wizard, NEXT)
+        press(qtbot, wizard, NEXT)
+        qtbot.waitUntil(lambda: wizard.plan is not None, timeout=60_000)
+        assert wizard.plan.village == first and wizard.plan.counts["new"] == 4
+        wizard.reject()
+    finally:
+        window.locker.stop()
+        window.close()
+        register.close()

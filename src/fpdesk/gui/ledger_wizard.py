@@ -359,7 +359,11 @@ class FilePage(QWizardPage):
         self.village.setObjectName("ledger_village")
         for code, name in wizard.villages:
             self.village.addItem(name, code)
-        self.village.setCurrentIndex(max(self.village.findData(village), 0))
+        # A village in view is the one proposed; with several and none in view (the
+        # clerk looking at the whole township) none is: the first of the list would
+        # put a ledger into a village nobody chose.
+        chosen = self.village.findData(village)
+        self.village.setCurrentIndex(chosen if chosen >= 0 or self.village.count() > 1 else 0)
         self.village.setEnabled(self.village.count() > 1)
         self.village.currentIndexChanged.connect(lambda _i: self._village_changed())
         self.form = QFormLayout()
@@ -395,6 +399,7 @@ class FilePage(QWizardPage):
         self.village_label.setText(self.tr("Into the &village:"))
         self.choose.setText(self.tr("&Choose…"))
         self.path_edit.setPlaceholderText(self.tr("the ledger's file, or Choose…"))
+        self.village.setPlaceholderText(self.tr("choose the village"))
 
     def initializePage(self) -> None:
         self.path_edit.setFocus()
@@ -410,9 +415,14 @@ class FilePage(QWizardPage):
 
     def _village_changed(self) -> None:
         self.owner.plan = None  # matching and household codes depend on the village
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.owner.ledger is not None and self.sheet.currentIndex() >= 0
+        return (
+            self.owner.ledger is not None
+            and self.sheet.currentIndex() >= 0
+            and (self.village.currentIndex() >= 0 or not self.village.count())
+        )
 
     def choose_file(self) -> None:
         chosen = choose_open_file(
@@ -479,6 +489,10 @@ class FilePage(QWizardPage):
         else:
             self.say(self.tr("Press Next to see the heading and the columns."))
         self.completeChanged.emit()
+        if not problem and self.village.count() and self.village.currentIndex() < 0:
+            self.say(self.tr("Choose the village this ledger belongs to, then press Next."))
+            self.village.setFocus()
+            return
         (
             self.sheet
             if self.sheet.count() > 1

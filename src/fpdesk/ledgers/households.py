@@ -99,6 +99,8 @@ _GONE_WHAT = {
 }
 # Words in a status column or a note that say a person is no longer a resident.
 _GONE_WORDS = re.compile(r"死亡|已故|去世|病故|身故|迁出|外迁|已迁|迁走|注销")
+# Someone else named before such a word (丈夫已故: a widow) means it is not this person.
+_OTHERS = re.compile(r"丈夫|配偶|爱人|妻|夫|父|母|爸|妈|儿|女儿|子女|孩|公公|婆婆|户主|兄|弟|姐|妹")
 _NOTHING = {"无", "否", "-", "—", "/", "正常", "在册", "现住"}
 UNREADABLE_ROW = Text(
     "这一行有读不出的字（文件在这里有损坏的字节，显示为 �），没有导入。"
@@ -123,6 +125,16 @@ def gone_columns(table: SheetTable, mapping: dict[int, str | None]) -> dict[int,
     return found
 
 
+def _said_of_the_person(text: str) -> str | None:
+    """The word of a note or status saying the person died or moved away, or None:
+    in each clause, only when nobody else is named before it."""
+    for clause in re.split(r"[，,；;。\s]+", text):
+        word = _GONE_WORDS.search(clause)
+        if word and not _OTHERS.search(clause[: word.start()]):
+            return word.group()
+    return None
+
+
 def _gone(table: SheetTable, row: LedgerRow, columns: dict[int, str | None]) -> list[Text]:
     """A death or a move-out the row records (columns: gone_columns)."""
     found: list[Text] = []
@@ -136,10 +148,10 @@ def _gone(table: SheetTable, row: LedgerRow, columns: dict[int, str | None]) -> 
         if key in _GONE_WHAT:
             what = _GONE_WHAT[key]
         else:
-            word = _GONE_WORDS.search(value)
+            word = _said_of_the_person(value)
             if not word:
                 continue
-            died = word.group() in ("死亡", "已故", "去世", "病故", "身故")
+            died = word in ("死亡", "已故", "去世", "病故", "身故")
             what = _GONE_WHAT["death_date" if died else "moved_out"]
         where, (said, event) = f"{column.heading}（{column.letter}列）", what
         found.append(

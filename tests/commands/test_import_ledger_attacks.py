@@ -299,3 +299,17 @@ def test_the_report_holds_no_formula_a_ledger_slipped_in(
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert any(str(c.value).endswith("=1+2") for c in cells)  # kept, as text
+
+
+def test_one_mapping_file_for_files_of_different_shapes(
+    register_path: Path, passphrase_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A column named in the mapping file needs to be in one of the files, not in each."""
+    first, second = tmp_path / "一组.csv", tmp_path / "二组.csv"
+    first.write_text("姓名,性别,出生日期,住址\n黄丽,女,1985.3.2,一组1号\n", encoding="utf-8")
+    second.write_text("姓名,性别,出生日期\n韦芳,女,1986.4.5\n", encoding="utf-8")
+    mapping = tmp_path / "对照.json"
+    mapping.write_text(json.dumps({"住址": None}, ensure_ascii=False), encoding="utf-8")
+    args = ["--lang", "zh", "import-ledger", "--db", str(register_path), str(first), str(second)]
+    assert main([*args, "--mapping", str(mapping)]) == 0
+    assert _count(register_path) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
@@ -141,11 +142,15 @@ def _named(template: Text, label: Text, columns: list[str] | None = None, **para
     )
 
 
-def read_mapping_file(path: str | Path, table: SheetTable) -> dict[int, str | None]:
+def read_mapping_file(
+    path: str | Path, table: SheetTable, imported: Sequence[SheetTable] = ()
+) -> dict[int, str | None]:
     """A mapping file (--mapping): {"heading or column letter": "field" or null, ...}.
     A field the file gives a column is taken from the column proposed for it; the
     columns it does not name keep the proposal.  A field or column it names that does
-    not exist is refused (LedgerError): a typo must not drop a column silently."""
+    not exist is refused (LedgerError): a typo must not drop a column silently.  A
+    column is known when it is in `table` or in any of the sheets `imported` with it
+    (one mapping file for several files of different shapes)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError('not a JSON object {"heading": "field"}')
@@ -153,7 +158,12 @@ def read_mapping_file(path: str | Path, table: SheetTable) -> dict[int, str | No
     for value in data.values():
         if value is not None and value not in FIELD_KEYS:
             raise LedgerError(UNKNOWN_FIELD.format(field=value, known=known))
-    names = {n for c in table.columns for n in (c.heading, c.letter, str(c.index))}
+    names = {
+        n
+        for t in (table, *imported)
+        for c in t.columns
+        for n in (c.heading, c.letter, str(c.index))
+    }
     for key in data:
         if key not in names:
             raise LedgerError(UNKNOWN_COLUMN.format(column=key))

@@ -6,7 +6,7 @@ The command line (`fpdesk import-ledger`) and the window's wizard use these name
     FIELDS, propose_mapping(table), shape_of(table), remembered_mapping(shape),
     mapping_problems(table, mapping) -> [Text]  (no name column, one field for two columns)
     gone_columns(table, mapping) -> {index: field}  (death, move-out: such rows are refused)
-    remember_mapping(shape, mapping), read_mapping_file(path, table),
+    remember_mapping(shape, mapping), read_mapping_file(path, table, imported=()),
     value_text(field, stored value) -> Text (codes by their labels, for a preview)
     plan_import(register, [(table, mapping), ...], *, village=None,
                 skip_problem_rows=False) -> LedgerPlan          (writes nothing)

@@ -1397,6 +1397,10 @@
         <translation>台账文件的位置，或点“选择…”</translation>
     </message>
     <message>
+        <source>choose the village</source>
+        <translation>请选择村</translation>
+    </message>
+    <message>
         <source>Choose the sheet to import, then press Next.</source>
         <translation>选择要导入的工作表，然后按“下一步”。</translation>
     </message>
@@ -1425,6 +1429,10 @@
     <message>
         <source>Press Next to see the heading and the columns.</source>
         <translation>按“下一步”查看表头和各列。</translation>
+    </message>
+    <message>
+        <source>Choose the village this ledger belongs to, then press Next.</source>
+        <translation>请选择这份台账属于哪个村，然后按“下一步”。</translation>
     </message>
     <message>
         <source>Reading the sheet…</source>
@@ -2559,6 +2567,10 @@
         <translation>不导入的行：{0}。</translation>
     </message>
     <message>
+        <source>Rows with anything in “{0}” are not imported: the register takes the living residents only.</source>
+        <translation>“{0}”列有内容的行不会导入：登记册只收现有人口。</translation>
+    </message>
+    <message>
         <source>The fields are the ones you chose last time for a sheet of this shape.</source>
         <translation>各列的项目沿用上次导入同样格式的表时的选择。</translation>
     </message>
@@ -2581,14 +2593,6 @@
     <message>
         <source>(not imported)</source>
         <translation>（不导入）</translation>
-    </message>
-    <message>
-        <source>No column is chosen for “{0}”, which every row needs.</source>
-        <translation>还没有哪一列对应“{0}”，每一行都需要这一项。</translation>
-    </message>
-    <message>
-        <source>“{0}” is chosen for {1} columns; choose it for one only.</source>
-        <translation>“{0}”被选给了 {1} 列，只能选给其中一列。</translation>
     </message>
 </context>
 <context>

@@ -18,32 +18,54 @@ from tests.conftest import PASSPHRASE, VILLAGE
 def fill(path: Path, *, broken: bool = False) -> None:
     """A village with one woman due for her IUD follow-up (and, if broken, a bad ID)."""
     with open_register(path, PASSPHRASE) as reg:
-        home = records.insert(reg, "household", {
-            "code": f"{VILLAGE}020003", "village_code": VILLAGE, "group_no": "02",
-            "address": "二组3号"})
+        home = records.insert(
+            reg,
+            "household",
+            {
+                "code": f"{VILLAGE}020003",
+                "village_code": VILLAGE,
+                "group_no": "02",
+                "address": "二组3号",
+            },
+        )
         born = "1990-05-01" if not broken else "1990-05-02"
-        woman = records.insert(reg, "person", {
-            "household_id": home, "name": "李秀英", "sex": 2, "birth_date": born,
-            "id_number": idnumber.make("450102", dt.date(1990, 5, 1), 22)})
-        records.insert(reg, "contraception", {"woman_id": woman, "method": "iud",
-                                              "started_on": "2026-01-10"})
+        woman = records.insert(
+            reg,
+            "person",
+            {
+                "household_id": home,
+                "name": "李秀英",
+                "sex": 2,
+                "birth_date": born,
+                "id_number": idnumber.make("450102", dt.date(1990, 5, 1), 22),
+            },
+        )
+        records.insert(
+            reg, "contraception", {"woman_id": woman, "method": "iud", "started_on": "2026-01-10"}
+        )
 
 
-def test_due_as_json(register_path: Path, passphrase_env: str,
-                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_due_as_json(
+    register_path: Path, passphrase_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     fill(register_path)
     assert main(["due", "--db", str(register_path), "--on", "2026-02-20", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["on"] == "2026-02-20"
     [item] = data["items"]
     assert (item["name"], item["visit_type"], item["due_on"], item["overdue_days"]) == (
-        "李秀英", "iud_followup", "2026-02-10", 10)
+        "李秀英",
+        "iud_followup",
+        "2026-02-10",
+        10,
+    )
     assert item["household_code"] == f"{VILLAGE}020003"
     assert item["visit_label"] == {"zh": "上环术后随访", "en": "IUD follow-up"}
 
 
-def test_due_as_text_in_both_languages(register_path: Path, passphrase_env: str,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_due_as_text_in_both_languages(
+    register_path: Path, passphrase_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     fill(register_path)
     args = ["due", "--db", str(register_path), "--on", "2026-02-20"]
     assert main(["--lang", "zh", *args]) == 0
@@ -57,8 +79,9 @@ def test_due_as_text_in_both_languages(register_path: Path, passphrase_env: str,
     assert "没有到期" in capsys.readouterr().out
 
 
-def test_due_refuses_a_bad_date(register_path: Path, passphrase_env: str,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_due_refuses_a_bad_date(
+    register_path: Path, passphrase_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["due", "--db", str(register_path), "--on", "2026-13-01"]) == 2
     assert "2026-13-01" in capsys.readouterr().err
     assert main(["--lang", "zh", "due", "--db", str(register_path), "--village", "4501"]) == 2
@@ -76,8 +99,9 @@ def test_due_without_a_passphrase_fails_on_stderr(
     assert "FPDESK_PASSPHRASE" in capsys.readouterr().err
 
 
-def test_check_passes_a_sound_register(register_path: Path, passphrase_env: str,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_passes_a_sound_register(
+    register_path: Path, passphrase_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     fill(register_path)
     assert main(["--lang", "en", "check", "--db", str(register_path)]) == 0
     out = capsys.readouterr().out
@@ -113,9 +137,9 @@ def test_check_lists_failures_and_exits_non_zero(
     assert (failure["table"], failure["code"]) == ("person", "id.birth_mismatch")
 
 
-def test_check_refuses_a_wrong_passphrase(register_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_refuses_a_wrong_passphrase(
+    register_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("FPDESK_PASSPHRASE", "wrong")
     assert main(["check", "--db", str(register_path)]) != 0
     assert capsys.readouterr().err.startswith("fpdesk:")

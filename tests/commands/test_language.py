@@ -43,8 +43,10 @@ def test_pdf_is_chinese_on_an_english_system(
     english_system: None, village_db: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "cards.pdf"
-    assert main(["print", "cards", "--db", str(village_db), "--village", VILLAGE,
-                 "--out", str(out)]) == 0
+    assert (
+        main(["print", "cards", "--db", str(village_db), "--village", VILLAGE, "--out", str(out)])
+        == 0
+    )
     text = pdf_text(out)
     assert "育龄妇女" in text
     assert "female" not in text.lower()
@@ -56,10 +58,32 @@ def test_pdf_is_chinese_on_an_english_system(
         ["--lang", "en", "search", "--db", "x", "q"],
         ["search", "--db", "x", "q", "--lang", "en"],
         ["search", "--lang", "en", "--db", "x", "q"],
-        ["print", "households", "--db", "x", "--village", VILLAGE, "--out", "o.pdf",
-         "--lang", "en"],
-        ["--lang", "zh", "print", "households", "--db", "x", "--village", VILLAGE, "--out", "o.pdf",
-         "--lang", "en"],
+        [
+            "print",
+            "households",
+            "--db",
+            "x",
+            "--village",
+            VILLAGE,
+            "--out",
+            "o.pdf",
+            "--lang",
+            "en",
+        ],
+        [
+            "--lang",
+            "zh",
+            "print",
+            "households",
+            "--db",
+            "x",
+            "--village",
+            VILLAGE,
+            "--out",
+            "o.pdf",
+            "--lang",
+            "en",
+        ],
     ],
 )
 def test_lang_before_or_after_the_subcommand(argv: list[str]) -> None:
@@ -68,8 +92,7 @@ def test_lang_before_or_after_the_subcommand(argv: list[str]) -> None:
 
 def test_lang_before_the_subcommand_is_kept() -> None:
     args = build_parser().parse_args(
-        ["--lang", "en", "print", "households", "--db", "x", "--village", VILLAGE,
-         "--out", "o.pdf"]
+        ["--lang", "en", "print", "households", "--db", "x", "--village", VILLAGE, "--out", "o.pdf"]
     )
     assert args.lang == "en"
     assert build_parser().parse_args(["search", "--db", "x", "q"]).lang is None

@@ -115,7 +115,7 @@ def test_a_messy_ledger_is_imported_through_the_menu_and_a_second_import_adds_no
         highlighted = view.item(r, 2).background().color() == HEADING_COLOUR
         assert highlighted == (number in ("3", "4")), number
     assert view.item(numbers.index("4"), 8).text() == "男"  # under the merged 现有子女数
-    assert "3, 4" in mapping.headings_note.text()
+    assert "3、4" in mapping.headings_note.text()
     combos = mapping.combos
     assert combos[6].currentData() == "id_number" and combos[2].currentData() == "name"
     assert combos[0].currentData() is None  # 序号 is not imported
@@ -374,3 +374,157 @@ def test_a_long_preview_lists_the_first_rows_and_every_problem(
     assert [rows.item(r, 0).text() for r in range(rows.rowCount())] == ["1", "2", "5", "6", "13"]
     assert "12" in wizard.preview_page.tabs.tabText(0)  # the whole sheet is counted
     wizard.reject()
+
+
+def test_a_heading_with_a_slash_is_shown_as_written_and_the_columns_checked_as_the_cli_does(
+    qtbot, chinese, main_window: MainWindow, answer_files: list[str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from fpdesk import ledgers
+    from tests.ledgers.build import slash_heading
+
+    wizard = open_wizard(main_window)
+    choose_file(qtbot, wizard, answer_files, slash_heading(tmp_path / "电话.xlsx"))
+    press(qtbot, wizard, NEXT)
+    view = wizard.mapping_page.sheet_view
+    assert [view.verticalHeaderItem(r).text() for r in range(2)] == ["1", "2"]
+    assert [view.item(0, c).text() for c in range(5)] == [
+        "姓名", "联系电话/手机", "现有子女数", "", "出生日期",
+    ]  # fmt: skip
+    assert [view.item(1, c).text() for c in range(5)] == ["", "", "男", "女", ""]
+    assert view.columnSpan(0, 2) == 2 and view.columnSpan(0, 1) == 1  # 现有子女数 over C, D
+
+    # the name chosen for the phone column too: the command line's own words, Next off
+    page = wizard.mapping_page
+    phone = page.combos[1]
+    phone.setCurrentIndex(phone.findData("name"))
+    expected = ledgers.mapping_problems(wizard.table, wizard.mapping())
+    assert [p.zh for p in expected] == ["“姓名”对应了 2 列（A、B），只能对应一列：请只留一列。"]
+    assert page.problem.text() == expected[0].zh
+    assert not wizard.button(NEXT).isEnabled()
+    page.combos[0].setCurrentIndex(0)  # (not imported)
+    phone.setCurrentIndex(0)
+    assert "没有哪一列对应“姓名”" in page.problem.text()
+    assert not wizard.button(NEXT).isEnabled()
+    qtbot.mouseClick(page.propose_again, Qt.MouseButton.LeftButton)
+    assert page.problem.text() == "" and wizard.button(NEXT).isEnabled()
+    wizard.reject()
+    if wizard.question is not None and wizard.question.isVisible():
+        wizard.question.button(QMessageBox.StandardButton.Discard).click()
+
+
+def test_the_dead_are_problems_and_skipping_them_does_not_check_the_rows_again(
+    qtbot, chinese, main_window: MainWindow, answer_files: list[str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    register = main_window.register
+    before = persons(register)
+    ledger = tmp_path / "花名册.csv"
+    ledger.write_text(
+        "姓名,性别,出生日期,死亡日期,备注\n"
+        "黄翠,女,1985.3.2,2020.1.1,\n"
+        "韦芬,女,1986.4.5,,已迁出\n"
+        "蒙秀珍,女,1989.1.1,,会计\n",
+        encoding="utf-8",
+    )
+    wizard = open_wizard(main_window)
+    choose_file(qtbot, wizard, answer_files, ledger)
+    press(qtbot, wizard, NEXT)
+    # the death column is not a field, and the officer is told what that means
+    assert wizard.mapping()[3] is None
+    assert "“死亡日期”列有内容的行不会导入" in wizard.mapping_page.headings_note.text()
+    press(qtbot, wizard, NEXT)
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=60_000)
+    preview = wizard.preview_page
+    rows = preview.rows
+    messages = {rows.item(r, 0).text(): rows.item(r, 2).text() for r in range(rows.rowCount())}
+    assert "台账写着此人已死亡" in messages["2"] and "已迁出" in messages["3"]
+    assert not wizard.button(COMMIT).isEnabled()
+
+    planned = wizard.plan
+    preview.skip.setFocus()
+    qtbot.keyClick(preview.skip, Qt.Key.Key_Space)
+    # only whether Import is possible changed: no worker, the same rows
+    assert wizard.task is None and wizard.plan.rows is planned.rows
+    assert wizard.plan.can_import and wizard.button(COMMIT).isEnabled()
+    qtbot.keyClick(preview.skip, Qt.Key.Key_Space)
+    assert wizard.task is None and not wizard.button(COMMIT).isEnabled()
+    assert "2 行有问题" in preview.reason.text()
+    qtbot.keyClick(preview.skip, Qt.Key.Key_Space)
+    press(qtbot, wizard, COMMIT)
+    qtbot.waitUntil(lambda: wizard.currentId() == LedgerWizard.DONE, timeout=60_000)
+    assert persons(register) == before + 1
+    assert (
+        register.query("SELECT count(*) AS n FROM person WHERE name IN ('黄翠', '韦芬')")[0]["n"]
+        == 0
+    )
+    press(qtbot, wizard, FINISH)
+
+
+def test_households_of_another_village_are_refused_by_row_in_the_window(
+    qtbot, chinese, main_window: MainWindow, answer_files: list[str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import TOWNSHIP, VILLAGE
+    from tests.ledgers import build
+
+    register = main_window.register
+    before = persons(register)
+    other = TOWNSHIP[:9] + "202"
+    ledger = tmp_path / "别村.csv"
+    ledger.write_text(
+        "户编码,姓名,性别,出生日期,身份证号,与户主关系\n"
+        f"{other}030001,蓝志强,男,1970.1.1,{build.pid('1970-01-01', 91)},户主\n"
+        f"{other}030001,韦桂芳,女,1972.2.2,{build.pid('1972-02-02', 92)},配偶\n",
+        encoding="utf-8",
+    )
+    wizard = open_wizard(main_window)
+    choose_file(qtbot, wizard, answer_files, ledger)
+    press(qtbot, wizard, NEXT)
+    press(qtbot, wizard, NEXT)
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=60_000)
+    rows = wizard.preview_page.rows
+    messages = [rows.item(r, 2).text() for r in range(rows.rowCount())]
+    assert messages == [f"户编码 {other}030001 不是本村（{VILLAGE}）的。"] * 2
+    wizard.preview_page.skip.setChecked(True)
+    press(qtbot, wizard, COMMIT)
+    qtbot.waitUntil(lambda: wizard.currentId() == LedgerWizard.DONE, timeout=60_000)
+    assert wizard.outcome.persons_added == 0 and persons(register) == before
+    press(qtbot, wizard, FINISH)
+
+
+def test_a_clerk_looking_at_the_whole_township_chooses_the_village(
+    qtbot, chinese, tmp_path: Path, prefs, clock, answer_files: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from fpdesk.store import areas
+    from fpdesk.store.db import create_register
+    from tests.conftest import PASSPHRASE, TOWNSHIP
+    from tests.ledgers import build
+
+    register = create_register(
+        tmp_path / "镇.fpdesk", PASSPHRASE, role="township", area_code=TOWNSHIP
+    )
+    first, second = TOWNSHIP[:9] + "201", TOWNSHIP[:9] + "202"
+    areas.set_name(register, first, "东岗村")
+    areas.set_name(register, second, "西岭村")
+    window = MainWindow(register, prefs, clock)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        window.tree.setCurrentItem(window.tree.topLevelItem(0))  # the whole township
+        wizard = open_wizard(window)
+        choose_file(qtbot, wizard, answer_files, build.gbk_csv(tmp_path / "三组.csv"))
+        village = wizard.file_page.village
+        # no village chosen for the clerk: Next waits for one, and she is told
+        assert village.currentIndex() == -1 and village.isEnabled()
+        assert not wizard.button(NEXT).isEnabled()
+        assert "请选择这份台账属于哪个村" in wizard.file_page.status.text()
+        assert village.hasFocus()
+        qtbot.keyClick(village, Qt.Key.Key_Down)
+        assert village.currentData() == first and wizard.button(NEXT).isEnabled()
+        press(qtbot, wizard, NEXT)
+        press(qtbot, wizard, NEXT)
+        qtbot.waitUntil(lambda: wizard.plan is not None, timeout=60_000)
+        assert wizard.plan.village == first and wizard.plan.counts["new"] == 4
+        wizard.reject()
+    finally:
+        window.locker.stop()
+        window.close()
+        register.close()

@@ -517,3 +517,22 @@ def huge_csv(path: Path, rows: int) -> Path:
     body = "姓名,性别\n" + "张三,男\n" * rows
     path.write_text(body, encoding="utf-8")
     return path
+
+
+# --- a heading that itself holds a "/" ---------------------------------------------------
+
+
+def slash_heading(path: Path) -> Path:
+    """A two-row heading (现有子女数 over 男/女) and a heading that itself holds a "/"
+    (联系电话/手机, merged down over both rows)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "联系电话/手机", "现有子女数", None, "出生日期"])
+    sheet.append([None, None, "男", "女", None])
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("B1:B2")
+    sheet.merge_cells("C1:D1")
+    sheet.merge_cells("E1:E2")
+    sheet.append(["黄丽", "13800138000", 1, 0, "1985.3.2"])
+    book.save(path)
+    return path

@@ -216,8 +216,15 @@ def test_same_id_number_twice_in_a_ledger_is_a_problem(register: Register, tmp_p
     number = build.pid("1985-03-02", 22)
     path.write_text(f"姓名,身份证号\n陆美华,{number}\n陆美花,{number}\n", encoding="utf-8")
     plan = ledgers.plan_import(register, _sources(path))
-    assert _rows(plan, "problem") == [3]
+    # The names differ: which row is the person is unknown, so neither is imported.
+    assert _rows(plan, "problem") == [2, 3]
     assert "第 2 行" in plan.rows[1].message.zh
+    assert "与第 3 行的相同，但姓名不同" in plan.rows[0].message.zh
+    assert "name differ" in plan.rows[0].message.en
+    # The same row typed twice: the first is the person, the copy a problem.
+    path.write_text(f"姓名,身份证号\n陆美华,{number}\n陆美华,{number}\n", encoding="utf-8")
+    plan = ledgers.plan_import(register, _sources(path))
+    assert _rows(plan, "problem") == [3] and _rows(plan, "new") == [2]
 
 
 def test_dry_run_leaves_the_register_as_it_was(register: Register, tmp_path: Path) -> None:

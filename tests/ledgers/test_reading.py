@@ -237,3 +237,48 @@ def test_the_heads_and_the_husbands_id_numbers_do_not_take_the_persons_column(
     assert list(propose_mapping(table).values()) == [
         None, "name", "spouse_id_number", "id_number",
     ]  # fmt: skip
+
+
+def test_the_heading_rows_are_kept_as_written(tmp_path: Path) -> None:
+    with ledgers.open_ledger(build.slash_heading(tmp_path / "电话.xlsx")) as ledger:
+        table = ledger.read()
+    assert table.heading_rows == (1, 2)
+    assert _headings(table) == [
+        "姓名",
+        "联系电话/手机",
+        "现有子女数/男",
+        "现有子女数/女",
+        "出生日期",
+    ]
+    # as the officer typed them: "联系电话/手机" is one heading in row 1, not two levels
+    assert table.heading_cells == (
+        ("姓名", "联系电话/手机", "现有子女数", None, "出生日期"),
+        (None, None, "男", "女", None),
+    )
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", ";"])
+def test_a_csv_delimiter_is_found_by_its_headings(tmp_path: Path, delimiter: str) -> None:
+    """A ';' typed in every row's note does not make a comma file a ';' file."""
+    note = "上环;2010;复查" if delimiter != ";" else "上环，2010，复查"
+    lines = [["姓名", "性别", "备注"], ["黄丽", "女", note], ["韦芳", "女", note]]
+    path = tmp_path / "台账.csv"
+    path.write_text("\n".join(delimiter.join(line) for line in lines) + "\n", encoding="utf-8")
+    with ledgers.open_ledger(path) as ledger:
+        table = ledger.read()
+    assert _headings(table) == ["姓名", "性别", "备注"]
+    assert [row.cells for row in table.rows] == [("黄丽", "女", note), ("韦芳", "女", note)]
+
+
+def test_a_quoted_semicolon_does_not_make_a_comma_file_a_semicolon_file(tmp_path: Path) -> None:
+    path = tmp_path / "公式.csv"
+    path.write_text(
+        '姓名,性别,出生日期,=HYPERLINK("http://x";"点我"),备注\n'
+        '黄丽,女,1985.3.2,=1+2,"=HYPERLINK(""http://x"";""点我"")"\n'
+        "韦芳,女,1986.3.5,,\n",
+        encoding="utf-8",
+    )
+    with ledgers.open_ledger(path) as ledger:
+        table = ledger.read()
+    assert _headings(table)[:3] == ["姓名", "性别", "出生日期"]
+    assert [row.cells[0] for row in table.rows] == ["黄丽", "韦芳"]

@@ -101,7 +101,7 @@ def read_sources(
     """Every sheet of every file that has a heading (or the one asked for), with its
     mapping; the sheets left out and why.  A file none of whose sheets can be read
     stops everything before the register is opened."""
-    sources: list[tuple[SheetTable, dict[int, str | None]]] = []
+    tables: list[SheetTable] = []
     left_out: list[Text] = []
     for name in files:
         with ledgers.open_ledger(name) as ledger:
@@ -117,8 +117,8 @@ def read_sources(
             if not found:
                 assert first_error is not None
                 raise first_error
-        for table in found:
-            sources.append((table, _mapping(table, mapping_file)))
+        tables += found
+    sources = [(table, _mapping(table, mapping_file, tables)) for table in tables]
     return sources, left_out
 
 
@@ -129,13 +129,31 @@ def _left_out(file: str, sheet: str, why: Text) -> Text:
     )
 
 
-def _mapping(table: SheetTable, mapping_file: str | None) -> dict[int, str | None]:
+def _mapping(
+    table: SheetTable, mapping_file: str | None, tables: list[SheetTable]
+) -> dict[int, str | None]:
+    """The proposal, or the mapping file over it; refused (exit 2, before the register
+    is opened) when a field every row needs has no column or one field has two."""
     if not mapping_file:
-        return ledgers.propose_mapping(table)
-    try:
-        return ledgers.read_mapping_file(mapping_file, table)
-    except (OSError, ValueError, AttributeError) as exc:
-        raise CommandError(BAD_MAPPING.format(path=mapping_file, why=exc), status=2) from None
+        mapping = ledgers.propose_mapping(table)
+    else:
+        try:
+            mapping = ledgers.read_mapping_file(mapping_file, table, tables)
+        except LedgerError as exc:
+            why = exc.text
+            raise CommandError(
+                Text(
+                    BAD_MAPPING.zh.format(path=mapping_file, why=why.zh),
+                    BAD_MAPPING.en.format(path=mapping_file, why=why.en),
+                ),
+                status=2,
+            ) from None
+        except (OSError, ValueError, AttributeError) as exc:
+            raise CommandError(BAD_MAPPING.format(path=mapping_file, why=exc), status=2) from None
+    problems = ledgers.mapping_problems(table, mapping)
+    if problems:
+        raise CommandError(ledgers.mapping_refusal(table, problems), status=2)
+    return mapping
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -78,6 +78,9 @@ STATUS_COLOURS = {
     "skipped": QColor("#f3ecd9"),
 }
 STATUSES = ("new", "update", "same", "problem", "skipped")
+# Lists in a sentence: Chinese has its own marks (第 3、4 行；标题行 2；空行 1).
+LIST_COMMA, LIST_SEMICOLON = Text("、", ", "), Text("；", "; ")
+SENTENCE_GAP = Text("", " ")  # Chinese sentences follow each other without a space
 
 
 def said(text: Text | str) -> str:
@@ -356,7 +359,11 @@ class FilePage(QWizardPage):
         self.village.setObjectName("ledger_village")
         for code, name in wizard.villages:
             self.village.addItem(name, code)
-        self.village.setCurrentIndex(max(self.village.findData(village), 0))
+        # A village in view is the one proposed; with several and none in view (the
+        # clerk looking at the whole township) none is: the first of the list would
+        # put a ledger into a village nobody chose.
+        chosen = self.village.findData(village)
+        self.village.setCurrentIndex(chosen if chosen >= 0 or self.village.count() > 1 else 0)
         self.village.setEnabled(self.village.count() > 1)
         self.village.currentIndexChanged.connect(lambda _i: self._village_changed())
         self.form = QFormLayout()
@@ -392,6 +399,7 @@ class FilePage(QWizardPage):
         self.village_label.setText(self.tr("Into the &village:"))
         self.choose.setText(self.tr("&Choose…"))
         self.path_edit.setPlaceholderText(self.tr("the ledger's file, or Choose…"))
+        self.village.setPlaceholderText(self.tr("choose the village"))
 
     def initializePage(self) -> None:
         self.path_edit.setFocus()
@@ -407,9 +415,14 @@ class FilePage(QWizardPage):
 
     def _village_changed(self) -> None:
         self.owner.plan = None  # matching and household codes depend on the village
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.owner.ledger is not None and self.sheet.currentIndex() >= 0
+        return (
+            self.owner.ledger is not None
+            and self.sheet.currentIndex() >= 0
+            and (self.village.currentIndex() >= 0 or not self.village.count())
+        )
 
     def choose_file(self) -> None:
         chosen = choose_open_file(
@@ -476,6 +489,10 @@ class FilePage(QWizardPage):
         else:
             self.say(self.tr("Press Next to see the heading and the columns."))
         self.completeChanged.emit()
+        if not problem and self.village.count() and self.village.currentIndex() < 0:
+            self.say(self.tr("Choose the village this ledger belongs to, then press Next."))
+            self.village.setFocus()
+            return
         (
             self.sheet
             if self.sheet.count() > 1
@@ -529,6 +546,8 @@ class MappingPage(QWizardPage):
         self.sheet_view.setObjectName("sheet_rows")
         self.sheet_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sheet_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        # Only to look at: Tab goes from the heading straight to the columns' fields.
+        self.sheet_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sheet_view.setMaximumHeight(190)
         self.sheet_view.horizontalHeader().setDefaultSectionSize(96)
         self.sheet_view.verticalHeader().setDefaultSectionSize(22)
@@ -608,18 +627,28 @@ class MappingPage(QWizardPage):
         }
 
     def _describe(self, table: Any) -> None:
-        headings = ", ".join(str(n) for n in table.heading_rows)
+        headings = said(LIST_COMMA).join(str(n) for n in table.heading_rows)
         skipped = {k: v for k, v in table.skipped.items() if v}
-        left_out = "; ".join(
+        left_out = said(LIST_SEMICOLON).join(
             f"{said(SKIP_REASONS[k]) if k in SKIP_REASONS else k} {v}" for k, v in skipped.items()
         )
         text = self.tr("Heading found in row(s) {0} (highlighted). {1} rows to import.").format(
             headings, len(table.rows)
         )
         if left_out:
-            text += " " + self.tr("Rows left out: {0}.").format(left_out)
+            text += said(SENTENCE_GAP) + self.tr("Rows left out: {0}.").format(left_out)
+        gone = [
+            table.columns[i].heading
+            for i, key in ledgers.gone_columns(table, {}).items()
+            if key is not None
+        ]
+        if gone:
+            text += said(SENTENCE_GAP) + self.tr(
+                "Rows with anything in “{0}” are not imported: the register takes the "
+                "living residents only."
+            ).format(said(LIST_COMMA).join(gone))
         if self.from_memory:
-            text += " " + self.tr(
+            text += said(SENTENCE_GAP) + self.tr(
                 "The fields are the ones you chose last time for a sheet of this shape."
             )
         self.headings_note.setText(text)
@@ -652,12 +681,17 @@ class MappingPage(QWizardPage):
                 view.setItem(r, c, item)
             if number in titles and width > 1:
                 view.setSpan(r, 0, 1, width)
+        shown = [number for number, _cells in rows]
+        for number, first, count in heading_spans(table):
+            if number in shown:
+                view.setSpan(shown.index(number), first, 1, count)
 
     def _fill_columns(self, table: Any, start: dict[int, str | None]) -> None:
         while self.grid.count():
             taken = self.grid.takeAt(0)
             widget = taken.widget() if taken is not None else None
             if widget is not None:
+                widget.hide()  # at once: deleted later, it would show under the new sheet's
                 widget.deleteLater()
         self.combos = {}
         titles = (self.tr("Column"), self.tr("Heading"), self.tr("First values"), self.tr("Field"))
@@ -711,27 +745,10 @@ class MappingPage(QWizardPage):
         self.kept = self.mapping()
 
     def problems(self) -> list[str]:
-        chosen = self.mapping()
-        used: dict[str, int] = {}
-        found: list[str] = []
-        for key in [k for k in chosen.values() if k]:
-            used[key] = used.get(key, 0) + 1
-        labels = {f.key: said(f.label) for f in ledgers.FIELDS}
-        for needed in ledgers.FIELDS:
-            if needed.required and needed.key not in used:
-                found.append(
-                    self.tr("No column is chosen for “{0}”, which every row needs.").format(
-                        labels[needed.key]
-                    )
-                )
-        for key, times in used.items():
-            if times > 1:
-                found.append(
-                    self.tr("“{0}” is chosen for {1} columns; choose it for one only.").format(
-                        labels.get(key, key), times
-                    )
-                )
-        return found
+        """The same checks as the command line's (ledgers.mapping_problems)."""
+        if self.owner.table is None:
+            return []
+        return [said(p) for p in ledgers.mapping_problems(self.owner.table, self.mapping())]
 
     def _check(self) -> None:
         self.problem.setText("\n".join(self.problems()))
@@ -758,7 +775,7 @@ class PreviewPage(QWizardPage):
         self.counts.setWordWrap(True)
         self.skip = QCheckBox()
         self.skip.setObjectName("skip_problem_rows")
-        self.skip.toggled.connect(lambda _on: self.make_plan())
+        self.skip.toggled.connect(self._skip_toggled)
         self.reason = QLabel()
         self.reason.setObjectName("import_reason")
         self.reason.setWordWrap(True)
@@ -813,6 +830,16 @@ class PreviewPage(QWizardPage):
         else:
             self.show_plan(self.owner.plan)
 
+    def _skip_toggled(self, on: bool) -> None:
+        """Only whether Import is possible changes (LedgerPlan.skipping): no new plan."""
+        plan = self.owner.plan
+        if plan is None:
+            self.make_plan()
+            return
+        self.owner.plan = plan.skipping(on)
+        self.reason.setText(self.why_not(self.owner.plan))
+        self.completeChanged.emit()
+
     def make_plan(self) -> None:
         """Plan on a worker with its own connection (matching reads the register)."""
         owner = self.owner
@@ -843,6 +870,8 @@ class PreviewPage(QWizardPage):
         owner.run(work, self._planned, self._refused, self.tr("Checking the rows…"))
 
     def _planned(self, plan: Any) -> None:
+        # The box may have been ticked while the rows were checked.
+        plan = plan.skipping(self.skip.isChecked())
         self.owner.plan = plan
         self.show_plan(plan)
         self.completeChanged.emit()
@@ -1126,8 +1155,8 @@ def villages_of(register: Register) -> list[tuple[str, str]]:
 
 def sheet_top(table: Any, count: int) -> list[tuple[int, tuple[Any, ...]]]:
     """The sheet's first rows (number, cells) as the officer knows them: the title rows,
-    the heading rows (each level of a joined heading "现有子女数/男" in its own row),
-    then the rows below, skipped ones included."""
+    the heading rows as written (SheetTable.heading_cells), then the rows below, skipped
+    ones included."""
     found: dict[int, tuple[Any, ...]] = {}
     for number, why, cells in table.skipped_rows:
         if why == "title":  # a title merged across the sheet: its words once, in A
@@ -1135,16 +1164,31 @@ def sheet_top(table: Any, count: int) -> list[tuple[int, tuple[Any, ...]]]:
             cells = (" ".join(t for t in texts if t),)
         found[number] = tuple(cells)
     found.update((row.number, tuple(row.cells)) for row in table.rows)
-    levels = len(table.heading_rows)
-    for level, number in enumerate(table.heading_rows):
-        words: list[str] = []
-        for column in table.columns:
-            parts = column.heading.split("/") if column.heading else []
-            if len(parts) > levels:  # a "/" typed inside a heading: shown whole, on top
-                parts = [column.heading]
-            words.append(parts[level] if level < len(parts) else "")
-        found[number] = tuple(words)
+    found.update(zip(table.heading_rows, table.heading_cells, strict=False))
     return [(n, found[n]) for n in sorted(found)[:count]]
+
+
+def heading_spans(table: Any) -> list[tuple[int, int, int]]:
+    """(row number, first column, columns) of each group heading written over several
+    columns (现有子女数 over 男 and 女), to show it merged as in Excel: the cells after
+    it are empty and their joined headings start with it."""
+    spans = []
+    for number, cells in zip(table.heading_rows, table.heading_cells, strict=False):
+        for first, value in enumerate(cells):
+            group = "".join(shown_value(value).split())
+            if not group:
+                continue
+            end = first + 1
+            while (
+                end < len(cells)
+                and cells[end] is None
+                and end < len(table.columns)
+                and table.columns[end].heading.startswith(group + "/")
+            ):
+                end += 1
+            if end - first > 1:
+                spans.append((number, first, end - first))
+    return spans
 
 
 def column_samples(table: Any, count: int) -> dict[int, list[str]]:

@@ -4,7 +4,9 @@ The command line (`fpdesk import-ledger`) and the window's wizard use these name
 
     open_ledger(path) -> LedgerFile; .sheet_names; .read(sheet=None) -> SheetTable
     FIELDS, propose_mapping(table), shape_of(table), remembered_mapping(shape),
-    remember_mapping(shape, mapping), read_mapping_file(path, table),
+    mapping_problems(table, mapping) -> [Text]  (no name column, one field for two columns)
+    gone_columns(table, mapping) -> {index: field}  (death, move-out: such rows are refused)
+    remember_mapping(shape, mapping), read_mapping_file(path, table, imported=()),
     value_text(field, stored value) -> Text (codes by their labels, for a preview)
     plan_import(register, [(table, mapping), ...], *, village=None,
                 skip_problem_rows=False) -> LedgerPlan          (writes nothing)
@@ -19,7 +21,10 @@ A sibling of sync/: it uses store and core, never gui.
 from fpdesk.ledgers.apply import apply_plan, import_ledger
 from fpdesk.ledgers.errors import MAX_ROWS, LedgerError
 from fpdesk.ledgers.headings import FIELDS, Field, value_text
+from fpdesk.ledgers.households import gone_columns
 from fpdesk.ledgers.mapping import (
+    mapping_problems,
+    mapping_refusal,
     propose_mapping,
     read_mapping_file,
     remember_mapping,
@@ -63,7 +68,10 @@ __all__ = [
     "PlannedRow",
     "SheetTable",
     "apply_plan",
+    "gone_columns",
     "import_ledger",
+    "mapping_problems",
+    "mapping_refusal",
     "open_ledger",
     "plan_import",
     "propose_mapping",

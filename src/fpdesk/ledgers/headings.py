@@ -56,7 +56,14 @@ LABELS = {f.key: f.label for f in FIELDS}
 SEQ = "seq"  # 序号: recognised (it marks the heading) and never imported
 # Headings recognised so that a shorter synonym inside them (身份证号 in 户主身份证号)
 # does not claim the column, and not imported (the head is a row of the ledger too).
-NOT_IMPORTED = frozenset({SEQ, "head_id_number"})
+# Columns saying a person has died or moved away: never imported as a field, and a row
+# with anything in them is a problem (ledgers.households): the import adds the living
+# residents only, and a death or a move-out is registered through its own form.
+GONE = frozenset({"death_date", "moved_out", "person_status"})
+# A 12-digit area code column (行政区划代码): not a field, but a row whose code is not
+# the target village's is a problem (ledgers.writing), whatever the mapping says.
+AREA_CODE = "area_code"
+NOT_IMPORTED = frozenset({SEQ, "head_id_number", AREA_CODE}) | GONE
 
 # Words found in the second row of a two-row heading, under a merged group heading.
 _SUB_HEADINGS = {"男", "女", "姓名", "性别", "出生日期", "日期", "时间", "落实时间", "种类", "措施"}

@@ -10,13 +10,14 @@ household code or a 门牌 column; else a new household starts at each row namin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fpdesk.core import idnumber
 from fpdesk.core.i18n import Text
-from fpdesk.ledgers import normalise
+from fpdesk.ledgers import headings, normalise
 from fpdesk.ledgers.normalise import Unreadable
 from fpdesk.ledgers.reading import LedgerRow, SheetTable
 
@@ -56,6 +57,7 @@ class Entry:
     head_name: str | None = None
     group_no: int | None = None
     address: str | None = None
+    area_code: str | None = None  # as the row's 行政区划代码 column says (digits only)
 
 
 @dataclass
@@ -83,13 +85,102 @@ def _label(table: SheetTable, index: int) -> str:
     return f"{column.heading}（{column.letter}列）"
 
 
+GONE_ROW = Text(
+    "台账写着此人{what}（{where}：{value}）：导入只收现有人口，这一行没有导入。"
+    "请从台账里删去这一行；已在登记册中的人，在登记册里办理{event}登记。",
+    "The ledger says this person {what} ({where}: {value}): the import takes living "
+    "residents only, so this row was not imported. Remove the row from the ledger; for a "
+    "person already in the register, record the {event} there.",
+)
+# (what the ledger says, the event registered for it), in Chinese and in English.
+_GONE_WHAT = {
+    "death_date": (Text("已死亡", "has died"), Text("死亡", "death")),
+    "moved_out": (Text("已迁出", "has moved out"), Text("迁出", "move-out")),
+}
+# Words in a status column or a note that say a person is no longer a resident.
+_GONE_WORDS = re.compile(r"死亡|已故|去世|病故|身故|迁出|外迁|已迁|迁走|注销")
+# Someone else named before such a word (丈夫已故: a widow) means it is not this person.
+_OTHERS = re.compile(r"丈夫|配偶|爱人|妻|夫|父|母|爸|妈|儿|女儿|子女|孩|公公|婆婆|户主|兄|弟|姐|妹")
+_NOTHING = {"无", "否", "-", "—", "/", "正常", "在册", "现住"}
+UNREADABLE_ROW = Text(
+    "这一行有读不出的字（文件在这里有损坏的字节，显示为 �），没有导入。"
+    "请在 Excel 或 WPS 里改好这一行，另存后再导入。",
+    "This row has characters that cannot be read (the file has broken bytes here, shown "
+    "as �): not imported. Correct the row in Excel or WPS, save and import again.",
+)
+
+
+def gone_columns(table: SheetTable, mapping: dict[int, str | None]) -> dict[int, str | None]:
+    """The columns that may say a person has died or moved away: column index -> GONE
+    field (a death date, a move-out, a status), or None for the note, whose words are
+    read.  Found by heading whatever the mapping says of them: leaving a death column
+    out must not import the dead."""
+    found: dict[int, str | None] = {}
+    for column in table.columns:
+        key = headings.field_of(column.heading)
+        if key in headings.GONE:
+            found[column.index] = key
+        elif mapping.get(column.index) == "note":
+            found[column.index] = None
+    return found
+
+
+def _said_of_the_person(text: str) -> str | None:
+    """The word of a note or status saying the person died or moved away, or None:
+    in each clause, only when nobody else is named before it."""
+    for clause in re.split(r"[，,；;。\s]+", text):
+        word = _GONE_WORDS.search(clause)
+        if word and not _OTHERS.search(clause[: word.start()]):
+            return word.group()
+    return None
+
+
+def _gone(table: SheetTable, row: LedgerRow, columns: dict[int, str | None]) -> list[Text]:
+    """A death or a move-out the row records (columns: gone_columns)."""
+    found: list[Text] = []
+    for index, key in columns.items():
+        column = table.columns[index]
+        value = normalise.text_of(
+            row.cells[column.index] if column.index < len(row.cells) else None
+        )
+        if not value or value in _NOTHING:
+            continue
+        if key in _GONE_WHAT:
+            what = _GONE_WHAT[key]
+        else:
+            word = _said_of_the_person(value)
+            if not word:
+                continue
+            died = word in ("死亡", "已故", "去世", "病故", "身故")
+            what = _GONE_WHAT["death_date" if died else "moved_out"]
+        where, (said, event) = f"{column.heading}（{column.letter}列）", what
+        found.append(
+            Text(
+                GONE_ROW.zh.format(what=said.zh, event=event.zh, where=where, value=value),
+                GONE_ROW.en.format(what=said.en, event=event.en, where=where, value=value),
+            )
+        )
+    if any(isinstance(v, str) and "\ufffd" in v for v in row.cells):
+        found.append(UNREADABLE_ROW)
+    return found
+
+
 def read_entries(table: SheetTable, mapping: dict[int, str | None]) -> list[Entry]:
     """Every person row of the sheet, read through the mapping."""
     by_field = {key: index for index, key in mapping.items() if key}
+    gone = gone_columns(table, mapping)
+    area_column = next(
+        (c.index for c in table.columns if headings.field_of(c.heading) == headings.AREA_CODE),
+        None,
+    )
     sheet_group = normalise.group_number(table.sheet)
     entries: list[Entry] = []
     for row in table.rows:
         entry = Entry(table.source, table.sheet, row)
+        entry.problems += _gone(table, row, gone)
+        if area_column is not None and area_column < len(row.cells):
+            digits = re.sub(r"\D", "", normalise.text_of(row.cells[area_column]))
+            entry.area_code = digits or None
 
         def cell(key: str, row: LedgerRow = row) -> Any:
             index = by_field.get(key)

@@ -10,15 +10,16 @@ saving.  ledgers.apply does the same run again and commits it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fpdesk.core import area
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
 from fpdesk.ledgers import households as hh
-from fpdesk.ledgers.errors import NO_NAME_COLUMN, NOT_A_VILLAGE, LedgerError
+from fpdesk.ledgers.errors import NOT_A_VILLAGE, LedgerError
 from fpdesk.ledgers.households import HouseholdDraft
+from fpdesk.ledgers.mapping import mapping_problems, mapping_refusal
 from fpdesk.ledgers.reading import SheetTable
 from fpdesk.ledgers.writing import (
     ALREADY,
@@ -85,6 +86,13 @@ class LedgerPlan:
         """False while a row has a problem, unless those rows are to be skipped."""
         return self.skip_problem_rows or not any(r.status == PROBLEM for r in self.rows)
 
+    def skipping(self, skip_problem_rows: bool) -> LedgerPlan:
+        """The same plan with the rows with problems skipped or not.  The planning run
+        writes every row whatever this setting (ledgers.writing.write), so the rows, their
+        statuses and the differences do not depend on it: only can_import and what
+        apply_plan leaves out change, and the window need not plan again."""
+        return replace(self, skip_problem_rows=skip_problem_rows)
+
 
 @dataclass(frozen=True)
 class LedgerResult:
@@ -140,8 +148,9 @@ def plan_import(
 def check(register: Register, sources: Sequence[tuple[SheetTable, dict[int, str | None]]]) -> None:
     access.require(register, "edit")
     for table, mapping in sources:
-        if "name" not in mapping.values():
-            raise LedgerError(NO_NAME_COLUMN.format(sheet=table.sheet, file=table.source))
+        problems = mapping_problems(table, mapping)
+        if problems:
+            raise LedgerError(mapping_refusal(table, problems))
 
 
 def drafts_of(sources: Iterable[tuple[SheetTable, dict[int, str | None]]]) -> list[HouseholdDraft]:

@@ -9,7 +9,6 @@ finds is the shape: the title rows above the heading, the heading rows themselve
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
@@ -71,6 +70,10 @@ class SheetTable:
     skipped: dict[str, int] = field(default_factory=dict)
     skipped_rows: list[tuple[int, str, tuple[Any, ...]]] = field(default_factory=list)
     title: str = ""  # the title row's text (东岗村育龄妇女花名册), for the report
+    # The heading rows' cells as written (a merged group heading in its first cell
+    # only), to show the heading as the officer knows it: Column.heading joins the
+    # levels with "/", and a heading may itself contain "/".
+    heading_cells: tuple[tuple[Any, ...], ...] = ()
 
 
 def column_letter(index: int) -> str:
@@ -271,21 +274,42 @@ def _xls_rows(book: Any, sheet: str) -> tuple[Iterator[Sequence[Any]], list[Merg
     return values(), merges
 
 
-def _csv_rows(path: Path) -> Iterator[Sequence[Any]]:
+def _csv_text(path: Path) -> str:
+    """UTF-8 (with or without a BOM) or GBK.  A few broken bytes in a file otherwise
+    readable (a stray byte from a copy and paste) leave the file readable: they become
+    "\ufffd", and a row holding one is refused by row (ledgers.households), not the
+    whole file called damaged.  A file mostly unreadable in both is damaged."""
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = raw.decode(encoding)
-            break
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
+    texts = [raw.decode(encoding, errors="replace") for encoding in ("utf-8-sig", "gb18030")]
+    text = min(texts, key=lambda t: t.count("\ufffd"))
+    if text.count("\ufffd") * 20 > len(text) or "\x00" in text:  # over 5%: not text
         raise LedgerError(DAMAGED.format(name=path.name))
-    dialect: Any = csv.excel
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    for row in csv.reader(io.StringIO(text), dialect):
+    return text
+
+
+def _csv_rows(path: Path) -> Iterator[Sequence[Any]]:
+    text = _csv_text(path)
+    delimiter = _csv_delimiter(text)
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
         yield [value if value.strip() else None for value in row]
+
+
+def _csv_delimiter(text: str) -> str:
+    """The delimiter under which the first rows hold the most headings the synonyms
+    table knows (a comma when none does): a guess from how often a character occurs
+    is fooled by a ';' typed in a note or a formula."""
+    top = text[:8192].splitlines()[:HEADING_SEARCH_ROWS]
+
+    def known(delimiter: str) -> int:
+        rows = csv.reader(top, delimiter=delimiter)
+        return max((sum(1 for v in row if headings.field_of(v.strip())) for row in rows), default=0)
+
+    return max(",\t;", key=lambda d: (known(d), d == ","))
 
 
 # --- the shape of the sheet ----------------------------------------------------------
@@ -324,6 +348,7 @@ def build_table(
         columns=columns,
         rows=[],
         title=" ".join(_text(v) for row in raw[:first] for v in row if _text(v)),
+        heading_cells=tuple(_padded(row, len(columns)) for row in raw[first : last + 1]),
     )
     for i in range(first):
         if any(_text(v) for v in raw[i]):
@@ -338,12 +363,17 @@ def build_table(
         if number - 1 - last > MAX_ROWS:
             raise LedgerError(TOO_MANY_ROWS.format(limit=f"{MAX_ROWS:,}"))
         reason = _not_a_person(row, seq, heading_texts)
-        cells = tuple(row[: len(columns)]) + (None,) * (len(columns) - len(row))
+        cells = _padded(row, len(columns))
         if reason:
             _skip(table, number, reason, cells)
         else:
             table.rows.append(LedgerRow(number, cells))
     return table
+
+
+def _padded(row: Sequence[Any], width: int) -> tuple[Any, ...]:
+    """A row cut or filled out to the heading's width."""
+    return tuple(row[:width]) + (None,) * (width - len(row))
 
 
 class _VerticalMerges:

@@ -34,16 +34,15 @@ def write_report(plan: LedgerPlan, table: SheetTable | None, out_path: str | Pat
         for cell in sheet[1]:
             cell.font = _BOLD
         for d in plan.differences:
-            sheet.append(
-                [
-                    d.source,
-                    d.number,
-                    d.name,
-                    validation.field_label(d.field).zh,
-                    _text(d.register_value),
-                    _text(d.ledger_value),
-                ]
-            )
+            line = [
+                d.source,
+                d.number,
+                d.name,
+                validation.field_label(d.field).zh,
+                _text(d.register_value),
+                _text(d.ledger_value),
+            ]
+            sheet.append([_safe(v) for v in line])
     path = Path(out_path)
     book.save(path)
     return path
@@ -60,7 +59,8 @@ def _title(table: SheetTable, taken: set[str]) -> str:
 
 def _sheet(book: Workbook, plan: LedgerPlan, table: SheetTable) -> None:
     sheet = book.create_sheet(_title(table, set(book.sheetnames)))
-    sheet.append(["原行号", *(c.heading for c in table.columns), STATUS_HEADING, MESSAGE_HEADING])
+    heading = ["原行号", *(c.heading for c in table.columns), STATUS_HEADING, MESSAGE_HEADING]
+    sheet.append([_safe(v) for v in heading])
     for cell in sheet[1]:
         cell.font = _BOLD
     width = len(table.columns)

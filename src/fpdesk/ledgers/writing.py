@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from fpdesk.core import codes, validation
+from fpdesk.core import area, codes, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.ledgers import households as hh
+from fpdesk.ledgers.headings import LABELS
 from fpdesk.ledgers.households import Entry, HouseholdDraft
 from fpdesk.store import operations, records
 from fpdesk.store.db import Register
@@ -53,9 +54,19 @@ OTHER_HOUSEHOLD_CODE = Text(
     "户编码 {code} 不是本村（{village}）的。",
     "The household code {code} is not of this village ({village}).",
 )
+OTHER_AREA_CODE = Text(
+    "区划代码 {code} 不是本村（{village}）的，这一行没有导入。",
+    "The area code {code} is not this village's ({village}); the row was not imported.",
+)
 SAME_NUMBER_TWICE = Text(
     "身份证号与“{sheet}”第 {number} 行的相同，同一个号码只能是一个人。",
     "The ID number is the same as on row {number} of “{sheet}”: one number is one person.",
+)
+SAME_NUMBER_OTHER_DATA = Text(
+    "身份证号与第 {number} 行的相同，但{fields}不同：不知道哪一行是对的，两行都没有导入。"
+    "请核对后改好。",
+    "The ID number is the same as on row {number} but the {fields} differ: which row is "
+    "right is unknown, so neither was imported. Check and correct them.",
 )
 ADDED = Text("新增，户编码 {code}", "new, household {code}")
 IN_OTHER_HOUSEHOLD = Text(
@@ -152,10 +163,42 @@ def _same_number_twice(drafts: list[HouseholdDraft]) -> None:
             if not number:
                 continue
             first = seen.setdefault((entry.source, entry.sheet, str(number)), entry)
-            if first is not entry:
-                entry.problems.append(
-                    SAME_NUMBER_TWICE.format(sheet=first.sheet, number=first.row.number)
-                )
+            if first is entry:
+                continue
+            entry.problems.append(
+                SAME_NUMBER_TWICE.format(sheet=first.sheet, number=first.row.number)
+            )
+            differ = [
+                key
+                for key in COMPARED
+                if key in first.person
+                and key in entry.person
+                and first.person[key] != entry.person[key]
+            ]
+            if differ:
+                # Which of the two is the person is unknown: the first is not kept either.
+                first.problems.append(_other_data(entry.row.number, differ))
+
+
+def _other_data(number: int, keys: list[str]) -> Text:
+    labels = [LABELS.get(k, Text(k, k)) for k in COMPARED if k in keys]
+    return Text(
+        SAME_NUMBER_OTHER_DATA.zh.format(number=number, fields="、".join(t.zh for t in labels)),
+        SAME_NUMBER_OTHER_DATA.en.format(number=number, fields=", ".join(t.en for t in labels)),
+    )
+
+
+def _in_village(code: str, village: str) -> bool:
+    """Whether a row's area code (12 digits, or its leading 6 or 9) names this village
+    or an area holding it; any other length is not an area code of this village."""
+    if len(code) in (6, 9):
+        code = code.ljust(12, "0")
+    if len(code) != 12:
+        return False
+    try:
+        return area.contains(code, village)
+    except area.AreaCodeError:
+        return False
 
 
 def write(
@@ -179,6 +222,9 @@ def _household(run: Run, draft: HouseholdDraft, skip: set[tuple[str, str, int]])
             entry.problems.append(
                 Text("导入预览时有问题，已跳过。", "Had a problem in the plan; skipped.")
             )
+    for entry in draft.entries:
+        if entry.area_code and not _in_village(entry.area_code, run.village):
+            entry.problems.append(OTHER_AREA_CODE.format(code=entry.area_code, village=run.village))
     usable = [e for e in draft.entries if not e.problems]
     household_id = _existing_household(run, draft, usable)
     if (

@@ -1,60 +1,32 @@
-"""The indicator engine: every indicator of the work plan, for a period and a set of areas.
+"""Collection: what the register says about one period, read through an
+`IndicatorSource` and turned into facts, each tagged with its village.
 
-Work is done in two steps.  `collect` reads the register once for a period and turns
-it into facts, each tagged with its village: the births (with birth order and policy
+`collect` reads the source once for a period: the births (with birth order and policy
 judgement for the couple), the married women of childbearing age and the method each
 uses at the period's end, the follow-ups due, the examinations, the postnatal visits,
-the audited households and the villages' flags.  `evaluate` then counts those facts
-for any set of villages, so a township report and the table of its 20 villages cost
-one pass over the register, not 21.
+the audited households and the villages' flags.  The computation then counts those
+facts for any set of villages, so a township report and the table of its 20 villages
+cost one pass over the register, not 21.
 
-Every result keeps the ids behind its numerator and its denominator, so any number on
-a report or the dashboard opens to the persons or events it counts (reports.members).
-
-Reproducibility: a result depends only on dated data and on the definitions version in
-force on the period's last day (core.indicators), and it names that version and the
-hash of the definitions.  Because a register keeps changing (a birth found late is
-entered a year after the report), each produced report is also recorded with the hash
-of its numbers (`record_run`): the clerk can show what was reported in 2019, and what
-today's register says for 2019, side by side (`compare_with_run`).
+No SQL here: every read is the source's (indicators.source), so a register and the
+district hub collect the same facts the same way.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import datetime as dt
-import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from fpdesk.core import area as areas
-from fpdesk.core import codes, policy, population, schedules
-from fpdesk.core.i18n import Text
-from fpdesk.core.ids import new_id
-from fpdesk.core.indicators import (
-    DefinitionBook,
-    Definitions,
-    IndicatorDef,
-    Settings,
-    Target,
-    content_hash,
-    load_book,
-)
-from fpdesk.core.periods import Period
-from fpdesk.store import access
-from fpdesk.store import audit as access_log  # `audit` names the accuracy audits here
-from fpdesk.store import population as store_population
-from fpdesk.store.db import Register
-
-LEVEL_NAMES = {
-    "village": Text("村", "village"),
-    "township": Text("乡镇", "township"),
-    "county": Text("县区", "district"),
-}
-
+from fpdesk.core import policy, population, schedules
+from fpdesk.core.indicators import DefinitionBook, Definitions, Settings
+from fpdesk.core.periods import Period, PeriodError, parse_period
+from fpdesk.reports.indicators.definitions import definitions_for, method_group
+from fpdesk.reports.indicators.source import IndicatorSource
+from fpdesk.reports.indicators.sqlite import Readable, as_source
 
 # ---------------------------------------------------------------------------- facts
 
@@ -166,381 +138,11 @@ _GROUPS = ("births", "women", "gyn_cohort", "followups", "audits", "villages")
 _PERSONS = ("births", "women", "gyn_cohort", "followups")  # facts about a person's state
 
 
-# --------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class Result:
-    key: str
-    label: Text
-    unit: str
-    numerator: int
-    denominator: int | None
-    value: float | None
-    target: Target | None
-    previous: float | None
-    passed: bool | None
-    member_kind: str  # what the ids name: person, birth, followup, audit, area
-    numerator_ids: tuple[str, ...]
-    denominator_ids: tuple[str, ...]
-    basis: str = population.REGISTERED  # the population counted (core.population.BASES)
-
-    def to_data(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "basis": self.basis,
-            "label": self.label.zh,
-            "label_en": self.label.en,
-            "unit": self.unit,
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "value": None if self.value is None else round(self.value, 4),
-            "target": None if self.target is None else self.target.describe(),
-            "previous": None if self.previous is None else round(self.previous, 4),
-            "passed": self.passed,
-            "member_kind": self.member_kind,
-            "numerator_ids": list(self.numerator_ids),
-            "denominator_ids": list(self.denominator_ids),
-        }
-
-
-@dataclass(frozen=True)
-class IndicatorReport:
-    period: Period
-    level: str
-    areas: tuple[str, ...]
-    name: str
-    definitions_version: str
-    definitions_hash: str
-    results: tuple[Result, ...]
-
-    def result(self, key: str) -> Result:
-        for item in self.results:
-            if item.key == key:
-                return item
-        raise KeyError(key)
-
-    def to_data(self) -> dict[str, Any]:
-        return {
-            "period": self.period.label,
-            "period_start": self.period.start_iso,
-            "period_end": self.period.end_iso,
-            "level": self.level,
-            "areas": list(self.areas),
-            "name": self.name,
-            "definitions_version": self.definitions_version,
-            "definitions_hash": self.definitions_hash,
-            "results": [r.to_data() for r in self.results],
-        }
-
-    @property
-    def content_hash(self) -> str:
-        return content_hash(self.to_data())
-
-
-# ----------------------------------------------------------------------- public API
-
-
-def compute(
-    register: Register,
-    period: Period,
-    area_codes: Sequence[str] | None = None,
-    *,
-    book: DefinitionBook | None = None,
-    facts: Facts | None = None,
-) -> IndicatorReport:
-    """The indicators for a period over a set of area units (default: the session's
-    area; an account asking for an area outside its own is refused, a wider one narrowed)."""
-    access.require(register, "report")
-    wanted = tuple(dict.fromkeys(access.scope(register, code) for code in area_codes or [None]))
-    facts = facts or collect(register, period, book=book)
-    return evaluate(facts, wanted, name=_names(register, wanted))
-
-
-def breakdown(
-    register: Register,
-    period: Period,
-    level: str,
-    *,
-    within: str | None = None,
-    book: DefinitionBook | None = None,
-    facts: Facts | None = None,
-) -> list[IndicatorReport]:
-    """One report per village or township inside `within` (default: the session's area,
-    narrowed and refused like compute's)."""
-    access.require(register, "report")
-    scope = access.scope(register, within)
-    facts = facts or collect(register, period, book=book)
-    units = units_at_level(register, facts, level, scope)
-    return [evaluate(facts, (code,), name=_names(register, (code,))) for code in units]
-
-
-def headcounts(
-    register: Register,
-    facts: Facts,
-    area_codes: Sequence[str],
-    members: Sequence[store_population.Member] | None = None,
-) -> dict[str, dict[str, int]]:
-    """The figures behind the indicators, for each population basis (core.population):
-    the population and the women 15-49 on the period's last day (store.population), the
-    married women 15-49 and the births of the period (these facts).  The same numbers
-    the workbooks, the household register, the woman cards and the dashboard show.
-    `members`: store.population.members_on for the period's last day, if already read."""
-    inside = _matcher(area_codes)
-    day = facts.period.end_iso
-    settings = facts.definitions.settings
-    ages = (settings.married_women_min_age, settings.married_women_max_age)
-    if members is None:
-        members = store_population.members_on(register, day)
-    out: dict[str, dict[str, int]] = {}
-    for basis in population.BASES:
-        mine = [m for m in members if inside(m.village) and population.counts(basis, m.state)]
-        chosen = facts.select(inside, basis)
-        out[basis] = {
-            "population": len(mine),
-            "women_15_49": sum(
-                1 for m in mine if m.sex == 2 and population.in_age_band(m.birth_date, day, *ages)
-            ),
-            "married_women_15_49": len(chosen["women"]),
-            "births": len(chosen["births"]),
-        }
-    return out
-
-
-def produce(
-    register: Register,
-    period: Period,
-    *,
-    level: str | None = None,
-    within: str | None = None,
-    record: bool = False,
-    facts: Facts | None = None,
-) -> tuple[list[IndicatorReport], list[str]]:
-    """The indicators as reported (`fpdesk indicators`): one report over `within`, or one
-    per unit of `level` in it; kept as reported with `record`; and the record of
-    processing says who produced them.  `facts`: collect's, if already read.  Returns
-    the reports and the recorded run ids."""
-    if level:
-        reports = breakdown(register, period, level, within=within, facts=facts)
-    else:
-        reports = [compute(register, period, [within] if within else None, facts=facts)]
-    runs = [record_run(register, r) for r in reports] if record else []
-    access_log.record(
-        register,
-        "report",
-        {"indicators": period.label, "areas": [a for r in reports for a in r.areas]},
-    )
-    return reports, runs
-
-
-def units_at_level(register: Register, facts: Facts, level: str, within: str) -> list[str]:
-    """The area units of a level inside `within`: from the area table and from the data."""
-    if level not in LEVEL_NAMES:
-        raise ValueError(f"level must be one of {sorted(LEVEL_NAMES)}, not {level!r}")
-    known = {
-        row["code"]
-        for row in register.query("SELECT code FROM area_unit WHERE level = ?", (level,))
-    }
-    for village in facts.villages_seen():
-        known.add(_ancestor(village, level))
-    return sorted(code for code in known if areas.contains(within, code))
-
-
-def _ancestor(village: str, level: str) -> str:
-    if level == "village":
-        return village
-    if level == "township":
-        return village[:9] + "000"
-    return village[:6] + "000000"
-
-
-def _names(register: Register, codes_: Sequence[str]) -> str:
-    found = {
-        row["code"]: row["name"]
-        for row in register.query(
-            f"SELECT code, name FROM area_unit WHERE code IN ({','.join('?' * len(codes_))})",
-            tuple(codes_),
-        )
-    }
-    return "、".join(found.get(code, code) for code in codes_)
-
-
-def evaluate(
-    facts: Facts, area_codes: Sequence[str], *, name: str = "", basis: str | None = None
-) -> IndicatorReport:
-    """Count the facts that lie in any of the area units.
-
-    Each indicator counts its own population basis (indicators.json; the plan's are
-    all the registered population).  `basis` counts every indicator on one basis
-    instead: `floating_in` gives the lines of services to the floating-in (流入人口),
-    reported where they live and never mixed into the registered figures.
-    """
-    inside = _matcher(area_codes)
-    defs = facts.definitions
-    previous = None
-    if facts.previous is not None:
-        last_year = evaluate(facts.previous, area_codes, basis=basis)
-        previous = last_year.result("second_birth_sex_ratio").value
-    counted: dict[str, Counted] = {}
-    results = []
-    level = _level(area_codes)
-    for item in defs.indicators:
-        wanted = basis or item.basis or defs.settings.population_basis
-        if wanted not in counted:
-            counted[wanted] = _count(facts.select(inside, wanted), defs.settings)
-        num_ids, den_ids, kind = counted[wanted][item.key]
-        result = _result(item, num_ids, den_ids, kind, level, previous)
-        results.append(dataclasses.replace(result, basis=wanted))
-    return IndicatorReport(
-        period=facts.period,
-        level=level,
-        areas=tuple(area_codes),
-        name=name,
-        definitions_version=defs.version,
-        definitions_hash=defs.content_hash,
-        results=tuple(results),
-    )
-
-
-def _level(area_codes: Sequence[str]) -> str:
-    """The level targets are judged at; any set of several units is just a "set"."""
-    if len(area_codes) != 1:
-        return "set"
-    level = areas.level_of(area_codes[0])
-    return level if level in LEVEL_NAMES else "county"
-
-
-def _matcher(area_codes: Sequence[str]) -> Any:
-    for code in area_codes:
-        areas.level_of(code)  # refuses a malformed code
-    prefixes = tuple(
-        code[
-            : {"village": 12, "township": 9, "county": 6, "prefecture": 4, "province": 2}[
-                areas.level_of(code)
-            ]
-        ]
-        for code in area_codes
-    )
-    return lambda village: village.startswith(prefixes)
-
-
-def _result(
-    item: IndicatorDef,
-    num_ids: list[str],
-    den_ids: list[str] | None,
-    kind: str,
-    level: str,
-    previous: float | None,
-) -> Result:
-    numerator = len(num_ids)
-    denominator = None if den_ids is None else len(den_ids)
-    value = item.value(numerator, denominator)
-    prev = previous if item.key == "second_birth_sex_ratio" else None
-    target = item.target
-    passed = target.passes(value, prev) if target and target.applies_to(level) else None
-    return Result(
-        key=item.key,
-        label=item.label,
-        unit=item.unit,
-        numerator=numerator,
-        denominator=denominator,
-        value=value,
-        target=target,
-        previous=prev,
-        passed=passed,
-        member_kind=kind,
-        numerator_ids=tuple(sorted(num_ids)),
-        denominator_ids=tuple(sorted(den_ids)) if den_ids is not None else (),
-    )
-
-
-Counted = dict[str, tuple[list[str], list[str] | None, str]]
-
-
-def _count(chosen: dict[str, list[Any]], settings: Settings) -> Counted:
-    births: list[BirthFact] = chosen["births"]
-    women: list[WomanFact] = chosen["women"]
-    users = [w for w in women if w.method_group is not None]
-    cohort: list[WomanFact] = chosen["gyn_cohort"]
-    followups: list[FollowUpFact] = chosen["followups"]
-    audits: list[AuditFact] = chosen["audits"]
-    villages: list[VillageFact] = chosen["villages"]
-    rural = [v for v in villages if not v.urban]
-    urban = [v for v in villages if v.urban]
-    birth_ids = [b.id for b in births]
-    second = [b for b in births if b.order == 2]
-    # "Married women able to bear children": a fertility finding (menopause, primary
-    # infertility) takes a woman out of both the rate's denominator and its numerator.
-    able = [w for w in women if w.able]
-    able_users = [w for w in able if w.method_group is not None]
-    married = settings.long_acting_denominator == "married_women"
-    long_num = able_users if married else users
-    long_den = able if married else users
-    accurate = _audit_members(audits)
-    return {
-        "births": (birth_ids, None, "birth"),
-        "policy_compliant_rate": ([b.id for b in births if b.compliant], birth_ids, "birth"),
-        "out_of_policy_multiple_rate": (
-            [b.id for b in births if not b.compliant and b.order >= 3],
-            birth_ids,
-            "birth",
-        ),
-        "second_birth_sex_ratio": (
-            [b.id for b in second if b.sex == 1],
-            [b.id for b in second if b.sex == 2],
-            "birth",
-        ),
-        "statistics_accuracy": accurate,
-        "long_acting_rate": (
-            [w.id for w in long_num if w.method_group == "long"],
-            [w.id for w in long_den],
-            "person",
-        ),
-        "drugs_devices_share": (
-            [w.id for w in users if w.method_group == "short"],
-            [w.id for w in users],
-            "person",
-        ),
-        "contraceptive_rate": ([w.id for w in able_users], [w.id for w in able], "person"),
-        "followup_rate": (
-            [f.key for f in followups if f.done],
-            [f.key for f in followups],
-            "followup",
-        ),
-        "gyn_exam_rate": ([w.id for w in cohort if w.examined], [w.id for w in cohort], "person"),
-        "postnatal_rate": ([b.id for b in births if b.postnatal_visited], birth_ids, "birth"),
-        "quality_pilot_rate": _flagged(villages, "quality_pilot"),
-        "self_governance_rate": _flagged(rural, "self_governance"),
-        "urban_self_governance_rate": _flagged(urban, "self_governance"),
-        "demonstration_rate": _flagged(villages, "demonstration"),
-    }
-
-
-def _flagged(villages: list[VillageFact], flag: str) -> tuple[list[str], list[str], str]:
-    return ([v.code for v in villages if getattr(v, flag)], [v.code for v in villages], "area")
-
-
-def _audit_members(audits: list[AuditFact]) -> tuple[list[str], list[str], str]:
-    """Accuracy = 1 - errors / births found, as counts of births.
-
-    Each birth the visit found is one denominator member; the errors (births missing
-    from the register, or on it but not found) are taken off the numerator, so the
-    numerator is the births found less the errors (never below zero).
-    """
-    numerator: list[str] = []
-    denominator: list[str] = []
-    for audit in audits:
-        members = [f"{audit.id}#{n}" for n in range(1, audit.found + 1)]
-        denominator += members
-        numerator += members[: max(audit.found - audit.errors, 0)]
-    return numerator, denominator, "audit"
-
-
 # -------------------------------------------------------------------------- collect
 
 
 def collect(
-    register: Register,
+    register: Readable,
     period: Period,
     *,
     book: DefinitionBook | None = None,
@@ -553,19 +155,20 @@ def collect(
     of childbearing age are read up front; the few others a count needs (older mothers,
     older women with an operation to follow up) are looked up by id.
     """
-    defs = (book or load_book()).for_period(period)
+    source = as_source(register)
+    defs = definitions_for(period, book)
     settings = defs.settings
     plan = schedules.schedules()
-    with _big_cache(register):
-        tables = _read_tables(register, period, settings, plan)
+    with source.reading():
+        tables = _read_tables(source, period, settings, plan)
         facts = Facts(period=period, definitions=defs, household_villages=tables.villages)
         last = period.previous_year()
-        prev_defs = (book or load_book()).for_period(last) if with_previous else None
+        prev_defs = definitions_for(last, book) if with_previous else None
         # Both years' births are judged together: one read of their parents' births.
         wanted = [(period, settings)]
         if prev_defs is not None:
             wanted.append((last, prev_defs.settings))
-        births = _births(register, wanted, tables)
+        births = _births(source, wanted, tables)
         facts.births = births[0]
         facts.women = _women(period, settings, tables, married=True)
         if settings.gyn_exam_cohort == "married_women":
@@ -573,25 +176,18 @@ def collect(
         else:
             facts.gyn_cohort = _women(period, settings, tables, married=False)
         _mark_examined(facts.gyn_cohort, tables)
-        facts.followups = _followups(register, period, settings, tables, plan)
-        facts.audits = _audits(register, period)
-        facts.villages = _villages(register, period)
+        facts.followups = _followups(source, period, tables, plan)
+        facts.audits = [
+            AuditFact(*row) for row in source.audit_findings(period.start_iso, period.end_iso)
+        ]
+        facts.villages = [
+            VillageFact(*row) for row in source.villages(period.start_iso, period.end_iso)
+        ]
         if prev_defs is not None:
             # Only the change-on-last-year target needs last year, and only its births.
             facts.previous = Facts(period=last, definitions=prev_defs)
             facts.previous.births = births[1]
     return facts
-
-
-@contextlib.contextmanager
-def _big_cache(register: Register) -> Iterator[None]:
-    """A larger page cache while a report reads (pages decrypted once serve all queries)."""
-    old = register.conn.execute("PRAGMA cache_size").fetchone()[0]
-    register.conn.execute("PRAGMA cache_size = -65536")
-    try:
-        yield
-    finally:
-        register.conn.execute(f"PRAGMA cache_size = {int(old)}")
 
 
 Moves = Mapping[str, list[tuple[str, str]]]
@@ -614,69 +210,35 @@ class _Tables:
     unable: set[str]  # women recorded as unable to bear children on the period's last day
     looked_up: set[str] = field(default_factory=set)
 
-    def load(self, conn: Any, ids: Iterable[str]) -> None:
+    def load(self, source: IndicatorSource, ids: Iterable[str]) -> None:
         """Read the women among `ids` not read yet (men and unknown ids stay unknown)."""
         missing = sorted({i for i in ids if i and i not in self.women} - self.looked_up)
         if not missing:
             return
         self.looked_up.update(missing)
-        for pid, household, status in conn.execute(
-            """SELECT id, household_id, residence_status FROM person
-               WHERE id IN (SELECT value FROM json_each(?)) AND sex = 2 AND deleted = 0""",
-            (json.dumps(missing),),
-        ):
+        for pid, household, status in source.women(missing):
             village = self.villages.get(household)
             if village is not None:
                 self.women[pid] = (village, status)
 
 
 def _read_tables(
-    register: Register, period: Period, settings: Settings, plan: schedules.Schedules
+    source: IndicatorSource, period: Period, settings: Settings, plan: schedules.Schedules
 ) -> _Tables:
-    """Each table read once, from the covering indexes of schema step 0007: a scan of an
-    index holding just the columns wanted decrypts far fewer pages than the table.
-    Most of what is left is Python's cost of making a value per column read, so only
-    the rows and columns used are read."""
-    conn = register.conn
+    """Each table read once (only the rows and columns used)."""
     start, end = period.start_iso, period.end_iso
-    villages = dict(
-        conn.execute(
-            "SELECT id, village_code FROM household INDEXED BY household_village WHERE deleted = 0"
-        )
-    )
+    villages = source.household_villages()
     # Age 15-49 means the 15th birthday has come and the 50th has not.
     youngest = population.years_before(period.end, settings.married_women_min_age)
     oldest = population.years_before(period.end, settings.married_women_max_age + 1)
     women: dict[str, tuple[str, str]] = {}
     cohort: list[str] = []
-    for pid, household, status in conn.execute(
-        """SELECT id, household_id, residence_status FROM person INDEXED BY person_women
-           WHERE sex = 2 AND birth_date > ? AND birth_date <= ? AND deleted = 0
-             AND (death_date IS NULL OR death_date > ?)""",
-        (oldest, youngest, end),
-    ):
+    for pid, household, status in source.women_born(oldest, youngest, end):
         village = villages.get(household)
         if village is not None:
             women[pid] = (village, status)
             cohort.append(pid)
     cohort.sort()
-    wives = {
-        row[0]
-        for row in conn.execute(
-            """SELECT wife_id FROM marriage INDEXED BY marriage_wife
-               WHERE wife_id IS NOT NULL AND deleted = 0
-               AND married_on <= ? AND (ended_on IS NULL OR ended_on > ?)""",
-            (end, end),
-        )
-    }
-    # An episode ended before the period serves neither the methods held at its end
-    # nor a follow-up due in it.
-    contraception = conn.execute(
-        """SELECT woman_id, user_id, id, method, started_on, ended_on
-           FROM contraception INDEXED BY contraception_woman
-           WHERE deleted = 0 AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?)""",
-        (end, start),
-    ).fetchall()
     # Visits that can count for a follow-up or a postnatal visit in the period: from the
     # earliest window opening until postnatal visits expire after the last birth.
     window = max((s.window_days_before for s in plan.operations.values()), default=0)
@@ -685,39 +247,25 @@ def _read_tables(
     for series in plan.operations.values():
         types |= series.satisfied_by
     visits: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
-    for person_id, kind, day, follows in conn.execute(
-        f"""SELECT person_id, visit_type, visited_on, follows_id FROM visit
-            INDEXED BY visit_person
-            WHERE deleted = 0 AND visit_type IN ({",".join("?" * len(types))})
-              AND visited_on BETWEEN ? AND ?""",
-        (*sorted(types), _plus_days(start, -window), _plus_days(end, postnatal)),
-    ):
+    first, last = _plus_days(start, -window), _plus_days(end, postnatal)
+    for person_id, kind, day, follows in source.visits(types, first, last):
         visits[person_id].append((day, kind, follows))
-    # An exam is one fact per woman: read as such, not as a visit row each.
-    examined = {
-        row[0]
-        for row in conn.execute(
-            """SELECT DISTINCT person_id FROM visit INDEXED BY visit_person
-               WHERE visit_type = 'gyn_exam' AND visited_on BETWEEN ? AND ?
-                 AND deleted = 0""",
-            (start, end),
-        )
-    }
-    tables = _Tables(
-        moves=store_population.histories(register),
+    return _Tables(
+        moves=source.moves(),
         villages=villages,
         women=women,
         cohort=cohort,
-        wives=wives,
-        contraception=contraception,
+        wives=source.wives(end),
+        # An episode ended before the period serves neither the methods held at its
+        # end nor a follow-up due in it.
+        contraception=source.contraception(start, end),
         visits=visits,
-        examined=examined,
-        unable=unable_to_bear(register, end, settings.not_able_to_bear),
+        examined=source.examined(start, end),
+        unable=unable_to_bear(source, end, settings.not_able_to_bear),
     )
-    return tables
 
 
-def unable_to_bear(register: Register, day: str, findings: Sequence[str]) -> set[str]:
+def unable_to_bear(register: Readable, day: str, findings: Sequence[str]) -> set[str]:
     """Women whose latest fertility finding on or before `day` is one of `findings`.
 
     A finding is a service visit of type fertility_status whose result names it
@@ -728,12 +276,7 @@ def unable_to_bear(register: Register, day: str, findings: Sequence[str]) -> set
     if not findings:
         return set()
     latest: dict[str, str] = {}
-    for person_id, result in register.conn.execute(
-        """SELECT person_id, result FROM visit INDEXED BY visit_person
-           WHERE visit_type = 'fertility_status' AND visited_on <= ? AND deleted = 0
-           ORDER BY visited_on, id""",
-        (day,),
-    ):
+    for person_id, result in as_source(register).fertility_findings(day):
         latest[person_id] = result
     return {person for person, result in latest.items() if result in findings}
 
@@ -746,13 +289,13 @@ def _state(tables: _Tables, person_id: str, day: str) -> str:
 
 
 def _births(
-    register: Register, wanted: Sequence[tuple[Period, Settings]], tables: _Tables
+    source: IndicatorSource, wanted: Sequence[tuple[Period, Settings]], tables: _Tables
 ) -> list[list[BirthFact]]:
     """The births each period counts, judged together (one read of the parents' births)."""
     rows: list[list[dict[str, Any]]] = []
     for period, settings in wanted:
-        found = _birth_rows(register, period, settings)
-        tables.load(register.conn, (r["mother_id"] for r in found))
+        found = _birth_rows(source, period, settings)
+        tables.load(source, (r["mother_id"] for r in found))
         mine = []
         for r in found:
             mother = r["mother_id"]
@@ -770,7 +313,7 @@ def _births(
     every = [r for chosen in rows for r in chosen]
     if not every:
         return [[] for _ in wanted]
-    judged = _judge(register, every, tables)
+    judged = _judge(source, every, tables)
     visited = _postnatal_visited(every, tables)
     return [
         [
@@ -792,7 +335,9 @@ def _births(
     ]
 
 
-def _birth_rows(register: Register, period: Period, settings: Settings) -> list[dict[str, Any]]:
+def _birth_rows(
+    source: IndicatorSource, period: Period, settings: Settings
+) -> list[dict[str, Any]]:
     """The own births a period counts, before the mother's place is checked.
 
     By default a birth counts in the period of its birth date.  Under the setting
@@ -801,8 +346,7 @@ def _birth_rows(register: Register, period: Period, settings: Settings) -> list[
     find: it counts in the period it was entered, not in its own, which the report
     already closed.  So a report produced before the late find still reproduces.
     """
-    columns = "b.id, b.mother_id, b.father_id, b.birth_date, b.sex"
-    out = [
+    out: list[dict[str, Any]] = [
         {
             "id": bid,
             "mother_id": mother,
@@ -811,15 +355,11 @@ def _birth_rows(register: Register, period: Period, settings: Settings) -> list[
             "sex": sex,
             "counted_on": born,
         }
-        for bid, mother, father, born, sex in register.conn.execute(
-            f"""SELECT {columns} FROM birth b WHERE b.deleted = 0 AND b.child_relation = 'own'
-                AND b.birth_date BETWEEN ? AND ?""",
-            (period.start_iso, period.end_iso),
-        )
+        for bid, mother, father, born, sex in source.births(period.start_iso, period.end_iso)
     ]
     if settings.late_births != "when_found":
         return out
-    closed = _closing_reports(register)
+    closed = _closing_reports(source)
     if not closed:
         return out
     earliest = min(p.start_iso for p, _, _ in closed)
@@ -827,15 +367,8 @@ def _birth_rows(register: Register, period: Period, settings: Settings) -> list[
     # each was first entered here (none for a row loaded in bulk: not a late find).
     entered: dict[str, tuple[str, str]] = {}
     candidates: dict[str, dict[str, Any]] = {r["id"]: r for r in out}
-    query = f"""SELECT {columns}, h.village_code, min(c.at) FROM birth b
-                JOIN change_log c ON c.row_id = b.id AND c.op = 'insert'
-                LEFT JOIN person m ON m.id = b.mother_id
-                LEFT JOIN household h ON h.id = m.household_id
-                WHERE b.deleted = 0 AND b.child_relation = 'own'
-                  AND b.birth_date BETWEEN ? AND ? GROUP BY b.id"""
-    for bid, mother, father, born, sex, village, at in register.conn.execute(
-        query, (min(earliest, period.start_iso), period.end_iso)
-    ):
+    first = min(earliest, period.start_iso)
+    for bid, mother, father, born, sex, village, at in source.births_entered(first, period.end_iso):
         entered[bid] = (_local_day_time(at), village or "")
         candidates.setdefault(
             bid,
@@ -859,14 +392,10 @@ def _birth_rows(register: Register, period: Period, settings: Settings) -> list[
     return kept
 
 
-def _closing_reports(register: Register) -> list[tuple[Period, tuple[str, ...], str]]:
+def _closing_reports(source: IndicatorSource) -> list[tuple[Period, tuple[str, ...], str]]:
     """Recorded reports produced after their period ended: period, areas, when."""
-    from fpdesk.core.periods import PeriodError, parse_period
-
     out = []
-    for label, codes_, produced_at in register.conn.execute(
-        "SELECT period, areas, produced_at FROM report_run"
-    ):
+    for label, codes_, produced_at in source.reported_runs():
         try:
             period = parse_period(label)
         except PeriodError:
@@ -897,7 +426,7 @@ def _local_day_time(at: str) -> str:
 
 
 def _judge(
-    register: Register, rows: list[dict[str, Any]], tables: _Tables
+    source: IndicatorSource, rows: list[dict[str, Any]], tables: _Tables
 ) -> dict[str, tuple[int, bool]]:
     """Birth order for the couple and the verdict of the rule set in force on the date.
 
@@ -906,8 +435,8 @@ def _judge(
     where its mother is registered, which picks the rule set.
     """
     parents = {r["mother_id"] for r in rows} | {r["father_id"] for r in rows if r["father_id"]}
-    found = _births_of(register, parents)
-    tables.load(register.conn, (b[1] for b in found))
+    found = _births_of(source, parents)
+    tables.load(source, (b[1] for b in found))
     history = [
         policy.BirthFacts(
             id=b[0],
@@ -928,22 +457,10 @@ def _judge(
     return out
 
 
-def _births_of(register: Register, parents: set[str]) -> list[tuple[Any, ...]]:
-    """Every own birth of any of these parents (step and adopted rows would count twice).
-
-    Mothers and fathers are looked up separately so each lookup uses its index (both
-    covering since schema step 0007).
-    """
-    found: dict[str, tuple[Any, ...]] = {}
-    ids = json.dumps(sorted(parents))
-    for column in ("mother_id", "father_id"):
-        for row in register.conn.execute(
-            f"""SELECT id, mother_id, father_id, birth_date, document_kind FROM birth
-                WHERE {column} IN (SELECT value FROM json_each(?))
-                  AND deleted = 0 AND child_relation = 'own'""",
-            (ids,),
-        ):
-            found[row[0]] = tuple(row)
+def _births_of(source: IndicatorSource, parents: set[str]) -> list[tuple[Any, ...]]:
+    """Every own birth of any of these parents, once each, by id (a birth of both
+    parents comes back for each; step and adopted rows would count twice)."""
+    found = {row[0]: tuple(row) for row in source.births_of(parents)}
     return [found[key] for key in sorted(found)]
 
 
@@ -1012,7 +529,7 @@ def _method_groups(period: Period, tables: _Tables) -> dict[str, tuple[str, str]
     """
     rank = {"long": 3, "short": 2, "other": 1}
     end = period.end_iso
-    groups = {code: _method_group(code) for code in {r[3] for r in tables.contraception}}
+    groups = {code: method_group(code) for code in {r[3] for r in tables.contraception}}
     out: dict[str, tuple[str, str]] = {}
     for woman_id, _, _, method, _, ended_on in sorted(tables.contraception, key=lambda r: r[3]):
         if method == "none" or (ended_on is not None and ended_on <= end):
@@ -1024,15 +541,6 @@ def _method_groups(period: Period, tables: _Tables) -> dict[str, tuple[str, str]
     return out
 
 
-def _method_group(code: str) -> str:
-    method = codes.method(code)
-    if method.long_acting:
-        return "long"
-    if method.drugs_devices:
-        return "short"
-    return "other"
-
-
 def _mark_examined(cohort: list[WomanFact], tables: _Tables) -> None:
     examined = tables.examined
     for woman in cohort:
@@ -1040,9 +548,8 @@ def _mark_examined(cohort: list[WomanFact], tables: _Tables) -> None:
 
 
 def _followups(
-    register: Register,
+    source: IndicatorSource,
     period: Period,
-    settings: Settings,
     tables: _Tables,
     plan: schedules.Schedules,
 ) -> list[FollowUpFact]:
@@ -1056,7 +563,7 @@ def _followups(
     start, end = period.start_iso, period.end_iso
     operations = plan.operations
     rows = [r for r in tables.contraception if r[3] in operations]
-    tables.load(register.conn, (r[0] for r in rows))
+    tables.load(source, (r[0] for r in rows))
     women, visits = tables.women, tables.visits
     # Operations of one method on one day, ended alike, fall due alike: dates (and the
     # days their windows open) once each.
@@ -1151,154 +658,3 @@ def _served(due: list[str], opens: list[str], visits: list[str]) -> dict[str, bo
         until = opens[i + 1] if i + 1 < len(due) else None
         done[day] = any(v >= opens[i] and (until is None or v < until) for v in visits)
     return done
-
-
-def _audits(register: Register, period: Period) -> list[AuditFact]:
-    tables = {r[0] for r in register.conn.execute("SELECT name FROM sqlite_master")}
-    if "audit_finding" not in tables:
-        return []
-    return [
-        AuditFact(row[0], row[1], int(row[2]), int(row[3]))
-        for row in register.conn.execute(
-            """SELECT f.id, h.village_code, f.births_found,
-                      abs(f.births_found - f.births_registered)
-               FROM audit_finding f JOIN audit_household h
-                 ON h.sample_id = f.sample_id AND h.household_id = f.household_id
-               WHERE f.visited_on BETWEEN ? AND ?""",
-            (period.start_iso, period.end_iso),
-        )
-    ]
-
-
-def _villages(register: Register, period: Period) -> list[VillageFact]:
-    return [
-        VillageFact(row[0], bool(row[1]), bool(row[2]), bool(row[3]), bool(row[4]))
-        for row in register.conn.execute(
-            """SELECT code, urban, quality_pilot, self_governance, demonstration
-               FROM area_unit WHERE level = 'village' AND valid_from <= ?
-                 AND (valid_to IS NULL OR valid_to >= ?)""",
-            (period.end_iso, period.start_iso),
-        )
-    ]
-
-
-# --------------------------------------------------------------------- report runs
-
-
-def record_run(
-    register: Register,
-    report: IndicatorReport,
-    *,
-    kind: str = "indicators",
-    file_hash: str | None = None,
-    when: dt.datetime | None = None,
-) -> str:
-    """Keep what was reported: the numbers, their hash and the definitions version."""
-    run_id = new_id()
-    data = report.to_data()
-    with register.transaction() as conn:
-        conn.execute(
-            """INSERT INTO report_run (id, kind, period, areas, definitions_version,
-                   definitions_hash, content_hash, file_hash, produced_at, content)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                run_id,
-                kind,
-                report.period.label,
-                ",".join(report.areas),
-                report.definitions_version,
-                report.definitions_hash,
-                report.content_hash,
-                file_hash,
-                (when or dt.datetime.now()).isoformat(timespec="seconds"),
-                json.dumps(data, ensure_ascii=False, sort_keys=True),
-            ),
-        )
-    return run_id
-
-
-def runs(register: Register, period: str | None = None) -> list[dict[str, Any]]:
-    sql = """SELECT id, kind, period, areas, definitions_version, content_hash, file_hash,
-                    produced_at FROM report_run"""
-    if period:
-        return register.query(sql + " WHERE period = ? ORDER BY produced_at, id", (period,))
-    return register.query(sql + " ORDER BY produced_at, id")
-
-
-def stored_run(register: Register, run_id: str) -> dict[str, Any]:
-    """The numbers as first reported; refuses a record whose content no longer matches."""
-    rows = register.query("SELECT content, content_hash FROM report_run WHERE id = ?", (run_id,))
-    if not rows:
-        raise KeyError(run_id)
-    data: dict[str, Any] = json.loads(rows[0]["content"])
-    if content_hash(data) != rows[0]["content_hash"]:
-        raise ValueError(f"report run {run_id} was altered after it was recorded")
-    return data
-
-
-def compare_with_run(
-    register: Register, run_id: str, book: DefinitionBook | None = None
-) -> list[dict[str, Any]]:
-    """Recompute a recorded report under its own definitions version; list what moved."""
-    from fpdesk.core.periods import parse_period
-
-    first = stored_run(register, run_id)
-    book = book or load_book()
-    period = parse_period(first["period"])
-    if book.for_period(period).version != first["definitions_version"]:
-        raise ValueError("the definitions version of this run is no longer shipped")
-    now = compute(register, period, first["areas"], book=book).to_data()
-    before = {r["key"]: r for r in first["results"]}
-    changes = []
-    for result in now["results"]:
-        old = before.get(result["key"])
-        if old is None or (old["numerator"], old["denominator"]) != (
-            result["numerator"],
-            result["denominator"],
-        ):
-            changes.append({"key": result["key"], "reported": old, "now": result})
-    return changes
-
-
-# ---------------------------------------------------------------------- trends
-
-TREND_KEYS = ("births", "policy_compliant_rate", "followup_rate", "postnatal_rate")
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    month: Period
-    numerator: int
-    denominator: int | None
-    value: float | None
-
-
-def monthly_trend(facts: Facts, area_codes: Sequence[str], key: str) -> list[TrendPoint]:
-    """An event indicator month by month, from the period's own facts (no new reading).
-
-    Births and their compliance and postnatal visits fall in the month of the birth;
-    follow-ups in the month they fell due.
-    """
-    if key not in TREND_KEYS:
-        raise ValueError(f"no monthly trend for {key!r}; choose from {TREND_KEYS}")
-    item = facts.definitions.indicator(key)
-    basis = item.basis or facts.definitions.settings.population_basis
-    chosen = facts.select(_matcher(area_codes), basis)
-    points = []
-    for month in facts.period.months():
-        start, end = month.start_iso, month.end_iso
-        if key == "followup_rate":
-            due = [f for f in chosen["followups"] if start <= f.key.split("@")[1] <= end]
-            num, den = sum(1 for f in due if f.done), len(due)
-        else:
-            births = [b for b in chosen["births"] if start <= b.counted_on <= end]
-            flag = {
-                "births": None,
-                "policy_compliant_rate": "compliant",
-                "postnatal_rate": "postnatal_visited",
-            }[key]
-            num = len(births) if flag is None else sum(1 for b in births if getattr(b, flag))
-            den = len(births)
-        denominator = None if item.unit == "count" else den
-        points.append(TrendPoint(month, num, denominator, item.value(num, denominator)))
-    return points

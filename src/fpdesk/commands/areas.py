@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fpdesk.commands.common import CommandError, emit, opened, subcommand
+from fpdesk.commands.common import CommandError, emit, emit_lines, on_register, opened, subcommand
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
 from fpdesk.store import areas
@@ -29,11 +29,9 @@ def add_commands(sub: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        found = areas.listing(register)
+    found = on_register(args, areas.listing)
     lines = [f"{a['code']}  {a['name'] if a['name'] != a['code'] else '—'}" for a in found]
-    emit(args, found, "\n".join(lines))
-    return 0
+    return emit_lines(args, found, lines)
 
 
 def run_name(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from fpdesk.commands.common import emit, opened, passphrase, subcommand, user
+from fpdesk.commands.common import emit, emit_lines, opened, passphrase, subcommand, user
 from fpdesk.core.i18n import Text
 from fpdesk.store import backup
 
@@ -58,8 +58,7 @@ def run_list(args: argparse.Namespace) -> int:
         {"path": str(b.path), "made_at": b.made_at.isoformat(), "label": b.label} for b in found
     ]
     lines = [f"{b.made_at:%Y-%m-%d %H:%M:%S}\t{b.label}\t{b.path}" for b in found]
-    emit(args, data, "\n".join(lines) or str(Text("没有备份。", "No backups.")))
-    return 0
+    return emit_lines(args, data, lines, Text("没有备份。", "No backups."))
 
 
 def _preview_text(seen: backup.Preview) -> str:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, TypeVar
 
-from fpdesk.commands.common import emit, on_register, opened, subcommand
+from fpdesk.commands.common import emit, emit_lines, on_register, opened, subcommand
 from fpdesk.core.i18n import Text
 from fpdesk.sync import bundles, conflicts, decisions, duplicates, held, ledger
 from fpdesk.sync.errors import shown
@@ -158,12 +158,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
         for c in found
     ]
     lines += [_decision_line(d) for d in received]  # the township's, at a village
-    emit(
-        args,
-        found + received,
-        "\n".join(lines) or str(Text("没有冲突。", "No conflicts.")),
-    )
-    return 0
+    return emit_lines(args, found + received, lines, Text("没有冲突。", "No conflicts."))
 
 
 def _decided(c: dict[str, Any]) -> str:
@@ -212,8 +207,7 @@ def run_duplicates(args: argparse.Namespace) -> int:
         "history": done,
     }
     empty = Text("没有待核对的疑似重复。", "No possible duplicates to look at.")
-    emit(args, data, "\n".join(lines) or str(empty))
-    return 0
+    return emit_lines(args, data, lines, empty)
 
 
 def run_resolve(args: argparse.Namespace) -> int:
@@ -237,8 +231,7 @@ def run_resolve(args: argparse.Namespace) -> int:
 def run_ledger(args: argparse.Namespace) -> int:
     if args.runs:
         return _run_ledger_runs(args)
-    with opened(args) as register:
-        found = ledger.rows(register)
+    found = on_register(args, ledger.rows)
     lines = [
         f"{r['seen_at']}  {_OUTCOMES.get(r['outcome'], r['outcome'])}  {shown(r['file_name'])}"
         + (f"  {r['after_seq'] + 1}-{r['upto_seq']}" if r["after_seq"] is not None else "")
@@ -246,13 +239,11 @@ def run_ledger(args: argparse.Namespace) -> int:
         + (f"  {Text(r['reason_zh'] or '', r['reason_en'] or '')}" if r["reason_en"] else "")
         for r in found
     ]
-    emit(args, found, "\n".join(lines) or str(Text("还没有导入记录。", "Nothing imported yet.")))
-    return 0
+    return emit_lines(args, found, lines, Text("还没有导入记录。", "Nothing imported yet."))
 
 
 def _run_ledger_runs(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        found = ledger.runs(register)
+    found = on_register(args, ledger.runs)
     lines = [
         f"{r.id}  {r.started_at}  {r.clerk or '-'}  "
         + str(Text("{n} 个文件", "{n} file(s)").format(n=r.files))
@@ -260,12 +251,9 @@ def _run_ledger_runs(args: argparse.Namespace) -> int:
         + ", ".join(f"{_OUTCOMES.get(k, k)} {n}" for k, n in sorted(r.outcomes.items()))
         for r in found
     ]
-    emit(
-        args,
-        [vars(r) for r in found],
-        "\n".join(lines) or str(Text("还没有导入记录。", "Nothing imported yet.")),
+    return emit_lines(
+        args, [vars(r) for r in found], lines, Text("还没有导入记录。", "Nothing imported yet.")
     )
-    return 0
 
 
 # ------------------------------------------------------------------- held forks
@@ -301,8 +289,7 @@ def run_held_list(args: argparse.Namespace) -> int:
             line += f"  [{held.ACTION_NAMES[h.release['action']]} {h.release['at']}]"
         lines.append(line)
     nothing = Text("没有保留的数据包。", "No held bundles.")
-    emit(args, [h.as_dict() for h in found], "\n".join(lines) or str(nothing))
-    return 0
+    return emit_lines(args, [h.as_dict() for h in found], lines, nothing)
 
 
 def run_held_show(args: argparse.Namespace) -> int:
@@ -331,8 +318,7 @@ def run_held_show(args: argparse.Namespace) -> int:
         lines.append(str(would))
     else:
         lines.append(f"[{held.ACTION_NAMES[h.release['action']]} {h.release['at']}]")
-    emit(args, shown.as_dict(), "\n".join(lines))
-    return 0
+    return emit_lines(args, shown.as_dict(), lines)
 
 
 def run_held_apply(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from fpdesk.core.i18n import Text
@@ -115,6 +115,15 @@ def on_register(args: argparse.Namespace, work: Callable[[Register], T]) -> T:
             return work(register)
         except SyncError as exc:  # BundleRefused too
             raise CommandError(exc.text) from exc
+
+
+def emit_lines(
+    args: argparse.Namespace, data: Any, lines: Iterable[str], nothing: Text | None = None
+) -> int:
+    """JSON with --json, else one line each (`nothing` says there are none); status 0."""
+    text = "\n".join(lines)
+    emit(args, data, text or (str(nothing) if nothing is not None else ""))
+    return 0
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from fpdesk.commands import users
-from fpdesk.commands.common import CommandError, emit, opened, subcommand
+from fpdesk.commands.common import CommandError, emit, emit_lines, opened, subcommand
 from fpdesk.core import area as areas
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.core.periods import Period, PeriodError, parse_period
@@ -289,8 +289,7 @@ def run_audit_sample(args: argparse.Namespace) -> int:
         )
     ]
     lines += [f"{h.position:>4}  {h.code}  {h.head or ''}  {h.address}" for h in sample.households]
-    emit(args, sample.to_data(), "\n".join(lines))
-    return 0
+    return emit_lines(args, sample.to_data(), lines)
 
 
 def run_audit_record(args: argparse.Namespace) -> int:

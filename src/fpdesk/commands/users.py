@@ -14,7 +14,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fpdesk.commands.common import CommandError, emit, opened, secret, subcommand, user
+from fpdesk.commands.common import (
+    CommandError,
+    emit,
+    emit_lines,
+    on_register,
+    opened,
+    secret,
+    subcommand,
+    user,
+)
 from fpdesk.core.i18n import Text
 from fpdesk.store import accounts, audit, keyring
 from fpdesk.store.access import ROLES
@@ -154,15 +163,13 @@ def run_passwd(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        rows = accounts.listing(register)
+    rows = on_register(args, accounts.listing)
     lines = [
         f"{r['name']}\t{r['role']}\t{r['area_code']}"
         + (f"\t(等待至 / waiting until {r['locked_until']})" if r["locked_until"] else "")
         for r in rows
     ]
-    emit(args, rows, "\n".join(lines) or str(accounts.NO_ACCOUNTS))
-    return 0
+    return emit_lines(args, rows, lines, accounts.NO_ACCOUNTS)
 
 
 def run_recovery_key(args: argparse.Namespace) -> int:
@@ -194,5 +201,4 @@ def run_audit_log(args: argparse.Namespace) -> int:
         )
         return 0
     lines = [f"{r['at']}\t{r['account'] or '-'}\t{r['action']}\t{r['detail']}" for r in rows]
-    emit(args, rows, "\n".join(lines))
-    return 0
+    return emit_lines(args, rows, lines)

@@ -9,7 +9,6 @@ for with a confirmation that says so.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import RED, Clerk, say, short_device
+from fpdesk.gui.clerk.common import RED, Clerk, Retranslating, say, short_device
 from fpdesk.gui.clerk.conflicts_page import TABLES, field_label, field_value
 from fpdesk.gui.clerk.page import ClerkPage
 from fpdesk.gui.models import Column
@@ -136,14 +135,15 @@ class HeldPage(ClerkPage):
 
     def apply_dialog(self) -> None:
         chosen = self.current()
-        if chosen is None:
-            return
-        question = self.tr(
-            "Apply the held bundle of laptop {0} (village {1})? What merges cleanly is "
-            "written now and what both sides changed goes to the conflicts. The laptop is "
-            "then revoked: it must be set up again and sent a snapshot."
-        ).format(short_device(chosen.device_id), chosen.village)
-        if self._ask(self.tr("Apply the held bundle?"), question):
+        if chosen is not None and self._sure(
+            chosen,
+            self.tr("Apply the held bundle?"),
+            self.tr(
+                "Apply the held bundle of laptop {0} (village {1})? What merges cleanly is "
+                "written now and what both sides changed goes to the conflicts. The laptop "
+                "is then revoked: it must be set up again and sent a snapshot."
+            ),
+        ):
             self.apply(chosen.held_id)
 
     def discard_dialog(self) -> None:
@@ -154,13 +154,20 @@ class HeldPage(ClerkPage):
             self.tell(self.tr("Write the reason for discarding it first."), error=True)
             self.reason.setFocus()
             return
-        question = self.tr(
-            "Discard the held bundle of laptop {0} (village {1})? Nothing in it is written "
-            "to the register; the file and your reason are kept. The laptop is then "
-            "revoked: it must be set up again and sent a snapshot."
-        ).format(short_device(chosen.device_id), chosen.village)
-        if self._ask(self.tr("Discard the held bundle?"), question):
+        if self._sure(
+            chosen,
+            self.tr("Discard the held bundle?"),
+            self.tr(
+                "Discard the held bundle of laptop {0} (village {1})? Nothing in it is "
+                "written to the register; the file and your reason are kept. The laptop is "
+                "then revoked: it must be set up again and sent a snapshot."
+            ),
+        ):
             self.discard(chosen.held_id, self.reason.text())
+
+    def _sure(self, chosen: held.Held, title: str, question: str) -> bool:
+        """Asked about this laptop's held bundle ({0}: the laptop, {1}: its village)."""
+        return self._ask(title, question.format(short_device(chosen.device_id), chosen.village))
 
     def _ask(self, title: str, question: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=self)
@@ -205,7 +212,7 @@ def _range(h: held.Held) -> str:
     return "" if h.after is None else f"{h.after + 1}–{h.upto}"
 
 
-class HeldDialog(QDialog):
+class HeldDialog(Retranslating, QDialog):
     """The held page in a window of its own, opened from the villages board."""
 
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
@@ -222,11 +229,6 @@ class HeldDialog(QDialog):
         layout.addLayout(row)
         self.resize(900, 600)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Held bundles"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from fpdesk.gui.clerk.common import (
     Clerk,
     ListModel,
+    Retranslating,
     explain,
     fit_columns,
     problem_text,
@@ -45,7 +46,7 @@ ERROR_STYLE = "color: #b3261e;"
 Done = TypeVar("Done")
 
 
-class ClerkPage(QWidget):
+class ClerkPage(Retranslating, QWidget):
     """A page of the clerk's workspace.
 
     A page gives `intro_text()` and sets its other texts in `retranslate_controls()`;
@@ -83,11 +84,6 @@ class ClerkPage(QWidget):
         self.retranslate_controls()
         for model in self.models():
             model.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     # -- building ----------------------------------------------------------------------
 

@@ -346,17 +346,7 @@ def _birth_rows(
     find: it counts in the period it was entered, not in its own, which the report
     already closed.  So a report produced before the late find still reproduces.
     """
-    out: list[dict[str, Any]] = [
-        {
-            "id": bid,
-            "mother_id": mother,
-            "father_id": father,
-            "birth_date": born,
-            "sex": sex,
-            "counted_on": born,
-        }
-        for bid, mother, father, born, sex in source.births(period.start_iso, period.end_iso)
-    ]
+    out = [_birth_row(*row) for row in source.births(period.start_iso, period.end_iso)]
     if settings.late_births != "when_found":
         return out
     closed = _closing_reports(source)
@@ -370,17 +360,7 @@ def _birth_rows(
     first = min(earliest, period.start_iso)
     for bid, mother, father, born, sex, village, at in source.births_entered(first, period.end_iso):
         entered[bid] = (_local_day_time(at), village or "")
-        candidates.setdefault(
-            bid,
-            {
-                "id": bid,
-                "mother_id": mother,
-                "father_id": father,
-                "birth_date": born,
-                "sex": sex,
-                "counted_on": born,
-            },
-        )
+        candidates.setdefault(bid, _birth_row(bid, mother, father, born, sex))
     kept = []
     for bid, row in sorted(candidates.items()):
         if bid in entered:
@@ -390,6 +370,18 @@ def _birth_rows(
         if period.start_iso <= row["counted_on"] <= period.end_iso:
             kept.append(row)
     return kept
+
+
+def _birth_row(bid: str, mother: str, father: str | None, born: str, sex: int) -> dict[str, Any]:
+    """A birth as collected, counted on its birth date until found late."""
+    return {
+        "id": bid,
+        "mother_id": mother,
+        "father_id": father,
+        "birth_date": born,
+        "sex": sex,
+        "counted_on": born,
+    }
 
 
 def _closing_reports(source: IndicatorSource) -> list[tuple[Period, tuple[str, ...], str]]:

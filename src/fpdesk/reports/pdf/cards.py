@@ -16,8 +16,8 @@ from pathlib import Path
 from reportlab.platypus import Flowable, PageBreak
 
 from fpdesk.core import population
+from fpdesk.core.dates import add_years
 from fpdesk.core.i18n import Text
-from fpdesk.core.validation import add_years
 from fpdesk.core.woman_card import AGE_TO
 from fpdesk.reports.pdf import data
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult, Sheet, iso

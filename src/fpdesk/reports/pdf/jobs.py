@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from fpdesk.core import area
+from fpdesk.core import area, dates
 from fpdesk.core.i18n import Text
 from fpdesk.core.periods import Period, PeriodError, parse_period
 from fpdesk.reports.pdf import KINDS, RECEIPT
@@ -24,8 +23,6 @@ from fpdesk.reports.pdf.receipt import print_receipt
 from fpdesk.reports.pdf.rounds import print_rounds
 from fpdesk.store import access, areas, audit, import_runs
 from fpdesk.store.db import Register
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class PrintRequestError(ValueError):
@@ -55,12 +52,7 @@ def day_of(text: str | None) -> dt.date | None:
     if not text:
         return None
     value = text.strip()
-    if _DATE.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    return period_of(value).end
+    return dates.iso(value) or period_of(value).end
 
 
 def period_of(text: str) -> Period:

@@ -22,6 +22,7 @@ from typing import Any
 
 from fpdesk.core import area as areas
 from fpdesk.core import policy, population, schedules
+from fpdesk.core.dates import add_months, days_after, months_from
 from fpdesk.core.indicators import DefinitionBook, Definitions, Settings
 from fpdesk.core.periods import Period, PeriodError, parse_period
 from fpdesk.reports.indicators.definitions import definitions_for, method_group
@@ -247,7 +248,7 @@ def _read_tables(
     for series in plan.operations.values():
         types |= series.satisfied_by
     visits: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
-    first, last = _plus_days(start, -window), _plus_days(end, postnatal)
+    first, last = days_after(start, -window), days_after(end, postnatal)
     for person_id, kind, day, follows in source.visits(types, first, last):
         visits[person_id].append((day, kind, follows))
     return _Tables(
@@ -465,17 +466,13 @@ def _postnatal_visited(rows: list[dict[str, Any]], tables: _Tables) -> set[str]:
     window = series.expires_days or max(series.days or (42,))
     out = set()
     for row in rows:
-        until = _plus_days(row["birth_date"], window)
+        until = days_after(row["birth_date"], window)
         if any(
             kind in series.satisfied_by and row["birth_date"] <= day <= until
             for day, kind, _ in tables.visits.get(row["mother_id"], ())
         ):
             out.add(row["id"])
     return out
-
-
-def _plus_days(day: str, days: int) -> str:
-    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
 
 
 def _women(
@@ -570,7 +567,7 @@ def _followups(
         known = dates.get(key)
         if known is None:
             due = due_followups(series, started_on, ended_on, period)
-            opens = [_plus_days(day, -series.window_days_before) for day in due]
+            opens = [days_after(day, -series.window_days_before) for day in due]
             known = dates[key] = (due, opens)
         due, opens = known
         if not due:
@@ -611,17 +608,17 @@ def due_followups(
         step = series.then_every_months
         last = offsets[-1] if offsets else 0
         # Jump over the yearly follow-ups long before the period.
-        behind = (period.start.year - start.year) * 12 + period.start.month - start.month
+        behind = months_from(start, period.start)
         k = max(1, (behind - last) // step - 1)
         while True:
             month = last + k * step
             offsets.append(month)
-            if schedules.add_months(start, month) > period.end:
+            if add_months(start, month) > period.end:
                 break
             k += 1
     # Offsets whose month lies before the period's first month need no date at all.
-    first = (period.start.year - start.year) * 12 + period.start.month - start.month
-    days = sorted({schedules.add_months(start, m) for m in offsets if m >= first})
+    first = months_from(start, period.start)
+    days = sorted({add_months(start, m) for m in offsets if m >= first})
     out: list[str] = []
     for day in days:
         if day < period.start:

@@ -12,7 +12,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fpdesk.commands.common import CommandError, emit, emit_lines, on_register, opened, subcommand
+from fpdesk.commands.common import (
+    CommandError,
+    emit,
+    list_rows,
+    opened,
+    subcommand,
+)
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
 from fpdesk.store import areas
@@ -29,9 +35,11 @@ def add_commands(sub: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    found = on_register(args, areas.listing)
-    lines = [f"{a['code']}  {a['name'] if a['name'] != a['code'] else '—'}" for a in found]
-    return emit_lines(args, found, lines)
+    return list_rows(
+        args,
+        areas.listing,
+        lambda a: f"{a['code']}  {a['name'] if a['name'] != a['code'] else '—'}",
+    )
 
 
 def run_name(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, TypeVar
 
-from fpdesk.commands.common import emit, emit_lines, on_register, opened, subcommand
+from fpdesk.commands.common import emit, emit_lines, list_rows, on_register, opened, subcommand
 from fpdesk.core.i18n import Text
 from fpdesk.sync import bundles, conflicts, decisions, duplicates, held, ledger
 from fpdesk.sync.errors import shown
@@ -231,28 +231,33 @@ def run_resolve(args: argparse.Namespace) -> int:
 def run_ledger(args: argparse.Namespace) -> int:
     if args.runs:
         return _run_ledger_runs(args)
-    found = on_register(args, ledger.rows)
-    lines = [
+    return list_rows(args, ledger.rows, _ledger_line, NOTHING_IMPORTED)
+
+
+NOTHING_IMPORTED = Text("还没有导入记录。", "Nothing imported yet.")
+
+
+def _ledger_line(r: dict[str, Any]) -> str:
+    return (
         f"{r['seen_at']}  {_OUTCOMES.get(r['outcome'], r['outcome'])}  {shown(r['file_name'])}"
         + (f"  {r['after_seq'] + 1}-{r['upto_seq']}" if r["after_seq"] is not None else "")
         + (f"  {r['applied']}/{r['unchanged']}/{r['queued']}" if r["outcome"] == ACCEPTED else "")
         + (f"  {Text(r['reason_zh'] or '', r['reason_en'] or '')}" if r["reason_en"] else "")
-        for r in found
-    ]
-    return emit_lines(args, found, lines, Text("还没有导入记录。", "Nothing imported yet."))
+    )
 
 
 def _run_ledger_runs(args: argparse.Namespace) -> int:
-    found = on_register(args, ledger.runs)
-    lines = [
-        f"{r.id}  {r.started_at}  {r.clerk or '-'}  "
-        + str(Text("{n} 个文件", "{n} file(s)").format(n=r.files))
-        + "  "
-        + ", ".join(f"{_OUTCOMES.get(k, k)} {n}" for k, n in sorted(r.outcomes.items()))
-        for r in found
-    ]
-    return emit_lines(
-        args, [vars(r) for r in found], lines, Text("还没有导入记录。", "Nothing imported yet.")
+    return list_rows(
+        args,
+        ledger.runs,
+        lambda r: (
+            f"{r.id}  {r.started_at}  {r.clerk or '-'}  "
+            + str(Text("{n} 个文件", "{n} file(s)").format(n=r.files))
+            + "  "
+            + ", ".join(f"{_OUTCOMES.get(k, k)} {n}" for k, n in sorted(r.outcomes.items()))
+        ),
+        NOTHING_IMPORTED,
+        as_data=vars,
     )
 
 

@@ -11,7 +11,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from fpdesk.core.i18n import Text
@@ -115,6 +115,21 @@ def on_register(args: argparse.Namespace, work: Callable[[Register], T]) -> T:
             return work(register)
         except SyncError as exc:  # BundleRefused too
             raise CommandError(exc.text) from exc
+
+
+def list_rows(
+    args: argparse.Namespace,
+    read: Callable[[Register], Sequence[T]],
+    line: Callable[[T], str],
+    nothing: Text | None = None,
+    *,
+    as_data: Callable[[T], Any] | None = None,
+) -> int:
+    """A listing: the rows `read` from the register, as JSON (each `as_data`, if given)
+    or one `line` each (`nothing` says there are none)."""
+    rows = on_register(args, read)
+    data = list(rows) if as_data is None else [as_data(row) for row in rows]
+    return emit_lines(args, data, [line(row) for row in rows], nothing)
 
 
 def emit_lines(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fpdesk.commands.common import emit, emit_lines, on_register, subcommand
+from fpdesk.commands.common import emit, list_rows, on_register, subcommand
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
 from fpdesk.sync import enrollment, keys
@@ -146,10 +146,12 @@ def run_recovery(args: argparse.Namespace) -> int:
 
 
 def run_devices(args: argparse.Namespace) -> int:
-    found = on_register(args, keys.peers)
-    lines = [
-        f"{d['device_id']}  {d['role']}  {d['area_code']}  {d['fingerprint']}  "
-        + (f"注销 revoked {d['revoked_at']}" if d["revoked_at"] else "有效 active")
-        for d in found
-    ]
-    return emit_lines(args, found, lines, Text("没有登记的设备。", "No devices."))
+    return list_rows(
+        args,
+        keys.peers,
+        lambda d: (
+            f"{d['device_id']}  {d['role']}  {d['area_code']}  {d['fingerprint']}  "
+            + (f"注销 revoked {d['revoked_at']}" if d["revoked_at"] else "有效 active")
+        ),
+        Text("没有登记的设备。", "No devices."),
+    )

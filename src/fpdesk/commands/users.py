@@ -18,7 +18,7 @@ from fpdesk.commands.common import (
     CommandError,
     emit,
     emit_lines,
-    on_register,
+    list_rows,
     opened,
     secret,
     subcommand,
@@ -163,13 +163,15 @@ def run_passwd(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    rows = on_register(args, accounts.listing)
-    lines = [
-        f"{r['name']}\t{r['role']}\t{r['area_code']}"
-        + (f"\t(等待至 / waiting until {r['locked_until']})" if r["locked_until"] else "")
-        for r in rows
-    ]
-    return emit_lines(args, rows, lines, accounts.NO_ACCOUNTS)
+    return list_rows(
+        args,
+        accounts.listing,
+        lambda r: (
+            f"{r['name']}\t{r['role']}\t{r['area_code']}"
+            + (f"\t(等待至 / waiting until {r['locked_until']})" if r["locked_until"] else "")
+        ),
+        accounts.NO_ACCOUNTS,
+    )
 
 
 def run_recovery_key(args: argparse.Namespace) -> int:

@@ -247,18 +247,13 @@ def _ledger_line(r: dict[str, Any]) -> str:
 
 
 def _run_ledger_runs(args: argparse.Namespace) -> int:
-    return list_rows(
-        args,
-        ledger.runs,
-        lambda r: (
-            f"{r.id}  {r.started_at}  {r.clerk or '-'}  "
-            + str(Text("{n} 个文件", "{n} file(s)").format(n=r.files))
-            + "  "
-            + ", ".join(f"{_OUTCOMES.get(k, k)} {n}" for k, n in sorted(r.outcomes.items()))
-        ),
-        NOTHING_IMPORTED,
-        as_data=vars,
-    )
+    return list_rows(args, ledger.runs, _run_line, NOTHING_IMPORTED, as_data=vars)
+
+
+def _run_line(run: ledger.ImportRun) -> str:
+    files = Text("{n} 个文件", "{n} file(s)").format(n=run.files)
+    outcomes = ", ".join(f"{_OUTCOMES.get(k, k)} {n}" for k, n in sorted(run.outcomes.items()))
+    return f"{run.id}  {run.started_at}  {run.clerk or '-'}  {files}  {outcomes}"
 
 
 # ------------------------------------------------------------------- held forks

@@ -146,12 +146,9 @@ def run_recovery(args: argparse.Namespace) -> int:
 
 
 def run_devices(args: argparse.Namespace) -> int:
-    return list_rows(
-        args,
-        keys.peers,
-        lambda d: (
-            f"{d['device_id']}  {d['role']}  {d['area_code']}  {d['fingerprint']}  "
-            + (f"注销 revoked {d['revoked_at']}" if d["revoked_at"] else "有效 active")
-        ),
-        Text("没有登记的设备。", "No devices."),
-    )
+    return list_rows(args, keys.peers, _device_line, Text("没有登记的设备。", "No devices."))
+
+
+def _device_line(d: dict[str, Any]) -> str:
+    state = f"注销 revoked {d['revoked_at']}" if d["revoked_at"] else "有效 active"
+    return f"{d['device_id']}  {d['role']}  {d['area_code']}  {d['fingerprint']}  {state}"

@@ -163,15 +163,12 @@ def run_passwd(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    return list_rows(
-        args,
-        accounts.listing,
-        lambda r: (
-            f"{r['name']}\t{r['role']}\t{r['area_code']}"
-            + (f"\t(等待至 / waiting until {r['locked_until']})" if r["locked_until"] else "")
-        ),
-        accounts.NO_ACCOUNTS,
-    )
+    return list_rows(args, accounts.listing, _account_line, accounts.NO_ACCOUNTS)
+
+
+def _account_line(r: dict[str, Any]) -> str:
+    waiting = f"\t(等待至 / waiting until {r['locked_until']})" if r["locked_until"] else ""
+    return f"{r['name']}\t{r['role']}\t{r['area_code']}{waiting}"
 
 
 def run_recovery_key(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from fpdesk.core.dates import add_years, iso, month_end
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 
 KINDS = ("statistical_year", "calendar_year", "half_year", "quarter", "month", "range")
@@ -27,12 +28,8 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
-class PeriodError(ValueError):
+class PeriodError(FpdeskError, ValueError):
     """A period the user typed that cannot be read; carries a bilingual message."""
-
-    def __init__(self, text: Text) -> None:
-        self.text = text
-        super().__init__(str(text))
 
 
 @dataclass(frozen=True, order=True)

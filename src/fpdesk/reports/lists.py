@@ -18,7 +18,7 @@ from fpdesk.core import schedules
 from fpdesk.core.codes import load_resource
 from fpdesk.core.dates import age_on, stored
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, audit, due
+from fpdesk.store import access, access_log, due
 from fpdesk.store.db import Register
 
 
@@ -69,7 +69,7 @@ def _listing(register: Register, kind: str, on: dt.date, area_code: str | None) 
     list recorded in the record of processing: every face gets both by calling here."""
     access.require(register, "report")
     scope = access.scope(register, area_code)
-    audit.record(register, "report", {"list": kind, "on": on.isoformat(), "area": scope})
+    access_log.record(register, "report", {"list": kind, "on": on.isoformat(), "area": scope})
     return scope
 
 

@@ -19,7 +19,7 @@ from fpdesk.core.indicators import DefinitionBook, content_hash, load_book
 from fpdesk.core.periods import Period, parse_period
 from fpdesk.reports.indicators.collection import Facts
 from fpdesk.reports.indicators.computation import IndicatorReport, breakdown, compute
-from fpdesk.store import audit as access_log  # `audit` names the accuracy audits here
+from fpdesk.store import access_log
 from fpdesk.store.db import Register
 
 

@@ -12,7 +12,7 @@ from fpdesk.core import codes, dates, policy, population, validation
 from fpdesk.core.clock import Clock
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
-from fpdesk.store import audit, records, tables
+from fpdesk.store import access_log, records, tables
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 from fpdesk.store.operations import form_input as form
@@ -272,7 +272,7 @@ def _settle_method_in_place(
                 "registered_on": born,
             },
         )
-    audit.record(
+    access_log.record(
         register,
         "warning_confirmed",
         {

@@ -15,6 +15,7 @@ from typing import Any
 
 from fpdesk.core import dates, idnumber, validation
 from fpdesk.core.clock import Clock, SystemClock
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 from fpdesk.store import records
 from fpdesk.store.db import Register
@@ -22,12 +23,16 @@ from fpdesk.store.db import Register
 Fields = Mapping[str, Any]
 
 
-class FormProblems(ValueError):
+class FormProblems(FpdeskError, ValueError):
     """The input was refused; `problems` maps each field at fault to its message."""
 
     def __init__(self, problems: Mapping[str, Text]) -> None:
         self.problems = dict(problems)
-        super().__init__("; ".join(f"{name}: {text}" for name, text in self.problems.items()))
+        listed = {
+            lang: "; ".join(f"{name}: {text.get(lang)}" for name, text in self.problems.items())
+            for lang in ("zh", "en")
+        }
+        super().__init__(Text(listed["zh"], listed["en"]))
 
 
 class Problems(dict[str, Text]):

@@ -19,21 +19,17 @@ from typing import Any
 
 from fpdesk.core import area as areas
 from fpdesk.core.clock import Clock, SystemClock
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
 from fpdesk.core.indicators import load_book
 from fpdesk.core.periods import Period, parse_period
-from fpdesk.store import access
-from fpdesk.store import audit as access_log  # `audit` here is the accuracy audit
+from fpdesk.store import access, access_log
 from fpdesk.store.db import Register
 
 
-class AuditError(ValueError):
+class AuditError(FpdeskError, ValueError):
     """Bad input to an audit: a bilingual message for the clerk."""
-
-    def __init__(self, text: Text) -> None:
-        self.text = text
-        super().__init__(str(text))
 
 
 @dataclass(frozen=True)

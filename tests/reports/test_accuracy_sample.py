@@ -6,7 +6,7 @@ import pytest
 
 from fpdesk.core.clock import FixedClock
 from fpdesk.core.periods import parse_period
-from fpdesk.reports import audit
+from fpdesk.reports import accuracy_sample
 from fpdesk.store.db import Register
 from tests.reports import world
 from tests.reports.world import TOWNSHIP, World
@@ -20,8 +20,8 @@ def town(register: Register) -> World:
     return world.build(register)
 
 
-def _draw(town: World, size: int, seed: int) -> audit.Sample:
-    return audit.draw_sample(
+def _draw(town: World, size: int, seed: int) -> accuracy_sample.Sample:
+    return accuracy_sample.draw_sample(
         town.register, households=size, seed=seed, period=Y2019, area_code=TOWNSHIP, clock=CLOCK
     )
 
@@ -36,16 +36,17 @@ def test_same_seed_same_households(town: World) -> None:
     # The rank is a hash of seed and code: a new household does not reshuffle the rest.
     every = [r["code"] for r in town.register.query("SELECT code FROM household")]
     new = "450102001201019999"
-    assert set(audit.choose([*every, new], 4, 2019)) <= {*audit.choose(every, 4, 2019), new}
+    chosen_before = accuracy_sample.choose(every, 4, 2019)
+    assert set(accuracy_sample.choose([*every, new], 4, 2019)) <= {*chosen_before, new}
 
 
 def test_bad_draws_are_refused(town: World) -> None:
-    with pytest.raises(audit.AuditError) as info:
+    with pytest.raises(accuracy_sample.AuditError) as info:
         _draw(town, 13, 1)
     assert "12" in info.value.text.zh and "12" in info.value.text.en
-    with pytest.raises(audit.AuditError):
+    with pytest.raises(accuracy_sample.AuditError):
         _draw(town, 0, 1)
-    assert audit.samples(town.register) == []
+    assert accuracy_sample.samples(town.register) == []
 
 
 def test_accuracy_keeps_what_the_register_said_that_day(town: World) -> None:
@@ -56,10 +57,10 @@ def test_accuracy_keeps_what_the_register_said_that_day(town: World) -> None:
     on = dt.date(2019, 9, 20)
     # H1: the register has the twins; the visit finds them.  H2: no birth in 2019 on the
     # register, but the visit finds a child born in August that was never entered.
-    audit.record_finding(
+    accuracy_sample.record_finding(
         reg, sample.id, h1, visited_on=on, births_found=2, persons_found=2, clock=CLOCK
     )
-    audit.record_finding(
+    accuracy_sample.record_finding(
         reg,
         sample.id,
         h2,
@@ -69,7 +70,7 @@ def test_accuracy_keeps_what_the_register_said_that_day(town: World) -> None:
         visited_by="核查员",
         clock=CLOCK,
     )
-    result = audit.accuracy(reg, sample.id)
+    result = accuracy_sample.accuracy(reg, sample.id)
     assert (result.visited, result.births_found, result.births_registered, result.errors) == (
         2,
         3,
@@ -80,7 +81,7 @@ def test_accuracy_keeps_what_the_register_said_that_day(town: World) -> None:
     assert result.passed is False and result.pass_rate == 95.0
     # The officer now enters the missing child: the audit's finding does not change.
     town.birth("found", "W2", "M2", "2019-08-15", 1)
-    assert audit.accuracy(reg, sample.id).rate == pytest.approx(result.rate)
+    assert accuracy_sample.accuracy(reg, sample.id).rate == pytest.approx(result.rate)
 
 
 def test_bad_findings_are_refused_and_nothing_is_saved(town: World) -> None:
@@ -101,17 +102,17 @@ def test_bad_findings_are_refused_and_nothing_is_saved(town: World) -> None:
     ]
     for case in cases:
         household = case.pop("household")
-        with pytest.raises(audit.AuditError) as info:
-            audit.record_finding(reg, sample.id, str(household), clock=CLOCK, **case)  # type: ignore[arg-type]
+        with pytest.raises(accuracy_sample.AuditError) as info:
+            accuracy_sample.record_finding(reg, sample.id, str(household), clock=CLOCK, **case)  # type: ignore[arg-type]
         assert info.value.text.zh and info.value.text.en
     assert reg.query("SELECT count(*) AS n FROM audit_finding")[0]["n"] == 0
-    audit.record_finding(
+    accuracy_sample.record_finding(
         reg, sample.id, inside, visited_on=on, births_found=0, persons_found=1, clock=CLOCK
     )
-    with pytest.raises(audit.AuditError, match=r"已记录|already"):
-        audit.record_finding(
+    with pytest.raises(accuracy_sample.AuditError, match=r"已记录|already"):
+        accuracy_sample.record_finding(
             reg, sample.id, inside, visited_on=on, births_found=1, persons_found=1, clock=CLOCK
         )
-    assert audit.accuracy(reg, sample.id).rate is None  # no birth found yet: no rate
-    with pytest.raises(audit.AuditError):
-        audit.accuracy(reg, "no-such-sample")
+    assert accuracy_sample.accuracy(reg, sample.id).rate is None  # no birth found yet: no rate
+    with pytest.raises(accuracy_sample.AuditError):
+        accuracy_sample.accuracy(reg, "no-such-sample")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fpdesk.store import access
-from fpdesk.store.db import Register
+from fpdesk.store.connection import Register
 
 ACTIONS = (
     "login",
@@ -45,6 +45,11 @@ def who(register: Register) -> str | None:
     account = access.account_of(register)
     if account is not None:
         return account.name
+    return actor(register)
+
+
+def actor(register: Register) -> str | None:
+    """The name the person working on this laptop gave (local_state), if any."""
     row = register.conn.execute("SELECT value FROM local_state WHERE key = 'actor'").fetchone()
     return str(row[0]) if row and row[0] else None
 

@@ -1,0 +1,237 @@
+"""The hub's tables, as named migration steps (as the register's, store.schema).
+
+A step is never edited once released: a change is a new step appended here.  The
+hub records the steps it has had in `hub_schema_version`; a hub with a step this
+program does not know was made by a newer fpdesk and is refused before anything is
+written.  All pending steps run in one transaction (PostgreSQL's DDL is
+transactional): a hub is upgraded completely or not at all.
+
+The replicated record tables (households, persons, events) are not typed again
+here: their columns are read from the register's own definitions (store.schema) and
+each gets `township_code` and `county_code`, the area it came from.  When a register
+step adds a column, a hub step calling `follow_register` adds it here too
+(tests/hub/test_schema.py fails until one does).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+import sqlcipher3
+from psycopg import sql
+from sqlite_utils import Database
+
+from fpdesk.hub import errors
+from fpdesk.store import schema as register_schema
+from fpdesk.store.capture import REPLICATED
+
+Step = Callable[[psycopg.Connection[Any]], None]
+STEPS: list[tuple[str, Step]] = []
+VERSION_TABLE = "hub_schema_version"
+# One hub is upgraded by one fpdesk at a time (two staff running init at once wait).
+_LOCK_KEY = 0x66706465736B  # "fpdesk"
+
+# SQLite's declared types in the register -> PostgreSQL's.
+_TYPES = {"TEXT": "text", "INTEGER": "bigint", "REAL": "double precision", "BLOB": "bytea"}
+
+
+def step(name: str) -> Callable[[Step], Step]:
+    def register(fn: Step) -> Step:
+        STEPS.append((name, fn))
+        return fn
+
+    return register
+
+
+def schema_version() -> int:
+    """How many steps this program knows."""
+    return len(STEPS)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str  # PostgreSQL's
+
+
+@functools.cache
+def register_columns() -> dict[str, tuple[Column, ...]]:
+    """The replicated tables' columns as the register defines them: the register's
+    migration steps run on an empty in-memory database (the same SQLite build as a
+    register, for the features the steps use) and are read back."""
+    db = Database(sqlcipher3.connect(":memory:"))
+    register_schema.MIGRATIONS.apply(db)
+    tables: dict[str, tuple[Column, ...]] = {}
+    for table in REPLICATED:
+        rows = db.conn.execute(f"PRAGMA table_info({table})").fetchall()
+        tables[table] = tuple(
+            Column(row[1], _TYPES.get(str(row[2]).upper(), "text")) for row in rows
+        )
+    db.conn.close()
+    return tables
+
+
+def follow_register(conn: psycopg.Connection[Any]) -> None:
+    """Make each replicated table, or add the columns the register has and it lacks."""
+    for table, columns in register_columns().items():
+        have = hub_columns(conn, table)
+        if not have:
+            conn.execute(_create_replicated(table, columns))
+            conn.execute(
+                sql.SQL("CREATE INDEX {} ON {} (township_code)").format(
+                    sql.Identifier(f"{table}_township"), sql.Identifier(table)
+                )
+            )
+            continue
+        for column in columns:
+            if column.name not in have:
+                conn.execute(
+                    sql.SQL("ALTER TABLE {} ADD COLUMN {} {}").format(
+                        sql.Identifier(table),
+                        sql.Identifier(column.name),
+                        sql.SQL(column.sql_type),
+                    )
+                )
+
+
+def _create_replicated(table: str, columns: tuple[Column, ...]) -> sql.Composed:
+    # Only the id is required: a row from a township on an older fpdesk lacks the
+    # columns added since, and the register has already checked what it accepted.
+    defined: list[sql.Composable] = [
+        sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(c.sql_type))
+        + (sql.SQL(" PRIMARY KEY") if c.name == "id" else sql.SQL(""))
+        for c in columns
+    ]
+    defined += [
+        sql.SQL("township_code char(12) NOT NULL REFERENCES hub_township (code)"),
+        sql.SQL("county_code char(6) NOT NULL"),
+    ]
+    return sql.SQL("CREATE TABLE {} ({})").format(
+        sql.Identifier(table), sql.SQL(", ").join(defined)
+    )
+
+
+def hub_columns(conn: psycopg.Connection[Any], table: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
+        (table,),
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+@step("0001_townships")
+def _townships(conn: psycopg.Connection[Any]) -> None:
+    # A township register, as the township records a village laptop (sync_device):
+    # its keys once enrolled, the fingerprint read out by phone, revocation.
+    conn.execute(
+        """
+        CREATE TABLE hub_township (
+            code char(12) PRIMARY KEY CHECK (code ~ '^[0-9]{9}000$'),
+            county_code char(6) NOT NULL,
+            name text NOT NULL DEFAULT '',
+            state text NOT NULL DEFAULT 'requested'
+                CHECK (state IN ('requested', 'enrolled', 'revoked')),
+            device_id text UNIQUE,
+            sign_public text,
+            age_recipient text,
+            fingerprint text,
+            requested_at timestamptz NOT NULL DEFAULT now(),
+            enrolled_at timestamptz,
+            revoked_at timestamptz,
+            -- highest change sequence of the township applied here (contiguous)
+            received_upto bigint NOT NULL DEFAULT 0
+        )
+        """
+    )
+    # Every bundle file seen from a township, whatever became of it (sync_ledger).
+    conn.execute(
+        """
+        CREATE TABLE hub_ledger (
+            id bigserial PRIMARY KEY,
+            seen_at timestamptz NOT NULL DEFAULT now(),
+            file_name text NOT NULL,
+            file_hash text NOT NULL,
+            township_code char(12) REFERENCES hub_township (code),
+            device_id text,
+            after_seq bigint,
+            upto_seq bigint,
+            outcome text NOT NULL
+                CHECK (outcome IN ('accepted', 'duplicate', 'gap', 'fork', 'refused')),
+            reason_zh text,
+            reason_en text,
+            applied integer NOT NULL DEFAULT 0
+        )
+        """
+    )
+    conn.execute("CREATE INDEX hub_ledger_township ON hub_ledger (township_code, seen_at)")
+
+
+@step("0002_register_tables")
+def _register_tables(conn: psycopg.Connection[Any]) -> None:
+    follow_register(conn)
+
+
+# ---------------------------------------------------------------- applying steps
+
+
+def applied_steps(conn: psycopg.Connection[Any]) -> list[tuple[int, str]] | None:
+    """(position, name) of the steps this hub has had; None when it is not a hub."""
+    exists = conn.execute("SELECT to_regclass(%s)", (VERSION_TABLE,)).fetchone()
+    if exists is None or exists[0] is None:
+        return None
+    rows = conn.execute(f"SELECT position, name FROM {VERSION_TABLE} ORDER BY position").fetchall()
+    return [(int(position), str(name)) for position, name in rows]
+
+
+def check_not_newer(applied: list[tuple[int, str]]) -> None:
+    """HubTooNew when the hub has a step this program does not know."""
+    known = [name for name, _ in STEPS]
+    foreign = [
+        position
+        for position, name in applied
+        if position > len(known) or known[position - 1] != name
+    ]
+    if foreign:
+        found = max(position for position, _ in applied)
+        raise errors.HubTooNew(errors.HubTooNew.text.format(found=found, known=len(known)))
+
+
+def migrate(conn: psycopg.Connection[Any]) -> list[str]:
+    """Bring the hub up to this program's steps, all in one transaction; returns the
+    names of the steps applied (none when it was up to date)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        applied = applied_steps(conn)
+        if applied is None:
+            conn.execute(
+                f"CREATE TABLE {VERSION_TABLE} (position integer PRIMARY KEY,"
+                " name text NOT NULL UNIQUE, applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+            applied = []
+        check_not_newer(applied)
+        done = {name for _, name in applied}
+        ran: list[str] = []
+        for position, (name, fn) in enumerate(STEPS, start=1):
+            if name in done:
+                continue
+            fn(conn)
+            conn.execute(
+                f"INSERT INTO {VERSION_TABLE} (position, name) VALUES (%s, %s)", (position, name)
+            )
+            ran.append(name)
+    return ran
+
+
+def check(conn: psycopg.Connection[Any]) -> None:
+    """Refuse a database that is no hub, a newer hub, or one that needs `hub init`."""
+    applied = applied_steps(conn)
+    if applied is None:
+        raise errors.NotAHub()
+    check_not_newer(applied)
+    if len(applied) < len(STEPS):
+        raise errors.HubOutOfDate()

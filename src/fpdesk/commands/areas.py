@@ -12,7 +12,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
+from fpdesk.commands.common import (
+    CommandError,
+    emit,
+    list_rows,
+    opened,
+    subcommand,
+)
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
 from fpdesk.store import areas
@@ -21,24 +27,19 @@ from fpdesk.store import areas
 def add_commands(sub: Any) -> None:
     parser = sub.add_parser("areas", help="names of villages / 村名")
     steps = parser.add_subparsers(dest="areas_command", metavar="ACTION", required=True)
-    listing = steps.add_parser("list", help="codes and names / 代码和名称")
-    add_db(listing)
-    add_json(listing)
-    listing.set_defaults(func=run_list)
-    naming = steps.add_parser("name", help="name a village / 设置村名")
-    add_db(naming)
-    naming.add_argument("code", help="12-digit area code / 12 位区划代码")
-    naming.add_argument("name", help="the name / 名称")
-    add_json(naming)
-    naming.set_defaults(func=run_name)
+    with subcommand(steps, "list", "codes and names / 代码和名称", run_list):
+        pass  # --db and --json only
+    with subcommand(steps, "name", "name a village / 设置村名", run_name) as naming:
+        naming.add_argument("code", help="12-digit area code / 12 位区划代码")
+        naming.add_argument("name", help="the name / 名称")
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        found = areas.listing(register)
-    lines = [f"{a['code']}  {a['name'] if a['name'] != a['code'] else '—'}" for a in found]
-    emit(args, found, "\n".join(lines))
-    return 0
+    return list_rows(
+        args,
+        areas.listing,
+        lambda a: f"{a['code']}  {a['name'] if a['name'] != a['code'] else '—'}",
+    )
 
 
 def run_name(args: argparse.Namespace) -> int:

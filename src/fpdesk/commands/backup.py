@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from fpdesk.commands.common import add_db, add_json, emit, opened, passphrase, user
+from fpdesk.commands.common import emit, emit_lines, opened, passphrase, subcommand, user
 from fpdesk.core.i18n import Text
 from fpdesk.store import backup
 
@@ -30,24 +30,17 @@ def add_commands(sub: Any) -> None:
     parser = sub.add_parser("backup", help="encrypted backups / 加密备份")
     steps = parser.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
 
-    create = steps.add_parser("create", help="back up now / 立即备份")
-    add_db(create)
-    create.add_argument("--to", type=Path, help="folder, e.g. a USB stick / 目标文件夹（如U盘）")
-    add_json(create)
-    create.set_defaults(func=run_create)
+    with subcommand(steps, "create", "back up now / 立即备份", run_create) as create:
+        create.add_argument(
+            "--to", type=Path, help="folder, e.g. a USB stick / 目标文件夹（如U盘）"
+        )
 
-    listing = steps.add_parser("list", help="backups in a folder / 列出备份")
-    add_db(listing)
-    listing.add_argument("--dir", type=Path, help="folder (default: beside the register)")
-    add_json(listing)
-    listing.set_defaults(func=run_list)
+    with subcommand(steps, "list", "backups in a folder / 列出备份", run_list) as listing:
+        listing.add_argument("--dir", type=Path, help="folder (default: beside the register)")
 
-    restore = steps.add_parser("restore", help="restore a backup / 从备份恢复")
-    add_db(restore)
-    restore.add_argument("--from", dest="source", type=Path, required=True, help="backup file")
-    restore.add_argument("--yes", action="store_true", help="replace the register / 确认替换")
-    add_json(restore)
-    restore.set_defaults(func=run_restore)
+    with subcommand(steps, "restore", "restore a backup / 从备份恢复", run_restore) as restore:
+        restore.add_argument("--from", dest="source", type=Path, required=True, help="backup file")
+        restore.add_argument("--yes", action="store_true", help="replace the register / 确认替换")
 
 
 def run_create(args: argparse.Namespace) -> int:
@@ -65,8 +58,7 @@ def run_list(args: argparse.Namespace) -> int:
         {"path": str(b.path), "made_at": b.made_at.isoformat(), "label": b.label} for b in found
     ]
     lines = [f"{b.made_at:%Y-%m-%d %H:%M:%S}\t{b.label}\t{b.path}" for b in found]
-    emit(args, data, "\n".join(lines) or str(Text("没有备份。", "No backups.")))
-    return 0
+    return emit_lines(args, data, lines, Text("没有备份。", "No backups."))
 
 
 def _preview_text(seen: backup.Preview) -> str:

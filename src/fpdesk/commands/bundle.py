@@ -5,16 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
+from fpdesk.commands.common import emit, emit_lines, list_rows, on_register, opened, subcommand
 from fpdesk.core.i18n import Text
 from fpdesk.store import daily_check
-from fpdesk.store.db import Register
 from fpdesk.sync import bundles, conflicts, decisions, duplicates, held, ledger
-from fpdesk.sync.errors import SyncError, shown
+from fpdesk.sync.errors import shown
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, NOT_HERE, REFUSED
 
 T = TypeVar("T")
@@ -24,84 +22,56 @@ def add_commands(sub: Any) -> None:
     bundle = sub.add_parser("bundle", help="change bundles / 数据包")
     actions = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
 
-    export = actions.add_parser("export", help="write bundles / 导出数据包")
-    add_db(export)
-    export.add_argument("--out", required=True, type=Path, help="folder / 文件夹")
-    target = export.add_mutually_exclusive_group()
-    target.add_argument("--for", dest="village", help="village code (township) / 村代码")
-    target.add_argument("--all-villages", action="store_true", help="every village / 所有村")
-    export.add_argument(
-        "--snapshot", action="store_true", help="whole village, for a new laptop / 全村数据"
-    )
-    export.add_argument(
-        "--resend-from",
-        type=int,
-        metavar="N",
-        help="village: send again every change after N (the township was restored) / "
-        "重新发送第 N 号以后的修改（乡镇从备份恢复后）",
-    )
-    add_json(export)
-    export.set_defaults(func=run_export)
+    with subcommand(actions, "export", "write bundles / 导出数据包", run_export) as export:
+        export.add_argument("--out", required=True, type=Path, help="folder / 文件夹")
+        target = export.add_mutually_exclusive_group()
+        target.add_argument("--for", dest="village", help="village code (township) / 村代码")
+        target.add_argument("--all-villages", action="store_true", help="every village / 所有村")
+        export.add_argument(
+            "--snapshot", action="store_true", help="whole village, for a new laptop / 全村数据"
+        )
+        export.add_argument(
+            "--resend-from",
+            type=int,
+            metavar="N",
+            help="village: send again every change after N (the township was restored) / "
+            "重新发送第 N 号以后的修改（乡镇从备份恢复后）",
+        )
 
-    verify = actions.add_parser("verify", help="check a bundle, change nothing / 检查数据包")
-    add_db(verify)
-    verify.add_argument("file", type=Path)
-    add_json(verify)
-    verify.set_defaults(func=run_verify)
+    with subcommand(
+        actions, "verify", "check a bundle, change nothing / 检查数据包", run_verify
+    ) as verify:
+        verify.add_argument("file", type=Path)
 
-    imp = actions.add_parser("import", help="import bundles / 导入数据包")
-    add_db(imp)
-    imp.add_argument("files", nargs="+", type=Path, metavar="FILE_OR_DIR")
-    imp.add_argument("--dry-run", action="store_true", help="show only / 只显示不导入")
-    add_json(imp)
-    imp.set_defaults(func=run_import)
+    with subcommand(actions, "import", "import bundles / 导入数据包", run_import) as imp:
+        imp.add_argument("files", nargs="+", type=Path, metavar="FILE_OR_DIR")
+        imp.add_argument("--dry-run", action="store_true", help="show only / 只显示不导入")
 
     _add_held(actions)
 
     conflict = sub.add_parser("conflicts", help="the conflict queue / 冲突")
     which = conflict.add_subparsers(dest="conflicts_command", metavar="ACTION", required=True)
-    listing = which.add_parser("list", help="open conflicts / 未处理的冲突")
-    add_db(listing)
-    listing.add_argument("--all", action="store_true", help="resolved too / 包括已处理")
-    add_json(listing)
-    listing.set_defaults(func=run_conflicts)
-    resolve = which.add_parser("resolve", help="decide one / 处理一个冲突")
-    add_db(resolve)
-    resolve.add_argument("conflict_id")
-    resolve.add_argument("--take", required=True, choices=conflicts.TAKES)
-    resolve.add_argument("--value", help="the value, with --take value / 新的值")
-    resolve.add_argument("--reason", default="", help="why (kept in the history) / 理由")
-    add_json(resolve)
-    resolve.set_defaults(func=run_resolve)
+    with subcommand(which, "list", "open conflicts / 未处理的冲突", run_conflicts) as listing:
+        listing.add_argument("--all", action="store_true", help="resolved too / 包括已处理")
+    with subcommand(which, "resolve", "decide one / 处理一个冲突", run_resolve) as resolve:
+        resolve.add_argument("conflict_id")
+        resolve.add_argument("--take", required=True, choices=conflicts.TAKES)
+        resolve.add_argument("--value", help="the value, with --take value / 新的值")
+        resolve.add_argument("--reason", default="", help="why (kept in the history) / 理由")
 
     dupes = sub.add_parser("duplicates", help="possible duplicate persons / 疑似重复")
     which = dupes.add_subparsers(dest="duplicates_command", metavar="ACTION", required=True)
-    listing = which.add_parser("list", help="pairs to look at / 待核对的人")
-    add_db(listing)
-    listing.add_argument(
-        "--all", action="store_true", help="and the history of merges / 包括合并记录"
-    )
-    add_json(listing)
-    listing.set_defaults(func=run_duplicates)
+    with subcommand(which, "list", "pairs to look at / 待核对的人", run_duplicates) as listing:
+        listing.add_argument(
+            "--all", action="store_true", help="and the history of merges / 包括合并记录"
+        )
 
-    book = sub.add_parser("ledger", help="every bundle file seen / 导入记录")
-    add_db(book)
-    book.add_argument("--runs", action="store_true", help="one line per import run / 按次列出")
-    add_json(book)
-    book.set_defaults(func=run_ledger)
-
-
-def _engine(args: argparse.Namespace, work: Callable[[Register], T]) -> T:
-    """Run one engine call on the opened register: its refusal is the command's."""
-    with opened(args) as register:
-        try:
-            return work(register)
-        except SyncError as exc:  # BundleRefused too
-            raise CommandError(exc.text) from exc
+    with subcommand(sub, "ledger", "every bundle file seen / 导入记录", run_ledger) as book:
+        book.add_argument("--runs", action="store_true", help="one line per import run / 按次列出")
 
 
 def run_export(args: argparse.Namespace) -> int:
-    made = _engine(
+    made = on_register(
         args,
         lambda register: bundles.export(
             register,
@@ -119,7 +89,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    found = _engine(args, lambda register: bundles.verify_file(register, args.file))
+    found = on_register(args, lambda register: bundles.verify_file(register, args.file))
     manifest = found.manifest
     text = Text(
         "数据包完好：{kind}，来自 {area} 的设备 {device}，修改 {after}-{upto}。",
@@ -197,12 +167,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
         for c in found
     ]
     lines += [_decision_line(d) for d in received]  # the township's, at a village
-    emit(
-        args,
-        found + received,
-        "\n".join(lines) or str(Text("没有冲突。", "No conflicts.")),
-    )
-    return 0
+    return emit_lines(args, found + received, lines, Text("没有冲突。", "No conflicts."))
 
 
 def _decided(c: dict[str, Any]) -> str:
@@ -251,13 +216,12 @@ def run_duplicates(args: argparse.Namespace) -> int:
         "history": done,
     }
     empty = Text("没有待核对的疑似重复。", "No possible duplicates to look at.")
-    emit(args, data, "\n".join(lines) or str(empty))
-    return 0
+    return emit_lines(args, data, lines, empty)
 
 
 def run_resolve(args: argparse.Namespace) -> int:
     value = conflicts.parse_value(args.value) if args.value is not None else None
-    done = _engine(
+    done = on_register(
         args,
         lambda register: conflicts.resolve(
             register,
@@ -276,35 +240,29 @@ def run_resolve(args: argparse.Namespace) -> int:
 def run_ledger(args: argparse.Namespace) -> int:
     if args.runs:
         return _run_ledger_runs(args)
-    with opened(args) as register:
-        found = ledger.rows(register)
-    lines = [
+    return list_rows(args, ledger.rows, _ledger_line, NOTHING_IMPORTED)
+
+
+NOTHING_IMPORTED = Text("还没有导入记录。", "Nothing imported yet.")
+
+
+def _ledger_line(r: dict[str, Any]) -> str:
+    return (
         f"{r['seen_at']}  {_OUTCOMES.get(r['outcome'], r['outcome'])}  {shown(r['file_name'])}"
         + (f"  {r['after_seq'] + 1}-{r['upto_seq']}" if r["after_seq"] is not None else "")
         + (f"  {r['applied']}/{r['unchanged']}/{r['queued']}" if r["outcome"] == ACCEPTED else "")
         + (f"  {Text(r['reason_zh'] or '', r['reason_en'] or '')}" if r["reason_en"] else "")
-        for r in found
-    ]
-    emit(args, found, "\n".join(lines) or str(Text("还没有导入记录。", "Nothing imported yet.")))
-    return 0
+    )
 
 
 def _run_ledger_runs(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        found = ledger.runs(register)
-    lines = [
-        f"{r.id}  {r.started_at}  {r.clerk or '-'}  "
-        + str(Text("{n} 个文件", "{n} file(s)").format(n=r.files))
-        + "  "
-        + ", ".join(f"{_OUTCOMES.get(k, k)} {n}" for k, n in sorted(r.outcomes.items()))
-        for r in found
-    ]
-    emit(
-        args,
-        [vars(r) for r in found],
-        "\n".join(lines) or str(Text("还没有导入记录。", "Nothing imported yet.")),
-    )
-    return 0
+    return list_rows(args, ledger.runs, _run_line, NOTHING_IMPORTED, as_data=vars)
+
+
+def _run_line(run: ledger.ImportRun) -> str:
+    files = Text("{n} 个文件", "{n} file(s)").format(n=run.files)
+    outcomes = ", ".join(f"{_OUTCOMES.get(k, k)} {n}" for k, n in sorted(run.outcomes.items()))
+    return f"{run.id}  {run.started_at}  {run.clerk or '-'}  {files}  {outcomes}"
 
 
 # ------------------------------------------------------------------- held forks
@@ -313,23 +271,17 @@ def _run_ledger_runs(args: argparse.Namespace) -> int:
 def _add_held(actions: Any) -> None:
     held_parser = actions.add_parser("held", help="bundles held as forks / 保留的分叉包")
     steps = held_parser.add_subparsers(dest="held_command", metavar="ACTION", required=True)
-    listing = steps.add_parser("list", help="held bundles / 保留的数据包")
-    add_db(listing)
-    listing.add_argument("--all", action="store_true", help="released too / 包括已处理")
-    add_json(listing)
-    listing.set_defaults(func=run_held_list)
+    with subcommand(steps, "list", "held bundles / 保留的数据包", run_held_list) as listing:
+        listing.add_argument("--all", action="store_true", help="released too / 包括已处理")
     for name, helptext, func in (
         ("show", "what it would change / 会改什么", run_held_show),
         ("apply", "merge it, revoke the laptop / 导入并停用电脑", run_held_apply),
         ("discard", "keep nothing of it / 放弃", run_held_discard),
     ):
-        step = steps.add_parser(name, help=helptext)
-        add_db(step)
-        step.add_argument("held_id", metavar="HELD_ID")
-        if name == "discard":
-            step.add_argument("--reason", required=True, help="why / 理由")
-        add_json(step)
-        step.set_defaults(func=func)
+        with subcommand(steps, name, helptext, func) as step:
+            step.add_argument("held_id", metavar="HELD_ID")
+            if name == "discard":
+                step.add_argument("--reason", required=True, help="why / 理由")
 
 
 def _range(h: held.Held) -> str:
@@ -346,12 +298,11 @@ def run_held_list(args: argparse.Namespace) -> int:
             line += f"  [{held.ACTION_NAMES[h.release['action']]} {h.release['at']}]"
         lines.append(line)
     nothing = Text("没有保留的数据包。", "No held bundles.")
-    emit(args, [h.as_dict() for h in found], "\n".join(lines) or str(nothing))
-    return 0
+    return emit_lines(args, [h.as_dict() for h in found], lines, nothing)
 
 
 def run_held_show(args: argparse.Namespace) -> int:
-    shown = _engine(args, lambda register: held.preview(register, args.held_id))
+    shown = on_register(args, lambda register: held.preview(register, args.held_id))
     h = shown.held
     head = Text(
         "保留的数据包 {id}：村 {village}，设备 {device}，修改 {range}，{when} 保留。",
@@ -376,12 +327,11 @@ def run_held_show(args: argparse.Namespace) -> int:
         lines.append(str(would))
     else:
         lines.append(f"[{held.ACTION_NAMES[h.release['action']]} {h.release['at']}]")
-    emit(args, shown.as_dict(), "\n".join(lines))
-    return 0
+    return emit_lines(args, shown.as_dict(), lines)
 
 
 def run_held_apply(args: argparse.Namespace) -> int:
-    done = _engine(args, lambda register: held.apply(register, args.held_id))
+    done = on_register(args, lambda register: held.apply(register, args.held_id))
     r = done.result
     text = Text(
         "已导入保留的数据包 {id}：应用 {a}，无变化 {u}，冲突 {q}。",
@@ -392,7 +342,9 @@ def run_held_apply(args: argparse.Namespace) -> int:
 
 
 def run_held_discard(args: argparse.Namespace) -> int:
-    done = _engine(args, lambda register: held.discard(register, args.held_id, reason=args.reason))
+    done = on_register(
+        args, lambda register: held.discard(register, args.held_id, reason=args.reason)
+    )
     text = Text("已放弃保留的数据包 {id}。", "Held bundle {id} discarded.").format(
         id=done.held.held_id
     )

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
+from fpdesk.commands.common import CommandError, emit, opened, subcommand
 from fpdesk.core import area
 from fpdesk.core.clock import SystemClock
 from fpdesk.core.i18n import Text, current_language
@@ -51,24 +51,18 @@ PART_NAMES = {
 
 
 def add_commands(sub: Any) -> None:
-    due = sub.add_parser("due", help="who is due for a visit / 随访到期名单")
-    add_db(due)
-    due.add_argument("--on", help="date YYYY-MM-DD (default today) / 日期（默认今天）")
-    due.add_argument("--village", help="12-digit village code / 村代码")
-    due.add_argument("--group", help="village group number / 村民小组号")
-    add_json(due)
-    due.set_defaults(func=run_due)
+    with subcommand(sub, "due", "who is due for a visit / 随访到期名单", run_due) as due:
+        due.add_argument("--on", help="date YYYY-MM-DD (default today) / 日期（默认今天）")
+        due.add_argument("--village", help="12-digit village code / 村代码")
+        due.add_argument("--group", help="village group number / 村民小组号")
 
-    check = sub.add_parser("check", help="check the register / 检查登记册")
-    add_db(check)
-    check.add_argument(
-        "--quick",
-        action="store_true",
-        help="the file only, with quick_check instead of integrity_check; not the links "
-        "and the rules over every record / 只快速检查文件，不检查关联和每条记录",
-    )
-    add_json(check)
-    check.set_defaults(func=run_check)
+    with subcommand(sub, "check", "check the register / 检查登记册", run_check) as check:
+        check.add_argument(
+            "--quick",
+            action="store_true",
+            help="the file only, with quick_check instead of integrity_check; not the links "
+            "and the rules over every record / 只快速检查文件，不检查关联和每条记录",
+        )
 
 
 def parse_day(value: str | None) -> dt.date:

@@ -1,4 +1,7 @@
-"""What every subcommand shares: the passphrase, opening the register, output, errors."""
+"""What every subcommand shares: its set-up (`subcommand`: --db and --user, --json, the
+function that runs it), the passphrase, opening the register and running an engine
+call on it (`on_register`: a refusal becomes the command's plain message and exit
+status), output, errors."""
 
 from __future__ import annotations
 
@@ -8,15 +11,17 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import DAILY, LATER, Register, Verify, open_register
+from fpdesk.sync.errors import SyncError
 
 PASSPHRASE_ENV = "FPDESK_PASSPHRASE"
 USER_ENV = "FPDESK_USER"
+T = TypeVar("T")
 
 
 class CommandError(FpdeskError):
@@ -29,20 +34,47 @@ class CommandError(FpdeskError):
 
 def passphrase(confirm: bool = False) -> str:
     """From FPDESK_PASSPHRASE, else asked at the terminal (never echoed)."""
-    value = os.environ.get(PASSPHRASE_ENV)
+    return secret(
+        PASSPHRASE_ENV,
+        "口令 / Passphrase: ",
+        Text(
+            f"需要口令：请设置环境变量 {PASSPHRASE_ENV}，或在终端里运行以便输入口令。",
+            f"A passphrase is needed: set {PASSPHRASE_ENV}, or run in a terminal to type it.",
+        ),
+        confirm=confirm,
+    )
+
+
+def secret(env: str, prompt: str, missing: Text, *, confirm: bool = False) -> str:
+    """A passphrase from the environment variable `env`, else typed at the terminal
+    (never echoed; twice with `confirm`).  Without either: `missing`, as the error."""
+    value = os.environ.get(env)
     if value:
         return value
     if not sys.stdin.isatty():
-        raise CommandError(
-            Text(
-                f"需要口令：请设置环境变量 {PASSPHRASE_ENV}，或在终端里运行以便输入口令。",
-                f"A passphrase is needed: set {PASSPHRASE_ENV}, or run in a terminal to type it.",
-            )
-        )
-    first = getpass.getpass("口令 / Passphrase: ")
+        raise CommandError(missing)
+    first = getpass.getpass(prompt)
     if confirm and getpass.getpass("再输一次 / Again: ") != first:
         raise CommandError(Text("两次输入的口令不一样。", "The two passphrases differ."))
     return first
+
+
+@contextlib.contextmanager
+def subcommand(
+    sub: Any,
+    name: str,
+    help_text: str,
+    run: Callable[[argparse.Namespace], int],
+    **options: Any,
+) -> Iterator[argparse.ArgumentParser]:
+    """A subcommand as every one is set up: the register (--db, --user) first, then
+    its own arguments (added inside the `with`), then --json; `run` runs it.
+    `options` go to argparse (a description, say)."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, **options)
+    add_db(parser)
+    yield parser
+    add_json(parser)
+    parser.set_defaults(func=run)
 
 
 def add_db(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
@@ -77,6 +109,40 @@ def opened(args: argparse.Namespace, *, check_later: bool = False) -> Iterator[R
         yield register
     finally:
         register.close()
+
+
+def on_register(args: argparse.Namespace, work: Callable[[Register], T]) -> T:
+    """Run one engine call on the opened register: its refusal (a SyncError, with its
+    plain message) is the command's, and the exit status says so."""
+    with opened(args) as register:
+        try:
+            return work(register)
+        except SyncError as exc:  # BundleRefused too
+            raise CommandError(exc.text) from exc
+
+
+def list_rows(
+    args: argparse.Namespace,
+    read: Callable[[Register], Sequence[T]],
+    line: Callable[[T], str],
+    nothing: Text | None = None,
+    *,
+    as_data: Callable[[T], Any] | None = None,
+) -> int:
+    """A listing: the rows `read` from the register, as JSON (each `as_data`, if given)
+    or one `line` each (`nothing` says there are none)."""
+    rows = on_register(args, read)
+    data = list(rows) if as_data is None else [as_data(row) for row in rows]
+    return emit_lines(args, data, [line(row) for row in rows], nothing)
+
+
+def emit_lines(
+    args: argparse.Namespace, data: Any, lines: Iterable[str], nothing: Text | None = None
+) -> int:
+    """JSON with --json, else one line each (`nothing` says there are none); status 0."""
+    text = "\n".join(lines)
+    emit(args, data, text or (str(nothing) if nothing is not None else ""))
+    return 0
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:

@@ -7,61 +7,53 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
+from fpdesk.commands.common import emit, list_rows, on_register, subcommand
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
 from fpdesk.sync import enrollment, keys
-from fpdesk.sync.errors import SyncError
 
 
 def add_commands(sub: Any) -> None:
     enroll = sub.add_parser("enroll", help="pair a village laptop with the township / 设备登记")
     steps = enroll.add_subparsers(dest="enroll_command", metavar="STEP", required=True)
 
-    request = steps.add_parser("request", help="village: write a request file / 村：写登记申请")
-    add_db(request)
-    request.add_argument("--out", required=True, type=Path, help="request file / 申请文件")
-    add_json(request)
-    request.set_defaults(func=run_request)
+    with subcommand(
+        steps, "request", "village: write a request file / 村：写登记申请", run_request
+    ) as request:
+        request.add_argument("--out", required=True, type=Path, help="request file / 申请文件")
 
-    accept = steps.add_parser("accept", help="township: enroll and answer / 乡镇：登记并回复")
-    add_db(accept)
-    accept.add_argument("request", type=Path, help="request file / 申请文件")
-    accept.add_argument("--out", required=True, type=Path, help="answer file / 回复文件")
-    add_json(accept)
-    accept.set_defaults(func=run_accept)
+    with subcommand(
+        steps, "accept", "township: enroll and answer / 乡镇：登记并回复", run_accept
+    ) as accept:
+        accept.add_argument("request", type=Path, help="request file / 申请文件")
+        accept.add_argument("--out", required=True, type=Path, help="answer file / 回复文件")
 
-    finish = steps.add_parser("finish", help="village: read the answer / 村：读取回复")
-    add_db(finish)
-    finish.add_argument("answer", type=Path, help="answer file / 回复文件")
-    add_json(finish)
-    finish.set_defaults(func=run_finish)
+    with subcommand(
+        steps, "finish", "village: read the answer / 村：读取回复", run_finish
+    ) as finish:
+        finish.add_argument("answer", type=Path, help="answer file / 回复文件")
 
-    _revoke_parser(steps.add_parser("revoke", help="township: revoke a device / 乡镇：注销设备"))
+    _revoke_parser(steps, "township: revoke a device / 乡镇：注销设备")
 
-    recovery = steps.add_parser(
-        "recovery-key", help="township: write the recovery identity / 乡镇：生成恢复密钥"
-    )
-    add_db(recovery)
-    recovery.add_argument("--out", required=True, type=Path, help="key file / 密钥文件")
-    add_json(recovery)
-    recovery.set_defaults(func=run_recovery)
+    with subcommand(
+        steps,
+        "recovery-key",
+        "township: write the recovery identity / 乡镇：生成恢复密钥",
+        run_recovery,
+    ) as recovery:
+        recovery.add_argument("--out", required=True, type=Path, help="key file / 密钥文件")
 
     devices = sub.add_parser("devices", help="enrolled devices / 已登记设备")
     which = devices.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
-    listing = which.add_parser("list", help="list devices / 列出设备")
-    add_db(listing)
-    add_json(listing)
-    listing.set_defaults(func=run_devices)
-    _revoke_parser(which.add_parser("revoke", help="revoke a device / 注销设备"))
+    with subcommand(which, "list", "list devices / 列出设备", run_devices):
+        pass  # --db and --json only
+    _revoke_parser(which, "revoke a device / 注销设备")
 
 
-def _revoke_parser(revoke: argparse.ArgumentParser) -> None:
+def _revoke_parser(steps: Any, help_text: str) -> None:
     """enroll revoke and devices revoke: one command under two names."""
-    add_db(revoke)
-    revoke.add_argument("device_id", help="device id / 设备编号")
-    add_json(revoke)
-    revoke.set_defaults(func=run_revoke)
+    with subcommand(steps, "revoke", help_text, run_revoke) as revoke:
+        revoke.add_argument("device_id", help="device id / 设备编号")
 
 
 REQUEST_WRITTEN = Text(
@@ -96,11 +88,7 @@ def _step(
 ) -> int:
     """One step of pairing: open the register, do it, say what was done.  The
     exchange's refusal (a SyncError) is the command's, with its plain message."""
-    with opened(args) as register:
-        try:
-            data = work(register)
-        except SyncError as exc:
-            raise CommandError(exc.text) from exc
+    data = on_register(args, work)
     emit(args, data, str(message(data)))
     return 0
 
@@ -158,12 +146,9 @@ def run_recovery(args: argparse.Namespace) -> int:
 
 
 def run_devices(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        found = keys.peers(register)
-    lines = [
-        f"{d['device_id']}  {d['role']}  {d['area_code']}  {d['fingerprint']}  "
-        + (f"注销 revoked {d['revoked_at']}" if d["revoked_at"] else "有效 active")
-        for d in found
-    ]
-    emit(args, found, "\n".join(lines) if lines else str(Text("没有登记的设备。", "No devices.")))
-    return 0
+    return list_rows(args, keys.peers, _device_line, Text("没有登记的设备。", "No devices."))
+
+
+def _device_line(d: dict[str, Any]) -> str:
+    state = f"注销 revoked {d['revoked_at']}" if d["revoked_at"] else "有效 active"
+    return f"{d['device_id']}  {d['role']}  {d['area_code']}  {d['fingerprint']}  {state}"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
+from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened, subcommand
 from fpdesk.core.i18n import Text
 from fpdesk.reports.pdf import KINDS
 
@@ -32,15 +32,13 @@ def add_commands(sub: Any) -> None:
     parser = sub.add_parser("print", help="print registers, cards and sheets (PDF) / 打印")
     kinds = parser.add_subparsers(dest="print_kind", metavar="KIND", required=True)
     for kind, title in KINDS.items():
-        one = kinds.add_parser(kind, help=f"{title.zh} / {title.en}")
-        add_db(one)
-        one.add_argument("--village", required=True, help="12-digit village code / 村代码")
-        one.add_argument("--period", help="period or day / 时段或日期")
-        if kind == "households":
-            one.add_argument("--compact", action="store_true",
-                             help="households run on, not one per page / 紧凑格式")
-        _common(one)
-        one.set_defaults(func=run_print)
+        with subcommand(kinds, kind, f"{title.zh} / {title.en}", run_print) as one:
+            one.add_argument("--village", required=True, help="12-digit village code / 村代码")
+            one.add_argument("--period", help="period or day / 时段或日期")
+            if kind == "households":
+                one.add_argument("--compact", action="store_true",
+                                 help="households run on, not one per page / 紧凑格式")
+            _out_and_font(one)
     receipt = kinds.add_parser("receipt", help="import receipt / 导入回执")
     receipt.add_argument("--rows",
                          help="JSON list of {file_name, village, status, counts, reason} "
@@ -51,14 +49,14 @@ def add_commands(sub: Any) -> None:
                          " / 第几次导入")
     receipt.add_argument("--township", help="township name (default: the register's) / 乡镇名称")
     receipt.add_argument("--clerk", default="", help="clerk's name / 经办人")
-    _common(receipt)
+    _out_and_font(receipt)
+    add_json(receipt)
     receipt.set_defaults(func=run_receipt)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _out_and_font(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="PDF file to write / 输出文件")
     parser.add_argument("--font", help="TrueType Chinese font file / 中文字体文件")
-    add_json(parser)
 
 
 def run_print(args: argparse.Namespace) -> int:

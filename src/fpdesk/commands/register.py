@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from fpdesk.commands.common import add_db, add_json, emit, passphrase, user
+from fpdesk.commands.common import emit, passphrase, subcommand, user
 from fpdesk.core.i18n import Text
 from fpdesk.store import accounts
 from fpdesk.store.db import create_register
@@ -19,17 +19,14 @@ ACCOUNT_RECOVERY = Text(
 
 
 def add_commands(sub: Any) -> None:
-    init = sub.add_parser("init", help="create a new register / 新建登记册")
-    add_db(init)
-    init.add_argument("--role", required=True, choices=("village", "township"))
-    init.add_argument("--area", required=True, help="12-digit area code / 12 位区划代码")
-    init.add_argument(
-        "--recovery-key-out",
-        type=Path,
-        help="township: recovery key file (default: next to the register) / 恢复密钥文件",
-    )
-    add_json(init)
-    init.set_defaults(func=run_init)
+    with subcommand(sub, "init", "create a new register / 新建登记册", run_init) as init:
+        init.add_argument("--role", required=True, choices=("village", "township"))
+        init.add_argument("--area", required=True, help="12-digit area code / 12 位区划代码")
+        init.add_argument(
+            "--recovery-key-out",
+            type=Path,
+            help="township: recovery key file (default: next to the register) / 恢复密钥文件",
+        )
 
 
 def run_init(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from fpdesk.commands import users
-from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
+from fpdesk.commands.common import CommandError, emit, emit_lines, opened, subcommand
 from fpdesk.core import area as areas
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.core.periods import Period, PeriodError, parse_period
@@ -21,74 +21,62 @@ from fpdesk.store.db import Register
 
 
 def add_commands(sub: Any) -> None:
-    cmd = sub.add_parser("indicators", help="indicators for a period / 统计指标")
-    add_db(cmd)
-    _add_period(cmd)
-    cmd.add_argument(
-        "--level",
-        choices=("township", "village"),
-        help="one result per township or village / 按乡镇或村分列",
-    )
-    cmd.add_argument("--area", help="area code (default: the register's) / 区划代码")
-    cmd.add_argument(
-        "--members",
-        action="store_true",
-        help="list the persons behind each number / 列出分子分母名单",
-    )
-    cmd.add_argument(
-        "--record", action="store_true", help="keep the numbers as reported / 留存本次上报结果"
-    )
-    add_json(cmd)
-    cmd.set_defaults(func=run_indicators)
+    with subcommand(sub, "indicators", "indicators for a period / 统计指标", run_indicators) as cmd:
+        _add_period(cmd)
+        cmd.add_argument(
+            "--level",
+            choices=("township", "village"),
+            help="one result per township or village / 按乡镇或村分列",
+        )
+        cmd.add_argument("--area", help="area code (default: the register's) / 区划代码")
+        cmd.add_argument(
+            "--members",
+            action="store_true",
+            help="list the persons behind each number / 列出分子分母名单",
+        )
+        cmd.add_argument(
+            "--record", action="store_true", help="keep the numbers as reported / 留存本次上报结果"
+        )
 
-    rep = sub.add_parser("report", help="statistical workbook (.xlsx) / 统计报表")
-    add_db(rep)
-    _add_period(rep)
-    rep.add_argument("--kind", required=True, choices=excel.KINDS)
-    rep.add_argument("--out", required=True, help="workbook file / 输出文件 (.xlsx)")
-    rep.add_argument("--area", help="area code (default: the register's) / 区划代码")
-    rep.add_argument(
-        "--with-lists",
-        action="store_true",
-        help="add a sheet of names behind each indicator / 每项指标附名单",
-    )
-    add_json(rep)
-    rep.set_defaults(func=run_report)
+    with subcommand(sub, "report", "statistical workbook (.xlsx) / 统计报表", run_report) as rep:
+        _add_period(rep)
+        rep.add_argument("--kind", required=True, choices=excel.KINDS)
+        rep.add_argument("--out", required=True, help="workbook file / 输出文件 (.xlsx)")
+        rep.add_argument("--area", help="area code (default: the register's) / 区划代码")
+        rep.add_argument(
+            "--with-lists",
+            action="store_true",
+            help="add a sheet of names behind each indicator / 每项指标附名单",
+        )
 
     aud = sub.add_parser("audit", help="statistics accuracy audit / 统计质量核查")
     steps = aud.add_subparsers(dest="audit_command", metavar="STEP", required=True)
-    sample = steps.add_parser("sample", help="draw households to verify / 抽取核查户")
-    add_db(sample)
-    sample.add_argument("--households", type=int, required=True)
-    sample.add_argument("--seed", type=int, required=True)
-    sample.add_argument("--period", help="births of this period are checked / 核查时段")
-    sample.add_argument("--area", help="area code (default: the register's) / 区划代码")
-    add_json(sample)
-    sample.set_defaults(func=run_audit_sample)
-    record = steps.add_parser("record", help="record a verification visit / 登记核查结果")
-    add_db(record)
-    record.add_argument("--sample", required=True)
-    record.add_argument("--household", required=True, help="household code / 户编码")
-    record.add_argument("--visited-on", required=True, help="YYYY-MM-DD")
-    record.add_argument("--births", type=int, required=True, help="births found / 核实出生数")
-    record.add_argument("--persons", type=int, required=True, help="persons found / 核实人数")
-    record.add_argument("--by", help="who visited / 核查人")
-    add_json(record)
-    record.set_defaults(func=run_audit_record)
-    score = steps.add_parser("accuracy", help="accuracy of a sample / 计算准确率")
-    add_db(score)
-    score.add_argument("--sample", required=True)
-    add_json(score)
-    score.set_defaults(func=run_audit_accuracy)
+    with subcommand(
+        steps, "sample", "draw households to verify / 抽取核查户", run_audit_sample
+    ) as sample:
+        sample.add_argument("--households", type=int, required=True)
+        sample.add_argument("--seed", type=int, required=True)
+        sample.add_argument("--period", help="births of this period are checked / 核查时段")
+        sample.add_argument("--area", help="area code (default: the register's) / 区划代码")
+    with subcommand(
+        steps, "record", "record a verification visit / 登记核查结果", run_audit_record
+    ) as record:
+        record.add_argument("--sample", required=True)
+        record.add_argument("--household", required=True, help="household code / 户编码")
+        record.add_argument("--visited-on", required=True, help="YYYY-MM-DD")
+        record.add_argument("--births", type=int, required=True, help="births found / 核实出生数")
+        record.add_argument("--persons", type=int, required=True, help="persons found / 核实人数")
+        record.add_argument("--by", help="who visited / 核查人")
+    with subcommand(
+        steps, "accuracy", "accuracy of a sample / 计算准确率", run_audit_accuracy
+    ) as score:
+        score.add_argument("--sample", required=True)
     users.add_log_command(steps)  # `audit log`: the record of processing (commands.users)
 
-    work = sub.add_parser("lists", help="work lists / 工作名单")
-    add_db(work)
-    work.add_argument("--kind", required=True, choices=("rewards", "untracked", "overdue"))
-    work.add_argument("--on", help="date / 日期 (YYYY-MM-DD, default today)")
-    work.add_argument("--area", help="area code (default: the register's) / 区划代码")
-    add_json(work)
-    work.set_defaults(func=run_lists)
+    with subcommand(sub, "lists", "work lists / 工作名单", run_lists) as work:
+        work.add_argument("--kind", required=True, choices=("rewards", "untracked", "overdue"))
+        work.add_argument("--on", help="date / 日期 (YYYY-MM-DD, default today)")
+        work.add_argument("--area", help="area code (default: the register's) / 区划代码")
 
 
 def _add_period(parser: argparse.ArgumentParser) -> None:
@@ -301,8 +289,7 @@ def run_audit_sample(args: argparse.Namespace) -> int:
         )
     ]
     lines += [f"{h.position:>4}  {h.code}  {h.head or ''}  {h.address}" for h in sample.households]
-    emit(args, sample.to_data(), "\n".join(lines))
-    return 0
+    return emit_lines(args, sample.to_data(), lines)
 
 
 def run_audit_record(args: argparse.Namespace) -> int:

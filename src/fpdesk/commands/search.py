@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
+from fpdesk.commands.common import CommandError, emit, opened, subcommand
 from fpdesk.core import codes
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.store.search import Hit, search
@@ -15,26 +15,25 @@ MAX_LIMIT = 1000
 
 
 def add_commands(sub: Any) -> None:
-    parser = sub.add_parser(
+    with subcommand(
+        sub,
         "search",
-        help="find persons and households by name, pinyin, ID or household code / 查找",
+        "find persons and households by name, pinyin, ID or household code / 查找",
+        run_search,
         description=(
             "查找人员和户：姓名、拼音全拼或首字母（zs、zhangsan 都能找到张三）、"
             "身份证号（整号或末几位）、户编码。 / Find persons and households by name, "
             "full pinyin or initials, ID number (whole or last digits), household code."
         ),
-    )
-    add_db(parser)
-    parser.add_argument("query", metavar="QUERY", help="what to look for / 查找内容")
-    parser.add_argument(
-        "--limit",
-        type=int,
-        default=DEFAULT_LIMIT,
-        help=f"at most this many results (default {DEFAULT_LIMIT}) / 最多显示几条",
-    )
-    parser.add_argument("--village", help="only this village (12-digit code) / 只查本村")
-    add_json(parser)
-    parser.set_defaults(func=run_search)
+    ) as parser:
+        parser.add_argument("query", metavar="QUERY", help="what to look for / 查找内容")
+        parser.add_argument(
+            "--limit",
+            type=int,
+            default=DEFAULT_LIMIT,
+            help=f"at most this many results (default {DEFAULT_LIMIT}) / 最多显示几条",
+        )
+        parser.add_argument("--village", help="only this village (12-digit code) / 只查本村")
 
 
 def run_search(args: argparse.Namespace) -> int:

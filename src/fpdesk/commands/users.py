@@ -14,7 +14,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened, user
+from fpdesk.commands.common import (
+    CommandError,
+    emit,
+    emit_lines,
+    list_rows,
+    opened,
+    secret,
+    subcommand,
+    user,
+)
 from fpdesk.core.i18n import Text
 from fpdesk.store import access_log, accounts, keyring
 from fpdesk.store.access import ROLES
@@ -41,72 +50,56 @@ def add_commands(sub: Any) -> None:
     users = sub.add_parser("users", help="accounts / 账户")
     steps = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
 
-    add = steps.add_parser("add", help="add an account / 添加账户")
-    add_db(add)
-    add.add_argument("--name", required=True, help="the new account / 新账户名")
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--area", help="12-digit area code (default: the register's) / 区划代码")
-    add.add_argument("--sheet", type=Path, help="first account: recovery sheet PDF / 恢复密钥单")
-    add_json(add)
-    add.set_defaults(func=run_add)
+    with subcommand(steps, "add", "add an account / 添加账户", run_add) as add:
+        add.add_argument("--name", required=True, help="the new account / 新账户名")
+        add.add_argument("--role", required=True, choices=ROLES)
+        add.add_argument("--area", help="12-digit area code (default: the register's) / 区划代码")
+        add.add_argument(
+            "--sheet", type=Path, help="first account: recovery sheet PDF / 恢复密钥单"
+        )
 
-    remove = steps.add_parser("remove", help="remove an account / 删除账户")
-    add_db(remove)
-    remove.add_argument("--name", required=True)
-    add_json(remove)
-    remove.set_defaults(func=run_remove)
+    with subcommand(steps, "remove", "remove an account / 删除账户", run_remove) as remove:
+        remove.add_argument("--name", required=True)
 
-    passwd = steps.add_parser("passwd", help="set a new passphrase / 设置新口令")
-    add_db(passwd)
-    passwd.add_argument("--name", help="whose (default: your own) / 哪个账户（默认自己）")
-    passwd.add_argument(
-        "--recovery-key",
-        action="store_true",
-        help=f"forgotten passphrase: use the recovery key (${RECOVERY_ENV}) / 用恢复密钥",
-    )
-    add_json(passwd)
-    passwd.set_defaults(func=run_passwd)
+    with subcommand(steps, "passwd", "set a new passphrase / 设置新口令", run_passwd) as passwd:
+        passwd.add_argument("--name", help="whose (default: your own) / 哪个账户（默认自己）")
+        passwd.add_argument(
+            "--recovery-key",
+            action="store_true",
+            help=f"forgotten passphrase: use the recovery key (${RECOVERY_ENV}) / 用恢复密钥",
+        )
 
-    listing = steps.add_parser("list", help="list accounts / 列出账户")
-    add_db(listing)
-    add_json(listing)
-    listing.set_defaults(func=run_list)
+    with subcommand(steps, "list", "list accounts / 列出账户", run_list):
+        pass  # --db and --json only
 
-    recovery = steps.add_parser("recovery-key", help="replace the recovery key / 更换恢复密钥")
-    add_db(recovery)
-    recovery.add_argument("--sheet", type=Path, help="recovery sheet PDF / 恢复密钥单")
-    add_json(recovery)
-    recovery.set_defaults(func=run_recovery_key)
+    with subcommand(
+        steps, "recovery-key", "replace the recovery key / 更换恢复密钥", run_recovery_key
+    ) as recovery:
+        recovery.add_argument("--sheet", type=Path, help="recovery sheet PDF / 恢复密钥单")
 
 
 def add_log_command(steps: Any) -> None:
     """`fpdesk audit log`, beside the statistics audit's steps."""
-    log = steps.add_parser("log", help="record of processing (administrator) / 操作记录")
-    add_db(log)
-    log.add_argument("--since", help="from this date or time / 起始日期")
-    log.add_argument("--until", help="before this date or time / 截止日期")
-    log.add_argument("--action", choices=access_log.ACTIONS)
-    log.add_argument("--account", help="one account's rows / 只看一个账户")
-    log.add_argument("--out", type=Path, help="export to .csv or .json / 导出文件")
-    add_json(log)
-    log.set_defaults(func=run_audit_log)
+    with subcommand(
+        steps, "log", "record of processing (administrator) / 操作记录", run_audit_log
+    ) as log:
+        log.add_argument("--since", help="from this date or time / 起始日期")
+        log.add_argument("--until", help="before this date or time / 截止日期")
+        log.add_argument("--action", choices=access_log.ACTIONS)
+        log.add_argument("--account", help="one account's rows / 只看一个账户")
+        log.add_argument("--out", type=Path, help="export to .csv or .json / 导出文件")
 
 
 def new_passphrase() -> str:
-    value = os.environ.get(NEW_PASSPHRASE_ENV)
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise CommandError(
-            Text(
-                f"需要新口令：请设置环境变量 {NEW_PASSPHRASE_ENV}，或在终端里运行。",
-                f"A new passphrase is needed: set {NEW_PASSPHRASE_ENV}, or run in a terminal.",
-            )
-        )
-    first = getpass.getpass("新口令 / New passphrase: ")
-    if getpass.getpass("再输一次 / Again: ") != first:
-        raise CommandError(Text("两次输入的口令不一样。", "The two passphrases differ."))
-    return first
+    return secret(
+        NEW_PASSPHRASE_ENV,
+        "新口令 / New passphrase: ",
+        Text(
+            f"需要新口令：请设置环境变量 {NEW_PASSPHRASE_ENV}，或在终端里运行。",
+            f"A new passphrase is needed: set {NEW_PASSPHRASE_ENV}, or run in a terminal.",
+        ),
+        confirm=True,
+    )
 
 
 def _write_sheet(args: argparse.Namespace, key: str, area_code: str) -> str:
@@ -169,15 +162,12 @@ def run_passwd(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        rows = accounts.listing(register)
-    lines = [
-        f"{r['name']}\t{r['role']}\t{r['area_code']}"
-        + (f"\t(等待至 / waiting until {r['locked_until']})" if r["locked_until"] else "")
-        for r in rows
-    ]
-    emit(args, rows, "\n".join(lines) or str(accounts.NO_ACCOUNTS))
-    return 0
+    return list_rows(args, accounts.listing, _account_line, accounts.NO_ACCOUNTS)
+
+
+def _account_line(r: dict[str, Any]) -> str:
+    waiting = f"\t(等待至 / waiting until {r['locked_until']})" if r["locked_until"] else ""
+    return f"{r['name']}\t{r['role']}\t{r['area_code']}{waiting}"
 
 
 def run_recovery_key(args: argparse.Namespace) -> int:
@@ -209,5 +199,4 @@ def run_audit_log(args: argparse.Namespace) -> int:
         )
         return 0
     lines = [f"{r['at']}\t{r['account'] or '-'}\t{r['action']}\t{r['detail']}" for r in rows]
-    emit(args, rows, "\n".join(lines))
-    return 0
+    return emit_lines(args, rows, lines)

@@ -263,15 +263,20 @@ def _open_due(
     since = due - dt.timedelta(days=series.window_days_before)
     if _satisfied(person.visits, series.satisfied_by, since, on, follows_id):
         return None
+    return _due_visit(person, kind or series.visit_type, due, on, follows_table, follows_id)
+
+
+def _due_visit(
+    person: PersonEvents,
+    visit_type: str,
+    due: dt.date,
+    on: dt.date,
+    follows_table: str,
+    follows_id: str | None,
+) -> DueVisit:
+    """A visit due on `due`, as seen on `on`: how many days late, if it is."""
     late = (on - due).days
-    return DueVisit(
-        person.person_id,
-        kind or series.visit_type,
-        due,
-        follows_table,
-        follows_id,
-        late if late > 0 else 0,
-    )
+    return DueVisit(person.person_id, visit_type, due, follows_table, follows_id, max(late, 0))
 
 
 def due_visits(
@@ -383,15 +388,7 @@ def _exam_due(person: PersonEvents, series: Series, on: dt.date, age: int) -> Du
         due = _latest_cycle(due, every, on)
     if due - dt.timedelta(days=series.window_days_before) > on:
         return None
-    late = (on - due).days
-    return DueVisit(
-        person.person_id,
-        series.visit_type,
-        due,
-        "marriage",
-        person.marriage_id,
-        late if late > 0 else 0,
-    )
+    return _due_visit(person, series.visit_type, due, on, "marriage", person.marriage_id)
 
 
 def _resupply_due(
@@ -415,12 +412,4 @@ def _resupply_due(
         due = episode.started_on
     if due - dt.timedelta(days=series.window_days_before) > on:
         return None
-    late = (on - due).days
-    return DueVisit(
-        person.person_id,
-        series.visit_type,
-        due,
-        "contraception",
-        episode.id,
-        late if late > 0 else 0,
-    )
+    return _due_visit(person, series.visit_type, due, on, "contraception", episode.id)

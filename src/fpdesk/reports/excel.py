@@ -329,6 +329,21 @@ def _matcher(unit: Unit) -> Callable[[str], bool]:
 # --------------------------------------------------------------- workbooks
 
 
+def _read(
+    register: Register,
+    period: Period,
+    book: DefinitionBook | None,
+    area_code: str | None,
+    *,
+    with_previous: bool = False,
+) -> tuple[ind.Facts, list[Unit], str]:
+    """What every workbook reads first: the period's facts (one pass over the
+    register), the units it has a line for, and the subtitle under its title."""
+    facts = ind.collect(register, period, book=book, with_previous=with_previous)
+    units = report_units(register, facts, area_code or register.area_code)
+    return facts, units, _subtitle(register, period, facts, area_code)
+
+
 def monthly_workbook(
     register: Register,
     period: Period,
@@ -336,9 +351,7 @@ def monthly_workbook(
     book: DefinitionBook | None = None,
     area_code: str | None = None,
 ) -> Workbook:
-    facts = ind.collect(register, period, book=book, with_previous=False)
-    units = report_units(register, facts, area_code or register.area_code)
-    subtitle = _subtitle(register, period, facts, area_code)
+    facts, units, subtitle = _read(register, period, book, area_code)
     wb, ws = _new_workbook("月报告单")
     floating = wb.create_sheet(_floating_sheet("月报告单"))
     for sheet, basis in ((ws, None), (floating, population.FLOATING_IN)):
@@ -374,10 +387,8 @@ def annual_workbook(
     book: DefinitionBook | None = None,
     area_code: str | None = None,
 ) -> Workbook:
-    facts = ind.collect(register, period, book=book, with_previous=False)
-    units = report_units(register, facts, area_code or register.area_code)
+    facts, units, subtitle = _read(register, period, book, area_code)
     wb, first = _new_workbook("人口和出生")
-    subtitle = _subtitle(register, period, facts, area_code)
     second = wb.create_sheet("节育措施")
     for basis in (None, population.FLOATING_IN):
         pop_rows, con_rows = _annual_rows(register, period, facts, units, basis)
@@ -433,8 +444,8 @@ def assessment_workbook(
     area_code: str | None = None,
 ) -> Workbook:
     """Indicators against targets, pass or fail, for every village and township."""
-    facts = ind.collect(register, period, book=book)
-    units = report_units(register, facts, area_code or register.area_code)
+    # Last year's facts too: a target can be a change on last year.
+    facts, units, subtitle = _read(register, period, book, area_code, with_previous=True)
     reports = [ind.evaluate(facts, (u.code,), name=u.name) for u in units]
     defs = facts.definitions
     columns = [*_AREA]
@@ -457,7 +468,6 @@ def assessment_workbook(
             values[f"{result.key}.passed"] = _mark(result.passed)
         rows.append(Row(unit.code, unit.name, values, unit.total))
     wb, ws = _new_workbook("指标考核")
-    subtitle = _subtitle(register, period, facts, area_code)
     _write_sheet(ws, "人口和计划生育目标管理责任制考核表", subtitle, columns, rows)
     _targets_row(ws, defs, columns)
     _detail_sheet(wb.create_sheet("分子分母"), subtitle, units, reports)

@@ -35,6 +35,7 @@ from fpdesk.sync import (
     township,
     village,
 )
+from fpdesk.sync.batches import batches
 from fpdesk.sync.errors import (
     ASK_AGAIN,
     NOT_FOR_US,
@@ -350,18 +351,14 @@ def departed(
     for table in rows.PERSON_COLUMNS:
         cols = rows.PERSON_COLUMNS[table]
         was_ours_set = {m.row_id for m in wanted if m.table == table and m.old_persons & ours}
-        for i in range(0, len(left), 500):
-            chunk = left[i : i + 500]
-            marks = ", ".join("?" for _ in chunk)
+        for chunk, marks in batches(left):
             named = " OR ".join(f"{c} IN ({marks})" for c in cols)
             for (row_id,) in register.conn.execute(
                 f"SELECT id FROM {table} WHERE {named}", chunk * len(cols)
             ):
                 was_ours_set.add(str(row_id))
         was_ours = sorted(was_ours_set)
-        for i in range(0, len(was_ours), 500):
-            chunk = was_ours[i : i + 500]
-            marks = ", ".join("?" for _ in chunk)
+        for chunk, marks in batches(was_ours):
             for found in register.query(
                 f"SELECT id, {', '.join(cols)} FROM {table} WHERE id IN ({marks})", chunk
             ):

@@ -25,6 +25,7 @@ from fpdesk.core.ids import new_id
 from fpdesk.store import bulk
 from fpdesk.store.db import Register
 from fpdesk.sync import conflicts, decisions, keys, merge, rows
+from fpdesk.sync.batches import batches
 from fpdesk.sync.errors import SyncError
 
 SAME_ID_NUMBER = "same_id_number"
@@ -149,9 +150,7 @@ def persons(register: Register, ids: set[str]) -> dict[str, dict[str, Any]]:
     a few queries (birth has no index on the child: one pass over it, not one each)."""
     out: dict[str, dict[str, Any]] = {}
     ordered = sorted(ids)
-    for i in range(0, len(ordered), 500):
-        chunk = ordered[i : i + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in batches(ordered):
         for row in register.query(
             "SELECT p.*, h.village_code AS village_code, h.code AS household_code"
             " FROM person p LEFT JOIN household h ON h.id = p.household_id"

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from fpdesk.store.db import Register
+from fpdesk.sync.batches import batches
 
 # Columns that may name a person of another village.
 ELSEWHERE: dict[str, tuple[str, ...]] = {
@@ -40,9 +41,7 @@ def foreign_persons(
     """Those of `ids` that are persons of another village, with their name and number."""
     out: dict[str, dict[str, Any]] = {}
     ordered = sorted(set(ids))
-    for i in range(0, len(ordered), 500):
-        chunk = ordered[i : i + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in batches(ordered):
         for found in register.query(
             "SELECT p.id, p.name, p.id_number FROM person p"
             " JOIN household h ON h.id = p.household_id"

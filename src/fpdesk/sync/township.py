@@ -24,6 +24,7 @@ from fpdesk.store import backup, capture, search_batch
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
 from fpdesk.sync import container, duplicates, envelope, legacy, merge, own_village, rows
+from fpdesk.sync.batches import batches
 from fpdesk.sync.envelope import Opened
 from fpdesk.sync.errors import BundleRefused
 from fpdesk.sync.keys import now_text
@@ -295,9 +296,7 @@ class _Merger:
                 wanted["person"].add(self._kept[change.row_id][0])
         for table, ids in wanted.items():
             ordered = sorted(ids)
-            for i in range(0, len(ordered), 500):
-                chunk = ordered[i : i + 500]
-                marks = ", ".join("?" for _ in chunk)
+            for chunk, marks in batches(ordered):
                 cursor = self.register.conn.execute(
                     f"SELECT * FROM {table} WHERE id IN ({marks})", chunk
                 )

@@ -8,12 +8,11 @@ register connection of its own.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.gui.clerk.board_page import BoardPage
-from fpdesk.gui.clerk.common import Clerk, Opener
+from fpdesk.gui.clerk.common import Clerk, Opener, Retranslating
 from fpdesk.gui.clerk.conflicts_page import ConflictsPage
 from fpdesk.gui.clerk.devices_page import DevicesPage
 from fpdesk.gui.clerk.duplicates_page import DuplicatesPage
@@ -25,7 +24,7 @@ from fpdesk.store.db import Register
 __all__ = ["ClerkWorkspace"]
 
 
-class ClerkWorkspace(QTabWidget):
+class ClerkWorkspace(Retranslating, QTabWidget):
     """One tab per step of the clerk's month end, in the order they are done."""
 
     def __init__(
@@ -79,11 +78,6 @@ class ClerkWorkspace(QTabWidget):
         if callable(refresh):
             refresh()
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         conflicts = self.conflicts.model.rowCount()

@@ -4,32 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSpinBox, QWidget
 
 from fpdesk.gui.clerk.common import (
     GREEN,
     GREY,
     RED,
     Clerk,
-    ClerkPage,
     CodeColumn,
-    ListModel,
-    fit_columns,
     local_time,
     say,
     short_device,
-    table,
 )
 from fpdesk.gui.clerk.held_page import HeldDialog
+from fpdesk.gui.clerk.page import ClerkPage
 from fpdesk.gui.models import Column
 from fpdesk.sync import board
 
 
 class BoardPage(ClerkPage):
-    changed = Signal()  # a held bundle was applied or discarded
-
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
         self.deadline_label = QLabel()
@@ -38,36 +33,23 @@ class BoardPage(ClerkPage):
         self.deadline.setRange(1, 28)
         self.deadline.setValue(clerk.deadline_day())
         self.deadline.valueChanged.connect(self._deadline_changed)
-        self.refresh_button = QPushButton()
-        self.refresh_button.clicked.connect(self.refresh)
-        self.held_button = QPushButton()
-        self.held_button.setObjectName("open_held")
-        self.held_button.clicked.connect(self.open_held)
+        self.refresh_button = self.button("", self.refresh)
+        self.held_button = self.button("open_held", self.open_held)
         self.held_dialog: HeldDialog | None = None
-        self.summary = QLabel()
-        self.summary.setObjectName("summary")
-        self.summary.setWordWrap(True)
-        self.model = ListModel(self._columns, self._color, self)
-        self.view = table(self.model)
-        self.view.setObjectName("board")
+        self.summary = self.note("summary")
+        self.model, self.view = self.list_view("board", self._columns, self._color)
         # This month's files not taken, one line each, with the reason and what to do.
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
+        self.problems = self.note("problems")
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems.setStyleSheet("QLabel#problems { color: #b3261e; }")
-        row = QHBoxLayout()
-        row.addWidget(self.deadline_label)
-        row.addWidget(self.deadline)
-        row.addStretch(1)
-        row.addWidget(self.held_button)
-        row.addWidget(self.refresh_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(row)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.problems)
+        self.lay_out(
+            self.row(
+                self.deadline_label, self.deadline, None, self.held_button, self.refresh_button
+            ),
+            self.summary,
+            (self.view, 1),
+            self.problems,
+        )
         self.rows: list[board.VillageRow] = []
         self.unplaced: list[board.FileProblem] = []  # not taken, from no known village
         self.restored: board.Restored | None = None
@@ -170,8 +152,7 @@ class BoardPage(ClerkPage):
             if p.village not in {r.code for r in self.rows}
         ]
         self.restored = board.restored(self.clerk.register)
-        self.model.set_rows(self.rows)
-        fit_columns(self.view)
+        self.fill(self.view, self.model, self.rows)
         self._summarise()
         self._show_held()
 

@@ -10,7 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QSettings, Qt
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QTableView, QWidget
 
@@ -108,6 +115,19 @@ class Clerk:
         return self.opener
 
 
+class Retranslating:
+    """A widget of the clerk's that sets its texts again (`retranslate`) when the
+    language changes.  Put it before the Qt class: `class Page(Retranslating, QWidget)`."""
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)  # type: ignore[misc]  # the Qt class after this one
+
+
 class CodeColumn(Column):
     """A column of codes shown beside their names: grey, so the name reads first."""
 
@@ -131,7 +151,9 @@ class ListModel(RowsModel):
     def foreground(self, row: Any) -> QColor | None:
         return self._color(row) if self._color else None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if (
             role == Qt.ItemDataRole.ForegroundRole
             and index.isValid()
@@ -205,39 +227,3 @@ def explain(text: str = "") -> QLabel:
     label.setObjectName("explain")
     label.setStyleSheet("QLabel#explain { color: #333; padding: 4px 0; }")
     return label
-
-
-class ClerkPage(QWidget):
-    """A page of the clerk's workspace: a paragraph on top saying what the step does,
-    and every text set again when the language changes.
-
-    A page gives `intro_text()` and sets its other texts in `retranslate_controls()`;
-    its tables' column titles (`models()`, by default `self.model`) follow.
-    """
-
-    model: ListModel
-
-    def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.clerk = clerk
-        self.intro = explain()
-
-    def intro_text(self) -> str:
-        return ""
-
-    def retranslate_controls(self) -> None:
-        """Set the page's buttons, labels and titles in the current language."""
-
-    def models(self) -> list[ListModel]:
-        return [self.model]
-
-    def retranslate(self) -> None:
-        self.intro.setText(self.intro_text())
-        self.retranslate_controls()
-        for model in self.models():
-            model.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

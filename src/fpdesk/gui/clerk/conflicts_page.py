@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QSplitter,
     QVBoxLayout,
@@ -25,18 +23,15 @@ from fpdesk.core.i18n import Text, current_language
 from fpdesk.gui.clerk.common import (
     RED,
     Clerk,
-    ClerkPage,
     ListModel,
-    fit_columns,
     local_time,
     say,
-    table,
 )
-from fpdesk.gui.models import ROW_ROLE, Column
+from fpdesk.gui.clerk.page import ClerkPage
+from fpdesk.gui.models import Column
 from fpdesk.sync import clerk as clerk_tasks
 from fpdesk.sync import conflicts, decisions, duplicates, keys, merge, rows
 from fpdesk.sync.board import DUPLICATE_KINDS, village_label
-from fpdesk.sync.errors import SyncError
 
 KINDS = {
     merge.FIELD: Text("两边都改了", "changed on both sides"),
@@ -122,20 +117,15 @@ def field_label(name: str) -> str:
 
 
 class ConflictsPage(ClerkPage):
-    changed = Signal()  # a conflict was decided: the queues and the board changed
-
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
         self.villages: dict[str, str] = {}
-        self.model = ListModel(self._columns, lambda _r: RED, self)
-        self.view = table(self.model)
-        self.view.setObjectName("conflicts")
-        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.model, self.view = self.list_view(
+            "conflicts", self._columns, lambda _r: RED, on_current=self._show_current
+        )
 
         self.detail = QGroupBox()
-        self.what = QLabel()
-        self.what.setObjectName("what")
-        self.what.setWordWrap(True)
+        self.what = self.note("what")
         self.before_title, self.village_title, self.township_title = QLabel(), QLabel(), QLabel()
         self.before, self.theirs, self.ours = QLabel(), QLabel(), QLabel()
         for name, label in (("before", self.before), ("theirs", self.theirs), ("ours", self.ours)):
@@ -157,13 +147,9 @@ class ConflictsPage(ClerkPage):
         self.reason_label = QLabel()
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
-        self.reason.textChanged.connect(self._reason_typed)
-        self.resolve_button = QPushButton()
-        self.resolve_button.setObjectName("resolve")
-        self.resolve_button.clicked.connect(self.resolve_current)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.reason.textChanged.connect(self.forget_error)
+        self.resolve_button = self.button("resolve", self.resolve_current)
+        self.message = self.note("message")
 
         grid = QGridLayout()
         grid.addWidget(self.before_title, 0, 0)
@@ -174,25 +160,16 @@ class ConflictsPage(ClerkPage):
         grid.addWidget(self.ours, 1, 2)
         grid.addWidget(self.take_village, 2, 1)
         grid.addWidget(self.take_township, 2, 2)
-        other = QHBoxLayout()
-        other.addWidget(self.take_value)
-        other.addWidget(self.value, 1)
-        reason_row = QHBoxLayout()
-        reason_row.addWidget(self.reason_label)
-        reason_row.addWidget(self.reason, 1)
-        reason_row.addWidget(self.resolve_button)
         inner = QVBoxLayout(self.detail)
         inner.addWidget(self.what)
         inner.addLayout(grid)
-        inner.addLayout(other)
-        inner.addLayout(reason_row)
+        inner.addLayout(self.row(self.take_value, (self.value, 1)))
+        inner.addLayout(self.row(self.reason_label, (self.reason, 1), self.resolve_button))
         inner.addWidget(self.message)
         inner.addStretch(1)
 
         self.history_title = QLabel()
-        self.history_model = ListModel(self._history_columns, None, self)
-        self.history_view = table(self.history_model)
-        self.history_view.setObjectName("decided")
+        self.history_model, self.history_view = self.list_view("decided", self._history_columns)
         history = QWidget()
         history_layout = QVBoxLayout(history)
         history_layout.setContentsMargins(0, 0, 0, 0)
@@ -204,9 +181,7 @@ class ConflictsPage(ClerkPage):
         split.addWidget(self.detail)
         split.addWidget(history)
         split.setSizes([180, 300, 140])
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(split, 1)
+        self.lay_out((split, 1))
         self.retranslate()
         self._show_current()
 
@@ -275,10 +250,7 @@ class ConflictsPage(ClerkPage):
         for c in found:
             row = rows.get_row(register, c["tbl"], c["row_id"]) or {}
             c["label"] = row.get("name") or row.get("code") or c["row_id"][:8]
-        self.model.set_rows(found)
-        fit_columns(self.view)
-        if found:
-            self.view.selectRow(0)
+        self.fill(self.view, self.model, found, select=True)
         self._show_current()
         self.refresh_history()
 
@@ -294,19 +266,11 @@ class ConflictsPage(ClerkPage):
             table_name = say(TABLES.get(d["tbl"] or "", Text(d["tbl"] or "", d["tbl"] or "")))
             label = (row or {}).get("name") or (row or {}).get("code") or d["row_id"][:8]
             d["label"] = f"{table_name} {label}"
-        self.history_model.set_rows(done)
-        fit_columns(self.history_view)
-
-    def _reason_typed(self, text: str) -> None:
-        """The request for a reason goes as soon as one is being typed."""
-        if text.strip() and self.message.styleSheet():
-            self.message.setText("")
-            self.message.setStyleSheet("")
+        self.fill(self.history_view, self.history_model, done)
 
     def current(self) -> dict[str, Any] | None:
-        index = self.view.currentIndex()
-        found = index.data(ROW_ROLE) if index.isValid() else None
-        return found if isinstance(found, dict) else None
+        found: dict[str, Any] | None = self.chosen(self.view, dict)
+        return found
 
     def _show_current(self) -> None:
         c = self.current()
@@ -348,21 +312,14 @@ class ConflictsPage(ClerkPage):
             take, value = "township", None
         else:
             take, value = "value", conflicts.parse_value(self.value.text())
-        try:
-            clerk_tasks.resolve(
+        return self.act(
+            lambda: clerk_tasks.resolve(
                 self.clerk.register,
                 c["id"],
                 take,
                 value,
                 reason=self.reason.text(),
                 has_value=take == "value",
-            )
-        except SyncError as exc:
-            self.message.setText(say(exc.text))
-            self.message.setStyleSheet("color: #b3261e;")
-            return False
-        self.refresh()
-        self.message.setStyleSheet("")
-        self.message.setText(self.tr("Decided. It goes to the village in its next update bundle."))
-        self.changed.emit()
-        return True
+            ),
+            lambda _: self.tr("Decided. It goes to the village in its next update bundle."),
+        )

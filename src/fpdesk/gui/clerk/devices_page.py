@@ -8,26 +8,15 @@ from typing import Any
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import (
-    GREY,
-    Clerk,
-    ClerkPage,
-    ListModel,
-    explain,
-    fit_columns,
-    problem_text,
-    table,
-)
+from fpdesk.gui.clerk.common import GREY, Clerk, explain
+from fpdesk.gui.clerk.page import ClerkPage
 from fpdesk.gui.file_dialogs import choose_folder, choose_open_file, choose_save_file
-from fpdesk.gui.models import ROW_ROLE, Column
+from fpdesk.gui.models import Column
 from fpdesk.sync import clerk as clerk_tasks
 from fpdesk.sync import enrollment, keys
 from fpdesk.sync.board import village_label
@@ -37,18 +26,12 @@ from fpdesk.sync.errors import SyncError
 class DevicesPage(ClerkPage):
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
-        self.model = ListModel(self._columns, lambda d: GREY if d["revoked_at"] else None, self)
-        self.view = table(self.model)
-        self.view.setObjectName("devices")
-        self.enroll_button = QPushButton()
-        self.enroll_button.setObjectName("enroll")
-        self.enroll_button.clicked.connect(self.enroll_dialog)
-        self.revoke_button = QPushButton()
-        self.revoke_button.setObjectName("revoke")
-        self.revoke_button.clicked.connect(self.revoke_dialog)
-        self.replace_button = QPushButton()
-        self.replace_button.setObjectName("replace")
-        self.replace_button.clicked.connect(self.replace_dialog)
+        self.model, self.view = self.list_view(
+            "devices", self._columns, lambda d: GREY if d["revoked_at"] else None
+        )
+        self.enroll_button = self.button("enroll", self.enroll_dialog)
+        self.revoke_button = self.button("revoke", self.revoke_dialog)
+        self.replace_button = self.button("replace", self.replace_dialog)
         self.steps = explain()
         self.steps.setObjectName("steps")
         self.fingerprint = QLabel()
@@ -58,20 +41,14 @@ class DevicesPage(ClerkPage):
         font.setBold(True)
         font.setFamilies(["DejaVu Sans Mono", "monospace"])
         self.fingerprint.setFont(font)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        buttons = QHBoxLayout()
-        for button in (self.enroll_button, self.revoke_button, self.replace_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.steps)
-        layout.addWidget(self.fingerprint)
-        layout.addWidget(self.message)
+        self.message = self.note("message")
+        self.lay_out(
+            (self.view, 1),
+            self.row(self.enroll_button, self.revoke_button, self.replace_button, None),
+            self.steps,
+            self.fingerprint,
+            self.message,
+        )
         self.retranslate()
 
     def _columns(self) -> list[Column]:
@@ -106,13 +83,12 @@ class DevicesPage(ClerkPage):
         self.replace_button.setText(self.tr("Replace a laptop…"))
 
     def refresh(self) -> None:
-        self.model.set_rows([d for d in keys.peers(self.clerk.register) if d["role"] == "village"])
-        fit_columns(self.view)
+        villages = [d for d in keys.peers(self.clerk.register) if d["role"] == "village"]
+        self.fill(self.view, self.model, villages)
 
     def current(self) -> dict[str, Any] | None:
-        index = self.view.currentIndex()
-        found = index.data(ROW_ROLE) if index.isValid() else None
-        return found if isinstance(found, dict) else None
+        found: dict[str, Any] | None = self.chosen(self.view, dict)
+        return found
 
     # -- enrolling ---------------------------------------------------------------------
 
@@ -139,7 +115,7 @@ class DevicesPage(ClerkPage):
         try:
             device = enrollment.accept(self.clerk.register, request, answer)
         except (SyncError, OSError) as exc:  # a refused file, a removed or full stick
-            self._say(problem_text(exc, self), error=True)
+            self.tell_problem(exc)
             return None
         self.refresh()
         self.steps.setText(
@@ -150,7 +126,7 @@ class DevicesPage(ClerkPage):
             ).format(answer.name)
         )
         self.fingerprint.setText(device["fingerprint"])
-        self._say(
+        self.tell(
             self.tr("Enrolled the laptop of village {0}.").format(
                 village_label(self.clerk.register, device["area_code"])
             )
@@ -162,7 +138,7 @@ class DevicesPage(ClerkPage):
     def revoke_dialog(self) -> None:
         device = self.current()
         if device is None:
-            self._say(self.tr("Choose a laptop in the list first."), error=True)
+            self.tell(self.tr("Choose a laptop in the list first."), error=True)
             return
         sure = QMessageBox.question(
             self,
@@ -182,11 +158,11 @@ class DevicesPage(ClerkPage):
         try:
             keys.revoke(self.clerk.register, device_id)
         except (SyncError, OSError) as exc:  # a refused file, a removed or full stick
-            self._say(problem_text(exc, self), error=True)
+            self.tell_problem(exc)
             return False
         self.refresh()
         self.fingerprint.setText("")
-        self._say(self.tr("Revoked: its bundles will be refused from now on."))
+        self.tell(self.tr("Revoked: its bundles will be refused from now on."))
         return True
 
     # -- replacing ---------------------------------------------------------------------
@@ -194,7 +170,7 @@ class DevicesPage(ClerkPage):
     def replace_dialog(self) -> None:
         device = self.current()
         if device is None or device["revoked_at"]:
-            self._say(self.tr("Choose the old, still active laptop in the list first."), error=True)
+            self.tell(self.tr("Choose the old, still active laptop in the list first."), error=True)
             return
         self.steps.setText(
             self.tr(
@@ -223,7 +199,7 @@ class DevicesPage(ClerkPage):
                 self.clerk.register, old_device, request, answer, folder
             )
         except (SyncError, OSError) as exc:  # a refused file, a removed or full stick
-            self._say(problem_text(exc, self), error=True)
+            self.tell_problem(exc)
             return None
         self.refresh()
         self.fingerprint.setText(done.new["fingerprint"])
@@ -233,9 +209,5 @@ class DevicesPage(ClerkPage):
                 "the snapshot. Compare these digits by phone."
             ).format(answer.name, done.snapshot.path.name)
         )
-        self._say(self.tr("The old laptop is revoked; the new one is enrolled."))
+        self.tell(self.tr("The old laptop is revoked; the new one is enrolled."))
         return done
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b3261e;" if error else "")
-        self.message.setText(text)

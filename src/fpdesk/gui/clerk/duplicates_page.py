@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QScrollArea,
     QSplitter,
@@ -23,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import Clerk, ClerkPage, ListModel, fit_columns, local_time, say, table
+from fpdesk.gui.clerk.common import Clerk, ListModel, local_time, say
 from fpdesk.gui.clerk.conflicts_page import field_label, field_value, shown
-from fpdesk.gui.models import ROW_ROLE, Column
-from fpdesk.gui.tasks import Progress, Task, run_task
+from fpdesk.gui.clerk.page import ClerkPage
+from fpdesk.gui.models import Column
+from fpdesk.gui.tasks import Progress, Task
 from fpdesk.store import areas
 from fpdesk.sync import duplicates
 from fpdesk.sync.board import village_label
-from fpdesk.sync.errors import SyncError
 
 SIDES = ("survivor", "other")  # the two persons of a merge record
 # Shown first, in this order; the other columns follow.
@@ -80,15 +78,12 @@ class UnmergeDialog(QDialog):
 
 
 class DuplicatesPage(ClerkPage):
-    changed = Signal()  # a pair was merged, found distinct, or a merge undone
-
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
         self.unmerge_dialog: UnmergeDialog | None = None
-        self.model = ListModel(self._columns, None, self)
-        self.view = table(self.model)
-        self.view.setObjectName("pairs")
-        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.model, self.view = self.list_view(
+            "pairs", self._columns, on_current=self._show_current
+        )
 
         self.detail = QGroupBox()
         self.keep_a, self.keep_b = QRadioButton(), QRadioButton()
@@ -110,54 +105,29 @@ class DuplicatesPage(ClerkPage):
         self.reason_label = QLabel()
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
-        self.reason.textChanged.connect(self._reason_typed)
-        self.merge_button = QPushButton()
-        self.merge_button.setObjectName("merge")
-        self.merge_button.clicked.connect(self.merge_current)
-        self.distinct_button = QPushButton()
-        self.distinct_button.setObjectName("distinct")
-        self.distinct_button.clicked.connect(self.dismiss_current)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-
-        keep_row = QHBoxLayout()
-        keep_row.addWidget(self.keep_a)
-        keep_row.addWidget(self.keep_b)
-        keep_row.addStretch(1)
-        reason_row = QHBoxLayout()
-        reason_row.addWidget(self.reason_label)
-        reason_row.addWidget(self.reason, 1)
-        reason_row.addWidget(self.merge_button)
-        reason_row.addWidget(self.distinct_button)
+        self.reason.textChanged.connect(self.forget_error)
+        self.merge_button = self.button("merge", self.merge_current)
+        self.distinct_button = self.button("distinct", self.dismiss_current)
+        self.message = self.note("message")
         inner = QVBoxLayout(self.detail)
-        inner.addLayout(keep_row)
+        inner.addLayout(self.row(self.keep_a, self.keep_b, None))
         inner.addWidget(scroll, 1)
-        inner.addLayout(reason_row)
+        inner.addLayout(
+            self.row(self.reason_label, (self.reason, 1), self.merge_button, self.distinct_button)
+        )
         inner.addWidget(self.message)
 
-        self.scan_button = QPushButton()
-        self.scan_button.setObjectName("scan")
-        self.scan_button.clicked.connect(self.scan)
+        self.scan_button = self.button("scan", self.scan)
         self.scan_status = QLabel()
         self.scan_status.setObjectName("scan_status")
-        self.scan_task: Task | None = None
-        self._tasks: list[Task] = []
         self.scanned: list[duplicates.Candidate] = []
         self.merges_title = QLabel()
-        self.merges_model = ListModel(self._merge_columns, None, self)
-        self.merges_view = table(self.merges_model)
-        self.merges_view.setObjectName("merges")
-        self.unmerge_button = QPushButton()
-        self.unmerge_button.setObjectName("unmerge")
-        self.unmerge_button.clicked.connect(self.unmerge_current)
+        self.merges_model, self.merges_view = self.list_view("merges", self._merge_columns)
+        self.unmerge_button = self.button("unmerge", self.unmerge_current)
         merges_box = QWidget()
         merges_layout = QVBoxLayout(merges_box)
         merges_layout.setContentsMargins(0, 0, 0, 0)
-        head = QHBoxLayout()
-        head.addWidget(self.merges_title, 1)
-        head.addWidget(self.unmerge_button)
-        merges_layout.addLayout(head)
+        merges_layout.addLayout(self.row((self.merges_title, 1), self.unmerge_button))
         merges_layout.addWidget(self.merges_view)
 
         split = QSplitter(Qt.Orientation.Vertical)
@@ -165,13 +135,7 @@ class DuplicatesPage(ClerkPage):
         split.addWidget(self.detail)
         split.addWidget(merges_box)
         split.setSizes([160, 380, 120])
-        scan_row = QHBoxLayout()
-        scan_row.addWidget(self.scan_status, 1)
-        scan_row.addWidget(self.scan_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(scan_row)
-        layout.addWidget(split, 1)
+        self.lay_out(self.row((self.scan_status, 1), self.scan_button), (split, 1))
         self.pairs: list[duplicates.Candidate] = []
         self.villages: dict[str, str] = {}  # person -> village name, for the merges
         self.retranslate()
@@ -255,23 +219,19 @@ class DuplicatesPage(ClerkPage):
             if duplicates.is_dismissed(register, candidate.a["id"], candidate.b["id"]):
                 continue
             self.pairs.append(duplicates.Candidate(a, b, candidate.reason, []))
-        self.model.set_rows(self.pairs)
         done = duplicates.merges(register, include_undone=True)[::-1]  # the latest first
         people = duplicates.persons(register, {m[side] for m in done for side in SIDES})
         names = areas.names(register, {p["village_code"] for p in people.values()})
         self.villages = {
             pid: names[p["village_code"]] for pid, p in people.items() if p["village_code"]
         }
-        self.merges_model.set_rows(done)
-        fit_columns(self.merges_view)
-        fit_columns(self.view)
-        if self.pairs:
-            self.view.selectRow(0)
+        self.fill(self.merges_view, self.merges_model, done)
+        self.fill(self.view, self.model, self.pairs, select=True)
         self._show_current()
 
     def scan(self) -> Task | None:
         """Look through every birth of the register, off the GUI thread."""
-        if self.scan_task is not None:
+        if self.task is not None:
             return None
         opener = self.clerk.worker_opener()
 
@@ -285,15 +245,17 @@ class DuplicatesPage(ClerkPage):
 
         self.scan_button.setEnabled(False)
         self.scan_status.setText(self.tr("Searching the whole register…"))
-        self.scan_task = run_task(
-            self,
+        return self.start_work(
             work,
             on_done=self._scanned,
+            on_over=lambda _outcome: self.scan_button.setEnabled(True),
             label=self.tr("Searching the whole register…"),
         )
-        self.scan_task.done.connect(self._scan_over)
-        self._tasks.append(self.scan_task)
-        return self.scan_task
+
+    @property
+    def scan_task(self) -> Task | None:
+        """The search of the whole register, while it runs."""
+        return self.task
 
     def _scanned(self, found: list[duplicates.Candidate]) -> None:
         self.scanned = found
@@ -305,14 +267,9 @@ class DuplicatesPage(ClerkPage):
             )
         )
 
-    def _scan_over(self, _outcome: object) -> None:
-        self.scan_task = None
-        self.scan_button.setEnabled(True)
-
     def current(self) -> duplicates.Candidate | None:
-        index = self.view.currentIndex()
-        found = index.data(ROW_ROLE) if index.isValid() else None
-        return found if isinstance(found, duplicates.Candidate) else None
+        found: duplicates.Candidate | None = self.chosen(self.view, duplicates.Candidate)
+        return found
 
     def _clear_grid(self) -> None:
         while self.grid.count():
@@ -398,49 +355,38 @@ class DuplicatesPage(ClerkPage):
             if (pick_b if keep_a else pick_a).isChecked() and pair.a.get(name) != pair.b.get(name)
         }
         take_other &= set(duplicates.mergeable_fields(self.clerk.register))
-        try:
-            duplicates.merge_persons(
+        return self.act(
+            lambda: duplicates.merge_persons(
                 self.clerk.register,
                 survivor["id"],
                 other["id"],
                 take_other,
                 reason=self.reason.text(),
                 conflict_ids=pair.conflict_ids,
-            )
-        except SyncError as exc:
-            self._say(say(exc.text), error=True)
-            return False
-        self.refresh()
-        self._say(self.tr("Merged. Both villages hear of it in their next update bundle."))
-        self.changed.emit()
-        return True
+            ),
+            lambda _: self.tr("Merged. Both villages hear of it in their next update bundle."),
+        )
 
     def dismiss_current(self) -> bool:
         pair = self.current()
         if pair is None:
             return False
-        try:
-            duplicates.dismiss(
+        return self.act(
+            lambda: duplicates.dismiss(
                 self.clerk.register,
                 pair.a["id"],
                 pair.b["id"],
                 pair.conflict_ids,
                 reason=self.reason.text(),
-            )
-        except SyncError as exc:
-            self._say(say(exc.text), error=True)
-            return False
-        self.refresh()
-        self._say(self.tr("Marked as two different persons; the pair is not shown again."))
-        self.changed.emit()
-        return True
+            ),
+            lambda _: self.tr("Marked as two different persons; the pair is not shown again."),
+        )
 
     def unmerge_current(self) -> UnmergeDialog | None:
         """Ask to confirm, with a reason; the merge is undone when the clerk says so."""
-        index = self.merges_view.currentIndex()
-        record: Any = index.data(ROW_ROLE) if index.isValid() else None
-        if not isinstance(record, dict) or record.get("undone_at"):
-            self._say(self.tr("Choose a merge that is not undone in the list first."), error=True)
+        record: dict[str, Any] | None = self.chosen(self.merges_view, dict)
+        if record is None or record.get("undone_at"):
+            self.tell(self.tr("Choose a merge that is not undone in the list first."), error=True)
             return None
         dialog = UnmergeDialog(record, self)
         dialog.accepted.connect(lambda: self._unmerge(record["id"], dialog.reason.text()))
@@ -455,21 +401,7 @@ class DuplicatesPage(ClerkPage):
         dialog.deleteLater()
 
     def _unmerge(self, merge_id: str, reason: str) -> bool:
-        try:
-            duplicates.unmerge(self.clerk.register, merge_id, reason=reason)
-        except SyncError as exc:
-            self._say(say(exc.text), error=True)
-            return False
-        self.refresh()
-        self._say(self.tr("The merge is undone: both persons are back as they were."))
-        self.changed.emit()
-        return True
-
-    def _reason_typed(self, text: str) -> None:
-        """The request for a reason goes as soon as one is being typed."""
-        if text.strip() and self.message.styleSheet():
-            self._say("")
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b3261e;" if error else "")
-        self.message.setText(text)
+        return self.act(
+            lambda: duplicates.unmerge(self.clerk.register, merge_id, reason=reason),
+            lambda _: self.tr("The merge is undone: both persons are back as they were."),
+        )

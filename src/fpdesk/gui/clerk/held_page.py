@@ -9,7 +9,6 @@ for with a confirmation that says so.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -22,18 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import (
-    RED,
-    Clerk,
-    ClerkPage,
-    ListModel,
-    fit_columns,
-    say,
-    short_device,
-    table,
-)
+from fpdesk.gui.clerk.common import RED, Clerk, Retranslating, say, short_device
 from fpdesk.gui.clerk.conflicts_page import TABLES, field_label, field_value
-from fpdesk.gui.models import ROW_ROLE, Column
+from fpdesk.gui.clerk.page import ClerkPage
+from fpdesk.gui.models import Column
 from fpdesk.store.errors import RegisterError
 from fpdesk.sync import held
 from fpdesk.sync.board import village_label
@@ -41,43 +32,27 @@ from fpdesk.sync.errors import SyncError
 
 
 class HeldPage(ClerkPage):
-    changed = Signal()  # a bundle was applied or discarded: the board and queues change
-
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
-        self.model = ListModel(self._columns, lambda _h: RED, self)
-        self.view = table(self.model)
-        self.view.setObjectName("held")
-        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.model, self.view = self.list_view(
+            "held", self._columns, lambda _h: RED, on_current=self._show_current
+        )
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("held_detail")
         self.detail.setReadOnly(True)
         self.reason_label = QLabel()
         self.reason = QLineEdit()
         self.reason.setObjectName("held_reason")
-        self.apply_button = QPushButton()
-        self.apply_button.setObjectName("held_apply")
-        self.apply_button.clicked.connect(self.apply_dialog)
-        self.discard_button = QPushButton()
-        self.discard_button.setObjectName("held_discard")
-        self.discard_button.clicked.connect(self.discard_dialog)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        reason_row = QHBoxLayout()
-        reason_row.addWidget(self.reason_label)
-        reason_row.addWidget(self.reason, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.apply_button)
-        buttons.addWidget(self.discard_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.detail, 2)
-        layout.addLayout(reason_row)
-        layout.addLayout(buttons)
-        layout.addWidget(self.message)
+        self.apply_button = self.button("held_apply", self.apply_dialog)
+        self.discard_button = self.button("held_discard", self.discard_dialog)
+        self.message = self.note("message")
+        self.lay_out(
+            (self.view, 1),
+            (self.detail, 2),
+            self.row(self.reason_label, (self.reason, 1)),
+            self.row(self.apply_button, self.discard_button, None),
+            self.message,
+        )
         self.confirm: QMessageBox | None = None  # the open question, for tests
         self.retranslate()
         self.refresh()
@@ -107,16 +82,14 @@ class HeldPage(ClerkPage):
         self.discard_button.setText(self.tr("Discard…"))
 
     def refresh(self) -> None:
-        self.model.set_rows(held.held_bundles(self.clerk.register))
-        fit_columns(self.view)
+        self.fill(self.view, self.model, held.held_bundles(self.clerk.register))
         if self.model.rowCount() and not self.view.currentIndex().isValid():
             self.view.selectRow(0)
         self._show_current()
 
     def current(self) -> held.Held | None:
-        index = self.view.currentIndex()
-        found = index.data(ROW_ROLE) if index.isValid() else None
-        return found if isinstance(found, held.Held) else None
+        found: held.Held | None = self.chosen(self.view, held.Held)
+        return found
 
     def _show_current(self) -> None:
         chosen = self.current()
@@ -162,14 +135,15 @@ class HeldPage(ClerkPage):
 
     def apply_dialog(self) -> None:
         chosen = self.current()
-        if chosen is None:
-            return
-        question = self.tr(
-            "Apply the held bundle of laptop {0} (village {1})? What merges cleanly is "
-            "written now and what both sides changed goes to the conflicts. The laptop is "
-            "then revoked: it must be set up again and sent a snapshot."
-        ).format(short_device(chosen.device_id), chosen.village)
-        if self._ask(self.tr("Apply the held bundle?"), question):
+        if chosen is not None and self._sure(
+            chosen,
+            self.tr("Apply the held bundle?"),
+            self.tr(
+                "Apply the held bundle of laptop {0} (village {1})? What merges cleanly is "
+                "written now and what both sides changed goes to the conflicts. The laptop "
+                "is then revoked: it must be set up again and sent a snapshot."
+            ),
+        ):
             self.apply(chosen.held_id)
 
     def discard_dialog(self) -> None:
@@ -177,16 +151,23 @@ class HeldPage(ClerkPage):
         if chosen is None:
             return
         if not self.reason.text().strip():
-            self._say(self.tr("Write the reason for discarding it first."), error=True)
+            self.tell(self.tr("Write the reason for discarding it first."), error=True)
             self.reason.setFocus()
             return
-        question = self.tr(
-            "Discard the held bundle of laptop {0} (village {1})? Nothing in it is written "
-            "to the register; the file and your reason are kept. The laptop is then "
-            "revoked: it must be set up again and sent a snapshot."
-        ).format(short_device(chosen.device_id), chosen.village)
-        if self._ask(self.tr("Discard the held bundle?"), question):
+        if self._sure(
+            chosen,
+            self.tr("Discard the held bundle?"),
+            self.tr(
+                "Discard the held bundle of laptop {0} (village {1})? Nothing in it is "
+                "written to the register; the file and your reason are kept. The laptop is "
+                "then revoked: it must be set up again and sent a snapshot."
+            ),
+        ):
             self.discard(chosen.held_id, self.reason.text())
+
+    def _sure(self, chosen: held.Held, title: str, question: str) -> bool:
+        """Asked about this laptop's held bundle ({0}: the laptop, {1}: its village)."""
+        return self._ask(title, question.format(short_device(chosen.device_id), chosen.village))
 
     def _ask(self, title: str, question: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=self)
@@ -198,37 +179,30 @@ class HeldPage(ClerkPage):
         finally:
             self.confirm = None
 
-    def apply(self, held_id: str) -> held.Released | None:
-        try:
-            done = held.apply(self.clerk.register, held_id)
-        except (SyncError, RegisterError) as exc:
-            self._say(say(exc.text), error=True)
-            return None
-        r = done.result
-        self._finished(
-            self.tr("Applied: {0} applied, {1} to the conflicts.").format(r.applied, r.queued),
-            done,
+    def apply(self, held_id: str) -> bool:
+        return self.act(
+            lambda: held.apply(self.clerk.register, held_id),
+            lambda done: self._finished(
+                self.tr("Applied: {0} applied, {1} to the conflicts.").format(
+                    done.result.applied, done.result.queued
+                ),
+                done,
+            ),
+            refused=(SyncError, RegisterError),
         )
-        return done
 
-    def discard(self, held_id: str, reason: str) -> held.Released | None:
-        try:
-            done = held.discard(self.clerk.register, held_id, reason=reason)
-        except (SyncError, RegisterError) as exc:
-            self._say(say(exc.text), error=True)
-            return None
-        self._finished(self.tr("Discarded; your reason is in the import ledger."), done)
-        return done
+    def discard(self, held_id: str, reason: str) -> bool:
+        return self.act(
+            lambda: held.discard(self.clerk.register, held_id, reason=reason),
+            lambda done: self._finished(
+                self.tr("Discarded; your reason is in the import ledger."), done
+            ),
+            refused=(SyncError, RegisterError),
+        )
 
-    def _finished(self, what: str, done: held.Released) -> None:
+    def _finished(self, what: str, done: held.Released) -> str:
         self.reason.clear()
-        self.refresh()
-        self._say(f"{what} {say(done.message)}")
-        self.changed.emit()
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b3261e;" if error else "")
-        self.message.setText(text)
+        return f"{what} {say(done.message)}"
 
 
 _OPS = {"insert": "+", "update": "~", "delete": "−"}
@@ -238,7 +212,7 @@ def _range(h: held.Held) -> str:
     return "" if h.after is None else f"{h.after + 1}–{h.upto}"
 
 
-class HeldDialog(QDialog):
+class HeldDialog(Retranslating, QDialog):
     """The held page in a window of its own, opened from the villages board."""
 
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
@@ -255,11 +229,6 @@ class HeldDialog(QDialog):
         layout.addLayout(row)
         self.resize(900, 600)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Held bundles"))

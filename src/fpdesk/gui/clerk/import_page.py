@@ -16,11 +16,8 @@ from PySide6.QtCore import QStorageInfo, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,18 +27,16 @@ from fpdesk.gui.clerk.common import (
     GREY,
     RED,
     Clerk,
-    ClerkPage,
-    ListModel,
     Opener,
     fit_columns,
     local_time,
     problem_text,
     say,
-    table,
 )
+from fpdesk.gui.clerk.page import ClerkPage
 from fpdesk.gui.file_dialogs import choose_folder
 from fpdesk.gui.models import Column
-from fpdesk.gui.tasks import Progress, Task, run_task
+from fpdesk.gui.tasks import Progress, Task
 from fpdesk.reports.pdf.receipt import STATUS, print_receipt
 from fpdesk.store import areas
 from fpdesk.sync import bundles, keys, ledger
@@ -102,33 +97,19 @@ class ImportPage(ClerkPage):
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
         self.folder: Path | None = None
-        self.task: Task | None = None
-        self._tasks: list[Task] = []  # kept alive while their threads may hold them
         self._sink: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self.started_at: dt.datetime | None = None
         self.run_list: list[ledger.ImportRun] = []
-        self.choose = QPushButton()
-        self.choose.setObjectName("choose_folder")
-        self.choose.clicked.connect(self.choose_folder)
+        self.choose = self.button("choose_folder", self.choose_folder)
         self.drives = QComboBox()
         self.drives.setObjectName("drives")
-        self.use_drive = QPushButton()
-        self.use_drive.setObjectName("use_drive")
-        self.use_drive.clicked.connect(self._drive_chosen)
-        self.where = QLabel()
-        self.where.setObjectName("where")
-        self.where.setWordWrap(True)
-        self.start_button = QPushButton()
-        self.start_button.setObjectName("start_import")
+        self.use_drive = self.button("use_drive", self._drive_chosen)
+        self.where = self.note("where")
+        self.start_button = self.button("start_import", self.start)
         self.start_button.setDefault(True)
-        self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton()
-        self.cancel_button.setObjectName("cancel_import")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.receipt_button = QPushButton()
-        self.receipt_button.setObjectName("receipt")
-        self.receipt_button.clicked.connect(  # the print dialog, with its preview
-            lambda: self.receipt_asked.emit(self.runs.currentData())
+        self.cancel_button = self.button("cancel_import", self.cancel)
+        self.receipt_button = self.button(  # the print dialog, with its preview
+            "receipt", lambda: self.receipt_asked.emit(self.runs.currentData())
         )
         self.runs_label = QLabel()
         self.runs = QComboBox()  # every import run in the ledger: its receipt can be printed
@@ -137,34 +118,16 @@ class ImportPage(ClerkPage):
         self.runs.activated.connect(lambda _i: self.show_run())
         self.bar = QProgressBar()
         self.bar.setObjectName("progress")
-        self.status = QLabel()
-        self.status.setObjectName("status")
-        self.status.setWordWrap(True)
-        self.model = ListModel(self._columns, self._color, self)
-        self.results = table(self.model)
-        self.results.setObjectName("results")
-
-        top = QHBoxLayout()
-        top.addWidget(self.choose)
-        top.addWidget(self.drives, 1)
-        top.addWidget(self.use_drive)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.start_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.bar, 1)
-        receipts = QHBoxLayout()
-        receipts.addWidget(self.runs_label)
-        receipts.addWidget(self.runs)
-        receipts.addWidget(self.receipt_button)
-        receipts.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(top)
-        layout.addWidget(self.where)
-        layout.addLayout(buttons)
-        layout.addWidget(self.status)
-        layout.addWidget(self.results, 1)
-        layout.addLayout(receipts)
+        self.status = self.note("status")
+        self.model, self.results = self.list_view("results", self._columns, self._color)
+        self.lay_out(
+            self.row(self.choose, (self.drives, 1), self.use_drive),
+            self.where,
+            self.row(self.start_button, self.cancel_button, (self.bar, 1)),
+            self.status,
+            (self.results, 1),
+            self.row(self.runs_label, self.runs, self.receipt_button, None),
+        )
         self.retranslate()
         self.refresh_drives()
         self.refresh_runs()
@@ -285,18 +248,17 @@ class ImportPage(ClerkPage):
         self.bar.setValue(0)
         self.status.setText(self.tr("Importing…"))
         sink = self._sink = queue.SimpleQueue()
-        self.task = run_task(
-            self,
+        task = self.start_work(
             lambda progress: import_bundles(opener, files, progress, sink),
             on_done=self._finished,
             on_error=self._failed,
+            on_over=self._over,
             show_progress=False,
         )
-        self.task.progressed.connect(self._progressed)
-        self.task.done.connect(self._over)
-        self._tasks.append(self.task)
-        self._set_running(True)
-        return self.task
+        if task is not None:
+            task.progressed.connect(self._progressed)
+            self._set_running(True)
+        return task
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -328,7 +290,6 @@ class ImportPage(ClerkPage):
 
     def _over(self, outcome: object) -> None:
         self._drain()
-        self.task = None
         rows = self.model.rows()
         if outcome is None:
             self.status.setText(
@@ -388,8 +349,7 @@ class ImportPage(ClerkPage):
         run_id = self.runs.currentData()
         if run_id is None or self.task is not None:
             return
-        self.model.set_rows(ledger.run_rows(self.clerk.register, int(run_id)))
-        fit_columns(self.results)
+        self.fill(self.results, self.model, ledger.run_rows(self.clerk.register, int(run_id)))
         self.status.setText(self.tr("Shown: the import run {0}.").format(self.runs.currentText()))
         self._set_running(False)
 

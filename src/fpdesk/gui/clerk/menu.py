@@ -7,15 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
+
+from fpdesk.gui.clerk.common import Retranslating
 
 if TYPE_CHECKING:
     from fpdesk.gui.clerk import ClerkWorkspace
 
 
-class ClerkMenu(QMenu):
+class ClerkMenu(Retranslating, QMenu):
     """乡镇: import, the villages board, conflicts, duplicates, laptops, send back and
     the import receipt.  `workspace` builds the clerk's workspace on first use."""
 
@@ -87,11 +88,6 @@ class ClerkMenu(QMenu):
         the main window's print dialog."""
         w.setCurrentWidget(w.importing)
         w.importing.receipt_asked.emit(w.importing.runs.currentData())
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("&Township"))

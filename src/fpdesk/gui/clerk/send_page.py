@@ -6,26 +6,14 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from fpdesk.gui.clerk.common import (
-    Clerk,
-    ClerkPage,
-    ListModel,
-    Opener,
-    fit_columns,
-    problem_text,
-    short_device,
-    table,
-)
+from fpdesk.gui.clerk.common import Clerk, Opener, problem_text, short_device
+from fpdesk.gui.clerk.page import ClerkPage
 from fpdesk.gui.file_dialogs import choose_folder
 from fpdesk.gui.models import Column
-from fpdesk.gui.tasks import Progress, Task, run_task
+from fpdesk.gui.tasks import Progress, Task
 from fpdesk.sync import bundles, clerk
 from fpdesk.sync.board import village_label
 
@@ -45,28 +33,14 @@ def export_all(
 class SendPage(ClerkPage):
     def __init__(self, clerk: Clerk, parent: QWidget | None = None) -> None:
         super().__init__(clerk, parent)
-        self.task: Task | None = None
-        self._tasks: list[Task] = []
         self.per_village = QCheckBox()
         self.per_village.setObjectName("per_village")
-        self.export_button = QPushButton()
-        self.export_button.setObjectName("export")
-        self.export_button.clicked.connect(self.choose_and_export)
-        self.status = QLabel()
-        self.status.setObjectName("status")
-        self.status.setWordWrap(True)
-        self.model = ListModel(self._columns, None, self)
-        self.view = table(self.model)
-        self.view.setObjectName("made")
-        row = QHBoxLayout()
-        row.addWidget(self.per_village)
-        row.addStretch(1)
-        row.addWidget(self.export_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(row)
-        layout.addWidget(self.status)
-        layout.addWidget(self.view, 1)
+        self.export_button = self.button("export", self.choose_and_export)
+        self.status = self.note("status")
+        self.model, self.view = self.list_view("made", self._columns)
+        self.lay_out(
+            self.row(self.per_village, None, self.export_button), self.status, (self.view, 1)
+        )
         self.retranslate()
 
     def _columns(self) -> list[Column]:
@@ -109,21 +83,17 @@ class SendPage(ClerkPage):
         per_village = self.per_village.isChecked()
         self.export_button.setEnabled(False)
         self.status.setText(self.tr("Making the update bundles…"))
-        self.task = run_task(
-            self,
+        return self.start_work(
             lambda progress: export_all(opener, folder, per_village, progress),
             on_done=self._done,
             on_error=self._failed,
+            on_over=lambda _outcome: self.export_button.setEnabled(True),
             label=self.tr("Making the update bundles…"),
             cancellable=False,
         )
-        self.task.done.connect(self._over)
-        self._tasks.append(self.task)
-        return self.task
 
     def _done(self, made: list[bundles.Exported]) -> None:
-        self.model.set_rows(made)
-        fit_columns(self.view)
+        self.fill(self.view, self.model, made)
         self.status.setText(
             self.tr("%n update bundle(s) written to {0}.", "", len(made)).format(
                 self.folder.name if self.folder else ""
@@ -132,7 +102,3 @@ class SendPage(ClerkPage):
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(problem_text(exc, self))
-
-    def _over(self, _outcome: object) -> None:
-        self.task = None
-        self.export_button.setEnabled(True)

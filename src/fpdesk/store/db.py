@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import sqlcipher3
 from sqlite_utils import Database
@@ -48,12 +48,12 @@ ROLES = ("village", "township")
 # of CPU per 4 MB (1.5 s for a 54 MB township, 20 s for a 570 MB district), so a
 # register below ALWAYS_CHECK_BELOW bytes (a village's) is checked on every opening
 # and a larger one on its first opening of the day, recorded in local_state.
-DAILY = "daily"
+DAILY: Final = "daily"
 # open_register(verify=LATER): the same daily rule, but a check that is due does not
 # hold up the opening: the register opens with its writes held (every connection of
 # this process to the file refuses to write) until store.daily_check has run the check
 # on a connection of its own and released them, or found damage and kept them held.
-LATER = "later"
+LATER: Final = "later"
 ALWAYS_CHECK_BELOW = 32 << 20
 CHECKED_ON = "integrity_checked_on"
 Verify = bool | Literal["daily", "later"]

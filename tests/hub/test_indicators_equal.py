@@ -9,6 +9,7 @@ township covers those townships."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from fpdesk.core.periods import PeriodError, parse_period
+from fpdesk.cli import main
+from fpdesk.core.periods import parse_period
 from fpdesk.hub import load, schema
 from fpdesk.hub.indicators import HubSource, NotInDistrict, TownshipNotInHub
 from fpdesk.reports import indicators as ind
@@ -149,6 +151,50 @@ def test_an_area_outside_the_hub_is_refused(loaded: psycopg.Connection[Any]) -> 
         ind.compute(HubSource(loaded), parse_period("2025"), ["110101000000"])
 
 
-def test_a_period_that_does_not_parse_is_refused() -> None:
-    with pytest.raises(PeriodError):
-        parse_period("2025Q5")
+# ------------------------------------------------------------ fpdesk hub indicators
+
+
+def run(capsys: pytest.CaptureFixture[str], lang: str, *argv: str) -> tuple[int, str, str]:
+    status = main(["--lang", lang, *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_the_command_gives_the_registers_numbers(
+    loaded: psycopg.Connection[Any],
+    hub_url: str,
+    township: Register,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    loaded.commit()
+    period = parse_period("2026Q3")
+    args = ("hub", "indicators", "--url", hub_url, "--period", "2026Q3", "--json")
+    status, out, err = run(capsys, "en", *args, "--level", "village", "--members")
+    assert (status, err) == (0, "")
+    shown = json.loads(out)["reports"]
+    expected = ind.breakdown(township, period, "village", within=township.area_code[:6] + "0" * 6)
+    assert [r["results"] for r in shown] == [r.to_data()["results"] for r in expected]
+    # The district as one; without --members no ids.
+    status, out, _ = run(capsys, "en", *args)
+    (district,) = json.loads(out)["reports"]
+    assert district["areas"] == ["450102000000"] and "numerator_ids" not in district["results"][0]
+    # One township's records, as the people read them.
+    status, out, _ = run(capsys, "zh", *args[:-1], "--township", township.area_code, "--members")
+    assert status == 0 and "定义版本" in out
+    births = ind.compute(township, period).result("births")
+    assert births.numerator_ids and all(bid in out for bid in births.numerator_ids)
+    # Read only: nothing was written.
+    assert loaded.execute("SELECT count(*) FROM hub_ledger").fetchone() == (0,)
+
+
+def test_the_command_refuses_bad_input_plainly(
+    loaded: psycopg.Connection[Any], hub_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    loaded.commit()
+    base = ("hub", "indicators", "--url", hub_url)
+    status, out, err = run(capsys, "zh", *base, "--period", "2025Q5")
+    assert status == 2 and out == "" and "2025Q5" in err
+    status, out, err = run(capsys, "en", *base, "--period", "2025", "--township", "450102999000")
+    assert status == 1 and out == "" and "no township 450102999000" in err
+    status, out, err = run(capsys, "zh", *base, "--period", "2025", "--township", "450102999000")
+    assert status == 1 and "没有乡镇 450102999000" in err

@@ -198,3 +198,15 @@ def test_the_command_refuses_bad_input_plainly(
     assert status == 1 and out == "" and "no township 450102999000" in err
     status, out, err = run(capsys, "zh", *base, "--period", "2025", "--township", "450102999000")
     assert status == 1 and "没有乡镇 450102999000" in err
+
+
+def test_a_collection_reads_one_snapshot_and_writes_nothing(
+    loaded: psycopg.Connection[Any],
+) -> None:
+    loaded.commit()
+    source = HubSource(loaded)
+    with source.reading():
+        shown = loaded.execute("SHOW transaction_isolation").fetchone()
+        assert shown == ("repeatable read",)
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            loaded.execute("DELETE FROM person")

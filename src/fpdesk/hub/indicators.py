@@ -65,6 +65,7 @@ class HubSource:
     """The indicator engine's reads from the hub: the district, or one township."""
 
     def __init__(self, conn: psycopg.Connection[Any], township: str | None = None) -> None:
+        idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
         schema.check(conn)
         self.conn = conn
         self.township = township
@@ -75,6 +76,8 @@ class HubSource:
             self.area = township
         else:
             self.area = _district(conn)
+        if idle:
+            conn.rollback()  # only read: leave it idle, so reading() takes one snapshot
 
     # ------------------------------------------------------------ permissions
 

@@ -25,8 +25,9 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"core", "store"},
     "sync": {"core", "store", "sync"},
     "ledgers": {"core", "store", "sync", "ledgers"},
-    # The district hub (PostgreSQL), beside sync: it reuses the exchange, never the window.
-    "hub": {"core", "store", "sync", "hub"},
+    # The district hub (PostgreSQL), beside sync: it reuses the exchange, never the window,
+    # and implements the indicator engine's IndicatorSource (reports never import hub).
+    "hub": {"core", "store", "sync", "reports", "hub"},
     "reports": {"core", "store", "reports"},
     "demo": {"core", "store", "demo"},
     "commands": {"core", "store", "sync", "ledgers", "hub", "reports", "demo", "commands"},

@@ -1,4 +1,4 @@
-"""hub init|status: the district hub on PostgreSQL (docs/hub.md).
+"""hub init|status|indicators: the district hub on PostgreSQL (docs/hub.md).
 
 Without --url the hub is fpdesk's own embedded PostgreSQL in the user's data folder,
 started for the command and stopped after it; with --url any PostgreSQL 14 or later.
@@ -12,9 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from fpdesk.commands.common import add_json, emit
+from fpdesk.commands.common import CommandError, add_json, emit
+from fpdesk.commands.reports import report_text
 from fpdesk.core.clock import SystemClock
-from fpdesk.core.i18n import Text
+from fpdesk.core.i18n import Text, current_language
+from fpdesk.core.periods import Period, PeriodError, parse_period
+from fpdesk.reports import indicators as ind
 from fpdesk.sync import board
 
 URL_HELP = (
@@ -53,6 +56,11 @@ REPORTS = {
 }
 
 
+LEVELS = ("district", "township", "village")
+IDS = Text("  {key} {which}：{ids}", "  {key} {which}: {ids}")
+WHICH = {"numerator": Text("分子", "numerator"), "denominator": Text("分母", "denominator")}
+
+
 def add_commands(sub: Any) -> None:
     parser = sub.add_parser("hub", help="the district hub (PostgreSQL) / 区县汇总库")
     steps = parser.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
@@ -66,6 +74,30 @@ def add_commands(sub: Any) -> None:
     status.add_argument("--url", help=URL_HELP)
     add_json(status)
     status.set_defaults(func=run_status)
+
+    counts = steps.add_parser(
+        "indicators", help="the district's indicators, read-only / 区县统计指标（只读）"
+    )
+    counts.add_argument("--url", help=URL_HELP)
+    counts.add_argument(
+        "--period", required=True, help="2026, 2026Q3, 2026-10, 2026CY... / 统计时段"
+    )
+    counts.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="district",
+        help="the district as one, or one result per township or village / 全区县、按乡镇或按村",
+    )
+    counts.add_argument(
+        "--township", help="only this township's records (12-digit code) / 只统计这个乡镇"
+    )
+    counts.add_argument(
+        "--members",
+        action="store_true",
+        help="the record ids behind each number / 列出每个数字所含记录的编号",
+    )
+    add_json(counts)
+    counts.set_defaults(func=run_indicators)
 
 
 @contextmanager
@@ -135,3 +167,55 @@ def run_status(args: argparse.Namespace) -> int:
         )
     emit(args, data, "\n".join(lines))
     return 0
+
+
+def run_indicators(args: argparse.Namespace) -> int:
+    """The indicators over the hub's records with the register's engine (HubSource):
+    the district as one, or one report per township or village.  Reads only."""
+    from fpdesk.hub.indicators import HubSource
+
+    period = _period(args.period)
+    with _hub(args) as (_url, conn):
+        source = HubSource(conn, args.township)
+        facts = ind.collect(source, period)
+        if args.level == "district":
+            reports = [ind.compute(source, period, facts=facts)]
+        else:
+            reports = ind.breakdown(source, period, args.level, facts=facts)
+    data = {"reports": [_report_data(r, members=args.members) for r in reports]}
+    text = [report_text(r) + (_ids_text(r) if args.members else "") for r in reports]
+    emit(args, data, "\n\n".join(text))
+    return 0
+
+
+def _period(text: str) -> Period:
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise CommandError(exc.text, status=2) from exc
+
+
+def _report_data(report: ind.IndicatorReport, *, members: bool) -> dict[str, Any]:
+    """The report as JSON; the counted ids only with --members (they are long)."""
+    data: dict[str, Any] = report.to_data()
+    data["content_hash"] = report.content_hash
+    if not members:
+        for result in data["results"]:
+            result.pop("numerator_ids")
+            result.pop("denominator_ids")
+    return data
+
+
+def _ids_text(report: ind.IndicatorReport) -> str:
+    """The ids behind each number (names live on the township's register)."""
+    zh = current_language() == "zh"
+    lines = [""]
+    for result in report.results:
+        for which, ids in (
+            ("numerator", result.numerator_ids),
+            ("denominator", result.denominator_ids),
+        ):
+            if ids:
+                label = result.label.zh if zh else result.label.en
+                lines.append(str(IDS.format(key=label, which=WHICH[which], ids=", ".join(ids))))
+    return "\n".join(lines)

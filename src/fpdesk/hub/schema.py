@@ -176,6 +176,31 @@ def _register_tables(conn: psycopg.Connection[Any]) -> None:
     follow_register(conn)
 
 
+@step("0004_area_units")
+def _area_units(conn: psycopg.Connection[Any]) -> None:
+    # The area units the townships' registers know (their villages' flags: urban,
+    # quality pilot...), which the indicators read as the register's area_unit; the
+    # township whose register last gave a unit is noted.  (Issue 17 item 3; the step
+    # after h17b's 0003_exchange.)
+    conn.execute(
+        """
+        CREATE TABLE hub_area_unit (
+            code char(12) PRIMARY KEY,
+            parent_code text,
+            level text NOT NULL,
+            name text NOT NULL,
+            valid_from text NOT NULL,
+            valid_to text,
+            urban bigint NOT NULL DEFAULT 0,
+            quality_pilot bigint NOT NULL DEFAULT 0,
+            self_governance bigint NOT NULL DEFAULT 0,
+            demonstration bigint NOT NULL DEFAULT 0,
+            township_code char(12) NOT NULL REFERENCES hub_township (code)
+        )
+        """
+    )
+
+
 # ---------------------------------------------------------------- applying steps
 
 

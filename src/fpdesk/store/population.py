@@ -81,13 +81,29 @@ def members_on(
         )
         if village.startswith(prefix)
     }
-    out: list[Member] = []
-    for pid, household, sex, born, died, status in register.conn.execute(
+    persons = register.conn.execute(
         """SELECT id, household_id, sex, birth_date, death_date, residence_status
            FROM person INDEXED BY person_household
            WHERE deleted = 0 AND birth_date <= ? AND (death_date IS NULL OR death_date > ?)""",
         (day, day),
-    ):
+    )
+    return members_among(persons, villages, moves, day)
+
+
+# (id, household id, sex, birth date, death date, residence status) of a person.
+PersonRow = tuple[str, str, int, str, str | None, str]
+
+
+def members_among(
+    persons: Iterable[PersonRow],
+    villages: dict[str, str],
+    moves: dict[str, list[tuple[str, str]]],
+    day: str,
+) -> list[Member]:
+    """members_on's rule over rows read from any store (the district hub reads its own):
+    the persons in these households (household -> village) alive and not gone on the day."""
+    out: list[Member] = []
+    for pid, household, sex, born, died, status in persons:
         village = villages.get(household)
         if village is None:
             continue

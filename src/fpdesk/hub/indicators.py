@@ -1,0 +1,297 @@
+"""`IndicatorSource` over the hub's tables: the district counts with the register's engine.
+
+Each read is RegisterSource's (reports.indicators.sqlite) in PostgreSQL, over the rows
+the townships' registers sent (hub.load, the exchange): the same rows, the same ids,
+in the same order where the computation depends on it.  So `fpdesk hub indicators`
+gives a township the numbers `fpdesk indicators` gives on its own register.
+
+A source covers the whole district, or one township of it (its rows only).
+
+What a register has and the hub does not, the hub reads as empty:
+- recorded reports (report_run: the township's own record of what it reported) and so
+  the late-birth rule (late_births = "when_found"), which needs them: with the default
+  setting (a birth counts on its birth date) nothing depends on them;
+- the accuracy audit's samples and findings (a township's own check, not replicated).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import psycopg
+
+from fpdesk.core import area
+from fpdesk.core.i18n import Text
+from fpdesk.hub import errors, schema
+from fpdesk.reports.indicators.source import (
+    AuditRow,
+    BirthRow,
+    ContraceptionRow,
+    EnteredBirthRow,
+    ParentBirthRow,
+    RunRow,
+    VillageRow,
+    VisitRow,
+    WomanRow,
+)
+from fpdesk.store import population as store_population
+
+
+class TownshipNotInHub(errors.HubError):
+    text = Text(
+        "汇总库里没有乡镇 {code}。请用 fpdesk hub status 查看已有的乡镇。",
+        "The hub has no township {code}. See the townships it has with fpdesk hub status.",
+    )
+
+
+class NotInDistrict(errors.HubError):
+    text = Text(
+        "地区 {asked} 不在这个汇总库的范围（{own}）之内。",
+        "The area {asked} is outside what this hub holds ({own}).",
+    )
+
+
+class EmptyHub(errors.HubError):
+    text = Text(
+        "汇总库里还没有任何乡镇的数据，没有可统计的内容。",
+        "The hub holds no township's records yet; there is nothing to count.",
+    )
+
+
+class HubSource:
+    """The indicator engine's reads from the hub: the district, or one township."""
+
+    def __init__(self, conn: psycopg.Connection[Any], township: str | None = None) -> None:
+        idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        schema.check(conn)
+        self.conn = conn
+        self.township = township
+        if township is not None:
+            found = conn.execute("SELECT 1 FROM hub_township WHERE code = %s", (township,))
+            if found.fetchone() is None:
+                raise TownshipNotInHub(TownshipNotInHub.text.format(code=township))
+            self.area = township
+        else:
+            self.area = _district(conn)
+        if idle:
+            conn.rollback()  # only read: leave it idle, so reading() takes one snapshot
+
+    # ------------------------------------------------------------ permissions
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """One snapshot for the whole collection: a township's bundle imported meanwhile
+        does not give half old, half new numbers."""
+        if self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            yield  # inside the caller's transaction: its snapshot
+            return
+        with self.conn.transaction():
+            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+
+    def require_report(self) -> None:
+        """Staff read the hub through PostgreSQL roles: a role that may connect and
+        read the tables may count them (the server refuses the rest)."""
+
+    def scope(self, asked: str | None = None) -> str:
+        if not asked:
+            return self.area
+        if area.contains(self.area, asked):
+            return asked
+        if area.contains(asked, self.area):
+            return self.area
+        raise NotInDistrict(NotInDistrict.text.format(asked=asked, own=self.area))
+
+    # ------------------------------------------------------------ area units
+
+    def area_units(self, level: str) -> set[str]:
+        rows = self._rows("SELECT code FROM hub_area_unit WHERE level = %s", (level,))
+        return {str(code) for (code,) in rows}
+
+    def area_names(self, codes: Sequence[str]) -> dict[str, str]:
+        rows = self._rows(
+            "SELECT code, name FROM hub_area_unit WHERE code = ANY(%s)", (list(codes),)
+        )
+        return {str(code): str(name) for code, name in rows}
+
+    def villages(self, start: str, end: str) -> list[VillageRow]:
+        return [
+            (str(row[0]), bool(row[1]), bool(row[2]), bool(row[3]), bool(row[4]))
+            for row in self._rows(
+                """SELECT code, urban, quality_pilot, self_governance, demonstration
+                   FROM hub_area_unit WHERE level = 'village' AND valid_from <= %s
+                     AND (valid_to IS NULL OR valid_to >= %s)""",
+                (end, start),
+            )
+        ]
+
+    # ------------------------------------------------------------ records
+
+    def household_villages(self) -> dict[str, str]:
+        return dict(self._live("SELECT id, village_code FROM household"))
+
+    def moves(self) -> dict[str, list[tuple[str, str]]]:
+        # The register orders one day's moves by rowid (the order they were recorded);
+        # the hub has no rowid: ids are time-ordered (uuid7), so one day's moves go by id.
+        # Orders here are byte-wise (COLLATE "C"), as SQLite's.
+        out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        rows = self._live(
+            "SELECT person_id, moved_on, kind FROM move",
+            order='moved_on COLLATE "C", id COLLATE "C"',
+        )
+        for person_id, moved_on, kind in rows:
+            out[person_id].append((moved_on, kind))
+        return dict(out)
+
+    def women_born(self, after: str, until: str, alive_after: str) -> list[WomanRow]:
+        return self._live(
+            (
+                """SELECT id, household_id, residence_status FROM person
+                   WHERE sex = 2 AND birth_date > %s AND birth_date <= %s
+                     AND (death_date IS NULL OR death_date > %s)"""
+            ),
+            (after, until, alive_after),
+        )
+
+    def women(self, ids: Sequence[str]) -> list[WomanRow]:
+        return self._live(
+            (
+                "SELECT id, household_id, residence_status FROM person"
+                " WHERE id = ANY(%s) AND sex = 2"
+            ),
+            (list(ids),),
+        )
+
+    def wives(self, day: str) -> set[str]:
+        rows = self._live(
+            (
+                """SELECT wife_id FROM marriage WHERE wife_id IS NOT NULL
+                   AND married_on <= %s AND (ended_on IS NULL OR ended_on > %s)"""
+            ),
+            (day, day),
+        )
+        return {str(wife) for (wife,) in rows}
+
+    def contraception(self, start: str, end: str) -> list[ContraceptionRow]:
+        return self._live(
+            (
+                """SELECT woman_id, user_id, id, method, started_on, ended_on FROM contraception
+                   WHERE started_on <= %s AND (ended_on IS NULL OR ended_on >= %s)"""
+            ),
+            (end, start),
+        )
+
+    def visits(self, types: Iterable[str], first: str, last: str) -> list[VisitRow]:
+        return self._live(
+            (
+                """SELECT person_id, visit_type, visited_on, follows_id FROM visit
+                   WHERE visit_type = ANY(%s) AND visited_on BETWEEN %s AND %s"""
+            ),
+            (sorted(types), first, last),
+        )
+
+    def examined(self, start: str, end: str) -> set[str]:
+        rows = self._live(
+            (
+                """SELECT DISTINCT person_id FROM visit WHERE visit_type = 'gyn_exam'
+                   AND visited_on BETWEEN %s AND %s"""
+            ),
+            (start, end),
+        )
+        return {str(person) for (person,) in rows}
+
+    def fertility_findings(self, day: str) -> list[tuple[str, str]]:
+        # The register's tie-break is its id too (ORDER BY visited_on, id).
+        return self._live(
+            (
+                """SELECT person_id, result FROM visit
+                   WHERE visit_type = 'fertility_status' AND visited_on <= %s"""
+            ),
+            (day,),
+            order='visited_on COLLATE "C", id COLLATE "C"',
+        )
+
+    def births(self, start: str, end: str) -> list[BirthRow]:
+        return [
+            (bid, mother, father, born, int(sex))
+            for bid, mother, father, born, sex in self._live(
+                (
+                    """SELECT id, mother_id, father_id, birth_date, sex FROM birth
+                       WHERE child_relation = 'own' AND birth_date BETWEEN %s AND %s"""
+                ),
+                (start, end),
+            )
+        ]
+
+    def births_entered(self, start: str, end: str) -> list[EnteredBirthRow]:
+        """The hub keeps no time of first entry (the register's change log): none of its
+        births is a late find (see the module's note)."""
+        return []
+
+    def births_of(self, parents: Iterable[str]) -> list[ParentBirthRow]:
+        ids = sorted(parents)
+        rows: list[ParentBirthRow] = []
+        for column in ("mother_id", "father_id"):
+            rows += self._live(
+                (
+                    f"""SELECT id, mother_id, father_id, birth_date, document_kind FROM birth
+                        WHERE {column} = ANY(%s) AND child_relation = 'own'"""
+                ),
+                (ids,),
+            )
+        return rows
+
+    def reported_runs(self) -> list[RunRow]:
+        """No report is recorded at the hub (see the module's note)."""
+        return []
+
+    def audit_findings(self, start: str, end: str) -> list[AuditRow]:
+        """The accuracy audit is not replicated (see the module's note)."""
+        return []
+
+    def members_on(self, day: str) -> list[store_population.Member]:
+        persons = self._live(
+            (
+                """SELECT id, household_id, sex, birth_date, death_date, residence_status
+                   FROM person WHERE birth_date <= %s
+                     AND (death_date IS NULL OR death_date > %s)"""
+            ),
+            (day, day),
+            # The register's order (its covering index person_household), byte-wise.
+            order='household_id COLLATE "C", sex, birth_date COLLATE "C",'
+            ' death_date COLLATE "C" NULLS FIRST, residence_status COLLATE "C", id COLLATE "C"',
+        )
+        return store_population.members_among(persons, self.household_villages(), self.moves(), day)
+
+    # ------------------------------------------------------------ helpers
+
+    def _live(self, query: str, params: Sequence[Any] = (), order: str = "") -> list[Any]:
+        """The rows of a query over one table, kept to the live rows of this source's
+        township (or of every one).  `query` ends with its WHERE's conditions, if any."""
+        where = " AND " if " WHERE " in " ".join(query.split()).upper() else " WHERE "
+        query += where + "deleted = 0"
+        if self.township is not None:
+            query += " AND township_code = %s"
+            params = (*params, self.township)
+        return self._rows(query + (f" ORDER BY {order}" if order else ""), params)
+
+    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Every row as a tuple in the order of its columns."""
+        return self.conn.execute(query, params).fetchall()
+
+
+def _district(conn: psycopg.Connection[Any]) -> str:
+    """The area the hub holds: its townships' county (the district), as a 12-digit code."""
+    counties = [
+        str(c).strip()
+        for (c,) in conn.execute("SELECT DISTINCT county_code FROM hub_township ORDER BY 1")
+    ]
+    if not counties:
+        raise EmptyHub()
+    if len(counties) == 1:
+        return counties[0] + "000000"
+    # A city's hub: the prefecture the counties share.
+    return counties[0][:4] + "00000000"

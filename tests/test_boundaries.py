@@ -167,15 +167,17 @@ def test_the_cycle_finder_on_a_small_graph() -> None:
 def test_the_import_finder_sees_function_level_and_relative_imports(tmp_path: Path) -> None:
     pkg = tmp_path / "fpdesk" / "store"
     pkg.mkdir(parents=True)
-    (tmp_path / "fpdesk" / "__init__.py").write_text("")
-    (pkg / "__init__.py").write_text("")
-    (pkg / "db.py").write_text("from fpdesk.store import access\n")
+    (tmp_path / "fpdesk" / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "db.py").write_text("from fpdesk.store import access\n", encoding="utf-8")
     (pkg / "access.py").write_text(
-        "def late():\n    from . import db  # dodges the cycle\n    return db\n"
+        "def late():\n    from . import db  # dodges the cycle\n    return db\n",
+        encoding="utf-8",
     )
     (pkg / "audit.py").write_text(
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
-        "    from fpdesk.store.db import Register\n"
+        "    from fpdesk.store.db import Register\n",
+        encoding="utf-8",
     )
     edges = import_graph(tmp_path / "fpdesk", tmp_path)
     assert {(e.source, e.target, e.in_function, e.type_only) for e in edges} == {

@@ -9,7 +9,9 @@ What an officer may type, and what it finds:
 
 The work is done by an FTS5 index (`search_index`), never by reading all persons into
 Python.  The index is contentless: it holds tokens only, and hits are read back from
-person and household by rowid.
+person and household by rowid.  The starts of ID numbers and household codes longer
+than the index's prefixes (7 digits or more) read B-trees on person and household
+instead, in the same order (_id_shape, _code_shape).
 
 Keeping the index current
 -------------------------
@@ -838,10 +840,11 @@ def _long_code_start(kind: str, expression: str) -> str | None:
 # rows: their entries for one start come in band and rowid order, which is the index
 # rowid's order, so the first `limit` are read and no more.  A person's old 15-digit
 # number is indexed too (d tokens): the few persons whose old number starts so (a
-# range of its own B-tree, sorted) are merged in.  Within a village, the village's
-# households are read first (a few hundred) and their persons sorted.  A longer start
-# covers fewer numbers (a county's births of a month), which FTS5 merges fast enough; a
-# start with an x keeps it.
+# range of its own B-tree, sorted) are merged in.  Within a village, its persons are
+# read from the village's token until the list is full, their numbers on their cards
+# (2 ms, where the B-trees would pass the other villages' persons of the start).  A
+# longer start covers fewer numbers (a county's births of a month), which FTS5 merges
+# fast enough; a start with an x keeps it.
 _LONG_ID = re.compile(r'^"d(\d{7,10})"\*$')
 _BAND = _PERSON_BAND.format(p="p.")
 
@@ -862,16 +865,14 @@ def _id_shape(digits: int, village: bool) -> str:
         "WHERE p.legacy_id15 >= ? AND p.legacy_id15 < ? AND p.deleted = 0"
     )
     if village:
-        # The village's persons by its households, then those whose numbers start so.
-        persons = (
-            f"SELECT {_BAND} AS band, p.rowid AS row FROM household h "
-            "INDEXED BY household_village JOIN person p INDEXED BY person_household "
-            "ON p.household_id = h.id "
-            "WHERE h.village_code = ? AND p.deleted = 0 AND "
-            f"(substr(p.id_number, 1, {digits}) = ? OR "
-            "(p.legacy_id15 >= ? AND p.legacy_id15 < ?))"
+        # The village's token (its persons, in index rowid order), kept when the number
+        # on the card starts so (a new number, or the old one of a person without) or
+        # the old number does: a village's persons are read until the list is full.
+        return (
+            f"SELECT m.rowid AS rowid FROM {INDEX} m JOIN {CARD} c ON c.rowid = m.rowid "
+            f"WHERE {INDEX} MATCH ? AND (substr(c.id_number, 1, {digits}) = ? OR m.rowid IN "
+            f"(SELECT (band << {_BAND_SHIFT}) + row FROM ({old}))) ORDER BY m.rowid LIMIT ?"
         )
-        return f"SELECT (band << {_BAND_SHIFT}) + row AS rowid FROM ({persons}) ORDER BY 1 LIMIT ?"
     return (
         f"SELECT (band << {_BAND_SHIFT}) + row AS rowid FROM "
         f"({numbers} UNION {old} ORDER BY 1, 2 LIMIT ?)"
@@ -880,7 +881,7 @@ def _id_shape(digits: int, village: bool) -> str:
 
 def _id_params(start: str, village_code: str | None, limit: int) -> list[Any]:
     if village_code:
-        return [village_code, start, start, _after(start), limit]
+        return [_phrase("v" + village_code), start, start, _after(start), limit]
     return [start, start, _after(start), limit]
 
 

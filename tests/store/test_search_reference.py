@@ -237,7 +237,8 @@ def number_starts(register: Register, village: str) -> list[str]:
         number
         for row in register.query(
             "SELECT p.id_number, p.legacy_id15 FROM person p "
-            "JOIN household h ON h.id = p.household_id WHERE h.village_code = ? LIMIT 5",
+            "JOIN household h ON h.id = p.household_id WHERE h.village_code = ? "
+            "ORDER BY p.legacy_id15 IS NULL, p.rowid LIMIT 5",
             [village],
         )
         for number in (row["id_number"], row["legacy_id15"])
@@ -274,6 +275,14 @@ def test_the_same_hits_within_a_village(district: Register) -> None:
     villages = [
         r["village_code"]
         for r in district.query("SELECT DISTINCT village_code FROM household ORDER BY 1 LIMIT 3")
+    ]
+    # and the village of the persons with old numbers
+    villages += [
+        r["village_code"]
+        for r in district.query(
+            "SELECT DISTINCT h.village_code FROM person p JOIN household h "
+            "ON h.id = p.household_id WHERE p.legacy_id15 IS NOT NULL"
+        )
     ]
     starts = [start for village in villages for start in number_starts(district, village)]
     for text in typed_queries(district, 30, seed=5) + starts:

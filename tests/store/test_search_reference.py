@@ -173,6 +173,35 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Register]:
         {**first, "code": first["code"][:14] + "9999"},
     )
     records.delete(register, "household", gone)
+    # ID numbers' starts: persons with an old 15-digit number beside the new one, or
+    # instead of it, dead or living elsewhere; a person deleted with a number.
+    numbered = register.query(
+        "SELECT id, id_number FROM person WHERE deleted = 0 AND id_number IS NOT NULL "
+        "ORDER BY rowid LIMIT 4"
+    )
+    area = numbered[0]["id_number"][:6]
+    for n, (name, extra) in enumerate(
+        [
+            ("旧号甲", {"death_date": "2001-05-01"}),
+            ("旧号乙", {"residence_status": "out"}),
+            ("旧号丙", {"id_number": numbered[0]["id_number"][:17] + "9"}),
+        ]
+    ):
+        records.insert(
+            register,
+            "person",
+            {
+                "household_id": household,
+                "name": name,
+                "sex": 2,
+                "birth_date": "1949-12-31",
+                "legacy_id15": f"{area}49123100{n}",
+                **extra,
+            },
+        )
+    records.delete(register, "person", numbered[1]["id"])
+    records.update(register, "person", numbered[2]["id"], {"death_date": "2020-01-01"})
+    records.update(register, "person", numbered[3]["id"], {"residence_status": "out"})
     yield register
     register.close()
 
@@ -197,7 +226,25 @@ def typed_queries(register: Register, count: int, seed: int) -> list[str]:
             if number:
                 out.update(number[-i:] for i in (1, 2, 3, 4, 6))
                 out.update(number[:i] for i in (4, 6, 7, 9, 12, 14, 17, len(number)))
+        if person["id_number"]:
+            out.update(person["id_number"][:i] for i in (8, 10))
     return sorted(out)
+
+
+def number_starts(register: Register, village: str) -> list[str]:
+    """The first 7-10 digits of ID numbers, old and new, of a village's persons."""
+    numbers = [
+        number
+        for row in register.query(
+            "SELECT p.id_number, p.legacy_id15 FROM person p "
+            "JOIN household h ON h.id = p.household_id WHERE h.village_code = ? "
+            "ORDER BY p.legacy_id15 IS NULL, p.rowid LIMIT 5",
+            [village],
+        )
+        for number in (row["id_number"], row["legacy_id15"])
+        if number
+    ]
+    return sorted({number[:i] for number in numbers for i in (7, 8, 9, 10)})
 
 
 def test_the_same_hits_as_the_plain_version(district: Register) -> None:
@@ -212,12 +259,33 @@ def test_the_same_hits_as_the_plain_version(district: Register) -> None:
     assert compared > 20000  # the queries did find things
 
 
+def test_the_same_hits_for_old_and_new_numbers_starts(district: Register) -> None:
+    rows = district.query("SELECT id_number, legacy_id15 FROM person WHERE legacy_id15 IS NOT NULL")
+    starts = {n[:i] for row in rows for n in row.values() if n for i in (7, 8, 9, 10)}
+    for text in sorted(starts):
+        for limit in (1, 7, 50):
+            expected = reference_search(district, text, limit=limit)
+            assert search.search(district, text, limit=limit) == expected, (text, limit)
+    legacy = rows[0]["legacy_id15"][:10]  # the old numbers' start: the three found
+    old = [hit.name for hit in search.search(district, legacy, limit=50)]
+    assert {"旧号甲", "旧号乙", "旧号丙"} <= set(old)
+
+
 def test_the_same_hits_within_a_village(district: Register) -> None:
     villages = [
         r["village_code"]
         for r in district.query("SELECT DISTINCT village_code FROM household ORDER BY 1 LIMIT 3")
     ]
-    for text in typed_queries(district, 30, seed=5):
+    # and the village of the persons with old numbers
+    villages += [
+        r["village_code"]
+        for r in district.query(
+            "SELECT DISTINCT h.village_code FROM person p JOIN household h "
+            "ON h.id = p.household_id WHERE p.legacy_id15 IS NOT NULL"
+        )
+    ]
+    starts = [start for village in villages for start in number_starts(district, village)]
+    for text in typed_queries(district, 30, seed=5) + starts:
         for village in villages:
             expected = reference_search(district, text, limit=20, village_code=village)
             got = search.search(district, text, limit=20, village_code=village)

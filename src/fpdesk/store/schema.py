@@ -682,3 +682,25 @@ CREATE INDEX household_code_start ON household (code, deleted, id);
 @step("0011_household_code_index")
 def _household_code_index(db: Database) -> None:
     run_script(db.conn, HOUSEHOLD_CODE_INDEX_SQL)
+
+
+# The search box finds an ID number by its start (store.search): a start of 7 to 10
+# digits, longer than the full-text index's prefixes, is read from these B-trees
+# instead.  Their entries for one start come in the order the search lists persons (by
+# band: living here, living elsewhere, dead; then order of entry), so the first 50
+# are read and no more.  Only live persons with a number are in them.  An old 15-digit
+# number is rare: one index of it, whose range of a start is read and sorted.
+ID_NUMBER_STARTS_SQL = "".join(
+    f"CREATE INDEX person_id_start_{n} ON person\n"
+    f"    (substr(id_number, 1, {n}), {search.PERSON_BAND})\n"
+    "    WHERE deleted = 0 AND id_number IS NOT NULL;\n"
+    for n in range(7, 11)
+) + (
+    "CREATE INDEX person_legacy_start ON person (legacy_id15)\n"
+    "    WHERE deleted = 0 AND legacy_id15 IS NOT NULL;\n"
+)
+
+
+@step("0013_id_number_starts")
+def _id_number_starts(db: Database) -> None:
+    run_script(db.conn, ID_NUMBER_STARTS_SQL)

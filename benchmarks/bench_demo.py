@@ -4,7 +4,7 @@ Builds a fresh demo register (a new file in benchmarks/out/, removed first if a 
 run left one) and prints the wall-clock and CPU seconds, when the people were loaded
 (the rest is index building, the search index, commit), the rows per table, the file
 size and the size per 100,000 persons.  CPU seconds are this process's and, apart, those
-of the second process that makes the rows of a large district (store.demo.SECOND_PROCESS_FROM).
+of the second process that makes the rows of a large district (demo.SECOND_PROCESS_FROM).
 The machine's load average is printed too: on a shared machine the wall-clock time says
 as much about the neighbours as about us.
 
@@ -19,7 +19,7 @@ import os
 import time
 from pathlib import Path
 
-from fpdesk.store import demo
+from fpdesk import demo
 
 PASSPHRASE = "bench-口令"
 OUT = Path(__file__).resolve().parent / "out"

@@ -34,7 +34,7 @@ from fpdesk.gui.startup import FirstRunDialog, UnlockDialog
 from fpdesk.gui.tasks import Task
 from fpdesk.store import backup
 from fpdesk.store.db import Register, open_register
-from fpdesk.store.demo import REFERENCE_DATE, build_demo
+from fpdesk.demo import REFERENCE_DATE, build_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 

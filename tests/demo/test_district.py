@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 
+from fpdesk import demo
 from fpdesk.core import area, idnumber, population
 from fpdesk.core.clock import FixedClock
 from fpdesk.core.ids import new_id
 from fpdesk.core.periods import statistical_year
+from fpdesk.demo import processes as second
 from fpdesk.reports.indicators import compute
-from fpdesk.store import capture, demo, search
+from fpdesk.store import capture, search
 from fpdesk.store import population as store_population
 from fpdesk.store.checks import check_register
 from fpdesk.store.db import Register, open_register
@@ -302,8 +304,8 @@ def test_a_failure_while_making_rows_reaches_the_caller_and_leaves_no_file(
             raise ValueError("no more households")
         return original(self, village, left)
 
-    original = demo._District.household
-    monkeypatch.setattr(demo._District, "household", household)
+    original = demo.District.household
+    monkeypatch.setattr(demo.District, "household", household)
     with pytest.raises(ValueError, match="no more households"):
         demo.build_demo(path, PASSPHRASE, persons=300)
     assert list(tmp_path.iterdir()) == []
@@ -329,7 +331,7 @@ def processes(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
             super().__init__(*args, **kwargs)
             started.append(self)
 
-    monkeypatch.setattr(demo.subprocess, "Popen", Watched)
+    monkeypatch.setattr(second.subprocess, "Popen", Watched)
     return started
 
 
@@ -366,7 +368,7 @@ def test_the_second_process_failing_reaches_the_caller(
     # No village for no persons: the second process fails on its first step.
     with (
         pytest.raises(IndexError),
-        demo._from_second_process(1, demo.REFERENCE_DATE, 0) as messages,
+        second.from_second_process(1, demo.REFERENCE_DATE, 0) as messages,
     ):
         list(messages)
     assert len(processes) == 1 and processes[0].returncode is not None
@@ -375,7 +377,7 @@ def test_the_second_process_failing_reaches_the_caller(
 def test_a_second_process_killed_is_a_plain_error(
     processes: list[subprocess.Popen[bytes]],
 ) -> None:
-    with demo._from_second_process(1, demo.REFERENCE_DATE, 3000) as messages:
+    with second.from_second_process(1, demo.REFERENCE_DATE, 3000) as messages:
         assert next(messages)[0] == "layout"
         processes[0].kill()  # its rows (a megabyte) cannot all be in the pipe yet
         with pytest.raises(demo.DemoProcessError) as caught:

@@ -363,21 +363,21 @@ def test_the_index_built_apart_is_the_one_a_rebuild_makes(tmp_path: Path) -> Non
 
 
 def test_the_second_process_failing_reaches_the_caller(
-    processes: list[subprocess.Popen[bytes]],
+    tmp_path: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:
     # No village for no persons: the second process fails on its first step.
     with (
         pytest.raises(IndexError),
-        second.from_second_process(1, demo.REFERENCE_DATE, 0) as messages,
+        second.from_second_process(1, demo.REFERENCE_DATE, 0, tmp_path / "index") as messages,
     ):
         list(messages)
     assert len(processes) == 1 and processes[0].returncode is not None
 
 
 def test_a_second_process_killed_is_a_plain_error(
-    processes: list[subprocess.Popen[bytes]],
+    tmp_path: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:
-    with second.from_second_process(1, demo.REFERENCE_DATE, 3000) as messages:
+    with second.from_second_process(1, demo.REFERENCE_DATE, 3000, tmp_path / "index") as messages:
         assert next(messages)[0] == "layout"
         processes[0].kill()  # its rows (a megabyte) cannot all be in the pipe yet
         with pytest.raises(demo.DemoProcessError) as caught:

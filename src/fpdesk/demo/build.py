@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -138,14 +139,18 @@ def build_demo(
     check_size(persons)
     if second_process is None:
         second_process = persons >= SECOND_PROCESS_FROM and not frozen()
-    if second_process:
-        source: contextlib.AbstractContextManager[Iterator[Message]] = from_second_process(
-            seed, reference_date, persons
-        )
-    else:
-        source = contextlib.nullcontext(stream(seed, reference_date, persons))
-    with source as messages:
-        return _write(path, passphrase, messages, persons, progress)
+    # The search index is built into a scratch file beside nothing of the user's: a
+    # temporary folder, removed whatever happens.
+    with tempfile.TemporaryDirectory(prefix="fpdesk-demo-") as scratch:
+        index = Path(scratch) / "index.sqlite"
+        if second_process:
+            source: contextlib.AbstractContextManager[Iterator[Message]] = from_second_process(
+                seed, reference_date, persons, index
+            )
+        else:
+            source = contextlib.closing(stream(seed, reference_date, persons, index))
+        with source as messages:
+            return _write(path, passphrase, messages, persons, progress)
 
 
 def _write(
@@ -179,7 +184,11 @@ def _write(
                 elif kind == "made":
                     finish()  # while the search index is being built
                 elif kind == "index":
-                    search.load_index(conn, cast(dict[str, list[tuple[Any, ...]]], content))
+                    # Attaching the index's file needs no transaction open: the rows
+                    # are committed already (finish), the triggers go in after.
+                    conn.execute("COMMIT")
+                    search.load_index(conn, cast(str, content))
+                    conn.execute("BEGIN IMMEDIATE")
                     break
         counts = {
             t: int(register.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])

@@ -4,8 +4,8 @@ made as a stream of messages (layout, rows, progress, search index)."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from pathlib import Path
 from typing import Any, Literal
 
 from fpdesk.demo import names
@@ -110,9 +110,10 @@ def insert_sql(table: str) -> str:
 #
 # The district is made as a stream: the layout first, then the rows of every table,
 # some 20,000 persons at a time, a note of progress after each village, and last the
-# search index (built apart, see store.search.build_index).  The same stream is read in
-# this process for a small district, or from a second process for a large one, which
-# makes the rows while this one writes them: same seed, same stream, same register.
+# search index (built apart into a scratch file, see store.search.build_index).  The
+# same stream is read in this process for a small district, or from a second process
+# for a large one, which makes the rows while this one writes them: same seed, same
+# stream, same register.
 
 Layout = tuple[list[tuple[Any, ...]], str, str]  # area rows, township code, device key
 Rows = dict[str, list[tuple[Any, ...]]]
@@ -121,13 +122,23 @@ Message = (
     | tuple[Literal["rows"], Rows]
     | tuple[Literal["done"], int]
     | tuple[Literal["made"], int]
-    | tuple[Literal["index"], dict[str, list[tuple[Any, ...]]]]
+    | tuple[Literal["index"], str]
 )
 FLUSH_PERSONS = 20_000
 
 
-def stream(seed: int, reference: dt.date, persons: int) -> Iterator[Message]:
+def stream(
+    seed: int, reference: dt.date, persons: int, index: str | Path
+) -> Generator[Message, None, None]:
+    """The district's messages; the search index is built into the new file `index`."""
     district = District(seed, reference)
+    try:
+        yield from _messages(district, persons, index)
+    finally:  # also when the reader stops early
+        district.index_keys.close()
+
+
+def _messages(district: District, persons: int, index: str | Path) -> Iterator[Message]:
     townships = district.layout(persons)
     device = district.new_key()
     yield ("layout", (district.area_rows(townships), townships[0][0][0], device))
@@ -150,5 +161,5 @@ def stream(seed: int, reference: dt.date, persons: int) -> Iterator[Message]:
     # index is built here.
     yield ("made", done)
     # Households first, then persons by band: ascending index rowid.
-    keys = itertools.chain.from_iterable(district.index_keys)
-    yield ("index", search.build_index(keys))
+    search.build_index(district.index_keys, index)
+    yield ("index", str(index))

@@ -7,7 +7,8 @@ import bisect
 import datetime as dt
 import itertools
 import random
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from fpdesk.core import idnumber
@@ -282,6 +283,40 @@ class Home:
         self.members: list[Person] = []
 
 
+class KeySpool:
+    """The search index's (index rowid, keys) rows, kept by band in temporary files.
+
+    The index takes its rows in ascending rowid (households first, then persons by
+    band) while the district makes them village by village: they wait on disk, not in
+    memory (at a million persons, as Python strings, they took some 600 MB).
+    """
+
+    BANDS = 4
+
+    def __init__(self) -> None:
+        # Open while the district is made; close() (after the index is built) ends them.
+        self._files = [
+            tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115
+            for _ in range(self.BANDS)
+        ]
+
+    def append(self, band: int, rowid: int, keys: str) -> None:
+        # Keys are tokens separated by spaces: never a tab or a line end.
+        self._files[band].write(f"{rowid}\t{keys}\n")
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        """Every row, band by band, each band in the order appended (ascending)."""
+        for file in self._files:
+            file.seek(0)
+            for line in file:
+                rowid, keys = line.rstrip("\n").split("\t", 1)
+                yield int(rowid), keys
+
+    def close(self) -> None:
+        for file in self._files:
+            file.close()
+
+
 class Draws:
     """The generator's base: one random stream, one synthetic clock for the keys.
 
@@ -313,7 +348,7 @@ class Draws:
         # and the search index's keys made for them at once, by band (see store.search).
         self.households_kept = 0
         self.persons_kept = 0
-        self.index_keys: tuple[list[tuple[int, str]], ...] = ([], [], [], [])
+        self.index_keys = KeySpool()
 
     # --- small draws ------------------------------------------------------------
 

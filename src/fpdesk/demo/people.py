@@ -67,8 +67,8 @@ class People(Events):
         # store.search.person_keys, with the household's part made once for its members
         # (tests/store/test_demo.py holds the index to the one search.rebuild makes).
         household_keys = search.household_keys(code, village.code)
-        self.index_keys[search.HOUSEHOLD_BAND].append(
-            (search.index_rowid(search.HOUSEHOLD_BAND, row), household_keys)
+        self.index_keys.append(
+            search.HOUSEHOLD_BAND, search.index_rowid(search.HOUSEHOLD_BAND, row), household_keys
         )
         for p in home.members:
             died = p.died
@@ -77,7 +77,7 @@ class People(Events):
             band = search.person_band(died is not None, p.status)
             id_number = p.id_number.lower()
             keys = f"{search.name_keys(p.name)} d{id_number} r{id_number[::-1]} {household_keys}"
-            self.index_keys[band].append((search.index_rowid(band, row), keys))
+            self.index_keys.append(band, search.index_rowid(band, row), keys)
             self.add(
                 "person",
                 (

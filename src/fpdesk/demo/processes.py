@@ -10,6 +10,7 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from fpdesk.core.i18n import Text
 from fpdesk.demo.district import Message, stream
@@ -20,17 +21,17 @@ SECOND_PROCESS_FROM = 20_000
 
 
 def second_process_main(argv: Sequence[str] | None = None) -> None:
-    """The second process: `python -c "...second_process_main()" SEED DATE PERSONS`.
+    """The second process: `python -c "...second_process_main()" SEED DATE PERSONS INDEX`.
 
     Writes the stream to stdout, one pickled message after the other; a failure is
     sent as a message too.  Started with subprocess, not multiprocessing: a spawned
     multiprocessing child imports the caller's main script again, and a script without
     an `if __name__ == "__main__"` guard would then build a second demo.
     """
-    seed, reference, persons = argv if argv is not None else sys.argv[1:]
+    seed, reference, persons, index = argv if argv is not None else sys.argv[1:]
     out = sys.stdout.buffer
     try:
-        for message in stream(int(seed), dt.date.fromisoformat(reference), int(persons)):
+        for message in stream(int(seed), dt.date.fromisoformat(reference), int(persons), index):
             pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
             out.flush()
     except BaseException as exc:  # the caller re-raises it
@@ -50,7 +51,9 @@ class DemoProcessError(RuntimeError):
 
 
 @contextlib.contextmanager
-def from_second_process(seed: int, reference: dt.date, persons: int) -> Iterator[Iterator[Message]]:
+def from_second_process(
+    seed: int, reference: dt.date, persons: int, index: str | Path
+) -> Iterator[Iterator[Message]]:
     """The stream, made by a second process; it is ended if the reader stops early."""
     command = [
         sys.executable,
@@ -59,6 +62,7 @@ def from_second_process(seed: int, reference: dt.date, persons: int) -> Iterator
         str(seed),
         reference.isoformat(),
         str(persons),
+        str(index),
     ]
     # The same modules as here, even when this program runs from a source folder.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}

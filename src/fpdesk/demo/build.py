@@ -49,21 +49,22 @@ def _bulk_load(register: Register) -> Iterator[tuple[Any, Callable[[], None]]]:
     load a deferred violation is always outstanding, and then SQLite scans the child
     tables (some of whose columns have no index) for every parent inserted.
 
-    The rollback journal is kept in memory instead of the WAL: the file is new, so the
-    journal is tiny, and every page is written once instead of twice (WAL, then
-    checkpoint).  If the load fails the caller deletes the file anyway.  The caller
+    No journal at all instead of the WAL: the file is new, every page is written once
+    instead of twice (WAL, then checkpoint), and if the load fails the caller deletes
+    the file anyway.  The register is left in WAL mode with full syncing.  The caller
     puts the search index in (store.search.load_index) before the end, and may call
     the finisher it is given (indexes, foreign key check, search cards, commit) as
     soon as all rows are in.
     """
     conn = register.conn
     conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("PRAGMA journal_mode = MEMORY")
+    conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
-    # Up to 1 GiB of pages in memory: 300,000 persons (about 600 MB) are written once,
-    # at the commit, instead of being spilled, then read back and decrypted to build
-    # the indexes and the cards.  Memory is taken only as the file grows.
-    conn.execute("PRAGMA cache_size = -1048576")
+    # 256 MiB of pages in memory.  With 1 GiB, 300,000 persons (about 600 MB) were
+    # written once, at the commit, but a million persons took 1.4 GB in this process
+    # alone; spilled pages are written once too (no journal), and reading them back to
+    # build the indexes and the cards costs a few seconds, not memory.
+    conn.execute("PRAGMA cache_size = -262144")
     conn.execute("PRAGMA temp_store = MEMORY")  # the index builds sort in memory
     try:
         with register.transaction():

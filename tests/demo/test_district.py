@@ -272,12 +272,12 @@ def test_refuses_an_existing_file(tmp_path: Path) -> None:
     assert path.read_bytes() == b"somebody's work"
 
 
-@pytest.mark.parametrize("persons", [0, 99, 1_000_001])
+@pytest.mark.parametrize("persons", [0, 99, 3_000_001])
 def test_refuses_sizes_outside_the_range(tmp_path: Path, persons: int) -> None:
     path = tmp_path / "x.fpdesk"
     with pytest.raises(demo.DemoSizeError) as caught:
         demo.build_demo(path, PASSPHRASE, persons=persons)
-    assert "100" in caught.value.text.zh and "1,000,000" in caught.value.text.en
+    assert "100" in caught.value.text.zh and "3,000,000" in caught.value.text.en
     assert not path.exists()
 
 
@@ -418,3 +418,21 @@ def test_a_different_reference_date_moves_the_whole_district(tmp_path: Path) -> 
     with open_register(path, PASSPHRASE) as register:
         latest = register.conn.execute("SELECT max(birth_date) FROM person").fetchone()[0]
         assert latest <= "2020-06-30"
+
+
+def test_a_city_sized_district_has_one_code_per_area() -> None:
+    """Three million persons lay out more than a hundred towns' worth of townships:
+    every township and village still has a code of its own, in the ranges the
+    12-digit structure gives towns (100-199) and townships (200-399)."""
+    district = demo.District(1, demo.REFERENCE_DATE)
+    try:
+        townships = district.layout(demo.MAX_PERSONS)
+        rows = district.area_rows(townships)
+    finally:
+        district.index_keys.close()
+    codes = [row[0] for row in rows]
+    assert len(codes) == len(set(codes))
+    numbers = [int(township[0][6:9]) for township, _, _ in townships]
+    assert len(numbers) > 100
+    assert all(100 <= n < 200 or 200 <= n < 400 for n in numbers)
+    assert sum(1 for n in numbers if n < 200) == 100

@@ -133,7 +133,7 @@ def build_demo(
     """Make a new demo register at `path`; returns the number of rows per table.
 
     Refuses an existing file (store.errors.RegisterExists) and a size outside
-    100..1,000,000 (DemoSizeError).  On any failure the half-made file is removed.
+    MIN_PERSONS..MAX_PERSONS (DemoSizeError).  On any failure the half-made file is removed.
     The rows are made by a second process from SECOND_PROCESS_FROM persons on (not in
     a frozen program); `second_process` says so explicitly.  The register is the same.
     """

@@ -54,7 +54,9 @@ class District(People):
         while sizes:
             count = min(len(sizes), self.between(8, 18))
             chunk, sizes = sizes[:count], sizes[count:]
-            is_town = len(townships) % 4 != 3
+            # Towns are numbered 100-199 and townships (乡) 200-399: past a hundred
+            # towns (some 2.5 million persons) the rest are townships.
+            is_town = len(townships) % 4 != 3 and town_no < 200
             number = town_no if is_town else xiang_no
             if is_town:
                 town_no += 1

@@ -17,7 +17,9 @@ from fpdesk.core.schedules import schedules
 from fpdesk.demo import names
 
 MIN_PERSONS = 100
-MAX_PERSONS = 1_000_000
+# Up to a city's worth (the district and city levels of the reports); a county
+# this large runs out of town numbers: see District.layout.
+MAX_PERSONS = 3_000_000
 REFERENCE_DATE = dt.date(2026, 11, 1)
 COUNTY = names.COUNTY[0][:6]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -436,3 +437,42 @@ def test_a_city_sized_district_has_one_code_per_area() -> None:
     assert len(numbers) > 100
     assert all(100 <= n < 200 or 200 <= n < 400 for n in numbers)
     assert sum(1 for n in numbers if n < 200) == 100
+
+
+@pytest.mark.parametrize("second_process", [False, True])
+def test_the_index_is_built_in_a_scratch_folder_that_goes_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, second_process: bool
+) -> None:
+    """The search index is built apart, in a file of a temporary folder (not in
+    memory): the folder is gone afterwards, and so it is when the build fails."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    during: list[str] = []
+
+    def look(done: int, total: int) -> None:
+        during.extend(path.name for path in scratch.iterdir())
+
+    demo.build_demo(
+        tmp_path / "ok.fpdesk",
+        PASSPHRASE,
+        persons=300,
+        progress=look,
+        second_process=second_process,
+    )
+    assert during and all(name.startswith("fpdesk-demo-") for name in during)
+    assert list(scratch.iterdir()) == []
+
+    def cancel(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        demo.build_demo(
+            tmp_path / "cancelled.fpdesk",
+            PASSPHRASE,
+            persons=300,
+            progress=cancel,
+            second_process=second_process,
+        )
+    assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "cancelled.fpdesk").exists()

@@ -134,13 +134,21 @@ def stream(
 ) -> Generator[Message, None, None]:
     """The district's messages; the search index is built into the new file `index`."""
     district = District(seed, reference)
+    keys = district.index_keys
     try:
-        yield from _messages(district, persons, index)
+        yield from _rows(district, persons)
+        # Every row is made: the writer builds the register's indexes while the search
+        # index is built here, with the generator's memory (ID sequences, caches)
+        # given back first.
+        del district
+        # Households first, then persons by band: ascending index rowid.
+        search.build_index(keys, index)
+        yield ("index", str(index))
     finally:  # also when the reader stops early
-        district.index_keys.close()
+        keys.close()
 
 
-def _messages(district: District, persons: int, index: str | Path) -> Iterator[Message]:
+def _rows(district: District, persons: int) -> Iterator[Message]:
     townships = district.layout(persons)
     device = district.new_key()
     yield ("layout", (district.area_rows(townships), townships[0][0][0], device))
@@ -159,9 +167,4 @@ def _messages(district: District, persons: int, index: str | Path) -> Iterator[M
             yield ("done", done)
     yield ("rows", district.rows)
     district.rows = {t: [] for t in TABLES}
-    # Every row is made: the writer builds the register's indexes while the search
-    # index is built here.
     yield ("made", done)
-    # Households first, then persons by band: ascending index rowid.
-    search.build_index(district.index_keys, index)
-    yield ("index", str(index))

@@ -60,11 +60,12 @@ def _bulk_load(register: Register) -> Iterator[tuple[Any, Callable[[], None]]]:
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
-    # 256 MiB of pages in memory.  With 1 GiB, 300,000 persons (about 600 MB) were
+    # 128 MiB of pages in memory.  With 1 GiB, 300,000 persons (about 600 MB) were
     # written once, at the commit, but a million persons took 1.4 GB in this process
     # alone; spilled pages are written once too (no journal), and reading them back to
-    # build the indexes and the cards costs a few seconds, not memory.
-    conn.execute("PRAGMA cache_size = -262144")
+    # build the indexes and the cards costs seconds, not memory.  With 256 MiB the two
+    # processes together still peaked at 1.0 GB for a million persons.
+    conn.execute("PRAGMA cache_size = -131072")
     conn.execute("PRAGMA temp_store = MEMORY")  # the index builds sort in memory
     try:
         with register.transaction():

@@ -327,6 +327,51 @@ def more_screens(app: QApplication, window: MainWindow, register: Register, out:
     keys = newest_dialog()
     save_over(window, keys, out, "keyboard")
     keys.done(0)
+    ledger_screens(window, out)
+
+
+def ledger_screens(window: MainWindow, out: Path) -> None:
+    """File ▸ Import ledger…: the wizard's four steps (ledger-1-file.png ... 4) on the
+    messy ledger the tests build (tests/gui/ledger_files.py), into the village in view."""
+    from PySide6.QtWidgets import QWizard
+
+    from fpdesk.gui import file_dialogs
+
+    root = Path(__file__).resolve().parents[1]
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))  # the test ledger is made by the tests' helper
+    from tests.gui.ledger_files import messy_ledger
+
+    with tempfile.TemporaryDirectory() as folder:
+        ledger = messy_ledger(Path(folder) / "东岗村户籍台账.xlsx")
+        answers = [str(ledger)]
+        real_run = file_dialogs._run
+        file_dialogs._run = lambda _dialog: answers.pop(0) if answers else ""
+        try:
+            window.tree.setCurrentItem(window.tree.topLevelItem(0).child(0))
+            window.menus.import_ledger.trigger()
+            wizard = window.menus.ledger_wizard
+            assert wizard is not None
+            steps = wizard.file_page, wizard.mapping_page, wizard.preview_page  # type: ignore[attr-defined]
+            steps[0].choose.click()
+            wait_until(lambda: wizard.task is None and wizard.ledger is not None)  # type: ignore[attr-defined]
+            save_over(window, wizard, out, "ledger-1-file")
+            wizard.next()
+            wait_until(lambda: wizard.currentPage() is steps[1])
+            save_over(window, wizard, out, "ledger-2-columns")
+            wizard.next()
+            wait_until(lambda: wizard.plan is not None)  # type: ignore[attr-defined]
+            settle(QApplication.instance())  # type: ignore[arg-type]
+            save_over(window, wizard, out, "ledger-3-preview")
+            steps[2].skip.setChecked(True)
+            wait_until(lambda: wizard.plan is not None and wizard.plan.can_import)  # type: ignore[attr-defined]
+            wizard.button(QWizard.WizardButton.CommitButton).click()
+            wait_until(lambda: wizard.outcome is not None)  # type: ignore[attr-defined]
+            settle(QApplication.instance())  # type: ignore[arg-type]
+            save_over(window, wizard, out, "ledger-4-imported")
+            wizard.done(0)
+        finally:
+            file_dialogs._run = real_run
 
 
 if __name__ == "__main__":

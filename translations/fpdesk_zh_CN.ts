@@ -906,6 +906,33 @@
     </message>
 </context>
 <context>
+    <name>DailyCheck</name>
+    <message>
+        <source>Checking the register… It can be read meanwhile; changes wait until the end.</source>
+        <translation>正在检查登记册…现在可以查看，检查完毕后才能修改。</translation>
+    </message>
+    <message>
+        <source>The register is damaged: it can be read but not changed.</source>
+        <translation>登记册已损坏：只能查看，不能修改。</translation>
+    </message>
+    <message>
+        <source>The register is damaged</source>
+        <translation>登记册已损坏</translation>
+    </message>
+    <message>
+        <source>The daily check found the register file damaged. Nothing was written to it, and it can still be read, but no change can be saved. Restore the latest backup, and give the damaged file to a technician.</source>
+        <translation>每日检查发现登记册文件已损坏。程序没有对它写入任何内容，仍可查看，但不能保存任何修改。请用最近的备份恢复，并把损坏的文件交给技术人员。</translation>
+    </message>
+    <message>
+        <source>Restore from a backup…</source>
+        <translation>从备份恢复…</translation>
+    </message>
+    <message>
+        <source>Keep reading</source>
+        <translation>继续查看</translation>
+    </message>
+</context>
+<context>
     <name>Dashboard</name>
     <message>
         <source>2019 = statistical year 1 Oct 2018 to 30 Sep 2019; also 2019Q1, 2019H1, 2019-03</source>
@@ -1117,6 +1144,65 @@
     </message>
 </context>
 <context>
+    <name>DonePage</name>
+    <message>
+        <source>4. Imported</source>
+        <translation>4. 导入完成</translation>
+    </message>
+    <message>
+        <source>Save &amp;report…</source>
+        <translation>保存报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Import &amp;another sheet of this file…</source>
+        <translation>导入这个文件的另一张工作表(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Households added</source>
+        <translation>新增户数</translation>
+    </message>
+    <message>
+        <source>Persons added</source>
+        <translation>新增人数</translation>
+    </message>
+    <message>
+        <source>Persons already in the register, empty fields filled</source>
+        <translation>已在登记册中、补填了空项的人数</translation>
+    </message>
+    <message>
+        <source>Contraceptive methods recorded</source>
+        <translation>记录的节育措施</translation>
+    </message>
+    <message>
+        <source>Births recorded</source>
+        <translation>记录的生育</translation>
+    </message>
+    <message>
+        <source>Rows already in the register, nothing new</source>
+        <translation>已在登记册中、没有新内容的行</translation>
+    </message>
+    <message>
+        <source>Rows with a problem, not imported</source>
+        <translation>有问题、没有导入的行</translation>
+    </message>
+    <message>
+        <source>Rows that are not persons (blank, subtotal, title)</source>
+        <translation>不是人员的行（空行、小计、标题）</translation>
+    </message>
+    <message>
+        <source>The households are in the household list (F3). Save the report to see every row of the sheet with what became of it; correct the rows with a problem in the sheet and import it again: what is already in is not added twice.</source>
+        <translation>导入的户在户籍列表（F3）里。保存报告可以看到工作表每一行的处理结果；有问题的行请在台账里改正后再导入一次：已经导入的不会重复添加。</translation>
+    </message>
+    <message>
+        <source>{0} was imported into the register.</source>
+        <translation>{0} 已导入登记册。</translation>
+    </message>
+    <message>
+        <source>Report saved: {0}</source>
+        <translation>报告已保存：{0}</translation>
+    </message>
+</context>
+<context>
     <name>DuplicatesPage</name>
     <message>
         <source>Name</source>
@@ -1278,6 +1364,71 @@
     <message>
         <source>This is the register&apos;s own file, which is in use. Choose another file; nothing was changed.</source>
         <translation>这是正在使用的登记册本身的文件。请选择别的文件；没有做任何改动。</translation>
+    </message>
+</context>
+<context>
+    <name>FilePage</name>
+    <message>
+        <source>1. The ledger file</source>
+        <translation>1. 台账文件</translation>
+    </message>
+    <message>
+        <source>Choose the village&apos;s ledger: an Excel workbook (.xlsx or .xls) or a CSV file. Then choose the sheet to import; each sheet is imported on its own.</source>
+        <translation>选择本村的台账：Excel 表格（新旧格式都可以）或 CSV 文件。再选择要导入的工作表；每张工作表单独导入。</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>文件(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Sheet:</source>
+        <translation>工作表(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Into the &amp;village:</source>
+        <translation>导入到村(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>&amp;Choose…</source>
+        <translation>选择(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>the ledger&apos;s file, or Choose…</source>
+        <translation>台账文件的位置，或点“选择…”</translation>
+    </message>
+    <message>
+        <source>Choose the sheet to import, then press Next.</source>
+        <translation>选择要导入的工作表，然后按“下一步”。</translation>
+    </message>
+    <message>
+        <source>Which ledger?</source>
+        <translation>导入哪个台账？</translation>
+    </message>
+    <message>
+        <source>Ledgers (*.xlsx *.xls *.csv);;All files (*)</source>
+        <translation>台账 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Opening {0}…</source>
+        <translation>正在打开 {0}…</translation>
+    </message>
+    <message>
+        <source>Opening the ledger…</source>
+        <translation>正在打开台账…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sheets in this file; the sheet “{0}” has a heading. Choose another sheet if it is not the one to import, then press Next.</source>
+        <translation>
+            <numerusform>这个文件有 %n 张工作表，其中“{0}”有表头。如果要导入的不是这一张，请选择别的工作表，然后按“下一步”。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Press Next to see the heading and the columns.</source>
+        <translation>按“下一步”查看表头和各列。</translation>
+    </message>
+    <message>
+        <source>Reading the sheet…</source>
+        <translation>正在读取工作表…</translation>
     </message>
 </context>
 <context>
@@ -2213,6 +2364,53 @@
     </message>
 </context>
 <context>
+    <name>LedgerWizard</name>
+    <message>
+        <source>Import a ledger</source>
+        <translation>导入台账</translation>
+    </message>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; 上一步(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>下一步(&amp;N) &gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Nothing was changed in the register.</source>
+        <translation>登记册没有任何改动。</translation>
+    </message>
+    <message>
+        <source>Save the import report as</source>
+        <translation>导入报告保存为</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>The report could not be written to {0}: {1}. Choose another folder.</source>
+        <translation>报告无法写入 {0}：{1}。请选择别的文件夹。</translation>
+    </message>
+    <message>
+        <source>You changed the fields of some columns. Keep these choices for the next ledger of the same shape?</source>
+        <translation>您修改了一些列对应的项目。要保留这些选择，供下次导入同样格式的台账时使用吗？</translation>
+    </message>
+</context>
+<context>
     <name>LockCover</name>
     <message>
         <source>Locked</source>
@@ -2336,6 +2534,61 @@
     <message>
         <source>The backup could not be made: {0}</source>
         <translation>没能做备份：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>MappingPage</name>
+    <message>
+        <source>2. Headings and columns</source>
+        <translation>2. 表头和各列</translation>
+    </message>
+    <message>
+        <source>&amp;Propose again</source>
+        <translation>重新建议(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Each column of the sheet and the field it goes into. Change a field where the proposal is wrong; choose “(not imported)” for a column to leave out. Fields marked * are needed on every row.</source>
+        <translation>工作表的每一列及其导入到的项目。建议不对的，请改选项目；不导入的列选“（不导入）”。带 * 的项目每一行都必须有。</translation>
+    </message>
+    <message>
+        <source>Heading found in row(s) {0} (highlighted). {1} rows to import.</source>
+        <translation>表头在第 {0} 行（黄色标出）。要导入 {1} 行。</translation>
+    </message>
+    <message>
+        <source>Rows left out: {0}.</source>
+        <translation>不导入的行：{0}。</translation>
+    </message>
+    <message>
+        <source>The fields are the ones you chose last time for a sheet of this shape.</source>
+        <translation>各列的项目沿用上次导入同样格式的表时的选择。</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Heading</source>
+        <translation>表头</translation>
+    </message>
+    <message>
+        <source>First values</source>
+        <translation>前几个值</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>(not imported)</source>
+        <translation>（不导入）</translation>
+    </message>
+    <message>
+        <source>No column is chosen for “{0}”, which every row needs.</source>
+        <translation>还没有哪一列对应“{0}”，每一行都需要这一项。</translation>
+    </message>
+    <message>
+        <source>“{0}” is chosen for {1} columns; choose it for one only.</source>
+        <translation>“{0}”被选给了 {1} 列，只能选给其中一列。</translation>
     </message>
 </context>
 <context>
@@ -2549,6 +2802,103 @@
     <message>
         <source>There is no open pregnancy to close.</source>
         <translation>没有尚未结束的孕情记录。</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPage</name>
+    <message>
+        <source>3. Preview: the rows as they will be stored</source>
+        <translation>3. 预览：各行将如何保存</translation>
+    </message>
+    <message>
+        <source>S&amp;kip the rows with problems (import the others)</source>
+        <translation>跳过有问题的行（导入其余各行）(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Save &amp;report…</source>
+        <translation>保存报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>各行</translation>
+    </message>
+    <message>
+        <source>Differences with the register</source>
+        <translation>与登记册不同之处</translation>
+    </message>
+    <message>
+        <source>Checking every row against the register…</source>
+        <translation>正在逐行与登记册核对…</translation>
+    </message>
+    <message>
+        <source>Checking the rows…</source>
+        <translation>正在核对各行…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Import is not possible yet: %n row(s) have a problem. Correct them in the sheet (Save report… lists each with the reason) and open it again, or tick “Skip the rows with problems”.</source>
+        <translation>
+            <numerusform>还不能导入：%n 行有问题。请在台账里改正（“保存报告…”列出每一行及原因）后重新打开，或勾选“跳过有问题的行”。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Rows (the first {0} and those with a problem; {1} in all)</source>
+        <translation>各行（前 {0} 行及所有有问题的行，共 {1} 行）</translation>
+    </message>
+    <message>
+        <source>Rows ({0})</source>
+        <translation>各行（{0}）</translation>
+    </message>
+    <message>
+        <source>Row {0}: {1}</source>
+        <translation>第 {0} 行：{1}</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>In the register</source>
+        <translation>登记册中</translation>
+    </message>
+    <message>
+        <source>In the ledger</source>
+        <translation>台账中</translation>
+    </message>
+    <message>
+        <source>{0} (row {1})</source>
+        <translation>{0}（第 {1} 行）</translation>
+    </message>
+    <message>
+        <source>Differences with the register ({0})</source>
+        <translation>与登记册不同之处（{0}）</translation>
+    </message>
+    <message>
+        <source>Report saved: {0}</source>
+        <translation>报告已保存：{0}</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Importing the rows…</source>
+        <translation>正在导入各行…</translation>
     </message>
 </context>
 <context>
@@ -3108,6 +3458,14 @@
     <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Import ledger…</source>
+        <translation>导入台账(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Bring a village&apos;s Excel ledger (households, women, contraception, births) in</source>
+        <translation>把本村的 Excel 台账（户籍、育龄妇女、节育措施、出生）导入登记册</translation>
     </message>
     <message>
         <source>&amp;Restore from a backup…</source>

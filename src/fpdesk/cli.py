@@ -8,8 +8,10 @@ results.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from fpdesk import __version__
 from fpdesk.commands import areas as areas_commands
@@ -18,17 +20,17 @@ from fpdesk.commands import bundle as bundle_commands
 from fpdesk.commands import care as care_commands
 from fpdesk.commands import demo as demo_commands
 from fpdesk.commands import enroll as enroll_commands
+from fpdesk.commands import ledger as ledger_commands
 from fpdesk.commands import printing as printing_commands
 from fpdesk.commands import register as register_commands
 from fpdesk.commands import reports as report_commands
 from fpdesk.commands import search as search_commands
 from fpdesk.commands import selftest as selftest_commands
 from fpdesk.commands import users as users_commands
-from fpdesk.commands.common import CommandError
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import LANGUAGES, set_language
-from fpdesk.store.errors import RegisterError
 
-COMMAND_MODULES = [register_commands, selftest_commands, printing_commands]
+COMMAND_MODULES = [register_commands, printing_commands]
 COMMAND_MODULES += [enroll_commands, bundle_commands]
 COMMAND_MODULES += [search_commands]
 COMMAND_MODULES += [report_commands]
@@ -36,6 +38,7 @@ COMMAND_MODULES += [demo_commands]
 COMMAND_MODULES += [care_commands]
 COMMAND_MODULES += [users_commands, backup_commands]
 COMMAND_MODULES += [areas_commands]
+COMMAND_MODULES += [ledger_commands]
 LANG_HELP = "language of messages / 提示语言"
 
 
@@ -51,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--db", help="register file / 登记册文件")
     gui.add_argument("--demo", action="store_true", help="build and open a demo register")
     gui.set_defaults(func=_run_gui)
+    selftest_commands.add_commands(sub, check_window=_check_window)
     for module in COMMAND_MODULES:
         module.add_commands(sub)
     _accept_lang_anywhere(parser)
@@ -87,6 +91,14 @@ def _run_gui(args: argparse.Namespace) -> int:
     return gui_main(argv)
 
 
+def _check_window(db: Path, passphrase: str, settings_path: Path) -> list[str]:
+    """`fpdesk selftest`'s checks of the window, offscreen (the installer runs it)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from fpdesk.gui import selftest  # Qt is loaded only when the window is checked
+
+    return selftest.check_installed_window(db, passphrase, settings_path)
+
+
 def _utf8_when_redirected() -> None:
     """Write UTF-8 to a pipe or a file, whatever the system's code page.
 
@@ -104,6 +116,15 @@ def _utf8_when_redirected() -> None:
         stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
+def exit_status(exc: FpdeskError) -> int:
+    """A command's own status (CommandError.status); 2 for refused input (the kinds
+    that are also ValueErrors: a form's problems, a period, a print request); else 1."""
+    status = getattr(exc, "status", None)
+    if isinstance(status, int) and status:
+        return status
+    return 2 if isinstance(exc, ValueError) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_when_redirected()
     parser = build_parser()
@@ -113,9 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_gui(argparse.Namespace(db=None, demo=False, lang=args.lang))
     try:
         status = args.func(args)
-    except (RegisterError, CommandError) as exc:
+    except FpdeskError as exc:  # what the user can act on, said in their language
         print(f"fpdesk: {exc}", file=sys.stderr)
-        return getattr(exc, "status", 1) or 1
+        return exit_status(exc)
     except (ValueError, KeyError) as exc:
         print(f"fpdesk: {exc}", file=sys.stderr)
         return 2

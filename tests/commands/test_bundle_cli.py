@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from fpdesk.cli import main
-from fpdesk.store import records
+from fpdesk.store import daily_check, records
 from fpdesk.store.db import open_register
+from fpdesk.sync import bundles
 from tests.conftest import PASSPHRASE, TOWNSHIP, VILLAGE
+from tests.store.test_backup import corrupt, many_households
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
@@ -346,3 +349,61 @@ def test_resend_from_sends_the_villages_changes_again(
         "0",
     )
     assert status != 0 and "village laptop" in err
+
+
+def test_the_first_import_of_the_day_reads_while_the_check_runs_and_writes_after(
+    pair, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundle is opened (decrypted, its signature checked) while the register's
+    daily check runs on a thread of its own; nothing is written until it has passed."""
+    t, v = pair
+    _add_household(v, "1")
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"))
+    opened = threading.Event()
+    seen: dict[str, Any] = {}
+    real_prepare, real_check = bundles.prepare, daily_check.file_damage
+
+    def prepare(register: Any, paths: list[Path]) -> Any:
+        found = real_prepare(register, paths)
+        seen["prepared"] = len(found)
+        opened.set()  # the check below is still waiting for this
+        return found
+
+    def check(conn: Any, **kwargs: Any) -> list[str]:
+        seen["opened before the check ended"] = opened.wait(30)
+        seen["ledger while checking"] = conn.execute("SELECT count(*) FROM sync_ledger").fetchone()[
+            0
+        ]
+        return real_check(conn, **kwargs)
+
+    monkeypatch.setattr(bundles, "prepare", prepare)
+    monkeypatch.setattr(daily_check, "file_damage", check)
+    status, results, _ = run(
+        capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"), "--json"
+    )
+    assert status == 0 and [r["applied"] for r in results] == [1]
+    assert seen == {
+        "prepared": 1,
+        "opened before the check ended": True,
+        "ledger while checking": 0,
+    }
+    reg = open_register(t, PASSPHRASE)
+    try:
+        assert reg.conn.execute("SELECT count(*) FROM sync_ledger").fetchone()[0] == 1
+    finally:
+        reg.close()
+
+
+def test_an_import_into_a_damaged_register_writes_nothing(
+    pair, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    t, v = pair
+    _add_household(v, "1")
+    run(capsys, "bundle", "export", "--db", str(v), "--out", str(tmp_path / "out"))
+    with open_register(t, PASSPHRASE) as reg:
+        many_households(reg, group="02")
+    corrupt(t)
+    before = t.read_bytes()
+    status, _, err = run(capsys, "bundle", "import", "--db", str(t), str(tmp_path / "out"))
+    assert status != 0 and "damaged" in err and "fpdesk backup restore" in err
+    assert t.read_bytes() == before

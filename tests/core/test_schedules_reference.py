@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from fpdesk.core import codes
 from fpdesk.core import schedules as s
-from fpdesk.core.validation import add_years, age_on
+from fpdesk.core.dates import add_years, age_on
 
 # ---- the reference: core.schedules as it was, walking every series' dates ----------
 

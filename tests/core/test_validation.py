@@ -254,10 +254,3 @@ def test_supply_move_certificate_rules() -> None:
     assert v.check_certificate(cert, CLOCK, woman=WIFE) == []
     assert codes_of(v.check_certificate({**cert, "kind": "medal", "issued_on": ""}, CLOCK)) == [
         ("issued_on", "required"), ("kind", "code.unknown")]
-
-
-def test_age_and_year_arithmetic() -> None:
-    assert v.age_on(dt.date(2000, 2, 29), dt.date(2018, 2, 28)) == 17
-    assert v.age_on(dt.date(2000, 2, 29), dt.date(2018, 3, 1)) == 18
-    assert v.add_years(dt.date(2000, 2, 29), 12) == dt.date(2012, 2, 29)
-    assert v.add_years(dt.date(2000, 2, 29), 1) == dt.date(2001, 2, 28)

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from fpdesk.gui import session
 from fpdesk.gui.settings import Settings
 from fpdesk.gui.startup import Startup, UnlockDialog
-from fpdesk.store import accounts, backup, keyring, records
+from fpdesk.store import accounts, backup, daily_check, errors, keyring, records
 from fpdesk.store.db import Register, open_register
 from tests.conftest import PASSPHRASE, VILLAGE
 from tests.gui.conftest import type_text
@@ -24,7 +25,7 @@ OFFICER, OFFICER_PW = "李专干", "officer-pass-1"
 @pytest.fixture(autouse=True)
 def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keyring, "SCRYPT_N", 2**10)
-    monkeypatch.setattr(UnlockDialog, "session_user", None)
+    monkeypatch.setattr(session, "user", None)
 
 
 @pytest.fixture
@@ -65,6 +66,10 @@ def test_login_with_name_and_passphrase(qtbot, with_accounts: Path, prefs: Setti
     [register] = opened
     try:
         assert register.account.name == OFFICER
+        # nothing is written before the day's check has passed (the window runs it)
+        assert not register.writable
+        assert register.query("SELECT action FROM access_log WHERE action = 'login'") == []
+        checked(register)
         # the account's name, not the name kept in this laptop's settings, is the actor
         actor = register.query("SELECT value FROM local_state WHERE key = 'actor'")
         assert actor == [{"value": OFFICER}]
@@ -74,7 +79,7 @@ def test_login_with_name_and_passphrase(qtbot, with_accounts: Path, prefs: Setti
         ]
     finally:
         register.close()
-    assert UnlockDialog.session_user == OFFICER
+    assert session.user == OFFICER
     lock = UnlockDialog(with_accounts, check_only=True)  # the idle lock: same account only
     qtbot.addWidget(lock)
     assert lock.user.text() == OFFICER and lock.user.isReadOnly()
@@ -90,6 +95,7 @@ def test_register_without_accounts_asks_only_the_passphrase(
     [register] = opened
     try:
         assert register.account is None
+        checked(register)
         assert [r["action"] for r in register.query("SELECT action FROM access_log")] == [
             "login",
         ]
@@ -97,7 +103,12 @@ def test_register_without_accounts_asks_only_the_passphrase(
         register.close()
 
 
-def test_damaged_register_is_refused_with_how_to_restore(
+def checked(register: Register) -> None:
+    """The day's check, as the window runs it after it is shown (gui.daily_check)."""
+    daily_check.finish(register, daily_check.run(register.reopen))
+
+
+def test_damaged_register_is_locked_with_how_to_restore(
     qtbot, register_path: Path, prefs: Settings
 ) -> None:  # type: ignore[no-untyped-def]
     with open_register(register_path, PASSPHRASE) as reg, reg.transaction():
@@ -111,8 +122,18 @@ def test_damaged_register_is_refused_with_how_to_restore(
     dialog, opened = start(qtbot, register_path, prefs)
     type_text(qtbot, dialog.passphrase, PASSPHRASE)
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
-    assert not opened
-    assert "已损坏" in dialog.error.text() and "fpdesk backup restore" in dialog.error.text()
+    # it opens for reading at once; the day's check then finds the damage and every
+    # write stays refused, saying how to restore (the window: tests/gui/test_daily_check.py)
+    [register] = opened
+    try:
+        checked(register)
+        assert daily_check.failed(register)
+        with pytest.raises(errors.RegisterDamaged) as refused:
+            register.set_actor("别人")
+        assert "已损坏" in str(refused.value.text.zh)
+        assert "fpdesk backup restore" in refused.value.text.zh
+    finally:
+        register.close()
     assert register_path.read_bytes() == before
 
 
@@ -354,7 +375,7 @@ def test_old_register_turned_over_to_accounts_from_the_window(qtbot, register_pa
         add.try_add()
         assert isinstance(dialog.child, RecoveryKeyDialog)
         key = dialog.child.key_label.text()
-        assert UnlockDialog.session_user == ADMIN
+        assert session.user == ADMIN
         assert reg.account is not None and reg.account.name == ADMIN
         board = Dashboard(reg)  # the session goes on, now as the administrator
         qtbot.addWidget(board)
@@ -367,10 +388,10 @@ def test_old_register_turned_over_to_accounts_from_the_window(qtbot, register_pa
 
 
 def test_scope_for_lists(tmp_path: Path) -> None:
-    from fpdesk.gui import queries
     from fpdesk.gui.worklist import load_due
     from fpdesk.store import access, records
     from fpdesk.store.db import create_register
+    from fpdesk.store.reading import villages
     from tests.conftest import TOWNSHIP
 
     other = TOWNSHIP[:9] + "202"
@@ -391,13 +412,13 @@ def test_scope_for_lists(tmp_path: Path) -> None:
             access.scope(reg, other)
         # The window's village tree offers the officer's own village only, so the work
         # list is never asked for another; asked anyway, it refuses like the CLI.
-        assert [v.code for v in queries.villages(reg)] == [VILLAGE]
+        assert [v.code for v in villages.villages(reg)] == [VILLAGE]
         with pytest.raises(access.AccessDenied):
             load_due(reg, dt.date(2026, 3, 1), other)
     with accounts.login(path, ADMIN, ADMIN_PW) as reg:
         assert access.village_scope(reg) is None
         assert access.scope(reg, other) == other
-        assert [v.code for v in queries.villages(reg)] == [VILLAGE, other]
+        assert [v.code for v in villages.villages(reg)] == [VILLAGE, other]
 
 
 def test_the_recovery_key_sets_a_new_passphrase_from_the_unlock_window(
@@ -463,7 +484,7 @@ def test_the_lock_dialog_keeps_its_layout_after_wrong_passphrases(
     qtbot,
     with_accounts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    UnlockDialog.session_user = OFFICER
+    session.user = OFFICER
     dialog = UnlockDialog(with_accounts, check_only=True)
     qtbot.addWidget(dialog)
     dialog.show()

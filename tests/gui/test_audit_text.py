@@ -9,20 +9,22 @@ from PySide6.QtWidgets import QApplication
 
 from fpdesk.gui import audit_text, i18n
 from fpdesk.gui.accounts_dialog import AuditLogDialog
-from fpdesk.store import audit
+from fpdesk.store import access_log
 
 
 def test_details_read_in_chinese(qtbot, register) -> None:  # type: ignore[no-untyped-def]
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    audit.record(register, "print", {"kind": "households", "file": "450102001201-households.pdf"})
-    audit.record(register, "accounts", {"added": "李专干", "role": "officer",
-                                        "area_code": "450102001201"})
-    audit.record(register, "report", {"command": "indicators", "step": None})
-    audit.record(register, "warning_confirmed", {"warning": "birth_during_method",
-                                                 "choice": "end", "method": "iud",
-                                                 "woman_id": "x", "contraception_id": "y"})
-    stored = [row["detail"] for row in audit.read(register)]
+    access_log.record(
+        register, "print", {"kind": "households", "file": "450102001201-households.pdf"}
+    )
+    access_log.record(register, "accounts", {"added": "李专干", "role": "officer",
+                                             "area_code": "450102001201"})
+    access_log.record(register, "report", {"command": "indicators", "step": None})
+    access_log.record(register, "warning_confirmed", {"warning": "birth_during_method",
+                                                      "choice": "end", "method": "iud",
+                                                      "woman_id": "x", "contraception_id": "y"})
+    stored = [row["detail"] for row in access_log.read(register)]
     assert stored[1]["role"] == "officer"  # codes are what is kept
     try:
         i18n.install(app, "zh")

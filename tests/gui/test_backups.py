@@ -8,8 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from fpdesk.gui.app import Session
-from fpdesk.store import backup
+from fpdesk.store import backup, records
 from fpdesk.store.db import Register
+from tests.conftest import VILLAGE
 from tests.gui.conftest import type_text
 
 
@@ -60,6 +61,12 @@ def test_closing_makes_the_exit_backup_first_and_says_so(
 ) -> None:  # type: ignore[no-untyped-def]
     window = _open(qtbot, filled_register, prefs)
     qtbot.waitUntil(lambda: window.backups.task is None, timeout=20_000)
+    # a change since the daily backup (without one, closing makes no second backup)
+    records.insert(
+        filled_register,
+        "household",
+        {"code": f"{VILLAGE}019999", "village_code": VILLAGE, "group_no": "01"},
+    )
     window.close()  # the officer closes the window
     # not closed yet: a window says the backup is being made and fpdesk then closes
     assert window.isVisible()

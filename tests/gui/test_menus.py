@@ -299,10 +299,10 @@ def test_new_recovery_key_asks_then_shows_the_new_key_once(qtbot, tmp_path, pref
 def test_record_of_processing_reads_as_a_table_in_words_and_exports(
     qtbot, main_window: MainWindow, tmp_path: Path
 ) -> None:
-    from fpdesk.store import audit
+    from fpdesk.store import access_log
 
-    audit.record(main_window.register, "print", {"kind": "rounds", "file": "rounds.pdf"})
-    audit.record(main_window.register, "backup", {"file": "x.fpdesk", "label": "daily"})
+    access_log.record(main_window.register, "print", {"kind": "rounds", "file": "rounds.pdf"})
+    access_log.record(main_window.register, "backup", {"file": "x.fpdesk", "label": "daily"})
     main_window.keys_menu.audit_log.trigger()
     log = main_window.keys_menu.dialog
     assert log is not None and log.isVisible()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fpdesk.gui import queries
 from fpdesk.gui.forms import open_form
 from fpdesk.store import operations, records
 from fpdesk.store.db import Register
+from fpdesk.store.reading import timelines
 
 
 def woman(register: Register) -> str:
@@ -15,7 +15,7 @@ def woman(register: Register) -> str:
 
 
 def stops(register: Register, person_id: str, language: str) -> list[str]:
-    events = queries.timeline(register, person_id, language)
+    events = timelines.timeline(register, person_id, language)
     return [e.detail for e in events if e.kind == "method_stop"]
 
 

@@ -138,3 +138,14 @@ def test_many_short_tasks_in_a_row_do_not_crash(qtbot) -> None:
     qtbot.waitUntil(lambda: len(results) == 200, timeout=30_000)
     qtbot.waitUntil(lambda: not tasks._running, timeout=10_000)
     assert sorted(results) == list(range(200))
+
+
+def test_any_error_the_user_can_act_on_is_a_plain_message(qtbot) -> None:
+    """A refused bundle reaching the window's last handler is said plainly too (one
+    base, core.errors.FpdeskError), not shown as a crash."""
+    from fpdesk.sync.errors import NOT_FOR_US, BundleRefused
+
+    seen: list[str] = []
+    QTimer.singleShot(0, lambda: _close_the_message_box(seen))
+    crash.report(BundleRefused(NOT_FOR_US), "traceback text")
+    assert seen == [NOT_FOR_US.zh]

@@ -13,7 +13,7 @@ import pytest
 from fpdesk.core.clock import FixedClock
 from fpdesk.core.indicators import book_from_data
 from fpdesk.core.periods import parse_period
-from fpdesk.reports import audit
+from fpdesk.reports import accuracy_sample
 from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
 from fpdesk.store.db import Register
@@ -134,16 +134,16 @@ def test_statistics_accuracy_from_an_audit(town: World) -> None:
     clock = FixedClock(dt.datetime(2019, 9, 25, 10, 0))
     reg = town.register
     households = reg.query("SELECT count(*) AS n FROM household")[0]["n"]
-    sample = audit.draw_sample(
+    sample = accuracy_sample.draw_sample(
         reg, households=households, seed=7, period=Y2019, area_code=TOWNSHIP, clock=clock
     )
     codes = {h.household_id: h.code for h in sample.households}
     h1, h3 = codes[town.households["H1"]], codes[town.households["H3"]]
     on = dt.date(2019, 9, 25)
-    audit.record_finding(
+    accuracy_sample.record_finding(
         reg, sample.id, h1, visited_on=on, births_found=3, persons_found=2, clock=clock
     )
-    audit.record_finding(
+    accuracy_sample.record_finding(
         reg, sample.id, h3, visited_on=on, births_found=1, persons_found=2, clock=clock
     )
     report = ind.compute(reg, Y2019, [TOWNSHIP])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fpdesk.core.clock import FixedClock
-from fpdesk.store import access, accounts, audit, backup, errors, keyring, records
+from fpdesk.store import access, access_log, accounts, backup, errors, keyring, records
 from fpdesk.store import operations as ops
 from fpdesk.store.db import RawKey, create_register, open_register
 from tests.conftest import PASSPHRASE, TOWNSHIP, VILLAGE
@@ -196,7 +196,7 @@ def test_failed_logins_reach_the_audit_log_at_the_next_login(
     with pytest.raises(accounts.LoginRefused):
         accounts.login(path, "陌生人", "guess-guess", clock=clock)
     with accounts.login(path, ADMIN, ADMIN_PW, clock=clock) as reg:
-        rows = audit.read(reg)
+        rows = access_log.read(reg)
     failed = [(r["account"], r["at"]) for r in rows if r["action"] == "login_failed"]
     assert failed == [(OFFICER, "2026-03-01T09:00:00"), ("陌生人", "2026-03-01T09:00:00")]
     assert rows[-1]["action"] == "login" and rows[-1]["account"] == ADMIN
@@ -287,7 +287,7 @@ def test_officer_cannot_manage_accounts_or_read_the_audit_log(
             accounts.add(reg, "张三", "officer", VILLAGE, "pass-pass-1")
         assert "不能管理账户和密钥" in str(refused.value)
         with pytest.raises(access.AccessDenied):
-            audit.read(reg)
+            access_log.read(reg)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from fpdesk.core.clock import FixedClock
 from fpdesk.store import accounts, backup, errors, keyring, records
-from fpdesk.store.db import open_register
+from fpdesk.store.db import Register, open_register
 from tests.conftest import PASSPHRASE, VILLAGE
 
 ADMIN, ADMIN_PW = "王管理", "admin-pass-1"
@@ -84,13 +84,38 @@ def test_rotation_keeps_the_last_n_and_one_per_month(register_path: Path) -> Non
     assert len(removed) == 3 and kept_by_hand.exists()
 
 
-def test_daily_backup_once_a_day_and_on_exit_always(register_path: Path) -> None:
+def test_daily_backup_once_a_day_and_on_exit_after_changes(register_path: Path) -> None:
     morning = FixedClock(dt.datetime(2026, 3, 2, 8))
+    evening = FixedClock(dt.datetime(2026, 3, 2, 18))
     with open_register(register_path, PASSPHRASE) as reg:
         assert backup.automatic(reg, "daily", clock=morning) is not None
         assert backup.automatic(reg, "daily", clock=morning) is None
-        assert backup.automatic(reg, "exit", clock=FixedClock(dt.datetime(2026, 3, 2, 18)))
+        # nothing changed since this morning's backup: closing makes none
+        assert backup.automatic(reg, "exit", clock=evening) is None
+        records.insert(
+            reg,
+            "household",
+            {"code": f"{VILLAGE}010001", "village_code": VILLAGE, "group_no": "01"},
+        )
+        assert backup.automatic(reg, "exit", clock=evening) is not None
+        assert backup.automatic(reg, "exit", clock=evening) is None
     assert len(backup.list_backups(backup.default_folder(register_path))) == 2
+
+
+def test_a_backup_already_made_today_costs_no_check(register_path: Path) -> None:
+    """Looked for first: with today's backup there, the file is not even read (a damaged
+    one, which a check would refuse, goes through without a word)."""
+    with open_register(register_path, PASSPHRASE) as reg:
+        many_households(reg)
+        assert backup.automatic(reg, "daily") is not None
+    corrupt(register_path)
+    reg = open_register(register_path, PASSPHRASE)
+    try:
+        assert backup.automatic(reg, "daily") is None
+        assert backup.automatic(reg, "exit") is None  # and nothing changed since
+    finally:
+        reg.conn.close()
+    assert [b.label for b in backup.list_backups(backup.default_folder(register_path))] == ["daily"]
 
 
 def test_account_register_backup_carries_its_keyring(register_path: Path) -> None:
@@ -120,6 +145,17 @@ def test_restore_needs_an_administrator(register_path: Path) -> None:
         backup.restore(made, register_path, "officer-pass", user="李专干", confirmed=True)
 
 
+def many_households(reg: Register, group: str = "01") -> None:
+    """Enough pages that the middle of the file (where `corrupt` hits) is a table's."""
+    with reg.transaction():
+        for n in range(1, 200):
+            records.insert(
+                reg,
+                "household",
+                {"code": f"{VILLAGE}{group}{n:04d}", "village_code": VILLAGE, "group_no": group},
+            )
+
+
 def corrupt(path: Path) -> None:
     """Flip bytes in the middle of a page past the first: the header still reads."""
     size = path.stat().st_size
@@ -132,12 +168,7 @@ def corrupt(path: Path) -> None:
 
 def test_damaged_register_is_refused_on_start_and_left_untouched(register_path: Path) -> None:
     with open_register(register_path, PASSPHRASE) as reg:
-        for n in range(1, 200):
-            records.insert(
-                reg,
-                "household",
-                {"code": f"{VILLAGE}01{n:04d}", "village_code": VILLAGE, "group_no": "01"},
-            )
+        many_households(reg)
         made = backup.create(reg)
     corrupt(register_path)
     before = register_path.read_bytes()
@@ -157,12 +188,7 @@ def test_damaged_register_is_refused_on_start_and_left_untouched(register_path: 
 
 def test_no_automatic_backup_of_a_damaged_register(register_path: Path) -> None:
     with open_register(register_path, PASSPHRASE) as reg:
-        for n in range(1, 200):
-            records.insert(
-                reg,
-                "household",
-                {"code": f"{VILLAGE}01{n:04d}", "village_code": VILLAGE, "group_no": "01"},
-            )
+        many_households(reg)
     corrupt(register_path)
     reg = open_register(register_path, PASSPHRASE)  # opened without the check on start
     try:

@@ -166,6 +166,14 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Register]:
             "person",
             {"household_id": household, "name": name, "sex": 1, "birth_date": "1980-01-01"},
         )
+    # A household given up (tombstoned) beside live ones: no code's start finds it.
+    first = register.query("SELECT code, village_code, group_no FROM household LIMIT 1")[0]
+    gone = records.insert(
+        register,
+        "household",
+        {**first, "code": first["code"][:14] + "9999"},
+    )
+    records.delete(register, "household", gone)
     yield register
     register.close()
 
@@ -189,7 +197,7 @@ def typed_queries(register: Register, count: int, seed: int) -> list[str]:
         for number in (person["id_number"], person["code"]):
             if number:
                 out.update(number[-i:] for i in (1, 2, 3, 4, 6))
-                out.update(number[:i] for i in (4, 6, 12, len(number)))
+                out.update(number[:i] for i in (4, 6, 7, 9, 12, 14, 17, len(number)))
     return sorted(out)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from fpdesk.cli import main
-from fpdesk.store import audit, records, search
+from fpdesk.store import access_log, records, search
 from fpdesk.store.db import Register, open_register
 from fpdesk.sync import bundles, conflicts, held, keys, ledger
 from fpdesk.sync.board import villages
@@ -143,7 +143,7 @@ def test_apply_merges_clean_changes_queues_clashes_and_revokes_the_laptop(
         2,
         1,
     )
-    detail = audit.read(t, action="import")[-1]["detail"]
+    detail = access_log.read(t, action="import")[-1]["detail"]
     assert (detail["action"], detail["held"], detail["queued"]) == ("applied", one.held_id, 1)
     assert held.held_bundles(t) == []
     [row] = [r for r in villages(t, today=_today()) if r.code == code]
@@ -193,7 +193,7 @@ def test_discard_keeps_a_reason_and_writes_no_register_row(
     last = ledger.rows(t)[-1]
     assert (last["kind"], last["outcome"]) == ("release", "refused")
     assert "旧备份上的修改已经重新录入" in last["reason_zh"]
-    detail = audit.read(t, action="import")[-1]["detail"]
+    detail = access_log.read(t, action="import")[-1]["detail"]
     assert (detail["action"], detail["reason"]) == ("discarded", "旧备份上的修改已经重新录入")
     [kept] = held.held_bundles(t, include_released=True)
     assert kept.release is not None and kept.release["action"] == "discarded"

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
 from fpdesk.core.i18n import Text
+from fpdesk.store import daily_check
 from fpdesk.store.db import Register
 from fpdesk.sync import bundles, conflicts, decisions, duplicates, held, ledger
 from fpdesk.sync.errors import SyncError, shown
@@ -145,8 +146,16 @@ _OUTCOMES = {
 
 
 def run_import(args: argparse.Namespace) -> int:
-    with opened(args) as register:
-        results = bundles.import_files(register, args.files, dry_run=args.dry_run)
+    # The first import of the day reads and opens the bundles while the register's
+    # daily check runs on a thread of its own; it writes only once the check passed.
+    with opened(args, check_later=True) as register:
+        with daily_check.alongside(register) as check:
+            prepared = bundles.prepare(register, args.files) if check is not None else None
+            if check is not None:
+                check.wait()  # RegisterDamaged: nothing was written
+        results = bundles.import_files(
+            register, args.files, dry_run=args.dry_run, prepared=prepared
+        )
     lines = []
     for r in results:
         counts = Text(

@@ -11,20 +11,20 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
-from fpdesk.store.db import DAILY, Register, open_register
+from fpdesk.store.db import DAILY, LATER, Register, Verify, open_register
 
 PASSPHRASE_ENV = "FPDESK_PASSPHRASE"
 USER_ENV = "FPDESK_USER"
 
 
-class CommandError(Exception):
+class CommandError(FpdeskError):
     """A failure to report on stderr with a non-zero exit status."""
 
     def __init__(self, text: Text | str, status: int = 1) -> None:
-        self.text = text
+        super().__init__(text if isinstance(text, Text) else Text(text, text))
         self.status = status
-        super().__init__(str(text))
 
 
 def passphrase(confirm: bool = False) -> str:
@@ -62,12 +62,16 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 
 
 @contextlib.contextmanager
-def opened(args: argparse.Namespace) -> Iterator[Register]:
+def opened(args: argparse.Namespace, *, check_later: bool = False) -> Iterator[Register]:
     """The register, logged in, after the quick integrity check: a damaged file is
     refused before anything is written to it (`fpdesk check` looks for itself).
+    With `check_later`, a due check is left to the command (store.daily_check.alongside),
+    the register's writes held until it has passed.
     What the account may do, where, and the record of processing are the operations'
     own business (store.access), the same for the window and the command line."""
-    verify = False if getattr(args, "command", None) == "check" else DAILY
+    verify: Verify = LATER if check_later else DAILY
+    if getattr(args, "command", None) == "check":
+        verify = False
     register = open_register(args.db, passphrase(), user=user(args), verify=verify)
     try:
         yield register

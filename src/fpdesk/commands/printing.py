@@ -62,6 +62,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run_print(args: argparse.Namespace) -> int:
+    # Here and below: reportlab and the printouts load only when something is printed
+    # (half a second of every other command's start-up otherwise).
     from fpdesk.reports.pdf import jobs
     from fpdesk.reports.pdf.layout import PrintOptions
 
@@ -128,7 +130,7 @@ def _run_receipt(args: argparse.Namespace) -> int:
 
 def _guarded(make: Callable[[], PrintResult]) -> PrintResult:
     """Turn the printouts' own refusals into the command line's plain errors."""
-    from fpdesk.reports.pdf.fonts import FontError
+    from fpdesk.reports.pdf.fonts import FontError  # reportlab: only when printing
     from fpdesk.reports.pdf.jobs import PrintRequestError
 
     try:

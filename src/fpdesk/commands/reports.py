@@ -13,7 +13,7 @@ from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
 from fpdesk.core import area as areas
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.core.periods import Period, PeriodError, parse_period
-from fpdesk.reports import audit, excel, lists
+from fpdesk.reports import accuracy_sample, excel, lists
 from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
 from fpdesk.store import population as store_population
@@ -105,7 +105,7 @@ def _user_errors() -> Iterator[None]:
     """Input the user can fix becomes a bilingual message and exit status 2."""
     try:
         yield
-    except (PeriodError, audit.AuditError) as exc:
+    except (PeriodError, accuracy_sample.AuditError) as exc:
         raise CommandError(exc.text, status=2) from exc
     except areas.AreaCodeError as exc:
         raise CommandError(Text(f"区划代码有误：{exc}", f"Bad area code: {exc}"), 2) from exc
@@ -287,7 +287,7 @@ def run_report(args: argparse.Namespace) -> int:
 def run_audit_sample(args: argparse.Namespace) -> int:
     period = _period(args.period) if args.period else None
     with opened(args) as register, _user_errors():
-        sample = audit.draw_sample(
+        sample = accuracy_sample.draw_sample(
             register, households=args.households, seed=args.seed, period=period, area_code=args.area
         )
     lines = [
@@ -308,7 +308,7 @@ def run_audit_sample(args: argparse.Namespace) -> int:
 def run_audit_record(args: argparse.Namespace) -> int:
     visited = _date(args.visited_on)
     with opened(args) as register, _user_errors():
-        finding = audit.record_finding(
+        finding = accuracy_sample.record_finding(
             register,
             args.sample,
             args.household,
@@ -323,7 +323,7 @@ def run_audit_record(args: argparse.Namespace) -> int:
 
 def run_audit_accuracy(args: argparse.Namespace) -> int:
     with opened(args) as register, _user_errors():
-        result = audit.accuracy(register, args.sample)
+        result = accuracy_sample.accuracy(register, args.sample)
     rate = "—" if result.rate is None else f"{result.rate:.2f}%"
     text = Text(
         f"已核查 {result.visited}/{result.households} 户；核实出生 {result.births_found}，"

@@ -16,8 +16,9 @@ from typing import Any
 
 from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened, user
 from fpdesk.core.i18n import Text
-from fpdesk.store import accounts, audit, keyring
+from fpdesk.store import access_log, accounts, keyring
 from fpdesk.store.access import ROLES
+from fpdesk.store.backup import default_folder
 from fpdesk.store.db import DAILY
 
 NEW_PASSPHRASE_ENV = "FPDESK_NEW_PASSPHRASE"
@@ -84,7 +85,7 @@ def add_log_command(steps: Any) -> None:
     add_db(log)
     log.add_argument("--since", help="from this date or time / 起始日期")
     log.add_argument("--until", help="before this date or time / 截止日期")
-    log.add_argument("--action", choices=audit.ACTIONS)
+    log.add_argument("--action", choices=access_log.ACTIONS)
     log.add_argument("--account", help="one account's rows / 只看一个账户")
     log.add_argument("--out", type=Path, help="export to .csv or .json / 导出文件")
     add_json(log)
@@ -111,7 +112,7 @@ def new_passphrase() -> str:
 def _write_sheet(args: argparse.Namespace, key: str, area_code: str) -> str:
     if not args.sheet:
         return ""
-    from fpdesk.reports.pdf.recovery import write_recovery_sheet
+    from fpdesk.reports.pdf.recovery import write_recovery_sheet  # reportlab: only for a sheet
 
     write_recovery_sheet(args.sheet, key, register_name=Path(args.db).name, area_code=area_code)
     return "\n" + str(SHEET_WRITTEN.format(path=args.sheet))
@@ -125,8 +126,6 @@ def run_add(args: argparse.Namespace) -> int:
     data: dict[str, Any] = {"name": args.name, "role": args.role, "converted": first}
     message = str(Text("已添加账户 {name}。", "Account {name} added.").format(name=args.name))
     if key:
-        from fpdesk.store.backup import default_folder
-
         data["recovery_key"] = key
         message += "\n" + str(RECOVERY_SHOWN.format(folder=default_folder(args.db), key=key))
         message += _write_sheet(args, key, area_code)
@@ -192,7 +191,7 @@ def run_recovery_key(args: argparse.Namespace) -> int:
 
 def run_audit_log(args: argparse.Namespace) -> int:
     with opened(args) as register:
-        rows = audit.read(
+        rows = access_log.read(
             register,
             since=args.since,
             until=args.until,
@@ -200,7 +199,7 @@ def run_audit_log(args: argparse.Namespace) -> int:
             account=args.account,
         )
         if args.out:
-            audit.export(register, rows, args.out)
+            access_log.export(register, rows, args.out)
     if args.out:
         text = Text("已导出 {n} 条记录到 {path}。", "{n} rows exported to {path}.")
         emit(

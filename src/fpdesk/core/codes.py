@@ -66,6 +66,17 @@ def label(table: str, code: object, language: str | None = None) -> str:
     return text(table, code).get(language or current_language())
 
 
+def label_or_code(table: str, code: object, language: str) -> str:
+    """The label of a code in the language; the code itself if unknown, "" if none:
+    what the window shows, where an old or odd code must not hide the row."""
+    if code is None or code == "":
+        return ""
+    try:
+        return label(table, code, language)
+    except UnknownCode:
+        return str(code)
+
+
 def _table(table: str) -> dict[str, Any]:
     try:
         return _tables()[table]

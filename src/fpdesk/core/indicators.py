@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fpdesk.core import population
+from fpdesk.core import dates, population
 from fpdesk.core.i18n import Text
 from fpdesk.core.periods import Period
 
@@ -200,7 +200,7 @@ def _version(raw: Mapping[str, Any]) -> Definitions:
     try:
         name = str(raw["version"])
         start = dt.date.fromisoformat(raw["effective_from"])
-        end = dt.date.fromisoformat(raw["effective_to"]) if raw.get("effective_to") else None
+        end = dates.stored(raw.get("effective_to"))
         settings = _settings(raw["settings"])
         indicators = tuple(_indicator(item) for item in raw["indicators"])
     except (KeyError, TypeError, ValueError) as exc:

@@ -14,6 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from fpdesk.core.dates import add_years, iso, month_end
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 
 KINDS = ("statistical_year", "calendar_year", "half_year", "quarter", "month", "range")
@@ -26,12 +28,8 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
-class PeriodError(ValueError):
+class PeriodError(FpdeskError, ValueError):
     """A period the user typed that cannot be read; carries a bilingual message."""
-
-    def __init__(self, text: Text) -> None:
-        self.text = text
-        super().__init__(str(text))
 
 
 @dataclass(frozen=True, order=True)
@@ -75,7 +73,7 @@ class Period:
     def previous_year(self) -> Period:
         """The same period one year earlier (for 'change on last year' targets)."""
         if self.kind == "range":
-            return date_range(_shift_year(self.start, -1), _shift_year(self.end, -1))
+            return date_range(add_years(self.start, -1), add_years(self.end, -1))
         return parse_period(_previous_label(self))
 
     def describe(self) -> Text:
@@ -108,12 +106,12 @@ def quarter(year: int, number: int) -> Period:
     first_month = (10 + 3 * (number - 1) - 1) % 12 + 1
     first_year = year - 1 if first_month >= 10 else year
     start = dt.date(first_year, first_month, 1)
-    end = _month_end(first_year, first_month + 2)
+    end = month_end(first_year, first_month + 2)
     return Period(start, end, "quarter", f"{year}Q{number}")
 
 
 def month_period(year: int, month: int) -> Period:
-    return Period(dt.date(year, month, 1), _month_end(year, month), "month", f"{year}-{month:02d}")
+    return Period(dt.date(year, month, 1), month_end(year, month), "month", f"{year}-{month:02d}")
 
 
 def date_range(start: dt.date, end: dt.date) -> Period:
@@ -145,8 +143,9 @@ def parse_period(text: str) -> Period:
                 raise ValueError(month)
             return month_period(_year(m.group(1)), month)
         if m := _RANGE.match(value):
-            start = dt.date.fromisoformat(m.group(1))
-            end = dt.date.fromisoformat(m.group(2))
+            start, end = iso(m.group(1)), iso(m.group(2))
+            if start is None or end is None:
+                raise ValueError(value)
             return date_range(start, end)
     except PeriodError:
         raise
@@ -167,20 +166,6 @@ def _year(text: str) -> int:
     if not 1900 <= year <= 2200:
         raise ValueError(year)
     return year
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    year += (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
-def _shift_year(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _previous_label(period: Period) -> str:

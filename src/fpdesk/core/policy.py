@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from fpdesk.core.codes import load_resource
+from fpdesk.core.dates import stored
 from fpdesk.core.i18n import Text
 
 # A document at least as strong as the one needed will do.
@@ -83,14 +84,10 @@ def _text(pair: Sequence[str]) -> Text:
     return Text(str(pair[0]), str(pair[1]))
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
 def parse_rule_sets(data: dict[str, Any]) -> tuple[RuleSet, ...]:
     sets = []
     for item in data["rule_sets"]:
-        start = _date(item["effective_from"])
+        start = stored(item["effective_from"])
         if start is None:
             raise ValueError(f"rule set {item['id']} needs effective_from")
         orders = tuple(
@@ -109,7 +106,7 @@ def parse_rule_sets(data: dict[str, Any]) -> tuple[RuleSet, ...]:
                 id=str(item["id"]),
                 area=str(item.get("area") or ""),
                 effective_from=start,
-                effective_to=_date(item.get("effective_to")),
+                effective_to=stored(item.get("effective_to")),
                 name=_text(item["name"]),
                 same_delivery_as_one=bool(item.get("same_delivery_as_one", True)),
                 orders=orders,

@@ -29,6 +29,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from fpdesk.core.dates import add_years
 from fpdesk.core.i18n import Text
 
 HERE = "here"
@@ -126,10 +127,7 @@ def in_age_band(birth_date: str, day: str, youngest: int = 15, oldest: int = 49)
 
 
 def years_before(day: dt.date, years: int) -> str:
-    try:
-        return day.replace(year=day.year - years).isoformat()
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28).isoformat()
+    return add_years(day, -years).isoformat()
 
 
 def counts(basis: str, state: str) -> bool:

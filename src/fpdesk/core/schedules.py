@@ -15,7 +15,6 @@ clock: the date is a parameter.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,8 @@ from typing import Any, NamedTuple
 
 from fpdesk.core import codes
 from fpdesk.core.codes import load_resource
-from fpdesk.core.validation import add_years
+from fpdesk.core.dates import add_months as add_months  # the name callers import from here
+from fpdesk.core.dates import add_years, age_on, months_from
 
 FEMALE = 2
 # Children born this close together came from one delivery: one set of postnatal visits.
@@ -164,17 +164,6 @@ def schedules() -> Schedules:
     return parse_schedules(load_resource("schedules.json"))
 
 
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
-    return dt.date(year, month, min(day.day, last))
-
-
 # ---- the series of due dates ----------------------------------------------------------
 # A due list asks this of every woman of a village (or a township) at once, so each
 # series goes straight to the one date that matters (the latest whose window has opened
@@ -201,7 +190,7 @@ def _latest_operation(
     """
     # Whole months from the operation to `on`, less one: a date that many months on
     # is on or before `on`, whatever the days of the month.
-    past = (on.year - start.year) * 12 + on.month - start.month - 1
+    past = months_from(start, on) - 1
     fixed = series.months
     step = series.then_every_months
     base = fixed[-1] if fixed else 0
@@ -293,7 +282,7 @@ def due_visits(
     if person.death_date is not None and person.death_date <= on:
         return []
     born = person.birth_date
-    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))  # age_on
+    age = age_on(born, on)
     youngest, oldest = plan.women_aged
     if not youngest <= age <= oldest:
         return []
@@ -362,7 +351,7 @@ def _latest_cycle(due: dt.date, every_months: int, on: dt.date) -> dt.date:
     # Whole cycles surely past (a month short of `on`, whatever the days of the month),
     # then step to the last one: a woman never examined since her wedding in 1995 does
     # not cost thirty additions.
-    months = (on.year - due.year) * 12 + on.month - due.month - 1
+    months = months_from(due, on) - 1
     steps = months // every_months if months > 0 else 0
     latest = add_months(due, every_months * steps) if steps else due
     while True:

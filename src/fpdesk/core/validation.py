@@ -22,6 +22,9 @@ from typing import Any
 from fpdesk.core import codes, idnumber
 from fpdesk.core.area import AreaCodeError, level_of
 from fpdesk.core.clock import Clock
+from fpdesk.core.dates import add_years as add_years  # callers import it from here too
+from fpdesk.core.dates import age_on as age_on  # callers' old name for it
+from fpdesk.core.dates import iso as parse_date  # the rules read stored dates as ISO only
 from fpdesk.core.i18n import Text
 
 Fields = Mapping[str, Any]
@@ -273,18 +276,6 @@ WHO = {
 _SEX_WORD = {1: Text("男", "male"), 2: Text("女", "female")}
 
 
-def parse_date(value: object) -> dt.date | None:
-    """An ISO date, or None when the text is not one."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if not isinstance(value, str) or len(value) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -392,14 +383,6 @@ class _Form:
             self.add(name, "sex.expected", label=field_label(name), value=_SEX_WORD[sex])
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def _as_int(value: object) -> int | None:
     """A whole number typed or stored as int or text; None when it is not one."""
     if isinstance(value, bool):
@@ -409,11 +392,6 @@ def _as_int(value: object) -> int | None:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     return None
-
-
-def age_on(born: dt.date, on: dt.date) -> int:
-    """Completed years of age on a date."""
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 # ---- one function per record kind ---------------------------------------------------

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from fpdesk.core.dates import add_years
 from fpdesk.core.i18n import Text
-from fpdesk.core.validation import add_years
 
 FEMALE = 2
 AGE_FROM = 15

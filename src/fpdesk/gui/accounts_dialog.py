@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.i18n import current_language
-from fpdesk.gui import audit_text, crash
+from fpdesk.gui import audit_text, crash, session
+from fpdesk.gui.backup_dialog import Backups
 from fpdesk.gui.file_dialogs import choose_folder, choose_save_file
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Task
-from fpdesk.store import access, accounts, audit, keyring
+from fpdesk.store import access, access_log, accounts, keyring
 from fpdesk.store.db import Register
 from fpdesk.store.errors import RegisterError
 
@@ -105,6 +106,7 @@ class RecoveryKeyDialog(QDialog):
             self.save_sheet(Path(name))
 
     def save_sheet(self, path: Path) -> bool:
+        # reportlab loads when a sheet is saved, not with the window
         from fpdesk.reports.pdf.fonts import FontError
         from fpdesk.reports.pdf.recovery import write_recovery_sheet
 
@@ -298,9 +300,7 @@ class AccountsDialog(QDialog):
         self.status.setText(self.tr("Account {0} added.").format(dialog.name.text().strip()))
         self.reload()
         if dialog.recovery_key:  # the register was just turned over to accounts
-            from fpdesk.gui.startup import UnlockDialog
-
-            UnlockDialog.session_user = dialog.name.text().strip()  # the idle lock's account
+            session.user = dialog.name.text().strip()  # the idle lock's account
             shown = RecoveryKeyDialog(
                 self.register.path, self.register.area_code, dialog.recovery_key, self
             )
@@ -370,7 +370,7 @@ class AuditLogDialog(QDialog):
             [self.tr("When"), self.tr("Account"), self.tr("Action"), self.tr("Details")]
         )
         self.export_button.setText(self.tr("Export (CSV or JSON)…"))
-        self.rows = audit.read(self.register)
+        self.rows = access_log.read(self.register)
         shown = list(reversed(self.rows))[: self.LIMIT]
         self.table.setRowCount(len(shown))
         names = _action_names()
@@ -393,7 +393,7 @@ class AuditLogDialog(QDialog):
 
     def export(self, path: Path) -> None:
         try:
-            audit.export(self.register, self.rows, path)  # records the export itself
+            access_log.export(self.register, self.rows, path)  # records the export itself
         except (ValueError, OSError) as exc:
             self.status.setText(self.tr("Not exported: {0}").format(exc))
             return
@@ -442,8 +442,6 @@ class KeysMenu(QMenu):
     def back_up(self, folder: Path) -> Task:
         """Into a folder, on a pool thread with a progress window (a large register
         takes a while); says where the copy is when it is made."""
-        from fpdesk.gui.backup_dialog import Backups
-
         self.backups = Backups(self.register, self)
         return self.backups.to_folder(folder, self.parentWidget(), self._backed_up)
 

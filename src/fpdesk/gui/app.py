@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from fpdesk.core import i18n as core_i18n
 from fpdesk.core.clock import Clock
 from fpdesk.gui import crash, i18n
+from fpdesk.gui.daily_check import DailyCheck
 from fpdesk.gui.icons import icon
 from fpdesk.gui.settings import Settings
 from fpdesk.store.db import Register
@@ -78,6 +79,7 @@ class Session:
         self.clock = clock
         self.window: object | None = None
         self.startup: Startup | None = None
+        self.check: DailyCheck | None = None
 
     def show(self, register: Register) -> None:
         from fpdesk.gui.mainwindow import MainWindow
@@ -86,9 +88,15 @@ class Session:
         window.language_wanted.connect(lambda lang: set_language(self.app, lang))
         window.restore_wanted.connect(self.unlock_to_restore)
         show_fitted(window, self.prefs)
-        window.keep_backups()  # today's, on a pool thread; and one when the window closes
         self.window = window
-        QTimer.singleShot(0, window.restore_drafts)
+
+        def writable() -> None:
+            window.keep_backups()  # today's, on a pool thread; and one when the window closes
+            QTimer.singleShot(0, window.restore_drafts)
+
+        # The day's integrity check (if due) now, beside the window: what writes waits.
+        self.check = DailyCheck(window, register)
+        self.check.start(then=writable)
         log.info("register opened: %s (%s)", register.path.name, register.role)
 
     def unlock_to_restore(self, path: Path) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from fpdesk.core import codes
 from fpdesk.core.i18n import current_language
 from fpdesk.reports.pdf import PRINTOUTS
 
@@ -114,11 +115,8 @@ def _value(key: str, value: Any) -> str:
         return PRINTOUTS[value].get(current_language())
     if isinstance(value, str) and value in CODES:
         return _tr(CODES[value])
-    if key == "method":
-        from fpdesk.core import codes
-
-        if codes.exists("contraceptive_method", value):
-            return codes.label("contraceptive_method", value)
+    if key == "method" and codes.exists("contraceptive_method", value):
+        return codes.label("contraceptive_method", value)
     if isinstance(value, list | tuple):
         return " ".join(str(v) for v in value)
     return str(value)

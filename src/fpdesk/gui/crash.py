@@ -1,7 +1,7 @@
 """Logging, Qt messages and the crash dialog.
 
-Two kinds of failure reach the user differently (design.md, convention 3): a storage
-error the user can act on (RegisterError) shows its plain bilingual message; anything
+Two kinds of failure reach the user differently (design.md, convention 3): an error
+the user can act on (core.errors.FpdeskError) shows its plain bilingual message; anything
 else is a bug, goes to the rotating log with its traceback and shows the crash dialog.
 """
 
@@ -18,9 +18,9 @@ from types import TracebackType
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import settings
-from fpdesk.store.errors import RegisterError
 
 log = logging.getLogger("fpdesk.gui")
 qt_log = logging.getLogger("fpdesk.qt")
@@ -59,13 +59,14 @@ def route_qt_messages() -> None:
     qInstallMessageHandler(_qt_message)
 
 
-def register_error_text(exc: RegisterError) -> str:
+def register_error_text(exc: FpdeskError) -> str:
+    """The message of any error the user can act on, in the window's language."""
     return exc.text.get(current_language())
 
 
-def show_register_error(parent: QWidget | None, exc: RegisterError) -> None:
-    """The plain message of a storage error the user can act on: not a crash."""
-    log.warning("register error: %s", exc.text.en)
+def show_register_error(parent: QWidget | None, exc: FpdeskError) -> None:
+    """The plain message of an error the user can act on: not a crash."""
+    log.warning("%s: %s", type(exc).__name__, exc.text.en)
     QMessageBox.warning(parent, QApplication.translate("Crash", "fpdesk"), register_error_text(exc))
 
 
@@ -86,9 +87,10 @@ def show_crash(parent: QWidget | None, summary: str, details: str) -> None:
 
 
 def report(exc: BaseException, details: str, parent: QWidget | None = None) -> None:
-    """Tell the user: a plain message for a storage error, the crash dialog for a bug."""
+    """Tell the user: a plain message for an error they can act on (any FpdeskError:
+    the register's, a bundle's, a printout's...), the crash dialog for a bug."""
     parent = parent or QApplication.activeWindow()
-    if isinstance(exc, RegisterError):
+    if isinstance(exc, FpdeskError):
         show_register_error(parent, exc)
         return
     log.error("unhandled exception\n%s", details)

@@ -87,6 +87,8 @@ class WindowMenus(QObject):
 
         # File
         self.file_menu = bar.addMenu("")
+        self.import_ledger = self._add(self.file_menu, "open", self.open_ledger_wizard)
+        self.file_menu.addSeparator()
         self.file_menu.addActions([w.open_settings, w.lock_now])
         self.file_menu.addMenu(w.keys_menu)
         self.restore = self._add(w.keys_menu, "backup", w.close_for_restore)
@@ -158,6 +160,7 @@ class WindowMenus(QObject):
         self.print_dialog: QDialog | None = None
         self.question: QMessageBox | None = None
         self.recovery_dialog: QDialog | None = None
+        self.ledger_wizard: QDialog | None = None
 
     def _action(
         self,
@@ -219,6 +222,10 @@ class WindowMenus(QObject):
         w = self.window
         w.keys_menu.retranslate()
         self.file_menu.setTitle(self.tr("&File"))
+        self.import_ledger.setText(self.tr("&Import ledger…"))
+        self.import_ledger.setStatusTip(
+            self.tr("Bring a village's Excel ledger (households, women, contraception, births) in")
+        )
         self.restore.setText(self.tr("&Restore from a backup…"))
         self.restore.setStatusTip(
             self.tr("Closes the register; the unlock window then restores a backup.")
@@ -288,6 +295,26 @@ class WindowMenus(QObject):
         self.print_dialog = dialog
         dialog.open()
         return dialog
+
+    def open_ledger_wizard(self) -> QDialog:
+        """File ▸ Import ledger…: the wizard over the window; what it imports is shown
+        at once (the lists are read again, as after a form is saved)."""
+        from fpdesk.gui.ledger_wizard import LedgerWizard
+
+        w = self.window
+        if self.ledger_wizard is not None and self.ledger_wizard.isVisible():
+            self.ledger_wizard.raise_()  # one import at a time: the one under way
+            self.ledger_wizard.activateWindow()
+            return self.ledger_wizard
+        if self.ledger_wizard is not None:
+            self.ledger_wizard.deleteLater()  # the last import's, closed: its file let go
+        wizard = LedgerWizard(w.register, w, village=w.current_village(), clock=w.clock)
+        wizard.imported.connect(lambda _result: w.after_save())
+        wizard.finished.connect(lambda *_: w._form_closed(wizard))
+        w.open_forms.append(wizard)
+        self.ledger_wizard = wizard
+        wizard.open()
+        return wizard
 
     def receipt(self) -> None:
         """The import receipt of the run chosen on the clerk's import page (the latest

@@ -8,35 +8,18 @@ the window offscreen on a register and reports each of these plainly.
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtGui import QGuiApplication, QImageReader
 from PySide6.QtWidgets import QApplication
 
+from fpdesk.core.installation import check_resources, package_file
 from fpdesk.gui import i18n
 from fpdesk.gui.icons import icon
 from fpdesk.gui.settings import Settings
 from fpdesk.store.db import open_register
-
-
-def _package_file(*parts: str) -> Path:
-    return Path(str(resources.files("fpdesk").joinpath(*parts)))
-
-
-def check_resources() -> list[str]:
-    problems = []
-    codes = _package_file("resources", "codes.json")
-    try:
-        tables = json.loads(codes.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return [f"code tables missing or unreadable: {exc}"]
-    for table in ("sex", "marital_status", "contraceptive_method", "visit_type"):
-        if table not in tables:
-            problems.append(f"code table {table} missing from codes.json")
-    return problems
+from fpdesk.store.reading import households
 
 
 def check_qt(app: QApplication) -> list[str]:
@@ -46,7 +29,7 @@ def check_qt(app: QApplication) -> list[str]:
     formats = {bytes(f.data()).decode() for f in QImageReader.supportedImageFormats()}
     if "svg" not in formats:
         problems.append("the SVG image plugin is missing: icons would be blank")
-    icon_dir = _package_file("resources", "icons")
+    icon_dir = package_file("resources", "icons")
     names = sorted(p.stem for p in icon_dir.glob("*.svg"))
     if not names:
         problems.append("no icons packed")
@@ -70,9 +53,7 @@ def check_window(app: QApplication, db: Path, passphrase: str, settings_path: Pa
         window.show()
         QCoreApplication.processEvents()
         problems = [] if window.isVisible() else ["the main window did not show"]
-        if window.households.rowCount() == 0 and register.query(
-            "SELECT 1 FROM household WHERE deleted = 0 LIMIT 1"
-        ):
+        if window.households.rowCount() == 0 and households.any_household(register):
             problems.append("the household list stayed empty")
         window.close()
         window.deleteLater()
@@ -84,8 +65,13 @@ def check_window(app: QApplication, db: Path, passphrase: str, settings_path: Pa
 
 def run(db: Path, passphrase: str, settings_path: Path) -> list[str]:
     """Every problem found (an empty list: the program is whole)."""
+    return check_resources() + check_installed_window(db, passphrase, settings_path)
+
+
+def check_installed_window(db: Path, passphrase: str, settings_path: Path) -> list[str]:
+    """The window's part of the self-test (`fpdesk selftest` runs it through fpdesk.cli)."""
     app = QApplication.instance() or QApplication(["fpdesk-selftest"])
     assert isinstance(app, QApplication)
-    problems = check_resources() + check_qt(app)
+    problems = check_qt(app)
     problems += check_window(app, db, passphrase, settings_path)
     return problems

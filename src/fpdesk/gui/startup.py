@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 
 from fpdesk.core import area
 from fpdesk.core.i18n import current_language
-from fpdesk.gui import crash, settings
+from fpdesk.gui import crash, session, settings
+from fpdesk.gui.accounts_dialog import RecoveryKeyDialog
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Cancelled, Progress, run_task
-from fpdesk.store import accounts, audit
-from fpdesk.store.db import DAILY, Register, open_register
+from fpdesk.store import access_log, accounts
+from fpdesk.store.db import DAILY, LATER, Register, open_register
 from fpdesk.store.errors import RegisterError
 
 log = logging.getLogger("fpdesk.gui.startup")
@@ -73,10 +74,9 @@ class UnlockDialog(QDialog):
     """Asks for the passphrase and opens the register (or, when locked, checks it).
 
     A register with accounts asks for the user name too; the idle lock only lets the
-    account whose session it is back in (`session_user`, set at the last unlock)."""
+    account whose session it is back in (`gui.session.user`, set at the last unlock)."""
 
     unlocked = Signal(object)  # the open Register, or None when only checking
-    session_user: str | None = None
 
     def __init__(self, path: Path, parent: QWidget | None = None, *, check_only: bool = False):
         super().__init__(parent)
@@ -86,8 +86,8 @@ class UnlockDialog(QDialog):
         self.uses_accounts = accounts.uses_accounts(path)
         self.user = QLineEdit()
         self.user.setObjectName("user")
-        if check_only and self.uses_accounts and UnlockDialog.session_user:
-            self.user.setText(UnlockDialog.session_user)
+        if check_only and self.uses_accounts and session.user:
+            self.user.setText(session.user)
             self.user.setReadOnly(True)
         self.setWindowIcon(icon("lock"))
         self.intro = QLabel()
@@ -175,7 +175,7 @@ class UnlockDialog(QDialog):
             register.close()
             self.register = None
         else:
-            UnlockDialog.session_user = register.account.name if register.account else None
+            session.user = register.account.name if register.account else None
             self.register = register
         self.accept()
         self.unlocked.emit(self.register)
@@ -209,9 +209,10 @@ class UnlockDialog(QDialog):
             return
         try:
             # On start, a quick integrity check before anything is written: every time
-            # for a village's register, once a day for a large one (as the command line
-            # does: it reads every page, tens of seconds on a district's).
-            verify = False if self.check_only else DAILY
+            # for a village's register, once a day for a large one (it reads every
+            # page, tens of seconds on a district's).  It runs after the window is
+            # shown (gui.daily_check), the register read-only until it has passed.
+            verify = False if self.check_only else LATER
             register = open_register(self.path, text, user=user, verify=verify)
         except RegisterError as exc:
             log.info("unlock refused: %s", type(exc).__name__)
@@ -224,8 +225,8 @@ class UnlockDialog(QDialog):
             self.register = None
         else:
             if register.account is None:  # an account's login is logged by accounts.login
-                audit.record(register, "login")
-            UnlockDialog.session_user = user
+                register.when_writable(lambda opened: access_log.record(opened, "login"))
+            session.user = user
             self.register = register
         self.passphrase.clear()
         _show_error(self.error, "")
@@ -492,7 +493,7 @@ class FirstRunDialog(QDialog):
         except RegisterError as exc:
             _show_error(self.error, crash.register_error_text(exc))
             return
-        UnlockDialog.session_user = officer
+        session.user = officer
         self.prefs.officer = officer
         self.passphrase.clear()
         self.again.clear()
@@ -586,8 +587,9 @@ class Startup(QObject):
         self._show(dialog)
 
     def _unlocked(self, register: Register) -> None:
-        if self.prefs.officer and register.account is None:
-            register.set_actor(self.prefs.officer)
+        officer = self.prefs.officer
+        if officer and register.account is None:
+            register.when_writable(lambda opened: opened.set_actor(officer))
         self.opened.emit(register)
 
     def _created(self, register: Register) -> None:
@@ -596,8 +598,6 @@ class Startup(QObject):
         if not key:
             self.opened.emit(register)
             return
-        from fpdesk.gui.accounts_dialog import RecoveryKeyDialog
-
         shown = RecoveryKeyDialog(register.path, register.area_code, key)
         shown.finished.connect(lambda _result: self.opened.emit(register))
         self._show(shown)

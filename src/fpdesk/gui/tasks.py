@@ -19,6 +19,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from fpdesk.gui import crash
+
 log = logging.getLogger("fpdesk.gui.tasks")
 
 
@@ -160,8 +162,6 @@ class Task(QObject):
         if self._on_error is not None:
             self._on_error(exc)
         else:
-            from fpdesk.gui import crash  # the crash dialog only when nobody handles it
-
             log.error("task failed\n%s", details)
             crash.report(exc, details, self._parent)
         self.done.emit(exc)

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxL
 
 from fpdesk.core import pinyin
 from fpdesk.core.clock import Clock, SystemClock
+from fpdesk.core.codes import label_or_code
 from fpdesk.core.i18n import current_language
-from fpdesk.gui import queries
+from fpdesk.gui import crash
 from fpdesk.gui.models import ROW_ROLE, Column, Index, RowsModel
 from fpdesk.gui.pages import make_table
 from fpdesk.gui.tasks import Progress, Task, run_task
@@ -92,7 +93,7 @@ def load_due(register: Register, today: dt.date, village_code: str | None) -> li
     """Overdue and today from the due list as of today; the coming week from the list a
     week ahead, leaving out what is already overdue (a schedule shows one visit at a time
     for each event, and the overdue one is the one to do first)."""
-    from fpdesk.store.due import due_lists
+    from fpdesk.store.due import due_lists  # read when first shown, not at start-up
 
     # Both dates from one reading of the register (half the work of two due lists).
     now, later = due_lists(register, [today, today + WEEK_AHEAD], village_code)
@@ -164,7 +165,7 @@ class WorkListModel(RowsModel):
             # 张), not by character code; the whole list, whatever village a line is in.
             Column(self.tr("Name"), lambda i: i.name, lambda i: name_order(i.name)),
             Column(
-                self.tr("Visit"), lambda i: queries.code_label("visit_type", i.visit_type, lang)
+                self.tr("Visit"), lambda i: label_or_code("visit_type", i.visit_type, lang)
             ),
             # The code's own part is shown; it sorts by the whole code, village first.
             Column(
@@ -298,7 +299,7 @@ class WorkListPage(QWidget):
         self.kind.clear()
         self.kind.addItem(self.tr("All types"), None)
         for visit_type in sorted({i.visit_type for i in self.items}):
-            self.kind.addItem(queries.code_label("visit_type", visit_type, lang), visit_type)
+            self.kind.addItem(label_or_code("visit_type", visit_type, lang), visit_type)
         found = self.kind.findData(chosen)
         self.kind.setCurrentIndex(max(found, 0))
         self.kind.blockSignals(False)
@@ -346,8 +347,6 @@ class WorkListPage(QWidget):
         self.task = None
         if not isinstance(exc, RegisterError):
             raise exc  # a bug: the crash dialog
-        from fpdesk.gui import crash
-
         self.summary.setText(crash.register_error_text(exc))
 
     def set_village(self, village_code: str) -> None:

@@ -40,7 +40,7 @@ from fpdesk.core.indicators import DefinitionBook
 from fpdesk.core.periods import Period
 from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
-from fpdesk.store import access, audit
+from fpdesk.store import access, access_log
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
@@ -865,7 +865,7 @@ def export(
     digest = save(workbook, path)
     run = ind.record_run(register, summary, kind=f"workbook:{kind}", file_hash=digest)
     detail = {"kind": kind, "period": period.label, "areas": list(summary.areas)}
-    audit.record(register, "report", {**detail, "file": Path(path).name})
+    access_log.record(register, "report", {**detail, "file": Path(path).name})
     return Reported(Path(path), digest, run, summary)
 
 

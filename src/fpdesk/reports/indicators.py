@@ -43,9 +43,8 @@ from fpdesk.core.indicators import (
     content_hash,
     load_book,
 )
-from fpdesk.core.periods import Period
-from fpdesk.store import access
-from fpdesk.store import audit as access_log  # `audit` names the accuracy audits here
+from fpdesk.core.periods import Period, PeriodError, parse_period
+from fpdesk.store import access, access_log
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
@@ -861,8 +860,6 @@ def _birth_rows(register: Register, period: Period, settings: Settings) -> list[
 
 def _closing_reports(register: Register) -> list[tuple[Period, tuple[str, ...], str]]:
     """Recorded reports produced after their period ended: period, areas, when."""
-    from fpdesk.core.periods import PeriodError, parse_period
-
     out = []
     for label, codes_, produced_at in register.conn.execute(
         "SELECT period, areas, produced_at FROM report_run"
@@ -1240,8 +1237,6 @@ def compare_with_run(
     register: Register, run_id: str, book: DefinitionBook | None = None
 ) -> list[dict[str, Any]]:
     """Recompute a recorded report under its own definitions version; list what moved."""
-    from fpdesk.core.periods import parse_period
-
     first = stored_run(register, run_id)
     book = book or load_book()
     period = parse_period(first["period"])

@@ -16,8 +16,9 @@ from typing import Any
 
 from fpdesk.core import schedules
 from fpdesk.core.codes import load_resource
+from fpdesk.core.dates import age_on, stored
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, audit, due
+from fpdesk.store import access, access_log, due
 from fpdesk.store.db import Register
 
 
@@ -51,22 +52,16 @@ def programmes(data: Mapping[str, Any] | None = None) -> list[Programme]:
         unknown = set(item["conditions"]) - KNOWN_CONDITIONS
         if unknown:
             raise ValueError(f"rewards rule {item['key']}: unknown conditions {sorted(unknown)}")
-        end = item.get("effective_to")
         out.append(
             Programme(
                 key=str(item["key"]),
                 label=Text(str(item["label"][0]), str(item["label"][1])),
                 effective_from=dt.date.fromisoformat(item["effective_from"]),
-                effective_to=dt.date.fromisoformat(end) if end else None,
+                effective_to=stored(item.get("effective_to")),
                 conditions=dict(item["conditions"]),
             )
         )
     return out
-
-
-def _age(born: str, on: dt.date) -> int:
-    birth = dt.date.fromisoformat(born)
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def _listing(register: Register, kind: str, on: dt.date, area_code: str | None) -> str:
@@ -74,7 +69,7 @@ def _listing(register: Register, kind: str, on: dt.date, area_code: str | None) 
     list recorded in the record of processing: every face gets both by calling here."""
     access.require(register, "report")
     scope = access.scope(register, area_code)
-    audit.record(register, "report", {"list": kind, "on": on.isoformat(), "area": scope})
+    access_log.record(register, "report", {"list": kind, "on": on.isoformat(), "area": scope})
     return scope
 
 
@@ -117,7 +112,7 @@ def reward_families(
                         "programme_label": programme.label.zh,
                         "person_id": parent["id"],
                         "name": parent["name"],
-                        "age": _age(parent["birth_date"], on),
+                        "age": age_on(parent["birth_date"], on),
                         "household": parent["household"],
                         "village_code": parent["village_code"],
                         "children": len(kids),
@@ -149,7 +144,7 @@ def _meets(
     c = conditions
     if "registration_type" in c and parent["registration_type"] not in c["registration_type"]:
         return False
-    if "min_age" in c and _age(parent["birth_date"], on) < c["min_age"]:
+    if "min_age" in c and age_on(parent["birth_date"], on) < c["min_age"]:
         return False
     if "mother_min_age" in c:
         mother_born = (
@@ -157,7 +152,7 @@ def _meets(
             if parent["sex"] == 2
             else (max(k["mother_born"] for k in kids) if kids else None)
         )
-        if mother_born is None or _age(mother_born, on) < c["mother_min_age"]:
+        if mother_born is None or age_on(mother_born, on) < c["mother_min_age"]:
             return False
     if "min_children" in c and len(kids) < c["min_children"]:
         return False

@@ -10,7 +10,7 @@ The operations themselves ask here, not the command line or the window: every wr
 due lists, work lists, indicators and their members, workbooks, printouts: `scope`),
 the exports and backups that take in the whole register (`require_whole`), and the
 imports, enrollment and conflict queue (`require`).  Each of those operations also
-writes its own row in the record of processing (store.audit).  A new face (a menu
+writes its own row in the record of processing (store.access_log).  A new face (a menu
 action, a script) calls the operation and inherits both.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
-from fpdesk.store.db import Register
+from fpdesk.store.connection import Register
 from fpdesk.store.errors import RegisterError
 
 ROLES = ("officer", "clerk", "administrator")

@@ -23,15 +23,17 @@ import sqlcipher3
 
 from fpdesk.core.clock import Clock, SystemClock
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, audit, errors, keyring
-from fpdesk.store.db import (
+from fpdesk.store import access, access_log, errors, keyring
+from fpdesk.store.connection import (
     RawKey,
     Register,
-    _connect,
+    connect,
     copy_to,
     file_damage,
     is_live,
 )
+from fpdesk.store.db import CHECKED_ON, open_register
+from fpdesk.store.lockout import unwrap_key
 
 KEEP_LAST = 7  # automatic backups kept, besides the newest of each month
 AUTOMATIC = ("daily", "exit")
@@ -128,7 +130,7 @@ def _copy(
     copy_to(register, target)
     if keyring.exists(register.path):
         shutil.copy2(keyring.path_for(register.path), keyring.path_for(target))
-    audit.record(register, "backup", {"file": target.name, "label": label})
+    access_log.record(register, "backup", {"file": target.name, "label": label})
     return target
 
 
@@ -182,28 +184,58 @@ def automatic(
     clock: Clock | None = None,
     keep: int = KEEP_LAST,
 ) -> Path | None:
-    """The daily backup (if none was made today) or the one on exit; then rotate."""
+    """The daily backup (if none was made today) or the one on exit (unless nothing
+    changed since today's last one); then rotate.  Returns None when none was needed.
+
+    Looks first, so a backup already made costs nothing; the file is checked only when
+    a backup is made, and not again on a day its check has passed (the daily check,
+    store.daily_check): VACUUM INTO reads every page of the copy through SQLCipher,
+    which refuses a page that fails its HMAC, so a copy of a damaged page fails anyway.
+    """
     if reason not in AUTOMATIC:
         raise ValueError(f"reason must be one of {AUTOMATIC}")
     now = (clock or SystemClock()).now()
     folder = default_folder(register.path)
-    # A damaged register is not copied over the good backups that rotation would drop.
-    if file_damage(register.conn):
-        raise errors.RegisterDamaged(path=str(register.path))
     today = [b for b in list_backups(folder) if b.made_at.date() == now.date()]
-    if reason == "daily" and any(b.label in AUTOMATIC for b in today):
+    made_today = any(b.label in AUTOMATIC for b in today)
+    if reason == "daily" and made_today:
         return None
+    if reason == "exit" and made_today and _local(register, BACKED_UP_AT) == _changes(register):
+        return None
+    # A damaged register is not copied over the good backups that rotation would drop.
+    if _local(register, CHECKED_ON) != dt.date.today().isoformat() and file_damage(register.conn):
+        raise errors.RegisterDamaged(path=str(register.path))
     # Beside the register, on the same disk: a safety net any session keeps.
     made = _copy(register, folder, label=reason, clock=clock)
+    with register.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO local_state (key, value) VALUES (?, ?)",
+            (BACKED_UP_AT, _changes(register)),
+        )
     rotate(folder, keep=keep)
     return made
 
 
+# Where the change log stood after the last automatic backup (local_state): the exit
+# backup is not made again when no record was changed since.  (The record of
+# processing is left out: every start logs a login, which is no work to keep.)
+BACKED_UP_AT = "backed_up_at_change"
+
+
+def _changes(register: Register) -> str:
+    """Where the change log stands now."""
+    row = register.conn.execute("SELECT max(rowid) FROM change_log").fetchone()
+    return str(row[0] or 0)
+
+
+def _local(register: Register, key: str) -> str | None:
+    row = register.conn.execute("SELECT value FROM local_state WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row and row[0] is not None else None
+
+
 def _secret(path: Path, passphrase: str, user: str | None) -> str:
     if user is not None and keyring.exists(path):
-        from fpdesk.store import accounts
-
-        return accounts.unwrap_key(path, user, passphrase)
+        return unwrap_key(path, user, passphrase)
     if keyring.exists(path):
         raise errors.AccountNeeded(path=str(path))
     return passphrase
@@ -216,7 +248,7 @@ def preview(path: str | os.PathLike[str], passphrase: str, *, user: str | None =
     if not target.is_file():
         raise errors.NoRegisterHere(path=str(target))
     secret = _secret(target, passphrase, user)
-    conn = _connect(target, secret)
+    conn = connect(target, secret)
     try:
         conn.execute("PRAGMA query_only = ON")
         try:
@@ -314,10 +346,8 @@ def restore(
 
 
 def _require_admin_in(path: Path, user: str, passphrase: str) -> None:
-    from fpdesk.store import accounts
-
-    key = accounts.unwrap_key(path, user, passphrase)
-    conn = _connect(path, key)
+    key = unwrap_key(path, user, passphrase)
+    conn = connect(path, key)
     try:
         conn.execute("PRAGMA query_only = ON")
         row = conn.execute(
@@ -335,13 +365,11 @@ def _require_admin_in(path: Path, user: str, passphrase: str) -> None:
 def _record_restore(
     target: Path, source: Path, passphrase: str, user: str | None, found: Preview
 ) -> None:
-    from fpdesk.store.db import open_register
-
     register = open_register(target, passphrase, user=user)
     try:
         with register.transaction():
             new_generation(register, found.made_at)
-            audit.record(register, "restore", {"from": source.name, "made_at": found.made_at})
+            access_log.record(register, "restore", {"from": source.name, "made_at": found.made_at})
     finally:
         register.close()
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from fpdesk.core import area, population
 from fpdesk.core.codes import text as code_text
+from fpdesk.core.dates import add_years, stored
 from fpdesk.core.i18n import Text
 from fpdesk.core.schedules import (
     Birth,
@@ -35,7 +36,6 @@ from fpdesk.core.schedules import (
     resupply_days,
     schedules,
 )
-from fpdesk.core.validation import add_years
 from fpdesk.store import access
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
@@ -197,10 +197,6 @@ def _details(register: Register, ids: set[str]) -> dict[str, dict[str, Any]]:
     return {row["id"]: row for row in rows}
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
 class DueFacts:
     """What the schedules look at for the women of an area, read once for every day
     from `first` to `last`; each day's due list is then worked out without the register.
@@ -220,7 +216,7 @@ class DueFacts:
         self.first, self.last, self.plan = first, last, plan
         iso = dt.date.fromisoformat
         # (id, birth date, death date), in the order of their households
-        self.women = [(w[0], iso(w[1]), _date(w[2])) for w in women]
+        self.women = [(w[0], iso(w[1]), stored(w[2])) for w in women]
         # Each woman's rows, by her place in `women`.
         self.marriages: dict[int, list[tuple[str, dt.date, dt.date | None]]] = {}
         self.episodes: dict[int, list[Episode]] = {}
@@ -294,7 +290,7 @@ class DueFacts:
             "AND (m.ended_on IS NULL OR m.ended_on > ?)",
             (ids, last, first),
         ):
-            self.marriages.setdefault(key, []).append((mid, iso(married), _date(ended)))
+            self.marriages.setdefault(key, []).append((mid, iso(married), stored(ended)))
 
         for key, cid, user, method, started, ended in run(
             f"SELECT j.key, c.id, c.user_id, c.method, c.started_on, c.ended_on {joined} "
@@ -302,7 +298,7 @@ class DueFacts:
             "AND c.started_on <= ? AND (c.ended_on IS NULL OR c.ended_on > ?)",
             (ids, last, first),
         ):
-            episode = Episode(cid, method, iso(started), _date(ended))
+            episode = Episode(cid, method, iso(started), stored(ended))
             self.episodes.setdefault(key, []).append(episode)
             if user and user != women[key][0]:
                 self.users.add(user)
@@ -315,7 +311,7 @@ class DueFacts:
             (ids, last, first),
         ):
             self.pregnancies.setdefault(key, []).append(
-                Pregnancy(gid, iso(registered), _date(outcome_on))
+                Pregnancy(gid, iso(registered), stored(outcome_on))
             )
 
         recent = self.first - dt.timedelta(days=self.plan.postnatal.expires_days or 366)

@@ -7,22 +7,14 @@ user can act on: wrong passphrase, a file that is not a register, a disk that is
 
 from __future__ import annotations
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 
 
-class RegisterError(Exception):
+class RegisterError(FpdeskError):
     """An error the user can act on; `text` says what happened and what to do."""
 
     text = Text("登记册出错。", "The register could not be used.")
-
-    def __init__(self, text: Text | None = None, *, path: str | None = None) -> None:
-        if text is not None:
-            self.text = text
-        self.path = path
-        super().__init__(self.text.en)
-
-    def __str__(self) -> str:
-        return str(self.text)
 
 
 class WrongPassphrase(RegisterError):
@@ -106,3 +98,15 @@ class AccountNeeded(RegisterError):
         "This register is opened with an account: give your user name and your own "
         "passphrase (on the command line --user or FPDESK_USER).",
     )
+
+
+class RegisterBeingChecked(RegisterError):
+    text = Text(
+        "正在检查登记册…检查完毕前只能查看，不能修改（没有写入任何内容）。请稍候再试。",
+        "Checking the register… Until the check is done it can be read but not changed "
+        "(nothing was written). Try again in a moment.",
+    )
+
+
+class AccountProblem(RegisterError):
+    """An account operation that cannot be done as asked; `text` says why."""

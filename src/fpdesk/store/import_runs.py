@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 from fpdesk.store import areas
 from fpdesk.store.db import Register
@@ -22,12 +23,11 @@ NAMED_UNVERIFIED = Text(
 )
 
 
-class NoSuchRun(LookupError):
+class NoSuchRun(FpdeskError, LookupError):
     """No import run has that number; `text` says so in both languages."""
 
     def __init__(self, run_id: int) -> None:
-        self.text = NO_SUCH_RUN.format(id=run_id)
-        super().__init__(self.text.en)
+        super().__init__(NO_SUCH_RUN.format(id=run_id))
 
 
 def rows(register: Register) -> list[dict[str, Any]]:

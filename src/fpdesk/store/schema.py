@@ -662,3 +662,23 @@ FROM local_state WHERE key LIKE 'person_merge:%' AND value ->> '$.undone_at' IS 
 @step("0010_resolution_history")
 def _resolution_history(db: Database) -> None:
     run_script(db.conn, RESOLUTION_HISTORY_SQL)
+
+
+# The search box finds a household code by its start (store.search): a start longer
+# than the full-text index's prefixes is read from these B-trees instead.  The first 7
+# to 11 digits (a part of the county, a township, a part of a township) have an index
+# each, whose entries for one start come in rowid order, so the first 50 are read and
+# no more; a longer start (a village's and narrower: a few hundred households) is a
+# range of the code's own index, which holds every household (a deleted one's live
+# members still carry its code) with its id for finding them.
+HOUSEHOLD_CODE_INDEX_SQL = """
+CREATE INDEX household_code_start ON household (code, deleted, id);
+""" + "".join(
+    f"CREATE INDEX household_code_{n} ON household (substr(code, 1, {n}), deleted);\n"
+    for n in range(7, 12)
+)
+
+
+@step("0011_household_code_index")
+def _household_code_index(db: Database) -> None:
+    run_script(db.conn, HOUSEHOLD_CODE_INDEX_SQL)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fpdesk.core import population
+from fpdesk.core.dates import add_years, stored
 from fpdesk.core.policy import BirthFacts, birth_orders
-from fpdesk.core.validation import add_years
 from fpdesk.core.woman_card import AGE_FROM, AGE_TO, CardStatus, card_status
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
@@ -59,10 +59,6 @@ class WomanCard:
     pregnancies: list[Row]
     checks: list[Row]
     status: CardStatus
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def woman_card(register: Register, woman_id: str, on: dt.date) -> WomanCard | None:
@@ -177,9 +173,9 @@ def _status(register: Register, woman: Row, on: dt.date) -> CardStatus:
         sex=int(woman["sex"]),
         birth_date=dt.date.fromisoformat(woman["birth_date"]),
         on=on,
-        death_date=_date(woman["death_date"]),
-        moved_in_on=_date(entered[-1][0]) if entered else None,
-        moved_out_on=_date(left[-1][0]) if left else None,
+        death_date=stored(woman["death_date"]),
+        moved_in_on=stored(entered[-1][0]) if entered else None,
+        moved_out_on=stored(left[-1][0]) if left else None,
     )
     if status.entered == "moved_in" and entered[-1][1] == population.FLOAT_IN:
         status = dataclasses.replace(status, entered="floated_in")

@@ -21,8 +21,9 @@ from typing import Any
 import sqlcipher3
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, areas, audit, backup
+from fpdesk.store import access, access_log, areas, backup
 from fpdesk.store.db import Register, is_live_file
+from fpdesk.store.errors import RegisterError
 from fpdesk.sync import (
     container,
     decisions,
@@ -144,7 +145,7 @@ def export(
     again, whatever the township acknowledged (after the township was restored)."""
     made = _export(register, out_dir, village_code, all_villages, snapshot, resend_from)
     detail = {"bundles": [e.path.name for e in made], "snapshot": snapshot}
-    audit.record(register, "export", {**detail, "villages": [e.recipient_area for e in made]})
+    access_log.record(register, "export", {**detail, "villages": [e.recipient_area for e in made]})
     return made
 
 
@@ -449,31 +450,68 @@ class _Rollback(Exception):
     """Raised to undo a dry run after it has shown what it would do."""
 
 
+# A bundle read and opened (decrypted, its signature verified) ahead of its import.
+Prepared = dict[Path, tuple[bytes, envelope.Opened]]
+
+
+def prepare(register: Register, paths: list[Path]) -> Prepared:
+    """Read and open the bundles in `paths` without writing anything: what an import can
+    do while the register's daily check runs (store.daily_check.alongside).  A file
+    that does not open is left out: its import then refuses it with the reason."""
+    access.require(register, "import")
+    found: Prepared = {}
+    for path in bundle_files(paths):
+        try:
+            data = _read_limited(path)
+            found[path] = (data, envelope.open_bundle(register, data))
+        except (BundleRefused, RegisterError):
+            continue
+    return found
+
+
 def import_files(
-    register: Register, paths: list[Path], *, dry_run: bool = False
+    register: Register,
+    paths: list[Path],
+    *,
+    dry_run: bool = False,
+    prepared: Prepared | None = None,
 ) -> list[FileResult]:
+    """Import bundle files (those `prepare` opened already are not opened again)."""
     access.require(register, "import")
     keys.ensure_keys(register)
     files = bundle_files(paths)
     if files and not dry_run:
         ledger.start_run(register)  # the receipt of this pass covers these files
-    return [import_file(register, path, dry_run=dry_run) for path in files]
+    ready = prepared or {}
+    return [import_file(register, path, dry_run=dry_run, ready=ready.get(path)) for path in files]
 
 
-def import_file(register: Register, path: Path, *, dry_run: bool = False) -> FileResult:
+def import_file(
+    register: Register,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    ready: tuple[bytes, envelope.Opened] | None = None,
+) -> FileResult:
     """Import one bundle file, if the account's role may import, and keep the import in
     the record of processing whatever its outcome."""
     access.require(register, "import")
-    result = _import_file(register, path, dry_run=dry_run)
+    result = _import_file(register, path, dry_run=dry_run, ready=ready)
     detail = {"file": result.file_name, "outcome": result.outcome, "dry_run": dry_run}
-    audit.record(register, "import", detail)
+    access_log.record(register, "import", detail)
     return result
 
 
-def _import_file(register: Register, path: Path, *, dry_run: bool = False) -> FileResult:
+def _import_file(
+    register: Register,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    ready: tuple[bytes, envelope.Opened] | None = None,
+) -> FileResult:
     result = FileResult(file_name=path.name, file_hash="", outcome=REFUSED)
     try:
-        data = _read_limited(path)
+        data = ready[0] if ready is not None else _read_limited(path)
         result.file_hash = container.sha256(data)
         released = held.released_file(register, result.file_hash)
         if released is not None:
@@ -481,7 +519,7 @@ def _import_file(register: Register, path: Path, *, dry_run: bool = False) -> Fi
         elif ledger.already_accepted(register, result.file_hash):
             result.outcome, result.reason = DUPLICATE, SEEN_BEFORE
         else:
-            opened = envelope.open_bundle(register, data)
+            opened = ready[1] if ready is not None else envelope.open_bundle(register, data)
             _describe(result, opened)
             with contextlib.suppress(_Rollback), register.transaction():
                 _apply(register, opened, result, data)

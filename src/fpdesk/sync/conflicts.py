@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, audit
+from fpdesk.store import access, access_log
 from fpdesk.store.db import Register
 from fpdesk.sync import decisions, keys, merge, rows
 from fpdesk.sync.errors import SyncError
@@ -107,7 +107,7 @@ def resolve(
                 resolution=take,
                 value=chosen,
             )
-    audit.record(register, "import", {"conflict": conflict_id, "take": take})
+    access_log.record(register, "import", {"conflict": conflict_id, "take": take})
     return open_conflicts_by_id(register, conflict_id)
 
 

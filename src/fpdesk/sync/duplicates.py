@@ -24,7 +24,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.core.ids import new_id
 from fpdesk.store import bulk
 from fpdesk.store.db import Register
-from fpdesk.sync import decisions, keys, merge, rows
+from fpdesk.sync import conflicts, decisions, keys, merge, rows
 from fpdesk.sync.errors import SyncError
 
 SAME_ID_NUMBER = "same_id_number"
@@ -215,8 +215,6 @@ def dismiss(
     register: Register, a_id: str, b_id: str, conflict_ids: list[str], *, reason: str = ""
 ) -> None:
     """Not the same person: close the flags and stop offering the pair."""
-    from fpdesk.sync import conflicts
-
     with register.transaction() as conn:
         for conflict_id in conflict_ids:
             conflicts.resolve(register, conflict_id, "township", noted=False)

@@ -18,7 +18,7 @@ from typing import Any
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, audit
+from fpdesk.store import access, access_log
 from fpdesk.store.db import Register
 from fpdesk.sync import container, keys
 from fpdesk.sync.errors import SyncError
@@ -119,7 +119,7 @@ def write_request(register: Register, out: Path) -> str:
     mine = keys.public_keys(register)
     body = {"kind": REQUEST, "version": VERSION, "keys": mine.as_dict(), "at": keys.now_text()}
     keys.write_new_file(out, _signed(register, body))
-    audit.record(register, "enroll", {"request": out.name})
+    access_log.record(register, "enroll", {"request": out.name})
     return keys.fingerprint(mine.device_id, mine.sign_public, mine.age_recipient)
 
 
@@ -148,7 +148,7 @@ def accept(register: Register, request: Path, out: Path) -> dict[str, Any]:
     answer = _signed(register, body)
     keys.write_new_file(out, answer)
     keys.add_peer(register, village, fingerprint)
-    audit.record(register, "enroll", {"device": village.device_id, "area": village.area_code})
+    access_log.record(register, "enroll", {"device": village.device_id, "area": village.area_code})
     return {**village.as_dict(), "fingerprint": fingerprint}
 
 
@@ -172,7 +172,9 @@ def finish(register: Register, answer: Path) -> dict[str, Any]:
         raise SyncError(BAD_FILE.format(detail="no recovery key"))
     fingerprint = pair_fingerprint(mine, township)
     keys.add_peer(register, township, fingerprint)
-    audit.record(register, "enroll", {"device": township.device_id, "area": township.area_code})
+    access_log.record(
+        register, "enroll", {"device": township.device_id, "area": township.area_code}
+    )
     return {**township.as_dict(), "fingerprint": fingerprint}
 
 

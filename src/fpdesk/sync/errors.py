@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 
 
-class SyncError(Exception):
+class SyncError(FpdeskError):
     """A refusal the user can act on.  Nothing was written when this is raised."""
 
     def __init__(self, text: Text) -> None:
-        self.text = text
-        super().__init__(text.en)
-
-    def __str__(self) -> str:
-        return str(self.text)
+        super().__init__(text)
 
 
 class BundleRefused(SyncError):

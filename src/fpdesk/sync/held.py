@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, audit
+from fpdesk.store import access, access_log
 from fpdesk.store.db import Register
 from fpdesk.sync import container, keys, ledger, township
 from fpdesk.sync.errors import BundleRefused, SyncError
@@ -413,7 +413,7 @@ def _release(
     release = {
         "action": action,
         "at": keys.now_text(),
-        "actor": audit.who(register),
+        "actor": access_log.who(register),
         "reason": reason,
         "device_id": held.device_id,
         "applied": result.applied,
@@ -427,7 +427,7 @@ def _release(
         "INSERT INTO local_state (key, value) VALUES (?, ?)",
         (_RELEASE + held.file_hash, json.dumps(release, ensure_ascii=False)),
     )
-    audit.record(
+    access_log.record(
         register,
         "import",
         {

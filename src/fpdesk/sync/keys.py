@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, audit
+from fpdesk.store import access, access_log
 from fpdesk.store.db import Register
 from fpdesk.sync.errors import NO_KEYS, SyncError
 
@@ -163,7 +163,7 @@ def create_recovery_identity(register: Register, out: Path) -> str:
         conn.execute(
             "INSERT INTO sync_key (name, value) VALUES (?, ?)", (RECOVERY_RECIPIENT, recipient)
         )
-    audit.record(register, "enroll", {"recovery_key": out.name})
+    access_log.record(register, "enroll", {"recovery_key": out.name})
     return recipient
 
 
@@ -267,7 +267,7 @@ def revoke(register: Register, device_id: str) -> dict[str, Any]:
                 "UPDATE sync_device SET revoked_at = ? WHERE device_id = ?",
                 (now_text(), device_id),
             )
-        audit.record(register, "enroll", {"revoked": device_id})
+        access_log.record(register, "enroll", {"revoked": device_id})
     result = peer(register, device_id)
     assert result is not None
     return result

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from fpdesk.gui.forms import open_form
-from fpdesk.store import audit, operations, records
+from fpdesk.store import access_log, operations, records
 from fpdesk.store.db import Register
 
 BIRTH = {"name": "张小雨", "sex": "2", "birth_date": "2026-11-01"}
@@ -19,7 +19,7 @@ def woman(register: Register) -> str:
 
 
 def answers(register: Register) -> list[dict[str, object]]:
-    return [row["detail"] for row in audit.read(register, action="warning_confirmed")]
+    return [row["detail"] for row in access_log.read(register, action="warning_confirmed")]
 
 
 def test_the_birth_is_refused_until_the_officer_answers(filled_register, clock) -> None:  # type: ignore[no-untyped-def]

@@ -8,10 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fpdesk.gui import queries
 from fpdesk.gui.forms.base import FormDialog
 from fpdesk.gui.mainwindow import MainWindow
 from fpdesk.store import records
+from fpdesk.store.reading import households
 from tests.gui.conftest import type_text
 
 
@@ -118,6 +118,6 @@ def test_transfer_out_of_the_last_member_asks_to_close_the_household(
     ]
     assert kinds == ["transfer_out"]
     # On the household page she is marked as moved away, not as living there.
-    [member] = queries.members(register, household, main_window.clock.today())
+    [member] = households.members_at_a_glance(register, household, main_window.clock.today())
     assert member.state == "gone"
     assert main_window.household_page.model.markers(member) in ("moved away", "已迁出或离开")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fpdesk.core.codes import label_or_code as code_label
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.gui.clerk.common import (
     RED,
@@ -32,7 +33,6 @@ from fpdesk.gui.clerk.common import (
     table,
 )
 from fpdesk.gui.models import ROW_ROLE, Column
-from fpdesk.gui.queries import code_label
 from fpdesk.sync import clerk as clerk_tasks
 from fpdesk.sync import conflicts, decisions, duplicates, keys, merge, rows
 from fpdesk.sync.board import DUPLICATE_KINDS, village_label

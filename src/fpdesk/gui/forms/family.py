@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 from fpdesk.core.i18n import Text
 from fpdesk.gui.forms.base import Field, FormDialog, describe_person, shown
 from fpdesk.store import operations, records
+from fpdesk.store.reading import persons
 
 
 def _open_marriage_id(form: FormDialog) -> str | None:
@@ -27,11 +28,7 @@ class MarriageForm(FormDialog):
 
     def _spouses(self) -> list[tuple[str, str]]:
         person = records.get(self.register, "person", self.context["person_id"]) or {}
-        rows = self.register.query(
-            "SELECT id, name, birth_date FROM person WHERE household_id = ? AND deleted = 0 "
-            "AND sex = ? AND death_date IS NULL AND id != ? ORDER BY birth_date",
-            (person.get("household_id"), 1 if person.get("sex") == 2 else 2, person.get("id")),
-        )
+        rows = persons.spouses_in_household(self.register, person)
         return [(r["id"], f"{r['name']}  {r['birth_date']}") for r in rows]
 
     def fields(self) -> list[Field]:

@@ -30,6 +30,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.gui.forms.base import shown
 from fpdesk.store import operations, records
 from fpdesk.store.db import Register
+from fpdesk.store.errors import RegisterError
 
 # Bookkeeping columns: true, but of no interest to the officer reading a history.
 _HIDDEN = {"id", "household_id"}
@@ -207,6 +208,9 @@ class HistoryDialog(QDialog):
             operations.undo_last_change(self.register, self.row_id)
         except operations.FormProblems as refused:
             self.message.setText("\n".join(shown(t) for t in refused.problems.values()))
+            return
+        except RegisterError as failed:  # the daily check still running, a full disk
+            self.message.setText(shown(failed.text))
             return
         self.message.setText(self.tr("The last change was undone."))
         self.refresh()

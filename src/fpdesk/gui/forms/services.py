@@ -8,13 +8,12 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from fpdesk.core import codes
 from fpdesk.gui.forms.base import Field, FormDialog, shown
-from fpdesk.store import operations, records
+from fpdesk.store import access_log, operations, records
 
 
 def officer(form: FormDialog) -> str | None:
     """Who is working: the default for "visited by" and "handed out by"."""
-    rows = form.register.query("SELECT value FROM local_state WHERE key = 'actor'")
-    return rows[0]["value"] if rows and rows[0]["value"] else None
+    return access_log.actor(form.register)
 
 
 class ContraceptionStartForm(FormDialog):

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak
 
-from fpdesk.core import population
+from fpdesk.core import dates, population
+from fpdesk.core.dates import add_years
 from fpdesk.core.i18n import Text
-from fpdesk.core.validation import add_years
 from fpdesk.core.woman_card import AGE_TO
 from fpdesk.reports.pdf import data
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult, Sheet, iso
@@ -90,7 +90,7 @@ def card(sheet: Sheet, found: WomanCard, day: dt.date) -> Iterator[Flowable]:
             (Text("姓名", "Name"), woman["name"]),
             (Text("身份证号", "ID number"), woman["id_number"] or woman["legacy_id15"] or ""),
             (Text("出生日期", "Born"), woman["birth_date"]),
-            (Text("年龄", "Age"), data.age_on(woman["birth_date"], day)),
+            (Text("年龄", "Age"), dates.age_on(woman["birth_date"], day)),
             (
                 Text("婚姻状况", "Marital status"),
                 data.label("marital_status", woman["marital_status"], lang),

@@ -19,6 +19,7 @@ from fpdesk.core.periods import Period, month_period
 from fpdesk.reports.pdf import data
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult, Sheet
 from fpdesk.store.db import Register
+from fpdesk.store.reading import events as village_events
 
 TITLE = Text("人口与计划生育变动情况月报告单", "Monthly change list")
 HEADER = [
@@ -52,7 +53,7 @@ def print_changes(
         data.area_names(register, village_code),
         Text("{start} 至 {end}", "{start} to {end}").format(start=period.start, end=period.end),
     )
-    happened = data.events(register, village_code, period.start, period.end)
+    happened = village_events.in_village(register, village_code, period.start, period.end)
     by_kind: dict[str, list[data.Row]] = {kind: [] for kind in data.EVENT_KINDS}
     for event in happened:
         by_kind.setdefault(str(event["kind"]), []).append(event)

@@ -25,6 +25,7 @@ import platformdirs
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 
 FONT_ENV = "FPDESK_PDF_FONT"
@@ -57,15 +58,8 @@ NO_FONT = Text(
 )
 
 
-class FontError(Exception):
+class FontError(FpdeskError):
     """No font, or the chosen one cannot be embedded; `text` says what to do."""
-
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.en)
-        self.text = text
-
-    def __str__(self) -> str:
-        return str(self.text)
 
 
 @dataclass(frozen=True)

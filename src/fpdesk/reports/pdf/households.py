@@ -23,6 +23,8 @@ from fpdesk.reports.pdf import data
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult, Sheet, iso
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
+from fpdesk.store.reading import events as village_events
+from fpdesk.store.reading import households as household_rows
 
 TITLE = Text("户籍登记册", "Household register")
 RECENT_MONTHS = 12  # "recent events": the last year, as the paper register keeps them
@@ -57,7 +59,7 @@ def print_households(
     day = on or options.clock.today()
     period = Text("截至 {d}", "As of {d}").format(d=day)
     sheet = Sheet(options, TITLE, data.area_names(register, village_code), period)
-    rows = data.households(register, village_code)
+    rows = household_rows.in_village(register, village_code)
     totals: Counter[str] = Counter()
     # Who counts where on the day is core.population's; the married women and the
     # births of the statistical year so far are the indicator engine's own facts.
@@ -71,7 +73,7 @@ def print_households(
     # each household takes its own, instead of a query per household.
     start = _months_before(day, RECENT_MONTHS)
     recent: dict[str, list[data.Row]] = defaultdict(list)
-    for event in data.events(register, village_code, start, day):
+    for event in village_events.in_village(register, village_code, start, day):
         recent[event["household_id"]].append(event)
 
     def flowables() -> Iterator[Flowable]:
@@ -111,7 +113,7 @@ def _household(
 ) -> Iterator[Flowable]:
     lang = sheet.language
     day = period[1].isoformat()
-    people = [_on_day(p, moves, day) for p in data.members(register, household["id"])]
+    people = [_on_day(p, moves, day) for p in household_rows.members(register, household["id"])]
     registered = _count(people, day, totals)
     head = sheet.t(
         Text(

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from fpdesk.core import area
+from fpdesk.core import area, dates
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 from fpdesk.core.periods import Period, PeriodError, parse_period
 from fpdesk.reports.pdf import KINDS, RECEIPT
@@ -22,21 +22,13 @@ from fpdesk.reports.pdf.households import print_households
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
 from fpdesk.reports.pdf.receipt import print_receipt
 from fpdesk.reports.pdf.rounds import print_rounds
-from fpdesk.store import access, areas, audit, import_runs
+from fpdesk.store import access, access_log, areas, import_runs
 from fpdesk.store.db import Register
+from fpdesk.store.reading import households
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-
-class PrintRequestError(ValueError):
+class PrintRequestError(FpdeskError, ValueError):
     """What was asked cannot be printed; `text` says why (nothing was written)."""
-
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.en)
-        self.text = text
-
-    def __str__(self) -> str:
-        return str(self.text)
 
 
 @dataclass(frozen=True)
@@ -55,12 +47,7 @@ def day_of(text: str | None) -> dt.date | None:
     if not text:
         return None
     value = text.strip()
-    if _DATE.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    return period_of(value).end
+    return dates.iso(value) or period_of(value).end
 
 
 def period_of(text: str) -> Period:
@@ -83,10 +70,7 @@ def check_village(register: Register, village_code: str) -> None:
                 f"“{village_code}” is not a village code (12 digits, the last three not all 0).",
             )
         )
-    found = register.query(
-        "SELECT 1 FROM household WHERE village_code = ? AND deleted = 0 LIMIT 1", (village_code,)
-    )
-    if not found:
+    if not households.any_household(register, village_code):
         raise PrintRequestError(
             Text(
                 f"登记册里没有村 {village_code} 的户，没有打印。请检查村代码。",
@@ -116,7 +100,7 @@ def run(
     check_village(register, village)
     result = _print(register, request, village, out, options)
     detail = {"kind": request.kind, "village": village, "file": Path(out).name}
-    audit.record(register, "print", detail)
+    access_log.record(register, "print", detail)
     return result
 
 
@@ -178,5 +162,5 @@ def _receipt(
         options=options,
     )
     detail = {"kind": RECEIPT, "run": run.id, "file": Path(out).name}
-    audit.record(register, "print", detail)
+    access_log.record(register, "print", detail)
     return result

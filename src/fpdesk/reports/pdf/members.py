@@ -16,7 +16,7 @@ from fpdesk.core.i18n import Text
 from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult, Sheet
-from fpdesk.store import access, audit
+from fpdesk.store import access, access_log
 from fpdesk.store.db import Register
 
 TITLE = Text("指标名单", "Who is counted")
@@ -74,5 +74,5 @@ def print_members(
 
     pages = sheet.build(out, flowables())
     detail = {"kind": "members", "indicator": key, "part": which, "file": Path(out).name}
-    audit.record(register, "print", detail)
+    access_log.record(register, "print", detail)
     return PrintResult(path=Path(out), pages=pages, items=len(lines))

@@ -19,10 +19,13 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from fpdesk.core import dates
 from fpdesk.core.i18n import Text
 from fpdesk.reports.pdf import data
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult, Sheet
 from fpdesk.store.db import Register
+from fpdesk.store.due import due_list
+from fpdesk.store.reading import persons
 
 TITLE = Text("随访服务单", "Visit round sheet")
 HEADER = [
@@ -76,17 +79,7 @@ def _field(item: Any, name: str) -> Any:
 def round_lines(register: Register, due: Iterable[Any], on: dt.date) -> list[RoundLine]:
     """Join the due visits to their people and households, in walking order."""
     items = list(due)
-    people: dict[str, data.Row] = {}
-    ids = sorted({str(_field(i, "person_id")) for i in items})
-    for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for row in register.query(
-            "SELECT p.id, p.name, p.birth_date, h.code, h.group_no, h.address FROM person p "
-            f"JOIN household h ON h.id = p.household_id WHERE p.id IN ({marks})",
-            chunk,
-        ):
-            people[row["id"]] = row
+    people = persons.with_households(register, (str(_field(i, "person_id")) for i in items))
     lines = []
     for item in items:
         person = people.get(str(_field(item, "person_id")))
@@ -96,10 +89,10 @@ def round_lines(register: Register, due: Iterable[Any], on: dt.date) -> list[Rou
         lines.append(
             RoundLine(
                 group_no=person["group_no"],
-                household_code=person["code"],
+                household_code=person["household_code"],
                 address=person["address"],
                 name=person["name"],
-                age=data.age_on(person["birth_date"], on),
+                age=dates.age_on(person["birth_date"], on),
                 visit_type=str(_field(item, "visit_type")),
                 due_on=due_on if isinstance(due_on, dt.date) else dt.date.fromisoformat(due_on),
                 overdue_days=int(_field(item, "overdue_days")),
@@ -126,8 +119,6 @@ def print_rounds(
     options = options or PrintOptions()
     day = on or options.clock.today()
     if due is None:
-        from fpdesk.store.due import due_list  # the due-list engine, store layer
-
         due = due_list(register, on=day, village_code=village_code)
     lines = round_lines(register, due, day)
     sheet = Sheet(

@@ -15,6 +15,7 @@ from fpdesk.core import idnumber
 from fpdesk.core.codes import method as method_facts
 from fpdesk.core.schedules import schedules
 from fpdesk.demo import names
+from fpdesk.store import tables
 
 MIN_PERSONS = 100
 # Up to a city's worth (the district and city levels of the reports); a county
@@ -28,96 +29,27 @@ T = TypeVar("T")
 # (township area row, its village area rows, persons per village)
 Township = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[int]]
 
+# The columns the district fills, from store.tables (one list per table): all but the
+# tombstone and what it leaves empty.  Households and persons also get their rowid,
+# which the search index's rows are numbered by.
+_LEFT_EMPTY: dict[str, tuple[str, ...]] = {
+    "household": ("note", "closed_on", "close_reason"),
+    "person": ("legacy_id15", "note"),
+    "marriage": (),
+    "pregnancy": ("note",),
+    "birth": ("child_relation", "note"),
+    "contraception": ("note",),
+    "supply": (),
+    "visit": ("note",),
+    "move": (),
+    "certificate": ("note",),
+}
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "household": (
-        "rowid",
-        "id",
-        "code",
-        "village_code",
-        "group_no",
-        "address",
-        "head_id",
-        "phone",
-        "registration_type",
-    ),
-    "person": (
-        "rowid",
-        "id",
-        "household_id",
-        "name",
-        "sex",
-        "birth_date",
-        "id_number",
-        "ethnicity",
-        "marital_status",
-        "relationship",
-        "registration_type",
-        "residence_status",
-        "residence_place",
-        "residence_since",
-        "death_date",
-        "death_cause",
-        "phone",
-    ),
-    "marriage": (
-        "id",
-        "wife_id",
-        "husband_id",
-        "outside_spouse_name",
-        "outside_spouse_id_number",
-        "outside_spouse_address",
-        "married_on",
-        "ended_on",
-        "end_reason",
-    ),
-    "pregnancy": (
-        "id",
-        "woman_id",
-        "marriage_id",
-        "registered_on",
-        "last_period_on",
-        "expected_on",
-        "outcome",
-        "outcome_on",
-    ),
-    "birth": (
-        "id",
-        "pregnancy_id",
-        "mother_id",
-        "father_id",
-        "marriage_id",
-        "child_id",
-        "birth_date",
-        "sex",
-        "weight_g",
-        "place",
-        "alive",
-        "document_kind",
-        "document_no",
-    ),
-    "contraception": (
-        "id",
-        "woman_id",
-        "user_id",
-        "method",
-        "started_on",
-        "ended_on",
-        "end_reason",
-        "provider",
-    ),
-    "supply": ("id", "person_id", "handed_on", "item", "quantity", "handed_by"),
-    "visit": (
-        "id",
-        "person_id",
-        "visit_type",
-        "visited_on",
-        "visited_by",
-        "result",
-        "follows_table",
-        "follows_id",
-    ),
-    "move": ("id", "person_id", "kind", "moved_on", "place", "reason"),
-    "certificate": ("id", "woman_id", "marriage_id", "kind", "number", "issued_on"),
+    table: (
+        *(("rowid",) if table in ("household", "person") else ()),
+        *tables.columns(table, leaving_out=("deleted", *empty)),
+    )
+    for table, empty in _LEFT_EMPTY.items()
 }
 TABLES = tuple(COLUMNS)
 

@@ -28,6 +28,31 @@ class Events(Services):
 
     # --- couples and their children -----------------------------------------------
 
+    def marriage(
+        self,
+        marriage_id: str,
+        wife: Person,
+        husband: Person | None,
+        outside: tuple[str | None, ...],
+        married: int,
+        ended: int | None,
+        reason: str,
+    ) -> None:
+        """The marriage row; `outside` is the spouse registered elsewhere, if any, and
+        `reason` why it ended, if it did."""
+        self.add(
+            "marriage",
+            (
+                marriage_id,
+                wife.id,
+                husband.id if husband else None,
+                *outside,
+                iso(married),
+                iso(ended) if ended else None,
+                reason if ended else None,
+            ),
+        )
+
     def marriage_date(self, wife_born: int, husband_born: int) -> int | None:
         """Married when she was 20-27 and he at least 22 (the legal ages); None if not yet."""
         married = wife_born + int(self.rng.uniform(20, 27.5) * YEAR)
@@ -62,18 +87,7 @@ class Events(Services):
         wife.marital = 40 if ended else 20
         if husband is not None:
             husband.marital = 20
-        self.add(
-            "marriage",
-            (
-                marriage_id,
-                wife.id,
-                husband.id if husband else None,
-                *outside,
-                iso(married),
-                iso(ended) if ended else None,
-                "divorce" if ended else None,
-            ),
-        )
+        self.marriage(marriage_id, wife, husband, outside, married, ended, "divorce")
         if settled:
             self.marriage_move(wife, married)
         surname = husband.surname if husband else (outside[0] or "王")[:1]
@@ -119,18 +133,7 @@ class Events(Services):
                 home.members.remove(wife)
                 home.members.insert(0, wife)
         marriage_id = self.new_key()
-        self.add(
-            "marriage",
-            (
-                marriage_id,
-                wife.id,
-                husband.id if husband else None,
-                *outside,
-                iso(married),
-                iso(end) if end else None,
-                "widowed" if end else None,
-            ),
-        )
+        self.marriage(marriage_id, wife, husband, outside, married, end, "widowed")
         if wife.born < BIRTH_ROWS_FROM:
             return
         if known is None:

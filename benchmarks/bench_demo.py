@@ -4,9 +4,11 @@ Builds a fresh demo register (a new file in benchmarks/out/, removed first if a 
 run left one) and prints the wall-clock and CPU seconds, when the people were loaded
 (the rest is index building, the search index, commit), the rows per table, the file
 size and the size per 100,000 persons.  CPU seconds are this process's and, apart, those
-of the second process that makes the rows of a large district (store.demo.SECOND_PROCESS_FROM).
+of the second process that makes the rows of a large district (demo.SECOND_PROCESS_FROM).
 The machine's load average is printed too: on a shared machine the wall-clock time says
-as much about the neighbours as about us.
+as much about the neighbours as about us.  Memory: the peak of this process's and the
+second process's resident sizes summed (sampled from /proc every 0.2 s, Linux only),
+and each one's own peak (getrusage).
 
     .venv/bin/python benchmarks/bench_demo.py [--persons 300000] [--seed 1] [--keep]
         [--one-process]   make the rows in this process whatever the size
@@ -16,10 +18,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import threading
 import time
 from pathlib import Path
 
-from fpdesk.store import demo
+from fpdesk import demo
 
 PASSPHRASE = "bench-口令"
 OUT = Path(__file__).resolve().parent / "out"
@@ -40,6 +43,45 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _resident(pid: int) -> int:
+    """Resident bytes of a process and its children (0 where /proc is not there)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            rss = next(
+                (int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:")), 0
+            )
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as children:
+            return rss + sum(_resident(int(child)) for child in children.read().split())
+    except OSError:
+        return 0
+
+
+class _PeakMemory(threading.Thread):
+    """The largest summed resident size seen while the demo is built."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.2):
+            self.peak = max(self.peak, _resident(os.getpid()))
+
+
+def _own_peaks() -> tuple[float, float]:
+    """Peak resident MB of this process and of its largest ended child (0 on Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0, 0.0
+    kib = 1024 / 1e6
+    return (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * kib,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * kib,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=300_000)
@@ -52,6 +94,8 @@ def main() -> int:
     path = OUT / f"bench-demo-{args.persons}-s{args.seed}.fpdesk"
     _remove(path)
     loaded: list[float] = []
+    memory = _PeakMemory()
+    memory.start()
     started, cpu = time.perf_counter(), time.process_time()
 
     def progress(done: int, total: int) -> None:
@@ -69,6 +113,9 @@ def main() -> int:
     )
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     child_cpu = _children_cpu() - children
+    memory.stopped.set()
+    memory.join()
+    own, child = _own_peaks()
     size_mb = path.stat().st_size / 1e6
 
     print(f"persons: {args.persons:,}  seed: {args.seed}")
@@ -76,6 +123,10 @@ def main() -> int:
         f"wall: {seconds:.1f} s  cpu: {cpu_seconds:.1f} s (+ {child_cpu:.1f} s second process)  "
         f"people loaded at: {loaded[-1] if loaded else float('nan'):.1f} s  "
         f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(
+        f"peak memory: {memory.peak / 1e6:.0f} MB summed over both processes "
+        f"(this one {own:.0f} MB at its peak, the second {child:.0f} MB)"
     )
     for table, count in counts.items():
         print(f"  {table:<14}{count:>12,}")

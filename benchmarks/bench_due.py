@@ -1,6 +1,6 @@
 """Due list for one village (~3,000 persons) on a large register.
 
-Builds (once) a demo register with `fpdesk.store.demo` into benchmarks/out/, picks the
+Builds (once) a demo register with `fpdesk.demo` into benchmarks/out/, picks the
 village whose person count is nearest to --village-persons, and times `due_list` for it
 on the demo's reference date, and the work list's reading (that date and six days on)
 as two due lists and as one `due_lists`.  Prints the median and p95 wall and CPU time
@@ -27,9 +27,9 @@ OUT = Path(__file__).resolve().parent / "out"
 
 def build(persons: int, seed: int) -> Path:
     try:
-        from fpdesk.store import demo
+        from fpdesk import demo
     except ImportError:
-        sys.exit("fpdesk.store.demo is not available: no large register can be built")
+        sys.exit("fpdesk.demo is not available: no large register can be built")
     path = OUT / f"demo-{persons}-s{seed}.fpdesk"
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
@@ -66,8 +66,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
 
+    from fpdesk.demo import REFERENCE_DATE
     from fpdesk.store.db import open_register
-    from fpdesk.store.demo import REFERENCE_DATE
     from fpdesk.store.due import due_list, due_lists
 
     load_start = os.getloadavg()[0]

@@ -36,7 +36,7 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def built(persons: int, seed: int) -> Path:
-    from fpdesk.store import demo
+    from fpdesk import demo
 
     path = OUT / f"demo-{persons}-s{seed}.fpdesk"
     if not path.exists():

@@ -38,7 +38,7 @@ def rss_mb() -> float:
 def ensure_register(path: Path, persons: int) -> None:
     if path.exists():
         return
-    from fpdesk.store.demo import build_demo
+    from fpdesk.demo import build_demo
 
     started = time.perf_counter()
     print(f"building a {persons:,}-person demo register at {path} ...", flush=True)

@@ -23,11 +23,11 @@ from typing import Any
 
 import psycopg
 
+from fpdesk import demo
 from fpdesk.core.periods import parse_period
 from fpdesk.hub import load, schema, server
 from fpdesk.hub.indicators import HubSource
 from fpdesk.reports import indicators as ind
-from fpdesk.store import demo
 from fpdesk.store.db import open_register
 
 OUT = Path(__file__).parent / "out"

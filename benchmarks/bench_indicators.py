@@ -1,6 +1,6 @@
 """Indicators and workbooks for a whole district.
 
-Uses (or builds once) the demo register of `fpdesk.store.demo` in benchmarks/out/, and
+Uses (or builds once) the demo register of `fpdesk.demo` in benchmarks/out/, and
 times, for the statistical year that ends before the demo's reference date:
   - collect + evaluate: every indicator for the whole district (the county code);
   - one report per village from the same facts (what the dashboard's table needs);
@@ -28,9 +28,9 @@ OUT = Path(__file__).resolve().parent / "out"
 
 def build(persons: int, seed: int) -> Path:
     try:
-        from fpdesk.store import demo
+        from fpdesk import demo
     except ImportError:
-        sys.exit("fpdesk.store.demo is not available: no large register can be built")
+        sys.exit("fpdesk.demo is not available: no large register can be built")
     path = OUT / f"demo-{persons}-s{seed}.fpdesk"
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
@@ -67,10 +67,10 @@ def main() -> int:
     args = parser.parse_args()
 
     from fpdesk.core.periods import parse_period, statistical_year_of
+    from fpdesk.demo import REFERENCE_DATE
     from fpdesk.reports import excel
     from fpdesk.reports import indicators as ind
     from fpdesk.store.db import open_register
-    from fpdesk.store.demo import REFERENCE_DATE
 
     path = args.db or build(args.persons, args.seed)
     register = open_register(path, PASSPHRASE)

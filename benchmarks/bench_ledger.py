@@ -46,10 +46,7 @@ def demo_register(persons: int, seed: int) -> Path:
     path = OUT / f"demo-{persons}-s{seed}.fpdesk"
     if path.exists():
         return path
-    try:
-        from fpdesk.demo import build_demo  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        from fpdesk.store.demo import build_demo
+    from fpdesk.demo import build_demo
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     build_demo(path, PASSPHRASE, persons=persons, seed=seed)

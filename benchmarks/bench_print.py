@@ -7,7 +7,7 @@ one run's peak does not hide the next).  Goal: 1,000 households under 15 s, memo
 
     python benchmarks/bench_print.py [--sizes 250,500,1000] [--kind households]
 
-The village is built here (fpdesk.store.demo spreads people over many villages and
+The village is built here (fpdesk.demo spreads people over many villages and
 cannot be asked for one village of an exact size): 4 people a household, a marriage,
 two children with their births, contraception, a visit and a recent move in some.
 """

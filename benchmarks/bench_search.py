@@ -1,6 +1,6 @@
 """Search as you type on a large register, beside a raw FTS5 query reading the same rows.
 
-Builds (once) a demo register with `fpdesk.store.demo` into benchmarks/out/ (the same
+Builds (once) a demo register with `fpdesk.demo` into benchmarks/out/ (the same
 file bench_due.py uses), then replays what officers type, one query per key stroke,
 for persons drawn at random: the name character by character (张, 张三), characters
 inside it (the given name: 三, 三丰), the pinyin initials (z, zs), the full pinyin (zh,
@@ -41,9 +41,9 @@ LIMIT = 50  # what the main window asks for
 
 def build(persons: int, seed: int) -> Path:
     try:
-        from fpdesk.store import demo
+        from fpdesk import demo
     except ImportError:
-        sys.exit("fpdesk.store.demo is not available: no large register can be built")
+        sys.exit("fpdesk.demo is not available: no large register can be built")
     path = OUT / f"demo-{persons}-s{seed}.fpdesk"
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)

@@ -42,9 +42,9 @@ def big_township(persons: int, seed: int = 1) -> Path:
     source = OUT / f"demo-{persons}-s{seed}.fpdesk"
     if not source.exists():
         try:
-            from fpdesk.store import demo
+            from fpdesk import demo
         except ImportError:
-            sys.exit("fpdesk.store.demo is not available: no large register can be built")
+            sys.exit("fpdesk.demo is not available: no large register can be built")
         OUT.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         demo.build_demo(source, PASSPHRASE, persons=persons, seed=seed)

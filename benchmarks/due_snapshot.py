@@ -47,8 +47,8 @@ def _areas(register: Any) -> list[tuple[str, str | None]]:
 
 
 def snapshot(path: str) -> dict[str, Any]:
+    from fpdesk.demo import REFERENCE_DATE
     from fpdesk.store.db import open_register
-    from fpdesk.store.demo import REFERENCE_DATE
     from fpdesk.store.due import due_list
 
     register = open_register(path, PASSPHRASE)

@@ -26,6 +26,7 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMenu, QWidget
 
 from fpdesk.core.clock import FixedClock
+from fpdesk.demo import REFERENCE_DATE, build_demo
 from fpdesk.gui import app as gui_app
 from fpdesk.gui.backup_dialog import RestoreDialog
 from fpdesk.gui.mainwindow import MainWindow
@@ -34,7 +35,6 @@ from fpdesk.gui.startup import FirstRunDialog, UnlockDialog
 from fpdesk.gui.tasks import Task
 from fpdesk.store import backup
 from fpdesk.store.db import Register, open_register
-from fpdesk.store.demo import REFERENCE_DATE, build_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -49,14 +49,14 @@ def test_refuses_to_overwrite(
     assert path.read_bytes() == b"an officer's register"
 
 
-@pytest.mark.parametrize("persons", ["99", "1000001"])
+@pytest.mark.parametrize("persons", ["99", "3000001"])
 def test_refuses_a_size_out_of_range(
     tmp_path: Path, passphrase_env: str, capsys: pytest.CaptureFixture[str], persons: str
 ) -> None:
     path = tmp_path / "x.fpdesk"
     assert main(["--lang", "zh", "demo", "--db", str(path), "--persons", persons]) == 2
     err = capsys.readouterr().err
-    assert "100" in err and "1,000,000" in err and persons in err
+    assert "100" in err and "3,000,000" in err and persons in err
     assert not path.exists()
 
 

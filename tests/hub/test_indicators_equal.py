@@ -17,12 +17,12 @@ from typing import Any
 import psycopg
 import pytest
 
+from fpdesk import demo
 from fpdesk.cli import main
 from fpdesk.core.periods import parse_period
 from fpdesk.hub import load, schema
 from fpdesk.hub.indicators import HubSource, NotInDistrict, TownshipNotInHub
 from fpdesk.reports import indicators as ind
-from fpdesk.store import demo
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register, open_register
 from tests.conftest import PASSPHRASE

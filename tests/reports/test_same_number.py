@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from fpdesk import demo
 from fpdesk.cli import main
 from fpdesk.core.clock import FixedClock
 from fpdesk.core.periods import statistical_year
@@ -28,8 +29,8 @@ from fpdesk.reports import indicators as ind
 from fpdesk.reports.pdf.cards import print_cards
 from fpdesk.reports.pdf.households import print_households
 from fpdesk.reports.pdf.layout import PrintOptions
-from fpdesk.store import demo, records
 from fpdesk.store import operations as ops
+from fpdesk.store import records
 from fpdesk.store.db import Register, create_register, open_register
 from tests.conftest import PASSPHRASE
 from tests.reports.pdf.conftest import flat, pdf_text

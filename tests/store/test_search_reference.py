@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
+from fpdesk import demo
 from fpdesk.core import pinyin
 from fpdesk.core.idnumber import mask_id_number
-from fpdesk.store import demo, records, search
+from fpdesk.store import records, search
 from fpdesk.store.db import Register, open_register
 from fpdesk.store.search import CARD, HOUSEHOLD_BAND, INDEX, MAX_NAME, Hit, plan
 from tests.conftest import PASSPHRASE

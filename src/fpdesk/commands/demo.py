@@ -1,4 +1,4 @@
-"""demo: build the synthetic district (store.demo) into a new register file."""
+"""demo: build the synthetic district (fpdesk.demo) into a new register file."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+from fpdesk import demo
 from fpdesk.commands.common import CommandError, add_db, add_json, emit, passphrase
 from fpdesk.core.i18n import Text
-from fpdesk.store import demo
 
 TABLE_NAMES = {
     "area_unit": "区划",

@@ -508,7 +508,7 @@ class FirstRunDialog(QDialog):
 def build_demo_file(path: Path, progress: Progress) -> Path:
     """Build the demo register (on a worker thread): into a temporary name, then rename,
     so a cancelled or failed build never leaves half a register behind."""
-    from fpdesk.store.demo import build_demo
+    from fpdesk.demo import build_demo
 
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,12 +12,14 @@ from typing import Any
 
 import pytest
 
+from fpdesk import demo
 from fpdesk.core import area, idnumber, population
 from fpdesk.core.clock import FixedClock
 from fpdesk.core.ids import new_id
 from fpdesk.core.periods import statistical_year
+from fpdesk.demo import processes as second
 from fpdesk.reports.indicators import compute
-from fpdesk.store import capture, demo, search
+from fpdesk.store import capture, search
 from fpdesk.store import population as store_population
 from fpdesk.store.checks import check_register
 from fpdesk.store.db import Register, open_register
@@ -270,12 +273,12 @@ def test_refuses_an_existing_file(tmp_path: Path) -> None:
     assert path.read_bytes() == b"somebody's work"
 
 
-@pytest.mark.parametrize("persons", [0, 99, 1_000_001])
+@pytest.mark.parametrize("persons", [0, 99, 3_000_001])
 def test_refuses_sizes_outside_the_range(tmp_path: Path, persons: int) -> None:
     path = tmp_path / "x.fpdesk"
     with pytest.raises(demo.DemoSizeError) as caught:
         demo.build_demo(path, PASSPHRASE, persons=persons)
-    assert "100" in caught.value.text.zh and "1,000,000" in caught.value.text.en
+    assert "100" in caught.value.text.zh and "3,000,000" in caught.value.text.en
     assert not path.exists()
 
 
@@ -302,8 +305,8 @@ def test_a_failure_while_making_rows_reaches_the_caller_and_leaves_no_file(
             raise ValueError("no more households")
         return original(self, village, left)
 
-    original = demo._District.household
-    monkeypatch.setattr(demo._District, "household", household)
+    original = demo.District.household
+    monkeypatch.setattr(demo.District, "household", household)
     with pytest.raises(ValueError, match="no more households"):
         demo.build_demo(path, PASSPHRASE, persons=300)
     assert list(tmp_path.iterdir()) == []
@@ -329,7 +332,7 @@ def processes(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
             super().__init__(*args, **kwargs)
             started.append(self)
 
-    monkeypatch.setattr(demo.subprocess, "Popen", Watched)
+    monkeypatch.setattr(second.subprocess, "Popen", Watched)
     return started
 
 
@@ -361,21 +364,21 @@ def test_the_index_built_apart_is_the_one_a_rebuild_makes(tmp_path: Path) -> Non
 
 
 def test_the_second_process_failing_reaches_the_caller(
-    processes: list[subprocess.Popen[bytes]],
+    tmp_path: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:
     # No village for no persons: the second process fails on its first step.
     with (
         pytest.raises(IndexError),
-        demo._from_second_process(1, demo.REFERENCE_DATE, 0) as messages,
+        second.from_second_process(1, demo.REFERENCE_DATE, 0, tmp_path / "index") as messages,
     ):
         list(messages)
     assert len(processes) == 1 and processes[0].returncode is not None
 
 
 def test_a_second_process_killed_is_a_plain_error(
-    processes: list[subprocess.Popen[bytes]],
+    tmp_path: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:
-    with demo._from_second_process(1, demo.REFERENCE_DATE, 3000) as messages:
+    with second.from_second_process(1, demo.REFERENCE_DATE, 3000, tmp_path / "index") as messages:
         assert next(messages)[0] == "layout"
         processes[0].kill()  # its rows (a megabyte) cannot all be in the pipe yet
         with pytest.raises(demo.DemoProcessError) as caught:
@@ -416,3 +419,60 @@ def test_a_different_reference_date_moves_the_whole_district(tmp_path: Path) -> 
     with open_register(path, PASSPHRASE) as register:
         latest = register.conn.execute("SELECT max(birth_date) FROM person").fetchone()[0]
         assert latest <= "2020-06-30"
+
+
+def test_a_city_sized_district_has_one_code_per_area() -> None:
+    """Three million persons lay out more than a hundred towns' worth of townships:
+    every township and village still has a code of its own, in the ranges the
+    12-digit structure gives towns (100-199) and townships (200-399)."""
+    district = demo.District(1, demo.REFERENCE_DATE)
+    try:
+        townships = district.layout(demo.MAX_PERSONS)
+        rows = district.area_rows(townships)
+    finally:
+        district.index_keys.close()
+    codes = [row[0] for row in rows]
+    assert len(codes) == len(set(codes))
+    numbers = [int(township[0][6:9]) for township, _, _ in townships]
+    assert len(numbers) > 100
+    assert all(100 <= n < 200 or 200 <= n < 400 for n in numbers)
+    assert sum(1 for n in numbers if n < 200) == 100
+
+
+@pytest.mark.parametrize("second_process", [False, True])
+def test_the_index_is_built_in_a_scratch_folder_that_goes_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, second_process: bool
+) -> None:
+    """The search index is built apart, in a file of a temporary folder (not in
+    memory): the folder is gone afterwards, and so it is when the build fails."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    during: list[str] = []
+
+    def look(done: int, total: int) -> None:
+        during.extend(path.name for path in scratch.iterdir())
+
+    demo.build_demo(
+        tmp_path / "ok.fpdesk",
+        PASSPHRASE,
+        persons=300,
+        progress=look,
+        second_process=second_process,
+    )
+    assert during and all(name.startswith("fpdesk-demo-") for name in during)
+    assert list(scratch.iterdir()) == []
+
+    def cancel(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        demo.build_demo(
+            tmp_path / "cancelled.fpdesk",
+            PASSPHRASE,
+            persons=300,
+            progress=cancel,
+            second_process=second_process,
+        )
+    assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "cancelled.fpdesk").exists()

@@ -1,0 +1,206 @@
+"""build_demo: the synthetic district written into a new register file."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, cast
+
+from fpdesk.core.i18n import Text
+from fpdesk.demo.district import Layout, Message, Rows, insert_sql, stream
+from fpdesk.demo.draws import (
+    MAX_PERSONS,
+    MIN_PERSONS,
+    REFERENCE_DATE,
+    TABLES,
+    Progress,
+)
+from fpdesk.demo.processes import SECOND_PROCESS_FROM, from_second_process, frozen
+from fpdesk.store import capture, search
+from fpdesk.store.db import Register, create_register
+
+
+class DemoSizeError(ValueError):
+    """The asked size is outside what the demo builds."""
+
+    def __init__(self, persons: int) -> None:
+        self.text = Text(
+            f"演示登记册的人数必须在 {MIN_PERSONS} 到 {MAX_PERSONS:,} 之间（收到 {persons}）。",
+            f"A demo register holds {MIN_PERSONS} to {MAX_PERSONS:,} persons (got {persons}).",
+        )
+        super().__init__(str(self.text))
+
+
+def _flush(conn: Any, rows: Rows) -> None:
+    for table in TABLES:
+        if rows[table]:
+            conn.executemany(insert_sql(table), rows[table])
+
+
+@contextlib.contextmanager
+def _bulk_load(register: Register) -> Iterator[tuple[Any, Callable[[], None]]]:
+    """One transaction into a NEW file: no capture or search triggers, no fsync till the end.
+
+    Foreign keys are checked once at the end (PRAGMA foreign_key_check) instead of row
+    by row: a household names its head and the head names the household, so during the
+    load a deferred violation is always outstanding, and then SQLite scans the child
+    tables (some of whose columns have no index) for every parent inserted.
+
+    No journal at all instead of the WAL: the file is new, every page is written once
+    instead of twice (WAL, then checkpoint), and if the load fails the caller deletes
+    the file anyway.  The register is left in WAL mode with full syncing.  The caller
+    puts the search index in (store.search.load_index) before the end, and may call
+    the finisher it is given (indexes, foreign key check, search cards, commit) as
+    soon as all rows are in.
+    """
+    conn = register.conn
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    # 128 MiB of pages in memory.  With 1 GiB, 300,000 persons (about 600 MB) were
+    # written once, at the commit, but a million persons took 1.4 GB in this process
+    # alone; spilled pages are written once too (no journal), and reading them back to
+    # build the indexes and the cards costs seconds, not memory.  With 256 MiB the two
+    # processes together still peaked at 1.0 GB for a million persons.
+    conn.execute("PRAGMA cache_size = -131072")
+    # The index builds sort in temporary files, not in memory: at three million
+    # persons the sorts held in memory took this process to 770 MB.
+    try:
+        with register.transaction():
+            capture.remove(conn)
+            search.remove(conn)
+            indexes = _drop_indexes(conn)
+
+            def finish() -> None:
+                while indexes:
+                    conn.execute(indexes.pop(0))
+                broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
+                if broken:
+                    raise AssertionError(f"the demo broke foreign keys: {broken}")
+                search.write_cards(conn)
+                # The rows are written out now, while the search index is still being
+                # built, in a second transaction.  A failure after this still removes
+                # the whole file (build_demo), so the two commits are one for the caller.
+                conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+
+            yield conn, finish
+            if indexes:
+                finish()
+            capture.install(conn)
+            search.install(conn)
+    finally:
+        conn.execute("PRAGMA cache_size = -2000")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _drop_indexes(conn: Any) -> list[str]:
+    """Drop the secondary indexes of the register's tables; returns how to make them again.
+
+    Building an index once over sorted rows is cheaper than keeping it in order row by
+    row while a quarter of a million rows arrive in key order of another column.  The
+    definitions are read from the file, so indexes added by later migrations are kept.
+    """
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({', '.join('?' for _ in TABLES)})",
+        TABLES,
+    ).fetchall()
+    for name, _ in rows:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in rows]
+
+
+def check_size(persons: int) -> None:
+    if not MIN_PERSONS <= persons <= MAX_PERSONS:
+        raise DemoSizeError(persons)
+
+
+def build_demo(
+    path: str | Path,
+    passphrase: str,
+    *,
+    persons: int = 2000,
+    seed: int = 1,
+    reference_date: dt.date = REFERENCE_DATE,
+    progress: Progress | None = None,
+    second_process: bool | None = None,
+) -> dict[str, int]:
+    """Make a new demo register at `path`; returns the number of rows per table.
+
+    Refuses an existing file (store.errors.RegisterExists) and a size outside
+    MIN_PERSONS..MAX_PERSONS (DemoSizeError).  On any failure the half-made file is removed.
+    The rows are made by a second process from SECOND_PROCESS_FROM persons on (not in
+    a frozen program); `second_process` says so explicitly.  The register is the same.
+    """
+    check_size(persons)
+    if second_process is None:
+        second_process = persons >= SECOND_PROCESS_FROM and not frozen()
+    # The search index is built into a scratch file beside nothing of the user's: a
+    # temporary folder, removed whatever happens.
+    with tempfile.TemporaryDirectory(prefix="fpdesk-demo-") as scratch:
+        index = Path(scratch) / "index.sqlite"
+        if second_process:
+            source: contextlib.AbstractContextManager[Iterator[Message]] = from_second_process(
+                seed, reference_date, persons, index
+            )
+        else:
+            source = contextlib.closing(stream(seed, reference_date, persons, index))
+        with source as messages:
+            return _write(path, passphrase, messages, persons, progress)
+
+
+def _write(
+    path: str | Path,
+    passphrase: str,
+    messages: Iterator[Message],
+    persons: int,
+    progress: Progress | None,
+) -> dict[str, int]:
+    kind, layout = next(messages)
+    if kind != "layout":
+        raise AssertionError(f"the demo's stream starts with {kind}")
+    area_rows, township, device = cast(Layout, layout)
+    register = create_register(
+        path, passphrase, role="township", area_code=township, device_id=device
+    )
+    try:
+        with _bulk_load(register) as (conn, finish):
+            conn.executemany(
+                "INSERT INTO area_unit (code, parent_code, level, name, urban, quality_pilot, "
+                "self_governance, demonstration, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                "'2010-01-01')",
+                area_rows,
+            )
+            for kind, content in messages:
+                if kind == "rows":
+                    _flush(conn, cast(Rows, content))
+                elif kind == "done":
+                    if progress is not None:
+                        progress(cast(int, content), persons)
+                elif kind == "made":
+                    finish()  # while the search index is being built
+                elif kind == "index":
+                    # Attaching the index's file needs no transaction open: the rows
+                    # are committed already (finish), the triggers go in after.
+                    conn.execute("COMMIT")
+                    search.load_index(conn, cast(str, content))
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+        counts = {
+            t: int(register.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+            for t in ("area_unit", *TABLES)
+        }
+    except BaseException:
+        register.close()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(str(path) + suffix).unlink()
+        raise
+    register.close()
+    return counts

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from fpdesk.commands.common import add_json, emit
@@ -40,6 +41,17 @@ ROW = Text(
     "  {code} {name} state {state}, this month {report}, last file {last}, hole {hole}",
 )
 
+ENROLLED = Text(
+    "已登记乡镇 {area}（设备 {device}），回复文件 {out}。\n核对码：{fp}\n"
+    "请和乡镇文员电话核对这串数字。",
+    "Enrolled township {area} (device {device}); answer file {out}.\nFingerprint: {fp}\n"
+    "Read these digits to the township clerk by phone.",
+)
+TOWNSHIP_REVOKED = Text(
+    "乡镇 {code} 已撤销（{when}），以后它的包都会被拒收。",
+    "Township {code} is revoked ({when}); its bundles will be refused from now on.",
+)
+
 STATES = {
     "requested": Text("已申请", "requested"),
     "enrolled": Text("已加入", "enrolled"),
@@ -66,6 +78,24 @@ def add_commands(sub: Any) -> None:
     status.add_argument("--url", help=URL_HELP)
     add_json(status)
     status.set_defaults(func=run_status)
+
+    enroll = steps.add_parser("enroll", help="townships joining the hub / 乡镇加入汇总库")
+    which = enroll.add_subparsers(dest="hub_enroll_command", metavar="STEP", required=True)
+    accept = which.add_parser("accept", help="enroll a township and answer / 登记乡镇并回复")
+    accept.add_argument("request", type=Path, help="the township's request file / 乡镇的申请文件")
+    accept.add_argument("--out", required=True, type=Path, help="answer file / 回复文件")
+    accept.add_argument(
+        "--district",
+        help="this hub's district (or city) code, the first time / 本区县（或市）代码，首次需要",
+    )
+    accept.add_argument("--url", help=URL_HELP)
+    add_json(accept)
+    accept.set_defaults(func=run_enroll_accept)
+    revoke = which.add_parser("revoke", help="refuse a township's bundles / 撤销乡镇")
+    revoke.add_argument("township", help="township code / 乡镇代码")
+    revoke.add_argument("--url", help=URL_HELP)
+    add_json(revoke)
+    revoke.set_defaults(func=run_enroll_revoke)
 
 
 @contextmanager
@@ -134,4 +164,28 @@ def run_status(args: argparse.Namespace) -> int:
             )
         )
     emit(args, data, "\n".join(lines))
+    return 0
+
+
+def run_enroll_accept(args: argparse.Namespace) -> int:
+    from fpdesk.hub import enrollment
+
+    with _hub(args) as (_, conn):
+        township = enrollment.accept(conn, args.request, args.out, args.district)
+    text = ENROLLED.format(
+        area=township["area_code"],
+        device=township["device_id"],
+        out=str(args.out),
+        fp=township["fingerprint"],
+    )
+    emit(args, township, str(text))
+    return 0
+
+
+def run_enroll_revoke(args: argparse.Namespace) -> int:
+    from fpdesk.hub import enrollment
+
+    with _hub(args) as (_, conn):
+        found = enrollment.revoke(conn, args.township)
+    emit(args, found, str(TOWNSHIP_REVOKED.format(code=found["code"], when=found["revoked_at"])))
     return 0

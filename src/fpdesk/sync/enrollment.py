@@ -77,9 +77,7 @@ class Pairing:
     def inside(self, upper_code: str, lower_code: str) -> bool:
         """Whether `lower_code` is an area of the lower level inside `upper_code`."""
         try:
-            return area.level_of(lower_code) == self.lower and area.contains(
-                upper_code, lower_code
-            )
+            return area.level_of(lower_code) == self.lower and area.contains(upper_code, lower_code)
         except area.AreaCodeError:
             return False
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,6 +53,19 @@ TOWNSHIP_REVOKED = Text(
     "Township {code} is revoked ({when}); its bundles will be refused from now on.",
 )
 
+OUTCOMES = {
+    "accepted": Text("已导入", "imported"),
+    "duplicate": Text("以前已导入", "imported before"),
+    "gap": Text("有缺口", "gap"),
+    "fork": Text("分叉", "fork"),
+    "refused": Text("拒收", "refused"),
+}
+ACK_WRITTEN = Text(
+    "回执 {path}：请交给乡镇，在乡镇登记册上用 fpdesk bundle import 导入。",
+    "Acknowledgement {path}: take it to the township and import it there with "
+    "fpdesk bundle import.",
+)
+
 STATES = {
     "requested": Text("已申请", "requested"),
     "enrolled": Text("已加入", "enrolled"),
@@ -78,6 +92,20 @@ def add_commands(sub: Any) -> None:
     status.add_argument("--url", help=URL_HELP)
     add_json(status)
     status.set_defaults(func=run_status)
+
+    take = steps.add_parser(
+        "import", help="take in township bundles, write acknowledgements / 导入乡镇数据包"
+    )
+    take.add_argument("files", nargs="+", type=Path, help="bundle files or folders / 数据包")
+    take.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help="folder for the acknowledgements to the townships / 回执文件夹",
+    )
+    take.add_argument("--url", help=URL_HELP)
+    add_json(take)
+    take.set_defaults(func=run_import)
 
     enroll = steps.add_parser("enroll", help="townships joining the hub / 乡镇加入汇总库")
     which = enroll.add_subparsers(dest="hub_enroll_command", metavar="STEP", required=True)
@@ -189,3 +217,25 @@ def run_enroll_revoke(args: argparse.Namespace) -> int:
         found = enrollment.revoke(conn, args.township)
     emit(args, found, str(TOWNSHIP_REVOKED.format(code=found["code"], when=found["revoked_at"])))
     return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from fpdesk.hub import exchange
+
+    with _hub(args) as (_, conn):
+        done = exchange.import_files(conn, args.files, args.out)
+    lines = []
+    for r in done.results:
+        line = f"{r.file_name}: {OUTCOMES[r.outcome]}"
+        if r.outcome == "accepted":
+            line += f" ({r.applied})"
+        if r.reason:
+            line += f" - {r.reason}"
+        lines.append(line)
+    lines += [str(ACK_WRITTEN.format(path=str(path))) for path in done.acks]
+    data = {"files": [r.as_dict() for r in done.results], "acks": [str(p) for p in done.acks]}
+    emit(args, data, "\n".join(lines))
+    bad = [r for r in done.results if r.outcome not in ("accepted", "duplicate")]
+    for r in bad:
+        print(f"fpdesk: {r.file_name}: {r.reason}", file=sys.stderr)
+    return 1 if any(r.outcome == "refused" for r in bad) else (3 if bad else 0)

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from fpdesk.core.i18n import Text
 from fpdesk.store import access, access_log
 from fpdesk.store.db import Register
-from fpdesk.sync.errors import NO_KEYS, SyncError
+from fpdesk.sync.errors import NO_DISTRICT, NO_KEYS, SyncError
 
 SIGN_KEY = "sign_private"
 AGE_KEY = "age_identity"
@@ -242,6 +242,14 @@ def township_peer(register: Register) -> dict[str, Any]:
     rows = [p for p in active_peers(register) if p["role"] == "township"]
     if not rows:
         raise SyncError(NO_KEYS)
+    return rows[-1]
+
+
+def district_peer(register: Register) -> dict[str, Any]:
+    """The district hub a township register reports to (the one it finished joining)."""
+    rows = [p for p in active_peers(register) if p["role"] == "district"]
+    if not rows:
+        raise SyncError(NO_DISTRICT)
     return rows[-1]
 
 

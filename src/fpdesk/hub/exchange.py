@@ -60,14 +60,6 @@ FORK_REASON = Text(
     "have been restored from an old backup. This bundle was not applied; check with the "
     "township.",
 )
-SEEN_BEFORE = Text(
-    "这个文件以前已经导入过，没有再次导入。",
-    "This file was imported before; nothing was imported again.",
-)
-ALL_SEEN = Text(
-    "这个包里的修改以前都已导入，没有再次导入。",
-    "Every change in this bundle was imported before; nothing was imported again.",
-)
 
 
 class HubParty:
@@ -207,7 +199,7 @@ def _apply(
     ).fetchone()
     received = int(locked[0]) if locked else 0
     if _accepted_before(conn, digest):
-        result.outcome, result.reason = DUPLICATE, SEEN_BEFORE
+        result.outcome, result.reason = DUPLICATE, bundles.SEEN_BEFORE
         return
     changes = township.parse_change_list(
         opened.payloads.get("changes.json", b""),
@@ -225,7 +217,7 @@ def _apply(
         return
     fresh = [c for c in changes if c.seq > received]
     if not fresh and manifest["upto"] <= received:
-        result.outcome, result.reason = DUPLICATE, ALL_SEEN
+        result.outcome, result.reason = DUPLICATE, township.DUPLICATE_REASON
         return
     for change in fresh:
         _apply_change(conn, change, code)

@@ -20,6 +20,7 @@ from fpdesk.core import area
 from fpdesk.core.i18n import set_language
 from fpdesk.hub import enrollment as hub_enrollment
 from fpdesk.hub import exchange, schema
+from fpdesk.hub.errors import HubError
 from fpdesk.store import records
 from fpdesk.store.db import Register
 from fpdesk.sync import bundles, container, enrollment, envelope, keys
@@ -278,6 +279,16 @@ def test_another_townships_records_inside_refuse_the_whole_bundle(
     ).fetchone() == (0,)
     assert len(done.acks) == 1
     other.close()
+
+
+def test_a_hub_without_townships_imports_nothing(
+    hub: psycopg.Connection[Any], world: World, tmp_path: Path
+) -> None:
+    (tmp_path / "stick").mkdir()
+    with pytest.raises(HubError) as refused:
+        exchange.import_files(hub, [tmp_path / "stick"], tmp_path / "acks")
+    assert "No township has enrolled" in refused.value.text.en and refused.value.text.zh
+    assert (ledger(hub), (tmp_path / "acks").exists()) == ([], False)
 
 
 def test_export_to_district_needs_a_joined_township(world: World, tmp_path: Path) -> None:

@@ -35,6 +35,11 @@ NEEDS_DISTRICT = Text(
     "The hub has no keys yet. The first time it accepts a township, give this district's "
     "(or city's) code with --district.",
 )
+NOTHING_ENROLLED = Text(
+    "还没有乡镇加入这个汇总库，没有导入任何内容。请先用 fpdesk hub enroll accept 登记乡镇。",
+    "No township has enrolled at this hub yet; nothing was imported. Enroll the townships "
+    "first with fpdesk hub enroll accept.",
+)
 NOT_A_DISTRICT = Text(
     "{code} 不是区县或市的代码，汇总库没有建立密钥。",
     "{code} is not the code of a district or a city; the hub made no keys.",
@@ -100,6 +105,13 @@ def hub_keys(conn: psycopg.Connection[Any], district: str | None = None) -> HubK
     elif district is not None and district != stored[DISTRICT]:
         raise errors.HubError(OTHER_DISTRICT.format(ours=stored[DISTRICT], given=district))
     return HubKeys(stored[DEVICE], stored[DISTRICT], stored[keys.SIGN_KEY], stored[keys.AGE_KEY])
+
+
+def enrolling_keys(conn: psycopg.Connection[Any]) -> HubKeys:
+    """The hub's keys for taking in bundles: a hub that has none has no township."""
+    if not _stored(conn):
+        raise errors.HubError(NOTHING_ENROLLED)
+    return hub_keys(conn)
 
 
 def _level(code: str) -> str:

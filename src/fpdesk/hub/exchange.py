@@ -149,7 +149,7 @@ def import_files(conn: psycopg.Connection[Any], paths: list[Path], ack_dir: Path
     then write an acknowledgement for each township that sent one into `ack_dir`."""
     with conn.transaction():
         schema.check(conn)
-        party = HubParty(conn, enrollment.hub_keys(conn))
+        party = HubParty(conn, enrollment.enrolling_keys(conn))
     done = Imported()
     senders: dict[str, dict[str, Any]] = {}
     for path in bundles.bundle_files(paths):

@@ -219,8 +219,7 @@ def _apply(
     if not fresh and manifest["upto"] <= received:
         result.outcome, result.reason = DUPLICATE, township.DUPLICATE_REASON
         return
-    for change in fresh:
-        _apply_change(conn, change, code)
+    _apply_changes(conn, fresh, code)
     _check_area(conn, code, fresh)
     with conn.cursor() as cur:
         cur.executemany(
@@ -258,27 +257,56 @@ def _fork(conn: psycopg.Connection[Any], device: str, seen: list[township.Change
     return None
 
 
-def _apply_change(conn: psycopg.Connection[Any], change: township.Change, code: str) -> None:
-    table = sql.Identifier(change.tbl)
-    owner = conn.execute(
-        sql.SQL("SELECT township_code FROM {} WHERE id = %s").format(table), (change.row_id,)
-    ).fetchone()
-    if owner is not None and owner[0] != code:  # another township's record
-        raise _Outside(OUTSIDE.format(township=code, table=change.tbl, row=change.row_id))
-    if change.op == "delete":
-        conn.execute(sql.SQL("DELETE FROM {} WHERE id = %s").format(table), (change.row_id,))
-        return
-    image = change.new or {}
-    names = [*image, "township_code", "county_code"]
-    columns = sql.SQL(", ").join(map(sql.Identifier, names))
-    updates = sql.SQL(", ").join(
-        sql.SQL("{0} = excluded.{0}").format(sql.Identifier(n)) for n in image if n != "id"
-    )
-    conn.execute(
-        sql.SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}").format(
-            table, columns, sql.SQL(", ").join(sql.Placeholder() * len(names)), updates
+def _apply_changes(
+    conn: psycopg.Connection[Any], changes: list[township.Change], code: str
+) -> None:
+    """Write the changes' outcome into the record tables.  Each change carries its row's
+    whole image, and the hub's record tables do not point at each other, so the last
+    change of each row is its outcome: rows are written table by table, in batches."""
+    last: dict[tuple[str, str], township.Change] = {}
+    for change in changes:
+        last[(change.tbl, change.row_id)] = change
+    by_table: dict[str, list[township.Change]] = {}
+    for change in last.values():
+        by_table.setdefault(change.tbl, []).append(change)
+    for table, rows_changed in by_table.items():
+        _refuse_others(conn, table, [c.row_id for c in rows_changed], code)
+        gone = [c.row_id for c in rows_changed if c.op == "delete"]
+        if gone:
+            conn.execute(
+                sql.SQL("DELETE FROM {} WHERE id = ANY(%s)").format(sql.Identifier(table)),
+                (gone,),
+            )
+        shapes: dict[tuple[str, ...], list[list[Any]]] = {}
+        for c in rows_changed:
+            if c.op != "delete" and c.new is not None:
+                shapes.setdefault(tuple(c.new), []).append([*c.new.values(), code, code[:6]])
+        for names, values in shapes.items():
+            with conn.cursor() as cur:
+                cur.executemany(_upsert(table, names), values)
+
+
+def _refuse_others(conn: psycopg.Connection[Any], table: str, ids: list[str], code: str) -> None:
+    """No change may touch another township's record."""
+    found = conn.execute(
+        sql.SQL("SELECT id FROM {} WHERE id = ANY(%s) AND township_code <> %s LIMIT 1").format(
+            sql.Identifier(table)
         ),
-        [*image.values(), code, code[:6]],
+        (ids, code),
+    ).fetchone()
+    if found is not None:
+        raise _Outside(OUTSIDE.format(township=code, table=table, row=found[0]))
+
+
+def _upsert(table: str, image: tuple[str, ...]) -> sql.Composed:
+    names = [*image, "township_code", "county_code"]
+    return sql.SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}").format(
+        sql.Identifier(table),
+        sql.SQL(", ").join(map(sql.Identifier, names)),
+        sql.SQL(", ").join(sql.Placeholder() * len(names)),
+        sql.SQL(", ").join(
+            sql.SQL("{0} = excluded.{0}").format(sql.Identifier(n)) for n in image if n != "id"
+        ),
     )
 
 

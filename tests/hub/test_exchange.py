@@ -266,14 +266,24 @@ def test_another_townships_records_inside_refuse_the_whole_bundle(
         [_household_change(1, their_household, ours)],
         tmp_path / "over-their-record.fpb",
     )
-    done = exchange.import_files(hub, [into_their_village, over_their_record], tmp_path / "b")
-    assert [r.outcome for r in done.results] == [REFUSED, REFUSED]
+    person = {"id": "p-in-their-home", "household_id": their_household, "name": "某", "sex": 2}
+    into_their_household = sealed(
+        mine,
+        world.township,
+        [[1, "person", person["id"], "insert", None, person, "2026-01-01T00:00:00", "x"]],
+        tmp_path / "into-their-household.fpb",
+    )
+    files = [into_their_village, over_their_record, into_their_household]
+    done = exchange.import_files(hub, files, tmp_path / "b")
+    assert [r.outcome for r in done.results] == [REFUSED, REFUSED, REFUSED]
     assert all(f"outside township {TOWNSHIP}" in r.reason.en for r in done.results)
     assert "h-theirs" in done.results[0].reason.en and their_household in done.results[1].reason.en
+    assert "person p-in-their-home" in done.results[2].reason.en
+    assert hub_rows(hub, "person") == []
     # Nothing of either went in, not even the first bundle's own household; each
     # refusal is in the ledger with its reason, and the township is told where it is.
     assert hub_rows(hub, "household") == [(their_household, OTHER_TOWNSHIP)]
-    assert ledger(hub)[-2:] == [(REFUSED, 0), (REFUSED, 0)]
+    assert ledger(hub)[-3:] == [(REFUSED, 0)] * 3
     assert hub.execute(
         "SELECT received_upto FROM hub_township WHERE code = %s", (TOWNSHIP,)
     ).fetchone() == (0,)

@@ -6,6 +6,7 @@ township handles its villages' files."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from fpdesk.core import area
 from fpdesk.core.i18n import set_language
 from fpdesk.hub import enrollment as hub_enrollment
 from fpdesk.hub import exchange, schema
+from fpdesk.hub import status as hub_status
 from fpdesk.hub.errors import HubError
 from fpdesk.store import records
 from fpdesk.store.db import Register
@@ -145,6 +147,8 @@ def test_a_bundle_after_a_missing_one_is_a_gap_and_a_changed_change_a_fork(
     assert [r.outcome for r in done.results] == [GAP]
     assert f"changes 1 to {first.upto} are missing" in str(done.results[0].reason.en)
     assert hub_rows(hub, "household") == []
+    [row] = hub_status.status(hub, dt.date.today()).townships
+    assert (row.code, row.last_outcome, row.hole) == (TOWNSHIP, GAP, (1, first.upto))
     # The first bundle fills the hole; the later one then goes in.
     done = exchange.import_files(hub, [first.path, later.path], tmp_path / "acks2")
     assert [r.outcome for r in done.results] == [ACCEPTED, ACCEPTED]

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -100,3 +101,48 @@ def test_an_older_register_gets_the_covering_read_indexes(tmp_path: Path) -> Non
             assert "COVERING INDEX" in plan, (sql, plan)
         # Nothing was lost on the way: the people of that release are all there.
         assert reg.conn.execute("SELECT count(*) FROM person").fetchone()[0] == 3
+
+
+def test_district_peer_keeps_the_enrolled_devices(tmp_path: Path) -> None:
+    """0012: a register made before the step keeps its peers, every column of them,
+    and may then hold the district hub (role 'district'); other roles stay refused."""
+    db = Database(sqlcipher3.connect(str(tmp_path / "old.db")))
+    before = Migrations(schema.MIGRATIONS.name)
+    for known in schema.MIGRATIONS._migrations:
+        if known.name != "0012_district_peer":
+            before(name=known.name)(known.fn)
+    before.apply(db)
+    peer = (
+        "v-1",
+        "village",
+        "450102001201",
+        "sig",
+        "age1x",
+        None,
+        "1234",
+        "2026-01-01",
+        None,
+        7,
+        3,
+        "hash",
+        "gen-1",
+        '["gen-0"]',
+    )
+    db.conn.execute(f"INSERT INTO sync_device VALUES ({', '.join('?' * len(peer))})", peer)
+    with pytest.raises(sqlcipher3.IntegrityError):
+        db.conn.execute(
+            "INSERT INTO sync_device (device_id, role, area_code, sign_public, age_recipient,"
+            " fingerprint, enrolled_at) VALUES ('d-0', 'district', 'x', 's', 'a', 'f', 'now')"
+        )
+    schema.MIGRATIONS.apply(db)
+    assert db.conn.execute("SELECT * FROM sync_device").fetchall() == [peer]
+    db.conn.execute(
+        "INSERT INTO sync_device (device_id, role, area_code, sign_public, age_recipient,"
+        " fingerprint, enrolled_at) VALUES ('d-1', 'district', '450102000000', 's', 'a', 'f',"
+        " 'now')"
+    )
+    with pytest.raises(sqlcipher3.IntegrityError):
+        db.conn.execute(
+            "INSERT INTO sync_device (device_id, role, area_code, sign_public, age_recipient,"
+            " fingerprint, enrolled_at) VALUES ('d-2', 'province', 'x', 's', 'a', 'f', 'now')"
+        )

@@ -27,6 +27,11 @@ def add_commands(sub: Any) -> None:
         target = export.add_mutually_exclusive_group()
         target.add_argument("--for", dest="village", help="village code (township) / 村代码")
         target.add_argument("--all-villages", action="store_true", help="every village / 所有村")
+        target.add_argument(
+            "--to-district",
+            action="store_true",
+            help="township: changes for the district hub / 乡镇：报送区县汇总库",
+        )
         export.add_argument(
             "--snapshot", action="store_true", help="whole village, for a new laptop / 全村数据"
         )
@@ -80,6 +85,7 @@ def run_export(args: argparse.Namespace) -> int:
             all_villages=args.all_villages,
             snapshot=args.snapshot,
             resend_from=args.resend_from,
+            to_district=args.to_district,
         ),
     )
     line = Text("已导出 {path}（{kind}，{count} 条）", "Exported {path} ({kind}, {count} items)")

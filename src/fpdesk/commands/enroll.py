@@ -70,6 +70,11 @@ JOINED = Text(
     "Joined township {area}.\nFingerprint: {fp}\nCompare it with the township clerk by "
     "phone: if the digits differ, do not send any data.",
 )
+JOINED_DISTRICT = Text(
+    "已加入区县汇总库 {area}。\n核对码：{fp}\n请和区县工作人员电话核对：数字不同就不要发送数据。",
+    "Joined the district hub {area}.\nFingerprint: {fp}\nCompare it with the district "
+    "office by phone: if the digits differ, do not send any data.",
+)
 REVOKED = Text(
     "设备 {device} 已注销（{when}），以后它的包都会被拒收。",
     "Device {device} is revoked ({when}); its bundles will be refused from now on.",
@@ -122,7 +127,9 @@ def run_finish(args: argparse.Namespace) -> int:
     return _step(
         args,
         lambda register: enrollment.finish(register, args.answer),
-        lambda township: JOINED.format(area=township["area_code"], fp=township["fingerprint"]),
+        lambda upper: (JOINED_DISTRICT if upper["role"] == "district" else JOINED).format(
+            area=upper["area_code"], fp=upper["fingerprint"]
+        ),
     )
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from fpdesk.commands.common import CommandError, add_json, emit
@@ -41,6 +43,30 @@ NO_TOWNSHIPS = Text(
 ROW = Text(
     "  {code} {name} 状态 {state}，本月 {report}，最后一个文件 {last}，缺口 {hole}",
     "  {code} {name} state {state}, this month {report}, last file {last}, hole {hole}",
+)
+
+ENROLLED = Text(
+    "已登记乡镇 {area}（设备 {device}），回复文件 {out}。\n核对码：{fp}\n"
+    "请和乡镇文员电话核对这串数字。",
+    "Enrolled township {area} (device {device}); answer file {out}.\nFingerprint: {fp}\n"
+    "Read these digits to the township clerk by phone.",
+)
+TOWNSHIP_REVOKED = Text(
+    "乡镇 {code} 已撤销（{when}），以后它的包都会被拒收。",
+    "Township {code} is revoked ({when}); its bundles will be refused from now on.",
+)
+
+OUTCOMES = {
+    "accepted": Text("已导入", "imported"),
+    "duplicate": Text("以前已导入", "imported before"),
+    "gap": Text("有缺口", "gap"),
+    "fork": Text("分叉", "fork"),
+    "refused": Text("拒收", "refused"),
+}
+ACK_WRITTEN = Text(
+    "回执 {path}：请交给乡镇，在乡镇登记册上用 fpdesk bundle import 导入。",
+    "Acknowledgement {path}: take it to the township and import it there with "
+    "fpdesk bundle import.",
 )
 
 STATES = {
@@ -98,6 +124,38 @@ def add_commands(sub: Any) -> None:
     )
     add_json(counts)
     counts.set_defaults(func=run_indicators)
+
+    take = steps.add_parser(
+        "import", help="take in township bundles, write acknowledgements / 导入乡镇数据包"
+    )
+    take.add_argument("files", nargs="+", type=Path, help="bundle files or folders / 数据包")
+    take.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help="folder for the acknowledgements to the townships / 回执文件夹",
+    )
+    take.add_argument("--url", help=URL_HELP)
+    add_json(take)
+    take.set_defaults(func=run_import)
+
+    enroll = steps.add_parser("enroll", help="townships joining the hub / 乡镇加入汇总库")
+    which = enroll.add_subparsers(dest="hub_enroll_command", metavar="STEP", required=True)
+    accept = which.add_parser("accept", help="enroll a township and answer / 登记乡镇并回复")
+    accept.add_argument("request", type=Path, help="the township's request file / 乡镇的申请文件")
+    accept.add_argument("--out", required=True, type=Path, help="answer file / 回复文件")
+    accept.add_argument(
+        "--district",
+        help="this hub's district (or city) code, the first time / 本区县（或市）代码，首次需要",
+    )
+    accept.add_argument("--url", help=URL_HELP)
+    add_json(accept)
+    accept.set_defaults(func=run_enroll_accept)
+    revoke = which.add_parser("revoke", help="refuse a township's bundles / 撤销乡镇")
+    revoke.add_argument("township", help="township code / 乡镇代码")
+    revoke.add_argument("--url", help=URL_HELP)
+    add_json(revoke)
+    revoke.set_defaults(func=run_enroll_revoke)
 
 
 @contextmanager
@@ -219,3 +277,48 @@ def _ids_text(report: ind.IndicatorReport) -> str:
                 label = result.label.zh if zh else result.label.en
                 lines.append(str(IDS.format(key=label, which=WHICH[which], ids=", ".join(ids))))
     return "\n".join(lines)
+
+def run_enroll_accept(args: argparse.Namespace) -> int:
+    from fpdesk.hub import enrollment
+
+    with _hub(args) as (_, conn):
+        township = enrollment.accept(conn, args.request, args.out, args.district)
+    text = ENROLLED.format(
+        area=township["area_code"],
+        device=township["device_id"],
+        out=str(args.out),
+        fp=township["fingerprint"],
+    )
+    emit(args, township, str(text))
+    return 0
+
+
+def run_enroll_revoke(args: argparse.Namespace) -> int:
+    from fpdesk.hub import enrollment
+
+    with _hub(args) as (_, conn):
+        found = enrollment.revoke(conn, args.township)
+    emit(args, found, str(TOWNSHIP_REVOKED.format(code=found["code"], when=found["revoked_at"])))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from fpdesk.hub import exchange
+
+    with _hub(args) as (_, conn):
+        done = exchange.import_files(conn, args.files, args.out)
+    lines = []
+    for r in done.results:
+        line = f"{r.file_name}: {OUTCOMES[r.outcome]}"
+        if r.outcome == "accepted":
+            line += f" ({r.applied})"
+        if r.reason:
+            line += f" - {r.reason}"
+        lines.append(line)
+    lines += [str(ACK_WRITTEN.format(path=str(path))) for path in done.acks]
+    data = {"files": [r.as_dict() for r in done.results], "acks": [str(p) for p in done.acks]}
+    emit(args, data, "\n".join(lines))
+    bad = [r for r in done.results if r.outcome not in ("accepted", "duplicate")]
+    for r in bad:
+        print(f"fpdesk: {r.file_name}: {r.reason}", file=sys.stderr)
+    return 1 if any(r.outcome == "refused" for r in bad) else (3 if bad else 0)

@@ -176,6 +176,39 @@ def _register_tables(conn: psycopg.Connection[Any]) -> None:
     follow_register(conn)
 
 
+# The exchange with the townships (hub.enrollment, hub.exchange).  The hub's own keys
+# (its signing key and the age identity that opens the townships' bundles) live in a
+# schema of their own: PUBLIC gets no use of it, and a staff role given SELECT on the
+# hub's tables (even ON ALL TABLES IN SCHEMA public) still cannot read them; only the
+# hub's owner role, the one `hub init` ran as, can.
+PRIVATE_SCHEMA = "hub_private"
+
+
+@step("0003_exchange")
+def _exchange(conn: psycopg.Connection[Any]) -> None:
+    conn.execute(f"CREATE SCHEMA {PRIVATE_SCHEMA}")
+    conn.execute(f"REVOKE ALL ON SCHEMA {PRIVATE_SCHEMA} FROM PUBLIC")
+    conn.execute(
+        f"CREATE TABLE {PRIVATE_SCHEMA}.hub_key (name text PRIMARY KEY, value text NOT NULL)"
+    )
+    conn.execute(f"REVOKE ALL ON {PRIVATE_SCHEMA}.hub_key FROM PUBLIC")
+    # Content hash of every change received, by device and sequence (sync_received):
+    # a change sent again must be the same, else the township register was restored.
+    conn.execute(
+        """
+        CREATE TABLE hub_received (
+            device_id text NOT NULL,
+            seq bigint NOT NULL,
+            change_hash text NOT NULL,
+            PRIMARY KEY (device_id, seq)
+        )
+        """
+    )
+    # The hash of the last acknowledgement sent to the township (each names the one
+    # before it, as every bundle does).
+    conn.execute("ALTER TABLE hub_township ADD COLUMN last_ack_hash text")
+
+
 @step("0004_area_units")
 def _area_units(conn: psycopg.Connection[Any]) -> None:
     # The area units the townships' registers know (their villages' flags: urban,

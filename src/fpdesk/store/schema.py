@@ -684,6 +684,32 @@ def _household_code_index(db: Database) -> None:
     run_script(db.conn, HOUSEHOLD_CODE_INDEX_SQL)
 
 
+# A township register reports up to the district hub (issue #17, docs/hub.md): the hub
+# is kept among the township's peers like the township at a village, with the role
+# 'district'.  SQLite cannot change a CHECK, so the table is made again from its own
+# stored definition (which holds the columns added since, e.g. 0009's) with the wider
+# list, and its rows copied over.
+_PEER_ROLES = "CHECK (role IN ('village', 'township'))"
+_PEER_ROLES_WITH_DISTRICT = "CHECK (role IN ('village', 'township', 'district'))"
+
+
+@step("0012_district_peer")
+def _district_peer(db: Database) -> None:
+    conn = db.conn
+    (made,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'sync_device'"
+    ).fetchone()
+    if _PEER_ROLES not in made:
+        raise RuntimeError("sync_device is not as step 0001 made it")
+    wider = made.replace(_PEER_ROLES, _PEER_ROLES_WITH_DISTRICT).replace(
+        "CREATE TABLE sync_device", "CREATE TABLE sync_device_new", 1
+    )
+    conn.execute(wider)
+    conn.execute("INSERT INTO sync_device_new SELECT * FROM sync_device")
+    conn.execute("DROP TABLE sync_device")
+    conn.execute("ALTER TABLE sync_device_new RENAME TO sync_device")
+
+
 # The search box finds an ID number by its start (store.search): a start of 7 to 10
 # digits, longer than the full-text index's prefixes, is read from these B-trees
 # instead.  Their entries for one start come in the order the search lists persons (by

@@ -27,6 +27,7 @@ from fpdesk.store.errors import RegisterError
 from fpdesk.sync import (
     container,
     decisions,
+    district,
     envelope,
     held,
     keys,
@@ -60,6 +61,10 @@ INCONSISTENT = Text(
     "这个包的内容放不进本登记册（{detail}），没有导入任何内容。请把文件交给技术支持。",
     "This bundle does not fit this register ({detail}); nothing was imported. Pass the "
     "file to technical support.",
+)
+TO_DISTRICT_ALONE = Text(
+    "--to-district 只用于乡镇登记册，不能和 --for、--all-villages、--snapshot 一起用。",
+    "--to-district is for a township register, without --for, --all-villages or --snapshot.",
 )
 RESEND_IS_FOR_VILLAGES = Text(
     "--resend-from 只用于村里的电脑，数字不能小于 0。",
@@ -136,6 +141,7 @@ def export(
     all_villages: bool = False,
     snapshot: bool = False,
     resend_from: int | None = None,
+    to_district: bool = False,
 ) -> list[Exported]:
     """Write bundles, if the account's role may export: a village's own changes, or the
     township's update (or snapshot) for one village or every one.  An account sees its
@@ -143,8 +149,14 @@ def export(
     the account's area.  Every export is kept in the record of processing.
 
     `resend_from` (a village): send every change of this laptop after that sequence
-    again, whatever the township acknowledged (after the township was restored)."""
-    made = _export(register, out_dir, village_code, all_villages, snapshot, resend_from)
+    again, whatever the township acknowledged (after the township was restored).
+
+    `to_district` (a township): every change of this register the district hub has
+    not acknowledged, its villages' work included, for the hub (docs/hub.md)."""
+    if to_district:
+        made = [_export_to_district(register, out_dir, village_code, all_villages, snapshot)]
+    else:
+        made = _export(register, out_dir, village_code, all_villages, snapshot, resend_from)
     detail = {"bundles": [e.path.name for e in made], "snapshot": snapshot}
     access_log.record(register, "export", {**detail, "villages": [e.recipient_area for e in made]})
     return made
@@ -179,19 +191,40 @@ def _acks(devices: list[dict[str, Any]]) -> list[int]:
     return [int(d["acked_by_peer"]) for d in devices]
 
 
-def _export_changes(register: Register, out_dir: Path, resend_from: int | None) -> Exported:
-    """Every change made on this laptop that the township has not acknowledged."""
-    peer = keys.township_peer(register)
+def _export_to_district(
+    register: Register, out_dir: Path, village_code: str | None, all_villages: bool, snapshot: bool
+) -> Exported:
+    access.require(register, "export")
+    if register.role != "township" or village_code or all_villages or snapshot:
+        raise SyncError(TO_DISTRICT_ALONE)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return _export_changes(register, out_dir, None, keys.district_peer(register), own_only=False)
+
+
+def _export_changes(
+    register: Register,
+    out_dir: Path,
+    resend_from: int | None,
+    peer: dict[str, Any] | None = None,
+    *,
+    own_only: bool = True,
+) -> Exported:
+    """Every change logged here that the upper level has not acknowledged: at a
+    village, those made on this laptop, for its township; at a township, all of them
+    (its villages' work, taken in, and its own), for the district hub."""
+    peer = keys.township_peer(register) if peer is None else peer
     after = int(peer["acked_by_peer"]) if resend_from is None else resend_from
     if after < 0:
         raise SyncError(RESEND_IS_FOR_VILLAGES)
+    # A village sends only its own: what came from the township goes back up no more.
+    whose = " AND origin IS NULL" if own_only else ""
     with register.transaction():  # one consistent read of the log
         upto = max(rows.last_seq(register), after)
         items = [
             r[0]
             for r in register.conn.execute(
                 "SELECT json_array(seq, tbl, row_id, op, json(old), json(new), at, actor)"
-                " FROM change_log WHERE seq > ? AND seq <= ? AND origin IS NULL ORDER BY seq",
+                f" FROM change_log WHERE seq > ? AND seq <= ?{whose} ORDER BY seq",
                 (after, upto),
             )
         ]
@@ -399,7 +432,7 @@ def _write(
         f"-{after:010d}-{upto:010d}-{digest[:8]}{SUFFIX}"
     )
     path = out_dir / name
-    _write_atomically(path, data)
+    write_atomically(path, data)
     with register.transaction() as conn:
         conn.execute(
             "UPDATE sync_device SET last_bundle_hash = ? WHERE device_id = ?",
@@ -408,7 +441,7 @@ def _write(
     return Exported(path, kind, peer["device_id"], peer["area_code"], after, upto, count)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """A half-written bundle on a USB stick must never look like a whole one."""
     temp = path.with_name(path.name + ".part")
     with temp.open("wb") as handle:
@@ -547,7 +580,7 @@ def _left_alone(register: Register, path: Path, result: FileResult, exc: BundleR
     if (
         exc.text == NOT_FOR_US
         and register.role == "village"
-        and named.kind in envelope.ACCEPTED_KINDS["village"]
+        and named.kind in envelope.ACCEPTED_KINDS["village"]["township"]
         and named.recipient_area != register.area_code
     ):
         result.outcome = NOT_HERE
@@ -573,7 +606,9 @@ def _describe(result: FileResult, opened: envelope.Opened) -> None:
 
 
 def _apply(register: Register, opened: envelope.Opened, result: FileResult, data: bytes) -> None:
-    if register.role == "township":
+    if opened.sender["role"] == "district":  # envelope: only an acknowledgement
+        district.import_ack(register, opened, result)
+    elif register.role == "township":
         township.import_changes(register, opened, result, data)
     else:
         village.import_update(register, opened, result)

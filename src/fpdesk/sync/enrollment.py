@@ -8,11 +8,18 @@
 Both sides then show the same fingerprint (six groups of four digits) of the two sets
 of keys; the officer and the clerk read it to each other by phone.  A file swapped on
 the way gives a different fingerprint.  Files hold public keys only.
+
+The same pairing joins a township register to the district hub (docs/hub.md): one
+lower level asks, one upper level answers (`Pairing`).  The hub's side keeps its
+peers and keys in PostgreSQL, so the parts that read and write files (`answer_for`,
+`read_answer`) take the upper side's keys and signer rather than a register.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +57,42 @@ NOT_MINE = Text(
 )
 
 
+NOT_INSIDE = Text(
+    "{lower} 不在 {upper} 的范围内，没有登记。",
+    "{lower} is not inside {upper}; not enrolled.",
+)
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """A lower level that asks and the upper level that answers: a village laptop and
+    its township, or a township register and its district hub.  The upper side's
+    answer carries a recovery recipient when `needs_recovery` (the township's: its
+    laptop may die; the hub's keys live in a server database with its own backups)."""
+
+    lower: str
+    upper: str
+    needs_recovery: bool
+
+    def inside(self, upper_code: str, lower_code: str) -> bool:
+        """Whether `lower_code` is an area of the lower level inside `upper_code`."""
+        try:
+            return area.level_of(lower_code) == self.lower and area.contains(upper_code, lower_code)
+        except area.AreaCodeError:
+            return False
+
+    def refusal(self, upper_code: str, lower_code: str) -> Text:
+        if self.lower == "village":
+            return NOT_HERE.format(village=lower_code, township=upper_code)
+        return NOT_INSIDE.format(lower=lower_code, upper=upper_code)
+
+
+VILLAGE_TOWNSHIP = Pairing("village", "township", needs_recovery=True)
+TOWNSHIP_DISTRICT = Pairing("township", "district", needs_recovery=False)
+# What a register of each role asks to join (its `finish` reads that pairing's answer).
+_ASKS = {"village": VILLAGE_TOWNSHIP, "township": TOWNSHIP_DISTRICT}
+
+
 def pair_fingerprint(village: keys.PublicKeys, township: keys.PublicKeys) -> str:
     return keys.fingerprint(
         village.device_id,
@@ -62,9 +105,16 @@ def pair_fingerprint(village: keys.PublicKeys, township: keys.PublicKeys) -> str
     )
 
 
-def _signed(register: Register, body: dict[str, Any]) -> bytes:
-    signature = keys.sign(register, container.canonical(body))
+Signer = Callable[[bytes], str]
+
+
+def _signed(sign: Signer, body: dict[str, Any]) -> bytes:
+    signature = sign(container.canonical(body))
     return container.canonical({**body, "signature": signature}) + b"\n"
+
+
+def _register_signer(register: Register) -> Signer:
+    return lambda message: keys.sign(register, message)
 
 
 def _read(path: Path, kind: str) -> dict[str, Any]:
@@ -118,70 +168,83 @@ def write_request(register: Register, out: Path) -> str:
     access.require(register, "enroll")
     mine = keys.public_keys(register)
     body = {"kind": REQUEST, "version": VERSION, "keys": mine.as_dict(), "at": keys.now_text()}
-    keys.write_new_file(out, _signed(register, body))
+    keys.write_new_file(out, _signed(_register_signer(register), body))
     access_log.record(register, "enroll", {"request": out.name})
     return keys.fingerprint(mine.device_id, mine.sign_public, mine.age_recipient)
+
+
+def read_request(request: Path, pairing: Pairing, upper_code: str) -> keys.PublicKeys:
+    """The lower side's keys from its request, checked: well formed, signed by the
+    keys it carries, of the pairing's lower level and inside the upper's area."""
+    data = _read(request, REQUEST)
+    lower = _public(data.get("keys"))
+    _check_signature(data, lower)
+    if lower.role != pairing.lower or not pairing.inside(upper_code, lower.area_code):
+        raise SyncError(pairing.refusal(upper_code, lower.area_code))
+    return lower
+
+
+def answer_for(
+    lower: keys.PublicKeys, upper: keys.PublicKeys, sign: Signer, pairing: Pairing, out: Path
+) -> str:
+    """Write the upper side's signed answer to `lower`; returns the pair's fingerprint."""
+    if pairing.needs_recovery and not upper.recovery_recipient:
+        raise SyncError(NO_RECOVERY)
+    body = {
+        "kind": ANSWER,
+        "version": VERSION,
+        pairing.lower: lower.as_dict(),
+        pairing.upper: upper.as_dict(),
+        "at": keys.now_text(),
+    }
+    keys.write_new_file(out, _signed(sign, body))
+    return pair_fingerprint(lower, upper)
 
 
 def accept(register: Register, request: Path, out: Path) -> dict[str, Any]:
     """Enroll the requesting village laptop and write the answer; returns the device."""
     access.require(register, "enroll")
-    data = _read(request, REQUEST)
-    village = _public(data.get("keys"))
-    _check_signature(data, village)
-    if village.role != "village" or not _inside(register.area_code, village.area_code):
-        raise SyncError(NOT_HERE.format(village=village.area_code, township=register.area_code))
+    village = read_request(request, VILLAGE_TOWNSHIP, register.area_code)
     known = keys.peer(register, village.device_id)
     if known is not None and known["revoked_at"] is not None:
         raise SyncError(WAS_REVOKED.format(device=village.device_id))
     mine = keys.public_keys(register)
-    if not mine.recovery_recipient:
-        raise SyncError(NO_RECOVERY)
-    fingerprint = pair_fingerprint(village, mine)
-    body = {
-        "kind": ANSWER,
-        "version": VERSION,
-        "village": village.as_dict(),
-        "township": mine.as_dict(),
-        "at": keys.now_text(),
-    }
-    answer = _signed(register, body)
-    keys.write_new_file(out, answer)
+    fingerprint = answer_for(village, mine, _register_signer(register), VILLAGE_TOWNSHIP, out)
     keys.add_peer(register, village, fingerprint)
     access_log.record(register, "enroll", {"device": village.device_id, "area": village.area_code})
     return {**village.as_dict(), "fingerprint": fingerprint}
 
 
-def finish(register: Register, answer: Path) -> dict[str, Any]:
-    """Store the township from its answer; returns it with the fingerprint to compare."""
-    access.require(register, "enroll")
+def read_answer(answer: Path, mine: keys.PublicKeys, pairing: Pairing) -> keys.PublicKeys:
+    """The upper side's keys from its answer to `mine`, checked: signed by them, naming
+    our own keys, of the pairing's upper level and holding our area."""
     data = _read(answer, ANSWER)
-    township = _public(data.get("township"))
-    _check_signature(data, township)
-    mine = keys.public_keys(register)
-    claimed = _public(data.get("village"))
+    upper = _public(data.get(pairing.upper))
+    _check_signature(data, upper)
+    claimed = _public(data.get(pairing.lower))
     if (claimed.device_id, claimed.sign_public, claimed.age_recipient) != (
         mine.device_id,
         mine.sign_public,
         mine.age_recipient,
     ):
         raise SyncError(NOT_MINE)
-    if township.role != "township" or not _inside(township.area_code, register.area_code):
-        raise SyncError(NOT_HERE.format(village=register.area_code, township=township.area_code))
-    if not township.recovery_recipient:
+    if upper.role != pairing.upper or not pairing.inside(upper.area_code, mine.area_code):
+        raise SyncError(pairing.refusal(upper.area_code, mine.area_code))
+    if pairing.needs_recovery and not upper.recovery_recipient:
         raise SyncError(BAD_FILE.format(detail="no recovery key"))
-    fingerprint = pair_fingerprint(mine, township)
-    keys.add_peer(register, township, fingerprint)
-    access_log.record(
-        register, "enroll", {"device": township.device_id, "area": township.area_code}
-    )
-    return {**township.as_dict(), "fingerprint": fingerprint}
+    return upper
 
 
-def _inside(township_code: str, village_code: str) -> bool:
-    try:
-        return area.level_of(village_code) == "village" and area.contains(
-            township_code, village_code
-        )
-    except area.AreaCodeError:
-        return False
+def finish(register: Register, answer: Path) -> dict[str, Any]:
+    """Store the upper side from its answer (a village: its township; a township: the
+    district hub); returns it with the fingerprint to compare."""
+    access.require(register, "enroll")
+    pairing = _ASKS.get(register.role)
+    if pairing is None:
+        raise SyncError(BAD_FILE.format(detail=f"not an answer for a {register.role} register"))
+    mine = keys.public_keys(register)
+    upper = read_answer(answer, mine, pairing)
+    fingerprint = pair_fingerprint(mine, upper)
+    keys.add_peer(register, upper, fingerprint)
+    access_log.record(register, "enroll", {"device": upper.device_id, "area": upper.area_code})
+    return {**upper.as_dict(), "fingerprint": fingerprint}

@@ -10,7 +10,9 @@ Nothing is written to the register by any of this.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+
+import pyrage
 
 from fpdesk.store import schema
 from fpdesk.store.db import Register
@@ -27,9 +29,60 @@ from fpdesk.sync.errors import (
     shown,
 )
 
-# What each role takes in: a township takes village changes; a village takes the
-# township's updates and, when it is a new laptop, a snapshot of its village.
-ACCEPTED_KINDS = {"township": ("changes",), "village": ("update", "snapshot")}
+# What each role takes in, and from whom: a township takes village changes and the
+# district hub's acknowledgements; a village takes the township's updates and, when it
+# is a new laptop, a snapshot of its village; the district hub takes township changes.
+ACCEPTED_KINDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "township": {"village": ("changes",), "district": ("ack",)},
+    "village": {"township": ("update", "snapshot")},
+    "district": {"township": ("changes",)},
+}
+
+
+class Party(Protocol):
+    """One side of the exchange: a register (`RegisterParty`) or the district hub
+    (hub.exchange), which keeps its keys and peers in PostgreSQL."""
+
+    @property
+    def device_id(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def area_code(self) -> str: ...
+
+    def sign(self, message: bytes) -> str: ...
+
+    def identity(self) -> pyrage.x25519.Identity: ...
+
+    def peer(self, device_id: str) -> dict[str, Any] | None: ...
+
+
+@dataclass(frozen=True)
+class RegisterParty:
+    register: Register
+
+    @property
+    def device_id(self) -> str:
+        return self.register.device_id
+
+    @property
+    def role(self) -> str:
+        return self.register.role
+
+    @property
+    def area_code(self) -> str:
+        return self.register.area_code
+
+    def sign(self, message: bytes) -> str:
+        return keys.sign(self.register, message)
+
+    def identity(self) -> pyrage.x25519.Identity:
+        return keys.age_identity(self.register)
+
+    def peer(self, device_id: str) -> dict[str, Any] | None:
+        return keys.peer(self.register, device_id)
 
 _MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
     "format": str,
@@ -70,7 +123,7 @@ class Opened:
 
 
 def seal(
-    register: Register,
+    register: Register | Party,
     *,
     kind: str,
     recipient: dict[str, Any],
@@ -83,14 +136,15 @@ def seal(
     created_at: str,
     generation: str = "",
 ) -> bytes:
+    sender = RegisterParty(register) if isinstance(register, Register) else register
     manifest: dict[str, Any] = {
         "format": container.FORMAT,
         "format_version": container.FORMAT_VERSION,
         "schema_version": schema.schema_version(),
         "kind": kind,
-        "device": register.device_id,
-        "sender_role": register.role,
-        "sender_area": register.area_code,
+        "device": sender.device_id,
+        "sender_role": sender.role,
+        "sender_area": sender.area_code,
         "recipient": recipient["device_id"],
         "recipient_area": recipient["area_code"],
         "created_at": created_at,
@@ -106,32 +160,33 @@ def seal(
     if generation:  # only a township restored from a backup has one (see GENERATION)
         manifest[GENERATION] = generation
     manifest_bytes = container.canonical(manifest)
-    signature = keys.sign(register, container.SIGN_CONTEXT + manifest_bytes)
+    signature = sender.sign(container.SIGN_CONTEXT + manifest_bytes)
     archive = container.pack(container.Contents(manifest_bytes, signature, payloads))
     return container.encrypt(archive, recipients)
 
 
-def open_bundle(register: Register, data: bytes) -> Opened:
-    archive = container.Archive(container.decrypt(data, keys.age_identity(register)))
+def open_bundle(register: Register | Party, data: bytes) -> Opened:
+    receiver = RegisterParty(register) if isinstance(register, Register) else register
+    archive = container.Archive(container.decrypt(data, receiver.identity()))
     manifest_bytes, signature = archive.signed()
     manifest = _manifest(manifest_bytes)
     if manifest["format_version"] > container.FORMAT_VERSION:
         raise BundleRefused(NEWER_FORMAT.format(version=manifest["format_version"]))
-    sender = _sender(register, manifest["device"])
+    sender = _sender(receiver, manifest["device"])
     message = container.SIGN_CONTEXT + manifest_bytes
     if not keys.signature_valid(sender["sign_public"], message, signature):
         raise BundleRefused(BAD_SIGNATURE.format(device=shown(manifest["device"])))
-    if manifest["recipient"] != register.device_id:
+    if manifest["recipient"] != receiver.device_id:
         recipient = f"{manifest['recipient_area']} / {manifest['recipient']}"
         raise BundleRefused(WRONG_RECIPIENT.format(recipient=shown(recipient)))
     if manifest["schema_version"] > schema.schema_version():
         raise BundleRefused(
             NEWER_SCHEMA.format(theirs=manifest["schema_version"], ours=schema.schema_version())
         )
-    if manifest["kind"] not in ACCEPTED_KINDS[register.role] or (
-        manifest["sender_role"] != sender["role"]
-    ):
-        raise BundleRefused(WRONG_KIND.format(role=register.role, kind=manifest["kind"]))
+    if manifest["sender_role"] != sender["role"] or manifest["kind"] not in ACCEPTED_KINDS[
+        receiver.role
+    ].get(sender["role"], ()):
+        raise BundleRefused(WRONG_KIND.format(role=receiver.role, kind=manifest["kind"]))
     # Only now, signed and addressed to us, is anything large inflated.
     payloads = archive.payloads(_declared_sizes(manifest["files"]))
     _check_payloads(manifest["files"], payloads)
@@ -155,8 +210,8 @@ def _manifest(data: bytes) -> dict[str, Any]:
     return manifest
 
 
-def _sender(register: Register, device_id: str) -> dict[str, Any]:
-    sender = keys.peer(register, device_id)
+def _sender(receiver: Party, device_id: str) -> dict[str, Any]:
+    sender = receiver.peer(device_id)
     if sender is None:
         raise BundleRefused(UNKNOWN_DEVICE.format(device=shown(device_id)))
     if sender["revoked_at"] is not None:

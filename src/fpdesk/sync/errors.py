@@ -82,6 +82,11 @@ WRONG_KIND = Text(
     "本登记册（{role}）不收这种包（{kind}）。",
     "This register ({role}) does not take this kind of bundle ({kind}).",
 )
+NO_DISTRICT = Text(
+    "本乡镇登记册还没有加入区县汇总库（先运行 fpdesk enroll request，把申请交给区县）。",
+    "This township register has not joined a district hub yet (run fpdesk enroll request "
+    "and take the request to the district office).",
+)
 NO_KEYS = Text(
     "本登记册还没有加入同步（没有完成设备登记）。",
     "This register is not set up for exchange yet (enrollment is not finished).",

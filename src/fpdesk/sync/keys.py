@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from fpdesk.core.i18n import Text
 from fpdesk.store import access, access_log
 from fpdesk.store.db import Register
-from fpdesk.sync.errors import NO_KEYS, SyncError
+from fpdesk.sync.errors import NO_DISTRICT, NO_KEYS, SyncError
 
 SIGN_KEY = "sign_private"
 AGE_KEY = "age_identity"
@@ -79,11 +79,7 @@ def _stored(register: Register) -> dict[str, str]:
 def ensure_keys(register: Register) -> None:
     """Make this register's signing key and age identity if it has none yet."""
     stored = _stored(register)
-    missing: dict[str, str] = {}
-    if SIGN_KEY not in stored:
-        missing[SIGN_KEY] = b64(Ed25519PrivateKey.generate().private_bytes_raw())
-    if AGE_KEY not in stored:
-        missing[AGE_KEY] = str(pyrage.x25519.Identity.generate())
+    missing = {name: value for name, value in new_keys().items() if name not in stored}
     if missing:
         with register.transaction() as conn:
             conn.executemany(
@@ -104,6 +100,24 @@ def install_keys(
         if conn.execute("SELECT count(*) FROM sync_key").fetchone()[0]:
             raise SyncError(Text("本登记册已经有密钥。", "This register already has keys."))
         conn.executemany("INSERT INTO sync_key (name, value) VALUES (?, ?)", given)
+
+
+def new_keys() -> dict[str, str]:
+    """A new signing key and age identity, named as stored (the register keeps them in
+    sync_key, the district hub in its private table: hub.enrollment)."""
+    return {
+        SIGN_KEY: b64(Ed25519PrivateKey.generate().private_bytes_raw()),
+        AGE_KEY: str(pyrage.x25519.Identity.generate()),
+    }
+
+
+def sign_with(sign_private: str, message: bytes) -> str:
+    return b64(Ed25519PrivateKey.from_private_bytes(unb64(sign_private)).sign(message))
+
+
+def sign_public_of(sign_private: str) -> str:
+    key = Ed25519PrivateKey.from_private_bytes(unb64(sign_private))
+    return b64(key.public_key().public_bytes_raw())
 
 
 def signing_key(register: Register) -> Ed25519PrivateKey:
@@ -228,6 +242,14 @@ def township_peer(register: Register) -> dict[str, Any]:
     rows = [p for p in active_peers(register) if p["role"] == "township"]
     if not rows:
         raise SyncError(NO_KEYS)
+    return rows[-1]
+
+
+def district_peer(register: Register) -> dict[str, Any]:
+    """The district hub a township register reports to (the one it finished joining)."""
+    rows = [p for p in active_peers(register) if p["role"] == "district"]
+    if not rows:
+        raise SyncError(NO_DISTRICT)
     return rows[-1]
 
 

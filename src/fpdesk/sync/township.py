@@ -16,6 +16,7 @@ import functools
 import hashlib
 import itertools
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -75,10 +76,18 @@ class Change:
 
 def parse_changes(register: Register, payload: bytes, after: int, upto: int) -> list[Change]:
     """The change list, checked item by item before any of it is used."""
+    return parse_change_list(payload, after, upto, rows.all_columns(register))
+
+
+def parse_change_list(
+    payload: bytes, after: int, upto: int, columns: Mapping[str, Iterable[str]]
+) -> list[Change]:
+    """The change list checked against the replicated tables' `columns` (a register's,
+    or the district hub's: hub.exchange)."""
     data = container.parse_json(payload, "changes.json")
     if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
         raise container.damaged("change list missing")
-    known = {table: frozenset(names) for table, names in rows.all_columns(register).items()}
+    known = {table: frozenset(names) for table, names in columns.items()}
     out: list[Change] = []
     previous = after
     for item in data["changes"]:

@@ -87,13 +87,13 @@ def read(
     Reading it is itself kept in the log (after the rows read)."""
     access.require(register, "audit_log")
     where, params = ["1 = 1"], []
-    asked = (
+    filters = (
         ("at >= ?", since),
         ("at < ?", until),
         ("action = ?", action),
         ("account = ?", account),
     )
-    for condition, value in asked:
+    for condition, value in filters:
         if value:  # a filter left empty reads every row
             where.append(condition)
             params.append(value)

@@ -33,6 +33,22 @@ def test_rows_say_who_what_and_when(register: Register) -> None:
     assert last["detail"] == {"rows": 1, "action": "print"}
 
 
+def test_each_filter_narrows_and_they_combine(register: Register) -> None:
+    access_log.record(register, "print", at="2026-03-01T10:00:00", account="王芳")
+    access_log.record(register, "export", at="2026-03-02T10:00:00", account="王芳")
+    access_log.record(register, "print", at="2026-03-03T10:00:00", account="李明")
+
+    def seen(**asked: str) -> list[tuple[str, str]]:
+        rows = access_log.read(register, **asked)
+        return [(r["at"][:10], r["account"]) for r in rows if r["action"] != "audit_log"]
+
+    assert seen(until="2026-03-02") == [("2026-03-01", "王芳")]
+    assert seen(account="李明") == [("2026-03-03", "李明")]
+    assert seen(account="王芳", action="export") == [("2026-03-02", "王芳")]
+    assert seen(since="2026-03-02", until="2026-03-03", account="王芳") == [("2026-03-02", "王芳")]
+    assert len(seen(account="")) == 3  # an empty filter reads every row
+
+
 def test_unknown_actions_are_a_bug(register: Register) -> None:
     with pytest.raises(ValueError):
         access_log.record(register, "peek")

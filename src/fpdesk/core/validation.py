@@ -346,23 +346,12 @@ class _Form:
         if value is None or born is None:
             return
         if value < born:
-            self.add(
-                name,
-                "date.before_born",
-                label=field_label(name),
-                value=value,
-                who=WHO[who],
-                born=born,
-            )
+            code = "date.before_born"
         elif min_age and value < add_years(born, min_age):
-            self.add(
-                name,
-                "parent.too_young",
-                label=field_label(name),
-                value=value,
-                who=WHO[who],
-                born=born,
-            )
+            code = "parent.too_young"
+        else:
+            return
+        self.add(name, code, label=field_label(name), value=value, who=WHO[who], born=born)
 
     def phone(self, name: str) -> None:
         value = self.fields.get(name)

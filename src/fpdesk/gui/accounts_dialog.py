@@ -126,6 +126,14 @@ class RecoveryKeyDialog(QDialog):
         return True
 
 
+def passphrase_box(name: str) -> QLineEdit:
+    """A box for a passphrase (what is typed shows as dots), found by `name`."""
+    box = QLineEdit()
+    box.setObjectName(name)
+    box.setEchoMode(QLineEdit.EchoMode.Password)
+    return box
+
+
 def _role_names() -> dict[str, str]:
     return {
         "officer": QCoreApplication.translate("Accounts", "Village officer"),
@@ -169,12 +177,8 @@ class AddAccountDialog(QDialog):
         self.area_code = QLineEdit(register.area_code)
         self.area_code.setObjectName("area_code")
         self.area_code.setMaxLength(12)
-        self.passphrase = QLineEdit()
-        self.passphrase.setObjectName("passphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again = QLineEdit()
-        self.again.setObjectName("again")
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase = passphrase_box("passphrase")
+        self.again = passphrase_box("again")
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e;")

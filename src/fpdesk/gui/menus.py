@@ -290,8 +290,7 @@ class WindowMenus(QObject):
             dialog.kind.setCurrentIndex(max(dialog.kind.findData(kind), 0))
         if run_id is not None:
             dialog.choose_run(run_id)
-        dialog.finished.connect(lambda *_: w._form_closed(dialog))
-        w.open_forms.append(dialog)
+        w.hold_form(dialog)
         self.print_dialog = dialog
         dialog.open()
         return dialog
@@ -310,8 +309,7 @@ class WindowMenus(QObject):
             self.ledger_wizard.deleteLater()  # the last import's, closed: its file let go
         wizard = LedgerWizard(w.register, w, village=w.current_village(), clock=w.clock)
         wizard.imported.connect(lambda _result: w.after_save())
-        wizard.finished.connect(lambda *_: w._form_closed(wizard))
-        w.open_forms.append(wizard)
+        w.hold_form(wizard)
         self.ledger_wizard = wizard
         wizard.open()
         return wizard

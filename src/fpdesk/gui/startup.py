@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from fpdesk.core import area
 from fpdesk.core.i18n import current_language
 from fpdesk.gui import crash, session, settings
-from fpdesk.gui.accounts_dialog import RecoveryKeyDialog
+from fpdesk.gui.accounts_dialog import RecoveryKeyDialog, passphrase_box
 from fpdesk.gui.icons import icon
 from fpdesk.gui.tasks import Cancelled, Progress, run_task
 from fpdesk.store import access_log, accounts
@@ -94,9 +94,7 @@ class UnlockDialog(QDialog):
         self.intro.setWordWrap(True)
         self.file_label = QLabel(str(path.name))
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setObjectName("passphrase")
+        self.passphrase = passphrase_box("passphrase")
         self.error = _error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -255,12 +253,8 @@ class ForgottenPassphraseDialog(QDialog):
         self.user.setObjectName("user")
         self.key = QLineEdit()
         self.key.setObjectName("recovery_key")
-        self.passphrase = QLineEdit()
-        self.passphrase.setObjectName("new_passphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again = QLineEdit()
-        self.again.setObjectName("again")
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase = passphrase_box("new_passphrase")
+        self.again = passphrase_box("again")
         self.fields = FieldErrors(self.user, self.key, self.passphrase, self.again)
         self.error = _error_label()
         self.buttons = QDialogButtonBox(
@@ -385,12 +379,8 @@ class FirstRunDialog(QDialog):
         self.area_code.setMaxLength(12)
         self.officer = QLineEdit()
         self.officer.setObjectName("officer")
-        self.passphrase = QLineEdit()
-        self.passphrase.setObjectName("passphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again = QLineEdit()
-        self.again.setObjectName("again")
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase = passphrase_box("passphrase")
+        self.again = passphrase_box("again")
         self.error = _error_label()  # what the register said (disk full...): not a field's
         self.fields = FieldErrors(
             self.role, self.area_code, self.officer, self.passphrase, self.again

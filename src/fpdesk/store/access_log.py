@@ -87,18 +87,16 @@ def read(
     Reading it is itself kept in the log (after the rows read)."""
     access.require(register, "audit_log")
     where, params = ["1 = 1"], []
-    if since:
-        where.append("at >= ?")
-        params.append(since)
-    if until:
-        where.append("at < ?")
-        params.append(until)
-    if action:
-        where.append("action = ?")
-        params.append(action)
-    if account:
-        where.append("account = ?")
-        params.append(account)
+    filters = (
+        ("at >= ?", since),
+        ("at < ?", until),
+        ("action = ?", action),
+        ("account = ?", account),
+    )
+    for condition, value in filters:
+        if value:  # a filter left empty reads every row
+            where.append(condition)
+            params.append(value)
     sql = f"SELECT {', '.join(COLUMNS)} FROM access_log WHERE {' AND '.join(where)} ORDER BY seq"
     if limit:
         sql += f" LIMIT {int(limit)}"

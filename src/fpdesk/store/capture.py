@@ -30,6 +30,10 @@ REPLICATED = (
 _STATE = "(SELECT value FROM local_state WHERE key = '{}')"
 _DEVICE = "(SELECT value FROM register_info WHERE key = 'device_id')"
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+# A change_log row, as the triggers and the bulk writes both write it: when, by whom,
+# on which device and from where (this device or a bundle) are read the same way.
+_LOG_INTO = "INSERT INTO change_log (tbl, row_id, op, old, new, at, actor, device_id, origin) "
+_LOG_WHO = ", ".join((_NOW, _STATE.format("actor"), _DEVICE, _STATE.format("origin")))
 
 
 def _columns(conn: Any, table: str) -> list[str]:
@@ -43,18 +47,7 @@ def _row_json(prefix: str, columns: list[str]) -> str:
 
 def trigger_sql(table: str, columns: list[str]) -> list[str]:
     """The three capture triggers for one table."""
-    log = (
-        "INSERT INTO change_log (tbl, row_id, op, old, new, at, actor, device_id, origin) "
-        "VALUES ('{table}', {rid}, '{op}', {old}, {new}, "
-        + _NOW
-        + ", "
-        + _STATE.format("actor")
-        + ", "
-        + _DEVICE
-        + ", "
-        + _STATE.format("origin")
-        + ")"
-    )
+    log = _LOG_INTO + "VALUES ('{table}', {rid}, '{op}', {old}, {new}, " + _LOG_WHO + ")"
     new_json = _row_json("NEW", columns)
     old_json = _row_json("OLD", columns)
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
@@ -105,17 +98,10 @@ def installed(conn: Any) -> bool:
 
 
 _LOG_SELECT = (
-    "INSERT INTO change_log (tbl, row_id, op, old, new, at, actor, device_id, origin) "
-    "SELECT '{table}', x.id, '{op}', {old}, {new}, "
-    + _NOW
-    + ", "
-    + _STATE.format("actor")
-    + ", "
-    + _DEVICE
-    + ", "
-    + _STATE.format("origin")
-    + " "
-    "FROM json_each(?) j JOIN {table} x ON x.id = j.value ->> 0 {where} ORDER BY j.key"
+    _LOG_INTO
+    + "SELECT '{table}', x.id, '{op}', {old}, {new}, "
+    + _LOG_WHO
+    + " FROM json_each(?) j JOIN {table} x ON x.id = j.value ->> 0 {where} ORDER BY j.key"
 )
 
 

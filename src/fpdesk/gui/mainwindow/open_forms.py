@@ -40,8 +40,7 @@ class WindowForms:
         except RegisterError as exc:
             crash.show_register_error(self, exc)
             return None
-        self.open_forms.append(form)
-        form.finished.connect(lambda *_: self._form_closed(form))
+        self.hold_form(form)
         return form
 
     def restore_drafts(self) -> None:
@@ -51,8 +50,13 @@ class WindowForms:
         for draft in forms.pending_drafts(self.register):
             form = forms.restore_draft(self.register, draft, self, clock=self.clock)
             form.saved.connect(lambda *_: self.after_save())
-            self.open_forms.append(form)
-            form.finished.connect(lambda *_, f=form: self._form_closed(f))
+            self.hold_form(form)
+
+    def hold_form(self, form: QDialog) -> None:
+        """A form (or dialog, or wizard) open over the window: held in open_forms until
+        it closes, so the window knows what is still open over it."""
+        self.open_forms.append(form)
+        form.finished.connect(lambda *_: self._form_closed(form))
 
     def _form_closed(self, form: QWidget) -> None:
         if form in self.open_forms:

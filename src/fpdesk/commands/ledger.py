@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fpdesk import ledgers
-from fpdesk.commands.common import CommandError, add_db, add_json, emit, opened
+from fpdesk.commands.common import CommandError, emit, opened, subcommand
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.ledgers import LedgerError, LedgerPlan, SheetTable
 
@@ -67,32 +67,34 @@ SHOWN_PROBLEMS = 30
 
 
 def add_commands(sub: Any) -> None:
-    parser = sub.add_parser(
+    with subcommand(
+        sub,
         "import-ledger",
-        help="import a village's Excel ledgers / 导入村里原有的 Excel 台账",
+        "import a village's Excel ledgers / 导入村里原有的 Excel 台账",
+        run_import,
         description="Read .xlsx, .xls or .csv ledgers and add their households, persons, "
         "methods and births to the register; all or nothing unless --skip-problem-rows. "
         "/ 读取 .xlsx、.xls、.csv 台账，导入其中的户、人、节育措施和生育。",
-    )
-    add_db(parser)
-    parser.add_argument("files", nargs="+", metavar="FILE", help="ledger files / 台账文件")
-    parser.add_argument("--sheet", help="only this sheet / 只导入这张工作表")
-    parser.add_argument(
-        "--mapping",
-        help='JSON {"heading or column letter": "field"} / 列对照表（JSON：表头或列字母 → 字段）',
-    )
-    parser.add_argument("--village", help="12-digit village code / 导入到哪个村（12 位代码）")
-    parser.add_argument(
-        "--dry-run", action="store_true", help="check and report, write nothing / 试导入，不写入"
-    )
-    parser.add_argument(
-        "--skip-problem-rows",
-        action="store_true",
-        help="import the good rows, report the rest / 只导入没有问题的行",
-    )
-    parser.add_argument("--report", help="write the report here (.xlsx) / 报告文件（.xlsx）")
-    add_json(parser)
-    parser.set_defaults(func=run_import)
+    ) as parser:
+        parser.add_argument("files", nargs="+", metavar="FILE", help="ledger files / 台账文件")
+        parser.add_argument("--sheet", help="only this sheet / 只导入这张工作表")
+        parser.add_argument(
+            "--mapping",
+            help='JSON {"heading or column letter": "field"} / '
+            "列对照表（JSON：表头或列字母 → 字段）",
+        )
+        parser.add_argument("--village", help="12-digit village code / 导入到哪个村（12 位代码）")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check and report, write nothing / 试导入，不写入",
+        )
+        parser.add_argument(
+            "--skip-problem-rows",
+            action="store_true",
+            help="import the good rows, report the rest / 只导入没有问题的行",
+        )
+        parser.add_argument("--report", help="write the report here (.xlsx) / 报告文件（.xlsx）")
 
 
 def read_sources(

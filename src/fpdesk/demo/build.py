@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 from fpdesk.demo.district import Layout, Message, Rows, insert_sql, stream
 from fpdesk.demo.draws import (
@@ -23,15 +24,16 @@ from fpdesk.store import capture, search
 from fpdesk.store.db import Register, create_register
 
 
-class DemoSizeError(ValueError):
+class DemoSizeError(FpdeskError, ValueError):
     """The asked size is outside what the demo builds."""
 
     def __init__(self, persons: int) -> None:
-        self.text = Text(
-            f"演示登记册的人数必须在 {MIN_PERSONS} 到 {MAX_PERSONS:,} 之间（收到 {persons}）。",
-            f"A demo register holds {MIN_PERSONS} to {MAX_PERSONS:,} persons (got {persons}).",
+        super().__init__(
+            Text(
+                f"演示登记册的人数必须在 {MIN_PERSONS} 到 {MAX_PERSONS:,} 之间（收到 {persons}）。",
+                f"A demo register holds {MIN_PERSONS} to {MAX_PERSONS:,} persons (got {persons}).",
+            )
         )
-        super().__init__(str(self.text))
 
 
 def _flush(conn: Any, rows: Rows) -> None:

@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
 from fpdesk.demo.district import Message, stream
 
@@ -39,15 +40,16 @@ def second_process_main(argv: Sequence[str] | None = None) -> None:
         out.flush()
 
 
-class DemoProcessError(RuntimeError):
+class DemoProcessError(FpdeskError, RuntimeError):
     """The second process failed in a way that could not be sent back (killed, say)."""
 
     def __init__(self, detail: str) -> None:
-        self.text = Text(
-            f"生成演示数据的第二个进程意外退出：{detail}",
-            f"The second process making the demo's rows ended unexpectedly: {detail}",
+        super().__init__(
+            Text(
+                f"生成演示数据的第二个进程意外退出：{detail}",
+                f"The second process making the demo's rows ended unexpectedly: {detail}",
+            )
         )
-        super().__init__(str(self.text))
 
 
 @contextlib.contextmanager

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 from fpdesk import ledgers
 from fpdesk.core import area, codes, validation
 from fpdesk.core.clock import Clock
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.gui import crash
 from fpdesk.gui.file_dialogs import choose_open_file, choose_save_file
@@ -59,7 +60,6 @@ from fpdesk.ledgers.plan import SKIP_REASONS
 from fpdesk.ledgers.reading import column_letter
 from fpdesk.store import areas
 from fpdesk.store.db import Register
-from fpdesk.store.errors import RegisterError
 
 log = logging.getLogger("fpdesk.gui.ledger_wizard")
 
@@ -91,7 +91,7 @@ def said(text: Text | str) -> str:
 def plain_error(exc: BaseException) -> str | None:
     """The plain message of an error the officer can act on (a damaged file, no heading
     found, a full disk), or None for a bug."""
-    if isinstance(exc, (ledgers.LedgerError, RegisterError)):
+    if isinstance(exc, FpdeskError):  # a damaged file, no heading, a full disk
         return said(exc.text)
     return None
 

@@ -1,18 +1,17 @@
 """What can go wrong reaching or using a hub, each in plain words in both languages.
 
-These derive from the register's error base (store.errors.RegisterError) so the
-command line and the window already show them plainly; when the one error base
-(core.errors) lands they move under it with the register's.  A bug is none of these.
+These derive from the one error base (core.errors.FpdeskError), so the command line
+and the window show them plainly.  A bug is none of these.
 Whenever one is raised, nothing was written to the hub.
 """
 
 from __future__ import annotations
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
-from fpdesk.store.errors import RegisterError
 
 
-class HubError(RegisterError):
+class HubError(FpdeskError):
     text = Text("汇总库出错，没有写入任何内容。", "The hub could not be used; nothing was written.")
 
 

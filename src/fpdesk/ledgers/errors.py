@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text
-from fpdesk.store.errors import RegisterError
 
 # A village's ledger has a few thousand rows; a file ten times the largest village
 # is not a village ledger (or is a whole county's export) and would take minutes.
 MAX_ROWS = 100_000
 
 
-class LedgerError(RegisterError):
+class LedgerError(FpdeskError):
     """A ledger that cannot be read or imported; nothing was written."""
 
     text = Text(

@@ -147,6 +147,20 @@ def assert_equal_at_hub(hub: psycopg.Connection[Any], township: Register) -> int
     return counted
 
 
+def assert_district_is_the_townships(
+    hub: psycopg.Connection[Any], townships: list[Register]
+) -> None:
+    """The whole district at the hub counts what the three registers count, together."""
+    for label in PERIODS:
+        period = parse_period(label)
+        at_hub = ind.compute(HubSource(hub), period, [DISTRICT]).to_data()["results"]
+        on_registers = [ind.compute(t, period, [DISTRICT]).to_data()["results"] for t in townships]
+        for n, result in enumerate(at_hub):
+            for ids in ("numerator_ids", "denominator_ids"):
+                together = set().union(*(results[n][ids] for results in on_registers))
+                assert set(result[ids]) == together, (label, result["key"], ids)
+
+
 def _counted(report: dict[str, Any]) -> dict[str, Any]:
     """A report without its area's labels and its targets' verdicts (a level's own)."""
     results = [{k: v for k, v in r.items() if k != "passed"} for r in report["results"]]
@@ -217,6 +231,7 @@ def test_three_townships_through_bundles_give_their_registers_numbers(
     assert all(r.applied >= 2 for r in results)
     for township in townships:
         assert assert_equal_at_hub(hub_conn, township) > 10
+    assert_district_is_the_townships(hub_conn, townships)
     births = ind.compute(HubSource(hub_conn, first.area_code), parse_period("2026-10"))
     assert births.result("births").numerator >= 1
 

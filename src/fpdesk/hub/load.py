@@ -90,8 +90,8 @@ def _copy(
 
 
 def _load_area_units(conn: psycopg.Connection[Any], register: Register, township: str) -> int:
-    """The register's area units; a unit another township's register gave is updated
-    (the last register loaded speaks for the units they share, such as the county)."""
+    """The register's area units, all of them (a township's bundle brings those inside
+    and above it only: hub.exchange)."""
     listed = ", ".join(_AREA_COLUMNS)
     found = register.conn.execute(f"SELECT {listed} FROM area_unit ORDER BY code").fetchall()
     write_area_units(conn, found, township)

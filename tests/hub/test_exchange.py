@@ -23,7 +23,7 @@ from fpdesk.hub import enrollment as hub_enrollment
 from fpdesk.hub import exchange, schema
 from fpdesk.hub import status as hub_status
 from fpdesk.hub.errors import HubError
-from fpdesk.store import records
+from fpdesk.store import areas, records
 from fpdesk.store.db import Register
 from fpdesk.sync import bundles, container, enrollment, envelope, keys
 from fpdesk.sync.errors import SyncError
@@ -176,10 +176,20 @@ class Impostor(envelope.RegisterParty):
         return self.claimed
 
 
-def sealed(sender: Any, township: Register, changes: list[Any], out: Path) -> Path:
-    """A real bundle from `sender` for the hub `township` has joined, of `changes`."""
+def sealed(
+    sender: Any,
+    township: Register,
+    changes: list[Any],
+    out: Path,
+    area_units: list[Any] | None = None,
+) -> Path:
+    """A real bundle from `sender` for the hub `township` has joined, of `changes` (and
+    `area_units` beside them, when given: without them, as an older fpdesk wrote it)."""
     hub_peer = keys.district_peer(township)
-    payload = container.canonical({"changes": changes})
+    content: dict[str, Any] = {"changes": changes}
+    if area_units is not None:
+        content["area_units"] = area_units
+    payload = container.canonical(content)
     upto = max((c[0] for c in changes), default=0)
     data = envelope.seal(
         sender,
@@ -340,3 +350,137 @@ def test_the_commands_carry_a_township_up_and_back(
     assert "accepted" in capsys.readouterr().out
     assert main(["--lang", "en", *export]) == 0
     assert json.loads(capsys.readouterr().out)[0]["count"] == 0
+
+
+# ------------------------------------------------------------ area units
+
+
+def hub_units(hub: psycopg.Connection[Any]) -> dict[str, tuple[Any, ...]]:
+    rows = hub.execute(
+        "SELECT code, name, urban, quality_pilot, township_code FROM hub_area_unit"
+    ).fetchall()
+    return {
+        code.strip(): (name, urban, pilot, town.strip()) for code, name, urban, pilot, town in rows
+    }
+
+
+def test_the_townships_area_units_travel_with_its_changes(
+    hub: psycopg.Connection[Any], world: World, tmp_path: Path
+) -> None:
+    """Its villages' names and flags (which the indicators read) reach the hub in its
+    bundle; a later bundle replaces them; one without them (an older fpdesk's) leaves
+    them; another township's units in the list are passed over."""
+    villages_work(world)
+    village = sorted(world.villages)[0]
+    areas.set_name(world.township, TOWNSHIP, "城关镇")
+    areas.set_name(world.township, village, "东村")
+    world.township.conn.execute(  # the county, as the demo's area list holds it
+        "INSERT INTO area_unit (code, parent_code, level, name) VALUES (?, ?, 'county', ?)",
+        (TOWNSHIP[:6] + "000000", TOWNSHIP[:4] + "00000000", "兴宁区"),
+    )
+    world.township.conn.execute("UPDATE area_unit SET urban = 1 WHERE code = ?", (village,))
+    join(hub, world.township, tmp_path)
+    made = to_district(world.township, tmp_path / "a")
+    assert [r.outcome for r in exchange.import_files(hub, [made.path], tmp_path / "k").results] == [
+        ACCEPTED
+    ]
+    assert hub_units(hub) == {
+        TOWNSHIP: ("城关镇", 0, 0, TOWNSHIP),
+        village: ("东村", 1, 0, TOWNSHIP),
+        TOWNSHIP[:6] + "000000": ("兴宁区", 0, 0, TOWNSHIP),
+    }
+    # Renamed and flagged again: the next bundle (with a change) replaces them.
+    areas.set_name(world.township, village, "东风村")
+    world.township.conn.execute("UPDATE area_unit SET quality_pilot = 1 WHERE code = ?", (village,))
+    clerks_household(world.township, village, 31)
+    world.township.conn.execute(
+        "UPDATE sync_device SET acked_by_peer = ? WHERE role = 'district'", (made.upto,)
+    )
+    later = to_district(world.township, tmp_path / "b")
+    exchange.import_files(hub, [later.path], tmp_path / "k2")
+    assert hub_units(hub)[village] == ("东风村", 1, 1, TOWNSHIP)
+
+    # Without a list (an older fpdesk): imported, the units stay as they were.
+    mine = envelope.RegisterParty(world.township)
+    older = sealed(
+        mine,
+        world.township,
+        [_household_change(later.upto + 1, "h-old", village)],
+        tmp_path / "older.fpb",
+    )
+    assert [r.outcome for r in exchange.import_files(hub, [older], tmp_path / "k3").results] == [
+        ACCEPTED
+    ]
+    assert hub_units(hub)[village] == ("东风村", 1, 1, TOWNSHIP)
+
+    # Another township's village is not this one's to give: passed over.
+    theirs = OTHER_TOWNSHIP[:9] + "201"
+    unit = {
+        "code": theirs,
+        "parent_code": OTHER_TOWNSHIP,
+        "level": "village",
+        "name": "别村",
+        "valid_from": "1900-01-01",
+        "valid_to": None,
+        "urban": 1,
+        "quality_pilot": 0,
+        "self_governance": 0,
+        "demonstration": 0,
+    }
+    own = {**unit, "code": village, "parent_code": TOWNSHIP, "name": "东风村"}
+    sent = sealed(
+        mine,
+        world.township,
+        [_household_change(later.upto + 2, "h-new", village)],
+        tmp_path / "other-units.fpb",
+        [unit, own],
+    )
+    assert [r.outcome for r in exchange.import_files(hub, [sent], tmp_path / "k4").results] == [
+        ACCEPTED
+    ]
+    assert theirs not in hub_units(hub) and hub_units(hub)[village] == ("东风村", 1, 0, TOWNSHIP)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "not a unit",
+        {"code": "450102001201"},
+        {"level": "township"},
+        {"code": "4501020012"},
+        {"urban": 2},
+        {"name": None},
+        {"valid_from": 19000101},
+    ],
+)
+def test_a_malformed_area_unit_refuses_the_whole_bundle(
+    hub: psycopg.Connection[Any], world: World, tmp_path: Path, unit: Any
+) -> None:
+    join(hub, world.township, tmp_path)
+    village = sorted(world.villages)[0]
+    whole = {
+        "code": village,
+        "parent_code": TOWNSHIP,
+        "level": "village",
+        "name": "东村",
+        "valid_from": "1900-01-01",
+        "valid_to": None,
+        "urban": 0,
+        "quality_pilot": 0,
+        "self_governance": 0,
+        "demonstration": 0,
+    }
+    if isinstance(unit, dict) and set(unit) == {"code"} and unit["code"] == village:
+        unit = {"code": village}  # columns missing
+    elif isinstance(unit, dict):
+        unit = {**whole, **unit}
+    sent = sealed(
+        envelope.RegisterParty(world.township),
+        world.township,
+        [_household_change(1, "h-1", village)],
+        tmp_path / "bad.fpb",
+        [unit],
+    )
+    [result] = exchange.import_files(hub, [sent], tmp_path / "k").results
+    assert result.outcome == REFUSED and "area unit" in result.reason.en
+    assert (hub_units(hub), hub_rows(hub, "household")) == ({}, [])

@@ -34,8 +34,9 @@ from psycopg import sql
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
-from fpdesk.hub import enrollment, schema
+from fpdesk.hub import enrollment, load, schema
 from fpdesk.hub.enrollment import HubKeys
+from fpdesk.store import areas
 from fpdesk.sync import bundles, container, envelope, keys, rows, township
 from fpdesk.sync.errors import BundleRefused
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, FORK, GAP, REFUSED
@@ -221,6 +222,7 @@ def _apply(
         return
     _apply_changes(conn, fresh, code)
     _check_area(conn, code, fresh)
+    _take_area_units(conn, code, opened.payloads.get("changes.json", b""))
     with conn.cursor() as cur:
         cur.executemany(
             "INSERT INTO hub_received (device_id, seq, change_hash) VALUES (%s, %s, %s)",
@@ -343,6 +345,49 @@ def _check_area(conn: psycopg.Connection[Any], code: str, changes: list[township
         ).fetchone()
         if found is not None:
             raise _Outside(OUTSIDE.format(township=code, table=table, row=found[0]))
+
+
+def _take_area_units(conn: psycopg.Connection[Any], code: str, payload: bytes) -> None:
+    """The area units the township sent beside its changes (its villages' names and
+    flags, which the indicators read): those inside the township, and the ones above
+    it (the county's name), replace what it gave before.  Another township's units
+    are not its to give and are passed over.  A bundle without them (an older
+    fpdesk's) leaves the hub's as they were."""
+    sent = container.parse_json(payload, "changes.json").get("area_units")
+    if sent is None:
+        return
+    units = [_area_unit(unit) for unit in _as_list(sent)]
+    ours = [u for u in units if area.contains(code, u[0]) or area.contains(u[0], code)]
+    conn.execute("DELETE FROM hub_area_unit WHERE township_code = %s", (code,))
+    load.write_area_units(conn, ours, code)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise container.damaged("area_units is not a list")
+    return value
+
+
+def _area_unit(unit: Any) -> tuple[Any, ...]:
+    """One area unit as sent, checked: the register's columns, a valid code and level."""
+    if not isinstance(unit, dict) or set(unit) != set(areas.AREA_COLUMNS):
+        raise container.damaged("an area unit is malformed")
+    code = unit["code"]
+    try:
+        level = area.level_of(code) if isinstance(code, str) else None
+    except area.AreaCodeError:
+        level = None
+    flags = [unit[c] for c in areas.AREA_COLUMNS[6:]]
+    texts = [unit[c] for c in ("name", "valid_from")]
+    if (
+        level is None
+        or unit["level"] != level
+        or not all(isinstance(t, str) for t in texts)
+        or not all(v is None or isinstance(v, str) for v in (unit["parent_code"], unit["valid_to"]))
+        or not all(f in (0, 1) and not isinstance(f, float) for f in flags)
+    ):
+        raise container.damaged(f"area unit {code!r} is malformed")
+    return tuple(unit[c] for c in areas.AREA_COLUMNS)
 
 
 def _village_of(township_code: str, village: Any) -> bool:

@@ -108,11 +108,11 @@ class HubSource:
     # ------------------------------------------------------------ area units
 
     def area_units(self, level: str) -> set[str]:
-        rows = self._rows("SELECT code FROM hub_area_unit WHERE level = %s", (level,))
+        rows = self._units("SELECT code FROM hub_area_unit WHERE level = %s", (level,))
         return {str(code) for (code,) in rows}
 
     def area_names(self, codes: Sequence[str]) -> dict[str, str]:
-        rows = self._rows(
+        rows = self._units(
             "SELECT code, name FROM hub_area_unit WHERE code = ANY(%s)", (list(codes),)
         )
         return {str(code): str(name) for code, name in rows}
@@ -120,13 +120,22 @@ class HubSource:
     def villages(self, start: str, end: str) -> list[VillageRow]:
         return [
             (str(row[0]), bool(row[1]), bool(row[2]), bool(row[3]), bool(row[4]))
-            for row in self._rows(
+            for row in self._units(
                 """SELECT code, urban, quality_pilot, self_governance, demonstration
                    FROM hub_area_unit WHERE level = 'village' AND valid_from <= %s
                      AND (valid_to IS NULL OR valid_to >= %s)""",
                 (end, start),
             )
         ]
+
+    def _units(self, query: str, params: Sequence[Any]) -> list[Any]:
+        """Area units (the code first): for one township, as its register knows them,
+        the township, its villages and the units above it (what it sends, hub.exchange)."""
+        rows = self._rows(query, params)
+        if self.township is None:
+            return rows
+        mine = self.township
+        return [r for r in rows if area.contains(mine, str(r[0])) or area.contains(str(r[0]), mine)]
 
     # ------------------------------------------------------------ records
 

@@ -12,6 +12,7 @@ Rows go in the register's own order (rowid), so the hub keeps the order they wer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,20 +22,10 @@ from psycopg import sql
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
 from fpdesk.hub import errors, schema
+from fpdesk.store import areas
 from fpdesk.store.db import Register
 
-_AREA_COLUMNS = (
-    "code",
-    "parent_code",
-    "level",
-    "name",
-    "valid_from",
-    "valid_to",
-    "urban",
-    "quality_pilot",
-    "self_governance",
-    "demonstration",
-)
+_AREA_COLUMNS = areas.AREA_COLUMNS
 
 
 class NotATownshipRegister(errors.HubError):
@@ -99,19 +90,28 @@ def _copy(
 
 
 def _load_area_units(conn: psycopg.Connection[Any], register: Register, township: str) -> int:
-    """The register's area units; a unit another township's register gave is updated
-    (the last register loaded speaks for the units they share, such as the county)."""
+    """The register's area units, all of them (a township's bundle brings those inside
+    and above it only: hub.exchange)."""
     listed = ", ".join(_AREA_COLUMNS)
     found = register.conn.execute(f"SELECT {listed} FROM area_unit ORDER BY code").fetchall()
+    write_area_units(conn, found, township)
+    return len(found)
+
+
+def write_area_units(
+    conn: psycopg.Connection[Any], units: Sequence[Sequence[Any]], township: str
+) -> None:
+    """Area units (rows of the register's columns) as given by `township`; a unit
+    another township gave is updated (the last one speaks for the units they share)."""
+    listed = ", ".join(_AREA_COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_AREA_COLUMNS[1:], "township_code"))
     with conn.cursor() as cur:
         cur.executemany(
             f"""INSERT INTO hub_area_unit ({listed}, township_code)
                 VALUES ({", ".join(["%s"] * (len(_AREA_COLUMNS) + 1))})
                 ON CONFLICT (code) DO UPDATE SET {updates}""",
-            [(*row, township) for row in found],
+            [(*row, township) for row in units],
         )
-    return len(found)
 
 
 def _name(register: Register, township: str) -> str:

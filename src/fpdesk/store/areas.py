@@ -10,11 +10,27 @@ an empty list until names are set).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
 from fpdesk.store import access
 from fpdesk.store.db import Register
+
+# An area unit as the register keeps it (area_unit): the villages' flags are what the
+# indicators read about a village beyond its records (urban, quality pilot...).
+AREA_COLUMNS = (
+    "code",
+    "parent_code",
+    "level",
+    "name",
+    "valid_from",
+    "valid_to",
+    "urban",
+    "quality_pilot",
+    "self_governance",
+    "demonstration",
+)
 
 OUTSIDE = Text(
     "{code} 不在本登记册的区划 {area} 之内。", "{code} is not inside this register's area {area}."
@@ -78,3 +94,11 @@ def listing(register: Register) -> list[dict[str, str]]:
             codes.add(str(code))
     found = names(register, codes)
     return [{"code": c, "name": found[c]} for c in sorted(codes)]
+
+
+def area_list(register: Register) -> list[dict[str, Any]]:
+    """Every area unit the register knows, whole (what a township sends its district
+    hub with its changes, so the hub reads the villages' flags as the register does)."""
+    listed = ", ".join(AREA_COLUMNS)
+    found = register.conn.execute(f"SELECT {listed} FROM area_unit ORDER BY code, valid_from")
+    return [dict(zip(AREA_COLUMNS, row, strict=True)) for row in found]

@@ -198,7 +198,14 @@ def _export_to_district(
     if register.role != "township" or village_code or all_villages or snapshot:
         raise SyncError(TO_DISTRICT_ALONE)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return _export_changes(register, out_dir, None, keys.district_peer(register), own_only=False)
+    return _export_changes(
+        register,
+        out_dir,
+        None,
+        keys.district_peer(register),
+        own_only=False,
+        area_units=areas.area_list(register),
+    )
 
 
 def _export_changes(
@@ -208,10 +215,12 @@ def _export_changes(
     peer: dict[str, Any] | None = None,
     *,
     own_only: bool = True,
+    area_units: list[dict[str, Any]] | None = None,
 ) -> Exported:
     """Every change logged here that the upper level has not acknowledged: at a
     village, those made on this laptop, for its township; at a township, all of them
-    (its villages' work, taken in, and its own), for the district hub."""
+    (its villages' work, taken in, and its own), for the district hub, with the area
+    units the township knows beside them (`area_units`, docs/bundle-format.md)."""
     peer = keys.township_peer(register) if peer is None else peer
     after = int(peer["acked_by_peer"]) if resend_from is None else resend_from
     if after < 0:
@@ -228,7 +237,12 @@ def _export_changes(
                 (after, upto),
             )
         ]
-    payload = ('{"changes":[' + ",".join(items) + "]}").encode("utf-8")
+    units = (
+        ""
+        if area_units is None
+        else ',"area_units":' + container.canonical(area_units).decode("utf-8")
+    )
+    payload = ('{"changes":[' + ",".join(items) + "]" + units + "}").encode("utf-8")
     recipients = [peer["age_recipient"]]
     if peer["recovery_recipient"]:
         recipients.append(peer["recovery_recipient"])

@@ -894,6 +894,10 @@ def save(wb: Workbook, path: str | Path) -> str:
     data = workbook_bytes(wb)
     target = Path(path)
     partial = target.with_name(target.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(target)
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError:
+        partial.unlink(missing_ok=True)  # a failed write leaves nothing behind
+        raise
     return hashlib.sha256(data).hexdigest()

@@ -85,10 +85,16 @@ def test_the_hubs_annual_workbook_is_the_registers(
     first = expected["人口和出生"]
     total = next(row for row in first if row[1] and str(row[1]).endswith("合计"))
     assert total[2] > 1000 and total[5] > 0  # population, births
+    operations = [n for n, c in enumerate(excel.CONTRACEPTION) if c.key.startswith("op_")]
+    done = next(row for row in expected["节育措施"] if row[1] and str(row[1]).endswith("合计"))
+    assert sum(done[n] for n in operations) > 0  # the period's operations (the events read)
 
 
 def test_the_assessment_judges_every_township(
-    loaded: psycopg.Connection[Any], hub_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    loaded: psycopg.Connection[Any],
+    hub_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "assessment.xlsx"
     status, _, err = run(
@@ -100,10 +106,9 @@ def test_the_assessment_judges_every_township(
     period = parse_period(PERIOD)
     townships = ind.breakdown(district, period, "township")
     assert len(townships) == 3
-    expected = [
-        (r.areas[0], ind.compute(district, period, list(r.areas)))
-        for r in townships
-    ] + [(district.scope(), ind.compute(district, period))]
+    expected = [(r.areas[0], ind.compute(district, period, list(r.areas))) for r in townships] + [
+        (district.scope(), ind.compute(district, period))
+    ]
     loaded.rollback()
     sheet = load_workbook(out)["指标考核"]
     headings = [c.value for c in sheet[excel.HEAD_ROWS - 1]]
@@ -139,7 +144,10 @@ def test_a_period_that_does_not_parse(
 
 
 def test_an_output_that_cannot_be_written(
-    loaded: psycopg.Connection[Any], hub_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    loaded: psycopg.Connection[Any],
+    hub_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     missing = tmp_path / "no-such-folder" / "x.xlsx"
     status, _, err = run(

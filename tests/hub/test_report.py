@@ -6,7 +6,6 @@ indicator engine judges it; bad input is a plain message and writes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,40 +13,25 @@ import psycopg
 import pytest
 from openpyxl import load_workbook
 
-from fpdesk import demo
 from fpdesk.cli import main
 from fpdesk.core.periods import parse_period
-from fpdesk.hub import load, schema
 from fpdesk.hub.indicators import HubSource
 from fpdesk.reports import excel
 from fpdesk.reports import indicators as ind
-from fpdesk.store.db import Register, open_register
-from tests.conftest import PASSPHRASE
+from fpdesk.store.db import Register
+from tests.hub import test_indicators_equal as equal
 
-PERSONS = 30_000  # with seed 11 the villages lie in three townships of the county
+# The equality test's demo register (30,000 persons, seed 11: its villages lie in three
+# townships of the county), loaded into a fresh hub for each test.
+demo_path, township, loaded = equal.demo_path, equal.township, equal.loaded
 PERIOD = "2025"
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("hubreport") / "district.fpdesk"
-    demo.build_demo(path, PASSPHRASE, persons=PERSONS, seed=11)
-    return path
-
-
 @pytest.fixture
-def township(demo_path: Path) -> Iterator[Register]:
-    register = open_register(demo_path, PASSPHRASE)
-    yield register
-    register.close()
-
-
-@pytest.fixture
-def loaded(hub_conn: psycopg.Connection[Any], township: Register) -> psycopg.Connection[Any]:
-    schema.migrate(hub_conn)
-    load.load_register(hub_conn, township)
-    hub_conn.commit()
-    return hub_conn
+def hub(loaded: psycopg.Connection[Any]) -> psycopg.Connection[Any]:
+    """The loaded hub, committed: the command reads it over a connection of its own."""
+    loaded.commit()
+    return loaded
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -63,7 +47,7 @@ def cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_the_hubs_annual_workbook_is_the_registers(
-    loaded: psycopg.Connection[Any],
+    hub: psycopg.Connection[Any],
     township: Register,
     hub_url: str,
     tmp_path: Path,
@@ -91,7 +75,7 @@ def test_the_hubs_annual_workbook_is_the_registers(
 
 
 def test_the_assessment_judges_every_township(
-    loaded: psycopg.Connection[Any],
+    hub: psycopg.Connection[Any],
     hub_url: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -102,14 +86,14 @@ def test_the_assessment_judges_every_township(
         "--out", str(out), "--url", hub_url,
     )  # fmt: skip
     assert status == 0, err
-    district = HubSource(loaded)
+    district = HubSource(hub)
     period = parse_period(PERIOD)
     townships = ind.breakdown(district, period, "township")
     assert len(townships) == 3
     expected = [(r.areas[0], ind.compute(district, period, list(r.areas))) for r in townships] + [
         (district.scope(), ind.compute(district, period))
     ]
-    loaded.rollback()
+    hub.rollback()
     sheet = load_workbook(out)["指标考核"]
     headings = [c.value for c in sheet[excel.HEAD_ROWS - 1]]
     rows = list(sheet.iter_rows(min_row=excel.HEAD_ROWS + 1, values_only=True))
@@ -144,7 +128,7 @@ def test_a_period_that_does_not_parse(
 
 
 def test_an_output_that_cannot_be_written(
-    loaded: psycopg.Connection[Any],
+    hub: psycopg.Connection[Any],
     hub_url: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

@@ -100,6 +100,7 @@ def test_the_assessment_judges_every_township(
     rows = [row for row in rows if row[0]]  # the signature line has no code
     assert [row[0] for row in rows] == [code for code, _ in expected]
     assert str(rows[-1][1]).endswith("合计")
+    assert sheet.cell(row=excel.HEAD_ROWS - 1, column=2).value == "乡镇名称"
     marks = set()
     for row, (code, report) in zip(rows, expected, strict=True):
         for result in report.results:

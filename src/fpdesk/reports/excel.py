@@ -433,7 +433,9 @@ def assessment_workbook(
     )
     reports = [ind.evaluate(facts, (u.code,), name=u.name) for u in units]
     defs = facts.definitions
-    columns = [*_AREA]
+    columns = (
+        [*_AREA] if level == "village" else [_AREA[0], Column("name", "乡镇名称", None, "text", 16)]
+    )
     for item in defs.indicators:
         fmt = (
             "percent" if item.unit == "percent" else ("count" if item.unit == "count" else "ratio")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from fpdesk.reports import indicators as ind
 from fpdesk.store.db import Register, create_register
 from tests.conftest import PASSPHRASE
 from tests.reports import world
+from tests.reports.indicators.test_source import Elsewhere
 from tests.reports.world import TOWNSHIP, VILLAGE_A, VILLAGE_B, World
 
 Y2019 = parse_period("2019")
@@ -125,6 +127,35 @@ def test_annual_forms_match_the_engine(town: World, tmp_path: Path) -> None:
     # The husband's sterilisation sits in the wife's village, in the 男扎 column.
     assert contraception["甲村"]["期末节育措施/男扎"] == 1
     assert contraception["甲村"]["本期节育手术/男扎"] == 1
+
+
+def test_births_entered_late_are_counted_as_late(town: World, tmp_path: Path) -> None:
+    """补报出生: the world's births were all entered today (the change log's time), so
+    in this month's form those born before the month count as entered late, and in
+    2019's (entered years after it) none does."""
+    reg = town.register
+    month = dt.datetime.now(dt.UTC).strftime("%Y-%m")
+    late = {p: excel.late_registered_births(reg, parse_period(p)) for p in (month, "2019")}
+    assert sum(late[month].values()) > 0 and not late["2019"]
+    path, _ = _saved(town, "annual", tmp_path, month)
+    rows = _rows(load_workbook(path)["人口和出生"])
+    total = next(row for name, row in rows.items() if name.endswith("合计"))
+    assert total["补报出生"] == sum(late[month].values())
+    per_village = {row["区划代码"]: row["补报出生"] for row in rows.values()}
+    for village, count in late[month].items():
+        assert per_village[village] == count
+
+
+@pytest.mark.parametrize("kind", excel.KINDS)
+def test_workbooks_read_only_through_the_source(town: World, kind: str) -> None:
+    """One workbook code for a register and the district hub: built from a source that
+    answers only IndicatorSource's reads, each workbook is the register's, byte for byte."""
+    period = parse_period("2019")
+    source = Elsewhere(ind.RegisterSource(town.register))
+    through = excel.workbook_bytes(excel.build(source, period, kind))  # type: ignore[arg-type]
+    assert through == excel.workbook_bytes(excel.build(town.register, period, kind))
+    wanted = {"monthly": {"events"}, "annual": {"events", "members_on"}, "assessment": set()}
+    assert {"area_names", "scope", "require_report", *wanted[kind]} <= set(source.asked)
 
 
 def test_monthly_change_report(town: World, tmp_path: Path) -> None:

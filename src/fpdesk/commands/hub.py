@@ -125,6 +125,8 @@ def add_commands(sub: Any) -> None:
     add_json(counts)
     counts.set_defaults(func=run_indicators)
 
+    add_report_command(steps)
+
     take = steps.add_parser(
         "import", help="take in township bundles, write acknowledgements / 导入乡镇数据包"
     )
@@ -277,6 +279,70 @@ def _ids_text(report: ind.IndicatorReport) -> str:
                 label = result.label.zh if zh else result.label.en
                 lines.append(str(IDS.format(key=label, which=WHICH[which], ids=", ".join(ids))))
     return "\n".join(lines)
+
+
+REPORT_KINDS = ("annual", "assessment")
+REPORT_WRITTEN = Text(
+    "已生成 {out}（SHA-256 {sha}）。汇总库的报表不含名单（姓名留在乡镇登记册上）。",
+    "Wrote {out} (SHA-256 {sha}). The hub's workbooks have no name lists (names stay "
+    "on the township's register).",
+)
+NOT_XLSX = Text("输出文件应以 .xlsx 结尾。", "The output file must end in .xlsx.")
+NO_FOLDER = Text(
+    "无法写入 {out}：文件夹 {folder} 不存在。请先建好文件夹或换一个位置。",
+    "Cannot write {out}: the folder {folder} does not exist. Make it first or choose "
+    "another place.",
+)
+CANNOT_WRITE = Text(
+    "无法写入 {out}：{why}。请换一个能写入的位置；汇总库没有任何改动。",
+    "Cannot write {out}: {why}. Choose a place you can write to; nothing changed at the hub.",
+)
+
+
+def add_report_command(steps: Any) -> None:
+    """`hub report`: the register's workbooks over the hub's records (HubSource)."""
+    report = steps.add_parser(
+        "report", help="the district's workbooks, read-only / 区县统计报表（只读）"
+    )
+    report.add_argument("--kind", required=True, choices=REPORT_KINDS, help="报表种类")
+    report.add_argument(
+        "--period", required=True, help="2026, 2026Q3, 2026-10, 2026CY... / 统计时段"
+    )
+    report.add_argument("--out", required=True, type=Path, help="the .xlsx file / 输出文件")
+    report.add_argument(
+        "--township", help="only this township's records (12-digit code) / 只统计这个乡镇"
+    )
+    report.add_argument("--url", help=URL_HELP)
+    add_json(report)
+    report.set_defaults(func=run_report)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """The annual forms, or the assessment of the townships (a row each, against the
+    plan's targets), with the register's workbook code over the hub.  Reads only."""
+    from fpdesk.hub.indicators import HubSource
+    from fpdesk.reports import excel
+
+    period = _period(args.period)
+    out: Path = args.out
+    if out.suffix.lower() != ".xlsx":
+        raise CommandError(NOT_XLSX, status=2)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():  # before the server starts: nothing to wait for
+        raise CommandError(NO_FOLDER.format(out=str(out), folder=str(folder)))
+    with _hub(args) as (_url, conn):
+        source = HubSource(conn, args.township)
+        with source.reading():
+            workbook = excel.build(source, period, args.kind, by_township=True)
+    try:
+        digest = excel.save(workbook, out)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise CommandError(CANNOT_WRITE.format(out=str(out), why=why)) from exc
+    data = {"out": str(out), "kind": args.kind, "period": period.label, "sha256": digest}
+    emit(args, data, str(REPORT_WRITTEN.format(out=str(out), sha=digest)))
+    return 0
+
 
 def run_enroll_accept(args: argparse.Namespace) -> int:
     from fpdesk.hub import enrollment

@@ -31,12 +31,14 @@ from fpdesk.reports.indicators.source import (
     BirthRow,
     ContraceptionRow,
     EnteredBirthRow,
+    EventRow,
     ParentBirthRow,
     RunRow,
     VillageRow,
     VisitRow,
     WomanRow,
 )
+from fpdesk.reports.indicators.sqlite import event_queries
 from fpdesk.store import population as store_population
 
 
@@ -260,6 +262,15 @@ class HubSource:
     def audit_findings(self, start: str, end: str) -> list[AuditRow]:
         """The accuracy audit is not replicated (see the module's note)."""
         return []
+
+    def events(self, start: str, end: str) -> list[EventRow]:
+        """The register's event queries over the hub's tables, kept to the township's."""
+        mine = "" if self.township is None else "AND x.township_code = %s"
+        params = (start, end) if self.township is None else (start, end, self.township)
+        rows: list[EventRow] = []
+        for query in event_queries("%s", mine):
+            rows += self._rows(query, params)
+        return rows
 
     def members_on(self, day: str) -> list[store_population.Member]:
         persons = self._live(

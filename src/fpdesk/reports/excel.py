@@ -35,12 +35,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from fpdesk.core import area as areas
-from fpdesk.core import codes, population
+from fpdesk.core import population
 from fpdesk.core.indicators import DefinitionBook
 from fpdesk.core.periods import Period
 from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
-from fpdesk.store import access, access_log
+from fpdesk.reports.indicators.sqlite import Readable
+from fpdesk.store import access_log
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register
 
@@ -83,32 +84,37 @@ class Unit:
     total: bool  # a township subtotal or the grand total
 
 
-def report_units(register: Register, facts: ind.Facts, within: str) -> list[Unit]:
+def report_units(
+    where: Readable, facts: ind.Facts, within: str, level: str = "village"
+) -> list[Unit]:
     """Villages in code order, a subtotal after each township when there are several,
-    and the total for the whole area last."""
-    villages = ind.units_at_level(register, facts, "village", within)
-    names = _area_names(register)
-    townships = sorted({v[:9] + "000" for v in villages})
-    out: list[Unit] = []
-    for township in townships:
-        out += [Unit(v, names.get(v, v), False) for v in villages if v.startswith(township[:9])]
-        if len(townships) > 1:
-            out.append(Unit(township, names.get(township, township) + " 小计", True))
+    and the total for the whole area last.  By township (a district assessing its
+    townships): a row per township, then the total."""
+    source = ind.as_source(where)
+    if level == "township":
+        townships = ind.units_at_level(where, facts, "township", within)
+        names = source.area_names([*townships, within])
+        out = [Unit(t, names.get(t, t), False) for t in townships]
+    else:
+        villages = ind.units_at_level(where, facts, "village", within)
+        townships = sorted({v[:9] + "000" for v in villages})
+        names = source.area_names([*villages, *townships, within])
+        out = []
+        for township in townships:
+            out += [Unit(v, names.get(v, v), False) for v in villages if v.startswith(township[:9])]
+            if len(townships) > 1:
+                out.append(Unit(township, names.get(township, township) + " 小计", True))
     if out == [Unit(within, names.get(within, within), False)]:
-        return out  # a village register: its one row is its total
+        return out  # a village register (one township assessed): its one row is its total
     out.append(Unit(within, names.get(within, within) + " 合计", True))
     return out
-
-
-def _area_names(register: Register) -> dict[str, str]:
-    return {r["code"]: r["name"] for r in register.query("SELECT code, name FROM area_unit")}
 
 
 # ---------------------------------------------------------------- event counts
 
 
 def change_counts(
-    register: Register, period: Period, basis: str = population.REGISTERED
+    where: Readable, period: Period, basis: str = population.REGISTERED
 ) -> dict[str, dict[str, int]]:
     """Events of the monthly change report dated in the period, by village, of the
     persons in the population `basis` on the event's date (core.population): the
@@ -118,58 +124,18 @@ def change_counts(
     迁入 or 返回 ends in the registered population, a 迁出 or 流出 starts in it, a 流入
     and a 离开 belong to the floating-in.  A death counts by her state on the day.
     """
+    source = ind.as_source(where)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    moves = store_population.histories(register)
-    statuses = dict(
-        register.conn.execute(
-            "SELECT id, residence_status FROM person INDEXED BY person_household"
-        )
-    )
+    moves = source.moves()
     wanted = population.BASES[basis]
-
-    def state(person_id: str, day: str) -> str:
-        return population.state_on(moves.get(person_id, ()), day, statuses.get(person_id, "here"))
-
-    def count(
-        key: str, table: str, whose: str, dated: str, *, by: str | None = None, only: str = ""
-    ) -> None:
-        """Rows of `table` (as x) dated in the period, counted by the village of the
-        person `whose` names; split `by` a column, the key is `key` + its value."""
-        sql = f"""SELECT h.village_code, {f"x.{by}" if by else "NULL"}, p.id, x.{dated}
-            FROM {table} x
-            JOIN person p ON p.id = {whose} JOIN household h ON h.id = p.household_id
-            WHERE x.deleted = 0 {only} AND x.{dated} BETWEEN ? AND ?"""
-        for village, what, person_id, day in register.conn.execute(
-            sql, (period.start_iso, period.end_iso)
-        ):
-            if state(person_id, day) in wanted:
-                counts[village][f"{key}{what}" if by else key] += 1
-
-    spouse = "coalesce(x.wife_id, x.husband_id)"
-    count("deaths", "person", "x.id", "death_date")
-    for village, kind in register.conn.execute(
-        """SELECT h.village_code, x.kind FROM move x
-           JOIN person p ON p.id = x.person_id JOIN household h ON h.id = p.household_id
-           WHERE x.deleted = 0 AND x.moved_on BETWEEN ? AND ?""",
-        (period.start_iso, period.end_iso),
-    ):
-        rule = population.RULES[kind]
-        if rule.after in wanted or rule.before & wanted:
-            counts[village][f"move_{kind}"] += 1
-    count("marriages", "marriage", spouse, "married_on")
-    count("divorces", "marriage", spouse, "ended_on", only="AND x.end_reason = 'divorce'")
-    count("pregnancies", "pregnancy", "x.woman_id", "registered_on")
-    count("outcome_", "pregnancy", "x.woman_id", "outcome_on", by="outcome")
-    count("op_", "contraception", "x.woman_id", "started_on", by="method")
-    reasons = ", ".join(f"'{r}'" for r in codes.NOT_A_REMOVAL)
-    count(
-        "op_iud_removal",
-        "contraception",
-        "x.woman_id",
-        "ended_on",
-        only=f"AND x.method = 'iud' AND coalesce(x.end_reason, '') NOT IN ({reasons})",
-    )
-    count("cert_", "certificate", "x.woman_id", "issued_on", by="kind")
+    for key, village, person_id, status, day in source.events(period.start_iso, period.end_iso):
+        if key.startswith("move_"):
+            rule = population.RULES[key[len("move_") :]]
+            counted = rule.after in wanted or bool(rule.before & wanted)
+        else:
+            counted = population.state_on(moves.get(person_id, ()), day, status) in wanted
+        if counted:
+            counts[village][key] += 1
     for village, items in counts.items():
         items["pregnancy_outcomes"] = sum(v for k, v in items.items() if k.startswith("outcome_"))
         counts[village] = items
@@ -177,33 +143,39 @@ def change_counts(
 
 
 def late_registered_births(
-    register: Register, period: Period, basis: str = population.REGISTERED
+    where: Readable, period: Period, basis: str = population.REGISTERED
 ) -> dict[str, int]:
     """Births of earlier periods first entered during this one (补报), by village, of
-    mothers in the population `basis` on the birth date."""
+    mothers in the population `basis` on the birth date.  A store that keeps no time of
+    entry (the district hub) has none."""
+    source = ind.as_source(where)
+    before = (period.start - dt.timedelta(days=1)).isoformat()
+    found = [
+        row
+        for row in source.births_entered("", before)
+        if row[5] is not None and period.start_iso <= row[6][:10] <= period.end_iso
+    ]
     out: dict[str, int] = defaultdict(int)
-    found = register.conn.execute(
-        """SELECT h.village_code, p.id, p.residence_status, b.birth_date FROM birth b
-           JOIN person p ON p.id = b.mother_id JOIN household h ON h.id = p.household_id
-           WHERE b.deleted = 0 AND b.child_relation = 'own' AND b.birth_date < ?
-             AND EXISTS (SELECT 1 FROM change_log c WHERE c.row_id = b.id AND c.op = 'insert'
-                         AND substr(c.at, 1, 10) BETWEEN ? AND ?)""",
-        (period.start_iso, period.start_iso, period.end_iso),
-    ).fetchall()
-    moves = store_population.histories(register, [row[1] for row in found])
-    for village, mother, status, born in found:
+    if not found:
+        return out
+    statuses = {woman[0]: woman[2] for woman in source.women([row[1] for row in found])}
+    moves = source.moves()
+    for _id, mother, _father, born, _sex, village, _entered in found:
+        status = statuses.get(mother)
+        if status is None or village is None:
+            continue
         if population.counts(basis, population.state_on(moves.get(mother, ()), born, status)):
             out[village] += 1
     return out
 
 
 def year_end_population(
-    register: Register, period: Period, facts: ind.Facts, basis: str | None = None
+    where: Readable, period: Period, facts: ind.Facts, basis: str | None = None
 ) -> dict[str, int]:
     """Persons of the population `basis` (default: the definitions' basis) on the
     period's last day, by village (store.population: the one definition)."""
     wanted = basis or facts.definitions.settings.population_basis
-    return store_population.count_by_village(register, period.end_iso, wanted)
+    return store_population.count_members(ind.as_source(where).members_on(period.end_iso), wanted)
 
 
 # ------------------------------------------------------------------- columns
@@ -330,22 +302,24 @@ def _matcher(unit: Unit) -> Callable[[str], bool]:
 
 
 def _read(
-    register: Register,
+    where: Readable,
     period: Period,
     book: DefinitionBook | None,
     area_code: str | None,
     *,
     with_previous: bool = False,
+    level: str = "village",
 ) -> tuple[ind.Facts, list[Unit], str]:
     """What every workbook reads first: the period's facts (one pass over the
-    register), the units it has a line for, and the subtitle under its title."""
-    facts = ind.collect(register, period, book=book, with_previous=with_previous)
-    units = report_units(register, facts, area_code or register.area_code)
-    return facts, units, _subtitle(register, period, facts, area_code)
+    store), the units it has a line for, and the subtitle under its title."""
+    facts = ind.collect(where, period, book=book, with_previous=with_previous)
+    area_code = area_code or ind.as_source(where).scope()
+    units = report_units(where, facts, area_code, level)
+    return facts, units, _subtitle(where, period, facts, area_code)
 
 
 def monthly_workbook(
-    register: Register,
+    register: Readable,
     period: Period,
     *,
     book: DefinitionBook | None = None,
@@ -381,7 +355,7 @@ def _basis_title(basis: str | None) -> str:
 
 
 def annual_workbook(
-    register: Register,
+    register: Readable,
     period: Period,
     *,
     book: DefinitionBook | None = None,
@@ -390,8 +364,9 @@ def annual_workbook(
     facts, units, subtitle = _read(register, period, book, area_code)
     wb, first = _new_workbook("人口和出生")
     second = wb.create_sheet("节育措施")
+    members = ind.as_source(register).members_on(period.end_iso)  # read once, both bases
     for basis in (None, population.FLOATING_IN):
-        pop_rows, con_rows = _annual_rows(register, period, facts, units, basis)
+        pop_rows, con_rows = _annual_rows(register, period, facts, units, basis, members)
         if basis is not None:
             first = wb.create_sheet(_floating_sheet("人口和出生"))
             second = wb.create_sheet(_floating_sheet("节育措施"))
@@ -402,14 +377,20 @@ def annual_workbook(
 
 
 def _annual_rows(
-    register: Register, period: Period, facts: ind.Facts, units: list[Unit], basis: str | None
+    register: Readable,
+    period: Period,
+    facts: ind.Facts,
+    units: list[Unit],
+    basis: str | None,
+    members: list[store_population.Member],
 ) -> tuple[list[Row], list[Row]]:
-    """The annual form's two tables on one population basis (None: the definitions')."""
+    """The annual form's two tables on one population basis (None: the definitions'),
+    from the `members` on the period's last day."""
     wanted = basis or facts.definitions.settings.population_basis
-    headcount = year_end_population(register, period, facts, wanted)
+    headcount = store_population.count_members(members, wanted)
     settings = facts.definitions.settings
     ages = (settings.married_women_min_age, settings.married_women_max_age)
-    women = store_population.women_by_village(register, period.end_iso, wanted, ages=ages)
+    women = store_population.count_women(members, period.end_iso, wanted, ages=ages)
     late = late_registered_births(register, period, wanted)
     counts = change_counts(register, period, wanted)
     villages = set(headcount) | set(late) | set(counts) | set(women) | facts.villages_seen()
@@ -437,18 +418,24 @@ def _annual_rows(
 
 
 def assessment_workbook(
-    register: Register,
+    register: Readable,
     period: Period,
     *,
     book: DefinitionBook | None = None,
     area_code: str | None = None,
+    level: str = "village",
 ) -> Workbook:
-    """Indicators against targets, pass or fail, for every village and township."""
+    """Indicators against targets, pass or fail, for every village and township (by
+    `level` "township": for every township, as a district assesses them)."""
     # Last year's facts too: a target can be a change on last year.
-    facts, units, subtitle = _read(register, period, book, area_code, with_previous=True)
+    facts, units, subtitle = _read(
+        register, period, book, area_code, with_previous=True, level=level
+    )
     reports = [ind.evaluate(facts, (u.code,), name=u.name) for u in units]
     defs = facts.definitions
-    columns = [*_AREA]
+    columns = (
+        [*_AREA] if level == "village" else [_AREA[0], Column("name", "乡镇名称", None, "text", 16)]
+    )
     for item in defs.indicators:
         fmt = (
             "percent" if item.unit == "percent" else ("count" if item.unit == "count" else "ratio")
@@ -527,9 +514,8 @@ def _fraction(value: float | None) -> float | None:
     return None if value is None else round(value / 100.0, 6)
 
 
-def _subtitle(register: Register, period: Period, facts: ind.Facts, code: str | None) -> str:
-    code = code or register.area_code
-    area = _area_names(register).get(code, code)
+def _subtitle(where: Readable, period: Period, facts: ind.Facts, code: str) -> str:
+    area = ind.as_source(where).area_names([code]).get(code, code)
     return _SEP.join(
         (
             f"填报单位：{area}（{code}）",
@@ -828,20 +814,26 @@ BUILDERS: dict[str, Callable[..., Workbook]] = {
 
 
 def build(
-    register: Register,
+    where: Readable,
     period: Period,
     kind: str,
     *,
     book: DefinitionBook | None = None,
     area_code: str | None = None,
+    by_township: bool = False,
 ) -> Workbook:
-    """A workbook for the session's area (or another area it may see: a district).
+    """A workbook for the session's area (or another area it may see: a district), from
+    a register or any other store of records (the district hub's HubSource);
+    `by_township`: the assessment a row per township, not per village.
     An account asking for an area outside its own is refused, a wider one narrowed."""
     if kind not in BUILDERS:
         raise ValueError(f"report kind must be one of {KINDS}, not {kind!r}")
-    access.require(register, "report")
-    area_code = access.scope(register, area_code)
-    return BUILDERS[kind](register, period, book=book, area_code=area_code)
+    source = ind.as_source(where)
+    source.require_report()
+    area_code = source.scope(area_code)
+    if by_township and kind == "assessment":
+        return assessment_workbook(where, period, book=book, area_code=area_code, level="township")
+    return BUILDERS[kind](where, period, book=book, area_code=area_code)
 
 
 @dataclass(frozen=True)
@@ -904,6 +896,10 @@ def save(wb: Workbook, path: str | Path) -> str:
     data = workbook_bytes(wb)
     target = Path(path)
     partial = target.with_name(target.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(target)
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError:
+        partial.unlink(missing_ok=True)  # a failed write leaves nothing behind
+        raise
     return hashlib.sha256(data).hexdigest()

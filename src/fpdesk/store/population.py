@@ -122,8 +122,13 @@ def count_by_village(
     moves: dict[str, list[tuple[str, str]]] | None = None,
 ) -> dict[str, int]:
     """The population of `basis` on `day`, by village."""
+    return count_members(members_on(register, day, within=within, moves=moves), basis)
+
+
+def count_members(members: Iterable[Member], basis: str) -> dict[str, int]:
+    """count_by_village's count of members read from any store (the district hub's too)."""
     out: dict[str, int] = defaultdict(int)
-    for member in members_on(register, day, within=within, moves=moves):
+    for member in members:
         if rules.counts(basis, member.state):
             out[member.village] += 1
     return dict(out)
@@ -139,8 +144,16 @@ def women_by_village(
     moves: dict[str, list[tuple[str, str]]] | None = None,
 ) -> dict[str, int]:
     """Women of childbearing age (15-49 by default) of the population `basis` on `day`."""
+    members = members_on(register, day, within=within, moves=moves)
+    return count_women(members, day, basis, ages=ages)
+
+
+def count_women(
+    members: Iterable[Member], day: str, basis: str, *, ages: tuple[int, int] = (15, 49)
+) -> dict[str, int]:
+    """women_by_village's count of members read from any store (the district hub's too)."""
     out: dict[str, int] = defaultdict(int)
-    for member in members_on(register, day, within=within, moves=moves):
+    for member in members:
         if (
             member.sex == 2
             and rules.counts(basis, member.state)

@@ -38,6 +38,9 @@ AuditRow = tuple[str, str, int, int]
 VillageRow = tuple[str, bool, bool, bool, bool]
 # (period label, area codes joined by commas, produced at) of a recorded report.
 RunRow = tuple[str, str, str]
+# (event key, village, person id, the person's residence status, day) of a dated event
+# of the change report (indicators.sqlite.EVENTS).
+EventRow = tuple[str, str, str, str, str]
 
 
 class IndicatorSource(Protocol):
@@ -123,6 +126,11 @@ class IndicatorSource(Protocol):
 
     def audit_findings(self, start: str, end: str) -> list[AuditRow]:
         """The accuracy audit's household findings visited between the two days."""
+        ...
+
+    def events(self, start: str, end: str) -> list[EventRow]:
+        """The change report's dated events (indicators.sqlite.EVENTS) between the two
+        days, each with the village of the person's household, in no particular order."""
         ...
 
     def members_on(self, day: str) -> list[Member]:

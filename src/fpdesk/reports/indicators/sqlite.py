@@ -14,11 +14,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fpdesk.core import codes
 from fpdesk.reports.indicators.source import (
     AuditRow,
     BirthRow,
     ContraceptionRow,
     EnteredBirthRow,
+    EventRow,
     IndicatorSource,
     ParentBirthRow,
     RunRow,
@@ -35,6 +37,55 @@ from fpdesk.store.db import Register
 Readable = Register | IndicatorSource
 
 _BIRTH_COLUMNS = "b.id, b.mother_id, b.father_id, b.birth_date, b.sex"
+
+# The dated events the workbooks count (reports.excel.change_counts), each as (key,
+# table, whose person, the date column, split by, more conditions): the key of an event
+# split by a column is the key followed by the column's value.
+EVENTS: tuple[tuple[str, str, str, str, str | None, str], ...] = (
+    ("deaths", "person", "x.id", "death_date", None, ""),
+    ("move_", "move", "x.person_id", "moved_on", "kind", ""),
+    ("marriages", "marriage", "coalesce(x.wife_id, x.husband_id)", "married_on", None, ""),
+    (
+        "divorces",
+        "marriage",
+        "coalesce(x.wife_id, x.husband_id)",
+        "ended_on",
+        None,
+        "AND x.end_reason = 'divorce'",
+    ),
+    ("pregnancies", "pregnancy", "x.woman_id", "registered_on", None, ""),
+    ("outcome_", "pregnancy", "x.woman_id", "outcome_on", "outcome", ""),
+    ("op_", "contraception", "x.woman_id", "started_on", "method", ""),
+    (
+        "op_iud_removal",
+        "contraception",
+        "x.woman_id",
+        "ended_on",
+        None,
+        "AND x.method = 'iud' AND coalesce(x.end_reason, '') NOT IN ("
+        + ", ".join(f"'{r}'" for r in codes.NOT_A_REMOVAL)
+        + ")",
+    ),
+    ("cert_", "certificate", "x.woman_id", "issued_on", "kind", ""),
+)
+
+
+def event_queries(mark: str, more: str = "") -> list[str]:
+    """One query per kind of event (EVENTS) giving EventRows, for a store whose
+    placeholder is `mark`: each takes the first and last day, then what `more` (further
+    conditions on the event's row x) asks for.  The person and household are joined
+    whatever became of them: the event is counted where it happened."""
+    queries = []
+    for key, table, whose, dated, by, only in EVENTS:
+        # A value missing from the split column reads as Python's str(None).
+        name = f"'{key}' || coalesce(x.{by}, 'None')" if by else f"'{key}'"
+        queries.append(
+            f"""SELECT {name}, h.village_code, p.id, p.residence_status, x.{dated}
+                FROM {table} x
+                JOIN person p ON p.id = {whose} JOIN household h ON h.id = p.household_id
+                WHERE x.deleted = 0 {only} AND x.{dated} BETWEEN {mark} AND {mark} {more}"""
+        )
+    return queries
 
 
 @dataclass
@@ -211,6 +262,12 @@ class RegisterSource:
                 (start, end),
             )
         ]
+
+    def events(self, start: str, end: str) -> list[EventRow]:
+        rows: list[EventRow] = []
+        for query in event_queries("?"):
+            rows += self._rows(query, (start, end))
+        return rows
 
     def members_on(self, day: str) -> list[store_population.Member]:
         return store_population.members_on(self.register, day)

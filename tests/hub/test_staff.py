@@ -224,6 +224,24 @@ def test_removing_staff_takes_the_access_away(
     assert hub_conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is None
 
 
+def test_a_password_from_the_environment(
+    hub: str,
+    hub_conn: psycopg.Connection[Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name = member(hub, "he")
+    monkeypatch.setenv("FPDESK_TEST_STAFF_PW", "口令-secret-1")
+    argv = ("hub", "staff", "add", name, "--district", "--password-env", "FPDESK_TEST_STAFF_PW")
+    status, out, _ = run(capsys, "en", *argv, "--url", hub)
+    assert status == 0 and "secret" not in out
+    # The server keeps only its hash (the test server trusts its socket, so the login
+    # itself is not asked for it here).
+    row = hub_conn.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s", (name,))
+    stored = row.fetchone()
+    assert stored is not None and str(stored[0]).startswith("SCRAM-SHA-256$")
+
+
 def test_refusals_are_plain_and_change_nothing(
     hub: str, hub_conn: psycopg.Connection[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -198,7 +198,12 @@ def add(
             sql.Identifier(name), sql.Identifier(group)
         )
         if password is not None:
-            made += sql.SQL(" PASSWORD {}").format(sql.Literal(password))
+            # Hashed here (libpq's SCRAM): the password itself never reaches the server,
+            # nor its log of statements.
+            hashed = conn.pgconn.encrypt_password(
+                password.encode(), name.encode(), b"scram-sha-256"
+            )
+            made += sql.SQL(" PASSWORD {}").format(sql.Literal(hashed.decode()))
         conn.execute(made)
         conn.execute(
             "INSERT INTO hub_staff (role_name, township_code) VALUES (%s, %s)", (name, township)

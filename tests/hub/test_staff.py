@@ -175,6 +175,10 @@ def test_township_staff_see_only_their_township(
             for statement in WRITES:
                 assert refused(conn, statement), statement
             assert refused(conn, f"SELECT * FROM {schema.PRIVATE_SCHEMA}.hub_key")
+        # The hub's status, as that township's staff, lists that township only.
+        status, out, _ = run(capsys, "en", "hub", "status", "--json", "--url", as_user(hub, name))
+        assert status == 0
+        assert [t["code"] for t in json.loads(out)["townships"]] == [code]
     status, out, _ = run(capsys, "en", "hub", "staff", "list", "--json", "--url", hub)
     assert status == 0
     assert {m["name"]: m["township"] for m in json.loads(out)} == {

@@ -82,8 +82,9 @@ def hub_url(server_url: str) -> Iterator[str]:
         roles = conn.execute(
             "SELECT rolname FROM pg_roles WHERE starts_with(rolname, %s)", (f"{name}_",)
         ).fetchall()
-        for (role,) in roles:
-            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+        if roles:  # together: a role may have granted another's membership
+            names = sql.SQL(", ").join(sql.Identifier(role) for (role,) in roles)
+            conn.execute(sql.SQL("DROP ROLE {}").format(names))
 
 
 @pytest.fixture

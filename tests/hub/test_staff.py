@@ -299,3 +299,38 @@ def test_refusals_are_plain_and_change_nothing(
         ([member(hub, s) for s in ("qian", "wu", "pw")],),
     ).fetchone()
     assert roles == (0,)
+
+
+def test_an_owner_that_may_not_make_roles(
+    hub_url: str, server_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On an administrator's server the hub's owner may lack CREATEROLE: hub init still
+    works (without the staff roles), staff add says so, and works once granted."""
+    owner = member(hub_url, "owner")
+    database = re.sub(r"\?.*$", "", hub_url).rsplit("/", 1)[1]
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(owner)))
+        admin.execute(
+            sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
+                sql.Identifier(database), sql.Identifier(owner)
+            )
+        )
+        owners_url = as_user(hub_url, owner)
+        assert run(capsys, "en", "hub", "init", "--url", owners_url)[0] == 0
+        name = member(hub_url, "ma")
+        for lang, words in (("zh", "没有建立用户的权限"), ("en", "may not make users")):
+            status, out, err = run(
+                capsys, lang, "hub", "staff", "add", name, "--district", "--url", owners_url
+            )
+            assert (status, out) == (1, "") and words in err
+        assert (
+            admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is None
+        )
+        admin.execute(sql.SQL("ALTER ROLE {} CREATEROLE").format(sql.Identifier(owner)))
+        status, _, err = run(
+            capsys, "en", "hub", "staff", "add", name, "--district", "--url", owners_url
+        )
+        assert (status, err) == (0, "")
+    with psycopg.connect(as_user(hub_url, name)) as conn:
+        assert conn.execute("SELECT count(*) FROM hub_township").fetchone() == (0,)
+        assert refused(conn, "DELETE FROM hub_township")

@@ -334,3 +334,19 @@ def test_an_owner_that_may_not_make_roles(
     with psycopg.connect(as_user(hub_url, name)) as conn:
         assert conn.execute("SELECT count(*) FROM hub_township").fetchone() == (0,)
         assert refused(conn, "DELETE FROM hub_township")
+
+
+def test_adding_inside_the_callers_transaction_keeps_it(
+    hub: str, hub_conn: psycopg.Connection[Any], server_url: str
+) -> None:
+    """staff.add and list_staff on a connection already in a transaction: the member is
+    there once the caller commits (listing does not roll the caller's work back)."""
+    name = member(hub, "xu")
+    hub_conn.execute("SELECT 1")  # the caller's transaction is open
+    made = staff.add(hub_conn, name, mine(hub_conn))
+    assert made.name == name and made.township == mine(hub_conn)
+    assert [m.name for m in staff.list_staff(hub_conn)] == [name]
+    hub_conn.commit()
+    with psycopg.connect(server_url) as other:
+        found = other.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+        assert found == (1,)

@@ -208,16 +208,25 @@ def add(
         conn.execute(
             "INSERT INTO hub_staff (role_name, township_code) VALUES (%s, %s)", (name, township)
         )
-    return next(m for m in list_staff(conn) if m.name == name)
+        return _members(conn, name)[0]
 
 
 def list_staff(conn: psycopg.Connection[Any]) -> list[StaffMember]:
+    idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     schema.check(conn)
+    found = _members(conn)
+    if idle:
+        conn.rollback()  # only read: leave the connection as it was
+    return found
+
+
+def _members(conn: psycopg.Connection[Any], name: str | None = None) -> list[StaffMember]:
     rows = conn.execute(
         "SELECT role_name, township_code, to_char(added_at, 'YYYY-MM-DD HH24:MI')"
-        " FROM hub_staff ORDER BY township_code NULLS FIRST, role_name"
+        " FROM hub_staff WHERE %(name)s::text IS NULL OR role_name = %(name)s"
+        " ORDER BY township_code NULLS FIRST, role_name",
+        {"name": name},
     ).fetchall()
-    conn.rollback()  # only read
     return [StaffMember(str(n), str(t) if t else None, str(at)) for n, t, at in rows]
 
 

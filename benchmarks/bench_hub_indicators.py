@@ -4,7 +4,9 @@ Builds a demo register once (benchmarks/out/hub_demo_N.fpdesk, N persons; 30,000
 three townships), loads it into a hub on a new embedded server (hub.load), then times:
 the load; the annual indicators collected and computed through HubSource (district, and
 by village) and through the register; and the command as a user runs it (a new
-process, --url of the running server, --level village --json).  Prints wall seconds.
+process, --url of the running server, --level village --json); and the collection as a
+district staff login and as a township staff login (row-level security, hub.staff).
+Prints wall seconds.
 
     PYTHONPATH=src nice .venv/bin/python benchmarks/bench_hub_indicators.py [PERSONS]
 """
@@ -25,7 +27,7 @@ import psycopg
 
 from fpdesk import demo
 from fpdesk.core.periods import parse_period
-from fpdesk.hub import load, schema, server
+from fpdesk.hub import load, schema, server, staff
 from fpdesk.hub.indicators import HubSource
 from fpdesk.reports import indicators as ind
 from fpdesk.store.db import open_register
@@ -85,6 +87,19 @@ def main() -> int:
                     ind.breakdown(register, period, "village", within=county, facts=reg_facts),
                 ),
             )
+        # The same collection under the staff roles' row-level security.
+        with psycopg.connect(url) as conn:
+            township = str(conn.execute("SELECT min(code) FROM hub_township").fetchone()[0])
+            staff.add(conn, "bench_district", None)
+            staff.add(conn, "bench_township", township)
+        for name in ("bench_district", "bench_township"):
+            staff_url = url.replace("postgresql://postgres:", f"postgresql://{name}:", 1)
+            with psycopg.connect(staff_url) as conn:
+                seen = HubSource(conn)
+                timed(
+                    f"collect {PERIOD} through HubSource as {name}",
+                    lambda seen=seen: ind.collect(seen, period),
+                )
         command = [sys.executable, "-m", "fpdesk", "hub", "indicators", "--url", url]
         for level in ("district", "village"):
             timed(

@@ -77,6 +77,14 @@ def hub_url(server_url: str) -> Iterator[str]:
     yield url
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+        # Roles belong to the server: the hub's staff roles are named after its database
+        # (hub.staff), and the tests name their staff members so too.
+        roles = conn.execute(
+            "SELECT rolname FROM pg_roles WHERE starts_with(rolname, %s)", (f"{name}_",)
+        ).fetchall()
+        if roles:  # together: a role may have granted another's membership
+            names = sql.SQL(", ").join(sql.Identifier(role) for (role,) in roles)
+            conn.execute(sql.SQL("DROP ROLE {}").format(names))
 
 
 @pytest.fixture

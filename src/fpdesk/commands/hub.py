@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from fpdesk.commands.common import CommandError, add_json, emit
+from fpdesk.commands.common import CommandError, add_json, emit, emit_lines
 from fpdesk.commands.reports import report_text
 from fpdesk.core.clock import SystemClock
 from fpdesk.core.i18n import Text, current_language
@@ -158,6 +159,8 @@ def add_commands(sub: Any) -> None:
     revoke.add_argument("--url", help=URL_HELP)
     add_json(revoke)
     revoke.set_defaults(func=run_enroll_revoke)
+
+    _add_staff_commands(steps)
 
 
 @contextmanager
@@ -388,3 +391,95 @@ def run_import(args: argparse.Namespace) -> int:
     for r in bad:
         print(f"fpdesk: {r.file_name}: {r.reason}", file=sys.stderr)
     return 1 if any(r.outcome == "refused" for r in bad) else (3 if bad else 0)
+
+
+# ---------------------------------------------------------------- staff (hub.staff)
+
+STAFF_ADDED = Text(
+    "已建立人员“{name}”（{scope}，只读）。登录地址里的用户名是 {name}。",
+    "Staff member “{name}” made ({scope}, read-only). The user name in their hub address "
+    "is {name}.",
+)
+STAFF_DISTRICT = Text("全区县", "the whole district")
+STAFF_TOWNSHIP = Text("只看乡镇 {code}", "township {code} only")
+STAFF_ROW = Text("  {name}  {scope}  建立于 {added}", "  {name}  {scope}  added {added}")
+NO_STAFF = Text(
+    "还没有人员。用 fpdesk hub staff add 建立。",
+    "No staff yet; add them with fpdesk hub staff add.",
+)
+STAFF_REMOVED = Text(
+    "已删除人员“{name}”：从现在起不能再登录汇总库。",
+    "Staff member “{name}” removed: they can no longer log in to the hub.",
+)
+NO_PASSWORD = Text(
+    "环境变量 {var} 没有设置，没有建立人员。请把口令放进这个变量再试。",
+    "The environment variable {var} is not set; no staff member was made. Put the "
+    "password in it and try again.",
+)
+
+
+def _add_staff_commands(steps: Any) -> None:
+    staff = steps.add_parser("staff", help="staff logins, read-only / 汇总库人员（只读账户）")
+    which = staff.add_subparsers(dest="hub_staff_command", metavar="ACTION", required=True)
+    add = which.add_parser("add", help="a staff login / 新建人员账户")
+    add.add_argument("name", help="user name (a-z, 0-9, _) / 用户名")
+    scope = add.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--township", help="sees only this township / 只看这个乡镇")
+    scope.add_argument("--district", action="store_true", help="sees the whole district / 看全区县")
+    add.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="environment variable holding the password / 存放口令的环境变量",
+    )
+    add.add_argument("--url", help=URL_HELP)
+    add_json(add)
+    add.set_defaults(func=run_staff_add)
+    listed = which.add_parser("list", help="the staff / 人员列表")
+    listed.add_argument("--url", help=URL_HELP)
+    add_json(listed)
+    listed.set_defaults(func=run_staff_list)
+    remove = which.add_parser("remove", help="remove a staff login / 删除人员账户")
+    remove.add_argument("name", help="user name / 用户名")
+    remove.add_argument("--url", help=URL_HELP)
+    add_json(remove)
+    remove.set_defaults(func=run_staff_remove)
+
+
+def _staff_scope(township: str | None) -> Text:
+    return STAFF_DISTRICT if township is None else STAFF_TOWNSHIP.format(code=township)
+
+
+def run_staff_add(args: argparse.Namespace) -> int:
+    from fpdesk.hub import staff
+
+    password = None
+    if args.password_env:
+        password = os.environ.get(args.password_env)
+        if password is None:
+            raise CommandError(NO_PASSWORD.format(var=args.password_env))
+    with _hub(args) as (_, conn):
+        member = staff.add(conn, args.name, None if args.district else args.township, password)
+    text = STAFF_ADDED.format(name=member.name, scope=str(_staff_scope(member.township)))
+    emit(args, member.as_dict(), str(text))
+    return 0
+
+
+def run_staff_list(args: argparse.Namespace) -> int:
+    from fpdesk.hub import staff
+
+    with _hub(args) as (_, conn):
+        members = staff.list_staff(conn)
+    lines = [
+        str(STAFF_ROW.format(name=m.name, scope=str(_staff_scope(m.township)), added=m.added_at))
+        for m in members
+    ]
+    return emit_lines(args, [m.as_dict() for m in members], lines, NO_STAFF)
+
+
+def run_staff_remove(args: argparse.Namespace) -> int:
+    from fpdesk.hub import staff
+
+    with _hub(args) as (_, conn):
+        staff.remove(conn, args.name)
+    emit(args, {"removed": args.name}, str(STAFF_REMOVED.format(name=args.name)))
+    return 0

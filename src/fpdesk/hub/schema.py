@@ -25,7 +25,7 @@ import sqlcipher3
 from psycopg import sql
 from sqlite_utils import Database
 
-from fpdesk.hub import errors
+from fpdesk.hub import errors, staff_roles
 from fpdesk.store import schema as register_schema
 from fpdesk.store.capture import REPLICATED
 
@@ -232,6 +232,27 @@ def _area_units(conn: psycopg.Connection[Any]) -> None:
         )
         """
     )
+
+
+@step("0005_staff_roles")
+def _staff_roles(conn: psycopg.Connection[Any]) -> None:
+    # Staff log in as PostgreSQL roles that may only read (issue 17 item 2): a district
+    # staff role reads every township's rows, a township staff role only its own
+    # (row-level security; hub.staff).  Which township a staff role is of is a row here,
+    # read by the policies through current_user.
+    conn.execute(
+        """
+        CREATE TABLE hub_staff (
+            role_name text PRIMARY KEY,
+            township_code char(12) REFERENCES hub_township (code),  -- NULL: the district
+            added_at timestamptz NOT NULL DEFAULT now()
+        )
+        """
+    )
+    if staff_roles.may_make_roles(conn):
+        staff_roles.ensure_roles(conn, VERSION_TABLE)
+    # Else (an owner without CREATEROLE on an administrator's server) the first
+    # `hub staff add` makes them, or says it cannot.
 
 
 # ---------------------------------------------------------------- applying steps

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fpdesk.core import population
@@ -248,7 +248,9 @@ def _model(
     """The test's own reading of a history, in two plain facts: is the hukou here, does
     she live here.  Each kind sets one or both; nothing else is consulted."""
     registered, living = start
-    for moved_on, kind in sorted(accepted):
+    # By date, and within a day in the order recorded (a stable sort: the register keeps
+    # one day's moves in the order they were entered, not by kind).
+    for moved_on, kind in sorted(accepted, key=lambda move: move[0]):
         if moved_on > day:
             break
         if kind == "transfer_in":
@@ -270,6 +272,9 @@ def _model(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(attempts=st.lists(_ATTEMPT, max_size=8), floating=st.booleans())
+# Out and back in on one day: the model must read a day's moves in the order recorded
+# (found by Hypothesis in the Windows run, where its random draws differ).
+@example(attempts=[(0, "transfer_out", 0, True), (0, "transfer_in", 0, True)], floating=False)
 def test_random_move_histories(
     township: Register,
     attempts: list[tuple[int, str, int, bool]],

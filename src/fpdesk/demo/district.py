@@ -135,6 +135,7 @@ def stream(
     """The district's messages; the search index is built into the new file `index`."""
     district = District(seed, reference)
     keys = district.index_keys
+    keys.folder = str(Path(index).parent)  # the build's scratch folder
     try:
         yield from _rows(district, persons)
         # Every row is made: the writer builds the register's indexes while the search

@@ -9,7 +9,7 @@ import itertools
 import random
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 from fpdesk.core import idnumber
 from fpdesk.core.codes import method as method_facts
@@ -228,11 +228,23 @@ class KeySpool:
     BANDS = 4
 
     def __init__(self) -> None:
-        # Open while the district is made; close() (after the index is built) ends them.
-        self._files = [
-            tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115
-            for _ in range(self.BANDS)
-        ]
+        # Opened at the first row, in `folder` when one is given (the build's scratch
+        # folder: on Windows a temporary file has a name in its folder until closed, so
+        # they are kept where everything of the build goes away together); close()
+        # (after the index is built) ends them.
+        self.folder: str | None = None
+        self._open: list[IO[str]] = []
+
+    @property
+    def _files(self) -> list[IO[str]]:
+        if not self._open:
+            self._open = [
+                tempfile.TemporaryFile(  # noqa: SIM115
+                    "w+", encoding="utf-8", newline="\n", dir=self.folder
+                )
+                for _ in range(self.BANDS)
+            ]
+        return self._open
 
     def append(self, band: int, rowid: int, keys: str) -> None:
         # Keys are tokens separated by spaces: never a tab or a line end.
@@ -247,7 +259,7 @@ class KeySpool:
                 yield int(rowid), keys
 
     def close(self) -> None:
-        for file in self._files:
+        for file in self._open:
             file.close()
 
 

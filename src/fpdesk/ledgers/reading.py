@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
 import python_calamine
@@ -106,8 +106,16 @@ class LedgerFile:
         self.path = path
         self.kind = kind
         self._book: Any = None
+        self._handle: BinaryIO | None = None
         if kind == "xlsx":
-            self._book = _open_xlsx(path)
+            # The file is opened here and closed by close(): openpyxl before 3.1.3 left
+            # it open behind a read-only sheet whose rows were not all read.
+            self._handle = path.open("rb")
+            try:
+                self._book = _open_xlsx(self._handle, path)
+            except BaseException:
+                self._handle.close()
+                raise
             self.sheet_names: list[str] = list(self._book.sheetnames)
         elif kind == "xls":
             self._book = _open_xls(path)
@@ -152,6 +160,9 @@ class LedgerFile:
         if self._book is not None and hasattr(self._book, "close"):
             self._book.close()
         self._book = None
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
 
     def __enter__(self) -> LedgerFile:
         return self
@@ -193,9 +204,9 @@ def open_ledger(path: str | Path) -> LedgerFile:
 # --- the three readers: each gives rows of plain values and the merged ranges ----------
 
 
-def _open_xlsx(path: Path) -> Any:
+def _open_xlsx(handle: BinaryIO, path: Path) -> Any:
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception:  # zipfile, XML and openpyxl's own errors: the file is damaged
         raise LedgerError(DAMAGED.format(name=path.name)) from None
 
@@ -505,11 +516,10 @@ def _not_a_person(row: Sequence[Any], seq: int | None, heading_texts: list[str])
 def _xlsx_has_formulas(path: Path, sheet: str) -> bool:
     """Formulas read as empty cells when the file kept no results (a sheet written by a
     program, never opened and saved in Excel): look at the formulas themselves."""
-    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    try:
-        for row in book[sheet].iter_rows(max_row=HEADING_SEARCH_ROWS + 50, values_only=True):
-            if any(isinstance(v, str) and v.startswith("=") for v in row):
-                return True
-    finally:
-        book.close()
-    return False
+    with path.open("rb") as handle:  # closed here whatever openpyxl keeps (see LedgerFile)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=False)
+        try:
+            rows = book[sheet].iter_rows(max_row=HEADING_SEARCH_ROWS + 50, values_only=True)
+            return any(isinstance(v, str) and v.startswith("=") for row in rows for v in row)
+        finally:
+            book.close()

@@ -65,13 +65,16 @@ def subcommand(
     name: str,
     help_text: str,
     run: Callable[[argparse.Namespace], int],
+    *,
+    opens: Callable[[argparse.ArgumentParser], None] | None = None,
     **options: Any,
 ) -> Iterator[argparse.ArgumentParser]:
-    """A subcommand as every one is set up: the register (--db, --user) first, then
-    its own arguments (added inside the `with`), then --json; `run` runs it.
-    `options` go to argparse (a description, say)."""
+    """A subcommand as every one is set up: what it opens first (the register: --db,
+    --user; the district hub's commands give their --url), then its own arguments
+    (added inside the `with`), then --json; `run` runs it.  `options` go to argparse
+    (a description, say)."""
     parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, **options)
-    add_db(parser)
+    (opens or add_db)(parser)
     yield parser
     add_json(parser)
     parser.set_defaults(func=run)

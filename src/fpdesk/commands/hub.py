@@ -10,12 +10,12 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from fpdesk.commands.common import CommandError, add_json, emit, emit_lines
+from fpdesk.commands.common import CommandError, emit, emit_lines, subcommand
 from fpdesk.commands.reports import report_text
 from fpdesk.core.clock import SystemClock
 from fpdesk.core.i18n import Text, current_language
@@ -88,78 +88,84 @@ IDS = Text("  {key} {which}：{ids}", "  {key} {which}: {ids}")
 WHICH = {"numerator": Text("分子", "numerator"), "denominator": Text("分母", "denominator")}
 
 
+def add_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help=URL_HELP)
+
+
+def _action(
+    steps: Any, name: str, help_text: str, run: Callable[[argparse.Namespace], int]
+) -> AbstractContextManager[argparse.ArgumentParser]:
+    """A hub subcommand: --url first, its own arguments, --json (commands.common)."""
+    return subcommand(steps, name, help_text, run, opens=add_url)
+
+
+def _add_period_and_township(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--period", required=True, help="2026, 2026Q3, 2026-10, 2026CY... / 统计时段"
+    )
+    parser.add_argument(
+        "--township", help="only this township's records (12-digit code) / 只统计这个乡镇"
+    )
+
+
 def add_commands(sub: Any) -> None:
     parser = sub.add_parser("hub", help="the district hub (PostgreSQL) / 区县汇总库")
     steps = parser.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
-
-    init = steps.add_parser("init", help="make or upgrade the hub / 建立或升级汇总库")
-    init.add_argument("--url", help=URL_HELP)
-    add_json(init)
-    init.set_defaults(func=run_init)
-
-    status = steps.add_parser("status", help="townships and their bundles / 各乡镇报送情况")
-    status.add_argument("--url", help=URL_HELP)
-    add_json(status)
-    status.set_defaults(func=run_status)
-
-    counts = steps.add_parser(
-        "indicators", help="the district's indicators, read-only / 区县统计指标（只读）"
-    )
-    counts.add_argument("--url", help=URL_HELP)
-    counts.add_argument(
-        "--period", required=True, help="2026, 2026Q3, 2026-10, 2026CY... / 统计时段"
-    )
-    counts.add_argument(
-        "--level",
-        choices=LEVELS,
-        default="district",
-        help="the district as one, or one result per township or village / 全区县、按乡镇或按村",
-    )
-    counts.add_argument(
-        "--township", help="only this township's records (12-digit code) / 只统计这个乡镇"
-    )
-    counts.add_argument(
-        "--members",
-        action="store_true",
-        help="the record ids behind each number / 列出每个数字所含记录的编号",
-    )
-    add_json(counts)
-    counts.set_defaults(func=run_indicators)
-
+    with _action(steps, "init", "make or upgrade the hub / 建立或升级汇总库", run_init):
+        pass
+    with _action(steps, "status", "townships and their bundles / 各乡镇报送情况", run_status):
+        pass
+    with _action(
+        steps,
+        "indicators",
+        "the district's indicators, read-only / 区县统计指标（只读）",
+        run_indicators,
+    ) as counts:
+        _add_period_and_township(counts)
+        counts.add_argument(
+            "--level",
+            choices=LEVELS,
+            default="district",
+            help="the district as one, or one result per township or village / "
+            "全区县、按乡镇或按村",
+        )
+        counts.add_argument(
+            "--members",
+            action="store_true",
+            help="the record ids behind each number / 列出每个数字所含记录的编号",
+        )
     add_report_command(steps)
-
-    take = steps.add_parser(
-        "import", help="take in township bundles, write acknowledgements / 导入乡镇数据包"
-    )
-    take.add_argument("files", nargs="+", type=Path, help="bundle files or folders / 数据包")
-    take.add_argument(
-        "--out",
-        required=True,
-        type=Path,
-        help="folder for the acknowledgements to the townships / 回执文件夹",
-    )
-    take.add_argument("--url", help=URL_HELP)
-    add_json(take)
-    take.set_defaults(func=run_import)
-
+    with _action(
+        steps,
+        "import",
+        "take in township bundles, write acknowledgements / 导入乡镇数据包",
+        run_import,
+    ) as take:
+        take.add_argument("files", nargs="+", type=Path, help="bundle files or folders / 数据包")
+        take.add_argument(
+            "--out",
+            required=True,
+            type=Path,
+            help="folder for the acknowledgements to the townships / 回执文件夹",
+        )
     enroll = steps.add_parser("enroll", help="townships joining the hub / 乡镇加入汇总库")
     which = enroll.add_subparsers(dest="hub_enroll_command", metavar="STEP", required=True)
-    accept = which.add_parser("accept", help="enroll a township and answer / 登记乡镇并回复")
-    accept.add_argument("request", type=Path, help="the township's request file / 乡镇的申请文件")
-    accept.add_argument("--out", required=True, type=Path, help="answer file / 回复文件")
-    accept.add_argument(
-        "--district",
-        help="this hub's district (or city) code, the first time / 本区县（或市）代码，首次需要",
-    )
-    accept.add_argument("--url", help=URL_HELP)
-    add_json(accept)
-    accept.set_defaults(func=run_enroll_accept)
-    revoke = which.add_parser("revoke", help="refuse a township's bundles / 撤销乡镇")
-    revoke.add_argument("township", help="township code / 乡镇代码")
-    revoke.add_argument("--url", help=URL_HELP)
-    add_json(revoke)
-    revoke.set_defaults(func=run_enroll_revoke)
-
+    with _action(
+        which, "accept", "enroll a township and answer / 登记乡镇并回复", run_enroll_accept
+    ) as accept:
+        accept.add_argument(
+            "request", type=Path, help="the township's request file / 乡镇的申请文件"
+        )
+        accept.add_argument("--out", required=True, type=Path, help="answer file / 回复文件")
+        accept.add_argument(
+            "--district",
+            help="this hub's district (or city) code, the first time / "
+            "本区县（或市）代码，首次需要",
+        )
+    with _action(
+        which, "revoke", "refuse a township's bundles / 撤销乡镇", run_enroll_revoke
+    ) as revoke:
+        revoke.add_argument("township", help="township code / 乡镇代码")
     _add_staff_commands(steps)
 
 
@@ -304,20 +310,12 @@ CANNOT_WRITE = Text(
 
 def add_report_command(steps: Any) -> None:
     """`hub report`: the register's workbooks over the hub's records (HubSource)."""
-    report = steps.add_parser(
-        "report", help="the district's workbooks, read-only / 区县统计报表（只读）"
-    )
-    report.add_argument("--kind", required=True, choices=REPORT_KINDS, help="报表种类")
-    report.add_argument(
-        "--period", required=True, help="2026, 2026Q3, 2026-10, 2026CY... / 统计时段"
-    )
-    report.add_argument("--out", required=True, type=Path, help="the .xlsx file / 输出文件")
-    report.add_argument(
-        "--township", help="only this township's records (12-digit code) / 只统计这个乡镇"
-    )
-    report.add_argument("--url", help=URL_HELP)
-    add_json(report)
-    report.set_defaults(func=run_report)
+    with _action(
+        steps, "report", "the district's workbooks, read-only / 区县统计报表（只读）", run_report
+    ) as report:
+        report.add_argument("--kind", required=True, choices=REPORT_KINDS, help="报表种类")
+        _add_period_and_township(report)
+        report.add_argument("--out", required=True, type=Path, help="the .xlsx file / 输出文件")
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -421,28 +419,24 @@ NO_PASSWORD = Text(
 def _add_staff_commands(steps: Any) -> None:
     staff = steps.add_parser("staff", help="staff logins, read-only / 汇总库人员（只读账户）")
     which = staff.add_subparsers(dest="hub_staff_command", metavar="ACTION", required=True)
-    add = which.add_parser("add", help="a staff login / 新建人员账户")
-    add.add_argument("name", help="user name (a-z, 0-9, _) / 用户名")
-    scope = add.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--township", help="sees only this township / 只看这个乡镇")
-    scope.add_argument("--district", action="store_true", help="sees the whole district / 看全区县")
-    add.add_argument(
-        "--password-env",
-        metavar="VAR",
-        help="environment variable holding the password / 存放口令的环境变量",
-    )
-    add.add_argument("--url", help=URL_HELP)
-    add_json(add)
-    add.set_defaults(func=run_staff_add)
-    listed = which.add_parser("list", help="the staff / 人员列表")
-    listed.add_argument("--url", help=URL_HELP)
-    add_json(listed)
-    listed.set_defaults(func=run_staff_list)
-    remove = which.add_parser("remove", help="remove a staff login / 删除人员账户")
-    remove.add_argument("name", help="user name / 用户名")
-    remove.add_argument("--url", help=URL_HELP)
-    add_json(remove)
-    remove.set_defaults(func=run_staff_remove)
+    with _action(which, "add", "a staff login / 新建人员账户", run_staff_add) as add:
+        add.add_argument("name", help="user name (a-z, 0-9, _) / 用户名")
+        scope = add.add_mutually_exclusive_group(required=True)
+        scope.add_argument("--township", help="sees only this township / 只看这个乡镇")
+        scope.add_argument(
+            "--district", action="store_true", help="sees the whole district / 看全区县"
+        )
+        add.add_argument(
+            "--password-env",
+            metavar="VAR",
+            help="environment variable holding the password / 存放口令的环境变量",
+        )
+    with _action(which, "list", "the staff / 人员列表", run_staff_list):
+        pass
+    with _action(
+        which, "remove", "remove a staff login / 删除人员账户", run_staff_remove
+    ) as remove:
+        remove.add_argument("name", help="user name / 用户名")
 
 
 def _staff_scope(township: str | None) -> Text:

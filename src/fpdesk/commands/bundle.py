@@ -39,8 +39,9 @@ def add_commands(sub: Any) -> None:
             "--resend-from",
             type=int,
             metavar="N",
-            help="village: send again every change after N (the township was restored) / "
-            "重新发送第 N 号以后的修改（乡镇从备份恢复后）",
+            help="village, or a township with --to-district: send again every change after "
+            "N (the upper level lacks them, or, with 0, the district must take the township "
+            "as it is now) / 重新发送第 N 号以后的修改",
         )
 
     with subcommand(

@@ -10,7 +10,7 @@ from typing import Any
 from fpdesk.commands.common import emit, list_rows, on_register, subcommand
 from fpdesk.core.i18n import Text
 from fpdesk.store.db import Register
-from fpdesk.sync import enrollment, keys
+from fpdesk.sync import district, enrollment, keys
 
 
 def add_commands(sub: Any) -> None:
@@ -153,9 +153,37 @@ def run_recovery(args: argparse.Namespace) -> int:
 
 
 def run_devices(args: argparse.Namespace) -> int:
-    return list_rows(args, keys.peers, _device_line, Text("没有登记的设备。", "No devices."))
+    return list_rows(
+        args, district.peers_with_reporting, _device_line, Text("没有登记的设备。", "No devices.")
+    )
+
+
+REPORTED_UP = Text(
+    "\n  区县已确认收到第 {acked} 号以前的修改（{when}）；还有 {waiting} 条修改未经区县确认"
+    "（未导出或未收到回执），最新修改第 {last} 号。",
+    "\n  the district has acknowledged changes up to {acked} ({when}); {waiting} changes "
+    "are not yet acknowledged (not exported, or no acknowledgement yet), the last is {last}.",
+)
+RESEND_AWAITED = Text(
+    "\n  本登记册从备份恢复后区县还没有确认：下一次 --to-district 导出会发送全部修改，"
+    "区县放行后才会采用。",
+    "\n  restored from a backup and not yet confirmed by the district: the next "
+    "--to-district export sends every change, taken once the district office releases it.",
+)
 
 
 def _device_line(d: dict[str, Any]) -> str:
     state = f"注销 revoked {d['revoked_at']}" if d["revoked_at"] else "有效 active"
-    return f"{d['device_id']}  {d['role']}  {d['area_code']}  {d['fingerprint']}  {state}"
+    line = f"{d['device_id']}  {d['role']}  {d['area_code']}  {d['fingerprint']}  {state}"
+    up = d.get("reporting")
+    if up is not None:
+        when = up["acked_at"] or "-"
+        waiting = up["unacknowledged"]
+        line += str(
+            REPORTED_UP.format(
+                acked=up["acked_upto"], when=when, waiting=waiting, last=up["last_seq"]
+            )
+        )
+        if up["resend_awaited"]:
+            line += str(RESEND_AWAITED)
+    return line

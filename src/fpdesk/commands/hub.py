@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fpdesk.commands.common import CommandError, emit, emit_lines, subcommand
+from fpdesk.commands.hub_held import add_held_commands, problem_lines
 from fpdesk.commands.reports import report_text
 from fpdesk.core.clock import SystemClock
 from fpdesk.core.i18n import Text, current_language
@@ -167,6 +168,7 @@ def add_commands(sub: Any) -> None:
     ) as revoke:
         revoke.add_argument("township", help="township code / 乡镇代码")
     _add_staff_commands(steps)
+    add_held_commands(steps, _action, _hub)
 
 
 @contextmanager
@@ -234,6 +236,7 @@ def run_status(args: argparse.Namespace) -> int:
                 )
             )
         )
+    lines += problem_lines(found.problems, OUTCOMES)
     emit(args, data, "\n".join(lines))
     return 0
 

@@ -49,17 +49,39 @@ OUTSIDE = Text(
 )
 GAP_REASON = Text(
     "缺少乡镇第 {first} 到第 {last} 号修改（之前的包没有收到），这个包暂不导入。"
-    "请让乡镇重新导出：新包会包含缺少的部分。",
+    "请让乡镇重新导出：新包会包含缺少的部分；也可以在乡镇运行"
+    " fpdesk bundle export --to-district --resend-from {resend}。",
     "The township's changes {first} to {last} are missing (an earlier bundle never "
     "arrived); this bundle was not applied. Ask the township for a new export: it will "
-    "carry the missing part.",
+    "carry the missing part, or at once with fpdesk bundle export --to-district "
+    "--resend-from {resend}.",
 )
 FORK_REASON = Text(
-    "乡镇第 {seq} 号修改与以前收到的不同：乡镇登记册可能是从旧备份恢复的。这个包没有导入，"
-    "请和乡镇核实。",
+    "乡镇第 {seq} 号修改与以前收到的不同：乡镇登记册可能是从旧备份恢复的。这个包已保留，没有导入。"
+    "请乡镇运行 fpdesk bundle export --to-district --resend-from 0，"
+    "区县核实后用 fpdesk hub held release 放行那个包（按乡镇登记册现在的样子），"
+    "或用 fpdesk hub held discard 放弃。",
     "The township's change {seq} differs from the one received before: its register may "
-    "have been restored from an old backup. This bundle was not applied; check with the "
-    "township.",
+    "have been restored from an old backup. The file is held, nothing applied. Ask the "
+    "township for fpdesk bundle export --to-district --resend-from 0; once checked, "
+    "release that file with fpdesk hub held release (the hub then holds the township's "
+    "register as it is now), or discard it with fpdesk hub held discard.",
+)
+RESTORED_REASON = Text(
+    "乡镇登记册已从备份恢复：汇总库收到过它第 {received} 号以前的修改，这个文件（第 {first} 到"
+    "第 {upto} 号）没有原样包含全部，恢复时丢失的部分汇总库还保留着。文件已保留，没有导入。"
+    "区县核实后用 fpdesk hub held release 放行（按乡镇登记册现在的样子），"
+    "或用 fpdesk hub held discard 放弃。",
+    "The township register was restored from a backup: the hub received its changes up "
+    "to {received}, and this file ({first} to {upto}) does not carry all of them as they "
+    "were; the hub still holds what the restore lost there. The file is held, nothing "
+    "applied. Once checked, release it with fpdesk hub held release (the hub then holds "
+    "the township's register as it is now), or discard it with fpdesk hub held discard.",
+)
+RELEASED_BEFORE = Text(
+    "这个文件曾被保留（分叉），区县已于 {when} 处理过，没有再次导入。",
+    "This file was held (a fork) and the district office dealt with it on {when}; nothing "
+    "was imported again.",
 )
 
 
@@ -90,12 +112,13 @@ class HubParty:
     def peer(self, device_id: str) -> dict[str, Any] | None:
         found = self.conn.execute(
             "SELECT code, state, sign_public, age_recipient, revoked_at, received_upto,"
-            " last_ack_hash FROM hub_township WHERE device_id = %s AND state <> 'requested'",
+            " last_ack_hash, generation FROM hub_township"
+            " WHERE device_id = %s AND state <> 'requested'",
             (device_id,),
         ).fetchone()
         if found is None:
             return None
-        code, state, sign_public, age_recipient, revoked_at, received, last_ack = found
+        code, state, sign_public, age_recipient, revoked_at, received, last_ack, gen = found
         return {
             "device_id": device_id,
             "role": "township",
@@ -106,6 +129,8 @@ class HubParty:
             "revoked_at": revoked_at.isoformat() if state == "revoked" and revoked_at else None,
             "received_upto": int(received),
             "last_bundle_hash": last_ack,
+            # the township register's generation whose changes the hub holds
+            "generation": str(gen),
         }
 
 
@@ -139,7 +164,7 @@ class Imported:
     acks: list[Path] = field(default_factory=list)
 
 
-class _Outside(Exception):
+class Outside(Exception):
     def __init__(self, text: Text) -> None:
         super().__init__(text.en)
         self.text = text
@@ -160,7 +185,7 @@ def import_files(conn: psycopg.Connection[Any], paths: list[Path], ack_dir: Path
             senders[sender["device_id"]] = sender
     ack_dir.mkdir(parents=True, exist_ok=True)
     for device in senders:
-        done.acks.append(_write_ack(conn, party, device, ack_dir))
+        done.acks.append(write_ack(conn, party, device, ack_dir))
     return done
 
 
@@ -181,9 +206,9 @@ def _import_file(
     result.after, result.upto = manifest["after"], manifest["upto"]
     try:
         with conn.transaction():
-            _apply(conn, opened, result, digest)
+            _apply(conn, opened, result, digest, data)
             _record(conn, result, digest, sender["device_id"])
-    except (BundleRefused, _Outside) as exc:  # rolled back whole; the refusal is kept
+    except (BundleRefused, Outside) as exc:  # rolled back whole; the refusal is kept
         result.outcome, result.reason, result.applied = REFUSED, exc.text, 0
         with conn.transaction():
             _record(conn, result, digest, sender["device_id"])
@@ -191,35 +216,74 @@ def _import_file(
 
 
 def _apply(
-    conn: psycopg.Connection[Any], opened: envelope.Opened, result: HubResult, digest: str
+    conn: psycopg.Connection[Any],
+    opened: envelope.Opened,
+    result: HubResult,
+    digest: str,
+    data: bytes,
 ) -> None:
     manifest, code = opened.manifest, opened.sender["area_code"]
     device = opened.sender["device_id"]
     locked = conn.execute(  # two staff importing at once take turns
-        "SELECT received_upto FROM hub_township WHERE code = %s FOR UPDATE", (code,)
+        "SELECT received_upto, generation FROM hub_township WHERE code = %s FOR UPDATE",
+        (code,),
     ).fetchone()
-    received = int(locked[0]) if locked else 0
+    received, generation = (int(locked[0]), str(locked[1])) if locked else (0, "")
+    released = release_of(conn, digest)
+    if released is not None:
+        result.outcome = DUPLICATE
+        result.reason = RELEASED_BEFORE.format(when=released["at"])
+        return
     if _accepted_before(conn, digest):
         result.outcome, result.reason = DUPLICATE, bundles.SEEN_BEFORE
         return
-    changes = township.parse_change_list(
-        opened.payloads.get("changes.json", b""),
-        manifest["after"],
-        manifest["upto"],
-        {t: [c.name for c in cols] for t, cols in schema.register_columns().items()},
-    )
+    changes = changes_of(opened)
     if manifest["after"] > received:
         result.outcome = GAP
-        result.reason = GAP_REASON.format(first=received + 1, last=manifest["after"])
+        result.reason = GAP_REASON.format(
+            first=received + 1, last=manifest["after"], resend=received
+        )
+        return
+    restored = envelope.generation_of(manifest) != generation  # since the hub heard of it
+    if restored and not _lost_nothing(conn, device, received, manifest, changes):
+        _hold(conn, result, digest, code, device, data)
+        result.reason = RESTORED_REASON.format(
+            received=received, first=manifest["after"] + 1, upto=manifest["upto"]
+        )
         return
     forked = _fork(conn, device, [c for c in changes if c.seq <= received])
     if forked is not None:
-        result.outcome, result.reason = FORK, FORK_REASON.format(seq=forked)
+        _hold(conn, result, digest, code, device, data)
+        result.reason = FORK_REASON.format(seq=forked)
         return
     fresh = [c for c in changes if c.seq > received]
     if not fresh and manifest["upto"] <= received:
         result.outcome, result.reason = DUPLICATE, township.DUPLICATE_REASON
         return
+    take(conn, opened, fresh, max(received, manifest["upto"]))
+    result.outcome, result.applied = ACCEPTED, len(fresh)
+
+
+def changes_of(opened: envelope.Opened) -> list[township.Change]:
+    """The bundle's change list, checked against the hub's columns."""
+    return township.parse_change_list(
+        opened.payloads.get("changes.json", b""),
+        opened.manifest["after"],
+        opened.manifest["upto"],
+        {t: [c.name for c in cols] for t, cols in schema.register_columns().items()},
+    )
+
+
+def take(
+    conn: psycopg.Connection[Any],
+    opened: envelope.Opened,
+    fresh: list[township.Change],
+    upto: int,
+) -> None:
+    """Write the new changes, the area units beside them, what was received and how
+    far, and the township register's generation they belong to: inside the caller's
+    transaction (an import's, or a release's: hub.held)."""
+    code, device = opened.sender["area_code"], opened.sender["device_id"]
     _apply_changes(conn, fresh, code)
     _check_area(conn, code, fresh)
     _take_area_units(conn, code, opened.payloads.get("changes.json", b""))
@@ -229,10 +293,66 @@ def _apply(
             [(device, c.seq, c.digest()) for c in fresh],
         )
     conn.execute(
-        "UPDATE hub_township SET received_upto = %s WHERE code = %s",
-        (max(received, manifest["upto"]), code),
+        "UPDATE hub_township SET received_upto = %s, generation = %s WHERE code = %s",
+        (upto, envelope.generation_of(opened.manifest), code),
     )
-    result.outcome, result.applied = ACCEPTED, len(fresh)
+
+
+def _lost_nothing(
+    conn: psycopg.Connection[Any],
+    device: str,
+    received: int,
+    manifest: dict[str, Any],
+    changes: list[township.Change],
+) -> bool:
+    """A bundle of the township's new generation (its register restored from a
+    backup) that still carries every change the hub received after its start, each as
+    it was: the restore lost nothing the hub holds, so the hub follows on."""
+    if manifest["upto"] < received:
+        return False
+    known = dict(
+        conn.execute(
+            "SELECT seq, change_hash FROM hub_received WHERE device_id = %s AND seq > %s",
+            (device, manifest["after"]),
+        ).fetchall()
+    )
+    sent = {c.seq: c.digest() for c in changes if c.seq <= received}
+    return all(sent.get(seq) == digest for seq, digest in known.items())
+
+
+def _hold(
+    conn: psycopg.Connection[Any],
+    result: HubResult,
+    digest: str,
+    code: str,
+    device: str,
+    data: bytes,
+) -> None:
+    """A fork: nothing applied, the file kept whole for the district office."""
+    result.outcome = FORK
+    conn.execute(
+        f"INSERT INTO {schema.PRIVATE_SCHEMA}.hub_held (file_hash, township_code, device_id,"
+        " data) VALUES (%s, %s, %s, %s) ON CONFLICT (file_hash) DO NOTHING",
+        (digest, code, device, data),
+    )
+
+
+def release_of(conn: psycopg.Connection[Any], digest: str) -> dict[str, Any] | None:
+    """The district office's release of a held file (applied or discarded), if any."""
+    found = conn.execute(
+        "SELECT outcome, seen_at, actor, reason_zh, reason_en FROM hub_ledger"
+        " WHERE file_hash = %s AND kind = 'release' ORDER BY id LIMIT 1",
+        (digest,),
+    ).fetchone()
+    if found is None:
+        return None
+    outcome, seen_at, actor, zh, en = found
+    return {
+        "action": "released" if outcome == ACCEPTED else "discarded",
+        "at": seen_at.isoformat(timespec="seconds"),
+        "actor": actor,
+        "reason": Text(zh or "", en or ""),
+    }
 
 
 def _accepted_before(conn: psycopg.Connection[Any], digest: str) -> bool:
@@ -297,7 +417,7 @@ def _refuse_others(conn: psycopg.Connection[Any], table: str, ids: list[str], co
         (ids, code),
     ).fetchone()
     if found is not None:
-        raise _Outside(OUTSIDE.format(township=code, table=table, row=found[0]))
+        raise Outside(OUTSIDE.format(township=code, table=table, row=found[0]))
 
 
 def _upsert(table: str, image: tuple[str, ...]) -> sql.Composed:
@@ -324,7 +444,7 @@ def _check_area(conn: psycopg.Connection[Any], code: str, changes: list[township
         (written.get("household", []),),
     ).fetchall():
         if not _village_of(code, village):
-            raise _Outside(OUTSIDE.format(township=code, table="household", row=row_id))
+            raise Outside(OUTSIDE.format(township=code, table="household", row=row_id))
     checks = [("person", "household_id", "household")] + [
         (table, column, "person")
         for table, columns in rows.PERSON_COLUMNS.items()
@@ -344,7 +464,7 @@ def _check_area(conn: psycopg.Connection[Any], code: str, changes: list[township
             (written.get(table, []), code),
         ).fetchone()
         if found is not None:
-            raise _Outside(OUTSIDE.format(township=code, table=table, row=found[0]))
+            raise Outside(OUTSIDE.format(township=code, table=table, row=found[0]))
 
 
 def _take_area_units(conn: psycopg.Connection[Any], code: str, payload: bytes) -> None:
@@ -399,12 +519,20 @@ def _village_of(township_code: str, village: Any) -> bool:
         return False
 
 
-def _record(conn: psycopg.Connection[Any], result: HubResult, digest: str, device: str) -> None:
+def _record(
+    conn: psycopg.Connection[Any],
+    result: HubResult,
+    digest: str,
+    device: str,
+    *,
+    kind: str = "changes",
+    actor: str | None = None,
+) -> None:
     reason = result.reason
     conn.execute(
         "INSERT INTO hub_ledger (file_name, file_hash, township_code, device_id, after_seq,"
-        " upto_seq, outcome, reason_zh, reason_en, applied)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        " upto_seq, outcome, reason_zh, reason_en, applied, kind, actor)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             result.file_name,
             digest,
@@ -416,12 +544,28 @@ def _record(conn: psycopg.Connection[Any], result: HubResult, digest: str, devic
             None if reason is None else reason.zh,
             None if reason is None else reason.en,
             result.applied,
+            kind,
+            actor,
         ),
     )
 
 
-def _write_ack(conn: psycopg.Connection[Any], party: HubParty, device: str, out_dir: Path) -> Path:
-    """The acknowledgement for one township: how far its changes are applied here."""
+def record(
+    conn: psycopg.Connection[Any],
+    result: HubResult,
+    digest: str,
+    device: str,
+    *,
+    actor: str,
+) -> None:
+    """A release's ledger row (kind 'release'): who, when, why (hub.held)."""
+    _record(conn, result, digest, device, kind="release", actor=actor)
+
+
+def write_ack(conn: psycopg.Connection[Any], party: HubParty, device: str, out_dir: Path) -> Path:
+    """The acknowledgement for one township: how far its changes are applied here, of
+    which generation of its register (a township restored from a backup takes only
+    an acknowledgement of its new one: sync.district)."""
     with conn.transaction():
         peer = party.peer(device)
         assert peer is not None  # it sent a verified bundle in this run
@@ -437,6 +581,7 @@ def _write_ack(conn: psycopg.Connection[Any], party: HubParty, device: str, out_
             payloads={},
             recipients=[peer["age_recipient"]],
             created_at=keys.now_text(),
+            generation=peer["generation"],
         )
         digest = container.sha256(data)
         name = (

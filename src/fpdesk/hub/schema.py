@@ -314,3 +314,33 @@ def check(conn: psycopg.Connection[Any]) -> None:
     check_not_newer(applied)
     if len(applied) < len(STEPS):
         raise errors.HubOutOfDate()
+
+
+@step("0007_held_files")
+def _held_files(conn: psycopg.Connection[Any]) -> None:
+    # A township's file held as a fork (its register restored from a backup, or its
+    # history otherwise rewritten), kept whole for the district office to release or
+    # discard (hub.held), as the township keeps its villages' in sync_held.  Its bytes
+    # stay encrypted to the hub, in the private schema: staff cannot read them.
+    conn.execute(
+        f"""
+        CREATE TABLE {PRIVATE_SCHEMA}.hub_held (
+            file_hash text PRIMARY KEY,
+            township_code char(12) NOT NULL REFERENCES hub_township (code),
+            device_id text NOT NULL,
+            held_at timestamptz NOT NULL DEFAULT now(),
+            data bytea NOT NULL
+        )
+        """
+    )
+    conn.execute(f"REVOKE ALL ON {PRIVATE_SCHEMA}.hub_held FROM PUBLIC")
+    # A release is a ledger row of its own (kind 'release'): who decided, when (seen_at)
+    # and why (the reason), beside the files' rows.
+    conn.execute(
+        "ALTER TABLE hub_ledger ADD COLUMN kind text NOT NULL DEFAULT 'changes'"
+        " CHECK (kind IN ('changes', 'release'))"
+    )
+    conn.execute("ALTER TABLE hub_ledger ADD COLUMN actor text")
+    # The township register's generation (store.backup: new each time it is restored
+    # from a backup) whose changes the hub holds; its bundles carry theirs.
+    conn.execute("ALTER TABLE hub_township ADD COLUMN generation text NOT NULL DEFAULT ''")

@@ -173,6 +173,18 @@ def remove(conn: psycopg.Connection[Any], name: str) -> None:
 def _require_owner(conn: psycopg.Connection[Any]) -> None:
     """The hub's owner (or a superuser) able to make roles, else a plain refusal; the
     catalog is read first, which any role may, before the hub's own tables."""
+    user, owner = owner_of(conn)
+    if owner is not None:
+        raise NotHubOwner(NotHubOwner.text.format(owner=owner, user=user))
+    if not may_make_roles(conn):
+        raise CannotMakeRoles(CannotMakeRoles.text.format(user=user))
+    schema.check(conn)
+
+
+def owner_of(conn: psycopg.Connection[Any]) -> tuple[str, str | None]:
+    """(this connection's user, None) when it is the hub's owner or a superuser, else
+    (user, the owner's name); NotAHub when the database is no hub.  The catalog is read,
+    which any role may, before the hub's own tables."""
     row = conn.execute(
         "SELECT current_user, t.tableowner, r.rolsuper FROM pg_roles r"
         " LEFT JOIN pg_tables t ON t.schemaname = current_schema() AND t.tablename = %s"
@@ -182,11 +194,7 @@ def _require_owner(conn: psycopg.Connection[Any]) -> None:
     user, owner, superuser = (str(row[0]), row[1], bool(row[2])) if row else ("", None, False)
     if owner is None:
         raise errors.NotAHub()
-    if user != owner and not superuser:
-        raise NotHubOwner(NotHubOwner.text.format(owner=owner, user=user))
-    if not may_make_roles(conn):
-        raise CannotMakeRoles(CannotMakeRoles.text.format(user=user))
-    schema.check(conn)
+    return user, None if user == owner or superuser else str(owner)
 
 
 def ensure_roles(conn: psycopg.Connection[Any]) -> None:

@@ -1,17 +1,48 @@
 """`fpdesk hub status`: the district's townships, as the township's board shows its
 villages (sync.board): state, the last bundle and when, the changes still missing
-after a gap (a hole), and whether this month's report is late."""
+after a gap (a hole), whether this month's report is late, and this month's files
+not taken (refused, a gap still open, a fork not yet released or discarded), each
+with its reason in both languages."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import psycopg
 
+from fpdesk.core.i18n import Text
 from fpdesk.hub import schema
 from fpdesk.sync import board
+
+# A township's files since its last release (a release starts its history again).
+_SINCE_RELEASE = (
+    "l.id > coalesce((SELECT max(r.id) FROM hub_ledger r WHERE r.kind = 'release'"
+    " AND r.outcome = 'accepted' AND r.township_code = l.township_code), 0)"
+)
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file of this month the hub did not take (sync.board's, at the hub)."""
+
+    file_name: str
+    seen_at: str
+    outcome: str  # refused | gap | fork
+    reason: Text
+    township: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file_name,
+            "seen_at": self.seen_at,
+            "outcome": self.outcome,
+            "reason": str(self.reason),
+            "reason_zh": self.reason.zh,
+            "reason_en": self.reason.en,
+            "township": self.township,
+        }
 
 
 @dataclass
@@ -32,6 +63,7 @@ class TownshipRow:
 class HubStatus:
     version: int
     townships: list[TownshipRow]
+    problems: list[FileProblem] = field(default_factory=list)
 
     @property
     def late(self) -> list[TownshipRow]:
@@ -47,6 +79,7 @@ class HubStatus:
             "townships": [asdict(t) for t in self.townships],
             "late": [t.code for t in self.late],
             "holes": [t.code for t in self.holes],
+            "problems": [p.as_dict() for p in self.problems],
         }
 
 
@@ -64,7 +97,7 @@ def status(
     }
     for code, file_name, seen_at, outcome in conn.execute(
         "SELECT DISTINCT ON (township_code) township_code, file_name, seen_at, outcome"
-        " FROM hub_ledger WHERE township_code IS NOT NULL"
+        " FROM hub_ledger WHERE township_code IS NOT NULL AND kind = 'changes'"
         " ORDER BY township_code, seen_at DESC, id DESC"
     ):
         row = rows[str(code)]
@@ -73,7 +106,8 @@ def status(
     for code, after in conn.execute(
         "SELECT l.township_code, min(l.after_seq) FROM hub_ledger l"
         " JOIN hub_township t ON t.code = l.township_code"
-        " WHERE l.outcome = 'gap' AND l.after_seq > t.received_upto GROUP BY 1"
+        " WHERE l.outcome = 'gap' AND l.after_seq > t.received_upto"
+        f" AND {_SINCE_RELEASE} GROUP BY 1"
     ):
         row = rows[str(code)]
         row.hole = (row.received_upto + 1, int(after))
@@ -94,4 +128,32 @@ def status(
             row.report = board.REPORTED
         else:
             row.report = board.LATE if today > due else board.DUE
-    return HubStatus(schema.schema_version(), list(rows.values()))
+    found = HubStatus(schema.schema_version(), list(rows.values()))
+    found.problems = problem_files(conn, month_start)
+    return found
+
+
+def problem_files(conn: psycopg.Connection[Any], month_start: dt.date) -> list[FileProblem]:
+    """This month's files not taken, oldest first: refused; a gap whose changes are
+    still missing; a fork the district office has not released or discarded."""
+    return [
+        FileProblem(
+            str(name),
+            seen_at.isoformat(timespec="seconds"),
+            str(outcome),
+            Text(zh or "", en or ""),
+            None if code is None else str(code),
+        )
+        for name, seen_at, outcome, zh, en, code in conn.execute(
+            "SELECT l.file_name, l.seen_at, l.outcome, l.reason_zh, l.reason_en,"
+            " l.township_code FROM hub_ledger l"
+            " LEFT JOIN hub_township t ON t.code = l.township_code"
+            " WHERE l.kind = 'changes' AND l.seen_at::date >= %s AND ("
+            "  l.outcome = 'refused'"
+            f"  OR (l.outcome = 'gap' AND l.after_seq > t.received_upto AND {_SINCE_RELEASE})"
+            "  OR (l.outcome = 'fork' AND NOT EXISTS (SELECT 1 FROM hub_ledger r"
+            "   WHERE r.kind = 'release' AND r.file_hash = l.file_hash)))"
+            " ORDER BY l.id",
+            (month_start,),
+        )
+    ]

@@ -67,8 +67,9 @@ TO_DISTRICT_ALONE = Text(
     "--to-district is for a township register, without --for, --all-villages or --snapshot.",
 )
 RESEND_IS_FOR_VILLAGES = Text(
-    "--resend-from 只用于村里的电脑，数字不能小于 0。",
-    "--resend-from is for a village laptop, with a number of at least 0.",
+    "--resend-from 只用于村里的电脑或乡镇发往区县（--to-district），数字不能小于 0。",
+    "--resend-from is for a village laptop or a township's --to-district export, with a "
+    "number of at least 0.",
 )
 A_REGISTER_FILE = Text(
     "{path} 是正在使用的登记册文件，不是数据包：没有读它。",
@@ -152,9 +153,16 @@ def export(
     again, whatever the township acknowledged (after the township was restored).
 
     `to_district` (a township): every change of this register the district hub has
-    not acknowledged, its villages' work included, for the hub (docs/hub.md)."""
+    not acknowledged, its villages' work included, for the hub (docs/hub.md); with
+    `resend_from`, every change after that sequence.  After this register was restored
+    from a backup, and until the hub acknowledges a bundle of the new generation, all of
+    them (after 0): the hub may hold what the restore lost here (hub.held)."""
     if to_district:
-        made = [_export_to_district(register, out_dir, village_code, all_villages, snapshot)]
+        made = [
+            _export_to_district(
+                register, out_dir, village_code, all_villages, snapshot, resend_from
+            )
+        ]
     else:
         made = _export(register, out_dir, village_code, all_villages, snapshot, resend_from)
     detail = {"bundles": [e.path.name for e in made], "snapshot": snapshot}
@@ -192,19 +200,28 @@ def _acks(devices: list[dict[str, Any]]) -> list[int]:
 
 
 def _export_to_district(
-    register: Register, out_dir: Path, village_code: str | None, all_villages: bool, snapshot: bool
+    register: Register,
+    out_dir: Path,
+    village_code: str | None,
+    all_villages: bool,
+    snapshot: bool,
+    resend_from: int | None,
 ) -> Exported:
     access.require(register, "export")
     if register.role != "township" or village_code or all_villages or snapshot:
         raise SyncError(TO_DISTRICT_ALONE)
     out_dir.mkdir(parents=True, exist_ok=True)
+    peer = keys.district_peer(register)
+    if resend_from is None and district.resend_awaited(register, peer):
+        resend_from = 0
     return _export_changes(
         register,
         out_dir,
-        None,
-        keys.district_peer(register),
+        resend_from,
+        peer,
         own_only=False,
         area_units=areas.area_list(register),
+        generation=backup.generation(register),
     )
 
 
@@ -216,11 +233,15 @@ def _export_changes(
     *,
     own_only: bool = True,
     area_units: list[dict[str, Any]] | None = None,
+    generation: str | None = None,
 ) -> Exported:
     """Every change logged here that the upper level has not acknowledged: at a
     village, those made on this laptop, for its township; at a township, all of them
     (its villages' work, taken in, and its own), for the district hub, with the area
-    units the township knows beside them (`area_units`, docs/bundle-format.md)."""
+    units the township knows beside them (`area_units`, docs/bundle-format.md).
+
+    The manifest's generation: a village's is the township's that its ack refers to; a
+    township's for the hub its own (`generation`; the hub is never restored)."""
     peer = keys.township_peer(register) if peer is None else peer
     after = int(peer["acked_by_peer"]) if resend_from is None else resend_from
     if after < 0:
@@ -257,7 +278,7 @@ def _export_changes(
         {"changes.json": payload},
         recipients,
         len(items),
-        str(peer["generation"]),  # the township generation our ack refers to
+        str(peer["generation"]) if generation is None else generation,
     )
 
 

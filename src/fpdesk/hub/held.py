@@ -217,8 +217,8 @@ def release(
     an acknowledgement for the township is written into `ack_dir`."""
     why = _reason(reason)
     held = find(conn, held_id)
-    party = HubParty(conn, enrollment.enrolling_keys(conn))
-    with conn.transaction():
+    with conn.transaction():  # the outermost: it commits (a statement outside would not)
+        party = HubParty(conn, enrollment.enrolling_keys(conn))
         _lock_undecided(conn, held)
         if not held.complete:
             raise HeldError(NOT_COMPLETE.format(first=(held.after or 0) + 1))
@@ -238,6 +238,7 @@ def release(
             raise HeldError(CANNOT_OPEN.format(reason=exc.text)) from exc
         result = _result(held, ACCEPTED, RELEASED_REASON.format(why=why))
         result.applied = len(changes)
+        ack_dir.mkdir(parents=True, exist_ok=True)  # a folder that cannot be: nothing done
         record(conn, result, held.file_hash, held.device_id, actor=_who(conn, actor))
     ack = write_ack(conn, party, held.device_id, ack_dir)
     return Decided(find(conn, held_id), RELEASE_REPLACES, len(changes), ack)

@@ -283,6 +283,10 @@ def test_discard_keeps_the_hub_as_it_was_with_a_reason(
 ) -> None:
     made = restored_fork(hub, world, tmp_path)
     [entry] = held.held_files(hub)
+    for unknown in ("00000000", entry.held_id[:7]):  # none such; too short to tell
+        with pytest.raises(held.HeldError, match="No such held file") as refused:
+            held.discard(hub, unknown, reason="x", actor="y")
+        assert refused.value.text.zh
     before = records_of(hub, TOWNSHIP)
     with pytest.raises(held.HeldError, match="give a reason"):
         held.discard(hub, entry.held_id, reason="  ", actor="王科长")

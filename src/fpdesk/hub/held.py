@@ -46,6 +46,7 @@ from fpdesk.hub.exchange import (
 )
 from fpdesk.store.capture import REPLICATED
 from fpdesk.sync import envelope
+from fpdesk.sync import held as sync_held
 from fpdesk.sync.errors import BundleRefused
 from fpdesk.sync.ledger import ACCEPTED, REFUSED
 
@@ -63,10 +64,6 @@ NOT_OWNER = Text(
 NO_SUCH = Text(
     "没有这个保留的文件：{id}。请用 fpdesk hub held list 查看。",
     "No such held file: {id}. See them with fpdesk hub held list.",
-)
-AMBIGUOUS = Text(
-    "{id} 对应多个保留的文件，请多写几位。",
-    "{id} matches more than one held file; give more of its id.",
 )
 ALREADY = Text(
     "这个文件已于 {when} 由 {actor} 处理过，没有改动。",
@@ -176,7 +173,7 @@ def held_files(conn: psycopg.Connection[Any], *, include_released: bool = False)
             f" FROM {schema.PRIVATE_SCHEMA}.hub_held h"
             " JOIN LATERAL (SELECT * FROM hub_ledger WHERE file_hash = h.file_hash"
             "  AND outcome = 'fork' ORDER BY id LIMIT 1) l ON true"
-            " ORDER BY h.held_at, h.file_hash"
+            " ORDER BY h.held_at, l.id"
         ).fetchall()
         out = [
             HeldFile(
@@ -197,17 +194,7 @@ def held_files(conn: psycopg.Connection[Any], *, include_released: bool = False)
 
 def find(conn: psycopg.Connection[Any], held_id: str) -> HeldFile:
     """A held file by its id (the start of its file hash, 8 characters or more)."""
-    wanted = held_id.strip().lower()
-    matches = [
-        h
-        for h in held_files(conn, include_released=True)
-        if len(wanted) >= 8 and h.file_hash.startswith(wanted)
-    ]
-    if not matches:
-        raise HeldError(NO_SUCH.format(id=held_id))
-    if len(matches) > 1:
-        raise HeldError(AMBIGUOUS.format(id=held_id))
-    return matches[0]
+    return sync_held.pick(held_files(conn, include_released=True), held_id, HeldError, NO_SUCH)
 
 
 def release(

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from fpdesk.core.i18n import Text
 from fpdesk.store import access, access_log
@@ -210,16 +211,31 @@ def waiting_by_device(register: Register) -> dict[str, int]:
 
 def find(register: Register, held_id: str) -> Held:
     """A held bundle by its id (the start of its file hash, 8 characters or more)."""
+    return pick(held_bundles(register, include_released=True), held_id, SyncError)
+
+
+class _Hashed(Protocol):
+    @property
+    def file_hash(self) -> str: ...
+
+
+H = TypeVar("H", bound=_Hashed)
+
+
+def pick(
+    candidates: Sequence[H],
+    held_id: str,
+    refuse: Callable[[Text], Exception],
+    no_such: Text = NO_SUCH,
+) -> H:
+    """The one held file whose hash starts with `held_id` (8 characters or more), else
+    `refuse` with why: a register's held bundles here, the district hub's (hub.held)."""
     wanted = held_id.strip().lower()
-    matches = [
-        h
-        for h in held_bundles(register, include_released=True)
-        if len(wanted) >= 8 and h.file_hash.startswith(wanted)
-    ]
+    matches = [h for h in candidates if len(wanted) >= 8 and h.file_hash.startswith(wanted)]
     if not matches:
-        raise SyncError(NO_SUCH.format(id=held_id))
+        raise refuse(no_such.format(id=held_id))
     if len(matches) > 1:
-        raise SyncError(AMBIGUOUS.format(id=held_id))
+        raise refuse(AMBIGUOUS.format(id=held_id))
     return matches[0]
 
 

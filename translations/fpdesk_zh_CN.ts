@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>Accounts</name>
@@ -162,7 +161,7 @@
         <translation>两次输入的口令不一样。</translation>
     </message>
     <message>
-        <source>Type the account&apos;s name.</source>
+        <source>Type the account's name.</source>
         <translation>请输入账户名。</translation>
     </message>
 </context>
@@ -483,7 +482,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <source>Making today&apos;s backup…</source>
+        <source>Making today's backup…</source>
         <translation>正在做今天的备份…</translation>
     </message>
     <message>
@@ -675,11 +674,23 @@
         <translation>有文件未导入：{0}（见表格下方）。</translation>
     </message>
     <message>
+        <source>District hub: nothing acknowledged yet; {0} change(s) to report.</source>
+        <translation>区县汇总库：还没有确认收到任何修改；有 {0} 条修改待报送。</translation>
+    </message>
+    <message>
+        <source>District hub: your changes up to {0} acknowledged (imported {1}); {2} change(s) not yet acknowledged.</source>
+        <translation>区县汇总库：已确认收到第 {0} 号以前的修改（回执导入于 {1}）；还有 {2} 条修改未经确认。</translation>
+    </message>
+    <message>
+        <source>Restored from a backup: your next export to the district sends every change, and the district office releases it.</source>
+        <translation>本登记册从备份恢复过：下一次报送区县会发送全部修改，由区县核实后放行。</translation>
+    </message>
+    <message>
         <source>This register was restored from a backup made {0}; every village has sent again what the restore lost.</source>
         <translation>本登记册已从 {0} 的备份恢复；恢复丢失的内容各村都已重新发送。</translation>
     </message>
     <message>
-        <source>This register was restored from a backup made {0}: the villages&apos; work since then comes back as each laptop imports your next update and sends again. Still to send: {1}.</source>
+        <source>This register was restored from a backup made {0}: the villages' work since then comes back as each laptop imports your next update and sends again. Still to send: {1}.</source>
         <translation>本登记册已从 {0} 的备份恢复：各村此后的工作会在各村电脑导入您的下一个更新包并重新发送后回来。尚待重新发送：{1}。</translation>
     </message>
 </context>
@@ -795,11 +806,11 @@
         <translation>情况</translation>
     </message>
     <message>
-        <source>Village&apos;s value</source>
+        <source>Village's value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>Township&apos;s value</source>
+        <source>Township's value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
@@ -811,11 +822,11 @@
         <translation>经办人</translation>
     </message>
     <message>
-        <source>the village&apos;s value</source>
+        <source>the village's value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>the township&apos;s value</source>
+        <source>the township's value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
@@ -823,7 +834,7 @@
         <translation>另填的值</translation>
     </message>
     <message>
-        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record&apos;s history, and your decision goes back to the village in its next update bundle.</source>
+        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record's history, and your decision goes back to the village in its next update bundle.</source>
         <translation>冲突是指村里和乡里在上次一致之后都改过的同一个字段。请对比三个值，选用其中一个或填写新的值，并写明理由。没有采用的值保留在记录的历史里，您的决定会随下一个更新包发回村里。</translation>
     </message>
     <message>
@@ -835,19 +846,19 @@
         <translation>原来的值（双方一致时）</translation>
     </message>
     <message>
-        <source>The village&apos;s value</source>
+        <source>The village's value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>The township&apos;s value</source>
+        <source>The township's value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
-        <source>Take the village&apos;s value</source>
+        <source>Take the village's value</source>
         <translation>采用村里的值</translation>
     </message>
     <message>
-        <source>Keep the township&apos;s value</source>
+        <source>Keep the township's value</source>
         <translation>保留乡里的值</translation>
     </message>
     <message>
@@ -1068,7 +1079,7 @@
         <translation>第1步（共3步）：选择村干部带来的登记申请文件。</translation>
     </message>
     <message>
-        <source>The laptop&apos;s request file</source>
+        <source>The laptop's request file</source>
         <translation>电脑的登记申请文件</translation>
     </message>
     <message>
@@ -1116,7 +1127,7 @@
         <translation>更换电脑：1. 在新电脑上生成登记申请文件；2. 在这里选择这个文件；3. 旧电脑被注销，新电脑被登记，并按乡里现有的数据为它生成全村数据快照；4. 村干部在新电脑上先打开回复文件，再导入快照。旧电脑上从未发送的修改会随旧电脑一起丢失。</translation>
     </message>
     <message>
-        <source>The new laptop&apos;s request file</source>
+        <source>The new laptop's request file</source>
         <translation>新电脑的登记申请文件</translation>
     </message>
     <message>
@@ -1362,7 +1373,7 @@
         <translation>不能选这个文件</translation>
     </message>
     <message>
-        <source>This is the register&apos;s own file, which is in use. Choose another file; nothing was changed.</source>
+        <source>This is the register's own file, which is in use. Choose another file; nothing was changed.</source>
         <translation>这是正在使用的登记册本身的文件。请选择别的文件；没有做任何改动。</translation>
     </message>
 </context>
@@ -1373,7 +1384,7 @@
         <translation>1. 台账文件</translation>
     </message>
     <message>
-        <source>Choose the village&apos;s ledger: an Excel workbook (.xlsx or .xls) or a CSV file. Then choose the sheet to import; each sheet is imported on its own.</source>
+        <source>Choose the village's ledger: an Excel workbook (.xlsx or .xls) or a CSV file. Then choose the sheet to import; each sheet is imported on its own.</source>
         <translation>选择本村的台账：Excel 表格（新旧格式都可以）或 CSV 文件。再选择要导入的工作表；每张工作表单独导入。</translation>
     </message>
     <message>
@@ -1393,7 +1404,7 @@
         <translation>选择(&amp;C)…</translation>
     </message>
     <message>
-        <source>the ledger&apos;s file, or Choose…</source>
+        <source>the ledger's file, or Choose…</source>
         <translation>台账文件的位置，或点“选择…”</translation>
     </message>
     <message>
@@ -1541,7 +1552,7 @@
         <translation>再输一次新口令</translation>
     </message>
     <message>
-        <source>Type the account&apos;s user name.</source>
+        <source>Type the account's user name.</source>
         <translation>请输入账户的用户名。</translation>
     </message>
     <message>
@@ -1599,11 +1610,11 @@
         <translation>或：外地配偶姓名</translation>
     </message>
     <message>
-        <source>Spouse&apos;s ID number</source>
+        <source>Spouse's ID number</source>
         <translation>配偶身份证号</translation>
     </message>
     <message>
-        <source>Spouse&apos;s address</source>
+        <source>Spouse's address</source>
         <translation>配偶住址</translation>
     </message>
     <message>
@@ -1651,7 +1662,7 @@
         <translation>出生登记</translation>
     </message>
     <message>
-        <source>Child&apos;s name</source>
+        <source>Child's name</source>
         <translation>孩子姓名</translation>
     </message>
     <message>
@@ -1663,7 +1674,7 @@
         <translation>出生日期</translation>
     </message>
     <message>
-        <source>Child&apos;s ID number</source>
+        <source>Child's ID number</source>
         <translation>孩子身份证号</translation>
     </message>
     <message>
@@ -2043,7 +2054,7 @@
 <context>
     <name>HouseholdForm</name>
     <message>
-        <source>This register knows no village yet: import a village&apos;s bundle or add the villages to the area table first.</source>
+        <source>This register knows no village yet: import a village's bundle or add the villages to the area table first.</source>
         <translation>本登记册还没有任何村：请先导入村里的数据包，或在区划表中添加村。</translation>
     </message>
     <message>
@@ -2148,7 +2159,7 @@
         <translation>理由</translation>
     </message>
     <message>
-        <source>Put the villages&apos; bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
+        <source>Put the villages' bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
         <translation>把各村的数据包文件（.fpb）放在一个文件夹里，或插上U盘，然后按“导入”。每个文件在写入前都会检查（签名、发送的电脑、序号）；每个文件要么整个导入，要么完全不导入，所以随时取消都是安全的。以前导入过的文件会跳过。</translation>
     </message>
     <message>
@@ -2789,7 +2800,7 @@
         <translation>死亡(&amp;E)</translation>
     </message>
     <message>
-        <source>&amp;Correct this person&apos;s details</source>
+        <source>&amp;Correct this person's details</source>
         <translation>更正此人信息(&amp;C)</translation>
     </message>
     <message>
@@ -2990,7 +3001,7 @@
         <translation>共 %1 页。下面是前几页。</translation>
     </message>
     <message>
-        <source>%1 pages. No page pictures: poppler&apos;s pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
+        <source>%1 pages. No page pictures: poppler's pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
         <translation>共 %1 页。本机没有安装 poppler 的 pdftoppm，不能显示页面图片。请用 PDF 阅读器打开文件查看。</translation>
     </message>
     <message>
@@ -3055,7 +3066,7 @@
         <translation>恢复密钥</translation>
     </message>
     <message>
-        <source>This is the register&apos;s recovery key. If a passphrase is forgotten, it sets a new one. It is shown only now: save the sheet and print it, or write the key down, and keep it locked in the office safe.</source>
+        <source>This is the register's recovery key. If a passphrase is forgotten, it sets a new one. It is shown only now: save the sheet and print it, or write the key down, and keep it locked in the office safe.</source>
         <translation>这是登记册的恢复密钥。忘记口令时，用它设置新口令。它只显示这一次：请保存密钥单并打印，或把密钥抄下来，锁在办公室保险柜里。</translation>
     </message>
     <message>
@@ -3468,7 +3479,7 @@
         <translation>导入台账(&amp;I)…</translation>
     </message>
     <message>
-        <source>Bring a village&apos;s Excel ledger (households, women, contraception, births) in</source>
+        <source>Bring a village's Excel ledger (households, women, contraception, births) in</source>
         <translation>把本村的 Excel 台账（户籍、育龄妇女、节育措施、出生）导入登记册</translation>
     </message>
     <message>

@@ -8,7 +8,10 @@ checked by sync.township's parser.  Then, as at the township:
 - a bundle that starts after the last change received is a gap: the missing range is
   named and nothing is applied;
 - a change received before must be the same (hub_received), else the township
-  register was restored from an old backup: a fork, nothing applied;
+  register was restored from an old backup: a fork, nothing applied, the file held
+  for the district office (hub.held);
+- a bundle of a new generation of the township register (restored from a backup
+  since) must carry every change received after its start, as it was: else a fork;
 - everything new is applied in one PostgreSQL transaction with its ledger row; a
   change to a record outside the sending township (another township's record, a
   household of another township's village, a person or event hanging on one) refuses

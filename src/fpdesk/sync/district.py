@@ -105,6 +105,13 @@ def reporting(register: Register, peer: dict[str, Any]) -> Reporting:
     return Reporting(acked, taken, last, int(waiting), resend_awaited(register, peer))
 
 
+def reporting_of(register: Register) -> Reporting | None:
+    """How far the district hub this township reports to has acknowledged its changes;
+    None when it has joined none."""
+    found = [p for p in keys.active_peers(register) if p["role"] == "district"]
+    return reporting(register, found[-1]) if found else None
+
+
 def peers_with_reporting(register: Register) -> list[dict[str, Any]]:
     """The enrolled devices (keys.peers), the district hub with its `reporting`."""
     found = keys.peers(register)

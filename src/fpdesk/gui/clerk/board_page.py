@@ -21,7 +21,7 @@ from fpdesk.gui.clerk.common import (
 from fpdesk.gui.clerk.held_page import HeldDialog
 from fpdesk.gui.clerk.page import ClerkPage
 from fpdesk.gui.models import Column
-from fpdesk.sync import board
+from fpdesk.sync import board, district
 
 
 class BoardPage(ClerkPage):
@@ -53,6 +53,7 @@ class BoardPage(ClerkPage):
         self.rows: list[board.VillageRow] = []
         self.unplaced: list[board.FileProblem] = []  # not taken, from no known village
         self.restored: board.Restored | None = None
+        self.district: district.Reporting | None = None  # None: no district hub joined
         self.retranslate()
 
     def _columns(self) -> list[Column]:
@@ -152,6 +153,7 @@ class BoardPage(ClerkPage):
             if p.village not in {r.code for r in self.rows}
         ]
         self.restored = board.restored(self.clerk.register)
+        self.district = district.reporting_of(self.clerk.register)
         self.fill(self.view, self.model, self.rows)
         self._summarise()
         self._show_held()
@@ -176,7 +178,7 @@ class BoardPage(ClerkPage):
     def _summarise(self) -> None:
         late = board.late(self.rows)
         if not self.rows:
-            self.summary.setText("")
+            self.summary.setText(self._district_text())
             return
         reported = sum(1 for r in self.rows if r.status == board.REPORTED)
         text = self.tr("{0} of {1} villages reported this month.").format(reported, len(self.rows))
@@ -195,7 +197,30 @@ class BoardPage(ClerkPage):
         self.summary.setStyleSheet("color: #b3261e;" if red else "")
         if self.restored is not None:  # read by refresh(): a language change reads nothing
             text = self._restored_text(self.restored) + "\n" + text
+        if self.district is not None:
+            text = self._district_text() + "\n" + text
         self.summary.setText(text)
+
+    def _district_text(self) -> str:
+        """What the district hub has acknowledged of this township's changes."""
+        up = self.district
+        if up is None:
+            return ""
+        if up.acked_at is None:
+            text = self.tr(
+                "District hub: nothing acknowledged yet; {0} change(s) to report."
+            ).format(up.unacknowledged)
+        else:
+            text = self.tr(
+                "District hub: your changes up to {0} acknowledged (imported {1}); {2} "
+                "change(s) not yet acknowledged."
+            ).format(up.acked_upto, local_time(up.acked_at), up.unacknowledged)
+        if up.resend_awaited:
+            text += " " + self.tr(
+                "Restored from a backup: your next export to the district sends every "
+                "change, and the district office releases it."
+            )
+        return text
 
     def _restored_text(self, restored: board.Restored) -> str:
         """The register was restored: what it lost comes back from the villages."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,10 @@ from fpdesk.hub import exchange, held, schema, staff
 from fpdesk.hub import status as hub_status
 from fpdesk.store import backup, records
 from fpdesk.store.capture import REPLICATED
-from fpdesk.store.db import Register
+from fpdesk.store.db import Register, open_register
 from fpdesk.sync import bundles, container, district, envelope, keys
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, FORK, GAP
-from tests.conftest import TOWNSHIP
+from tests.conftest import PASSPHRASE, TOWNSHIP
 from tests.hub.test_exchange import (
     OTHER_TOWNSHIP,
     _household_change,
@@ -196,8 +197,9 @@ def test_a_restored_township_is_held_released_and_equal_again(
     t = world.township
     # The hub still holds what the restore lost at the township.
     assert hub.execute("SELECT 1 FROM household WHERE id = %s", (made["lost"],)).fetchone()
-    # Its acknowledgements, old or of this run, name the old generation: not taken.
-    for ack in [made["old_ack"], *made["acks"]]:
+    # No acknowledgement for a fork; an old one names the old generation: not taken.
+    assert made["acks"] == []
+    for ack in [made["old_ack"]]:
         [taken] = bundles.import_files(t, [ack])
         assert taken.outcome == DUPLICATE and "before this register was restored" in taken.reason.en
     assert district.resend_awaited(t, keys.district_peer(t))
@@ -465,3 +467,53 @@ def test_gaps_name_the_resend_and_the_resend_fills_them(
     assert done.outcome == ACCEPTED
     assert hub_status.status(hub, dt.date.today()).problems == []
     assert_equal(hub, t)
+
+
+def test_a_township_put_back_from_a_copy_by_hand_is_held_and_released_too(
+    hub: psycopg.Connection[Any], world: World, tmp_path: Path
+) -> None:
+    """Its register file copied back over it (no restore recorded, so no new
+    generation): the hub's acknowledgement beyond its log is not taken, its export is
+    a fork naming --resend-from 0, and the complete resend released makes them equal."""
+    t = world.township
+    villages_work(world)
+    join(hub, t, tmp_path)
+    assert up(hub, t, tmp_path / "a").outcome == ACCEPTED
+    t.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = world.root / "copy.fpdesk"
+    shutil.copyfile(t.path, copy)
+    for number in (70, 71):
+        clerks_household(t, sorted(world.villages)[0], number)
+    later = to_district(t, tmp_path / "b")
+    done = exchange.import_files(hub, [later.path], tmp_path / "b-acks")
+    [ahead] = done.acks
+    hub.commit()
+
+    path = t.path
+    t.close()
+    for extra in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        extra.unlink(missing_ok=True)
+    shutil.copyfile(copy, path)
+    t = world.township = open_register(path, PASSPHRASE)
+    t.set_actor("文员")
+    [taken] = bundles.import_files(t, [ahead])
+    assert taken.outcome == DUPLICATE and "more than this register has" in taken.reason.en
+    clerks_household(t, sorted(world.villages)[1], 72)  # the same numbers, other work
+    forked = to_district(t, tmp_path / "c")
+    [result] = exchange.import_files(hub, [forked.path], tmp_path / "c-acks").results
+    assert result.outcome == FORK and "--resend-from 0" in result.reason.en
+    [resent] = bundles.export(t, tmp_path / "d", to_district=True, resend_from=0)
+    [result] = exchange.import_files(hub, [resent.path], tmp_path / "d-acks").results
+    assert result.outcome == FORK
+    hub.commit()
+    held_now = {h.file_name: h for h in held.held_files(hub)}
+    assert not held_now[forked.path.name].complete and held_now[resent.path.name].complete
+    done = held.release(
+        hub, held_now[resent.path.name].held_id, reason="副本", actor="王", ack_dir=tmp_path / "k"
+    )
+    assert done.ack is not None
+    [taken] = bundles.import_files(t, [done.ack])
+    assert taken.outcome == ACCEPTED
+    held.discard(hub, held_now[forked.path.name].held_id, reason="已放行完整的包", actor="王")
+    assert_equal(hub, t)
+    assert hub_status.status(hub, dt.date.today()).problems == []

@@ -175,20 +175,28 @@ class Outside(Exception):
 
 def import_files(conn: psycopg.Connection[Any], paths: list[Path], ack_dir: Path) -> Imported:
     """Import township bundles (files, or the bundle files in folders) in name order,
-    then write an acknowledgement for each township that sent one into `ack_dir`."""
+    then write an acknowledgement for each township that sent one into `ack_dir`.
+
+    Not to a township whose file was held as a fork: how far the hub received its
+    changes then names changes its register no longer has (it was restored), which
+    the township must not take as sent; it gets one when the fork is released."""
     with conn.transaction():
         schema.check(conn)
         party = HubParty(conn, enrollment.enrolling_keys(conn))
     done = Imported()
     senders: dict[str, dict[str, Any]] = {}
+    forked: set[str] = set()
     for path in bundles.bundle_files(paths):
         result, sender = _import_file(conn, party, path)
         done.results.append(result)
         if sender is not None:
             senders[sender["device_id"]] = sender
+            if result.outcome == FORK:
+                forked.add(sender["device_id"])
     ack_dir.mkdir(parents=True, exist_ok=True)
     for device in senders:
-        done.acks.append(write_ack(conn, party, device, ack_dir))
+        if device not in forked:
+            done.acks.append(write_ack(conn, party, device, ack_dir))
     return done
 
 

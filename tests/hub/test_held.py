@@ -217,6 +217,9 @@ def test_a_restored_township_is_held_released_and_equal_again(
     status, data, _ = cli(capsys, "hub", "status", "--url", hub_url, "--json")
     assert status == 0 and data["problems"][0]["outcome"] == FORK
     assert data["problems"][0]["reason_zh"] == problem.reason.zh
+    status, text, _ = cli(capsys, "hub", "status", "--url", hub_url)
+    assert "Files of this month not taken:" in text and made["fork"].path.name in text
+    assert f"{TOWNSHIP} {made['fork'].path.name} (fork," in text
 
     status, listed, _ = cli(capsys, "hub", "held", "list", "--url", hub_url, "--json")
     [entry] = listed

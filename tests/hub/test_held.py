@@ -323,6 +323,9 @@ def test_staff_logins_may_not_release_or_read_the_held_files(
     counted = hub_count(hub)
     for name in (office, clerk):
         url = as_user(hub_url, name)
+        # They see the fork in hub status (its reason), not the file.
+        status, data, _ = cli(capsys, "hub", "status", "--url", url, "--json")
+        assert status == 0 and [p["outcome"] for p in data["problems"]] == [FORK]
         for argv in (
             ["release", entry.held_id, "--out", str(tmp_path / "k"), "--reason", "r"],
             ["discard", entry.held_id, "--reason", "r"],

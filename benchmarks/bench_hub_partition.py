@@ -25,7 +25,7 @@ Measures (wall seconds, with the load average: the machine is shared):
 - storage and rows per 100,000 persons.
 
     PYTHONPATH=src nice .venv/bin/python benchmarks/bench_hub_partition.py \
-        [COUNTIES [COPIES_PER_COUNTY]] [--skip-whole]
+        [COUNTIES [COPIES_PER_COUNTY]] [--only=county,county_index,whole,bundle,...]
 """
 
 from __future__ import annotations
@@ -276,12 +276,28 @@ def county_reads(conn: psycopg.Connection[Any], county: str, label: str) -> dict
     return {"collect": wall, "sql": in_sql}
 
 
+class WholeSource(HubSource):
+    """HubSource of the whole area, its queries timed."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        super().__init__(conn)
+        self.log: list[tuple[str, float, int]] = []
+
+    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
+        started = time.monotonic()
+        rows = self.conn.execute(query, params).fetchall()
+        self.log.append((" ".join(query.split()), time.monotonic() - started, len(rows)))
+        return rows
+
+
 def whole_reads(conn: psycopg.Connection[Any], label: str) -> float:
     period = parse_period(PERIOD)
-    source = HubSource(conn)
+    source = WholeSource(conn)
     _, wall = timed(
         f"{label}: collect {PERIOD} for the whole area", lambda: ind.collect(source, period)
     )
+    in_sql = sum(seconds for _, seconds, _ in source.log)
+    print(f"    {len(source.log)} queries, {in_sql:.2f} s of it in PostgreSQL")
     return wall
 
 
@@ -295,7 +311,12 @@ def explain(conn: psycopg.Connection[Any], query: str, params: Sequence[Any], la
 
 
 def bundle_upserts(
-    conn: psycopg.Connection[Any], township: str, conflict: str, label: str
+    conn: psycopg.Connection[Any],
+    township: str,
+    conflict: str,
+    label: str,
+    *,
+    check_in_county: bool = False,
 ) -> float:
     """10,000 changes of one township as hub.exchange applies them: the check that no
     id is another township's, then an upsert per row (executemany), table by table;
@@ -324,11 +345,15 @@ def bundle_upserts(
         with conn.transaction(force_rollback=True):
             for table, images in changes.items():
                 names = [c.name for c in schema.register_columns()[table]]
+                # With the county in the key a change can only meet a row of its own
+                # county: the check need look there only (one partition).
+                county = " AND county_code = %s" if check_in_county else ""
                 conn.execute(
                     sql.SQL(
-                        "SELECT id FROM {} WHERE id = ANY(%s) AND township_code <> %s LIMIT 1"
-                    ).format(sql.Identifier(table)),
-                    ([image[0] for image in images], township),
+                        "SELECT id FROM {} WHERE id = ANY(%s) AND township_code <> %s{} LIMIT 1"
+                    ).format(sql.Identifier(table), sql.SQL(county)),
+                    ([image[0] for image in images], township)
+                    + ((township[:6],) if check_in_county else ()),
                 ).fetchone()
                 statement = sql.SQL(
                     "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}"
@@ -360,6 +385,22 @@ def bundle_upserts(
 def maintenance(conn: psycopg.Connection[Any], county: str) -> None:
     conn.autocommit = True
     for table in ("person", "visit"):
+        # Every page scanned, as an anti-wraparound (freeze) vacuum must: the work
+        # that grows with the table, where a plain VACUUM of a clean table skips it.
+        timed(
+            f"VACUUM (DISABLE_PAGE_SKIPPING) public.{table} (whole)",
+            lambda t=table: conn.execute(
+                sql.SQL("VACUUM (DISABLE_PAGE_SKIPPING) {}").format(sql.Identifier("public", t))
+            ),
+        )
+        timed(
+            f"VACUUM (DISABLE_PAGE_SKIPPING) part.{partition_name(table, county)} (one county)",
+            lambda t=table: conn.execute(
+                sql.SQL("VACUUM (DISABLE_PAGE_SKIPPING) {}").format(
+                    sql.Identifier("part", partition_name(t, county))
+                )
+            ),
+        )
         timed(
             f"VACUUM (ANALYZE) public.{table} (whole)",
             lambda t=table: conn.execute(
@@ -560,7 +601,8 @@ def main(argv: list[str]) -> int:
             if fresh:
                 seed = counties_of("450102", n_counties)
                 build(conn, seed, per_county)
-            measure(conn, skip_whole="--skip-whole" in argv)
+            asked = [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]
+            measure(conn, asked[0].split(",") if asked else SECTIONS)
     finally:
         handle.cleanup()
     print(f"load average at end: {os.getloadavg()}")
@@ -573,7 +615,10 @@ def _exists(handle: Any) -> bool:
     return found is not None
 
 
-def measure(conn: psycopg.Connection[Any], *, skip_whole: bool) -> None:
+SECTIONS = ("county", "county_index", "whole", "bundle", "maintenance", "detach", "storage")
+
+
+def measure(conn: psycopg.Connection[Any], sections: Sequence[str]) -> None:
     counties = _counties(conn)
     persons_row = conn.execute("SELECT count(*) FROM public.person").fetchone()
     persons = int(persons_row[0]) if persons_row else 0
@@ -584,8 +629,34 @@ def measure(conn: psycopg.Connection[Any], *, skip_whole: bool) -> None:
     township = str(township_row[0]) if township_row else ""
     print(f"\n{persons:,} persons in {len(counties)} counties; measured county {county}")
     conn.commit()
+    if "county" in sections:
+        print("\n-- a county's annual indicator reads")
+        measure_county(conn, county, township)
+    if "county_index" in sections:
+        print("\n-- the same on the flat tables with an index on county_code")
+        measure_county_index(conn, county)
+    if "whole" in sections:
+        print("\n-- the whole area's annual indicator reads")
+        shapes = [("flat", "public"), ("partitioned", "part, public")]
+        for order in (shapes, shapes[::-1]):  # each first once: the cache warms
+            for shape, path in order:
+                conn.execute(f"SET search_path = {path}")
+                whole_reads(conn, shape)
+                conn.rollback()
+    if "bundle" in sections:
+        print(f"\n-- a township bundle's upserts (township {township})")
+        measure_bundle(conn, township)
+    if "maintenance" in sections:
+        print("\n-- maintenance: whole table vs one county's partition")
+        maintenance(conn, county)
+    if "detach" in sections:
+        print("\n-- a county detached and attached")
+        detach_attach(conn, county)
+    if "storage" in sections:
+        storage(conn, persons)
 
-    print("\n-- a county's annual indicator reads")
+
+def measure_county(conn: psycopg.Connection[Any], county: str, township: str) -> None:
     for shape, path in (("flat", "public"), ("partitioned", "part, public")):
         conn.execute(f"SET search_path = {path}")
         county_reads(conn, county, shape)  # once to warm the cache
@@ -619,14 +690,40 @@ def measure(conn: psycopg.Connection[Any], *, skip_whole: bool) -> None:
     )
     conn.rollback()
 
-    if not skip_whole:
-        print("\n-- the whole area's annual indicator reads")
-        for shape, path in (("flat", "public"), ("partitioned", "part, public")):
-            conn.execute(f"SET search_path = {path}")
-            whole_reads(conn, shape)
-            conn.rollback()
 
-    print(f"\n-- a township bundle's upserts (township {township})")
+def measure_county_index(conn: psycopg.Connection[Any], county: str) -> None:
+    """Would an index on county_code do what the partitions do?  Made, used, dropped
+    (the flat tables stay as hub init makes them).  The copies are written county by
+    county, so each county's rows lie together: the index's best case (a real hub
+    receives every township's bundles month by month, interleaved)."""
+    conn.autocommit = True
+    for table in TABLES:
+        timed(
+            f"  CREATE INDEX public.{table} (county_code)",
+            lambda t=table: conn.execute(
+                sql.SQL("CREATE INDEX {} ON {} (county_code)").format(
+                    sql.Identifier(f"{t}_county"), sql.Identifier("public", t)
+                )
+            ),
+        )
+    conn.autocommit = False
+    try:
+        conn.execute("SET search_path = public")
+        county_reads(conn, county, "flat + county index")
+        county_reads(conn, county, "flat + county index")
+        conn.rollback()
+    finally:
+        conn.rollback()
+        for table in TABLES:
+            conn.execute(
+                sql.SQL("DROP INDEX IF EXISTS {}").format(
+                    sql.Identifier("public", f"{table}_county")
+                )
+            )
+        conn.commit()
+
+
+def measure_bundle(conn: psycopg.Connection[Any], township: str) -> None:
     for shape, path, conflict in (
         ("flat", "public", "id"),
         ("partitioned", "part, public", "county_code, id"),
@@ -635,6 +732,16 @@ def measure(conn: psycopg.Connection[Any], *, skip_whole: bool) -> None:
         bundle_upserts(conn, township, conflict, shape)
         bundle_upserts(conn, township, conflict, shape)
         conn.rollback()
+    conn.execute("SET search_path = part, public")
+    for _ in range(2):
+        bundle_upserts(
+            conn,
+            township,
+            "county_code, id",
+            "partitioned, check in the county",
+            check_in_county=True,
+        )
+    conn.rollback()
     conn.execute("SET search_path = part, public")
     explain(
         conn,
@@ -646,12 +753,6 @@ def measure(conn: psycopg.Connection[Any], *, skip_whole: bool) -> None:
         "partitioned, the other-township check by id alone",
     )
     conn.rollback()
-
-    print("\n-- maintenance: whole table vs one county's partition")
-    maintenance(conn, county)
-    print("\n-- a county detached and attached")
-    detach_attach(conn, county)
-    storage(conn, persons)
 
 
 if __name__ == "__main__":

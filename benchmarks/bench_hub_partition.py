@@ -530,6 +530,94 @@ def detach_attach(conn: psycopg.Connection[Any], county: str) -> None:
 # ---------------------------------------------------------------- storage
 
 
+def many_partitions(conn: psycopg.Connection[Any]) -> None:
+    """What 200 counties cost the planner and the by-id check: the same persons spread
+    over MANY partitions (counties made up from the id), beside the 10 of `part`."""
+    ident = sql.Identifier("many", "person")
+    made = conn.execute("SELECT to_regclass('many.person')").fetchone()
+    codes = [f"45{n:04d}" for n in range(1, MANY + 1)]
+    if not made or made[0] is None:
+        conn.execute("CREATE SCHEMA many")
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE {} (LIKE public.person INCLUDING DEFAULTS,"
+                " PRIMARY KEY (county_code, id)) PARTITION BY LIST (county_code)"
+            ).format(ident)
+        )
+        for code in codes:
+            conn.execute(
+                sql.SQL("CREATE TABLE {} PARTITION OF {} FOR VALUES IN ({})").format(
+                    sql.Identifier("many", f"person_{code}"), ident, sql.Literal(code)
+                )
+            )
+        conn.execute(sql.SQL("CREATE INDEX ON {} (township_code)").format(ident))
+        timed(
+            f"  fill many.person ({MANY} partitions)",
+            lambda: conn.execute(
+                sql.SQL(
+                    "INSERT INTO {} ({cols}, township_code, county_code)"
+                    " SELECT {cols}, township_code,"
+                    " (%s::text[])[abs(hashtext(id)) %% {n} + 1] FROM public.person"
+                ).format(
+                    ident,
+                    cols=sql.SQL(", ").join(
+                        sql.Identifier(c.name) for c in schema.register_columns()["person"]
+                    ),
+                    n=sql.Literal(MANY),
+                ),
+                (codes,),
+            ),
+        )
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE many.person")
+        conn.autocommit = False
+    women = (
+        "SELECT id, household_id, residence_status FROM {} WHERE sex = 2"
+        " AND birth_date > %s AND birth_date <= %s AND (death_date IS NULL OR death_date > %s)"
+        " AND deleted = 0 {}"
+    )
+    period = ("1975-12-31", "2010-12-31", "2025-01-01")
+    ids = [
+        str(i)
+        for (i,) in conn.execute("SELECT id FROM public.person ORDER BY id LIMIT 1000").fetchall()
+    ]
+    for label, table, county in (
+        ("flat", "public.person", "450110"),
+        ("10 partitions", "part.person", "450110"),
+        (f"{MANY} partitions", "many.person", codes[-1]),
+    ):
+        one = women.format(table, "AND county_code = %s")
+        _plan_and_run(conn, f"{label}: one county's women", one, (*period, county))
+        _plan_and_run(conn, f"{label}: every county's women", women.format(table, ""), period)
+        _plan_and_run(
+            conn,
+            f"{label}: 1,000 ids looked up by id alone",
+            f"SELECT id FROM {table} WHERE id = ANY(%s) AND township_code <> %s",
+            (ids, "000000000000"),
+        )
+    conn.rollback()
+
+
+def _plan_and_run(
+    conn: psycopg.Connection[Any], label: str, query: str, params: Sequence[Any]
+) -> None:
+    """Planning and execution time as EXPLAIN ANALYZE reports them (the second of two
+    runs)."""
+    for _ in range(2):
+        lines = [
+            str(line)
+            for (line,) in conn.execute(
+                "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) " + query, params
+            )
+        ]
+    times = [line.strip() for line in lines if line.strip().startswith(("Planning", "Execution"))]
+    scanned = sum(
+        1 for line in lines if " on " in line and "never executed" not in line and "Scan" in line
+    )
+    print(f"  {label:<52} {'; '.join(times)}; {scanned} partitions scanned")
+
+
 def storage(conn: psycopg.Connection[Any], persons: int) -> None:
     print(f"\nstorage ({persons:,} persons), bytes per 100,000 persons")
     total = {"public": 0, "part": 0}
@@ -616,6 +704,8 @@ def _exists(handle: Any) -> bool:
 
 
 SECTIONS = ("county", "county_index", "whole", "bundle", "maintenance", "detach", "storage")
+# Not run unless asked (--only=many): the person table again in 200 partitions.
+MANY = 200
 
 
 def measure(conn: psycopg.Connection[Any], sections: Sequence[str]) -> None:
@@ -654,6 +744,9 @@ def measure(conn: psycopg.Connection[Any], sections: Sequence[str]) -> None:
         detach_attach(conn, county)
     if "storage" in sections:
         storage(conn, persons)
+    if "many" in sections:
+        print(f"\n-- the persons in {MANY} partitions (a province's count of counties)")
+        many_partitions(conn)
 
 
 def measure_county(conn: psycopg.Connection[Any], county: str, township: str) -> None:

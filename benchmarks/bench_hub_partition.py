@@ -13,19 +13,29 @@ The rows: a 30,000-person demo register (seed 11) loaded with hub.load (the real
 shape of every table), then copied in SQL into COUNTIES counties of COPIES_PER_COUNTY
 townships each (ids rewritten so every copy is new, codes moved to its county and
 township); the default, 10 x 10 copies, is 3,000,000 persons, a county of 300,000.
-Built once into benchmarks/out/partition_pgdata_10x10 (about 10 GB); later runs measure only.
+Built once into benchmarks/out/partition_pgdata_10x10 (about 8 GB); later runs measure only.
 
-Measures (wall seconds, with the load average: the machine is shared):
-- a county's annual indicator reads (2025): every query HubSource runs, narrowed to one
-  county, through the engine's collection; EXPLAIN ANALYZE of one showing the pruning;
-- the whole area's reads (every county);
-- a township bundle's upserts (10,000 changes), as hub.exchange writes them;
-- VACUUM ANALYZE and rebuilding the township index: the whole table vs one county;
-- a county detached and attached again; a county's rows deleted from the whole table;
-- storage and rows per 100,000 persons.
+Measures (wall seconds, with the load average: the machine is shared), by section
+(`--only=` a comma-separated list; all but `many` by default):
+- county: a county's annual indicator reads (2025), every query HubSource runs narrowed
+  to one county, through the engine's collection; EXPLAIN ANALYZE showing the pruning,
+  and a township staff policy with its county beside it (run-time pruning);
+- county_index: the same on the flat tables with an index on county_code (made and
+  dropped again);
+- whole: the whole area's reads (every county), flat and partitioned, in both orders;
+- bundle: a township bundle's upserts (10,000 changes), as hub.exchange writes them,
+  with the other-township check by id alone and kept to the county;
+- maintenance: VACUUM, ANALYZE and REINDEX, the whole table vs one county;
+- detach: a county's partitions detached and attached again (with and without a
+  matching CHECK); the county's rows deleted from the flat tables;
+- storage: rows and bytes per 100,000 persons;
+- many: the persons again in 200 partitions (a province's count of counties):
+  planning and execution of a pruned read, a read of everything, lookups by id alone.
 
     PYTHONPATH=src nice .venv/bin/python benchmarks/bench_hub_partition.py \
-        [COUNTIES [COPIES_PER_COUNTY]] [--only=county,county_index,whole,bundle,...]
+        [COUNTIES [COPIES_PER_COUNTY]] [--only=county,whole,...]
+
+The numbers are in docs/province.md.
 """
 
 from __future__ import annotations

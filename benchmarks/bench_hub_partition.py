@@ -236,7 +236,19 @@ def _make_partitioned(conn: psycopg.Connection[Any], counties: list[str]) -> Non
 # ---------------------------------------------------------------- county reads
 
 
-class CountySource(HubSource):
+class TimedSource(HubSource):
+    """HubSource with each query timed (the time spent in PostgreSQL)."""
+
+    log: list[tuple[str, float, int]]
+
+    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
+        started = time.monotonic()
+        rows = self.conn.execute(query, params).fetchall()
+        self.log.append((" ".join(query.split()), time.monotonic() - started, len(rows)))
+        return rows
+
+
+class CountySource(TimedSource):
     """HubSource narrowed to one county (what a province hub's county view reads):
     every record read gets `county_code = %s`, which is what prunes partitions."""
 
@@ -244,7 +256,7 @@ class CountySource(HubSource):
         super().__init__(conn)
         self.county = county
         self.area = county + "000000"
-        self.log: list[tuple[str, float, int]] = []
+        self.log = []
 
     def _live(self, query: str, params: Sequence[Any] = (), order: str = "") -> list[Any]:
         where = " AND " if " WHERE " in " ".join(query.split()).upper() else " WHERE "
@@ -265,12 +277,6 @@ class CountySource(HubSource):
         mine = self.area
         return [r for r in rows if area.contains(mine, str(r[0])) or area.contains(str(r[0]), mine)]
 
-    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        started = time.monotonic()
-        rows = self.conn.execute(query, params).fetchall()
-        self.log.append((" ".join(query.split()), time.monotonic() - started, len(rows)))
-        return rows
-
 
 def county_reads(conn: psycopg.Connection[Any], county: str, label: str) -> dict[str, float]:
     period = parse_period(PERIOD)
@@ -286,18 +292,12 @@ def county_reads(conn: psycopg.Connection[Any], county: str, label: str) -> dict
     return {"collect": wall, "sql": in_sql}
 
 
-class WholeSource(HubSource):
+class WholeSource(TimedSource):
     """HubSource of the whole area, its queries timed."""
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         super().__init__(conn)
-        self.log: list[tuple[str, float, int]] = []
-
-    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        started = time.monotonic()
-        rows = self.conn.execute(query, params).fetchall()
-        self.log.append((" ".join(query.split()), time.monotonic() - started, len(rows)))
-        return rows
+        self.log = []
 
 
 def whole_reads(conn: psycopg.Connection[Any], label: str) -> float:
@@ -393,75 +393,40 @@ def bundle_upserts(
 
 
 def maintenance(conn: psycopg.Connection[Any], county: str) -> None:
+    """Each upkeep command on the whole flat table, then on one county's partition."""
+    # DISABLE_PAGE_SKIPPING: every page read, as an anti-wraparound (freeze) vacuum
+    # must; the work that grows with the table, where a plain VACUUM of a clean table
+    # skips it.  ANALYZE samples a fixed number of rows whatever the size.
+    commands = ("VACUUM (DISABLE_PAGE_SKIPPING)", "VACUUM (ANALYZE)", "ANALYZE")
     conn.autocommit = True
     for table in ("person", "visit"):
-        # Every page scanned, as an anti-wraparound (freeze) vacuum must: the work
-        # that grows with the table, where a plain VACUUM of a clean table skips it.
-        timed(
-            f"VACUUM (DISABLE_PAGE_SKIPPING) public.{table} (whole)",
-            lambda t=table: conn.execute(
-                sql.SQL("VACUUM (DISABLE_PAGE_SKIPPING) {}").format(sql.Identifier("public", t))
-            ),
-        )
-        timed(
-            f"VACUUM (DISABLE_PAGE_SKIPPING) part.{partition_name(table, county)} (one county)",
-            lambda t=table: conn.execute(
-                sql.SQL("VACUUM (DISABLE_PAGE_SKIPPING) {}").format(
-                    sql.Identifier("part", partition_name(t, county))
-                )
-            ),
-        )
-        timed(
-            f"VACUUM (ANALYZE) public.{table} (whole)",
-            lambda t=table: conn.execute(
-                sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier("public", t))
-            ),
-        )
-        timed(
-            f"VACUUM (ANALYZE) part.{partition_name(table, county)} (one county)",
-            lambda t=table: conn.execute(
-                sql.SQL("VACUUM (ANALYZE) {}").format(
-                    sql.Identifier("part", partition_name(t, county))
-                )
-            ),
-        )
-        timed(
-            f"ANALYZE public.{table} (whole)",
-            lambda t=table: conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier("public", t))),
-        )
-        timed(
-            f"ANALYZE part.{partition_name(table, county)} (one county)",
-            lambda t=table: conn.execute(
-                sql.SQL("ANALYZE {}").format(sql.Identifier("part", partition_name(t, county)))
-            ),
-        )
-        timed(
-            f"REINDEX the township index of public.{table} (whole)",
-            lambda t=table: conn.execute(
-                sql.SQL("REINDEX INDEX {}").format(sql.Identifier("public", f"{t}_township"))
-            ),
-        )
-        index = _partition_index(conn, partition_name(table, county), "township_code")
-        timed(
-            f"REINDEX its index of part.{partition_name(table, county)} (one county)",
-            lambda i=index: conn.execute(
-                sql.SQL("REINDEX INDEX {}").format(sql.Identifier("part", i))
-            ),
-        )
-        timed(
-            f"REINDEX the primary key of public.{table} (whole)",
-            lambda t=table: conn.execute(
-                sql.SQL("REINDEX INDEX {}").format(sql.Identifier("public", f"{t}_pkey"))
-            ),
-        )
-        index = _partition_index(conn, partition_name(table, county), "county_code, id")
-        timed(
-            f"REINDEX the primary key of part.{partition_name(table, county)}",
-            lambda i=index: conn.execute(
-                sql.SQL("REINDEX INDEX {}").format(sql.Identifier("part", i))
-            ),
-        )
+        partition = partition_name(table, county)
+        for command in commands:
+            for target, where in (
+                (("public", table), "whole"),
+                (("part", partition), "one county"),
+            ):
+                _run(conn, f"{command} {'.'.join(target)} ({where})", command, target)
+        for name, whole, columns in (
+            ("the township index", f"{table}_township", "township_code"),
+            ("the primary key", f"{table}_pkey", "county_code, id"),
+        ):
+            _run(
+                conn,
+                f"REINDEX {name} of public.{table} (whole)",
+                "REINDEX INDEX",
+                ("public", whole),
+            )
+            index = _partition_index(conn, partition, columns)
+            _run(conn, f"REINDEX {name} of part.{partition}", "REINDEX INDEX", ("part", index))
     conn.autocommit = False
+
+
+def _run(conn: psycopg.Connection[Any], label: str, command: str, target: tuple[str, str]) -> None:
+    timed(
+        label,
+        lambda: conn.execute(sql.SQL(command + " {}").format(sql.Identifier(*target))),
+    )
 
 
 def _partition_index(conn: psycopg.Connection[Any], partition: str, columns: str) -> str:
@@ -478,63 +443,35 @@ def _partition_index(conn: psycopg.Connection[Any], partition: str, columns: str
 def detach_attach(conn: psycopg.Connection[Any], county: str) -> None:
     """A county's partitions detached (e.g. handed to another hub, or archived) and
     attached again; beside it, the same county's rows deleted from the flat tables."""
+    # {parent} and {partition} of each record table, {county} the county's code.
+    detach = "ALTER TABLE {parent} DETACH PARTITION {partition}"
+    attach = "ALTER TABLE {parent} ATTACH PARTITION {partition} FOR VALUES IN ({county})"
 
-    def detach() -> None:
-        with conn.transaction():
+    def each_table(*statements: str, rollback: bool = False) -> None:
+        with conn.transaction(force_rollback=rollback):
             for table in TABLES:
-                conn.execute(
-                    sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(
-                        sql.Identifier("part", table),
-                        sql.Identifier("part", partition_name(table, county)),
+                for statement in statements:
+                    conn.execute(
+                        sql.SQL(statement).format(
+                            parent=sql.Identifier("part", table),
+                            partition=sql.Identifier("part", partition_name(table, county)),
+                            flat=sql.Identifier("public", table),
+                            county=sql.Literal(county),
+                        )
                     )
-                )
 
-    def attach() -> None:
-        with conn.transaction():
-            for table in TABLES:
-                conn.execute(
-                    sql.SQL("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES IN ({})").format(
-                        sql.Identifier("part", table),
-                        sql.Identifier("part", partition_name(table, county)),
-                        sql.Literal(county),
-                    )
-                )
-
-    def delete_flat() -> None:
-        with conn.transaction(force_rollback=True):
-            for table in TABLES:
-                conn.execute(
-                    sql.SQL("DELETE FROM {} WHERE county_code = %s").format(
-                        sql.Identifier("public", table)
-                    ),
-                    (county,),
-                )
-
-    timed(f"DETACH county {county}'s 10 partitions", detach)
-    timed("ATTACH them again (validating scan)", attach)
+    timed(f"DETACH county {county}'s 10 partitions", lambda: each_table(detach))
+    timed("ATTACH them again (validating scan)", lambda: each_table(attach))
     # With a CHECK constraint matching the partition bound, ATTACH skips its scan.
-    with conn.transaction():
-        for table in TABLES:
-            conn.execute(
-                sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(
-                    sql.Identifier("part", table),
-                    sql.Identifier("part", partition_name(table, county)),
-                )
-            )
-            conn.execute(
-                sql.SQL("ALTER TABLE {} ADD CONSTRAINT in_county CHECK (county_code = {})").format(
-                    sql.Identifier("part", partition_name(table, county)), sql.Literal(county)
-                )
-            )
-    timed("ATTACH with a matching CHECK (no scan)", attach)
-    with conn.transaction():
-        for table in TABLES:
-            conn.execute(
-                sql.SQL("ALTER TABLE {} DROP CONSTRAINT in_county").format(
-                    sql.Identifier("part", partition_name(table, county))
-                )
-            )
-    timed(f"flat: DELETE county {county}'s rows from the 10 tables (rolled back)", delete_flat)
+    each_table(
+        detach, "ALTER TABLE {partition} ADD CONSTRAINT in_county CHECK (county_code = {county})"
+    )
+    timed("ATTACH with a matching CHECK (no scan)", lambda: each_table(attach))
+    each_table("ALTER TABLE {partition} DROP CONSTRAINT in_county")
+    timed(
+        f"flat: DELETE county {county}'s rows from the 10 tables (rolled back)",
+        lambda: each_table("DELETE FROM {flat} WHERE county_code = {county}", rollback=True),
+    )
 
 
 # ---------------------------------------------------------------- storage

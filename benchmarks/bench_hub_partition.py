@@ -13,7 +13,7 @@ The rows: a 30,000-person demo register (seed 11) loaded with hub.load (the real
 shape of every table), then copied in SQL into COUNTIES counties of COPIES_PER_COUNTY
 townships each (ids rewritten so every copy is new, codes moved to its county and
 township); the default, 10 x 10 copies, is 3,000,000 persons, a county of 300,000.
-Built once into benchmarks/out/partition_pgdata_10x10 (about 8 GB); later runs measure only.
+Built once into benchmarks/out/partition_pgdata_10x10 (about 10 GB); later runs measure only.
 
 Measures (wall seconds, with the load average: the machine is shared), by section
 (`--only=` a comma-separated list; all but `many` by default):

@@ -102,3 +102,11 @@ def test_nested_batches_index_once_at_the_end(register: Register) -> None:
     assert search.installed(register.conn)
     assert {h.name for h in search.search(register, "zj")} == {"郑九"}
     assert index_and_cards(register) == rebuilt(register)
+
+
+def test_names_are_spelled_from_the_registers_table_as_from_pinyin(register: Register) -> None:
+    # A surname reading (单), ü (吕), Latin letters, separators, a character without a
+    # reading, a name longer than the triggers read, a rare character.
+    names = ["单田芳", "吕女", "Anna Li", "买买提·艾力", "王2", "阿" * (search.MAX_NAME + 3), "龘"]
+    spelled = search.names_by_table(register.conn, names + names[:2])
+    assert spelled == {name: search.name_keys(name) for name in names}

@@ -451,16 +451,32 @@ def bulk_writing(conn: Any, hashsize: int = 64 * 1024 * 1024) -> Iterator[None]:
     everything once instead of again and again; a batch (store.search_batch) leaves
     its segment to FTS5's merging of later writes.
     """
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute("PRAGMA cache_size = -65536")
-    for name, value in {"automerge": 0, "hashsize": hashsize}.items():
-        conn.execute(f"INSERT INTO {INDEX} ({INDEX}, rank) VALUES (?, ?)", (name, value))
+    with cache_of_at_least(conn, 64 * 1024):
+        for name, value in {"automerge": 0, "hashsize": hashsize}.items():
+            conn.execute(f"INSERT INTO {INDEX} ({INDEX}, rank) VALUES (?, ?)", (name, value))
+        try:
+            yield
+        finally:
+            for name, value in _DEFAULT_SETTINGS.items():
+                conn.execute(f"INSERT INTO {INDEX} ({INDEX}, rank) VALUES (?, ?)", (name, value))
+
+
+@contextlib.contextmanager
+def cache_of_at_least(conn: Any, kib: int) -> Iterator[None]:
+    """A page cache of at least `kib` KiB while inside (never a smaller one than the
+    connection has: a batch inside a larger cache keeps it), restored afterwards.
+    SQLite takes the memory only as pages are read, and gives it back when the size
+    comes down again."""
+    cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    # A negative size is in KiB, a positive one in pages.
+    page = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    now = -cache if cache < 0 else cache * page // 1024
+    if now < kib:
+        conn.execute(f"PRAGMA cache_size = {-kib}")
     try:
         yield
     finally:
-        for name, value in _DEFAULT_SETTINGS.items():
-            conn.execute(f"INSERT INTO {INDEX} ({INDEX}, rank) VALUES (?, ?)", (name, value))
-        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        conn.execute(f"PRAGMA cache_size = {cache}")
 
 
 # --- an index built elsewhere (the demo) -------------------------------------------

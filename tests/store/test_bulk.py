@@ -152,3 +152,22 @@ def test_a_write_outside_a_batch_is_indexed_by_the_triggers(register: Register) 
     assert "search_person_insert" in seen
     with pytest.raises(AssertionError):
         assert_written_in_bulk(seen)
+
+
+def test_a_household_whose_tokens_stay_is_not_indexed_again(register: Register) -> None:
+    household = add_household(register)
+    for name in ("张三", "李四", "王五"):
+        add_person(register, household, name)
+    blocks = register.conn.execute(f"SELECT * FROM {search.INDEX}_data ORDER BY id").fetchall()
+    with bulk.writing(register):
+        records.update(
+            register, "household", household, {"address": "新村路 1 号", "group_no": "04"}
+        )
+    # Not a block of the index written: neither the household's entry nor its members'.
+    after = register.conn.execute(f"SELECT * FROM {search.INDEX}_data ORDER BY id").fetchall()
+    assert after == blocks
+    assert index_and_cards(register) == rebuilt(register)
+    with bulk.writing(register):
+        records.update(register, "household", household, {"code": VILLAGE + "037777"})
+    assert {h.name for h in search.search(register, VILLAGE + "037777")} >= {"张三", "李四", "王五"}
+    assert index_and_cards(register) == rebuilt(register)

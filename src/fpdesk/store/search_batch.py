@@ -36,9 +36,12 @@ _TRACKERS = ("person", "household")
 # none: new, or deleted, which is not indexed).  With the rowid the rows are read back
 # by their place in the table, whose page the write has just brought into the cache,
 # not looked up by id again (a page of the id's index each, decrypted, at random).
+# A household also keeps the code and village it had: one whose tokens are the same
+# at the end (an address or a group changed) is left as it is in the index, and so
+# are its members.
 _CREATE_TOUCHED = (
     f"CREATE TEMP TABLE IF NOT EXISTS {_TOUCHED} (tbl TEXT NOT NULL, id TEXT NOT NULL, "
-    "row INTEGER, was INTEGER, PRIMARY KEY (tbl, id)) WITHOUT ROWID"
+    "row INTEGER, was INTEGER, code TEXT, village TEXT, PRIMARY KEY (tbl, id)) WITHOUT ROWID"
 )
 
 
@@ -52,10 +55,15 @@ def _tracker_sql() -> list[str]:
     fields = {"person": search.PERSON_FIELDS, "household": search.HOUSEHOLD_FIELDS}
     statements = []
     for table in _TRACKERS:
-        note = f"INSERT INTO {_TOUCHED} (tbl, id, row, was) VALUES ('{table}', "
-        before = f"{note}OLD.id, OLD.rowid, {_was(table, 'OLD')}) ON CONFLICT DO NOTHING;"
-        now = f"{note}NEW.id, NEW.rowid, NULL) ON CONFLICT DO UPDATE SET row = excluded.row;"
-        gone = f"{note}OLD.id, NULL, {_was(table, 'OLD')}) ON CONFLICT DO UPDATE SET row = NULL;"
+        note = f"INSERT INTO {_TOUCHED} (tbl, id, row, was, code, village) VALUES ('{table}', "
+        had = "OLD.code, OLD.village_code" if table == "household" else "NULL, NULL"
+        was = _was(table, "OLD")
+        before = f"{note}OLD.id, OLD.rowid, {was}, {had}) ON CONFLICT DO NOTHING;"
+        now = (
+            f"{note}NEW.id, NEW.rowid, NULL, NULL, NULL) "
+            "ON CONFLICT DO UPDATE SET row = excluded.row;"
+        )
+        gone = f"{note}OLD.id, NULL, {was}, {had}) ON CONFLICT DO UPDATE SET row = NULL;"
         statements += [
             f"CREATE TEMP TRIGGER IF NOT EXISTS {_TOUCHED}_{table}_insert "
             f"AFTER INSERT ON main.{table} BEGIN {now} END",
@@ -111,6 +119,13 @@ _BATCH_CACHE_KIB = 256 * 1024
 _TOUCHED_PERSONS = (
     f"temp.{_TOUCHED} t JOIN person p ON p.rowid = t.row AND p.id = t.id AND t.tbl = 'person'"
 )
+# A household written whose tokens end as they were (live before and after, under the
+# same rowid, with the same code and village): nothing of it, or of its members, is
+# indexed again.
+_FORGET_SAME_HOUSEHOLDS = f"""DELETE FROM temp.{_TOUCHED} AS t
+WHERE t.tbl = 'household' AND t.was IS NOT NULL AND EXISTS (
+    SELECT 1 FROM household h WHERE h.rowid = t.row AND h.id = t.id AND h.deleted = 0
+    AND h.rowid = t.was AND h.code IS t.code AND h.village_code IS t.village)"""
 # The members of a touched household who were not written themselves: indexed again
 # under the same rowid, with their household's new code (noted as touched, unchanged).
 _NOTE_MEMBERS = f"""INSERT INTO temp.{_TOUCHED} (tbl, id, row, was)
@@ -125,6 +140,7 @@ _REPLACE_CARDS = f"{search.cards_sql('INSERT OR REPLACE', _TOUCHED_PERSONS)} ORD
 def _index_touched(conn: Any) -> None:
     """Take the touched rows' old entries out of the index and the cards; put in what
     the rows (and the members of touched households) now hold, in ascending rowid."""
+    conn.execute(_FORGET_SAME_HOUSEHOLDS)
     conn.execute(_NOTE_MEMBERS)
     touched = f"temp.{_TOUCHED}"
     stale = {
@@ -157,6 +173,8 @@ def _index_touched(conn: Any) -> None:
         )
         for rowid, name, number, legacy, code, v in persons
     ]
+    if not fresh and not any(stale.values()):
+        return  # nothing whose tokens changed (FTS5's settings are not even touched)
     # Deletions first, then insertions in ascending rowid: FTS5 writes out its pending
     # terms whenever a rowid is lower than the one before.
     # FTS5's own settings for a bulk write (no merging until the batch is written out,

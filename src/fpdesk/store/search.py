@@ -23,7 +23,9 @@ keeps a small table of one pinyin reading per character (`search_hanzi`, filled 
 core.pinyin at migration), and the triggers spell a name's pinyin with plain SQL
 lookups in it, character by character.  core.pinyin.name_keys computes the same keys
 in Python; a test holds the two together.  Nothing derived is added to person, so the
-index never travels in change bundles.
+index never travels in change bundles.  A writer of many rows pauses the triggers for
+its transaction and the rows it wrote are indexed once at the end, in Python, with the
+same table of readings (store.bulk.writing, store.search_batch).
 
 Ranking
 -------

@@ -171,3 +171,19 @@ def test_a_household_whose_tokens_stay_is_not_indexed_again(register: Register) 
         records.update(register, "household", household, {"code": VILLAGE + "037777"})
     assert {h.name for h in search.search(register, VILLAGE + "037777")} >= {"张三", "李四", "王五"}
     assert index_and_cards(register) == rebuilt(register)
+
+
+def test_a_batch_has_a_large_cache_and_gives_it_back(register: Register) -> None:
+    def cache() -> int:
+        return int(register.conn.execute("PRAGMA cache_size").fetchone()[0])
+
+    register.conn.execute("PRAGMA cache_size = -2000")
+    with bulk.writing(register):
+        assert cache() == -256 * 1024
+        with search.cache_of_at_least(register.conn, 64 * 1024):
+            assert cache() == -256 * 1024  # never made smaller inside
+    assert cache() == -2000
+    register.conn.execute("PRAGMA cache_size = 100")  # pages, not KiB
+    with search.cache_of_at_least(register.conn, 1024):
+        assert cache() == -1024
+    assert cache() == 100

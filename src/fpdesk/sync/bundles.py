@@ -21,7 +21,7 @@ from typing import Any
 import sqlcipher3
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, access_log, areas, backup
+from fpdesk.store import access, access_log, areas, backup, bulk
 from fpdesk.store.db import Register, is_live_file
 from fpdesk.store.errors import RegisterError
 from fpdesk.sync import (
@@ -565,7 +565,9 @@ def _import_file(
         else:
             opened = ready[1] if ready is not None else envelope.open_bundle(register, data)
             _describe(result, opened)
-            with contextlib.suppress(_Rollback), register.transaction():
+            # A bundle can hold a whole village (a snapshot, a first export): written
+            # as a bulk batch, the search index caught up once at the end.
+            with contextlib.suppress(_Rollback), bulk.writing(register):
                 _apply(register, opened, result, data)
                 if dry_run:
                     raise _Rollback

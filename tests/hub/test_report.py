@@ -74,6 +74,36 @@ def test_the_hubs_annual_workbook_is_the_registers(
     assert sum(done[n] for n in operations) > 0  # the period's operations (the events read)
 
 
+@pytest.mark.parametrize("month", ["2025-10", "2026-03"])
+def test_the_hubs_monthly_change_report_is_the_registers(
+    hub: psycopg.Connection[Any],
+    township: Register,
+    hub_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    month: str,
+) -> None:
+    mine = tmp_path / "register.xlsx"
+    excel.save(excel.build(township, parse_period(month), "monthly"), mine)
+    theirs = tmp_path / "hub.xlsx"
+    status, _, err = run(
+        capsys, "hub", "report", "--kind", "monthly", "--period", month,
+        "--township", township.area_code, "--out", str(theirs), "--url", hub_url,
+    )  # fmt: skip
+    assert status == 0, err
+    expected, got = cells(mine), cells(theirs)
+    assert list(got) == ["月报告单", "月报告单（流入人口）"]
+    assert got == expected
+    # The month's events were counted: births, and events of the change report's
+    # kinds read through the source (deaths, moves, marriages, operations...).
+    sheet = expected["月报告单"]
+    total = next(row for row in sheet if row[1] and str(row[1]).endswith("合计"))
+    columns = [c.key for c in excel.MONTHLY]
+    assert total[columns.index("births")] > 0
+    events = [n for n, key in enumerate(columns) if key not in ("code", "name")][3:]
+    assert sum(total[n] or 0 for n in events) > 0
+
+
 def test_the_assessment_judges_every_township(
     hub: psycopg.Connection[Any],
     hub_url: str,

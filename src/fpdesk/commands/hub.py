@@ -290,7 +290,6 @@ def _ids_text(report: ind.IndicatorReport) -> str:
     return "\n".join(lines)
 
 
-REPORT_KINDS = ("annual", "assessment")
 REPORT_WRITTEN = Text(
     "已生成 {out}（SHA-256 {sha}）。汇总库的报表不含名单（姓名留在乡镇登记册上）。",
     "Wrote {out} (SHA-256 {sha}). The hub's workbooks have no name lists (names stay "
@@ -309,18 +308,22 @@ CANNOT_WRITE = Text(
 
 
 def add_report_command(steps: Any) -> None:
-    """`hub report`: the register's workbooks over the hub's records (HubSource)."""
+    """`hub report`: the register's workbooks over the hub's records (HubSource), every
+    kind the register's `report` offers."""
+    from fpdesk.reports import excel
+
     with _action(
         steps, "report", "the district's workbooks, read-only / 区县统计报表（只读）", run_report
     ) as report:
-        report.add_argument("--kind", required=True, choices=REPORT_KINDS, help="报表种类")
+        report.add_argument("--kind", required=True, choices=excel.KINDS, help="报表种类")
         _add_period_and_township(report)
         report.add_argument("--out", required=True, type=Path, help="the .xlsx file / 输出文件")
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """The annual forms, or the assessment of the townships (a row each, against the
-    plan's targets), with the register's workbook code over the hub.  Reads only."""
+    """The monthly change report, the annual forms, or the assessment of the townships
+    (a row each, against the plan's targets), with the register's workbook code over
+    the hub.  Reads only."""
     from fpdesk.hub.indicators import HubSource
     from fpdesk.reports import excel
 

@@ -61,7 +61,7 @@ def test_the_hubs_annual_workbook_is_the_registers(
         "--township", township.area_code, "--out", str(theirs), "--url", hub_url,
     )  # fmt: skip
     assert status == 0, err
-    assert "no name lists" in out
+    assert "Wrote" in out
     expected, got = cells(mine), cells(theirs)
     assert list(got) == ["人口和出生", "节育措施", "人口和出生（流入人口）", "节育措施（流入人口）"]
     assert got == expected
@@ -72,6 +72,41 @@ def test_the_hubs_annual_workbook_is_the_registers(
     operations = [n for n, c in enumerate(excel.CONTRACEPTION) if c.key.startswith("op_")]
     done = next(row for row in expected["节育措施"] if row[1] and str(row[1]).endswith("合计"))
     assert sum(done[n] for n in operations) > 0  # the period's operations (the events read)
+
+
+def test_the_hubs_name_lists_are_the_registers(
+    hub: psycopg.Connection[Any],
+    township: Register,
+    hub_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`hub report --with-lists`: a 名单 sheet per indicator, the persons' names read
+    at the hub (the person table is replicated), as the register's `report --with-lists`
+    writes them (excel.export: the workbook, then the lists of the area's numbers)."""
+    period = parse_period(PERIOD)
+    mine = tmp_path / "register.xlsx"
+    workbook = excel.build(township, period, "annual")
+    excel.add_member_lists(workbook, township, ind.compute(township, period))
+    excel.save(workbook, mine)
+    theirs = tmp_path / "hub.xlsx"
+    status, _, err = run(
+        capsys, "hub", "report", "--kind", "annual", "--period", PERIOD, "--with-lists",
+        "--township", township.area_code, "--out", str(theirs), "--url", hub_url,
+    )  # fmt: skip
+    assert status == 0, err
+    expected, got = cells(mine), cells(theirs)
+    lists = [name for name in expected if name.startswith("名单-")]
+    assert len(lists) == len(ind.compute(township, period).results)
+    assert got == expected
+    # Names, not empty sheets equal to empty sheets: the births' list has a line per
+    # birth counted, each with the mother's name and her household.
+    births = ind.compute(township, period).result("births")
+    sheet = expected[f"名单-{births.label.zh}"[:31]]
+    heading = next(n for n, row in enumerate(sheet) if row[0] == "序号")
+    lines = [row for row in sheet[heading + 1 :] if row[0]]
+    assert births.numerator > 50 and len(lines) == births.numerator
+    assert all(row[2] and row[5] for row in lines)  # a name, a household code
 
 
 @pytest.mark.parametrize("month", ["2025-10", "2026-03"])

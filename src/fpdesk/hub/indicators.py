@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import psycopg
+from psycopg.rows import dict_row
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
@@ -38,7 +39,7 @@ from fpdesk.reports.indicators.source import (
     VisitRow,
     WomanRow,
 )
-from fpdesk.reports.indicators.sqlite import event_queries
+from fpdesk.reports.indicators.sqlite import LOOKUPS, event_queries
 from fpdesk.store import population as store_population
 
 
@@ -285,6 +286,20 @@ class HubSource:
             ' death_date COLLATE "C" NULLS FIRST, residence_status COLLATE "C", id COLLATE "C"',
         )
         return store_population.members_among(persons, self.household_villages(), self.moves(), day)
+
+    def lookup(
+        self, name: str, ids: Sequence[str], params: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """The register's lookup texts over the hub's tables, each table kept to the
+        township's rows; what the hub does not hold (the audit) reads as nothing."""
+        found = LOOKUPS[name]
+        if not found.replicated:
+            return []
+        within = () if self.township is None else ("{alias}.township_code = %s",)
+        query = found.query("%s", "{key} = ANY(%s)", within)
+        mine = [self.township] * len(found.tables) if self.township is not None else []
+        with self.conn.cursor(row_factory=dict_row) as cursor:
+            return cursor.execute(query, (*params, list(ids), *mine)).fetchall()
 
     # ------------------------------------------------------------ helpers
 

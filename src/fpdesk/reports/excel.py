@@ -542,7 +542,7 @@ LIST_COLUMNS = [
 ]
 
 
-def add_member_lists(wb: Workbook, register: Register, report: ind.IndicatorReport) -> None:
+def add_member_lists(wb: Workbook, where: Readable, report: ind.IndicatorReport) -> None:
     """A 名单 sheet per indicator: the persons behind its numerator, then its
     denominator (reports.members, the same lists as the dashboard's and the command
     line's), one row per counted record, so each part has as many rows as its number."""
@@ -553,7 +553,7 @@ def add_member_lists(wb: Workbook, register: Register, report: ind.IndicatorRepo
             if which == "denominator" and result.denominator is None:
                 continue
             part = who.PART_NAMES[which].zh
-            for n, line in enumerate(who.counted(register, report, result.key, which), 1):
+            for n, line in enumerate(who.counted(where, report, result.key, which), 1):
                 rows.append(Row("", line.name, {"n": n, "part": part, **line.row("zh")}))
         counts = f"分子 {result.numerator}" + (
             "" if result.denominator is None else f"，分母 {result.denominator}"

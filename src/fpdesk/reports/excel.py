@@ -146,8 +146,8 @@ def late_registered_births(
     where: Readable, period: Period, basis: str = population.REGISTERED
 ) -> dict[str, int]:
     """Births of earlier periods first entered during this one (补报), by village, of
-    mothers in the population `basis` on the birth date.  A store that keeps no time of
-    entry (the district hub) has none."""
+    mothers in the population `basis` on the birth date.  A birth with no time of entry
+    (loaded in bulk) is none."""
     source = ind.as_source(where)
     before = (period.start - dt.timedelta(days=1)).isoformat()
     found = [

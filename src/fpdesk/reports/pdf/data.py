@@ -54,9 +54,8 @@ def describe_event(row: Row, language: str) -> str:
     if row.get("other"):
         # An IUD removal's reason is a code (older registers: the words as typed).
         reason = kind == "iud_removal"
-        details.append(
-            label("contraception_end", row["other"], language) if reason else str(row["other"])
-        )
+        details.append(label("contraception_end", row["other"], language) if reason
+                       else str(row["other"]))
     sep = "，" if language == "zh" else ", "
     return f"{what}（{sep.join(details)}）" if details else what
 

@@ -163,7 +163,9 @@ def _household(
         yield KeepTogether(block)
 
 
-def _on_day(person: data.Row, moves: Mapping[str, population.History], day: str) -> data.Row:
+def _on_day(
+    person: data.Row, moves: Mapping[str, population.History], day: str
+) -> data.Row:
     """The person's row with her state on the day (core.population) and her last move."""
     history = moves.get(person["id"], ())
     done = [m for m in history if m[0] <= day]

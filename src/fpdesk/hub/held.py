@@ -265,6 +265,8 @@ def _forget(conn: psycopg.Connection[Any], held: HeldFile) -> None:
             sql.SQL("DELETE FROM {} WHERE township_code = %s").format(sql.Identifier(table)),
             (held.township,),
         )
+    # When its births were first entered comes again with the file's inserts.
+    conn.execute("DELETE FROM hub_birth_entered WHERE township_code = %s", (held.township,))
     conn.execute("DELETE FROM hub_received WHERE device_id = %s", (held.device_id,))
 
 

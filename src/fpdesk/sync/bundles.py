@@ -21,7 +21,7 @@ from typing import Any
 import sqlcipher3
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, access_log, areas, backup
+from fpdesk.store import access, access_log, areas, backup, bulk
 from fpdesk.store.db import Register, is_live_file
 from fpdesk.store.errors import RegisterError
 from fpdesk.sync import (
@@ -84,7 +84,6 @@ RELEASED_BEFORE = Text(
     "This file was held (a fork) and the clerk dealt with it on {when}; nothing was "
     "imported again.",
 )
-
 
 
 # How export names a file (see _write_bundle): sender-kind-recipient-device-after-upto-hash.
@@ -221,7 +220,16 @@ def _export_to_district(
         peer,
         own_only=False,
         area_units=areas.area_list(register),
+        report_runs=_report_runs(register),
         generation=backup.generation(register),
+    )
+
+
+def _report_runs(register: Register) -> list[dict[str, Any]]:
+    """The reports this township recorded as produced (report_run): with the time each
+    birth was first entered (its change's `at`), what late_births = "when_found" reads."""
+    return register.query(
+        "SELECT id, period, areas, produced_at FROM report_run ORDER BY produced_at, id"
     )
 
 
@@ -233,12 +241,14 @@ def _export_changes(
     *,
     own_only: bool = True,
     area_units: list[dict[str, Any]] | None = None,
+    report_runs: list[dict[str, Any]] | None = None,
     generation: str | None = None,
 ) -> Exported:
     """Every change logged here that the upper level has not acknowledged: at a
     village, those made on this laptop, for its township; at a township, all of them
     (its villages' work, taken in, and its own), for the district hub, with the area
-    units the township knows beside them (`area_units`, docs/bundle-format.md).
+    units the township knows and its recorded reports beside them (`area_units`,
+    `report_runs`, docs/bundle-format.md).
 
     The manifest's generation: a village's is the township's that its ack refers to; a
     township's for the hub its own (`generation`; the hub is never restored)."""
@@ -258,10 +268,11 @@ def _export_changes(
                 (after, upto),
             )
         ]
-    units = (
-        ""
-        if area_units is None
-        else ',"area_units":' + container.canonical(area_units).decode("utf-8")
+    beside = {"area_units": area_units, "report_runs": report_runs}
+    units = "".join(
+        f',"{key}":' + container.canonical(value).decode("utf-8")
+        for key, value in beside.items()
+        if value is not None
     )
     payload = ('{"changes":[' + ",".join(items) + "]" + units + "}").encode("utf-8")
     recipients = [peer["age_recipient"]]
@@ -586,7 +597,9 @@ def _import_file(
         else:
             opened = ready[1] if ready is not None else envelope.open_bundle(register, data)
             _describe(result, opened)
-            with contextlib.suppress(_Rollback), register.transaction():
+            # A bundle can hold a whole village (a snapshot, a first export): written
+            # as a bulk batch, the search index caught up once at the end.
+            with contextlib.suppress(_Rollback), bulk.writing(register):
                 _apply(register, opened, result, data)
                 if dry_run:
                     raise _Rollback

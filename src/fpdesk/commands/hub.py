@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
+from fpdesk.commands import hub_city
 from fpdesk.commands.common import CommandError, emit, emit_lines, subcommand
 from fpdesk.commands.reports import report_text
 from fpdesk.core.clock import SystemClock
@@ -106,6 +107,11 @@ def _add_period_and_township(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--township", help="only this township's records (12-digit code) / 只统计这个乡镇"
     )
+    parser.add_argument(
+        "--district",
+        help="a city's hub: only this district's records (12-digit code) / "
+        "市级汇总库：只统计这个区县",
+    )
 
 
 def add_commands(sub: Any) -> None:
@@ -135,6 +141,7 @@ def add_commands(sub: Any) -> None:
             help="the record ids behind each number / 列出每个数字所含记录的编号",
         )
     add_report_command(steps)
+    hub_city.add_command(steps, add_url, _hub)
     with _action(
         steps,
         "import",
@@ -245,7 +252,7 @@ def run_indicators(args: argparse.Namespace) -> int:
 
     period = _period(args.period)
     with _hub(args) as (_url, conn):
-        source = HubSource(conn, args.township)
+        source = HubSource(conn, args.township, district=args.district)
         facts = ind.collect(source, period)
         if args.level == "district":
             reports = [ind.compute(source, period, facts=facts)]
@@ -332,7 +339,7 @@ def run_report(args: argparse.Namespace) -> int:
     if not folder.is_dir():  # before the server starts: nothing to wait for
         raise CommandError(NO_FOLDER.format(out=str(out), folder=str(folder)))
     with _hub(args) as (_url, conn):
-        source = HubSource(conn, args.township)
+        source = HubSource(conn, args.township, district=args.district)
         with source.reading():
             workbook = excel.build(source, period, args.kind, by_township=True)
     try:

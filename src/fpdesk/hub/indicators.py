@@ -5,7 +5,8 @@ the townships' registers sent (hub.load, the exchange): the same rows, the same 
 in the same order where the computation depends on it.  So `fpdesk hub indicators`
 gives a township the numbers `fpdesk indicators` gives on its own register.
 
-A source covers the whole district, or one township of it (its rows only).
+A source covers the whole district (or city), one district of a city's hub, or one
+township (its rows only).
 
 What a register has and the hub does not, the hub reads as empty:
 - recorded reports (report_run: the township's own record of what it reported) and so
@@ -49,6 +50,14 @@ class TownshipNotInHub(errors.HubError):
     )
 
 
+class DistrictNotInHub(errors.HubError):
+    text = Text(
+        "汇总库里没有区县 {code} 的乡镇。请用 fpdesk hub status 查看已有的乡镇。",
+        "The hub has no township of the district {code}. See the townships it has with "
+        "fpdesk hub status.",
+    )
+
+
 class NotInDistrict(errors.HubError):
     text = Text(
         "地区 {asked} 不在这个汇总库的范围（{own}）之内。",
@@ -66,16 +75,33 @@ class EmptyHub(errors.HubError):
 class HubSource:
     """The indicator engine's reads from the hub: the district, or one township."""
 
-    def __init__(self, conn: psycopg.Connection[Any], township: str | None = None) -> None:
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        township: str | None = None,
+        *,
+        district: str | None = None,
+    ) -> None:
         idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
         schema.check(conn)
         self.conn = conn
         self.township = township
+        # The records counted: those of one township, of one district (a city's hub
+        # asked for one of its districts), or all (column, code), None for all.
+        self.within: tuple[str, str] | None = None
         if township is not None:
             found = conn.execute("SELECT 1 FROM hub_township WHERE code = %s", (township,))
             if found.fetchone() is None:
                 raise TownshipNotInHub(TownshipNotInHub.text.format(code=township))
             self.area = township
+            self.within = ("township_code", township)
+        elif district is not None:
+            county = district[:6]
+            found = conn.execute("SELECT 1 FROM hub_township WHERE county_code = %s", (county,))
+            if area.level_of(district) != "county" or found.fetchone() is None:
+                raise DistrictNotInHub(DistrictNotInHub.text.format(code=district))
+            self.area = county + "000000"
+            self.within = ("county_code", county)
         else:
             self.area = _district(conn)
         if idle:
@@ -132,11 +158,12 @@ class HubSource:
 
     def _units(self, query: str, params: Sequence[Any]) -> list[Any]:
         """Area units (the code first): for one township, as its register knows them,
-        the township, its villages and the units above it (what it sends, hub.exchange)."""
+        the township, its villages and the units above it (what it sends, hub.exchange);
+        for one district, its units and the ones above."""
         rows = self._rows(query, params)
-        if self.township is None:
+        if self.within is None:
             return rows
-        mine = self.township
+        mine = self.area
         return [r for r in rows if area.contains(mine, str(r[0])) or area.contains(str(r[0]), mine)]
 
     # ------------------------------------------------------------ records
@@ -265,8 +292,8 @@ class HubSource:
 
     def events(self, start: str, end: str) -> list[EventRow]:
         """The register's event queries over the hub's tables, kept to the township's."""
-        mine = "" if self.township is None else "AND x.township_code = %s"
-        params = (start, end) if self.township is None else (start, end, self.township)
+        mine = "" if self.within is None else f"AND x.{self.within[0]} = %s"
+        params = (start, end) if self.within is None else (start, end, self.within[1])
         rows: list[EventRow] = []
         for query in event_queries("%s", mine):
             rows += self._rows(query, params)
@@ -293,9 +320,9 @@ class HubSource:
         township (or of every one).  `query` ends with its WHERE's conditions, if any."""
         where = " AND " if " WHERE " in " ".join(query.split()).upper() else " WHERE "
         query += where + "deleted = 0"
-        if self.township is not None:
-            query += " AND township_code = %s"
-            params = (*params, self.township)
+        if self.within is not None:
+            query += f" AND {self.within[0]} = %s"
+            params = (*params, self.within[1])
         return self._rows(query + (f" ORDER BY {order}" if order else ""), params)
 
     def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:

@@ -56,6 +56,10 @@ def schema_version() -> int:
 class Column:
     name: str
     sql_type: str  # PostgreSQL's
+    # What the register writes when an insert leaves the column out (its DEFAULT,
+    # evaluated); the hub's tables have no defaults: a loader of partial rows fills
+    # these in (hub.load.load_township).
+    default: Any = None
 
 
 @functools.cache
@@ -69,7 +73,12 @@ def register_columns() -> dict[str, tuple[Column, ...]]:
     for table in REPLICATED:
         rows = db.conn.execute(f"PRAGMA table_info({table})").fetchall()
         tables[table] = tuple(
-            Column(row[1], _TYPES.get(str(row[2]).upper(), "text")) for row in rows
+            Column(
+                row[1],
+                _TYPES.get(str(row[2]).upper(), "text"),
+                None if row[4] is None else db.conn.execute(f"SELECT {row[4]}").fetchone()[0],
+            )
+            for row in rows
         )
     db.conn.close()
     return tables

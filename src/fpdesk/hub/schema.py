@@ -323,3 +323,36 @@ def check(conn: psycopg.Connection[Any]) -> None:
     check_not_newer(applied)
     if len(applied) < len(STEPS):
         raise errors.HubOutOfDate()
+
+
+# What the indicators and workbooks filter on at the scale of a city (3,000,000 persons,
+# benchmarks/bench_hub_city.py, profiled with EXPLAIN ANALYZE): the district (county
+# code) a city's hub is asked for (HubSource(district=...), `--district`), and the date
+# of each kind of event the change report counts in a period (reports.indicators.sqlite's
+# EVENTS), the births of a period and of given parents, the visits of given kinds in a
+# period.  (Issue 17 item 5.)
+SCALE_INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "household": (("county_code",),),
+    "person": (("county_code",), ("death_date",)),
+    "marriage": (("county_code",), ("married_on",), ("ended_on",)),
+    "pregnancy": (("county_code",), ("registered_on",), ("outcome_on",)),
+    "birth": (("county_code",), ("birth_date",), ("mother_id",), ("father_id",)),
+    "contraception": (("county_code",), ("started_on",), ("ended_on",)),
+    "supply": (("county_code",),),
+    "visit": (("county_code",), ("visit_type", "visited_on")),
+    "move": (("county_code",), ("moved_on",)),
+    "certificate": (("county_code",), ("issued_on",)),
+}
+
+
+@step("0006_scale_indexes")
+def _scale_indexes(conn: psycopg.Connection[Any]) -> None:
+    for table, indexes in SCALE_INDEXES.items():
+        for columns in indexes:
+            conn.execute(
+                sql.SQL("CREATE INDEX {} ON {} ({})").format(
+                    sql.Identifier("_".join((table, *columns))),
+                    sql.Identifier(table),
+                    sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+                )
+            )

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar, cast
 
 import psycopg
 
@@ -41,6 +41,11 @@ from fpdesk.reports.indicators.source import (
 )
 from fpdesk.reports.indicators.sqlite import event_queries
 from fpdesk.store import population as store_population
+
+T = TypeVar("T")
+# The memory of each sort in a report's snapshot (PostgreSQL's work_mem): a district's
+# 300,000 persons in the register's order sort in memory.
+SORT_MEMORY = "128MB"
 
 
 class TownshipNotInHub(errors.HubError):
@@ -86,6 +91,7 @@ class HubSource:
         schema.check(conn)
         self.conn = conn
         self.township = township
+        self._kept: dict[str, Any] | None = None  # reads kept for a snapshot (_once)
         # The records counted: those of one township, of one district (a city's hub
         # asked for one of its districts), or all (column, code), None for all.
         self.within: tuple[str, str] | None = None
@@ -112,13 +118,33 @@ class HubSource:
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
         """One snapshot for the whole collection: a township's bundle imported meanwhile
-        does not give half old, half new numbers."""
+        does not give half old, half new numbers.
+
+        Inside it, what several reads of a report ask again (the households' villages,
+        the moves: the collection and each workbook's population read them) is read
+        once: the snapshot does not change.  Its sorts (the persons on a day in the
+        register's order, the moves) get memory enough for a district's rows
+        (`SORT_MEMORY`) instead of the server's default of a few MB, which spilled
+        them to disk at the scale of a city (benchmarks/bench_hub_city.py)."""
         if self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             yield  # inside the caller's transaction: its snapshot
             return
         with self.conn.transaction():
             self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield
+            self.conn.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
+            self._kept = {}
+            try:
+                yield
+            finally:
+                self._kept = None
+
+    def _once(self, name: str, read: Callable[[], T]) -> T:
+        """`read()`, kept for the rest of the snapshot when inside reading()."""
+        if self._kept is None:
+            return read()
+        if name not in self._kept:
+            self._kept[name] = read()
+        return cast(T, self._kept[name])
 
     def require_report(self) -> None:
         """Staff read the hub through PostgreSQL roles: a role that may connect and
@@ -169,9 +195,15 @@ class HubSource:
     # ------------------------------------------------------------ records
 
     def household_villages(self) -> dict[str, str]:
-        return dict(self._live("SELECT id, village_code FROM household"))
+        return self._once(
+            "household_villages",
+            lambda: dict(self._live("SELECT id, village_code FROM household")),
+        )
 
     def moves(self) -> dict[str, list[tuple[str, str]]]:
+        return self._once("moves", self._read_moves)
+
+    def _read_moves(self) -> dict[str, list[tuple[str, str]]]:
         # The register orders one day's moves by rowid (the order they were recorded);
         # the hub has no rowid: ids are time-ordered (uuid7), so one day's moves go by id.
         # Orders here are byte-wise (COLLATE "C"), as SQLite's.

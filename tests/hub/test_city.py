@@ -14,6 +14,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from openpyxl import load_workbook
 
 from fpdesk import demo
 from fpdesk.cli import main
@@ -23,6 +24,7 @@ from fpdesk.demo import city as demo_city
 from fpdesk.demo import names
 from fpdesk.hub import schema
 from fpdesk.hub.indicators import DistrictNotInHub, HubSource
+from fpdesk.reports import excel
 from fpdesk.reports import indicators as ind
 from fpdesk.store.db import open_register
 from tests.conftest import PASSPHRASE
@@ -143,3 +145,38 @@ def test_the_command_loads_an_empty_hub_only(
     # A size the demo does not make.
     assert main([*argv, "--persons", "50", "--districts", "1"]) == 2
     assert "1 to 10 districts" in capsys.readouterr().err
+
+
+def test_the_annual_workbook_of_a_district_of_the_city(
+    city_hub: psycopg.Connection[Any],
+    hub_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`hub report --district`: the first district's forms are the register demo's."""
+    period = "2025"
+    path = tmp_path / "district.fpdesk"
+    demo.build_demo(path, PASSPHRASE, persons=PERSONS // DISTRICTS, seed=SEED)
+    mine = tmp_path / "register.xlsx"
+    with open_register(path, PASSPHRASE) as register:
+        # At this size the district is one township: the register's whole area.
+        (held,) = city_hub.execute(
+            "SELECT count(*) FROM hub_township WHERE county_code = %s", (FIRST[:6],)
+        ).fetchone()
+        assert held == 1
+        excel.save(excel.build(register, parse_period(period), "annual"), mine)
+    theirs = tmp_path / "hub.xlsx"
+    argv = ["--lang", "en", "hub", "report", "--kind", "annual", "--period", period]
+    assert main([*argv, "--district", FIRST, "--out", str(theirs), "--url", hub_url]) == 0
+    capsys.readouterr()
+    for sheet in ("人口和出生", "节育措施"):
+        expected = _total(load_workbook(mine)[sheet])
+        assert expected[0] > 0
+        assert _total(load_workbook(theirs)[sheet]) == expected, sheet
+
+
+def _total(sheet: Any) -> tuple[Any, ...]:
+    """The numbers of a form's total row (合计)."""
+    rows = list(sheet.iter_rows(values_only=True))
+    total = next(row for row in rows if row[1] and str(row[1]).endswith("合计"))
+    return tuple(total[2:])

@@ -166,6 +166,8 @@ def measure(base: str, city_url: str, built: dict[str, Any], parts: str) -> None
 
 def storage(url: str, built: dict[str, Any]) -> None:
     persons = int(built["persons"])
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")  # rows counted afresh, the bench township's gone
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             """SELECT c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid),
@@ -302,10 +304,11 @@ def forget_township(url: str, code: str) -> None:
     from fpdesk.hub import schema
 
     with psycopg.connect(url) as conn:
+        conn.execute("UPDATE hub_township SET device_id = NULL WHERE code = %s", (code,))
+        # What any bench township's devices sent (the city's own townships have none).
         conn.execute(
-            "DELETE FROM hub_received WHERE device_id IN"
-            " (SELECT device_id FROM hub_township WHERE code = %s)",
-            (code,),
+            "DELETE FROM hub_received WHERE device_id NOT IN"
+            " (SELECT device_id FROM hub_township WHERE device_id IS NOT NULL)"
         )
         for table in (*schema.register_columns(), "hub_ledger", "hub_area_unit"):
             conn.execute(f"DELETE FROM {table} WHERE township_code = %s", (code,))

@@ -125,6 +125,12 @@ def test_a_district_of_a_city_is_counted_alone(
     (shown,) = json.loads(capsys.readouterr().out)["reports"]
     assert shown["areas"] == [SECOND]
     assert [r["numerator"] for r in shown["results"]] == [r["numerator"] for r in whole["results"]]
+    # The persons behind the numbers, read from the district's rows only.
+    assert main(["--lang", "en", *base, "--district", SECOND, "--members"]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)["reports"]
+    births = next(r for r in whole["results"] if r["key"] == "births")
+    assert births["numerator_ids"]
+    assert json.dumps(listed).count(births["numerator_ids"][0]) >= 1
     assert main(["--lang", "en", *base, "--district", "450126000000"]) == 1
     assert "no township of the district 450126000000" in capsys.readouterr().err
 

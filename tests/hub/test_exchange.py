@@ -182,11 +182,13 @@ def sealed(
     changes: list[Any],
     out: Path,
     area_units: list[Any] | None = None,
+    beside: dict[str, Any] | None = None,
 ) -> Path:
     """A real bundle from `sender` for the hub `township` has joined, of `changes` (and
-    `area_units` beside them, when given: without them, as an older fpdesk wrote it)."""
+    `area_units` beside them, when given: without them, as an older fpdesk wrote it;
+    and whatever else `beside` holds)."""
     hub_peer = keys.district_peer(township)
-    content: dict[str, Any] = {"changes": changes}
+    content: dict[str, Any] = {"changes": changes, **(beside or {})}
     if area_units is not None:
         content["area_units"] = area_units
     payload = container.canonical(content)

@@ -19,10 +19,12 @@ import pytest
 
 from fpdesk import demo
 from fpdesk.cli import main
+from fpdesk.commands.reports import listed_members, report_data
 from fpdesk.core.periods import parse_period
 from fpdesk.hub import load, schema
 from fpdesk.hub.indicators import HubSource, NotInDistrict, TownshipNotInHub
 from fpdesk.reports import indicators as ind
+from fpdesk.reports import members as who
 from fpdesk.store import population as store_population
 from fpdesk.store.db import Register, open_register
 from tests.conftest import PASSPHRASE
@@ -173,7 +175,11 @@ def test_the_command_gives_the_registers_numbers(
     assert (status, err) == (0, "")
     shown = json.loads(out)["reports"]
     expected = ind.breakdown(township, period, "village", within=township.area_code[:6] + "0" * 6)
-    assert [r["results"] for r in shown] == [r.to_data()["results"] for r in expected]
+    # The register's `indicators --members --json`: each number with its persons' names.
+    assert [r["results"] for r in shown] == [
+        report_data(r, listed_members(township, r))["results"] for r in expected
+    ]
+    assert any(r["numerator_members"] for r in shown[0]["results"])
     # The district as one; without --members no ids.
     status, out, _ = run(capsys, "en", *args)
     (district,) = json.loads(out)["reports"]
@@ -181,8 +187,8 @@ def test_the_command_gives_the_registers_numbers(
     # One township's records, as the people read them.
     status, out, _ = run(capsys, "zh", *args[:-1], "--township", township.area_code, "--members")
     assert status == 0 and "定义版本" in out
-    births = ind.compute(township, period).result("births")
-    assert births.numerator_ids and all(bid in out for bid in births.numerator_ids)
+    births = who.counted(township, ind.compute(township, period), "births")
+    assert births and all(line.name in out and line.household in out for line in births)
     # Read only: nothing was written.
     assert loaded.execute("SELECT count(*) FROM hub_ledger").fetchone() == (0,)
 

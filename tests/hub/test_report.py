@@ -46,6 +46,34 @@ def cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
 
 
+def both(
+    capsys: pytest.CaptureFixture[str],
+    township: Register,
+    hub_url: str,
+    folder: Path,
+    kind: str,
+    label: str,
+    *,
+    lists: bool = False,
+) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, list[tuple[Any, ...]]], str]:
+    """(the register's workbook, the hub's for the township, what the command said):
+    the register's as `report` makes it (excel.export: the workbook, then with lists the
+    名单 of the area's numbers), the hub's by `hub report --township`."""
+    period = parse_period(label)
+    mine, theirs = folder / "register.xlsx", folder / "hub.xlsx"
+    workbook = excel.build(township, period, kind)
+    if lists:
+        excel.add_member_lists(workbook, township, ind.compute(township, period))
+    excel.save(workbook, mine)
+    status, out, err = run(
+        capsys, "hub", "report", "--kind", kind, "--period", label,
+        *(["--with-lists"] if lists else []),
+        "--township", township.area_code, "--out", str(theirs), "--url", hub_url,
+    )  # fmt: skip
+    assert status == 0, err
+    return cells(mine), cells(theirs), out
+
+
 def test_the_hubs_annual_workbook_is_the_registers(
     hub: psycopg.Connection[Any],
     township: Register,
@@ -53,16 +81,8 @@ def test_the_hubs_annual_workbook_is_the_registers(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    mine = tmp_path / "register.xlsx"
-    excel.save(excel.build(township, parse_period(PERIOD), "annual"), mine)
-    theirs = tmp_path / "hub.xlsx"
-    status, out, err = run(
-        capsys, "hub", "report", "--kind", "annual", "--period", PERIOD,
-        "--township", township.area_code, "--out", str(theirs), "--url", hub_url,
-    )  # fmt: skip
-    assert status == 0, err
-    assert "no name lists" in out
-    expected, got = cells(mine), cells(theirs)
+    expected, got, out = both(capsys, township, hub_url, tmp_path, "annual", PERIOD)
+    assert "Wrote" in out
     assert list(got) == ["人口和出生", "节育措施", "人口和出生（流入人口）", "节育措施（流入人口）"]
     assert got == expected
     # Numbers, not an empty form equal to an empty form: the total row counts people.
@@ -72,6 +92,53 @@ def test_the_hubs_annual_workbook_is_the_registers(
     operations = [n for n, c in enumerate(excel.CONTRACEPTION) if c.key.startswith("op_")]
     done = next(row for row in expected["节育措施"] if row[1] and str(row[1]).endswith("合计"))
     assert sum(done[n] for n in operations) > 0  # the period's operations (the events read)
+
+
+def test_the_hubs_name_lists_are_the_registers(
+    hub: psycopg.Connection[Any],
+    township: Register,
+    hub_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`hub report --with-lists`: a 名单 sheet per indicator, the persons' names read
+    at the hub (the person table is replicated), as the register's `report --with-lists`
+    writes them."""
+    period = parse_period(PERIOD)
+    expected, got, _ = both(capsys, township, hub_url, tmp_path, "annual", PERIOD, lists=True)
+    lists = [name for name in expected if name.startswith("名单-")]
+    assert len(lists) == len(ind.compute(township, period).results)
+    assert got == expected
+    # Names, not empty sheets equal to empty sheets: the births' list has a line per
+    # birth counted, each with the mother's name and her household.
+    births = ind.compute(township, period).result("births")
+    sheet = expected[f"名单-{births.label.zh}"[:31]]
+    heading = next(n for n, row in enumerate(sheet) if row[0] == "序号")
+    lines = [row for row in sheet[heading + 1 :] if row[0]]
+    assert births.numerator > 50 and len(lines) == births.numerator
+    assert all(row[2] and row[5] for row in lines)  # a name, a household code
+
+
+@pytest.mark.parametrize("month", ["2025-10", "2026-03"])
+def test_the_hubs_monthly_change_report_is_the_registers(
+    hub: psycopg.Connection[Any],
+    township: Register,
+    hub_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    month: str,
+) -> None:
+    expected, got, _ = both(capsys, township, hub_url, tmp_path, "monthly", month)
+    assert list(got) == ["月报告单", "月报告单（流入人口）"]
+    assert got == expected
+    # The month's events were counted: births, and events of the change report's
+    # kinds read through the source (deaths, moves, marriages, operations...).
+    sheet = expected["月报告单"]
+    total = next(row for row in sheet if row[1] and str(row[1]).endswith("合计"))
+    columns = [c.key for c in excel.MONTHLY]
+    assert total[columns.index("births")] > 0
+    events = [n for n, key in enumerate(columns) if key not in ("code", "name")][3:]
+    assert sum(total[n] or 0 for n in events) > 0
 
 
 def test_the_assessment_judges_every_township(

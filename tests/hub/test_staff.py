@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from openpyxl import load_workbook
 from psycopg import sql
 
 from fpdesk import demo
@@ -208,6 +209,73 @@ def test_indicators_under_a_township_login_count_only_that_township(
     # The other township's rows made a difference that the staff login did not see.
     assert _numbers(as_staff) != _numbers(whole)
     assert any(n for _, n, _ in _numbers(as_staff))
+
+
+def _lists(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The 名单 sheets' rows, without the line naming the area they were made for."""
+    book = load_workbook(path)
+    return {
+        ws.title: [
+            row
+            for row in ws.iter_rows(values_only=True)
+            if not any(str(cell).startswith("填报单位") for cell in row if cell)
+        ]
+        for ws in book.worksheets
+        if ws.title.startswith("名单-")
+    }
+
+
+def _households(conn: psycopg.Connection[Any], township: str) -> set[str]:
+    rows = conn.execute("SELECT code FROM household WHERE township_code = %s", (township,))
+    found = {str(code) for (code,) in rows}
+    conn.rollback()
+    return found
+
+
+def test_name_lists_under_a_township_login_name_only_that_township(
+    hub: str, hub_conn: psycopg.Connection[Any], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The persons' names are at the hub (the person table is replicated): a township
+    staff login gets the lists of its own township's numbers, and no one else's."""
+    own = mine(hub_conn)
+    name = member(hub, "lin")
+    assert run(capsys, "en", "hub", "staff", "add", name, "--township", own, "--url", hub)[0] == 0
+    report = ("hub", "report", "--kind", "annual", "--period", "2025", "--with-lists")
+    status, _, err = run(
+        capsys, "en", *report, "--out", str(tmp_path / "staff.xlsx"), "--url", as_user(hub, name)
+    )
+    assert (status, err) == (0, "")
+    status, _, err = run(
+        capsys, "en", *report, "--township", own, "--out", str(tmp_path / "owner.xlsx"),
+        "--url", hub,
+    )  # fmt: skip
+    assert status == 0, err
+    as_staff = _lists(tmp_path / "staff.xlsx")
+    assert as_staff and as_staff == _lists(tmp_path / "owner.xlsx")
+    ours, theirs = _households(hub_conn, own), _households(hub_conn, OTHER)
+    lines = [row for rows in as_staff.values() for row in rows if isinstance(row[0], int)]
+    listed = {row[5] for row in lines if row[5]}  # a village counted has no household
+    assert listed and listed <= ours and not listed & theirs
+    # The same names on the command line, --members.
+    argv = ("hub", "indicators", "--period", "2025", "--members", "--json")
+    status, out, _ = run(capsys, "en", *argv, "--url", as_user(hub, name))
+    assert status == 0
+    (shown,) = json.loads(out)["reports"]
+    people = [
+        m for r in shown["results"] for part in ("numerator", "denominator")
+        for m in r[f"{part}_members"]
+    ]  # fmt: skip
+    assert people and {m["household"] for m in people if m["household"]} <= ours
+    status, out, _ = run(capsys, "en", *argv, "--township", own, "--url", hub)
+    (owners,) = json.loads(out)["reports"]
+    assert [r["numerator_members"] for r in owners["results"]] == [
+        r["numerator_members"] for r in shown["results"]
+    ]
+    # The whole district's lists, as the owner, do name the other township's persons.
+    status, out, _ = run(capsys, "en", *argv, "--url", hub)
+    (whole,) = json.loads(out)["reports"]
+    everyone = {m["household"] for r in whole["results"] for m in r["numerator_members"]}
+    assert everyone & theirs
 
 
 def test_removing_staff_takes_the_access_away(

@@ -17,6 +17,7 @@ from fpdesk.store.db import Register, create_register, open_register
 from fpdesk.store.search import search
 from tests.conftest import PASSPHRASE, TOWNSHIP, VILLAGE
 from tests.ledgers import build
+from tests.store.test_bulk import assert_written_in_bulk, index_and_cards, rebuilt, triggers_run
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -399,3 +400,14 @@ def test_spaces_in_a_name_are_no_difference(register: Register, tmp_path: Path) 
     ledgers.apply_plan(register, ledgers.plan_import(register, _sources(first)))
     plan = ledgers.plan_import(register, _sources(second))
     assert plan.differences == [] and plan.counts["same"] == 1
+
+
+def test_a_ledger_is_written_in_bulk_and_indexed_as_a_rebuild_does(
+    register: Register, tmp_path: Path
+) -> None:
+    sources = _sources(build.household_ledger(tmp_path / "户籍.xlsx"))
+    with triggers_run(register) as seen:
+        ledgers.import_ledger(register, sources)
+    assert_written_in_bulk(seen)
+    assert _count(register, "person") == 6
+    assert index_and_cards(register) == rebuilt(register)

@@ -7,15 +7,46 @@ an error must leave the register, index included, as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+import sqlcipher3
 
 from fpdesk.core.idnumber import make
 from fpdesk.store import bulk, records, search
 from fpdesk.store.db import Register
 from tests.conftest import VILLAGE
 from tests.store.test_search import CODE, ZHANG_ID, add_household, add_person, vocabulary
+
+
+@contextlib.contextmanager
+def triggers_run(register: Register) -> Iterator[set[str]]:
+    """The names of the triggers SQLite built into the statements run meanwhile: the
+    authorizer is told, for each access a statement makes, the trigger it comes from.
+    (Pausing the index drops triggers, so every statement is built again.)"""
+    seen: set[str] = set()
+
+    def note(_action: int, _a: Any, _b: Any, _db: Any, trigger: str | None) -> int:
+        if trigger:
+            seen.add(trigger)
+        return int(sqlcipher3.SQLITE_OK)
+
+    register.conn.set_authorizer(note)
+    try:
+        yield seen
+    finally:
+        register.conn.set_authorizer(None)
+
+
+def assert_written_in_bulk(seen: set[str]) -> None:
+    """Persons or households were written, in a batch (store.search_batch noted them),
+    and never indexed row by row (no per-row search trigger ran)."""
+    assert any(name.startswith("search_touched_") for name in seen), seen
+    per_row = {n for n in seen if n.startswith(("search_person_", "search_household_"))}
+    assert per_row == set()
 
 
 def index_and_cards(register: Register) -> tuple[object, object]:
@@ -44,7 +75,7 @@ def test_every_kind_of_write_indexes_as_a_rebuild_does(register: Register) -> No
     leaves = add_person(register, other, "王五")
     gone = add_person(register, other, "赵六")
     born = dt.date(1980, 5, 6)
-    with bulk.writing(register) as conn:
+    with triggers_run(register) as seen, bulk.writing(register) as conn:
         for sequence in range(1, 200, 2):
             add_person(
                 register, household, f"孙{sequence}", id_number=make("450102", born, sequence)
@@ -65,6 +96,7 @@ def test_every_kind_of_write_indexes_as_a_rebuild_does(register: Register) -> No
             (late, VILLAGE + "035555", VILLAGE),
         )
         conn.execute("UPDATE person SET name = '李肆' WHERE id = ?", (stays,))  # raw SQL
+    assert_written_in_bulk(seen)
     assert search.installed(register.conn)
     assert temp_triggers(register) == []
     written = index_and_cards(register)
@@ -102,3 +134,56 @@ def test_nested_batches_index_once_at_the_end(register: Register) -> None:
     assert search.installed(register.conn)
     assert {h.name for h in search.search(register, "zj")} == {"郑九"}
     assert index_and_cards(register) == rebuilt(register)
+
+
+def test_names_are_spelled_from_the_registers_table_as_from_pinyin(register: Register) -> None:
+    # A surname reading (单), ü (吕), Latin letters, separators, a character without a
+    # reading, a name longer than the triggers read, a rare character.
+    names = ["单田芳", "吕女", "Anna Li", "买买提·艾力", "王2", "阿" * (search.MAX_NAME + 3), "龘"]
+    spelled = search.names_by_table(register.conn, names + names[:2])
+    assert spelled == {name: search.name_keys(name) for name in names}
+
+
+def test_a_write_outside_a_batch_is_indexed_by_the_triggers(register: Register) -> None:
+    # What assert_written_in_bulk tells apart: the per-row triggers, seen at work.
+    household = add_household(register)
+    with triggers_run(register) as seen:
+        add_person(register, household, "褚九")
+    assert "search_person_insert" in seen
+    with pytest.raises(AssertionError):
+        assert_written_in_bulk(seen)
+
+
+def test_a_household_whose_tokens_stay_is_not_indexed_again(register: Register) -> None:
+    household = add_household(register)
+    for name in ("张三", "李四", "王五"):
+        add_person(register, household, name)
+    blocks = register.conn.execute(f"SELECT * FROM {search.INDEX}_data ORDER BY id").fetchall()
+    with bulk.writing(register):
+        records.update(
+            register, "household", household, {"address": "新村路 1 号", "group_no": "04"}
+        )
+    # Not a block of the index written: neither the household's entry nor its members'.
+    after = register.conn.execute(f"SELECT * FROM {search.INDEX}_data ORDER BY id").fetchall()
+    assert after == blocks
+    assert index_and_cards(register) == rebuilt(register)
+    with bulk.writing(register):
+        records.update(register, "household", household, {"code": VILLAGE + "037777"})
+    assert {h.name for h in search.search(register, VILLAGE + "037777")} >= {"张三", "李四", "王五"}
+    assert index_and_cards(register) == rebuilt(register)
+
+
+def test_a_batch_has_a_large_cache_and_gives_it_back(register: Register) -> None:
+    def cache() -> int:
+        return int(register.conn.execute("PRAGMA cache_size").fetchone()[0])
+
+    register.conn.execute("PRAGMA cache_size = -2000")
+    with bulk.writing(register):
+        assert cache() == -256 * 1024
+        with search.cache_of_at_least(register.conn, 64 * 1024):
+            assert cache() == -256 * 1024  # never made smaller inside
+    assert cache() == -2000
+    register.conn.execute("PRAGMA cache_size = 100")  # pages, not KiB
+    with search.cache_of_at_least(register.conn, 1024):
+        assert cache() == -1024
+    assert cache() == 100

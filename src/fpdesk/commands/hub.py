@@ -17,9 +17,9 @@ from typing import Any
 
 from fpdesk.commands import hub_city
 from fpdesk.commands.common import CommandError, emit, emit_lines, subcommand
-from fpdesk.commands.reports import report_text
+from fpdesk.commands.reports import listed_members, members_text, report_data, report_text
 from fpdesk.core.clock import SystemClock
-from fpdesk.core.i18n import Text, current_language
+from fpdesk.core.i18n import Text
 from fpdesk.core.periods import Period, PeriodError, parse_period
 from fpdesk.reports import indicators as ind
 from fpdesk.sync import board
@@ -85,8 +85,6 @@ REPORTS = {
 
 
 LEVELS = ("district", "township", "village")
-IDS = Text("  {key} {which}：{ids}", "  {key} {which}: {ids}")
-WHICH = {"numerator": Text("分子", "numerator"), "denominator": Text("分母", "denominator")}
 
 
 def add_url(parser: argparse.ArgumentParser) -> None:
@@ -138,7 +136,8 @@ def add_commands(sub: Any) -> None:
         counts.add_argument(
             "--members",
             action="store_true",
-            help="the record ids behind each number / 列出每个数字所含记录的编号",
+            help="the persons behind each number, as the register lists them / "
+            "列出每个数字所含的人员名单",
         )
     add_report_command(steps)
     hub_city.add_command(steps, add_url, _hub)
@@ -247,19 +246,25 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_indicators(args: argparse.Namespace) -> int:
     """The indicators over the hub's records with the register's engine (HubSource):
-    the district as one, or one report per township or village.  Reads only."""
+    the district as one, or one report per township or village.  Reads only, in one
+    snapshot; --members names the persons behind each number as the register does."""
     from fpdesk.hub.indicators import HubSource
 
     period = _period(args.period)
     with _hub(args) as (_url, conn):
         source = HubSource(conn, args.township, district=args.district)
-        facts = ind.collect(source, period)
-        if args.level == "district":
-            reports = [ind.compute(source, period, facts=facts)]
-        else:
-            reports = ind.breakdown(source, period, args.level, facts=facts)
-    data = {"reports": [_report_data(r, members=args.members) for r in reports]}
-    text = [report_text(r) + (_ids_text(r) if args.members else "") for r in reports]
+        with source.reading():
+            facts = ind.collect(source, period)
+            if args.level == "district":
+                reports = [ind.compute(source, period, facts=facts)]
+            else:
+                reports = ind.breakdown(source, period, args.level, facts=facts)
+            listed = [listed_members(source, r) if args.members else None for r in reports]
+    data = {"reports": [report_data(r, m) for r, m in zip(reports, listed, strict=True)]}
+    text = [
+        report_text(r) + ("\n\n" + members_text(r, m) if m is not None else "")
+        for r, m in zip(reports, listed, strict=True)
+    ]
     emit(args, data, "\n\n".join(text))
     return 0
 
@@ -271,38 +276,7 @@ def _period(text: str) -> Period:
         raise CommandError(exc.text, status=2) from exc
 
 
-def _report_data(report: ind.IndicatorReport, *, members: bool) -> dict[str, Any]:
-    """The report as JSON; the counted ids only with --members (they are long)."""
-    data: dict[str, Any] = report.to_data()
-    data["content_hash"] = report.content_hash
-    if not members:
-        for result in data["results"]:
-            result.pop("numerator_ids")
-            result.pop("denominator_ids")
-    return data
-
-
-def _ids_text(report: ind.IndicatorReport) -> str:
-    """The ids behind each number (names live on the township's register)."""
-    zh = current_language() == "zh"
-    lines = [""]
-    for result in report.results:
-        for which, ids in (
-            ("numerator", result.numerator_ids),
-            ("denominator", result.denominator_ids),
-        ):
-            if ids:
-                label = result.label.zh if zh else result.label.en
-                lines.append(str(IDS.format(key=label, which=WHICH[which], ids=", ".join(ids))))
-    return "\n".join(lines)
-
-
-REPORT_KINDS = ("annual", "assessment")
-REPORT_WRITTEN = Text(
-    "已生成 {out}（SHA-256 {sha}）。汇总库的报表不含名单（姓名留在乡镇登记册上）。",
-    "Wrote {out} (SHA-256 {sha}). The hub's workbooks have no name lists (names stay "
-    "on the township's register).",
-)
+REPORT_WRITTEN = Text("已生成 {out}（SHA-256 {sha}）。", "Wrote {out} (SHA-256 {sha}).")
 NOT_XLSX = Text("输出文件应以 .xlsx 结尾。", "The output file must end in .xlsx.")
 NO_FOLDER = Text(
     "无法写入 {out}：文件夹 {folder} 不存在。请先建好文件夹或换一个位置。",
@@ -316,18 +290,27 @@ CANNOT_WRITE = Text(
 
 
 def add_report_command(steps: Any) -> None:
-    """`hub report`: the register's workbooks over the hub's records (HubSource)."""
+    """`hub report`: the register's workbooks over the hub's records (HubSource), every
+    kind the register's `report` offers."""
+    from fpdesk.reports import excel
+
     with _action(
         steps, "report", "the district's workbooks, read-only / 区县统计报表（只读）", run_report
     ) as report:
-        report.add_argument("--kind", required=True, choices=REPORT_KINDS, help="报表种类")
+        report.add_argument("--kind", required=True, choices=excel.KINDS, help="报表种类")
         _add_period_and_township(report)
         report.add_argument("--out", required=True, type=Path, help="the .xlsx file / 输出文件")
+        report.add_argument(
+            "--with-lists",
+            action="store_true",
+            help="add a name list (名单) sheet per indicator / 每个指标附名单",
+        )
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """The annual forms, or the assessment of the townships (a row each, against the
-    plan's targets), with the register's workbook code over the hub.  Reads only."""
+    """The monthly change report, the annual forms, or the assessment of the townships
+    (a row each, against the plan's targets), with the register's workbook code over
+    the hub.  Reads only."""
     from fpdesk.hub.indicators import HubSource
     from fpdesk.reports import excel
 
@@ -342,6 +325,8 @@ def run_report(args: argparse.Namespace) -> int:
         source = HubSource(conn, args.township, district=args.district)
         with source.reading():
             workbook = excel.build(source, period, args.kind, by_township=True)
+            if args.with_lists:  # the persons behind the area's numbers, as a register's
+                excel.add_member_lists(workbook, source, ind.compute(source, period))
     try:
         digest = excel.save(workbook, out)
     except OSError as exc:

@@ -16,8 +16,8 @@ from fpdesk.core.periods import Period, PeriodError, parse_period
 from fpdesk.reports import accuracy_sample, excel, lists
 from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
+from fpdesk.reports.indicators.sqlite import Readable
 from fpdesk.store import population as store_population
-from fpdesk.store.db import Register
 
 
 def add_commands(sub: Any) -> None:
@@ -157,7 +157,7 @@ def report_text(report: ind.IndicatorReport) -> str:
     return "\n".join(lines)
 
 
-def _data(
+def report_data(
     report: ind.IndicatorReport, listed: dict[tuple[str, str], list[who.Counted]] | None = None
 ) -> dict[str, Any]:
     """The report as JSON; with `listed`, each number carries the persons behind it
@@ -173,12 +173,12 @@ def _data(
     return data
 
 
-def _listed(
-    register: Register, report: ind.IndicatorReport
+def listed_members(
+    where: Readable, report: ind.IndicatorReport
 ) -> dict[tuple[str, str], list[who.Counted]]:
     """Every indicator's numerator and denominator lists (a count has no denominator)."""
     return {
-        (result.key, which): who.counted(register, report, result.key, which)
+        (result.key, which): who.counted(where, report, result.key, which)
         for result in report.results
         for which in who.WHICH
         if which == "numerator" or result.denominator is not None
@@ -219,11 +219,13 @@ def run_indicators(args: argparse.Namespace) -> int:
             record=args.record,
             facts=facts,
         )
-        listed = [_listed(register, r) if args.members else None for r in reports]
+        listed = [listed_members(register, r) if args.members else None for r in reports]
         # Who the numbers count, on each population basis (core.population).
         members = store_population.members_on(register, period.end_iso)
         counted = [ind.headcounts(register, facts, r.areas, members) for r in reports]
-    data: dict[str, Any] = {"reports": [_data(r, m) for r, m in zip(reports, listed, strict=True)]}
+    data: dict[str, Any] = {
+        "reports": [report_data(r, m) for r, m in zip(reports, listed, strict=True)]
+    }
     for item, heads in zip(data["reports"], counted, strict=True):
         item["population"] = heads
     if runs:

@@ -113,7 +113,12 @@ class NameKeys:
 @lru_cache(maxsize=65536)
 def name_keys(name: str) -> NameKeys:
     """Pinyin keys of a name; cached because a district repeats its names a lot."""
-    syllables = [surname_reading(c) if i == 0 else reading(c) for i, c in enumerate(name)]
+    return keys_of([surname_reading(c) if i == 0 else reading(c) for i, c in enumerate(name)])
+
+
+def keys_of(syllables: list[str]) -> NameKeys:
+    """The keys of a name read syllable by syllable ('' for a character without one):
+    name_keys, or the register's own table of readings (store.search_batch)."""
     return NameKeys(
         full="".join(syllables),
         given="".join(syllables[1:]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,8 +20,8 @@ from fpdesk.demo.draws import (
     Progress,
 )
 from fpdesk.demo.processes import SECOND_PROCESS_FROM, from_second_process, frozen
-from fpdesk.store import capture, search
-from fpdesk.store.db import Register, create_register
+from fpdesk.store import bulk, search
+from fpdesk.store.db import create_register
 
 
 class DemoSizeError(FpdeskError, ValueError):
@@ -40,82 +40,6 @@ def _flush(conn: Any, rows: Rows) -> None:
     for table in TABLES:
         if rows[table]:
             conn.executemany(insert_sql(table), rows[table])
-
-
-@contextlib.contextmanager
-def _bulk_load(register: Register) -> Iterator[tuple[Any, Callable[[], None]]]:
-    """One transaction into a NEW file: no capture or search triggers, no fsync till the end.
-
-    Foreign keys are checked once at the end (PRAGMA foreign_key_check) instead of row
-    by row: a household names its head and the head names the household, so during the
-    load a deferred violation is always outstanding, and then SQLite scans the child
-    tables (some of whose columns have no index) for every parent inserted.
-
-    No journal at all instead of the WAL: the file is new, every page is written once
-    instead of twice (WAL, then checkpoint), and if the load fails the caller deletes
-    the file anyway.  The register is left in WAL mode with full syncing.  The caller
-    puts the search index in (store.search.load_index) before the end, and may call
-    the finisher it is given (indexes, foreign key check, search cards, commit) as
-    soon as all rows are in.
-    """
-    conn = register.conn
-    conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
-    # 128 MiB of pages in memory.  With 1 GiB, 300,000 persons (about 600 MB) were
-    # written once, at the commit, but a million persons took 1.4 GB in this process
-    # alone; spilled pages are written once too (no journal), and reading them back to
-    # build the indexes and the cards costs seconds, not memory.  With 256 MiB the two
-    # processes together still peaked at 1.0 GB for a million persons.
-    conn.execute("PRAGMA cache_size = -131072")
-    # The index builds sort in temporary files, not in memory: at three million
-    # persons the sorts held in memory took this process to 770 MB.
-    try:
-        with register.transaction():
-            capture.remove(conn)
-            search.remove(conn)
-            indexes = _drop_indexes(conn)
-
-            def finish() -> None:
-                while indexes:
-                    conn.execute(indexes.pop(0))
-                broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
-                if broken:
-                    raise AssertionError(f"the demo broke foreign keys: {broken}")
-                search.write_cards(conn)
-                # The rows are written out now, while the search index is still being
-                # built, in a second transaction.  A failure after this still removes
-                # the whole file (build_demo), so the two commits are one for the caller.
-                conn.execute("COMMIT")
-                conn.execute("BEGIN IMMEDIATE")
-
-            yield conn, finish
-            if indexes:
-                finish()
-            capture.install(conn)
-            search.install(conn)
-    finally:
-        conn.execute("PRAGMA cache_size = -2000")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-
-
-def _drop_indexes(conn: Any) -> list[str]:
-    """Drop the secondary indexes of the register's tables; returns how to make them again.
-
-    Building an index once over sorted rows is cheaper than keeping it in order row by
-    row while a quarter of a million rows arrive in key order of another column.  The
-    definitions are read from the file, so indexes added by later migrations are kept.
-    """
-    rows = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND tbl_name IN ({', '.join('?' for _ in TABLES)})",
-        TABLES,
-    ).fetchall()
-    for name, _ in rows:
-        conn.execute(f'DROP INDEX "{name}"')
-    return [sql for _, sql in rows]
 
 
 def check_size(persons: int) -> None:
@@ -172,7 +96,7 @@ def _write(
         path, passphrase, role="township", area_code=township, device_id=device
     )
     try:
-        with _bulk_load(register) as (conn, finish):
+        with bulk.loading(register, TABLES) as (conn, finish):
             conn.executemany(
                 "INSERT INTO area_unit (code, parent_code, level, name, urban, quality_pilot, "
                 "self_governance, demonstration, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "

@@ -223,6 +223,7 @@ def _apply(
     _apply_changes(conn, fresh, code)
     _check_area(conn, code, fresh)
     _take_area_units(conn, code, opened.payloads.get("changes.json", b""))
+    _take_late_birth_facts(conn, code, fresh, opened.payloads.get("changes.json", b""))
     with conn.cursor() as cur:
         cur.executemany(
             "INSERT INTO hub_received (device_id, seq, change_hash) VALUES (%s, %s, %s)",
@@ -362,9 +363,58 @@ def _take_area_units(conn: psycopg.Connection[Any], code: str, payload: bytes) -
     load.write_area_units(conn, ours, code)
 
 
-def _as_list(value: Any) -> list[Any]:
+def _take_late_birth_facts(
+    conn: psycopg.Connection[Any], code: str, fresh: list[township.Change], payload: bytes
+) -> None:
+    """What late_births = "when_found" reads, as the township's register has it: when
+    each birth was first entered there (the earliest `at` of its inserts, which every
+    change carries), and the reports it recorded (`report_runs`, sent beside the
+    changes; a bundle without them leaves the hub's as they were).  A run's areas
+    outside the township are not its to close and are dropped."""
+    entered = [
+        (c.row_id, code, c.item[6])
+        for c in fresh
+        if c.tbl == "birth" and c.op == "insert" and isinstance(c.item[6], str)
+    ]
+    with conn.cursor() as cur:
+        cur.executemany(
+            """INSERT INTO hub_birth_entered (birth_id, township_code, entered_at)
+               VALUES (%s, %s, %s) ON CONFLICT (birth_id) DO UPDATE SET entered_at =
+                 least(hub_birth_entered.entered_at COLLATE "C", excluded.entered_at)""",
+            entered,
+        )
+    sent = container.parse_json(payload, "changes.json").get("report_runs")
+    if sent is None:
+        return
+    runs = []
+    for run in _as_list(sent, "report_runs"):
+        if not isinstance(run, dict) or set(run) != {"id", "period", "areas", "produced_at"}:
+            raise container.damaged("a report run is malformed")
+        if not all(isinstance(v, str) for v in run.values()):
+            raise container.damaged("a report run is malformed")
+        inside = [a for a in run["areas"].split(",") if _inside(code, a)]
+        if inside:
+            runs.append((code, run["id"], run["period"], ",".join(inside), run["produced_at"]))
+    conn.execute("DELETE FROM hub_report_run WHERE township_code = %s", (code,))
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO hub_report_run (township_code, id, period, areas, produced_at)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            runs,
+        )
+
+
+def _inside(township_code: str, code: str) -> bool:
+    try:
+        area.level_of(code)
+    except area.AreaCodeError:
+        return False
+    return area.contains(township_code, code)
+
+
+def _as_list(value: Any, key: str = "area_units") -> list[Any]:
     if not isinstance(value, list):
-        raise container.damaged("area_units is not a list")
+        raise container.damaged(f"{key} is not a list")
     return value
 
 

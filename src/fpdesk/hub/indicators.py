@@ -8,11 +8,11 @@ gives a township the numbers `fpdesk indicators` gives on its own register.
 A source covers the whole district (or city), one district of a city's hub, or one
 township (its rows only).
 
-What a register has and the hub does not, the hub reads as empty:
-- recorded reports (report_run: the township's own record of what it reported) and so
-  the late-birth rule (late_births = "when_found"), which needs them: with the default
-  setting (a birth counts on its birth date) nothing depends on them;
-- the accuracy audit's samples and findings (a township's own check, not replicated).
+The late-birth rule (late_births = "when_found") reads what the township sends beside
+its records (hub step 0008_birth_entered): when each birth was first entered on its
+register, and the reports it recorded.  What a register has and the hub does not, the
+hub reads as empty: the accuracy audit's samples and findings (a township's own check,
+not replicated).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar, cast
 
 import psycopg
+from psycopg.rows import dict_row
 
 from fpdesk.core import area
 from fpdesk.core.i18n import Text
@@ -39,7 +40,7 @@ from fpdesk.reports.indicators.source import (
     VisitRow,
     WomanRow,
 )
-from fpdesk.reports.indicators.sqlite import event_queries
+from fpdesk.reports.indicators.sqlite import LOOKUPS, event_queries
 from fpdesk.store import population as store_population
 
 T = TypeVar("T")
@@ -297,9 +298,24 @@ class HubSource:
         ]
 
     def births_entered(self, start: str, end: str) -> list[EnteredBirthRow]:
-        """The hub keeps no time of first entry (the register's change log): none of its
-        births is a late find (see the module's note)."""
-        return []
+        """As the register's: the time each birth was first entered on its township's
+        register came up with its insert (hub step 0008_birth_entered); a birth loaded
+        in bulk (hub.load) has none and is left out, as on a register."""
+        mine = "" if self.within is None else f" AND b.{self.within[0]} = %s"
+        params = (start, end) if self.within is None else (start, end, self.within[1])
+        return [
+            (bid, mother, father, born, int(sex), village, entered)
+            for bid, mother, father, born, sex, village, entered in self._rows(
+                f"""SELECT b.id, b.mother_id, b.father_id, b.birth_date, b.sex, h.village_code,
+                           e.entered_at
+                    FROM birth b JOIN hub_birth_entered e ON e.birth_id = b.id
+                    LEFT JOIN person m ON m.id = b.mother_id
+                    LEFT JOIN household h ON h.id = m.household_id
+                    WHERE b.deleted = 0 AND b.child_relation = 'own'
+                      AND b.birth_date BETWEEN %s AND %s{mine}""",
+                params,
+            )
+        ]
 
     def births_of(self, parents: Iterable[str]) -> list[ParentBirthRow]:
         ids = sorted(parents)
@@ -315,8 +331,15 @@ class HubSource:
         return rows
 
     def reported_runs(self) -> list[RunRow]:
-        """No report is recorded at the hub (see the module's note)."""
-        return []
+        """The reports the townships recorded, as sent up beside their changes."""
+        if self.within is None:
+            return self._rows("SELECT period, areas, produced_at FROM hub_report_run")
+        # A district's: its townships' codes begin with its county's six digits.
+        column, code = self.within
+        kept = "township_code = %s" if column == "township_code" else "left(township_code, 6) = %s"
+        return self._rows(
+            f"SELECT period, areas, produced_at FROM hub_report_run WHERE {kept}", (code,)
+        )
 
     def audit_findings(self, start: str, end: str) -> list[AuditRow]:
         """The accuracy audit is not replicated (see the module's note)."""
@@ -344,6 +367,20 @@ class HubSource:
             ' death_date COLLATE "C" NULLS FIRST, residence_status COLLATE "C", id COLLATE "C"',
         )
         return store_population.members_among(persons, self.household_villages(), self.moves(), day)
+
+    def lookup(
+        self, name: str, ids: Sequence[str], params: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """The register's lookup texts over the hub's tables, each table kept to the
+        township's rows; what the hub does not hold (the audit) reads as nothing."""
+        found = LOOKUPS[name]
+        if not found.replicated:
+            return []
+        within = () if self.within is None else (f"{{alias}}.{self.within[0]} = %s",)
+        query = found.query("%s", "{key} = ANY(%s)", within)
+        mine = [self.within[1]] * len(found.tables) if self.within is not None else []
+        with self.conn.cursor(row_factory=dict_row) as cursor:
+            return cursor.execute(query, (*params, list(ids), *mine)).fetchall()
 
     # ------------------------------------------------------------ helpers
 

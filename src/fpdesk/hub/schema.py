@@ -264,6 +264,39 @@ def _staff_roles(conn: psycopg.Connection[Any]) -> None:
     # `hub staff add` makes them, or says it cannot.
 
 
+@step("0008_birth_entered")
+def _birth_entered(conn: psycopg.Connection[Any]) -> None:
+    # What the late-birth rule (late_births = "when_found") reads besides the records:
+    # when each birth was first entered on its township's register (the time of its
+    # first insert in the township's change log, which every change carries up), and
+    # the reports the township recorded as produced (its report_run, sent beside the
+    # changes as `report_runs`, docs/bundle-format.md).  Kept to the township for its
+    # staff as the records are (staff_roles.BESIDE).
+    conn.execute(
+        """
+        CREATE TABLE hub_birth_entered (
+            birth_id text PRIMARY KEY,
+            township_code char(12) NOT NULL REFERENCES hub_township (code),
+            entered_at text NOT NULL
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE hub_report_run (
+            township_code char(12) NOT NULL REFERENCES hub_township (code),
+            id text NOT NULL,
+            period text NOT NULL,
+            areas text NOT NULL,
+            produced_at text NOT NULL,
+            PRIMARY KEY (township_code, id)
+        )
+        """
+    )
+    if staff_roles.may_make_roles(conn):
+        staff_roles.ensure_roles(conn, VERSION_TABLE)
+
+
 # ---------------------------------------------------------------- applying steps
 
 

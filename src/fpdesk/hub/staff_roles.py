@@ -15,7 +15,10 @@ from fpdesk.store.capture import REPLICATED
 # The tables staff read, each with the column naming its township.  The township's own
 # row is found by its code; area units by the policy below.
 BY_TOWNSHIP = {**{table: "township_code" for table in REPLICATED}, "hub_ledger": "township_code"}
-READ_ONLY = (*BY_TOWNSHIP, "hub_township", "hub_area_unit", "hub_staff")
+# What a township's records bring beside them (hub step 0008_birth_entered), kept to the
+# township as the records are.  A hub made before that step lacks them until it runs.
+BESIDE = {"hub_birth_entered": "township_code", "hub_report_run": "township_code"}
+READ_ONLY = (*BY_TOWNSHIP, *BESIDE, "hub_township", "hub_area_unit", "hub_staff")
 # PostgreSQL cuts names at 63 bytes: the database's part is cut first, so the two group
 # roles never become one.
 _DB_PART = 40
@@ -55,11 +58,14 @@ def ensure_roles(conn: psycopg.Connection[Any], version_table: str) -> None:
         if found is None:
             conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
     groups = sql.SQL(", ").join([sql.Identifier(district), sql.Identifier(township)])
-    for table in (*READ_ONLY, version_table):
+    # A table a later step makes is granted when that step runs this again.
+    made = [t for t in (*READ_ONLY, version_table) if t not in BESIDE or _exists(conn, t)]
+    for table in made:
         conn.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(sql.Identifier(table), groups))
     # The owner is not subject to the policies (it imports and loads); every other role
     # sees only what a policy gives it.
-    own = {table: f"{column} = {_MINE}" for table, column in BY_TOWNSHIP.items()}
+    kept = {**BY_TOWNSHIP, **{t: c for t, c in BESIDE.items() if t in made}}
+    own = {table: f"{column} = {_MINE}" for table, column in kept.items()}
     own["hub_township"] = f"code = {_MINE}"
     own["hub_area_unit"] = (
         f"township_code = {_MINE} OR left(code, 9) = left({_MINE}, 9)"
@@ -71,6 +77,11 @@ def ensure_roles(conn: psycopg.Connection[Any], version_table: str) -> None:
         _policy(conn, table, "staff_township", township, mine)
     # Each staff member reads its own row (the policies above read it as that member).
     _policy(conn, "hub_staff", "staff_self", "public", "role_name = current_user")
+
+
+def _exists(conn: psycopg.Connection[Any], table: str) -> bool:
+    found = conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()
+    return found is not None and found[0] is not None
 
 
 def _policy(conn: psycopg.Connection[Any], table: str, name: str, role: str, using: str) -> None:

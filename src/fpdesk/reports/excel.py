@@ -146,8 +146,8 @@ def late_registered_births(
     where: Readable, period: Period, basis: str = population.REGISTERED
 ) -> dict[str, int]:
     """Births of earlier periods first entered during this one (补报), by village, of
-    mothers in the population `basis` on the birth date.  A store that keeps no time of
-    entry (the district hub) has none."""
+    mothers in the population `basis` on the birth date.  A birth with no time of entry
+    (loaded in bulk) is none."""
     source = ind.as_source(where)
     before = (period.start - dt.timedelta(days=1)).isoformat()
     found = [
@@ -542,7 +542,7 @@ LIST_COLUMNS = [
 ]
 
 
-def add_member_lists(wb: Workbook, register: Register, report: ind.IndicatorReport) -> None:
+def add_member_lists(wb: Workbook, where: Readable, report: ind.IndicatorReport) -> None:
     """A 名单 sheet per indicator: the persons behind its numerator, then its
     denominator (reports.members, the same lists as the dashboard's and the command
     line's), one row per counted record, so each part has as many rows as its number."""
@@ -553,7 +553,7 @@ def add_member_lists(wb: Workbook, register: Register, report: ind.IndicatorRepo
             if which == "denominator" and result.denominator is None:
                 continue
             part = who.PART_NAMES[which].zh
-            for n, line in enumerate(who.counted(register, report, result.key, which), 1):
+            for n, line in enumerate(who.counted(where, report, result.key, which), 1):
                 rows.append(Row("", line.name, {"n": n, "part": part, **line.row("zh")}))
         counts = f"分子 {result.numerator}" + (
             "" if result.denominator is None else f"，分母 {result.denominator}"

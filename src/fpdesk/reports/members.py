@@ -24,8 +24,8 @@ from fpdesk.core import codes, schedules
 from fpdesk.core.i18n import Text
 from fpdesk.core.idnumber import mask_id_number
 from fpdesk.reports import indicators as ind
+from fpdesk.reports.indicators.sqlite import Readable
 from fpdesk.store import access
-from fpdesk.store.db import Register
 
 WHICH = ("numerator", "denominator")
 PART_NAMES = {"numerator": Text("分子", "numerator"), "denominator": Text("分母", "denominator")}
@@ -38,6 +38,11 @@ COLUMNS: tuple[tuple[str, Text], ...] = (
     ("household", Text("户编码", "Household")),
     ("event", Text("计入事项", "Counted for")),
     ("date", Text("日期", "Date")),
+)
+
+WIDER = Text(
+    "名单只能包含 {own} 范围内的人员，不能包含整个 {other}。",
+    "A list may hold persons in {own} only, not in the whole of {other}.",
 )
 
 _SEX = {1: Text("男", "boy"), 2: Text("女", "girl")}
@@ -82,22 +87,32 @@ class Counted:
 
 
 def counted(
-    register: Register, report: ind.IndicatorReport, key: str, which: str = "numerator"
+    where: Readable, report: ind.IndicatorReport, key: str, which: str = "numerator"
 ) -> list[Counted]:
     """The persons (or villages) counted in one indicator's numerator or denominator,
-    one line per counted record, in the order of village, household and name."""
+    one line per counted record, in the order of village, household and name: from a
+    register, or any store the report was counted from (the district hub's HubSource)."""
     if which not in WHICH:
         raise ValueError(f"which must be one of {WHICH}, not {which!r}")
+    source = ind.as_source(where)
     for code in report.areas:
-        access.require_area(register, code)  # a list never reaches past the session's area
+        _require_inside(source, code)  # a list never reaches past the session's area
     result = report.result(key)
     ids = result.numerator_ids if which == "numerator" else result.denominator_ids
     maker = _MAKERS.get(result.member_kind)
     if maker is None:
         raise ValueError(f"unknown member kind {result.member_kind!r}")
-    asked = _Asked(register, report, key, which, list(ids), _village_names(register))
+    asked = _Asked(source, report, key, which, list(ids))
     lines = maker(asked)
     return sorted(lines, key=lambda c: (c.village_code, c.household, c.name, c.date, c.record_id))
+
+
+def _require_inside(source: ind.IndicatorSource, code: str) -> None:
+    """Refuse a list of an area the session may not see whole: one elsewhere is refused
+    by the source itself, a wider one (which a report would narrow) here."""
+    own = source.scope(code)
+    if own != code:
+        raise access.AccessDenied(WIDER.format(own=own, other=code))
 
 
 def as_data(lines: Sequence[Counted]) -> list[dict[str, Any]]:
@@ -111,17 +126,20 @@ def as_data(lines: Sequence[Counted]) -> list[dict[str, Any]]:
 class _Asked:
     """What a list is made for: one part of one indicator of one report."""
 
-    register: Register
+    source: ind.IndicatorSource
     report: ind.IndicatorReport
     key: str
     which: str
     ids: list[str]
-    names: dict[str, str]  # village code -> name
 
     def fields(
         self,
-    ) -> tuple[Register, ind.IndicatorReport, str, str, list[str], dict[str, str]]:
-        return self.register, self.report, self.key, self.which, self.ids, self.names
+    ) -> tuple[ind.IndicatorSource, ind.IndicatorReport, str, str, list[str]]:
+        return self.source, self.report, self.key, self.which, self.ids
+
+    def names(self, rows: Iterable[dict[str, Any]]) -> dict[str, str]:
+        """Village code -> name of the villages these rows lie in."""
+        return self.source.area_names(sorted({str(row["village_code"]) for row in rows}))
 
 
 _Maker = Callable[[_Asked], list[Counted]]
@@ -129,18 +147,11 @@ _Maker = Callable[[_Asked], list[Counted]]
 
 def _births(asked: _Asked) -> list[Counted]:
     """A birth is listed under its mother (the child rarely has an ID number yet)."""
-    register, _report, key, which, ids, names = asked.fields()
-    rows = _lookup(
-        register,
-        """SELECT b.id, b.birth_date, b.sex, b.mother_id, m.name, m.id_number,
-                  h.code AS household, h.village_code
-           FROM birth b JOIN person m ON m.id = b.mother_id
-           JOIN household h ON h.id = m.household_id""",
-        "b.id",
-        ids,
-    )
+    source, _report, key, which, ids = asked.fields()
+    rows = source.lookup("births", ids)
+    names = asked.names(rows)
     visited = key == "postnatal_rate" and which == "numerator"
-    visits = _postnatal_visits(register, rows) if visited else {}
+    visits = _postnatal_visits(source, rows) if visited else {}
     out = []
     for row in rows:
         sex = _SEX.get(int(row["sex"]), Text("?", "?"))
@@ -171,39 +182,34 @@ def _birth_event(key: str, which: str) -> Text:
     return Text("生育（{sex}）", "birth ({sex})")
 
 
-def _postnatal_visits(register: Register, births: list[dict[str, Any]]) -> dict[str, str]:
+def _postnatal_visits(source: ind.IndicatorSource, births: list[dict[str, Any]]) -> dict[str, str]:
     """The first accepted postnatal visit to each birth's mother on or after the birth."""
-    accepted = sorted(schedules.schedules().postnatal.satisfied_by)
+    accepted = schedules.schedules().postnatal.satisfied_by
+    days: dict[str, list[str]] = {}
+    for visit in source.lookup("visits", sorted({b["mother_id"] for b in births})):
+        if visit["visit_type"] in accepted:
+            days.setdefault(visit["person_id"], []).append(str(visit["visited_on"]))
     out: dict[str, str] = {}
     for birth in births:
-        found = register.query(
-            f"""SELECT min(visited_on) AS day FROM visit WHERE person_id = ? AND deleted = 0
-                AND visited_on >= ? AND visit_type IN ({",".join("?" * len(accepted))})""",
-            (birth["mother_id"], birth["birth_date"], *accepted),
-        )
-        if found and found[0]["day"]:
-            out[birth["id"]] = str(found[0]["day"])
+        after = [d for d in days.get(birth["mother_id"], ()) if d >= birth["birth_date"]]
+        if after:
+            out[birth["id"]] = min(after)
     return out
 
 
 def _women(asked: _Asked) -> list[Counted]:
     """A woman is listed with what counts her: her method, her exam, or her marriage."""
-    register, report, key, which, ids, names = asked.fields()
-    rows = _lookup(
-        register,
-        """SELECT p.id, p.name, p.id_number, p.birth_date, h.code AS household, h.village_code
-           FROM person p JOIN household h ON h.id = p.household_id""",
-        "p.id",
-        ids,
-    )
+    source, report, key, which, ids = asked.fields()
+    rows = source.lookup("persons", ids)
+    names = asked.names(rows)
     end, start = report.period.end_iso, report.period.start_iso
     by_method = (which == "numerator" and key != "gyn_exam_rate") or key == "drugs_devices_share"
     if by_method:
-        held = _methods_held(register, ids, end)
+        held = _methods_held(source, ids, end)
     elif key == "gyn_exam_rate" and which == "numerator":
-        exams = _first_visits(register, ids, "gyn_exam", start, end)
+        exams = _first_visits(source, ids, "gyn_exam", start, end)
     else:
-        married = _marriages(register, ids, end)
+        married = _marriages(source, ids, end)
     out = []
     for row in rows:
         if by_method and row["id"] in held:
@@ -223,20 +229,16 @@ def _women(asked: _Asked) -> list[Counted]:
     return out
 
 
-def _methods_held(register: Register, women: list[str], end: str) -> dict[str, tuple[str, str]]:
-    """The method each woman uses on `end` (the most effective, as the engine counts)."""
+def _methods_held(
+    source: ind.IndicatorSource, women: list[str], end: str
+) -> dict[str, tuple[str, str]]:
+    """The method each woman uses on `end` (the most effective, as the engine counts;
+    of two as effective, the one started first)."""
     rank = {"long": 3, "short": 2, "other": 1}
     out: dict[str, tuple[str, str]] = {}
     best: dict[str, int] = {}
-    for row in _lookup(
-        register,
-        """SELECT c.id, c.woman_id, c.method, c.started_on FROM contraception c
-           WHERE c.deleted = 0 AND c.method != 'none' AND c.started_on <= ?1
-             AND (c.ended_on IS NULL OR c.ended_on > ?) AND""",
-        "c.woman_id",
-        women,
-        (end, end),
-    ):
+    rows = source.lookup("methods_held", women, (end, end))
+    for row in sorted(rows, key=lambda r: (r["started_on"], r["id"])):
         method = codes.method(row["method"])
         group = "long" if method.long_acting else ("short" if method.drugs_devices else "other")
         if rank[group] > best.get(row["woman_id"], 0):
@@ -245,32 +247,20 @@ def _methods_held(register: Register, women: list[str], end: str) -> dict[str, t
     return out
 
 
-def _marriages(register: Register, women: list[str], end: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for row in _lookup(
-        register,
-        """SELECT m.id, m.wife_id, m.married_on FROM marriage m WHERE m.deleted = 0
-             AND m.married_on <= ? AND (m.ended_on IS NULL OR m.ended_on > ?) AND""",
-        "m.wife_id",
-        women,
-        (end, end),
-    ):
-        out[row["wife_id"]] = row["married_on"]
-    return out
+def _marriages(source: ind.IndicatorSource, women: list[str], end: str) -> dict[str, str]:
+    """The day each woman's marriage going on at `end` began (the latest, if several)."""
+    rows = source.lookup("marriages_on", women, (end, end))
+    return {
+        row["wife_id"]: row["married_on"]
+        for row in sorted(rows, key=lambda r: (r["married_on"], r["id"]))
+    }
 
 
 def _first_visits(
-    register: Register, persons: list[str], kind: str, start: str, end: str
+    source: ind.IndicatorSource, persons: list[str], kind: str, start: str, end: str
 ) -> dict[str, str]:
     out: dict[str, str] = {}
-    for row in _lookup(
-        register,
-        """SELECT v.id, v.person_id, v.visited_on FROM visit v WHERE v.deleted = 0
-             AND v.visit_type = ? AND v.visited_on BETWEEN ? AND ? AND""",
-        "v.person_id",
-        persons,
-        (kind, start, end),
-    ):
+    for row in source.lookup("visits_between", persons, (kind, start, end)):
         day = out.get(row["person_id"])
         if day is None or row["visited_on"] < day:
             out[row["person_id"]] = row["visited_on"]
@@ -279,19 +269,13 @@ def _first_visits(
 
 def _followups(asked: _Asked) -> list[Counted]:
     """A follow-up due is listed under the woman, with the operation and the due day."""
-    register, _report, _key, which, ids, names = asked.fields()
+    source, _report, _key, which, ids = asked.fields()
     due: dict[str, list[str]] = {}
     for item in ids:
         operation, day = item.split("@")
         due.setdefault(operation, []).append(day)
-    rows = _lookup(
-        register,
-        """SELECT c.id, c.method, p.name, p.id_number, h.code AS household, h.village_code
-           FROM contraception c JOIN person p ON p.id = c.woman_id
-           JOIN household h ON h.id = p.household_id""",
-        "c.id",
-        list(due),
-    )
+    rows = source.lookup("operations", list(due))
+    names = asked.names(rows)
     done = which == "numerator"
     out = []
     for row in rows:
@@ -308,16 +292,9 @@ def _followups(asked: _Asked) -> list[Counted]:
 
 def _audits(asked: _Asked) -> list[Counted]:
     """Each birth an audit visit found is listed under the household's head."""
-    register, _report, _key, _which, ids, names = asked.fields()
-    findings = _lookup(
-        register,
-        """SELECT f.id, f.visited_on, f.births_found, h.code AS household, h.village_code,
-                  p.name, p.id_number
-           FROM audit_finding f JOIN household h ON h.id = f.household_id
-           LEFT JOIN person p ON p.id = h.head_id""",
-        "f.id",
-        sorted({item.split("#")[0] for item in ids}),
-    )
+    source, _report, _key, _which, ids = asked.fields()
+    findings = source.lookup("audit_findings", sorted({item.split("#")[0] for item in ids}))
+    names = asked.names(findings)
     by_id = {row["id"]: row for row in findings}
     out = []
     for item in ids:
@@ -336,7 +313,8 @@ def _audits(asked: _Asked) -> list[Counted]:
 
 
 def _villages(asked: _Asked) -> list[Counted]:
-    _register, report, key, which, ids, names = asked.fields()
+    source, report, key, which, ids = asked.fields()
+    names = source.area_names(ids)
     label = report.result(key).label
     event = label if which == "numerator" else Text("参加考核的村（居）", "village assessed")
     return [
@@ -369,29 +347,3 @@ def _line(row: dict[str, Any], names: dict[str, str], event: Text, day: str) -> 
         event=event,
         date=str(day or ""),
     )
-
-
-def _village_names(register: Register) -> dict[str, str]:
-    return {
-        str(r["code"]): str(r["name"]) for r in register.query("SELECT code, name FROM area_unit")
-    }
-
-
-def _lookup(
-    register: Register,
-    select: str,
-    key: str,
-    ids: Iterable[str],
-    params: Sequence[str] = (),
-) -> list[dict[str, Any]]:
-    """Rows of `select` whose `key` is one of `ids` (in chunks the SQL limit allows);
-    `select` ends with WHERE ... AND when it has its own conditions (with `params`)."""
-    wanted = list(ids)
-    joiner = "" if select.rstrip().endswith("AND") else " WHERE"
-    out: list[dict[str, Any]] = []
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        out += register.query(
-            f"{select}{joiner} {key} IN ({','.join('?' * len(chunk))})", (*params, *chunk)
-        )
-    return out

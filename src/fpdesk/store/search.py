@@ -23,7 +23,9 @@ keeps a small table of one pinyin reading per character (`search_hanzi`, filled 
 core.pinyin at migration), and the triggers spell a name's pinyin with plain SQL
 lookups in it, character by character.  core.pinyin.name_keys computes the same keys
 in Python; a test holds the two together.  Nothing derived is added to person, so the
-index never travels in change bundles.
+index never travels in change bundles.  A writer of many rows pauses the triggers for
+its transaction and the rows it wrote are indexed once at the end, in Python, with the
+same table of readings (store.bulk.writing, store.search_batch).
 
 Ranking
 -------
@@ -138,7 +140,14 @@ def person_keys(
     name: str, id_number: str | None, legacy_id15: str | None, household: tuple[str, str] | None
 ) -> str:
     """The tokens indexed for a person; household is (code, village code) if known."""
-    parts = [name_keys(name)]
+    return person_tokens(name_keys(name), id_number, legacy_id15, household)
+
+
+def person_tokens(
+    name: str, id_number: str | None, legacy_id15: str | None, household: tuple[str, str] | None
+) -> str:
+    """person_keys with the name's tokens (name_keys, or name_tokens) already made."""
+    parts = [name]
     for number in (id_number, legacy_id15):
         if number:
             parts += [f"d{number.lower()}", f"r{_backwards(number).lower()}"]
@@ -150,13 +159,43 @@ def person_keys(
 @functools.lru_cache(maxsize=65536)
 def name_keys(name: str) -> str:
     """The tokens of a name; cached, since a district repeats its names a lot."""
-    keys = pinyin.name_keys(name[:MAX_NAME])
+    return name_tokens(name, pinyin.name_keys(name[:MAX_NAME]))
+
+
+def name_tokens(name: str, keys: pinyin.NameKeys) -> str:
+    """The tokens of a name whose first MAX_NAME characters read as `keys`."""
     token = name
     for separator in _NAME_SEPARATORS:
         token = token.replace(separator, "")
     parts = [f"n{token}", *(f"c{char}" for char in name[:MAX_NAME])]
     parts += [f"p{keys.full}", f"g{keys.given}", f"i{keys.initials}"]
     return " ".join(parts)
+
+
+def names_by_table(conn: Any, names: Iterable[str]) -> dict[str, str]:
+    """The tokens of names (name_keys), their pinyin read from the register's own table
+    of readings, character by character, as the triggers read it: what a batch of
+    writes (store.search_batch) indexes, without loading pypinyin's tables (some 0.7 s
+    the first time in a process) to spell a few thousand names."""
+    wanted = set(names)
+    chars = sorted({char for name in wanted for char in name[:MAX_NAME]})
+    readings = {
+        char: (py, surname_py)
+        for char, py, surname_py in conn.execute(
+            f"SELECT ch, py, surname_py FROM {HANZI} WHERE ch IN (SELECT value FROM json_each(?))",
+            (json.dumps(chars),),
+        )
+    }
+    none = ("", "")
+    return {
+        name: name_tokens(
+            name,
+            pinyin.keys_of(
+                [readings.get(c, none)[i == 0] for i, c in enumerate(name[:MAX_NAME])]
+            ),
+        )
+        for name in wanted
+    }
 
 
 def household_keys(code: str, village_code: str) -> str:
@@ -230,13 +269,21 @@ FROM person p LEFT JOIN household h ON h.id = p.household_id
 WHERE p.deleted = 0"""
 
 _INSERT_PERSONS = f"INSERT INTO {INDEX} (rowid, keys) {_PERSON_SELECT}"
-INSERT_CARDS = f"""
-INSERT INTO {CARD} (rowid, person_id, household_id, name, sex, birth_date, id_number, status)
+
+
+def cards_sql(insert: str = "INSERT", persons: str = "person p") -> str:
+    """The cards of the live persons p of `persons` (a table, or a join naming p); more
+    conditions may follow (AND ...).  Public for store.search_batch."""
+    return f"""
+{insert} INTO {CARD} (rowid, person_id, household_id, name, sex, birth_date, id_number, status)
 SELECT {person_rowid_sql("p")}, p.id, p.household_id, p.name, p.sex, p.birth_date,
     coalesce(p.id_number, p.legacy_id15),
     CASE WHEN p.death_date IS NOT NULL THEN 'dead' ELSE p.residence_status END
-FROM person p
+FROM {persons}
 WHERE p.deleted = 0"""
+
+
+INSERT_CARDS = cards_sql()
 _INSERT_HOUSEHOLDS = (
     f"INSERT INTO {INDEX} (rowid, keys) "
     f"SELECT {rowid_sql(str(HOUSEHOLD_BAND), 'h.rowid')}, {_household_sql('h')} "
@@ -406,16 +453,32 @@ def bulk_writing(conn: Any, hashsize: int = 64 * 1024 * 1024) -> Iterator[None]:
     everything once instead of again and again; a batch (store.search_batch) leaves
     its segment to FTS5's merging of later writes.
     """
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute("PRAGMA cache_size = -65536")
-    for name, value in {"automerge": 0, "hashsize": hashsize}.items():
-        conn.execute(f"INSERT INTO {INDEX} ({INDEX}, rank) VALUES (?, ?)", (name, value))
+    with cache_of_at_least(conn, 64 * 1024):
+        for name, value in {"automerge": 0, "hashsize": hashsize}.items():
+            conn.execute(f"INSERT INTO {INDEX} ({INDEX}, rank) VALUES (?, ?)", (name, value))
+        try:
+            yield
+        finally:
+            for name, value in _DEFAULT_SETTINGS.items():
+                conn.execute(f"INSERT INTO {INDEX} ({INDEX}, rank) VALUES (?, ?)", (name, value))
+
+
+@contextlib.contextmanager
+def cache_of_at_least(conn: Any, kib: int) -> Iterator[None]:
+    """A page cache of at least `kib` KiB while inside (never a smaller one than the
+    connection has: a batch inside a larger cache keeps it), restored afterwards.
+    SQLite takes the memory only as pages are read, and gives it back when the size
+    comes down again."""
+    cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    # A negative size is in KiB, a positive one in pages.
+    page = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    now = -cache if cache < 0 else cache * page // 1024
+    if now < kib:
+        conn.execute(f"PRAGMA cache_size = {-kib}")
     try:
         yield
     finally:
-        for name, value in _DEFAULT_SETTINGS.items():
-            conn.execute(f"INSERT INTO {INDEX} ({INDEX}, rank) VALUES (?, ?)", (name, value))
-        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        conn.execute(f"PRAGMA cache_size = {cache}")
 
 
 # --- an index built elsewhere (the demo) -------------------------------------------

@@ -18,27 +18,31 @@ their household's code and village).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from fpdesk.store import search
 
-# store.search's own spelling of an index rowid and of a card, so that both stay one
-# definition.
+# store.search's own spelling of an index rowid, so that it stays one definition.
 _PERSON_ROWID = search.person_rowid_sql("p")
-_INSERT_CARDS = search.INSERT_CARDS
 
 _Entry = tuple[int, str]  # (index rowid, tokens)
 
-
-def _json(ids: Iterable[str]) -> str:
-    return json.dumps(sorted(set(ids)))
-
-
 _TOUCHED = "search_touched"
 _TRACKERS = ("person", "household")
+# Each person and household written: its id, the table rowid it has now (NULL once
+# deleted) and the index rowid it held before its first write in the batch (NULL if
+# none: new, or deleted, which is not indexed).  With the rowid the rows are read back
+# by their place in the table, whose page the write has just brought into the cache,
+# not looked up by id again (a page of the id's index each, decrypted, at random).
+# A household also keeps the code and village it had: one whose tokens are the same
+# at the end (an address or a group changed) is left as it is in the index, and so
+# are its members.
+_CREATE_TOUCHED = (
+    f"CREATE TEMP TABLE IF NOT EXISTS {_TOUCHED} (tbl TEXT NOT NULL, id TEXT NOT NULL, "
+    "row INTEGER, was INTEGER, code TEXT, village TEXT, PRIMARY KEY (tbl, id)) WITHOUT ROWID"
+)
 
 
 def _was(table: str, row: str) -> str:
@@ -51,15 +55,22 @@ def _tracker_sql() -> list[str]:
     fields = {"person": search.PERSON_FIELDS, "household": search.HOUSEHOLD_FIELDS}
     statements = []
     for table in _TRACKERS:
-        note = f"INSERT OR IGNORE INTO {_TOUCHED} (tbl, id, was) VALUES ('{table}', "
+        note = f"INSERT INTO {_TOUCHED} (tbl, id, row, was, code, village) VALUES ('{table}', "
+        had = "OLD.code, OLD.village_code" if table == "household" else "NULL, NULL"
+        was = _was(table, "OLD")
+        before = f"{note}OLD.id, OLD.rowid, {was}, {had}) ON CONFLICT DO NOTHING;"
+        now = (
+            f"{note}NEW.id, NEW.rowid, NULL, NULL, NULL) "
+            "ON CONFLICT DO UPDATE SET row = excluded.row;"
+        )
+        gone = f"{note}OLD.id, NULL, {was}, {had}) ON CONFLICT DO UPDATE SET row = NULL;"
         statements += [
             f"CREATE TEMP TRIGGER IF NOT EXISTS {_TOUCHED}_{table}_insert "
-            f"AFTER INSERT ON main.{table} BEGIN {note}NEW.id, NULL); END",
+            f"AFTER INSERT ON main.{table} BEGIN {now} END",
             f"CREATE TEMP TRIGGER IF NOT EXISTS {_TOUCHED}_{table}_update "
-            f"AFTER UPDATE OF {fields[table]} ON main.{table} BEGIN "
-            f"{note}OLD.id, {_was(table, 'OLD')}); {note}NEW.id, NULL); END",
+            f"AFTER UPDATE OF {fields[table]} ON main.{table} BEGIN {before} {now} END",
             f"CREATE TEMP TRIGGER IF NOT EXISTS {_TOUCHED}_{table}_delete "
-            f"AFTER DELETE ON main.{table} BEGIN {note}OLD.id, {_was(table, 'OLD')}); END",
+            f"AFTER DELETE ON main.{table} BEGIN {gone} END",
         ]
     return statements
 
@@ -83,76 +94,102 @@ def paused(conn: Any) -> Iterator[None]:
     if not search.installed(conn) or not search.index_is_current(conn):
         yield
         return
-    conn.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS {_TOUCHED} (tbl TEXT NOT NULL, id TEXT NOT NULL, "
-        "was INTEGER, PRIMARY KEY (tbl, id)) WITHOUT ROWID"
-    )
+    conn.execute(_CREATE_TOUCHED)
     conn.execute(f"DELETE FROM temp.{_TOUCHED}")
     for statement in _tracker_sql():
         conn.execute(statement)
     search.remove(conn)
-    # The batch reads and writes the same pages again (the rows, then their index
-    # entries and cards): room for them in the cache while it lasts.
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute(f"PRAGMA cache_size = {min(int(cache), _BATCH_CACHE)}")
     try:
-        yield
-        _drop_trackers(conn)
-        _index_touched(conn)
+        # The batch reads and writes the same pages again (the rows, then their index
+        # entries and cards): room for them in the cache while it lasts, so that no
+        # page is decrypted twice.  10,000 rows into 300,000 persons touch some 25,000
+        # pages (100 MiB); with 64 MiB the end of the batch read a third of them again.
+        with search.cache_of_at_least(conn, _BATCH_CACHE_KIB):
+            yield
+            _drop_trackers(conn)
+            _index_touched(conn)
     finally:
-        conn.execute(f"PRAGMA cache_size = {int(cache)}")
         _drop_trackers(conn)
         search.install(conn)
         conn.execute(f"DELETE FROM temp.{_TOUCHED}")
 
 
-_BATCH_CACHE = -65536  # KiB, as a negative cache_size says: 64 MiB
+_BATCH_CACHE_KIB = 256 * 1024
+
+_TOUCHED_PERSONS = (
+    f"temp.{_TOUCHED} t JOIN person p ON p.rowid = t.row AND p.id = t.id AND t.tbl = 'person'"
+)
+# A household written whose tokens end as they were (live before and after, under the
+# same rowid, with the same code and village): nothing of it, or of its members, is
+# indexed again.
+_FORGET_SAME_HOUSEHOLDS = f"""DELETE FROM temp.{_TOUCHED} AS t
+WHERE t.tbl = 'household' AND t.was IS NOT NULL AND EXISTS (
+    SELECT 1 FROM household h WHERE h.rowid = t.row AND h.id = t.id AND h.deleted = 0
+    AND h.rowid = t.was AND h.code IS t.code AND h.village_code IS t.village)"""
+# The members of a touched household who were not written themselves: indexed again
+# under the same rowid, with their household's new code (noted as touched, unchanged).
+_NOTE_MEMBERS = f"""INSERT INTO temp.{_TOUCHED} (tbl, id, row, was)
+SELECT 'person', p.id, p.rowid, {_was("person", "p")} FROM person p
+WHERE p.household_id IN (SELECT id FROM temp.{_TOUCHED} WHERE tbl = 'household')
+ON CONFLICT DO NOTHING"""
+# The cards of the touched persons, written over their old ones where the index
+# rowid is the same (one seek each instead of a deletion and an insertion).
+_REPLACE_CARDS = f"{search.cards_sql('INSERT OR REPLACE', _TOUCHED_PERSONS)} ORDER BY 1"
 
 
 def _index_touched(conn: Any) -> None:
     """Take the touched rows' old entries out of the index and the cards; put in what
     the rows (and the members of touched households) now hold, in ascending rowid."""
+    conn.execute(_FORGET_SAME_HOUSEHOLDS)
+    conn.execute(_NOTE_MEMBERS)
     touched = f"temp.{_TOUCHED}"
-    stale = [r[0] for r in conn.execute(f"SELECT was FROM {touched} WHERE was IS NOT NULL")]
-    # Members of a touched household who were not written themselves: indexed under
-    # the same rowid as before, with their household's new code.
-    members = conn.execute(
-        f"""SELECT p.id, {_PERSON_ROWID}, p.deleted FROM person p
-        WHERE p.household_id IN (SELECT id FROM {touched} WHERE tbl = 'household')
-        AND p.id NOT IN (SELECT id FROM {touched} WHERE tbl = 'person')"""
-    ).fetchall()
-    stale += [rowid for _, rowid, deleted in members if not deleted]
-    persons = [r[0] for r in conn.execute(f"SELECT id FROM {touched} WHERE tbl = 'person'")] + [
-        pid for pid, _, _ in members
-    ]
+    stale = {
+        tbl: [
+            r[0]
+            for r in conn.execute(
+                f"SELECT was FROM {touched} WHERE tbl = ? AND was IS NOT NULL", (tbl,)
+            )
+        ]
+        for tbl in _TRACKERS
+    }
     fresh: list[_Entry] = [
         (rowid, search.household_keys(code, village))
         for rowid, code, village in conn.execute(
-            f"SELECT h.rowid, h.code, h.village_code FROM household h "
-            f"WHERE h.id IN (SELECT id FROM {touched} WHERE tbl = 'household') AND h.deleted = 0"
+            f"SELECT h.rowid, h.code, h.village_code FROM {touched} t "
+            "JOIN household h ON h.rowid = t.row AND h.id = t.id "
+            "WHERE t.tbl = 'household' AND h.deleted = 0"
         )
     ]
+    persons = conn.execute(
+        f"""SELECT {_PERSON_ROWID}, p.name, p.id_number, p.legacy_id15, h.code, h.village_code
+        FROM {_TOUCHED_PERSONS} LEFT JOIN household h ON h.id = p.household_id
+        WHERE p.deleted = 0"""
+    ).fetchall()
+    names = search.names_by_table(conn, (row[1] for row in persons))
     fresh += [
-        (rowid, search.person_keys(name, number, legacy, None if code is None else (code, v)))
-        for rowid, name, number, legacy, code, v in conn.execute(
-            f"""SELECT {_PERSON_ROWID}, p.name, p.id_number, p.legacy_id15, h.code,
-                h.village_code
-            FROM person p LEFT JOIN household h ON h.id = p.household_id
-            WHERE p.id IN (SELECT value FROM json_each(?)) AND p.deleted = 0""",
-            (_json(persons),),
+        (
+            rowid,
+            search.person_tokens(names[name], number, legacy, None if code is None else (code, v)),
         )
+        for rowid, name, number, legacy, code, v in persons
     ]
+    if not fresh and not any(stale.values()):
+        return  # nothing whose tokens changed (FTS5's settings are not even touched)
     # Deletions first, then insertions in ascending rowid: FTS5 writes out its pending
     # terms whenever a rowid is lower than the one before.
-    stale.sort()
     # FTS5's own settings for a bulk write (no merging until the batch is written out,
     # one segment for it): with its defaults, merging during these writes cost ten
     # times the writes themselves on a 300,000-person index.
     with search.bulk_writing(conn):
-        conn.executemany(f"DELETE FROM {search.INDEX} WHERE rowid = ?", [(r,) for r in stale])
+        conn.executemany(
+            f"DELETE FROM {search.INDEX} WHERE rowid = ?",
+            [(r,) for r in sorted(stale["person"] + stale["household"])],
+        )
         conn.executemany(f"INSERT INTO {search.INDEX} (rowid, keys) VALUES (?, ?)", sorted(fresh))
-    conn.executemany(f"DELETE FROM {search.CARD} WHERE rowid = ?", [(r,) for r in stale])
-    conn.execute(
-        f"{_INSERT_CARDS} AND p.id IN (SELECT value FROM json_each(?)) ORDER BY 1",
-        (_json(persons),),
+    # A card whose person is gone, or is under another rowid now (a band changed).
+    kept = {row[0] for row in persons}
+    conn.executemany(
+        f"DELETE FROM {search.CARD} WHERE rowid = ?",
+        [(r,) for r in sorted(set(stale["person"]) - kept)],
     )
+    conn.execute(_REPLACE_CARDS)

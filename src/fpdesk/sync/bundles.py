@@ -21,7 +21,7 @@ from typing import Any
 import sqlcipher3
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, access_log, areas, backup
+from fpdesk.store import access, access_log, areas, backup, bulk
 from fpdesk.store.db import Register, is_live_file
 from fpdesk.store.errors import RegisterError
 from fpdesk.sync import (
@@ -83,7 +83,6 @@ RELEASED_BEFORE = Text(
     "This file was held (a fork) and the clerk dealt with it on {when}; nothing was "
     "imported again.",
 )
-
 
 
 # How export names a file (see _write_bundle): sender-kind-recipient-device-after-upto-hash.
@@ -205,6 +204,15 @@ def _export_to_district(
         keys.district_peer(register),
         own_only=False,
         area_units=areas.area_list(register),
+        report_runs=_report_runs(register),
+    )
+
+
+def _report_runs(register: Register) -> list[dict[str, Any]]:
+    """The reports this township recorded as produced (report_run): with the time each
+    birth was first entered (its change's `at`), what late_births = "when_found" reads."""
+    return register.query(
+        "SELECT id, period, areas, produced_at FROM report_run ORDER BY produced_at, id"
     )
 
 
@@ -216,11 +224,13 @@ def _export_changes(
     *,
     own_only: bool = True,
     area_units: list[dict[str, Any]] | None = None,
+    report_runs: list[dict[str, Any]] | None = None,
 ) -> Exported:
     """Every change logged here that the upper level has not acknowledged: at a
     village, those made on this laptop, for its township; at a township, all of them
     (its villages' work, taken in, and its own), for the district hub, with the area
-    units the township knows beside them (`area_units`, docs/bundle-format.md)."""
+    units the township knows and its recorded reports beside them (`area_units`,
+    `report_runs`, docs/bundle-format.md)."""
     peer = keys.township_peer(register) if peer is None else peer
     after = int(peer["acked_by_peer"]) if resend_from is None else resend_from
     if after < 0:
@@ -237,10 +247,11 @@ def _export_changes(
                 (after, upto),
             )
         ]
-    units = (
-        ""
-        if area_units is None
-        else ',"area_units":' + container.canonical(area_units).decode("utf-8")
+    beside = {"area_units": area_units, "report_runs": report_runs}
+    units = "".join(
+        f',"{key}":' + container.canonical(value).decode("utf-8")
+        for key, value in beside.items()
+        if value is not None
     )
     payload = ('{"changes":[' + ",".join(items) + "]" + units + "}").encode("utf-8")
     recipients = [peer["age_recipient"]]
@@ -565,7 +576,9 @@ def _import_file(
         else:
             opened = ready[1] if ready is not None else envelope.open_bundle(register, data)
             _describe(result, opened)
-            with contextlib.suppress(_Rollback), register.transaction():
+            # A bundle can hold a whole village (a snapshot, a first export): written
+            # as a bulk batch, the search index caught up once at the end.
+            with contextlib.suppress(_Rollback), bulk.writing(register):
                 _apply(register, opened, result, data)
                 if dry_run:
                     raise _Rollback

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import access, access_log
+from fpdesk.store import access, access_log, bulk
 from fpdesk.store.db import Register
 from fpdesk.sync import container, keys, ledger, township
 from fpdesk.sync.errors import BundleRefused, SyncError
@@ -315,7 +315,7 @@ def preview(register: Register, held_id: str) -> Preview:
     todo, same = _divergent(register, held, changes)
     shown = Preview(held, [_view(c, c.seq in same) for c in changes])
     if held.release is None and todo:
-        with contextlib.suppress(_Rollback), register.transaction():
+        with contextlib.suppress(_Rollback), bulk.writing(register):
             counts, conflict_ids = township.merge_divergent(
                 register, held.device_id, held.village, todo, held.file_hash
             )
@@ -337,7 +337,7 @@ def apply(register: Register, held_id: str) -> Released:
     manifest, changes = _changes(register, held)
     todo, same = _divergent(register, held, changes)
     result = _ledger_result(held, manifest)
-    with register.transaction():
+    with bulk.writing(register):  # a held bundle may change many records
         counts: tuple[int, int, int] = (0, 0, 0)
         conflict_ids: list[str] = []
         if todo:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from fpdesk.core.i18n import Text
-from fpdesk.store import backup, capture, search_batch
+from fpdesk.store import backup, capture
 from fpdesk.store.capture import REPLICATED
 from fpdesk.store.db import Register
 from fpdesk.sync import container, duplicates, envelope, legacy, merge, own_village, rows
@@ -478,15 +478,15 @@ class _Merger:
         order they were made.  (Deciding this up front, not by trying and rolling back
         to a savepoint: inside a savepoint every page the writes touch is first copied,
         encrypted, to a sub-journal, which doubled the import into a large register.)
-        The search index's triggers are paused meanwhile and the persons and households
-        written are indexed again at the end, in bulk: the triggers cost several times
-        the writes themselves.
+        The callers write inside store.bulk.writing (the import of a file, the release
+        of a held one): the search index's triggers are paused meanwhile and the persons
+        and households written are indexed again at the end, in bulk: the triggers cost
+        several times the writes themselves.
         """
         writes = self._writes
         if self._insert_first_is_safe():
             writes = sorted(writes, key=lambda w: w.order)
-        with search_batch.paused(self.register.conn):
-            self._run(writes)
+        self._run(writes)
         self._writes.clear()
         for merge_id, repointed in self._repointed.items():
             duplicates.note_repointed(self.register, merge_id, repointed)

@@ -13,6 +13,7 @@ import pytest
 
 from fpdesk.core.periods import parse_period
 from fpdesk.reports import indicators as ind
+from fpdesk.reports import members as who
 from fpdesk.reports.indicators.source import IndicatorSource
 from fpdesk.store.db import Register
 from tests.reports import world
@@ -106,3 +107,20 @@ def test_only_the_sqlite_source_holds_sql_and_the_register(module: str) -> None:
     ]
     assert not [s for s in strings if "SELECT " in s or "PRAGMA" in s]
     assert "conn" not in {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+
+
+def test_the_lists_behind_the_numbers_read_through_the_source(town: World) -> None:
+    """reports.members asks the source (`lookup`, one SQL text per read, run by each
+    store), so the hub's names come from the same code; it holds no SQL of its own."""
+    source = Elsewhere(ind.RegisterSource(town.register))
+    report = ind.compute(town.register, Y2019, [TOWNSHIP])
+    listed = 0
+    for result in report.results:
+        for which in who.WHICH:
+            direct = who.counted(town.register, report, result.key, which)
+            through = who.counted(source, report, result.key, which)  # type: ignore[arg-type]
+            assert through == direct, (result.key, which)
+            listed += len(direct)
+    assert listed > 20 and {"lookup", "scope", "area_names"} <= set(source.asked)
+    text = Path(who.__file__).read_text(encoding="utf-8")
+    assert "SELECT" not in text and ".query(" not in text and "Register" not in text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Any, Protocol
 
 from fpdesk.store.population import Member
 
@@ -135,4 +135,12 @@ class IndicatorSource(Protocol):
 
     def members_on(self, day: str) -> list[Member]:
         """Everyone alive on the day and not gone (store.population.members_on)."""
+        ...
+
+    def lookup(
+        self, name: str, ids: Sequence[str], params: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """What the name lists show of the records counted (indicators.sqlite.LOOKUPS:
+        one text each, run by every store): the rows of the read `name` for these ids,
+        `params` its values in order, each row by column name, in no particular order."""
         ...

@@ -88,6 +88,97 @@ def event_queries(mark: str, more: str = "") -> list[str]:
     return queries
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """A read of the name lists (reports.members): the rows of `select` whose `key` is
+    one of the ids asked and that meet `where` (its values as placeholders `{mark}`,
+    given in order).  Each store runs the same text with its own placeholder and its
+    own way of passing the ids; `tables` are the aliases of the record tables read (the
+    hub keeps each to the rows of the township a source covers)."""
+
+    select: str
+    key: str
+    tables: tuple[str, ...]
+    where: str = ""
+    replicated: bool = True  # False: a township's own table the hub does not hold
+
+    def query(self, mark: str, ids: str, within: Iterable[str] = ()) -> str:
+        """The text for a store: `ids` is its condition on the key (`{key}` in it);
+        `within` more conditions, each formatted with an alias of `tables`."""
+        conditions = [self.where.format(mark=mark)] if self.where else []
+        conditions.append(ids.format(key=self.key))
+        conditions += [c.format(alias=t) for c in within for t in self.tables]
+        return f"{self.select} WHERE " + " AND ".join(conditions)
+
+
+# What a name list looks up for the records an indicator counted (reports.members), by name.
+LOOKUPS: dict[str, Lookup] = {
+    # A birth under its mother, with her household.
+    "births": Lookup(
+        """SELECT b.id, b.birth_date, b.sex, b.mother_id, m.name, m.id_number,
+                  h.code AS household, h.village_code
+           FROM birth b JOIN person m ON m.id = b.mother_id
+           JOIN household h ON h.id = m.household_id""",
+        "b.id",
+        ("b", "m", "h"),
+    ),
+    "persons": Lookup(
+        """SELECT p.id, p.name, p.id_number, p.birth_date, h.code AS household,
+                  h.village_code
+           FROM person p JOIN household h ON h.id = p.household_id""",
+        "p.id",
+        ("p", "h"),
+    ),
+    # Every visit of these persons.
+    "visits": Lookup(
+        "SELECT v.id, v.person_id, v.visit_type, v.visited_on FROM visit v",
+        "v.person_id",
+        ("v",),
+        "v.deleted = 0",
+    ),
+    # Visits of one type between two days.
+    "visits_between": Lookup(
+        "SELECT v.id, v.person_id, v.visited_on FROM visit v",
+        "v.person_id",
+        ("v",),
+        "v.deleted = 0 AND v.visit_type = {mark} AND v.visited_on BETWEEN {mark} AND {mark}",
+    ),
+    # Methods held on a day (started by it and not ended by it) by these women.
+    "methods_held": Lookup(
+        "SELECT c.id, c.woman_id, c.method, c.started_on FROM contraception c",
+        "c.woman_id",
+        ("c",),
+        "c.deleted = 0 AND c.method != 'none' AND c.started_on <= {mark}"
+        " AND (c.ended_on IS NULL OR c.ended_on > {mark})",
+    ),
+    # Marriages going on on a day, by wife.
+    "marriages_on": Lookup(
+        "SELECT m.id, m.wife_id, m.married_on FROM marriage m",
+        "m.wife_id",
+        ("m",),
+        "m.deleted = 0 AND m.married_on <= {mark} AND (m.ended_on IS NULL OR m.ended_on > {mark})",
+    ),
+    # An operation (a follow-up due after it) under its woman.
+    "operations": Lookup(
+        """SELECT c.id, c.method, p.name, p.id_number, h.code AS household, h.village_code
+           FROM contraception c JOIN person p ON p.id = c.woman_id
+           JOIN household h ON h.id = p.household_id""",
+        "c.id",
+        ("c", "p", "h"),
+    ),
+    # An audit finding under the household's head.
+    "audit_findings": Lookup(
+        """SELECT f.id, f.visited_on, f.births_found, h.code AS household, h.village_code,
+                  p.name, p.id_number
+           FROM audit_finding f JOIN household h ON h.id = f.household_id
+           LEFT JOIN person p ON p.id = h.head_id""",
+        "f.id",
+        ("f", "h"),
+        replicated=False,
+    ),
+}
+
+
 @dataclass
 class RegisterSource:
     """The indicator engine's reads from one register, as the session logged in to it."""
@@ -271,6 +362,12 @@ class RegisterSource:
 
     def members_on(self, day: str) -> list[store_population.Member]:
         return store_population.members_on(self.register, day)
+
+    def lookup(
+        self, name: str, ids: Sequence[str], params: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        query = LOOKUPS[name].query("?", "{key} IN (SELECT value FROM json_each(?))")
+        return self.register.query(query, (*params, json.dumps(list(ids))))
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         """Every row of a query, as tuples in the order of its columns."""

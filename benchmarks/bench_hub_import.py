@@ -63,10 +63,12 @@ def township_with(folder: Path, code: str, households: int) -> Register:
     return reg
 
 
-def join(conn: psycopg.Connection[Any], township: Register, folder: Path) -> None:
+def join(
+    conn: psycopg.Connection[Any], township: Register, folder: Path, district: str = DISTRICT
+) -> None:
     request, answer = folder / f"{township.area_code}.req", folder / f"{township.area_code}.ans"
     enrollment.write_request(township, request)
-    hub_enrollment.accept(conn, request, answer, DISTRICT)
+    hub_enrollment.accept(conn, request, answer, district)
     enrollment.finish(township, answer)
 
 

@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
+from fpdesk.commands import hub_city
 from fpdesk.commands.common import CommandError, emit, emit_lines, subcommand
 from fpdesk.commands.hub_held import add_held_commands, problem_lines
 from fpdesk.commands.reports import listed_members, members_text, report_data, report_text
@@ -105,6 +106,11 @@ def _add_period_and_township(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--township", help="only this township's records (12-digit code) / 只统计这个乡镇"
     )
+    parser.add_argument(
+        "--district",
+        help="a city's hub: only this district's records (12-digit code) / "
+        "市级汇总库：只统计这个区县",
+    )
 
 
 def add_commands(sub: Any) -> None:
@@ -135,6 +141,7 @@ def add_commands(sub: Any) -> None:
             "列出每个数字所含的人员名单",
         )
     add_report_command(steps)
+    hub_city.add_command(steps, add_url, _hub)
     with _action(
         steps,
         "import",
@@ -248,7 +255,7 @@ def run_indicators(args: argparse.Namespace) -> int:
 
     period = _period(args.period)
     with _hub(args) as (_url, conn):
-        source = HubSource(conn, args.township)
+        source = HubSource(conn, args.township, district=args.district)
         with source.reading():
             facts = ind.collect(source, period)
             if args.level == "district":
@@ -318,7 +325,7 @@ def run_report(args: argparse.Namespace) -> int:
     if not folder.is_dir():  # before the server starts: nothing to wait for
         raise CommandError(NO_FOLDER.format(out=str(out), folder=str(folder)))
     with _hub(args) as (_url, conn):
-        source = HubSource(conn, args.township)
+        source = HubSource(conn, args.township, district=args.district)
         with source.reading():
             workbook = excel.build(source, period, args.kind, by_township=True)
             if args.with_lists:  # the persons behind the area's numbers, as a register's

@@ -48,7 +48,7 @@ class District(People):
         rng = self.rng
         sizes = self.village_sizes(persons)
         townships: list[Township] = []
-        county = names.COUNTY[0]
+        county = self.county[0]
         taken: set[str] = set()
         town_no, xiang_no = 100, 200
         while sizes:
@@ -86,11 +86,16 @@ class District(People):
         rows: list[tuple[Any, ...]] = [
             (names.PROVINCE[0], None, "province", names.PROVINCE[1], 0, 0, 0, 0),
             (names.PREFECTURE[0], names.PROVINCE[0], "prefecture", names.PREFECTURE[1], 0, 0, 0, 0),
-            (names.COUNTY[0], names.PREFECTURE[0], "county", names.COUNTY[1], 0, 0, 0, 0),
+            (self.county[0], names.PREFECTURE[0], "county", self.county[1], 0, 0, 0, 0),
         ]
         for township, villages, _ in townships:
             rows.append(township)
             rows.extend(villages)
+        return rows
+
+    def take_rows(self) -> Rows:
+        """The rows made so far (table -> rows in COLUMNS' order), handed over."""
+        rows, self.rows = self.rows, {t: [] for t in TABLES}
         return rows
 
     def village(self, row: tuple[Any, ...], township_name: str, persons: int) -> Village:
@@ -154,18 +159,26 @@ def _rows(district: District, persons: int) -> Iterator[Message]:
     device = district.new_key()
     yield ("layout", (district.area_rows(townships), townships[0][0][0], device))
     done = 0
-    for township, villages, sizes in townships:
-        for row, size in zip(villages, sizes, strict=True):
-            village = district.village(row, township[3], size)
+    for _, done in villages_made(district, townships):
+        if len(district.rows["person"]) >= FLUSH_PERSONS:
+            yield ("rows", district.take_rows())
+        yield ("done", done)
+    yield ("rows", district.take_rows())
+    yield ("made", done)
+
+
+def villages_made(district: District, townships: list[Township]) -> Iterator[tuple[Township, int]]:
+    """Every village's households made into `district.rows`, in the layout's order;
+    after each village (its township, the persons made so far).  The register demo
+    and the demo city (demo.city) both make their rows here: same seed, same rows."""
+    done = 0
+    for township in townships:
+        row, villages, sizes = township
+        for village_row, size in zip(villages, sizes, strict=True):
+            village = district.village(village_row, row[3], size)
             district.officer = village.officer
             made = 0
             while made < size:
                 made += district.household(village, size - made)
             done += made
-            if len(district.rows["person"]) >= FLUSH_PERSONS:
-                yield ("rows", district.rows)
-                district.rows = {t: [] for t in TABLES}
-            yield ("done", done)
-    yield ("rows", district.rows)
-    district.rows = {t: [] for t in TABLES}
-    yield ("made", done)
+            yield township, done

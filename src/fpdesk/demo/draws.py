@@ -271,8 +271,14 @@ class Draws:
     households (demo.people), the county (demo.district).
     """
 
-    def __init__(self, seed: int, reference: dt.date) -> None:
+    def __init__(
+        self, seed: int, reference: dt.date, county: tuple[str, str] = names.COUNTY
+    ) -> None:
         self.rng = random.Random(seed)
+        # The county made (12-digit code, name): the register demo's, or one district
+        # of the demo city (demo.city); its first six digits begin the natives' ID numbers.
+        self.county = county
+        self.county6 = county[0][:6]
         self.today = ordinal(reference)
         # Keys are UUIDv7 with a fixed timestamp sequence starting a year before the
         # reference date, one millisecond apart: same seed, same keys.
@@ -363,7 +369,7 @@ class Draws:
 
     def doc_number(self, on: int) -> str:
         self.doc_counter += 1
-        return f"{COUNTY}{year_of(on)}{self.doc_counter:06d}"
+        return f"{self.county6}{year_of(on)}{self.doc_counter:06d}"
 
     def add(self, table: str, row: tuple[Any, ...]) -> None:
         self.rows[table].append(row)
@@ -398,12 +404,12 @@ class Draws:
         rel: int,
         *,
         surname: str | None = None,
-        address: str = COUNTY,
+        address: str | None = None,
     ) -> Person:
         family = surname or self.surname(home.village)
         person = Person(self.new_key(), family, family + self.given_name(sex, born), sex, born)
         person.rel = rel
-        person.id_number = self.id_number(address, born, sex)
+        person.id_number = self.id_number(address or self.county6, born, sex)
         if home.village.urban and self.rng.random() < 0.6:
             person.reg = 1
         roll = self.rng.random()

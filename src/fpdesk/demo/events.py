@@ -7,7 +7,6 @@ from fpdesk.demo.draws import (
     BIRTH_PLACES,
     BIRTH_ROWS_FROM,
     CHILDREN_WANTED,
-    COUNTY,
     DETAIL_FROM,
     FEMALE,
     MALE,
@@ -68,7 +67,7 @@ class Events(Services):
         married: int,
         *,
         divorced: bool = False,
-        registered_at: str = COUNTY,
+        registered_at: str | None = None,
         settled: bool = True,
     ) -> None:
         """A married couple of working age, their children, and the wife's services.
@@ -92,7 +91,7 @@ class Events(Services):
             self.marriage_move(wife, married)
         surname = husband.surname if husband else (outside[0] or "王")[:1]
         births, due = self.schedule(wife.born, married, ended)
-        kids = self.children(home, births, surname, registered_at, settled)
+        kids = self.children(home, births, surname, registered_at or self.county6, settled)
         self.record_births(wife, husband, marriage_id, births, kids)
         pregnant = due if ended is None else None
         if pregnant is not None:
@@ -179,7 +178,7 @@ class Events(Services):
 
     def marriage_move(self, wife: Person, married: int) -> None:
         """A bride from another county moved her registration here on marriage."""
-        if wife.id_number[:6] == COUNTY or married < self.today - int(6 * YEAR):
+        if wife.id_number[:6] == self.county6 or married < self.today - int(6 * YEAR):
             return
         moved = min(self.today - 1, married + self.between(0, 90))
         wife.since = moved

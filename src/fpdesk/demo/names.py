@@ -79,6 +79,19 @@ VILLAGE_SUFFIX = {False: ("村委会", "村"), True: ("社区居委会", "社区
 PROVINCE = ("450000000000", "广西壮族自治区")
 PREFECTURE = ("450100000000", "南宁市")
 COUNTY = ("450102000000", "兴宁区")
+# The demo city (demo.city): ten districts of the prefecture, the register demo's county first.
+CITY_DISTRICTS = (
+    COUNTY,
+    ("450103000000", "青秀区"),
+    ("450105000000", "江南区"),
+    ("450107000000", "西乡塘区"),
+    ("450108000000", "良庆区"),
+    ("450109000000", "邕宁区"),
+    ("450110000000", "武鸣区"),
+    ("450123000000", "隆安县"),
+    ("450124000000", "马山县"),
+    ("450125000000", "上林县"),
+)
 
 # Where people of this county go to work (流出), and where people living here come from.
 DESTINATIONS = (

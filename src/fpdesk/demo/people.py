@@ -5,7 +5,6 @@ from __future__ import annotations
 from fpdesk.core import area
 from fpdesk.demo import names
 from fpdesk.demo.draws import (
-    COUNTY,
     ELDERLY_AGE,
     FEMALE,
     HOUSEHOLD_KINDS,
@@ -229,4 +228,4 @@ class People(Events):
 
     def _wife_origin(self) -> str:
         # Most wives married in from the county itself or from a neighbouring one.
-        return COUNTY if self.rng.random() < 0.55 else self.rng.choice(names.NEARBY)
+        return self.county6 if self.rng.random() < 0.55 else self.rng.choice(names.NEARBY)

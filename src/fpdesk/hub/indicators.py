@@ -5,7 +5,8 @@ the townships' registers sent (hub.load, the exchange): the same rows, the same 
 in the same order where the computation depends on it.  So `fpdesk hub indicators`
 gives a township the numbers `fpdesk indicators` gives on its own register.
 
-A source covers the whole district, or one township of it (its rows only).
+A source covers the whole district (or city), one district of a city's hub, or one
+township (its rows only).
 
 The late-birth rule (late_births = "when_found") reads what the township sends beside
 its records (hub step 0008_birth_entered): when each birth was first entered on its
@@ -18,8 +19,8 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar, cast
 
 import psycopg
 from psycopg.rows import dict_row
@@ -42,11 +43,24 @@ from fpdesk.reports.indicators.source import (
 from fpdesk.reports.indicators.sqlite import LOOKUPS, event_queries
 from fpdesk.store import population as store_population
 
+T = TypeVar("T")
+# The memory of each sort in a report's snapshot (PostgreSQL's work_mem): a district's
+# 300,000 persons in the register's order sort in memory.
+SORT_MEMORY = "128MB"
+
 
 class TownshipNotInHub(errors.HubError):
     text = Text(
         "汇总库里没有乡镇 {code}。请用 fpdesk hub status 查看已有的乡镇。",
         "The hub has no township {code}. See the townships it has with fpdesk hub status.",
+    )
+
+
+class DistrictNotInHub(errors.HubError):
+    text = Text(
+        "汇总库里没有区县 {code} 的乡镇。请用 fpdesk hub status 查看已有的乡镇。",
+        "The hub has no township of the district {code}. See the townships it has with "
+        "fpdesk hub status.",
     )
 
 
@@ -67,16 +81,34 @@ class EmptyHub(errors.HubError):
 class HubSource:
     """The indicator engine's reads from the hub: the district, or one township."""
 
-    def __init__(self, conn: psycopg.Connection[Any], township: str | None = None) -> None:
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        township: str | None = None,
+        *,
+        district: str | None = None,
+    ) -> None:
         idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
         schema.check(conn)
         self.conn = conn
         self.township = township
+        self._kept: dict[str, Any] | None = None  # reads kept for a snapshot (_once)
+        # The records counted: those of one township, of one district (a city's hub
+        # asked for one of its districts), or all (column, code), None for all.
+        self.within: tuple[str, str] | None = None
         if township is not None:
             found = conn.execute("SELECT 1 FROM hub_township WHERE code = %s", (township,))
             if found.fetchone() is None:
                 raise TownshipNotInHub(TownshipNotInHub.text.format(code=township))
             self.area = township
+            self.within = ("township_code", township)
+        elif district is not None:
+            county = district[:6]
+            found = conn.execute("SELECT 1 FROM hub_township WHERE county_code = %s", (county,))
+            if area.level_of(district) != "county" or found.fetchone() is None:
+                raise DistrictNotInHub(DistrictNotInHub.text.format(code=district))
+            self.area = county + "000000"
+            self.within = ("county_code", county)
         else:
             self.area = _district(conn)
         if idle:
@@ -87,13 +119,33 @@ class HubSource:
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
         """One snapshot for the whole collection: a township's bundle imported meanwhile
-        does not give half old, half new numbers."""
+        does not give half old, half new numbers.
+
+        Inside it, what several reads of a report ask again (the households' villages,
+        the moves: the collection and each workbook's population read them) is read
+        once: the snapshot does not change.  Its sorts (the persons on a day in the
+        register's order, the moves) get memory enough for a district's rows
+        (`SORT_MEMORY`) instead of the server's default of a few MB, which spilled
+        them to disk at the scale of a city (benchmarks/bench_hub_city.py)."""
         if self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             yield  # inside the caller's transaction: its snapshot
             return
         with self.conn.transaction():
             self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield
+            self.conn.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
+            self._kept = {}
+            try:
+                yield
+            finally:
+                self._kept = None
+
+    def _once(self, name: str, read: Callable[[], T]) -> T:
+        """`read()`, kept for the rest of the snapshot when inside reading()."""
+        if self._kept is None:
+            return read()
+        if name not in self._kept:
+            self._kept[name] = read()
+        return cast(T, self._kept[name])
 
     def require_report(self) -> None:
         """Staff read the hub through PostgreSQL roles: a role that may connect and
@@ -133,19 +185,26 @@ class HubSource:
 
     def _units(self, query: str, params: Sequence[Any]) -> list[Any]:
         """Area units (the code first): for one township, as its register knows them,
-        the township, its villages and the units above it (what it sends, hub.exchange)."""
+        the township, its villages and the units above it (what it sends, hub.exchange);
+        for one district, its units and the ones above."""
         rows = self._rows(query, params)
-        if self.township is None:
+        if self.within is None:
             return rows
-        mine = self.township
+        mine = self.area
         return [r for r in rows if area.contains(mine, str(r[0])) or area.contains(str(r[0]), mine)]
 
     # ------------------------------------------------------------ records
 
     def household_villages(self) -> dict[str, str]:
-        return dict(self._live("SELECT id, village_code FROM household"))
+        return self._once(
+            "household_villages",
+            lambda: dict(self._live("SELECT id, village_code FROM household")),
+        )
 
     def moves(self) -> dict[str, list[tuple[str, str]]]:
+        return self._once("moves", self._read_moves)
+
+    def _read_moves(self) -> dict[str, list[tuple[str, str]]]:
         # The register orders one day's moves by rowid (the order they were recorded);
         # the hub has no rowid: ids are time-ordered (uuid7), so one day's moves go by id.
         # Orders here are byte-wise (COLLATE "C"), as SQLite's.
@@ -242,8 +301,8 @@ class HubSource:
         """As the register's: the time each birth was first entered on its township's
         register came up with its insert (hub step 0008_birth_entered); a birth loaded
         in bulk (hub.load) has none and is left out, as on a register."""
-        mine = "" if self.township is None else " AND b.township_code = %s"
-        params = (start, end) if self.township is None else (start, end, self.township)
+        mine = "" if self.within is None else f" AND b.{self.within[0]} = %s"
+        params = (start, end) if self.within is None else (start, end, self.within[1])
         return [
             (bid, mother, father, born, int(sex), village, entered)
             for bid, mother, father, born, sex, village, entered in self._rows(
@@ -273,11 +332,13 @@ class HubSource:
 
     def reported_runs(self) -> list[RunRow]:
         """The reports the townships recorded, as sent up beside their changes."""
-        if self.township is None:
+        if self.within is None:
             return self._rows("SELECT period, areas, produced_at FROM hub_report_run")
+        # A district's: its townships' codes begin with its county's six digits.
+        column, code = self.within
+        kept = "township_code = %s" if column == "township_code" else "left(township_code, 6) = %s"
         return self._rows(
-            "SELECT period, areas, produced_at FROM hub_report_run WHERE township_code = %s",
-            (self.township,),
+            f"SELECT period, areas, produced_at FROM hub_report_run WHERE {kept}", (code,)
         )
 
     def audit_findings(self, start: str, end: str) -> list[AuditRow]:
@@ -286,8 +347,8 @@ class HubSource:
 
     def events(self, start: str, end: str) -> list[EventRow]:
         """The register's event queries over the hub's tables, kept to the township's."""
-        mine = "" if self.township is None else "AND x.township_code = %s"
-        params = (start, end) if self.township is None else (start, end, self.township)
+        mine = "" if self.within is None else f"AND x.{self.within[0]} = %s"
+        params = (start, end) if self.within is None else (start, end, self.within[1])
         rows: list[EventRow] = []
         for query in event_queries("%s", mine):
             rows += self._rows(query, params)
@@ -315,9 +376,9 @@ class HubSource:
         found = LOOKUPS[name]
         if not found.replicated:
             return []
-        within = () if self.township is None else ("{alias}.township_code = %s",)
+        within = () if self.within is None else (f"{{alias}}.{self.within[0]} = %s",)
         query = found.query("%s", "{key} = ANY(%s)", within)
-        mine = [self.township] * len(found.tables) if self.township is not None else []
+        mine = [self.within[1]] * len(found.tables) if self.within is not None else []
         with self.conn.cursor(row_factory=dict_row) as cursor:
             return cursor.execute(query, (*params, list(ids), *mine)).fetchall()
 
@@ -328,9 +389,9 @@ class HubSource:
         township (or of every one).  `query` ends with its WHERE's conditions, if any."""
         where = " AND " if " WHERE " in " ".join(query.split()).upper() else " WHERE "
         query += where + "deleted = 0"
-        if self.township is not None:
-            query += " AND township_code = %s"
-            params = (*params, self.township)
+        if self.within is not None:
+            query += f" AND {self.within[0]} = %s"
+            params = (*params, self.within[1])
         return self._rows(query + (f" ORDER BY {order}" if order else ""), params)
 
     def _rows(self, query: str, params: Sequence[Any] = ()) -> list[Any]:

@@ -12,7 +12,7 @@ Rows go in the register's own order (rowid), so the hub keeps the order they wer
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,54 +48,77 @@ def load_register(conn: psycopg.Connection[Any], register: Register) -> Loaded:
     if area.level_of(township) != "township":
         raise NotATownshipRegister(NotATownshipRegister.text.format(code=township))
     schema.check(conn)
+    listed = ", ".join(_AREA_COLUMNS)
+    units = register.conn.execute(f"SELECT {listed} FROM area_unit ORDER BY code").fetchall()
+    tables: dict[str, Records] = {}
+    for table, columns in schema.register_columns().items():
+        names = [c.name for c in columns]
+        quoted = ", ".join(f'"{n}"' for n in names)
+        rows = register.conn.execute(f"SELECT {quoted} FROM {table} ORDER BY rowid")
+        tables[table] = (names, rows)
+    return load_township(conn, township, _name(register, township), units, tables)
+
+
+# A table's rows for a load: the columns they give (of the register's), and the rows.
+Records = tuple[Sequence[str], Iterable[Sequence[Any]]]
+
+
+def load_township(
+    conn: psycopg.Connection[Any],
+    township: str,
+    name: str,
+    units: Sequence[Sequence[Any]],
+    tables: Mapping[str, Records],
+) -> Loaded:
+    """Put one township's records into the hub, replacing what it held for it, in one
+    transaction: its row of hub_township, its area units (all given: the register's
+    whole list, or the ones a township sends up) and every table's rows, one COPY each.
+    A column the rows leave out gets the register's default (the demo city's rows
+    are the register demo's, which leaves SQLite to fill the tombstone and others)."""
     county = township[:6]
     rows: dict[str, int] = {}
     with conn.transaction():
         conn.execute(
             """INSERT INTO hub_township (code, county_code, name) VALUES (%s, %s, %s)
                ON CONFLICT (code) DO NOTHING""",
-            (township, county, _name(register, township)),
+            (township, county, name),
         )
-        rows["area_unit"] = _load_area_units(conn, register, township)
+        write_area_units(conn, units, township)
+        rows["area_unit"] = len(units)
         # Children first out, parents first in (no foreign keys between them at the
         # hub, but the order is the register's).
         for table, columns in schema.register_columns().items():
-            names = [c.name for c in columns]
             conn.execute(
                 sql.SQL("DELETE FROM {} WHERE township_code = %s").format(sql.Identifier(table)),
                 (township,),
             )
-            rows[table] = _copy(conn, register, table, names, (township, county))
+            if table not in tables:
+                rows[table] = 0
+                continue
+            given, found = tables[table]
+            left_out = [c for c in columns if c.name not in given]
+            fill = (*(c.default for c in left_out), township, county)
+            names = [*given, *(c.name for c in left_out), "township_code", "county_code"]
+            rows[table] = _copy(conn, table, names, found, fill)
     return Loaded(township, rows)
 
 
 def _copy(
     conn: psycopg.Connection[Any],
-    register: Register,
     table: str,
-    names: list[str],
-    extra: tuple[str, str],
+    names: Sequence[str],
+    found: Iterable[Sequence[Any]],
+    fill: tuple[Any, ...],
 ) -> int:
-    listed = ", ".join(f'"{n}"' for n in names)
     copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table),
-        sql.SQL(", ").join(sql.Identifier(n) for n in [*names, "township_code", "county_code"]),
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(n) for n in names)
     )
     count = 0
     with conn.cursor().copy(copy) as out:
-        for row in register.conn.execute(f"SELECT {listed} FROM {table} ORDER BY rowid"):
-            out.write_row((*row, *extra))
+        for row in found:
+            out.write_row((*row, *fill))
             count += 1
     return count
-
-
-def _load_area_units(conn: psycopg.Connection[Any], register: Register, township: str) -> int:
-    """The register's area units, all of them (a township's bundle brings those inside
-    and above it only: hub.exchange)."""
-    listed = ", ".join(_AREA_COLUMNS)
-    found = register.conn.execute(f"SELECT {listed} FROM area_unit ORDER BY code").fetchall()
-    write_area_units(conn, found, township)
-    return len(found)
 
 
 def write_area_units(

@@ -56,6 +56,10 @@ def schema_version() -> int:
 class Column:
     name: str
     sql_type: str  # PostgreSQL's
+    # What the register writes when an insert leaves the column out (its DEFAULT,
+    # evaluated); the hub's tables have no defaults: a loader of partial rows fills
+    # these in (hub.load.load_township).
+    default: Any = None
 
 
 @functools.cache
@@ -69,7 +73,12 @@ def register_columns() -> dict[str, tuple[Column, ...]]:
     for table in REPLICATED:
         rows = db.conn.execute(f"PRAGMA table_info({table})").fetchall()
         tables[table] = tuple(
-            Column(row[1], _TYPES.get(str(row[2]).upper(), "text")) for row in rows
+            Column(
+                row[1],
+                _TYPES.get(str(row[2]).upper(), "text"),
+                None if row[4] is None else db.conn.execute(f"SELECT {row[4]}").fetchone()[0],
+            )
+            for row in rows
         )
     db.conn.close()
     return tables
@@ -377,3 +386,36 @@ def _held_files(conn: psycopg.Connection[Any]) -> None:
     # The township register's generation (store.backup: new each time it is restored
     # from a backup) whose changes the hub holds; its bundles carry theirs.
     conn.execute("ALTER TABLE hub_township ADD COLUMN generation text NOT NULL DEFAULT ''")
+
+
+# What the indicators and workbooks filter on at the scale of a city (3,000,000 persons,
+# benchmarks/bench_hub_city.py, profiled with EXPLAIN ANALYZE): the district (county
+# code) a city's hub is asked for (HubSource(district=...), `--district`), and the date
+# of each kind of event the change report counts in a period (reports.indicators.sqlite's
+# EVENTS), the births of a period and of given parents, the visits of given kinds in a
+# period.  (Issue 17 item 5.)
+SCALE_INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "household": (("county_code",),),
+    "person": (("county_code",), ("death_date",)),
+    "marriage": (("county_code",), ("married_on",), ("ended_on",)),
+    "pregnancy": (("county_code",), ("registered_on",), ("outcome_on",)),
+    "birth": (("county_code",), ("birth_date",), ("mother_id",), ("father_id",)),
+    "contraception": (("county_code",), ("started_on",), ("ended_on",)),
+    "supply": (("county_code",),),
+    "visit": (("county_code",), ("visit_type", "visited_on")),
+    "move": (("county_code",), ("moved_on",)),
+    "certificate": (("county_code",), ("issued_on",)),
+}
+
+
+@step("0006_scale_indexes")
+def _scale_indexes(conn: psycopg.Connection[Any]) -> None:
+    for table, indexes in SCALE_INDEXES.items():
+        for columns in indexes:
+            conn.execute(
+                sql.SQL("CREATE INDEX {} ON {} ({})").format(
+                    sql.Identifier("_".join((table, *columns))),
+                    sql.Identifier(table),
+                    sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+                )
+            )

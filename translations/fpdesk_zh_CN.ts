@@ -943,6 +943,22 @@
         <translation>刷新</translation>
     </message>
     <message>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Rows by</source>
+        <translation>分行</translation>
+    </message>
+    <message>
         <source>Assessment sheet</source>
         <translation>指标考核表</translation>
     </message>
@@ -1007,6 +1023,10 @@
     <message>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Writing the workbook…</source>
+        <translation>正在生成报表…</translation>
     </message>
     <message>
         <source>Could not write the file: %1</source>
@@ -2119,6 +2139,116 @@
     <message>
         <source>Phone: {0}</source>
         <translation>电话：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>HubLogin</name>
+    <message>
+        <source>Log in to the district hub</source>
+        <translation>登录区县汇总库</translation>
+    </message>
+    <message>
+        <source>The password was not accepted. Type the password of user %1 at %2 again:</source>
+        <translation>口令不对，没有登录。请重新输入用户 %1 在 %2 的口令：</translation>
+    </message>
+    <message>
+        <source>Password of user %1 at %2:</source>
+        <translation>用户 %1 在 %2 的口令：</translation>
+    </message>
+    <message>
+        <source>District hub</source>
+        <translation>区县汇总库</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>HubWindow</name>
+    <message>
+        <source>the hub&apos;s owner (%1)</source>
+        <translation>汇总库所有者（%1）</translation>
+    </message>
+    <message>
+        <source>district staff %1</source>
+        <translation>区县人员 %1</translation>
+    </message>
+    <message>
+        <source>staff of township %1 (%2)</source>
+        <translation>乡镇人员：%1（%2）</translation>
+    </message>
+    <message>
+        <source>this computer&apos;s hub</source>
+        <translation>本机汇总库</translation>
+    </message>
+    <message>
+        <source>fpdesk · district hub %1 · %2 · read-only</source>
+        <translation>fpdesk · 区县汇总库 %1 · %2 · 只读</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>统计指标</translation>
+    </message>
+    <message>
+        <source>Township %1 only: this login sees the records of its own township, so every number here is the township&apos;s, not the district&apos;s.</source>
+        <translation>只看乡镇 %1：这个账户只能看到本乡镇的记录，这里的每个数字都是本乡镇的，不是全区县的。</translation>
+    </message>
+    <message>
+        <source>Counting: %1 (all its townships)</source>
+        <translation>统计范围：%1（所有乡镇）</translation>
+    </message>
+    <message>
+        <source>Townships</source>
+        <translation>各乡镇</translation>
+    </message>
+    <message>
+        <source>Export &amp;annual forms…</source>
+        <translation>导出年报表(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Export the &amp;assessment of the townships…</source>
+        <translation>导出各乡镇考核表(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Indicators</source>
+        <translation>统计指标(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Townships</source>
+        <translation>各乡镇(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Export to Excel</source>
+        <translation>导出到 Excel(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+        <source>No township has enrolled yet.</source>
+        <translation>还没有乡镇加入汇总库。</translation>
+    </message>
+    <message>
+        <source>%1 townships, %2 late, %3 with missing changes</source>
+        <translation>乡镇 %1 个，迟报 %2 个，缺数据 %3 个</translation>
     </message>
 </context>
 <context>
@@ -3355,6 +3485,89 @@
     </message>
 </context>
 <context>
+    <name>TownshipBoard</name>
+    <message>
+        <source>requested</source>
+        <translation>已申请</translation>
+    </message>
+    <message>
+        <source>enrolled</source>
+        <translation>已加入</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <source>reported</source>
+        <translation>已报送</translation>
+    </message>
+    <message>
+        <source>not due yet</source>
+        <translation>未到期</translation>
+    </message>
+    <message>
+        <source>LATE</source>
+        <translation>迟报</translation>
+    </message>
+    <message>
+        <source>not enrolled</source>
+        <translation>未加入</translation>
+    </message>
+    <message>
+        <source>imported</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <source>imported before</source>
+        <translation>以前已导入</translation>
+    </message>
+    <message>
+        <source>gap</source>
+        <translation>有缺口</translation>
+    </message>
+    <message>
+        <source>fork</source>
+        <translation>分叉</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>拒收</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Last file</source>
+        <translation>最后一个文件</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Missing changes</source>
+        <translation>缺少的变更</translation>
+    </message>
+</context>
+<context>
     <name>TrendChart</name>
     <message>
         <source>No data</source>
@@ -3444,6 +3657,14 @@
     <message>
         <source>Code</source>
         <translation>代码</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
     </message>
     <message>
         <source>Village</source>

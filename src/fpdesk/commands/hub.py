@@ -322,6 +322,7 @@ def run_report(args: argparse.Namespace) -> int:
     """The annual forms, or the assessment of the townships (a row each, against the
     plan's targets), with the register's workbook code over the hub.  Reads only."""
     from fpdesk.hub.indicators import HubSource
+    from fpdesk.hub.session import build_workbook
     from fpdesk.reports import excel
 
     period = _period(args.period)
@@ -332,9 +333,7 @@ def run_report(args: argparse.Namespace) -> int:
     if not folder.is_dir():  # before the server starts: nothing to wait for
         raise CommandError(NO_FOLDER.format(out=str(out), folder=str(folder)))
     with _hub(args) as (_url, conn):
-        source = HubSource(conn, args.township)
-        with source.reading():
-            workbook = excel.build(source, period, args.kind, by_township=True)
+        workbook = build_workbook(HubSource(conn, args.township), period, args.kind)
     try:
         digest = excel.save(workbook, out)
     except OSError as exc:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,9 +29,15 @@ from fpdesk import cli
 from fpdesk.core.clock import FixedClock
 from fpdesk.gui import file_dialogs, hub_window, i18n
 from fpdesk.gui.dashboard import VILLAGE_KEYS, Dashboard
-from fpdesk.hub import staff
+from fpdesk.hub import server, staff
 from tests.gui.conftest import TODAY
-from tests.hub.conftest import hub_conn, hub_url, pg_server, server_url  # noqa: F401
+from tests.hub.conftest import (  # noqa: F401
+    hub_conn,
+    hub_url,
+    outside_pytest_temp,
+    pg_server,
+    server_url,
+)
 from tests.hub.test_staff import OTHER, as_user, demo_path, hub, member, mine  # noqa: F401
 
 NO_KEYS = Qt.KeyboardModifier.NoModifier
@@ -394,3 +402,32 @@ def test_no_hub_on_this_computer(qtbot: Any) -> None:
     answer(failure())
     assert cli.main(["gui", "--hub"]) == 1
     assert "这台电脑上还没有汇总库" in said[0]
+
+
+def test_this_computers_hub_runs_while_the_window_is_open(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`gui --hub` without an address: the embedded hub `hub init` made, started for
+    the window and stopped when it closes; a hub with no township yet says so."""
+    if sys.platform == "win32":
+        pytest.skip("the district hub runs on a Linux or macOS server; not tested on Windows")
+    data = outside_pytest_temp()  # the server's own user must reach it (run as root)
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    try:
+        if cli.main(["hub", "init"]) != 0:
+            pytest.skip(f"no PostgreSQL server could start: {capsys.readouterr().err}")
+        pid_file = server.data_folder() / "postmaster.pid"
+        assert not pid_file.exists()
+        opening, user, where = cli.hub_opening(None)
+        window = hub_window.start(opening, "zh", FixedClock(TODAY), user=user, where=where)
+        assert window is not None
+        qtbot.addWidget(window)
+        assert pid_file.exists()  # running while the window is open
+        assert "本机汇总库" in window.windowTitle() and "所有者" in window.windowTitle()
+        assert window.dashboard is None and "还没有任何乡镇的数据" in window.banner.text()
+        assert window.board_summary.text() == "还没有乡镇加入汇总库。"
+        assert not window.export_annual.isEnabled()
+        window.quit_action.trigger()
+        qtbot.waitUntil(lambda: not pid_file.exists())
+    finally:
+        shutil.rmtree(data, ignore_errors=True)

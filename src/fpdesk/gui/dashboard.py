@@ -738,6 +738,8 @@ class Dashboard(QWidget):
                 for widget in (card, card.numerator, card.denominator):
                     widget.setToolTip("")
                     widget.setCursor(Qt.CursorShape.ArrowCursor)
+                for button in (card.numerator, card.denominator):  # not links here
+                    button.setStyleSheet("QPushButton { padding: 0 2px; }")
             n = len(self.cards)
             self.cards_grid.addWidget(card, n // self.CARD_COLUMNS, n % self.CARD_COLUMNS)
             self.cards.append(card)

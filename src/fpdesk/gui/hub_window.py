@@ -203,6 +203,9 @@ class HubWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(center)
         self._build_menus()
+        # Who is logged in, where, always in sight (the title bar may be hidden).
+        self.who = QLabel(self.windowTitle())
+        self.statusBar().addPermanentWidget(self.who)
         self.refresh_board()
 
     # -- who and where ------------------------------------------------------------------

@@ -18,14 +18,8 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QInputDialog,
@@ -48,11 +42,10 @@ from fpdesk.gui import app as gui_app
 from fpdesk.gui import crash
 from fpdesk.gui.dashboard import Dashboard, Readings
 from fpdesk.gui.icons import icon
+from fpdesk.gui.models import Column, RowsModel
 from fpdesk.gui.settings import Settings
 
 log = logging.getLogger("fpdesk.gui.hub")
-Index = QModelIndex | QPersistentModelIndex
-_INVALID = QModelIndex()
 # The engine's levels a login may choose for the table's rows.
 DISTRICT_LEVELS = ("county", "township", "village")
 TOWNSHIP_LEVELS = ("township", "village")
@@ -90,27 +83,11 @@ def _text(exc: FpdeskError) -> str:
 # ---------------------------------------------------------------- the status board
 
 
-class TownshipBoard(QAbstractTableModel):
-    """The townships as `fpdesk hub status` lists them (hub.status.TownshipRow)."""
+class TownshipBoard(RowsModel):
+    """The townships as `fpdesk hub status` lists them (hub.status.TownshipRow); a late
+    report or missing changes in red."""
 
-    COLUMNS = ("code", "name", "state", "report", "last_file", "last_outcome", "seen", "hole")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def cell(self, row: Any, column: str) -> str:
+    def columns(self) -> list[Column]:
         states = {
             "requested": self.tr("requested"),
             "enrolled": self.tr("enrolled"),
@@ -129,50 +106,24 @@ class TownshipBoard(QAbstractTableModel):
             "fork": self.tr("fork"),
             "refused": self.tr("refused"),
         }
-        if column == "state":
-            return states.get(row.state, row.state)
-        if column == "report":
-            return reports.get(row.report, row.report)
-        if column == "last_outcome":
-            return outcomes.get(row.last_outcome, row.last_outcome or "")
-        if column == "seen":
-            return (row.last_seen_at or "")[:16].replace("T", " ")
-        if column == "hole":
-            return f"{row.hole[0]}–{row.hole[1]}" if row.hole else ""
-        return str(getattr(row, column) or "")
+        return [
+            Column(self.tr("Code"), lambda r: r.code),
+            Column(self.tr("Township"), lambda r: r.name),
+            Column(self.tr("State"), lambda r: states.get(r.state, r.state)),
+            Column(self.tr("This month"), lambda r: reports.get(r.report, r.report)),
+            Column(self.tr("Last file"), lambda r: r.last_file),
+            Column(self.tr("Outcome"), lambda r: outcomes.get(r.last_outcome, r.last_outcome)),
+            Column(self.tr("When"), lambda r: (r.last_seen_at or "")[:16].replace("T", " ")),
+            Column(
+                self.tr("Missing changes"), lambda r: f"{r.hole[0]}–{r.hole[1]}" if r.hole else ""
+            ),
+        ]
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole and (
-            (column == "report" and row.report == "late") or (column == "hole" and row.hole)
-        ):
-            return Qt.GlobalColor.red
-        return None
+    def row_id(self, row: Any) -> str | None:
+        return str(row.code)
 
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        titles = (
-            self.tr("Code"),
-            self.tr("Township"),
-            self.tr("State"),
-            self.tr("This month"),
-            self.tr("Last file"),
-            self.tr("Outcome"),
-            self.tr("When"),
-            self.tr("Missing changes"),
-        )
-        return titles[section] if section < len(titles) else None
+    def foreground(self, row: Any) -> QColor | None:
+        return QColor("#c62828") if row.report == "late" or row.hole else None
 
 
 # ---------------------------------------------------------------- the window

@@ -29,7 +29,7 @@ from fpdesk import cli
 from fpdesk.core.clock import FixedClock
 from fpdesk.gui import file_dialogs, hub_window, i18n
 from fpdesk.gui.dashboard import VILLAGE_KEYS, Dashboard
-from fpdesk.hub import server, staff
+from fpdesk.hub import schema, server, staff
 from tests.gui.conftest import TODAY
 from tests.hub.conftest import (  # noqa: F401
     hub_conn,
@@ -431,3 +431,26 @@ def test_this_computers_hub_runs_while_the_window_is_open(
         qtbot.waitUntil(lambda: not pid_file.exists())
     finally:
         shutil.rmtree(data, ignore_errors=True)
+
+
+def test_a_wrong_address_is_said_plainly(qtbot: Any) -> None:
+    answer(failure())
+    assert cli.main(["gui", "--hub", "mysql://x@server/db"]) == 1
+    assert "汇总库地址写得不对" in said[0] and "postgresql://" in said[0]
+
+
+def test_a_hub_made_by_a_newer_fpdesk_is_left_as_it_was(
+    qtbot: Any,
+    hub_url: str,  # noqa: F811
+    hub_conn: psycopg.Connection[Any],  # noqa: F811
+) -> None:
+    schema.migrate(hub_conn)
+    with hub_conn.transaction():
+        hub_conn.execute(
+            "INSERT INTO hub_schema_version (position, name) VALUES (999, '0999_future')"
+        )
+    before = scalar(hub_conn, "SELECT count(*) FROM hub_schema_version")
+    answer(failure())
+    assert cli.main(["gui", "--hub", hub_url]) == 1
+    assert "更新版本的 fpdesk" in said[0] and "请升级 fpdesk" in said[0]
+    assert scalar(hub_conn, "SELECT count(*) FROM hub_schema_version") == before

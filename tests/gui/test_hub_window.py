@@ -343,13 +343,13 @@ def asks_password(server_url: str, hub: str) -> Iterator[str]:  # noqa: F811
         row = su.execute("SHOW hba_file").fetchone()
         assert row is not None
         hba = Path(str(row[0]))
-        before = hba.read_text()
-        hba.write_text(f"local all {name} scram-sha-256\n" + before)
+        before = hba.read_text(encoding="utf-8")
+        hba.write_text(f"local all {name} scram-sha-256\n" + before, encoding="utf-8")
         su.execute("SELECT pg_reload_conf()")
         try:
             yield as_user(hub, name)
         finally:
-            hba.write_text(before)
+            hba.write_text(before, encoding="utf-8")
             su.execute("SELECT pg_reload_conf()")
 
 
@@ -454,3 +454,12 @@ def test_a_hub_made_by_a_newer_fpdesk_is_left_as_it_was(
     assert cli.main(["gui", "--hub", hub_url]) == 1
     assert "更新版本的 fpdesk" in said[0] and "请升级 fpdesk" in said[0]
     assert scalar(hub_conn, "SELECT count(*) FROM hub_schema_version") == before
+
+
+def test_a_wrong_password_in_the_address_is_said_then_asked(qtbot: Any, asks_password: str) -> None:
+    url = asks_password.replace(":@", ":not-it@", 1)
+    answer(failure(again=True), password("口令-right-1"))
+    window = open_window(qtbot, url, asked=True)
+    assert seen == ["hub_failed", "hub_password"]
+    assert "不接受" in said[0] and "not-it" not in said[0]
+    assert "区县人员" in window.windowTitle()

@@ -358,24 +358,26 @@ def failed(exc: FpdeskError, parent: QWidget | None = None) -> bool:
 
 
 def log_in(opening: Opening, user: str = "", where: str = "") -> Session | None:
-    """Open the hub, asking for the password when the server wants one; a refusal is
-    said plainly, with the choice to try again.  None: the user gave up."""
+    """Open the hub, asking for the password when the server wants one; a refused login
+    (a wrong password, the address's own, an unknown user) is said plainly, then the
+    password asked again; any other failure is said, with the choice to try again.
+    None: the user gave up."""
     password: str | None = None
     while True:
         try:
             return opening(password)
         except FpdeskError as exc:
-            if getattr(exc, "password_needed", False) or (
-                password is not None and getattr(exc, "login_refused", False)
-            ):
-                if password is not None and not failed(exc):
-                    return None
-                password = ask_password(user, where, again=password is not None)
-                if password is None:
+            needed = getattr(exc, "password_needed", False)
+            refused = getattr(exc, "login_refused", False) and not needed
+            if not (needed or refused):
+                log.info("hub not opened: %s", exc.text.en)
+                if not failed(exc):
                     return None
                 continue
-            log.info("hub not opened: %s", exc.text.en)
-            if not failed(exc):
+            if refused and not failed(exc):
+                return None
+            password = ask_password(user, where, again=refused)
+            if password is None:
                 return None
 
 

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -313,7 +313,9 @@ class HubWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.dashboard is not None and self.dashboard.task is not None:
-            self.dashboard.task.cancel()
+            # A count or a workbook on its own connection ends before the server that
+            # serves it (this computer's) stops.
+            QThreadPool.globalInstance().waitForDone(60_000)
         self.session.close()  # an embedded server stops with the window
         super().closeEvent(event)
 

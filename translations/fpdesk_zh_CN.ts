@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>Accounts</name>
@@ -161,7 +162,7 @@
         <translation>两次输入的口令不一样。</translation>
     </message>
     <message>
-        <source>Type the account's name.</source>
+        <source>Type the account&apos;s name.</source>
         <translation>请输入账户名。</translation>
     </message>
 </context>
@@ -482,7 +483,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <source>Making today's backup…</source>
+        <source>Making today&apos;s backup…</source>
         <translation>正在做今天的备份…</translation>
     </message>
     <message>
@@ -690,7 +691,7 @@
         <translation>本登记册已从 {0} 的备份恢复；恢复丢失的内容各村都已重新发送。</translation>
     </message>
     <message>
-        <source>This register was restored from a backup made {0}: the villages' work since then comes back as each laptop imports your next update and sends again. Still to send: {1}.</source>
+        <source>This register was restored from a backup made {0}: the villages&apos; work since then comes back as each laptop imports your next update and sends again. Still to send: {1}.</source>
         <translation>本登记册已从 {0} 的备份恢复：各村此后的工作会在各村电脑导入您的下一个更新包并重新发送后回来。尚待重新发送：{1}。</translation>
     </message>
 </context>
@@ -806,11 +807,11 @@
         <translation>情况</translation>
     </message>
     <message>
-        <source>Village's value</source>
+        <source>Village&apos;s value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>Township's value</source>
+        <source>Township&apos;s value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
@@ -822,11 +823,11 @@
         <translation>经办人</translation>
     </message>
     <message>
-        <source>the village's value</source>
+        <source>the village&apos;s value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>the township's value</source>
+        <source>the township&apos;s value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
@@ -834,7 +835,7 @@
         <translation>另填的值</translation>
     </message>
     <message>
-        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record's history, and your decision goes back to the village in its next update bundle.</source>
+        <source>A conflict is a field that both the village and the township changed since they last agreed. Compare the three values, take one or type another, and say why. The value that loses stays in the record&apos;s history, and your decision goes back to the village in its next update bundle.</source>
         <translation>冲突是指村里和乡里在上次一致之后都改过的同一个字段。请对比三个值，选用其中一个或填写新的值，并写明理由。没有采用的值保留在记录的历史里，您的决定会随下一个更新包发回村里。</translation>
     </message>
     <message>
@@ -846,19 +847,19 @@
         <translation>原来的值（双方一致时）</translation>
     </message>
     <message>
-        <source>The village's value</source>
+        <source>The village&apos;s value</source>
         <translation>村里的值</translation>
     </message>
     <message>
-        <source>The township's value</source>
+        <source>The township&apos;s value</source>
         <translation>乡里的值</translation>
     </message>
     <message>
-        <source>Take the village's value</source>
+        <source>Take the village&apos;s value</source>
         <translation>采用村里的值</translation>
     </message>
     <message>
-        <source>Keep the township's value</source>
+        <source>Keep the township&apos;s value</source>
         <translation>保留乡里的值</translation>
     </message>
     <message>
@@ -954,6 +955,22 @@
         <translation>刷新</translation>
     </message>
     <message>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Rows by</source>
+        <translation>分行</translation>
+    </message>
+    <message>
         <source>Assessment sheet</source>
         <translation>指标考核表</translation>
     </message>
@@ -1020,6 +1037,10 @@
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
+        <source>Writing the workbook…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
         <source>Could not write the file: %1</source>
         <translation>无法写入文件：%1</translation>
     </message>
@@ -1079,7 +1100,7 @@
         <translation>第1步（共3步）：选择村干部带来的登记申请文件。</translation>
     </message>
     <message>
-        <source>The laptop's request file</source>
+        <source>The laptop&apos;s request file</source>
         <translation>电脑的登记申请文件</translation>
     </message>
     <message>
@@ -1127,7 +1148,7 @@
         <translation>更换电脑：1. 在新电脑上生成登记申请文件；2. 在这里选择这个文件；3. 旧电脑被注销，新电脑被登记，并按乡里现有的数据为它生成全村数据快照；4. 村干部在新电脑上先打开回复文件，再导入快照。旧电脑上从未发送的修改会随旧电脑一起丢失。</translation>
     </message>
     <message>
-        <source>The new laptop's request file</source>
+        <source>The new laptop&apos;s request file</source>
         <translation>新电脑的登记申请文件</translation>
     </message>
     <message>
@@ -1373,7 +1394,7 @@
         <translation>不能选这个文件</translation>
     </message>
     <message>
-        <source>This is the register's own file, which is in use. Choose another file; nothing was changed.</source>
+        <source>This is the register&apos;s own file, which is in use. Choose another file; nothing was changed.</source>
         <translation>这是正在使用的登记册本身的文件。请选择别的文件；没有做任何改动。</translation>
     </message>
 </context>
@@ -1384,7 +1405,7 @@
         <translation>1. 台账文件</translation>
     </message>
     <message>
-        <source>Choose the village's ledger: an Excel workbook (.xlsx or .xls) or a CSV file. Then choose the sheet to import; each sheet is imported on its own.</source>
+        <source>Choose the village&apos;s ledger: an Excel workbook (.xlsx or .xls) or a CSV file. Then choose the sheet to import; each sheet is imported on its own.</source>
         <translation>选择本村的台账：Excel 表格（新旧格式都可以）或 CSV 文件。再选择要导入的工作表；每张工作表单独导入。</translation>
     </message>
     <message>
@@ -1404,7 +1425,7 @@
         <translation>选择(&amp;C)…</translation>
     </message>
     <message>
-        <source>the ledger's file, or Choose…</source>
+        <source>the ledger&apos;s file, or Choose…</source>
         <translation>台账文件的位置，或点“选择…”</translation>
     </message>
     <message>
@@ -1552,7 +1573,7 @@
         <translation>再输一次新口令</translation>
     </message>
     <message>
-        <source>Type the account's user name.</source>
+        <source>Type the account&apos;s user name.</source>
         <translation>请输入账户的用户名。</translation>
     </message>
     <message>
@@ -1610,11 +1631,11 @@
         <translation>或：外地配偶姓名</translation>
     </message>
     <message>
-        <source>Spouse's ID number</source>
+        <source>Spouse&apos;s ID number</source>
         <translation>配偶身份证号</translation>
     </message>
     <message>
-        <source>Spouse's address</source>
+        <source>Spouse&apos;s address</source>
         <translation>配偶住址</translation>
     </message>
     <message>
@@ -1662,7 +1683,7 @@
         <translation>出生登记</translation>
     </message>
     <message>
-        <source>Child's name</source>
+        <source>Child&apos;s name</source>
         <translation>孩子姓名</translation>
     </message>
     <message>
@@ -1674,7 +1695,7 @@
         <translation>出生日期</translation>
     </message>
     <message>
-        <source>Child's ID number</source>
+        <source>Child&apos;s ID number</source>
         <translation>孩子身份证号</translation>
     </message>
     <message>
@@ -2054,7 +2075,7 @@
 <context>
     <name>HouseholdForm</name>
     <message>
-        <source>This register knows no village yet: import a village's bundle or add the villages to the area table first.</source>
+        <source>This register knows no village yet: import a village&apos;s bundle or add the villages to the area table first.</source>
         <translation>本登记册还没有任何村：请先导入村里的数据包，或在区划表中添加村。</translation>
     </message>
     <message>
@@ -2133,6 +2154,116 @@
     </message>
 </context>
 <context>
+    <name>HubLogin</name>
+    <message>
+        <source>Log in to the district hub</source>
+        <translation>登录区县汇总库</translation>
+    </message>
+    <message>
+        <source>The password was not accepted. Type the password of user %1 at %2 again:</source>
+        <translation>口令不对，没有登录。请重新输入用户 %1 在 %2 的口令：</translation>
+    </message>
+    <message>
+        <source>Password of user %1 at %2:</source>
+        <translation>用户 %1 在 %2 的口令：</translation>
+    </message>
+    <message>
+        <source>District hub</source>
+        <translation>区县汇总库</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>HubWindow</name>
+    <message>
+        <source>the hub&apos;s owner (%1)</source>
+        <translation>汇总库所有者（%1）</translation>
+    </message>
+    <message>
+        <source>district staff %1</source>
+        <translation>区县人员 %1</translation>
+    </message>
+    <message>
+        <source>staff of township %1 (%2)</source>
+        <translation>乡镇人员：%1（%2）</translation>
+    </message>
+    <message>
+        <source>this computer&apos;s hub</source>
+        <translation>本机汇总库</translation>
+    </message>
+    <message>
+        <source>fpdesk · district hub %1 · %2 · read-only</source>
+        <translation>fpdesk · 区县汇总库 %1 · %2 · 只读</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>统计指标</translation>
+    </message>
+    <message>
+        <source>Township %1 only: this login sees the records of its own township, so every number here is the township&apos;s, not the district&apos;s.</source>
+        <translation>只看乡镇 %1：这个账户只能看到本乡镇的记录，这里的每个数字都是本乡镇的，不是全区县的。</translation>
+    </message>
+    <message>
+        <source>Counting: %1 (all its townships)</source>
+        <translation>统计范围：%1（所有乡镇）</translation>
+    </message>
+    <message>
+        <source>Townships</source>
+        <translation>各乡镇</translation>
+    </message>
+    <message>
+        <source>Export &amp;annual forms…</source>
+        <translation>导出年报表(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Export the &amp;assessment of the townships…</source>
+        <translation>导出各乡镇考核表(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Indicators</source>
+        <translation>统计指标(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Townships</source>
+        <translation>各乡镇(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Export to Excel</source>
+        <translation>导出到 Excel(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+        <source>No township has enrolled yet.</source>
+        <translation>还没有乡镇加入汇总库。</translation>
+    </message>
+    <message>
+        <source>%1 townships, %2 late, %3 with missing changes</source>
+        <translation>乡镇 %1 个，迟报 %2 个，缺数据 %3 个</translation>
+    </message>
+</context>
+<context>
     <name>ImportPage</name>
     <message>
         <source>File</source>
@@ -2159,7 +2290,7 @@
         <translation>理由</translation>
     </message>
     <message>
-        <source>Put the villages' bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
+        <source>Put the villages&apos; bundle files (.fpb) in one folder or plug in the USB drive, then press Import. Every file is checked (signature, sender, sequence) before anything is written; each file is imported whole or not at all, so Cancel is always safe. A file already imported is skipped.</source>
         <translation>把各村的数据包文件（.fpb）放在一个文件夹里，或插上U盘，然后按“导入”。每个文件在写入前都会检查（签名、发送的电脑、序号）；每个文件要么整个导入，要么完全不导入，所以随时取消都是安全的。以前导入过的文件会跳过。</translation>
     </message>
     <message>
@@ -2800,7 +2931,7 @@
         <translation>死亡(&amp;E)</translation>
     </message>
     <message>
-        <source>&amp;Correct this person's details</source>
+        <source>&amp;Correct this person&apos;s details</source>
         <translation>更正此人信息(&amp;C)</translation>
     </message>
     <message>
@@ -3001,7 +3132,7 @@
         <translation>共 %1 页。下面是前几页。</translation>
     </message>
     <message>
-        <source>%1 pages. No page pictures: poppler's pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
+        <source>%1 pages. No page pictures: poppler&apos;s pdftoppm is not installed. Open the file in a PDF viewer to look at it.</source>
         <translation>共 %1 页。本机没有安装 poppler 的 pdftoppm，不能显示页面图片。请用 PDF 阅读器打开文件查看。</translation>
     </message>
     <message>
@@ -3066,7 +3197,7 @@
         <translation>恢复密钥</translation>
     </message>
     <message>
-        <source>This is the register's recovery key. If a passphrase is forgotten, it sets a new one. It is shown only now: save the sheet and print it, or write the key down, and keep it locked in the office safe.</source>
+        <source>This is the register&apos;s recovery key. If a passphrase is forgotten, it sets a new one. It is shown only now: save the sheet and print it, or write the key down, and keep it locked in the office safe.</source>
         <translation>这是登记册的恢复密钥。忘记口令时，用它设置新口令。它只显示这一次：请保存密钥单并打印，或把密钥抄下来，锁在办公室保险柜里。</translation>
     </message>
     <message>
@@ -3366,6 +3497,89 @@
     </message>
 </context>
 <context>
+    <name>TownshipBoard</name>
+    <message>
+        <source>requested</source>
+        <translation>已申请</translation>
+    </message>
+    <message>
+        <source>enrolled</source>
+        <translation>已加入</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <source>reported</source>
+        <translation>已报送</translation>
+    </message>
+    <message>
+        <source>not due yet</source>
+        <translation>未到期</translation>
+    </message>
+    <message>
+        <source>LATE</source>
+        <translation>迟报</translation>
+    </message>
+    <message>
+        <source>not enrolled</source>
+        <translation>未加入</translation>
+    </message>
+    <message>
+        <source>imported</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <source>imported before</source>
+        <translation>以前已导入</translation>
+    </message>
+    <message>
+        <source>gap</source>
+        <translation>有缺口</translation>
+    </message>
+    <message>
+        <source>fork</source>
+        <translation>分叉</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>拒收</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Last file</source>
+        <translation>最后一个文件</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Missing changes</source>
+        <translation>缺少的变更</translation>
+    </message>
+</context>
+<context>
     <name>TrendChart</name>
     <message>
         <source>No data</source>
@@ -3457,6 +3671,14 @@
         <translation>代码</translation>
     </message>
     <message>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
         <source>Village</source>
         <translation>村（居）</translation>
     </message>
@@ -3479,7 +3701,7 @@
         <translation>导入台账(&amp;I)…</translation>
     </message>
     <message>
-        <source>Bring a village's Excel ledger (households, women, contraception, births) in</source>
+        <source>Bring a village&apos;s Excel ledger (households, women, contraception, births) in</source>
         <translation>把本村的 Excel 台账（户籍、育龄妇女、节育措施、出生）导入登记册</translation>
     </message>
     <message>

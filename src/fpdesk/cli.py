@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from fpdesk import __version__
 from fpdesk.commands import areas as areas_commands
@@ -55,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="open the window / 打开窗口")
     gui.add_argument("--db", help="register file / 登记册文件")
     gui.add_argument("--demo", action="store_true", help="build and open a demo register")
+    gui.add_argument(
+        "--hub",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="open a district hub, read-only (no URL: this computer's) / 打开区县汇总库（只读）",
+    )
     gui.set_defaults(func=_run_gui)
     selftest_commands.add_commands(sub, check_window=_check_window)
     for module in COMMAND_MODULES:
@@ -81,6 +89,8 @@ def _accept_lang_anywhere(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
+    if getattr(args, "hub", None) is not None:
+        return _run_hub_window(args)
     from fpdesk.gui.app import main as gui_main  # Qt is loaded only when a window is wanted
 
     argv: list[str] = []
@@ -91,6 +101,32 @@ def _run_gui(args: argparse.Namespace) -> int:
     if getattr(args, "lang", None):
         argv += ["--lang", args.lang]
     return gui_main(argv)
+
+
+def hub_opening(url: str | None) -> tuple[Callable[[str | None], Any], str, str]:
+    """`gui --hub`'s login to the hub (`opening(password) -> HubSession`; the window
+    never imports the hub), with the user and the server/database for the password
+    dialog.  No URL: this computer's embedded hub."""
+    from fpdesk.hub import connection
+    from fpdesk.hub.session import HubSession
+
+    def opening(password: str | None) -> HubSession:
+        return HubSession.open(url or None, password)
+
+    if not url:
+        return opening, "", ""
+    try:
+        user = str(connection.parts(url).get("user") or "")
+        return opening, user, connection.where(url)
+    except FpdeskError:  # a bad address: said by the window when it tries
+        return opening, "", url
+
+
+def _run_hub_window(args: argparse.Namespace) -> int:
+    from fpdesk.gui import hub_window  # Qt is loaded only when a window is wanted
+
+    opening, user, where = hub_opening(args.hub)
+    return hub_window.main(opening, getattr(args, "lang", None), user=user, where=where)
 
 
 def _check_window(db: Path, passphrase: str, settings_path: Path) -> list[str]:

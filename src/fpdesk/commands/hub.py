@@ -315,6 +315,7 @@ def run_report(args: argparse.Namespace) -> int:
     (a row each, against the plan's targets), with the register's workbook code over
     the hub.  Reads only."""
     from fpdesk.hub.indicators import HubSource
+    from fpdesk.hub.session import build_workbook
     from fpdesk.reports import excel
 
     period = _period(args.period)
@@ -326,10 +327,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise CommandError(NO_FOLDER.format(out=str(out), folder=str(folder)))
     with _hub(args) as (_url, conn):
         source = HubSource(conn, args.township, district=args.district)
-        with source.reading():
-            workbook = excel.build(source, period, args.kind, by_township=True)
-            if args.with_lists:  # the persons behind the area's numbers, as a register's
-                excel.add_member_lists(workbook, source, ind.compute(source, period))
+        workbook = build_workbook(source, period, args.kind, with_lists=args.with_lists)
     try:
         digest = excel.save(workbook, out)
     except OSError as exc:

@@ -2,7 +2,9 @@
 
 Every number here is reports.indicators' (the same engine as the workbooks and the
 command line); the widget only lays it out.  Clicking a count opens the persons or
-events behind it.  The main window embeds `Dashboard(register)`.
+events behind it.  The main window embeds `Dashboard(register)`; the window on a
+district hub (gui.hub_window) the same widget over the hub's source (`Readings`):
+numbers and workbooks, no names (they stay on the townships' registers).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, closing
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
@@ -43,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from fpdesk.core.clock import Clock, SystemClock
+from fpdesk.core.errors import FpdeskError
 from fpdesk.core.i18n import Text, current_language
 from fpdesk.core.indicators import DefinitionBook
 from fpdesk.core.periods import Period, PeriodError, parse_period, statistical_year_of
@@ -51,6 +56,7 @@ from fpdesk.gui.tasks import Progress, Task, run_task
 from fpdesk.reports import excel
 from fpdesk.reports import indicators as ind
 from fpdesk.reports import members as who
+from fpdesk.reports.indicators.sqlite import Readable
 from fpdesk.reports.pdf.layout import PrintOptions, PrintResult
 from fpdesk.reports.pdf.members import print_members
 from fpdesk.store import access, areas
@@ -73,6 +79,70 @@ VILLAGE_KEYS = (
 
 def _text(text: Text) -> str:
     return text.get(current_language())
+
+
+# ---------------------------------------------------------------- what is read
+
+
+@dataclass
+class Readings:
+    """What a dashboard counts and where it reads it: a register (its session's area,
+    the persons behind a number, the recorded export) or the district hub's source
+    (numbers and workbooks only).  `opener` gives a store on a connection of its own,
+    for a worker (a connection never crosses threads); without it everything is read
+    on the window's thread, from `where`."""
+
+    where: Readable | None  # None: read only through `opener` (the hub)
+    area: Callable[[], tuple[str, str]]  # (code, name) of what the cards count
+    opener: Callable[[], AbstractContextManager[Readable]] | None = None
+    # The levels of the table's rows (the engine's: county, township, village).
+    levels: tuple[str, ...] = ("village",)
+    kinds: tuple[str, ...] = ("assessment", "annual", "monthly")
+    # A register: the names behind a number, their printout, the recorded export.
+    register: Register | None = None
+    # The hub: a workbook written by the hub's own function, (period, kind, path) -> sha.
+    write_workbook: Callable[[Period, str, str], str] | None = field(default=None)
+
+    @classmethod
+    def of_register(
+        cls, register: Register, opener: Callable[[], Register] | None = None
+    ) -> Readings:
+        def area() -> tuple[str, str]:
+            # The session's area: an officer's account on a township laptop sees its village.
+            code = access.scope(register)
+            return code, areas.name(register, code)
+
+        def reopened() -> AbstractContextManager[Readable]:
+            assert opener is not None
+            return closing(opener())
+
+        return cls(register, area, reopened if opener else None, register=register)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One period counted: the facts, the report of the area and the table's rows."""
+
+    facts: ind.Facts
+    report: ind.IndicatorReport
+    level: str
+    rows: list[ind.IndicatorReport]
+
+
+def count(
+    where: Readable,
+    period: Period,
+    area: tuple[str, str],
+    level: str,
+    book: DefinitionBook | None = None,
+) -> Counted:
+    """The period's facts, the report of `area` and one report per unit of `level`
+    inside it (the area's own row last, unless it is the only one)."""
+    facts = ind.collect(where, period, book=book)
+    report = ind.evaluate(facts, (area[0],), name=area[1])
+    rows = ind.breakdown(where, period, level, within=area[0], facts=facts)
+    alone = len(rows) == 1 and rows[0].areas == report.areas
+    return Counted(facts, report, level, rows if alone else [*rows, report])
 
 
 def format_value(result: ind.Result | ind.TrendPoint, unit: str) -> str:
@@ -290,10 +360,12 @@ class VillageModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.reports: list[ind.IndicatorReport] = []
+        self.level = "village"
 
-    def set_reports(self, reports: Sequence[ind.IndicatorReport]) -> None:
+    def set_reports(self, reports: Sequence[ind.IndicatorReport], level: str = "village") -> None:
         self.beginResetModel()
         self.reports = list(reports)
+        self.level = level
         self.endResetModel()
 
     def rowCount(self, parent: Index = _INVALID) -> int:
@@ -342,7 +414,9 @@ class VillageModel(QAbstractTableModel):
         if section == 0:
             return self.tr("Code")
         if section == 1:
-            return self.tr("Village")
+            return {"county": self.tr("District"), "township": self.tr("Township")}.get(
+                self.level, self.tr("Village")
+            )
         if not self.reports or section >= 2 + len(VILLAGE_KEYS):
             return None
         return _text(self.reports[0].result(VILLAGE_KEYS[section - 2]).label)
@@ -452,13 +526,14 @@ class MembersDialog(QDialog):
 
 
 class Dashboard(QWidget):
-    """Indicators of the register's area for a period, with trends and villages."""
+    """Indicators of an area for a period, with trends and a row per village (or per
+    township, at the hub)."""
 
     CARD_COLUMNS = 5
 
     def __init__(
         self,
-        register: Register,
+        register: Register | Readings,
         parent: QWidget | None = None,
         *,
         period: Period | None = None,
@@ -466,16 +541,21 @@ class Dashboard(QWidget):
         book: DefinitionBook | None = None,
         opener: Callable[[], Register] | None = None,
     ) -> None:
-        """`opener` opens a second connection to the same register: with it, counting
-        runs off the GUI thread (a connection never crosses threads); without it (tests,
-        small registers) it runs here."""
+        """A register's dashboard, or one over `Readings` (the hub's).  `opener` opens a
+        second connection to the same register: with it, counting runs off the GUI
+        thread (a connection never crosses threads); without it (tests, small
+        registers) it runs here."""
         super().__init__(parent)
-        self.register = register
-        self.opener = opener
+        if isinstance(register, Readings):
+            self.readings = register
+        else:
+            self.readings = Readings.of_register(register, opener)
+        self.register = self.readings.register
         self.task: Task | None = None
         self.book = book
         self.clock = clock or SystemClock()
         self.period = period or parse_period(str(statistical_year_of(self.clock.today())))
+        self.level = self.readings.levels[0]
         self.facts: ind.Facts | None = None
         self.report: ind.IndicatorReport | None = None
         self.dialog: MembersDialog | None = None
@@ -506,19 +586,35 @@ class Dashboard(QWidget):
         self.period_box.activated.connect(lambda _: self._period_typed())
         refresh = QPushButton(self.tr("Refresh"))
         refresh.clicked.connect(self.refresh)
+        # The level of the table's rows; shown only where there is a choice (the hub).
+        self.level_box = QComboBox()
+        titles = {
+            "county": self.tr("District"),
+            "township": self.tr("Township"),
+            "village": self.tr("Village"),
+        }
+        for level in self.readings.levels:
+            self.level_box.addItem(titles[level], level)
+        self.level_box.activated.connect(lambda _: self.set_level(self.level_box.currentData()))
+        level_label = QLabel(self.tr("Rows by"))
+        level_label.setBuddy(self.level_box)
         self.kind_box = QComboBox()
         for kind, title in (
             ("assessment", self.tr("Assessment sheet")),
             ("annual", self.tr("Annual forms")),
             ("monthly", self.tr("Monthly change report")),
         ):
-            self.kind_box.addItem(title, kind)
+            if kind in self.readings.kinds:
+                self.kind_box.addItem(title, kind)
         export = QPushButton(self.tr("Export to Excel…"))
         export.clicked.connect(self._export_clicked)
         self.summary = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Period")))
         bar.addWidget(self.period_box)
+        if len(self.readings.levels) > 1:
+            bar.addWidget(level_label)
+            bar.addWidget(self.level_box)
         bar.addWidget(refresh)
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.kind_box)
@@ -549,8 +645,9 @@ class Dashboard(QWidget):
         self.village_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
-        self.village_table.setToolTip(self.tr("Double-click a number to see who is counted"))
-        self.village_table.doubleClicked.connect(self._village_clicked)
+        if self.readings.register is not None:  # the names are on a register only
+            self.village_table.setToolTip(self.tr("Double-click a number to see who is counted"))
+            self.village_table.doubleClicked.connect(self._village_clicked)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(trend)
         splitter.addWidget(self.village_table)
@@ -564,25 +661,25 @@ class Dashboard(QWidget):
     # -- data ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the register again for the current period (after edits or an import)."""
-        if self.opener is None:
-            self.show_facts(ind.collect(self.register, self.period, book=self.book))
+        """Read again for the current period and level (after edits or an import)."""
+        area = self.readings.area()
+        period, book, level = self.period, self.book, self.level
+        if self.readings.opener is None:
+            assert self.readings.where is not None
+            self.show_counted(count(self.readings.where, period, area, level, book))
             return
         if self.task is not None:
             self.task.cancel()
-        period, book, opener = self.period, self.book, self.opener
+        opener = self.readings.opener
 
-        def work(progress: Progress) -> ind.Facts:
-            register = opener()
-            try:
-                return ind.collect(register, period, book=book)
-            finally:
-                register.close()
+        def work(progress: Progress) -> Counted:
+            with opener() as where:
+                return count(where, period, area, level, book)
 
         self.task = run_task(
             self,
             work,
-            on_done=self.show_facts,
+            on_done=self.show_counted,
             on_error=self._failed,
             label=self.tr("Counting the indicators…"),
             cancellable=False,
@@ -590,21 +687,19 @@ class Dashboard(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.task = None
-        QMessageBox.warning(self, self.tr("Indicators"), str(exc))
+        text = _text(exc.text) if isinstance(exc, FpdeskError) else str(exc)
+        QMessageBox.warning(self, self.tr("Indicators"), text)
 
-    def show_facts(self, facts: ind.Facts) -> None:
-        """Lay out what `collect` read (on the GUI thread)."""
+    def show_counted(self, counted: Counted) -> None:
+        """Lay out what `count` read (on the GUI thread)."""
         self.task = None
-        if facts.period != self.period:
-            return  # the officer chose another period meanwhile
-        self.facts = facts
-        # The session's area: an officer's account on a township laptop sees its village.
-        self.report = ind.evaluate(facts, (access.scope(self.register),), name=self._area_name())
+        if (counted.facts.period, counted.level) != (self.period, self.level):
+            return  # the officer chose another period or level meanwhile
+        self.facts = counted.facts
+        self.report = counted.report
         self._show_cards()
         self._show_trend()
-        villages = ind.breakdown(self.register, self.period, "village", facts=facts)
-        alone = len(villages) == 1 and villages[0].areas == self.report.areas
-        self.villages.set_reports(villages if alone else [*villages, self.report])
+        self.villages.set_reports(counted.rows, self.level)
         self.summary.setText(
             self.tr("%1 to %2, definitions %3")
             .replace("%1", self.period.start_iso)
@@ -612,8 +707,11 @@ class Dashboard(QWidget):
             .replace("%3", self.report.definitions_version)
         )
 
-    def _area_name(self) -> str:
-        return areas.name(self.register, access.scope(self.register))
+    def set_level(self, level: str) -> None:
+        """Rows by district, township or village."""
+        self.level = level
+        self.level_box.setCurrentIndex(max(self.level_box.findData(level), 0))
+        self.refresh()
 
     def set_period(self, period: Period) -> None:
         self.period = period
@@ -634,7 +732,14 @@ class Dashboard(QWidget):
         assert self.report is not None
         while len(self.cards) < len(self.report.results):
             card = IndicatorCard(self.cards_area)
-            card.membersRequested.connect(self.show_members)
+            if self.register is not None:  # the names are on a register only
+                card.membersRequested.connect(self.show_members)
+            else:
+                for widget in (card, card.numerator, card.denominator):
+                    widget.setToolTip("")
+                    widget.setCursor(Qt.CursorShape.ArrowCursor)
+                for button in (card.numerator, card.denominator):  # not links here
+                    button.setStyleSheet("QPushButton { padding: 0 2px; }")
             n = len(self.cards)
             self.cards_grid.addWidget(card, n // self.CARD_COLUMNS, n % self.CARD_COLUMNS)
             self.cards.append(card)
@@ -662,6 +767,7 @@ class Dashboard(QWidget):
         report = report or self.report
         assert report is not None
         result = report.result(key)
+        assert self.register is not None  # the names are on a register only
         lines = who.counted(self.register, report, key, which)
         part = self.tr("numerator") if which == "numerator" else self.tr("denominator")
         number = result.numerator if which == "numerator" else result.denominator
@@ -686,18 +792,17 @@ class Dashboard(QWidget):
     ) -> PrintResult | None:
         """Print a list behind a number to a PDF (off the GUI thread when it can be)."""
         options = PrintOptions(language=current_language(), clock=self.clock)
-        if self.opener is None:  # print_members refuses, prints and records
+        opener = self.readings.opener
+        if opener is None:  # print_members refuses, prints and records
+            assert self.register is not None
             done = print_members(self.register, report, key, which, path, options=options)
             self._printed(done)
             return done
-        opener = self.opener
 
         def work(progress: Progress) -> PrintResult:
-            register = opener()
-            try:
+            with opener() as register:
+                assert isinstance(register, Register)
                 return print_members(register, report, key, which, path, options=options)
-            finally:
-                register.close()
 
         run_task(
             self,
@@ -722,16 +827,22 @@ class Dashboard(QWidget):
     # -- export ------------------------------------------------------------------------
 
     def export_to(self, path: str, kind: str) -> str:
-        """Write the workbook for the shown period and record what was reported."""
-        assert self.report is not None
+        """Write the workbook for the shown period (a register also records what was
+        reported; the hub's is `fpdesk hub report`'s); its SHA-256."""
+        if self.readings.write_workbook is not None:
+            return self.readings.write_workbook(self.period, kind, path)
+        assert self.register is not None and self.report is not None
         made = excel.export(
             self.register, self.period, kind, path, book=self.book, summary=self.report
         )
         return made.sha256
 
     def _export_clicked(self) -> None:
-        kind = str(self.kind_box.currentData())
-        suggested = f"{self.register.area_code}-{self.period.label}-{kind}.xlsx"
+        self.export_workbook(str(self.kind_box.currentData()))
+
+    def export_workbook(self, kind: str) -> None:
+        """Ask where, then write the workbook (the hub's on a worker: a server's reads)."""
+        suggested = f"{self.readings.area()[0]}-{self.period.label}-{kind}.xlsx"
         path = choose_save_file(
             self, self.tr("Export to Excel"), suggested, self.tr("Excel workbook (*.xlsx)")
         )
@@ -739,15 +850,34 @@ class Dashboard(QWidget):
             return
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
-        try:
-            self.export_to(path, kind)
-        except OSError as exc:
-            QMessageBox.warning(
-                self,
-                self.tr("Export to Excel"),
-                self.tr("Could not write the file: %1").replace("%1", str(exc)),
-            )
+        if self.readings.write_workbook is None:
+            try:
+                self.export_to(path, kind)
+            except OSError as exc:
+                self._not_written(exc)
+                return
+            self._written(path)
             return
+        self.task = run_task(
+            self,
+            lambda progress: self.export_to(path, kind),
+            on_done=lambda _digest: self._written(path),
+            on_error=self._not_written,
+            label=self.tr("Writing the workbook…"),
+            cancellable=False,
+        )
+
+    def _written(self, path: str) -> None:
+        self.task = None
         QMessageBox.information(
             self, self.tr("Export to Excel"), self.tr("Saved %1").replace("%1", path)
+        )
+
+    def _not_written(self, exc: BaseException) -> None:
+        self.task = None
+        why = _text(exc.text) if isinstance(exc, FpdeskError) else str(exc)
+        QMessageBox.warning(
+            self,
+            self.tr("Export to Excel"),
+            self.tr("Could not write the file: %1").replace("%1", why),
         )

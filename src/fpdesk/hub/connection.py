@@ -110,6 +110,9 @@ def _refused(exc: psycopg.OperationalError, url: str, info: dict[str, Any]) -> e
     # libpq reports a refused login only in words (no SQLSTATE reaches psycopg when
     # connecting), in the server's language: English, or Chinese on a server set up so.
     said = str(exc)
+    if _any(said, _NO_PASSWORD):
+        user = info.get("user", "")
+        return errors.HubPasswordNeeded(errors.HubPasswordNeeded.text.format(user=user))
     if exc.sqlstate in _AUTH or _any(said, _LOGIN_REFUSED):
         return errors.HubAuthFailed(errors.HubAuthFailed.text.format(user=info.get("user", "")))
     if exc.sqlstate == _NO_DATABASE or _any(said, _NO_DATABASE_SAID):
@@ -127,8 +130,9 @@ _LOGIN_REFUSED = (
     ("role ", " does not exist"),
     ("认证失败",),
     ("角色", "不存在"),
-    ("no password supplied",),
 )
+# libpq's words when the server asks for a password the address did not give.
+_NO_PASSWORD = (("no password supplied",),)
 _NO_DATABASE_SAID = (("database ", " does not exist"), ("数据库", "不存在"))
 # libpq's and psycopg's words for a name the resolver does not know, by release and
 # system (Linux, macOS, Windows).

@@ -44,12 +44,27 @@ class HubServerDown(HubError):
 
 
 class HubAuthFailed(HubError):
+    login_refused = True  # the window offers to type the password again
     text = Text(
         "汇总库不接受这个用户名或口令（用户“{user}”），没有写入任何内容。"
         "请检查地址里的用户名和口令，或请管理员开通账户。",
         "The hub did not accept this user name or password (user “{user}”); nothing "
         "was written. Check the user and password in the address, or ask the "
         "administrator for an account.",
+    )
+
+
+class HubPasswordNeeded(HubAuthFailed):
+    """The server asks for a password the address did not give (the window asks for
+    it; a command says so)."""
+
+    password_needed = True
+
+    text = Text(
+        "汇总库要求输入用户“{user}”的口令，地址里没有口令，没有写入任何内容。"
+        "请在地址里写上口令，或在窗口里输入。",
+        "The hub asks for the password of user “{user}” and the address gives none; "
+        "nothing was written. Put the password in the address, or type it in the window.",
     )
 
 

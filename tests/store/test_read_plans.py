@@ -42,8 +42,11 @@ def plans(register: Register, read: Callable[[], Any]) -> list[list[str]]:
 def reads_person_by(found: list[list[str]], index: str, *, covering: bool) -> bool:
     kind = "COVERING INDEX" if covering else "INDEX"
     return any(
-        any(step.startswith(("SCAN p ", "SEARCH p ", "SCAN person ", "SEARCH person "))
-            and f"USING {kind} {index}" in step for step in plan)
+        any(
+            step.startswith(("SCAN p ", "SEARCH p ", "SCAN person ", "SEARCH person "))
+            and f"USING {kind} {index}" in step
+            for step in plan
+        )
         for plan in found
     )
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +19,8 @@ import sqlcipher3
 
 from fpdesk.core.idnumber import make
 from fpdesk.store import bulk, records, search
-from fpdesk.store.db import Register
-from tests.conftest import VILLAGE
+from fpdesk.store.db import Register, open_register
+from tests.conftest import PASSPHRASE, VILLAGE
 from tests.store.test_search import CODE, ZHANG_ID, add_household, add_person, vocabulary
 
 
@@ -187,3 +189,56 @@ def test_a_batch_has_a_large_cache_and_gives_it_back(register: Register) -> None
     with search.cache_of_at_least(register.conn, 1024):
         assert cache() == -1024
     assert cache() == 100
+
+
+def test_a_batch_logs_every_change_as_the_per_row_triggers_do(
+    register: Register, _template_register: Path, tmp_path: Path
+) -> None:
+    """The change log of a bulk batch: the same records, in the same order, with the
+    same sequence numbers as the same writes made in a plain transaction (`at`, the
+    clock's time, aside)."""
+    twin_path = tmp_path / "twin.fpdesk"
+    shutil.copy2(_template_register, twin_path)
+    twin = open_register(twin_path, PASSPHRASE)
+    twin.set_actor("测试员")
+    try:
+        with register.transaction() as conn:
+            _writes(conn)
+        with bulk.writing(twin) as conn:
+            _writes(conn)
+        plain, batch = (
+            reg.query(
+                "SELECT seq, tbl, row_id, op, old, new, actor, device_id, origin "
+                "FROM change_log ORDER BY seq"
+            )
+            for reg in (register, twin)
+        )
+    finally:
+        twin.close()
+    assert len(plain) > 8
+    assert batch == plain
+
+
+def _writes(conn: Any) -> None:
+    """Inserts, a row updated twice, an update that changes nothing, a household
+    renumbered (its members re-indexed), a person deleted and a household tombstoned."""
+    home, other = "01" + "0" * 30, "02" + "0" * 30
+    for household, code in ((home, "010001"), (other, "020002")):
+        conn.execute(
+            "INSERT INTO household (id, code, village_code, group_no, address) "
+            "VALUES (?, ?, ?, ?, '三组 12 号')",
+            (household, VILLAGE + code, VILLAGE, code[:2]),
+        )
+    people = [f"{n:02d}" + "1" * 30 for n in range(1, 6)]
+    conn.executemany(
+        "INSERT INTO person (id, household_id, name, sex, birth_date) "
+        "VALUES (?, ?, ?, 2, '1980-05-06')",
+        [(pid, home if n % 2 else other, f"孙{n}") for n, pid in enumerate(people)],
+    )
+    conn.execute("UPDATE person SET name = '张三丰' WHERE id = ?", (people[0],))
+    conn.execute("UPDATE person SET residence_status = 'out' WHERE id = ?", (people[0],))
+    conn.execute("UPDATE person SET name = name WHERE id = ?", (people[1],))
+    conn.execute("UPDATE household SET code = ? WHERE id = ?", (VILLAGE + "039999", home))
+    conn.execute("UPDATE person SET deleted = 1 WHERE id = ?", (people[2],))
+    conn.execute("DELETE FROM person WHERE id = ?", (people[3],))
+    conn.execute("UPDATE household SET deleted = 1 WHERE id = ?", (other,))

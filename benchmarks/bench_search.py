@@ -100,8 +100,10 @@ def raw_fts(register: Register, text: str) -> list[tuple[object, ...]]:
         "LEFT JOIN household h ON h.id = c.household_id "
         "LEFT JOIN household x ON c.rowid IS NULL AND x.rowid = m.rowid "
         "LEFT JOIN person head ON x.rowid IS NOT NULL AND head.id = x.head_id "
-        f"WHERE {search.INDEX} MATCH ? LIMIT ?",
-        (either, LIMIT),
+        # The limit as a number, as search() writes it: a bound LIMIT makes SQLite
+        # prepare the statement again at each run.
+        f"WHERE {search.INDEX} MATCH ? LIMIT {LIMIT}",
+        (either,),
     ).fetchall()
 
 

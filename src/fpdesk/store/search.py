@@ -617,14 +617,18 @@ def _number_plan(number: str) -> list[tuple[str, str]]:
     steps: list[tuple[str, str]] = []
     if len(number) >= 15:
         steps.append(("id_number", _phrase("d" + number)))
-    if len(number) == 18:
+    whole_code = len(number) == 18
+    if whole_code:
         steps.append(("household_code", _phrase("h" + number)))
-    steps += [
-        ("id_tail", _phrase("r" + backwards) + "*"),
-        ("household_tail", _phrase("e" + backwards) + "*"),
-        ("id_start", _phrase("d" + number) + "*"),
-        ("household_start", _phrase("h" + number) + "*"),
-    ]
+    steps.append(("id_tail", _phrase("r" + backwards) + "*"))
+    if not whole_code:
+        # A household code has 18 digits (the schema holds it so): 18 typed digits are
+        # a code's last 18 or its first 18 only if they are the whole code, whose
+        # households and persons household_code has found already.
+        steps.append(("household_tail", _phrase("e" + backwards) + "*"))
+    steps.append(("id_start", _phrase("d" + number) + "*"))
+    if not whole_code:
+        steps.append(("household_start", _phrase("h" + number) + "*"))
     return steps
 
 
@@ -662,22 +666,13 @@ def _find(
     kinds: list[str] = []
     params: list[Any] = []
     shapes: list[str] = []
-    members: tuple[str, list[Any]] | None = None  # a code start's persons, if asked later
     for kind, expression in steps:
         kinds.append(kind)
         start = _long_code_start(kind, expression)
         if start is not None:
-            # A household code's first 7 digits or more: B-trees on the code.  Its
-            # persons (after its households) are asked in a statement of their own,
-            # only if the households leave room: see _members_shape.
-            last = len(kinds) == len(steps)
-            shapes.append(_code_shape(len(start), bool(village_code), limit, with_members=not last))
-            params += _code_params(start, village_code, with_members=not last)
-            if last:
-                members = (
-                    _members_shape(bool(village_code), limit),
-                    _members_params(start, village_code),
-                )
+            # A household code's first 7 digits or more: B-trees on the code.
+            shapes.append(_code_shape(len(start), bool(village_code), limit))
+            params += _code_params(start, village_code)
             continue
         number = _long_id_start(kind, expression)
         if number is not None:
@@ -696,9 +691,6 @@ def _find(
     households = any(kind.startswith("household") for kind in kinds)
     found: dict[int, tuple[Any, ...]] = {}
     _read(conn, _statement(tuple(shapes), tuple(kinds), households), params, found, limit)
-    if members is not None and len(found) < limit:
-        shape, more = members
-        _read(conn, _statement((shape,), (kinds[-1],), False), more, found, limit)
     return [_hit(row) for row in found.values() if row[2] is not None]
 
 
@@ -754,22 +746,26 @@ _RUN = (
 # start (a village's, a few hundred households), from a range of the code's own index,
 # or within the village asked for; then the live persons of the households in the
 # range, whose tokens carry its code (higher bands, so after them, as in the index).
-# They are started only when the households leave room, so when there are few.
-# Codes are digits; a start with an x keeps the full-text index, which folds case.
+# Those are all sorted before the first comes out, so they are read only when the
+# households are fewer than the limit (otherwise the households fill the list): the
+# connection reads a row ahead, and would sort them as soon as the households' last
+# row was read (228 ms for a 7-digit start).  Codes are digits; a start with an x
+# keeps the full-text index, which folds case.
 _LONG_CODE = re.compile(r'^"h(\d{7,})"\*$')
 _SHORT_STARTS = range(7, 12)  # household_code_7 ... household_code_11
 _IN_RANGE = "h.code >= ? AND h.code < ?"
 _MEMBERS_IN_RANGE = (
     f"SELECT {person_rowid_sql('p')} AS rowid "
     "FROM household h INDEXED BY household_code_start JOIN person p ON p.household_id = h.id "
-    f"WHERE {_IN_RANGE}{{village}} AND p.deleted = 0 ORDER BY 1 LIMIT {{limit}}"
+    f"WHERE {_IN_RANGE}{{village}} AND p.deleted = 0 "
+    "AND (SELECT count(*) FROM ({households})) < {limit} ORDER BY 1 LIMIT {limit}"
 )
 
 
 @functools.lru_cache(maxsize=32)
-def _code_shape(digits: int, village: bool, limit: int, *, with_members: bool) -> str:
-    """The rows of a household-code start of `digits` digits: its households, and its
-    persons `with_members` (parameters: `_code_params`)."""
+def _code_shape(digits: int, village: bool, limit: int) -> str:
+    """The rows of a household-code start of `digits` digits: its households, then its
+    persons if the households are fewer than `limit` (parameters: `_code_params`)."""
     if village:
         households = (
             "SELECT h.rowid AS rowid FROM household h INDEXED BY household_village "
@@ -787,37 +783,21 @@ def _code_shape(digits: int, village: bool, limit: int, *, with_members: bool) -
             "SELECT h.rowid AS rowid FROM household h INDEXED BY household_code_start "
             f"WHERE {_IN_RANGE} AND h.deleted = 0 ORDER BY h.rowid LIMIT {limit}"
         )
-    if not with_members:
-        return households
-    return (
-        f"SELECT rowid FROM ({households}) "
-        f"UNION ALL SELECT rowid FROM ({_members_shape(village, limit)})"
+    members = _MEMBERS_IN_RANGE.format(
+        village=" AND h.village_code = ?" if village else "", households=households, limit=limit
     )
+    return f"SELECT rowid FROM ({households}) UNION ALL SELECT rowid FROM ({members})"
 
 
-def _members_shape(village: bool, limit: int) -> str:
-    """The persons of the households a code start covers, in index rowid order: sorted
-    all before the first comes out, so asked only when the households leave room (the
-    connection reads a row ahead: inside the households' statement they would be
-    sorted as soon as the households' last row was read, 228 ms for a 7-digit start)."""
-    return _MEMBERS_IN_RANGE.format(
-        village=" AND h.village_code = ?" if village else "", limit=limit
-    )
-
-
-def _code_params(start: str, village_code: str | None, *, with_members: bool) -> list[Any]:
+def _code_params(start: str, village_code: str | None) -> list[Any]:
     if village_code:
         households = [village_code, start, _after(start)]
     elif len(start) in _SHORT_STARTS:
         households = [start]
     else:
         households = [start, _after(start)]
-    more = _members_params(start, village_code) if with_members else []
-    return households + more
-
-
-def _members_params(start: str, village_code: str | None) -> list[Any]:
-    return [start, _after(start), *([village_code] if village_code else [])]
+    members = [start, _after(start), *([village_code] if village_code else [])]
+    return households + members + households
 
 
 def _after(start: str) -> str:

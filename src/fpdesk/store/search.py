@@ -754,39 +754,50 @@ _RUN = (
 _LONG_CODE = re.compile(r'^"h(\d{7,})"\*$')
 _SHORT_STARTS = range(7, 12)  # household_code_7 ... household_code_11
 _IN_RANGE = "h.code >= ? AND h.code < ?"
+# (The count comes first, CROSS JOIN: as a condition beside the others, SQLite would
+# go through the range's households to test it on each.)
 _MEMBERS_IN_RANGE = (
     f"SELECT {person_rowid_sql('p')} AS rowid "
-    "FROM household h INDEXED BY household_code_start JOIN person p ON p.household_id = h.id "
-    f"WHERE {_IN_RANGE}{{village}} AND p.deleted = 0 "
-    "AND (SELECT count(*) FROM ({households})) < {limit} ORDER BY 1 LIMIT {limit}"
+    "FROM (SELECT count(*) AS households FROM ({enough})) CROSS JOIN "
+    "household h INDEXED BY household_code_start JOIN person p ON p.household_id = h.id "
+    f"WHERE households < {{limit}} AND {_IN_RANGE}{{village}} AND p.deleted = 0 "
+    "ORDER BY 1 LIMIT {limit}"
 )
 
 
 @functools.lru_cache(maxsize=32)
 def _code_shape(digits: int, village: bool, limit: int) -> str:
     """The rows of a household-code start of `digits` digits: its households, then its
-    persons if the households are fewer than `limit` (parameters: `_code_params`)."""
+    persons if the households are fewer than `limit` (parameters: `_code_params`).
+
+    A start of 12 digits or more (a village's, a group's) reads and sorts the
+    households of its range: no index holds them in rowid order, and a village has a
+    few hundred."""
     if village:
         households = (
             "SELECT h.rowid AS rowid FROM household h INDEXED BY household_village "
-            f"WHERE h.village_code = ? AND {_IN_RANGE} AND h.deleted = 0 "
-            f"ORDER BY h.rowid LIMIT {limit}"
+            f"WHERE h.village_code = ? AND {_IN_RANGE} AND h.deleted = 0"
         )
     elif digits in _SHORT_STARTS:
         households = (
             f"SELECT h.rowid AS rowid FROM household h INDEXED BY household_code_{digits} "
-            f"WHERE substr(h.code, 1, {digits}) = ? AND h.deleted = 0 "
-            f"ORDER BY h.rowid LIMIT {limit}"
+            f"WHERE substr(h.code, 1, {digits}) = ? AND h.deleted = 0"
         )
     else:
         households = (
             "SELECT h.rowid AS rowid FROM household h INDEXED BY household_code_start "
-            f"WHERE {_IN_RANGE} AND h.deleted = 0 ORDER BY h.rowid LIMIT {limit}"
+            f"WHERE {_IN_RANGE} AND h.deleted = 0"
         )
+    # Whether there are `limit` households, counted in the index's order (no sorting).
     members = _MEMBERS_IN_RANGE.format(
-        village=" AND h.village_code = ?" if village else "", households=households, limit=limit
+        village=" AND h.village_code = ?" if village else "",
+        enough=f"{households} LIMIT {limit}",
+        limit=limit,
     )
-    return f"SELECT rowid FROM ({households}) UNION ALL SELECT rowid FROM ({members})"
+    return (
+        f"SELECT rowid FROM ({households} ORDER BY h.rowid LIMIT {limit}) "
+        f"UNION ALL SELECT rowid FROM ({members})"
+    )
 
 
 def _code_params(start: str, village_code: str | None) -> list[Any]:
@@ -797,7 +808,7 @@ def _code_params(start: str, village_code: str | None) -> list[Any]:
     else:
         households = [start, _after(start)]
     members = [start, _after(start), *([village_code] if village_code else [])]
-    return households + members + households
+    return households + households + members
 
 
 def _after(start: str) -> str:

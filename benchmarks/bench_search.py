@@ -7,14 +7,41 @@ inside it (the given name: 三, 三丰), the pinyin initials (z, zs), the full p
 zha, ... zhangsan), the last digits of the ID number (2, 02, 002, 002X), the whole ID
 number and its first 7-10 digits, and the household code as typed.  Each query is timed through
 `store.search.search` (what the search box calls) and as one bare MATCH over the same
-index that reads the same columns of the same number of rows, in the same run,
-alternately; the script prints median and p95 for both and their ratio per kind, and
-the load average.
+index that reads the same columns of the same number of rows (a run of characters
+inside a name kept only where they stand together, as search() keeps it), in the same
+run, alternately; the script prints median and p95 of CPU and wall time for both and
+their ratio per kind, and the load average.  The bare MATCH of a long ID number's or
+code's start (id_start, household: search() reads B-trees there) merges a one-row list
+per number, seconds at 3,000,000 persons: it is timed for the first --slow-raw of them.
 
     .venv/bin/python benchmarks/bench_search.py [--persons 300000] [--people 200]
         [--rebuild]   also time a full rebuild of the index (wall and CPU seconds)
         [--db PATH]   use this register instead of the one in benchmarks/out/
         [--passphrase P]  its passphrase
+        [--slow-raw N]  raw MATCHes timed for id_start and household (40)
+
+Measured 2026-12-05 on the shared 2-core machine (load average 4-5), CPU ms
+median / p95 of search(), ratio of CPU medians to the raw MATCH on the same keystrokes:
+
+    kind          300,000 persons           3,000,000 persons
+    name          0.84 / 1.94   1.02        2.03 / 9.30   0.88
+    name_part     0.66 / 2.69   1.13        0.97 / 3.35   1.15
+    initials      0.59 / 1.49   1.24        0.90 / 1.89   1.46
+    pinyin        0.37 / 1.06   1.08        0.48 / 2.39   1.07
+    id_tail       0.43 / 1.41   1.08        0.63 / 2.68   0.72
+    id_whole      0.18 / 1.62   1.20        0.39 / 3.68   1.11
+    id_start      0.50 / 1.09   0.01        0.64 / 1.36   0.01
+    household     0.60 / 1.75   0.93        0.78 / 2.17   0.98
+    all           0.45 / 1.59   1.09        0.63 / 3.17   1.06
+
+Wall p95 was 1.7-6.4 ms at 300,000 and 4.7-15.7 ms at 3,000,000 persons, close to
+the raw MATCH's for the same kinds: mostly the neighbours' work.  At 3,000,000 a whole
+name typed (name: 黄志春) asks for the rows holding its characters together when
+the name and its start leave room; FTS5 walks the lists of all three characters
+(detail = 'none': no positions), 5-13 ms for common ones, the raw MATCH the same.
+Before these changes (same machine, 300,000): ratios 1.52 (name_part), 1.62
+(initials), 1.76 (id_whole); a bound LIMIT made SQLite prepare each keystroke's
+statement again (150 us of 300-500).
 """
 
 from __future__ import annotations
@@ -23,6 +50,7 @@ import argparse
 import gc
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -37,6 +65,8 @@ from fpdesk.store.db import Register, open_register
 PASSPHRASE = "bench-口令"
 OUT = Path(__file__).resolve().parent / "out"
 LIMIT = 50  # what the main window asks for
+# Kinds whose long starts search() reads from B-trees, where the bare MATCH is slow.
+SLOW_RAW = ("id_start", "household")
 
 
 def build(persons: int, seed: int) -> Path:
@@ -85,24 +115,34 @@ _SHOWN = (
 
 def raw_fts(register: Register, text: str) -> list[tuple[object, ...]]:
     """The baseline: one bare MATCH for every key search() tries, same index, same limit,
-    reading the same columns of the rows it finds.
+    reading the same columns of the rows it finds.  Characters inside a name must stand
+    together, as in search(): the rows whose name holds them apart are not the rows
+    search() reads, and a name that holds them together is read from the card.
 
     What search() adds on top: the ranking (each kind's best rows, the best of them
-    kept), the runs of characters inside a name, and the Hit of each row.
+    kept), the runs of characters inside a name among the first 16, and the Hit of
+    each row.
     """
     steps = search.plan(text)
     if not steps:
         return []
     either = " OR ".join(f"({expression})" for _, expression in steps)
+    run = "".join(c for _, e in steps for c in _CHARACTERS.findall(e))
+    together = " AND instr(c.name, ?) > 0" if len(run) > 1 else ""
     return register.conn.execute(
         f"SELECT m.rowid, {_SHOWN} FROM {search.INDEX} m "
         f"LEFT JOIN {search.CARD} c ON c.rowid = m.rowid "
         "LEFT JOIN household h ON h.id = c.household_id "
         "LEFT JOIN household x ON c.rowid IS NULL AND x.rowid = m.rowid "
         "LEFT JOIN person head ON x.rowid IS NOT NULL AND head.id = x.head_id "
-        f"WHERE {search.INDEX} MATCH ? LIMIT ?",
-        (either, LIMIT),
+        # The limit as a number, as search() writes it: a bound LIMIT makes SQLite
+        # prepare the statement again at each run.
+        f"WHERE {search.INDEX} MATCH ?{together} LIMIT {LIMIT}",
+        (either, run) if together else (either,),
     ).fetchall()
+
+
+_CHARACTERS = re.compile(r'"c([^"]+)"')  # a name_part key's characters (search.plan)
 
 
 def timed(fn: Callable[[], Any]) -> float:
@@ -111,12 +151,21 @@ def timed(fn: Callable[[], Any]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def timed_cpu(fn: Callable[[], Any], cpu: list[float]) -> float:
-    """Wall-clock ms of fn; its CPU ms go to cpu (steadier on a busy shared machine)."""
+def measure(into: tuple[list[float], list[float]], fn: Callable[[], Any]) -> None:
+    """Wall-clock and CPU ms of fn (CPU is steadier on a busy shared machine)."""
     started = time.process_time()
-    wall = timed(fn)
-    cpu.append((time.process_time() - started) * 1000)
-    return wall
+    into[0].append(timed(fn))
+    into[1].append((time.process_time() - started) * 1000)
+
+
+def _every(
+    by_kind: dict[str, tuple[list[float], list[float]]],
+) -> tuple[list[float], list[float]]:
+    return [v for w, _ in by_kind.values() for v in w], [v for _, c in by_kind.values() for v in c]
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):6.2f} /{p95(values):6.2f}"
 
 
 def p95(values: list[float]) -> float:
@@ -131,6 +180,9 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="also time a full rebuild")
     parser.add_argument("--db", type=Path, help="an existing register (default: build one)")
     parser.add_argument("--passphrase", default=PASSPHRASE)
+    parser.add_argument(
+        "--slow-raw", type=int, default=40, help="raw MATCHes timed for id_start and household"
+    )
     args = parser.parse_args()
 
     path = args.db or build(args.persons, args.seed)
@@ -147,59 +199,81 @@ def main() -> int:
         print(f"rebuild of the index: wall {wall:.1f} s  cpu {time.process_time() - cpu:.1f} s")
 
     rng = random.Random(args.seed)
-    people = register.query(
-        "SELECT p.name, p.id_number, h.code FROM person p "
-        "LEFT JOIN household h ON h.id = p.household_id WHERE p.deleted = 0 ORDER BY p.rowid"
-    )
-    chosen = rng.sample(people, min(args.people, len(people)))
-    # 300,000 dicts held here would make each full garbage collection a 50 ms pause
-    # in the middle of some query: measure the search, not this script's leftovers.
-    del people
+    # Row ids, not the persons: three million rows read into Python would take
+    # gigabytes.  Same sample as drawing from the persons themselves.
+    rowids = [
+        r
+        for (r,) in register.conn.execute(
+            "SELECT rowid FROM person WHERE deleted = 0 ORDER BY rowid"
+        )
+    ]
+    chosen = [
+        register.conn.execute(
+            "SELECT p.name, p.id_number, h.code FROM person p "
+            "LEFT JOIN household h ON h.id = p.household_id WHERE p.rowid = ?",
+            (rowid,),
+        ).fetchone()
+        for rowid in rng.sample(rowids, min(args.people, len(rowids)))
+    ]
+    # A big list held here would make each full garbage collection a long pause in
+    # the middle of some query: measure the search, not this script's leftovers.
+    del rowids
     gc.collect()
     gc.freeze()
     stream = [
         (kind, text)
-        for person in chosen
-        for kind, texts in keystrokes(person["name"], person["id_number"], person["code"]).items()
+        for name, id_number, code in chosen
+        for kind, texts in keystrokes(name, id_number, code).items()
         for text in texts
     ]
     for _, text in stream[:200]:  # warm the page cache, as a session in use would be
         search.search(register, text, limit=LIMIT)
         raw_fts(register, text)
 
-    ours: dict[str, list[float]] = {}
-    bare: dict[str, list[float]] = {}
-    cpu: list[float] = []
-    cpu_of: dict[str, list[float]] = {}
+    # Per kind: wall-clock and CPU ms of search(), of the raw MATCH, and of search() on
+    # the keystrokes whose raw MATCH was timed (all but for SLOW_RAW's kinds).
+    ours: dict[str, tuple[list[float], list[float]]] = {}
+    bare: dict[str, tuple[list[float], list[float]]] = {}
+    paired: dict[str, tuple[list[float], list[float]]] = {}
     hits: list[int] = []
     for number, (kind, text) in enumerate(stream):
+        # The bare MATCH of a long start merges a one-row list per number or code (0.1 s
+        # at 300,000 persons, 2.4 s at 3,000,000): timed for a sample of those only.
+        raw = kind not in SLOW_RAW or len(bare.get(kind, ((),))[0]) < args.slow_raw
         # Each first half the time: the second of the two finds the pages just read.
-        if number % 2:
-            bare.setdefault(kind, []).append(timed(lambda t=text: raw_fts(register, t)))
-        ours.setdefault(kind, []).append(
-            timed_cpu(lambda t=text: hits.append(len(search.search(register, t, limit=LIMIT))), cpu)
-        )
-        cpu_of.setdefault(kind, []).append(cpu[-1])
-        if not number % 2:
-            bare.setdefault(kind, []).append(timed(lambda t=text: raw_fts(register, t)))
+        if raw and number % 2:
+            measure(bare.setdefault(kind, ([], [])), lambda t=text: raw_fts(register, t))
+        times = ours.setdefault(kind, ([], []))
+        measure(times, lambda t=text: hits.append(len(search.search(register, t, limit=LIMIT))))
+        if raw:
+            paired.setdefault(kind, ([], []))[0].append(times[0][-1])
+            paired[kind][1].append(times[1][-1])
+        if raw and not number % 2:
+            measure(bare.setdefault(kind, ([], [])), lambda t=text: raw_fts(register, t))
     register.close()
 
     print(f"{len(stream)} queries as typed, limit {LIMIT}, mean {statistics.mean(hits):.1f} hits")
     print(
-        f"{'kind':10} {'n':>5}  {'search() median / p95 ms':>26}  {'raw FTS5 median / p95 ms':>26}"
+        "ms, median / p95; the ratio of medians (CPU, wall) on the same keystrokes; on a busy "
+        "shared machine the CPU time is the steadier figure"
+    )
+    print(
+        f"{'kind':10} {'n':>5} {'search() CPU':>15} {'raw CPU':>15} {'search() wall':>15}"
+        f" {'raw wall':>15}  ratio CPU  wall"
     )
     for kind in [*ours, "all"]:
-        a = [v for vs in ours.values() for v in vs] if kind == "all" else ours[kind]
-        b = [v for vs in bare.values() for v in vs] if kind == "all" else bare[kind]
-        print(
-            f"{kind:10} {len(a):5}  {statistics.median(a):12.2f} / {p95(a):9.2f}"
-            f"  {statistics.median(b):12.2f} / {p95(b):9.2f}"
-            f"   ratio of medians {statistics.median(a) / statistics.median(b):.2f}"
+        (all_wall, all_cpu), (raw_wall, raw_cpu), (same_wall, same_cpu) = (
+            (_every(ours), _every(bare), _every(paired))
+            if kind == "all"
+            else (ours[kind], bare[kind], paired[kind])
         )
-    print(f"search() CPU time: median {statistics.median(cpu):.2f} ms  p95 {p95(cpu):.2f} ms")
-    # CPU time by kind: on a busy shared machine the wall clock's p95 is others' work.
-    for kind, spent in cpu_of.items():
-        print(f"  {kind:10} CPU median {statistics.median(spent):.2f} ms  p95 {p95(spent):.2f} ms")
+        print(
+            f"{kind:10} {len(all_wall):5} {_spread(all_cpu)} {_spread(raw_cpu)} {_spread(all_wall)}"
+            f" {_spread(raw_wall)}  "
+            f"{statistics.median(same_cpu) / statistics.median(raw_cpu):9.2f}"
+            f" {statistics.median(same_wall) / statistics.median(raw_wall):5.2f}"
+            + (f"  (raw: {len(raw_wall)} of them)" if len(raw_wall) < len(all_wall) else "")
+        )
     print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     return 0
 

@@ -440,3 +440,85 @@ def test_an_index_from_an_older_version_is_remade(register: Register, zhang: str
     assert search.make_current(register)
     assert search.index_is_current(register.conn) and search.installed(register.conn)
     assert names(register, "zs") == ["张三"]
+
+
+# ---- every kind reads at most `limit` rows ---------------------------------------------
+
+# What is typed, each finding more than the limit in one kind (see crowd()): a name,
+# its start, a run inside it, pinyin, initials, the given name's pinyin, an ID number's
+# start (6 digits: the index; 10: B-trees) and tail, a township's household codes.
+# (A village's or a group's codes, 12 digits or more, are read and sorted, a few
+# hundred: store.search._code_shape.)
+CROWDED = {
+    "张三": "name",
+    "张": "name_start",
+    "三丰": "name_part",
+    "zhangsan": "pinyin",
+    "zhangs": "pinyin_start",
+    "lsf": "initials",
+    "ls": "initials_start",
+    "sanf": "given_pinyin",
+    "7": "id_tail",
+    "110105": "id_start",
+    "1101051980": "id_start",
+    VILLAGE[:9]: "household_start",
+}
+
+
+def crowd(register: Register, start: int, count: int) -> None:
+    """count persons, each in a household of their own in group 03: 张三 and 李三丰 in
+    turn, ID numbers born on one day ending in 7."""
+    born = dt.date(1980, 5, 6)
+    for n in range(start, start + count):
+        household = add_household(register, f"{VILLAGE}03{n:04d}")
+        number = make("110105", born, n)
+        add_person(register, household, "李三丰" if n % 2 else "张三", id_number=number)
+
+
+def vm_steps(register: Register, text: str) -> int:
+    """How much work SQLite does for a search: its virtual machine's steps, in tens."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    register.conn.set_progress_handler(count, 10)
+    try:
+        hits = search.search(register, text, limit=5)
+    finally:
+        register.conn.set_progress_handler(None, 10)
+    assert [h.why for h in hits] == [CROWDED[text]] * 5, text
+    return steps
+
+
+def test_every_kind_stops_at_the_limit(register: Register) -> None:
+    """A kind that read all its matches would do four times the work with four times
+    the persons; each reads its first `limit` rows only (the full-text index's own
+    reading of a term's list is not SQLite's steps, and is not counted here)."""
+    # Each ID number's last digit is its check digit: enough persons end in 7 either way.
+    crowd(register, 0, 120)
+    before = {text: vm_steps(register, text) for text in CROWDED}
+    crowd(register, 120, 360)
+    after = {text: vm_steps(register, text) for text in CROWDED}
+    grew = {
+        text: (before[text], after[text]) for text in CROWDED if after[text] > before[text] * 1.2
+    }
+    assert not grew
+
+
+def test_an_id_number_not_as_stored_is_masked_as_everywhere(register: Register) -> None:
+    household = add_household(register)
+    # Written past the forms (a script, the sqlite shell): lower case, full-width digits.
+    add_person(register, household, "王五", id_number="11010519491231003x")
+    add_person(register, household, "赵六", id_number="１１０１０５１９４９１２３１００４Ｘ")
+    add_person(register, household, "钱七", id_number="12345")
+    masked = {hit.name: hit.id_number_masked for hit in search.search(register, "wang")}
+    masked.update({hit.name: hit.id_number_masked for hit in search.search(register, "zhao")})
+    masked.update({hit.name: hit.id_number_masked for hit in search.search(register, "qian")})
+    assert masked == {
+        "王五": "1101**********003X",
+        "赵六": "1101**********004X",
+        "钱七": "*****",
+    }

@@ -39,7 +39,28 @@ def reference_search(
 ) -> list[Hit]:
     if limit <= 0:
         return []
-    return _hits(register, _find(register, plan(text), limit, village_code))
+    return _hits(register, _find(register, reference_plan(text), limit, village_code))
+
+
+def reference_plan(text: str) -> list[tuple[str, str]]:
+    """search.plan, but digits ask for every kind of number, as they always did (plan
+    leaves out kinds that can find nothing new)."""
+    number = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text).strip()).lower()
+    if not re.match(r"^\d+x?$", number):
+        return plan(text)
+    backwards = number[::-1]
+    steps: list[tuple[str, str]] = []
+    if len(number) >= 15:
+        steps.append(("id_number", _phrase("d" + number)))
+    if len(number) == 18:
+        steps.append(("household_code", _phrase("h" + number)))
+    return [
+        *steps,
+        ("id_tail", _phrase("r" + backwards) + "*"),
+        ("household_tail", _phrase("e" + backwards) + "*"),
+        ("id_start", _phrase("d" + number) + "*"),
+        ("household_start", _phrase("h" + number) + "*"),
+    ]
 
 
 def _phrase(text: str) -> str:

@@ -46,6 +46,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -679,14 +680,18 @@ def _number_plan(number: str) -> list[tuple[str, str]]:
     steps: list[tuple[str, str]] = []
     if len(number) >= 15:
         steps.append(("id_number", _phrase("d" + number)))
-    if len(number) == 18:
+    whole_code = len(number) == 18
+    if whole_code:
         steps.append(("household_code", _phrase("h" + number)))
-    steps += [
-        ("id_tail", _phrase("r" + backwards) + "*"),
-        ("household_tail", _phrase("e" + backwards) + "*"),
-        ("id_start", _phrase("d" + number) + "*"),
-        ("household_start", _phrase("h" + number) + "*"),
-    ]
+    steps.append(("id_tail", _phrase("r" + backwards) + "*"))
+    if not whole_code:
+        # A household code has 18 digits (the schema holds it so): 18 typed digits are
+        # a code's last 18 or its first 18 only if they are the whole code, whose
+        # households and persons household_code has found already.
+        steps.append(("household_tail", _phrase("e" + backwards) + "*"))
+    steps.append(("id_start", _phrase("d" + number) + "*"))
+    if not whole_code:
+        steps.append(("household_start", _phrase("h" + number) + "*"))
     return steps
 
 
@@ -697,6 +702,7 @@ def search(
 
     An account sees its own area only: an officer's search is always their village's,
     and asking for a village outside the account's area is refused."""
+    limit = operator.index(limit)  # written into the statement (see _KIND): a whole number
     if limit <= 0:
         return []
     village_code = access.village_scope(register, village_code)
@@ -723,82 +729,48 @@ def _find(
     kinds: list[str] = []
     params: list[Any] = []
     shapes: list[str] = []
-    members: tuple[str, list[Any]] | None = None  # a code start's persons, if asked later
     for kind, expression in steps:
         kinds.append(kind)
         start = _long_code_start(kind, expression)
         if start is not None:
-            # A household code's first 7 digits or more: B-trees on the code.  Its
-            # persons (after its households) are asked in a statement of their own,
-            # only if the households leave room: see _members_shape.
-            last = len(kinds) == len(steps)
-            shapes.append(_code_shape(len(start), bool(village_code), with_members=not last))
-            params += _code_params(start, village_code, limit, with_members=not last)
-            if last:
-                members = (
-                    _members_shape(bool(village_code)),
-                    _members_params(start, village_code, limit),
-                )
+            # A household code's first 7 digits or more: B-trees on the code.
+            shapes.append(_code_shape(len(start), bool(village_code), limit))
+            params += _code_params(start, village_code)
             continue
         number = _long_id_start(kind, expression)
         if number is not None:
-            shapes.append(_id_shape(len(number), bool(village_code)))
-            params += _id_params(number, village_code, limit)
+            shapes.append(_id_shape(len(number), bool(village_code), limit))
+            params += _id_params(number, village_code)
             continue
         chars = _CHARS.findall(expression) if kind == "name_part" else []
         if village_code:
             expression = f"({expression}) AND {_phrase('v' + village_code)}"
-        shapes.append(_RUN if len(chars) > 1 else _KIND)
+        shapes.append((_RUN if len(chars) > 1 else _KIND).format(limit=limit))
         params.append(expression)
         if len(chars) > 1:
             run = _fold("".join(chars))
             params += [run, run]
-        params.append(limit)
     # Households are found only by their codes: other kinds need not look for them.
     households = any(kind.startswith("household") for kind in kinds)
     found: dict[int, tuple[Any, ...]] = {}
-    _read(conn, _statement(tuple(shapes), households), params, found, limit)
-    if members is not None and len(found) < limit:
-        shape, more = members
-        _read(conn, _statement((shape,), False, len(kinds) - 1), more, found, limit)
-    return [_hit(row, kinds[row[0]]) for row in found.values() if row[4] is not None]
+    _read(conn, _statement(tuple(shapes), tuple(kinds), households), params, found, limit)
+    return [_hit(row) for row in found.values() if row[2] is not None]
 
 
 def _read(
     conn: Any, sql: str, params: list[Any], found: dict[int, tuple[Any, ...]], limit: int
 ) -> None:
-    """Keep the rows of a statement's kinds, kind after kind, until `limit` are found."""
+    """Keep the rows of a statement that are new, kind after kind, until `limit` are
+    found.  Each kind's rows come in rowid order (each kind's query orders them), the
+    order in which a kind's rows are wanted, so the first new rows are the best."""
     cursor = _execute(conn, sql, params)
     try:
-        batch: list[tuple[Any, ...]] = []
         for row in cursor:
-            if batch and row[0] != batch[0][0]:
-                _keep(found, batch, limit)
-                if len(found) >= limit:
-                    break  # the kinds after this one are never started
-                batch = []
-            batch.append(row)
-            if len(batch) == limit:  # all this kind may give
-                _keep(found, batch, limit)
-                if len(found) >= limit:
-                    break
-                batch = []
-        else:
-            _keep(found, batch, limit)
+            found.setdefault(row[_ROWID], row)
+            if len(found) >= limit:
+                break  # the kinds after this one are never started
     finally:
         cursor.close()  # ends the statement (and its read of the file) now
-
-
-def _keep(found: dict[int, tuple[Any, ...]], rows: list[tuple[Any, ...]], limit: int) -> None:
-    """Add one kind's rows that are new, in rowid order, until `limit` are found."""
-    for row in sorted(rows, key=_rowid):
-        if len(found) >= limit:
-            return
-        found.setdefault(row[1], row)
-
-
-def _rowid(row: tuple[Any, ...]) -> int:
-    return int(row[1])
 
 
 _CHARS = re.compile(r'"c([^"]+)"')  # the characters of a name_part query, in order
@@ -809,7 +781,12 @@ _FOLDS_TO_ITSELF = "0-9a-z\u3400-\u9fff\u00b7\u2022\u30fb. \u3000"
 _RUN_FUNCTION = "fpdesk_holds_run"
 _FIRST = f"substr(c.name, 1, {MAX_NAME})"
 # The rows of one kind of key (k, its place in the plan), at most `limit` of them.
-_KIND = f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ? ORDER BY rowid LIMIT ?"
+# Every kind's limit is written into the statement as a number, never bound: SQLite
+# (3.51 here) prepares a statement again each time a parameter its LIMIT reads is
+# bound, some 10 us for one small query and 150 us for a keystroke's compound one,
+# a third of a short search.  The statements differ only by the limit, and the window
+# always asks for the same number.
+_KIND = f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ? ORDER BY rowid LIMIT {{limit}}"
 # A run of characters inside a name (三丰 = c三 and c丰, next to each other): the index
 # has no positions (detail = 'none'), so the query finds the rows holding every
 # character, in rowid order, and the name on the card says whether they stand together
@@ -820,7 +797,7 @@ _RUN = (
     f"SELECT m.rowid AS rowid FROM {INDEX} m JOIN {CARD} c ON c.rowid = m.rowid "
     f"WHERE {INDEX} MATCH ? AND (CASE WHEN {_FIRST} GLOB '*[^{_FOLDS_TO_ITSELF}]*' "
     f"THEN {_RUN_FUNCTION}(c.name, ?) ELSE instr({_FIRST}, ?) > 0 END) "
-    "ORDER BY m.rowid LIMIT ?"
+    "ORDER BY m.rowid LIMIT {limit}"
 )
 # The start of a household code, 7 digits or more (a township's, a village's, a
 # group's), is longer than the index's prefixes (up to six digits after the h): FTS5
@@ -832,69 +809,69 @@ _RUN = (
 # start (a village's, a few hundred households), from a range of the code's own index,
 # or within the village asked for; then the live persons of the households in the
 # range, whose tokens carry its code (higher bands, so after them, as in the index).
-# They are started only when the households leave room, so when there are few.
-# Codes are digits; a start with an x keeps the full-text index, which folds case.
+# Those are all sorted before the first comes out, so they are read only when the
+# households are fewer than the limit (otherwise the households fill the list): the
+# connection reads a row ahead, and would sort them as soon as the households' last
+# row was read (228 ms for a 7-digit start).  Codes are digits; a start with an x
+# keeps the full-text index, which folds case.
 _LONG_CODE = re.compile(r'^"h(\d{7,})"\*$')
 _SHORT_STARTS = range(7, 12)  # household_code_7 ... household_code_11
 _IN_RANGE = "h.code >= ? AND h.code < ?"
+# (The count comes first, CROSS JOIN: as a condition beside the others, SQLite would
+# go through the range's households to test it on each.)
 _MEMBERS_IN_RANGE = (
     f"SELECT {person_rowid_sql('p')} AS rowid "
-    "FROM household h INDEXED BY household_code_start JOIN person p ON p.household_id = h.id "
-    f"WHERE {_IN_RANGE}{{village}} AND p.deleted = 0 ORDER BY 1 LIMIT ?"
+    "FROM (SELECT count(*) AS households FROM ({enough})) CROSS JOIN "
+    "household h INDEXED BY household_code_start JOIN person p ON p.household_id = h.id "
+    f"WHERE households < {{limit}} AND {_IN_RANGE}{{village}} AND p.deleted = 0 "
+    "ORDER BY 1 LIMIT {limit}"
 )
 
 
 @functools.lru_cache(maxsize=32)
-def _code_shape(digits: int, village: bool, *, with_members: bool) -> str:
-    """The rows of a household-code start of `digits` digits: its households, and its
-    persons `with_members` (parameters: `_code_params`)."""
+def _code_shape(digits: int, village: bool, limit: int) -> str:
+    """The rows of a household-code start of `digits` digits: its households, then its
+    persons if the households are fewer than `limit` (parameters: `_code_params`).
+
+    A start of 12 digits or more (a village's, a group's) reads and sorts the
+    households of its range: no index holds them in rowid order, and a village has a
+    few hundred."""
     if village:
         households = (
             "SELECT h.rowid AS rowid FROM household h INDEXED BY household_village "
-            f"WHERE h.village_code = ? AND {_IN_RANGE} AND h.deleted = 0 "
-            "ORDER BY h.rowid LIMIT ?"
+            f"WHERE h.village_code = ? AND {_IN_RANGE} AND h.deleted = 0"
         )
     elif digits in _SHORT_STARTS:
         households = (
             f"SELECT h.rowid AS rowid FROM household h INDEXED BY household_code_{digits} "
-            f"WHERE substr(h.code, 1, {digits}) = ? AND h.deleted = 0 "
-            "ORDER BY h.rowid LIMIT ?"
+            f"WHERE substr(h.code, 1, {digits}) = ? AND h.deleted = 0"
         )
     else:
         households = (
             "SELECT h.rowid AS rowid FROM household h INDEXED BY household_code_start "
-            f"WHERE {_IN_RANGE} AND h.deleted = 0 ORDER BY h.rowid LIMIT ?"
+            f"WHERE {_IN_RANGE} AND h.deleted = 0"
         )
-    if not with_members:
-        return households
+    # Whether there are `limit` households, counted in the index's order (no sorting).
+    members = _MEMBERS_IN_RANGE.format(
+        village=" AND h.village_code = ?" if village else "",
+        enough=f"{households} LIMIT {limit}",
+        limit=limit,
+    )
     return (
-        f"SELECT rowid FROM ({households}) UNION ALL SELECT rowid FROM ({_members_shape(village)})"
+        f"SELECT rowid FROM ({households} ORDER BY h.rowid LIMIT {limit}) "
+        f"UNION ALL SELECT rowid FROM ({members})"
     )
 
 
-def _members_shape(village: bool) -> str:
-    """The persons of the households a code start covers, in index rowid order: sorted
-    all before the first comes out, so asked only when the households leave room (the
-    connection reads a row ahead: inside the households' statement they would be
-    sorted as soon as the households' last row was read, 228 ms for a 7-digit start)."""
-    return _MEMBERS_IN_RANGE.format(village=" AND h.village_code = ?" if village else "")
-
-
-def _code_params(
-    start: str, village_code: str | None, limit: int, *, with_members: bool
-) -> list[Any]:
+def _code_params(start: str, village_code: str | None) -> list[Any]:
     if village_code:
-        households = [village_code, start, _after(start), limit]
+        households = [village_code, start, _after(start)]
     elif len(start) in _SHORT_STARTS:
-        households = [start, limit]
+        households = [start]
     else:
-        households = [start, _after(start), limit]
-    more = _members_params(start, village_code, limit) if with_members else []
-    return households + more
-
-
-def _members_params(start: str, village_code: str | None, limit: int) -> list[Any]:
-    return [start, _after(start), *([village_code] if village_code else []), limit]
+        households = [start, _after(start)]
+    members = [start, _after(start), *([village_code] if village_code else [])]
+    return households + households + members
 
 
 def _after(start: str) -> str:
@@ -927,8 +904,8 @@ _LONG_ID = re.compile(r'^"d(\d{7,10})"\*$')
 _BAND = _PERSON_BAND.format(p="p.")
 
 
-@functools.lru_cache(maxsize=8)
-def _id_shape(digits: int, village: bool) -> str:
+@functools.lru_cache(maxsize=16)
+def _id_shape(digits: int, village: bool, limit: int) -> str:
     """The persons whose ID number (or old number) starts with `digits` digits, in index
     rowid order (parameters: `_id_params`)."""
     numbers = (
@@ -949,18 +926,18 @@ def _id_shape(digits: int, village: bool) -> str:
         return (
             f"SELECT m.rowid AS rowid FROM {INDEX} m JOIN {CARD} c ON c.rowid = m.rowid "
             f"WHERE {INDEX} MATCH ? AND (substr(c.id_number, 1, {digits}) = ? OR m.rowid IN "
-            f"(SELECT (band << {_BAND_SHIFT}) + row FROM ({old}))) ORDER BY m.rowid LIMIT ?"
+            f"(SELECT (band << {_BAND_SHIFT}) + row FROM ({old}))) ORDER BY m.rowid LIMIT {limit}"
         )
     return (
         f"SELECT (band << {_BAND_SHIFT}) + row AS rowid FROM "
-        f"({numbers} UNION {old} ORDER BY 1, 2 LIMIT ?)"
+        f"({numbers} UNION {old} ORDER BY 1, 2 LIMIT {limit})"
     )
 
 
-def _id_params(start: str, village_code: str | None, limit: int) -> list[Any]:
+def _id_params(start: str, village_code: str | None) -> list[Any]:
     if village_code:
-        return [_phrase("v" + village_code), start, start, _after(start), limit]
-    return [start, start, _after(start), limit]
+        return [_phrase("v" + village_code), start, start, _after(start)]
+    return [start, start, _after(start)]
 
 
 def _long_id_start(kind: str, expression: str) -> str | None:
@@ -971,49 +948,47 @@ def _long_id_start(kind: str, expression: str) -> str | None:
     return match[1] if match else None
 
 
-# An ID number as stored (digits, a capital X), which core.idnumber.normalise leaves
-# as it is: masked here without its set-up, 50 times a keystroke.
-_STORED_NUMBER = re.compile(r"[0-9X]{9,}")
-
-
-def _masked(number: str | None) -> str:
-    if number is not None and _STORED_NUMBER.fullmatch(number):
-        return number[:4] + "*" * (len(number) - 8) + number[-4:]
-    return mask_id_number(number)
-
-
-# What the list shows of each row: a person's card and household, a household and its
-# head.  A row the index has but the tables have not (the index is behind) comes back
-# without either (name NULL) and is left out rather than shown wrong.  The kinds are
-# one compound query read row by row (its LIMIT keeps SQLite from copying the joins
-# into every kind, each of which would then cost more to start).
-_PERSONS_SHOWN = f"""SELECT m.k, m.rowid, c.person_id, c.household_id, c.name, c.sex,
-    c.birth_date, c.id_number, c.status, h.code, h.group_no, h.address, h.village_code
+# What the list shows of each row, in the order of Hit's fields, but for the ID number
+# as stored (_hit masks it): a person's card and household, a household and its head,
+# why it was found and its score; then the row's index rowid.  A row the index has but
+# the tables have not (the index is behind) comes back without either (name NULL) and
+# is left out rather than shown wrong.  The kinds are one compound query read row by
+# row (its LIMIT keeps SQLite from copying the joins into every kind, each of which
+# would then cost more to start).  (Masking in SQL took four times as long as in
+# Python: 1.5 us a row.)
+_PERSONS_SHOWN = f"""SELECT c.person_id, c.household_id, c.name, c.sex, c.birth_date,
+    c.id_number, coalesce(h.code, ''), coalesce(h.group_no, ''),
+    coalesce(h.address, ''), coalesce(h.village_code, ''), c.status, m.why,
+    1000 - 10 * m.rank - (m.rowid >> {_BAND_SHIFT}), m.rowid
 FROM ({{kinds}} LIMIT -1) m
 LEFT JOIN {CARD} c ON c.rowid = m.rowid
 LEFT JOIN household h ON h.id = c.household_id"""
-_HOUSEHOLDS_SHOWN = f"""SELECT m.k, m.rowid, c.person_id, coalesce(c.household_id, x.id),
+_HOUSEHOLDS_SHOWN = f"""SELECT c.person_id, coalesce(c.household_id, x.id),
     CASE WHEN x.rowid IS NOT NULL THEN coalesce(head.name, '') ELSE c.name END,
     coalesce(c.sex, head.sex), coalesce(c.birth_date, head.birth_date),
-    coalesce(c.id_number, head.id_number), coalesce(c.status, 'household'),
-    coalesce(h.code, x.code), coalesce(h.group_no, x.group_no),
-    coalesce(h.address, x.address), coalesce(h.village_code, x.village_code)
+    coalesce(c.id_number, head.id_number),
+    coalesce(h.code, x.code, ''), coalesce(h.group_no, x.group_no, ''),
+    coalesce(h.address, x.address, ''), coalesce(h.village_code, x.village_code, ''),
+    coalesce(c.status, 'household'), m.why,
+    1000 - 10 * m.rank - (m.rowid >> {_BAND_SHIFT}), m.rowid
 FROM ({{kinds}} LIMIT -1) m
 LEFT JOIN {CARD} c ON c.rowid = m.rowid
 LEFT JOIN household h ON h.id = c.household_id
 LEFT JOIN household x ON c.rowid IS NULL AND x.rowid = m.rowid
 LEFT JOIN person head ON x.rowid IS NOT NULL AND head.id = x.head_id"""
+_FIELDS = len(Hit._fields)  # a row's first columns: the Hit's
+_ROWID = _FIELDS  # then the index rowid
 
 
 @functools.lru_cache(maxsize=64)
-def _statement(shapes: tuple[str, ...], households: bool, first: int = 0) -> str:
-    """The statement for a plan: per kind (k, its place in the plan, from `first`), the
-    query that gives its rows (_KIND, _RUN, _code_shape...); whether households can be
-    among the rows."""
-    kinds = " UNION ALL ".join(
-        f"SELECT {first + k} AS k, rowid FROM ({shape})" for k, shape in enumerate(shapes)
+def _statement(shapes: tuple[str, ...], kinds: tuple[str, ...], households: bool) -> str:
+    """The statement for a plan: per kind (a key of KINDS), the query that gives its
+    rows (_KIND, _RUN, _code_shape...); whether households can be among the rows."""
+    each = " UNION ALL ".join(
+        f"SELECT '{kind}' AS why, {_RANK[kind]} AS rank, rowid FROM ({shape})"
+        for kind, shape in zip(kinds, shapes, strict=True)
     )
-    return (_HOUSEHOLDS_SHOWN if households else _PERSONS_SHOWN).format(kinds=kinds)
+    return (_HOUSEHOLDS_SHOWN if households else _PERSONS_SHOWN).format(kinds=each)
 
 
 def _execute(conn: Any, sql: str, params: list[Any]) -> Any:
@@ -1039,20 +1014,18 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _hit(row: tuple[Any, ...], kind: str) -> Hit:
-    rowid, person_id, household_id, name, sex, born, number, status = row[1:9]
-    return Hit(
-        person_id,
-        household_id,
-        name,
-        sex,
-        born,
-        _masked(number),
-        row[9] or "",
-        row[10] or "",
-        row[11] or "",
-        row[12] or "",
-        status,
-        kind,
-        1000 - 10 * _RANK[kind] - (rowid >> _BAND_SHIFT),
-    )
+def _hit(row: tuple[Any, ...]) -> Hit:
+    # tuple.__new__: Hit(...) would take every field again as a Python argument.
+    return _new_tuple(Hit, (*row[:5], _masked(row[5]), *row[6:_FIELDS]))
+
+
+_new_tuple = tuple.__new__
+# An ID number as stored (digits, a capital X), which core.idnumber.normalise leaves
+# as it is: masked here without its set-up, 50 times a keystroke.
+_STORED_NUMBER = re.compile(r"[0-9X]{9,}")
+
+
+def _masked(number: str | None) -> str:
+    if number is not None and _STORED_NUMBER.fullmatch(number):
+        return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    return mask_id_number(number)

@@ -117,7 +117,7 @@ def build(url: str, persons: int) -> dict[str, Any]:
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "load_after": round(load_avg(), 1),
         }
-    BUILT.write_text(json.dumps(built, indent=1))
+    BUILT.write_text(json.dumps(built, indent=1), encoding="utf-8")
     return built
 
 
@@ -135,7 +135,7 @@ def main() -> int:
             print(f"building the demo city, {persons:,} persons, into {PGDATA}")
             built = build(city_url, persons)
         else:
-            built = json.loads(BUILT.read_text())
+            built = json.loads(BUILT.read_text(encoding="utf-8"))
         print("built:", json.dumps(built))
         if what != "build":
             measure(base, city_url, built, what)

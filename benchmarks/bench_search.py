@@ -50,7 +50,6 @@ import argparse
 import gc
 import os
 import random
-import re
 import statistics
 import sys
 import time
@@ -127,7 +126,7 @@ def raw_fts(register: Register, text: str) -> list[tuple[object, ...]]:
     if not steps:
         return []
     either = " OR ".join(f"({expression})" for _, expression in steps)
-    run = "".join(c for _, e in steps for c in _CHARACTERS.findall(e))
+    run = "".join(search.run_of(e) for kind, e in steps if kind == "name_part")
     together = " AND instr(c.name, ?) > 0" if len(run) > 1 else ""
     return register.conn.execute(
         f"SELECT m.rowid, {_SHOWN} FROM {search.INDEX} m "
@@ -140,9 +139,6 @@ def raw_fts(register: Register, text: str) -> list[tuple[object, ...]]:
         f"WHERE {search.INDEX} MATCH ?{together} LIMIT {LIMIT}",
         (either, run) if together else (either,),
     ).fetchall()
-
-
-_CHARACTERS = re.compile(r'"c([^"]+)"')  # a name_part key's characters (search.plan)
 
 
 def timed(fn: Callable[[], Any]) -> float:

@@ -253,6 +253,22 @@ def test_names_in_latin_letters_are_found_by_their_letters(register: Register) -
     assert names(register, "An") == ["Anna"]
 
 
+def test_a_name_written_with_combining_marks_is_found_by_a_run_inside_it(
+    register: Register,
+) -> None:
+    household = add_household(register)
+    decomposed = "王Re\u0301ne"  # é written as e and a combining acute accent
+    add_person(register, household, decomposed)
+    add_person(register, household, "王三丰")
+    by_triggers = vocabulary(register)
+    assert ("x", 1) in {(term, doc >> 40) for term, doc, _ in by_triggers}
+    assert names(register, "éne") == [decomposed]
+    assert names(register, "Rene") == [decomposed]
+    assert names(register, "三丰") == ["王三丰"]
+    search.rebuild(register)
+    assert vocabulary(register) == by_triggers
+
+
 def test_a_character_without_pinyin_is_still_found_by_name(register: Register) -> None:
     household = add_household(register)
     add_person(register, household, "王𠮷")  # 𠮷 has no reading in pypinyin

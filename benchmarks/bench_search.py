@@ -36,9 +36,28 @@ median / p95 of search(), ratio of CPU medians to the raw MATCH on the same keys
 
 Wall p95 was 1.7-6.4 ms at 300,000 and 4.7-15.7 ms at 3,000,000 persons, close to
 the raw MATCH's for the same kinds: mostly the neighbours' work.  At 3,000,000 a whole
-name typed (name: 黄志春) asks for the rows holding its characters together when
-the name and its start leave room; FTS5 walks the lists of all three characters
+name typed (name: 黄志春) asked for the rows holding its characters together when
+the name and its start leave room; FTS5 walked the lists of all three characters
 (detail = 'none': no positions), 5-13 ms for common ones, the raw MATCH the same.
+
+Since then (schema step 0014) a run inside a name is asked for by its pairs of
+neighbouring characters (b黄志 and b志春), short lists.  Same machine, same keystrokes,
+before -> after, CPU ms median / p95 (ratio to the raw MATCH after, which asks for the
+same pairs):
+
+    kind        300,000 persons                    1,000,000 persons
+    name        0.81 / 1.83 -> 0.48 / 1.83  1.16   1.61 / 4.41 -> 0.62 / 2.13  1.16
+    name_part   0.63 / 2.65 -> 0.50 / 1.73  1.07   0.81 / 3.07 -> 0.55 / 1.89  1.19
+    all         0.43 / 1.54 -> 0.43 / 1.55  1.10   0.53 / 2.06 -> 0.50 / 1.76  1.10
+
+(load average 1.5-4.2; the other kinds within noise.  Measured again with the marked
+names' second part of the query, on a demo built anew: name 0.46 / 1.79, name_part
+0.51 / 1.74 at 300,000.)  The whole name's median no
+longer doubles from 300,000 to 1,000,000 persons; the 3,000,000 demo was not measured
+again.  The pairs make the index 7 % larger (FTS5's data 42.0 -> 45.0 MiB, the file
+590.7 -> 594.1 MiB at 300,000 persons, built anew); the step re-indexes an existing
+register in 22.6 s at 300,000 and 83 s at 1,000,000 persons (wall, the copy made
+before migrating included).
 Before these changes (same machine, 300,000): ratios 1.52 (name_part), 1.62
 (initials), 1.76 (id_whole); a bound LIMIT made SQLite prepare each keystroke's
 statement again (150 us of 300-500).
@@ -50,7 +69,6 @@ import argparse
 import gc
 import os
 import random
-import re
 import statistics
 import sys
 import time
@@ -127,7 +145,7 @@ def raw_fts(register: Register, text: str) -> list[tuple[object, ...]]:
     if not steps:
         return []
     either = " OR ".join(f"({expression})" for _, expression in steps)
-    run = "".join(c for _, e in steps for c in _CHARACTERS.findall(e))
+    run = "".join(search.run_of(e) for kind, e in steps if kind == "name_part")
     together = " AND instr(c.name, ?) > 0" if len(run) > 1 else ""
     return register.conn.execute(
         f"SELECT m.rowid, {_SHOWN} FROM {search.INDEX} m "
@@ -140,9 +158,6 @@ def raw_fts(register: Register, text: str) -> list[tuple[object, ...]]:
         f"WHERE {search.INDEX} MATCH ?{together} LIMIT {LIMIT}",
         (either, run) if together else (either,),
     ).fetchall()
-
-
-_CHARACTERS = re.compile(r'"c([^"]+)"')  # a name_part key's characters (search.plan)
 
 
 def timed(fn: Callable[[], Any]) -> float:

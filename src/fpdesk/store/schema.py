@@ -730,3 +730,13 @@ ID_NUMBER_STARTS_SQL = "".join(
 @step("0013_id_number_starts")
 def _id_number_starts(db: Database) -> None:
     run_script(db.conn, ID_NUMBER_STARTS_SQL)
+
+
+# The search box finds a run of characters inside a name (store.search) by the pairs of
+# neighbouring characters it holds (b tokens), no longer by each character's whole list
+# of rows.  The index's definition is the same; its triggers spell the new tokens and
+# every person is indexed again, in one pass (the bulk re-index, search.refill).
+@step("0014_name_pairs")
+def _name_pairs(db: Database) -> None:
+    search.install(db.conn)
+    search.refill(db.conn)

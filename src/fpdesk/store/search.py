@@ -84,10 +84,11 @@ PERSON_BAND = _PERSON_BAND.format(p="")
 _NAME_SEPARATORS = ("·", "•", "・", ".", " ", "\u3000")
 
 # One column of tokens, each led by a letter saying what it is: n张三 (name), c张 c三
-# (its characters), pzhangsan (full pinyin), gsan (given name's pinyin), izs
-# (initials), d<ID number>, r<ID number backwards>, h<household code>, e<household code
-# backwards>, v<village code>.  One column instead of ten halves the cost of building
-# the index, and a query names the kind by its leading letter instead of a column.
+# (its characters), b张三 (each pair of neighbouring characters), pzhangsan (full
+# pinyin), gsan (given name's pinyin), izs (initials), d<ID number>, r<ID number
+# backwards>, h<household code>, e<household code backwards>, v<village code>.  One
+# column instead of ten halves the cost of building the index, and a query names the
+# kind by its leading letter instead of a column.
 # Prefix indexes of 2 to 7 characters (the marker and up to six typed letters, the
 # longest pinyin syllable) keep typing fast: without one, a prefix such as pzha* reads
 # and merges the rows of every term it covers (all the Zhangs, Zhaos, Zhais), some
@@ -96,7 +97,11 @@ _NAME_SEPARATORS = ("·", "•", "・", ".", " ", "\u3000")
 # detail = 'none': the index keeps which rows hold a token, not where in the row.  That
 # is four tenths of its size and a third of the time to build it.  The one query that
 # needed positions, a run of characters inside a name (三丰 = c三 followed by c丰), asks
-# for rows holding every character and keeps those whose name has the run (_runs).
+# for the rows holding each pair of its neighbouring characters (b三丰; 黄志春 = b黄志
+# and b志春) and keeps those whose name has the run (_RUN).  Asking for the single
+# characters instead walked their whole lists (c黄 and c伟, or the one c坤 of 坤坤:
+# tens of thousands of rows each, mostly not together) before the list was full, 5-13
+# ms a keystroke at 3,000,000 persons; the pairs' lists are short.
 # The card: what the result list shows of a person, stored under the person's index
 # rowid.  Hits of one kind come in rowid order, so they sit on a few neighbouring pages
 # of it.  Read from person instead they cost a decrypted page each, and listing 50 hits
@@ -168,7 +173,11 @@ def name_tokens(name: str, keys: pinyin.NameKeys) -> str:
     token = name
     for separator in _NAME_SEPARATORS:
         token = token.replace(separator, "")
-    parts = [f"n{token}", *(f"c{char}" for char in name[:MAX_NAME])]
+    first = name[:MAX_NAME]
+    parts = [f"n{token}", *(f"c{char}" for char in first)]
+    parts += [f"b{first[i : i + 2]}" for i in range(len(first) - 1)]
+    if _MARKED.search(first):
+        parts.append(MARKED)
     parts += [f"p{keys.full}", f"g{keys.given}", f"i{keys.initials}"]
     return " ".join(parts)
 
@@ -221,6 +230,38 @@ def _each_char(expr: str, spell: str, first: int = 1) -> str:
     )
 
 
+def _each_pair(expr: str) -> str:
+    """' b' and each pair of neighbouring characters among the name's first MAX_NAME,
+    then the mark of a name with combining marks among them (_MARKED)."""
+    pairs = " || ".join(
+        f"(CASE WHEN length({expr}) > {i} THEN ' b' || substr({expr}, {i}, 2) ELSE '' END)"
+        for i in range(1, MAX_NAME)
+    )
+    marked = f"substr({expr}, 1, {MAX_NAME}) GLOB '*[{_COMBINING}]*'"
+    return f"{pairs} || (CASE WHEN {marked} THEN ' {MARKED}' ELSE '' END)"
+
+
+def _combining_ranges() -> list[tuple[int, int]]:
+    """The runs of combining characters (unicodedata.combining) of the basic plane."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x10000):
+        if unicodedata.combining(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return ranges
+
+
+# A name written with combining marks (e and U+0301 for é) is compared without them
+# (_fold), but the tokenizer drops some from the middle of a pair and keeps others: its
+# pairs are not those of the run typed.  Such a name gets one more token, x, and a run
+# is also looked for as before in the names so marked: x and each of its characters.
+MARKED = "x"
+_COMBINING = "".join(f"{chr(a)}-{chr(b)}" for a, b in _combining_ranges())
+_MARKED = re.compile(f"[{_COMBINING}]")
+
+
 def _reading_sql(expr: str) -> str:
     # The first character is read as a surname (core.pinyin.surname_reading).
     column = "(CASE WHEN {i} = 1 THEN surname_py ELSE py END)"
@@ -256,6 +297,7 @@ def _person_keys_sql(p: str, h: str) -> str:
     return (
         f"'n' || {_name_token_sql(name)}"
         f" || {_each_char(name, char)}"
+        f" || {_each_pair(name)}"
         f" || ' p' || {_each_char(name, reading)}"
         f" || ' g' || {_each_char(name, reading, first=2)}"
         f" || ' i' || {_each_char(name, f'substr({reading}, 1, 1)')}"
@@ -670,9 +712,25 @@ def plan(text: str) -> list[tuple[str, str]]:
     return [
         ("name", _phrase("n" + name)),
         ("name_start", _phrase("n" + name) + "*"),
-        # Rows holding every character; _find keeps those where they stand in a run.
-        ("name_part", " AND ".join(_phrase("c" + char) for char in name)),
+        # Rows holding each pair of neighbouring characters (a single character: its
+        # own token); _find keeps those where they stand in a run.
+        ("name_part", _part_expression(name)),
     ]
+
+
+def _part_expression(name: str) -> str:
+    chars = " AND ".join(_phrase("c" + char) for char in name)
+    if len(name) == 1:
+        return chars
+    pairs = " AND ".join(_phrase("b" + name[i : i + 2]) for i in range(len(name) - 1))
+    return f"({pairs}) OR ({_phrase(MARKED)} AND {chars})"
+
+
+def run_of(expression: str) -> str:
+    """The run of characters a name_part expression asks for ('' for one character).
+    Public for benchmarks/bench_search.py, whose bare MATCH keeps the same rows."""
+    pairs = _PAIRS.findall(expression)
+    return "".join([pairs[0], *(pair[1:] for pair in pairs[1:])]) if pairs else ""
 
 
 def _number_plan(number: str) -> list[tuple[str, str]]:
@@ -742,14 +800,13 @@ def _find(
             shapes.append(_id_shape(len(number), bool(village_code), limit))
             params += _id_params(number, village_code)
             continue
-        chars = _CHARS.findall(expression) if kind == "name_part" else []
+        run = run_of(expression) if kind == "name_part" else ""
         if village_code:
             expression = f"({expression}) AND {_phrase('v' + village_code)}"
-        shapes.append((_RUN if len(chars) > 1 else _KIND).format(limit=limit))
+        shapes.append((_RUN if run else _KIND).format(limit=limit))
         params.append(expression)
-        if len(chars) > 1:
-            run = _fold("".join(chars))
-            params += [run, run]
+        if run:
+            params += [_fold(run), _fold(run)]
     # Households are found only by their codes: other kinds need not look for them.
     households = any(kind.startswith("household") for kind in kinds)
     found: dict[int, tuple[Any, ...]] = {}
@@ -773,7 +830,7 @@ def _read(
         cursor.close()  # ends the statement (and its read of the file) now
 
 
-_CHARS = re.compile(r'"c([^"]+)"')  # the characters of a name_part query, in order
+_PAIRS = re.compile(r'"b([^"]+)"')  # the pairs of characters of a name_part query, in order
 
 # Characters that lower case and the removal of diacritics leave as they are: a name
 # made of these alone holds a run exactly when it holds it as typed (and folded).
@@ -788,9 +845,10 @@ _FIRST = f"substr(c.name, 1, {MAX_NAME})"
 # always asks for the same number.
 _KIND = f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH ? ORDER BY rowid LIMIT {{limit}}"
 # A run of characters inside a name (三丰 = c三 and c丰, next to each other): the index
-# has no positions (detail = 'none'), so the query finds the rows holding every
-# character, in rowid order, and the name on the card says whether they stand together
-# among the first MAX_NAME characters, as the c tokens would with positions.  Kept in
+# has no positions (detail = 'none'), so the query finds the rows holding each pair of
+# neighbouring characters of the run (b三丰; b黄志 and b志春), in rowid order, and the
+# name on the card says whether the whole run stands together among the first
+# MAX_NAME characters (黄志春, not 黄志X志春), as c tokens would with positions.  Kept in
 # SQL, so this kind has a row limit like the others; only a name with letters that
 # fold (capitals, diacritics) asks Python (_holds_run).
 _RUN = (

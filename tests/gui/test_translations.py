@@ -91,3 +91,20 @@ def test_the_frozen_build_ships_qt_own_chinese() -> None:
     spec = (TS.parents[1] / "installer" / "fpdesk.spec").read_text(encoding="utf-8")
     assert '"qtbase_zh_CN.qm"' in spec and "PySide6/Qt/translations" in spec
     assert any((folder / "qtbase_zh_CN.qm").exists() for folder in i18n.qt_translation_dirs())
+
+
+def test_filling_translations_keeps_the_chinese_chosen_elsewhere(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The same English in two contexts: a mapping made for the new screen fills its
+    # unfinished message and leaves the finished one as it was chosen.
+    ts = tmp_path / "x.ts"
+    ts.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="zh_CN">'
+        "<context><name>Board</name><message><source>Reported</source>"
+        "<translation>已上报</translation></message></context>"
+        "<context><name>HubWindow</name><message><source>Reported</source>"
+        '<translation type="unfinished"></translation></message></context></TS>',
+        encoding="utf-8",
+    )
+    assert i18n.apply({"Reported": "已报"}, ts) == 1
+    text = ts.read_text(encoding="utf-8")
+    assert "已上报" in text and "已报<" in text and not i18n.problems(ts)

@@ -185,13 +185,18 @@ def qm_is_current(ts_file: Path = TS_FILE) -> bool:
 
 
 def apply(mapping: dict[str, str], ts_file: Path = TS_FILE) -> int:
-    """Fill translations for English sources; returns how many messages were filled."""
+    """Fill the unfinished translations of English sources; returns how many were filled.
+
+    A translation already finished is kept: the same English can stand in several
+    contexts, and a mapping written for one new screen must not overwrite the Chinese
+    chosen elsewhere (`main` then runs `update`, which writes the file back in
+    lupdate's own form)."""
     tree = ET.parse(ts_file)
     filled = 0
     for message in tree.getroot().iter("message"):
         source = message.findtext("source") or ""
         translation = message.find("translation")
-        if source in mapping and translation is not None:
+        if source in mapping and translation is not None and _unfinished(translation):
             if message.get("numerus") == "yes":  # Chinese has a single plural form
                 for form in list(translation):
                     translation.remove(form)
@@ -202,6 +207,12 @@ def apply(mapping: dict[str, str], ts_file: Path = TS_FILE) -> int:
             filled += 1
     tree.write(ts_file, encoding="utf-8", xml_declaration=True)
     return filled
+
+
+def _unfinished(translation: ET.Element) -> bool:
+    if translation.get("type") == "unfinished":
+        return True
+    return not "".join(translation.itertext()).strip()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -217,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif command == "apply" and len(args) == 2:
         mapping = json.loads(Path(args[1]).read_text(encoding="utf-8"))
         print(f"filled {apply(mapping)}")
+        update()  # back in lupdate's own form: apply's XML writer escapes differently
     elif command == "check":
         issues = missing_from_sources()
         if not qm_is_current():

@@ -53,8 +53,22 @@ same pairs):
 (load average 1.5-4.2; the other kinds within noise.  Measured again with the marked
 names' second part of the query, on a demo built anew: name 0.46 / 1.79, name_part
 0.51 / 1.74 at 300,000.)  The whole name's median no
-longer doubles from 300,000 to 1,000,000 persons; the 3,000,000 demo was not measured
-again.  The pairs make the index 7 % larger (FTS5's data 42.0 -> 45.0 MiB, the file
+longer doubles from 300,000 to 1,000,000 persons.  The 3,000,000 demo built anew with
+the pairs (444.5 s wall at load 3, 755 MB peak) and measured the same evening (load 3.2),
+CPU ms median / p95, ratio of CPU medians (wall p95 and wall ratio beside):
+
+    name        0.89 / 2.68   1.08   (wall p95 4.25, 1.05)
+    name_part   0.62 / 2.10   1.09   (2.46, 1.06)
+    initials    0.83 / 1.76   1.43   (2.01, 1.67: the raw takes the lowest row ids of
+                                      all the keys together, fewer pages)
+    pinyin      0.47 / 2.10   1.07   (2.45, 1.08)
+    id_tail     0.56 / 2.41   0.65   (2.61, 0.73)
+    id_whole    0.38 / 3.53   1.11   (4.01, 1.13)
+    id_start    0.63 / 1.27   0.00   (1.70; the raw merges one-row lists: 2.4 s p95)
+    household   0.68 / 1.74   1.46   (2.49, 1.03)
+    all         0.59 / 2.43   1.07   (2.90, 1.07)
+
+The pairs make the index 7 % larger (FTS5's data 42.0 -> 45.0 MiB, the file
 590.7 -> 594.1 MiB at 300,000 persons, built anew); the step re-indexes an existing
 register in 22.6 s at 300,000 and 83 s at 1,000,000 persons (wall, the copy made
 before migrating included).

@@ -134,3 +134,31 @@ def test_villages_and_township_exchanging_with_merges(_template_world3: Path) ->
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
+
+
+def test_a_wife_moved_away_and_then_merged_elsewhere_takes_her_events_from_her_old_village(
+    _template_world3: Path,
+) -> None:
+    """Found by the machine above (under Wine, by chance): a village records a family;
+    the clerk moves the wife into a household of a second village and then merges her
+    into a person of a third.  Her birth and contraception records, re-pointed to the
+    kept person, must leave the first village's laptop with her; they stayed and
+    the first village's update was refused whole (FOREIGN KEY constraint failed) at every
+    later round trip."""
+    ExchangeWithMerges.template = _template_world3
+    state = ExchangeWithMerges()
+    try:
+        state.village_adds_household(n=2)
+        state.township_deletes_person(n=1, pick=0)
+        state.full_round_trip(seed=0)
+        state.village_records_family(n=1)
+        state.full_round_trip(seed=0)
+        state.village_records_family(n=0)
+        state.township_moves_person(m=1, n=1, pick=0)
+        state.township_exports(n=0)
+        state.drop(pick=0)
+        state.township_deletes_person(n=0, pick=0)
+        state.township_merges(m=1, n=2, pick=83)
+        state.full_round_trip(seed=0)
+    finally:
+        state.teardown()

@@ -427,9 +427,13 @@ def departed(
             out["person"] = left
     else:
         left = []
+    # The village's persons when it last heard from us: those here now and those moved
+    # out since.  An event re-pointed from one who moved out (she was then merged into
+    # a person of a third village) is still the village's copy to let go.
+    had = ours | set(left)
     for table in rows.PERSON_COLUMNS:
         cols = rows.PERSON_COLUMNS[table]
-        was_ours_set = {m.row_id for m in wanted if m.table == table and m.old_persons & ours}
+        was_ours_set = {m.row_id for m in wanted if m.table == table and m.old_persons & had}
         for chunk, marks in batches(left):
             named = " OR ".join(f"{c} IN ({marks})" for c in cols)
             for (row_id,) in register.conn.execute(

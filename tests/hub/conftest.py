@@ -23,8 +23,12 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from fpdesk.core.i18n import set_language
+from fpdesk.hub import schema
 from fpdesk.hub import server as hub_server
 from fpdesk.hub.errors import HubError
+from tests.sync.conftest import open_world
+from tests.sync.helpers import World
 
 REQUIRE = "FPDESK_REQUIRE_POSTGRES"
 
@@ -99,3 +103,25 @@ def stopped_server_url(folder: Path) -> str:
     url = str(server.get_uri())
     server.cleanup()
     return url
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    set_language("en")
+    yield
+    set_language(None)
+
+
+@pytest.fixture
+def hub(hub_conn: psycopg.Connection[Any]) -> psycopg.Connection[Any]:
+    """A fresh hub database with every schema step applied."""
+    schema.migrate(hub_conn)
+    return hub_conn
+
+
+@pytest.fixture
+def world(tmp_path: Path, _template: Path) -> Iterator[World]:
+    """A copy of the test module's own `_template` world (a township and its villages)."""
+    opened = open_world(_template, tmp_path / "world")
+    yield opened
+    opened.close()

@@ -16,9 +16,7 @@ import pytest
 from psycopg import sql
 
 from fpdesk.cli import main
-from fpdesk.core.i18n import set_language
 from fpdesk.hub import enrollment as hub_enrollment
-from fpdesk.hub import schema
 from fpdesk.hub.errors import HubError
 from fpdesk.store.db import Register, create_register
 from fpdesk.sync import enrollment, keys
@@ -29,17 +27,7 @@ from tests.sync.helpers import make_township
 DISTRICT = TOWNSHIP[:6] + "000000"
 
 
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language(None)
-
-
-@pytest.fixture
-def hub(hub_conn: psycopg.Connection[Any]) -> psycopg.Connection[Any]:
-    schema.migrate(hub_conn)
-    return hub_conn
+pytestmark = pytest.mark.usefixtures("english")  # messages read in English
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,8 @@ import pytest
 
 from fpdesk.cli import main
 from fpdesk.core import area
-from fpdesk.core.i18n import set_language
 from fpdesk.hub import enrollment as hub_enrollment
-from fpdesk.hub import exchange, schema
+from fpdesk.hub import exchange
 from fpdesk.hub import status as hub_status
 from fpdesk.hub.errors import HubError
 from fpdesk.store import areas, records
@@ -30,17 +28,12 @@ from fpdesk.sync.errors import SyncError
 from fpdesk.sync.ledger import ACCEPTED, DUPLICATE, FORK, GAP, REFUSED
 from tests.conftest import TOWNSHIP
 from tests.hub.test_enrollment import DISTRICT
-from tests.sync.conftest import open_world
 from tests.sync.helpers import World, add_household, add_person, make_township, make_world, send
 
 OTHER_TOWNSHIP = TOWNSHIP[:6] + "002000"
 
 
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language(None)
+pytestmark = pytest.mark.usefixtures("english")  # messages read in English
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +41,6 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hub-world")
     make_world(root, village_count=2).close()
     return root
-
-
-@pytest.fixture
-def world(tmp_path: Path, _template: Path) -> Iterator[World]:
-    opened = open_world(_template, tmp_path / "world")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def hub(hub_conn: psycopg.Connection[Any]) -> psycopg.Connection[Any]:
-    schema.migrate(hub_conn)
-    return hub_conn
 
 
 def join(hub: psycopg.Connection[Any], township: Register, folder: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,8 @@ import pytest
 
 from fpdesk.cli import main
 from fpdesk.commands import enroll
-from fpdesk.core.i18n import set_language
 from fpdesk.hub import enrollment as hub_enrollment
-from fpdesk.hub import exchange, held, schema, staff
+from fpdesk.hub import exchange, held, staff
 from fpdesk.hub import status as hub_status
 from fpdesk.store import backup, records
 from fpdesk.store.capture import REPLICATED
@@ -38,16 +36,10 @@ from tests.hub.test_exchange import (
     villages_work,
 )
 from tests.hub.test_staff import as_user, member
-from tests.sync.conftest import open_world
 from tests.sync.helpers import World, add_household, add_person, make_township, make_world, send
 from tests.sync.helpers import restore_township as restore
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language(None)
+pytestmark = pytest.mark.usefixtures("english")  # messages read in English
 
 
 @pytest.fixture(scope="module")
@@ -55,19 +47,6 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hub-held-world")
     make_world(root, village_count=2).close()
     return root
-
-
-@pytest.fixture
-def world(tmp_path: Path, _template: Path) -> Iterator[World]:
-    opened = open_world(_template, tmp_path / "world")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def hub(hub_conn: psycopg.Connection[Any]) -> psycopg.Connection[Any]:
-    schema.migrate(hub_conn)
-    return hub_conn
 
 
 def up(hub: psycopg.Connection[Any], township: Register, folder: Path) -> exchange.HubResult:

@@ -32,12 +32,12 @@ from fpdesk.sync import envelope
 from fpdesk.sync.ledger import ACCEPTED, REFUSED
 from tests.conftest import TOWNSHIP
 from tests.hub import test_exchange as exchanged
-from tests.hub.test_exchange import _template, hub, world
+from tests.hub.test_exchange import _template
 from tests.hub.test_exchange_equal import demos, join, send_up, townships
 from tests.hub.test_staff import as_user, member
 from tests.sync.helpers import World
 
-__all__ = ["_template", "demos", "hub", "townships", "world"]  # fixtures, used by name
+__all__ = ["_template", "demos", "townships"]  # fixtures, used by name
 
 # The month before last: reported after it ended, then a birth of it is found.
 _BEFORE = dt.date.today().replace(day=1) - dt.timedelta(days=40)

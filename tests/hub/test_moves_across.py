@@ -7,7 +7,6 @@ of a new record at the new one, and both townships' bundles go in."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,7 @@ import psycopg
 import pytest
 
 from fpdesk.core.clock import FixedClock
-from fpdesk.core.i18n import set_language
-from fpdesk.hub import exchange, schema
+from fpdesk.hub import exchange
 from fpdesk.store import operations
 from fpdesk.sync.ledger import ACCEPTED, REFUSED
 from tests.conftest import TOWNSHIP
@@ -28,17 +26,12 @@ from tests.hub.test_exchange import (
     villages_work,
 )
 from tests.hub.test_held import sealed, up
-from tests.sync.conftest import open_world
 from tests.sync.helpers import World, make_township, make_world
 
 CLOCK = FixedClock(dt.date(2026, 11, 28))
 
 
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language(None)
+pytestmark = pytest.mark.usefixtures("english")  # messages read in English
 
 
 @pytest.fixture(scope="module")
@@ -46,19 +39,6 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hub-moves-world")
     make_world(root, village_count=1).close()
     return root
-
-
-@pytest.fixture
-def world(tmp_path: Path, _template: Path) -> Iterator[World]:
-    opened = open_world(_template, tmp_path / "world")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def hub(hub_conn: psycopg.Connection[Any]) -> psycopg.Connection[Any]:
-    schema.migrate(hub_conn)
-    return hub_conn
 
 
 def test_a_person_moves_to_another_township_as_a_move_out_and_a_move_in(
